@@ -1,0 +1,31 @@
+# Third-party packages, all from Debian (see scripts/install-deps.sh).
+find_package(Threads REQUIRED)
+find_package(Eigen3 3.3 REQUIRED NO_MODULE)
+# ONNX's CMake package needs protobuf found first.
+find_package(Protobuf REQUIRED)
+find_package(ONNX REQUIRED)
+find_package(OpenMP)
+
+find_package(Qt6 REQUIRED COMPONENTS Core Test)
+if(CERTSTUDIO_BUILD_GUI)
+  find_package(Qt6 REQUIRED COMPONENTS Gui Widgets Concurrent Charts Svg)
+  # QScintilla ships no CMake package: find its header and library by hand.
+  find_path(QSCINTILLA_INCLUDE_DIR Qsci/qsciscintilla.h
+            HINTS ${Qt6Core_INCLUDE_DIRS} /usr/include/x86_64-linux-gnu/qt6 /usr/include/qt6)
+  find_library(QSCINTILLA_LIBRARY NAMES qscintilla2_qt6)
+  if(NOT QSCINTILLA_INCLUDE_DIR OR NOT QSCINTILLA_LIBRARY)
+    message(FATAL_ERROR "QScintilla for Qt 6 not found: apt-get install libqscintilla2-qt6-dev")
+  endif()
+  add_library(QScintilla::QScintilla UNKNOWN IMPORTED)
+  set_target_properties(QScintilla::QScintilla PROPERTIES
+    IMPORTED_LOCATION ${QSCINTILLA_LIBRARY}
+    INTERFACE_INCLUDE_DIRECTORIES ${QSCINTILLA_INCLUDE_DIR})
+  target_link_libraries(QScintilla::QScintilla INTERFACE Qt6::Widgets)
+endif()
+if(CERTSTUDIO_BUILD_BENCHMARKS)
+  find_package(benchmark QUIET)
+  if(NOT benchmark_FOUND)
+    message(STATUS "Google Benchmark not found: benchmarks are not built")
+    set(CERTSTUDIO_BUILD_BENCHMARKS OFF)
+  endif()
+endif()

@@ -1,0 +1,10 @@
+# CPack: a Debian package with certstudio, certc, the specs and the example networks.
+set(CPACK_GENERATOR "DEB")
+set(CPACK_PACKAGE_NAME "certstudio")
+set(CPACK_PACKAGE_VENDOR "CertStudio")
+set(CPACK_PACKAGE_CONTACT "CertStudio developers <dev@certstudio.local>")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "IDE for designing DNN certifiers in ConstraintFlow")
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/specs/ DESTINATION share/certstudio/specs FILES_MATCHING PATTERN "*.cf")
+include(CPack)

