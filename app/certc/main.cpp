@@ -1,12 +1,44 @@
 // certc: the command-line driver. Dispatches to one function per subcommand.
 #include <cstdio>
+#include <cstring>
 #include <string>
+
+#include "app/certc/commands.h"
+
+namespace {
+
+struct Command {
+  const char* name;
+  int (*run)(int, char**);
+  const char* summary;
+};
+
+const Command kCommands[] = {
+    {"net", cert::cli::cmdNet, "NET.onnx                          list the imported layers"},
+    {"eval", cert::cli::cmdEval, "NET.onnx --data F.csv [--index I] [--count N]  concrete logits"},
+    {"check", cert::cli::cmdCheck, "SPEC.cf                         type-check a spec"},
+    {"fmt", cert::cli::cmdFmt, "SPEC.cf                           print the spec canonically"},
+    {"compile", cert::cli::cmdCompile, "SPEC.cf --emit=ast|ir|shapes   show a compiler stage"},
+};
+
+void usage(FILE* out) {
+  std::fprintf(out, "usage: certc <command> [args]\n\ncommands:\n");
+  for (const auto& c : kCommands) std::fprintf(out, "  %-8s %s\n", c.name, c.summary);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: certc <net|eval|check|fmt|compile|run|soundness> ...\n");
+    usage(stderr);
     return 2;
   }
-  std::fprintf(stderr, "certc: unknown command '%s'\n", argv[1]);
+  if (!std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
+    usage(stdout);
+    return 0;
+  }
+  for (const auto& c : kCommands)
+    if (!std::strcmp(argv[1], c.name)) return c.run(argc, argv);
+  std::fprintf(stderr, "certc: unknown command '%s' (try certc --help)\n", argv[1]);
   return 2;
 }
