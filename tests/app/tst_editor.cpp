@@ -1,0 +1,331 @@
+// Editor unit: typing, diagnostics as squiggles/markers/hover text, highlighting and folding,
+// file operations with the unsaved-changes prompt, and specs that cannot be read.
+#include <QFile>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "app/certstudio/editor/cf_highlight_scan.h"
+#include "app/certstudio/editor/cf_lexer.h"
+#include "app/certstudio/editor/editor_tabs.h"
+#include "app/certstudio/editor/spec_editor.h"
+
+using cert::studio::CfLexer;
+using cert::studio::EditorTabs;
+using cert::studio::HighlightKind;
+using cert::studio::SpecEditor;
+
+Q_DECLARE_METATYPE(cert::Severity)
+Q_DECLARE_METATYPE(HighlightKind)
+
+namespace {
+
+const char* kSpec =
+    "def Shape as (Float l, Float u) {[curr[l] <= curr, curr[u] >= curr]};\n"
+    "transformer box {\n"
+    "    Relu -> (prev[l] >= 0 ? prev[l] : 0, prev[u] >= 0 ? prev[u] : 0);\n"
+    "}\n"
+    "flow(forward, priority, false, box);\n";
+
+long send(SpecEditor* e, unsigned int msg, unsigned long w = 0, long l = 0) { return e->SendScintilla(msg, w, l); }
+
+void writeFile(const QString& path, const QByteArray& bytes) {
+  QFile f(path);
+  QVERIFY(f.open(QIODevice::WriteOnly));
+  f.write(bytes);
+}
+
+QByteArray readFile(const QString& path) {
+  QFile f(path);
+  return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+}  // namespace
+
+class TestEditor : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void typingMarksTabModified();
+  void diagnosticIndicatorAtLineAndColumn_data();
+  void diagnosticIndicatorAtLineAndColumn();
+  void diagnosticWithoutEndMarksTheWord();
+  void diagnosticsFollowEdits();
+  void settingDiagnosticsAgainClearsOldOnes();
+  void scanClassifiesWords_data();
+  void scanClassifiesWords();
+  void scanIgnoresBracesInComments();
+  void lexerStylesAndFolds();
+  void saveWritesFileAndClearsModified();
+  void saveAsUsesPromptedPath();
+  void closePrompt_data();
+  void closePrompt();
+  void openingTheSameFileTwiceReusesTheTab();
+  void binaryJunkOpensReadOnlyWithBanner();
+  void unreadableSpecIsAnError_data();
+  void unreadableSpecIsAnError();
+
+ private:
+  QTemporaryDir dir_;
+};
+
+void TestEditor::typingMarksTabModified() {
+  EditorTabs tabs;
+  SpecEditor* e = tabs.addEditor(QString::fromLatin1(kSpec));
+  tabs.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&tabs));
+  QVERIFY(!e->isModified());
+  QVERIFY(!tabs.tabText(0).endsWith(QLatin1String(" *")));
+  e->setFocus();
+  e->setCursorPosition(4, 0);
+  QTest::keyClicks(e, "// hello");
+  QVERIFY(e->isModified());
+  QVERIFY(tabs.tabText(0).endsWith(QLatin1String(" *")));
+  QCOMPARE(e->text(4), QStringLiteral("// helloflow(forward, priority, false, box);\n"));
+}
+
+void TestEditor::diagnosticIndicatorAtLineAndColumn_data() {
+  QTest::addColumn<cert::Severity>("severity");
+  QTest::addColumn<int>("indicator");
+  QTest::addColumn<int>("marker");
+  QTest::newRow("error") << cert::Severity::Error << SpecEditor::kErrorIndicator << SpecEditor::kErrorMarker;
+  QTest::newRow("warning") << cert::Severity::Warning << SpecEditor::kWarningIndicator << SpecEditor::kWarningMarker;
+  QTest::newRow("note") << cert::Severity::Note << SpecEditor::kNoteIndicator << SpecEditor::kNoteMarker;
+}
+
+void TestEditor::diagnosticIndicatorAtLineAndColumn() {
+  QFETCH(cert::Severity, severity);
+  QFETCH(int, indicator);
+  QFETCH(int, marker);
+  SpecEditor e;
+  e.setText(QString::fromLatin1(kSpec));
+  // Line 3 is "    Relu -> (...": columns 5..8 are "Relu".
+  cert::Diagnostic d{severity, "unknown operator", {{3, 5, 0}, {3, 9, 0}}, {}};
+  e.setDiagnostics({d});
+  const int begin = e.positionOf({3, 5, 0});
+  QCOMPARE(e.text().toUtf8().mid(begin, 4), QByteArray("Relu"));
+  for (int p = begin; p < begin + 4; ++p)
+    QCOMPARE(send(&e, QsciScintillaBase::SCI_INDICATORVALUEAT, static_cast<unsigned long>(indicator), p), 1L);
+  QCOMPARE(send(&e, QsciScintillaBase::SCI_INDICATORVALUEAT, static_cast<unsigned long>(indicator), begin - 1), 0L);
+  QCOMPARE(send(&e, QsciScintillaBase::SCI_INDICATORVALUEAT, static_cast<unsigned long>(indicator), begin + 4), 0L);
+  QCOMPARE(e.markersAtLine(2) & (1 << marker), 1 << marker);
+  QCOMPARE(e.markersAtLine(1), 0u);
+  const QString hover = e.diagnosticMessageAt(begin + 1);
+  QVERIFY2(hover.contains(QLatin1String("unknown operator")), qPrintable(hover));
+  QVERIFY(hover.startsWith(QString::fromLatin1(cert::severityName(severity))));
+  QVERIFY(e.diagnosticMessageAt(begin - 2).isEmpty());
+  QVERIFY(e.diagnosticMessagesOnLine(2).contains(QLatin1String("unknown operator")));
+}
+
+void TestEditor::diagnosticWithoutEndMarksTheWord() {
+  SpecEditor e;
+  e.setText(QString::fromLatin1(kSpec));
+  e.setDiagnostics({cert::Diagnostic::error("unknown transformer", {{5, 32, 0}, {}})});
+  const int begin = e.positionOf({5, 32, 0});
+  QCOMPARE(e.text().toUtf8().mid(begin, 3), QByteArray("box"));
+  for (int p = begin; p < begin + 3; ++p)
+    QCOMPARE(send(&e, QsciScintillaBase::SCI_INDICATORVALUEAT, SpecEditor::kErrorIndicator, p), 1L);
+  QCOMPARE(send(&e, QsciScintillaBase::SCI_INDICATORVALUEAT, SpecEditor::kErrorIndicator, begin + 3), 0L);
+}
+
+void TestEditor::diagnosticsFollowEdits() {
+  SpecEditor e;
+  e.setText(QString::fromLatin1(kSpec));
+  e.setDiagnostics({cert::Diagnostic::error("bad rule", {{3, 5, 0}, {3, 9, 0}})});
+  e.insertAt(QStringLiteral("// new first line\n"), 0, 0);
+  // The squiggle moved with "Relu", now on line 4 (0-based 3).
+  const int relu = static_cast<int>(e.text().toUtf8().indexOf("Relu"));
+  QCOMPARE(send(&e, QsciScintillaBase::SCI_INDICATORVALUEAT, SpecEditor::kErrorIndicator, relu), 1L);
+  QVERIFY(e.markersAtLine(3) & (1 << SpecEditor::kErrorMarker));
+  QVERIFY(e.diagnosticMessagesOnLine(3).contains(QLatin1String("bad rule")));
+}
+
+void TestEditor::settingDiagnosticsAgainClearsOldOnes() {
+  SpecEditor e;
+  e.setText(QString::fromLatin1(kSpec));
+  QSignalSpy changed(&e, &SpecEditor::diagnosticsChanged);
+  e.setDiagnostics({cert::Diagnostic::error("first", {{1, 1, 0}, {1, 4, 0}})});
+  e.setDiagnostics({});
+  QCOMPARE(changed.count(), 2);
+  QCOMPARE(send(&e, QsciScintillaBase::SCI_INDICATORVALUEAT, SpecEditor::kErrorIndicator, 0), 0L);
+  QCOMPARE(e.markersAtLine(0), 0u);
+  QVERIFY(e.diagnosticMessageAt(0).isEmpty());
+}
+
+void TestEditor::scanClassifiesWords_data() {
+  QTest::addColumn<QString>("word");
+  QTest::addColumn<HighlightKind>("kind");
+  QTest::newRow("keyword") << "transformer" << HighlightKind::Keyword;
+  QTest::newRow("keyword prev_0") << "prev_0" << HighlightKind::Keyword;
+  QTest::newRow("type") << "PolyExp" << HighlightKind::Type;
+  QTest::newRow("metadata") << "weight" << HighlightKind::Metadata;
+  QTest::newRow("operator") << "Neuron_add" << HighlightKind::LayerOp;
+  QTest::newRow("reverse operator") << "rev_Relu" << HighlightKind::LayerOp;
+  QTest::newRow("identifier") << "backsubs_lower" << HighlightKind::Default;
+  QTest::newRow("primed identifier") << "l'" << HighlightKind::Default;
+}
+
+void TestEditor::scanClassifiesWords() {
+  QFETCH(QString, word);
+  QFETCH(HighlightKind, kind);
+  const std::string line = "  " + word.toStdString() + "(";
+  const cert::studio::LineScan scan = cert::studio::scanHighlightLine(line);
+  if (kind == HighlightKind::Default) {
+    QCOMPARE(scan.spans.size(), 1u);  // only the '('
+    QCOMPARE(scan.spans[0].kind, HighlightKind::Operator);
+  } else {
+    QCOMPARE(scan.spans.size(), 2u);
+    QCOMPARE(scan.spans[0].begin, 2);
+    QCOMPARE(scan.spans[0].length, static_cast<int>(word.size()));
+    QCOMPARE(scan.spans[0].kind, kind);
+  }
+}
+
+void TestEditor::scanIgnoresBracesInComments() {
+  const cert::studio::LineScan scan = cert::studio::scanHighlightLine("x = 1.5e-3 + 2; // { not a brace");
+  QCOMPARE(scan.opens, 0);
+  QCOMPARE(scan.closes, 0);
+  QCOMPARE(scan.spans.back().kind, HighlightKind::Comment);
+  QCOMPARE(scan.spans.back().begin, 16);
+  // "1.5e-3" is one number.
+  QCOMPARE(scan.spans[1].kind, HighlightKind::Number);
+  QCOMPARE(scan.spans[1].length, 6);
+  const cert::studio::LineScan block = cert::studio::scanHighlightLine("transformer box {");
+  QCOMPARE(block.opens, 1);
+}
+
+void TestEditor::lexerStylesAndFolds() {
+  SpecEditor e;
+  e.setText(QString::fromLatin1(kSpec));
+  send(&e, QsciScintillaBase::SCI_COLOURISE, 0, -1);
+  const int transformer = static_cast<int>(e.text().toUtf8().indexOf("transformer"));
+  QCOMPARE(send(&e, QsciScintillaBase::SCI_GETSTYLEAT, static_cast<unsigned long>(transformer)), long(CfLexer::Keyword));
+  const int flt = static_cast<int>(e.text().toUtf8().indexOf("Float"));
+  QCOMPARE(send(&e, QsciScintillaBase::SCI_GETSTYLEAT, static_cast<unsigned long>(flt)), long(CfLexer::Type));
+  const int relu = static_cast<int>(e.text().toUtf8().indexOf("Relu"));
+  QCOMPARE(send(&e, QsciScintillaBase::SCI_GETSTYLEAT, static_cast<unsigned long>(relu)), long(CfLexer::LayerOp));
+  const long header = send(&e, QsciScintillaBase::SCI_GETFOLDLEVEL, 1);
+  QVERIFY(header & QsciScintillaBase::SC_FOLDLEVELHEADERFLAG);
+  QCOMPARE(send(&e, QsciScintillaBase::SCI_GETFOLDLEVEL, 2) & QsciScintillaBase::SC_FOLDLEVELNUMBERMASK,
+           long(QsciScintillaBase::SC_FOLDLEVELBASE + 1));
+  QCOMPARE(send(&e, QsciScintillaBase::SCI_GETLASTCHILD, 1, -1), 3L);  // the block folds up to "}"
+  QCOMPARE(e.folding(), QsciScintilla::BoxedTreeFoldStyle);
+}
+
+void TestEditor::saveWritesFileAndClearsModified() {
+  const QString path = dir_.filePath(QStringLiteral("save.cf"));
+  writeFile(path, "// old\n");
+  EditorTabs tabs;
+  const auto r = tabs.openFile(path);
+  QVERIFY(r.editor);
+  QVERIFY(r.error.isEmpty());
+  r.editor->setText(QStringLiteral("// new text\n"));
+  QVERIFY(r.editor->isModified());
+  QSignalSpy saved(&tabs, &EditorTabs::fileSaved);
+  QVERIFY(tabs.save(r.editor));
+  QCOMPARE(readFile(path), QByteArray("// new text\n"));
+  QVERIFY(!r.editor->isModified());
+  QCOMPARE(saved.count(), 1);
+}
+
+void TestEditor::saveAsUsesPromptedPath() {
+  EditorTabs tabs;
+  SpecEditor* e = tabs.addEditor();
+  QVERIFY(e->filePath().isEmpty());
+  QCOMPARE(e->displayName(), QStringLiteral("Untitled 1"));
+  e->setText(QStringLiteral("flow(forward, priority, false, box);\n"));
+  const QString target = dir_.filePath(QStringLiteral("saved_as.cf"));
+  tabs.setSavePathPrompt([&](SpecEditor*) { return target; });
+  QVERIFY(tabs.save(e));  // untitled: save asks for a path
+  QCOMPARE(readFile(target), QByteArray("flow(forward, priority, false, box);\n"));
+  QCOMPARE(e->displayName(), QStringLiteral("saved_as.cf"));
+  QCOMPARE(tabs.tabText(0), QStringLiteral("saved_as.cf"));
+  tabs.setSavePathPrompt([](SpecEditor*) { return QString(); });
+  e->setText(QStringLiteral("changed"));
+  QVERIFY(!tabs.saveAs(e));  // cancelled dialog
+  QVERIFY(e->isModified());
+}
+
+void TestEditor::closePrompt_data() {
+  QTest::addColumn<int>("choice");
+  QTest::addColumn<bool>("closed");
+  QTest::addColumn<QByteArray>("onDisk");
+  QTest::newRow("cancel") << int(EditorTabs::UnsavedChoice::Cancel) << false << QByteArray("// original\n");
+  QTest::newRow("discard") << int(EditorTabs::UnsavedChoice::Discard) << true << QByteArray("// original\n");
+  QTest::newRow("save") << int(EditorTabs::UnsavedChoice::Save) << true << QByteArray("// edited\n");
+}
+
+void TestEditor::closePrompt() {
+  QFETCH(int, choice);
+  QFETCH(bool, closed);
+  QFETCH(QByteArray, onDisk);
+  const QString path = dir_.filePath(QStringLiteral("close_%1.cf").arg(choice));
+  writeFile(path, "// original\n");
+  EditorTabs tabs;
+  SpecEditor* e = tabs.openFile(path).editor;
+  QVERIFY(e);
+  QVERIFY(tabs.closeEditor(e));  // unmodified: closes without asking
+  QCOMPARE(tabs.count(), 0);
+  e = tabs.openFile(path).editor;
+  e->setText(QStringLiteral("// edited\n"));
+  int asked = 0;
+  tabs.setUnsavedPrompt([&](SpecEditor*) {
+    ++asked;
+    return static_cast<EditorTabs::UnsavedChoice>(choice);
+  });
+  QSignalSpy closedSpy(&tabs, &EditorTabs::editorClosed);
+  QCOMPARE(tabs.closeEditor(e), closed);
+  QCOMPARE(asked, 1);
+  QCOMPARE(tabs.count(), closed ? 0 : 1);
+  QCOMPARE(closedSpy.count(), closed ? 1 : 0);
+  QCOMPARE(readFile(path), onDisk);
+}
+
+void TestEditor::openingTheSameFileTwiceReusesTheTab() {
+  const QString path = dir_.filePath(QStringLiteral("twice.cf"));
+  writeFile(path, "// x\n");
+  EditorTabs tabs;
+  SpecEditor* a = tabs.openFile(path).editor;
+  tabs.addEditor();
+  SpecEditor* b = tabs.openFile(dir_.path() + QStringLiteral("/./twice.cf")).editor;
+  QCOMPARE(a, b);
+  QCOMPARE(tabs.count(), 2);
+  QCOMPARE(tabs.currentEditor(), a);
+}
+
+void TestEditor::binaryJunkOpensReadOnlyWithBanner() {
+  const QString path = dir_.filePath(QStringLiteral("junk.cf"));
+  QByteArray junk;
+  for (int i = 0; i < 512; ++i) junk.append(static_cast<char>((i * 37) % 256));
+  writeFile(path, junk);
+  EditorTabs tabs;
+  const auto r = tabs.openFile(path);
+  QVERIFY(r.editor);
+  QVERIFY(r.error.isEmpty());
+  QVERIFY2(r.warning.contains(QLatin1String("does not look like a text file")), qPrintable(r.warning));
+  QVERIFY(r.editor->isReadOnly());
+  QCOMPARE(r.editor->banner(), r.warning);
+  QCOMPARE(r.editor->annotation(0), r.warning);
+  QVERIFY(!r.editor->isModified());
+}
+
+void TestEditor::unreadableSpecIsAnError_data() {
+  QTest::addColumn<QString>("path");
+  QTest::addColumn<QString>("message");
+  QTest::newRow("missing") << dir_.filePath(QStringLiteral("nope.cf")) << "no such file";
+  QTest::newRow("folder") << dir_.path() << "is a folder";
+}
+
+void TestEditor::unreadableSpecIsAnError() {
+  QFETCH(QString, path);
+  QFETCH(QString, message);
+  EditorTabs tabs;
+  QSignalSpy errors(&tabs, &EditorTabs::errorOccurred);
+  const auto r = tabs.openFile(path);
+  QVERIFY(!r.editor);
+  QVERIFY2(r.error.contains(message), qPrintable(r.error));
+  QCOMPARE(tabs.count(), 0);
+  QCOMPARE(errors.count(), 1);
+}
+
+QTEST_MAIN(TestEditor)
+#include "tst_editor.moc"
