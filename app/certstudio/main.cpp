@@ -1,10 +1,52 @@
-// certstudio: the IDE's entry point.
+// certstudio: the IDE's entry point (arguments, application names, the main window).
 #include <QApplication>
-#include <QMainWindow>
+#include <QTimer>
+
+#include <cstdio>
+
+#include "app/certstudio/docks/network_dock.h"
+#include "app/certstudio/launch_options.h"
+#include "app/certstudio/main_window.h"
+
+namespace {
+
+/// Saves a PNG of the window after `settleMs` (docks laid out, network loaded), then quits.
+void scheduleScreenshot(cert::studio::MainWindow& window, const QString& path, int settleMs) {
+  QTimer::singleShot(settleMs, &window, [&window, path] {
+    const bool ok = window.grab().save(path, "PNG");
+    std::fprintf(ok ? stdout : stderr, "%s %s\n", ok ? "screenshot saved to" : "cannot save screenshot to",
+                 qPrintable(path));
+    QCoreApplication::exit(ok ? 0 : 1);
+  });
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
-  QMainWindow w;
-  w.show();
+  QApplication::setOrganizationName(QStringLiteral("CertStudio"));
+  QApplication::setApplicationName(QStringLiteral("certstudio"));
+  QApplication::setApplicationDisplayName(QStringLiteral("CertStudio"));
+  QApplication::setApplicationVersion(QStringLiteral(CERTSTUDIO_VERSION));
+  QApplication::setDesktopFileName(QStringLiteral("certstudio"));
+
+  const cert::studio::LaunchOptions options = cert::studio::parseLaunchOptions(QApplication::arguments());
+  if (!options.error.isEmpty()) {
+    std::fprintf(stderr, "certstudio: %s\n\n%s", qPrintable(options.error), qPrintable(options.helpText));
+    return 2;
+  }
+  if (options.helpRequested) {
+    std::printf("%s", qPrintable(options.helpText));
+    return 0;
+  }
+  if (options.versionRequested) {
+    std::printf("certstudio %s\n", CERTSTUDIO_VERSION);
+    return 0;
+  }
+
+  cert::studio::MainWindow window;
+  window.show();
+  window.startUp(options.specPath, options.networkPath);
+  if (!options.screenshotPath.isEmpty()) scheduleScreenshot(window, options.screenshotPath, options.settleMs);
   return app.exec();
 }

@@ -1,0 +1,25 @@
+// Where the bundled specs and networks are: next to an installed binary, else the source tree.
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+namespace cert::studio {
+
+/// The bundled files the IDE offers (File > Examples, the Network dock's list, first start).
+struct BundledFiles {
+  /// Folders searched, in order: <bin>/../share/certstudio/<kind>, CERTSTUDIO_DATA_DIR/<kind>
+  /// (only when the binary runs from an install), then the source tree.
+  static QStringList searchDirs(const QString& kind);
+
+  /// Every *.cf in the first specs folder that has any, sorted by name.
+  static QStringList specs();
+  /// Every *.onnx in the first networks folder that has any, sorted by name.
+  static QStringList networks();
+  /// specs/deeppoly.cf, else the first bundled spec; empty when there is none.
+  static QString defaultSpec();
+  /// mlp_784_50_50_10.onnx, else the first bundled network; empty when there is none.
+  static QString defaultNetwork();
+};
+
+}  // namespace cert::studio

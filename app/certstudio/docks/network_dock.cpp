@@ -1,0 +1,192 @@
+// NetworkDock: widgets, and how a load result (network or errors) is shown.
+#include "app/certstudio/docks/network_dock.h"
+
+#include <QComboBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QListWidget>
+#include <QLocale>
+#include <QSplitter>
+#include <QTableView>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include "app/certstudio/models/layer_table_model.h"
+#include "app/certstudio/models/severity_icon.h"
+#include "app/certstudio/network/network_loader.h"
+#include "app/certstudio/resources_init.h"
+
+namespace cert::studio {
+namespace {
+
+QString summaryOf(const cert::Network& net) {
+  int64_t params = 0;
+  for (const cert::Layer& l : net.layers) params += l.parameterCount();
+  const QLocale locale;
+  QString text = QObject::tr("%1: %2 layers, %3 neurons; input %4, output %5; %6 parameters")
+                     .arg(QString::fromStdString(net.name))
+                     .arg(net.layers.size())
+                     .arg(locale.toString(static_cast<qlonglong>(net.neuronCount())))
+                     .arg(LayerTableModel::formatShape(net.inputShape))
+                     .arg(net.outputSize())
+                     .arg(locale.toString(static_cast<qlonglong>(params)));
+  if (!net.normalization.isIdentity()) {
+    QStringList origin;
+    for (const std::string& o : net.normalization.origin) origin << QString::fromStdString(o);
+    text += QObject::tr("\nInput normalization: %1")
+                .arg(origin.isEmpty() ? QObject::tr("yes") : origin.join(QStringLiteral(", ")));
+  }
+  return text;
+}
+
+}  // namespace
+
+NetworkDock::NetworkDock(QWidget* parent) : QDockWidget(tr("Network"), parent) {
+  ensureResources();
+  loader_ = new NetworkLoader(this);
+  model_ = new LayerTableModel(this);
+
+  auto* body = new QWidget(this);
+  auto* layout = new QVBoxLayout(body);
+  layout->setContentsMargins(6, 6, 6, 6);
+
+  auto* row = new QHBoxLayout;
+  bundled_ = new QComboBox(body);
+  bundled_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+  bundled_->setToolTip(tr("Networks shipped with CertStudio"));
+  open_ = new QToolButton(body);
+  open_->setText(tr("Open ONNX…"));
+  open_->setIcon(QIcon(QStringLiteral(":/icons/network.svg")));
+  open_->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+  row->addWidget(new QLabel(tr("Bundled:"), body));
+  row->addWidget(bundled_, 1);
+  row->addWidget(open_);
+  layout->addLayout(row);
+
+  summary_ = new QLabel(tr("No network loaded. Pick a bundled network or open an ONNX file."), body);
+  summary_->setWordWrap(true);
+  summary_->setTextFormat(Qt::PlainText);
+  summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  layout->addWidget(summary_);
+
+  auto* split = new QSplitter(Qt::Vertical, body);
+  table_ = new QTableView(split);
+  table_->setModel(model_);
+  table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+  table_->setSelectionMode(QAbstractItemView::SingleSelection);
+  table_->setAlternatingRowColors(true);
+  table_->verticalHeader()->hide();
+  table_->horizontalHeader()->setStretchLastSection(true);
+  table_->setWordWrap(false);
+
+  auto* messagesBox = new QWidget(split);
+  auto* messagesLayout = new QVBoxLayout(messagesBox);
+  messagesLayout->setContentsMargins(0, 0, 0, 0);
+  messagesTitle_ = new QLabel(tr("Import messages"), messagesBox);
+  messages_ = new QListWidget(messagesBox);
+  messages_->setWordWrap(true);
+  messages_->setAlternatingRowColors(true);
+  messagesLayout->addWidget(messagesTitle_);
+  messagesLayout->addWidget(messages_);
+  split->setStretchFactor(0, 4);
+  split->setStretchFactor(1, 1);
+  layout->addWidget(split, 1);
+  setWidget(body);
+
+  connect(open_, &QToolButton::clicked, this, &NetworkDock::openNetworkDialog);
+  connect(bundled_, &QComboBox::activated, this, [this](int index) {
+    const QString path = bundled_->itemData(index).toString();
+    if (!path.isEmpty()) loadNetwork(path);
+  });
+  connect(loader_, &NetworkLoader::finished, this, &NetworkDock::showResult);
+  connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+          [this](const QModelIndex& current) { emit layerSelected(current.isValid() ? current.row() : -1); });
+  showMessages({});
+}
+
+void NetworkDock::setBundledNetworks(const QStringList& paths) {
+  bundled_->clear();
+  for (const QString& p : paths) bundled_->addItem(QFileInfo(p).completeBaseName(), p);
+  bundled_->setEnabled(!paths.isEmpty());
+  if (paths.isEmpty()) bundled_->addItem(tr("(none installed)"));
+  bundled_->setCurrentIndex(paths.isEmpty() ? 0 : -1);
+}
+
+void NetworkDock::loadNetwork(const QString& path) {
+  path_ = path;
+  summary_->setStyleSheet({});
+  summary_->setText(tr("Loading %1…").arg(QFileInfo(path).fileName()));
+  loader_->load(path);
+}
+
+void NetworkDock::openNetworkDialog() {
+  const QString start = path_.isEmpty() ? QString() : QFileInfo(path_).absolutePath();
+  const QString path = QFileDialog::getOpenFileName(this, tr("Open ONNX network"), start,
+                                                    tr("ONNX models (*.onnx);;All files (*)"));
+  if (!path.isEmpty()) loadNetwork(path);
+}
+
+void NetworkDock::showPlaceholder(const QString& text) {
+  summary_->setStyleSheet({});
+  summary_->setText(text);
+}
+
+bool NetworkDock::isLoading() const { return loader_->busy(); }
+
+QString NetworkDock::summaryText() const { return summary_->text(); }
+
+QStringList NetworkDock::messages() const {
+  QStringList out;
+  for (int i = 0; i < messages_->count(); ++i)
+    if (messages_->item(i)->data(Qt::UserRole).toBool()) out << messages_->item(i)->text();
+  return out;
+}
+
+void NetworkDock::showMessages(const cert::Diagnostics& diags) {
+  messages_->clear();
+  for (const cert::Diagnostic& d : diags) {
+    QString text = QString::fromStdString(d.message);
+    if (!d.node.empty()) text = tr("node '%1': %2").arg(QString::fromStdString(d.node), text);
+    auto* item = new QListWidgetItem(severityIcon(d.severity), text, messages_);
+    item->setData(Qt::UserRole, true);  // a real message, not the placeholder
+  }
+  messagesTitle_->setText(tr("Import messages (%1)").arg(diags.size()));
+  if (diags.empty()) {
+    auto* item = new QListWidgetItem(tr("No import warnings."), messages_);
+    item->setForeground(palette().color(QPalette::PlaceholderText));
+    item->setFlags(Qt::NoItemFlags);
+  }
+}
+
+void NetworkDock::showResult(const NetworkLoad& load) {
+  const QString file = QFileInfo(load.path).fileName();
+  network_ = load.network;
+  diagnostics_ = load.diagnostics;
+  model_->setNetwork(load.network);
+  showMessages(load.diagnostics);
+  const int index = bundled_->findData(load.path);
+  bundled_->setCurrentIndex(index);
+  if (load.ok()) {
+    summary_->setStyleSheet({});
+    summary_->setText(summaryOf(*load.network));
+    table_->resizeColumnsToContents();
+    const auto warnings = static_cast<int>(load.diagnostics.size());
+    emit statusMessage(warnings == 0 ? tr("Loaded %1 (%2 layers)").arg(file).arg(load.network->layers.size())
+                                     : tr("Loaded %1 (%2 layers, %3 import messages)")
+                                           .arg(file).arg(load.network->layers.size()).arg(warnings));
+  } else {
+    QString first = tr("unknown error");
+    for (const cert::Diagnostic& d : load.diagnostics)
+      if (d.severity == cert::Severity::Error) { first = QString::fromStdString(d.message); break; }
+    summary_->setStyleSheet(QStringLiteral("color: #b31d28;"));
+    summary_->setText(tr("Could not load %1: %2").arg(file, first));
+    emit statusMessage(summary_->text());
+  }
+  emit networkChanged(network_);
+  emit loadFinished(load.ok());
+}
+
+}  // namespace cert::studio

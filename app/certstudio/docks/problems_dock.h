@@ -1,0 +1,41 @@
+// The Problems dock: every diagnostic with its location; activating one jumps to it.
+#pragma once
+
+#include <QDockWidget>
+
+#include "core/diagnostics/diagnostic.h"
+
+class QLabel;
+class QTreeView;
+
+namespace cert::studio {
+
+class DiagnosticsModel;
+
+/// Lists diagnostics from every source (each editor by its id, the network as "network").
+/// Clicking a row emits diagnosticActivated(); the main window moves the editor there.
+class ProblemsDock : public QDockWidget {
+  Q_OBJECT
+
+ public:
+  explicit ProblemsDock(QWidget* parent = nullptr);
+
+  /// Replaces the diagnostics of `source`; `label` names it in the File column.
+  void setDiagnostics(const QString& source, const QString& label, const cert::Diagnostics& diags);
+  void clearSource(const QString& source) { setDiagnostics(source, {}, {}); }
+  const DiagnosticsModel* model() const { return model_; }
+  /// Activates row `row` as a click would.
+  void activateRow(int row);
+
+ signals:
+  void diagnosticActivated(const QString& source, const cert::Diagnostic& diagnostic);
+
+ private:
+  void updateTitle();
+
+  DiagnosticsModel* model_ = nullptr;
+  QTreeView* view_ = nullptr;
+  QLabel* empty_ = nullptr;
+};
+
+}  // namespace cert::studio

@@ -1,0 +1,286 @@
+// MainWindow: construction and wiring, start-up choices, recovery prompt, clean close.
+#include "app/certstudio/main_window.h"
+
+#include <QApplication>
+#include <QCloseEvent>
+#include <QFileInfo>
+#include <QLabel>
+#include <QLocale>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QStatusBar>
+#include <QToolBar>
+
+#include "app/certstudio/bundled_files.h"
+#include "app/certstudio/docks/dock_registry.h"
+#include "app/certstudio/docks/network_dock.h"
+#include "app/certstudio/docks/problems_dock.h"
+#include "app/certstudio/editor/editor_tabs.h"
+#include "app/certstudio/editor/spec_editor.h"
+#include "app/certstudio/file_menu.h"
+#include "app/certstudio/recovery/autosaver.h"
+#include "app/certstudio/settings/app_settings.h"
+#include "app/certstudio/resources_init.h"
+#include "compiler/version.h"
+
+namespace cert::studio {
+namespace {
+
+constexpr int kLayoutVersion = 1;
+const QString kNetworkSource = QStringLiteral("network");
+
+}  // namespace
+
+MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
+    : QMainWindow(parent),
+      options_(options),
+      settings_(std::make_unique<AppSettings>(options.settingsFile)),
+      recovery_(options.recoveryDir) {
+  ensureResources();
+  setWindowIcon(QIcon(QStringLiteral(":/icons/certstudio.svg")));
+  setDockNestingEnabled(true);
+  setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
+  tabs_ = new EditorTabs(this);
+  setCentralWidget(tabs_);
+  tabs_->setDefaultDirectory(QFileInfo(BundledFiles::defaultSpec()).absolutePath());
+
+  networkDock_ = new NetworkDock(this);
+  networkDock_->setBundledNetworks(BundledFiles::networks());
+  problemsDock_ = new ProblemsDock(this);
+  buildMenus();
+  buildDocks();
+
+  cursorLabel_ = new QLabel(this);
+  statusBar()->addPermanentWidget(cursorLabel_);
+  if (!recovery_.begin()) statusBar()->showMessage(recovery_.error());
+  autosaver_ = new Autosaver(recovery_, *tabs_, this);
+  autosaver_->setDelay(options.autosaveDelayMs);
+  connectSignals();
+  restoreLayout();
+  updateTitle();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildMenus() {
+  auto* toolbar = addToolBar(tr("Main"));
+  toolbar->setObjectName(QStringLiteral("MainToolBar"));
+  toolbar->setMovable(false);
+  fileMenu_ = new FileMenu(*this, *tabs_, *networkDock_, *settings_);
+  fileMenu_->install(*menuBar(), *toolbar);
+
+  QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+  auto onEditor = [this](void (QsciScintilla::*f)()) {
+    return [this, f] {
+      if (SpecEditor* e = tabs_->currentEditor()) (e->*f)();
+    };
+  };
+  edit->addAction(tr("&Undo"), QKeySequence::Undo, this, onEditor(&QsciScintilla::undo));
+  edit->addAction(tr("&Redo"), QKeySequence::Redo, this, onEditor(&QsciScintilla::redo));
+  edit->addSeparator();
+  edit->addAction(tr("Cu&t"), QKeySequence::Cut, this, onEditor(&QsciScintilla::cut));
+  edit->addAction(tr("&Copy"), QKeySequence::Copy, this, onEditor(&QsciScintilla::copy));
+  edit->addAction(tr("&Paste"), QKeySequence::Paste, this, onEditor(&QsciScintilla::paste));
+
+  viewMenu_ = menuBar()->addMenu(tr("&View"));
+  docks_ = std::make_unique<DockRegistry>(*this, *viewMenu_);
+
+  QMenu* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("&About CertStudio"), this, [this] {
+    QMessageBox::about(this, tr("About CertStudio"),
+                       tr("<b>CertStudio %1</b><p>An IDE for designing DNN certifiers in ConstraintFlow."
+                          "<p>Compiler %2.")
+                           .arg(QApplication::applicationVersion(), QString::fromLatin1(cert::compilerVersion())));
+  });
+}
+
+void MainWindow::buildDocks() {
+  addDock(networkDock_, Qt::RightDockWidgetArea, QStringLiteral("NetworkDock"));
+  addDock(problemsDock_, Qt::BottomDockWidgetArea, QStringLiteral("ProblemsDock"));
+  resizeDocks({networkDock_}, {620}, Qt::Horizontal);
+  resizeDocks({problemsDock_}, {170}, Qt::Vertical);
+}
+
+QDockWidget* MainWindow::addDock(QDockWidget* dock, Qt::DockWidgetArea area, const QString& objectName) {
+  return docks_->add(dock, area, objectName);
+}
+
+void MainWindow::connectSignals() {
+  connect(tabs_, &EditorTabs::errorOccurred, this, &MainWindow::showError);
+  connect(tabs_, &EditorTabs::fileOpened, this, [this](const QString& p) { settings_->addRecentFile(p); });
+  connect(tabs_, &EditorTabs::fileSaved, this, [this](const QString& p) {
+    settings_->addRecentFile(p);
+    statusBar()->showMessage(tr("Saved %1").arg(p), 5000);
+    if (SpecEditor* e = tabs_->findByPath(p)) publishDiagnostics(e);
+    updateTitle();
+  });
+  connect(tabs_, &EditorTabs::editorAdded, this, [this](SpecEditor* e) {
+    connect(e, &SpecEditor::diagnosticsChanged, this, [this, e] { publishDiagnostics(e); });
+  });
+  connect(tabs_, &EditorTabs::editorClosed, problemsDock_, &ProblemsDock::clearSource);
+  connect(tabs_, &EditorTabs::currentEditorChanged, this, &MainWindow::onCurrentEditorChanged);
+  connect(fileMenu_, &FileMenu::openRequested, this, &MainWindow::openSpec);
+  connect(problemsDock_, &ProblemsDock::diagnosticActivated, this, &MainWindow::jumpTo);
+  connect(autosaver_, &Autosaver::errorOccurred, this, [this](const QString& m) { statusBar()->showMessage(m); });
+  connect(networkDock_, &NetworkDock::statusMessage, this, [this](const QString& m) {
+    statusBar()->showMessage(m, 15000);
+  });
+  connect(networkDock_, &NetworkDock::loadFinished, this, [this](bool ok) {
+    const QString path = networkDock_->networkPath();
+    problemsDock_->setDiagnostics(kNetworkSource, QFileInfo(path).fileName(), networkDock_->diagnostics());
+    if (ok) settings_->setLastNetwork(path);
+  });
+}
+
+void MainWindow::restoreLayout() {
+  const QByteArray geometry = settings_->windowGeometry();
+  if (geometry.isEmpty() || !restoreGeometry(geometry)) resize(1480, 920);
+  const QByteArray state = settings_->windowState();
+  if (!state.isEmpty()) restoreState(state, kLayoutVersion);
+  docks_->markRestored();
+}
+
+void MainWindow::startUp(const QString& specPath, const QString& networkPath) {
+  QStringList specs;
+  if (!specPath.isEmpty()) {
+    specs << specPath;
+  } else {
+    for (const QString& p : settings_->openFiles())
+      if (QFileInfo::exists(p)) specs << p;
+    if (specs.isEmpty() && !BundledFiles::defaultSpec().isEmpty()) specs << BundledFiles::defaultSpec();
+  }
+  for (const QString& p : specs) openSpec(p);
+  if (tabs_->count() == 0) {
+    const QString looked = BundledFiles::searchDirs(QStringLiteral("specs")).join(QStringLiteral("\n//   "));
+    tabs_->addEditor(specPath.isEmpty()
+                         ? tr("// No bundled specs were found. Looked in:\n//   %1\n"
+                              "// Write a ConstraintFlow spec here, or open one with File > Open Spec.\n")
+                               .arg(looked)
+                         : QString());
+  }
+
+  QString net = networkPath;
+  if (net.isEmpty() && QFileInfo::exists(settings_->lastNetwork())) net = settings_->lastNetwork();
+  if (net.isEmpty()) net = BundledFiles::defaultNetwork();
+  if (!net.isEmpty()) {
+    loadNetwork(net);
+  } else {
+    networkDock_->showPlaceholder(
+        tr("No network loaded: no bundled networks were found (looked in %1). Open an ONNX file with "
+           "Open ONNX… or File > Open Network.")
+            .arg(BundledFiles::searchDirs(QStringLiteral("networks")).join(QStringLiteral(", "))));
+  }
+  offerRecovery();
+}
+
+bool MainWindow::openSpec(const QString& path) {
+  const EditorTabs::OpenResult r = tabs_->openFile(path);
+  if (!r.warning.isEmpty()) statusBar()->showMessage(r.warning, 15000);
+  return r.editor != nullptr;
+}
+
+void MainWindow::loadNetwork(const QString& path) { networkDock_->loadNetwork(path); }
+
+QList<RecoveryEntry> MainWindow::pendingRecovery() const { return recovery_.orphanedEntries(); }
+
+int MainWindow::restoreRecovery() {
+  const QList<RecoveryEntry> entries = pendingRecovery();
+  for (const RecoveryEntry& e : entries) {
+    SpecEditor* editor = e.filePath.isEmpty() ? nullptr : tabs_->findByPath(e.filePath);
+    if (!editor) editor = e.filePath.isEmpty() || !QFileInfo::exists(e.filePath) ? tabs_->addEditor({}, e.filePath)
+                                                                                : tabs_->openFile(e.filePath).editor;
+    if (!editor) editor = tabs_->addEditor();
+    editor->setReadOnly(false);
+    editor->setBanner({});
+    editor->setText(e.text);  // an undoable edit: the tab is modified until saved
+    tabs_->setCurrentWidget(editor);
+  }
+  autosaver_->flush();  // the restored texts belong to this session now
+  recovery_.removeOrphaned();
+  if (!entries.isEmpty()) statusBar()->showMessage(tr("Restored %n unsaved spec(s)", nullptr, static_cast<int>(entries.size())), 10000);
+  return static_cast<int>(entries.size());
+}
+
+void MainWindow::discardRecovery() { recovery_.removeOrphaned(); }
+
+void MainWindow::offerRecovery() {
+  const QList<RecoveryEntry> entries = pendingRecovery();
+  if (entries.isEmpty()) {
+    recovery_.removeOrphaned();  // empty folders of sessions that ended without unsaved text
+    return;
+  }
+  if (!options_.interactive) return;
+  QStringList names;
+  for (const RecoveryEntry& e : entries)
+    names << QStringLiteral("%1 (%2)").arg(e.filePath.isEmpty() ? e.title : e.filePath,
+                                           QLocale().toString(e.savedAt.toLocalTime(), QLocale::ShortFormat));
+  QMessageBox box(QMessageBox::Question, tr("Restore unsaved specs?"),
+                  tr("CertStudio did not close cleanly last time. These unsaved texts were kept:\n\n%1")
+                      .arg(names.join(QLatin1Char('\n'))),
+                  QMessageBox::NoButton, this);
+  QPushButton* restore = box.addButton(tr("Restore"), QMessageBox::AcceptRole);
+  QPushButton* discard = box.addButton(tr("Discard"), QMessageBox::DestructiveRole);
+  box.addButton(tr("Ask Again Next Time"), QMessageBox::RejectRole);
+  box.setDefaultButton(restore);
+  box.exec();
+  if (box.clickedButton() == restore) restoreRecovery();
+  else if (box.clickedButton() == discard) discardRecovery();
+}
+
+void MainWindow::showError(const QString& message) {
+  statusBar()->showMessage(message, 20000);
+  if (options_.interactive) QMessageBox::warning(this, tr("CertStudio"), message);
+}
+
+void MainWindow::jumpTo(const QString& source, const cert::Diagnostic& diagnostic) {
+  if (source == kNetworkSource) {
+    networkDock_->show();
+    networkDock_->raise();
+    return;
+  }
+  for (SpecEditor* e : tabs_->editors()) {
+    if (e->id() != source) continue;
+    tabs_->setCurrentWidget(e);
+    e->goTo(diagnostic.range);
+    return;
+  }
+}
+
+void MainWindow::onCurrentEditorChanged(SpecEditor* editor) {
+  disconnect(cursorConnection_);
+  disconnect(modifiedConnection_);
+  cursorLabel_->clear();
+  if (editor) {
+    cursorConnection_ = connect(editor, &QsciScintilla::cursorPositionChanged, this, [this](int line, int index) {
+      cursorLabel_->setText(tr("Ln %1, Col %2").arg(line + 1).arg(index + 1));
+    });
+    modifiedConnection_ = connect(editor, &QsciScintilla::modificationChanged, this, &MainWindow::updateTitle);
+  }
+  updateTitle();
+}
+
+void MainWindow::updateTitle() {
+  const SpecEditor* e = tabs_->currentEditor();
+  setWindowTitle(e ? tr("%1[*] — CertStudio").arg(e->displayName()) : tr("CertStudio"));
+  setWindowModified(e && e->isModified());
+}
+
+void MainWindow::publishDiagnostics(SpecEditor* editor) {
+  problemsDock_->setDiagnostics(editor->id(), editor->displayName(), editor->diagnostics());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  if (!tabs_->resolveUnsavedChanges()) {
+    event->ignore();
+    return;
+  }
+  settings_->setOpenFiles(tabs_->openFilePaths());
+  settings_->setWindowGeometry(saveGeometry());
+  settings_->setWindowState(saveState(kLayoutVersion));
+  settings_->sync();
+  recovery_.endCleanly();
+  event->accept();
+}
+
+}  // namespace cert::studio

@@ -1,0 +1,53 @@
+// AppSettings: the keys and their types.
+#include "app/certstudio/settings/app_settings.h"
+
+#include <QFileInfo>
+#include <QSettings>
+
+namespace cert::studio {
+namespace {
+
+const QString kRecentFiles = QStringLiteral("files/recent");
+const QString kOpenFiles = QStringLiteral("files/open");
+const QString kLastNetwork = QStringLiteral("network/last");
+const QString kGeometry = QStringLiteral("window/geometry");
+const QString kState = QStringLiteral("window/state");
+
+}  // namespace
+
+AppSettings::AppSettings(const QString& iniPath)
+    : settings_(iniPath.isEmpty() ? std::make_unique<QSettings>()
+                                  : std::make_unique<QSettings>(iniPath, QSettings::IniFormat)) {}
+
+AppSettings::~AppSettings() = default;
+
+QStringList AppSettings::recentFiles() const {
+  QStringList out;
+  for (const QString& p : settings_->value(kRecentFiles).toStringList())
+    if (QFileInfo::exists(p)) out << p;
+  return out;
+}
+
+void AppSettings::addRecentFile(const QString& path) {
+  QStringList files = settings_->value(kRecentFiles).toStringList();
+  files.removeAll(path);
+  files.prepend(path);
+  while (files.size() > kMaxRecentFiles) files.removeLast();
+  settings_->setValue(kRecentFiles, files);
+}
+
+void AppSettings::clearRecentFiles() { settings_->remove(kRecentFiles); }
+
+QByteArray AppSettings::windowGeometry() const { return settings_->value(kGeometry).toByteArray(); }
+void AppSettings::setWindowGeometry(const QByteArray& g) { settings_->setValue(kGeometry, g); }
+QByteArray AppSettings::windowState() const { return settings_->value(kState).toByteArray(); }
+void AppSettings::setWindowState(const QByteArray& s) { settings_->setValue(kState, s); }
+
+QStringList AppSettings::openFiles() const { return settings_->value(kOpenFiles).toStringList(); }
+void AppSettings::setOpenFiles(const QStringList& paths) { settings_->setValue(kOpenFiles, paths); }
+QString AppSettings::lastNetwork() const { return settings_->value(kLastNetwork).toString(); }
+void AppSettings::setLastNetwork(const QString& path) { settings_->setValue(kLastNetwork, path); }
+
+void AppSettings::sync() { settings_->sync(); }
+
+}  // namespace cert::studio

@@ -1,0 +1,54 @@
+// Typed access to the IDE's persistent settings (QSettings underneath; keys live only here).
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+
+class QSettings;
+
+namespace cert::studio {
+
+/// The settings the IDE keeps between runs. Each value has one getter and one setter, so a key
+/// name or type is never repeated across the code.
+class AppSettings {
+ public:
+  /// Most recent files kept in File > Open Recent.
+  static constexpr int kMaxRecentFiles = 10;
+
+  /// `iniPath` empty: the person's settings (organization/application names); otherwise an INI
+  /// file (tests use a temporary one).
+  explicit AppSettings(const QString& iniPath = {});
+  ~AppSettings();
+  AppSettings(const AppSettings&) = delete;
+  AppSettings& operator=(const AppSettings&) = delete;
+
+  /// Most recent first; only files that still exist.
+  QStringList recentFiles() const;
+  /// Moves `path` to the front of the recent files.
+  void addRecentFile(const QString& path);
+  void clearRecentFiles();
+
+  QByteArray windowGeometry() const;
+  void setWindowGeometry(const QByteArray& geometry);
+  /// QMainWindow::saveState() of the docks and toolbars.
+  QByteArray windowState() const;
+  void setWindowState(const QByteArray& state);
+
+  /// The spec files open when the window last closed.
+  QStringList openFiles() const;
+  void setOpenFiles(const QStringList& paths);
+  /// The network loaded when the window last closed.
+  QString lastNetwork() const;
+  void setLastNetwork(const QString& path);
+
+  /// Writes pending changes to storage.
+  void sync();
+
+ private:
+  std::unique_ptr<QSettings> settings_;
+};
+
+}  // namespace cert::studio
