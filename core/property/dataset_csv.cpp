@@ -1,0 +1,201 @@
+// Dataset CSV rows (label, raw pixels 0-255) and the eps-ball properties around them.
+#include "core/property/dataset_csv.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <string_view>
+
+#include "core/property/property_builder.h"
+
+namespace cert {
+namespace {
+
+constexpr int kMaxErrors = 20;
+
+SourceRange rangeAt(int line, int col, int offset, int length) {
+  return {{line, col, offset}, {line, col + length, offset + length}};
+}
+
+std::string_view trim(std::string_view s, size_t* leading) {
+  size_t b = 0;
+  while (b < s.size() && (s[b] == ' ' || s[b] == '\t')) ++b;
+  size_t e = s.size();
+  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t')) --e;
+  *leading = b;
+  return s.substr(b, e - b);
+}
+
+template <class T>
+bool parseWhole(std::string_view s, T& out) {
+  const char* end = s.data() + s.size();
+  auto [ptr, ec] = std::from_chars(s.data(), end, out);
+  return ec == std::errc() && ptr == end;
+}
+
+std::string number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+std::string quoted(std::string_view s) {
+  constexpr size_t kMax = 24;
+  return "'" + std::string(s.substr(0, kMax)) + (s.size() > kMax ? "...'" : "'");
+}
+
+}  // namespace
+
+Result<std::vector<DatasetRow>> parseDatasetCsv(const std::string& text, const std::string& file) {
+  Result<std::vector<DatasetRow>> result;
+  Diagnostics& diags = result.diagnostics;
+  std::vector<DatasetRow> rows;
+  int errors = 0;
+  auto error = [&](std::string msg, SourceRange r) {
+    if (++errors <= kMaxErrors) diags.push_back(Diagnostic::error(std::move(msg), r));
+  };
+
+  size_t pos = 0;
+  int line = 0;
+  while (pos < text.size() && errors <= kMaxErrors) {
+    size_t eol = text.find('\n', pos);
+    if (eol == std::string::npos) eol = text.size();
+    const size_t lineStart = pos;
+    std::string_view lineText(text.data() + pos, eol - pos);
+    if (!lineText.empty() && lineText.back() == '\r') lineText.remove_suffix(1);
+    pos = eol + 1;
+    ++line;
+    if (lineText.find_first_not_of(" \t") == std::string_view::npos) continue;
+
+    DatasetRow row;
+    row.start = {line, 1, static_cast<int>(lineStart)};
+    bool ok = true;
+    size_t fieldStart = 0;
+    // The first bad field of a row is reported; the row's other fields are still counted.
+    for (int field = 0;; ++field) {
+      size_t comma = lineText.find(',', fieldStart);
+      if (comma == std::string_view::npos) comma = lineText.size();
+      size_t lead = 0;
+      const std::string_view value = trim(lineText.substr(fieldStart, comma - fieldStart), &lead);
+      const int col = static_cast<int>(fieldStart + lead) + 1;
+      const SourceRange r = rangeAt(line, col, static_cast<int>(lineStart + fieldStart + lead),
+                                    static_cast<int>(std::max<size_t>(value.size(), 1)));
+      auto fail = [&](std::string msg) {
+        if (ok) error(std::move(msg), r);
+        ok = false;
+      };
+      double v = 0;
+      if (value.empty()) {
+        fail(field == 0 ? "empty label" : "empty value");
+      } else if (field == 0) {
+        if (!parseWhole(value, row.label) || row.label < 0)
+          fail("the label " + quoted(value) + " is not a non-negative integer");
+      } else if (!parseWhole(value, v) || !std::isfinite(v)) {
+        fail(quoted(value) + " is not a number");
+      } else if (v < 0 || v > 255) {
+        fail("the value " + std::string(value) + " is outside the pixel range 0..255");
+      }
+      if (field > 0) row.pixels.push_back(v);
+      if (comma == lineText.size()) break;
+      fieldStart = comma + 1;
+    }
+    if (ok && !rows.empty() && row.pixels.size() != rows.front().pixels.size()) {
+      error("this row has " + std::to_string(row.pixels.size()) + " values after the label; " +
+                "the first row (line " + std::to_string(rows.front().start.line) + ") has " +
+                std::to_string(rows.front().pixels.size()),
+            rangeAt(line, 1, static_cast<int>(lineStart), static_cast<int>(lineText.size())));
+      ok = false;
+    }
+    if (ok || rows.empty()) rows.push_back(std::move(row));
+  }
+  if (errors > kMaxErrors)
+    diags.push_back(Diagnostic::error("too many errors in " + file + "; stopped at line " +
+                                      std::to_string(line)));
+  if (rows.empty() && errors == 0)
+    diags.push_back(Diagnostic::error(file + " has no rows (empty file)", rangeAt(1, 1, 0, 0)));
+  if (!hasErrors(diags)) result.value = std::move(rows);
+  return result;
+}
+
+Result<std::vector<DatasetRow>> readDatasetCsv(const std::string& path) {
+  const auto text = readTextFile(path);
+  if (!text) return Result<std::vector<DatasetRow>>::failure(Diagnostic::error("cannot read " + path));
+  return parseDatasetCsv(*text, path);
+}
+
+Eigen::VectorXd datasetRawInput(const Network& net, const DatasetRow& row) {
+  const auto n = static_cast<Eigen::Index>(row.pixels.size());
+  Eigen::VectorXd x(n);
+  for (Eigen::Index i = 0; i < n; ++i) x[i] = row.pixels[static_cast<size_t>(i)] / 255.0;
+  const std::vector<int64_t>& s = net.inputShape;
+  const bool channelsFirst = s.size() == 3 && s[0] > 1 && !((s[2] == 1 || s[2] == 3) && s[0] > 4);
+  if (!channelsFirst || s[0] * s[1] * s[2] != n) return x;
+  // Pixel-major (h, w, c) in the file -> (c, h, w) in the network.
+  const int64_t channels = s[0], plane = s[1] * s[2];
+  Eigen::VectorXd chw(n);
+  for (int64_t p = 0; p < plane; ++p)
+    for (int64_t c = 0; c < channels; ++c) chw[c * plane + p] = x[p * channels + c];
+  return chw;
+}
+
+Result<Property> datasetProperty(const Network& net, const std::vector<DatasetRow>& rows,
+                                 const std::string& source, int firstIndex, int count, double eps) {
+  using R = Result<Property>;
+  if (auto d = checkPropertyNetwork(net)) return R::failure(*d);
+  if (!std::isfinite(eps) || eps < 0)
+    return R::failure(Diagnostic::error("eps must be a finite number >= 0, got " + number(eps)));
+  if (count < 1)
+    return R::failure(Diagnostic::error("the row count must be at least 1, got " + std::to_string(count)));
+  const auto available = static_cast<int64_t>(rows.size());
+  if (firstIndex < 0 || firstIndex >= available)
+    return R::failure(Diagnostic::error("row " + std::to_string(firstIndex) + " requested; " + source +
+                                        " has " + std::to_string(available) + " rows"));
+  R result;
+  int64_t last = int64_t{firstIndex} + count;  // one past the last requested row
+  if (last > available) {
+    result.diagnostics.push_back(Diagnostic::warning(
+        "rows " + std::to_string(firstIndex) + ".." + std::to_string(last - 1) + " requested; " +
+        source + " has " + std::to_string(available) + " rows: using rows " +
+        std::to_string(firstIndex) + ".." + std::to_string(available - 1)));
+    last = available;
+  }
+
+  Property prop;
+  prop.source = source;
+  prop.eps = eps;
+  const int64_t inputs = net.inputSize();
+  for (int64_t i = firstIndex; i < last; ++i) {
+    const DatasetRow& row = rows[static_cast<size_t>(i)];
+    if (static_cast<int64_t>(row.pixels.size()) != inputs) {
+      const SourceRange r{row.start, row.start};
+      result.diagnostics.push_back(Diagnostic::error(
+          "row " + std::to_string(i) + " has " + std::to_string(row.pixels.size()) +
+              " values after the label; the network '" + net.name + "' takes " +
+              std::to_string(inputs) + " inputs",
+          r));
+      return result;
+    }
+    PropertyItem item;
+    item.name = "row " + std::to_string(i);
+    item.index = static_cast<int>(i);
+    item.label = row.label;
+    item.center = datasetRawInput(net, row);
+    item.box.lower = (item.center.array() - eps).cwiseMax(0.0).matrix();
+    item.box.upper = (item.center.array() + eps).cwiseMin(1.0).matrix();
+    prop.items.push_back(std::move(item));
+  }
+  normalizeItems(net, prop.items);
+  result.value = std::move(prop);
+  return result;
+}
+
+Result<Property> datasetProperty(const Network& net, const std::string& csvPath, int firstIndex,
+                                 int count, double eps) {
+  auto rows = readDatasetCsv(csvPath);
+  if (!rows) return Result<Property>::failure(std::move(rows.diagnostics));
+  auto prop = datasetProperty(net, *rows, csvPath, firstIndex, count, eps);
+  prop.diagnostics.insert(prop.diagnostics.begin(), rows.diagnostics.begin(), rows.diagnostics.end());
+  return prop;
+}
+
+}  // namespace cert

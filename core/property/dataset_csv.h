@@ -1,0 +1,52 @@
+// The dataset CSV (ERAN's form): one row per example, the label then raw pixel values 0-255;
+// rows become eps-ball properties around the scaled, normalized pixels.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/diagnostics/diagnostic.h"
+#include "core/network/network.h"
+#include "core/property/property.h"
+
+namespace cert {
+
+/// One example as written in the file: the label and the raw values (0-255), in file order.
+struct DatasetRow {
+  int label = 0;
+  std::vector<double> pixels;
+  SourcePos start;  ///< where the row begins in the file (line, column 1, offset)
+};
+
+/// Parses CSV text. Blank lines are skipped; fields may have surrounding spaces. Errors (at the
+/// offending field's line:col): a label that is not a non-negative integer, a value that is not a
+/// number or lies outside 0..255, a row whose value count differs from the first row's, a file
+/// without rows. `file` names the text in messages.
+Result<std::vector<DatasetRow>> parseDatasetCsv(const std::string& text, const std::string& file);
+
+/// Reads and parses a CSV file (an unreadable file is an error without a range).
+Result<std::vector<DatasetRow>> readDatasetCsv(const std::string& path);
+
+/// The raw input (x = pixels / 255, in [0, 1]) of a row in the network's layout.
+/// Layout: if the network input shape is {C, H, W} with C > 1, the row is taken as pixel-major
+/// (H, W, C: all channels of one pixel together, as ERAN's CIFAR file writes R,G,B per pixel) and
+/// is transposed to C, H, W. A shape {H, W, C} (last dimension 1 or 3, first dimension > 4) is the
+/// network's own layout and is taken as is; so is every other shape.
+/// Precondition: row.pixels.size() == net.inputSize().
+Eigen::VectorXd datasetRawInput(const Network& net, const DatasetRow& row);
+
+/// Items for rows [firstIndex, firstIndex + count) (0-based, blank lines not counted).
+/// Per row: x = raw input; box = clip(x -+ eps, 0, 1), then the network's normalization (per
+/// element, min/max of the mapped ends); center = normalized x; label = the row's label.
+/// Errors: firstIndex < 0 or past the last row ("row 120 requested; FILE has 100 rows"),
+/// count < 1, eps < 0 or not finite, rows whose value count differs from the network input size.
+/// A range running past the last row is clipped to it with a warning.
+/// `source` names the rows in messages and becomes Property::source.
+Result<Property> datasetProperty(const Network& net, const std::vector<DatasetRow>& rows,
+                                 const std::string& source, int firstIndex, int count, double eps);
+
+/// readDatasetCsv, then datasetProperty on the rows.
+Result<Property> datasetProperty(const Network& net, const std::string& csvPath, int firstIndex,
+                                 int count, double eps);
+
+}  // namespace cert
