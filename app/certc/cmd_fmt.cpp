@@ -1,13 +1,37 @@
-// certc fmt: not implemented yet.
+// certc fmt SPEC.cf: print the spec in canonical form on stdout (comments kept). Syntax errors
+// go to stderr as FILE:LINE:COL: error: MESSAGE, with exit 1 and nothing on stdout.
 #include <cstdio>
 
+#include "app/certc/args.h"
 #include "app/certc/commands.h"
+#include "compiler/frontend.h"
+#include "compiler/parser/parser.h"
+#include "compiler/printer/printer.h"
 
 namespace cert::cli {
 
-int cmdFmt(int, char**) {
-  std::fprintf(stderr, "certc fmt: not implemented yet\n");
-  return 2;
+int cmdFmt(int argc, char** argv) {
+  const Args args(argc, argv, 2);
+  if (args.positionals().size() != 1 || !args.errors().empty() || !args.unknown({}).empty()) {
+    std::fprintf(stderr, "usage: certc fmt SPEC.cf\n");
+    return 2;
+  }
+  const std::string& path = args.positionals()[0];
+  std::string error;
+  const auto text = readSpecFile(path, &error);
+  if (!text) {
+    std::fprintf(stderr, "%s: error: %s\n", path.c_str(), error.c_str());
+    return 1;
+  }
+  const parser::ParseResult parsed = parser::parse(*text);
+  if (hasErrors(parsed.diagnostics)) {
+    for (const auto& d : parsed.diagnostics)
+      std::fprintf(stderr, "%s\n", formatDiagnostic(path, d).c_str());
+    return 1;
+  }
+  const std::string out = printer::printProgram(parsed.program);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return 0;
 }
 
 }  // namespace cert::cli
