@@ -28,6 +28,7 @@ Result<Bounds> analyze(const std::string& domain, const Network& net, const Inpu
   if (domain == "deeppoly") return referenceDeepPoly(net, box, DeepPolyOptions::deepPoly());
   if (domain == "crown") return referenceDeepPoly(net, box, DeepPolyOptions::crown());
   if (domain == "deeppoly_k") return referenceDeepPoly(net, box, DeepPolyOptions::limited(4));
+  if (domain == "deeppoly_k2") return referenceDeepPoly(net, box, DeepPolyOptions::limited(2));
   if (domain == "deepz") return referenceDeepZ(net, box);
   if (domain == "deeppoly_deepz") return referenceDeepPolyDeepZ(net, box);
   return Result<Bounds>::failure(Diagnostic::error("unknown domain " + domain));
@@ -163,6 +164,11 @@ void TestReferenceCertifiers::paperExample_data() {
   QTest::newRow("deeppoly") << "deeppoly" << deeppoly;
   // K = 4 reaches the input from every layer of this 5-layer network: same as DeepPoly.
   QTest::newRow("deeppoly_k") << "deeppoly_k" << deeppoly;
+  // K = 2: layer 5 substitutes layers 4 and 3 only, then concretizes x5, x6 with [0, 2]:
+  // x11 <= 1.5 x5 + 0.5 x6 + 2 <= 6 (instead of 5.5); every other bound is unchanged.
+  QVector<double> k2 = deeppoly;
+  k2[17] = 6;
+  QTest::newRow("deeppoly_k2") << "deeppoly_k2" << k2;
   // The product: DeepZ's bounds never beat DeepPoly's here, so it equals DeepPoly.
   QTest::newRow("deeppoly_deepz") << "deeppoly_deepz" << deeppoly;
   // CROWN: the ties u = -l pick slope 1: x5 >= x3, x6 >= x4; x7 >= 2 x1 >= -2; x8 in [-3, 3]
