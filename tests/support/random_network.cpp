@@ -13,13 +13,6 @@ int64_t numel(const std::vector<int64_t>& shape) {
   return std::accumulate(shape.begin(), shape.end(), int64_t{1}, [](int64_t a, int64_t b) { return a * b; });
 }
 
-uint64_t splitmix(uint64_t& s) {
-  uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
 }  // namespace
 
 RandomNetworkBuilder::RandomNetworkBuilder(std::vector<int64_t> inputShape, uint64_t seed) : state_(seed) {
@@ -34,7 +27,7 @@ RandomNetworkBuilder::RandomNetworkBuilder(std::vector<int64_t> inputShape, uint
 }
 
 double RandomNetworkBuilder::uniform(double lo, double hi) {
-  return lo + (hi - lo) * static_cast<double>(splitmix(state_) >> 11) * 0x1.0p-53;
+  return lo + (hi - lo) * static_cast<double>(splitmix64(state_) >> 11) * 0x1.0p-53;
 }
 
 int RandomNetworkBuilder::push(Layer layer) {
@@ -287,7 +280,7 @@ InputBox randomBox(int64_t inputSize, double radius, uint64_t seed) {
   uint64_t s = seed;
   InputBox box{Eigen::VectorXd(inputSize), Eigen::VectorXd(inputSize)};
   for (int64_t i = 0; i < inputSize; ++i) {
-    const double c = -1.0 + 2.0 * static_cast<double>(splitmix(s) >> 11) * 0x1.0p-53;
+    const double c = -1.0 + 2.0 * static_cast<double>(splitmix64(s) >> 11) * 0x1.0p-53;
     box.lower[i] = c - radius;
     box.upper[i] = c + radius;
   }

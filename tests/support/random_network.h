@@ -10,6 +10,14 @@
 
 namespace cert::test {
 
+/// SplitMix64: the deterministic generator of the test helpers (same stream on every platform).
+inline uint64_t splitmix64(uint64_t& state) {
+  uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
 /// Appends layers with seeded random parameters; each call returns the new layer's index.
 /// Weights are uniform in [-gain, gain] * sqrt(3 / fan_in) (unit variance for unit inputs),
 /// biases uniform in [-0.3, 0.3] * gain. Misuse (wrong shapes) throws std::invalid_argument.

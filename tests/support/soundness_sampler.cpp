@@ -5,18 +5,12 @@
 #include <sstream>
 
 #include "core/network/forward.h"
+#include "tests/support/random_network.h"
 
 namespace cert::test {
 namespace {
 
-uint64_t splitmix(uint64_t& s) {
-  uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
-double unit(uint64_t& s) { return static_cast<double>(splitmix(s) >> 11) * 0x1.0p-53; }
+double unit(uint64_t& s) { return static_cast<double>(splitmix64(s) >> 11) * 0x1.0p-53; }
 
 }  // namespace
 
@@ -51,7 +45,7 @@ std::vector<Eigen::VectorXd> sampleBox(const InputBox& box, const SamplingOption
     for (uint64_t mask = 0; mask < (uint64_t{1} << n); ++mask)
       out.push_back(vertex([&](int64_t j) { return (mask >> j) & 1u; }));
   } else {
-    for (int i = 0; i < options.randomVertices; ++i) out.push_back(vertex([&](int64_t) { return splitmix(s) & 1u; }));
+    for (int i = 0; i < options.randomVertices; ++i) out.push_back(vertex([&](int64_t) { return splitmix64(s) & 1u; }));
   }
   return out;
 }
