@@ -31,6 +31,7 @@ const char* opcodeName(Opcode op) {
     case Opcode::Select: return "select";
     case Opcode::Reduce: return "reduce";
     case Opcode::MatMul: return "matmul";
+    case Opcode::Map: return "map";
     case Opcode::Traverse: return "traverse";
     case Opcode::Yield: return "yield";
   }

@@ -56,14 +56,18 @@ enum class Opcode {
   Member,     ///< attr name (shape member), ref
   Meta,       ///< attr name (weight, bias, layer, last_layer), ref
   Neuron,     ///< the neuron `ref` as a PolyExp (1 * n)
-  Coeff,      ///< inside map/traverse: the current term's coefficient
+  Coeff,      ///< inside a map/traverse region: the current term's coefficient (frame Poly/Sym)
   FreshNoise, ///< eps: a fresh noise symbol per element (Sym)
   Unary,      ///< attr op: neg, not, sigma, abs
   Binary,     ///< attr op: add, sub, mul, div, min, max, lt, le, gt, ge, eq, ne, and, or
   Select,     ///< operands: condition, then, else (per element)
   Reduce,     ///< attr op: sum, max, min, len, avg; attr frame: the frame it pops
   MatMul,     ///< sum over frame `frame` of operand0 * operand1 as a matrix product
-  Traverse,   ///< back-substitution loop; regions: priority, stop, replace
+  Map,        ///< operand: a Poly/Sym value e; one region evaluated per term (frame Poly/Sym,
+              ///< Coeff = the term's coefficient, ref Term = its neuron/noise symbol); result:
+              ///< e's constant + the sum of the region's value over terms with non-zero coefficient
+  Traverse,   ///< back-substitution loop over operand e; regions: priority, stop, replace
+              ///< (each over the term frame); result: the final Poly value
   Yield,      ///< ends a region: its operand is the region's value
 };
 
@@ -86,7 +90,7 @@ struct Instr {
   NeuronRef ref = NeuronRef::Curr;
   FrameKind frame = FrameKind::Poly;  ///< Reduce, MatMul: the frame summed over
   std::string direction;      ///< Traverse: "backward" or "forward"
-  std::vector<std::unique_ptr<Region>> regions;  ///< Traverse: priority, stop, replace
+  std::vector<std::unique_ptr<Region>> regions;  ///< Map: body; Traverse: priority, stop, replace
   SourceRange origin;         ///< the spec text this value came from
   int astNode = -1;           ///< id of the AST node it came from (-1: none)
 };

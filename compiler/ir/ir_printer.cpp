@@ -48,10 +48,10 @@ void printInstr(std::ostringstream& os, const Instr& i, int indent, bool withOri
   if (withOrigins && i.origin.valid())
     line += "    @" + std::to_string(i.origin.begin.line) + ":" + std::to_string(i.origin.begin.col);
   os << line << "\n";
-  static const char* kRegionNames[] = {"priority", "stop", "replace"};
+  static const char* kTraverseRegions[] = {"priority", "stop", "replace"};
   for (size_t k = 0; k < i.regions.size(); ++k) {
-    os << std::string(static_cast<size_t>(indent + 2), ' ')
-       << (k < 3 ? kRegionNames[k] : "region") << " {\n";
+    const char* title = i.op == Opcode::Traverse && k < 3 ? kTraverseRegions[k] : "body";
+    os << std::string(static_cast<size_t>(indent + 2), ' ') << title << " {\n";
     printRegion(os, *i.regions[k], indent + 4, withOrigins);
     os << std::string(static_cast<size_t>(indent + 2), ' ') << "}\n";
   }

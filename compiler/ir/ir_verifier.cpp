@@ -56,6 +56,10 @@ class Verifier {
       case Opcode::Binary:
       case Opcode::MatMul: arity(i, 2); break;
       case Opcode::Select: arity(i, 3); break;
+      case Opcode::Map:
+        arity(i, 1);
+        if (i.regions.size() != 1) fail(i, "map needs one body region");
+        break;
       case Opcode::Traverse:
         arity(i, 1);
         if (i.regions.size() != 3) fail(i, "traverse needs priority, stop and replace regions");
