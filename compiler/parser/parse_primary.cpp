@@ -98,27 +98,28 @@ ExprPtr Parser::parsePrimary(bool allowJuxtaposition) {
 
 ExprPtr Parser::parseNamePrimary(bool allowJuxtaposition) {
   const Token& name = advance();
-  if (at(TokenKind::LParen)) {
-    const Token& open = advance();
-    auto e = make(ExprKind::Call, {});
-    e->name = std::string(name.text);
-    if (at(TokenKind::RParen)) errorExpected("an argument for '" + e->name + "'");
-    else parseExprList(e->kids, TokenKind::RParen, open);
-    if (e->kids.empty()) e->kids.push_back(makeError(cur().range));
-    return finish(std::move(e), rangeFrom(name.range.begin));
-  }
-  if (!allowJuxtaposition || !startsArgument(cur().kind)) {
+  const bool parenthesized = at(TokenKind::LParen);
+  if (!parenthesized && !(allowJuxtaposition && startsArgument(cur().kind))) {
     auto e = make(ExprKind::Name, name.range);
     e->name = std::string(name.text);
     return e;
   }
-  // Juxtaposition `f a b`: the same Call as f(a, b). Arguments are postfix expressions.
   auto e = make(ExprKind::Call, {});
   e->name = std::string(name.text);
-  while (!panicking() && startsArgument(cur().kind)) {
-    DepthGuard guard(*this);
-    if (tooDeep()) break;
-    e->kids.push_back(parsePostfix(parsePrimary(false)));
+  if (parenthesized) {
+    const Token& open = advance();
+    if (at(TokenKind::RParen)) errorExpected("an argument for '" + e->name + "'");
+    else parseExprList(e->kids, TokenKind::RParen, open);
+    if (e->kids.empty()) e->kids.push_back(makeError(cur().range));
+  }
+  // Juxtaposition `f a b` is the same Call as f(a, b), and so is `f(a) b` (as in the published
+  // grammar). Arguments are postfix expressions.
+  if (allowJuxtaposition && (!parenthesized || e->kids.size() == 1)) {
+    while (!panicking() && startsArgument(cur().kind)) {
+      DepthGuard guard(*this);
+      if (tooDeep()) break;
+      e->kids.push_back(parsePostfix(parsePrimary(false)));
+    }
   }
   return finish(std::move(e), rangeFrom(name.range.begin));
 }
