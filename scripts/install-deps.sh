@@ -7,6 +7,7 @@ packages=(
   libeigen3-dev libonnx-dev libprotobuf-dev protobuf-compiler
   libbenchmark-dev
   xvfb xauth
+  desktop-file-utils appstream
 )
 missing=()
 for p in "${packages[@]}"; do
