@@ -9,6 +9,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScreen>
 #include <QStatusBar>
 #include <QToolBar>
 
@@ -17,12 +18,16 @@
 #include "app/certstudio/docks/network_dock.h"
 #include "app/certstudio/docks/problems_dock.h"
 #include "app/certstudio/editor/editor_tabs.h"
+#include "app/certstudio/editor/spec_checker.h"
 #include "app/certstudio/editor/spec_editor.h"
 #include "app/certstudio/file_menu.h"
+#include "app/certstudio/models/diagnostics_model.h"
 #include "app/certstudio/recovery/autosaver.h"
 #include "app/certstudio/settings/app_settings.h"
 #include "app/certstudio/resources_init.h"
 #include "compiler/version.h"
+
+#include <algorithm>
 
 namespace cert::studio {
 namespace {
@@ -51,11 +56,15 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
   buildMenus();
   buildDocks();
 
+  checkLabel_ = new QLabel(this);
   cursorLabel_ = new QLabel(this);
+  statusBar()->addPermanentWidget(checkLabel_);
   statusBar()->addPermanentWidget(cursorLabel_);
   if (!recovery_.begin()) statusBar()->showMessage(recovery_.error());
   autosaver_ = new Autosaver(recovery_, *tabs_, this);
   autosaver_->setDelay(options.autosaveDelayMs);
+  checker_ = new SpecChecker(*tabs_, this);
+  checker_->setDelay(options.checkDelayMs);
   connectSignals();
   restoreLayout();
   updateTitle();
@@ -135,7 +144,10 @@ void MainWindow::connectSignals() {
 
 void MainWindow::restoreLayout() {
   const QByteArray geometry = settings_->windowGeometry();
-  if (geometry.isEmpty() || !restoreGeometry(geometry)) resize(1480, 920);
+  if (geometry.isEmpty() || !restoreGeometry(geometry)) {
+    const QSize avail = screen() ? screen()->availableGeometry().size() : QSize(1600, 1000);
+    resize(std::min(1560, avail.width() * 95 / 100), std::min(980, avail.height() * 95 / 100));
+  }
   const QByteArray state = settings_->windowState();
   if (!state.isEmpty()) restoreState(state, kLayoutVersion);
   docks_->markRestored();
@@ -198,7 +210,9 @@ int MainWindow::restoreRecovery() {
   }
   autosaver_->flush();  // the restored texts belong to this session now
   recovery_.removeOrphaned();
-  if (!entries.isEmpty()) statusBar()->showMessage(tr("Restored %n unsaved spec(s)", nullptr, static_cast<int>(entries.size())), 10000);
+  if (!entries.isEmpty())
+    statusBar()->showMessage(tr("Restored unsaved text of %1 spec(s) from a session that did not close cleanly")
+                                 .arg(entries.size()), 10000);
   return static_cast<int>(entries.size());
 }
 
@@ -258,6 +272,7 @@ void MainWindow::onCurrentEditorChanged(SpecEditor* editor) {
     modifiedConnection_ = connect(editor, &QsciScintilla::modificationChanged, this, &MainWindow::updateTitle);
   }
   updateTitle();
+  updateCheckLabel();
 }
 
 void MainWindow::updateTitle() {
@@ -268,6 +283,22 @@ void MainWindow::updateTitle() {
 
 void MainWindow::publishDiagnostics(SpecEditor* editor) {
   problemsDock_->setDiagnostics(editor->id(), editor->displayName(), editor->diagnostics());
+  if (editor == tabs_->currentEditor()) updateCheckLabel();
+}
+
+void MainWindow::updateCheckLabel() {
+  const SpecEditor* e = tabs_->currentEditor();
+  if (!e) {
+    checkLabel_->clear();
+    return;
+  }
+  int errors = 0, warnings = 0;
+  for (const cert::Diagnostic& d : e->diagnostics()) {
+    errors += d.severity == cert::Severity::Error;
+    warnings += d.severity == cert::Severity::Warning;
+  }
+  checkLabel_->setText(errors + warnings == 0 ? tr("Spec checks: no problems")
+                                              : tr("Spec checks: %1").arg(DiagnosticsModel::countsText(errors, warnings)));
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

@@ -22,6 +22,7 @@ class EditorTabs;
 class FileMenu;
 class NetworkDock;
 class ProblemsDock;
+class SpecChecker;
 class SpecEditor;
 
 /// How a MainWindow is set up; the defaults are the real application's.
@@ -30,6 +31,7 @@ struct MainWindowOptions {
   QString recoveryDir;    ///< empty: AppDataLocation/recovery
   bool interactive = true;  ///< false: no modal dialogs (tests); answers come from the APIs
   int autosaveDelayMs = 2000;
+  int checkDelayMs = 400;     ///< live type-check after typing pauses
 };
 
 /// A deliberate hub: it wires the editor tabs, the docks, the settings and the recovery store
@@ -65,6 +67,7 @@ class MainWindow : public QMainWindow {
   NetworkDock* networkDock() const { return networkDock_; }
   ProblemsDock* problemsDock() const { return problemsDock_; }
   Autosaver* autosaver() const { return autosaver_; }
+  SpecChecker* checker() const { return checker_; }
   DockRegistry& docks() { return *docks_; }
   AppSettings& settings() { return *settings_; }
   RecoveryStore& recoveryStore() { return recovery_; }
@@ -84,6 +87,7 @@ class MainWindow : public QMainWindow {
   void onCurrentEditorChanged(SpecEditor* editor);
   void updateTitle();
   void publishDiagnostics(SpecEditor* editor);
+  void updateCheckLabel();
 
   MainWindowOptions options_;
   std::unique_ptr<AppSettings> settings_;
@@ -93,9 +97,11 @@ class MainWindow : public QMainWindow {
   NetworkDock* networkDock_ = nullptr;
   ProblemsDock* problemsDock_ = nullptr;
   Autosaver* autosaver_ = nullptr;
+  SpecChecker* checker_ = nullptr;
   FileMenu* fileMenu_ = nullptr;
   QMenu* viewMenu_ = nullptr;
   QLabel* cursorLabel_ = nullptr;
+  QLabel* checkLabel_ = nullptr;
   QMetaObject::Connection cursorConnection_;
   QMetaObject::Connection modifiedConnection_;
 };

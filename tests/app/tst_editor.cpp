@@ -1,17 +1,21 @@
 // Editor unit: typing, diagnostics as squiggles/markers/hover text, highlighting and folding,
 // file operations with the unsaved-changes prompt, and specs that cannot be read.
 #include <QFile>
+#include <algorithm>
 #include <QTemporaryDir>
+#include <QToolTip>
 #include <QtTest>
 
 #include "app/certstudio/editor/cf_highlight_scan.h"
 #include "app/certstudio/editor/cf_lexer.h"
 #include "app/certstudio/editor/editor_tabs.h"
+#include "app/certstudio/editor/spec_checker.h"
 #include "app/certstudio/editor/spec_editor.h"
 
 using cert::studio::CfLexer;
 using cert::studio::EditorTabs;
 using cert::studio::HighlightKind;
+using cert::studio::SpecChecker;
 using cert::studio::SpecEditor;
 
 Q_DECLARE_METATYPE(cert::Severity)
@@ -50,6 +54,7 @@ class TestEditor : public QObject {
   void diagnosticIndicatorAtLineAndColumn();
   void diagnosticWithoutEndMarksTheWord();
   void diagnosticsFollowEdits();
+  void hoverShowsDiagnosticText();
   void settingDiagnosticsAgainClearsOldOnes();
   void scanClassifiesWords_data();
   void scanClassifiesWords();
@@ -63,6 +68,8 @@ class TestEditor : public QObject {
   void binaryJunkOpensReadOnlyWithBanner();
   void unreadableSpecIsAnError_data();
   void unreadableSpecIsAnError();
+  void checkerShowsFrontendDiagnostics();
+  void checkerRechecksAfterTyping();
 
  private:
   QTemporaryDir dir_;
@@ -137,6 +144,27 @@ void TestEditor::diagnosticsFollowEdits() {
   QCOMPARE(send(&e, QsciScintillaBase::SCI_INDICATORVALUEAT, SpecEditor::kErrorIndicator, relu), 1L);
   QVERIFY(e.markersAtLine(3) & (1 << SpecEditor::kErrorMarker));
   QVERIFY(e.diagnosticMessagesOnLine(3).contains(QLatin1String("bad rule")));
+}
+
+void TestEditor::hoverShowsDiagnosticText() {
+  SpecEditor e;
+  e.setText(QString::fromLatin1(kSpec));
+  e.resize(800, 300);
+  e.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&e));
+  e.setDiagnostics({cert::Diagnostic::error("unknown operator 'Relu'", {{3, 5, 0}, {3, 9, 0}})});
+  const int pos = e.positionOf({3, 6, 0});
+  const int x = static_cast<int>(send(&e, QsciScintillaBase::SCI_POINTXFROMPOSITION, 0, pos));
+  const int y = static_cast<int>(send(&e, QsciScintillaBase::SCI_POINTYFROMPOSITION, 0, pos));
+  emit e.SCN_DWELLSTART(pos, x, y);  // what Scintilla sends when the mouse rests there
+  QTRY_VERIFY(QToolTip::isVisible());
+  QVERIFY2(QToolTip::text().contains(QLatin1String("unknown operator 'Relu'")), qPrintable(QToolTip::text()));
+  emit e.SCN_DWELLEND(pos, x, y);
+  QTRY_VERIFY(!QToolTip::isVisible());
+  // Resting on the margin marker of that line shows the same text.
+  emit e.SCN_DWELLSTART(-1, 4, y);
+  QTRY_VERIFY(QToolTip::isVisible());
+  QVERIFY(QToolTip::text().contains(QLatin1String("unknown operator 'Relu'")));
 }
 
 void TestEditor::settingDiagnosticsAgainClearsOldOnes() {
@@ -325,6 +353,48 @@ void TestEditor::unreadableSpecIsAnError() {
   QVERIFY2(r.error.contains(message), qPrintable(r.error));
   QCOMPARE(tabs.count(), 0);
   QCOMPARE(errors.count(), 1);
+}
+
+void TestEditor::checkerShowsFrontendDiagnostics() {
+  EditorTabs tabs;
+  SpecChecker checker(tabs);
+  checker.setDelay(10);
+  QSignalSpy checked(&checker, &SpecChecker::checked);
+  // Line 3: Float + Bool is a type error at the '+' operand range starting at column 14.
+  SpecEditor* e = tabs.addEditor(QString::fromLatin1(kSpec).replace(QStringLiteral("prev[l] >= 0 ? prev[l] : 0,"),
+                                                                     QStringLiteral("prev[l] + true,")));
+  QVERIFY(checked.wait(5000));
+  QCOMPARE(checked.first().at(0).value<SpecEditor*>(), e);
+  QVERIFY(checked.first().at(1).toInt() >= 1);
+  const auto& diags = e->diagnostics();
+  const auto typeError = std::find_if(diags.begin(), diags.end(), [](const cert::Diagnostic& d) {
+    return d.message.find("Float + Bool") != std::string::npos;
+  });
+  QVERIFY(typeError != diags.end());
+  QCOMPARE(typeError->range.begin.line, 3);
+  const int pos = e->positionOf(typeError->range.begin);
+  QVERIFY(send(e, QsciScintillaBase::SCI_INDICATORVALUEAT, SpecEditor::kErrorIndicator, pos) > 0);
+  QVERIFY(e->diagnosticMessageAt(pos).contains(QLatin1String("Float + Bool")));
+}
+
+void TestEditor::checkerRechecksAfterTyping() {
+  EditorTabs tabs;
+  SpecChecker checker(tabs);
+  checker.setDelay(10);
+  QSignalSpy checked(&checker, &SpecChecker::checked);
+  SpecEditor* e = tabs.addEditor(QString::fromLatin1(kSpec));
+  QVERIFY(checked.wait(5000));
+  const int errorsBefore = checked.takeFirst().at(1).toInt();
+  tabs.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&tabs));
+  e->setFocus();
+  e->setCursorPosition(5, 0);  // the empty last line
+  QTest::keyClicks(e, "flow(forward, nosuch, false, box);");
+  QTRY_VERIFY_WITH_TIMEOUT(!checked.isEmpty(), 5000);
+  QVERIFY(checked.last().at(1).toInt() > errorsBefore);
+  bool mentionsName = false;
+  for (const cert::Diagnostic& d : e->diagnostics()) mentionsName |= d.message.find("nosuch") != std::string::npos;
+  QVERIFY(mentionsName);
 }
 
 QTEST_MAIN(TestEditor)

@@ -67,6 +67,7 @@ class TestMainWindow : public QObject {
   void closePromptCancelKeepsWindowOpen();
   void recentFilesAndExamplesMenus();
   void addDockIsTheExtensionPoint();
+  void liveCheckFeedsProblemsDock();
 
  private:
   MainWindowOptions options() const;
@@ -82,6 +83,7 @@ MainWindowOptions TestMainWindow::options() const {
   o.settingsFile = dir_->filePath(QStringLiteral("settings.ini"));
   o.recoveryDir = dir_->filePath(QStringLiteral("recovery"));
   o.interactive = false;
+  o.checkDelayMs = 20;
   return o;
 }
 
@@ -325,6 +327,45 @@ void TestMainWindow::addDockIsTheExtensionPoint() {
     if (a->text() == QLatin1String("&View")) view = a->menu();
   QVERIFY(view);
   QVERIFY(view->actions().contains(bounds->toggleViewAction()));
+}
+
+void TestMainWindow::liveCheckFeedsProblemsDock() {
+  const QString spec = writeSpec(QStringLiteral("typed.cf"),
+                                 "def Shape as (Float l, Float u) {[curr[l] <= curr, curr[u] >= curr]};\n"
+                                 "func priority(Neuron n) = n[layer];\n"
+                                 "transformer box {\n"
+                                 "    Relu -> (prev[l] + true, prev[u]);\n"
+                                 "}\n"
+                                 "flow(forward, priority, false, box);\n");
+  MainWindow w(options());
+  w.startUp(spec, dir_->filePath(QStringLiteral("none.onnx")));
+  QVERIFY(waitForNetwork(w));
+  const auto* problems = w.problemsDock()->model();
+  using Col = cert::studio::DiagnosticsModel::Column;
+  auto rowsOf = [problems](const QString& file, cert::Severity severity) {
+    QList<int> rows;
+    for (int r = 0; r < problems->rowCount(); ++r)
+      if (problems->data(problems->index(r, Col::File)).toString() == file &&
+          problems->entry(r).diagnostic.severity == severity)
+        rows << r;
+    return rows;
+  };
+  QTRY_VERIFY_WITH_TIMEOUT(!rowsOf(QStringLiteral("typed.cf"), cert::Severity::Error).isEmpty(), 5000);
+  const QList<int> errors = rowsOf(QStringLiteral("typed.cf"), cert::Severity::Error);
+  QCOMPARE(errors.size(), 1);
+  QVERIFY(problems->data(problems->index(errors[0], Col::Message)).toString().contains(QLatin1String("Float + Bool")));
+  QCOMPARE(problems->data(problems->index(errors[0], Col::Location)).toString(), QStringLiteral("4:14"));
+  QVERIFY(w.problemsDock()->windowTitle().startsWith(QStringLiteral("Problems (")));
+  // Fixing the text clears the error.
+  SpecEditor* e = w.editors()->currentEditor();
+  e->setText(e->text().replace(QStringLiteral("prev[l] + true"), QStringLiteral("prev[l]")));
+  QTRY_VERIFY_WITH_TIMEOUT(rowsOf(QStringLiteral("typed.cf"), cert::Severity::Error).isEmpty(), 5000);
+  // The bundled DeepPoly spec checks without errors.
+  if (!BundledFiles::defaultSpec().isEmpty()) {
+    QVERIFY(w.openSpec(BundledFiles::defaultSpec()));
+    QTest::qWait(500);
+    QVERIFY(rowsOf(QStringLiteral("deeppoly.cf"), cert::Severity::Error).isEmpty());
+  }
 }
 
 QTEST_MAIN(TestMainWindow)

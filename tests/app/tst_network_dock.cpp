@@ -1,7 +1,9 @@
 // Network dock unit: a good network fills the layer table; missing, empty, truncated, junk and
 // unsupported-op files show their errors in the dock (never a crash or a silent empty pane).
 #include <QFile>
+#include <QLabel>
 #include <QListWidget>
+#include <QStackedWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -96,6 +98,7 @@ void TestNetworkDock::goodNetworkFillsLayerTable() {
   QVERIFY2(dock.summaryText().contains(QLatin1String("4 layers, 12 neurons")), qPrintable(dock.summaryText()));
   QVERIFY(dock.messages().isEmpty());
   QCOMPARE(dock.findChild<QTableView*>()->model()->rowCount(), 4);
+  QCOMPARE(dock.findChild<QStackedWidget*>()->currentWidget(), dock.findChild<QTableView*>());
 }
 
 void TestNetworkDock::badNetworkShowsError_data() {
@@ -140,6 +143,10 @@ void TestNetworkDock::badNetworkShowsError() {
   QVERIFY(!status.isEmpty());
   QVERIFY(status.last().at(0).toString().startsWith(QStringLiteral("Could not load")));
   QVERIFY(cert::hasErrors(dock.diagnostics()));
+  // In place of an empty table: a page that says why.
+  const auto* page = qobject_cast<QLabel*>(dock.findChild<QStackedWidget*>()->currentWidget());
+  QVERIFY(page);
+  QVERIFY2(page->text().contains(QStringLiteral("%1 could not be imported").arg(file)), qPrintable(page->text()));
 }
 
 void TestNetworkDock::failedLoadReplacesPreviousNetwork() {

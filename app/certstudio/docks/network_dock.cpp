@@ -10,6 +10,7 @@
 #include <QListWidget>
 #include <QLocale>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QTableView>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -56,6 +57,7 @@ NetworkDock::NetworkDock(QWidget* parent) : QDockWidget(tr("Network"), parent) {
   auto* row = new QHBoxLayout;
   bundled_ = new QComboBox(body);
   bundled_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+  bundled_->setPlaceholderText(tr("Choose a bundled network…"));
   bundled_->setToolTip(tr("Networks shipped with CertStudio"));
   open_ = new QToolButton(body);
   open_->setText(tr("Open ONNX…"));
@@ -73,14 +75,26 @@ NetworkDock::NetworkDock(QWidget* parent) : QDockWidget(tr("Network"), parent) {
   layout->addWidget(summary_);
 
   auto* split = new QSplitter(Qt::Vertical, body);
-  table_ = new QTableView(split);
+  stack_ = new QStackedWidget(split);
+  table_ = new QTableView(stack_);
   table_->setModel(model_);
   table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   table_->setSelectionMode(QAbstractItemView::SingleSelection);
   table_->setAlternatingRowColors(true);
   table_->verticalHeader()->hide();
-  table_->horizontalHeader()->setStretchLastSection(true);
+  table_->horizontalHeader()->setStretchLastSection(false);
+  table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  table_->horizontalHeader()->setSectionResizeMode(LayerTableModel::Name, QHeaderView::Stretch);
+  table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 8);
   table_->setWordWrap(false);
+  emptyPage_ = new QLabel(stack_);
+  emptyPage_->setAlignment(Qt::AlignCenter);
+  emptyPage_->setWordWrap(true);
+  emptyPage_->setMargin(24);
+  emptyPage_->setTextFormat(Qt::PlainText);
+  emptyPage_->setForegroundRole(QPalette::PlaceholderText);
+  stack_->addWidget(table_);
+  stack_->addWidget(emptyPage_);
 
   auto* messagesBox = new QWidget(split);
   auto* messagesLayout = new QVBoxLayout(messagesBox);
@@ -89,10 +103,12 @@ NetworkDock::NetworkDock(QWidget* parent) : QDockWidget(tr("Network"), parent) {
   messages_ = new QListWidget(messagesBox);
   messages_->setWordWrap(true);
   messages_->setAlternatingRowColors(true);
+  messages_->setIconSize(QSize(16, 16));
   messagesLayout->addWidget(messagesTitle_);
   messagesLayout->addWidget(messages_);
   split->setStretchFactor(0, 4);
   split->setStretchFactor(1, 1);
+  split->setSizes({600, 130});
   layout->addWidget(split, 1);
   setWidget(body);
 
@@ -105,6 +121,12 @@ NetworkDock::NetworkDock(QWidget* parent) : QDockWidget(tr("Network"), parent) {
   connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
           [this](const QModelIndex& current) { emit layerSelected(current.isValid() ? current.row() : -1); });
   showMessages({});
+  showEmptyPage(summary_->text());
+}
+
+void NetworkDock::showEmptyPage(const QString& why) {
+  emptyPage_->setText(why + tr("\n\nPick a bundled network above, or open an ONNX file with Open ONNX…"));
+  stack_->setCurrentWidget(emptyPage_);
 }
 
 void NetworkDock::setBundledNetworks(const QStringList& paths) {
@@ -132,6 +154,7 @@ void NetworkDock::openNetworkDialog() {
 void NetworkDock::showPlaceholder(const QString& text) {
   summary_->setStyleSheet({});
   summary_->setText(text);
+  showEmptyPage(text);
 }
 
 bool NetworkDock::isLoading() const { return loader_->busy(); }
@@ -172,7 +195,7 @@ void NetworkDock::showResult(const NetworkLoad& load) {
   if (load.ok()) {
     summary_->setStyleSheet({});
     summary_->setText(summaryOf(*load.network));
-    table_->resizeColumnsToContents();
+    stack_->setCurrentWidget(table_);
     const auto warnings = static_cast<int>(load.diagnostics.size());
     emit statusMessage(warnings == 0 ? tr("Loaded %1 (%2 layers)").arg(file).arg(load.network->layers.size())
                                      : tr("Loaded %1 (%2 layers, %3 import messages)")
@@ -183,6 +206,7 @@ void NetworkDock::showResult(const NetworkLoad& load) {
       if (d.severity == cert::Severity::Error) { first = QString::fromStdString(d.message); break; }
     summary_->setStyleSheet(QStringLiteral("color: #b31d28;"));
     summary_->setText(tr("Could not load %1: %2").arg(file, first));
+    showEmptyPage(tr("No layers to show: %1 could not be imported (see the messages below).").arg(file));
     emit statusMessage(summary_->text());
   }
   emit networkChanged(network_);

@@ -10,6 +10,7 @@
 class QComboBox;
 class QLabel;
 class QListWidget;
+class QStackedWidget;
 class QTableView;
 class QToolButton;
 
@@ -62,13 +63,16 @@ class NetworkDock : public QDockWidget {
  private:
   void showResult(const NetworkLoad& load);
   void showMessages(const cert::Diagnostics& diags);
+  void showEmptyPage(const QString& why);
 
   NetworkLoader* loader_ = nullptr;
   LayerTableModel* model_ = nullptr;
   QComboBox* bundled_ = nullptr;
   QToolButton* open_ = nullptr;
   QLabel* summary_ = nullptr;
+  QStackedWidget* stack_ = nullptr;  ///< the table, or a page saying why there is none
   QTableView* table_ = nullptr;
+  QLabel* emptyPage_ = nullptr;
   QLabel* messagesTitle_ = nullptr;
   QListWidget* messages_ = nullptr;
   std::shared_ptr<const cert::Network> network_;

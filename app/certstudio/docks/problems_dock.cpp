@@ -53,7 +53,7 @@ void ProblemsDock::updateTitle() {
   const int errors = model_->count(cert::Severity::Error);
   const int warnings = model_->count(cert::Severity::Warning);
   setWindowTitle(errors + warnings == 0 ? tr("Problems")
-                                        : tr("Problems (%1 errors, %2 warnings)").arg(errors).arg(warnings));
+                                        : tr("Problems (%1)").arg(DiagnosticsModel::countsText(errors, warnings)));
   empty_->setVisible(model_->rowCount() == 0);
 }
 

@@ -5,9 +5,10 @@
 
 #include <functional>
 
+#include "app/certstudio/editor/spec_editor.h"  // full type: signals carry SpecEditor*
+
 namespace cert::studio {
 
-class SpecEditor;
 
 /// Owns the SpecEditors. Dialogs go through replaceable prompts so tests (and scripted runs)
 /// answer them without a modal dialog.

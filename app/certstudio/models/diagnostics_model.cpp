@@ -28,6 +28,12 @@ int DiagnosticsModel::count(cert::Severity severity) const {
                                         [&](const Entry& e) { return e.diagnostic.severity == severity; }));
 }
 
+QString DiagnosticsModel::countsText(int errors, int warnings) {
+  const QString e = errors == 1 ? tr("1 error") : tr("%1 errors").arg(errors);
+  const QString w = warnings == 1 ? tr("1 warning") : tr("%1 warnings").arg(warnings);
+  return e + QStringLiteral(", ") + w;
+}
+
 int DiagnosticsModel::rowCount(const QModelIndex& parent) const {
   return parent.isValid() ? 0 : static_cast<int>(entries_.size());
 }

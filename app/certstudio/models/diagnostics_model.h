@@ -29,6 +29,8 @@ class DiagnosticsModel : public QAbstractTableModel {
   void clear();
   const Entry& entry(int row) const { return entries_[static_cast<std::size_t>(row)]; }
   int count(cert::Severity severity) const;
+  /// "1 error, 2 warnings" (for titles and the status bar).
+  static QString countsText(int errors, int warnings);
 
   int rowCount(const QModelIndex& parent = {}) const override;
   int columnCount(const QModelIndex& parent = {}) const override;
