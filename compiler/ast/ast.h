@@ -56,7 +56,8 @@ enum class BuiltinFn { Max, Min, Sum, Len, Avg, Argmax, Argmin };
 enum class Direction { Forward, Backward };
 enum class LpGoal { Minimize, Maximize };
 
-/// Ids are dense, 0 .. Program::exprCount - 1: index side tables (types, shapes, IR origins) by id.
+/// Ids are unique and below Program::exprCount (dense when parsing succeeded): index side
+/// tables (types, shapes, IR origins) by id.
 using NodeId = int;
 
 struct Expr;
@@ -104,6 +105,7 @@ struct ShapeDecl {
   std::vector<Param> members;
   std::vector<ExprPtr> constraints;
   SourceRange range;
+  bool recovered = false;  ///< the parser recovered from an error inside it
   Trivia trivia;
 };
 
@@ -165,7 +167,7 @@ struct Program {
   std::vector<FlowDecl> flows;
   std::vector<DeclRef> order;  ///< every declaration in source order
   std::vector<std::string> endComments;
-  int exprCount = 0;  ///< node ids are 0 .. exprCount - 1
+  int exprCount = 0;  ///< node ids are below exprCount
 
   const FuncDecl* findFunc(std::string_view name) const;
   const TransformerDecl* findTransformer(std::string_view name) const;

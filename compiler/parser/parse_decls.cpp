@@ -101,6 +101,8 @@ void Parser::parseShape() {
         expect(TokenKind::Semi, "after the shape declaration");
     }
   }
+  s.recovered = panic_;
+  if (panic_) s.constraints.clear();  // half-parsed: checking it would only add noise
   finishDecl(s.trivia, begin, s.range);
   if (prog_.shape) return;
   prog_.shape = std::move(s);
@@ -122,7 +124,9 @@ void Parser::parseFunc() {
     f.body = parseExpr();
     expect(TokenKind::Semi, "after function '" + f.name + "'");
   }
-  if (!f.body) f.body = makeError(cur().range);
+  // A body cut short by an error is dropped: its half-parsed calls and tuples would only give
+  // the checker wrong arities to report.
+  if (!f.body || panic_) f.body = makeError(f.body ? f.body->range : cur().range);
   f.recovered = panic_;
   finishDecl(f.trivia, begin, f.range);
   if (f.name.empty()) return;
@@ -177,7 +181,7 @@ void Parser::parseRule(ast::TransformerDecl& t) {
     r.body = parseRuleBody();
     expect(TokenKind::Semi, "after the rule for '" + r.op + "'");
   }
-  if (!r.body) r.body = makeError(cur().range);
+  if (!r.body || panic_) r.body = makeError(r.body ? r.body->range : cur().range);
   finishDecl(r.trivia, begin, r.range);
   t.rules.push_back(std::move(r));
 }
@@ -211,8 +215,8 @@ void Parser::parseFlow() {
       }
     }
   }
-  if (!f.priority) f.priority = makeError(cur().range);
-  if (!f.stop) f.stop = makeError(cur().range);
+  if (!f.priority || panic_) f.priority = makeError(f.priority ? f.priority->range : cur().range);
+  if (!f.stop || panic_) f.stop = makeError(f.stop ? f.stop->range : cur().range);
   finishDecl(f.trivia, begin, f.range);
   prog_.order.push_back({ast::DeclKind::Flow, static_cast<int>(prog_.flows.size())});
   prog_.flows.push_back(std::move(f));

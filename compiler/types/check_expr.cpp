@@ -156,7 +156,7 @@ Type Checker::checkMember(const ast::Expr& e) {
     if (it != memberNames_.end()) member = memberTypes_[it - memberNames_.begin()];
   }
   if (!member) {
-    if (!prog_.shape) return Type::error();  // reported once as a missing shape
+    if (!shapeKnown_) return Type::error();  // reported as a missing or broken shape
     std::vector<std::string> candidates = memberNames_;
     candidates.insert(candidates.end(), kMetadata.begin(), kMetadata.end());
     std::string hint = didYouMean(e.name, candidates);

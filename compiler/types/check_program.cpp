@@ -66,12 +66,14 @@ std::vector<std::string> Checker::functionNames() const {
 
 void Checker::declareShape() {
   if (!prog_.shape) return;
+  shapeKnown_ = !prog_.shape->recovered;
   for (const auto& m : prog_.shape->members) {
     const auto it = std::find(memberNames_.begin(), memberNames_.end(), m.name);
     if (it != memberNames_.end()) {
       const auto& first = prog_.shape->members[it - memberNames_.begin()];
       error("shape member '" + m.name + "' is already declared at " + posString(first.range.begin),
             m.range);
+      shapeKnown_ = false;  // which member a tuple position means is unclear now
       continue;
     }
     memberNames_.push_back(m.name);

@@ -61,7 +61,7 @@ void Checker::checkRuleBody(const ast::Expr& body, const ast::Rule& rule) {
   }
   if (body.kind == ExprKind::Tuple) return checkRuleTuple(body, rule);
   const Type t = value(body);
-  if (!prog_.shape || t.isError()) return;
+  if (!shapeKnown_ || t.isError()) return;
   if (memberNames_.size() == 1) {
     if (!isSubtype(t, memberTypes_[0]))
       error("member '" + memberNames_[0] + "' expects " + memberTypes_[0].str() + "; got " +
@@ -76,8 +76,8 @@ void Checker::checkRuleBody(const ast::Expr& body, const ast::Rule& rule) {
 
 void Checker::checkRuleTuple(const ast::Expr& tuple, const ast::Rule& rule) {
   out_.types.set(tuple.id, Type::of(Kind::Tuple));
-  const bool arityOk = tuple.kids.size() == memberNames_.size();
-  if (prog_.shape && !arityOk)
+  const bool arityOk = shapeKnown_ && tuple.kids.size() == memberNames_.size();
+  if (shapeKnown_ && !arityOk)
     error("rule '" + rule.op + "' returns " + values(tuple.kids.size()) + "; the shape has " +
               std::to_string(memberNames_.size()) + " members " + memberList(memberNames_),
           tuple.range);

@@ -93,6 +93,8 @@ class Checker {
   std::vector<bool> funcReady_;                     ///< its type is final
   std::vector<bool> funcUsed_;
   std::vector<bool> funcRecursive_;
+  /// The shape was declared and parsed completely: member names and rule arities can be checked.
+  bool shapeKnown_ = false;
   std::vector<std::string> memberNames_;
   std::vector<Type> memberTypes_;
 };
