@@ -2,12 +2,16 @@
 // the stage named by --emit on stdout. Diagnostics go to stderr; exit 1 on errors.
 // To add a stage, write an emitter and add it to kEmitters.
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <string>
 
 #include "app/certc/args.h"
 #include "app/certc/commands.h"
 #include "compiler/frontend.h"
+#include "compiler/ir/ir_printer.h"
+#include "compiler/ir/ir_verifier.h"
+#include "compiler/lower/lower.h"
 #include "compiler/printer/ast_dump.h"
 
 namespace cert::cli {
@@ -16,8 +20,11 @@ namespace {
 /// What an emitter gets: the spec, its checked front-end result and the command's options.
 struct CompileContext {
   const std::string& path;
+  const std::string& text;
   const FrontendResult& frontend;
   bool printAfterAll = false;
+  std::string transformer;  ///< --transformer: only this transformer ("" = all)
+  std::string op;           ///< --op: only this operator's rule ("" = all)
 };
 
 using Emitter = int (*)(const CompileContext&);
@@ -31,19 +38,70 @@ int emitAst(const CompileContext& c) {
   return 0;
 }
 
-template <const char* Name>
-int notYet(const CompileContext&) {
-  std::fprintf(stderr, "certc compile: --emit=%s is not available yet\n", Name);
-  return 2;
+/// Lowers every selected rule and hands each program to `print`; 1 on any lowering error.
+template <class Print>
+int forEachProgram(const CompileContext& c, Print print) {
+  int rc = 0, count = 0;
+  for (const auto& t : c.frontend.program.transformers) {
+    if (!c.transformer.empty() && t.name != c.transformer) continue;
+    for (const auto& rule : t.rules) {
+      if (!c.op.empty() && rule.op != c.op) continue;
+      ++count;
+      const Result<ir::Program> p = lower::lowerRule(c.frontend, t, rule);
+      for (const auto& d : p.diagnostics) std::fprintf(stderr, "%s\n", formatDiagnostic(c.path, d).c_str());
+      if (!p.value) {
+        rc = 1;
+        continue;
+      }
+      for (const auto& problem : ir::verify(*p.value)) {
+        std::fprintf(stderr, "%s: error: IR verifier: %s\n", c.path.c_str(), problem.c_str());
+        rc = 1;
+      }
+      print(*p.value);
+    }
+  }
+  if (count == 0) {
+    std::fprintf(stderr, "certc compile: no rule matches the selection\n");
+    return 1;
+  }
+  return rc;
 }
 
-constexpr char kIr[] = "ir";
-constexpr char kShapes[] = "shapes";
+int emitIr(const CompileContext& c) {
+  return forEachProgram(c, [](const ir::Program& p) {
+    const std::string out = ir::printProgram(p);
+    std::fwrite(out.data(), 1, out.size(), stdout);
+  });
+}
+
+/// One line per value: id, type and shape, then the spec text it came from.
+int emitShapes(const CompileContext& c) {
+  return forEachProgram(c, [&](const ir::Program& p) {
+    std::printf("program %s.%s\n", p.transformer.c_str(), p.op.c_str());
+    const std::function<void(const ir::Region&, int)> walk = [&](const ir::Region& r, int indent) {
+      for (const auto& i : r.body) {
+        if (i.op == ir::Opcode::Yield) continue;
+        std::string text;
+        if (i.origin.valid() && i.origin.end.offset > i.origin.begin.offset &&
+            static_cast<size_t>(i.origin.end.offset) <= c.text.size())
+          text = c.text.substr(static_cast<size_t>(i.origin.begin.offset),
+                               static_cast<size_t>(i.origin.end.offset - i.origin.begin.offset));
+        for (char& ch : text)
+          if (ch == '\n') ch = ' ';
+        if (text.size() > 60) text = text.substr(0, 57) + "...";
+        std::printf("%*s%%%d : %s%s  %s  `%s`\n", indent, "", i.id, ir::elemTypeName(i.type),
+                    ir::printShape(i.shape).c_str(), ir::opcodeName(i.op), text.c_str());
+        for (const auto& sub : i.regions) walk(*sub, indent + 2);
+      }
+    };
+    walk(p.body, 2);
+  });
+}
 
 const std::map<std::string, Emitter> kEmitters = {
     {"ast", emitAst},
-    {"ir", notYet<kIr>},
-    {"shapes", notYet<kShapes>},
+    {"ir", emitIr},
+    {"shapes", emitShapes},
 };
 
 }  // namespace
@@ -51,11 +109,11 @@ const std::map<std::string, Emitter> kEmitters = {
 int cmdCompile(int argc, char** argv) {
   const Args args(argc, argv, 2, {"print-after-all"});
   const auto usage = [] {
-    std::fprintf(stderr, "usage: certc compile SPEC.cf --emit=ast|ir|shapes [--print-after-all]\n");
+    std::fprintf(stderr, "usage: certc compile SPEC.cf --emit=ast|ir|shapes [--transformer T] [--op Op] [--print-after-all]\n");
     return 2;
   };
   if (args.positionals().size() != 1 || !args.errors().empty() ||
-      !args.unknown({"emit", "print-after-all"}).empty())
+      !args.unknown({"emit", "print-after-all", "transformer", "op"}).empty())
     return usage();
   const std::string emit = args.getOr("emit", "ast");
   const auto emitter = kEmitters.find(emit);
@@ -75,7 +133,8 @@ int cmdCompile(int argc, char** argv) {
   for (const auto& d : fe.diagnostics)
     std::fprintf(stderr, "%s\n", formatDiagnostic(path, d).c_str());
   if (!fe.ok()) return 1;
-  return emitter->second({path, fe, args.has("print-after-all")});
+  return emitter->second({path, *text, fe, args.has("print-after-all"), args.getOr("transformer", ""),
+                          args.getOr("op", "")});
 }
 
 }  // namespace cert::cli

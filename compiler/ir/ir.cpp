@@ -56,6 +56,7 @@ const char* frameKindName(FrameKind k) {
     case FrameKind::Prev: return "prev";
     case FrameKind::Poly: return "poly";
     case FrameKind::Sym: return "sym";
+    case FrameKind::Other: return "other";
   }
   return "?";
 }
@@ -68,6 +69,7 @@ const char* neuronRefName(NeuronRef r) {
     case NeuronRef::Prev1: return "prev_1";
     case NeuronRef::PrevList: return "prev_list";
     case NeuronRef::Term: return "term";
+    case NeuronRef::Other: return "other";
   }
   return "?";
 }

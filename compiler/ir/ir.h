@@ -21,6 +21,7 @@ enum class FrameKind {
   Prev,   ///< a list: the previous layer's neurons (Affine) or a pooling window
   Poly,   ///< the terms of a PolyExp being mapped or traversed (one layer's columns at a time)
   Sym,    ///< the terms of a SymExp being mapped (noise symbols)
+  Other,  ///< argmax/argmin: the second element y of the pair (x, y) over the Prev list
 };
 
 /// One dimension of a shape: materialized (values differ along it) or broadcast (they do not).
@@ -49,6 +50,7 @@ enum class NeuronRef {
   Prev1,     ///< two-input operators: second input
   PrevList,  ///< Affine / pooling: every neuron of the input list (frame Prev)
   Term,      ///< inside map/traverse: the neuron (or noise symbol) of the current term
+  Other,     ///< argmax/argmin: the other list element y (frame Other)
 };
 
 enum class Opcode {
@@ -61,7 +63,7 @@ enum class Opcode {
   Unary,      ///< attr op: neg, not, sigma, abs
   Binary,     ///< attr op: add, sub, mul, div, min, max, lt, le, gt, ge, eq, ne, and, or
   Select,     ///< operands: condition, then, else (per element)
-  Reduce,     ///< attr op: sum, max, min, len, avg; attr frame: the frame it pops
+  Reduce,     ///< attr op: sum, max, min, len, avg, all (all: over Other, y != x); attr frame
   MatMul,     ///< sum over frame `frame` of operand0 * operand1 as a matrix product
   Map,        ///< operand: a Poly/Sym value e; one region evaluated per term (frame Poly/Sym,
               ///< Coeff = the term's coefficient, ref Term = its neuron/noise symbol); result:
