@@ -4,7 +4,6 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QFileInfo>
-#include <QLabel>
 #include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -17,11 +16,11 @@
 #include "app/certstudio/docks/dock_registry.h"
 #include "app/certstudio/docks/network_dock.h"
 #include "app/certstudio/docks/problems_dock.h"
+#include "app/certstudio/editor/editor_status.h"
 #include "app/certstudio/editor/editor_tabs.h"
 #include "app/certstudio/editor/spec_checker.h"
 #include "app/certstudio/editor/spec_editor.h"
 #include "app/certstudio/file_menu.h"
-#include "app/certstudio/models/diagnostics_model.h"
 #include "app/certstudio/recovery/autosaver.h"
 #include "app/certstudio/settings/app_settings.h"
 #include "app/certstudio/resources_init.h"
@@ -56,10 +55,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
   buildMenus();
   buildDocks();
 
-  checkLabel_ = new QLabel(this);
-  cursorLabel_ = new QLabel(this);
-  statusBar()->addPermanentWidget(checkLabel_);
-  statusBar()->addPermanentWidget(cursorLabel_);
+  editorStatus_ = new EditorStatus(*tabs_, *statusBar());
   if (!recovery_.begin()) statusBar()->showMessage(recovery_.error());
   autosaver_ = new Autosaver(recovery_, *tabs_, this);
   autosaver_->setDelay(options.autosaveDelayMs);
@@ -262,17 +258,9 @@ void MainWindow::jumpTo(const QString& source, const cert::Diagnostic& diagnosti
 }
 
 void MainWindow::onCurrentEditorChanged(SpecEditor* editor) {
-  disconnect(cursorConnection_);
   disconnect(modifiedConnection_);
-  cursorLabel_->clear();
-  if (editor) {
-    cursorConnection_ = connect(editor, &QsciScintilla::cursorPositionChanged, this, [this](int line, int index) {
-      cursorLabel_->setText(tr("Ln %1, Col %2").arg(line + 1).arg(index + 1));
-    });
-    modifiedConnection_ = connect(editor, &QsciScintilla::modificationChanged, this, &MainWindow::updateTitle);
-  }
+  if (editor) modifiedConnection_ = connect(editor, &QsciScintilla::modificationChanged, this, &MainWindow::updateTitle);
   updateTitle();
-  updateCheckLabel();
 }
 
 void MainWindow::updateTitle() {
@@ -283,22 +271,6 @@ void MainWindow::updateTitle() {
 
 void MainWindow::publishDiagnostics(SpecEditor* editor) {
   problemsDock_->setDiagnostics(editor->id(), editor->displayName(), editor->diagnostics());
-  if (editor == tabs_->currentEditor()) updateCheckLabel();
-}
-
-void MainWindow::updateCheckLabel() {
-  const SpecEditor* e = tabs_->currentEditor();
-  if (!e) {
-    checkLabel_->clear();
-    return;
-  }
-  int errors = 0, warnings = 0;
-  for (const cert::Diagnostic& d : e->diagnostics()) {
-    errors += d.severity == cert::Severity::Error;
-    warnings += d.severity == cert::Severity::Warning;
-  }
-  checkLabel_->setText(errors + warnings == 0 ? tr("Spec checks: no problems")
-                                              : tr("Spec checks: %1").arg(DiagnosticsModel::countsText(errors, warnings)));
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

@@ -7,8 +7,6 @@
 
 #include "app/certstudio/recovery/recovery_store.h"
 
-class QLabel;
-
 namespace cert {
 struct Diagnostic;
 }
@@ -18,6 +16,7 @@ namespace cert::studio {
 class AppSettings;
 class Autosaver;
 class DockRegistry;
+class EditorStatus;
 class EditorTabs;
 class FileMenu;
 class NetworkDock;
@@ -68,6 +67,7 @@ class MainWindow : public QMainWindow {
   ProblemsDock* problemsDock() const { return problemsDock_; }
   Autosaver* autosaver() const { return autosaver_; }
   SpecChecker* checker() const { return checker_; }
+  EditorStatus* editorStatus() const { return editorStatus_; }
   DockRegistry& docks() { return *docks_; }
   AppSettings& settings() { return *settings_; }
   RecoveryStore& recoveryStore() { return recovery_; }
@@ -87,7 +87,6 @@ class MainWindow : public QMainWindow {
   void onCurrentEditorChanged(SpecEditor* editor);
   void updateTitle();
   void publishDiagnostics(SpecEditor* editor);
-  void updateCheckLabel();
 
   MainWindowOptions options_;
   std::unique_ptr<AppSettings> settings_;
@@ -100,9 +99,7 @@ class MainWindow : public QMainWindow {
   SpecChecker* checker_ = nullptr;
   FileMenu* fileMenu_ = nullptr;
   QMenu* viewMenu_ = nullptr;
-  QLabel* cursorLabel_ = nullptr;
-  QLabel* checkLabel_ = nullptr;
-  QMetaObject::Connection cursorConnection_;
+  EditorStatus* editorStatus_ = nullptr;
   QMetaObject::Connection modifiedConnection_;
 };
 

@@ -17,6 +17,8 @@
 #include "app/certstudio/docks/dock_registry.h"
 #include "app/certstudio/docks/network_dock.h"
 #include "app/certstudio/docks/problems_dock.h"
+#include "app/certstudio/editor/editor_status.h"
+#include "app/certstudio/editor/spec_checker.h"
 #include "app/certstudio/editor/editor_tabs.h"
 #include "app/certstudio/editor/spec_editor.h"
 #include "app/certstudio/file_menu.h"
@@ -356,14 +358,22 @@ void TestMainWindow::liveCheckFeedsProblemsDock() {
   QVERIFY(problems->data(problems->index(errors[0], Col::Message)).toString().contains(QLatin1String("Float + Bool")));
   QCOMPARE(problems->data(problems->index(errors[0], Col::Location)).toString(), QStringLiteral("4:14"));
   QVERIFY(w.problemsDock()->windowTitle().startsWith(QStringLiteral("Problems (")));
+  const int warnings = static_cast<int>(rowsOf(QStringLiteral("typed.cf"), cert::Severity::Warning).size());
+  QCOMPARE(w.editorStatus()->checkText(),
+           QStringLiteral("Spec checks: 1 error, %1").arg(cert::studio::DiagnosticsModel::countsText(0, warnings).section(QStringLiteral(", "), 1)));
   // Fixing the text clears the error.
   SpecEditor* e = w.editors()->currentEditor();
   e->setText(e->text().replace(QStringLiteral("prev[l] + true"), QStringLiteral("prev[l]")));
   QTRY_VERIFY_WITH_TIMEOUT(rowsOf(QStringLiteral("typed.cf"), cert::Severity::Error).isEmpty(), 5000);
+  QVERIFY(w.editorStatus()->checkText().startsWith(QStringLiteral("Spec checks: 0 errors")) ||
+          w.editorStatus()->checkText() == QStringLiteral("Spec checks: no problems"));
   // The bundled DeepPoly spec checks without errors.
   if (!BundledFiles::defaultSpec().isEmpty()) {
+    QSignalSpy checked(w.checker(), &cert::studio::SpecChecker::checked);
     QVERIFY(w.openSpec(BundledFiles::defaultSpec()));
-    QTest::qWait(500);
+    QVERIFY(checked.wait(10000));
+    QCOMPARE(checked.last().at(0).value<SpecEditor*>(), w.editors()->currentEditor());
+    QCOMPARE(checked.last().at(1).toInt(), 0);
     QVERIFY(rowsOf(QStringLiteral("deeppoly.cf"), cert::Severity::Error).isEmpty());
   }
 }
