@@ -30,6 +30,8 @@ class Lexer {
   explicit Lexer(std::string_view text) : text_(text) {}
 
   LexResult run() {
+    // A UTF-8 byte order mark (some editors write one) is not part of the spec.
+    if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
     while (true) {
       skipSpaceAndComments();
       if (atEnd()) break;
@@ -92,6 +94,11 @@ class Lexer {
       bump();
       while (isDigit(peek())) bump();
       error(begin, "invalid number '" + spelled(begin) + "': a float needs digits before the point");
+    } else if (c == '/' && peek(1) == '*') {
+      // Not ConstraintFlow; skip to "*/" so the rest of the block gives no further noise.
+      while (!atEnd() && !(peek() == '*' && peek(1) == '/')) bump();
+      if (!atEnd()) { bump(); bump(); }
+      error(begin, "block comments ('/* */') are not part of ConstraintFlow; use '//'");
     } else if (isPunctStart(c)) {
       lexPunct(begin);
     } else {

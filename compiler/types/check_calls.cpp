@@ -25,17 +25,17 @@ Type Checker::checkCall(const ast::Expr& e) {
     for (const auto& k : e.kids) value(*k);
     return Type::error();
   };
-  if (scope_.params)
-    for (const auto& p : *scope_.params)
-      if (p.name == e.name) {
-        error("'" + e.name + "' is a parameter of type " + Type::fromName(p.type).str() +
-                  ", not a function",
-              e.range);
-        return checkArgs();
-      }
+  if (const ast::Param* p = findParam(e.name)) {
+    error("'" + e.name + "' is a parameter of type " + Type::fromName(p->type).str() +
+              ", not a function",
+          e.range);
+    return checkArgs();
+  }
   const auto it = funcIndex_.find(e.name);
   if (it == funcIndex_.end()) {
-    error("undefined function '" + e.name + "'" + didYouMean(e.name, functionNames()), e.range);
+    error("undefined function '" + e.name + "'" +
+              (errorsFull() ? std::string() : didYouMean(e.name, functionNames())),
+          e.range);
     return checkArgs();
   }
   funcUsed_[it->second] = true;

@@ -23,6 +23,11 @@ const std::vector<std::string> kMetadata = {"weight", "bias", "layer", "last_lay
 
 }  // namespace
 
+const ast::Param* Checker::findParam(const std::string& name) const {
+  const auto it = scope_.paramByName.find(name);
+  return it == scope_.paramByName.end() ? nullptr : it->second;
+}
+
 Type Checker::check(const ast::Expr& e) {
   Type t = dispatch(e);
   out_.types.set(e.id, t);
@@ -79,16 +84,18 @@ Type Checker::value(const ast::Expr& e) {
 }
 
 Type Checker::checkName(const ast::Expr& e) {
-  if (scope_.params)
-    for (const auto& p : *scope_.params)
-      if (p.name == e.name) return Type::fromName(p.type);
+  if (const ast::Param* p = findParam(e.name)) return Type::fromName(p->type);
   const auto it = funcIndex_.find(e.name);
   if (it != funcIndex_.end()) {
     funcUsed_[it->second] = true;
     return funcReady_[it->second] ? out_.funcTypes[it->second] : Type::error();
   }
+  if (errorsFull()) {
+    error({}, e.range);  // counted, not shown: skip the suggestions
+    return Type::error();
+  }
   std::string msg = "undefined name '" + e.name + "'";
-  if (std::find(memberNames_.begin(), memberNames_.end(), e.name) != memberNames_.end()) {
+  if (memberIndex_.count(e.name)) {
     msg += " ('" + e.name + "' is a shape member: read it as n[" + e.name + "])";
   } else {
     std::vector<std::string> candidates = functionNames();
@@ -152,11 +159,15 @@ Type Checker::checkMember(const ast::Expr& e) {
   }
   std::optional<Type> member = metadataType(e.name);
   if (!member) {
-    const auto it = std::find(memberNames_.begin(), memberNames_.end(), e.name);
-    if (it != memberNames_.end()) member = memberTypes_[it - memberNames_.begin()];
+    const auto it = memberIndex_.find(e.name);
+    if (it != memberIndex_.end()) member = memberTypes_[it->second];
   }
   if (!member) {
     if (!shapeKnown_) return Type::error();  // reported as a missing or broken shape
+    if (errorsFull()) {
+      error({}, e.range);
+      return Type::error();
+    }
     std::vector<std::string> candidates = memberNames_;
     candidates.insert(candidates.end(), kMetadata.begin(), kMetadata.end());
     std::string hint = didYouMean(e.name, candidates);

@@ -42,6 +42,14 @@ CheckResult Checker::run() {
     std::erase_if(out_.diagnostics,
                   [](const Diagnostic& d) { return d.severity != Severity::Error; });
   }
+  if (errorCount_ > kMaxReported)
+    out_.diagnostics.push_back(Diagnostic::error(
+        "too many errors; " + std::to_string(errorCount_ - kMaxReported) + " more not shown",
+        firstDropped_));
+  if (warningCount_ > kMaxReported)
+    out_.diagnostics.push_back(Diagnostic::warning(
+        std::to_string(warningCount_ - kMaxReported) + " more warnings not shown",
+        firstDroppedWarning_));
   std::stable_sort(out_.diagnostics.begin(), out_.diagnostics.end(),
                    [](const Diagnostic& a, const Diagnostic& b) {
                      return a.range.begin.offset < b.range.begin.offset;
@@ -50,10 +58,18 @@ CheckResult Checker::run() {
 }
 
 void Checker::error(std::string message, const SourceRange& range) {
+  if (++errorCount_ > kMaxReported) {
+    if (errorCount_ == kMaxReported + 1) firstDropped_ = range;
+    return;
+  }
   out_.diagnostics.push_back(Diagnostic::error(std::move(message), range));
 }
 
 void Checker::warning(std::string message, const SourceRange& range) {
+  if (++warningCount_ > kMaxReported) {
+    if (warningCount_ == kMaxReported + 1) firstDroppedWarning_ = range;
+    return;
+  }
   out_.diagnostics.push_back(Diagnostic::warning(std::move(message), range));
 }
 
@@ -67,15 +83,18 @@ std::vector<std::string> Checker::functionNames() const {
 void Checker::declareShape() {
   if (!prog_.shape) return;
   shapeKnown_ = !prog_.shape->recovered;
+  std::vector<std::ptrdiff_t> firstMember;  // per distinct member: its index in the declaration
   for (const auto& m : prog_.shape->members) {
-    const auto it = std::find(memberNames_.begin(), memberNames_.end(), m.name);
-    if (it != memberNames_.end()) {
-      const auto& first = prog_.shape->members[it - memberNames_.begin()];
+    const auto it = memberIndex_.find(m.name);
+    if (it != memberIndex_.end()) {
+      const auto& first = prog_.shape->members[firstMember[it->second]];
       error("shape member '" + m.name + "' is already declared at " + posString(first.range.begin),
             m.range);
       shapeKnown_ = false;  // which member a tuple position means is unclear now
       continue;
     }
+    memberIndex_.emplace(m.name, static_cast<int>(memberNames_.size()));
+    firstMember.push_back(&m - prog_.shape->members.data());
     memberNames_.push_back(m.name);
     memberTypes_.push_back(Type::fromName(m.type));
   }
@@ -157,15 +176,16 @@ void Checker::checkShapeConstraints() {
 
 void Checker::checkFunction(int index) {
   const auto& f = prog_.funcs[index];
-  for (std::size_t i = 0; i < f.params.size(); ++i)
-    for (std::size_t j = 0; j < i; ++j)
-      if (f.params[i].name == f.params[j].name)
-        error("parameter '" + f.params[i].name + "' is already declared at " +
-                  posString(f.params[j].range.begin),
-              f.params[i].range);
   scope_ = Scope{};
   scope_.where = Scope::Where::Function;
   scope_.params = &f.params;
+  for (const auto& p : f.params) {
+    const auto [it, fresh] = scope_.paramByName.emplace(p.name, &p);
+    if (!fresh)
+      error("parameter '" + p.name + "' is already declared at " +
+                posString(it->second->range.begin),
+            p.range);
+  }
   const Type result = value(*f.body);
   const bool duplicate = funcIndex_.at(f.name) != index;
   if (!result.isError() && !f.recovered && !duplicate && !funcRecursive_[index]) {

@@ -1,4 +1,6 @@
 // Transformers (rules and their results against the shape) and flows.
+#include <unordered_set>
+
 #include "compiler/types/checker_impl.h"
 #include "compiler/types/suggest.h"
 
@@ -18,14 +20,13 @@ std::string values(std::size_t n) { return std::to_string(n) + (n == 1 ? " value
 
 void Checker::checkTransformer(const ast::TransformerDecl& t, int index) {
   if (!t.name.empty()) {
-    for (int j = 0; j < index; ++j)
-      if (prog_.transformers[j].name == t.name) {
-        error("transformer '" + t.name + "' is already defined at " +
-                  posString(prog_.transformers[j].nameRange.begin),
-              t.nameRange);
-        break;
-      }
+    const auto [it, fresh] = transformerIndex_.emplace(t.name, index);
+    if (!fresh)
+      error("transformer '" + t.name + "' is already defined at " +
+                posString(prog_.transformers[it->second].nameRange.begin),
+            t.nameRange);
   }
+  std::unordered_map<std::string, const ast::Rule*> ruleByOp;
   for (std::size_t i = 0; i < t.rules.size(); ++i) {
     const ast::Rule& r = t.rules[i];
     scope_ = Scope{};
@@ -33,20 +34,19 @@ void Checker::checkTransformer(const ast::TransformerDecl& t, int index) {
     scope_.opName = r.op;
     scope_.op = findOperator(r.op);
     if (!scope_.op) {
-      std::string hint = didYouMean(r.op, operatorNames());
-      if (hint.empty())
+      std::string hint;
+      if (!errorsFull()) hint = didYouMean(r.op, operatorNames());
+      if (hint.empty() && !errorsFull())
         hint = " (operators: Affine, Relu, Relu6, Abs, HardTanh, HardSigmoid, HardSwish, "
                "Sigmoid, Tanh, Maxpool, Minpool, Avgpool, Neuron_add, Neuron_mult, Neuron_max, "
                "Neuron_min, Neuron_list_mult, and rev_ forms)";
       error("unknown operator '" + r.op + "'" + hint, r.opRange);
     }
-    for (std::size_t j = 0; j < i; ++j)
-      if (t.rules[j].op == r.op) {
-        error("transformer '" + t.name + "' already has a rule for '" + r.op + "' at " +
-                  posString(t.rules[j].opRange.begin),
-              r.opRange);
-        break;
-      }
+    const auto [first, fresh] = ruleByOp.emplace(r.op, &r);
+    if (!fresh)
+      error("transformer '" + t.name + "' already has a rule for '" + r.op + "' at " +
+                posString(first->second->opRange.begin),
+            r.opRange);
     checkRuleBody(*r.body, r);
   }
 }
@@ -98,12 +98,13 @@ void Checker::checkFlow(const ast::FlowDecl& f) {
   functionArg(*f.stop, {{{kNeuron}, kBool}, {{kNeuron, kFloat}, kBool}}, true,
               "the flow's stop condition");
   if (f.transformer.empty()) return;
-  if (const ast::TransformerDecl* t = prog_.findTransformer(f.transformer)) {
-    warnUncovered(f, *t);
+  if (const auto it = transformerIndex_.find(f.transformer); it != transformerIndex_.end()) {
+    warnUncovered(f, prog_.transformers[it->second]);
     return;
   }
   std::vector<std::string> names;
-  for (const auto& t : prog_.transformers) names.push_back(t.name);
+  if (!errorsFull())
+    for (const auto& t : prog_.transformers) names.push_back(t.name);
   error("unknown transformer '" + f.transformer + "'" + didYouMean(f.transformer, names),
         f.transformerRange);
 }
@@ -112,10 +113,10 @@ void Checker::warnUncovered(const ast::FlowDecl& f, const ast::TransformerDecl& 
   const std::string prefix = f.direction == ast::Direction::Backward ? "rev_" : "";
   std::string missing;
   int count = 0;
+  std::unordered_set<std::string> ops;
+  for (const auto& r : t.rules) ops.insert(r.op);
   for (const auto& op : commonOperators()) {
-    bool covered = false;
-    for (const auto& r : t.rules) covered = covered || r.op == prefix + op;
-    if (covered) continue;
+    if (ops.count(prefix + op)) continue;
     missing += (count++ ? ", " : "") + prefix + op;
   }
   if (count == 0) return;

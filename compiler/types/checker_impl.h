@@ -74,28 +74,43 @@ class Checker {
 
   // --- diagnostics
   void error(std::string message, const SourceRange& range);
+  /// True once no more errors will be shown: callers skip building costly messages.
+  bool errorsFull() const { return errorCount_ >= kMaxReported; }
   void warning(std::string message, const SourceRange& range);
   std::vector<std::string> functionNames() const;
+
+  /// The parameter of the current function called `name`, or nullptr.
+  const ast::Param* findParam(const std::string& name) const;
 
   /// Where an expression is being checked: decides what curr, prev and names mean.
   struct Scope {
     enum class Where { Shape, Function, Rule, Flow } where = Where::Flow;
     const std::vector<ast::Param>* params = nullptr;  ///< in a function: its parameters
+    std::unordered_map<std::string, const ast::Param*> paramByName;  ///< first of each name
     const OperatorInfo* op = nullptr;                 ///< in a rule: its operator, if known
     std::string opName;
   };
+
+  /// At most this many errors (and warnings) are reported, then one line counts the rest.
+  static constexpr int kMaxReported = 100;
+  int errorCount_ = 0;
+  int warningCount_ = 0;
+  SourceRange firstDropped_;
+  SourceRange firstDroppedWarning_;
 
   const ast::Program& prog_;
   const CheckOptions options_;
   CheckResult out_;
   Scope scope_;
   std::unordered_map<std::string, int> funcIndex_;  ///< name -> first definition
+  std::unordered_map<std::string, int> transformerIndex_;  ///< name -> first definition
   std::vector<bool> funcReady_;                     ///< its type is final
   std::vector<bool> funcUsed_;
   std::vector<bool> funcRecursive_;
   /// The shape was declared and parsed completely: member names and rule arities can be checked.
   bool shapeKnown_ = false;
   std::vector<std::string> memberNames_;
+  std::unordered_map<std::string, int> memberIndex_;
   std::vector<Type> memberTypes_;
 };
 

@@ -138,12 +138,9 @@ class TestDiagnosticsSuite : public QObject {
     QCOMPARE(ast.exitCode, 0);
     const QByteArray golden = readAll(QString::fromStdString(cert::test::sourcePath("tests/golden/ast/deeppoly_parens.ast")));
     QCOMPARE(ast.out, QString::fromUtf8(golden));
-    for (const char* stage : {"ir", "shapes"}) {
+    for (const char* stage : {"ir", "shapes"}) {  // dispatched (the lowering tests cover them)
       const Run r = certc({"compile", spec, QString("--emit=") + stage});
-      QCOMPARE(r.exitCode, 2);
-      // After the spec's warnings (stderr), one line says the stage is missing.
-      QCOMPARE(r.err.trimmed().split('\n').last(),
-               QString("certc compile: --emit=%1 is not available yet").arg(stage));
+      QVERIFY2(!r.err.contains("unknown --emit"), qPrintable(r.err));
     }
     QCOMPARE(certc({"compile", spec, "--emit=bytecode"}).exitCode, 2);
     const Run broken = certc({"compile", errorsDir() + "/type_rule_arity.cf", "--emit=ast"});

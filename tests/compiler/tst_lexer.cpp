@@ -127,6 +127,10 @@ class TestLexer : public QObject {
                                          << 1;
     QTest::newRow("integer too large") << "99999999999999999999"
                                        << "integer '99999999999999999999' is too large" << 1;
+    QTest::newRow("block comment") << "a /* b\n c */ d"
+                                   << "block comments ('/* */') are not part of ConstraintFlow; "
+                                      "use '//'"
+                                   << 3;
   }
 
   void errors() {
@@ -143,6 +147,13 @@ class TestLexer : public QObject {
     int errorTokens = 0;
     for (const auto& t : r.tokens) errorTokens += t.kind == TokenKind::Error;
     QCOMPARE(errorTokens, 1);
+  }
+
+  void byteOrderMarkIsSkipped() {
+    const auto r = lex("\xEF\xBB\xBF" "func");
+    QVERIFY(r.diagnostics.empty());
+    QCOMPARE(r.tokens[0].kind, TokenKind::KwFunc);
+    QCOMPARE(r.tokens[0].range.begin.offset, 3);
   }
 
   void binaryGarbageIsOneDiagnosticPerRun() {
