@@ -1,6 +1,7 @@
 // certc eval: the concrete logits, predicted label and accuracy of a network on dataset CSV rows.
 //
-//   certc eval NET.onnx --data FILE.csv [--index I] [--count N]
+//   certc eval NET.onnx --data FILE.csv [--index I] [--count N] [--pixel-scale S]
+//   (S multiplies the raw 0-255 values; default 1/255; 1 for networks trained on raw pixels)
 //
 // One line per row: "index I label L predicted P correct|wrong logits V0 V1 ..." (values %.6g,
 // computed from the normalized input, the same input certc run certifies around); with
@@ -20,7 +21,7 @@
 namespace cert::cli {
 namespace {
 
-constexpr const char* kUsage = "usage: certc eval NET.onnx --data FILE.csv [--index I] [--count N]\n";
+constexpr const char* kUsage = "usage: certc eval NET.onnx --data FILE.csv [--index I] [--count N] [--pixel-scale S]\n";
 
 int usageError(const std::string& message) {
   std::fprintf(stderr, "certc eval: %s\n%s", message.c_str(), kUsage);
@@ -50,7 +51,7 @@ bool intOption(const Args& args, const std::string& name, int& out) {
 
 int evaluate(const Args& args) {
   if (!args.errors().empty()) return usageError(args.errors().front());
-  const auto unknown = args.unknown({"data", "index", "count"});
+  const auto unknown = args.unknown({"data", "index", "count", "pixel-scale"});
   if (!unknown.empty()) return usageError("unknown option --" + unknown.front());
   if (args.positionals().size() != 1)
     return usageError(args.positionals().empty() ? "missing NET.onnx" : "expected one network file");
@@ -58,6 +59,9 @@ int evaluate(const Args& args) {
   if (!data || data->empty()) return usageError("missing --data FILE.csv");
   int index = 0, count = 1;
   if (!intOption(args, "index", index) || !intOption(args, "count", count)) return 2;
+  std::string scaleError;
+  const auto pixelScale = args.number("pixel-scale", &scaleError);
+  if (!scaleError.empty()) return usageError(scaleError);
 
   const std::string netPath = args.positionals().front();
   auto net = importOnnxFile(netPath);
@@ -68,7 +72,7 @@ int evaluate(const Args& args) {
     return 1;
   }
 
-  auto prop = datasetProperty(*net, *data, index, count, 0.0);
+  auto prop = datasetProperty(*net, *data, index, count, 0.0, pixelScale.value_or(kDefaultPixelScale));
   printDiagnostics(*data, prop.diagnostics);
   if (!prop) return 1;
 

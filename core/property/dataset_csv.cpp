@@ -123,10 +123,10 @@ Result<std::vector<DatasetRow>> readDatasetCsv(const std::string& path) {
   return parseDatasetCsv(*text, path);
 }
 
-Eigen::VectorXd datasetRawInput(const Network& net, const DatasetRow& row) {
+Eigen::VectorXd datasetRawInput(const Network& net, const DatasetRow& row, double pixelScale) {
   const auto n = static_cast<Eigen::Index>(row.pixels.size());
   Eigen::VectorXd x(n);
-  for (Eigen::Index i = 0; i < n; ++i) x[i] = row.pixels[static_cast<size_t>(i)] / 255.0;
+  for (Eigen::Index i = 0; i < n; ++i) x[i] = row.pixels[static_cast<size_t>(i)] * pixelScale;
   const std::vector<int64_t>& s = net.inputShape;
   const bool channelsFirst = s.size() == 3 && s[0] > 1 && !((s[2] == 1 || s[2] == 3) && s[0] > 4);
   if (!channelsFirst || s[0] * s[1] * s[2] != n) return x;
@@ -139,8 +139,11 @@ Eigen::VectorXd datasetRawInput(const Network& net, const DatasetRow& row) {
 }
 
 Result<Property> datasetProperty(const Network& net, const std::vector<DatasetRow>& rows,
-                                 const std::string& source, int firstIndex, int count, double eps) {
+                                 const std::string& source, int firstIndex, int count, double eps,
+                                 double pixelScale) {
   using R = Result<Property>;
+  if (!std::isfinite(pixelScale) || pixelScale <= 0)
+    return R::failure(Diagnostic::error("the pixel scale must be a finite number > 0, got " + number(pixelScale)));
   if (auto d = checkPropertyNetwork(net)) return R::failure(*d);
   if (!std::isfinite(eps) || eps < 0)
     return R::failure(Diagnostic::error("eps must be a finite number >= 0, got " + number(eps)));
@@ -179,9 +182,9 @@ Result<Property> datasetProperty(const Network& net, const std::vector<DatasetRo
     item.name = "row " + std::to_string(i);
     item.index = static_cast<int>(i);
     item.label = row.label;
-    item.center = datasetRawInput(net, row);
+    item.center = datasetRawInput(net, row, pixelScale);
     item.box.lower = (item.center.array() - eps).cwiseMax(0.0).matrix();
-    item.box.upper = (item.center.array() + eps).cwiseMin(1.0).matrix();
+    item.box.upper = (item.center.array() + eps).cwiseMin(255.0 * pixelScale).matrix();
     prop.items.push_back(std::move(item));
   }
   normalizeItems(net, prop.items);
@@ -190,10 +193,10 @@ Result<Property> datasetProperty(const Network& net, const std::vector<DatasetRo
 }
 
 Result<Property> datasetProperty(const Network& net, const std::string& csvPath, int firstIndex,
-                                 int count, double eps) {
+                                 int count, double eps, double pixelScale) {
   auto rows = readDatasetCsv(csvPath);
   if (!rows) return Result<Property>::failure(std::move(rows.diagnostics));
-  auto prop = datasetProperty(net, *rows, csvPath, firstIndex, count, eps);
+  auto prop = datasetProperty(net, *rows, csvPath, firstIndex, count, eps, pixelScale);
   prop.diagnostics.insert(prop.diagnostics.begin(), rows.diagnostics.begin(), rows.diagnostics.end());
   return prop;
 }

@@ -27,26 +27,32 @@ Result<std::vector<DatasetRow>> parseDatasetCsv(const std::string& text, const s
 /// Reads and parses a CSV file (an unreadable file is an error without a range).
 Result<std::vector<DatasetRow>> readDatasetCsv(const std::string& path);
 
-/// The raw input (x = pixels / 255, in [0, 1]) of a row in the network's layout.
+/// Pixels are multiplied by this before eps and normalization: 1/255 maps 0..255 to [0, 1] (the
+/// common convention); 1 keeps raw pixel values, for networks trained on 0..255 inputs.
+inline constexpr double kDefaultPixelScale = 1.0 / 255.0;
+
+/// The raw input (x = pixels * pixelScale, by default in [0, 1]) of a row in the network's layout.
 /// Layout: if the network input shape is {C, H, W} with C > 1, the row is taken as pixel-major
 /// (H, W, C: all channels of one pixel together, as ERAN's CIFAR file writes R,G,B per pixel) and
 /// is transposed to C, H, W. A shape {H, W, C} (last dimension 1 or 3, first dimension > 4) is the
 /// network's own layout and is taken as is; so is every other shape.
 /// Precondition: row.pixels.size() == net.inputSize().
-Eigen::VectorXd datasetRawInput(const Network& net, const DatasetRow& row);
+Eigen::VectorXd datasetRawInput(const Network& net, const DatasetRow& row,
+                                double pixelScale = kDefaultPixelScale);
 
 /// Items for rows [firstIndex, firstIndex + count) (0-based, blank lines not counted).
-/// Per row: x = raw input; box = clip(x -+ eps, 0, 1), then the network's normalization (per
+/// Per row: x = raw input; box = clip(x -+ eps, 0, 255 * pixelScale) (eps in the units of x), then the network's normalization (per
 /// element, min/max of the mapped ends); center = normalized x; label = the row's label.
 /// Errors: firstIndex < 0 or past the last row ("row 120 requested; FILE has 100 rows"),
 /// count < 1, eps < 0 or not finite, rows whose value count differs from the network input size.
 /// A range running past the last row is clipped to it with a warning.
 /// `source` names the rows in messages and becomes Property::source.
 Result<Property> datasetProperty(const Network& net, const std::vector<DatasetRow>& rows,
-                                 const std::string& source, int firstIndex, int count, double eps);
+                                 const std::string& source, int firstIndex, int count, double eps,
+                                 double pixelScale = kDefaultPixelScale);
 
 /// readDatasetCsv, then datasetProperty on the rows.
 Result<Property> datasetProperty(const Network& net, const std::string& csvPath, int firstIndex,
-                                 int count, double eps);
+                                 int count, double eps, double pixelScale = kDefaultPixelScale);
 
 }  // namespace cert

@@ -94,6 +94,20 @@ class TestDatasetCsv : public QObject {
     QVERIFY(near(it.box.upper, vec({0.1, 0.3, 1.0, 0.6})));  // 1 + 0.1 clipped at 1
   }
 
+  void keepsRawPixelsWithPixelScaleOne() {
+    // Networks trained on 0..255 inputs: x = pixels, eps in pixel units, clipped to [0, 255].
+    const Network net = makeNet({4});
+    auto rows = parseDatasetCsv("3,0,51,255,127.5\n", "t.csv");
+    auto p = datasetProperty(net, *rows, "t.csv", 0, 1, 2.0, 1.0);
+    QVERIFY2(p.ok(), messages(p.diagnostics).c_str());
+    const PropertyItem& it = p->items[0];
+    QVERIFY(near(it.center, vec({0.0, 51.0, 255.0, 127.5})));
+    QVERIFY(near(it.box.lower, vec({0.0, 49.0, 253.0, 125.5})));
+    QVERIFY(near(it.box.upper, vec({2.0, 53.0, 255.0, 129.5})));
+    QVERIFY(!datasetProperty(net, *rows, "t.csv", 0, 1, 0.0, 0.0).ok());
+    QVERIFY(!datasetProperty(net, *rows, "t.csv", 0, 1, 0.0, -1.0).ok());
+  }
+
   void appliesNormalizationWithNegativeScale() {
     const Network net = makeNet({4}, vec({-2, 0.5, 1, 4}), vec({1, -1, 0, -0.5}));
     auto rows = parseDatasetCsv("1,0,51,255,127.5\n", "t.csv");
