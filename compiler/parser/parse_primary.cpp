@@ -31,6 +31,8 @@ bool builtinOf(TokenKind k, ast::BuiltinFn* f) {
 }  // namespace
 
 bool Parser::startsArgument(TokenKind k) const {
+  // `Op ->` starts the next rule (after a missing ';'), not an argument.
+  if (k == TokenKind::Ident && peekAt(1).kind == TokenKind::Arrow) return false;
   ast::BuiltinFn f{};
   switch (k) {
     case TokenKind::Int: case TokenKind::Float: case TokenKind::KwTrue: case TokenKind::KwFalse:

@@ -233,6 +233,10 @@ class TestParser : public QObject {
     QTest::newRow("missing ';' between rules resumes at the next rule")
         << "transformer t {\n  Relu -> (a, b)\n  Abs -> (a, b);\n}"
         << QStringList{"2:17: expected ';' after the rule for 'Relu', found identifier 'Abs'"};
+    QTest::newRow("missing ';' after a name: the next rule is not an argument")
+        << "transformer t {\n  Relu -> x\n  Abs -> (a, b);\n  Sigmoid -> g(x)\n  Tanh -> y;\n}"
+        << QStringList{"2:12: expected ';' after the rule for 'Relu', found identifier 'Abs'",
+                       "4:18: expected ';' after the rule for 'Sigmoid', found identifier 'Tanh'"};
     QTest::newRow("garbage at top level")
         << "Relu -> x;\nfunc f(Float x) = x;"
         << QStringList{"1:1: expected a declaration ('def Shape as', 'func', 'transformer' or "

@@ -287,6 +287,40 @@ class TestTypecheck : public QObject {
                      "Float) -> Bool (or a constant); got Float"));
   }
 
+  void declarationChecks() {
+    const auto fe = cert::runFrontend(
+        "def Shape as (Float l, Float l) {[]};\n"
+        "func f(Float x, Int x) = 1;\n"
+        "func g(Float y) = h(y);\nfunc h(Float z) = g(z) + f(z, 1);\n"
+        "transformer t { Relu -> (0, 0); }\ntransformer t { Relu -> (0, 0); }\n"
+        "flow(forward, 0, true, t);\n");
+    QStringList errs;
+    for (const auto& d : fe.diagnostics)
+      if (d.severity == cert::Severity::Error)
+        errs << QString("%1:%2: %3").arg(d.range.begin.line).arg(d.range.begin.col).arg(
+            QString::fromStdString(d.message));
+    QCOMPARE(errs.join('\n'),
+             QString("1:30: shape member 'l' is already declared at 1:21\n"
+                     "2:21: parameter 'x' is already declared at 2:14\n"
+                     "3:6: function 'g' is recursive (g -> h -> g); calls are inlined, so "
+                     "recursion is not allowed\n"
+                     "6:13: transformer 't' is already defined at 5:13"));
+  }
+
+  void errorsAreCapped() {
+    std::string body = "x0";
+    for (int i = 1; i < 500; ++i) body += " + x" + std::to_string(i);
+    const auto fe = cert::runFrontend("def Shape as (Float l) {[]};\nfunc f(Float y) = " + body +
+                                      ";\ntransformer t { Relu -> f(1); }\nflow(forward, 0, true, t);\n");
+    int errors = 0, summaries = 0;
+    for (const auto& d : fe.diagnostics) {
+      errors += d.severity == cert::Severity::Error;
+      summaries += d.message == "too many errors; 400 more not shown";
+    }
+    QCOMPARE(errors, 101);  // 100 shown and the summary
+    QCOMPARE(summaries, 1);
+  }
+
   void sideTableIsIndexedById() {
     const auto fe = cert::runFrontend(kPrelude + kHead + "c * n;\n" +
                                       "transformer tr { Relu -> (0, 0, 0, 0); }\n" + kFlow);
