@@ -1,0 +1,26 @@
+// A spec compiled for the executor: the front end plus the lowering of every rule of the
+// transformer its flow runs.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "compiler/ir/ir.h"
+#include "core/diagnostics/diagnostic.h"
+
+namespace cert {
+
+struct CompiledCertifier {
+  std::string transformer;                 ///< the flow's transformer
+  std::vector<std::string> memberNames;    ///< shape members in declaration order
+  std::vector<ir::ElemType> memberTypes;   ///< Float/Int/Bool, Poly or Sym per member
+  std::map<std::string, ir::Program> rules;  ///< operator name -> program
+};
+
+/// Front end, then lowering of every rule of the (first) flow's transformer. Any error — in the
+/// spec or an unliftable rule — is a diagnostic with its source range and no value.
+Result<CompiledCertifier> compileCertifier(std::string_view specText);
+
+}  // namespace cert

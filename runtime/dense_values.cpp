@@ -1,0 +1,214 @@
+// Broadcasting tensor arithmetic and linear-form algebra of the dense executor.
+#include "runtime/dense_values.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace cert::runtime {
+
+namespace {
+
+int64_t joinExtent(int64_t a, int64_t b) {
+  if (a == b || b == 1) return a;
+  if (a == 1) return b;
+  throw std::runtime_error("tensor extents " + std::to_string(a) + " and " + std::to_string(b) + " do not match");
+}
+
+}  // namespace
+
+Tensor Tensor::column(const Eigen::VectorXd& x) {
+  Tensor t = full(x.size(), 1, 1, 0);
+  for (int64_t i = 0; i < x.size(); ++i) t.v[static_cast<size_t>(i)] = x[i];
+  return t;
+}
+
+Tensor Tensor::row(const Eigen::VectorXd& x) {
+  Tensor t = column(x);
+  t.c = t.r;
+  t.r = 1;
+  return t;
+}
+
+Tensor Tensor::matrix(const Eigen::MatrixXd& m) {
+  Tensor t = full(m.rows(), m.cols(), 1, 0);
+  for (int64_t i = 0; i < m.rows(); ++i)
+    for (int64_t j = 0; j < m.cols(); ++j) t.ref(i, j, 0) = m(i, j);
+  return t;
+}
+
+Tensor Tensor::expand(int64_t rr, int64_t cc, int64_t dd) const {
+  if (r == rr && c == cc && d == dd) return *this;
+  joinExtent(rr, r), joinExtent(cc, c), joinExtent(dd, d);
+  Tensor t = full(rr, cc, dd, 0);
+  for (int64_t i = 0; i < rr; ++i)
+    for (int64_t j = 0; j < cc; ++j)
+      for (int64_t k = 0; k < dd; ++k) t.ref(i, j, k) = at(i, j, k);
+  return t;
+}
+
+Eigen::MatrixXd Tensor::toMatrix(int64_t rows, int64_t cols) const {
+  if (d != 1) throw std::runtime_error("a tensor with an 'other' frame cannot be a matrix");
+  const Tensor t = expand(rows, cols, 1);
+  Eigen::MatrixXd m(rows, cols);
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t j = 0; j < cols; ++j) m(i, j) = t.v[static_cast<size_t>(i * cols + j)];
+  return m;
+}
+
+Tensor zip(const Tensor& a, const Tensor& b, const std::function<double(double, double)>& f) {
+  const int64_t r = joinExtent(a.r, b.r), c = joinExtent(a.c, b.c), d = joinExtent(a.d, b.d);
+  Tensor t = Tensor::full(r, c, d, 0);
+  if (a.r == r && a.c == c && a.d == d && b.r == r && b.c == c && b.d == d) {
+    for (size_t k = 0; k < t.v.size(); ++k) t.v[k] = f(a.v[k], b.v[k]);
+    return t;
+  }
+  for (int64_t i = 0; i < r; ++i)
+    for (int64_t j = 0; j < c; ++j)
+      for (int64_t k = 0; k < d; ++k) t.ref(i, j, k) = f(a.at(i, j, k), b.at(i, j, k));
+  return t;
+}
+
+Tensor mapTensor(const Tensor& a, const std::function<double(double)>& f) {
+  Tensor t = a;
+  for (double& x : t.v) x = f(x);
+  return t;
+}
+
+Tensor selectTensor(const Tensor& cond, const Tensor& a, const Tensor& b) {
+  const int64_t r = joinExtent(joinExtent(cond.r, a.r), b.r), c = joinExtent(joinExtent(cond.c, a.c), b.c),
+                d = joinExtent(joinExtent(cond.d, a.d), b.d);
+  Tensor t = Tensor::full(r, c, d, 0);
+  for (int64_t i = 0; i < r; ++i)
+    for (int64_t j = 0; j < c; ++j)
+      for (int64_t k = 0; k < d; ++k) t.ref(i, j, k) = cond.at(i, j, k) != 0 ? a.at(i, j, k) : b.at(i, j, k);
+  return t;
+}
+
+Lin linAdd(const Lin& a, const Lin& b, double sign) {
+  Lin out = a;
+  out.sym = a.sym || b.sym;
+  out.c0 = zip(a.c0, b.c0, [sign](double x, double y) { return x + sign * y; });
+  for (const auto& [k, m] : b.blocks) {
+    auto it = out.blocks.find(k);
+    if (it == out.blocks.end()) {
+      out.blocks[k] = sign * m;
+    } else if (it->second.rows() == m.rows()) {
+      it->second += sign * m;
+    } else {
+      throw std::runtime_error("linear forms over different row counts");
+    }
+  }
+  for (const auto& t : b.lazy) {
+    LazyTerm s = t;
+    if (sign != 1.0) s.coef = mapTensor(s.coef, [sign](double x) { return sign * x; });
+    out.lazy.push_back(std::move(s));
+  }
+  return out;
+}
+
+Lin linScale(const Lin& a, const Tensor& s) {
+  Lin out;
+  out.sym = a.sym;
+  out.c0 = zip(a.c0, s, [](double x, double y) { return x * y; });
+  if (!a.blocks.empty()) {
+    if (s.c != 1 || s.d != 1) throw std::runtime_error("scaling a materialized linear form along a list frame");
+    for (const auto& [k, m] : a.blocks) {
+      if (s.r == 1) {
+        out.blocks[k] = s.v[0] * m;
+      } else {
+        Eigen::MatrixXd scaled = m;
+        for (int64_t i = 0; i < m.rows(); ++i) scaled.row(i) *= s.v[static_cast<size_t>(i)];
+        out.blocks[k] = std::move(scaled);
+      }
+    }
+  }
+  for (const auto& t : a.lazy) out.lazy.push_back({zip(t.coef, s, [](double x, double y) { return x * y; }), t.atom});
+  return out;
+}
+
+Lin linSelect(const Tensor& cond, const Lin& a, const Lin& b) {
+  const Tensor zero = Tensor::scalar(0);
+  const Tensor notCond = mapTensor(cond, [](double x) { return x != 0 ? 0.0 : 1.0; });
+  auto keep = [&](const Lin& x, const Tensor& where) {
+    Lin out;
+    out.sym = x.sym;
+    out.c0 = selectTensor(where, x.c0, zero);
+    for (const auto& [k, m] : x.blocks) {
+      if (where.c != 1 || where.d != 1) throw std::runtime_error("per-term select on a materialized linear form");
+      Eigen::MatrixXd sel = m;
+      for (int64_t i = 0; i < m.rows(); ++i)
+        if (where.at(i, 0, 0) == 0) sel.row(i).setZero();
+      out.blocks[k] = std::move(sel);
+    }
+    for (const auto& t : x.lazy) out.lazy.push_back({selectTensor(where, t.coef, zero), t.atom});
+    return out;
+  };
+  return linAdd(keep(a, cond), keep(b, notCond));
+}
+
+Lin linExpandRows(const Lin& a, int64_t n) {
+  Lin out = a;
+  out.c0 = a.c0.expand(n, 1, 1);
+  return out;
+}
+
+Lin linSumList(const Lin& a, int64_t n, int64_t listExtent, const MemberLookup& members) {
+  if (!a.blocks.empty()) throw std::runtime_error("sum over a list of a materialized linear form");
+  Lin out;
+  out.sym = a.sym;
+  const Eigen::MatrixXd c0 = a.c0.toMatrix(n, listExtent);
+  out.c0 = Tensor::column(c0.rowwise().sum());
+  auto addBlock = [&](int key, Eigen::MatrixXd m) {
+    auto it = out.blocks.find(key);
+    if (it == out.blocks.end()) out.blocks.emplace(key, std::move(m));
+    else it->second += m;
+  };
+  for (const auto& t : a.lazy) {
+    const Atom& at = t.atom;
+    if (at.source == Atom::Source::ColAll) {
+      const Eigen::MatrixXd coef = t.coef.toMatrix(n, listExtent);
+      if (at.member.empty()) {
+        addBlock(at.layer, coef);
+        continue;
+      }
+      const Lin& m = members(at.layer, at.member);
+      out.sym = m.sym;
+      const Eigen::VectorXd mc0 = m.c0.toMatrix(listExtent, 1).col(0);
+      out.c0 = zip(out.c0, Tensor::column(coef * mc0), [](double x, double y) { return x + y; });
+      for (const auto& [k, blk] : m.blocks) addBlock(k, coef * blk);
+      continue;
+    }
+    // Gather: row i sums coef(i, j) * source neuron windows[i][j].
+    const Eigen::MatrixXd coef = t.coef.toMatrix(n, listExtent);
+    const auto& win = *at.windows;
+    if (at.member.empty()) {
+      int64_t width = 0;
+      for (const auto& w : win)
+        for (int64_t idx : w) width = std::max(width, idx + 1);
+      Eigen::MatrixXd blk = Eigen::MatrixXd::Zero(n, width);
+      for (int64_t i = 0; i < n; ++i)
+        for (size_t j = 0; j < win[static_cast<size_t>(i)].size(); ++j)
+          blk(i, win[static_cast<size_t>(i)][j]) += coef(i, static_cast<int64_t>(j));
+      addBlock(at.layer, std::move(blk));
+      continue;
+    }
+    const Lin& m = members(at.layer, at.member);
+    out.sym = m.sym;
+    Eigen::VectorXd add = Eigen::VectorXd::Zero(n);
+    std::map<int, Eigen::MatrixXd> blocks;
+    for (const auto& [k, blk] : m.blocks) blocks[k] = Eigen::MatrixXd::Zero(n, blk.cols());
+    for (int64_t i = 0; i < n; ++i)
+      for (size_t j = 0; j < win[static_cast<size_t>(i)].size(); ++j) {
+        const int64_t src = win[static_cast<size_t>(i)][j];
+        const double c = coef(i, static_cast<int64_t>(j));
+        if (c == 0) continue;
+        add[i] += c * m.c0.at(src, 0, 0);
+        for (const auto& [k, blk] : m.blocks) blocks[k].row(i) += c * blk.row(src);
+      }
+    out.c0 = zip(out.c0, Tensor::column(add), [](double x, double y) { return x + y; });
+    for (auto& [k, blk] : blocks) addBlock(k, std::move(blk));
+  }
+  return out;
+}
+
+}  // namespace cert::runtime

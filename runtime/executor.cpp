@@ -1,0 +1,702 @@
+// The dense executor (a hub): walks the network's layers, binds each layer's metadata and the
+// earlier layers' state, and interprets the IR program of the layer's operator per batch item.
+#include "runtime/executor.h"
+
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <stdexcept>
+
+#include "runtime/dense_values.h"
+
+namespace cert {
+
+using runtime::Atom;
+using runtime::Lin;
+using runtime::Tensor;
+using runtime::Value;
+
+namespace {
+
+using ir::Instr;
+using ir::NeuronRef;
+using ir::Opcode;
+
+/// One layer's members, by name: Float members as [n x 1] tensors, Poly/Sym materialized.
+struct LayerState {
+  std::map<std::string, Value> members;
+};
+
+const char* ruleFor(const Layer& layer) {
+  switch (layer.op) {
+    case LayerOp::Affine:
+    case LayerOp::Conv: return "Affine";
+    case LayerOp::Relu: return "Relu";
+    case LayerOp::Sigmoid: return "Sigmoid";
+    case LayerOp::Tanh: return "Tanh";
+    case LayerOp::Abs: return "Abs";
+    case LayerOp::Clip:
+      if (layer.clipMin == 0 && layer.clipMax == 6) return "Relu6";
+      if (layer.clipMin == -1 && layer.clipMax == 1) return "HardTanh";
+      return nullptr;
+    case LayerOp::MaxPool: return "Maxpool";
+    case LayerOp::AvgPool: return "Avgpool";
+    case LayerOp::Add: return "Neuron_add";
+    default: return nullptr;
+  }
+}
+
+Lin toLin(const Value& v, bool sym) {
+  if (const Lin* l = std::get_if<Lin>(&v)) return *l;
+  Lin out;
+  out.sym = sym;
+  out.c0 = std::get<Tensor>(v);
+  return out;
+}
+
+const Tensor& asTensor(const Value& v) {
+  if (const Tensor* t = std::get_if<Tensor>(&v)) return *t;
+  throw std::runtime_error("a linear form is used where a number is needed");
+}
+
+/// Interprets programs for one batch item over one network.
+class ItemRun {
+ public:
+  ItemRun(const CompiledCertifier& cc, const Network& net) : cc_(cc), net_(net) {}
+
+  std::vector<LayerState> states;
+
+  void input(const InputBox& box) {
+    LayerState s;
+    const int64_t n = box.lower.size();
+    for (size_t m = 0; m < cc_.memberNames.size(); ++m) {
+      const std::string& name = cc_.memberNames[m];
+      const bool isUpper = name == "u" || name == "U";
+      const Eigen::VectorXd& end = isUpper ? box.upper : box.lower;
+      switch (cc_.memberTypes[m]) {
+        case ir::ElemType::Poly: {
+          Lin l;
+          l.c0 = Tensor::column(end);
+          s.members[name] = l;
+          break;
+        }
+        case ir::ElemType::Sym: {
+          Lin z;
+          z.sym = true;
+          z.c0 = Tensor::column((box.lower + box.upper) / 2);
+          z.blocks[0] = Eigen::MatrixXd(((box.upper - box.lower) / 2).asDiagonal());
+          s.members[name] = z;
+          break;
+        }
+        default: s.members[name] = Tensor::column(end); break;
+      }
+    }
+    (void)n;
+    states.push_back(std::move(s));
+  }
+
+  void concat(const Layer& layer) {
+    LayerState s;
+    for (size_t m = 0; m < cc_.memberNames.size(); ++m) {
+      const std::string& name = cc_.memberNames[m];
+      if (cc_.memberTypes[m] == ir::ElemType::Poly) {  // L = U = the source neuron
+        Lin l;
+        l.c0 = Tensor::full(layer.size(), 1, 1, 0);
+        int64_t row = 0;
+        for (int in : layer.inputs) {
+          const Layer& src = net_.layers[static_cast<size_t>(in)];
+          Eigen::MatrixXd b = Eigen::MatrixXd::Zero(layer.size(), src.size());
+          for (int64_t i = 0; i < src.size(); ++i) b(row + i, i) = 1;
+          auto it = l.blocks.find(in);
+          if (it == l.blocks.end()) l.blocks[in] = b;
+          else it->second += b;
+          row += src.size();
+        }
+        s.members[name] = l;
+        continue;
+      }
+      if (cc_.memberTypes[m] == ir::ElemType::Sym) {
+        Lin z;
+        z.sym = true;
+        std::vector<double> c0;
+        std::vector<std::pair<int, const Lin*>> parts;
+        for (int in : layer.inputs) parts.push_back({in, &std::get<Lin>(states[static_cast<size_t>(in)].members.at(name))});
+        int64_t row = 0;
+        Eigen::VectorXd cv(layer.size());
+        for (const auto& [in, src] : parts) {
+          const int64_t ns = net_.layers[static_cast<size_t>(in)].size();
+          for (int64_t i = 0; i < ns; ++i) cv[row + i] = src->c0.at(i, 0, 0);
+          for (const auto& [k, blk] : src->blocks) {
+            auto it = z.blocks.find(k);
+            if (it == z.blocks.end()) it = z.blocks.emplace(k, Eigen::MatrixXd::Zero(layer.size(), blk.cols())).first;
+            if (it->second.cols() < blk.cols()) it->second.conservativeResize(Eigen::NoChange, blk.cols());
+            it->second.block(row, 0, ns, blk.cols()) += blk;
+          }
+          row += ns;
+        }
+        z.c0 = Tensor::column(cv);
+        s.members[name] = z;
+        continue;
+      }
+      Eigen::VectorXd v(layer.size());
+      int64_t row = 0;
+      for (int in : layer.inputs) {
+        const Tensor& t = std::get<Tensor>(states[static_cast<size_t>(in)].members.at(name));
+        const int64_t ns = net_.layers[static_cast<size_t>(in)].size();
+        for (int64_t i = 0; i < ns; ++i) v[row + i] = t.at(i, 0, 0);
+        row += ns;
+      }
+      s.members[name] = Tensor::column(v);
+    }
+    states.push_back(std::move(s));
+  }
+
+  void layer(const Layer& layer, const ir::Program& prog) {
+    layer_ = &layer;
+    n_ = layer.size();
+    windows_.clear();
+    validity_ = Tensor::scalar(1);
+    listExtent_ = 1;
+    if (layer.op == LayerOp::MaxPool || layer.op == LayerOp::AvgPool) {
+      const PoolGeometry& g = layer.pool;
+      for (int c = 0; c < g.channels; ++c)
+        for (int oh = 0; oh < g.outHeight; ++oh)
+          for (int ow = 0; ow < g.outWidth; ++ow) windows_.push_back(g.window(c, oh, ow));
+      for (const auto& w : windows_) listExtent_ = std::max<int64_t>(listExtent_, static_cast<int64_t>(w.size()));
+      validity_ = Tensor::full(n_, listExtent_, 1, 0);
+      for (int64_t i = 0; i < n_; ++i)
+        for (size_t j = 0; j < windows_[static_cast<size_t>(i)].size(); ++j) validity_.ref(i, static_cast<int64_t>(j), 0) = 1;
+    } else if (!layer.inputs.empty()) {
+      listExtent_ = net_.layers[static_cast<size_t>(layer.inputs[0])].size();
+    }
+    if (layer.op == LayerOp::Affine || layer.op == LayerOp::Conv) {
+      weight_ = denseWeight(layer);
+      bias_ = denseBias(layer);
+    }
+    env_.assign(static_cast<size_t>(prog.nextId), Value(Tensor::scalar(0)));
+    region(prog.body);
+    LayerState s;
+    for (size_t m = 0; m < prog.results.size(); ++m) {
+      const Value& v = env_[static_cast<size_t>(prog.results[m])];
+      const std::string& name = cc_.memberNames[m];
+      if (cc_.memberTypes[m] == ir::ElemType::Poly || cc_.memberTypes[m] == ir::ElemType::Sym) {
+        Lin l = toLin(v, cc_.memberTypes[m] == ir::ElemType::Sym);
+        if (!l.lazy.empty()) throw std::runtime_error("member '" + name + "' is still a list");
+        for (auto& [k, blk] : l.blocks)
+          if (blk.rows() == 1 && n_ != 1) blk = blk.replicate(n_, 1).eval();
+        s.members[name] = runtime::linExpandRows(l, n_);
+      } else {
+        s.members[name] = asTensor(v).expand(n_, 1, 1);
+      }
+    }
+    states.push_back(std::move(s));
+  }
+
+ private:
+  const CompiledCertifier& cc_;
+  const Network& net_;
+  const Layer* layer_ = nullptr;
+  int64_t n_ = 0;
+  std::vector<std::vector<int64_t>> windows_;
+  Tensor validity_;
+  int64_t listExtent_ = 1;
+  Eigen::MatrixXd weight_;
+  Eigen::VectorXd bias_;
+  std::vector<Value> env_;
+  int nextNoise_ = 1;
+  // The term block being mapped/traversed.
+  int termBlock_ = -1;
+  bool termSym_ = false;
+  Tensor coeff_;
+
+  int inputOf(NeuronRef r) const {
+    const size_t k = r == NeuronRef::Prev1 ? 1 : 0;
+    if (layer_->inputs.size() <= k) throw std::runtime_error("the layer has no input " + std::to_string(k));
+    return layer_->inputs[k];
+  }
+
+  const Lin& linMember(int layer, const std::string& name) const {
+    const Value& v = states.at(static_cast<size_t>(layer)).members.at(name);
+    if (const Lin* l = std::get_if<Lin>(&v)) return *l;
+    throw std::runtime_error("member '" + name + "' is not a linear form");
+  }
+
+  Value& at(int id) { return env_.at(static_cast<size_t>(id)); }
+
+  void region(const ir::Region& r) {
+    for (const Instr& i : r.body) {
+      if (i.op == Opcode::Yield) continue;
+      at(i.id) = eval(i);
+    }
+  }
+
+  Value yieldOf(const ir::Region& r) {
+    region(r);
+    return at(r.body.back().operands.at(0));
+  }
+
+  bool isPolyMember(const std::string& name) const {
+    for (size_t m = 0; m < cc_.memberNames.size(); ++m)
+      if (cc_.memberNames[m] == name) return cc_.memberTypes[m] == ir::ElemType::Poly || cc_.memberTypes[m] == ir::ElemType::Sym;
+    return false;
+  }
+
+  Value member(const Instr& i) {
+    const bool lin = isPolyMember(i.name);
+    switch (i.ref) {
+      case NeuronRef::Prev:
+      case NeuronRef::Prev0:
+      case NeuronRef::Prev1: return states.at(static_cast<size_t>(inputOf(i.ref))).members.at(i.name);
+      case NeuronRef::PrevList:
+      case NeuronRef::Other: {
+        const int p = inputOf(NeuronRef::Prev);
+        const bool other = i.ref == NeuronRef::Other;
+        if (lin) {
+          if (other) throw std::runtime_error("a linear member of the other element");
+          Lin l;
+          l.sym = linMember(p, i.name).sym;
+          l.lazy.push_back({windows_.empty() ? Tensor::full(1, listExtent_, 1, 1) : validity_,
+                            Atom{windows_.empty() ? Atom::Source::ColAll : Atom::Source::Gather, p, i.name, &windows_}});
+          return l;
+        }
+        const Tensor& src = asTensor(states.at(static_cast<size_t>(p)).members.at(i.name));
+        Tensor t;
+        if (windows_.empty()) {
+          t = Tensor::row(src.toMatrix(src.r, 1).col(0));
+        } else {
+          t = Tensor::full(n_, listExtent_, 1, 0);
+          for (int64_t r = 0; r < n_; ++r)
+            for (size_t j = 0; j < windows_[static_cast<size_t>(r)].size(); ++j)
+              t.ref(r, static_cast<int64_t>(j), 0) = src.at(windows_[static_cast<size_t>(r)][j], 0, 0);
+        }
+        if (other) std::swap(t.c, t.d);
+        return t;
+      }
+      case NeuronRef::Term: {
+        if (termSym_) throw std::runtime_error("a member of a noise symbol");
+        if (lin) {
+          Lin l;
+          l.sym = linMember(termBlock_, i.name).sym;
+          l.lazy.push_back({Tensor::full(1, coeff_.c, 1, 1), Atom{Atom::Source::ColAll, termBlock_, i.name, nullptr}});
+          return l;
+        }
+        const Tensor& src = asTensor(states.at(static_cast<size_t>(termBlock_)).members.at(i.name));
+        return Tensor::row(src.toMatrix(src.r, 1).col(0));
+      }
+      case NeuronRef::Curr: break;
+    }
+    throw std::runtime_error("curr's own members are not available while it is computed");
+  }
+
+  Value meta(const Instr& i) {
+    int layer = layer_->index;
+    if (i.ref == NeuronRef::Term) layer = termBlock_;
+    else if (i.ref != NeuronRef::Curr) layer = inputOf(i.ref);
+    if (i.name == "layer") return Tensor::scalar(layer);
+    if (i.name == "last_layer") return Tensor::scalar(layer + 1 == static_cast<int>(net_.layers.size()) ? 1 : 0);
+    if (layer_->op != LayerOp::Affine && layer_->op != LayerOp::Conv)
+      throw std::runtime_error("'" + i.name + "' is only defined for Affine layers");
+    if (i.name == "weight") return Tensor::matrix(weight_);
+    if (i.name == "bias") return Tensor::column(bias_);
+    throw std::runtime_error("unknown metadata '" + i.name + "'");
+  }
+
+  Value neuron(const Instr& i) {
+    Lin l;
+    switch (i.ref) {
+      case NeuronRef::Prev:
+      case NeuronRef::Prev0:
+      case NeuronRef::Prev1: l.blocks[inputOf(i.ref)] = Eigen::MatrixXd::Identity(n_, n_); return l;
+      case NeuronRef::Curr: l.blocks[layer_->index] = Eigen::MatrixXd::Identity(n_, n_); return l;
+      case NeuronRef::PrevList:
+        l.lazy.push_back({windows_.empty() ? Tensor::full(1, listExtent_, 1, 1) : validity_,
+                          Atom{windows_.empty() ? Atom::Source::ColAll : Atom::Source::Gather,
+                               inputOf(NeuronRef::Prev), "", &windows_}});
+        return l;
+      case NeuronRef::Term:
+        l.sym = termSym_;
+        l.lazy.push_back({Tensor::full(1, coeff_.c, 1, 1), Atom{Atom::Source::ColAll, termBlock_, "", nullptr}});
+        return l;
+      case NeuronRef::Other: break;
+    }
+    throw std::runtime_error("the other element cannot be used as a linear form");
+  }
+
+  static double binaryOp(const std::string& op, double a, double b) {
+    if (op == "add") return a + b;
+    if (op == "sub") return a - b;
+    if (op == "mul") return a * b;
+    if (op == "div") return a / b;
+    if (op == "min") return std::min(a, b);
+    if (op == "max") return std::max(a, b);
+    if (op == "lt") return a < b;
+    if (op == "le") return a <= b;
+    if (op == "gt") return a > b;
+    if (op == "ge") return a >= b;
+    if (op == "eq") return a == b;
+    if (op == "ne") return a != b;
+    if (op == "and") return a != 0 && b != 0;
+    if (op == "or") return a != 0 || b != 0;
+    throw std::runtime_error("unknown binary operator '" + op + "'");
+  }
+
+  Value binary(const Instr& i) {
+    const Value& a = at(i.operands[0]);
+    const Value& b = at(i.operands[1]);
+    const bool la = std::holds_alternative<Lin>(a), lb = std::holds_alternative<Lin>(b);
+    if (!la && !lb) {
+      const std::string op = i.name;
+      if (op == "add") return runtime::zip(asTensor(a), asTensor(b), [](double x, double y) { return x + y; });
+      if (op == "mul") return runtime::zip(asTensor(a), asTensor(b), [](double x, double y) { return x * y; });
+      return runtime::zip(asTensor(a), asTensor(b), [&op](double x, double y) { return binaryOp(op, x, y); });
+    }
+    const bool sym = i.type == ir::ElemType::Sym;
+    if (i.name == "add") return runtime::linAdd(toLin(a, sym), toLin(b, sym));
+    if (i.name == "sub") return runtime::linAdd(toLin(a, sym), toLin(b, sym), -1.0);
+    if (i.name == "mul") return la ? runtime::linScale(std::get<Lin>(a), asTensor(b)) : runtime::linScale(std::get<Lin>(b), asTensor(a));
+    if (i.name == "div" && !lb)
+      return runtime::linScale(std::get<Lin>(a), runtime::mapTensor(asTensor(b), [](double x) { return 1.0 / x; }));
+    throw std::runtime_error("'" + i.name + "' is not defined on linear forms");
+  }
+
+  /// The extent of the frame a reduce pops (prev list: the input layer or the widest window).
+  Value reduce(const Instr& i) {
+    const Value& v = at(i.operands[0]);
+    if (const Lin* l = std::get_if<Lin>(&v)) {
+      if (i.name != "sum" && i.name != "avg") throw std::runtime_error("'" + i.name + "' over linear forms");
+      Lin s = runtime::linSumList(*l, n_, listExtent_, [this](int layer, const std::string& m) -> const Lin& {
+        return linMember(layer, m);
+      });
+      if (i.name == "avg") s = runtime::linScale(s, runtime::mapTensor(count(), [](double x) { return 1.0 / x; }));
+      return s;
+    }
+    const Tensor& t = asTensor(v);
+    if (i.frame == ir::FrameKind::Other) return reduceAll(t);
+    const Tensor full = t.expand(std::max(t.r, n_), listExtent_, 1);
+    const Tensor valid = validity_.expand(full.r, listExtent_, 1);
+    Tensor out = Tensor::full(full.r, 1, 1, 0);
+    const double inf = std::numeric_limits<double>::infinity();
+    for (int64_t r = 0; r < full.r; ++r) {
+      double acc = i.name == "max" ? -inf : i.name == "min" ? inf : 0.0;
+      double cnt = 0;
+      for (int64_t j = 0; j < listExtent_; ++j) {
+        if (valid.at(r, j, 0) == 0) continue;
+        const double x = full.at(r, j, 0);
+        cnt += 1;
+        if (i.name == "max") acc = std::max(acc, x);
+        else if (i.name == "min") acc = std::min(acc, x);
+        else acc += x;
+      }
+      if (i.name == "len") acc = cnt;
+      if (i.name == "avg") acc /= cnt;
+      out.ref(r, 0, 0) = acc;
+    }
+    return out;
+  }
+
+  Tensor count() const {
+    if (windows_.empty()) return Tensor::scalar(static_cast<double>(listExtent_));
+    Tensor c = Tensor::full(n_, 1, 1, 0);
+    for (int64_t r = 0; r < n_; ++r) c.ref(r, 0, 0) = static_cast<double>(windows_[static_cast<size_t>(r)].size());
+    return c;
+  }
+
+  /// all over Other, y != x, valid y only; an invalid x is false.
+  Tensor reduceAll(const Tensor& t) const {
+    const Tensor full = t.expand(std::max(t.r, n_), listExtent_, listExtent_);
+    const Tensor valid = validity_.expand(full.r, listExtent_, 1);
+    Tensor out = Tensor::full(full.r, listExtent_, 1, 0);
+    for (int64_t r = 0; r < full.r; ++r)
+      for (int64_t j = 0; j < listExtent_; ++j) {
+        if (valid.at(r, j, 0) == 0) continue;
+        bool all = true;
+        for (int64_t k = 0; k < listExtent_ && all; ++k)
+          if (k != j && valid.at(r, k, 0) != 0 && full.at(r, j, k) == 0) all = false;
+        out.ref(r, j, 0) = all ? 1 : 0;
+      }
+    return out;
+  }
+
+  /// Sets the term context to block `b` with coefficients `c`; returns the region's value.
+  Value termValue(const ir::Region& r, int b, bool sym, const Eigen::MatrixXd& c) {
+    const int savedBlock = termBlock_;
+    const bool savedSym = termSym_;
+    const Tensor savedCoeff = coeff_;
+    termBlock_ = b;
+    termSym_ = sym;
+    coeff_ = Tensor::matrix(c);
+    for (const Instr& i : r.body)
+      if (i.op == Opcode::Coeff) at(i.id) = coeff_;
+    Value v = yieldOf(r);
+    termBlock_ = savedBlock;
+    termSym_ = savedSym;
+    coeff_ = savedCoeff;
+    return v;
+  }
+
+  /// Sum over the term frame of `v`, where `where` (n x width) is non-zero.
+  Value sumTerms(const Value& v, const Tensor& where, int64_t width) {
+    if (const Lin* l = std::get_if<Lin>(&v)) {
+      Lin masked = runtime::linSelect(where, *l, Lin{l->sym, Tensor::scalar(0), {}, {}});
+      const int64_t saved = listExtent_;
+      listExtent_ = width;
+      Lin s = runtime::linSumList(masked, n_, width, [this](int layer, const std::string& m) -> const Lin& {
+        return linMember(layer, m);
+      });
+      listExtent_ = saved;
+      return s;
+    }
+    const Tensor t = runtime::selectTensor(where, asTensor(v), Tensor::scalar(0)).expand(n_, width, 1);
+    Tensor out = Tensor::full(n_, 1, 1, 0);
+    for (int64_t r = 0; r < n_; ++r)
+      for (int64_t j = 0; j < width; ++j) out.ref(r, 0, 0) += t.at(r, j, 0);
+    return out;
+  }
+
+  static Value addValues(const Value& a, const Value& b) {
+    if (std::holds_alternative<Lin>(a) || std::holds_alternative<Lin>(b)) {
+      const bool sym = (std::holds_alternative<Lin>(a) && std::get<Lin>(a).sym) ||
+                       (std::holds_alternative<Lin>(b) && std::get<Lin>(b).sym);
+      return runtime::linAdd(toLin(a, sym), toLin(b, sym));
+    }
+    return runtime::zip(std::get<Tensor>(a), std::get<Tensor>(b), [](double x, double y) { return x + y; });
+  }
+
+  Lin materialized(const Value& v, bool sym) {
+    Lin l = toLin(v, sym);
+    if (!l.lazy.empty()) throw std::runtime_error("a list where a linear form is needed");
+    l = runtime::linExpandRows(l, n_);
+    for (auto& [k, blk] : l.blocks)
+      if (blk.rows() == 1 && n_ != 1) blk = blk.replicate(n_, 1).eval();
+    return l;
+  }
+
+  static Tensor nonZero(const Eigen::MatrixXd& c) {
+    Tensor t = Tensor::matrix(c);
+    for (double& x : t.v) x = x != 0 ? 1 : 0;
+    return t;
+  }
+
+  Value map(const Instr& i) {
+    const Lin e = materialized(at(i.operands[0]), i.frame == ir::FrameKind::Sym);
+    Value acc = e.c0;
+    for (const auto& [b, c] : e.blocks) {
+      const Value v = termValue(*i.regions[0], b, e.sym, c);
+      acc = addValues(acc, sumTerms(v, nonZero(c), c.cols()));
+    }
+    return acc;
+  }
+
+  Value traverse(const Instr& i) {
+    Lin e = materialized(at(i.operands[0]), false);
+    for (int iter = 0; iter < 100000; ++iter) {
+      struct Choice {
+        Tensor active;    // n x width
+        Tensor priority;  // n x 1
+        Eigen::VectorXd rowActive;
+      };
+      std::map<int, Choice> blocks;
+      for (const auto& [b, c] : e.blocks) {
+        Choice ch;
+        const Tensor stop = asTensor(termValue(*i.regions[1], b, false, c)).expand(n_, c.cols(), 1);
+        ch.active = nonZero(c);
+        for (size_t k = 0; k < ch.active.v.size(); ++k)
+          if (stop.v[k] != 0) ch.active.v[k] = 0;
+        ch.priority = asTensor(termValue(*i.regions[0], b, false, c)).expand(n_, 1, 1);
+        ch.rowActive = ch.active.toMatrix(n_, c.cols()).rowwise().maxCoeff();
+        blocks.emplace(b, std::move(ch));
+      }
+      // Per row: the greatest priority among blocks with active terms.
+      const double ninf = -std::numeric_limits<double>::infinity();
+      Eigen::VectorXd best = Eigen::VectorXd::Constant(n_, ninf);
+      bool any = false;
+      for (const auto& [b, ch] : blocks)
+        for (int64_t r = 0; r < n_; ++r)
+          if (ch.rowActive[r] != 0) {
+            best[r] = std::max(best[r], ch.priority.at(r, 0, 0));
+            any = true;
+          }
+      if (!any) break;
+      Lin next;
+      next.c0 = e.c0;
+      for (const auto& [b, c] : e.blocks) {
+        const Choice& ch = blocks.at(b);
+        Tensor sel = ch.active;
+        bool some = false;
+        for (int64_t r = 0; r < n_; ++r) {
+          const bool chosen = ch.rowActive[r] != 0 && ch.priority.at(r, 0, 0) == best[r];
+          for (int64_t j = 0; j < c.cols(); ++j) {
+            double& s = sel.ref(r, j, 0);
+            if (!chosen) s = 0;
+            some = some || s != 0;
+          }
+        }
+        if (!some) {
+          next = runtime::linAdd(next, Lin{false, Tensor::scalar(0), {{b, c}}, {}});
+          continue;
+        }
+        const Eigen::MatrixXd selM = sel.toMatrix(n_, c.cols());
+        const Eigen::MatrixXd kept = (selM.array() != 0).select(0.0, c);
+        const Eigen::MatrixXd picked = (selM.array() != 0).select(c, 0.0);
+        if (kept.cwiseAbs().maxCoeff() > 0) next = runtime::linAdd(next, Lin{false, Tensor::scalar(0), {{b, kept}}, {}});
+        const Value rep = termValue(*i.regions[2], b, false, picked);
+        next = runtime::linAdd(next, toLin(sumTerms(rep, sel, c.cols()), false));
+      }
+      e = materialized(next, false);
+    }
+    return e;
+  }
+
+  Value eval(const Instr& i) {
+    switch (i.op) {
+      case Opcode::Const: return Tensor::scalar(i.number);
+      case Opcode::Member: return member(i);
+      case Opcode::Meta: return meta(i);
+      case Opcode::Neuron: return neuron(i);
+      case Opcode::Coeff: return coeff_;
+      case Opcode::FreshNoise: {
+        Lin z;
+        z.sym = true;
+        z.blocks[nextNoise_++] = Eigen::MatrixXd::Identity(n_, n_);
+        return z;
+      }
+      case Opcode::Unary: {
+        const Value& v = at(i.operands[0]);
+        if (i.name == "neg") {
+          if (const Lin* l = std::get_if<Lin>(&v)) return runtime::linScale(*l, Tensor::scalar(-1));
+          return runtime::mapTensor(asTensor(v), [](double x) { return -x; });
+        }
+        if (i.name == "not") return runtime::mapTensor(asTensor(v), [](double x) { return x == 0 ? 1.0 : 0.0; });
+        if (i.name == "sigma") return runtime::mapTensor(asTensor(v), [](double x) { return 1.0 / (1.0 + std::exp(-x)); });
+        throw std::runtime_error("unknown unary operator '" + i.name + "'");
+      }
+      case Opcode::Binary: return binary(i);
+      case Opcode::Select: {
+        const Tensor& c = asTensor(at(i.operands[0]));
+        const Value& a = at(i.operands[1]);
+        const Value& b = at(i.operands[2]);
+        if (std::holds_alternative<Lin>(a) || std::holds_alternative<Lin>(b)) {
+          const bool sym = i.type == ir::ElemType::Sym;
+          return runtime::linSelect(c, toLin(a, sym), toLin(b, sym));
+        }
+        return runtime::selectTensor(c, asTensor(a), asTensor(b));
+      }
+      case Opcode::Reduce: return reduce(i);
+      case Opcode::Map: return map(i);
+      case Opcode::Traverse: return traverse(i);
+      case Opcode::MatMul:
+      case Opcode::Yield: break;
+    }
+    throw std::runtime_error(std::string("the executor does not run '") + ir::opcodeName(i.op) + "'");
+  }
+};
+
+std::string where(const Layer& layer) {
+  return "layer " + std::to_string(layer.index) + " '" + layer.name + "' (" + layerOpName(layer.op) + ")";
+}
+
+int memberIndex(const CompiledCertifier& cc, const std::string& name) {
+  for (size_t m = 0; m < cc.memberNames.size(); ++m)
+    if (cc.memberNames[m] == name && cc.memberTypes[m] == ir::ElemType::Float) return static_cast<int>(m);
+  return -1;
+}
+
+/// Runs every layer of `net` on one box; the states of every layer.
+Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, const Network& net, const InputBox& box) {
+  using R = Result<std::vector<LayerBoundsResult>>;
+  if (memberIndex(cc, "l") < 0 || memberIndex(cc, "u") < 0)
+    return R::failure(Diagnostic::error("the shape has no Float members named l and u to report"));
+  if (net.layers.empty() || box.lower.size() != net.inputSize())
+    return R::failure(Diagnostic::error("the input box has " + std::to_string(box.lower.size()) +
+                                        " values; the network takes " + std::to_string(net.inputSize())));
+  ItemRun run(cc, net);
+  R out;
+  out.value.emplace();
+  for (const Layer& layer : net.layers) {
+    try {
+      if (layer.op == LayerOp::Input) {
+        run.input(box);
+      } else if (layer.op == LayerOp::Concat) {
+        run.concat(layer);
+      } else {
+        const char* rule = ruleFor(layer);
+        const auto it = rule ? cc.rules.find(rule) : cc.rules.end();
+        if (it == cc.rules.end()) {
+          Diagnostic d = Diagnostic::error(where(layer) + ": the spec has no rule for " +
+                                           (rule ? std::string(rule) : std::string("this operator")));
+          d.node = layer.name;
+          return R::failure(d);
+        }
+        run.layer(layer, it->second);
+      }
+    } catch (const std::exception& e) {
+      Diagnostic d = Diagnostic::error(where(layer) + ": " + e.what());
+      d.node = layer.name;
+      return R::failure(d);
+    }
+    const auto& members = run.states.back().members;
+    LayerBoundsResult b;
+    b.lower = std::get<Tensor>(members.at("l")).toMatrix(layer.size(), 1).col(0);
+    b.upper = std::get<Tensor>(members.at("u")).toMatrix(layer.size(), 1).col(0);
+    out.value->push_back(std::move(b));
+  }
+  return out;
+}
+
+/// `net` with a final Affine layer of rows e_label - e_j (j != label).
+Network withMargins(const Network& net, int label) {
+  Network ext = net;
+  Layer m;
+  m.name = "margins";
+  m.op = LayerOp::Affine;
+  m.inputs = {static_cast<int>(net.layers.size()) - 1};
+  const int64_t k = net.outputSize();
+  m.shape = {k - 1};
+  m.weight = Eigen::MatrixXd::Zero(k - 1, k);
+  m.bias = Eigen::VectorXd::Zero(k - 1);
+  int64_t row = 0;
+  for (int64_t j = 0; j < k; ++j) {
+    if (j == label) continue;
+    m.weight(row, label) = 1;
+    m.weight(row++, j) = -1;
+  }
+  ext.layers.push_back(std::move(m));
+  assignNeuronRanges(ext);
+  return ext;
+}
+
+}  // namespace
+
+Result<std::vector<LayerBoundsResult>> certifyBox(const CompiledCertifier& cc, const Network& net, const InputBox& box) {
+  return runNetwork(cc, net, box);
+}
+
+Result<RunResult> certify(const CompiledCertifier& cc, const Network& net, const Property& property,
+                          const RunOptions& options) {
+  Result<RunResult> out;
+  out.value.emplace();
+  for (const PropertyItem& item : property.items) {
+    const auto start = std::chrono::steady_clock::now();
+    ItemResult r;
+    r.index = item.index;
+    r.label = item.label;
+    const bool margins = options.margins && item.label && *item.label >= 0 && *item.label < net.outputSize() &&
+                         net.outputSize() > 1;
+    Result<std::vector<LayerBoundsResult>> layers =
+        margins ? runNetwork(cc, withMargins(net, *item.label), item.box) : runNetwork(cc, net, item.box);
+    if (!layers.ok()) return Result<RunResult>::failure(layers.diagnostics);
+    r.layers = std::move(*layers.value);
+    if (margins) {
+      r.marginLower = r.layers.back().lower;
+      r.marginUpper = r.layers.back().upper;
+      r.layers.pop_back();
+      r.verified = (r.marginLower.array() > 0).all();
+    }
+    r.timeMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    out.value->items.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace cert

@@ -1,0 +1,50 @@
+// The dense executor: runs a compiled certifier over a network for every item of a property.
+#pragma once
+
+#include <Eigen/Dense>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/diagnostics/diagnostic.h"
+#include "core/network/network.h"
+#include "core/property/property.h"
+#include "runtime/compiled_certifier.h"
+
+namespace cert {
+
+/// The Float members named l and u of one layer.
+struct LayerBoundsResult {
+  Eigen::VectorXd lower;
+  Eigen::VectorXd upper;
+};
+
+/// One property item's result: every layer's bounds, the margins y_label - y_j (j != label).
+struct ItemResult {
+  int index = 0;
+  std::optional<int> label;
+  std::vector<LayerBoundsResult> layers;  ///< the network's layers, in execution order
+  Eigen::VectorXd marginLower, marginUpper;
+  bool verified = false;
+  double timeMs = 0;
+};
+
+struct RunResult {
+  std::vector<ItemResult> items;
+};
+
+struct RunOptions {
+  bool margins = true;  ///< append the e_y - e_j layer for labelled items
+};
+
+/// Certifies every item. Errors: a layer whose operator has no rule ("layer 3 'relu_1' (Relu):
+/// the spec has no rule for Relu"), a spec without l/u members, a box that does not fit.
+Result<RunResult> certify(const CompiledCertifier& cc, const Network& net, const Property& property,
+                          const RunOptions& options = {});
+
+/// Every layer's l/u for one input box (no margins).
+Result<std::vector<LayerBoundsResult>> certifyBox(const CompiledCertifier& cc, const Network& net,
+                                                  const InputBox& box);
+
+}  // namespace cert
