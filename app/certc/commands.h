@@ -9,5 +9,6 @@ int cmdEval(int argc, char** argv);
 int cmdCheck(int argc, char** argv);
 int cmdFmt(int argc, char** argv);
 int cmdCompile(int argc, char** argv);
+int cmdRun(int argc, char** argv);
 
 }  // namespace cert::cli

@@ -19,6 +19,7 @@ const Command kCommands[] = {
     {"check", cert::cli::cmdCheck, "SPEC.cf                         type-check a spec"},
     {"fmt", cert::cli::cmdFmt, "SPEC.cf                           print the spec canonically"},
     {"compile", cert::cli::cmdCompile, "SPEC.cf --emit=ast|ir|shapes   show a compiler stage"},
+    {"run", cert::cli::cmdRun, "SPEC.cf --net N.onnx (--data F.csv | --vnnlib F) --eps E  certify"},
 };
 
 void usage(FILE* out) {

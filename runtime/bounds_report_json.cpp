@@ -1,0 +1,72 @@
+// A small JSON writer for the bounds report: escaped strings, shortest round-trip numbers.
+#include "runtime/bounds_report_json.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace cert {
+
+namespace {
+
+std::string quote(const std::string& s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+/// JSON has no infinities: they are written as null.
+std::string number(double v) {
+  if (!std::isfinite(v)) return "null";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+std::string array(const Eigen::VectorXd& v) {
+  std::string out = "[";
+  for (Eigen::Index i = 0; i < v.size(); ++i) out += (i ? "," : "") + number(v[i]);
+  return out + "]";
+}
+
+}  // namespace
+
+std::string boundsReportJson(const ReportInfo& info, const Network& net, const RunResult& run) {
+  std::string o = "{\"spec\": " + quote(info.spec) + ", \"network\": " + quote(info.network) +
+                  ", \"backend\": " + quote(info.backend) + ", \"eps\": " + number(info.eps) +
+                  ",\n \"time_ms\": {\"compile\": " + number(info.compileMs) + ", \"run\": " + number(info.runMs) +
+                  "},\n \"inputs\": [";
+  for (size_t k = 0; k < run.items.size(); ++k) {
+    const ItemResult& it = run.items[k];
+    o += k ? ",\n  {" : "\n  {";
+    o += "\"index\": " + std::to_string(it.index) + ", \"label\": " +
+         (it.label ? std::to_string(*it.label) : std::string("null")) +
+         ", \"verified\": " + (it.verified ? "true" : "false") + ",\n   \"layers\": [";
+    for (size_t l = 0; l < it.layers.size() && l < net.layers.size(); ++l) {
+      const Layer& layer = net.layers[l];
+      o += l ? ",\n    " : "\n    ";
+      o += "{\"layer\": " + std::to_string(layer.index) + ", \"name\": " + quote(layer.name) + ", \"op\": " +
+           quote(layerOpName(layer.op)) + ", \"size\": " + std::to_string(layer.size()) +
+           ", \"lower\": " + array(it.layers[l].lower) + ", \"upper\": " + array(it.layers[l].upper) + "}";
+    }
+    o += "],\n   \"margins\": {\"lower\": " + array(it.marginLower) + ", \"upper\": " + array(it.marginUpper) + "}}";
+  }
+  return o + "]}\n";
+}
+
+}  // namespace cert
