@@ -1,0 +1,83 @@
+// certc run on a bundled network: the JSON report's margins equal the reference DeepPoly's.
+#include <QtTest>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+
+#include "core/network/onnx_import.h"
+#include "core/property/dataset_csv.h"
+#include "tests/support/reference_deeppoly.h"
+#include "tests/support/test_paths.h"
+
+using namespace cert;
+using namespace cert::test;
+
+class TestCertcRun : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void deeppolyMarginsMatchReference();
+  void cudaBackendIsAClearError();
+};
+
+void TestCertcRun::deeppolyMarginsMatchReference() {
+  QTemporaryDir dir;
+  const QString json = dir.filePath("out.json");
+  const std::string net = sourcePath("resources/networks/mlp_784_50_50_10.onnx");
+  const std::string csv = sourcePath("resources/inputs/mnist_10.csv");
+  QProcess p;
+  p.start(QString::fromStdString(certcBinary()),
+          {"run", QString::fromStdString(sourcePath("specs/deeppoly.cf")), "--net", QString::fromStdString(net),
+           "--data", QString::fromStdString(csv), "--index", "0", "--eps", "0.01", "--json", json});
+  QVERIFY(p.waitForFinished(120000));
+  QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+  QVERIFY(p.readAllStandardOutput().contains("verified"));
+  QFile f(json);
+  QVERIFY(f.open(QIODevice::ReadOnly));
+  const QJsonObject item = QJsonDocument::fromJson(f.readAll()).object()["inputs"].toArray()[0].toObject();
+  const QJsonArray margins = item["margins"].toObject()["lower"].toArray();
+
+  Result<Network> n = importOnnxFile(net);
+  QVERIFY(n.ok());
+  const Result<Property> prop = datasetProperty(*n, csv, 0, 1, 0.01);
+  QVERIFY(prop.ok());
+  const int label = *prop->items[0].label;
+  Network ext = *n.value;  // the reference on the network plus the rows e_label - e_j
+  Layer m;
+  m.name = "margins";
+  m.op = LayerOp::Affine;
+  m.inputs = {static_cast<int>(ext.layers.size()) - 1};
+  m.shape = {ext.outputSize() - 1};
+  m.weight = Eigen::MatrixXd::Zero(ext.outputSize() - 1, ext.outputSize());
+  m.bias = Eigen::VectorXd::Zero(ext.outputSize() - 1);
+  for (int64_t j = 0, r = 0; j < ext.outputSize(); ++j)
+    if (j != label) m.weight(r, label) = 1, m.weight(r++, j) = -1;
+  ext.layers.push_back(m);
+  assignNeuronRanges(ext);
+  const auto ref = referenceDeepPoly(ext, prop->items[0].box, DeepPolyOptions::deepPoly());
+  QVERIFY(ref.ok());
+  const Eigen::VectorXd& expected = ref.value->back().lower;
+  QCOMPARE(margins.size(), static_cast<qsizetype>(expected.size()));
+  for (int j = 0; j < margins.size(); ++j)
+    QVERIFY2(std::abs(margins[j].toDouble() - expected[j]) <= 1e-9 * std::max(1.0, std::abs(expected[j])),
+             qPrintable(QString("margin %1: %2 vs %3").arg(j).arg(margins[j].toDouble(), 0, 'g', 17).arg(expected[j], 0, 'g', 17)));
+  QCOMPARE(item["verified"].toBool(), (expected.array() > 0).all());
+}
+
+void TestCertcRun::cudaBackendIsAClearError() {
+  QProcess p;
+  p.start(QString::fromStdString(certcBinary()),
+          {"run", QString::fromStdString(sourcePath("specs/ibp.cf")), "--net",
+           QString::fromStdString(sourcePath("resources/networks/mlp_784_50_50_10.onnx")), "--data",
+           QString::fromStdString(sourcePath("resources/inputs/mnist_10.csv")), "--eps", "0.01", "--backend", "cuda"});
+  QVERIFY(p.waitForFinished(60000));
+  QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+  QCOMPARE(p.exitCode(), 1);
+  QVERIFY(p.readAllStandardError().contains("cuda"));
+}
+
+QTEST_GUILESS_MAIN(TestCertcRun)
+#include "tst_certc_run.moc"
