@@ -30,6 +30,7 @@ class Lexer {
   explicit Lexer(std::string_view text) : text_(text) {}
 
   LexResult run() {
+    out_.tokens.reserve(text_.size() / 4 + 16);  // specs average well over 4 bytes per token
     // A UTF-8 byte order mark (some editors write one) is not part of the spec.
     if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
     while (true) {
