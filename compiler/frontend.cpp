@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -30,6 +31,11 @@ FrontendResult runFrontend(std::string_view text) {
 }
 
 std::optional<std::string> readSpecFile(const std::string& path, std::string* error) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    if (error) *error = "cannot read '" + path + "': it is a directory";
+    return std::nullopt;
+  }
   errno = 0;
   std::ifstream in(path, std::ios::binary);
   if (in) {

@@ -126,6 +126,10 @@ class TestDiagnosticsSuite : public QObject {
     QVERIFY2(missing.out.startsWith("/no/such/spec.cf: error: cannot read '/no/such/spec.cf'"),
              qPrintable(missing.out));
 
+    const Run dir = certc({"check", errorsDir()});
+    QCOMPARE(dir.exitCode, 1);
+    QVERIFY2(dir.out.trimmed().endsWith("it is a directory"), qPrintable(dir.out));
+
     const QString good = QString::fromStdString(cert::test::sourcePath("tests/golden/ast/juxtaposition.cf"));
     const Run ok = certc({"check", good});
     QCOMPARE(ok.exitCode, 0);
