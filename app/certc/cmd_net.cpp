@@ -1,13 +1,31 @@
-// certc net: not implemented yet.
+// certc net NET.onnx: imports a network and prints its layer table, or every import error.
 #include <cstdio>
 
+#include "app/certc/args.h"
 #include "app/certc/commands.h"
+#include "core/network/network_printer.h"
+#include "core/network/onnx_import.h"
 
 namespace cert::cli {
 
-int cmdNet(int, char**) {
-  std::fprintf(stderr, "certc net: not implemented yet\n");
-  return 2;
+int cmdNet(int argc, char** argv) {
+  const Args args(argc, argv, 2);
+  const auto unknown = args.unknown({});
+  if (args.positionals().size() != 1 || !unknown.empty() || !args.errors().empty()) {
+    for (const auto& e : args.errors()) std::fprintf(stderr, "certc net: %s\n", e.c_str());
+    for (const auto& u : unknown) std::fprintf(stderr, "certc net: unknown option --%s\n", u.c_str());
+    std::fprintf(stderr, "usage: certc net NET.onnx\n");
+    return 2;
+  }
+  const std::string& path = args.positionals().front();
+  const Result<Network> net = importOnnxFile(path);
+  if (!net) {
+    for (const Diagnostic& d : net.diagnostics)
+      std::fprintf(stderr, "certc: %s\n", formatDiagnostic(path, d).c_str());
+    return 1;
+  }
+  std::fputs(printNetwork(*net).c_str(), stdout);
+  return 0;
 }
 
 }  // namespace cert::cli

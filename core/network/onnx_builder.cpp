@@ -87,6 +87,13 @@ OnnxBuilder::~OnnxBuilder() = default;
 void OnnxBuilder::addInput(const std::string& name, const std::vector<int64_t>& shape) {
   setValueInfo(model_->mutable_graph()->add_input(), name, shape);
 }
+void OnnxBuilder::addInput(const std::string& name, const std::vector<int64_t>& shape,
+                           const std::string& batchParam) {
+  auto* vi = model_->mutable_graph()->add_input();
+  setValueInfo(vi, name, shape);
+  auto* dims = vi->mutable_type()->mutable_tensor_type()->mutable_shape();
+  if (dims->dim_size() > 0) dims->mutable_dim(0)->set_dim_param(batchParam);
+}
 void OnnxBuilder::addOutput(const std::string& name, const std::vector<int64_t>& shape) {
   setValueInfo(model_->mutable_graph()->add_output(), name, shape);
 }
@@ -106,6 +113,14 @@ void OnnxBuilder::addInitializerInt64(const std::string& name, const std::vector
   t->set_data_type(onnx::TensorProto_DataType_INT64);
   setDims(t, dims);
   for (int64_t v : data) t->add_int64_data(v);
+}
+void OnnxBuilder::addInitializerDouble(const std::string& name, const std::vector<int64_t>& dims,
+                                       const std::vector<double>& data) {
+  auto* t = model_->mutable_graph()->add_initializer();
+  t->set_name(name);
+  t->set_data_type(onnx::TensorProto_DataType_DOUBLE);
+  setDims(t, dims);
+  t->set_raw_data(std::string(reinterpret_cast<const char*>(data.data()), data.size() * sizeof(double)));
 }
 
 OnnxNodeRef OnnxBuilder::addNode(const std::string& opType, const std::vector<std::string>& inputs,

@@ -41,11 +41,17 @@ class OnnxBuilder {
   OnnxBuilder& operator=(const OnnxBuilder&) = delete;
 
   void addInput(const std::string& name, const std::vector<int64_t>& shape);
+  /// An input whose leading (batch) dim is the symbolic `batchParam` (shape[0] is ignored).
+  void addInput(const std::string& name, const std::vector<int64_t>& shape,
+                const std::string& batchParam);
   void addOutput(const std::string& name, const std::vector<int64_t>& shape);
   void addInitializer(const std::string& name, const std::vector<int64_t>& dims,
                       const std::vector<float>& data);
   void addInitializerInt64(const std::string& name, const std::vector<int64_t>& dims,
                            const std::vector<int64_t>& data);
+  /// A DOUBLE initializer (raw_data).
+  void addInitializerDouble(const std::string& name, const std::vector<int64_t>& dims,
+                            const std::vector<double>& data);
   /// Adds a node; the node's name defaults to its first output.
   OnnxNodeRef addNode(const std::string& opType, const std::vector<std::string>& inputs,
                       const std::vector<std::string>& outputs, const std::string& name = "");

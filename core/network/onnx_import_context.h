@@ -1,0 +1,111 @@
+// The ONNX importer's state while it walks the graph: graph values (constants or views of layer
+// neurons with a pending layout permutation), the network being built, the reference counts that
+// say when folding into a producing layer is safe, and the diagnostics. Internal to the importer.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/diagnostics/diagnostic.h"
+#include "core/network/network.h"
+#include "core/network/onnx_tensor.h"
+
+namespace onnx {
+class NodeProto;
+}  // namespace onnx
+
+namespace cert::onnximport {
+
+/// A non-constant value: the neurons of one layer seen as a logical ONNX tensor.
+struct LayerValue {
+  int layer = 0;                          ///< producing layer (index into Network::layers)
+  std::vector<int64_t> shape;             ///< logical ONNX shape, batch dim included
+  std::vector<int64_t> perm;              ///< logical flat index -> neuron of `layer`; empty: same
+  std::vector<std::string> layoutNodes;   ///< layout nodes (Reshape, Transpose...) not yet in a layer
+
+  int64_t size() const { return elementCount(shape); }
+  /// The neuron of `layer` holding logical flat element i.
+  int64_t neuron(int64_t i) const { return perm.empty() ? i : perm[static_cast<size_t>(i)]; }
+};
+
+/// One graph value by name.
+struct Value {
+  enum class Kind { Constant, Layer, Failed };
+  Kind kind = Kind::Failed;
+  ConstTensor constant;
+  LayerValue layer;
+};
+
+/// Dense matrices above this many entries are refused (a clear error instead of bad_alloc).
+constexpr int64_t kMaxDenseEntries = int64_t{1} << 26;
+
+/// The layer shape for a value of logical shape `shape`: the batch dim (a leading 1) dropped.
+std::vector<int64_t> layerShapeOf(const std::vector<int64_t>& shape);
+
+/// A node's display name: its name, or its first output when it has none.
+std::string nodeLabel(const onnx::NodeProto& node);
+
+class Context {
+ public:
+  Context(Network& net, int64_t opset) : net(net), opset(opset) {}
+
+  Network& net;
+  const int64_t opset;
+  Diagnostics diagnostics;
+  std::string outputName;  ///< the graph's first output: the network output
+
+  bool isGraphOutput(const std::string& name) const { return name == outputName; }
+
+  // --- values ------------------------------------------------------------------------------
+  /// Counts one use of `name` (by a node input or a graph output).
+  void countUse(const std::string& name) { ++consumers_[name]; }
+  int consumers(const std::string& name) const;
+  const Value* find(const std::string& name) const;
+  void setConstant(const std::string& name, ConstTensor t);
+  /// Binds `name` to a view of a layer; its uses become references to that layer.
+  void setLayer(const std::string& name, LayerValue v);
+  void setFailed(const std::string& name);
+
+  /// Input i of `node` when it is a constant (nullptr when absent or not constant).
+  const ConstTensor* constInput(const onnx::NodeProto& node, int i) const;
+  /// Input i of `node` when it is a layer view (nullptr otherwise).
+  const LayerValue* layerInput(const onnx::NodeProto& node, int i) const;
+  /// As above, but reports an error naming the node and `role` when the input is not of that kind.
+  const ConstTensor* requireConst(const onnx::NodeProto& node, int i, const std::string& role);
+  const LayerValue* requireLayer(const onnx::NodeProto& node, int i, const std::string& role);
+
+  // --- diagnostics -------------------------------------------------------------------------
+  /// Reports an error about `node`; always returns false (handlers `return ctx.error(...)`).
+  bool error(const onnx::NodeProto& node, const std::string& message);
+  void warning(const onnx::NodeProto& node, const std::string& message);
+  /// Reports an error when a dense [rows x cols] matrix (or output) would be too large.
+  bool checkDense(const onnx::NodeProto& node, int64_t rows, int64_t cols);
+
+  // --- layers ------------------------------------------------------------------------------
+  /// Appends a layer (its index is set) and returns the index.
+  int addLayer(Layer layer);
+  /// True when the node being imported holds the only reference to `layer`'s neurons.
+  bool exclusive(int layer) const { return refs_[static_cast<size_t>(layer)] == 1; }
+  /// Drops one reference (a node input consumed).
+  void release(int layer) { --refs_[static_cast<size_t>(layer)]; }
+
+  /// `v` in its producer's neuron order: a pending permutation becomes an Affine layer (named
+  /// after the value `name`) whose weight is the permutation matrix.
+  bool materialize(const onnx::NodeProto& node, const std::string& name, LayerValue* v);
+
+  /// y = a .* x + b element-wise (a, b over x's logical elements): folded into the
+  /// normalization (x is the unshared input), into the unshared producing Affine layer (or Conv,
+  /// when a is uniform per channel), else a diagonal Affine layer.
+  bool applyElementwiseAffine(const onnx::NodeProto& node, const LayerValue& x,
+                              const std::vector<double>& a, const std::vector<double>& b,
+                              const std::string& origin, LayerValue* out);
+
+ private:
+  std::map<std::string, Value> values_;
+  std::map<std::string, int> consumers_;
+  std::vector<int> refs_;  ///< per layer: outstanding uses of values viewing it
+};
+
+}  // namespace cert::onnximport

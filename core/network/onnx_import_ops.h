@@ -1,0 +1,39 @@
+// The importer's node handlers, one per supported ONNX op type, grouped by file:
+// linear (Gemm, MatMul, element-wise arithmetic, BatchNormalization), conv (Conv, pools),
+// layout (Reshape, Flatten, Transpose, ..., Concat), activation (Relu, ..., Softmax).
+#pragma once
+
+#include <string>
+
+#include "core/network/onnx_import_context.h"
+
+namespace cert::onnximport {
+
+/// A node handler: imports one node; returns false after reporting an error.
+using OpHandler = bool (*)(Context&, const onnx::NodeProto&);
+
+/// The handler for an op type (default domain), or nullptr when the op is unsupported.
+OpHandler findOpHandler(const std::string& opType);
+
+// onnx_import_linear.cpp
+bool importGemm(Context& ctx, const onnx::NodeProto& node);
+bool importMatMul(Context& ctx, const onnx::NodeProto& node);
+bool importArithmetic(Context& ctx, const onnx::NodeProto& node);  ///< Add, Sub, Mul, Div
+bool importBatchNorm(Context& ctx, const onnx::NodeProto& node);
+
+// onnx_import_conv.cpp
+bool importConv(Context& ctx, const onnx::NodeProto& node);
+bool importPool(Context& ctx, const onnx::NodeProto& node);  ///< MaxPool, AveragePool, Global*
+
+// onnx_import_layout.cpp
+bool importReshapeLike(Context& ctx, const onnx::NodeProto& node);  ///< Reshape, Flatten, (Un)Squeeze
+bool importTranspose(Context& ctx, const onnx::NodeProto& node);
+bool importPassThrough(Context& ctx, const onnx::NodeProto& node);  ///< Identity, Dropout, Cast
+bool importShape(Context& ctx, const onnx::NodeProto& node);
+bool importConcat(Context& ctx, const onnx::NodeProto& node);
+
+// onnx_import_activation.cpp
+bool importActivation(Context& ctx, const onnx::NodeProto& node);  ///< Relu, Sigmoid, Tanh, ...
+bool importSoftmax(Context& ctx, const onnx::NodeProto& node);     ///< a final (Log)Softmax
+
+}  // namespace cert::onnximport
