@@ -1,13 +1,14 @@
-// compileCertifier: front end + lowering of the flow's transformer.
+// compileCertifier: front end + lowering of the flow's transformer + the pass pipeline.
 #include "runtime/compiled_certifier.h"
 
 #include "compiler/frontend.h"
 #include "compiler/ir/ir_verifier.h"
 #include "compiler/lower/lower.h"
+#include "compiler/passes/pipeline.h"
 
 namespace cert {
 
-Result<CompiledCertifier> compileCertifier(std::string_view specText) {
+Result<CompiledCertifier> compileCertifier(std::string_view specText, bool optimize) {
   FrontendResult fe = runFrontend(specText);
   Result<CompiledCertifier> out;
   out.diagnostics = fe.diagnostics;
@@ -39,6 +40,7 @@ Result<CompiledCertifier> compileCertifier(std::string_view specText) {
   for (auto& d : programs.diagnostics) out.diagnostics.push_back(std::move(d));
   if (hasErrors(out.diagnostics) || !programs.value) return out;
   for (auto& p : *programs.value) {
+    if (optimize) passes::optimize(p);
     for (const auto& problem : ir::verify(p))
       out.diagnostics.push_back(Diagnostic::error("IR verifier (" + p.op + "): " + problem));
     c.rules.emplace(p.op, std::move(p));

@@ -19,8 +19,9 @@ struct CompiledCertifier {
   std::map<std::string, ir::Program> rules;  ///< operator name -> program
 };
 
-/// Front end, then lowering of every rule of the (first) flow's transformer. Any error — in the
-/// spec or an unliftable rule — is a diagnostic with its source range and no value.
-Result<CompiledCertifier> compileCertifier(std::string_view specText);
+/// Front end, then lowering of every rule of the (first) flow's transformer, then (with
+/// `optimize`) the pass pipeline; the IR verifier checks each program. Any error — in the spec or
+/// an unliftable rule — is a diagnostic with its source range and no value.
+Result<CompiledCertifier> compileCertifier(std::string_view specText, bool optimize = true);
 
 }  // namespace cert

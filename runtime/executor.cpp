@@ -395,6 +395,33 @@ class ItemRun {
     return out;
   }
 
+  /// Sum over the prev frame of a * b: one matrix-vector product when b is a row over the prev
+  /// list (Affine); otherwise (pooling windows, linear forms) the product then the reduce.
+  Value matmul(const Instr& i) {
+    const Value& a = at(i.operands[0]);
+    const Value& b = at(i.operands[1]);
+    const Tensor* ta = std::get_if<Tensor>(&a);
+    const Tensor* tb = std::get_if<Tensor>(&b);
+    if (ta && tb && windows_.empty() && i.frame == ir::FrameKind::Prev && tb->r == 1 && ta->d == 1 && tb->d == 1) {
+      const Eigen::MatrixXd m = ta->toMatrix(ta->r, listExtent_);
+      const Eigen::VectorXd v = tb->toMatrix(1, listExtent_).row(0).transpose();
+      return Tensor::column(m * v);
+    }
+    Instr product;
+    product.op = Opcode::Binary;
+    product.name = "mul";
+    product.type = i.type;
+    product.operands = i.operands;
+    Instr sum;
+    sum.op = Opcode::Reduce;
+    sum.name = "sum";
+    sum.frame = i.frame;
+    sum.type = i.type;
+    sum.operands = {i.id};
+    at(i.id) = binary(product);
+    return reduce(sum);
+  }
+
   Tensor count() const {
     if (windows_.empty()) return Tensor::scalar(static_cast<double>(listExtent_));
     Tensor c = Tensor::full(n_, 1, 1, 0);
@@ -585,7 +612,7 @@ class ItemRun {
       case Opcode::Reduce: return reduce(i);
       case Opcode::Map: return map(i);
       case Opcode::Traverse: return traverse(i);
-      case Opcode::MatMul:
+      case Opcode::MatMul: return matmul(i);
       case Opcode::Yield: break;
     }
     throw std::runtime_error(std::string("the executor does not run '") + ir::opcodeName(i.op) + "'");
@@ -603,7 +630,8 @@ int memberIndex(const CompiledCertifier& cc, const std::string& name) {
 }
 
 /// Runs every layer of `net` on one box; the states of every layer.
-Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, const Network& net, const InputBox& box) {
+Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, const Network& net, const InputBox& box,
+                                                  const RunOptions* options = nullptr, int item = 0) {
   using R = Result<std::vector<LayerBoundsResult>>;
   if (memberIndex(cc, "l") < 0 || memberIndex(cc, "u") < 0)
     return R::failure(Diagnostic::error("the shape has no Float members named l and u to report"));
@@ -614,6 +642,8 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
   R out;
   out.value.emplace();
   for (const Layer& layer : net.layers) {
+    if (options && options->cancel && options->cancel->load(std::memory_order_relaxed))
+      return R::failure(Diagnostic::error("cancelled"));
     try {
       if (layer.op == LayerOp::Input) {
         run.input(box);
@@ -640,6 +670,7 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
     b.lower = std::get<Tensor>(members.at("l")).toMatrix(layer.size(), 1).col(0);
     b.upper = std::get<Tensor>(members.at("u")).toMatrix(layer.size(), 1).col(0);
     out.value->push_back(std::move(b));
+    if (options && options->onLayer) options->onLayer(item, layer.index, static_cast<int>(net.layers.size()));
   }
   return out;
 }
@@ -684,7 +715,8 @@ Result<RunResult> certify(const CompiledCertifier& cc, const Network& net, const
     const bool margins = options.margins && item.label && *item.label >= 0 && *item.label < net.outputSize() &&
                          net.outputSize() > 1;
     Result<std::vector<LayerBoundsResult>> layers =
-        margins ? runNetwork(cc, withMargins(net, *item.label), item.box) : runNetwork(cc, net, item.box);
+        margins ? runNetwork(cc, withMargins(net, *item.label), item.box, &options, static_cast<int>(out.value->items.size()))
+                : runNetwork(cc, net, item.box, &options, static_cast<int>(out.value->items.size()));
     if (!layers.ok()) return Result<RunResult>::failure(layers.diagnostics);
     r.layers = std::move(*layers.value);
     if (margins) {

@@ -1,9 +1,11 @@
-// certc compile SPEC.cf --emit=ast|ir|shapes [--print-after-all]: run the front end, then print
-// the stage named by --emit on stdout. Diagnostics go to stderr; exit 1 on errors.
+// certc compile SPEC.cf --emit=ast|ir|shapes [--no-opt] [--print-after-all]: run the front end,
+// then print the stage named by --emit on stdout (IR: after the pass pipeline unless --no-opt). Diagnostics go to stderr; exit 1 on errors.
 // To add a stage, write an emitter and add it to kEmitters.
 #include <cstdio>
 #include <functional>
 #include <map>
+#include <set>
+#include <sstream>
 #include <string>
 
 #include "app/certc/args.h"
@@ -12,6 +14,7 @@
 #include "compiler/ir/ir_printer.h"
 #include "compiler/ir/ir_verifier.h"
 #include "compiler/lower/lower.h"
+#include "compiler/passes/pipeline.h"
 #include "compiler/printer/ast_dump.h"
 
 namespace cert::cli {
@@ -23,6 +26,7 @@ struct CompileContext {
   const std::string& text;
   const FrontendResult& frontend;
   bool printAfterAll = false;
+  bool optimize = true;     ///< run the pass pipeline (--no-opt: the lowered IR)
   std::string transformer;  ///< --transformer: only this transformer ("" = all)
   std::string op;           ///< --op: only this operator's rule ("" = all)
 };
@@ -38,6 +42,45 @@ int emitAst(const CompileContext& c) {
   return 0;
 }
 
+/// `text` with "+ " before lines `before` does not have and "  " before the others.
+std::string markChanged(const std::string& before, const std::string& text) {
+  std::multiset<std::string> old;
+  std::istringstream in(before);
+  for (std::string line; std::getline(in, line);) old.insert(line);
+  std::istringstream now(text);
+  std::string out;
+  for (std::string line; std::getline(now, line);) {
+    const auto it = old.find(line);
+    out += (it == old.end() ? "+ " : "  ") + line + "\n";
+    if (it != old.end()) old.erase(it);
+  }
+  return out;
+}
+
+/// The pass pipeline over `p`; with --print-after-all, "// after <pass>" and the IR (changed
+/// lines marked "+ ") after every pass that changed it; the verifier after every pass.
+int optimizeProgram(const CompileContext& c, ir::Program& p) {
+  int rc = 0;
+  std::string last = ir::printProgram(p);
+  passes::optimize(p, [&](const passes::Pass& pass, const ir::Program& now, bool changed) {
+    for (const auto& problem : ir::verify(now)) {
+      std::fprintf(stderr, "%s: error: IR verifier after %s: %s\n", c.path.c_str(), pass.name, problem.c_str());
+      rc = 1;
+    }
+    if (!c.printAfterAll) return;
+    if (!changed) {
+      std::printf("// after %s: no change\n", pass.name);
+      return;
+    }
+    const std::string text = ir::printProgram(now);
+    const std::string marked = "// after " + std::string(pass.name) + "\n" + markChanged(last, text);
+    std::fwrite(marked.data(), 1, marked.size(), stdout);
+    last = text;
+  });
+  if (c.printAfterAll) std::printf("// final\n");
+  return rc;
+}
+
 /// Lowers every selected rule and hands each program to `print`; 1 on any lowering error.
 template <class Print>
 int forEachProgram(const CompileContext& c, Print print) {
@@ -47,7 +90,7 @@ int forEachProgram(const CompileContext& c, Print print) {
     for (const auto& rule : t.rules) {
       if (!c.op.empty() && rule.op != c.op) continue;
       ++count;
-      const Result<ir::Program> p = lower::lowerRule(c.frontend, t, rule);
+      Result<ir::Program> p = lower::lowerRule(c.frontend, t, rule);
       for (const auto& d : p.diagnostics) std::fprintf(stderr, "%s\n", formatDiagnostic(c.path, d).c_str());
       if (!p.value) {
         rc = 1;
@@ -57,6 +100,7 @@ int forEachProgram(const CompileContext& c, Print print) {
         std::fprintf(stderr, "%s: error: IR verifier: %s\n", c.path.c_str(), problem.c_str());
         rc = 1;
       }
+      if (c.optimize && rc == 0) rc = optimizeProgram(c, *p.value);
       print(*p.value);
     }
   }
@@ -107,13 +151,13 @@ const std::map<std::string, Emitter> kEmitters = {
 }  // namespace
 
 int cmdCompile(int argc, char** argv) {
-  const Args args(argc, argv, 2, {"print-after-all"});
+  const Args args(argc, argv, 2, {"print-after-all", "no-opt"});
   const auto usage = [] {
-    std::fprintf(stderr, "usage: certc compile SPEC.cf --emit=ast|ir|shapes [--transformer T] [--op Op] [--print-after-all]\n");
+    std::fprintf(stderr, "usage: certc compile SPEC.cf --emit=ast|ir|shapes [--transformer T] [--op Op] [--no-opt] [--print-after-all]\n");
     return 2;
   };
   if (args.positionals().size() != 1 || !args.errors().empty() ||
-      !args.unknown({"emit", "print-after-all", "transformer", "op"}).empty())
+      !args.unknown({"emit", "print-after-all", "no-opt", "transformer", "op"}).empty())
     return usage();
   const std::string emit = args.getOr("emit", "ast");
   const auto emitter = kEmitters.find(emit);
@@ -133,8 +177,8 @@ int cmdCompile(int argc, char** argv) {
   for (const auto& d : fe.diagnostics)
     std::fprintf(stderr, "%s\n", formatDiagnostic(path, d).c_str());
   if (!fe.ok()) return 1;
-  return emitter->second({path, *text, fe, args.has("print-after-all"), args.getOr("transformer", ""),
-                          args.getOr("op", "")});
+  return emitter->second({path, *text, fe, args.has("print-after-all"), !args.has("no-opt"),
+                          args.getOr("transformer", ""), args.getOr("op", "")});
 }
 
 }  // namespace cert::cli
