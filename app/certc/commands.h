@@ -10,5 +10,6 @@ int cmdCheck(int argc, char** argv);
 int cmdFmt(int argc, char** argv);
 int cmdCompile(int argc, char** argv);
 int cmdRun(int argc, char** argv);
+int cmdSoundness(int argc, char** argv);
 
 }  // namespace cert::cli

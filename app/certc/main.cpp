@@ -20,6 +20,7 @@ const Command kCommands[] = {
     {"fmt", cert::cli::cmdFmt, "SPEC.cf                           print the spec canonically"},
     {"compile", cert::cli::cmdCompile, "SPEC.cf --emit=ast|ir|shapes   show a compiler stage"},
     {"run", cert::cli::cmdRun, "SPEC.cf --net N.onnx (--data F.csv | --vnnlib F) --eps E  certify"},
+    {"soundness", cert::cli::cmdSoundness, "SPEC.cf --net N.onnx (...) --eps E --samples N  sample-check bounds"},
 };
 
 void usage(FILE* out) {
