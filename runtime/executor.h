@@ -3,6 +3,8 @@
 
 #include <Eigen/Dense>
 
+#include <atomic>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +38,10 @@ struct RunResult {
 
 struct RunOptions {
   bool margins = true;  ///< append the e_y - e_j layer for labelled items
+  /// Called on the calling thread after each layer: item (0-based), layer done, layer count.
+  std::function<void(int item, int layer, int layers)> onLayer;
+  /// Polled between layers; when it reads true the run stops with the error "cancelled".
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 /// Certifies every item. Errors: a layer whose operator has no rule ("layer 3 'relu_1' (Relu):
