@@ -22,6 +22,7 @@
 #include "app/certstudio/editor/spec_editor.h"
 #include "app/certstudio/file_menu.h"
 #include "app/certstudio/recovery/autosaver.h"
+#include "app/certstudio/run/run_session.h"
 #include "app/certstudio/settings/app_settings.h"
 #include "app/certstudio/resources_init.h"
 #include "compiler/version.h"
@@ -61,6 +62,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
   autosaver_->setDelay(options.autosaveDelayMs);
   checker_ = new SpecChecker(*tabs_, this);
   checker_->setDelay(options.checkDelayMs);
+  runSession_ = new RunSession(*this);
   connectSignals();
   restoreLayout();
   updateTitle();

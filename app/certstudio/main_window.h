@@ -21,6 +21,7 @@ class EditorTabs;
 class FileMenu;
 class NetworkDock;
 class ProblemsDock;
+class RunSession;
 class SpecChecker;
 class SpecEditor;
 
@@ -72,6 +73,8 @@ class MainWindow : public QMainWindow {
   AppSettings& settings() { return *settings_; }
   RecoveryStore& recoveryStore() { return recovery_; }
   FileMenu* fileMenu() const { return fileMenu_; }
+  /// The Run bar, the run controller and the Bounds dock.
+  RunSession* runSession() const { return runSession_; }
 
  protected:
   void closeEvent(QCloseEvent* event) override;
@@ -100,6 +103,7 @@ class MainWindow : public QMainWindow {
   FileMenu* fileMenu_ = nullptr;
   QMenu* viewMenu_ = nullptr;
   EditorStatus* editorStatus_ = nullptr;
+  RunSession* runSession_ = nullptr;
   QMetaObject::Connection modifiedConnection_;
 };
 

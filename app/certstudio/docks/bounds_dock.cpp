@@ -1,0 +1,164 @@
+// BoundsDock: controls, the three charts, the summary line, export (CSV/JSON, PNG/SVG).
+#include "app/certstudio/docks/bounds_dock.h"
+
+#include <QComboBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMenu>
+#include <QPainter>
+#include <QPushButton>
+#include <QSvgGenerator>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include "app/certstudio/charts/bounds_charts.h"
+#include "app/certstudio/models/bounds_export.h"
+#include "app/certstudio/models/bounds_model.h"
+
+namespace cert::studio {
+
+BoundsDock::BoundsDock(BoundsModel& model, QWidget* parent) : QDockWidget(tr("Bounds"), parent), model_(model) {
+  auto* body = new QWidget(this);
+  auto* layout = new QVBoxLayout(body);
+  layout->setContentsMargins(4, 4, 4, 4);
+  auto* controls = new QHBoxLayout;
+  order_ = new QComboBox(body);
+  order_->addItems({tr("By index"), tr("Sorted by width")});
+  pin_ = new QPushButton(tr("Pin as comparison"), body);
+  pin_->setToolTip(tr("Keep this run's bounds as an overlay; then switch spec (e.g. ibp.cf) and run again"));
+  clear_ = new QPushButton(tr("Clear comparison"), body);
+  export_ = new QToolButton(body);
+  export_->setText(tr("Export"));
+  export_->setPopupMode(QToolButton::InstantPopup);
+  auto* menu = new QMenu(export_);
+  menu->addAction(tr("Bounds as CSV / JSON…"), this, [this] { exportWithDialog(false); });
+  menu->addAction(tr("Charts as PNG / SVG…"), this, [this] { exportWithDialog(true); });
+  export_->setMenu(menu);
+  controls->addWidget(order_);
+  controls->addWidget(pin_);
+  controls->addWidget(clear_);
+  controls->addStretch();
+  controls->addWidget(export_);
+  layout->addLayout(controls);
+
+  charts_ = new QWidget(body);
+  auto* grid = new QVBoxLayout(charts_);
+  grid->setContentsMargins(0, 0, 0, 0);
+  intervals_ = new IntervalChart(charts_);
+  histogram_ = new WidthHistogram(charts_);
+  perLayer_ = new LayerWidthChart(charts_);
+  auto* bottom = new QHBoxLayout;
+  bottom->addWidget(histogram_);
+  bottom->addWidget(perLayer_);
+  grid->addWidget(intervals_, 3);
+  grid->addLayout(bottom, 2);
+  layout->addWidget(charts_, 1);
+  summary_ = new QLabel(body);
+  summary_->setWordWrap(true);
+  summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  layout->addWidget(summary_);
+  setWidget(body);
+
+  connect(&model_, &BoundsModel::changed, this, &BoundsDock::refresh);
+  connect(order_, &QComboBox::currentIndexChanged, this, &BoundsDock::refresh);
+  connect(pin_, &QPushButton::clicked, &model_, &BoundsModel::pinComparison);
+  connect(clear_, &QPushButton::clicked, &model_, &BoundsModel::clearComparison);
+  connect(perLayer_, &LayerWidthChart::layerClicked, this, [this](int l) {
+    setLayer(l);
+    emit layerPicked(l);
+  });
+  refresh();
+}
+
+void BoundsDock::setLayer(int layer) {
+  layer_ = layer;
+  refresh();
+}
+
+QString BoundsDock::summaryText() const { return summary_->text(); }
+
+void BoundsDock::refresh() {
+  const BoundsModel::Run* run = model_.run();
+  const BoundsModel::Run* cmp = model_.comparison();
+  pin_->setEnabled(run != nullptr);
+  clear_->setEnabled(cmp != nullptr);
+  export_->setEnabled(run != nullptr);
+  if (!run) {
+    intervals_->setData(tr("Bounds"), {}, {}, false);
+    histogram_->setData({}, {});
+    perLayer_->setData({}, {}, {}, -1);
+    summary_->setText(tr("No bounds yet: press Run (F5) in the Run bar."));
+    return;
+  }
+  const int shown = layer_ >= 0 && layer_ < model_.layerCount() ? layer_ : model_.layerCount() - 1;
+  const cert::LayerBoundsResult* b = model_.bounds(shown);
+  const cert::LayerBoundsResult* c = cmp ? model_.bounds(shown, cmp) : nullptr;
+  const QString title = tr("Layer %1 '%2' (%3): [l, u] per neuron").arg(shown).arg(model_.layerName(shown), model_.layerOp(shown));
+  intervals_->setData(title, {run->label, b->lower, b->upper},
+                      c ? IntervalSeries{cmp->label, c->lower, c->upper} : IntervalSeries{}, order_->currentIndex() == 1);
+  histogram_->setData(model_.widths(shown), cmp ? model_.widths(shown, cmp) : Eigen::VectorXd());
+  QStringList names;
+  for (int l = 0; l < model_.layerCount(); ++l) names << model_.layerName(l);
+  perLayer_->setData(model_.meanWidths(), cmp ? model_.meanWidths(cmp) : std::vector<double>{}, names, shown);
+
+  const Eigen::VectorXd w = model_.widths(shown);
+  QString text = tr("<b>%1</b> layer %2: %3 neurons, mean width %4, max width %5")
+                     .arg(run->label)
+                     .arg(shown)
+                     .arg(w.size())
+                     .arg(w.size() ? w.mean() : 0.0, 0, 'g', 4)
+                     .arg(w.size() ? w.maxCoeff() : 0.0, 0, 'g', 4);
+  if (c && c->lower.size()) text += tr("; %1 mean width %2").arg(cmp->label).arg((c->upper - c->lower).mean(), 0, 'g', 4);
+  if (const auto s = model_.reluStability(shown)) {
+    text += tr("<br>ReLU input (layer %1): <span style='color:#2a7d2a'>%2 stable active</span>, "
+               "<span style='color:#777'>%3 stable inactive</span>, <span style='color:#c03030'>%4 unstable</span>")
+                .arg(model_.reluInputLayer(shown))
+                .arg(s->active)
+                .arg(s->inactive)
+                .arg(s->unstable);
+    if (cmp)
+      if (const auto sc = model_.reluStability(shown, cmp)) text += tr(" (%1: %2 unstable)").arg(cmp->label).arg(sc->unstable);
+  }
+  if (run->marginLower.size())
+    text += tr("<br>Margins y<sub>label</sub> - y<sub>j</sub>: smallest lower bound %1 — %2")
+                .arg(run->marginLower.minCoeff(), 0, 'g', 4)
+                .arg(run->verified ? tr("<b>verified</b>") : tr("<b>not verified</b>"));
+  summary_->setText(text);
+}
+
+bool BoundsDock::exportChart(const QString& path) const {
+  if (QFileInfo(path).suffix().compare(QStringLiteral("svg"), Qt::CaseInsensitive) == 0) {
+    QSvgGenerator svg;
+    svg.setFileName(path);
+    svg.setSize(charts_->size());
+    svg.setViewBox(QRect(QPoint(0, 0), charts_->size()));
+    svg.setTitle(tr("CertStudio bounds"));
+    QPainter p;
+    if (!p.begin(&svg)) return false;
+    charts_->render(&p);
+    return p.end();
+  }
+  return charts_->grab().save(path);
+}
+
+bool BoundsDock::exportBounds(const QString& path) const {
+  const bool json = QFileInfo(path).suffix().compare(QStringLiteral("json"), Qt::CaseInsensitive) == 0;
+  QFile f(path);
+  if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate)) return false;
+  const QByteArray bytes = json ? boundsJson(model_) : boundsCsv(model_);
+  return f.write(bytes) == bytes.size();
+}
+
+void BoundsDock::exportWithDialog(bool chart) {
+  const QString path = QFileDialog::getSaveFileName(
+      this, chart ? tr("Export Charts") : tr("Export Bounds"), chart ? QStringLiteral("bounds.png") : QStringLiteral("bounds.csv"),
+      chart ? tr("PNG image (*.png);;SVG drawing (*.svg)") : tr("CSV (*.csv);;JSON (*.json)"));
+  if (path.isEmpty()) return;
+  const bool ok = chart ? exportChart(path) : exportBounds(path);
+  emit statusMessage(ok ? tr("Exported %1").arg(path) : tr("Cannot write %1").arg(path));
+}
+
+}  // namespace cert::studio

@@ -1,0 +1,69 @@
+// The bounds of the last run (and of a pinned comparison run): what the Bounds dock draws.
+#pragma once
+
+#include <QObject>
+#include <QString>
+
+#include <optional>
+#include <vector>
+
+#include "app/certstudio/run/run_job.h"
+
+namespace cert::studio {
+
+/// Per-neuron stability of a ReLU input: l >= 0 active, u <= 0 inactive, else unstable.
+struct StabilityCounts {
+  int active = 0, inactive = 0, unstable = 0;
+};
+
+/// One run's per-layer bounds, with summaries. Tests read it directly.
+class BoundsModel : public QObject {
+  Q_OBJECT
+
+ public:
+  /// The bounds of one run, by network layer.
+  struct Run {
+    QString label;  ///< "deeppoly.cf"
+    std::vector<cert::LayerBoundsResult> layers;
+    Eigen::VectorXd marginLower, marginUpper;
+    bool verified = false;
+  };
+
+  explicit BoundsModel(QObject* parent = nullptr);
+
+  /// Takes the bounds of a Done outcome (other outcomes clear the run).
+  void setOutcome(const RunOutcome& outcome);
+  /// Pins the current run as the comparison overlay (no-op without a run).
+  void pinComparison();
+  void clearComparison();
+
+  bool hasRun() const { return run_.has_value(); }
+  const Run* run() const { return run_ ? &*run_ : nullptr; }
+  const Run* comparison() const { return comparison_ ? &*comparison_ : nullptr; }
+  std::shared_ptr<const cert::Network> network() const { return network_; }
+
+  int layerCount() const;
+  QString layerName(int layer) const;
+  QString layerOp(int layer) const;
+  /// Bounds of `layer` in `r` (the run by default); empty vectors when out of range.
+  const cert::LayerBoundsResult* bounds(int layer, const Run* r = nullptr) const;
+  /// u - l per neuron.
+  Eigen::VectorXd widths(int layer, const Run* r = nullptr) const;
+  /// Mean u - l of every layer (NaN for an empty layer).
+  std::vector<double> meanWidths(const Run* r = nullptr) const;
+  /// Stability counts when `layer` is a ReLU input (or a ReLU: then of its input); else none.
+  std::optional<StabilityCounts> reluStability(int layer, const Run* r = nullptr) const;
+  /// The layer whose bounds feed `layer` when it is a ReLU; `layer` itself when a ReLU reads it;
+  /// -1 otherwise.
+  int reluInputLayer(int layer) const;
+
+ signals:
+  void changed();
+
+ private:
+  std::optional<Run> run_;
+  std::optional<Run> comparison_;
+  std::shared_ptr<const cert::Network> network_;
+};
+
+}  // namespace cert::studio

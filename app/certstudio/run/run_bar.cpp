@@ -1,0 +1,159 @@
+// RunBar: the toolbar widgets and their defaults (mnist_10.csv row 0, eps 0.01, CPU).
+#include "app/certstudio/run/run_bar.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QProgressBar>
+#include <QSpinBox>
+#include <QStandardItemModel>
+#include <QToolButton>
+
+#include "app/certstudio/bundled_files.h"
+#include "runtime/backend_info.h"
+
+namespace cert::studio {
+namespace {
+
+QString defaultDataset() {
+  for (const QString& dir : BundledFiles::searchDirs(QStringLiteral("inputs"))) {
+    const QString p = dir + QStringLiteral("/mnist_10.csv");
+    if (QFileInfo::exists(p)) return p;
+  }
+  return {};
+}
+
+}  // namespace
+
+RunBar::RunBar(QWidget* parent) : QToolBar(tr("Run"), parent) {
+  setObjectName(QStringLiteral("RunToolBar"));
+  networkLabel_ = new QLabel(tr("no network"), this);
+  networkLabel_->setToolTip(tr("The network of the Network dock"));
+  addWidget(new QLabel(tr(" Network: "), this));
+  addWidget(networkLabel_);
+  addSeparator();
+
+  inputKind_ = new QComboBox(this);
+  inputKind_->addItem(tr("Dataset row"));
+  inputKind_->addItem(tr("VNN-LIB"));
+  addWidget(inputKind_);
+  inputPath_ = new QLabel(this);
+  addWidget(inputPath_);
+  auto* browse = new QToolButton(this);
+  browse->setText(tr("…"));
+  browse->setToolTip(tr("Choose the input file"));
+  addWidget(browse);
+  row_ = new QSpinBox(this);
+  row_->setRange(0, 1000000);
+  row_->setPrefix(tr("row "));
+  rowAction_ = addWidget(row_);
+  addSeparator();
+
+  eps_ = new QDoubleSpinBox(this);
+  eps_->setDecimals(4);
+  eps_->setRange(0, 1);
+  eps_->setSingleStep(0.001);
+  eps_->setValue(0.01);
+  eps_->setPrefix(tr("eps "));
+  epsAction_ = addWidget(eps_);
+
+  backend_ = new QComboBox(this);
+  backend_->addItem(tr("CPU"));
+  backend_->addItem(tr("GPU"));
+  std::string why = cert::cudaUnavailableReason();
+  if (why.empty()) why = "the CUDA executor is not implemented yet; runs use the CPU";
+  if (auto* m = qobject_cast<QStandardItemModel*>(backend_->model())) {
+    m->item(1)->setEnabled(false);
+    m->item(1)->setToolTip(QString::fromStdString(why));
+  }
+  backend_->setToolTip(tr("GPU: %1").arg(QString::fromStdString(why)));
+  addWidget(backend_);
+  addSeparator();
+
+  run_ = addAction(QIcon::fromTheme(QStringLiteral("media-playback-start")), tr("Run"), this, &RunBar::runRequested);
+  run_->setShortcut(QKeySequence(Qt::Key_F5));
+  run_->setToolTip(tr("Certify the current spec on the network (F5)"));
+  cancel_ = addAction(QIcon::fromTheme(QStringLiteral("process-stop")), tr("Cancel"), this, &RunBar::cancelRequested);
+  cancel_->setEnabled(false);
+  live_ = new QCheckBox(tr("Live"), this);
+  live_->setToolTip(tr("Re-run after each edit (once typing pauses)"));
+  addWidget(live_);
+  progress_ = new QProgressBar(this);
+  progress_->setMaximumWidth(140);
+  progress_->setFormat(tr("layer %v/%m"));
+  progress_->setVisible(false);
+  addWidget(progress_);
+
+  datasetPath_ = defaultDataset();
+  connect(inputKind_, &QComboBox::currentIndexChanged, this, &RunBar::updateInputWidgets);
+  connect(browse, &QToolButton::clicked, this, &RunBar::browseInput);
+  connect(live_, &QCheckBox::toggled, this, &RunBar::liveRerunToggled);
+  updateInputWidgets();
+}
+
+void RunBar::setNetwork(std::shared_ptr<const cert::Network> network, const QString& path) {
+  network_ = std::move(network);
+  networkLabel_->setText(network_ ? QFileInfo(path).fileName() : tr("no network"));
+  networkLabel_->setToolTip(path);
+}
+
+RunInput RunBar::input() const {
+  RunInput in;
+  in.kind = inputKind_->currentIndex() == 1 ? RunInput::Kind::Vnnlib : RunInput::Kind::Dataset;
+  in.path = in.kind == RunInput::Kind::Vnnlib ? vnnlibPath_ : datasetPath_;
+  in.row = row_->value();
+  return in;
+}
+
+void RunBar::setInput(const RunInput& input) {
+  if (input.kind == RunInput::Kind::Vnnlib) vnnlibPath_ = input.path;
+  else datasetPath_ = input.path;
+  row_->setValue(input.row);
+  inputKind_->setCurrentIndex(input.kind == RunInput::Kind::Vnnlib ? 1 : 0);
+  updateInputWidgets();
+}
+
+double RunBar::eps() const { return eps_->value(); }
+void RunBar::setEps(double eps) { eps_->setValue(eps); }
+bool RunBar::gpuSelected() const { return backend_->currentIndex() == 1; }
+bool RunBar::liveRerun() const { return live_->isChecked(); }
+void RunBar::setLiveRerun(bool on) { live_->setChecked(on); }
+
+void RunBar::setRunning(bool running) {
+  run_->setEnabled(!running);
+  cancel_->setEnabled(running);
+  progress_->setVisible(running);
+  if (running) {
+    progress_->setRange(0, 0);  // busy until the first layer reports
+  }
+}
+
+void RunBar::setProgress(int layer, int layers) {
+  progress_->setRange(0, layers);
+  progress_->setValue(layer);
+}
+
+void RunBar::browseInput() {
+  const bool vnnlib = inputKind_->currentIndex() == 1;
+  const QString current = vnnlib ? vnnlibPath_ : datasetPath_;
+  const QString path = QFileDialog::getOpenFileName(
+      this, vnnlib ? tr("Open VNN-LIB Property") : tr("Open Dataset CSV"), QFileInfo(current).absolutePath(),
+      vnnlib ? tr("VNN-LIB (*.vnnlib);;All files (*)") : tr("CSV (*.csv);;All files (*)"));
+  if (path.isEmpty()) return;
+  (vnnlib ? vnnlibPath_ : datasetPath_) = path;
+  updateInputWidgets();
+}
+
+void RunBar::updateInputWidgets() {
+  const bool vnnlib = inputKind_->currentIndex() == 1;
+  const QString path = vnnlib ? vnnlibPath_ : datasetPath_;
+  inputPath_->setText(path.isEmpty() ? tr("(choose a file)") : QFileInfo(path).fileName());
+  inputPath_->setToolTip(path);
+  rowAction_->setVisible(!vnnlib);
+  epsAction_->setVisible(!vnnlib);
+}
+
+}  // namespace cert::studio

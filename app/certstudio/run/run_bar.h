@@ -1,0 +1,73 @@
+// The Run bar: network, input (dataset row or VNN-LIB), eps, backend, Run / Cancel, live re-run.
+#pragma once
+
+#include <QToolBar>
+
+#include "app/certstudio/run/run_job.h"
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QProgressBar;
+class QSpinBox;
+class QToolButton;
+class QAction;
+
+namespace cert::studio {
+
+/// Collects the run settings and shows progress; it does not run anything itself: Run emits
+/// runRequested(), Cancel cancelRequested(). The network label follows setNetwork().
+class RunBar : public QToolBar {
+  Q_OBJECT
+
+ public:
+  explicit RunBar(QWidget* parent = nullptr);
+
+  void setNetwork(std::shared_ptr<const cert::Network> network, const QString& path);
+  std::shared_ptr<const cert::Network> network() const { return network_; }
+
+  /// The input as chosen (dataset path + row, or a VNN-LIB path).
+  RunInput input() const;
+  void setInput(const RunInput& input);
+  double eps() const;
+  void setEps(double eps);
+  /// True when the GPU backend is chosen (only possible when it is available).
+  bool gpuSelected() const;
+  bool liveRerun() const;
+  void setLiveRerun(bool on);
+
+  /// Running: Run disabled, Cancel enabled, progress shown.
+  void setRunning(bool running);
+  void setProgress(int layer, int layers);
+
+  QAction* runAction() const { return run_; }
+  QAction* cancelAction() const { return cancel_; }
+  QComboBox* backendBox() const { return backend_; }
+
+ signals:
+  void runRequested();
+  void cancelRequested();
+  void liveRerunToggled(bool on);
+
+ private:
+  void browseInput();
+  void updateInputWidgets();
+
+  std::shared_ptr<const cert::Network> network_;
+  QLabel* networkLabel_ = nullptr;
+  QComboBox* inputKind_ = nullptr;
+  QLabel* inputPath_ = nullptr;
+  QString datasetPath_, vnnlibPath_;
+  QSpinBox* row_ = nullptr;
+  QDoubleSpinBox* eps_ = nullptr;
+  QComboBox* backend_ = nullptr;
+  QCheckBox* live_ = nullptr;
+  QProgressBar* progress_ = nullptr;
+  QAction* run_ = nullptr;
+  QAction* cancel_ = nullptr;
+  QAction* rowAction_ = nullptr;
+  QAction* epsAction_ = nullptr;
+};
+
+}  // namespace cert::studio

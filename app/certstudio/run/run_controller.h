@@ -1,0 +1,51 @@
+// Runs certifications off the GUI thread: one current run, progress per layer, cooperative cancel.
+#pragma once
+
+#include <QFutureWatcher>
+#include <QObject>
+
+#include <atomic>
+#include <memory>
+
+#include "app/certstudio/run/run_job.h"
+
+namespace cert::studio {
+
+/// Starts executeRun() with QtConcurrent. A new start() cancels the stale run, whose result is
+/// dropped; only the current run reports progress() and finished(). The destructor cancels and
+/// waits, so no worker outlives the controller.
+class RunController : public QObject {
+  Q_OBJECT
+
+ public:
+  explicit RunController(QObject* parent = nullptr);
+  ~RunController() override;
+
+  void start(RunRequest request);
+  /// Asks the current run to stop after its current layer; finished() reports Cancelled.
+  void cancel();
+  bool isRunning() const { return current_ != nullptr; }
+  /// The outcome of the last finished run (state Failed with no diagnostics before any).
+  const RunOutcome& lastOutcome() const { return last_; }
+
+ signals:
+  void started();
+  void progress(int layer, int layers);
+  void finished(const cert::studio::RunOutcome& outcome);
+
+ private:
+  struct Job {
+    QFutureWatcher<RunOutcome>* watcher = nullptr;
+    std::shared_ptr<std::atomic<bool>> cancel;
+    quint64 generation = 0;
+  };
+  void onJobFinished(Job* job);
+
+  std::unique_ptr<Job> currentHolder_;
+  Job* current_ = nullptr;
+  std::vector<std::unique_ptr<Job>> stale_;
+  quint64 generation_ = 0;
+  RunOutcome last_;
+};
+
+}  // namespace cert::studio

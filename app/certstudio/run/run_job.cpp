@@ -1,0 +1,108 @@
+// executeRun: compileCertifier, then datasetProperty / readVnnlib, then certify on the CPU executor.
+#include "app/certstudio/run/run_job.h"
+
+#include <chrono>
+#include <exception>
+#include <new>
+
+#include "core/property/dataset_csv.h"
+#include "core/property/vnnlib.h"
+#include "runtime/compiled_certifier.h"
+
+namespace cert::studio {
+namespace {
+
+double msSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+RunOutcome failed(RunOutcome out, const QString& stage, const cert::Diagnostics& diags) {
+  out.state = RunOutcome::State::Failed;
+  out.stage = stage;
+  out.diagnostics.insert(out.diagnostics.end(), diags.begin(), diags.end());
+  if (!cert::hasErrors(out.diagnostics)) out.diagnostics.push_back(cert::Diagnostic::error("the " + stage.toStdString() + " failed"));
+  return out;
+}
+
+bool isCancel(const cert::Diagnostics& diags) {
+  return diags.size() == 1 && diags.front().message == "cancelled";
+}
+
+}  // namespace
+
+QString RunOutcome::summary() const {
+  switch (state) {
+    case State::Cancelled: return QStringLiteral("Run cancelled");
+    case State::Failed: {
+      for (const cert::Diagnostic& d : diagnostics)
+        if (d.severity == cert::Severity::Error) {
+          const QString where = d.range.valid() ? QStringLiteral("%1:%2: ").arg(d.range.begin.line).arg(d.range.begin.col) : QString();
+          return QStringLiteral("Run failed (%1): %2%3").arg(stage, where, QString::fromStdString(d.message));
+        }
+      return QStringLiteral("Run failed (%1)").arg(stage);
+    }
+    case State::Done: break;
+  }
+  double minMargin = 0;
+  const bool hasMargins = item.marginLower.size() > 0;
+  if (hasMargins) minMargin = item.marginLower.minCoeff();
+  QString text = QStringLiteral("%1 %2 in %3 ms (compile %4 ms)")
+                     .arg(specName, verified ? QStringLiteral("verified") : QStringLiteral("not verified"))
+                     .arg(runMs, 0, 'f', 1)
+                     .arg(compileMs, 0, 'f', 1);
+  if (hasMargins) text += QStringLiteral(" — smallest margin lower bound %1").arg(minMargin, 0, 'g', 4);
+  else text += QStringLiteral(" — no label, no margins");
+  if (itemCount > 1) text += QStringLiteral(" — %1 input boxes, bounds of the first shown").arg(itemCount);
+  return text;
+}
+
+RunOutcome executeRun(const RunRequest& request, const std::atomic<bool>& cancel, const RunProgress& progress) {
+  RunOutcome out;
+  out.specName = request.specName;
+  out.network = request.network;
+  try {
+    if (!request.network) return failed(out, QStringLiteral("input"), {cert::Diagnostic::error("no network is loaded")});
+    const auto compileStart = std::chrono::steady_clock::now();
+    cert::Result<cert::CompiledCertifier> cc = cert::compileCertifier(request.specText);
+    out.compileMs = msSince(compileStart);
+    if (!cc.ok()) return failed(out, QStringLiteral("spec"), cc.diagnostics);
+    if (cancel.load()) {
+      out.state = RunOutcome::State::Cancelled;
+      return out;
+    }
+    const std::string path = request.input.path.toStdString();
+    cert::Result<cert::Property> property =
+        request.input.kind == RunInput::Kind::Vnnlib
+            ? cert::readVnnlib(path, *request.network)
+            : cert::datasetProperty(*request.network, path, request.input.row, 1, request.eps);
+    if (!property.ok()) return failed(out, QStringLiteral("input"), property.diagnostics);
+    out.diagnostics = property.diagnostics;  // warnings (a clipped range)
+
+    cert::RunOptions options;
+    options.cancel = &cancel;
+    if (progress) options.onLayer = [&progress](int, int layer, int layers) { progress(layer + 1, layers); };
+    const auto runStart = std::chrono::steady_clock::now();
+    cert::Result<cert::RunResult> run = cert::certify(*cc, *request.network, *property, options);
+    out.runMs = msSince(runStart);
+    if (!run.ok()) {
+      if (cancel.load() && isCancel(run.diagnostics)) {
+        out.state = RunOutcome::State::Cancelled;
+        return out;
+      }
+      return failed(out, QStringLiteral("run"), run.diagnostics);
+    }
+    out.itemCount = static_cast<int>(run->items.size());
+    if (run->items.empty()) return failed(out, QStringLiteral("input"), {cert::Diagnostic::error("the property has no input box")});
+    out.verified = true;
+    for (const cert::ItemResult& r : run->items) out.verified = out.verified && r.verified;
+    out.item = std::move(run->items.front());
+    out.state = RunOutcome::State::Done;
+  } catch (const std::bad_alloc&) {
+    return failed(out, QStringLiteral("run"), {cert::Diagnostic::error("out of memory")});
+  } catch (const std::exception& e) {
+    return failed(out, QStringLiteral("run"), {cert::Diagnostic::error(e.what())});
+  }
+  return out;
+}
+
+}  // namespace cert::studio

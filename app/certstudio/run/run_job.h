@@ -1,0 +1,56 @@
+// One certification run as a plain function: compile the spec, build the property, certify.
+#pragma once
+
+#include <QString>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "core/network/network.h"
+#include "runtime/executor.h"
+
+namespace cert::studio {
+
+/// Where the input box comes from: a dataset CSV row (eps-ball) or a VNN-LIB file.
+struct RunInput {
+  enum class Kind { Dataset, Vnnlib };
+  Kind kind = Kind::Dataset;
+  QString path;
+  int row = 0;  ///< Dataset: 0-based row
+};
+
+/// Everything a run needs, copied so the worker thread shares nothing mutable with the GUI.
+struct RunRequest {
+  std::string specText;
+  QString specName;  ///< "deeppoly.cf", for messages and the comparison legend
+  std::shared_ptr<const cert::Network> network;
+  RunInput input;
+  double eps = 0.01;
+};
+
+/// What a run produced: the bounds of the first property item, or why there are none.
+struct RunOutcome {
+  enum class State { Done, Failed, Cancelled };
+  State state = State::Failed;
+  QString specName;
+  std::shared_ptr<const cert::Network> network;
+  cert::ItemResult item;        ///< the first item (Done)
+  int itemCount = 0;
+  bool verified = false;        ///< every item verified
+  cert::Diagnostics diagnostics;  ///< errors and warnings of every stage
+  QString stage;                ///< Failed: "spec", "input" or "run"
+  double compileMs = 0, runMs = 0;
+
+  /// "not verified: the spec has no rule for Relu" style one-liner for the status bar.
+  QString summary() const;
+};
+
+/// Progress after each layer: layer done, layer count.
+using RunProgress = std::function<void(int layer, int layers)>;
+
+/// Runs `request` on the calling thread. `cancel` is polled between layers. Never throws.
+RunOutcome executeRun(const RunRequest& request, const std::atomic<bool>& cancel, const RunProgress& progress = {});
+
+}  // namespace cert::studio

@@ -1,0 +1,229 @@
+// Run unit: a run fills the BoundsModel with what certify() returns; Cancel stops it; a bad input
+// file is an error in Problems and the status bar; a stale run is replaced; the GUI keeps ticking.
+#include <QElapsedTimer>
+#include <QFile>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <QtTest>
+
+#include "app/certstudio/docks/network_dock.h"
+#include "app/certstudio/docks/problems_dock.h"
+#include "app/certstudio/editor/editor_tabs.h"
+#include "app/certstudio/main_window.h"
+#include "app/certstudio/models/bounds_model.h"
+#include "app/certstudio/models/diagnostics_model.h"
+#include "app/certstudio/run/run_bar.h"
+#include "app/certstudio/run/run_controller.h"
+#include "app/certstudio/run/run_session.h"
+#include "core/network/onnx_import.h"
+#include "core/property/dataset_csv.h"
+#include "runtime/compiled_certifier.h"
+#include "runtime/executor.h"
+
+using namespace cert::studio;
+
+namespace {
+
+const QString kSource = QStringLiteral(CERTSTUDIO_SOURCE_DIR);
+
+std::string readAll(const QString& path) {
+  QFile f(path);
+  return f.open(QIODevice::ReadOnly) ? f.readAll().toStdString() : std::string();
+}
+
+std::shared_ptr<const cert::Network> importNet(const QString& name) {
+  auto r = cert::importOnnxFile((kSource + QStringLiteral("/resources/networks/") + name).toStdString());
+  return r.ok() ? std::make_shared<const cert::Network>(std::move(*r.value)) : nullptr;
+}
+
+RunRequest request(const QString& net, const QString& spec = QStringLiteral("deeppoly.cf")) {
+  RunRequest r;
+  r.specText = readAll(kSource + QStringLiteral("/specs/") + spec);
+  r.specName = spec;
+  r.network = importNet(net);
+  r.input.path = kSource + QStringLiteral("/resources/inputs/mnist_10.csv");
+  r.input.row = 0;
+  r.eps = 0.01;
+  return r;
+}
+
+RunOutcome finish(RunController& c, RunRequest r) {
+  QSignalSpy done(&c, &RunController::finished);
+  c.start(std::move(r));
+  if (!done.wait(120000)) return {};
+  return c.lastOutcome();
+}
+
+}  // namespace
+
+class TestRun : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void runFillsBoundsModel();
+  void cancelRightAfterStart();
+  void newRunReplacesStaleOne();
+  void badInputFileIsAnError_data();
+  void badInputFileIsAnError();
+  void missingRuleIsAnError();
+  void windowRunShowsVerdict();
+  void eventLoopStallDuringRun();
+};
+
+void TestRun::runFillsBoundsModel() {
+  RunRequest r = request(QStringLiteral("mlp_784_50_50_10.onnx"));
+  QVERIFY(r.network);
+  RunController c;
+  QSignalSpy progress(&c, &RunController::progress);
+  const RunOutcome out = finish(c, r);
+  QCOMPARE(out.state, RunOutcome::State::Done);
+  QVERIFY(progress.count() >= static_cast<int>(r.network->layers.size()));
+  BoundsModel model;
+  model.setOutcome(out);
+  QCOMPARE(model.layerCount(), static_cast<int>(r.network->layers.size()));
+
+  // Directly through the engine: the same bounds to the last bit.
+  auto cc = cert::compileCertifier(r.specText);
+  QVERIFY(cc.ok());
+  auto prop = cert::datasetProperty(*r.network, r.input.path.toStdString(), 0, 1, 0.01);
+  QVERIFY(prop.ok());
+  auto direct = cert::certify(*cc, *r.network, *prop);
+  QVERIFY(direct.ok());
+  const cert::ItemResult& d = direct->items.front();
+  const int last = model.layerCount() - 1;
+  QCOMPARE(model.bounds(last)->lower, d.layers.back().lower);
+  QCOMPARE(model.bounds(last)->upper, d.layers.back().upper);
+  QCOMPARE(model.run()->marginLower, d.marginLower);
+  QCOMPARE(model.run()->verified, d.verified);
+  QVERIFY(model.reluStability(1).has_value());  // layer 1 (Affine) feeds a ReLU
+  const auto s = *model.reluStability(1);
+  QCOMPARE(s.active + s.inactive + s.unstable, static_cast<int>(model.bounds(1)->lower.size()));
+
+  model.pinComparison();
+  QVERIFY(model.comparison());
+  QCOMPARE(model.meanWidths(model.comparison()), model.meanWidths());
+}
+
+void TestRun::cancelRightAfterStart() {
+  RunController c;
+  QSignalSpy done(&c, &RunController::finished);
+  c.start(request(QStringLiteral("mlp_784_100x6_10.onnx")));
+  c.cancel();
+  QVERIFY(done.wait(120000));
+  QCOMPARE(done.count(), 1);
+  QCOMPARE(c.lastOutcome().state, RunOutcome::State::Cancelled);
+  QVERIFY(!c.isRunning());
+}
+
+void TestRun::newRunReplacesStaleOne() {
+  RunController c;
+  QSignalSpy done(&c, &RunController::finished);
+  c.start(request(QStringLiteral("mlp_784_100x6_10.onnx")));
+  c.start(request(QStringLiteral("mlp_784_50_50_10.onnx")));
+  QVERIFY(done.wait(120000));
+  QTest::qWait(200);
+  QCOMPARE(done.count(), 1);  // the stale run's result is dropped
+  QCOMPARE(c.lastOutcome().state, RunOutcome::State::Done);
+  QCOMPARE(c.lastOutcome().item.layers.size(), importNet(QStringLiteral("mlp_784_50_50_10.onnx"))->layers.size());
+}
+
+void TestRun::badInputFileIsAnError_data() {
+  QTest::addColumn<QByteArray>("content");
+  QTest::addColumn<bool>("vnnlib");
+  QTest::addColumn<QString>("expected");
+  QTest::newRow("missing") << QByteArray() << false << QStringLiteral("cannot");
+  QTest::newRow("junk csv") << QByteArray("7,abc,3\n") << false << QStringLiteral("1:");
+  QTest::newRow("short row") << QByteArray("7,1,2,3\n") << false << QStringLiteral("784");
+  QTest::newRow("junk vnnlib") << QByteArray("(assert (<= X_0 \n") << true << QStringLiteral("");
+}
+
+void TestRun::badInputFileIsAnError() {
+  QFETCH(QByteArray, content);
+  QFETCH(bool, vnnlib);
+  QFETCH(QString, expected);
+  QTemporaryDir dir;
+  RunRequest r = request(QStringLiteral("mlp_784_50_50_10.onnx"));
+  r.input.kind = vnnlib ? RunInput::Kind::Vnnlib : RunInput::Kind::Dataset;
+  r.input.path = dir.filePath(vnnlib ? QStringLiteral("p.vnnlib") : QStringLiteral("d.csv"));
+  if (!content.isEmpty()) {
+    QFile f(r.input.path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(content);
+  }
+  RunController c;
+  const RunOutcome out = finish(c, r);
+  QCOMPARE(out.state, RunOutcome::State::Failed);
+  QCOMPARE(out.stage, QStringLiteral("input"));
+  QVERIFY(cert::hasErrors(out.diagnostics));
+  QVERIFY2(out.summary().contains(expected, Qt::CaseInsensitive), qPrintable(out.summary()));
+}
+
+void TestRun::missingRuleIsAnError() {
+  RunRequest r = request(QStringLiteral("mlp_784_50_50_10.onnx"));
+  const std::string::size_type at = r.specText.find("Relu ->");
+  QVERIFY(at != std::string::npos);
+  const std::string::size_type next = r.specText.find("Sigmoid ->", at);
+  QVERIFY(next != std::string::npos);
+  r.specText.erase(at, next - at);  // the spec compiles, without a Relu rule
+  RunController c;
+  const RunOutcome out = finish(c, r);
+  QCOMPARE(out.state, RunOutcome::State::Failed);
+  QVERIFY2(out.summary().contains(QStringLiteral("Relu")), qPrintable(out.summary()));
+}
+
+void TestRun::windowRunShowsVerdict() {
+  QTemporaryDir dir;
+  MainWindowOptions o;
+  o.settingsFile = dir.filePath(QStringLiteral("settings.ini"));
+  o.recoveryDir = dir.filePath(QStringLiteral("recovery"));
+  o.interactive = false;
+  MainWindow w(o);
+  QSignalSpy loaded(w.networkDock(), &NetworkDock::loadFinished);
+  w.startUp(kSource + QStringLiteral("/specs/deeppoly.cf"), kSource + QStringLiteral("/resources/networks/mlp_784_50_50_10.onnx"));
+  QVERIFY(loaded.wait(30000));
+  RunSession* s = w.runSession();
+  QSignalSpy done(s, &RunSession::runFinished);
+  QVERIFY(s->run());
+  QVERIFY(done.wait(120000));
+  QVERIFY2(s->lastMessage().contains(QStringLiteral("verified")), qPrintable(s->lastMessage()));
+  QVERIFY(s->model()->hasRun());
+
+  // A bad input: the error is in Problems and the status bar; the old bounds stay drawable.
+  RunInput bad;
+  bad.path = dir.filePath(QStringLiteral("nope.csv"));
+  s->bar()->setInput(bad);
+  QVERIFY(s->run());
+  QVERIFY(done.wait(30000));
+  QVERIFY2(s->lastMessage().startsWith(QStringLiteral("Run failed (input)")), qPrintable(s->lastMessage()));
+  const DiagnosticsModel* pm = w.problemsDock()->model();
+  bool found = false;
+  for (int i = 0; i < pm->rowCount(); ++i) found = found || pm->entry(i).source == QStringLiteral("run");
+  QVERIFY(found);
+}
+
+void TestRun::eventLoopStallDuringRun() {
+  RunController c;
+  QSignalSpy done(&c, &RunController::finished);
+  QElapsedTimer clock;
+  qint64 last = 0, worst = 0;
+  QTimer tick;
+  tick.setInterval(5);
+  connect(&tick, &QTimer::timeout, this, [&] {
+    const qint64 now = clock.elapsed();
+    worst = std::max(worst, now - last);
+    last = now;
+  });
+  RunRequest r = request(QStringLiteral("mlp_784_100x6_10.onnx"));
+  clock.start();
+  tick.start();
+  c.start(r);
+  QVERIFY(done.wait(120000));
+  tick.stop();
+  QCOMPARE(c.lastOutcome().state, RunOutcome::State::Done);
+  qInfo("longest event-loop gap during a %0.f ms run on mlp_784_100x6_10: %lld ms", c.lastOutcome().runMs, worst);
+  QVERIFY2(worst < 100, qPrintable(QStringLiteral("stall %1 ms").arg(worst)));
+}
+
+QTEST_MAIN(TestRun)
+#include "tst_run.moc"
