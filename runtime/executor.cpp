@@ -675,26 +675,69 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
   return out;
 }
 
-/// `net` with a final Affine layer of rows e_label - e_j (j != label).
-Network withMargins(const Network& net, int label) {
+/// The rows appended to the network for an item: e_label - e_j (j != label) for a labelled item;
+/// for a VNN-LIB item, one row per atom `coeffs . y + constant >= 0` of its unsafe DNF.
+struct OutputRows {
+  Eigen::MatrixXd weight;
+  Eigen::VectorXd bias;
+};
+
+std::optional<OutputRows> outputRows(const PropertyItem& item, int64_t outputs) {
+  OutputRows rows;
+  if (item.label) {
+    if (*item.label < 0 || *item.label >= outputs || outputs < 2) return std::nullopt;
+    rows.weight = Eigen::MatrixXd::Zero(outputs - 1, outputs);
+    rows.bias = Eigen::VectorXd::Zero(outputs - 1);
+    int64_t row = 0;
+    for (int64_t j = 0; j < outputs; ++j) {
+      if (j == *item.label) continue;
+      rows.weight(row, *item.label) = 1;
+      rows.weight(row++, j) = -1;
+    }
+    return rows;
+  }
+  int64_t atoms = 0;
+  for (const auto& conj : item.unsafe) atoms += static_cast<int64_t>(conj.size());
+  if (atoms == 0) return std::nullopt;
+  rows.weight = Eigen::MatrixXd::Zero(atoms, outputs);
+  rows.bias = Eigen::VectorXd::Zero(atoms);
+  int64_t row = 0;
+  for (const auto& conj : item.unsafe)
+    for (const OutputInequality& atom : conj) {
+      if (atom.coeffs.size() != outputs) return std::nullopt;
+      rows.weight.row(row) = atom.coeffs.transpose();
+      rows.bias[row++] = atom.constant;
+    }
+  return rows;
+}
+
+/// `net` with a final Affine layer computing `rows` from the output, certified by the same rule.
+Network withOutputRows(const Network& net, const OutputRows& rows) {
   Network ext = net;
   Layer m;
   m.name = "margins";
   m.op = LayerOp::Affine;
   m.inputs = {static_cast<int>(net.layers.size()) - 1};
-  const int64_t k = net.outputSize();
-  m.shape = {k - 1};
-  m.weight = Eigen::MatrixXd::Zero(k - 1, k);
-  m.bias = Eigen::VectorXd::Zero(k - 1);
-  int64_t row = 0;
-  for (int64_t j = 0; j < k; ++j) {
-    if (j == label) continue;
-    m.weight(row, label) = 1;
-    m.weight(row++, j) = -1;
-  }
+  m.shape = {rows.weight.rows()};
+  m.weight = rows.weight;
+  m.bias = rows.bias;
   ext.layers.push_back(std::move(m));
   assignNeuronRanges(ext);
   return ext;
+}
+
+/// Labelled items: every margin's lower bound > 0. VNN-LIB items: every conjunction of the unsafe
+/// DNF has an atom whose upper bound is < 0 (so no input in the box satisfies it).
+bool provesProperty(const PropertyItem& item, const Eigen::VectorXd& lower, const Eigen::VectorXd& upper) {
+  if (item.label) return (lower.array() > 0).all();
+  Eigen::Index row = 0;
+  for (const auto& conj : item.unsafe) {
+    bool refuted = false;
+    for (size_t k = 0; k < conj.size(); ++k, ++row)
+      if (upper[row] < 0) refuted = true;
+    if (!refuted) return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -712,10 +755,10 @@ Result<RunResult> certify(const CompiledCertifier& cc, const Network& net, const
     ItemResult r;
     r.index = item.index;
     r.label = item.label;
-    const bool margins = options.margins && item.label && *item.label >= 0 && *item.label < net.outputSize() &&
-                         net.outputSize() > 1;
+    const std::optional<OutputRows> rows = options.margins ? outputRows(item, net.outputSize()) : std::nullopt;
+    const bool margins = rows.has_value();
     Result<std::vector<LayerBoundsResult>> layers =
-        margins ? runNetwork(cc, withMargins(net, *item.label), item.box, &options, static_cast<int>(out.value->items.size()))
+        margins ? runNetwork(cc, withOutputRows(net, *rows), item.box, &options, static_cast<int>(out.value->items.size()))
                 : runNetwork(cc, net, item.box, &options, static_cast<int>(out.value->items.size()));
     if (!layers.ok()) return Result<RunResult>::failure(layers.diagnostics);
     r.layers = std::move(*layers.value);
@@ -723,7 +766,7 @@ Result<RunResult> certify(const CompiledCertifier& cc, const Network& net, const
       r.marginLower = r.layers.back().lower;
       r.marginUpper = r.layers.back().upper;
       r.layers.pop_back();
-      r.verified = (r.marginLower.array() > 0).all();
+      r.verified = provesProperty(item, r.marginLower, r.marginUpper);
     }
     r.timeMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     out.value->items.push_back(std::move(r));

@@ -22,7 +22,10 @@ struct LayerBoundsResult {
   Eigen::VectorXd upper;
 };
 
-/// One property item's result: every layer's bounds, the margins y_label - y_j (j != label).
+/// One property item's result: every layer's bounds and the bounds of the property's output rows
+/// ("margins"): y_label - y_j (j != label) for a labelled item; for a VNN-LIB item, one row per
+/// atom `coeffs . y + constant` of its unsafe DNF, in order (verified: every conjunction has an
+/// atom whose upper bound is < 0).
 struct ItemResult {
   int index = 0;
   std::optional<int> label;

@@ -91,13 +91,17 @@ int cmdRun(int argc, char** argv) {
   if (!run.ok()) return 1;
   const double runMs = msSince(t1);
 
-  std::printf("%-6s %-6s %-9s %-10s %s\n", "item", "label", "verified", "time_ms", "margin lower bounds");
+  // Labelled items prove margins > 0 (lower bounds shown); VNN-LIB items refute each unsafe
+  // conjunction with an atom whose upper bound is < 0 (upper bounds shown).
+  std::printf("%-6s %-6s %-9s %-10s %s\n", "item", "label", "verified", "time_ms",
+              "margin lower bounds (labelled) / unsafe-atom upper bounds (VNN-LIB)");
   int verified = 0;
   for (const ItemResult& it : run->items) {
     verified += it.verified;
     std::printf("%-6d %-6s %-9s %-10.2f", it.index, it.label ? std::to_string(*it.label).c_str() : "-",
                 it.verified ? "yes" : "no", it.timeMs);
-    for (Eigen::Index j = 0; j < it.marginLower.size(); ++j) std::printf(" %.6g", it.marginLower[j]);
+    const Eigen::VectorXd& shown = it.label ? it.marginLower : it.marginUpper;
+    for (Eigen::Index j = 0; j < shown.size(); ++j) std::printf(" %.6g", shown[j]);
     std::printf("\n");
   }
   std::printf("verified %d/%zu  (compile %.1f ms, run %.1f ms)\n", verified, run->items.size(), compileMs, runMs);
