@@ -21,6 +21,7 @@
 #include "app/certstudio/editor/spec_checker.h"
 #include "app/certstudio/editor/spec_editor.h"
 #include "app/certstudio/file_menu.h"
+#include "app/certstudio/ir/analysis_session.h"
 #include "app/certstudio/recovery/autosaver.h"
 #include "app/certstudio/run/run_session.h"
 #include "app/certstudio/settings/app_settings.h"
@@ -63,6 +64,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
   checker_ = new SpecChecker(*tabs_, this);
   checker_->setDelay(options.checkDelayMs);
   runSession_ = new RunSession(*this);
+  analysis_ = new AnalysisSession(*this);
   connectSignals();
   restoreLayout();
   updateTitle();

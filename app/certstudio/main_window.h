@@ -13,6 +13,7 @@ struct Diagnostic;
 
 namespace cert::studio {
 
+class AnalysisSession;
 class AppSettings;
 class Autosaver;
 class DockRegistry;
@@ -75,6 +76,8 @@ class MainWindow : public QMainWindow {
   FileMenu* fileMenu() const { return fileMenu_; }
   /// The Run bar, the run controller and the Bounds dock.
   RunSession* runSession() const { return runSession_; }
+  /// The IR and Shapes docks' wiring.
+  AnalysisSession* analysis() const { return analysis_; }
 
  protected:
   void closeEvent(QCloseEvent* event) override;
@@ -104,6 +107,7 @@ class MainWindow : public QMainWindow {
   QMenu* viewMenu_ = nullptr;
   EditorStatus* editorStatus_ = nullptr;
   RunSession* runSession_ = nullptr;
+  AnalysisSession* analysis_ = nullptr;
   QMetaObject::Connection modifiedConnection_;
 };
 
