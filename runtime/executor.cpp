@@ -2,12 +2,15 @@
 // earlier layers' state, and interprets the IR program of the layer's operator per batch item.
 #include "runtime/executor.h"
 
+#include "compiler/ir/scalar_ops.h"
+
 #include <chrono>
 #include <cmath>
 #include <limits>
 #include <map>
 #include <stdexcept>
 
+#include "compiler/ir/scalar_ops.h"
 #include "runtime/dense_values.h"
 
 namespace cert {
@@ -324,20 +327,7 @@ class ItemRun {
   }
 
   static double binaryOp(const std::string& op, double a, double b) {
-    if (op == "add") return a + b;
-    if (op == "sub") return a - b;
-    if (op == "mul") return a * b;
-    if (op == "div") return a / b;
-    if (op == "min") return std::min(a, b);
-    if (op == "max") return std::max(a, b);
-    if (op == "lt") return a < b;
-    if (op == "le") return a <= b;
-    if (op == "gt") return a > b;
-    if (op == "ge") return a >= b;
-    if (op == "eq") return a == b;
-    if (op == "ne") return a != b;
-    if (op == "and") return a != 0 && b != 0;
-    if (op == "or") return a != 0 || b != 0;
+    if (const auto v = ir::applyBinary(op, a, b)) return *v;
     throw std::runtime_error("unknown binary operator '" + op + "'");
   }
 
@@ -594,9 +584,8 @@ class ItemRun {
           if (const Lin* l = std::get_if<Lin>(&v)) return runtime::linScale(*l, Tensor::scalar(-1));
           return runtime::mapTensor(asTensor(v), [](double x) { return -x; });
         }
-        if (i.name == "not") return runtime::mapTensor(asTensor(v), [](double x) { return x == 0 ? 1.0 : 0.0; });
-        if (i.name == "sigma") return runtime::mapTensor(asTensor(v), [](double x) { return 1.0 / (1.0 + std::exp(-x)); });
-        throw std::runtime_error("unknown unary operator '" + i.name + "'");
+        if (!ir::applyUnary(i.name, 0.0)) throw std::runtime_error("unknown unary operator '" + i.name + "'");
+        return runtime::mapTensor(asTensor(v), [&i](double x) { return *ir::applyUnary(i.name, x); });
       }
       case Opcode::Binary: return binary(i);
       case Opcode::Select: {
