@@ -18,7 +18,14 @@ LaunchOptions parseLaunchOptions(const QStringList& args) {
                                 QStringLiteral("FILE"));
   const QCommandLineOption settle(QStringLiteral("settle"), QObject::tr("Milliseconds to wait before --screenshot."),
                                   QStringLiteral("MS"), QString::number(out.settleMs));
-  parser.addOptions({net, shot, settle});
+  const QCommandLineOption run(QStringLiteral("run"), QObject::tr("Start a run once the network has loaded."));
+  const QCommandLineOption layer(QStringLiteral("layer"), QObject::tr("Show layer N in the Bounds and Shapes docks."),
+                                 QStringLiteral("N"));
+  const QCommandLineOption cursor(QStringLiteral("cursor"), QObject::tr("Put the editor cursor on the first TEXT."),
+                                  QStringLiteral("TEXT"));
+  const QCommandLineOption dock(QStringLiteral("dock"), QObject::tr("--screenshot grabs only the dock NAME."),
+                                QStringLiteral("NAME"));
+  parser.addOptions({net, shot, settle, run, layer, cursor, dock});
   parser.addPositionalArgument(QStringLiteral("SPEC.cf"), QObject::tr("A spec to open."), QStringLiteral("[SPEC.cf]"));
   out.helpText = parser.helpText();
   if (!parser.parse(args)) {
@@ -32,6 +39,13 @@ LaunchOptions parseLaunchOptions(const QStringList& args) {
   bool ok = false;
   out.settleMs = parser.value(settle).toInt(&ok);
   if (!ok || out.settleMs < 0) out.error = QObject::tr("--settle needs a number of milliseconds");
+  out.run = parser.isSet(run);
+  if (parser.isSet(layer)) {
+    out.layer = parser.value(layer).toInt(&ok);
+    if (!ok || out.layer < 0) out.error = QObject::tr("--layer needs a layer index");
+  }
+  out.cursorText = parser.value(cursor);
+  out.dockName = parser.value(dock);
   const QStringList positional = parser.positionalArguments();
   if (positional.size() > 1) out.error = QObject::tr("at most one SPEC.cf may be given");
   if (!positional.isEmpty()) out.specPath = positional.front();

@@ -1,4 +1,5 @@
-// The command line: certstudio [SPEC.cf] [--net NET.onnx] [--screenshot FILE [--settle MS]].
+// The command line: certstudio [SPEC.cf] [--net NET.onnx] [--run] [--layer N] [--cursor TEXT]
+// [--screenshot FILE [--dock NAME] [--settle MS]].
 #pragma once
 
 #include <QString>
@@ -12,6 +13,10 @@ struct LaunchOptions {
   QString networkPath;     ///< --net
   QString screenshotPath;  ///< --screenshot: grab the window once it settled, save, quit
   int settleMs = 2500;     ///< --settle: how long to wait before the screenshot
+  bool run = false;        ///< --run: start a run once the network has loaded
+  int layer = -1;          ///< --layer: the layer the Bounds and Shapes docks show
+  QString cursorText;      ///< --cursor: put the editor cursor on the first occurrence of TEXT
+  QString dockName;        ///< --dock: screenshot only this dock (its objectName, e.g. BoundsDock)
   QString error;           ///< set when the arguments are invalid
   bool helpRequested = false;
   bool versionRequested = false;

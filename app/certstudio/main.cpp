@@ -1,19 +1,25 @@
 // certstudio: the IDE's entry point (arguments, application names, the main window).
 #include <QApplication>
+#include <QDockWidget>
 #include <QTimer>
 
 #include <cstdio>
 
 #include "app/certstudio/docks/network_dock.h"
 #include "app/certstudio/launch_options.h"
+#include "app/certstudio/launch_script.h"
 #include "app/certstudio/main_window.h"
 
 namespace {
 
-/// Saves a PNG of the window after `settleMs` (docks laid out, network loaded), then quits.
-void scheduleScreenshot(cert::studio::MainWindow& window, const QString& path, int settleMs) {
-  QTimer::singleShot(settleMs, &window, [&window, path] {
-    const bool ok = window.grab().save(path, "PNG");
+/// Saves a PNG of the window (or of one dock) after `settleMs` (docks laid out, network loaded),
+/// then quits.
+void scheduleScreenshot(cert::studio::MainWindow& window, const QString& path, int settleMs, const QString& dock) {
+  QTimer::singleShot(settleMs, &window, [&window, path, dock] {
+    QWidget* target = &window;
+    if (!dock.isEmpty())
+      if (auto* d = window.findChild<QDockWidget*>(dock)) target = d;
+    const bool ok = target->grab().save(path, "PNG");
     std::fprintf(ok ? stdout : stderr, "%s %s\n", ok ? "screenshot saved to" : "cannot save screenshot to",
                  qPrintable(path));
     QCoreApplication::exit(ok ? 0 : 1);
@@ -47,6 +53,8 @@ int main(int argc, char** argv) {
   cert::studio::MainWindow window;
   window.show();
   window.startUp(options.specPath, options.networkPath);
-  if (!options.screenshotPath.isEmpty()) scheduleScreenshot(window, options.screenshotPath, options.settleMs);
+  cert::studio::applyLaunchScript(window, options);
+  if (!options.screenshotPath.isEmpty())
+    scheduleScreenshot(window, options.screenshotPath, options.settleMs, options.dockName);
   return app.exec();
 }

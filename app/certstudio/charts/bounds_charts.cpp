@@ -158,7 +158,7 @@ QRectF LayerWidthChart::plotRect() const { return inset(rect()); }
 void LayerWidthChart::paintEvent(QPaintEvent*) {
   QPainter p(this);
   const QRectF plot = plotRect();
-  frame(p, plot, tr("Mean width per layer (log)"));
+  frame(p, plot, tr("Mean width by layer, log"));
   if (means_.empty()) return;
   double lo = INFINITY, hi = -INFINITY;
   for (const auto* v : {&means_, &comparison_})

@@ -1,0 +1,50 @@
+// applyLaunchScript: --cursor, --layer, --run.
+#include "app/certstudio/launch_script.h"
+
+#include "app/certstudio/docks/bounds_dock.h"
+#include "app/certstudio/docks/network_dock.h"
+#include "app/certstudio/docks/shapes_dock.h"
+#include "app/certstudio/editor/editor_tabs.h"
+#include "app/certstudio/ir/analysis_session.h"
+#include "app/certstudio/launch_options.h"
+#include "app/certstudio/main_window.h"
+#include "app/certstudio/run/run_session.h"
+
+namespace cert::studio {
+
+void applyLaunchScript(MainWindow& window, const LaunchOptions& options) {
+  if (!options.cursorText.isEmpty())
+    if (SpecEditor* e = window.editors()->currentEditor()) {
+      const int at = e->text().toUtf8().indexOf(options.cursorText.toUtf8());
+      if (at >= 0) {
+        int line = 0, index = 0;
+        e->lineIndexFromPosition(at, &line, &index);
+        e->setCursorPosition(line, index);
+        e->ensureLineVisible(line);
+        e->setFocus();
+      }
+    }
+  auto selectLayer = [&window, layer = options.layer] {
+    if (layer < 0) return;
+    window.runSession()->dock()->setLayer(layer);
+    window.analysis()->shapesDock()->setLayer(layer);
+  };
+  auto afterLoad = [&window, selectLayer, run = options.run] {
+    selectLayer();
+    window.analysis()->refreshNow();
+    if (run) window.runSession()->run();
+  };
+  NetworkDock* net = window.networkDock();
+  if (net->network() && !net->isLoading()) {
+    afterLoad();
+  } else {
+    auto* once = new QMetaObject::Connection;
+    *once = QObject::connect(net, &NetworkDock::loadFinished, &window, [once, afterLoad](bool) {
+      QObject::disconnect(*once);
+      delete once;
+      afterLoad();
+    });
+  }
+}
+
+}  // namespace cert::studio
