@@ -1,37 +1,21 @@
-// certc run SPEC.cf --net NET.onnx (--data FILE.csv [--index I] [--count N] | --vnnlib FILE)
+// certc run SPEC.cf --net NET.onnx (--data FILE.csv [--index I] [--count N] [--pixel-scale S] | --vnnlib FILE)
 //   --eps E [--backend cpu|cuda] [--json OUT.json]: certifies every item, prints a summary table
 // (per item: label, verified, margin lower bounds, time). Errors: exit 1; usage problems: exit 2.
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <string>
 
 #include "app/certc/args.h"
+#include "app/certc/certify_inputs.h"
 #include "app/certc/commands.h"
-#include "compiler/frontend.h"
-#include "core/network/onnx_import.h"
-#include "core/property/dataset_csv.h"
-#include "core/property/vnnlib.h"
 #include "runtime/backend_info.h"
 #include "runtime/bounds_report_json.h"
-#include "runtime/compiled_certifier.h"
 #include "runtime/executor.h"
 
 namespace cert::cli {
 namespace {
-
-constexpr const char* kUsage =
-    "usage: certc run SPEC.cf --net NET.onnx (--data FILE.csv [--index I] [--count N] | --vnnlib FILE)\n"
-    "                 --eps E [--backend cpu|cuda] [--json OUT.json]\n";
-
-int usageError(const std::string& m) {
-  std::fprintf(stderr, "certc run: %s\n%s", m.c_str(), kUsage);
-  return 2;
-}
-
-void printDiagnostics(const std::string& file, const Diagnostics& diags) {
-  for (const Diagnostic& d : diags) std::fprintf(stderr, "%s\n", formatDiagnostic(file, d).c_str());
-}
 
 double msSince(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
@@ -41,49 +25,28 @@ double msSince(std::chrono::steady_clock::time_point t) {
 
 int cmdRun(int argc, char** argv) {
   const Args args(argc, argv, 2);
-  if (!args.errors().empty()) return usageError(args.errors().front());
-  const auto unknown = args.unknown({"net", "data", "index", "count", "vnnlib", "eps", "backend", "json"});
-  if (!unknown.empty()) return usageError("unknown option --" + unknown.front());
-  if (args.positionals().size() != 1) return usageError("expected one SPEC.cf");
-  if (!args.has("net")) return usageError("missing --net NET.onnx");
-  if (args.has("data") == args.has("vnnlib")) return usageError("give exactly one of --data and --vnnlib");
-  std::string err;
-  const auto eps = args.number("eps", &err);
-  const auto index = args.integer("index", &err);
-  const auto count = args.integer("count", &err);
-  if (!err.empty()) return usageError(err);
-  if (args.has("data") && !eps) return usageError("missing --eps E");
   const std::string backend = args.getOr("backend", "cpu");
+  if (backend != "cpu" && backend != "cuda") {
+    std::fprintf(stderr, "certc run: unknown backend '%s' (cpu or cuda)\n", backend.c_str());
+    return 2;
+  }
   if (backend == "cuda") {
     const std::string why = cudaUnavailableReason();
     std::fprintf(stderr, "certc run: --backend cuda: %s\n",
                  why.empty() ? "the CUDA executor is not implemented yet; use --backend cpu" : why.c_str());
     return 1;
   }
-  if (backend != "cpu") return usageError("unknown backend '" + backend + "' (cpu or cuda)");
-
-  const std::string specPath = args.positionals().front();
-  const auto t0 = std::chrono::steady_clock::now();
-  const auto text = readSpecFile(specPath, &err);
-  if (!text) {
-    std::fprintf(stderr, "%s: error: %s\n", specPath.c_str(), err.c_str());
-    return 1;
-  }
-  const Result<CompiledCertifier> cc = compileCertifier(*text);
-  printDiagnostics(specPath, cc.diagnostics);
-  if (!cc.ok()) return 1;
-  const double compileMs = msSince(t0);
-
-  const std::string netPath = *args.get("net");
-  const Result<Network> net = importOnnxFile(netPath);
-  printDiagnostics(netPath, net.diagnostics);
-  if (!net.ok()) return 1;
-  const Result<Property> prop =
-      args.has("data") ? datasetProperty(*net, *args.get("data"), static_cast<int>(index.value_or(0)),
-                                         static_cast<int>(count.value_or(1)), *eps)
-                       : readVnnlib(*args.get("vnnlib"), *net);
-  printDiagnostics(args.getOr("data", args.getOr("vnnlib", "")), prop.diagnostics);
-  if (!prop.ok()) return 1;
+  int exitCode = 0;
+  std::optional<CertifyInputs> in = loadCertifyInputs(args, "run", {"backend", "json"}, &exitCode);
+  if (!in) return exitCode;
+  const CompiledCertifier* cc = &in->certifier;
+  const Network* net = &in->network;
+  const Property* prop = &in->property;
+  const std::string& specPath = in->specPath;
+  const std::string& netPath = in->netPath;
+  const double compileMs = in->compileMs;
+  std::string err;
+  const auto eps = args.number("eps", &err);
 
   const auto t1 = std::chrono::steady_clock::now();
   const Result<RunResult> run = certify(*cc, *net, *prop);
