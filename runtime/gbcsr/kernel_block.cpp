@@ -1,0 +1,19 @@
+// Kernel kind: Toeplitz materialization and density.
+#include "runtime/gbcsr/kernel_block.h"
+
+namespace cert::gbcsr {
+
+Eigen::MatrixXd KernelBlock::item() const {
+  Eigen::MatrixXd m = Eigen::MatrixXd::Zero(rows(), cols());
+  forEachTap([&](int64_t o, int64_t i, double w) { m(o, i) += w; });
+  return m;
+}
+
+double KernelBlock::density() const {
+  int64_t taps = 0;
+  forEachTap([&](int64_t, int64_t, double) { ++taps; });
+  const double n = double(rows()) * double(cols());
+  return n > 0 ? double(taps) / n : 0.0;
+}
+
+}  // namespace cert::gbcsr
