@@ -1,0 +1,125 @@
+// g-BCSR batched matmul for every kind pair against the dense product (1e-12 relative to the sum
+// of |terms|), with zero, non-zero and infinite defaults; and describe() on known layouts.
+#include <QtTest>
+
+#include <limits>
+
+#include "runtime/gbcsr/matmul.h"
+#include "runtime/gbcsr/random.h"
+
+using namespace cert::gbcsr;
+Q_DECLARE_METATYPE(cert::gbcsr::Kind)
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+const std::vector<Kind> kAllKinds{Kind::Dense, Kind::Constant, Kind::Diagonal, Kind::Broadcast, Kind::Kernel, Kind::Csr};
+
+KernelBlock smallKernel() {
+  KernelBlock kb;
+  cert::ConvGeometry& g = kb.geometry;
+  g.inChannels = 2, g.inHeight = g.inWidth = 4, g.outChannels = 3, g.outHeight = g.outWidth = 2;
+  g.kernelH = g.kernelW = 2, g.strideH = g.strideW = 2;
+  kb.weight = Eigen::VectorXd::Random(24);
+  return kb;
+}
+
+Tensor makeTensor(std::mt19937& rng, Kind k, double def, int64_t rows, int64_t cols) {
+  if (k != Kind::Kernel) return randomTensor(rng, 2, rows, cols, def, {k}, 4);
+  Tensor t = Tensor::filled(2, rows, cols, def);
+  std::uniform_int_distribution<int64_t> r0(0, rows - 12), c0(0, cols - 32);
+  t.add(Block{Box::of(0, 2, r0(rng), 12, c0(rng), 32), smallKernel()});
+  return t;
+}
+
+}  // namespace
+
+class TestGbcsrMatmul : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void products_data() {
+    QTest::addColumn<Kind>("ka");
+    QTest::addColumn<Kind>("kb");
+    QTest::addColumn<double>("da");
+    QTest::addColumn<double>("db");
+    int n = 0;
+    for (Kind a : kAllKinds)
+      for (Kind b : kAllKinds)
+        for (auto [da, db] : {std::pair{0.0, 0.0}, {0.0, 0.0}, {0.0, 0.0}, {1.5, 0.0}, {0.0, -kInf}})
+          QTest::addRow("%s-%s-%g-%g-%d", kindName(a), kindName(b), da, db, n++) << a << b << da << db;
+  }
+  void products() {
+    QFETCH(Kind, ka);
+    QFETCH(Kind, kb);
+    QFETCH(double, da);
+    QFETCH(double, db);
+    static uint32_t seed = 1;
+    std::mt19937 rng(seed++);
+    const Tensor a = makeTensor(rng, ka, da, 20, 40), b = makeTensor(rng, kb, db, 40, 36);
+    const DenseTensor c = toDense(matmul(a, b)), ad = toDense(a), bd = toDense(b);
+    for (size_t i = 0; i < ad.size(); ++i) {
+      const Eigen::MatrixXd ref = ad[i] * bd[i];
+      const Eigen::MatrixXd bound = ad[i].cwiseAbs() * bd[i].cwiseAbs();
+      for (int64_t r = 0; r < ref.rows(); ++r)
+        for (int64_t k = 0; k < ref.cols(); ++k) {
+          const double x = c[i](r, k), y = ref(r, k);
+          if (!std::isfinite(y)) QVERIFY(sameValues({Eigen::MatrixXd::Constant(1, 1, x)}, {Eigen::MatrixXd::Constant(1, 1, y)}));
+          else QVERIFY2(std::abs(x - y) <= 1e-12 * (1 + bound(r, k)), qPrintable(QString("%1 vs %2").arg(x).arg(y)));
+        }
+    }
+  }
+
+  void keepsKinds() {
+    Tensor k = Tensor::filled(1, 12, 32, 0.0);
+    k.add(Block{k.whole(), smallKernel()});
+    Tensor d = Tensor::filled(1, 12, 12, 0.0);
+    d.add(Block{d.whole(), DiagonalBlock{{Eigen::VectorXd::Random(12)}}});
+    QCOMPARE(matmul(d, d).blocks[0].kind(), Kind::Diagonal);
+    Tensor c = Tensor::filled(1, 32, 5, 0.0);
+    c.add(Block{c.whole(), ConstantBlock{2.0}});
+    QCOMPARE(matmul(k, c).blocks[0].kind(), Kind::Broadcast);
+    QVERIFY(matmul(k, c).blocks[0].shared());
+  }
+
+  void describeLayout() {
+    Tensor t = Tensor::filled(2, 10, 20, -kInf);
+    t.add(Block{Box::of(0, 2, 0, 4, 0, 4), DiagonalBlock{{Eigen::VectorXd::Ones(4)}}});
+    t.add(Block{Box::of(0, 2, 4, 6, 0, 5), DenseBlock{{Eigen::MatrixXd::Zero(6, 5), Eigen::MatrixXd::Ones(6, 5)}}});
+    t.add(Block{Box::of(0, 2, 0, 10, 10, 10), ConstantBlock{0.0}});
+    const auto info = describe(t);
+    QCOMPARE(info.size(), size_t(3));
+    QCOMPARE(info[0].kind, Kind::Diagonal);
+    QCOMPARE(info[0].bytes, int64_t(32));
+    QCOMPARE(info[0].density, 0.25);
+    QVERIFY(info[0].shared);
+    QCOMPARE(info[1].bytes, int64_t(2 * 30 * 8));
+    QCOMPARE(info[1].density, 0.5);
+    QVERIFY(!info[1].shared);
+    QCOMPARE(info[2].bytes, int64_t(8));
+    QCOMPARE(info[2].density, 0.0);
+    QCOMPARE(t.bytes(), int64_t(8 + 32 + 480 + 8));
+    QCOMPARE(t.denseBytes(), int64_t(2 * 10 * 20 * 8));
+    QVERIFY(describeText(t).find("Diagonal [0,2) x [0,4) x [0,4) 32 B density 0.25 shared") != std::string::npos);
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, t.add(Block{Box::of(0, 1, 3, 2, 3, 2), ConstantBlock{1.0}}));
+  }
+
+  void detection() {
+    DenseTensor d(2, Eigen::MatrixXd::Zero(8, 8));
+    for (auto& m : d) m.topLeftCorner(4, 4) = Eigen::MatrixXd(Eigen::Vector4d(1, 2, 3, 4).asDiagonal());
+    d[0].bottomRightCorner(4, 4).setConstant(7);
+    d[1].bottomRightCorner(4, 4).setConstant(7);
+    d[1](6, 1) = 5;
+    const Tensor t = fromDense(d, 0.0, {0, 4, 8}, {0, 4, 8});
+    const auto info = describe(t);
+    QCOMPARE(info.size(), size_t(3));
+    QCOMPARE(info[0].kind, Kind::Diagonal);
+    QVERIFY(info[0].shared);
+    QCOMPARE(info[1].kind, Kind::Csr);
+    QCOMPARE(info[2].kind, Kind::Constant);
+    QVERIFY(sameValues(toDense(t), d));
+  }
+};
+
+QTEST_APPLESS_MAIN(TestGbcsrMatmul)
+#include "tst_gbcsr_matmul.moc"
