@@ -108,7 +108,7 @@ class RatioReporter : public benchmark::ConsoleReporter {
  public:
   std::map<std::string, double> seconds;
   void ReportRuns(const std::vector<Run>& runs) override {
-    for (const Run& r : runs) seconds[r.benchmark_name()] = r.GetAdjustedRealTime();
+    for (const Run& r : runs) seconds[r.run_name.function_name] = r.GetAdjustedRealTime();
     ConsoleReporter::ReportRuns(runs);
   }
 };
