@@ -15,63 +15,13 @@
 #include "tests/support/reference_deepz.h"
 #include "tests/support/reference_ibp.h"
 #include "tests/support/soundness_sampler.h"
+#include "tests/support/spec_references.h"
 #include "tests/support/test_paths.h"
 
 using namespace cert;
 using namespace cert::test;
 
 namespace {
-
-const char* const kSpecs[] = {"ibp", "deeppoly", "crown", "deeppoly_k", "deepz", "deeppoly_deepz"};
-
-Result<std::vector<LayerBounds>> reference(const std::string& spec, const Network& net, const InputBox& box) {
-  if (spec == "ibp") return referenceIbp(net, box);
-  if (spec == "deeppoly") return referenceDeepPoly(net, box, DeepPolyOptions::deepPoly());
-  if (spec == "crown") return referenceDeepPoly(net, box, DeepPolyOptions::crown());
-  if (spec == "deeppoly_k") return referenceDeepPoly(net, box, DeepPolyOptions::limited(4));
-  if (spec == "deepz") return referenceDeepZ(net, box);
-  return referenceDeepPolyDeepZ(net, box);
-}
-
-std::string readText(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-CompiledCertifier compiled(const std::string& spec) {
-  Result<CompiledCertifier> c = compileCertifier(readText(sourcePath("specs/" + spec + ".cf")));
-  if (!c.ok()) qFatal("%s does not compile: %s", spec.c_str(),
-                      c.diagnostics.empty() ? "?" : c.diagnostics.front().message.c_str());
-  return std::move(*c.value);
-}
-
-std::vector<LayerBounds> toBounds(const std::vector<LayerBoundsResult>& r) {
-  std::vector<LayerBounds> out;
-  for (const auto& b : r) out.push_back({b.lower, b.upper});
-  return out;
-}
-
-/// The largest difference, relative to max(1, |reference|); -1 when the layouts differ.
-double maxDifference(const std::vector<LayerBounds>& a, const std::vector<LayerBounds>& b, std::string* where) {
-  if (a.size() != b.size()) return -1;
-  double worst = 0;
-  for (size_t k = 0; k < a.size(); ++k) {
-    if (a[k].lower.size() != b[k].lower.size()) return -1;
-    for (int64_t i = 0; i < a[k].lower.size(); ++i) {
-      const double dl = std::abs(a[k].lower[i] - b[k].lower[i]) / std::max(1.0, std::abs(b[k].lower[i]));
-      const double du = std::abs(a[k].upper[i] - b[k].upper[i]) / std::max(1.0, std::abs(b[k].upper[i]));
-      if (std::max(dl, du) > worst) {
-        worst = std::max(dl, du);
-        *where = "layer " + std::to_string(k) + " neuron " + std::to_string(i) + ": [" +
-                 std::to_string(a[k].lower[i]) + ", " + std::to_string(a[k].upper[i]) + "] vs [" +
-                 std::to_string(b[k].lower[i]) + ", " + std::to_string(b[k].upper[i]) + "]";
-      }
-    }
-  }
-  return worst;
-}
 
 Layer layerOf(LayerOp op, std::vector<int> inputs, int64_t n) {
   Layer l;
@@ -124,18 +74,18 @@ void TestExecutor::matchesReference_data() {
   QTest::addColumn<QString>("spec");
   QTest::addColumn<int>("net");
   const auto zoo = randomNetworkZoo(17);
-  for (const char* spec : kSpecs)
+  for (const std::string& spec : specsWithReferences())
     for (size_t k = 0; k < zoo.size(); ++k)
-      QTest::newRow((std::string(spec) + "/" + zoo[k].name).c_str()) << QString(spec) << static_cast<int>(k);
+      QTest::newRow((std::string(spec) + "/" + zoo[k].name).c_str()) << QString::fromStdString(spec) << static_cast<int>(k);
 }
 
 void TestExecutor::matchesReference() {
   QFETCH(QString, spec);
   QFETCH(int, net);
   const NamedNetwork nn = randomNetworkZoo(17)[static_cast<size_t>(net)];
-  const CompiledCertifier cc = compiled(spec.toStdString());
+  const CompiledCertifier cc = compiledSpec(spec.toStdString());
   const InputBox box = randomBox(nn.net.inputSize(), 0.1, 3);
-  const auto ref = reference(spec.toStdString(), nn.net, box);
+  const auto ref = referenceFor(spec.toStdString(), nn.net, box);
   const auto got = certifyBox(cc, nn.net, box);
   if (!ref.ok()) {
     QVERIFY2(!got.ok(), "the reference rejects this network but the executor accepts it");
@@ -148,31 +98,31 @@ void TestExecutor::matchesReference() {
   }
   QVERIFY2(got.ok(), got.diagnostics.empty() ? "?" : got.diagnostics.front().message.c_str());
   std::string where;
-  const double diff = maxDifference(toBounds(*got.value), *ref.value, &where);
+  const double diff = maxRelativeDifference(toLayerBounds(*got.value), *ref.value, &where);
   QVERIFY2(diff >= 0, "layer layout differs from the reference");
   QVERIFY2(diff <= 1e-9, (std::to_string(diff) + " at " + where).c_str());
   SamplingOptions so;
   so.uniformSamples = 100;
   so.randomVertices = 50;
-  const SoundnessReport rep = checkSoundness(nn.net, box, toBounds(*got.value), so);
+  const SoundnessReport rep = checkSoundness(nn.net, box, toLayerBounds(*got.value), so);
   QVERIFY2(rep.sound(), rep.describe().c_str());
 }
 
 void TestExecutor::paperExample_data() {
   QTest::addColumn<QString>("spec");
-  for (const char* spec : kSpecs) QTest::newRow(spec) << QString(spec);
+  for (const std::string& spec : specsWithReferences()) QTest::newRow(spec.c_str()) << QString::fromStdString(spec);
 }
 
 void TestExecutor::paperExample() {
   QFETCH(QString, spec);
   const Result<Network> net = paperNetwork();
   InputBox box{Eigen::VectorXd::Constant(net->inputSize(), -1), Eigen::VectorXd::Constant(net->inputSize(), 1)};
-  const auto ref = reference(spec.toStdString(), *net.value, box);
-  const auto got = certifyBox(compiled(spec.toStdString()), *net.value, box);
+  const auto ref = referenceFor(spec.toStdString(), *net.value, box);
+  const auto got = certifyBox(compiledSpec(spec.toStdString()), *net.value, box);
   QVERIFY(ref.ok());
   QVERIFY2(got.ok(), got.diagnostics.empty() ? "?" : got.diagnostics.front().message.c_str());
   std::string where;
-  const double diff = maxDifference(toBounds(*got.value), *ref.value, &where);
+  const double diff = maxRelativeDifference(toLayerBounds(*got.value), *ref.value, &where);
   QVERIFY2(diff >= 0 && diff <= 1e-9, (std::to_string(diff) + " at " + where).c_str());
   if (spec == "deeppoly") {  // Fig. 2 of the paper: x11 in [1, 5.5]
     QCOMPARE(got.value->back().lower[0], 1.0);
@@ -221,7 +171,7 @@ void TestExecutor::marginsAndVerified() {
   item.label = 1;
   item.box = randomBox(4, 0.0, 2);  // a point: the margins are exact
   p.items.push_back(item);
-  const auto r = certify(compiled("deeppoly"), net, p);
+  const auto r = certify(compiledSpec("deeppoly"), net, p);
   QVERIFY(r.ok());
   const ItemResult& it = r.value->items.front();
   QCOMPARE(it.marginLower.size(), Eigen::Index(2));
