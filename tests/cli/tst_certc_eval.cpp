@@ -5,32 +5,14 @@
 #include <fstream>
 
 #include "core/network/onnx_builder.h"
+#include "tests/support/certc_process.h"
 #include "tests/support/test_paths.h"
 
 namespace {
 
-struct Run {
-  int exitCode = -1;
-  bool crashed = false;
-  QString out, err;
-};
+using Run = cert::test::CertcRun;
 
-Run certc(const QStringList& args) {
-  QProcess p;
-  p.start(QString::fromStdString(cert::test::certcBinary()), QStringList{"eval"} + args);
-  Run r;
-  if (!p.waitForFinished(60000)) {
-    p.kill();
-    p.waitForFinished();
-    r.crashed = true;
-    return r;
-  }
-  r.crashed = p.exitStatus() != QProcess::NormalExit;
-  r.exitCode = p.exitCode();
-  r.out = QString::fromUtf8(p.readAllStandardOutput());
-  r.err = QString::fromUtf8(p.readAllStandardError());
-  return r;
-}
+Run certc(const QStringList& args) { return cert::test::runCertc(QStringList{"eval"} + args, 60000); }
 
 // Model "mlp": y = W2 relu(W1 ((x - mean) / sd) + b1) + b2 over 4 inputs, 3 outputs.
 const std::vector<float> kMean = {0.5f, 0.25f, 0.0f, 0.75f};

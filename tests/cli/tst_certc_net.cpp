@@ -2,6 +2,7 @@
 #include <QtTest>
 
 #include "core/network/onnx_builder.h"
+#include "tests/support/certc_process.h"
 #include "tests/support/test_paths.h"
 
 using namespace cert;
@@ -9,21 +10,9 @@ using namespace cert::test;
 
 namespace {
 
-struct Run {
-  int exitCode = -1;
-  QString out, err;
-};
+using Run = cert::test::CertcRun;
 
-Run certc(const QStringList& args) {
-  QProcess p;
-  p.start(QString::fromStdString(certcBinary()), args);
-  Run r;
-  if (!p.waitForFinished(60000)) return r;
-  r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;  // -2: crashed
-  r.out = QString::fromUtf8(p.readAllStandardOutput());
-  r.err = QString::fromUtf8(p.readAllStandardError());
-  return r;
-}
+Run certc(const QStringList& args) { return cert::test::runCertc(args, 60000); }
 
 QString bundled(const char* file) {
   return QString::fromStdString(sourcePath(std::string("resources/networks/") + file));

@@ -6,6 +6,7 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 
+#include "tests/support/certc_process.h"
 #include "tests/support/test_paths.h"
 
 using namespace cert::test;
@@ -14,21 +15,9 @@ namespace {
 
 QString src(const std::string& rel) { return QString::fromStdString(sourcePath(rel)); }
 
-struct Run {
-  int exitCode = -1;
-  QString out, err;
-};
+using Run = cert::test::CertcRun;
 
-Run certc(const QStringList& args) {
-  QProcess p;
-  p.start(QString::fromStdString(certcBinary()), args);
-  Run r;
-  if (!p.waitForFinished(300000)) return r;
-  r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-  r.out = QString::fromUtf8(p.readAllStandardOutput());
-  r.err = QString::fromUtf8(p.readAllStandardError());
-  return r;
-}
+Run certc(const QStringList& args) { return cert::test::runCertc(args); }
 
 /// The property arguments for a bundled network: the paper example takes its VNN-LIB file,
 /// every MNIST-shaped network row 0 of mnist_10.csv at eps 0.01.
