@@ -8,13 +8,17 @@ namespace cert::runtime {
 
 namespace {
 
+using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using RowMajorMap = Eigen::Map<RowMajor>;
+using ConstRowMajorMap = Eigen::Map<const RowMajor>;
+
+}  // namespace
+
 int64_t joinExtent(int64_t a, int64_t b) {
   if (a == b || b == 1) return a;
   if (a == 1) return b;
   throw std::runtime_error("tensor extents " + std::to_string(a) + " and " + std::to_string(b) + " do not match");
 }
-
-}  // namespace
 
 Tensor Tensor::column(const Eigen::VectorXd& x) {
   Tensor t = full(x.size(), 1, 1, 0);
@@ -31,8 +35,7 @@ Tensor Tensor::row(const Eigen::VectorXd& x) {
 
 Tensor Tensor::matrix(const Eigen::MatrixXd& m) {
   Tensor t = full(m.rows(), m.cols(), 1, 0);
-  for (int64_t i = 0; i < m.rows(); ++i)
-    for (int64_t j = 0; j < m.cols(); ++j) t.ref(i, j, 0) = m(i, j);
+  RowMajorMap(t.v.data(), m.rows(), m.cols()) = m;
   return t;
 }
 
@@ -48,36 +51,25 @@ Tensor Tensor::expand(int64_t rr, int64_t cc, int64_t dd) const {
 
 Eigen::MatrixXd Tensor::toMatrix(int64_t rows, int64_t cols) const {
   if (d != 1) throw std::runtime_error("a tensor with an 'other' frame cannot be a matrix");
+  if (r == rows && c == cols) return ConstRowMajorMap(v.data(), rows, cols);
+  if (r == 1 && c == cols) return ConstRowMajorMap(v.data(), 1, cols).replicate(rows, 1);
+  if (r == rows && c == 1) return ConstRowMajorMap(v.data(), rows, 1).replicate(1, cols);
+  if (r == 1 && c == 1) return Eigen::MatrixXd::Constant(rows, cols, v[0]);
   const Tensor t = expand(rows, cols, 1);
-  Eigen::MatrixXd m(rows, cols);
-  for (int64_t i = 0; i < rows; ++i)
-    for (int64_t j = 0; j < cols; ++j) m(i, j) = t.v[static_cast<size_t>(i * cols + j)];
-  return m;
-}
-
-Tensor zip(const Tensor& a, const Tensor& b, const std::function<double(double, double)>& f) {
-  const int64_t r = joinExtent(a.r, b.r), c = joinExtent(a.c, b.c), d = joinExtent(a.d, b.d);
-  Tensor t = Tensor::full(r, c, d, 0);
-  if (a.r == r && a.c == c && a.d == d && b.r == r && b.c == c && b.d == d) {
-    for (size_t k = 0; k < t.v.size(); ++k) t.v[k] = f(a.v[k], b.v[k]);
-    return t;
-  }
-  for (int64_t i = 0; i < r; ++i)
-    for (int64_t j = 0; j < c; ++j)
-      for (int64_t k = 0; k < d; ++k) t.ref(i, j, k) = f(a.at(i, j, k), b.at(i, j, k));
-  return t;
-}
-
-Tensor mapTensor(const Tensor& a, const std::function<double(double)>& f) {
-  Tensor t = a;
-  for (double& x : t.v) x = f(x);
-  return t;
+  return ConstRowMajorMap(t.v.data(), rows, cols);
 }
 
 Tensor selectTensor(const Tensor& cond, const Tensor& a, const Tensor& b) {
   const int64_t r = joinExtent(joinExtent(cond.r, a.r), b.r), c = joinExtent(joinExtent(cond.c, a.c), b.c),
                 d = joinExtent(joinExtent(cond.d, a.d), b.d);
   Tensor t = Tensor::full(r, c, d, 0);
+  const size_t n = t.v.size();
+  auto flat = [n](const Tensor& x) { return x.v.size() == n || x.v.size() == 1; };
+  if (cond.v.size() == n && flat(a) && flat(b)) {  // no index arithmetic: the executor's hot case
+    const size_t sa = a.v.size() == n ? 1 : 0, sb = b.v.size() == n ? 1 : 0;
+    for (size_t k = 0; k < n; ++k) t.v[k] = cond.v[k] != 0 ? a.v[k * sa] : b.v[k * sb];
+    return t;
+  }
   for (int64_t i = 0; i < r; ++i)
     for (int64_t j = 0; j < c; ++j)
       for (int64_t k = 0; k < d; ++k) t.ref(i, j, k) = cond.at(i, j, k) != 0 ? a.at(i, j, k) : b.at(i, j, k);
@@ -146,6 +138,31 @@ Lin linSelect(const Tensor& cond, const Lin& a, const Lin& b) {
   return linAdd(keep(a, cond), keep(b, notCond));
 }
 
+namespace {
+
+/// Square with only zeros off the diagonal (exits at the first off-diagonal non-zero).
+bool isDiagonal(const Eigen::MatrixXd& m) {
+  if (m.rows() != m.cols() || m.rows() < 2) return false;
+  for (Eigen::Index j = 0; j < m.cols(); ++j)
+    for (Eigen::Index i = 0; i < m.rows(); ++i)
+      if (i != j && m(i, j) != 0) return false;
+  return true;
+}
+
+/// The same linear form (same constant and blocks, no lazy terms), compared by value.
+bool sameForm(const Lin& a, const Lin& b) {
+  if (&a == &b) return true;
+  if (a.sym != b.sym || !a.lazy.empty() || !b.lazy.empty() || a.blocks.size() != b.blocks.size()) return false;
+  if (a.c0.r != b.c0.r || a.c0.c != b.c0.c || a.c0.d != b.c0.d || a.c0.v != b.c0.v) return false;
+  for (auto ia = a.blocks.begin(), ib = b.blocks.begin(); ia != a.blocks.end(); ++ia, ++ib)
+    if (ia->first != ib->first || ia->second.rows() != ib->second.rows() || ia->second.cols() != ib->second.cols() ||
+        ia->second != ib->second)
+      return false;
+  return true;
+}
+
+}  // namespace
+
 Lin linExpandRows(const Lin& a, int64_t n) {
   Lin out = a;
   out.c0 = a.c0.expand(n, 1, 1);
@@ -163,19 +180,37 @@ Lin linSumList(const Lin& a, int64_t n, int64_t listExtent, const MemberLookup& 
     if (it == out.blocks.end()) out.blocks.emplace(key, std::move(m));
     else it->second += m;
   };
-  for (const auto& t : a.lazy) {
+  // Terms over the same member form (DeepPoly's max(C,0) @ L + min(C,0) @ U where an Affine
+  // layer's L and U are one expression) are multiplied once with their summed coefficients.
+  std::vector<bool> merged(a.lazy.size(), false);
+  for (size_t ti = 0; ti < a.lazy.size(); ++ti) {
+    if (merged[ti]) continue;
+    const LazyTerm& t = a.lazy[ti];
     const Atom& at = t.atom;
     if (at.source == Atom::Source::ColAll) {
-      const Eigen::MatrixXd coef = t.coef.toMatrix(n, listExtent);
+      Eigen::MatrixXd coef = t.coef.toMatrix(n, listExtent);
       if (at.member.empty()) {
         addBlock(at.layer, coef);
         continue;
       }
       const Lin& m = members(at.layer, at.member);
+      for (size_t tj = ti + 1; tj < a.lazy.size(); ++tj) {
+        const Atom& o = a.lazy[tj].atom;
+        if (merged[tj] || o.source != Atom::Source::ColAll || o.layer != at.layer || o.member.empty()) continue;
+        if (o.member != at.member && !sameForm(m, members(o.layer, o.member))) continue;
+        coef += a.lazy[tj].coef.toMatrix(n, listExtent);
+        merged[tj] = true;
+      }
       out.sym = m.sym;
       const Eigen::VectorXd mc0 = m.c0.toMatrix(listExtent, 1).col(0);
       out.c0 = zip(out.c0, Tensor::column(coef * mc0), [](double x, double y) { return x + y; });
-      for (const auto& [k, blk] : m.blocks) addBlock(k, coef * blk);
+      const bool finite = coef.allFinite();
+      for (const auto& [k, blk] : m.blocks) {
+        // A diagonal block (ReLU relaxations, identities) is a column scaling, not a GEMM; with
+        // finite coefficients the products are the same (the GEMM adds exact zeros).
+        if (finite && isDiagonal(blk)) addBlock(k, coef * blk.diagonal().asDiagonal());
+        else addBlock(k, coef * blk);
+      }
       continue;
     }
     // Gather: row i sums coef(i, j) * source neuron windows[i][j].

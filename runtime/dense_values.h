@@ -37,9 +37,41 @@ struct Tensor {
   Eigen::MatrixXd toMatrix(int64_t rows, int64_t cols) const;
 };
 
+/// The extent of a broadcast of a and b along one dim; throws std::runtime_error on a mismatch.
+int64_t joinExtent(int64_t a, int64_t b);
+
 /// Element-wise f over the broadcast of a and b; throws std::runtime_error on mismatched extents.
-Tensor zip(const Tensor& a, const Tensor& b, const std::function<double(double, double)>& f);
-Tensor mapTensor(const Tensor& a, const std::function<double(double)>& f);
+/// A template so that f inlines: the executor's element-wise work runs without per-element calls.
+template <class F>
+Tensor zip(const Tensor& a, const Tensor& b, F&& f) {
+  const int64_t r = joinExtent(a.r, b.r), c = joinExtent(a.c, b.c), d = joinExtent(a.d, b.d);
+  Tensor t;
+  t.r = r, t.c = c, t.d = d;
+  t.v.resize(static_cast<size_t>(r * c * d));
+  const size_t n = t.v.size();
+  const bool aFull = a.v.size() == n, bFull = b.v.size() == n;
+  if (aFull && bFull) {
+    for (size_t k = 0; k < n; ++k) t.v[k] = f(a.v[k], b.v[k]);
+  } else if (aFull && b.v.size() == 1) {
+    const double y = b.v[0];
+    for (size_t k = 0; k < n; ++k) t.v[k] = f(a.v[k], y);
+  } else if (bFull && a.v.size() == 1) {
+    const double x = a.v[0];
+    for (size_t k = 0; k < n; ++k) t.v[k] = f(x, b.v[k]);
+  } else {
+    for (int64_t i = 0; i < r; ++i)
+      for (int64_t j = 0; j < c; ++j)
+        for (int64_t k = 0; k < d; ++k) t.ref(i, j, k) = f(a.at(i, j, k), b.at(i, j, k));
+  }
+  return t;
+}
+
+template <class F>
+Tensor mapTensor(const Tensor& a, F&& f) {
+  Tensor t = a;
+  for (double& x : t.v) x = f(x);
+  return t;
+}
 /// cond ? a : b per element (no arithmetic on the unselected side: inf/NaN do not leak).
 Tensor selectTensor(const Tensor& cond, const Tensor& a, const Tensor& b);
 

@@ -336,10 +336,22 @@ class ItemRun {
     const Value& b = at(i.operands[1]);
     const bool la = std::holds_alternative<Lin>(a), lb = std::holds_alternative<Lin>(b);
     if (!la && !lb) {
-      const std::string op = i.name;
-      if (op == "add") return runtime::zip(asTensor(a), asTensor(b), [](double x, double y) { return x + y; });
-      if (op == "mul") return runtime::zip(asTensor(a), asTensor(b), [](double x, double y) { return x * y; });
-      return runtime::zip(asTensor(a), asTensor(b), [&op](double x, double y) { return binaryOp(op, x, y); });
+      const Tensor& x = asTensor(a);
+      const Tensor& y = asTensor(b);
+      // The operator is resolved once per instruction, not per element (same arithmetic as
+      // ir::applyBinary, which the fallback calls for anything else).
+      const std::string& op = i.name;
+      if (op == "add") return runtime::zip(x, y, [](double p, double q) { return p + q; });
+      if (op == "sub") return runtime::zip(x, y, [](double p, double q) { return p - q; });
+      if (op == "mul") return runtime::zip(x, y, [](double p, double q) { return p * q; });
+      if (op == "div") return runtime::zip(x, y, [](double p, double q) { return p / q; });
+      if (op == "min") return runtime::zip(x, y, [](double p, double q) { return std::min(p, q); });
+      if (op == "max") return runtime::zip(x, y, [](double p, double q) { return std::max(p, q); });
+      if (op == "ge") return runtime::zip(x, y, [](double p, double q) { return p >= q ? 1.0 : 0.0; });
+      if (op == "le") return runtime::zip(x, y, [](double p, double q) { return p <= q ? 1.0 : 0.0; });
+      if (op == "gt") return runtime::zip(x, y, [](double p, double q) { return p > q ? 1.0 : 0.0; });
+      if (op == "lt") return runtime::zip(x, y, [](double p, double q) { return p < q ? 1.0 : 0.0; });
+      return runtime::zip(x, y, [&op](double p, double q) { return binaryOp(op, p, q); });
     }
     const bool sym = i.type == ir::ElemType::Sym;
     if (i.name == "add") return runtime::linAdd(toLin(a, sym), toLin(b, sym));
