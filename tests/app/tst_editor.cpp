@@ -1,4 +1,4 @@
-// Editor unit: typing, diagnostics as squiggles/markers/hover text, highlighting and folding,
+// Editor unit: typing, diagnostics as squiggles/markers/hover text,
 // file operations with the unsaved-changes prompt, and specs that cannot be read.
 #include <QFile>
 #include <algorithm>
@@ -6,20 +6,15 @@
 #include <QToolTip>
 #include <QtTest>
 
-#include "app/certstudio/editor/cf_highlight_scan.h"
-#include "app/certstudio/editor/cf_lexer.h"
 #include "app/certstudio/editor/editor_tabs.h"
 #include "app/certstudio/editor/spec_checker.h"
 #include "app/certstudio/editor/spec_editor.h"
 
-using cert::studio::CfLexer;
 using cert::studio::EditorTabs;
-using cert::studio::HighlightKind;
 using cert::studio::SpecChecker;
 using cert::studio::SpecEditor;
 
 Q_DECLARE_METATYPE(cert::Severity)
-Q_DECLARE_METATYPE(HighlightKind)
 
 namespace {
 
@@ -56,10 +51,6 @@ class TestEditor : public QObject {
   void diagnosticsFollowEdits();
   void hoverShowsDiagnosticText();
   void settingDiagnosticsAgainClearsOldOnes();
-  void scanClassifiesWords_data();
-  void scanClassifiesWords();
-  void scanIgnoresBracesInComments();
-  void lexerStylesAndFolds();
   void saveWritesFileAndClearsModified();
   void saveAsUsesPromptedPath();
   void closePrompt_data();
@@ -177,66 +168,6 @@ void TestEditor::settingDiagnosticsAgainClearsOldOnes() {
   QCOMPARE(send(&e, QsciScintillaBase::SCI_INDICATORVALUEAT, SpecEditor::kErrorIndicator, 0), 0L);
   QCOMPARE(e.markersAtLine(0), 0u);
   QVERIFY(e.diagnosticMessageAt(0).isEmpty());
-}
-
-void TestEditor::scanClassifiesWords_data() {
-  QTest::addColumn<QString>("word");
-  QTest::addColumn<HighlightKind>("kind");
-  QTest::newRow("keyword") << "transformer" << HighlightKind::Keyword;
-  QTest::newRow("keyword prev_0") << "prev_0" << HighlightKind::Keyword;
-  QTest::newRow("type") << "PolyExp" << HighlightKind::Type;
-  QTest::newRow("metadata") << "weight" << HighlightKind::Metadata;
-  QTest::newRow("operator") << "Neuron_add" << HighlightKind::LayerOp;
-  QTest::newRow("reverse operator") << "rev_Relu" << HighlightKind::LayerOp;
-  QTest::newRow("identifier") << "backsubs_lower" << HighlightKind::Default;
-  QTest::newRow("primed identifier") << "l'" << HighlightKind::Default;
-}
-
-void TestEditor::scanClassifiesWords() {
-  QFETCH(QString, word);
-  QFETCH(HighlightKind, kind);
-  const std::string line = "  " + word.toStdString() + "(";
-  const cert::studio::LineScan scan = cert::studio::scanHighlightLine(line);
-  if (kind == HighlightKind::Default) {
-    QCOMPARE(scan.spans.size(), 1u);  // only the '('
-    QCOMPARE(scan.spans[0].kind, HighlightKind::Operator);
-  } else {
-    QCOMPARE(scan.spans.size(), 2u);
-    QCOMPARE(scan.spans[0].begin, 2);
-    QCOMPARE(scan.spans[0].length, static_cast<int>(word.size()));
-    QCOMPARE(scan.spans[0].kind, kind);
-  }
-}
-
-void TestEditor::scanIgnoresBracesInComments() {
-  const cert::studio::LineScan scan = cert::studio::scanHighlightLine("x = 1.5e-3 + 2; // { not a brace");
-  QCOMPARE(scan.opens, 0);
-  QCOMPARE(scan.closes, 0);
-  QCOMPARE(scan.spans.back().kind, HighlightKind::Comment);
-  QCOMPARE(scan.spans.back().begin, 16);
-  // "1.5e-3" is one number.
-  QCOMPARE(scan.spans[1].kind, HighlightKind::Number);
-  QCOMPARE(scan.spans[1].length, 6);
-  const cert::studio::LineScan block = cert::studio::scanHighlightLine("transformer box {");
-  QCOMPARE(block.opens, 1);
-}
-
-void TestEditor::lexerStylesAndFolds() {
-  SpecEditor e;
-  e.setText(QString::fromLatin1(kSpec));
-  send(&e, QsciScintillaBase::SCI_COLOURISE, 0, -1);
-  const int transformer = static_cast<int>(e.text().toUtf8().indexOf("transformer"));
-  QCOMPARE(send(&e, QsciScintillaBase::SCI_GETSTYLEAT, static_cast<unsigned long>(transformer)), long(CfLexer::Keyword));
-  const int flt = static_cast<int>(e.text().toUtf8().indexOf("Float"));
-  QCOMPARE(send(&e, QsciScintillaBase::SCI_GETSTYLEAT, static_cast<unsigned long>(flt)), long(CfLexer::Type));
-  const int relu = static_cast<int>(e.text().toUtf8().indexOf("Relu"));
-  QCOMPARE(send(&e, QsciScintillaBase::SCI_GETSTYLEAT, static_cast<unsigned long>(relu)), long(CfLexer::LayerOp));
-  const long header = send(&e, QsciScintillaBase::SCI_GETFOLDLEVEL, 1);
-  QVERIFY(header & QsciScintillaBase::SC_FOLDLEVELHEADERFLAG);
-  QCOMPARE(send(&e, QsciScintillaBase::SCI_GETFOLDLEVEL, 2) & QsciScintillaBase::SC_FOLDLEVELNUMBERMASK,
-           long(QsciScintillaBase::SC_FOLDLEVELBASE + 1));
-  QCOMPARE(send(&e, QsciScintillaBase::SCI_GETLASTCHILD, 1, -1), 3L);  // the block folds up to "}"
-  QCOMPARE(e.folding(), QsciScintilla::BoxedTreeFoldStyle);
 }
 
 void TestEditor::saveWritesFileAndClearsModified() {

@@ -1,98 +1,81 @@
-// Highlighting scan for ConstraintFlow: words from LANGUAGE.md section 2, numbers, operators, comments.
+// Highlighting scan: compiler/lexer tokens and comments mapped to highlight kinds, per line.
 #include "app/certstudio/editor/cf_highlight_scan.h"
 
 #include <algorithm>
-#include <iterator>
+
+#include "compiler/lexer/lexer.h"
+#include "compiler/types/operators.h"
 
 namespace cert::studio {
 namespace {
 
-constexpr std::string_view kKeywords[] = {
-    "def",   "Shape",  "as",     "func",    "transformer", "flow",     "forward",  "backward",
-    "curr",  "prev",   "prev_0", "prev_1",  "curr_list",   "eps",      "true",     "false",
-    "if",    "then",   "else",   "fi",      "and",         "or",       "In",       "sigma",
-    "traverse", "map", "map_list", "dot",   "concat",      "sum",      "len",      "avg",
-    "min",   "max",    "argmin", "argmax",  "lp",          "minimize", "maximize"};
-constexpr std::string_view kTypes[] = {"Int",    "Float", "Bool",  "PolyExp", "SymExp",
-                                       "Neuron", "Noise", "Ct",    "List"};
-constexpr std::string_view kMetadata[] = {"weight", "bias", "layer", "last_layer", "equations"};
-constexpr std::string_view kLayerOps[] = {
-    "Affine",    "Relu",    "Relu6",   "Abs",     "HardTanh",   "HardSigmoid", "HardSwish",
-    "Sigmoid",   "Tanh",    "Maxpool", "Avgpool", "Neuron_add", "Neuron_mult", "Neuron_max",
-    "Neuron_min"};
+using cert::lexer::TokenKind;
 
-template <std::size_t N>
-bool contains(const std::string_view (&words)[N], std::string_view w) {
-  return std::find(std::begin(words), std::end(words), w) != std::end(words);
-}
+/// What `/*` prepends when a chunk starts inside a block comment (see scanHighlightChunk).
+constexpr std::string_view kBlockOpen = "/*";
 
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
-bool isWordStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
-bool isWordChar(char c) { return isWordStart(c) || isDigit(c) || c == '\''; }
-bool isOperator(char c) {
-  return std::string_view("+-*/=!<>?:,;.[](){}").find(c) != std::string_view::npos;
-}
-
-/// Length of the number starting at `i` (digits, optional fraction, optional exponent).
-int numberLength(std::string_view s, std::size_t i) {
-  std::size_t j = i;
-  while (j < s.size() && isDigit(s[j])) ++j;
-  if (j + 1 < s.size() && s[j] == '.' && isDigit(s[j + 1])) {
-    ++j;
-    while (j < s.size() && isDigit(s[j])) ++j;
+HighlightKind kindOf(const cert::lexer::Token& t, const std::vector<std::string>& shapeMembers) {
+  switch (t.kind) {
+    case TokenKind::End: return HighlightKind::Default;
+    case TokenKind::Error: return HighlightKind::Error;
+    case TokenKind::Int:
+    case TokenKind::Float: return HighlightKind::Number;
+    case TokenKind::Ident:
+      if (std::find(shapeMembers.begin(), shapeMembers.end(), t.text) != shapeMembers.end())
+        return HighlightKind::ShapeMember;
+      if (cert::types::findOperator(t.text)) return HighlightKind::LayerOp;
+      return HighlightKind::Identifier;
+    default: break;
   }
-  if (j < s.size() && (s[j] == 'e' || s[j] == 'E')) {
-    std::size_t k = j + 1;
-    if (k < s.size() && (s[k] == '+' || s[k] == '-')) ++k;
-    if (k < s.size() && isDigit(s[k])) {
-      while (k < s.size() && isDigit(s[k])) ++k;
-      j = k;
-    }
-  }
-  return static_cast<int>(j - i);
+  if (cert::lexer::isMetadataKeyword(t.kind)) return HighlightKind::Metadata;
+  if (cert::lexer::isTypeKeyword(t.kind) || t.kind == TokenKind::KwList) return HighlightKind::Type;
+  if (cert::lexer::isKeyword(t.kind)) return HighlightKind::Keyword;
+  return HighlightKind::Operator;  // every other kind is punctuation
 }
 
 }  // namespace
 
-HighlightKind classifyWord(std::string_view w) {
-  if (contains(kKeywords, w)) return HighlightKind::Keyword;
-  if (contains(kTypes, w)) return HighlightKind::Type;
-  if (contains(kMetadata, w)) return HighlightKind::Metadata;
-  if (contains(kLayerOps, w) || w.starts_with("rev_")) return HighlightKind::LayerOp;
-  return HighlightKind::Default;
-}
+ChunkScan scanHighlightChunk(std::string_view chunk, bool startsInBlockComment,
+                             const std::vector<std::string>& shapeMembers) {
+  // Inside a block comment the compiler sees the chunk as the tail of a `/* ...` error token;
+  // lexing "/*" + chunk reproduces exactly that, and the prefix is shifted away below.
+  std::string prefixed;
+  std::string_view text = chunk;
+  int shift = 0;
+  if (startsInBlockComment) {
+    prefixed.reserve(chunk.size() + kBlockOpen.size());
+    prefixed.append(kBlockOpen).append(chunk);
+    text = prefixed;
+    shift = static_cast<int>(kBlockOpen.size());
+  }
+  const cert::lexer::LexResult lexed = cert::lexer::lex(text);
 
-LineScan scanHighlightLine(std::string_view line) {
-  LineScan out;
-  auto push = [&out](std::size_t begin, std::size_t length, HighlightKind kind) {
-    if (kind != HighlightKind::Default && length > 0)
-      out.spans.push_back({static_cast<int>(begin), static_cast<int>(length), kind});
+  ChunkScan out;
+  out.lines.resize(static_cast<std::size_t>(std::count(chunk.begin(), chunk.end(), '\n')) + 1);
+  auto lineAt = [&out](int oneBasedLine) -> LineSummary& {
+    const auto i = static_cast<std::size_t>(std::max(1, oneBasedLine) - 1);
+    return out.lines[std::min(i, out.lines.size() - 1)];
   };
-  std::size_t i = 0;
-  while (i < line.size()) {
-    const char c = line[i];
-    if (c == '/' && i + 1 < line.size() && line[i + 1] == '/') {
-      push(i, line.size() - i, HighlightKind::Comment);
-      break;
-    }
-    if (isWordStart(c)) {
-      std::size_t j = i + 1;
-      while (j < line.size() && isWordChar(line[j])) ++j;
-      push(i, j - i, classifyWord(line.substr(i, j - i)));
-      i = j;
-    } else if (isDigit(c)) {
-      const int n = numberLength(line, i);
-      push(i, static_cast<std::size_t>(n), HighlightKind::Number);
-      i += static_cast<std::size_t>(n);
-    } else if (isOperator(c)) {
-      if (c == '{') ++out.opens;
-      if (c == '}') ++out.closes;
-      push(i, 1, HighlightKind::Operator);
-      ++i;
-    } else {
-      ++i;  // whitespace and anything unknown stay Default
+  auto push = [&](const cert::SourceRange& r, HighlightKind kind) {
+    const int begin = std::max(0, r.begin.offset - shift);
+    const int end = r.end.offset - shift;
+    if (kind != HighlightKind::Default && end > begin) out.spans.push_back({begin, end - begin, kind});
+  };
+
+  auto comment = lexed.comments.begin();
+  for (const cert::lexer::Token& t : lexed.tokens) {
+    for (; comment != lexed.comments.end() && comment->range.begin.offset < t.range.begin.offset; ++comment)
+      push(comment->range, HighlightKind::Comment);
+    push(t.range, kindOf(t, shapeMembers));
+    if (t.kind == TokenKind::LBrace) ++lineAt(t.range.begin.line).opens;
+    if (t.kind == TokenKind::RBrace) ++lineAt(t.range.begin.line).closes;
+    if (t.kind == TokenKind::Error && t.text.starts_with(kBlockOpen)) {
+      const bool closed = t.text.size() >= 4 && t.text.ends_with("*/");
+      const int last = closed ? t.range.end.line - 1 : t.range.end.line;
+      for (int line = t.range.begin.line; line <= last; ++line) lineAt(line).endsInBlockComment = true;
     }
   }
+  for (; comment != lexed.comments.end(); ++comment) push(comment->range, HighlightKind::Comment);
   return out;
 }
 
