@@ -5,6 +5,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <exception>
+#include <optional>
 #include <string>
 
 #include "app/certstudio/editor/editor_tabs.h"
@@ -14,11 +15,20 @@
 namespace cert::studio {
 namespace {
 
-cert::Diagnostics check(const std::string& text) {
+/// What one check found: its diagnostics and, when the text parsed, the spec's outline.
+struct CheckResult {
+  cert::Diagnostics diagnostics;
+  std::optional<SpecOutline> outline;
+};
+
+CheckResult check(const std::string& text) {
   try {
-    return cert::runFrontend(text).diagnostics;
+    const cert::FrontendResult r = cert::runFrontend(text);
+    CheckResult out{r.diagnostics, {}};
+    if (r.parsed) out.outline = outlineOf(r.program);
+    return out;
   } catch (const std::exception& e) {
-    return {cert::Diagnostic::error(std::string("internal error in the checker: ") + e.what())};
+    return {{cert::Diagnostic::error(std::string("internal error in the checker: ") + e.what())}, {}};
   }
 }
 
@@ -52,13 +62,15 @@ void SpecChecker::checkDirty() {
 void SpecChecker::checkNow(SpecEditor* editor) {
   const QString id = editor->id();
   const quint64 revision = revision_.value(id);
-  auto* watcher = new QFutureWatcher<cert::Diagnostics>(this);
-  connect(watcher, &QFutureWatcher<cert::Diagnostics>::finished, this, [this, watcher, id, revision] {
+  auto* watcher = new QFutureWatcher<CheckResult>(this);
+  connect(watcher, &QFutureWatcher<CheckResult>::finished, this, [this, watcher, id, revision] {
     watcher->deleteLater();
     if (revision_.value(id) != revision) return;  // edited meanwhile: a newer check is coming
     for (SpecEditor* e : tabs_.editors()) {
       if (e->id() != id) continue;
-      const cert::Diagnostics diags = watcher->result();
+      const CheckResult result = watcher->result();
+      const cert::Diagnostics& diags = result.diagnostics;
+      if (result.outline) e->setOutline(*result.outline);  // keep the last good one on errors
       e->setDiagnostics(diags);
       int errors = 0, warnings = 0;
       for (const cert::Diagnostic& d : diags) {

@@ -13,7 +13,8 @@ namespace cert::studio {
 class EditorTabs;
 
 /// Re-checks an editor's text with cert::runFrontend `delay` ms after its last edit (and when it
-/// opens) and shows the diagnostics in that editor. A result for text that has changed since is
+/// opens) and shows the diagnostics in that editor; when the text parsed, also its outline
+/// (shape members, functions) for completion. A result for text that has changed since is
 /// dropped, so squiggles never describe a version the person no longer sees.
 class SpecChecker : public QObject {
   Q_OBJECT

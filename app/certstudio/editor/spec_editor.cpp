@@ -12,6 +12,7 @@
 #include <algorithm>
 
 #include "app/certstudio/editor/cf_lexer.h"
+#include "app/certstudio/editor/spec_completer.h"
 #include "app/certstudio/resources_init.h"
 
 namespace cert::studio {
@@ -64,8 +65,7 @@ void SpecEditor::setUpAppearance() {
   setIndentationWidth(4);
   setTabWidth(4);
   setIndentationGuides(true);
-  setAutoCompletionSource(AcsDocument);
-  setAutoCompletionThreshold(3);
+  completer_ = new SpecCompleter(*this);
   setAnnotationDisplay(AnnotationBoxed);
 }
 
@@ -94,6 +94,11 @@ void SpecEditor::setUpDiagnosticMarks() {
   SendScintilla(SCI_SETMOUSEDWELLTIME, 400);
   connect(this, &QsciScintillaBase::SCN_DWELLSTART, this, &SpecEditor::showHoverText);
   connect(this, &QsciScintillaBase::SCN_DWELLEND, this, [] { QToolTip::hideText(); });
+}
+
+void SpecEditor::setOutline(const SpecOutline& outline) {
+  completer_->setOutline(outline);
+  lexer_->setShapeMembers(outline.shapeMembers);
 }
 
 void SpecEditor::setFilePath(const QString& path) { filePath_ = path; }

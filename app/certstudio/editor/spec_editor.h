@@ -3,11 +3,13 @@
 
 #include <Qsci/qsciscintilla.h>
 
+#include "app/certstudio/editor/cf_completion.h"
 #include "core/diagnostics/diagnostic.h"
 
 namespace cert::studio {
 
 class CfLexer;
+class SpecCompleter;
 
 /// One spec in the editor. Diagnostics show as squiggles, margin markers and hover text; the
 /// squiggles move with the text when it is edited, so a stale diagnostic still points at its code.
@@ -51,6 +53,11 @@ class SpecEditor : public QsciScintilla {
   /// Moves the cursor to the range (selecting it when it has an end) and shows it.
   void goTo(const cert::SourceRange& range);
 
+  /// The spec's shape members and functions from its last successful check: they feed the
+  /// completion list, the call tips and the shape-member colour.
+  void setOutline(const SpecOutline& outline);
+  SpecCompleter& completer() const { return *completer_; }
+
   /// Shows a boxed note above the first line (e.g. "not a text file"); empty clears it.
   void setBanner(const QString& text);
   QString banner() const { return banner_; }
@@ -71,6 +78,7 @@ class SpecEditor : public QsciScintilla {
   QString banner_;
   cert::Diagnostics diags_;
   CfLexer* lexer_ = nullptr;
+  SpecCompleter* completer_ = nullptr;
 };
 
 }  // namespace cert::studio
