@@ -1,6 +1,7 @@
 // A small JSON writer for the bounds report: escaped strings, shortest round-trip numbers.
 #include "runtime/bounds_report_json.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -44,13 +45,21 @@ std::string array(const Eigen::VectorXd& v) {
   return out + "]";
 }
 
+/// The largest abstract state of any item (items run one after another).
+int64_t statePeak(const RunResult& run, bool dense) {
+  int64_t peak = 0;
+  for (const ItemResult& it : run.items) peak = std::max(peak, dense ? it.denseStateBytes : it.stateBytes);
+  return peak;
+}
+
 }  // namespace
 
 std::string boundsReportJson(const ReportInfo& info, const Network& net, const RunResult& run) {
   std::string o = "{\"spec\": " + quote(info.spec) + ", \"network\": " + quote(info.network) +
                   ", \"backend\": " + quote(info.backend) + ", \"eps\": " + number(info.eps) +
                   ",\n \"time_ms\": {\"compile\": " + number(info.compileMs) + ", \"run\": " + number(info.runMs) +
-                  "},\n \"inputs\": [";
+                  "},\n \"memory_bytes\": {\"state_peak\": " + std::to_string(statePeak(run, false)) +
+                  ", \"dense_equivalent\": " + std::to_string(statePeak(run, true)) + "},\n \"inputs\": [";
   for (size_t k = 0; k < run.items.size(); ++k) {
     const ItemResult& it = run.items[k];
     o += k ? ",\n  {" : "\n  {";

@@ -76,10 +76,10 @@ Tensor selectTensor(const Tensor& cond, const Tensor& a, const Tensor& b) {
   return t;
 }
 
-Lin linAdd(const Lin& a, const Lin& b, double sign) {
-  Lin out = a;
-  out.sym = a.sym || b.sym;
-  out.c0 = zip(a.c0, b.c0, [sign](double x, double y) { return x + sign * y; });
+Lin linAdd(Lin a, const Lin& b, double sign) {
+  Lin out = std::move(a);
+  out.sym = out.sym || b.sym;
+  out.c0 = zip(out.c0, b.c0, [sign](double x, double y) { return x + sign * y; });
   for (const auto& [k, m] : b.blocks) {
     auto it = out.blocks.find(k);
     if (it == out.blocks.end()) {

@@ -102,7 +102,8 @@ struct Lin {
 
 using Value = std::variant<Tensor, Lin>;
 
-Lin linAdd(const Lin& a, const Lin& b, double sign = 1.0);
+/// a + sign * b (a by value: pass an rvalue to add in place).
+Lin linAdd(Lin a, const Lin& b, double sign = 1.0);
 /// a * s; s must not vary along the list frame when a has materialized blocks.
 Lin linScale(const Lin& a, const Tensor& s);
 /// cond ? a : b per element (by coefficient selection, no arithmetic on the unselected side).

@@ -70,6 +70,33 @@ class ItemRun {
 
   std::vector<LayerState> states;
 
+  /// Stored bytes of every layer's members, and their dense equivalent (see ItemResult).
+  std::pair<int64_t, int64_t> memory() const {
+    int64_t stored = 0, neurons = 0, noise = 0;
+    std::map<int, int64_t> noiseWidth;
+    for (const Layer& l : net_.layers) neurons += l.size();
+    for (const LayerState& st : states)
+      for (const auto& [name, v] : st.members)
+        if (const Lin* l = std::get_if<Lin>(&v)) {
+          stored += int64_t(l->c0.v.size()) * 8;
+          for (const auto& [k, m] : l->blocks) {
+            stored += int64_t(m.size()) * 8;
+            if (l->sym) noiseWidth[k] = std::max<int64_t>(noiseWidth[k], m.cols());
+          }
+        } else {
+          stored += int64_t(std::get<Tensor>(v).v.size()) * 8;
+        }
+    for (const auto& [k, w] : noiseWidth) noise += w;
+    int64_t dense = 0;
+    for (size_t k = 0; k < states.size(); ++k) {
+      const int64_t n = net_.layers[k].size();
+      for (const auto& [name, v] : states[k].members)
+        if (const Lin* l = std::get_if<Lin>(&v)) dense += n * ((l->sym ? noise : neurons) + 1) * 8;
+        else dense += n * 8;
+    }
+    return {stored, dense};
+  }
+
   void input(const InputBox& box) {
     LayerState s;
     const int64_t n = box.lower.size();
@@ -212,6 +239,7 @@ class ItemRun {
   int termBlock_ = -1;
   bool termSym_ = false;
   Tensor coeff_;
+  int64_t coeffWidth_ = 1;  ///< the term block's width (coeff_ is only filled where a region reads it)
 
   int inputOf(NeuronRef r) const {
     const size_t k = r == NeuronRef::Prev1 ? 1 : 0;
@@ -281,7 +309,7 @@ class ItemRun {
         if (lin) {
           Lin l;
           l.sym = linMember(termBlock_, i.name).sym;
-          l.lazy.push_back({Tensor::full(1, coeff_.c, 1, 1), Atom{Atom::Source::ColAll, termBlock_, i.name, nullptr}});
+          l.lazy.push_back({Tensor::full(1, coeffWidth_, 1, 1), Atom{Atom::Source::ColAll, termBlock_, i.name, nullptr}});
           return l;
         }
         const Tensor& src = asTensor(states.at(static_cast<size_t>(termBlock_)).members.at(i.name));
@@ -319,7 +347,7 @@ class ItemRun {
         return l;
       case NeuronRef::Term:
         l.sym = termSym_;
-        l.lazy.push_back({Tensor::full(1, coeff_.c, 1, 1), Atom{Atom::Source::ColAll, termBlock_, "", nullptr}});
+        l.lazy.push_back({Tensor::full(1, coeffWidth_, 1, 1), Atom{Atom::Source::ColAll, termBlock_, "", nullptr}});
         return l;
       case NeuronRef::Other: break;
     }
@@ -451,16 +479,22 @@ class ItemRun {
   Value termValue(const ir::Region& r, int b, bool sym, const Eigen::MatrixXd& c) {
     const int savedBlock = termBlock_;
     const bool savedSym = termSym_;
-    const Tensor savedCoeff = coeff_;
+    Tensor savedCoeff = std::move(coeff_);
+    const int64_t savedWidth = coeffWidth_;
     termBlock_ = b;
     termSym_ = sym;
-    coeff_ = Tensor::matrix(c);
+    coeffWidth_ = c.cols();
+    // The coefficients are converted only for regions that read them (priority and stop rarely do).
+    bool readsCoeff = false;
+    for (const Instr& i : r.body) readsCoeff = readsCoeff || i.op == Opcode::Coeff;
+    coeff_ = readsCoeff ? Tensor::matrix(c) : Tensor::scalar(0);
     for (const Instr& i : r.body)
       if (i.op == Opcode::Coeff) at(i.id) = coeff_;
     Value v = yieldOf(r);
     termBlock_ = savedBlock;
     termSym_ = savedSym;
-    coeff_ = savedCoeff;
+    coeff_ = std::move(savedCoeff);
+    coeffWidth_ = savedWidth;
     return v;
   }
 
@@ -524,6 +558,7 @@ class ItemRun {
         Tensor active;    // n x width
         Tensor priority;  // n x 1
         Eigen::VectorXd rowActive;
+        bool stopAny = false;  // some non-zero term is stopped
       };
       std::map<int, Choice> blocks;
       for (const auto& [b, c] : e.blocks) {
@@ -531,7 +566,10 @@ class ItemRun {
         const Tensor stop = asTensor(termValue(*i.regions[1], b, false, c)).expand(n_, c.cols(), 1);
         ch.active = nonZero(c);
         for (size_t k = 0; k < ch.active.v.size(); ++k)
-          if (stop.v[k] != 0) ch.active.v[k] = 0;
+          if (stop.v[k] != 0 && ch.active.v[k] != 0) {
+            ch.active.v[k] = 0;
+            ch.stopAny = true;
+          }
         ch.priority = asTensor(termValue(*i.regions[0], b, false, c)).expand(n_, 1, 1);
         ch.rowActive = ch.active.toMatrix(n_, c.cols()).rowwise().maxCoeff();
         blocks.emplace(b, std::move(ch));
@@ -552,25 +590,33 @@ class ItemRun {
       for (const auto& [b, c] : e.blocks) {
         const Choice& ch = blocks.at(b);
         Tensor sel = ch.active;
-        bool some = false;
+        bool some = false, allRows = true;
         for (int64_t r = 0; r < n_; ++r) {
           const bool chosen = ch.rowActive[r] != 0 && ch.priority.at(r, 0, 0) == best[r];
-          for (int64_t j = 0; j < c.cols(); ++j) {
-            double& s = sel.ref(r, j, 0);
-            if (!chosen) s = 0;
-            some = some || s != 0;
-          }
+          allRows = allRows && (chosen || ch.rowActive[r] == 0);
+          if (!chosen)
+            for (int64_t j = 0; j < c.cols(); ++j) sel.ref(r, j, 0) = 0;
+          else
+            some = true;
         }
         if (!some) {
-          next = runtime::linAdd(next, Lin{false, Tensor::scalar(0), {{b, c}}, {}});
+          next = runtime::linAdd(std::move(next), Lin{false, Tensor::scalar(0), {{b, c}}, {}});
+          continue;
+        }
+        // Every non-zero term chosen (the usual step: one layer's columns, no stop): nothing is
+        // kept and the picked coefficients are the block itself.
+        if (allRows && !ch.stopAny) {
+          const Value rep = termValue(*i.regions[2], b, false, c);
+          next = runtime::linAdd(std::move(next), toLin(sumTerms(rep, sel, c.cols()), false));
           continue;
         }
         const Eigen::MatrixXd selM = sel.toMatrix(n_, c.cols());
         const Eigen::MatrixXd kept = (selM.array() != 0).select(0.0, c);
         const Eigen::MatrixXd picked = (selM.array() != 0).select(c, 0.0);
-        if (kept.cwiseAbs().maxCoeff() > 0) next = runtime::linAdd(next, Lin{false, Tensor::scalar(0), {{b, kept}}, {}});
+        if (kept.cwiseAbs().maxCoeff() > 0)
+          next = runtime::linAdd(std::move(next), Lin{false, Tensor::scalar(0), {{b, kept}}, {}});
         const Value rep = termValue(*i.regions[2], b, false, picked);
-        next = runtime::linAdd(next, toLin(sumTerms(rep, sel, c.cols()), false));
+        next = runtime::linAdd(std::move(next), toLin(sumTerms(rep, sel, c.cols()), false));
       }
       e = materialized(next, false);
     }
@@ -632,7 +678,8 @@ int memberIndex(const CompiledCertifier& cc, const std::string& name) {
 
 /// Runs every layer of `net` on one box; the states of every layer.
 Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, const Network& net, const InputBox& box,
-                                                  const RunOptions* options = nullptr, int item = 0) {
+                                                  const RunOptions* options = nullptr, int item = 0,
+                                                  std::pair<int64_t, int64_t>* memory = nullptr) {
   using R = Result<std::vector<LayerBoundsResult>>;
   if (memberIndex(cc, "l") < 0 || memberIndex(cc, "u") < 0)
     return R::failure(Diagnostic::error("the shape has no Float members named l and u to report"));
@@ -673,6 +720,7 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
     out.value->push_back(std::move(b));
     if (options && options->onLayer) options->onLayer(item, layer.index, static_cast<int>(net.layers.size()));
   }
+  if (memory) *memory = run.memory();
   return out;
 }
 
@@ -758,9 +806,13 @@ Result<RunResult> certify(const CompiledCertifier& cc, const Network& net, const
     r.label = item.label;
     const std::optional<OutputRows> rows = options.margins ? outputRows(item, net.outputSize()) : std::nullopt;
     const bool margins = rows.has_value();
+    std::pair<int64_t, int64_t> memory{0, 0};
     Result<std::vector<LayerBoundsResult>> layers =
-        margins ? runNetwork(cc, withOutputRows(net, *rows), item.box, &options, static_cast<int>(out.value->items.size()))
-                : runNetwork(cc, net, item.box, &options, static_cast<int>(out.value->items.size()));
+        margins ? runNetwork(cc, withOutputRows(net, *rows), item.box, &options,
+                             static_cast<int>(out.value->items.size()), &memory)
+                : runNetwork(cc, net, item.box, &options, static_cast<int>(out.value->items.size()), &memory);
+    r.stateBytes = memory.first;
+    r.denseStateBytes = memory.second;
     if (!layers.ok()) return Result<RunResult>::failure(layers.diagnostics);
     r.layers = std::move(*layers.value);
     if (margins) {

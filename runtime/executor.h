@@ -33,6 +33,11 @@ struct ItemResult {
   Eigen::VectorXd marginLower, marginUpper;
   bool verified = false;
   double timeMs = 0;
+  /// Bytes of the abstract state of every layer at the end of the run (the peak: states are kept
+  /// until the item is done), and what the same members take dense over all neurons / noise
+  /// symbols ([n_k x (N + 1)] per linear form, n_k per Float member).
+  int64_t stateBytes = 0;
+  int64_t denseStateBytes = 0;
 };
 
 struct RunResult {

@@ -1,6 +1,7 @@
 // Compiled certifiers (runtime executor) against the hand-written dense references (tests/support)
 // on the bundled networks and, when present, the real ones under ../shared/data/networks; one
-// MNIST row. After the runs: a table of compiled / reference time per (certifier, network).
+// MNIST row. After the runs: a table of compiled / reference time per (certifier, network), with
+// the abstract state's stored bytes against its dense equivalent (all neurons per linear form).
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
@@ -83,6 +84,12 @@ class RecordingReporter : public benchmark::ConsoleReporter {
   }
 };
 
+/// (stored, dense-equivalent) bytes of the abstract state per "certifier/network".
+std::map<std::string, std::pair<int64_t, int64_t>>& memory() {
+  static std::map<std::string, std::pair<int64_t, int64_t>> m;
+  return m;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -98,6 +105,14 @@ int main(int argc, char** argv) {
     auto cc = std::make_shared<CompiledCertifier>(std::move(*compiled.value));
     for (const Case& k : nets) {
       rows.emplace_back(c.name, k.name);
+      {  // memory of one run with margins (certify), outside the timed loop
+        Property p;
+        PropertyItem item;
+        item.box = k.box;
+        p.items.push_back(item);
+        const Result<RunResult> r = certify(*cc, *k.net, p);
+        if (r.ok()) memory()[c.name + "/" + k.name] = {r->items[0].stateBytes, r->items[0].denseStateBytes};
+      }
       benchmark::RegisterBenchmark(("compiled/" + c.name + "/" + k.name).c_str(), [cc, k](benchmark::State& st) {
         for (auto _ : st) {
           auto r = certifyBox(*cc, *k.net, k.box);
@@ -116,8 +131,8 @@ int main(int argc, char** argv) {
   benchmark::Shutdown();
 
   std::printf("\ncompiled / reference, same run (times in ms per certification of one box)\n");
-  std::printf("%-9s %-21s %12s %12s %8s %12s %12s %8s\n", "certifier", "network", "comp_real", "ref_real",
-              "ratio", "comp_cpu", "ref_cpu", "ratio");
+  std::printf("%-9s %-21s %12s %12s %8s %12s %12s %8s %11s %11s %8s\n", "certifier", "network", "comp_real",
+              "ref_real", "ratio", "comp_cpu", "ref_cpu", "ratio", "state_MB", "dense_MB", "mem_rat");
   for (const auto& [cert, net] : rows) {
     const auto a = reporter.seconds.find("compiled/" + cert + "/" + net);
     const auto b = reporter.seconds.find("reference/" + cert + "/" + net);
@@ -129,6 +144,10 @@ int main(int argc, char** argv) {
       std::printf(" %12.3f %12.3f", x, y);
       if (x >= 0 && y > 0) std::printf(" %8.2f", x / y); else std::printf(" %8s", "-");
     }
+    const auto m = memory().find(cert + "/" + net);
+    if (m != memory().end() && m->second.second > 0)
+      std::printf(" %11.2f %11.2f %8.3f", m->second.first / 1e6, m->second.second / 1e6,
+                  double(m->second.first) / double(m->second.second));
     std::printf("\n");
   }
   return 0;
