@@ -26,6 +26,7 @@ void applyLaunchScript(MainWindow& window, const LaunchOptions& options) {
     }
   auto selectLayer = [&window, layer = options.layer] {
     if (layer < 0) return;
+    window.networkDock()->selectLayer(layer);  // the table shows it too
     window.runSession()->dock()->setLayer(layer);
     window.analysis()->shapesDock()->setLayer(layer);
   };

@@ -20,13 +20,13 @@
 #include "app/certstudio/editor/editor_tabs.h"
 #include "app/certstudio/editor/spec_checker.h"
 #include "app/certstudio/editor/spec_editor.h"
+#include "app/certstudio/about.h"
 #include "app/certstudio/file_menu.h"
 #include "app/certstudio/ir/analysis_session.h"
 #include "app/certstudio/recovery/autosaver.h"
 #include "app/certstudio/run/run_session.h"
 #include "app/certstudio/settings/app_settings.h"
 #include "app/certstudio/resources_init.h"
-#include "compiler/version.h"
 
 #include <algorithm>
 
@@ -65,6 +65,8 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
   checker_->setDelay(options.checkDelayMs);
   runSession_ = new RunSession(*this);
   analysis_ = new AnalysisSession(*this);
+  viewMenu_->addSeparator();  // the docks are listed; then the tool bars (Main, Run)
+  for (QToolBar* bar : findChildren<QToolBar*>()) viewMenu_->addAction(bar->toggleViewAction());
   connectSignals();
   restoreLayout();
   updateTitle();
@@ -96,12 +98,8 @@ void MainWindow::buildMenus() {
   docks_ = std::make_unique<DockRegistry>(*this, *viewMenu_);
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
-  help->addAction(tr("&About CertStudio"), this, [this] {
-    QMessageBox::about(this, tr("About CertStudio"),
-                       tr("<b>CertStudio %1</b><p>An IDE for designing DNN certifiers in ConstraintFlow."
-                          "<p>Compiler %2.")
-                           .arg(QApplication::applicationVersion(), QString::fromLatin1(cert::compilerVersion())));
-  });
+  help->addAction(tr("&About CertStudio"), this,
+                  [this] { QMessageBox::about(this, tr("About CertStudio"), aboutText()); });
 }
 
 void MainWindow::buildDocks() {

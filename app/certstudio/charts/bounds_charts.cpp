@@ -16,13 +16,16 @@ const QColor kComparison(255, 127, 14, 150);
 
 QRectF inset(const QRect& r) { return QRectF(r).adjusted(52, 22, -10, -22); }
 
+/// Draws the plot's box and, above it, the title across the whole chart width (not just the
+/// plot's), elided when even that is too narrow.
 void frame(QPainter& p, const QRectF& plot, const QString& title) {
   p.setPen(QColor(90, 90, 90));
   p.drawRect(plot);
   QFont f = p.font();
   f.setBold(true);
   p.setFont(f);
-  p.drawText(QRectF(plot.left(), 2, plot.width(), 18), Qt::AlignLeft | Qt::AlignVCenter, title);
+  const int width = static_cast<int>(plot.right()) - 4;
+  p.drawText(QRectF(4, 2, width, 18), Qt::AlignLeft | Qt::AlignVCenter, fittedTitle(title, p.fontMetrics(), width));
   f.setBold(false);
   p.setFont(f);
 }
@@ -30,6 +33,10 @@ void frame(QPainter& p, const QRectF& plot, const QString& title) {
 QString num(double v) { return QString::number(v, 'g', 3); }
 
 }  // namespace
+
+QString fittedTitle(const QString& title, const QFontMetrics& metrics, int width) {
+  return metrics.horizontalAdvance(title) <= width ? title : metrics.elidedText(title, Qt::ElideRight, width);
+}
 
 IntervalChart::IntervalChart(QWidget* parent) : QWidget(parent) { setBackgroundRole(QPalette::Base); setAutoFillBackground(true); }
 

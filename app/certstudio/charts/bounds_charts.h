@@ -1,6 +1,7 @@
 // QPainter charts of the Bounds dock: per-neuron intervals, width histogram, mean width per layer.
 #pragma once
 
+#include <QFontMetrics>
 #include <QWidget>
 
 #include <Eigen/Dense>
@@ -8,6 +9,9 @@
 #include <vector>
 
 namespace cert::studio {
+
+/// `title` as a chart draws it in `width` pixels: whole when it fits, else elided with "…".
+QString fittedTitle(const QString& title, const QFontMetrics& metrics, int width);
 
 /// One series of intervals: the run's, or the pinned comparison's.
 struct IntervalSeries {

@@ -124,6 +124,18 @@ NetworkDock::NetworkDock(QWidget* parent) : QDockWidget(tr("Network"), parent) {
   showEmptyPage(summary_->text());
 }
 
+void NetworkDock::selectLayer(int index) {
+  if (index < 0 || index >= model_->rowCount() || index == selectedLayer()) return;
+  const QModelIndex at = model_->index(index, 0);
+  table_->selectionModel()->setCurrentIndex(at, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+  table_->scrollTo(at);
+}
+
+int NetworkDock::selectedLayer() const {
+  const QModelIndex current = table_->selectionModel()->currentIndex();
+  return current.isValid() ? current.row() : -1;
+}
+
 void NetworkDock::showEmptyPage(const QString& why) {
   emptyPage_->setText(why + tr("\n\nPick a bundled network above, or open an ONNX file with Open ONNX…"));
   stack_->setCurrentWidget(emptyPage_);

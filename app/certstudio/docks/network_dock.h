@@ -50,6 +50,11 @@ class NetworkDock : public QDockWidget {
   /// Shows why nothing is loaded (e.g. no bundled networks were found).
   void showPlaceholder(const QString& text);
   bool isLoading() const;
+  /// Selects layer `index` in the table (as a click would: layerSelected() follows when it
+  /// changes); an index outside the table is ignored.
+  void selectLayer(int index);
+  /// The selected layer's index, or -1.
+  int selectedLayer() const;
 
  signals:
   void loadFinished(bool ok);

@@ -27,6 +27,7 @@ class ShapesDock : public QDockWidget {
   void setSource(const std::string& text, int offset);
   void setNetwork(std::shared_ptr<const cert::Network> network);
   void setLayer(int layer);
+  int layer() const { return layer_; }
 
   /// "deeppoly.Affine" or empty.
   QString ruleName() const { return rule_; }

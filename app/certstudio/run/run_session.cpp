@@ -48,6 +48,7 @@ RunSession::RunSession(MainWindow& window) : QObject(&window), window_(window) {
   connect(net, &NetworkDock::layerSelected, dock_, [this](int layer) {
     if (layer >= 0) dock_->setLayer(layer);
   });
+  connect(dock_, &BoundsDock::layerPicked, net, &NetworkDock::selectLayer);  // and back
   connect(controller_, &RunController::progress, bar_, &RunBar::setProgress);
   connect(controller_, &RunController::progress, this, [this](int layer, int layers) {
     window_.statusBar()->showMessage(tr("Running… layer %1 of %2").arg(layer).arg(layers));
