@@ -25,7 +25,10 @@ LaunchOptions parseLaunchOptions(const QStringList& args) {
                                   QStringLiteral("TEXT"));
   const QCommandLineOption dock(QStringLiteral("dock"), QObject::tr("--screenshot grabs only the dock NAME."),
                                 QStringLiteral("NAME"));
-  parser.addOptions({net, shot, settle, run, layer, cursor, dock});
+  const QCommandLineOption type(QStringLiteral("type"),
+                                QObject::tr("Type TEXT at the cursor once the spec was checked (opens completion)."),
+                                QStringLiteral("TEXT"));
+  parser.addOptions({net, shot, settle, run, layer, cursor, dock, type});
   parser.addPositionalArgument(QStringLiteral("SPEC.cf"), QObject::tr("A spec to open."), QStringLiteral("[SPEC.cf]"));
   out.helpText = parser.helpText();
   if (!parser.parse(args)) {
@@ -46,6 +49,7 @@ LaunchOptions parseLaunchOptions(const QStringList& args) {
   }
   out.cursorText = parser.value(cursor);
   out.dockName = parser.value(dock);
+  out.typeText = parser.value(type);
   const QStringList positional = parser.positionalArguments();
   if (positional.size() > 1) out.error = QObject::tr("at most one SPEC.cf may be given");
   if (!positional.isEmpty()) out.specPath = positional.front();

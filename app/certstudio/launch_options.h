@@ -17,6 +17,7 @@ struct LaunchOptions {
   int layer = -1;          ///< --layer: the layer the Bounds and Shapes docks show
   QString cursorText;      ///< --cursor: put the editor cursor on the first occurrence of TEXT
   QString dockName;        ///< --dock: screenshot only this dock (its objectName, e.g. BoundsDock)
+  QString typeText;        ///< --type: keys typed at the cursor after the first check
   QString error;           ///< set when the arguments are invalid
   bool helpRequested = false;
   bool versionRequested = false;

@@ -1,7 +1,12 @@
 // applyLaunchScript: --cursor, --layer, --run.
 #include "app/certstudio/launch_script.h"
 
+#include <QCoreApplication>
+#include <QKeyEvent>
+#include <QTimer>
+
 #include "app/certstudio/docks/bounds_dock.h"
+#include "app/certstudio/editor/spec_checker.h"
 #include "app/certstudio/docks/network_dock.h"
 #include "app/certstudio/docks/shapes_dock.h"
 #include "app/certstudio/editor/editor_tabs.h"
@@ -23,6 +28,17 @@ void applyLaunchScript(MainWindow& window, const LaunchOptions& options) {
         e->ensureLineVisible(line);
         e->setFocus();
       }
+    }
+  if (!options.typeText.isEmpty())
+    if (SpecEditor* e = window.editors()->currentEditor()) {
+      // As key presses, so completion reacts; after the first check, which brings the outline.
+      QTimer::singleShot(SpecChecker::kDefaultDelayMs * 3, e, [e, text = options.typeText] {
+        e->setFocus();
+        for (const QChar c : text) {
+          QKeyEvent press(QEvent::KeyPress, 0, Qt::NoModifier, QString(c));
+          QCoreApplication::sendEvent(e, &press);
+        }
+      });
     }
   auto selectLayer = [&window, layer = options.layer] {
     if (layer < 0) return;
