@@ -501,7 +501,17 @@ class ItemRun {
   /// Sum over the term frame of `v`, where `where` (n x width) is non-zero.
   Value sumTerms(const Value& v, const Tensor& where, int64_t width) {
     if (const Lin* l = std::get_if<Lin>(&v)) {
-      Lin masked = runtime::linSelect(where, *l, Lin{l->sym, Tensor::scalar(0), {}, {}});
+      // A mask without zeros (dense coefficient blocks, the usual case) selects every term: the
+      // form is summed as it is, without copying its coefficients through a select.
+      bool allSet = true;
+      for (double x : where.v)
+        if (x == 0) {
+          allSet = false;
+          break;
+        }
+      Lin maskedStore;
+      if (!allSet) maskedStore = runtime::linSelect(where, *l, Lin{l->sym, Tensor::scalar(0), {}, {}});
+      const Lin& masked = allSet ? *l : maskedStore;
       const int64_t saved = listExtent_;
       listExtent_ = width;
       Lin s = runtime::linSumList(masked, n_, width, [this](int layer, const std::string& m) -> const Lin& {
