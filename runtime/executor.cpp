@@ -5,6 +5,7 @@
 #include "compiler/ir/scalar_ops.h"
 
 #include <chrono>
+#include <cstdio>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -95,6 +96,65 @@ class ItemRun {
         else dense += n * 8;
     }
     return {stored, dense};
+  }
+
+  /// Every layer's storage layout (see MemberLayout).
+  std::vector<LayerLayout> layouts() const {
+    std::vector<LayerLayout> out;
+    std::map<int, int64_t> noiseWidth;  // noise block -> widest use, for global noise offsets
+    for (const LayerState& st : states)
+      for (const auto& [name, v] : st.members)
+        if (const Lin* l = std::get_if<Lin>(&v); l && l->sym)
+          for (const auto& [k, m] : l->blocks) noiseWidth[k] = std::max<int64_t>(noiseWidth[k], m.cols());
+    std::map<int, int64_t> noiseOffset;
+    int64_t acc = 0;
+    for (const auto& [k, w] : noiseWidth) noiseOffset[k] = acc, acc += w;
+    for (size_t li = 0; li < states.size(); ++li) {
+      const Layer& layer = net_.layers[li];
+      LayerLayout ll;
+      for (size_t m = 0; m < cc_.memberNames.size(); ++m) {
+        const std::string& name = cc_.memberNames[m];
+        const auto it = states[li].members.find(name);
+        if (it == states[li].members.end()) continue;
+        MemberLayout ml;
+        ml.member = name;
+        if (const Lin* l = std::get_if<Lin>(&it->second)) {
+          for (const auto& [k, blk] : l->blocks) {
+            const int64_t nnz = (blk.array() != 0).count();
+            if (nnz == 0) continue;
+            const int64_t col0 = l->sym ? noiseOffset[k] : net_.layers[static_cast<size_t>(k)].start;
+            gbcsr::BlockInfo b;
+            b.box = gbcsr::Box::of(0, 1, layer.start, blk.rows(), col0, blk.cols());
+            bool diag = blk.rows() == blk.cols();
+            for (Eigen::Index j = 0; diag && j < blk.cols(); ++j)
+              for (Eigen::Index i = 0; i < blk.rows(); ++i)
+                if (i != j && blk(i, j) != 0) {
+                  diag = false;
+                  break;
+                }
+            b.kind = diag ? gbcsr::Kind::Diagonal : gbcsr::Kind::Dense;
+            b.bytes = (diag ? blk.rows() : blk.size()) * 8;
+            b.density = static_cast<double>(nnz) / static_cast<double>(blk.size());
+            b.shared = true;
+            ml.blocks.push_back(b);
+          }
+        } else {
+          const Tensor& t = std::get<Tensor>(it->second);
+          gbcsr::BlockInfo b;
+          b.kind = gbcsr::Kind::Dense;
+          b.box = gbcsr::Box::of(0, 1, 0, 1, layer.start, layer.size());
+          b.bytes = layer.size() * 8;
+          int64_t nnz = 0;
+          for (int64_t i = 0; i < layer.size(); ++i) nnz += t.at(i, 0, 0) != 0 ? 1 : 0;
+          b.density = layer.size() > 0 ? static_cast<double>(nnz) / static_cast<double>(layer.size()) : 0.0;
+          b.shared = true;
+          ml.blocks.push_back(b);
+        }
+        ll.members.push_back(std::move(ml));
+      }
+      out.push_back(std::move(ll));
+    }
+    return out;
   }
 
   void input(const InputBox& box) {
@@ -689,7 +749,8 @@ int memberIndex(const CompiledCertifier& cc, const std::string& name) {
 /// Runs every layer of `net` on one box; the states of every layer.
 Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, const Network& net, const InputBox& box,
                                                   const RunOptions* options = nullptr, int item = 0,
-                                                  std::pair<int64_t, int64_t>* memory = nullptr) {
+                                                  std::pair<int64_t, int64_t>* memory = nullptr,
+                                                  std::vector<LayerLayout>* layouts = nullptr) {
   using R = Result<std::vector<LayerBoundsResult>>;
   if (memberIndex(cc, "l") < 0 || memberIndex(cc, "u") < 0)
     return R::failure(Diagnostic::error("the shape has no Float members named l and u to report"));
@@ -731,6 +792,7 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
     if (options && options->onLayer) options->onLayer(item, layer.index, static_cast<int>(net.layers.size()));
   }
   if (memory) *memory = run.memory();
+  if (layouts) *layouts = run.layouts();
   return out;
 }
 
@@ -801,6 +863,28 @@ bool provesProperty(const PropertyItem& item, const Eigen::VectorXd& lower, cons
 
 }  // namespace
 
+std::string layoutsText(const std::vector<LayerLayout>& layouts, const Network& net) {
+  std::string out;
+  auto range = [](const gbcsr::Box& b, int d) {
+    return "[" + std::to_string(b.off[d]) + "," + std::to_string(b.end(d)) + ")";
+  };
+  for (size_t li = 0; li < layouts.size(); ++li) {
+    const std::string head = li < net.layers.size()
+                                 ? "layer " + std::to_string(li) + " '" + net.layers[li].name + "' "
+                                 : "layer " + std::to_string(li) + " ";
+    for (const MemberLayout& m : layouts[li].members) {
+      if (m.blocks.empty()) out += head + m.member + ": (no non-zero blocks)\n";
+      for (const gbcsr::BlockInfo& b : m.blocks) {
+        char density[32];
+        std::snprintf(density, sizeof density, "%g", b.density);
+        out += head + m.member + ": " + gbcsr::kindName(b.kind) + " " + range(b.box, 0) + " x " + range(b.box, 1) +
+               " x " + range(b.box, 2) + " " + std::to_string(b.bytes) + " B density " + density + "\n";
+      }
+    }
+  }
+  return out;
+}
+
 Result<std::vector<LayerBoundsResult>> certifyBox(const CompiledCertifier& cc, const Network& net, const InputBox& box) {
   return runNetwork(cc, net, box);
 }
@@ -817,10 +901,12 @@ Result<RunResult> certify(const CompiledCertifier& cc, const Network& net, const
     const std::optional<OutputRows> rows = options.margins ? outputRows(item, net.outputSize()) : std::nullopt;
     const bool margins = rows.has_value();
     std::pair<int64_t, int64_t> memory{0, 0};
+    std::vector<LayerLayout>* layouts = options.keepLayouts ? &r.layouts : nullptr;
     Result<std::vector<LayerBoundsResult>> layers =
         margins ? runNetwork(cc, withOutputRows(net, *rows), item.box, &options,
-                             static_cast<int>(out.value->items.size()), &memory)
-                : runNetwork(cc, net, item.box, &options, static_cast<int>(out.value->items.size()), &memory);
+                             static_cast<int>(out.value->items.size()), &memory, layouts)
+                : runNetwork(cc, net, item.box, &options, static_cast<int>(out.value->items.size()), &memory,
+                             layouts);
     r.stateBytes = memory.first;
     r.denseStateBytes = memory.second;
     if (!layers.ok()) return Result<RunResult>::failure(layers.diagnostics);
@@ -829,6 +915,7 @@ Result<RunResult> certify(const CompiledCertifier& cc, const Network& net, const
       r.marginLower = r.layers.back().lower;
       r.marginUpper = r.layers.back().upper;
       r.layers.pop_back();
+      if (!r.layouts.empty()) r.layouts.pop_back();
       r.verified = provesProperty(item, r.marginLower, r.marginUpper);
     }
     r.timeMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();

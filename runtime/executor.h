@@ -13,6 +13,7 @@
 #include "core/network/network.h"
 #include "core/property/property.h"
 #include "runtime/compiled_certifier.h"
+#include "runtime/gbcsr/tensor.h"
 
 namespace cert {
 
@@ -26,6 +27,21 @@ struct LayerBoundsResult {
 /// ("margins"): y_label - y_j (j != label) for a labelled item; for a VNN-LIB item, one row per
 /// atom `coeffs . y + constant` of its unsafe DNF, in order (verified: every conjunction has an
 /// atom whose upper bound is < 0).
+/// How one shape member of one layer is stored at the end of a run, as g-BCSR blocks over
+/// [batch = 1, rows = the layer's neurons, cols]: a linear form has one block per non-zero column
+/// block (a layer's neurons, or a noise block for SymExp), Diagonal when the block is square with
+/// zeros off the diagonal, else Dense; offsets are global (neuron numbering of the network, noise
+/// symbols numbered block after block). A Float member is one Dense [1 x n] block over the
+/// layer's neurons. The constant of a linear form is not listed.
+struct MemberLayout {
+  std::string member;
+  std::vector<gbcsr::BlockInfo> blocks;
+};
+
+struct LayerLayout {
+  std::vector<MemberLayout> members;  ///< in the shape's member order
+};
+
 struct ItemResult {
   int index = 0;
   std::optional<int> label;
@@ -38,7 +54,12 @@ struct ItemResult {
   /// symbols ([n_k x (N + 1)] per linear form, n_k per Float member).
   int64_t stateBytes = 0;
   int64_t denseStateBytes = 0;
+  /// Per network layer (execution order, no margins layer): filled when RunOptions::keepLayouts.
+  std::vector<LayerLayout> layouts;
 };
+
+/// One line per block: "layer 2 'relu_1' L: Diagonal [0,1) x [834,884) x [784,834) 400 B density 1".
+std::string layoutsText(const std::vector<LayerLayout>& layouts, const Network& net);
 
 struct RunResult {
   std::vector<ItemResult> items;
@@ -50,6 +71,8 @@ struct RunOptions {
   std::function<void(int item, int layer, int layers)> onLayer;
   /// Polled between layers; when it reads true the run stops with the error "cancelled".
   const std::atomic<bool>* cancel = nullptr;
+  /// Fill ItemResult::layouts (how each member's final state is stored).
+  bool keepLayouts = false;
 };
 
 /// Certifies every item. Errors: a layer whose operator has no rule ("layer 3 'relu_1' (Relu):

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "core/network/onnx_import.h"
+#include "core/property/dataset_csv.h"
 #include "runtime/compiled_certifier.h"
 #include "runtime/executor.h"
 #include "tests/support/random_network.h"
@@ -68,6 +70,7 @@ class TestExecutor : public QObject {
   void missingRuleNamesTheLayer();
   void unliftablePriorityIsADiagnostic();
   void marginsAndVerified();
+  void layoutsOfDeepPolyMembers();
 };
 
 void TestExecutor::matchesReference_data() {
@@ -179,6 +182,54 @@ void TestExecutor::marginsAndVerified() {
   QVERIFY(std::abs(it.marginLower[0] - (y[1] - y[0])) < 1e-9);
   QVERIFY(std::abs(it.marginLower[1] - (y[1] - y[2])) < 1e-9);
   QCOMPARE(it.verified, (it.marginLower.array() > 0).all());
+}
+
+void TestExecutor::layoutsOfDeepPolyMembers() {
+  const auto net = importOnnxFile(sourcePath("resources/networks/mlp_784_50_50_10.onnx"));
+  QVERIFY(net.ok());
+  const auto prop = datasetProperty(*net.value, sourcePath("resources/inputs/mnist_10.csv"), 0, 1, 0.01);
+  QVERIFY(prop.ok());
+  RunOptions plain;
+  const auto without = certify(compiledSpec("deeppoly"), *net.value, *prop.value, plain);
+  QVERIFY(without.ok());
+  QVERIFY(without.value->items.front().layouts.empty());
+  RunOptions opts;
+  opts.keepLayouts = true;
+  const auto r = certify(compiledSpec("deeppoly"), *net.value, *prop.value, opts);
+  QVERIFY(r.ok());
+  const ItemResult& it = r.value->items.front();
+  const auto& layers = net.value->layers;
+  QCOMPARE(it.layouts.size(), layers.size());
+  auto memberOf = [&](size_t layer, const std::string& name) -> const MemberLayout* {
+    for (const MemberLayout& m : it.layouts[layer].members)
+      if (m.member == name) return &m;
+    return nullptr;
+  };
+  int relus = 0, affines = 0;
+  for (size_t k = 1; k < layers.size(); ++k) {
+    const Layer& layer = layers[k];
+    const Layer& prev = layers[static_cast<size_t>(layer.inputs.at(0))];
+    const MemberLayout* L = memberOf(k, "L");
+    QVERIFY(L);
+    if (layer.op != LayerOp::Relu && layer.op != LayerOp::Affine) continue;
+    QCOMPARE(L->blocks.size(), size_t(1));
+    const gbcsr::BlockInfo& b = L->blocks.front();
+    QCOMPARE(b.kind, layer.op == LayerOp::Relu ? gbcsr::Kind::Diagonal : gbcsr::Kind::Dense);
+    QCOMPARE(b.box, gbcsr::Box::of(0, 1, layer.start, layer.size(), prev.start, prev.size()));
+    QVERIFY(b.density > 0 && b.density <= 1);
+    (layer.op == LayerOp::Relu ? relus : affines)++;
+    // Float members: one Dense [1 x n] block over the layer's neurons.
+    const MemberLayout* l = memberOf(k, "l");
+    QVERIFY(l);
+    QCOMPARE(l->blocks.size(), size_t(1));
+    QCOMPARE(l->blocks.front().kind, gbcsr::Kind::Dense);
+    QCOMPARE(l->blocks.front().box, gbcsr::Box::of(0, 1, 0, 1, layer.start, layer.size()));
+  }
+  QVERIFY(relus >= 1);
+  QVERIFY(affines >= 2);
+  const std::string text = layoutsText(it.layouts, *net.value);
+  QVERIFY2(text.find("L: Diagonal") != std::string::npos, text.c_str());
+  QVERIFY2(text.find("L: Dense") != std::string::npos, text.c_str());
 }
 
 QTEST_APPLESS_MAIN(TestExecutor)
