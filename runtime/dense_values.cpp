@@ -102,6 +102,28 @@ Lin linAdd(Lin a, const Lin& b, double sign) {
   return out;
 }
 
+Lin linAdd(Lin a, Lin&& b, double sign) {
+  Lin out = std::move(a);
+  out.sym = out.sym || b.sym;
+  out.c0 = zip(out.c0, b.c0, [sign](double x, double y) { return x + sign * y; });
+  for (auto& [k, m] : b.blocks) {
+    auto it = out.blocks.find(k);
+    if (it == out.blocks.end()) {
+      if (sign != 1.0) m *= sign;
+      out.blocks.emplace(k, std::move(m));
+    } else if (it->second.rows() == m.rows()) {
+      it->second += sign * m;
+    } else {
+      throw std::runtime_error("linear forms over different row counts");
+    }
+  }
+  for (auto& t : b.lazy) {
+    if (sign != 1.0) t.coef = mapTensor(t.coef, [sign](double x) { return sign * x; });
+    out.lazy.push_back(std::move(t));
+  }
+  return out;
+}
+
 Lin linScale(const Lin& a, const Tensor& s) {
   Lin out;
   out.sym = a.sym;
@@ -139,7 +161,7 @@ Lin linSelect(const Tensor& cond, const Lin& a, const Lin& b) {
     for (const auto& t : x.lazy) out.lazy.push_back({selectTensor(where, t.coef, zero), t.atom});
     return out;
   };
-  return linAdd(keep(a, cond), keep(b, notCond));
+  return linAdd(keep(a, cond), keep(b, notCond));  // the rvalue overload: b's terms are moved
 }
 
 namespace {

@@ -104,6 +104,8 @@ using Value = std::variant<Tensor, Lin>;
 
 /// a + sign * b (a by value: pass an rvalue to add in place).
 Lin linAdd(Lin a, const Lin& b, double sign = 1.0);
+/// The same with b's blocks and lazy terms moved rather than copied.
+Lin linAdd(Lin a, Lin&& b, double sign = 1.0);
 /// a * s; s must not vary along the list frame when a has materialized blocks.
 Lin linScale(const Lin& a, const Tensor& s);
 /// cond ? a : b per element (by coefficient selection, no arithmetic on the unselected side).

@@ -59,6 +59,12 @@ Lin toLin(const Value& v, bool sym) {
   return out;
 }
 
+/// The same, moving a linear form out of a temporary value.
+Lin toLin(Value&& v, bool sym) {
+  if (Lin* l = std::get_if<Lin>(&v)) return std::move(*l);
+  return toLin(static_cast<const Value&>(v), sym);
+}
+
 const Tensor& asTensor(const Value& v) {
   if (const Tensor* t = std::get_if<Tensor>(&v)) return *t;
   throw std::runtime_error("a linear form is used where a number is needed");
@@ -442,8 +448,11 @@ class ItemRun {
       return runtime::zip(x, y, [&op](double p, double q) { return binaryOp(op, p, q); });
     }
     const bool sym = i.type == ir::ElemType::Sym;
-    if (i.name == "add") return runtime::linAdd(toLin(a, sym), toLin(b, sym));
-    if (i.name == "sub") return runtime::linAdd(toLin(a, sym), toLin(b, sym), -1.0);
+    if (i.name == "add" || i.name == "sub") {
+      const double sign = i.name == "add" ? 1.0 : -1.0;
+      if (const Lin* lbv = std::get_if<Lin>(&b)) return runtime::linAdd(toLin(a, sym), *lbv, sign);  // b copied once
+      return runtime::linAdd(toLin(a, sym), toLin(b, sym), sign);
+    }
     if (i.name == "mul") return la ? runtime::linScale(std::get<Lin>(a), asTensor(b)) : runtime::linScale(std::get<Lin>(b), asTensor(a));
     if (i.name == "div" && !lb)
       return runtime::linScale(std::get<Lin>(a), runtime::mapTensor(asTensor(b), [](double x) { return 1.0 / x; }));
@@ -633,13 +642,17 @@ class ItemRun {
       std::map<int, Choice> blocks;
       for (const auto& [b, c] : e.blocks) {
         Choice ch;
-        const Tensor stop = asTensor(termValue(*i.regions[1], b, false, c)).expand(n_, c.cols(), 1);
+        const Value stopValue = termValue(*i.regions[1], b, false, c);
+        const Tensor& stopT = asTensor(stopValue);
         ch.active = nonZero(c);
-        for (size_t k = 0; k < ch.active.v.size(); ++k)
-          if (stop.v[k] != 0 && ch.active.v[k] != 0) {
-            ch.active.v[k] = 0;
-            ch.stopAny = true;
-          }
+        if (stopT.v.size() != 1 || stopT.v[0] != 0) {  // a constant false stop (DeepPoly's) stops nothing
+          const Tensor stop = stopT.expand(n_, c.cols(), 1);
+          for (size_t k = 0; k < ch.active.v.size(); ++k)
+            if (stop.v[k] != 0 && ch.active.v[k] != 0) {
+              ch.active.v[k] = 0;
+              ch.stopAny = true;
+            }
+        }
         ch.priority = asTensor(termValue(*i.regions[0], b, false, c)).expand(n_, 1, 1);
         ch.rowActive = ch.active.toMatrix(n_, c.cols()).rowwise().maxCoeff();
         blocks.emplace(b, std::move(ch));
