@@ -7,6 +7,10 @@
 #include <optional>
 #include <string>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include "app/certc/args.h"
 #include "app/certc/certify_inputs.h"
 #include "app/certc/commands.h"
@@ -21,9 +25,20 @@ double msSince(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
 }
 
+/// The executor allocates and frees many equal-sized coefficient blocks (0.5 MB for a 256-wide
+/// layer) per back-substitution step; with glibc's defaults each one is a fresh mmap whose pages
+/// fault in again. Keeping them on the heap saves that (DeepPoly 256x6: about 7%).
+void keepLargeBlocksOnTheHeap() {
+#if defined(__GLIBC__)
+  mallopt(M_MMAP_THRESHOLD, 64 * 1024 * 1024);
+  mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
+#endif
+}
+
 }  // namespace
 
 int cmdRun(int argc, char** argv) {
+  keepLargeBlocksOnTheHeap();
   const Args args(argc, argv, 2);
   const std::string backend = args.getOr("backend", "cpu");
   if (backend != "cpu" && backend != "cuda") {
