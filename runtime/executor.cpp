@@ -605,18 +605,21 @@ class ItemRun {
     return runtime::zip(std::get<Tensor>(a), std::get<Tensor>(b), [](double x, double y) { return x + y; });
   }
 
-  Lin materialized(const Value& v, bool sym) {
-    Lin l = toLin(v, sym);
+  Lin materialized(const Value& v, bool sym) { return materialized(toLin(v, sym)); }
+
+  /// In place (no copy of the blocks): the constant expanded to [n x 1], single-row blocks repeated.
+  Lin materialized(Lin l) {
     if (!l.lazy.empty()) throw std::runtime_error("a list where a linear form is needed");
-    l = runtime::linExpandRows(l, n_);
+    if (l.c0.r != n_ || l.c0.c != 1 || l.c0.d != 1) l.c0 = l.c0.expand(n_, 1, 1);
     for (auto& [k, blk] : l.blocks)
       if (blk.rows() == 1 && n_ != 1) blk = blk.replicate(n_, 1).eval();
     return l;
   }
 
   static Tensor nonZero(const Eigen::MatrixXd& c) {
-    Tensor t = Tensor::matrix(c);
-    for (double& x : t.v) x = x != 0 ? 1 : 0;
+    Tensor t = Tensor::full(c.rows(), c.cols(), 1, 0);
+    for (Eigen::Index i = 0; i < c.rows(); ++i)
+      for (Eigen::Index j = 0; j < c.cols(); ++j) t.v[static_cast<size_t>(i * c.cols() + j)] = c(i, j) != 0 ? 1 : 0;
     return t;
   }
 
@@ -654,7 +657,13 @@ class ItemRun {
             }
         }
         ch.priority = asTensor(termValue(*i.regions[0], b, false, c)).expand(n_, 1, 1);
-        ch.rowActive = ch.active.toMatrix(n_, c.cols()).rowwise().maxCoeff();
+        ch.rowActive = Eigen::VectorXd::Zero(n_);
+        for (int64_t r = 0; r < n_; ++r)
+          for (int64_t j = 0; j < c.cols(); ++j)
+            if (ch.active.v[static_cast<size_t>(r * c.cols() + j)] != 0) {
+              ch.rowActive[r] = 1;
+              break;
+            }
         blocks.emplace(b, std::move(ch));
       }
       // Per row: the greatest priority among blocks with active terms.
@@ -670,29 +679,32 @@ class ItemRun {
       if (!any) break;
       Lin next;
       next.c0 = e.c0;
-      for (const auto& [b, c] : e.blocks) {
+      for (auto& [b, c] : e.blocks) {  // e is replaced after the loop: its blocks may be moved
         const Choice& ch = blocks.at(b);
-        Tensor sel = ch.active;
         bool some = false, allRows = true;
+        std::vector<bool> chosen(static_cast<size_t>(n_));
         for (int64_t r = 0; r < n_; ++r) {
-          const bool chosen = ch.rowActive[r] != 0 && ch.priority.at(r, 0, 0) == best[r];
-          allRows = allRows && (chosen || ch.rowActive[r] == 0);
-          if (!chosen)
-            for (int64_t j = 0; j < c.cols(); ++j) sel.ref(r, j, 0) = 0;
-          else
-            some = true;
+          chosen[static_cast<size_t>(r)] = ch.rowActive[r] != 0 && ch.priority.at(r, 0, 0) == best[r];
+          allRows = allRows && (chosen[static_cast<size_t>(r)] || ch.rowActive[r] == 0);
+          some = some || chosen[static_cast<size_t>(r)];
         }
         if (!some) {
-          next = runtime::linAdd(std::move(next), Lin{false, Tensor::scalar(0), {{b, c}}, {}});
+          Lin keep;
+          keep.blocks.emplace(b, std::move(c));
+          next = runtime::linAdd(std::move(next), std::move(keep));
           continue;
         }
         // Every non-zero term chosen (the usual step: one layer's columns, no stop): nothing is
-        // kept and the picked coefficients are the block itself.
+        // kept, the picked coefficients are the block itself and the mask is the active one.
         if (allRows && !ch.stopAny) {
           const Value rep = termValue(*i.regions[2], b, false, c);
-          next = runtime::linAdd(std::move(next), toLin(sumTerms(rep, sel, c.cols()), false));
+          next = runtime::linAdd(std::move(next), toLin(sumTerms(rep, ch.active, c.cols()), false));
           continue;
         }
+        Tensor sel = ch.active;
+        for (int64_t r = 0; r < n_; ++r)
+          if (!chosen[static_cast<size_t>(r)])
+            for (int64_t j = 0; j < c.cols(); ++j) sel.ref(r, j, 0) = 0;
         const Eigen::MatrixXd selM = sel.toMatrix(n_, c.cols());
         const Eigen::MatrixXd kept = (selM.array() != 0).select(0.0, c);
         const Eigen::MatrixXd picked = (selM.array() != 0).select(c, 0.0);
@@ -701,7 +713,7 @@ class ItemRun {
         const Value rep = termValue(*i.regions[2], b, false, picked);
         next = runtime::linAdd(std::move(next), toLin(sumTerms(rep, sel, c.cols()), false));
       }
-      e = materialized(next, false);
+      e = materialized(std::move(next));
     }
     return e;
   }
