@@ -58,6 +58,15 @@ Tensor zip(const Tensor& a, const Tensor& b, F&& f) {
   } else if (bFull && a.v.size() == 1) {
     const double x = a.v[0];
     for (size_t k = 0; k < n; ++k) t.v[k] = f(x, b.v[k]);
+  } else if (d == 1 && a.d == 1 && b.d == 1 && (aFull || bFull) && (a.r == 1 || b.r == 1) && a.c == c && b.c == c) {
+    // A row [1 x c] against a full [r x c] (a lazy term's coefficients times a per-element
+    // scale): no per-element index arithmetic.
+    for (int64_t i = 0; i < r; ++i) {
+      const double* pa = a.v.data() + (a.r == 1 ? 0 : i * c);
+      const double* pb = b.v.data() + (b.r == 1 ? 0 : i * c);
+      double* pt = t.v.data() + i * c;
+      for (int64_t j = 0; j < c; ++j) pt[j] = f(pa[j], pb[j]);
+    }
   } else {
     for (int64_t i = 0; i < r; ++i)
       for (int64_t j = 0; j < c; ++j)
