@@ -330,7 +330,12 @@ class ItemRun {
 
   Value yieldOf(const ir::Region& r) {
     region(r);
-    return at(r.body.back().operands.at(0));
+    const int id = r.body.back().operands.at(0);
+    // A value computed by the region itself is recomputed on its next run: it is moved out,
+    // not copied. A value from outside the region is copied.
+    for (const Instr& i : r.body)
+      if (i.op != Opcode::Yield && i.id == id) return std::move(at(id));
+    return at(id);
   }
 
   bool isPolyMember(const std::string& name) const {
@@ -747,7 +752,10 @@ class ItemRun {
         const Value& b = at(i.operands[2]);
         if (std::holds_alternative<Lin>(a) || std::holds_alternative<Lin>(b)) {
           const bool sym = i.type == ir::ElemType::Sym;
-          return runtime::linSelect(c, toLin(a, sym), toLin(b, sym));
+          Lin sa, sb;  // conversions of non-linear operands only: linear ones are read in place
+          const Lin& la = std::holds_alternative<Lin>(a) ? std::get<Lin>(a) : (sa = toLin(a, sym));
+          const Lin& lb = std::holds_alternative<Lin>(b) ? std::get<Lin>(b) : (sb = toLin(b, sym));
+          return runtime::linSelect(c, la, lb);
         }
         return runtime::selectTensor(c, asTensor(a), asTensor(b));
       }
