@@ -37,9 +37,36 @@ Tensor Tensor::row(const Eigen::VectorXd& x) {
   return t;
 }
 
+namespace {
+
+/// Column-major <-> row-major copy in 32 x 32 tiles (a plain element loop strides through one of
+/// the two layouts and misses the cache on every element of 256-wide blocks). Values are copied
+/// exactly.
+constexpr int64_t kTile = 32;
+
+void rowMajorToColMajor(const double* src, int64_t rows, int64_t cols, double* dst) {
+  for (int64_t j0 = 0; j0 < cols; j0 += kTile)
+    for (int64_t i0 = 0; i0 < rows; i0 += kTile) {
+      const int64_t i1 = std::min(rows, i0 + kTile), j1 = std::min(cols, j0 + kTile);
+      for (int64_t j = j0; j < j1; ++j)
+        for (int64_t i = i0; i < i1; ++i) dst[j * rows + i] = src[i * cols + j];
+    }
+}
+
+void colMajorToRowMajor(const double* src, int64_t rows, int64_t cols, double* dst) {
+  for (int64_t i0 = 0; i0 < rows; i0 += kTile)
+    for (int64_t j0 = 0; j0 < cols; j0 += kTile) {
+      const int64_t i1 = std::min(rows, i0 + kTile), j1 = std::min(cols, j0 + kTile);
+      for (int64_t i = i0; i < i1; ++i)
+        for (int64_t j = j0; j < j1; ++j) dst[i * cols + j] = src[j * rows + i];
+    }
+}
+
+}  // namespace
+
 Tensor Tensor::matrix(const Eigen::MatrixXd& m) {
   Tensor t = full(m.rows(), m.cols(), 1, 0);
-  RowMajorMap(t.v.data(), m.rows(), m.cols()) = m;
+  colMajorToRowMajor(m.data(), m.rows(), m.cols(), t.v.data());
   return t;
 }
 
@@ -55,7 +82,11 @@ Tensor Tensor::expand(int64_t rr, int64_t cc, int64_t dd) const {
 
 Eigen::MatrixXd Tensor::toMatrix(int64_t rows, int64_t cols) const {
   if (d != 1) throw std::runtime_error("a tensor with an 'other' frame cannot be a matrix");
-  if (r == rows && c == cols) return ConstRowMajorMap(v.data(), rows, cols);
+  if (r == rows && c == cols) {
+    Eigen::MatrixXd m(rows, cols);
+    rowMajorToColMajor(v.data(), rows, cols, m.data());
+    return m;
+  }
   if (r == 1 && c == cols) return ConstRowMajorMap(v.data(), 1, cols).replicate(rows, 1);
   if (r == rows && c == 1) return ConstRowMajorMap(v.data(), rows, 1).replicate(1, cols);
   if (r == 1 && c == 1) return Eigen::MatrixXd::Constant(rows, cols, v[0]);
