@@ -143,5 +143,15 @@ inline std::string boxProblem(const Network& net, const InputBox& box) {
   return "";
 }
 
+/// Why layer k cannot be stepped by a layer-by-layer analysis named `who` ("" when it can): a bad
+/// box (at k = 0), an unsupported layer, or layers stepped out of order (`stepped` done so far).
+inline std::string stepProblem(const Network& net, const InputBox& box, int k, size_t stepped, const std::string& who) {
+  if (k == 0)
+    if (std::string p = boxProblem(net, box); !p.empty()) return p;
+  if (std::string p = unsupportedReason(net, net.layers[static_cast<size_t>(k)]); !p.empty()) return p;
+  if (stepped != static_cast<size_t>(k)) return who + "::step: layers must be stepped in order";
+  return "";
+}
+
 }  // namespace ref
 }  // namespace cert::test

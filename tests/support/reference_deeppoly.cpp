@@ -244,13 +244,9 @@ Eigen::VectorXd DeepPolyAnalysis::backSubstitute(int k, const Linear& expr, bool
 
 Result<LayerBounds> DeepPolyAnalysis::step(int k, const std::vector<LayerBounds>& bounds) {
   using R = Result<LayerBounds>;
-  if (k == 0)
-    if (const std::string p = ref::boxProblem(net_, box_); !p.empty()) return R::failure(Diagnostic::error(p));
-  const Layer& layer = net_.layers[static_cast<size_t>(k)];
-  if (const std::string p = ref::unsupportedReason(net_, layer); !p.empty())
+  if (const std::string p = ref::stepProblem(net_, box_, k, bounds.size(), "DeepPolyAnalysis"); !p.empty())
     return R::failure(Diagnostic::error(p));
-  if (bounds.size() != static_cast<size_t>(k))
-    return R::failure(Diagnostic::error("DeepPolyAnalysis::step: layers must be stepped in order"));
+  const Layer& layer = net_.layers[static_cast<size_t>(k)];
   const int64_t n = layer.size();
   LayerBounds out{Eigen::VectorXd(n), Eigen::VectorXd(n)};
   auto in = [&](size_t i) -> const LayerBounds& { return bounds[static_cast<size_t>(layer.inputs[i])]; };

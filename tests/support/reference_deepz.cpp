@@ -105,13 +105,9 @@ Eigen::MatrixXd DeepZAnalysis::gensOf(int layer) const {
 
 Result<LayerBounds> DeepZAnalysis::step(int k, const std::vector<LayerBounds>& bounds) {
   using R = Result<LayerBounds>;
-  if (k == 0)
-    if (const std::string p = ref::boxProblem(net_, box_); !p.empty()) return R::failure(Diagnostic::error(p));
-  const Layer& layer = net_.layers[static_cast<size_t>(k)];
-  if (const std::string p = ref::unsupportedReason(net_, layer); !p.empty())
+  if (const std::string p = ref::stepProblem(net_, box_, k, bounds.size(), "DeepZAnalysis"); !p.empty())
     return R::failure(Diagnostic::error(p));
-  if (bounds.size() != static_cast<size_t>(k))
-    return R::failure(Diagnostic::error("DeepZAnalysis::step: layers must be stepped in order"));
+  const Layer& layer = net_.layers[static_cast<size_t>(k)];
   const int64_t n = layer.size();
   LayerBounds out{Eigen::VectorXd(n), Eigen::VectorXd(n)};
   Zonotope& z = z_[static_cast<size_t>(k)];
