@@ -9,6 +9,7 @@
 #include "app/certstudio/editor/spec_checker.h"
 #include "app/certstudio/docks/network_dock.h"
 #include "app/certstudio/docks/shapes_dock.h"
+#include "app/certstudio/docks/sparsity_dock.h"
 #include "app/certstudio/editor/editor_tabs.h"
 #include "app/certstudio/ir/analysis_session.h"
 #include "app/certstudio/launch_options.h"
@@ -45,6 +46,7 @@ void applyLaunchScript(MainWindow& window, const LaunchOptions& options) {
     window.networkDock()->selectLayer(layer);  // the table shows it too
     window.runSession()->dock()->setLayer(layer);
     window.analysis()->shapesDock()->setLayer(layer);
+    window.sparsityDock()->setLayer(layer);
   };
   auto afterLoad = [&window, selectLayer, run = options.run] {
     selectLayer();

@@ -16,6 +16,7 @@
 #include "app/certstudio/docks/dock_registry.h"
 #include "app/certstudio/docks/network_dock.h"
 #include "app/certstudio/docks/problems_dock.h"
+#include "app/certstudio/docks/sparsity_dock.h"
 #include "app/certstudio/editor/editor_status.h"
 #include "app/certstudio/editor/editor_tabs.h"
 #include "app/certstudio/editor/spec_checker.h"
@@ -23,6 +24,7 @@
 #include "app/certstudio/about.h"
 #include "app/certstudio/file_menu.h"
 #include "app/certstudio/ir/analysis_session.h"
+#include "app/certstudio/models/sparsity_model.h"
 #include "app/certstudio/recovery/autosaver.h"
 #include "app/certstudio/run/run_session.h"
 #include "app/certstudio/settings/app_settings.h"
@@ -65,6 +67,13 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
   checker_->setDelay(options.checkDelayMs);
   runSession_ = new RunSession(*this);
   analysis_ = new AnalysisSession(*this);
+  sparsityModel_ = new SparsityModel(this);
+  sparsityDock_ = new SparsityDock(*sparsityModel_, this);
+  addDock(sparsityDock_, Qt::BottomDockWidgetArea, QStringLiteral("SparsityDock"));
+  connect(runSession_, &RunSession::runFinished, sparsityModel_, &SparsityModel::setOutcome);
+  connect(networkDock_, &NetworkDock::layerSelected, sparsityDock_, [this](int layer) {
+    if (layer >= 0) sparsityDock_->setLayer(layer);
+  });
   viewMenu_->addSeparator();  // the docks are listed; then the tool bars (Main, Run)
   for (QToolBar* bar : findChildren<QToolBar*>()) viewMenu_->addAction(bar->toggleViewAction());
   connectSignals();

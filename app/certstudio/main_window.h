@@ -22,6 +22,8 @@ class EditorTabs;
 class FileMenu;
 class NetworkDock;
 class ProblemsDock;
+class SparsityDock;
+class SparsityModel;
 class RunSession;
 class SpecChecker;
 class SpecEditor;
@@ -78,6 +80,9 @@ class MainWindow : public QMainWindow {
   RunSession* runSession() const { return runSession_; }
   /// The IR and Shapes docks' wiring.
   AnalysisSession* analysis() const { return analysis_; }
+  /// The Sparsity dock (the last run's g-BCSR layouts) and its model.
+  SparsityDock* sparsityDock() const { return sparsityDock_; }
+  SparsityModel* sparsityModel() const { return sparsityModel_; }
 
  protected:
   void closeEvent(QCloseEvent* event) override;
@@ -108,6 +113,8 @@ class MainWindow : public QMainWindow {
   EditorStatus* editorStatus_ = nullptr;
   RunSession* runSession_ = nullptr;
   AnalysisSession* analysis_ = nullptr;
+  SparsityModel* sparsityModel_ = nullptr;
+  SparsityDock* sparsityDock_ = nullptr;
   QMetaObject::Connection modifiedConnection_;
 };
 

@@ -80,6 +80,7 @@ RunOutcome executeRun(const RunRequest& request, const std::atomic<bool>& cancel
 
     cert::RunOptions options;
     options.cancel = &cancel;
+    options.keepLayouts = true;  // the Sparsity dock draws them
     if (progress) options.onLayer = [&progress](int, int layer, int layers) { progress(layer + 1, layers); };
     const auto runStart = std::chrono::steady_clock::now();
     cert::Result<cert::RunResult> run = cert::certify(*cc, *request.network, *property, options);
