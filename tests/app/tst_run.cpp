@@ -15,6 +15,7 @@
 #include "app/certstudio/models/diagnostics_model.h"
 #include "app/certstudio/run/run_bar.h"
 #include "app/certstudio/run/run_controller.h"
+#include "tests/app/run_fixtures.h"
 #include "app/certstudio/run/run_session.h"
 #include "core/network/onnx_import.h"
 #include "core/property/dataset_csv.h"
@@ -23,39 +24,7 @@
 
 using namespace cert::studio;
 
-namespace {
-
-const QString kSource = QStringLiteral(CERTSTUDIO_SOURCE_DIR);
-
-std::string readAll(const QString& path) {
-  QFile f(path);
-  return f.open(QIODevice::ReadOnly) ? f.readAll().toStdString() : std::string();
-}
-
-std::shared_ptr<const cert::Network> importNet(const QString& name) {
-  auto r = cert::importOnnxFile((kSource + QStringLiteral("/resources/networks/") + name).toStdString());
-  return r.ok() ? std::make_shared<const cert::Network>(std::move(*r.value)) : nullptr;
-}
-
-RunRequest request(const QString& net, const QString& spec = QStringLiteral("deeppoly.cf")) {
-  RunRequest r;
-  r.specText = readAll(kSource + QStringLiteral("/specs/") + spec);
-  r.specName = spec;
-  r.network = importNet(net);
-  r.input.path = kSource + QStringLiteral("/resources/inputs/mnist_10.csv");
-  r.input.row = 0;
-  r.eps = 0.01;
-  return r;
-}
-
-RunOutcome finish(RunController& c, RunRequest r) {
-  QSignalSpy done(&c, &RunController::finished);
-  c.start(std::move(r));
-  if (!done.wait(120000)) return {};
-  return c.lastOutcome();
-}
-
-}  // namespace
+using namespace cert::studio::test;
 
 class TestRun : public QObject {
   Q_OBJECT

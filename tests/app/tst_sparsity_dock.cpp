@@ -11,39 +11,12 @@
 #include "app/certstudio/main_window.h"
 #include "app/certstudio/models/sparsity_model.h"
 #include "app/certstudio/run/run_controller.h"
+#include "tests/app/run_fixtures.h"
 #include "core/network/onnx_import.h"
 
 using namespace cert::studio;
 
-namespace {
-
-const QString kSource = QStringLiteral(CERTSTUDIO_SOURCE_DIR);
-
-std::string readAll(const QString& path) {
-  QFile f(path);
-  return f.open(QIODevice::ReadOnly) ? f.readAll().toStdString() : std::string();
-}
-
-RunRequest request(const QString& net) {
-  RunRequest r;
-  r.specText = readAll(kSource + QStringLiteral("/specs/deeppoly.cf"));
-  r.specName = QStringLiteral("deeppoly.cf");
-  auto n = cert::importOnnxFile((kSource + QStringLiteral("/resources/networks/") + net).toStdString());
-  if (n.ok()) r.network = std::make_shared<const cert::Network>(std::move(*n.value));
-  r.input.path = kSource + QStringLiteral("/resources/inputs/mnist_10.csv");
-  r.input.row = 0;
-  r.eps = 0.01;
-  return r;
-}
-
-RunOutcome finish(RunController& c, RunRequest r) {
-  QSignalSpy done(&c, &RunController::finished);
-  c.start(std::move(r));
-  if (!done.wait(120000)) return {};
-  return c.lastOutcome();
-}
-
-}  // namespace
+using namespace cert::studio::test;
 
 class TestSparsityDock : public QObject {
   Q_OBJECT
