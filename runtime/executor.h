@@ -42,6 +42,38 @@ struct LayerLayout {
   std::vector<MemberLayout> members;  ///< in the shape's member order
 };
 
+/// Teaching mode: one neuron's symbolic bounds and the steps of its back-substitution.
+/// A term of a linear form: coeff * (neuron `index` of layer `block`), or for a SymExp
+/// (sym == true) coeff * (noise symbol `index` of noise block `block`; block 0 = the input box).
+struct SymbolicTerm {
+  int block = 0;
+  int64_t index = 0;
+  double coeff = 0;
+};
+
+/// c0 + sum of terms (terms with a zero coefficient are left out; ordered by block, index).
+struct SymbolicForm {
+  bool sym = false;
+  double constant = 0;
+  std::vector<SymbolicTerm> terms;
+};
+
+/// One traverse (back-substitution) of the traced neuron: the form before the first step and
+/// after every step, with the layers whose terms each step replaced.
+struct TraversalTrace {
+  int line = 0, column = 0;  ///< where the traverse is in the spec (1-based; 0 when unknown)
+  std::vector<SymbolicForm> forms;     ///< forms[0]: the start; forms[k]: after step k
+  std::vector<std::vector<int>> replaced;  ///< replaced[k-1]: blocks replaced by step k
+};
+
+struct NeuronTrace {
+  int layer = -1;
+  int64_t neuron = -1;                        ///< 0-based within the layer
+  std::vector<std::pair<std::string, SymbolicForm>> members;  ///< the neuron's Poly/Sym members
+  std::vector<std::pair<std::string, double>> values;        ///< its Float members (l, u, ...)
+  std::vector<TraversalTrace> traversals;     ///< in program order
+};
+
 struct ItemResult {
   int index = 0;
   std::optional<int> label;
@@ -56,6 +88,8 @@ struct ItemResult {
   int64_t denseStateBytes = 0;
   /// Per network layer (execution order, no margins layer): filled when RunOptions::keepLayouts.
   std::vector<LayerLayout> layouts;
+  /// Filled when RunOptions::trace names a layer of the network.
+  std::optional<NeuronTrace> trace;
 };
 
 /// One line per block: "layer 2 'relu_1' L: Diagonal [0,1) x [834,884) x [784,834) 400 B density 1".
@@ -73,6 +107,11 @@ struct RunOptions {
   const std::atomic<bool>* cancel = nullptr;
   /// Fill ItemResult::layouts (how each member's final state is stored).
   bool keepLayouts = false;
+  /// Teaching mode: record ItemResult::trace for neuron `second` (0-based) of layer `first`.
+  std::optional<std::pair<int, int64_t>> trace;
+  /// Keep every linear-form block dense (the dense executor, for comparison): no Diagonal or
+  /// Kernel blocks, no storage shared between members.
+  bool dense = false;
 };
 
 /// Certifies every item. Errors: a layer whose operator has no rule ("layer 3 'relu_1' (Relu):
