@@ -28,6 +28,7 @@
 #include "app/certstudio/recovery/autosaver.h"
 #include "app/certstudio/run/run_session.h"
 #include "app/certstudio/settings/app_settings.h"
+#include "app/certstudio/teaching/teaching_session.h"
 #include "app/certstudio/resources_init.h"
 
 #include <algorithm>
@@ -74,6 +75,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
   connect(networkDock_, &NetworkDock::layerSelected, sparsityDock_, [this](int layer) {
     if (layer >= 0) sparsityDock_->setLayer(layer);
   });
+  teaching_ = new TeachingSession(*this, *runSession_);
   viewMenu_->addSeparator();  // the docks are listed; then the tool bars (Main, Run)
   for (QToolBar* bar : findChildren<QToolBar*>()) viewMenu_->addAction(bar->toggleViewAction());
   connectSignals();

@@ -24,6 +24,7 @@ class NetworkDock;
 class ProblemsDock;
 class SparsityDock;
 class SparsityModel;
+class TeachingSession;
 class RunSession;
 class SpecChecker;
 class SpecEditor;
@@ -83,6 +84,8 @@ class MainWindow : public QMainWindow {
   /// The Sparsity dock (the last run's g-BCSR layouts) and its model.
   SparsityDock* sparsityDock() const { return sparsityDock_; }
   SparsityModel* sparsityModel() const { return sparsityModel_; }
+  /// The Teaching dock (one neuron's symbolic bounds, layer by layer) and its runs.
+  TeachingSession* teaching() const { return teaching_; }
 
  protected:
   void closeEvent(QCloseEvent* event) override;
@@ -115,6 +118,7 @@ class MainWindow : public QMainWindow {
   AnalysisSession* analysis_ = nullptr;
   SparsityModel* sparsityModel_ = nullptr;
   SparsityDock* sparsityDock_ = nullptr;
+  TeachingSession* teaching_ = nullptr;
   QMetaObject::Connection modifiedConnection_;
 };
 

@@ -1,6 +1,7 @@
 // executeRun: compileCertifier, then datasetProperty / readVnnlib, then certify on the CPU executor.
 #include "app/certstudio/run/run_job.h"
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <new>
@@ -22,6 +23,23 @@ RunOutcome failed(RunOutcome out, const QString& stage, const cert::Diagnostics&
   out.diagnostics.insert(out.diagnostics.end(), diags.begin(), diags.end());
   if (!cert::hasErrors(out.diagnostics)) out.diagnostics.push_back(cert::Diagnostic::error("the " + stage.toStdString() + " failed"));
   return out;
+}
+
+/// Layers 0..last of `net` (layer inputs only name earlier layers, so the prefix is a network).
+std::shared_ptr<const cert::Network> prefixOf(const cert::Network& net, int last) {
+  auto prefix = std::make_shared<cert::Network>(net);
+  prefix->layers.resize(static_cast<size_t>(last) + 1);
+  return prefix;
+}
+
+/// The first item's box alone: a prefix has other outputs, so no label and no unsafe region.
+cert::Property boxOnly(cert::Property property) {
+  property.items.resize(std::min<size_t>(property.items.size(), 1));
+  for (cert::PropertyItem& item : property.items) {
+    item.label.reset();
+    item.unsafe.clear();
+  }
+  return property;
 }
 
 bool isCancel(const cert::Diagnostics& diags) {
@@ -81,9 +99,19 @@ RunOutcome executeRun(const RunRequest& request, const std::atomic<bool>& cancel
     cert::RunOptions options;
     options.cancel = &cancel;
     options.keepLayouts = true;  // the Sparsity dock draws them
+    options.trace = request.trace;
     if (progress) options.onLayer = [&progress](int, int layer, int layers) { progress(layer + 1, layers); };
+    std::shared_ptr<const cert::Network> net = request.network;
+    const int layerCount = static_cast<int>(net->layers.size());
+    if (request.lastLayer >= 0) {
+      if (request.lastLayer >= layerCount)
+        return failed(out, QStringLiteral("input"), {cert::Diagnostic::error("the network has no layer " + std::to_string(request.lastLayer))});
+      if (request.lastLayer + 1 < layerCount) net = prefixOf(*net, request.lastLayer);
+      *property = boxOnly(std::move(*property));
+      options.margins = false;
+    }
     const auto runStart = std::chrono::steady_clock::now();
-    cert::Result<cert::RunResult> run = cert::certify(*cc, *request.network, *property, options);
+    cert::Result<cert::RunResult> run = cert::certify(*cc, *net, *property, options);
     out.runMs = msSince(runStart);
     if (!run.ok()) {
       if (cancel.load() && isCancel(run.diagnostics)) {

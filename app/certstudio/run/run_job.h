@@ -6,6 +6,8 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <utility>
 #include <string>
 
 #include "core/network/network.h"
@@ -28,6 +30,11 @@ struct RunRequest {
   std::shared_ptr<const cert::Network> network;
   RunInput input;
   double eps = 0.01;
+  /// Teaching mode: >= 0 runs only layers 0..lastLayer (the flow is forward, so their bounds are
+  /// those of the whole network) on the first input box, without margins or verdict.
+  int lastLayer = -1;
+  /// Teaching mode: record ItemResult::trace for (layer, 0-based neuron).
+  std::optional<std::pair<int, int64_t>> trace;
 };
 
 /// What a run produced: the bounds of the first property item, or why there are none.

@@ -59,10 +59,19 @@ RunSession::RunSession(MainWindow& window) : QObject(&window), window_(window) {
 
 bool RunSession::run() {
   live_.stop();
+  std::optional<RunRequest> r = makeRequest();
+  if (!r) return false;
+  bar_->setRunning(true);
+  window_.statusBar()->showMessage(tr("Running %1 on %2…").arg(r->specName, QString::fromStdString(r->network->name)));
+  controller_->start(std::move(*r));
+  return true;
+}
+
+std::optional<RunRequest> RunSession::makeRequest() {
   SpecEditor* editor = window_.editors()->currentEditor();
   if (!editor) {
     report(tr("Run: no spec is open"), {cert::Diagnostic::error("no spec is open")}, tr("Run"));
-    return false;
+    return std::nullopt;
   }
   RunRequest r;
   r.specText = editor->text().toStdString();
@@ -71,18 +80,15 @@ bool RunSession::run() {
   if (!r.network) {
     report(tr("Run: no network is loaded (pick one in the Network dock)"),
            {cert::Diagnostic::error("no network is loaded: pick one in the Network dock")}, tr("Run"));
-    return false;
+    return std::nullopt;
   }
   r.input = bar_->input();
   r.eps = bar_->eps();
   if (r.input.path.isEmpty()) {
     report(tr("Run: choose an input file in the Run bar"), {cert::Diagnostic::error("no input file is chosen")}, tr("Run"));
-    return false;
+    return std::nullopt;
   }
-  bar_->setRunning(true);
-  window_.statusBar()->showMessage(tr("Running %1 on %2…").arg(r.specName, QString::fromStdString(r.network->name)));
-  controller_->start(std::move(r));
-  return true;
+  return r;
 }
 
 void RunSession::cancel() { controller_->cancel(); }

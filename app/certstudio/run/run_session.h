@@ -6,6 +6,8 @@
 
 #include <QElapsedTimer>
 
+#include <optional>
+
 #include "app/certstudio/run/run_job.h"
 
 namespace cert::studio {
@@ -30,6 +32,9 @@ class RunSession : public QObject {
   /// status bar and Problems, when there is nothing to run (no editor, no network).
   bool run();
   void cancel();
+  /// What Run would start now (the current editor's text, the network, the bar's input), or
+  /// nothing, with the reason in the status bar and Problems.
+  std::optional<RunRequest> makeRequest();
 
   RunBar* bar() const { return bar_; }
   RunController* controller() const { return controller_; }
