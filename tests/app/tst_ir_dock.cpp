@@ -38,6 +38,7 @@ class TestIrDock : public QObject {
   void clickingIrLineSelectsSource();
   void editorCursorHighlightsIrLines();
   void shapesDockListsValuesWithSizes();
+  void shapesHeadingNamesRuleAndLayer();
 };
 
 void TestIrDock::showsDeepPolyAffine() {
@@ -140,6 +141,48 @@ void TestIrDock::shapesDockListsValuesWithSizes() {
     }
   }
   QVERIFY(sawPrev);
+}
+
+void TestIrDock::shapesHeadingNamesRuleAndLayer() {
+  const std::string text = deeppoly();
+  const int affine = static_cast<int>(text.find("Affine ->"));
+  const int relu = static_cast<int>(text.find("Relu ->"));
+  QVERIFY(affine > 0 && relu > 0);
+  auto net = cert::importOnnxFile((kSource + QStringLiteral("/resources/networks/cnn_small.onnx")).toStdString());
+  QVERIFY(net.ok());
+  ShapesDock dock;
+  dock.setNetwork(std::make_shared<const cert::Network>(std::move(*net.value)));
+  dock.setSource(text, relu + 2);
+  QVERIFY2(dock.headerText().contains(QStringLiteral("select a layer")), qPrintable(dock.headerText()));
+
+  // Layer 3 is the second Conv: the Relu rule does not run there, so no sizes, and the heading
+  // names the rule the layer needs.
+  dock.setLayer(3);
+  QCOMPARE(dock.ruleName(), QStringLiteral("deeppoly.Relu"));
+  QVERIFY(!dock.sizesShown());
+  QVERIFY2(dock.headerText().contains(QStringLiteral("<b>deeppoly.Relu</b> rule")), qPrintable(dock.headerText()));
+  QVERIFY2(dock.headerText().contains(QStringLiteral("layer 3 '")) && dock.headerText().contains(QStringLiteral("(Conv) needs the Affine rule, not Relu")),
+           qPrintable(dock.headerText()));
+  for (int row = 0; row < dock.rowCount(); ++row) QVERIFY(dock.cell(row, 3).isEmpty());
+
+  // The next layer is a Relu: sizes, and the heading says for which layer.
+  dock.setLayer(4);
+  QVERIFY(dock.sizesShown());
+  QVERIFY2(dock.headerText().contains(QStringLiteral("sizes for layer 4 '")) && dock.headerText().contains(QStringLiteral("(Relu): 400 neurons")),
+           qPrintable(dock.headerText()));
+  bool sized = false;
+  for (int row = 0; row < dock.rowCount(); ++row) sized = sized || !dock.cell(row, 3).isEmpty();
+  QVERIFY(sized);
+
+  // Moving the cursor out of every rule keeps the rule; a new layer still updates the heading.
+  dock.setSource(text, 0);
+  dock.setLayer(3);
+  QCOMPARE(dock.ruleName(), QStringLiteral("deeppoly.Relu"));
+  QVERIFY2(dock.headerText().contains(QStringLiteral("layer 3 '")), qPrintable(dock.headerText()));
+  dock.setSource(text, affine + 2);
+  QCOMPARE(dock.ruleName(), QStringLiteral("deeppoly.Affine"));
+  QVERIFY(dock.sizesShown());  // Conv runs the Affine rule
+  QVERIFY2(dock.headerText().contains(QStringLiteral("sizes for layer 3 '")), qPrintable(dock.headerText()));
 }
 
 QTEST_MAIN(TestIrDock)

@@ -8,6 +8,7 @@
 #include <QVBoxLayout>
 
 #include "app/certstudio/ir/ir_listing.h"
+#include "app/certstudio/ir/layer_rule.h"
 #include "compiler/ir/ir_printer.h"
 
 namespace cert::studio {
@@ -97,6 +98,8 @@ void ShapesDock::setLayer(int layer) {
 
 int ShapesDock::rowCount() const { return tree_->topLevelItemCount(); }
 
+QString ShapesDock::headerText() const { return header_->text(); }
+
 QString ShapesDock::cell(int row, int column) const {
   const QTreeWidgetItem* item = tree_->topLevelItem(row);
   return item ? item->text(column) : QString();
@@ -104,22 +107,44 @@ QString ShapesDock::cell(int row, int column) const {
 
 void ShapesDock::rebuild() {
   QString where;
-  std::optional<cert::ir::Program> p = loweredRuleAt(text_, offset_, &where);
-  if (!p) {
-    if (rule_.isEmpty()) header_->setText(tr("Put the editor cursor inside a transformer rule (that compiles)."));
-    return;  // keep the last rule on screen while the cursor is elsewhere
+  if (std::optional<cert::ir::Program> lowered = loweredRuleAt(text_, offset_, &where)) {
+    program_ = std::move(lowered);
+    programText_ = text_;
+    rule_ = where;
   }
-  rule_ = where;
+  if (!program_) {
+    header_->setText(tr("Put the editor cursor inside a transformer rule (that compiles)."));
+    return;
+  }
+  // Outside every rule the last rule stays on screen, still sized for the selected layer.
+  const std::optional<cert::ir::Program>& p = program_;
+  const std::string& text = programText_;
   const cert::Layer* layer = network_ && layer_ >= 0 && layer_ < static_cast<int>(network_->layers.size())
                                  ? &network_->layers[static_cast<size_t>(layer_)]
                                  : nullptr;
-  header_->setText(layer ? tr("<b>%1</b> — sizes for layer %2 '%3' (%4, %5 neurons; input %6); `*` = broadcast frame")
-                               .arg(rule_)
-                               .arg(layer_)
-                               .arg(QString::fromStdString(layer->name), QString::fromLatin1(cert::layerOpName(layer->op)))
-                               .arg(layer->size())
-                               .arg(layer->inputs.empty() ? 0 : network_->layers[static_cast<size_t>(layer->inputs.front())].size())
-                         : tr("<b>%1</b> — `*` = broadcast frame; select a layer in the Network dock for concrete sizes").arg(rule_));
+  // The sizes only mean something for a layer this rule runs on: say which rule the layer needs
+  // otherwise, and leave the Sizes column empty.
+  const QString ruleOp = rule_.section(QLatin1Char('.'), -1);
+  const QString layerOp = layer ? QString::fromStdString(ruleOperatorFor(*layer)) : QString();
+  matches_ = layer && layerOp == ruleOp;
+  QString heading;
+  if (!layer) {
+    heading = tr("<b>%1</b> rule — select a layer in the Network dock for concrete sizes; `*` = broadcast frame").arg(rule_);
+  } else {
+    const QString at = tr("layer %1 '%2' (%3)")
+                              .arg(layer_)
+                              .arg(QString::fromStdString(layer->name).toHtmlEscaped(), QString::fromLatin1(cert::layerOpName(layer->op)));
+    if (matches_)
+      heading = tr("<b>%1</b> rule — sizes for %2: %3 neurons, input %4; `*` = broadcast frame")
+                    .arg(rule_, at)
+                    .arg(layer->size())
+                    .arg(layer->inputs.empty() ? 0 : network_->layers[static_cast<size_t>(layer->inputs.front())].size());
+    else if (layerOp.isEmpty())
+      heading = tr("<b>%1</b> rule — no sizes: %2 runs no rule of a spec").arg(rule_, at);
+    else
+      heading = tr("<b>%1</b> rule — no sizes: %2 needs the %3 rule, not %4").arg(rule_, at, layerOp, ruleOp);
+  }
+  header_->setText(heading);
   tree_->clear();
   std::function<void(const cert::ir::Region&, int)> add = [&](const cert::ir::Region& r, int depth) {
     for (const cert::ir::Instr& i : r.body) {
@@ -130,9 +155,9 @@ void ShapesDock::rebuild() {
       if (!i.name.empty()) op += QLatin1Char(' ') + QString::fromStdString(i.name);
       item->setText(1, op);
       item->setText(2, QString::fromLatin1(cert::ir::elemTypeName(i.type)) + QString::fromStdString(cert::ir::printShape(i.shape)));
-      if (layer) item->setText(3, concrete(i.shape, *network_, *layer));
-      if (i.origin.valid() && i.origin.end.offset <= static_cast<int>(text_.size()) && i.origin.end.offset > i.origin.begin.offset) {
-        QString src = QString::fromStdString(text_.substr(static_cast<size_t>(i.origin.begin.offset),
+      if (matches_) item->setText(3, concrete(i.shape, *network_, *layer));
+      if (i.origin.valid() && i.origin.end.offset <= static_cast<int>(text.size()) && i.origin.end.offset > i.origin.begin.offset) {
+        QString src = QString::fromStdString(text.substr(static_cast<size_t>(i.origin.begin.offset),
                                                           static_cast<size_t>(i.origin.end.offset - i.origin.begin.offset)));
         src = src.simplified();
         if (src.size() > 80) src = src.left(77) + QStringLiteral("…");

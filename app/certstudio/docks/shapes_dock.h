@@ -5,8 +5,10 @@
 #include <QDockWidget>
 
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "compiler/ir/ir.h"
 #include "core/network/network.h"
 
 class QLabel;
@@ -31,6 +33,11 @@ class ShapesDock : public QDockWidget {
 
   /// "deeppoly.Affine" or empty.
   QString ruleName() const { return rule_; }
+  /// The heading: the rule, and the layer whose sizes are shown or why there are none (the
+  /// selected layer runs another rule).
+  QString headerText() const;
+  /// True when the selected layer runs the rule shown (the Sizes column is filled).
+  bool sizesShown() const { return matches_; }
   int rowCount() const;
   /// Column `column` of top-level row `row` (0 value, 1 op, 2 shape, 3 concrete, 4 source).
   QString cell(int row, int column) const;
@@ -43,9 +50,12 @@ class ShapesDock : public QDockWidget {
 
   std::string text_;
   int offset_ = -1;
+  std::optional<cert::ir::Program> program_;  ///< the last rule the cursor was in
+  std::string programText_;                   ///< the text it was lowered from
   QString rule_;
   std::shared_ptr<const cert::Network> network_;
   int layer_ = -1;
+  bool matches_ = false;
   QLabel* header_ = nullptr;
   QTreeWidget* tree_ = nullptr;
 };
