@@ -1,6 +1,8 @@
 // Network dock unit: a good network fills the layer table; missing, empty, truncated, junk and
 // unsupported-op files show their errors in the dock (never a crash or a silent empty pane).
+#include <QComboBox>
 #include <QFile>
+#include <QFileInfo>
 #include <QLabel>
 #include <QListWidget>
 #include <QStackedWidget>
@@ -54,6 +56,7 @@ class TestNetworkDock : public QObject {
   void badNetworkShowsError();
   void failedLoadReplacesPreviousNetwork();
   void bundledNetworksAreListedAndLoad();
+  void openedFileIsNotNamedAsBundled();
 
  private:
   QString write(const QString& name, const QByteArray& bytes);
@@ -175,6 +178,40 @@ void TestNetworkDock::bundledNetworksAreListedAndLoad() {
   QVERIFY(dock.layerModel()->rowCount() >= 2);
   QCOMPARE(dock.network()->layers.front().op, cert::LayerOp::Input);
   QCOMPARE(cell(dock.layerModel(), 0, LayerTableModel::Op), QStringLiteral("Input"));
+}
+
+void TestNetworkDock::openedFileIsNotNamedAsBundled() {
+  const QStringList bundled = cert::studio::BundledFiles::networks();
+  if (bundled.size() < 2) QSKIP("needs two bundled networks");
+  NetworkDock dock;
+  dock.setBundledNetworks(bundled);
+  QCOMPARE(dock.bundledChoice(), QString());  // nothing loaded: the placeholder
+  QVERIFY(load(dock, bundled.front()));
+  QCOMPARE(dock.bundledChoice(), QFileInfo(bundled.front()).completeBaseName());
+
+  // A network opened by path: the combo says so instead of keeping the bundled name.
+  cert::OnnxBuilder b("mine");
+  const QString opened = write(QStringLiteral("mine.onnx"), QByteArray::fromStdString(buildMlp(b)->serialize()));
+  QVERIFY(load(dock, opened));
+  QCOMPARE(dock.bundledChoice(), QStringLiteral("(opened file)"));
+  // A copy of a bundled network elsewhere is an opened file too.
+  const QString copy = dir_.filePath(QStringLiteral("copy_of_") + QFileInfo(bundled.back()).fileName());
+  QVERIFY(QFile::copy(bundled.back(), copy));
+  QVERIFY(load(dock, copy));
+  QCOMPARE(dock.bundledChoice(), QStringLiteral("(opened file)"));
+
+  // A bundled network reached by another path is that bundled network; the placeholder entry goes.
+  const QString detour = QFileInfo(bundled.back()).absolutePath() + QStringLiteral("/../networks/") + QFileInfo(bundled.back()).fileName();
+  QVERIFY(load(dock, detour));
+  QCOMPARE(dock.bundledChoice(), QFileInfo(bundled.back()).completeBaseName());
+  QVERIFY(load(dock, bundled.front()));
+  QCOMPARE(dock.bundledChoice(), QFileInfo(bundled.front()).completeBaseName());
+  int openedEntries = 0;
+  auto* combo = dock.findChild<QComboBox*>();
+  QVERIFY(combo);
+  for (int i = 0; i < combo->count(); ++i) openedEntries += combo->itemText(i) == QStringLiteral("(opened file)");
+  QCOMPARE(openedEntries, 0);
+  QCOMPARE(combo->count(), bundled.size());
 }
 
 QTEST_MAIN(TestNetworkDock)

@@ -11,6 +11,7 @@
 #include <QLocale>
 #include <QSplitter>
 #include <QStackedWidget>
+#include <QStandardItemModel>
 #include <QTableView>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -22,6 +23,8 @@
 
 namespace cert::studio {
 namespace {
+
+constexpr int kOpenedFileRole = Qt::UserRole + 1;
 
 QString summaryOf(const cert::Network& net) {
   int64_t params = 0;
@@ -149,6 +152,30 @@ void NetworkDock::setBundledNetworks(const QStringList& paths) {
   bundled_->setCurrentIndex(paths.isEmpty() ? 0 : -1);
 }
 
+void NetworkDock::showSource(const QString& path) {
+  // Drop the "(opened file)" entry of an earlier load, then pick the bundled entry of the same
+  // file (compared canonically: a bundled network opened by another path is still that one), else
+  // say that the network came from elsewhere instead of leaving a bundled name on show.
+  for (int i = bundled_->count() - 1; i >= 0; --i)
+    if (bundled_->itemData(i, kOpenedFileRole).toBool()) bundled_->removeItem(i);
+  const QString canonical = QFileInfo(path).canonicalFilePath();
+  int index = -1;
+  for (int i = 0; i < bundled_->count() && index < 0; ++i) {
+    const QString p = bundled_->itemData(i).toString();
+    if (!p.isEmpty() && (p == path || (!canonical.isEmpty() && QFileInfo(p).canonicalFilePath() == canonical))) index = i;
+  }
+  if (index < 0 && !path.isEmpty()) {
+    bundled_->addItem(tr("(opened file)"));
+    index = bundled_->count() - 1;
+    bundled_->setItemData(index, true, kOpenedFileRole);
+    bundled_->setItemData(index, path, Qt::ToolTipRole);
+    if (auto* m = qobject_cast<QStandardItemModel*>(bundled_->model())) m->item(index)->setEnabled(false);
+  }
+  bundled_->setCurrentIndex(index);
+}
+
+QString NetworkDock::bundledChoice() const { return bundled_->currentText(); }
+
 void NetworkDock::loadNetwork(const QString& path) {
   path_ = path;
   summary_->setStyleSheet({});
@@ -202,8 +229,7 @@ void NetworkDock::showResult(const NetworkLoad& load) {
   diagnostics_ = load.diagnostics;
   model_->setNetwork(load.network);
   showMessages(load.diagnostics);
-  const int index = bundled_->findData(load.path);
-  bundled_->setCurrentIndex(index);
+  showSource(load.path);
   if (load.ok()) {
     summary_->setStyleSheet({});
     summary_->setText(summaryOf(*load.network));

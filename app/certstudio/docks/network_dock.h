@@ -55,6 +55,9 @@ class NetworkDock : public QDockWidget {
   void selectLayer(int index);
   /// The selected layer's index, or -1.
   int selectedLayer() const;
+  /// What the Bundled combo shows: the bundled network loaded, "(opened file)" for a network
+  /// opened by path, or empty before any load.
+  QString bundledChoice() const;
 
  signals:
   void loadFinished(bool ok);
@@ -69,6 +72,7 @@ class NetworkDock : public QDockWidget {
   void showResult(const NetworkLoad& load);
   void showMessages(const cert::Diagnostics& diags);
   void showEmptyPage(const QString& why);
+  void showSource(const QString& path);
 
   NetworkLoader* loader_ = nullptr;
   LayerTableModel* model_ = nullptr;
