@@ -11,26 +11,58 @@
 #include <variant>
 #include <vector>
 
+#include "runtime/coef_block.h"
+
 namespace cert::runtime {
 
+/// std::allocator whose value-less construct leaves doubles uninitialized: a tensor about to be
+/// overwritten is not zero-filled first (resize(n) costs no memset).
+template <class T>
+struct UninitAllocator : std::allocator<T> {
+  template <class U>
+  struct rebind {
+    using other = UninitAllocator<U>;
+  };
+  UninitAllocator() = default;
+  template <class U>
+  UninitAllocator(const UninitAllocator<U>&) noexcept {}
+  template <class U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <class U, class... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+
+using Values = std::vector<double, UninitAllocator<double>>;
+
 /// A float64 tensor of extents r x c x d (curr, list frame, argmax's other frame); an extent of 1
-/// broadcasts. Bool values are 0/1.
+/// broadcasts. Bool values are 0/1. Stored column-major like Eigen (element (i, j, k) at
+/// (k * c + j) * r + i), so that conversions to and from matrices are plain copies.
 struct Tensor {
   int64_t r = 1, c = 1, d = 1;
-  std::vector<double> v{0.0};
+  Values v{0.0};
 
   static Tensor scalar(double x) { return Tensor{1, 1, 1, {x}}; }
   static Tensor full(int64_t r, int64_t c, int64_t d, double x) {
-    return Tensor{r, c, d, std::vector<double>(static_cast<size_t>(r * c * d), x)};
+    return Tensor{r, c, d, Values(static_cast<size_t>(r * c * d), x)};
+  }
+  /// Extents r x c x d with unspecified values (to be overwritten).
+  static Tensor uninitialized(int64_t r, int64_t c, int64_t d) {
+    Tensor t{r, c, d, {}};
+    t.v.resize(static_cast<size_t>(r * c * d));
+    return t;
   }
   static Tensor column(const Eigen::VectorXd& x);     ///< [n x 1]
   static Tensor row(const Eigen::VectorXd& x);        ///< [1 x n]
   static Tensor matrix(const Eigen::MatrixXd& m);     ///< [r x c]
 
   double at(int64_t i, int64_t j, int64_t k) const {
-    return v[static_cast<size_t>(((r == 1 ? 0 : i) * c + (c == 1 ? 0 : j)) * d + (d == 1 ? 0 : k))];
+    return v[static_cast<size_t>(((d == 1 ? 0 : k) * c + (c == 1 ? 0 : j)) * r + (r == 1 ? 0 : i))];
   }
-  double& ref(int64_t i, int64_t j, int64_t k) { return v[static_cast<size_t>((i * c + j) * d + k)]; }
+  double& ref(int64_t i, int64_t j, int64_t k) { return v[static_cast<size_t>((k * c + j) * r + i)]; }
   /// This tensor repeated to r x c x d (extents must be 1 or equal).
   Tensor expand(int64_t r, int64_t c, int64_t d) const;
   /// The r x c matrix (d must be 1), broadcast extents expanded to rows x cols.
@@ -45,9 +77,7 @@ int64_t joinExtent(int64_t a, int64_t b);
 template <class F>
 Tensor zip(const Tensor& a, const Tensor& b, F&& f) {
   const int64_t r = joinExtent(a.r, b.r), c = joinExtent(a.c, b.c), d = joinExtent(a.d, b.d);
-  Tensor t;
-  t.r = r, t.c = c, t.d = d;
-  t.v.resize(static_cast<size_t>(r * c * d));
+  Tensor t = Tensor::uninitialized(r, c, d);
   const size_t n = t.v.size();
   const bool aFull = a.v.size() == n, bFull = b.v.size() == n;
   if (aFull && bFull) {
@@ -58,14 +88,25 @@ Tensor zip(const Tensor& a, const Tensor& b, F&& f) {
   } else if (bFull && a.v.size() == 1) {
     const double x = a.v[0];
     for (size_t k = 0; k < n; ++k) t.v[k] = f(x, b.v[k]);
-  } else if (d == 1 && a.d == 1 && b.d == 1 && (aFull || bFull) && (a.r == 1 || b.r == 1) && a.c == c && b.c == c) {
-    // A row [1 x c] against a full [r x c] (a lazy term's coefficients times a per-element
-    // scale): no per-element index arithmetic.
-    for (int64_t i = 0; i < r; ++i) {
-      const double* pa = a.v.data() + (a.r == 1 ? 0 : i * c);
-      const double* pb = b.v.data() + (b.r == 1 ? 0 : i * c);
-      double* pt = t.v.data() + i * c;
-      for (int64_t j = 0; j < c; ++j) pt[j] = f(pa[j], pb[j]);
+  } else if (d == 1 && a.d == 1 && b.d == 1) {
+    // Matrices with rows or columns broadcast (a row of coefficients times a per-neuron column):
+    // column by column, each operand a contiguous column or one value.
+    for (int64_t j = 0; j < c; ++j) {
+      const double* pa = a.v.data() + (a.c == 1 ? 0 : j) * a.r;
+      const double* pb = b.v.data() + (b.c == 1 ? 0 : j) * b.r;
+      double* pt = t.v.data() + j * r;
+      if (a.r == r && b.r == r) {
+        for (int64_t i = 0; i < r; ++i) pt[i] = f(pa[i], pb[i]);
+      } else if (a.r == r) {
+        const double y = pb[0];
+        for (int64_t i = 0; i < r; ++i) pt[i] = f(pa[i], y);
+      } else if (b.r == r) {
+        const double x = pa[0];
+        for (int64_t i = 0; i < r; ++i) pt[i] = f(x, pb[i]);
+      } else {
+        const double x = f(pa[0], pb[0]);
+        for (int64_t i = 0; i < r; ++i) pt[i] = x;
+      }
     }
   } else {
     for (int64_t i = 0; i < r; ++i)
@@ -95,17 +136,20 @@ struct Atom {
   const std::vector<std::vector<int64_t>>* windows = nullptr;
 };
 
-/// coef * atom over the list frame.
+/// coef * atom over the list frame. `kernel`, when set, is a convolution whose Toeplitz matrix
+/// equals coef (a conv layer's weight times its input neurons): summing the term gives a Kernel
+/// block instead of a Dense one.
 struct LazyTerm {
   Tensor coef;
   Atom atom;
+  std::shared_ptr<const gbcsr::KernelBlock> kernel = nullptr;
 };
 
 /// A linear form per element: c0 + sum over blocks (layer or noise block) + lazy terms.
 struct Lin {
   bool sym = false;
   Tensor c0 = Tensor::scalar(0);
-  std::map<int, Eigen::MatrixXd> blocks;  ///< key -> [rows x block width]; rows = curr neurons
+  std::map<int, CoefBlock> blocks;  ///< key -> [rows x block width]; rows = curr neurons
   std::vector<LazyTerm> lazy;
 };
 
@@ -124,8 +168,9 @@ Lin linSelect(const Tensor& cond, const Lin& a, const Lin& b);
 using MemberLookup = std::function<const Lin&(int layer, const std::string& member)>;
 
 /// Sums `a` over the list frame (axis 1) into rows = n: constants are summed, lazy terms become
-/// blocks via matrix products (C @ member blocks) or identity blocks for neuron atoms.
-Lin linSumList(const Lin& a, int64_t n, int64_t listExtent, const MemberLookup& members);
+/// blocks via matrix products (C @ member blocks) or identity blocks for neuron atoms. With
+/// `denseOnly` (the dense executor) Kernel terms become Dense blocks.
+Lin linSumList(const Lin& a, int64_t n, int64_t listExtent, const MemberLookup& members, bool denseOnly = false);
 
 /// The rows-n materialized form of a Lin without lazy terms (c0 expanded to [n x 1]).
 Lin linExpandRows(const Lin& a, int64_t n);

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <set>
 #include <stdexcept>
 
 #include "compiler/ir/scalar_ops.h"
@@ -17,6 +18,7 @@
 namespace cert {
 
 using runtime::Atom;
+using runtime::CoefBlock;
 using runtime::Lin;
 using runtime::Tensor;
 using runtime::Value;
@@ -73,7 +75,7 @@ const Tensor& asTensor(const Value& v) {
 /// Interprets programs for one batch item over one network.
 class ItemRun {
  public:
-  ItemRun(const CompiledCertifier& cc, const Network& net) : cc_(cc), net_(net) {}
+  ItemRun(const CompiledCertifier& cc, const Network& net, bool denseOnly) : cc_(cc), net_(net), dense_(denseOnly) {}
 
   std::vector<LayerState> states;
 
@@ -82,12 +84,13 @@ class ItemRun {
     int64_t stored = 0, neurons = 0, noise = 0;
     std::map<int, int64_t> noiseWidth;
     for (const Layer& l : net_.layers) neurons += l.size();
+    std::set<const void*> counted;  // storage shared between members is stored once
     for (const LayerState& st : states)
       for (const auto& [name, v] : st.members)
         if (const Lin* l = std::get_if<Lin>(&v)) {
           stored += int64_t(l->c0.v.size()) * 8;
           for (const auto& [k, m] : l->blocks) {
-            stored += int64_t(m.size()) * 8;
+            if (dense_ || counted.insert(m.storage()).second) stored += m.bytes();
             if (l->sym) noiseWidth[k] = std::max<int64_t>(noiseWidth[k], m.cols());
           }
         } else {
@@ -126,21 +129,14 @@ class ItemRun {
         ml.member = name;
         if (const Lin* l = std::get_if<Lin>(&it->second)) {
           for (const auto& [k, blk] : l->blocks) {
-            const int64_t nnz = (blk.array() != 0).count();
+            const int64_t nnz = blk.nonZeros();
             if (nnz == 0) continue;
             const int64_t col0 = l->sym ? noiseOffset[k] : net_.layers[static_cast<size_t>(k)].start;
             gbcsr::BlockInfo b;
             b.box = gbcsr::Box::of(0, 1, layer.start, blk.rows(), col0, blk.cols());
-            bool diag = blk.rows() == blk.cols();
-            for (Eigen::Index j = 0; diag && j < blk.cols(); ++j)
-              for (Eigen::Index i = 0; i < blk.rows(); ++i)
-                if (i != j && blk(i, j) != 0) {
-                  diag = false;
-                  break;
-                }
-            b.kind = diag ? gbcsr::Kind::Diagonal : gbcsr::Kind::Dense;
-            b.bytes = (diag ? blk.rows() : blk.size()) * 8;
-            b.density = static_cast<double>(nnz) / static_cast<double>(blk.size());
+            b.kind = blk.gbcsrKind();
+            b.bytes = blk.bytes();
+            b.density = static_cast<double>(nnz) / (static_cast<double>(blk.rows()) * static_cast<double>(blk.cols()));
             b.shared = true;
             ml.blocks.push_back(b);
           }
@@ -181,7 +177,8 @@ class ItemRun {
           Lin z;
           z.sym = true;
           z.c0 = Tensor::column((box.lower + box.upper) / 2);
-          z.blocks[0] = Eigen::MatrixXd(((box.upper - box.lower) / 2).asDiagonal());
+          const Eigen::VectorXd radius = (box.upper - box.lower) / 2;
+          z.blocks[0] = dense_ ? CoefBlock::dense(Eigen::MatrixXd(radius.asDiagonal())) : CoefBlock::diagonal(radius);
           s.members[name] = z;
           break;
         }
@@ -205,8 +202,8 @@ class ItemRun {
           Eigen::MatrixXd b = Eigen::MatrixXd::Zero(layer.size(), src.size());
           for (int64_t i = 0; i < src.size(); ++i) b(row + i, i) = 1;
           auto it = l.blocks.find(in);
-          if (it == l.blocks.end()) l.blocks[in] = b;
-          else it->second += b;
+          if (it == l.blocks.end()) l.blocks.emplace(in, CoefBlock::dense(std::move(b)));
+          else it->second = runtime::addBlocks(it->second, CoefBlock::dense(std::move(b)), 1.0);
           row += src.size();
         }
         s.members[name] = l;
@@ -220,17 +217,19 @@ class ItemRun {
         for (int in : layer.inputs) parts.push_back({in, &std::get<Lin>(states[static_cast<size_t>(in)].members.at(name))});
         int64_t row = 0;
         Eigen::VectorXd cv(layer.size());
+        std::map<int, Eigen::MatrixXd> stacked;
         for (const auto& [in, src] : parts) {
           const int64_t ns = net_.layers[static_cast<size_t>(in)].size();
           for (int64_t i = 0; i < ns; ++i) cv[row + i] = src->c0.at(i, 0, 0);
           for (const auto& [k, blk] : src->blocks) {
-            auto it = z.blocks.find(k);
-            if (it == z.blocks.end()) it = z.blocks.emplace(k, Eigen::MatrixXd::Zero(layer.size(), blk.cols())).first;
+            auto it = stacked.find(k);
+            if (it == stacked.end()) it = stacked.emplace(k, Eigen::MatrixXd::Zero(layer.size(), blk.cols())).first;
             if (it->second.cols() < blk.cols()) it->second.conservativeResize(Eigen::NoChange, blk.cols());
-            it->second.block(row, 0, ns, blk.cols()) += blk;
+            it->second.block(row, 0, ns, blk.cols()) += blk.toDense();
           }
           row += ns;
         }
+        for (auto& [k, m] : stacked) z.blocks.emplace(k, CoefBlock::dense(std::move(m)));
         z.c0 = Tensor::column(cv);
         s.members[name] = z;
         continue;
@@ -266,6 +265,8 @@ class ItemRun {
     } else if (!layer.inputs.empty()) {
       listExtent_ = net_.layers[static_cast<size_t>(layer.inputs[0])].size();
     }
+    weightIds_.clear();
+    kernel_.reset();
     if (layer.op == LayerOp::Affine || layer.op == LayerOp::Conv) {
       weight_ = denseWeight(layer);
       bias_ = denseBias(layer);
@@ -280,7 +281,7 @@ class ItemRun {
         Lin l = toLin(v, cc_.memberTypes[m] == ir::ElemType::Sym);
         if (!l.lazy.empty()) throw std::runtime_error("member '" + name + "' is still a list");
         for (auto& [k, blk] : l.blocks)
-          if (blk.rows() == 1 && n_ != 1) blk = blk.replicate(n_, 1).eval();
+          if (blk.rows() == 1 && n_ != 1) blk = runtime::repeatRow(blk, n_);
         s.members[name] = runtime::linExpandRows(l, n_);
       } else {
         s.members[name] = asTensor(v).expand(n_, 1, 1);
@@ -292,6 +293,7 @@ class ItemRun {
  private:
   const CompiledCertifier& cc_;
   const Network& net_;
+  const bool dense_;  ///< the dense executor: every block Dense
   const Layer* layer_ = nullptr;
   int64_t n_ = 0;
   std::vector<std::vector<int64_t>> windows_;
@@ -299,6 +301,8 @@ class ItemRun {
   int64_t listExtent_ = 1;
   Eigen::MatrixXd weight_;
   Eigen::VectorXd bias_;
+  std::set<int> weightIds_;  ///< values of this layer that are its `weight` metadata
+  std::shared_ptr<const gbcsr::KernelBlock> kernel_;  ///< this conv layer's kernel, once built
   std::vector<Value> env_;
   int nextNoise_ = 1;
   // The term block being mapped/traversed.
@@ -391,6 +395,27 @@ class ItemRun {
     throw std::runtime_error("curr's own members are not available while it is computed");
   }
 
+  /// A conv layer's weight times its input neurons (`W * prev` over the prev list): the product's
+  /// term is tagged with the layer's kernel, so that its sum is a Kernel block (not the Toeplitz
+  /// matrix).
+  void markKernel(Lin& product, const Lin& neurons, int weightId) {
+    if (dense_ || layer_->op != LayerOp::Conv || !weightIds_.count(weightId)) return;
+    if (!neurons.blocks.empty() || neurons.lazy.size() != 1 || product.lazy.size() != 1) return;
+    const runtime::LazyTerm& t = neurons.lazy[0];
+    if (t.atom.source != Atom::Source::ColAll || !t.atom.member.empty() || t.atom.layer != inputOf(NeuronRef::Prev)) return;
+    for (double x : t.coef.v)
+      if (x != 1.0) return;
+    for (double x : neurons.c0.v)
+      if (x != 0.0) return;
+    if (!kernel_) {
+      auto k = std::make_shared<gbcsr::KernelBlock>();
+      k->weight = layer_->kernel;
+      k->geometry = layer_->conv;
+      kernel_ = std::move(k);
+    }
+    product.lazy[0].kernel = kernel_;
+  }
+
   Value meta(const Instr& i) {
     int layer = layer_->index;
     if (i.ref == NeuronRef::Term) layer = termBlock_;
@@ -399,7 +424,10 @@ class ItemRun {
     if (i.name == "last_layer") return Tensor::scalar(layer + 1 == static_cast<int>(net_.layers.size()) ? 1 : 0);
     if (layer_->op != LayerOp::Affine && layer_->op != LayerOp::Conv)
       throw std::runtime_error("'" + i.name + "' is only defined for Affine layers");
-    if (i.name == "weight") return Tensor::matrix(weight_);
+    if (i.name == "weight") {
+      weightIds_.insert(i.id);
+      return Tensor::matrix(weight_);
+    }
     if (i.name == "bias") return Tensor::column(bias_);
     throw std::runtime_error("unknown metadata '" + i.name + "'");
   }
@@ -409,8 +437,8 @@ class ItemRun {
     switch (i.ref) {
       case NeuronRef::Prev:
       case NeuronRef::Prev0:
-      case NeuronRef::Prev1: l.blocks[inputOf(i.ref)] = Eigen::MatrixXd::Identity(n_, n_); return l;
-      case NeuronRef::Curr: l.blocks[layer_->index] = Eigen::MatrixXd::Identity(n_, n_); return l;
+      case NeuronRef::Prev1: l.blocks.emplace(inputOf(i.ref), CoefBlock::identity(n_, dense_)); return l;
+      case NeuronRef::Curr: l.blocks.emplace(layer_->index, CoefBlock::identity(n_, dense_)); return l;
       case NeuronRef::PrevList:
         l.lazy.push_back({windows_.empty() ? Tensor::full(1, listExtent_, 1, 1) : validity_,
                           Atom{windows_.empty() ? Atom::Source::ColAll : Atom::Source::Gather,
@@ -458,7 +486,12 @@ class ItemRun {
       if (const Lin* lbv = std::get_if<Lin>(&b)) return runtime::linAdd(toLin(a, sym), *lbv, sign);  // b copied once
       return runtime::linAdd(toLin(a, sym), toLin(b, sym), sign);
     }
-    if (i.name == "mul") return la ? runtime::linScale(std::get<Lin>(a), asTensor(b)) : runtime::linScale(std::get<Lin>(b), asTensor(a));
+    if (i.name == "mul") {
+      const int linId = la ? i.operands[0] : i.operands[1], numId = la ? i.operands[1] : i.operands[0];
+      Lin out = runtime::linScale(std::get<Lin>(at(linId)), asTensor(at(numId)));
+      markKernel(out, std::get<Lin>(at(linId)), numId);
+      return out;
+    }
     if (i.name == "div" && !lb)
       return runtime::linScale(std::get<Lin>(a), runtime::mapTensor(asTensor(b), [](double x) { return 1.0 / x; }));
     throw std::runtime_error("'" + i.name + "' is not defined on linear forms");
@@ -471,7 +504,7 @@ class ItemRun {
       if (i.name != "sum" && i.name != "avg") throw std::runtime_error("'" + i.name + "' over linear forms");
       Lin s = runtime::linSumList(*l, n_, listExtent_, [this](int layer, const std::string& m) -> const Lin& {
         return linMember(layer, m);
-      });
+      }, dense_);
       if (i.name == "avg") s = runtime::linScale(s, runtime::mapTensor(count(), [](double x) { return 1.0 / x; }));
       return s;
     }
@@ -572,17 +605,30 @@ class ItemRun {
     return v;
   }
 
+  /// True when t (broadcast to where's extents) is 0 wherever `where` is 0.
+  static bool zeroWhereUnset(const Tensor& t, const Tensor& where) {
+    if (t.v.size() == 1 && t.v[0] == 0) return true;
+    if (t.r == where.r && t.c == where.c && t.d == where.d) {
+      for (size_t k = 0; k < where.v.size(); ++k)
+        if (where.v[k] == 0 && t.v[k] != 0) return false;
+      return true;
+    }
+    for (int64_t k = 0; k < where.d; ++k)
+      for (int64_t j = 0; j < where.c; ++j)
+        for (int64_t i = 0; i < where.r; ++i)
+          if (where.at(i, j, k) == 0 && t.at(i, j, k) != 0) return false;
+    return true;
+  }
+
   /// Sum over the term frame of `v`, where `where` (n x width) is non-zero.
   Value sumTerms(const Value& v, const Tensor& where, int64_t width) {
     if (const Lin* l = std::get_if<Lin>(&v)) {
-      // A mask without zeros (dense coefficient blocks, the usual case) selects every term: the
-      // form is summed as it is, without copying its coefficients through a select.
-      bool allSet = true;
-      for (double x : where.v)
-        if (x == 0) {
-          allSet = false;
-          break;
-        }
+      // Masking sets coefficients to 0 where `where` is 0. When the form's constant and every
+      // term's coefficients are 0 there already (a mask without zeros; DeepPoly's max(c,0)
+      // against the zeros of a convolution's coefficients) it changes nothing: the form is summed
+      // as it is, without copying its coefficients through a select.
+      bool allSet = zeroWhereUnset(l->c0, where);
+      for (const auto& t : l->lazy) allSet = allSet && zeroWhereUnset(t.coef, where);
       Lin maskedStore;
       if (!allSet) maskedStore = runtime::linSelect(where, *l, Lin{l->sym, Tensor::scalar(0), {}, {}});
       const Lin& masked = allSet ? *l : maskedStore;
@@ -590,7 +636,7 @@ class ItemRun {
       listExtent_ = width;
       Lin s = runtime::linSumList(masked, n_, width, [this](int layer, const std::string& m) -> const Lin& {
         return linMember(layer, m);
-      });
+      }, dense_);
       listExtent_ = saved;
       return s;
     }
@@ -617,21 +663,22 @@ class ItemRun {
     if (!l.lazy.empty()) throw std::runtime_error("a list where a linear form is needed");
     if (l.c0.r != n_ || l.c0.c != 1 || l.c0.d != 1) l.c0 = l.c0.expand(n_, 1, 1);
     for (auto& [k, blk] : l.blocks)
-      if (blk.rows() == 1 && n_ != 1) blk = blk.replicate(n_, 1).eval();
+      if (blk.rows() == 1 && n_ != 1) blk = runtime::repeatRow(blk, n_);
     return l;
   }
 
   static Tensor nonZero(const Eigen::MatrixXd& c) {
-    Tensor t = Tensor::full(c.rows(), c.cols(), 1, 0);
-    for (Eigen::Index i = 0; i < c.rows(); ++i)
-      for (Eigen::Index j = 0; j < c.cols(); ++j) t.v[static_cast<size_t>(i * c.cols() + j)] = c(i, j) != 0 ? 1 : 0;
+    Tensor t = Tensor::uninitialized(c.rows(), c.cols(), 1);  // same column-major order
+    const double* src = c.data();
+    for (Eigen::Index k = 0; k < c.size(); ++k) t.v[static_cast<size_t>(k)] = src[k] != 0 ? 1 : 0;
     return t;
   }
 
   Value map(const Instr& i) {
     const Lin e = materialized(at(i.operands[0]), i.frame == ir::FrameKind::Sym);
     Value acc = e.c0;
-    for (const auto& [b, c] : e.blocks) {
+    for (const auto& [b, blk] : e.blocks) {
+      const Eigen::MatrixXd c = blk.toDense();
       const Value v = termValue(*i.regions[0], b, e.sym, c);
       acc = addValues(acc, sumTerms(v, nonZero(c), c.cols()));
     }
@@ -648,7 +695,9 @@ class ItemRun {
         bool stopAny = false;  // some non-zero term is stopped
       };
       std::map<int, Choice> blocks;
-      for (const auto& [b, c] : e.blocks) {
+      std::map<int, Eigen::MatrixXd> coefs;  // the blocks as coefficient matrices
+      for (const auto& [b, blk] : e.blocks) {
+        const Eigen::MatrixXd& c = coefs.emplace(b, blk.toDense()).first->second;
         Choice ch;
         const Value stopValue = termValue(*i.regions[1], b, false, c);
         const Tensor& stopT = asTensor(stopValue);
@@ -663,12 +712,9 @@ class ItemRun {
         }
         ch.priority = asTensor(termValue(*i.regions[0], b, false, c)).expand(n_, 1, 1);
         ch.rowActive = Eigen::VectorXd::Zero(n_);
-        for (int64_t r = 0; r < n_; ++r)
-          for (int64_t j = 0; j < c.cols(); ++j)
-            if (ch.active.v[static_cast<size_t>(r * c.cols() + j)] != 0) {
-              ch.rowActive[r] = 1;
-              break;
-            }
+        for (int64_t j = 0; j < c.cols(); ++j)
+          for (int64_t r = 0; r < n_; ++r)
+            if (ch.active.v[static_cast<size_t>(j * n_ + r)] != 0) ch.rowActive[r] = 1;
         blocks.emplace(b, std::move(ch));
       }
       // Per row: the greatest priority among blocks with active terms.
@@ -684,8 +730,9 @@ class ItemRun {
       if (!any) break;
       Lin next;
       next.c0 = e.c0;
-      for (auto& [b, c] : e.blocks) {  // e is replaced after the loop: its blocks may be moved
+      for (auto& [b, blk] : e.blocks) {  // e is replaced after the loop: its blocks may be moved
         const Choice& ch = blocks.at(b);
+        const Eigen::MatrixXd& c = coefs.at(b);
         bool some = false, allRows = true;
         std::vector<bool> chosen(static_cast<size_t>(n_));
         for (int64_t r = 0; r < n_; ++r) {
@@ -695,7 +742,7 @@ class ItemRun {
         }
         if (!some) {
           Lin keep;
-          keep.blocks.emplace(b, std::move(c));
+          keep.blocks.emplace(b, std::move(blk));
           next = runtime::linAdd(std::move(next), std::move(keep));
           continue;
         }
@@ -714,7 +761,7 @@ class ItemRun {
         const Eigen::MatrixXd kept = (selM.array() != 0).select(0.0, c);
         const Eigen::MatrixXd picked = (selM.array() != 0).select(c, 0.0);
         if (kept.cwiseAbs().maxCoeff() > 0)
-          next = runtime::linAdd(std::move(next), Lin{false, Tensor::scalar(0), {{b, kept}}, {}});
+          next = runtime::linAdd(std::move(next), Lin{false, Tensor::scalar(0), {{b, CoefBlock::dense(kept)}}, {}});
         const Value rep = termValue(*i.regions[2], b, false, picked);
         next = runtime::linAdd(std::move(next), toLin(sumTerms(rep, sel, c.cols()), false));
       }
@@ -733,7 +780,7 @@ class ItemRun {
       case Opcode::FreshNoise: {
         Lin z;
         z.sym = true;
-        z.blocks[nextNoise_++] = Eigen::MatrixXd::Identity(n_, n_);
+        z.blocks.emplace(nextNoise_++, CoefBlock::identity(n_, dense_));
         return z;
       }
       case Opcode::Unary: {
@@ -790,7 +837,7 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
   if (net.layers.empty() || box.lower.size() != net.inputSize())
     return R::failure(Diagnostic::error("the input box has " + std::to_string(box.lower.size()) +
                                         " values; the network takes " + std::to_string(net.inputSize())));
-  ItemRun run(cc, net);
+  ItemRun run(cc, net, options && options->dense);
   R out;
   out.value.emplace();
   for (const Layer& layer : net.layers) {

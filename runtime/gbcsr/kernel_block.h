@@ -47,4 +47,9 @@ struct KernelBlock {
   }
 };
 
+/// T @ X for the Toeplitz matrix T of k (a convolution of every column of X).
+Eigen::MatrixXd kernelTimes(const KernelBlock& k, const Eigen::MatrixXd& x);
+/// X @ T: a transposed convolution of every row of X (back-substitution through a conv layer).
+Eigen::MatrixXd timesKernel(const Eigen::MatrixXd& x, const KernelBlock& k);
+
 }  // namespace cert::gbcsr

@@ -11,22 +11,6 @@ namespace {
 
 using Eigen::MatrixXd;
 
-/// out (rows x n) = T @ X for the Toeplitz matrix T of k: out.row(o) += w * X.row(i), done on
-/// transposes so that every axpy is over contiguous memory.
-MatrixXd kernelTimes(const KernelBlock& k, const MatrixXd& x) {
-  const MatrixXd xt = x.transpose();
-  MatrixXd ot = MatrixXd::Zero(x.cols(), k.rows());
-  k.forEachTap([&](int64_t o, int64_t i, double w) { ot.col(o).noalias() += w * xt.col(i); });
-  return ot.transpose();
-}
-
-/// out (m x cols) = X @ T: a transposed convolution, out.col(i) += w * X.col(o).
-MatrixXd timesKernel(const MatrixXd& x, const KernelBlock& k) {
-  MatrixXd out = MatrixXd::Zero(x.rows(), k.cols());
-  k.forEachTap([&](int64_t o, int64_t i, double w) { out.col(i).noalias() += w * x.col(o); });
-  return out;
-}
-
 /// The product of two restricted, finite blocks (a: nb x m x kk, b: nb x kk x n).
 BlockData pairProduct(const Block& a, const Block& b) {
   const int64_t nb = a.box.ext[0];

@@ -1,0 +1,73 @@
+// One coefficient block of a linear form (PolyExp/SymExp): the executor's g-BCSR block over
+// [the form's neurons] x [one layer's neurons, or one noise block's symbols]. Kinds: Dense,
+// Diagonal (ReLU relaxations, identities, the input box's noise) and Kernel (a convolution's
+// Toeplitz matrix, never materialized: products are direct convolutions). Storage is immutable
+// and shared: copying a form (an Affine layer's L and U are one expression) copies pointers, and
+// products over the same storage are done once.
+#pragma once
+
+#include <Eigen/Dense>
+
+#include <cstdint>
+#include <memory>
+
+#include "runtime/gbcsr/block.h"
+#include "runtime/gbcsr/kernel_block.h"
+
+namespace cert::runtime {
+
+class CoefBlock {
+ public:
+  enum class Kind { Dense, Diagonal, Kernel };
+
+  CoefBlock() : dense_(std::make_shared<const Eigen::MatrixXd>(0, 0)) {}  ///< an empty Dense block
+  static CoefBlock dense(Eigen::MatrixXd m);
+  static CoefBlock diagonal(Eigen::VectorXd d);
+  static CoefBlock kernel(std::shared_ptr<const gbcsr::KernelBlock> k);
+  /// The n x n identity: Diagonal, or Dense when `denseOnly` (the dense executor).
+  static CoefBlock identity(int64_t n, bool denseOnly);
+
+  Kind kind() const { return kind_; }
+  gbcsr::Kind gbcsrKind() const;
+  int64_t rows() const { return rows_; }
+  int64_t cols() const { return cols_; }
+  const Eigen::MatrixXd& denseMatrix() const { return *dense_; }  ///< Dense only
+  const Eigen::VectorXd& diag() const { return *diag_; }           ///< Diagonal only
+  const gbcsr::KernelBlock& kernelBlock() const { return *kernel_; }  ///< Kernel only
+
+  /// The values as a matrix (a Diagonal or Kernel block is materialized).
+  Eigen::MatrixXd toDense() const;
+  /// Row i as a dense vector.
+  Eigen::VectorXd row(int64_t i) const;
+  /// The storage's identity: equal for copies of one block.
+  const void* storage() const;
+  /// Stored bytes (a Kernel's weights; a Diagonal's n values).
+  int64_t bytes() const;
+  int64_t nonZeros() const;
+  bool allFinite() const;
+  /// Same values (by storage first, then by value; kinds may differ).
+  bool sameValues(const CoefBlock& o) const;
+
+ private:
+  Kind kind_ = Kind::Dense;
+  int64_t rows_ = 0, cols_ = 0;
+  std::shared_ptr<const Eigen::MatrixXd> dense_;
+  std::shared_ptr<const Eigen::VectorXd> diag_;
+  std::shared_ptr<const gbcsr::KernelBlock> kernel_;
+};
+
+/// a + sign * b (equal extents): Diagonal + Diagonal stays Diagonal; otherwise Dense.
+CoefBlock addBlocks(const CoefBlock& a, const CoefBlock& b, double sign);
+/// s * a: Diagonal stays Diagonal, a Kernel stays a Kernel (scaled weights).
+CoefBlock scaleBlock(const CoefBlock& a, double s);
+/// Row i scaled by s[i] (s.size() == rows): Diagonal stays Diagonal; Kernel becomes Dense.
+CoefBlock scaleRows(const CoefBlock& a, const Eigen::VectorXd& s);
+/// The block with the rows where keep[i] == false set to zero.
+CoefBlock keepRows(const CoefBlock& a, const std::vector<bool>& keep);
+/// A one-row block repeated to n rows (Dense).
+CoefBlock repeatRow(const CoefBlock& a, int64_t n);
+/// coef @ b (coef: m x b.rows()): a column scaling for Diagonal (when coef is finite), a
+/// transposed convolution for Kernel, a GEMM for Dense (serial below a work threshold).
+Eigen::MatrixXd leftMultiply(const Eigen::MatrixXd& coef, const CoefBlock& b);
+
+}  // namespace cert::runtime
