@@ -1,4 +1,8 @@
 # CPack: a Debian package with certstudio, certc, the specs and the example networks.
+# A package for other machines is configured with -DCERTSTUDIO_NATIVE_ARCH=OFF (portable x86-64).
+if(CERTSTUDIO_NATIVE_ARCH)
+  message(STATUS "CertStudio: -march=native build; configure with -DCERTSTUDIO_NATIVE_ARCH=OFF for a portable .deb")
+endif()
 set(CPACK_GENERATOR "DEB")
 set(CPACK_PACKAGE_NAME "certstudio")
 set(CPACK_PACKAGE_VENDOR "CertStudio")
