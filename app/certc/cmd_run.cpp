@@ -1,6 +1,9 @@
 // certc run SPEC.cf --net NET.onnx (--data FILE.csv [--index I] [--count N] [--pixel-scale S] | --vnnlib FILE)
-//   --eps E [--backend cpu|cuda] [--json OUT.json]: certifies every item, prints a summary table
-// (per item: label, verified, margin lower bounds, time). Errors: exit 1; usage problems: exit 2.
+//   --eps E [--backend cpu|cuda] [--dense] [--json OUT.json]: certifies every item, prints a summary
+// table (per item: label, verified, margin lower bounds, time) and the abstract state's memory.
+// --dense runs the dense executor (every linear-form block Dense) for comparison with the default
+// g-BCSR state. Errors: exit 1; usage problems: exit 2.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -39,7 +42,7 @@ void keepLargeBlocksOnTheHeap() {
 
 int cmdRun(int argc, char** argv) {
   keepLargeBlocksOnTheHeap();
-  const Args args(argc, argv, 2);
+  const Args args(argc, argv, 2, {"dense"});
   const std::string backend = args.getOr("backend", "cpu");
   if (backend != "cpu" && backend != "cuda") {
     std::fprintf(stderr, "certc run: unknown backend '%s' (cpu or cuda)\n", backend.c_str());
@@ -52,7 +55,7 @@ int cmdRun(int argc, char** argv) {
     return 1;
   }
   int exitCode = 0;
-  std::optional<CertifyInputs> in = loadCertifyInputs(args, "run", {"backend", "json"}, &exitCode);
+  std::optional<CertifyInputs> in = loadCertifyInputs(args, "run", {"backend", "json", "dense"}, &exitCode);
   if (!in) return exitCode;
   const CompiledCertifier* cc = &in->certifier;
   const Network* net = &in->network;
@@ -64,7 +67,9 @@ int cmdRun(int argc, char** argv) {
   const auto eps = args.number("eps", &err);
 
   const auto t1 = std::chrono::steady_clock::now();
-  const Result<RunResult> run = certify(*cc, *net, *prop);
+  RunOptions options;
+  options.dense = args.has("dense");
+  const Result<RunResult> run = certify(*cc, *net, *prop, options);
   printDiagnostics(netPath, run.diagnostics);
   if (!run.ok()) return 1;
   const double runMs = msSince(t1);
@@ -83,6 +88,14 @@ int cmdRun(int argc, char** argv) {
     std::printf("\n");
   }
   std::printf("verified %d/%zu  (compile %.1f ms, run %.1f ms)\n", verified, run->items.size(), compileMs, runMs);
+  int64_t peak = 0, densePeak = 0;
+  for (const ItemResult& it : run->items) {
+    peak = std::max(peak, it.stateBytes);
+    densePeak = std::max(densePeak, it.denseStateBytes);
+  }
+  std::printf("memory: abstract state %.2f MB peak per item (%s), all-neurons dense form %.2f MB, ratio %.3f\n",
+              double(peak) / 1e6, options.dense ? "dense executor" : "g-BCSR", double(densePeak) / 1e6,
+              densePeak > 0 ? double(peak) / double(densePeak) : 0.0);
 
   if (const auto json = args.get("json")) {
     ReportInfo info{specPath, netPath, backend, eps.value_or(prop->eps), compileMs, runMs};
