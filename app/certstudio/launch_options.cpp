@@ -28,7 +28,10 @@ LaunchOptions parseLaunchOptions(const QStringList& args) {
   const QCommandLineOption type(QStringLiteral("type"),
                                 QObject::tr("Type TEXT at the cursor once the spec was checked (opens completion)."),
                                 QStringLiteral("TEXT"));
-  parser.addOptions({net, shot, settle, run, layer, cursor, dock, type});
+  const QCommandLineOption trace(QStringLiteral("trace"),
+                                 QObject::tr("Trace neuron N of the --layer layer in the Teaching dock."),
+                                 QStringLiteral("N"));
+  parser.addOptions({net, shot, settle, run, layer, cursor, dock, type, trace});
   parser.addPositionalArgument(QStringLiteral("SPEC.cf"), QObject::tr("A spec to open."), QStringLiteral("[SPEC.cf]"));
   out.helpText = parser.helpText();
   if (!parser.parse(args)) {
@@ -46,6 +49,11 @@ LaunchOptions parseLaunchOptions(const QStringList& args) {
   if (parser.isSet(layer)) {
     out.layer = parser.value(layer).toInt(&ok);
     if (!ok || out.layer < 0) out.error = QObject::tr("--layer needs a layer index");
+  }
+  if (parser.isSet(trace)) {
+    out.traceNeuron = parser.value(trace).toLongLong(&ok);
+    if (!ok || out.traceNeuron < 0) out.error = QObject::tr("--trace needs a neuron index");
+    else if (out.layer < 0) out.error = QObject::tr("--trace needs --layer");
   }
   out.cursorText = parser.value(cursor);
   out.dockName = parser.value(dock);

@@ -1,5 +1,5 @@
 // The command line: certstudio [SPEC.cf] [--net NET.onnx] [--run] [--layer N] [--cursor TEXT]
-// [--screenshot FILE [--dock NAME] [--settle MS]].
+// [--trace N] [--screenshot FILE [--dock NAME] [--settle MS]].
 #pragma once
 
 #include <QString>
@@ -15,6 +15,7 @@ struct LaunchOptions {
   int settleMs = 2500;     ///< --settle: how long to wait before the screenshot
   bool run = false;        ///< --run: start a run once the network has loaded
   int layer = -1;          ///< --layer: the layer the Bounds and Shapes docks show
+  qint64 traceNeuron = -1; ///< --trace: trace neuron N of --layer in the Teaching dock
   QString cursorText;      ///< --cursor: put the editor cursor on the first occurrence of TEXT
   QString dockName;        ///< --dock: screenshot only this dock (its objectName, e.g. BoundsDock)
   QString typeText;        ///< --type: keys typed at the cursor after the first check

@@ -1,4 +1,4 @@
-// applyLaunchScript: --cursor, --layer, --run.
+// applyLaunchScript: --cursor, --layer, --run, --trace.
 #include "app/certstudio/launch_script.h"
 
 #include <QCoreApplication>
@@ -15,6 +15,8 @@
 #include "app/certstudio/launch_options.h"
 #include "app/certstudio/main_window.h"
 #include "app/certstudio/run/run_session.h"
+#include "app/certstudio/teaching/teaching_dock.h"
+#include "app/certstudio/teaching/teaching_session.h"
 
 namespace cert::studio {
 
@@ -48,10 +50,15 @@ void applyLaunchScript(MainWindow& window, const LaunchOptions& options) {
     window.analysis()->shapesDock()->setLayer(layer);
     window.sparsityDock()->setLayer(layer);
   };
-  auto afterLoad = [&window, selectLayer, run = options.run] {
+  auto afterLoad = [&window, selectLayer, run = options.run, layer = options.layer, neuron = options.traceNeuron] {
     selectLayer();
     window.analysis()->refreshNow();
     if (run) window.runSession()->run();
+    if (neuron >= 0) {
+      window.teaching()->dock()->setLayer(layer);
+      window.teaching()->dock()->setNeuron(neuron);
+      window.teaching()->trace(layer, neuron);
+    }
   };
   NetworkDock* net = window.networkDock();
   if (net->network() && !net->isLoading()) {

@@ -54,6 +54,11 @@ int main(int argc, char** argv) {
   window.show();
   window.startUp(options.specPath, options.networkPath);
   cert::studio::applyLaunchScript(window, options);
+  if (!options.dockName.isEmpty())
+    if (auto* d = window.findChild<QDockWidget*>(options.dockName)) {  // a tabbed dock: bring it to the front
+      d->show();
+      d->raise();
+    }
   if (!options.screenshotPath.isEmpty())
     scheduleScreenshot(window, options.screenshotPath, options.settleMs, options.dockName);
   return app.exec();

@@ -22,6 +22,8 @@
 #include "app/certstudio/main_window.h"
 #include "app/certstudio/models/layer_table_model.h"
 #include "app/certstudio/run/run_session.h"
+#include "app/certstudio/teaching/teaching_dock.h"
+#include "app/certstudio/teaching/teaching_session.h"
 #include "compiler/version.h"
 
 using cert::studio::MainWindow;
@@ -35,6 +37,7 @@ class TestWindowPolish : public QObject {
   void init();
   void layerPickedInBoundsSelectsTheNetworkRow();
   void layerOptionSelectsTheNetworkRow();
+  void traceOptionNeedsALayer();
   void chartTitlesFitNarrowWidths();
   void viewMenuListsEveryDockAndToolBar();
   void aboutNamesTheVersions();
@@ -82,6 +85,19 @@ void TestWindowPolish::layerOptionSelectsTheNetworkRow() {
   cert::studio::applyLaunchScript(*w, options);
   QCOMPARE(w->networkDock()->selectedLayer(), 1);
   QCOMPARE(w->runSession()->dock()->layer(), 1);
+  QCOMPARE(w->teaching()->dock()->layer(), 1);  // the Teaching dock follows the selection too
+}
+
+void TestWindowPolish::traceOptionNeedsALayer() {
+  using cert::studio::parseLaunchOptions;
+  const QString prog = QStringLiteral("certstudio");
+  const auto ok = parseLaunchOptions({prog, QStringLiteral("--layer"), QStringLiteral("5"), QStringLiteral("--trace"), QStringLiteral("7")});
+  QVERIFY2(ok.error.isEmpty(), qPrintable(ok.error));
+  QCOMPARE(ok.layer, 5);
+  QCOMPARE(ok.traceNeuron, qint64(7));
+  QCOMPARE(parseLaunchOptions({prog}).traceNeuron, qint64(-1));
+  QVERIFY(!parseLaunchOptions({prog, QStringLiteral("--trace"), QStringLiteral("7")}).error.isEmpty());
+  QVERIFY(!parseLaunchOptions({prog, QStringLiteral("--layer"), QStringLiteral("1"), QStringLiteral("--trace"), QStringLiteral("x")}).error.isEmpty());
 }
 
 void TestWindowPolish::chartTitlesFitNarrowWidths() {

@@ -35,23 +35,27 @@ TeachingDock::TeachingDock(TeachingModel& model, QWidget* parent) : QDockWidget(
 
   auto* row = new QHBoxLayout;
   layer_ = new QComboBox(body);
-  layer_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-  layer_->setToolTip(tr("The layer to stop at; follows the Network dock's selection"));
+  layer_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+  layer_->setMinimumContentsLength(8);
+  layer_->setToolTip(tr("The layer to stop the flow at; follows the Network dock's selection"));
   neuron_ = new QSpinBox(body);
   neuron_->setPrefix(tr("neuron "));
   neuron_->setToolTip(tr("The neuron to follow, 0-based within the layer"));
   trace_ = new QPushButton(tr("Trace"), body);
   trace_->setToolTip(tr("Run the flow up to this layer and show the neuron's symbolic bounds"));
-  back_ = new QPushButton(tr("◀ Previous layer"), body);
+  back_ = new QPushButton(tr("◀"), body);
+  back_->setToolTip(tr("Step back one layer and trace the same neuron index there"));
   next_ = new QPushButton(tr("Next layer ▶"), body);
   next_->setToolTip(tr("Step the flow one layer further and trace the same neuron index there"));
-  row->addWidget(new QLabel(tr("Stop at"), body));
   row->addWidget(layer_, 1);
   row->addWidget(neuron_);
-  row->addWidget(trace_);
-  row->addWidget(back_);
-  row->addWidget(next_);
   layout->addLayout(row);
+  auto* steps = new QHBoxLayout;  // a second row: the dock shares the crowded bottom area
+  steps->addWidget(trace_);
+  steps->addWidget(back_);
+  steps->addWidget(next_);
+  steps->addStretch();
+  layout->addLayout(steps);
 
   headline_ = new QLabel(body);
   headline_->setWordWrap(true);

@@ -1,8 +1,10 @@
 // TeachingSession: dock <-> Network dock, trace runs, jumps into the editor.
 #include "app/certstudio/teaching/teaching_session.h"
 
+#include <QDockWidget>
 #include <QStatusBar>
 
+#include "app/certstudio/docks/dock_registry.h"
 #include "app/certstudio/docks/network_dock.h"
 #include "app/certstudio/editor/editor_tabs.h"
 #include "app/certstudio/editor/spec_editor.h"
@@ -19,6 +21,11 @@ TeachingSession::TeachingSession(MainWindow& window, RunSession& runs) : QObject
   controller_ = new RunController(this);
   dock_ = new TeachingDock(*model_, &window);
   window.addDock(dock_, Qt::BottomDockWidgetArea, QStringLiteral("TeachingDock"));
+  // The bottom row is full (Problems, Bounds, Sparsity): share the Sparsity dock's place as a tab.
+  if (QDockWidget* sparsity = window.docks().find(QStringLiteral("SparsityDock"))) {
+    window.tabifyDockWidget(sparsity, dock_);
+    sparsity->raise();
+  }
 
   NetworkDock* net = window.networkDock();
   connect(net, &NetworkDock::networkChanged, dock_, &TeachingDock::setNetwork);
