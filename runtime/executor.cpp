@@ -78,6 +78,32 @@ class ItemRun {
   ItemRun(const CompiledCertifier& cc, const Network& net, bool denseOnly) : cc_(cc), net_(net), dense_(denseOnly) {}
 
   std::vector<LayerState> states;
+  /// Teaching mode: what is recorded for the traced neuron (RunOptions::trace).
+  std::optional<NeuronTrace> trace;
+
+  /// Row `row` of a materialized form as (constant, non-zero terms).
+  static SymbolicForm formOf(const Lin& l, int64_t row) {
+    SymbolicForm f;
+    f.sym = l.sym;
+    f.constant = l.c0.at(row, 0, 0);
+    for (const auto& [k, blk] : l.blocks) {
+      const Eigen::VectorXd r = blk.rows() == 1 ? blk.row(0) : blk.row(row);
+      for (Eigen::Index j = 0; j < r.size(); ++j)
+        if (r[j] != 0) f.terms.push_back({k, j, r[j]});
+    }
+    return f;
+  }
+
+  /// After a layer: the traced neuron's members, when it is this layer's.
+  void recordTracedMembers(const Layer& layer) {
+    if (!trace || trace->layer != layer.index) return;
+    for (size_t m = 0; m < cc_.memberNames.size(); ++m) {
+      const auto it = states.back().members.find(cc_.memberNames[m]);
+      if (it == states.back().members.end()) continue;
+      if (const Lin* l = std::get_if<Lin>(&it->second)) trace->members.emplace_back(cc_.memberNames[m], formOf(*l, trace->neuron));
+      else trace->values.emplace_back(cc_.memberNames[m], std::get<Tensor>(it->second).at(trace->neuron, 0, 0));
+    }
+  }
 
   /// Stored bytes of every layer's members, and their dense equivalent (see ItemResult).
   std::pair<int64_t, int64_t> memory() const {
@@ -687,6 +713,15 @@ class ItemRun {
 
   Value traverse(const Instr& i) {
     Lin e = materialized(at(i.operands[0]), false);
+    TraversalTrace* tt = nullptr;
+    const int64_t tracedRow = trace && trace->layer == layer_->index ? trace->neuron : -1;
+    if (tracedRow >= 0) {
+      trace->traversals.emplace_back();
+      tt = &trace->traversals.back();
+      tt->line = i.origin.begin.line;
+      tt->column = i.origin.begin.col;
+      tt->forms.push_back(formOf(e, tracedRow));
+    }
     for (int iter = 0; iter < 100000; ++iter) {
       struct Choice {
         Tensor active;    // n x width
@@ -728,6 +763,10 @@ class ItemRun {
             any = true;
           }
       if (!any) break;
+      std::vector<int> tracedReplaced;  // the blocks the traced row replaces in this step
+      if (tt)
+        for (const auto& [b, ch] : blocks)
+          if (ch.rowActive[tracedRow] != 0 && ch.priority.at(tracedRow, 0, 0) == best[tracedRow]) tracedReplaced.push_back(b);
       Lin next;
       next.c0 = e.c0;
       for (auto& [b, blk] : e.blocks) {  // e is replaced after the loop: its blocks may be moved
@@ -766,6 +805,10 @@ class ItemRun {
         next = runtime::linAdd(std::move(next), toLin(sumTerms(rep, sel, c.cols()), false));
       }
       e = materialized(std::move(next));
+      if (tt && !tracedReplaced.empty()) {  // steps of other rows leave the traced row as it is
+        tt->replaced.push_back(std::move(tracedReplaced));
+        tt->forms.push_back(formOf(e, tracedRow));
+      }
     }
     return e;
   }
@@ -830,7 +873,8 @@ int memberIndex(const CompiledCertifier& cc, const std::string& name) {
 Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, const Network& net, const InputBox& box,
                                                   const RunOptions* options = nullptr, int item = 0,
                                                   std::pair<int64_t, int64_t>* memory = nullptr,
-                                                  std::vector<LayerLayout>* layouts = nullptr) {
+                                                  std::vector<LayerLayout>* layouts = nullptr,
+                                                  std::optional<NeuronTrace>* trace = nullptr) {
   using R = Result<std::vector<LayerBoundsResult>>;
   if (memberIndex(cc, "l") < 0 || memberIndex(cc, "u") < 0)
     return R::failure(Diagnostic::error("the shape has no Float members named l and u to report"));
@@ -838,6 +882,13 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
     return R::failure(Diagnostic::error("the input box has " + std::to_string(box.lower.size()) +
                                         " values; the network takes " + std::to_string(net.inputSize())));
   ItemRun run(cc, net, options && options->dense);
+  if (options && options->trace && options->trace->first >= 0 &&
+      options->trace->first < static_cast<int>(net.layers.size()) && options->trace->second >= 0 &&
+      options->trace->second < net.layers[static_cast<size_t>(options->trace->first)].size()) {
+    run.trace.emplace();
+    run.trace->layer = options->trace->first;
+    run.trace->neuron = options->trace->second;
+  }
   R out;
   out.value.emplace();
   for (const Layer& layer : net.layers) {
@@ -864,6 +915,7 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
       d.node = layer.name;
       return R::failure(d);
     }
+    run.recordTracedMembers(layer);
     const auto& members = run.states.back().members;
     LayerBoundsResult b;
     b.lower = std::get<Tensor>(members.at("l")).toMatrix(layer.size(), 1).col(0);
@@ -873,6 +925,7 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
   }
   if (memory) *memory = run.memory();
   if (layouts) *layouts = run.layouts();
+  if (trace) *trace = std::move(run.trace);
   return out;
 }
 
@@ -984,9 +1037,9 @@ Result<RunResult> certify(const CompiledCertifier& cc, const Network& net, const
     std::vector<LayerLayout>* layouts = options.keepLayouts ? &r.layouts : nullptr;
     Result<std::vector<LayerBoundsResult>> layers =
         margins ? runNetwork(cc, withOutputRows(net, *rows), item.box, &options,
-                             static_cast<int>(out.value->items.size()), &memory, layouts)
+                             static_cast<int>(out.value->items.size()), &memory, layouts, &r.trace)
                 : runNetwork(cc, net, item.box, &options, static_cast<int>(out.value->items.size()), &memory,
-                             layouts);
+                             layouts, &r.trace);
     r.stateBytes = memory.first;
     r.denseStateBytes = memory.second;
     if (!layers.ok()) return Result<RunResult>::failure(layers.diagnostics);
