@@ -76,6 +76,7 @@ class TestTeachingDock : public QObject {
   void formatForm();
   void truncatedFormAndTermsTable();
   void dockShowsHandBuiltTrace();
+  void deepPolyExampleBackSubstitution_data();
   void deepPolyExampleBackSubstitution();
   void steppedRunsInWindow();
 };
@@ -202,38 +203,58 @@ void TestTeachingDock::dockShowsHandBuiltTrace() {
   QCOMPARE(dock.tree()->topLevelItemCount(), 0);
 }
 
+void TestTeachingDock::deepPolyExampleBackSubstitution_data() {
+  QTest::addColumn<int>("layer");  // -1: the last layer
+  QTest::addColumn<int>("neuron");
+  QTest::addColumn<int>("minTerms");  // at least this many input terms in the last form
+  // x11 = x9 + x10 + 1 (the last Affine): its lower bound back-substitutes to the constant 1.
+  QTest::newRow("x11") << -1 << 0 << 0;
+  // x8 = x5 - x6: -x6 takes x6's upper relaxation 0.5 x4 + 1, so x1 and x2 remain.
+  QTest::newRow("x8") << 3 << 1 << 1;
+}
+
 void TestTeachingDock::deepPolyExampleBackSubstitution() {
+  QFETCH(int, layer);
+  QFETCH(int, neuron);
+  QFETCH(int, minTerms);
   RunRequest r = deepPolyExample();
   QVERIFY(r.network);
-  const int last = static_cast<int>(r.network->layers.size()) - 1;
+  const int last = layer < 0 ? static_cast<int>(r.network->layers.size()) - 1 : layer;
   QCOMPARE(r.network->layers[static_cast<size_t>(last)].op, cert::LayerOp::Affine);
   r.lastLayer = last;
-  r.trace = std::make_pair(last, int64_t(0));  // x11 = x9 + x10 + 1
+  r.trace = std::make_pair(last, int64_t(neuron));
   RunController c;
   const RunOutcome out = finish(c, r);
   QCOMPARE(out.state, RunOutcome::State::Done);
   if (!out.item.trace) QSKIP("the runtime does not record ItemResult::trace yet");
   const cert::NeuronTrace& t = *out.item.trace;
   QCOMPARE(t.layer, last);
-  QCOMPARE(t.neuron, int64_t(0));
+  QCOMPARE(t.neuron, int64_t(neuron));
   QVERIFY(!t.traversals.empty());
 
   auto property = cert::readVnnlib(r.input.path.toStdString(), *r.network);
   QVERIFY(property.ok());
   const cert::InputBox& box = property->items.front().box;
-  const double lower = out.item.layers[static_cast<size_t>(last)].lower[0];
+  const double lower = out.item.layers[static_cast<size_t>(last)].lower[neuron];
+  // The last form of a traverse over the input layer only, with at least `minTerms` terms (the
+  // spec may go on to replace the inputs by the box's constants), concretized over the box.
   bool found = false;
   for (const cert::TraversalTrace& tr : t.traversals) {
     QVERIFY(!tr.forms.empty());
     QCOMPARE(tr.replaced.size() + 1, tr.forms.size());
-    const cert::SymbolicForm& end = tr.forms.back();
-    bool inputsOnly = true;
-    for (const cert::SymbolicTerm& term : end.terms) inputsOnly = inputsOnly && term.block == 0;
-    if (!inputsOnly) continue;
-    const double concrete = concretizeLowerOverInputs(end, box.lower, box.upper);
-    qInfo("traverse at %d:%d: %zu steps, ends at %s = %.12g (reported l = %.12g)", tr.line, tr.column,
-          tr.replaced.size(), cert::studio::formatForm(end, r.network.get()).c_str(), concrete, lower);
-    found = found || std::abs(concrete - lower) <= 1e-9;
+    for (size_t k = 0; k < tr.forms.size(); ++k)
+      qInfo("  %d:%d %s: %s", tr.line, tr.column, qPrintable(QString::number(k)),
+            cert::studio::formatForm(tr.forms[k], r.network.get()).c_str());
+    for (auto it = tr.forms.rbegin(); it != tr.forms.rend(); ++it) {
+      bool inputsOnly = true;
+      for (const cert::SymbolicTerm& term : it->terms) inputsOnly = inputsOnly && term.block == 0;
+      if (!inputsOnly || static_cast<int>(it->terms.size()) < minTerms) continue;
+      const double concrete = concretizeLowerOverInputs(*it, box.lower, box.upper);
+      qInfo("traverse at %d:%d: %s = %.12g over the box (reported l = %.12g)", tr.line, tr.column,
+            cert::studio::formatForm(*it, r.network.get()).c_str(), concrete, lower);
+      found = found || std::abs(concrete - lower) <= 1e-9;
+      break;
+    }
   }
   QVERIFY2(found, "no traverse ends over the inputs at the reported lower bound");
 }
