@@ -229,7 +229,7 @@ bool isDiagonal(const Eigen::MatrixXd& m) {
 
 }  // namespace
 
-Eigen::MatrixXd leftMultiply(const Eigen::MatrixXd& coef, const CoefBlock& b) {
+Eigen::MatrixXd leftMultiply(const Eigen::Ref<const Eigen::MatrixXd>& coef, const CoefBlock& b) {
   if (coef.cols() != b.rows()) throw std::runtime_error("coefficient product with a wrong extent");
   const bool finite = coef.allFinite();
   switch (b.kind()) {
@@ -238,7 +238,7 @@ Eigen::MatrixXd leftMultiply(const Eigen::MatrixXd& coef, const CoefBlock& b) {
       if (finite && b.allFinite()) return coef * b.diag().asDiagonal();
       return coef * b.toDense();
     case CoefBlock::Kind::Kernel:
-      if (finite && b.allFinite()) return gbcsr::timesKernel(coef, b.kernelBlock());
+      if (finite && b.allFinite()) return gbcsr::timesKernel(Eigen::MatrixXd(coef), b.kernelBlock());
       return coef * b.toDense();
     case CoefBlock::Kind::Dense: {
       const Eigen::MatrixXd& m = b.denseMatrix();

@@ -68,6 +68,6 @@ CoefBlock keepRows(const CoefBlock& a, const std::vector<bool>& keep);
 CoefBlock repeatRow(const CoefBlock& a, int64_t n);
 /// coef @ b (coef: m x b.rows()): a column scaling for Diagonal (when coef is finite), a
 /// transposed convolution for Kernel, a GEMM for Dense (serial below a work threshold).
-Eigen::MatrixXd leftMultiply(const Eigen::MatrixXd& coef, const CoefBlock& b);
+Eigen::MatrixXd leftMultiply(const Eigen::Ref<const Eigen::MatrixXd>& coef, const CoefBlock& b);
 
 }  // namespace cert::runtime

@@ -206,14 +206,35 @@ Lin linSumList(const Lin& a, int64_t n, int64_t listExtent, const MemberLookup& 
           addBlock(at.layer, CoefBlock::dense(t.coef.toMatrix(n, listExtent)));
         continue;
       }
-      Eigen::MatrixXd coef = t.coef.toMatrix(n, listExtent);
       const Lin& m = members(at.layer, at.member);
+      std::vector<const Tensor*> parts{&t.coef};
       for (size_t tj = ti + 1; tj < a.lazy.size(); ++tj) {
         const Atom& o = a.lazy[tj].atom;
         if (merged[tj] || o.source != Atom::Source::ColAll || o.layer != at.layer || o.member.empty()) continue;
         if (o.member != at.member && !sameForm(m, members(o.layer, o.member))) continue;
-        coef += a.lazy[tj].coef.toMatrix(n, listExtent);
+        parts.push_back(&a.lazy[tj].coef);
         merged[tj] = true;
+      }
+      // The summed coefficients in one pass over full tensors (mapped, not converted).
+      auto full = [&](const Tensor* p) { return p->r == n && p->c == listExtent && p->d == 1; };
+      using CMap = Eigen::Map<const Eigen::MatrixXd>;
+      Eigen::MatrixXd coef;
+      if (parts.size() == 1 && full(parts[0])) {  // one term: its coefficients are used in place
+        const CMap c(parts[0]->v.data(), n, listExtent);
+        out.sym = m.sym;
+        const Eigen::VectorXd mc0 = m.c0.toMatrix(listExtent, 1).col(0);
+        out.c0 = zip(out.c0, Tensor::column(c * mc0), [](double x, double y) { return x + y; });
+        for (const auto& [k, blk] : m.blocks) addBlock(k, CoefBlock::dense(leftMultiply(c, blk)));
+        continue;
+      }
+      if (parts.size() == 2 && full(parts[0]) && full(parts[1])) {
+        coef = CMap(parts[0]->v.data(), n, listExtent) + CMap(parts[1]->v.data(), n, listExtent);
+      } else {
+        coef = parts[0]->toMatrix(n, listExtent);
+        for (size_t k = 1; k < parts.size(); ++k) {
+          if (full(parts[k])) coef += CMap(parts[k]->v.data(), n, listExtent);
+          else coef += parts[k]->toMatrix(n, listExtent);
+        }
       }
       out.sym = m.sym;
       const Eigen::VectorXd mc0 = m.c0.toMatrix(listExtent, 1).col(0);

@@ -5,6 +5,7 @@
 #include "compiler/ir/scalar_ops.h"
 
 #include <chrono>
+#include <algorithm>
 #include <cstdio>
 #include <cmath>
 #include <limits>
@@ -298,6 +299,11 @@ class ItemRun {
       bias_ = denseBias(layer);
     }
     env_.assign(static_cast<size_t>(prog.nextId), Value(Tensor::scalar(0)));
+    if (dyingProgram_ != &prog) {  // liveness is per program (each layer's rule)
+      dying_.clear();
+      results_ = std::set<int>(prog.results.begin(), prog.results.end());
+      dyingProgram_ = &prog;
+    }
     region(prog.body);
     LayerState s;
     for (size_t m = 0; m < prog.results.size(); ++m) {
@@ -335,6 +341,11 @@ class ItemRun {
   int termBlock_ = -1;
   bool termSym_ = false;
   Tensor coeff_;
+  bool coeffMovable_ = false;  ///< the region reads coeff once: its instruction takes coeff_
+  std::map<const ir::Region*, std::vector<std::vector<int>>> dying_;  ///< see dyingIn
+  const std::vector<int>* dyingNow_ = nullptr;
+  std::set<int> results_;  ///< the program's results (never moved)
+  const ir::Program* dyingProgram_ = nullptr;  ///< the program dying_ and results_ are for
   int64_t coeffWidth_ = 1;  ///< the term block's width (coeff_ is only filled where a region reads it)
 
   int inputOf(NeuronRef r) const {
@@ -352,10 +363,48 @@ class ItemRun {
   Value& at(int id) { return env_.at(static_cast<size_t>(id)); }
 
   void region(const ir::Region& r) {
-    for (const Instr& i : r.body) {
+    const std::vector<std::vector<int>>& dying = dyingIn(r);
+    const std::vector<int>* saved = dyingNow_;
+    for (size_t k = 0; k < r.body.size(); ++k) {
+      const Instr& i = r.body[k];
       if (i.op == Opcode::Yield) continue;
+      dyingNow_ = &dying[k];
       at(i.id) = eval(i);
     }
+    dyingNow_ = saved;
+  }
+
+  /// Every value `i` reads: its operands and what its nested regions read.
+  static void collectReads(const Instr& i, std::set<int>& out) {
+    out.insert(i.operands.begin(), i.operands.end());
+    for (const auto& r : i.regions)
+      for (const Instr& n : r->body) collectReads(n, out);
+  }
+
+  /// Per instruction of `r`: the values it reads for the last time, so that it may move them
+  /// (defined in `r` itself, read by no later instruction, nested region or yield, and not a
+  /// result of the program).
+  const std::vector<std::vector<int>>& dyingIn(const ir::Region& r) {
+    auto it = dying_.find(&r);
+    if (it != dying_.end()) return it->second;
+    std::set<int> defined;
+    for (const Instr& i : r.body) defined.insert(i.id);
+    std::map<int, size_t> last;
+    for (size_t k = 0; k < r.body.size(); ++k) {
+      std::set<int> reads;
+      collectReads(r.body[k], reads);
+      for (int id : reads)
+        if (defined.count(id)) last[id] = k;
+    }
+    std::vector<std::vector<int>> d(r.body.size());
+    for (const auto& [id, k] : last)
+      if (!results_.count(id)) d[k].push_back(id);
+    return dying_.emplace(&r, std::move(d)).first->second;
+  }
+
+  /// True when the instruction being evaluated reads `id` for the last time.
+  bool dies(int id) const {
+    return dyingNow_ && std::find(dyingNow_->begin(), dyingNow_->end(), id) != dyingNow_->end();
   }
 
   Value yieldOf(const ir::Region& r) {
@@ -419,6 +468,23 @@ class ItemRun {
       case NeuronRef::Curr: break;
     }
     throw std::runtime_error("curr's own members are not available while it is computed");
+  }
+
+  /// `coefficients * term` where the term is one lazy atom with unit coefficients and the
+  /// coefficients (a full n x width tensor) are read for the last time: the tensor becomes the
+  /// term's coefficients without a copy. False (and `out` untouched) otherwise.
+  bool takeAsCoefficients(const Lin& term, int numId, Lin& out) {
+    if (!term.blocks.empty() || term.lazy.size() != 1 || term.lazy[0].kernel || !dies(numId)) return false;
+    if (term.c0.v.size() != 1 || term.c0.v[0] != 0) return false;
+    const runtime::LazyTerm& t = term.lazy[0];
+    Tensor* s = std::get_if<Tensor>(&at(numId));
+    if (!s || s->d != 1 || t.coef.d != 1 || t.coef.r != 1 || s->c != t.coef.c || s->r < 1) return false;
+    for (double x : t.coef.v)
+      if (x != 1.0) return false;
+    out.sym = term.sym;
+    out.c0 = Tensor::scalar(0);
+    out.lazy.push_back({std::move(*s), t.atom, nullptr});
+    return true;
   }
 
   /// A conv layer's weight times its input neurons (`W * prev` over the prev list): the product's
@@ -509,11 +575,20 @@ class ItemRun {
     const bool sym = i.type == ir::ElemType::Sym;
     if (i.name == "add" || i.name == "sub") {
       const double sign = i.name == "add" ? 1.0 : -1.0;
-      if (const Lin* lbv = std::get_if<Lin>(&b)) return runtime::linAdd(toLin(a, sym), *lbv, sign);  // b copied once
-      return runtime::linAdd(toLin(a, sym), toLin(b, sym), sign);
+      // Operands read for the last time are moved (no copy of their coefficient tensors).
+      const int ia = i.operands[0], ib = i.operands[1];
+      const bool moveA = ia != ib && la && dies(ia), moveB = ia != ib && lb && dies(ib);
+      Lin left = moveA ? std::move(std::get<Lin>(at(ia))) : toLin(a, sym);
+      if (moveB) return runtime::linAdd(std::move(left), std::move(std::get<Lin>(at(ib))), sign);
+      if (lb) return runtime::linAdd(std::move(left), std::get<Lin>(b), sign);  // b copied once
+      return runtime::linAdd(std::move(left), toLin(b, sym), sign);
     }
     if (i.name == "mul") {
       const int linId = la ? i.operands[0] : i.operands[1], numId = la ? i.operands[1] : i.operands[0];
+      if (Lin moved; takeAsCoefficients(std::get<Lin>(at(linId)), numId, moved)) {
+        markKernel(moved, std::get<Lin>(at(linId)), numId);
+        return moved;
+      }
       Lin out = runtime::linScale(std::get<Lin>(at(linId)), asTensor(at(numId)));
       markKernel(out, std::get<Lin>(at(linId)), numId);
       return out;
@@ -618,15 +693,16 @@ class ItemRun {
     termSym_ = sym;
     coeffWidth_ = c.cols();
     // The coefficients are converted only for regions that read them (priority and stop rarely do).
-    bool readsCoeff = false;
-    for (const Instr& i : r.body) readsCoeff = readsCoeff || i.op == Opcode::Coeff;
-    coeff_ = readsCoeff ? Tensor::matrix(c) : Tensor::scalar(0);
-    for (const Instr& i : r.body)
-      if (i.op == Opcode::Coeff) at(i.id) = coeff_;
+    int coeffReads = 0;
+    for (const Instr& i : r.body) coeffReads += i.op == Opcode::Coeff ? 1 : 0;
+    coeff_ = coeffReads > 0 ? Tensor::matrix(c) : Tensor::scalar(0);
+    const bool savedMovable = coeffMovable_;
+    coeffMovable_ = coeffReads == 1;
     Value v = yieldOf(r);
     termBlock_ = savedBlock;
     termSym_ = savedSym;
     coeff_ = std::move(savedCoeff);
+    coeffMovable_ = savedMovable;
     coeffWidth_ = savedWidth;
     return v;
   }
@@ -646,15 +722,22 @@ class ItemRun {
     return true;
   }
 
-  /// Sum over the term frame of `v`, where `where` (n x width) is non-zero.
-  Value sumTerms(const Value& v, const Tensor& where, int64_t width) {
+  /// Which terms of a coefficient block exist (non-zero coefficient, not stopped).
+  struct TermMask {
+    Tensor where;       ///< n x width, 1 where the term exists
+    bool full = false;  ///< every term exists
+  };
+
+  /// Sum over the term frame of `v`, over the terms of `mask` only.
+  Value sumTerms(const Value& v, const TermMask& mask, int64_t width) {
+    const Tensor& where = mask.where;
     if (const Lin* l = std::get_if<Lin>(&v)) {
       // Masking sets coefficients to 0 where `where` is 0. When the form's constant and every
       // term's coefficients are 0 there already (a mask without zeros; DeepPoly's max(c,0)
       // against the zeros of a convolution's coefficients) it changes nothing: the form is summed
       // as it is, without copying its coefficients through a select.
-      bool allSet = zeroWhereUnset(l->c0, where);
-      for (const auto& t : l->lazy) allSet = allSet && zeroWhereUnset(t.coef, where);
+      bool allSet = mask.full || zeroWhereUnset(l->c0, where);
+      for (const auto& t : l->lazy) allSet = allSet && (mask.full || zeroWhereUnset(t.coef, where));
       Lin maskedStore;
       if (!allSet) maskedStore = runtime::linSelect(where, *l, Lin{l->sym, Tensor::scalar(0), {}, {}});
       const Lin& masked = allSet ? *l : maskedStore;
@@ -666,11 +749,14 @@ class ItemRun {
       listExtent_ = saved;
       return s;
     }
-    const Tensor t = runtime::selectTensor(where, asTensor(v), Tensor::scalar(0)).expand(n_, width, 1);
-    Tensor out = Tensor::full(n_, 1, 1, 0);
-    for (int64_t r = 0; r < n_; ++r)
-      for (int64_t j = 0; j < width; ++j) out.ref(r, 0, 0) += t.at(r, j, 0);
-    return out;
+    const Tensor& x = asTensor(v);
+    Tensor maskedStore;
+    const bool asIs = mask.full || zeroWhereUnset(x, where);
+    if (!asIs) maskedStore = runtime::selectTensor(where, x, Tensor::scalar(0));
+    const Tensor& t = asIs ? x : maskedStore;
+    if (t.r == n_ && t.c == width && t.d == 1)
+      return Tensor::column(Eigen::Map<const Eigen::MatrixXd>(t.v.data(), n_, width).rowwise().sum());
+    return Tensor::column(t.toMatrix(n_, width).rowwise().sum());
   }
 
   static Value addValues(const Value& a, const Value& b) {
@@ -693,11 +779,18 @@ class ItemRun {
     return l;
   }
 
-  static Tensor nonZero(const Eigen::MatrixXd& c) {
-    Tensor t = Tensor::uninitialized(c.rows(), c.cols(), 1);  // same column-major order
+  static TermMask nonZero(const Eigen::MatrixXd& c) {
+    TermMask m;
+    m.where = Tensor::uninitialized(c.rows(), c.cols(), 1);  // same column-major order
     const double* src = c.data();
-    for (Eigen::Index k = 0; k < c.size(); ++k) t.v[static_cast<size_t>(k)] = src[k] != 0 ? 1 : 0;
-    return t;
+    int64_t zeros = 0;
+    for (Eigen::Index k = 0; k < c.size(); ++k) {
+      const bool nz = src[k] != 0;
+      m.where.v[static_cast<size_t>(k)] = nz ? 1 : 0;
+      zeros += nz ? 0 : 1;
+    }
+    m.full = zeros == 0;
+    return m;
   }
 
   Value map(const Instr& i) {
@@ -724,7 +817,7 @@ class ItemRun {
     }
     for (int iter = 0; iter < 100000; ++iter) {
       struct Choice {
-        Tensor active;    // n x width
+        TermMask active;  // n x width
         Tensor priority;  // n x 1
         Eigen::VectorXd rowActive;
         bool stopAny = false;  // some non-zero term is stopped
@@ -739,17 +832,18 @@ class ItemRun {
         ch.active = nonZero(c);
         if (stopT.v.size() != 1 || stopT.v[0] != 0) {  // a constant false stop (DeepPoly's) stops nothing
           const Tensor stop = stopT.expand(n_, c.cols(), 1);
-          for (size_t k = 0; k < ch.active.v.size(); ++k)
-            if (stop.v[k] != 0 && ch.active.v[k] != 0) {
-              ch.active.v[k] = 0;
+          for (size_t k = 0; k < ch.active.where.v.size(); ++k)
+            if (stop.v[k] != 0 && ch.active.where.v[k] != 0) {
+              ch.active.where.v[k] = 0;
               ch.stopAny = true;
             }
+          if (ch.stopAny) ch.active.full = false;
         }
         ch.priority = asTensor(termValue(*i.regions[0], b, false, c)).expand(n_, 1, 1);
         ch.rowActive = Eigen::VectorXd::Zero(n_);
         for (int64_t j = 0; j < c.cols(); ++j)
           for (int64_t r = 0; r < n_; ++r)
-            if (ch.active.v[static_cast<size_t>(j * n_ + r)] != 0) ch.rowActive[r] = 1;
+            if (ch.active.where.v[static_cast<size_t>(j * n_ + r)] != 0) ch.rowActive[r] = 1;
         blocks.emplace(b, std::move(ch));
       }
       // Per row: the greatest priority among blocks with active terms.
@@ -792,11 +886,11 @@ class ItemRun {
           next = runtime::linAdd(std::move(next), toLin(sumTerms(rep, ch.active, c.cols()), false));
           continue;
         }
-        Tensor sel = ch.active;
+        TermMask sel{ch.active.where, false};
         for (int64_t r = 0; r < n_; ++r)
           if (!chosen[static_cast<size_t>(r)])
-            for (int64_t j = 0; j < c.cols(); ++j) sel.ref(r, j, 0) = 0;
-        const Eigen::MatrixXd selM = sel.toMatrix(n_, c.cols());
+            for (int64_t j = 0; j < c.cols(); ++j) sel.where.ref(r, j, 0) = 0;
+        const Eigen::MatrixXd selM = sel.where.toMatrix(n_, c.cols());
         const Eigen::MatrixXd kept = (selM.array() != 0).select(0.0, c);
         const Eigen::MatrixXd picked = (selM.array() != 0).select(c, 0.0);
         if (kept.cwiseAbs().maxCoeff() > 0)
@@ -819,7 +913,12 @@ class ItemRun {
       case Opcode::Member: return member(i);
       case Opcode::Meta: return meta(i);
       case Opcode::Neuron: return neuron(i);
-      case Opcode::Coeff: return coeff_;
+      case Opcode::Coeff:
+        if (coeffMovable_) {
+          coeffMovable_ = false;
+          return std::move(coeff_);
+        }
+        return coeff_;
       case Opcode::FreshNoise: {
         Lin z;
         z.sym = true;
