@@ -231,20 +231,23 @@ bool isDiagonal(const Eigen::MatrixXd& m) {
 
 Eigen::MatrixXd leftMultiply(const Eigen::Ref<const Eigen::MatrixXd>& coef, const CoefBlock& b) {
   if (coef.cols() != b.rows()) throw std::runtime_error("coefficient product with a wrong extent");
-  const bool finite = coef.allFinite();
   switch (b.kind()) {
-    case CoefBlock::Kind::Diagonal:
-      // A column scaling; with non-finite coefficients the dense product's 0 * inf = NaN is kept.
-      if (finite && b.allFinite()) return coef * b.diag().asDiagonal();
-      return coef * b.toDense();
+    case CoefBlock::Kind::Diagonal: {
+      // A column scaling. Non-finite coefficients show in the result (inf * d or NaN at the same
+      // place); then the dense product is taken instead, so that its 0 * inf = NaN is kept.
+      if (!b.allFinite()) return coef * b.toDense();
+      Eigen::MatrixXd out = coef * b.diag().asDiagonal();
+      if (!out.allFinite()) return coef * b.toDense();
+      return out;
+    }
     case CoefBlock::Kind::Kernel:
-      if (finite && b.allFinite()) return gbcsr::timesKernel(Eigen::MatrixXd(coef), b.kernelBlock());
+      if (coef.allFinite() && b.allFinite()) return gbcsr::timesKernel(Eigen::MatrixXd(coef), b.kernelBlock());
       return coef * b.toDense();
     case CoefBlock::Kind::Dense: {
       const Eigen::MatrixXd& m = b.denseMatrix();
       // The dense executor's blocks may be diagonal in value (identities, ReLU relaxations): a
       // column scaling gives the same result (the GEMM only adds exact zeros).
-      if (finite && m.allFinite() && isDiagonal(m)) return coef * m.diagonal().asDiagonal();
+      if (isDiagonal(m) && m.allFinite() && coef.allFinite()) return coef * m.diagonal().asDiagonal();
       const double work = static_cast<double>(coef.rows()) * static_cast<double>(coef.cols()) * static_cast<double>(m.cols());
       SerialProducts serial(work < kParallelProductWork);
       return coef * m;

@@ -182,8 +182,8 @@ Lin linSumList(const Lin& a, int64_t n, int64_t listExtent, const MemberLookup& 
   if (!a.blocks.empty()) throw std::runtime_error("sum over a list of a materialized linear form");
   Lin out;
   out.sym = a.sym;
-  const Eigen::MatrixXd c0 = a.c0.toMatrix(n, listExtent);
-  out.c0 = Tensor::column(c0.rowwise().sum());
+  if (a.c0.v.size() == 1 && a.c0.v[0] == 0) out.c0 = Tensor::scalar(0);  // the usual case: no constant
+  else out.c0 = Tensor::column(a.c0.toMatrix(n, listExtent).rowwise().sum());
   auto addBlock = [&](int key, CoefBlock m) {
     auto it = out.blocks.find(key);
     if (it == out.blocks.end()) out.blocks.emplace(key, std::move(m));

@@ -823,9 +823,14 @@ class ItemRun {
         bool stopAny = false;  // some non-zero term is stopped
       };
       std::map<int, Choice> blocks;
-      std::map<int, Eigen::MatrixXd> coefs;  // the blocks as coefficient matrices
+      // The blocks as coefficient matrices: Dense ones in place, others materialized.
+      std::map<int, Eigen::MatrixXd> materializedCoefs;
+      std::map<int, const Eigen::MatrixXd*> coefs;
       for (const auto& [b, blk] : e.blocks) {
-        const Eigen::MatrixXd& c = coefs.emplace(b, blk.toDense()).first->second;
+        const Eigen::MatrixXd& c = blk.kind() == CoefBlock::Kind::Dense
+                                       ? blk.denseMatrix()
+                                       : materializedCoefs.emplace(b, blk.toDense()).first->second;
+        coefs.emplace(b, &c);
         Choice ch;
         const Value stopValue = termValue(*i.regions[1], b, false, c);
         const Tensor& stopT = asTensor(stopValue);
@@ -865,7 +870,7 @@ class ItemRun {
       next.c0 = e.c0;
       for (auto& [b, blk] : e.blocks) {  // e is replaced after the loop: its blocks may be moved
         const Choice& ch = blocks.at(b);
-        const Eigen::MatrixXd& c = coefs.at(b);
+        const Eigen::MatrixXd& c = *coefs.at(b);
         bool some = false, allRows = true;
         std::vector<bool> chosen(static_cast<size_t>(n_));
         for (int64_t r = 0; r < n_; ++r) {
