@@ -4,13 +4,19 @@
 
 #include "compiler/ir/scalar_ops.h"
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 #include <chrono>
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <cmath>
 #include <limits>
 #include <map>
 #include <set>
+#include <thread>
 #include <stdexcept>
 
 #include "compiler/ir/scalar_ops.h"
@@ -1126,37 +1132,86 @@ Result<std::vector<LayerBoundsResult>> certifyBox(const CompiledCertifier& cc, c
   return runNetwork(cc, net, box);
 }
 
+namespace {
+
+/// One item of a property: its network run (with the margins layer appended when labelled).
+Result<ItemResult> certifyItem(const CompiledCertifier& cc, const Network& net, const PropertyItem& item,
+                               const RunOptions& options, int position) {
+  const auto start = std::chrono::steady_clock::now();
+  ItemResult r;
+  r.index = item.index;
+  r.label = item.label;
+  const std::optional<OutputRows> rows = options.margins ? outputRows(item, net.outputSize()) : std::nullopt;
+  const bool margins = rows.has_value();
+  std::pair<int64_t, int64_t> memory{0, 0};
+  std::vector<LayerLayout>* layouts = options.keepLayouts ? &r.layouts : nullptr;
+  Result<std::vector<LayerBoundsResult>> layers =
+      margins ? runNetwork(cc, withOutputRows(net, *rows), item.box, &options, position, &memory, layouts, &r.trace)
+              : runNetwork(cc, net, item.box, &options, position, &memory, layouts, &r.trace);
+  r.stateBytes = memory.first;
+  r.denseStateBytes = memory.second;
+  if (!layers.ok()) return Result<ItemResult>::failure(layers.diagnostics);
+  r.layers = std::move(*layers.value);
+  if (margins) {
+    r.marginLower = r.layers.back().lower;
+    r.marginUpper = r.layers.back().upper;
+    r.layers.pop_back();
+    if (!r.layouts.empty()) r.layouts.pop_back();
+    r.verified = provesProperty(item, r.marginLower, r.marginUpper);
+  }
+  r.timeMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  Result<ItemResult> out;
+  out.value = std::move(r);
+  return out;
+}
+
+int batchThreads(const RunOptions& options, size_t items) {
+  if (items < 2 || options.onLayer || options.threads == 1) return 1;
+  const int hw = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int want = options.threads > 0 ? options.threads : hw;
+  return static_cast<int>(std::min<size_t>(static_cast<size_t>(want), items));
+}
+
+}  // namespace
+
 Result<RunResult> certify(const CompiledCertifier& cc, const Network& net, const Property& property,
                           const RunOptions& options) {
   Result<RunResult> out;
   out.value.emplace();
-  for (const PropertyItem& item : property.items) {
-    const auto start = std::chrono::steady_clock::now();
-    ItemResult r;
-    r.index = item.index;
-    r.label = item.label;
-    const std::optional<OutputRows> rows = options.margins ? outputRows(item, net.outputSize()) : std::nullopt;
-    const bool margins = rows.has_value();
-    std::pair<int64_t, int64_t> memory{0, 0};
-    std::vector<LayerLayout>* layouts = options.keepLayouts ? &r.layouts : nullptr;
-    Result<std::vector<LayerBoundsResult>> layers =
-        margins ? runNetwork(cc, withOutputRows(net, *rows), item.box, &options,
-                             static_cast<int>(out.value->items.size()), &memory, layouts, &r.trace)
-                : runNetwork(cc, net, item.box, &options, static_cast<int>(out.value->items.size()), &memory,
-                             layouts, &r.trace);
-    r.stateBytes = memory.first;
-    r.denseStateBytes = memory.second;
-    if (!layers.ok()) return Result<RunResult>::failure(layers.diagnostics);
-    r.layers = std::move(*layers.value);
-    if (margins) {
-      r.marginLower = r.layers.back().lower;
-      r.marginUpper = r.layers.back().upper;
-      r.layers.pop_back();
-      if (!r.layouts.empty()) r.layouts.pop_back();
-      r.verified = provesProperty(item, r.marginLower, r.marginUpper);
+  const size_t n = property.items.size();
+  const int threads = batchThreads(options, n);
+  if (threads == 1) {
+    for (size_t k = 0; k < n; ++k) {
+      Result<ItemResult> r = certifyItem(cc, net, property.items[k], options, static_cast<int>(k));
+      if (!r.ok()) return Result<RunResult>::failure(r.diagnostics);
+      out.value->items.push_back(std::move(*r.value));
     }
-    r.timeMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    out.value->items.push_back(std::move(r));
+    return out;
+  }
+  // A batch: items are independent, so workers take them in turn, each item on one thread (its
+  // products serial), and the results are put back in item order.
+  std::vector<std::optional<Result<ItemResult>>> results(n);
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+#ifdef _OPENMP
+    omp_set_num_threads(1);  // per thread: this worker's products stay on it
+#endif
+    for (size_t k = next++; k < n; k = next++) {
+      if (options.cancel && options.cancel->load(std::memory_order_relaxed)) break;
+      try {
+        results[k] = certifyItem(cc, net, property.items[k], options, static_cast<int>(k));
+      } catch (const std::exception& e) {
+        results[k] = Result<ItemResult>::failure(Diagnostic::error(e.what()));
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
+  for (std::thread& t : pool) t.join();
+  for (size_t k = 0; k < n; ++k) {
+    if (!results[k]) return Result<RunResult>::failure(Diagnostic::error("cancelled"));
+    if (!results[k]->ok()) return Result<RunResult>::failure(results[k]->diagnostics);
+    out.value->items.push_back(std::move(*results[k]->value));
   }
   return out;
 }

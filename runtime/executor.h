@@ -109,6 +109,9 @@ struct RunOptions {
   bool keepLayouts = false;
   /// Teaching mode: record ItemResult::trace for neuron `second` (0-based) of layer `first`.
   std::optional<std::pair<int, int64_t>> trace;
+  /// Batches: items run in parallel on this many threads (0 = one per core; 1 = in sequence).
+  /// Items always run in sequence when onLayer is set. Results are in item order either way.
+  int threads = 0;
   /// Keep every linear-form block dense (the dense executor, for comparison): no Diagonal or
   /// Kernel blocks, no storage shared between members.
   bool dense = false;

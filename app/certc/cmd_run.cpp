@@ -1,5 +1,6 @@
 // certc run SPEC.cf --net NET.onnx (--data FILE.csv [--index I] [--count N] [--pixel-scale S] | --vnnlib FILE)
-//   --eps E [--backend cpu|cuda] [--dense] [--json OUT.json]: certifies every item, prints a summary
+//   --eps E [--backend cpu|cuda] [--dense] [--threads N] [--json OUT.json]: certifies every item
+// (several items in parallel, one per core unless --threads says otherwise), prints a summary
 // table (per item: label, verified, margin lower bounds, time) and the abstract state's memory.
 // --dense runs the dense executor (every linear-form block Dense) for comparison with the default
 // g-BCSR state. Errors: exit 1; usage problems: exit 2.
@@ -55,7 +56,7 @@ int cmdRun(int argc, char** argv) {
     return 1;
   }
   int exitCode = 0;
-  std::optional<CertifyInputs> in = loadCertifyInputs(args, "run", {"backend", "json", "dense"}, &exitCode);
+  std::optional<CertifyInputs> in = loadCertifyInputs(args, "run", {"backend", "json", "dense", "threads"}, &exitCode);
   if (!in) return exitCode;
   const CompiledCertifier* cc = &in->certifier;
   const Network* net = &in->network;
@@ -69,6 +70,14 @@ int cmdRun(int argc, char** argv) {
   const auto t1 = std::chrono::steady_clock::now();
   RunOptions options;
   options.dense = args.has("dense");
+  if (args.has("threads")) {
+    const auto threads = args.number("threads", &err);
+    if (!threads || *threads < 0 || *threads != static_cast<int>(*threads)) {
+      std::fprintf(stderr, "certc run: --threads needs a whole number >= 0 (0: one per core)\n");
+      return 2;
+    }
+    options.threads = static_cast<int>(*threads);
+  }
   const Result<RunResult> run = certify(*cc, *net, *prop, options);
   printDiagnostics(netPath, run.diagnostics);
   if (!run.ok()) return 1;
