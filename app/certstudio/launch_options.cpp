@@ -31,7 +31,10 @@ LaunchOptions parseLaunchOptions(const QStringList& args) {
   const QCommandLineOption trace(QStringLiteral("trace"),
                                  QObject::tr("Trace neuron N of the --layer layer in the Teaching dock."),
                                  QStringLiteral("N"));
-  parser.addOptions({net, shot, settle, run, layer, cursor, dock, type, trace});
+  const QCommandLineOption dockSize(QStringLiteral("dock-size"),
+                                    QObject::tr("With --dock: float the dock at WxH pixels for the screenshot."),
+                                    QStringLiteral("WxH"));
+  parser.addOptions({net, shot, settle, run, layer, cursor, dock, type, trace, dockSize});
   parser.addPositionalArgument(QStringLiteral("SPEC.cf"), QObject::tr("A spec to open."), QStringLiteral("[SPEC.cf]"));
   out.helpText = parser.helpText();
   if (!parser.parse(args)) {
@@ -57,6 +60,14 @@ LaunchOptions parseLaunchOptions(const QStringList& args) {
   }
   out.cursorText = parser.value(cursor);
   out.dockName = parser.value(dock);
+  if (parser.isSet(dockSize)) {
+    const QStringList wh = parser.value(dockSize).split(QLatin1Char('x'));
+    bool okW = false, okH = false;
+    if (wh.size() == 2) out.dockSize = QSize(wh[0].toInt(&okW), wh[1].toInt(&okH));
+    if (!okW || !okH || out.dockSize.width() < 50 || out.dockSize.height() < 50)
+      out.error = QObject::tr("--dock-size needs WxH, e.g. 900x560");
+    else if (out.dockName.isEmpty()) out.error = QObject::tr("--dock-size needs --dock");
+  }
   out.typeText = parser.value(type);
   const QStringList positional = parser.positionalArguments();
   if (positional.size() > 1) out.error = QObject::tr("at most one SPEC.cf may be given");

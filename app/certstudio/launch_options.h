@@ -1,7 +1,8 @@
 // The command line: certstudio [SPEC.cf] [--net NET.onnx] [--run] [--layer N] [--cursor TEXT]
-// [--trace N] [--screenshot FILE [--dock NAME] [--settle MS]].
+// [--trace N] [--screenshot FILE [--dock NAME [--dock-size WxH]] [--settle MS]].
 #pragma once
 
+#include <QSize>
 #include <QString>
 #include <QStringList>
 
@@ -17,6 +18,7 @@ struct LaunchOptions {
   int layer = -1;          ///< --layer: the layer the Bounds and Shapes docks show
   qint64 traceNeuron = -1; ///< --trace: trace neuron N of --layer in the Teaching dock
   QString cursorText;      ///< --cursor: put the editor cursor on the first occurrence of TEXT
+  QSize dockSize;          ///< --dock-size: float the --dock dock at this size (empty: in place)
   QString dockName;        ///< --dock: screenshot only this dock (its objectName, e.g. BoundsDock)
   QString typeText;        ///< --type: keys typed at the cursor after the first check
   QString error;           ///< set when the arguments are invalid

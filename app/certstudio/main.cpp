@@ -58,6 +58,10 @@ int main(int argc, char** argv) {
     if (auto* d = window.findChild<QDockWidget*>(options.dockName)) {  // a tabbed dock: bring it to the front
       d->show();
       d->raise();
+      if (!options.dockSize.isEmpty()) {  // room for a screenshot of the dock alone
+        d->setFloating(true);
+        d->resize(options.dockSize);
+      }
     }
   if (!options.screenshotPath.isEmpty())
     scheduleScreenshot(window, options.screenshotPath, options.settleMs, options.dockName);

@@ -183,6 +183,7 @@ SparsityDock::SparsityDock(SparsityModel& model, QWidget* parent)
   auto* bar = new QHBoxLayout;
   header_ = new QLabel(body);
   header_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  header_->setWordWrap(true);  // long layer names must not widen the window past the screen
   member_ = new QComboBox(body);
   member_->setToolTip(tr("The shape member whose storage is drawn"));
   member_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
@@ -195,12 +196,13 @@ SparsityDock::SparsityDock(SparsityModel& model, QWidget* parent)
   QToolButton* out = button(QStringLiteral("−"), tr("Zoom out (mouse wheel)"));
   QToolButton* in = button(QStringLiteral("+"), tr("Zoom in (mouse wheel)"));
   QToolButton* fitButton = button(tr("Fit"), tr("Fit the matrix to the dock"));
-  bar->addWidget(header_, 1);
   bar->addWidget(new QLabel(tr("Member:"), body));
   bar->addWidget(member_);
   bar->addWidget(out);
   bar->addWidget(in);
   bar->addWidget(fitButton);
+  bar->addStretch();
+  layout->addWidget(header_);  // a row of its own: it names the layer and its size, and wraps
   layout->addLayout(bar);
 
   stack_ = new QStackedWidget(body);
@@ -227,6 +229,7 @@ SparsityDock::SparsityDock(SparsityModel& model, QWidget* parent)
   legend_->setWordWrap(true);
   footer_ = new QLabel(body);
   footer_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  footer_->setWordWrap(true);
   layout->addWidget(legend_);
   layout->addWidget(footer_);
   setWidget(body);

@@ -68,6 +68,7 @@ TeachingDock::TeachingDock(TeachingModel& model, QWidget* parent) : QDockWidget(
   tree_->setHeaderLabels({tr("Member / step"), tr("Form")});
   tree_->setUniformRowHeights(true);
   tree_->setWordWrap(false);
+  tree_->setTextElideMode(Qt::ElideMiddle);  // keep both ends of a long form: its start and "(+N terms)"
   tree_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
   tree_->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
   tree_->header()->setStretchLastSection(true);
@@ -75,6 +76,7 @@ TeachingDock::TeachingDock(TeachingModel& model, QWidget* parent) : QDockWidget(
   auto* termsLayout = new QVBoxLayout(termsBox);
   termsLayout->setContentsMargins(0, 0, 0, 0);
   termsTitle_ = new QLabel(tr("Terms: pick a form above"), termsBox);
+  termsTitle_->setWordWrap(true);
   table_ = new QTableView(termsBox);
   table_->setModel(terms_);
   table_->verticalHeader()->hide();
@@ -165,7 +167,7 @@ void TeachingDock::refresh() {
   termsTitle_->setText(tr("Terms: pick a form above"));
   const cert::NeuronTrace* t = model_.trace();
   if (!t) return;
-  auto* members = new QTreeWidgetItem(tree_, {tr("members"), tr("neuron %1 of %2").arg(t->neuron).arg(model_.layerTitle(t->layer))});
+  auto* members = new QTreeWidgetItem(tree_, {tr("members"), tr("neuron %1 of layer %2").arg(t->neuron).arg(t->layer)});
   for (size_t i = 0; i < t->values.size(); ++i) {
     auto* item = new QTreeWidgetItem(members, {QString::fromStdString(t->values[i].first),
                                                QString::fromStdString(formatNumber(t->values[i].second))});
@@ -194,6 +196,13 @@ void TeachingDock::refresh() {
   tree_->expandAll();
   if (t->traversals.empty())
     new QTreeWidgetItem(tree_, {tr("no traverse"), tr("this layer's rule does not back-substitute")});
+  // List the first linear member's terms at once (without moving the editor's cursor).
+  for (int i = 0; i < members->childCount(); ++i)
+    if (members->child(i)->data(0, kKindRole).toInt() == static_cast<int>(RowKind::Member)) {
+      tree_->setCurrentItem(members->child(i));
+      showTerms(members->child(i));
+      break;
+    }
 }
 
 void TeachingDock::activateRow(int top, int child) {
@@ -205,8 +214,16 @@ void TeachingDock::activateRow(int top, int child) {
 }
 
 void TeachingDock::onItemActivated(QTreeWidgetItem* item) {
+  const int line = showTerms(item);
   const cert::NeuronTrace* t = model_.trace();
-  if (!t || !item || !item->data(0, kKindRole).isValid()) return;
+  const int traversal = item ? item->data(0, kTraversalRole).toInt() : 0;
+  if (line > 0 && t && traversal < static_cast<int>(t->traversals.size()))
+    emit sourceActivated(line, t->traversals[static_cast<size_t>(traversal)].column);
+}
+
+int TeachingDock::showTerms(QTreeWidgetItem* item) {
+  const cert::NeuronTrace* t = model_.trace();
+  if (!t || !item || !item->data(0, kKindRole).isValid()) return 0;
   const auto kind = static_cast<RowKind>(item->data(0, kKindRole).toInt());
   const int index = item->data(0, kIndexRole).toInt();
   const int traversal = item->data(0, kTraversalRole).toInt();
@@ -214,10 +231,10 @@ void TeachingDock::onItemActivated(QTreeWidgetItem* item) {
     terms_->setForm(t->members[static_cast<size_t>(index)].second, model_.network());
     termsTitle_->setText(tr("Terms of %1 (%2 terms)").arg(QString::fromStdString(t->members[static_cast<size_t>(index)].first))
                              .arg(terms_->form().terms.size()));
-    return;
+    return 0;
   }
-  if (kind != RowKind::Traverse && kind != RowKind::Step) return;
-  if (traversal >= static_cast<int>(t->traversals.size())) return;
+  if (kind != RowKind::Traverse && kind != RowKind::Step) return 0;
+  if (traversal >= static_cast<int>(t->traversals.size())) return 0;
   const cert::TraversalTrace& tr_ = t->traversals[static_cast<size_t>(traversal)];
   const int form = kind == RowKind::Step ? index : static_cast<int>(tr_.forms.size()) - 1;
   if (form >= 0 && form < static_cast<int>(tr_.forms.size())) {
@@ -227,7 +244,7 @@ void TeachingDock::onItemActivated(QTreeWidgetItem* item) {
                              .arg(model_.stepLabel(traversal, form))
                              .arg(terms_->form().terms.size()));
   }
-  if (tr_.line > 0) emit sourceActivated(tr_.line, tr_.column);
+  return tr_.line;
 }
 
 }  // namespace cert::studio

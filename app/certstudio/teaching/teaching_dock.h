@@ -59,6 +59,8 @@ class TeachingDock : public QDockWidget {
   void refresh();
   void updateChooser();
   void onItemActivated(QTreeWidgetItem* item);
+  /// Lists the terms of the row's form; the spec line of its traverse (0: none).
+  int showTerms(QTreeWidgetItem* item);
 
   TeachingModel& model_;
   TermsTableModel* terms_ = nullptr;

@@ -18,7 +18,7 @@ class TeachingModel : public QObject {
 
  public:
   /// Terms written per form before "… (+N terms)"; the terms table lists them all.
-  static constexpr int kShownTerms = 6;
+  static constexpr int kShownTerms = 4;
 
   explicit TeachingModel(QObject* parent = nullptr);
 

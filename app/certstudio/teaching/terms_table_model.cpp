@@ -33,6 +33,8 @@ int TermsTableModel::columnCount(const QModelIndex& parent) const { return paren
 
 QVariant TermsTableModel::data(const QModelIndex& index, int role) const {
   if (!index.isValid() || index.row() >= rowCount()) return {};
+  if (role == Qt::TextAlignmentRole && (index.column() == Index || index.column() == Coefficient))
+    return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
   if (index.row() == 0) {
     if (role == Qt::DisplayRole) {
       if (index.column() == Symbol) return tr("constant");
@@ -42,8 +44,6 @@ QVariant TermsTableModel::data(const QModelIndex& index, int role) const {
     return {};
   }
   const cert::SymbolicTerm& t = form_.terms[static_cast<size_t>(index.row() - 1)];
-  if (role == Qt::TextAlignmentRole && index.column() != Symbol && index.column() != Layer)
-    return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
   if (role == Qt::ForegroundRole && index.column() == Coefficient && t.coeff < 0) return QBrush(QColor(0xb3, 0x1d, 0x28));
   if (role != Qt::DisplayRole) return {};
   switch (index.column()) {
