@@ -1,0 +1,599 @@
+// CoefBlock (runtime/coef_block.h), the executor's g-BCSR coefficient blocks: every operation on
+// every kind (Dense, Diagonal, Kernel; every kind pair for addBlocks) equals the same computation
+// on the toDense() matrices, on seeded random data over many shapes (Kernel: convolutions with
+// strides, asymmetric padding, dilation and several channels), to 1e-12 relative to max(1, |x|).
+// The Kernel's Toeplitz matrix is checked against an independent construction; leftMultiply with
+// inf/NaN coefficients gives the dense product's NaN pattern; the kinds documented in
+// coef_block.h are kept; copies share storage and sameValues compares across kinds.
+#include <QtTest>
+
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "runtime/coef_block.h"
+
+using namespace cert;
+using namespace cert::runtime;
+using Kind = CoefBlock::Kind;
+
+namespace {
+
+constexpr double kTol = 1e-12;
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+const char* kindName(Kind k) {
+  switch (k) {
+    case Kind::Dense: return "Dense";
+    case Kind::Diagonal: return "Diagonal";
+    case Kind::Kernel: return "Kernel";
+  }
+  return "?";
+}
+
+/// A convolution geometry; out sizes from the ONNX formula.
+ConvGeometry geometry(int inC, int inH, int inW, int outC, int kH, int kW, int sH, int sW, int pT, int pL, int pB,
+                      int pR, int dH, int dW) {
+  ConvGeometry g;
+  g.inChannels = inC, g.inHeight = inH, g.inWidth = inW, g.outChannels = outC;
+  g.kernelH = kH, g.kernelW = kW, g.strideH = sH, g.strideW = sW;
+  g.padTop = pT, g.padLeft = pL, g.padBottom = pB, g.padRight = pR;
+  g.dilationH = dH, g.dilationW = dW;
+  g.outHeight = (inH + pT + pB - dH * (kH - 1) - 1) / sH + 1;
+  g.outWidth = (inW + pL + pR - dW * (kW - 1) - 1) / sW + 1;
+  return g;
+}
+
+/// The shapes: each a convolution geometry (its Toeplitz extents are the Dense / Diagonal
+/// extents of the same shape; Diagonal only where they are square).
+struct Shape {
+  std::string name;
+  ConvGeometry g;
+  int64_t rows() const { return int64_t(g.outChannels) * g.outHeight * g.outWidth; }
+  int64_t cols() const { return int64_t(g.inChannels) * g.inHeight * g.inWidth; }
+  bool square() const { return rows() == cols(); }
+};
+
+const std::vector<Shape>& shapes() {
+  static const std::vector<Shape> kShapes = {
+      {"c1_5x5_k3", geometry(1, 5, 5, 1, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1)},
+      {"c2to3_6x6_k3_s2_p1", geometry(2, 6, 6, 3, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1)},
+      {"c3to2_7x5_k3x2_s2x1_pads1021_d2x1", geometry(3, 7, 5, 2, 3, 2, 2, 1, 1, 0, 2, 1, 2, 1)},
+      {"c2_4x4_k3_p1_same", geometry(2, 4, 4, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1)},
+      {"c1to4_8x8_k2_s2", geometry(1, 8, 8, 4, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1)},
+      {"c3_5x5_k1", geometry(3, 5, 5, 3, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1)},
+      {"c2_9x9_k3_d2_p2_same", geometry(2, 9, 9, 2, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2)},
+      {"c2to1_3x3_k3_onerow", geometry(2, 3, 3, 1, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1)},
+      {"c1_2x2_k3_p1_kernel_larger", geometry(1, 2, 2, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1)},
+      {"c4to2_6x7_k2x3_s3x2_pads0120_d1x2", geometry(4, 6, 7, 2, 2, 3, 3, 2, 0, 1, 2, 0, 1, 2)},
+      {"c1_1x1_k1_scalar", geometry(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1)},
+  };
+  return kShapes;
+}
+
+/// The Toeplitz matrix of a convolution, built here from the definition (independent of
+/// KernelBlock::item and forEachTap).
+Eigen::MatrixXd toeplitz(const Eigen::VectorXd& w, const ConvGeometry& g) {
+  Eigen::MatrixXd t = Eigen::MatrixXd::Zero(int64_t(g.outChannels) * g.outHeight * g.outWidth,
+                                            int64_t(g.inChannels) * g.inHeight * g.inWidth);
+  for (int oc = 0; oc < g.outChannels; ++oc)
+    for (int oh = 0; oh < g.outHeight; ++oh)
+      for (int ow = 0; ow < g.outWidth; ++ow) {
+        const int64_t row = (int64_t(oc) * g.outHeight + oh) * g.outWidth + ow;
+        for (int ic = 0; ic < g.inChannels; ++ic)
+          for (int kh = 0; kh < g.kernelH; ++kh)
+            for (int kw = 0; kw < g.kernelW; ++kw) {
+              const int ih = oh * g.strideH + kh * g.dilationH - g.padTop;
+              const int iw = ow * g.strideW + kw * g.dilationW - g.padLeft;
+              if (ih < 0 || ih >= g.inHeight || iw < 0 || iw >= g.inWidth) continue;
+              const int64_t col = (int64_t(ic) * g.inHeight + ih) * g.inWidth + iw;
+              t(row, col) += w[((int64_t(oc) * g.inChannels + ic) * g.kernelH + kh) * g.kernelW + kw];
+            }
+      }
+  return t;
+}
+
+/// Uniform in [-1, 1] with about a fifth exact zeros (zeros are skipped by kernel taps and
+/// matter for the NaN pattern of 0 * inf).
+class Random {
+ public:
+  explicit Random(uint64_t seed) : gen_(seed) {}
+  double value() {
+    if (std::uniform_real_distribution<double>(0, 1)(gen_) < 0.2) return 0.0;
+    return std::uniform_real_distribution<double>(-1, 1)(gen_);
+  }
+  Eigen::MatrixXd matrix(int64_t r, int64_t c) {
+    Eigen::MatrixXd m(r, c);
+    for (int64_t j = 0; j < c; ++j)
+      for (int64_t i = 0; i < r; ++i) m(i, j) = value();
+    return m;
+  }
+  Eigen::VectorXd vector(int64_t n) { return matrix(n, 1).col(0); }
+  int64_t index(int64_t n) { return std::uniform_int_distribution<int64_t>(0, n - 1)(gen_); }
+  bool coin(double p) { return std::uniform_real_distribution<double>(0, 1)(gen_) < p; }
+
+ private:
+  std::mt19937_64 gen_;
+};
+
+/// A block of `kind` with the extents of `shape` (Diagonal: square shapes only).
+CoefBlock makeBlock(Kind kind, const Shape& shape, Random& rnd) {
+  switch (kind) {
+    case Kind::Dense: return CoefBlock::dense(rnd.matrix(shape.rows(), shape.cols()));
+    case Kind::Diagonal: return CoefBlock::diagonal(rnd.vector(shape.rows()));
+    case Kind::Kernel: {
+      const ConvGeometry& g = shape.g;
+      auto k = std::make_shared<gbcsr::KernelBlock>(
+          gbcsr::KernelBlock{rnd.vector(int64_t(g.outChannels) * g.inChannels * g.kernelH * g.kernelW), g});
+      return CoefBlock::kernel(std::move(k));
+    }
+  }
+  return {};
+}
+
+bool kindFits(Kind kind, const Shape& shape) { return kind != Kind::Diagonal || shape.square(); }
+
+/// Element-wise: NaN where expected is NaN, the same infinity, else within kTol * max(1, |e|).
+bool close(const Eigen::MatrixXd& actual, const Eigen::MatrixXd& expected, QString* why) {
+  if (actual.rows() != expected.rows() || actual.cols() != expected.cols()) {
+    *why = QString("extents %1x%2 vs %3x%4").arg(actual.rows()).arg(actual.cols()).arg(expected.rows()).arg(expected.cols());
+    return false;
+  }
+  for (Eigen::Index j = 0; j < expected.cols(); ++j)
+    for (Eigen::Index i = 0; i < expected.rows(); ++i) {
+      const double a = actual(i, j), e = expected(i, j);
+      bool ok;
+      if (std::isnan(e)) ok = std::isnan(a);
+      else if (std::isinf(e)) ok = a == e;
+      else ok = std::isfinite(a) && std::abs(a - e) <= kTol * std::max(1.0, std::abs(e));
+      if (!ok) {
+        *why = QString("(%1, %2): %3 vs expected %4").arg(i).arg(j).arg(a, 0, 'g', 17).arg(e, 0, 'g', 17);
+        return false;
+      }
+    }
+  return true;
+}
+
+#define VERIFY_CLOSE(actual, expected)            \
+  do {                                            \
+    QString why_;                                 \
+    QVERIFY2(close(actual, expected, &why_), qPrintable(why_)); \
+  } while (0)
+
+const Kind kKinds[] = {Kind::Dense, Kind::Diagonal, Kind::Kernel};
+const int kSeeds = 3;
+
+/// Data rows shape x kind x seed (kinds that fit the shape).
+void addShapeKindSeedRows() {
+  QTest::addColumn<int>("shape");
+  QTest::addColumn<int>("kind");
+  QTest::addColumn<int>("seed");
+  for (size_t s = 0; s < shapes().size(); ++s)
+    for (Kind k : kKinds) {
+      if (!kindFits(k, shapes()[s])) continue;
+      for (int seed = 1; seed <= kSeeds; ++seed)
+        QTest::newRow(qPrintable(QString("%1/%2/seed%3").arg(QString::fromStdString(shapes()[s].name)).arg(kindName(k)).arg(seed)))
+            << int(s) << int(k) << seed;
+    }
+}
+
+}  // namespace
+
+class TestCoefBlock : public QObject {
+  Q_OBJECT
+
+ private slots:
+  // The Kernel's Toeplitz matrix (toDense) equals the definition of the convolution, and the
+  // block's accessors (extents, row, nonZeros, bytes, allFinite) agree with toDense.
+  void accessorsMatchDense_data() { addShapeKindSeedRows(); }
+  void accessorsMatchDense() {
+    QFETCH(int, shape);
+    QFETCH(int, kind);
+    QFETCH(int, seed);
+    const Shape& sh = shapes()[size_t(shape)];
+    Random rnd(1000u * uint64_t(shape) + 10u * uint64_t(kind) + uint64_t(seed));
+    const CoefBlock b = makeBlock(Kind(kind), sh, rnd);
+    QCOMPARE(b.kind(), Kind(kind));
+    QCOMPARE(b.rows(), sh.rows());
+    QCOMPARE(b.cols(), sh.cols());
+    const Eigen::MatrixXd d = b.toDense();
+    QCOMPARE(d.rows(), sh.rows());
+    QCOMPARE(d.cols(), sh.cols());
+    if (b.kind() == Kind::Kernel) VERIFY_CLOSE(d, toeplitz(b.kernelBlock().weight, sh.g));
+    if (b.kind() == Kind::Diagonal) VERIFY_CLOSE(d, Eigen::MatrixXd(b.diag().asDiagonal()));
+    if (b.kind() == Kind::Dense) QVERIFY(d == b.denseMatrix());
+    for (int64_t i = 0; i < b.rows(); ++i) VERIFY_CLOSE(Eigen::MatrixXd(b.row(i)), Eigen::MatrixXd(d.row(i).transpose()));
+    QCOMPARE(b.nonZeros(), int64_t((d.array() != 0).count()));
+    QVERIFY(b.allFinite());
+    switch (b.kind()) {
+      case Kind::Dense: QCOMPARE(b.bytes(), sh.rows() * sh.cols() * 8); break;
+      case Kind::Diagonal: QCOMPARE(b.bytes(), sh.rows() * 8); break;
+      case Kind::Kernel: QCOMPARE(b.bytes(), b.kernelBlock().weight.size() * 8 + int64_t(sizeof(ConvGeometry))); break;
+    }
+    QCOMPARE(b.gbcsrKind(), b.kind() == Kind::Dense      ? gbcsr::Kind::Dense
+                            : b.kind() == Kind::Diagonal ? gbcsr::Kind::Diagonal
+                                                         : gbcsr::Kind::Kernel);
+  }
+
+  // addBlocks(a, b, sign) == A + sign * B for every kind pair; Diagonal + Diagonal stays
+  // Diagonal, every other pair is Dense; the operands are unchanged.
+  void addBlocks_data() {
+    QTest::addColumn<int>("shape");
+    QTest::addColumn<int>("kindA");
+    QTest::addColumn<int>("kindB");
+    QTest::addColumn<int>("seed");
+    for (size_t s = 0; s < shapes().size(); ++s)
+      for (Kind a : kKinds)
+        for (Kind b : kKinds) {
+          if (!kindFits(a, shapes()[s]) || !kindFits(b, shapes()[s])) continue;
+          for (int seed = 1; seed <= kSeeds; ++seed)
+            QTest::newRow(qPrintable(QString("%1/%2+%3/seed%4")
+                                         .arg(QString::fromStdString(shapes()[s].name))
+                                         .arg(kindName(a))
+                                         .arg(kindName(b))
+                                         .arg(seed)))
+                << int(s) << int(a) << int(b) << seed;
+        }
+  }
+  void addBlocks() {
+    QFETCH(int, shape);
+    QFETCH(int, kindA);
+    QFETCH(int, kindB);
+    QFETCH(int, seed);
+    const Shape& sh = shapes()[size_t(shape)];
+    Random rnd(77u * uint64_t(shape) + 7u * uint64_t(kindA) + 3u * uint64_t(kindB) + uint64_t(seed));
+    const CoefBlock a = makeBlock(Kind(kindA), sh, rnd), b = makeBlock(Kind(kindB), sh, rnd);
+    const Eigen::MatrixXd A = a.toDense(), B = b.toDense();
+    for (double sign : {1.0, -1.0, 0.375, 0.0}) {
+      const CoefBlock r = cert::runtime::addBlocks(a, b, sign);
+      QCOMPARE(r.rows(), sh.rows());
+      QCOMPARE(r.cols(), sh.cols());
+      QCOMPARE(r.kind(), (a.kind() == Kind::Diagonal && b.kind() == Kind::Diagonal) ? Kind::Diagonal : Kind::Dense);
+      VERIFY_CLOSE(r.toDense(), Eigen::MatrixXd(A + sign * B));
+    }
+    // A block plus itself (one storage on both sides).
+    VERIFY_CLOSE(cert::runtime::addBlocks(a, a, 1.0).toDense(), Eigen::MatrixXd(2 * A));
+    VERIFY_CLOSE(cert::runtime::addBlocks(a, a, -1.0).toDense(), Eigen::MatrixXd::Zero(sh.rows(), sh.cols()).eval());
+    QVERIFY(a.toDense() == A);
+    QVERIFY(b.toDense() == B);
+  }
+
+  void addBlocksRejectsDifferentExtents() {
+    Random rnd(5);
+    const CoefBlock a = CoefBlock::dense(rnd.matrix(3, 4)), b = CoefBlock::dense(rnd.matrix(4, 3));
+    bool threw = false;
+    try {
+      (void)cert::runtime::addBlocks(a, b, 1.0);
+    } catch (const std::exception&) {
+      threw = true;
+    }
+    QVERIFY(threw);
+  }
+
+  // scaleBlock(a, s) == s * A; every kind is kept (a Kernel's weights are scaled); a new
+  // storage, the operand unchanged.
+  void scaleBlock_data() { addShapeKindSeedRows(); }
+  void scaleBlock() {
+    QFETCH(int, shape);
+    QFETCH(int, kind);
+    QFETCH(int, seed);
+    const Shape& sh = shapes()[size_t(shape)];
+    Random rnd(31u * uint64_t(shape) + 5u * uint64_t(kind) + uint64_t(seed));
+    const CoefBlock a = makeBlock(Kind(kind), sh, rnd);
+    const Eigen::MatrixXd A = a.toDense();
+    for (double s : {2.5, -1.0, 1e-3, 0.0, -7.25}) {
+      const CoefBlock r = cert::runtime::scaleBlock(a, s);
+      QCOMPARE(r.kind(), a.kind());
+      QCOMPARE(r.rows(), a.rows());
+      QCOMPARE(r.cols(), a.cols());
+      VERIFY_CLOSE(r.toDense(), Eigen::MatrixXd(s * A));
+      QVERIFY(r.storage() != a.storage());
+      if (r.kind() == Kind::Kernel) {
+        QCOMPARE(r.kernelBlock().geometry.outHeight, a.kernelBlock().geometry.outHeight);
+        VERIFY_CLOSE(Eigen::MatrixXd(r.kernelBlock().weight), Eigen::MatrixXd(s * a.kernelBlock().weight));
+      }
+    }
+    QVERIFY(a.toDense() == A);
+  }
+
+  // scaleRows(a, s) == diag(s) * A; Diagonal stays Diagonal, Kernel becomes Dense.
+  void scaleRows_data() { addShapeKindSeedRows(); }
+  void scaleRows() {
+    QFETCH(int, shape);
+    QFETCH(int, kind);
+    QFETCH(int, seed);
+    const Shape& sh = shapes()[size_t(shape)];
+    Random rnd(97u * uint64_t(shape) + 11u * uint64_t(kind) + uint64_t(seed));
+    const CoefBlock a = makeBlock(Kind(kind), sh, rnd);
+    const Eigen::MatrixXd A = a.toDense();
+    for (int variant = 0; variant < 3; ++variant) {
+      Eigen::VectorXd s = variant == 0 ? Eigen::VectorXd(rnd.vector(sh.rows()) * 3.0)
+                          : variant == 1 ? Eigen::VectorXd::Zero(sh.rows()).eval()
+                                         : Eigen::VectorXd::Ones(sh.rows()).eval();
+      const CoefBlock r = cert::runtime::scaleRows(a, s);
+      QCOMPARE(r.kind(), a.kind() == Kind::Diagonal ? Kind::Diagonal : Kind::Dense);
+      VERIFY_CLOSE(r.toDense(), Eigen::MatrixXd(s.asDiagonal() * A));
+    }
+    QVERIFY(a.toDense() == A);
+    bool threw = false;
+    try {
+      (void)cert::runtime::scaleRows(a, Eigen::VectorXd::Ones(sh.rows() + 1));
+    } catch (const std::exception&) {
+      threw = true;
+    }
+    QVERIFY(threw);
+  }
+
+  // keepRows(a, keep) == A with the dropped rows zero (none, some, all kept).
+  void keepRows_data() { addShapeKindSeedRows(); }
+  void keepRows() {
+    QFETCH(int, shape);
+    QFETCH(int, kind);
+    QFETCH(int, seed);
+    const Shape& sh = shapes()[size_t(shape)];
+    Random rnd(131u * uint64_t(shape) + 13u * uint64_t(kind) + uint64_t(seed));
+    const CoefBlock a = makeBlock(Kind(kind), sh, rnd);
+    const Eigen::MatrixXd A = a.toDense();
+    for (int variant = 0; variant < 3; ++variant) {
+      std::vector<bool> keep(size_t(sh.rows()));
+      for (size_t i = 0; i < keep.size(); ++i) keep[i] = variant == 0 ? rnd.coin(0.5) : variant == 1;
+      Eigen::MatrixXd expected = A;
+      for (Eigen::Index i = 0; i < expected.rows(); ++i)
+        if (!keep[size_t(i)]) expected.row(i).setZero();
+      const CoefBlock r = cert::runtime::keepRows(a, keep);
+      QCOMPARE(r.rows(), a.rows());
+      QCOMPARE(r.cols(), a.cols());
+      // Not documented in coef_block.h beyond the values; a Diagonal block has no reason to
+      // become anything else.
+      if (a.kind() == Kind::Diagonal) QCOMPARE(r.kind(), Kind::Diagonal);
+      VERIFY_CLOSE(r.toDense(), expected);
+    }
+    QVERIFY(a.toDense() == A);
+  }
+
+  // repeatRow(a, n) == n copies of A's one row, Dense.
+  void repeatRow_data() {
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<int>("seed");
+    for (Kind k : kKinds)
+      for (int seed = 1; seed <= 4; ++seed)
+        QTest::newRow(qPrintable(QString("%1/seed%2").arg(kindName(k)).arg(seed))) << int(k) << seed;
+  }
+  void repeatRow() {
+    QFETCH(int, kind);
+    QFETCH(int, seed);
+    Random rnd(uint64_t(seed) * 17u + uint64_t(kind));
+    std::vector<CoefBlock> ones;
+    switch (Kind(kind)) {
+      case Kind::Dense:
+        ones = {CoefBlock::dense(rnd.matrix(1, 1)), CoefBlock::dense(rnd.matrix(1, 9)), CoefBlock::dense(rnd.matrix(1, 40))};
+        break;
+      case Kind::Diagonal: ones = {CoefBlock::diagonal(rnd.vector(1))}; break;
+      case Kind::Kernel:
+        for (const Shape& sh : shapes())
+          if (sh.rows() == 1) ones.push_back(makeBlock(Kind::Kernel, sh, rnd));
+        // A kernel over the whole input with padding cut away: one output too.
+        ones.push_back(makeBlock(Kind::Kernel, {"c3to1_4x5_k4x5", geometry(3, 4, 5, 1, 4, 5, 1, 1, 0, 0, 0, 0, 1, 1)}, rnd));
+        break;
+    }
+    QVERIFY(!ones.empty());
+    for (const CoefBlock& a : ones) {
+      QCOMPARE(a.rows(), int64_t(1));
+      QCOMPARE(a.kind(), Kind(kind));
+      for (int64_t n : {int64_t(1), int64_t(2), int64_t(13)}) {
+        const CoefBlock r = cert::runtime::repeatRow(a, n);
+        QCOMPARE(r.kind(), Kind::Dense);
+        VERIFY_CLOSE(r.toDense(), Eigen::MatrixXd(a.toDense().replicate(n, 1)));
+      }
+    }
+  }
+
+  // leftMultiply(C, b) == C * B for coefficient row counts 1, 3, 17 (finite values).
+  void leftMultiply_data() { addShapeKindSeedRows(); }
+  void leftMultiply() {
+    QFETCH(int, shape);
+    QFETCH(int, kind);
+    QFETCH(int, seed);
+    const Shape& sh = shapes()[size_t(shape)];
+    Random rnd(211u * uint64_t(shape) + 19u * uint64_t(kind) + uint64_t(seed));
+    const CoefBlock b = makeBlock(Kind(kind), sh, rnd);
+    const Eigen::MatrixXd B = b.toDense();
+    for (int64_t m : {int64_t(1), int64_t(3), int64_t(17)}) {
+      const Eigen::MatrixXd c = rnd.matrix(m, sh.rows());
+      VERIFY_CLOSE(cert::runtime::leftMultiply(c, b), Eigen::MatrixXd(c * B));
+    }
+    // A Dense block that is diagonal in value (the dense executor's identities and ReLU
+    // relaxations take a column-scaling shortcut).
+    if (sh.square()) {
+      const CoefBlock diagInDense = CoefBlock::dense(Eigen::MatrixXd(rnd.vector(sh.rows()).asDiagonal()));
+      const Eigen::MatrixXd c = rnd.matrix(5, sh.rows());
+      VERIFY_CLOSE(cert::runtime::leftMultiply(c, diagInDense), Eigen::MatrixXd(c * diagInDense.toDense()));
+    }
+  }
+
+  // A product large enough to run the GEMM on several threads.
+  void leftMultiplyLargeDense() {
+    Random rnd(4242);
+    const CoefBlock b = CoefBlock::dense(rnd.matrix(512, 520));
+    const Eigen::MatrixXd c = rnd.matrix(300, 512);
+    VERIFY_CLOSE(cert::runtime::leftMultiply(c, b), Eigen::MatrixXd(c * b.toDense()));
+    // And a large Kernel: 8 -> 16 channels over 28x28 (cnn-like), 64 coefficient rows.
+    const Shape big{"c8to16_28x28_k3_p1", geometry(8, 28, 28, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1)};
+    const CoefBlock k = makeBlock(Kind::Kernel, big, rnd);
+    const Eigen::MatrixXd ck = rnd.matrix(64, big.rows());
+    VERIFY_CLOSE(cert::runtime::leftMultiply(ck, k), Eigen::MatrixXd(ck * k.toDense()));
+  }
+
+  // With inf / -inf / NaN in the coefficients (and, separately, in the block), the result has
+  // the dense product's NaN pattern (0 * inf = NaN is kept), its infinities, and its finite
+  // values.
+  void leftMultiplyNonFinite_data() { addShapeKindSeedRows(); }
+  void leftMultiplyNonFinite() {
+    QFETCH(int, shape);
+    QFETCH(int, kind);
+    QFETCH(int, seed);
+    const Shape& sh = shapes()[size_t(shape)];
+    Random rnd(307u * uint64_t(shape) + 23u * uint64_t(kind) + uint64_t(seed));
+    const CoefBlock b = makeBlock(Kind(kind), sh, rnd);
+    const Eigen::MatrixXd B = b.toDense();
+    const double specials[] = {kInf, -kInf, kNaN};
+    for (int variant = 0; variant < 4; ++variant) {
+      Eigen::MatrixXd c = rnd.matrix(6, sh.rows());
+      if (variant < 3) {
+        // One special value in a random place of a few rows; row 5 stays finite.
+        for (int i = 0; i < 5; ++i)
+          if (rnd.coin(0.7)) c(i, rnd.index(sh.rows())) = specials[variant];
+        c(0, rnd.index(sh.rows())) = specials[variant];
+      } else {
+        c(0, 0) = kInf, c(1, sh.rows() - 1) = -kInf, c(2, rnd.index(sh.rows())) = kNaN;
+        c(3, 0) = kInf, c(3, sh.rows() - 1) = -kInf;  // inf + -inf
+      }
+      const Eigen::MatrixXd expected = c * B;
+      const Eigen::MatrixXd actual = cert::runtime::leftMultiply(c, b);
+      VERIFY_CLOSE(actual, expected);
+      QCOMPARE((actual.array().isNaN()).count(), (expected.array().isNaN()).count());
+    }
+    // Non-finite values in the block itself (finite coefficients, then an infinite one too).
+    CoefBlock nb;
+    switch (b.kind()) {
+      case Kind::Dense: {
+        Eigen::MatrixXd m = B;
+        m(rnd.index(m.rows()), rnd.index(m.cols())) = kInf;
+        m(rnd.index(m.rows()), rnd.index(m.cols())) = -kInf;
+        nb = CoefBlock::dense(m);
+        break;
+      }
+      case Kind::Diagonal: {
+        Eigen::VectorXd d = b.diag();
+        d[rnd.index(d.size())] = kInf;
+        d[rnd.index(d.size())] = kNaN;
+        nb = CoefBlock::diagonal(d);
+        break;
+      }
+      case Kind::Kernel: {
+        gbcsr::KernelBlock k = b.kernelBlock();
+        k.weight[rnd.index(k.weight.size())] = kInf;
+        nb = CoefBlock::kernel(std::make_shared<gbcsr::KernelBlock>(k));
+        break;
+      }
+    }
+    QVERIFY(!nb.allFinite());
+    const Eigen::MatrixXd NB = nb.toDense();
+    Eigen::MatrixXd c = rnd.matrix(4, sh.rows());
+    VERIFY_CLOSE(cert::runtime::leftMultiply(c, nb), Eigen::MatrixXd(c * NB));
+    c(1, rnd.index(sh.rows())) = -kInf;
+    VERIFY_CLOSE(cert::runtime::leftMultiply(c, nb), Eigen::MatrixXd(c * NB));
+  }
+
+  void leftMultiplyRejectsWrongExtent() {
+    Random rnd(9);
+    const CoefBlock b = CoefBlock::diagonal(rnd.vector(4));
+    bool threw = false;
+    try {
+      (void)cert::runtime::leftMultiply(rnd.matrix(2, 5), b);
+    } catch (const std::exception&) {
+      threw = true;
+    }
+    QVERIFY(threw);
+  }
+
+  // Copies share storage; sameValues is true for the same values in another kind or storage and
+  // false for other values or extents; identity is Diagonal (Dense for the dense executor).
+  void storageAndSameValues_data() { addShapeKindSeedRows(); }
+  void storageAndSameValues() {
+    QFETCH(int, shape);
+    QFETCH(int, kind);
+    QFETCH(int, seed);
+    const Shape& sh = shapes()[size_t(shape)];
+    Random rnd(401u * uint64_t(shape) + 29u * uint64_t(kind) + uint64_t(seed));
+    const CoefBlock a = makeBlock(Kind(kind), sh, rnd);
+    const CoefBlock copy = a;  // NOLINT(performance-unnecessary-copy-initialization)
+    QCOMPARE(copy.storage(), a.storage());
+    QCOMPARE(copy.kind(), a.kind());
+    QVERIFY(a.sameValues(copy));
+    CoefBlock assigned;
+    assigned = a;
+    QCOMPARE(assigned.storage(), a.storage());
+
+    const CoefBlock asDense = CoefBlock::dense(a.toDense());
+    QVERIFY(asDense.storage() != a.storage());
+    QVERIFY(a.sameValues(asDense));
+    QVERIFY(asDense.sameValues(a));
+    if (a.kind() == Kind::Diagonal) {
+      const CoefBlock again = CoefBlock::diagonal(a.diag());
+      QVERIFY(again.storage() != a.storage());
+      QVERIFY(a.sameValues(again));
+    }
+    if (a.kind() == Kind::Kernel) {
+      const CoefBlock again = CoefBlock::kernel(std::make_shared<gbcsr::KernelBlock>(a.kernelBlock()));
+      QVERIFY(again.storage() != a.storage());
+      QVERIFY(a.sameValues(again));
+    }
+    // Other values: change one stored non-zero of a dense copy.
+    Eigen::MatrixXd other = a.toDense();
+    Eigen::Index ri = 0, ci = 0;
+    if (other.cwiseAbs().maxCoeff(&ri, &ci) > 0) {
+      other(ri, ci) += 0.5;
+      QVERIFY(!a.sameValues(CoefBlock::dense(other)));
+      QVERIFY(!CoefBlock::dense(other).sameValues(a));
+    }
+    // Other extents.
+    QVERIFY(!a.sameValues(CoefBlock::dense(Eigen::MatrixXd::Zero(sh.rows() + 1, sh.cols()))));
+  }
+
+  void sameValuesAcrossKindsWithoutDense() {
+    // A 1x1 convolution with one channel and weight w is w * I: Kernel vs Diagonal.
+    for (int n : {1, 3, 5}) {
+      const ConvGeometry g = geometry(1, n, n + 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1);
+      const CoefBlock k = CoefBlock::kernel(std::make_shared<gbcsr::KernelBlock>(gbcsr::KernelBlock{Eigen::VectorXd::Constant(1, -1.5), g}));
+      QCOMPARE(k.kind(), Kind::Kernel);
+      const CoefBlock d = CoefBlock::diagonal(Eigen::VectorXd::Constant(int64_t(n) * (n + 1), -1.5));
+      QVERIFY(k.sameValues(d));
+      QVERIFY(d.sameValues(k));
+      QVERIFY(!k.sameValues(CoefBlock::diagonal(Eigen::VectorXd::Constant(int64_t(n) * (n + 1), 1.5))));
+    }
+    // identity(n): Diagonal ones, or Dense ones on the diagonal; the same values.
+    for (int64_t n : {int64_t(1), int64_t(4), int64_t(30)}) {
+      const CoefBlock i = CoefBlock::identity(n, false), di = CoefBlock::identity(n, true);
+      QCOMPARE(i.kind(), Kind::Diagonal);
+      QCOMPARE(di.kind(), Kind::Dense);
+      QVERIFY(i.toDense() == Eigen::MatrixXd::Identity(n, n));
+      QVERIFY(di.toDense() == Eigen::MatrixXd::Identity(n, n));
+      QVERIFY(i.sameValues(di));
+      QCOMPARE(i.bytes(), n * 8);
+      QCOMPARE(di.bytes(), n * n * 8);
+    }
+    // The default block: an empty Dense one.
+    const CoefBlock e;
+    QCOMPARE(e.kind(), Kind::Dense);
+    QCOMPARE(e.rows(), int64_t(0));
+    QCOMPARE(e.cols(), int64_t(0));
+  }
+
+  // Operations produce blocks that do not alias their operands' storage, so the immutable,
+  // shared storage of a copy is never changed by an operation on another copy.
+  void operationsDoNotChangeSharedStorage() {
+    Random rnd(8);
+    const Shape& sh = shapes()[3];  // square
+    for (Kind k : kKinds) {
+      const CoefBlock a = makeBlock(k, sh, rnd);
+      const CoefBlock shared = a;
+      const Eigen::MatrixXd before = shared.toDense();
+      std::vector<bool> keep(size_t(sh.rows()), false);
+      const CoefBlock r1 = cert::runtime::scaleBlock(a, 3.0);
+      const CoefBlock r2 = cert::runtime::scaleRows(a, Eigen::VectorXd::Constant(sh.rows(), 2.0));
+      const CoefBlock r3 = cert::runtime::keepRows(a, keep);
+      const CoefBlock r4 = cert::runtime::addBlocks(a, shared, 1.0);
+      for (const CoefBlock* r : {&r1, &r2, &r3, &r4}) QVERIFY(r->storage() != shared.storage());
+      QVERIFY(shared.toDense() == before);
+      QCOMPARE(shared.storage(), a.storage());
+    }
+  }
+};
+
+QTEST_APPLESS_MAIN(TestCoefBlock)
+#include "tst_coef_block.moc"
