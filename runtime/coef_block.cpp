@@ -39,6 +39,25 @@ CoefBlock CoefBlock::kernel(std::shared_ptr<const gbcsr::KernelBlock> k) {
   return b;
 }
 
+CoefBlock CoefBlock::csr(gbcsr::SparseRM m) {
+  CoefBlock b;
+  b.kind_ = Kind::Csr;
+  b.rows_ = m.rows();
+  b.cols_ = m.cols();
+  b.dense_.reset();
+  m.makeCompressed();
+  b.csr_ = std::make_shared<const gbcsr::SparseRM>(std::move(m));
+  return b;
+}
+
+CoefBlock CoefBlock::compressed(const CoefBlock& b, double density) {
+  if (b.kind_ != Kind::Dense || b.dense_->size() == 0) return b;
+  const Eigen::MatrixXd& m = *b.dense_;
+  const int64_t nnz = (m.array() != 0).count();
+  if (static_cast<double>(nnz) > density * static_cast<double>(m.size())) return b;
+  return csr(m.sparseView(0.0, 0.0));  // exact: only zeros are dropped
+}
+
 CoefBlock CoefBlock::identity(int64_t n, bool denseOnly) {
   if (denseOnly) return dense(Eigen::MatrixXd::Identity(n, n));
   return diagonal(Eigen::VectorXd::Ones(n));
@@ -49,6 +68,7 @@ gbcsr::Kind CoefBlock::gbcsrKind() const {
     case Kind::Dense: return gbcsr::Kind::Dense;
     case Kind::Diagonal: return gbcsr::Kind::Diagonal;
     case Kind::Kernel: return gbcsr::Kind::Kernel;
+    case Kind::Csr: return gbcsr::Kind::Csr;
   }
   return gbcsr::Kind::Dense;
 }
@@ -58,6 +78,7 @@ Eigen::MatrixXd CoefBlock::toDense() const {
     case Kind::Dense: return *dense_;
     case Kind::Diagonal: return Eigen::MatrixXd(diag_->asDiagonal());
     case Kind::Kernel: return kernel_->item();
+    case Kind::Csr: return Eigen::MatrixXd(*csr_);
   }
   return {};
 }
@@ -77,6 +98,7 @@ Eigen::VectorXd CoefBlock::row(int64_t i) const {
       });
       return r;
     }
+    case Kind::Csr: return Eigen::VectorXd(csr_->row(i).transpose());
   }
   return {};
 }
@@ -86,6 +108,7 @@ const void* CoefBlock::storage() const {
     case Kind::Dense: return dense_.get();
     case Kind::Diagonal: return diag_.get();
     case Kind::Kernel: return kernel_.get();
+    case Kind::Csr: return csr_.get();
   }
   return nullptr;
 }
@@ -95,6 +118,7 @@ int64_t CoefBlock::bytes() const {
     case Kind::Dense: return dense_->size() * 8;
     case Kind::Diagonal: return diag_->size() * 8;
     case Kind::Kernel: return kernel_->bytes();
+    case Kind::Csr: return csr_->nonZeros() * 12 + (csr_->rows() + 1) * 4;  // as gbcsr::CsrBlock
   }
   return 0;
 }
@@ -108,6 +132,11 @@ int64_t CoefBlock::nonZeros() const {
       kernel_->forEachTap([&](int64_t, int64_t, double) { ++n; });
       return n;
     }
+    case Kind::Csr: {
+      int64_t n = 0;
+      for (Eigen::Index k = 0; k < csr_->nonZeros(); ++k) n += csr_->valuePtr()[k] != 0 ? 1 : 0;
+      return n;
+    }
   }
   return 0;
 }
@@ -117,6 +146,7 @@ bool CoefBlock::allFinite() const {
     case Kind::Dense: return dense_->allFinite();
     case Kind::Diagonal: return diag_->allFinite();
     case Kind::Kernel: return kernel_->weight.allFinite();
+    case Kind::Csr: return Eigen::Map<const Eigen::VectorXd>(csr_->valuePtr(), csr_->nonZeros()).allFinite();
   }
   return true;
 }
@@ -133,6 +163,15 @@ CoefBlock addBlocks(const CoefBlock& a, const CoefBlock& b, double sign) {
   if (a.rows() != b.rows() || a.cols() != b.cols()) throw std::runtime_error("linear forms over different row counts");
   using K = CoefBlock::Kind;
   if (a.kind() == K::Diagonal && b.kind() == K::Diagonal) return CoefBlock::diagonal(a.diag() + sign * b.diag());
+  auto sparseOf = [](const CoefBlock& x) -> gbcsr::SparseRM {
+    if (x.kind() == K::Csr) return x.sparse();
+    gbcsr::SparseRM d(x.rows(), x.cols());
+    d.reserve(Eigen::VectorXi::Constant(x.rows(), 1));
+    for (Eigen::Index i = 0; i < x.diag().size(); ++i) d.insert(i, i) = x.diag()[i];
+    return d;
+  };
+  const bool sa = a.kind() == K::Csr || a.kind() == K::Diagonal, sb = b.kind() == K::Csr || b.kind() == K::Diagonal;
+  if (sa && sb) return CoefBlock::csr(gbcsr::SparseRM(sparseOf(a) + sign * sparseOf(b)));
   Eigen::MatrixXd m = a.toDense();
   switch (b.kind()) {
     case K::Dense: m += sign * b.denseMatrix(); break;
@@ -140,6 +179,7 @@ CoefBlock addBlocks(const CoefBlock& a, const CoefBlock& b, double sign) {
     case K::Kernel:
       b.kernelBlock().forEachTap([&](int64_t o, int64_t i, double w) { m(o, i) += sign * w; });
       break;
+    case K::Csr: m += sign * b.sparse(); break;
   }
   return CoefBlock::dense(std::move(m));
 }
@@ -153,6 +193,7 @@ CoefBlock scaleBlock(const CoefBlock& a, double s) {
       k->weight *= s;
       return CoefBlock::kernel(std::move(k));
     }
+    case CoefBlock::Kind::Csr: return CoefBlock::csr(gbcsr::SparseRM(s * a.sparse()));
   }
   return a;
 }
@@ -160,6 +201,7 @@ CoefBlock scaleBlock(const CoefBlock& a, double s) {
 CoefBlock scaleRows(const CoefBlock& a, const Eigen::VectorXd& s) {
   if (s.size() != a.rows()) throw std::runtime_error("row scaling of a linear form with a wrong extent");
   if (a.kind() == CoefBlock::Kind::Diagonal) return CoefBlock::diagonal(a.diag().cwiseProduct(s));
+  if (a.kind() == CoefBlock::Kind::Csr) return CoefBlock::csr(gbcsr::SparseRM(s.asDiagonal() * a.sparse()));
   Eigen::MatrixXd m = a.toDense();
   for (Eigen::Index i = 0; i < m.rows(); ++i) m.row(i) *= s[i];
   return CoefBlock::dense(std::move(m));
@@ -172,6 +214,11 @@ CoefBlock keepRows(const CoefBlock& a, const std::vector<bool>& keep) {
     for (Eigen::Index i = 0; i < d.size(); ++i)
       if (!keep[static_cast<size_t>(i)]) d[i] = 0;
     return CoefBlock::diagonal(std::move(d));
+  }
+  if (a.kind() == CoefBlock::Kind::Csr) {
+    gbcsr::SparseRM m = a.sparse();
+    m.prune([&](Eigen::Index i, Eigen::Index, double) { return keep[static_cast<size_t>(i)]; });
+    return CoefBlock::csr(std::move(m));
   }
   Eigen::MatrixXd m = a.toDense();
   for (Eigen::Index i = 0; i < m.rows(); ++i)
@@ -242,6 +289,9 @@ Eigen::MatrixXd leftMultiply(const Eigen::Ref<const Eigen::MatrixXd>& coef, cons
     }
     case CoefBlock::Kind::Kernel:
       if (coef.allFinite() && b.allFinite()) return gbcsr::timesKernel(Eigen::MatrixXd(coef), b.kernelBlock());
+      return coef * b.toDense();
+    case CoefBlock::Kind::Csr:
+      if (b.allFinite() && coef.allFinite()) return coef * b.sparse();
       return coef * b.toDense();
     case CoefBlock::Kind::Dense: {
       const Eigen::MatrixXd& m = b.denseMatrix();

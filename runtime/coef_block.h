@@ -1,7 +1,9 @@
 // One coefficient block of a linear form (PolyExp/SymExp): the executor's g-BCSR block over
 // [the form's neurons] x [one layer's neurons, or one noise block's symbols]. Kinds: Dense,
-// Diagonal (ReLU relaxations, identities, the input box's noise) and Kernel (a convolution's
-// Toeplitz matrix, never materialized: products are direct convolutions). Storage is immutable
+// Diagonal (ReLU relaxations, identities, the input box's noise), Kernel (a convolution's
+// Toeplitz matrix, never materialized: products are direct convolutions) and Csr (a block that is
+// itself sparse: a convolution's receptive fields over the input noise, zero rows of stable
+// neurons, zero columns of unused noise symbols). Storage is immutable
 // and shared: copying a form (an Affine layer's L and U are one expression) copies pointers, and
 // products over the same storage are done once.
 #pragma once
@@ -12,18 +14,23 @@
 #include <memory>
 
 #include "runtime/gbcsr/block.h"
+#include "runtime/gbcsr/csr_block.h"
 #include "runtime/gbcsr/kernel_block.h"
 
 namespace cert::runtime {
 
 class CoefBlock {
  public:
-  enum class Kind { Dense, Diagonal, Kernel };
+  enum class Kind { Dense, Diagonal, Kernel, Csr };
 
   CoefBlock() : dense_(std::make_shared<const Eigen::MatrixXd>(0, 0)) {}  ///< an empty Dense block
   static CoefBlock dense(Eigen::MatrixXd m);
   static CoefBlock diagonal(Eigen::VectorXd d);
   static CoefBlock kernel(std::shared_ptr<const gbcsr::KernelBlock> k);
+  static CoefBlock csr(gbcsr::SparseRM m);
+  /// A Dense block stored as Csr when at most `density` of it is non-zero (else returned as is).
+  static CoefBlock compressed(const CoefBlock& b, double density = kCsrDensity);
+  static constexpr double kCsrDensity = 0.25;
   /// The n x n identity: Diagonal, or Dense when `denseOnly` (the dense executor).
   static CoefBlock identity(int64_t n, bool denseOnly);
 
@@ -34,6 +41,7 @@ class CoefBlock {
   const Eigen::MatrixXd& denseMatrix() const { return *dense_; }  ///< Dense only
   const Eigen::VectorXd& diag() const { return *diag_; }           ///< Diagonal only
   const gbcsr::KernelBlock& kernelBlock() const { return *kernel_; }  ///< Kernel only
+  const gbcsr::SparseRM& sparse() const { return *csr_; }             ///< Csr only
 
   /// The values as a matrix (a Diagonal or Kernel block is materialized).
   Eigen::MatrixXd toDense() const;
@@ -54,20 +62,23 @@ class CoefBlock {
   std::shared_ptr<const Eigen::MatrixXd> dense_;
   std::shared_ptr<const Eigen::VectorXd> diag_;
   std::shared_ptr<const gbcsr::KernelBlock> kernel_;
+  std::shared_ptr<const gbcsr::SparseRM> csr_;
 };
 
-/// a + sign * b (equal extents): Diagonal + Diagonal stays Diagonal; otherwise Dense.
+/// a + sign * b (equal extents): Diagonal + Diagonal stays Diagonal, Csr + Csr / Diagonal stays
+/// Csr; otherwise Dense.
 CoefBlock addBlocks(const CoefBlock& a, const CoefBlock& b, double sign);
-/// s * a: Diagonal stays Diagonal, a Kernel stays a Kernel (scaled weights).
+/// s * a: every kind keeps its kind (a Kernel's weights are scaled).
 CoefBlock scaleBlock(const CoefBlock& a, double s);
-/// Row i scaled by s[i] (s.size() == rows): Diagonal stays Diagonal; Kernel becomes Dense.
+/// Row i scaled by s[i] (s.size() == rows): Diagonal and Csr keep their kind; Kernel becomes Dense.
 CoefBlock scaleRows(const CoefBlock& a, const Eigen::VectorXd& s);
-/// The block with the rows where keep[i] == false set to zero.
+/// The block with the rows where keep[i] == false set to zero (Diagonal and Csr keep their kind).
 CoefBlock keepRows(const CoefBlock& a, const std::vector<bool>& keep);
 /// A one-row block repeated to n rows (Dense).
 CoefBlock repeatRow(const CoefBlock& a, int64_t n);
 /// coef @ b (coef: m x b.rows()): a column scaling for Diagonal (when coef is finite), a
-/// transposed convolution for Kernel, a GEMM for Dense (serial below a work threshold).
+/// transposed convolution for Kernel, a dense x sparse product for Csr, a GEMM for Dense (serial
+/// below a work threshold). With non-finite values the dense product (0 * inf = NaN) is taken.
 Eigen::MatrixXd leftMultiply(const Eigen::Ref<const Eigen::MatrixXd>& coef, const CoefBlock& b);
 
 }  // namespace cert::runtime

@@ -318,8 +318,10 @@ class ItemRun {
       if (cc_.memberTypes[m] == ir::ElemType::Poly || cc_.memberTypes[m] == ir::ElemType::Sym) {
         Lin l = toLin(v, cc_.memberTypes[m] == ir::ElemType::Sym);
         if (!l.lazy.empty()) throw std::runtime_error("member '" + name + "' is still a list");
-        for (auto& [k, blk] : l.blocks)
+        for (auto& [k, blk] : l.blocks) {
           if (blk.rows() == 1 && n_ != 1) blk = runtime::repeatRow(blk, n_);
+          if (!dense_) blk = CoefBlock::compressed(blk);  // sparse blocks are stored as Csr
+        }
         s.members[name] = runtime::linExpandRows(l, n_);
       } else {
         s.members[name] = asTensor(v).expand(n_, 1, 1);
