@@ -78,6 +78,8 @@ class TestTeachingDock : public QObject {
   void dockShowsHandBuiltTrace();
   void deepPolyExampleBackSubstitution_data();
   void deepPolyExampleBackSubstitution();
+  void deepZShowsNoiseSymbols();
+  void inputLayerTrace();
   void steppedRunsInWindow();
 };
 
@@ -257,6 +259,49 @@ void TestTeachingDock::deepPolyExampleBackSubstitution() {
     }
   }
   QVERIFY2(found, "no traverse ends over the inputs at the reported lower bound");
+}
+
+void TestTeachingDock::deepZShowsNoiseSymbols() {
+  RunRequest r = deepPolyExample();
+  r.specText = readAll(kSource + QStringLiteral("/specs/deepz.cf"));
+  r.specName = QStringLiteral("deepz.cf");
+  r.lastLayer = 2;  // the first Relu
+  r.trace = std::make_pair(2, int64_t(0));
+  RunController c;
+  const RunOutcome out = finish(c, r);
+  QCOMPARE(out.state, RunOutcome::State::Done);
+  if (!out.item.trace) QSKIP("the runtime does not record ItemResult::trace yet");
+  TeachingModel model;
+  model.setNetwork(r.network);
+  model.setOutcome(out);
+  QVERIFY(model.trace());
+  bool sawZ = false;
+  for (const auto& [name, f] : model.trace()->members) {
+    if (name != "z") continue;
+    sawZ = true;
+    QVERIFY(f.sym);
+    const QString text = model.formText(f);
+    QVERIFY2(text.contains(QString::fromUtf8("ε[0:")), qPrintable(text));  // the input box's noise symbols
+  }
+  QVERIFY(sawZ);
+  QVERIFY(model.trace()->traversals.empty());  // DeepZ does not back-substitute
+  TeachingDock dock(model);
+  QVERIFY(dock.tree()->topLevelItemCount() >= 1);
+}
+
+void TestTeachingDock::inputLayerTrace() {
+  // The Input layer runs no rule: the run still succeeds and the dock says what it got.
+  RunRequest r = deepPolyExample();
+  r.lastLayer = 0;
+  r.trace = std::make_pair(0, int64_t(1));
+  RunController c;
+  const RunOutcome out = finish(c, r);
+  TeachingModel model;
+  model.setNetwork(r.network);
+  TeachingDock dock(model);
+  model.setOutcome(out);
+  QVERIFY(!dock.headlineText().isEmpty());
+  qInfo("input layer: %s", qPrintable(dock.headlineText()));
 }
 
 void TestTeachingDock::steppedRunsInWindow() {
