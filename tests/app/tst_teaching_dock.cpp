@@ -11,6 +11,8 @@
 
 #include "app/certstudio/docks/dock_registry.h"
 #include "app/certstudio/docks/network_dock.h"
+#include "app/certstudio/editor/editor_tabs.h"
+#include "app/certstudio/editor/spec_editor.h"
 #include "app/certstudio/main_window.h"
 #include "app/certstudio/run/run_bar.h"
 #include "app/certstudio/run/run_controller.h"
@@ -334,6 +336,16 @@ void TestTeachingDock::steppedRunsInWindow() {
   QCOMPARE(dock->layer(), 1);
   dock->trace();
   QVERIFY(traced.wait(60000));
+  // Picking a traverse puts the editor's cursor on it.
+  {
+    const cert::NeuronTrace* t = s->model()->trace();
+    QVERIFY(t && !t->traversals.empty());
+    dock->activateRow(1);
+    int line = -1, index = -1;
+    w.editors()->currentEditor()->getCursorPosition(&line, &index);
+    QCOMPARE(line + 1, t->traversals.front().line);
+    QCOMPARE(index + 1, t->traversals.front().column);
+  }
   const int layers = static_cast<int>(whole.network->layers.size());
   for (int k = 1; k < layers; ++k) {
     const RunOutcome step = s->controller()->lastOutcome();
