@@ -98,7 +98,7 @@ RunOutcome executeRun(const RunRequest& request, const std::atomic<bool>& cancel
 
     cert::RunOptions options;
     options.cancel = &cancel;
-    options.keepLayouts = true;  // the Sparsity dock draws them
+    options.keepLayouts = request.lastLayer < 0;  // the Sparsity dock draws those of whole runs
     options.trace = request.trace;
     if (progress) options.onLayer = [&progress](int, int layer, int layers) { progress(layer + 1, layers); };
     std::shared_ptr<const cert::Network> net = request.network;
