@@ -1,17 +1,26 @@
 // CoefBlock (runtime/coef_block.h), the executor's g-BCSR coefficient blocks: every operation on
-// every kind (Dense, Diagonal, Kernel; every kind pair for addBlocks) equals the same computation
-// on the toDense() matrices, on seeded random data over many shapes (Kernel: convolutions with
-// strides, asymmetric padding, dilation and several channels), to 1e-12 relative to max(1, |x|).
+// every kind (Dense, Diagonal, Kernel, Csr; every kind pair for addBlocks) equals the same
+// computation on the toDense() matrices, on seeded random data over many shapes (Kernel:
+// convolutions with strides, asymmetric padding, dilation and several channels; Csr: about a
+// third non-zero, with whole zero rows and whole zero columns), to 1e-12 relative to max(1, |x|).
 // The Kernel's Toeplitz matrix is checked against an independent construction; leftMultiply with
 // inf/NaN coefficients gives the dense product's NaN pattern; the kinds documented in
 // coef_block.h are kept; copies share storage and sameValues compares across kinds.
+// compressed() gives Csr exactly when the non-zero fraction is <= the density and keeps every
+// value bit for bit; a Csr block's bytes are nnz * 12 + (rows + 1) * 4.
+// A Csr block's structural zeros are true zeros: scaleRows with an infinite scale leaves them 0
+// (as a Diagonal block's off-diagonal zeros), where the dense form's 0 * inf would give NaN; the
+// comparisons with the dense computation are therefore made with finite scales, and the inf case
+// is checked against that documented sparse behaviour separately.
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <memory>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "runtime/coef_block.h"
@@ -31,6 +40,7 @@ const char* kindName(Kind k) {
     case Kind::Dense: return "Dense";
     case Kind::Diagonal: return "Diagonal";
     case Kind::Kernel: return "Kernel";
+    case Kind::Csr: return "Csr";
   }
   return "?";
 }
@@ -120,9 +130,33 @@ class Random {
   std::mt19937_64 gen_;
 };
 
+/// A sparse matrix: about a third of the entries non-zero, and (when there are at least two rows
+/// / columns) about a quarter of the rows and a quarter of the columns wholly zero, always at
+/// least one of each.
+Eigen::MatrixXd sparseMatrix(int64_t r, int64_t c, Random& rnd) {
+  Eigen::MatrixXd m(r, c);
+  for (int64_t j = 0; j < c; ++j)
+    for (int64_t i = 0; i < r; ++i) m(i, j) = rnd.coin(0.4) ? rnd.value() : 0.0;
+  if (r >= 2) {
+    m.row(rnd.index(r)).setZero();
+    for (int64_t i = 0; i < r; ++i)
+      if (rnd.coin(0.25)) m.row(i).setZero();
+  }
+  if (c >= 2) {
+    m.col(rnd.index(c)).setZero();
+    for (int64_t j = 0; j < c; ++j)
+      if (rnd.coin(0.25)) m.col(j).setZero();
+  }
+  return m;
+}
+
+/// A Csr block of these values (only the non-zeros stored).
+CoefBlock csrOf(const Eigen::MatrixXd& m) { return CoefBlock::csr(gbcsr::SparseRM(m.sparseView(0.0, 0.0))); }
+
 /// A block of `kind` with the extents of `shape` (Diagonal: square shapes only).
 CoefBlock makeBlock(Kind kind, const Shape& shape, Random& rnd) {
   switch (kind) {
+    case Kind::Csr: return csrOf(sparseMatrix(shape.rows(), shape.cols(), rnd));
     case Kind::Dense: return CoefBlock::dense(rnd.matrix(shape.rows(), shape.cols()));
     case Kind::Diagonal: return CoefBlock::diagonal(rnd.vector(shape.rows()));
     case Kind::Kernel: {
@@ -164,7 +198,7 @@ bool close(const Eigen::MatrixXd& actual, const Eigen::MatrixXd& expected, QStri
     QVERIFY2(close(actual, expected, &why_), qPrintable(why_)); \
   } while (0)
 
-const Kind kKinds[] = {Kind::Dense, Kind::Diagonal, Kind::Kernel};
+const Kind kKinds[] = {Kind::Dense, Kind::Diagonal, Kind::Kernel, Kind::Csr};
 const int kSeeds = 3;
 
 /// Data rows shape x kind x seed (kinds that fit the shape).
@@ -213,14 +247,27 @@ class TestCoefBlock : public QObject {
       case Kind::Dense: QCOMPARE(b.bytes(), sh.rows() * sh.cols() * 8); break;
       case Kind::Diagonal: QCOMPARE(b.bytes(), sh.rows() * 8); break;
       case Kind::Kernel: QCOMPARE(b.bytes(), b.kernelBlock().weight.size() * 8 + int64_t(sizeof(ConvGeometry))); break;
+      case Kind::Csr:
+        QCOMPARE(b.bytes(), int64_t(b.sparse().nonZeros()) * 12 + (sh.rows() + 1) * 4);
+        QCOMPARE(int64_t(b.sparse().nonZeros()), b.nonZeros());  // only non-zeros are stored here
+        QVERIFY(b.sparse().isCompressed());
+        QVERIFY(Eigen::MatrixXd(b.sparse()) == d);
+        break;
     }
     QCOMPARE(b.gbcsrKind(), b.kind() == Kind::Dense      ? gbcsr::Kind::Dense
                             : b.kind() == Kind::Diagonal ? gbcsr::Kind::Diagonal
-                                                         : gbcsr::Kind::Kernel);
+                            : b.kind() == Kind::Kernel   ? gbcsr::Kind::Kernel
+                                                         : gbcsr::Kind::Csr);
+    if (b.kind() == Kind::Csr && sh.rows() >= 2 && sh.cols() >= 2) {
+      // The generator's whole zero rows and columns are there.
+      QVERIFY((d.rowwise().squaredNorm().array() == 0).any());
+      QVERIFY((d.colwise().squaredNorm().array() == 0).any());
+    }
   }
 
   // addBlocks(a, b, sign) == A + sign * B for every kind pair; Diagonal + Diagonal stays
-  // Diagonal, every other pair is Dense; the operands are unchanged.
+  // Diagonal, Csr + Csr / Diagonal (either order) is Csr, every other pair is Dense; the operands
+  // are unchanged.
   void addBlocks_data() {
     QTest::addColumn<int>("shape");
     QTest::addColumn<int>("kindA");
@@ -252,8 +299,18 @@ class TestCoefBlock : public QObject {
       const CoefBlock r = cert::runtime::addBlocks(a, b, sign);
       QCOMPARE(r.rows(), sh.rows());
       QCOMPARE(r.cols(), sh.cols());
-      QCOMPARE(r.kind(), (a.kind() == Kind::Diagonal && b.kind() == Kind::Diagonal) ? Kind::Diagonal : Kind::Dense);
+      const bool sa = a.kind() == Kind::Csr || a.kind() == Kind::Diagonal, sb = b.kind() == Kind::Csr || b.kind() == Kind::Diagonal;
+      const Kind expectedKind = (a.kind() == Kind::Diagonal && b.kind() == Kind::Diagonal) ? Kind::Diagonal
+                                : (sa && sb)                                             ? Kind::Csr
+                                                                                         : Kind::Dense;
+      QCOMPARE(r.kind(), expectedKind);
       VERIFY_CLOSE(r.toDense(), Eigen::MatrixXd(A + sign * B));
+      if (r.kind() == Kind::Csr) {
+        // The sum's pattern is within the union of the operands' patterns.
+        const Eigen::MatrixXd R = r.toDense();
+        QVERIFY(((R.array() != 0) && (A.array() == 0) && (B.array() == 0)).count() == 0);
+        QCOMPARE(r.bytes(), int64_t(r.sparse().nonZeros()) * 12 + (sh.rows() + 1) * 4);
+      }
     }
     // A block plus itself (one storage on both sides).
     VERIFY_CLOSE(cert::runtime::addBlocks(a, a, 1.0).toDense(), Eigen::MatrixXd(2 * A));
@@ -300,7 +357,8 @@ class TestCoefBlock : public QObject {
     QVERIFY(a.toDense() == A);
   }
 
-  // scaleRows(a, s) == diag(s) * A; Diagonal stays Diagonal, Kernel becomes Dense.
+  // scaleRows(a, s) == diag(s) * A (finite s); Diagonal and Csr keep their kind, Kernel becomes
+  // Dense.
   void scaleRows_data() { addShapeKindSeedRows(); }
   void scaleRows() {
     QFETCH(int, shape);
@@ -315,7 +373,7 @@ class TestCoefBlock : public QObject {
                           : variant == 1 ? Eigen::VectorXd::Zero(sh.rows()).eval()
                                          : Eigen::VectorXd::Ones(sh.rows()).eval();
       const CoefBlock r = cert::runtime::scaleRows(a, s);
-      QCOMPARE(r.kind(), a.kind() == Kind::Diagonal ? Kind::Diagonal : Kind::Dense);
+      QCOMPARE(r.kind(), a.kind() == Kind::Diagonal || a.kind() == Kind::Csr ? a.kind() : Kind::Dense);
       VERIFY_CLOSE(r.toDense(), Eigen::MatrixXd(s.asDiagonal() * A));
     }
     QVERIFY(a.toDense() == A);
@@ -350,6 +408,10 @@ class TestCoefBlock : public QObject {
       // Not documented in coef_block.h beyond the values; a Diagonal block has no reason to
       // become anything else.
       if (a.kind() == Kind::Diagonal) QCOMPARE(r.kind(), Kind::Diagonal);
+      if (a.kind() == Kind::Csr) {  // documented: Csr keeps its kind, and stores no more
+        QCOMPARE(r.kind(), Kind::Csr);
+        QVERIFY(r.sparse().nonZeros() <= a.sparse().nonZeros());
+      }
       VERIFY_CLOSE(r.toDense(), expected);
     }
     QVERIFY(a.toDense() == A);
@@ -378,6 +440,10 @@ class TestCoefBlock : public QObject {
           if (sh.rows() == 1) ones.push_back(makeBlock(Kind::Kernel, sh, rnd));
         // A kernel over the whole input with padding cut away: one output too.
         ones.push_back(makeBlock(Kind::Kernel, {"c3to1_4x5_k4x5", geometry(3, 4, 5, 1, 4, 5, 1, 1, 0, 0, 0, 0, 1, 1)}, rnd));
+        break;
+      case Kind::Csr:
+        ones = {csrOf(sparseMatrix(1, 1, rnd)), csrOf(sparseMatrix(1, 9, rnd)), csrOf(sparseMatrix(1, 40, rnd)),
+                csrOf(Eigen::MatrixXd::Zero(1, 7)), csrOf(Eigen::MatrixXd::Constant(1, 3, -0.5))};
         break;
     }
     QVERIFY(!ones.empty());
@@ -426,6 +492,10 @@ class TestCoefBlock : public QObject {
     const CoefBlock k = makeBlock(Kind::Kernel, big, rnd);
     const Eigen::MatrixXd ck = rnd.matrix(64, big.rows());
     VERIFY_CLOSE(cert::runtime::leftMultiply(ck, k), Eigen::MatrixXd(ck * k.toDense()));
+    // And a large Csr: 600 x 700 with zero rows and columns, 200 coefficient rows.
+    const CoefBlock s = csrOf(sparseMatrix(600, 700, rnd));
+    const Eigen::MatrixXd cs = rnd.matrix(200, 600);
+    VERIFY_CLOSE(cert::runtime::leftMultiply(cs, s), Eigen::MatrixXd(cs * s.toDense()));
   }
 
   // With inf / -inf / NaN in the coefficients (and, separately, in the block), the result has
@@ -480,13 +550,30 @@ class TestCoefBlock : public QObject {
         nb = CoefBlock::kernel(std::make_shared<gbcsr::KernelBlock>(k));
         break;
       }
+      case Kind::Csr: {
+        // Non-finite stored values (a NaN at a place that was zero, an inf at one too).
+        Eigen::MatrixXd m = B;
+        m(rnd.index(m.rows()), rnd.index(m.cols())) = kInf;
+        m(rnd.index(m.rows()), rnd.index(m.cols())) = kNaN;
+        nb = csrOf(m);
+        QCOMPARE(nb.kind(), Kind::Csr);
+        break;
+      }
     }
     QVERIFY(!nb.allFinite());
     const Eigen::MatrixXd NB = nb.toDense();
     Eigen::MatrixXd c = rnd.matrix(4, sh.rows());
-    VERIFY_CLOSE(cert::runtime::leftMultiply(c, nb), Eigen::MatrixXd(c * NB));
+    {
+      const Eigen::MatrixXd e = c * NB, r = cert::runtime::leftMultiply(c, nb);
+      VERIFY_CLOSE(r, e);
+      QCOMPARE((r.array().isNaN()).count(), (e.array().isNaN()).count());
+    }
     c(1, rnd.index(sh.rows())) = -kInf;
-    VERIFY_CLOSE(cert::runtime::leftMultiply(c, nb), Eigen::MatrixXd(c * NB));
+    {
+      const Eigen::MatrixXd e = c * NB, r = cert::runtime::leftMultiply(c, nb);
+      VERIFY_CLOSE(r, e);
+      QCOMPARE((r.array().isNaN()).count(), (e.array().isNaN()).count());
+    }
   }
 
   void leftMultiplyRejectsWrongExtent() {
@@ -533,6 +620,13 @@ class TestCoefBlock : public QObject {
       QVERIFY(again.storage() != a.storage());
       QVERIFY(a.sameValues(again));
     }
+    // The same values as Csr (another storage, another kind except for a Csr block).
+    const CoefBlock asCsr = csrOf(a.toDense());
+    QVERIFY(asCsr.storage() != a.storage());
+    QVERIFY(a.sameValues(asCsr));
+    QVERIFY(asCsr.sameValues(a));
+    QVERIFY(asCsr.sameValues(asDense));
+    QVERIFY(asDense.sameValues(asCsr));
     // Other values: change one stored non-zero of a dense copy.
     Eigen::MatrixXd other = a.toDense();
     Eigen::Index ri = 0, ci = 0;
@@ -540,9 +634,28 @@ class TestCoefBlock : public QObject {
       other(ri, ci) += 0.5;
       QVERIFY(!a.sameValues(CoefBlock::dense(other)));
       QVERIFY(!CoefBlock::dense(other).sameValues(a));
+      QVERIFY(!a.sameValues(csrOf(other)));
+      QVERIFY(!csrOf(other).sameValues(a));
+    }
+    // A new non-zero where there was a zero (outside a Csr block's pattern).
+    Eigen::MatrixXd extra = a.toDense();
+    const std::vector<std::pair<Eigen::Index, Eigen::Index>> zeros = [&] {
+      std::vector<std::pair<Eigen::Index, Eigen::Index>> z;
+      for (Eigen::Index j = 0; j < extra.cols(); ++j)
+        for (Eigen::Index i = 0; i < extra.rows(); ++i)
+          if (extra(i, j) == 0) z.emplace_back(i, j);
+      return z;
+    }();
+    if (!zeros.empty()) {
+      const auto [zi, zj] = zeros[size_t(rnd.index(int64_t(zeros.size())))];
+      extra(zi, zj) = 0.25;
+      QVERIFY(!a.sameValues(csrOf(extra)));
+      QVERIFY(!csrOf(extra).sameValues(a));
+      QVERIFY(!a.sameValues(CoefBlock::dense(extra)));
     }
     // Other extents.
     QVERIFY(!a.sameValues(CoefBlock::dense(Eigen::MatrixXd::Zero(sh.rows() + 1, sh.cols()))));
+    QVERIFY(!a.sameValues(csrOf(Eigen::MatrixXd::Zero(sh.rows(), sh.cols() + 1))));
   }
 
   void sameValuesAcrossKindsWithoutDense() {
@@ -572,6 +685,184 @@ class TestCoefBlock : public QObject {
     QCOMPARE(e.kind(), Kind::Dense);
     QCOMPARE(e.rows(), int64_t(0));
     QCOMPARE(e.cols(), int64_t(0));
+  }
+
+  // compressed(b, density): a Dense block whose non-zero fraction is <= density becomes Csr (the
+  // boundary included), else the block itself is returned (same storage); the values are kept bit
+  // for bit (tiny, subnormal, inf and NaN values are non-zeros; -0.0 is a zero); other kinds and
+  // an empty block are returned as they are.
+  void compressed_data() {
+    QTest::addColumn<int>("rows");
+    QTest::addColumn<int>("cols");
+    QTest::addColumn<int>("seed");
+    const std::pair<int, int> extents[] = {{1, 1}, {1, 8}, {8, 1}, {4, 5}, {10, 10}, {7, 13}, {32, 24}};
+    for (const auto& [r, c] : extents)
+      for (int seed = 1; seed <= kSeeds; ++seed)
+        QTest::newRow(qPrintable(QString("%1x%2/seed%3").arg(r).arg(c).arg(seed))) << r << c << seed;
+  }
+  void compressed() {
+    QFETCH(int, rows);
+    QFETCH(int, cols);
+    QFETCH(int, seed);
+    Random rnd(613u * uint64_t(rows) + 37u * uint64_t(cols) + uint64_t(seed));
+    const int64_t size = int64_t(rows) * cols;
+    // Every non-zero count from 0 to size, at random places, with special values among them.
+    std::vector<int64_t> order(static_cast<size_t>(size));
+    for (int64_t k = 0; k < size; ++k) order[size_t(k)] = k;
+    std::shuffle(order.begin(), order.end(), std::mt19937_64(uint64_t(seed)));
+    const double specials[] = {1e-300, std::numeric_limits<double>::denorm_min(), -kInf, kInf, kNaN, 1e300};
+    for (int64_t nnz = 0; nnz <= size; ++nnz) {
+      Eigen::MatrixXd m = Eigen::MatrixXd::Zero(rows, cols);
+      for (int64_t k = 0; k < nnz; ++k) {
+        double v = rnd.value();
+        while (v == 0) v = rnd.value();
+        if (rnd.coin(0.1)) v = specials[rnd.index(6)];
+        m(order[size_t(k)] % rows, order[size_t(k)] / rows) = v;
+      }
+      if (nnz < size) m(order[size_t(nnz)] % rows, order[size_t(nnz)] / rows) = -0.0;  // a zero
+      const CoefBlock d = CoefBlock::dense(m);
+      QCOMPARE(d.nonZeros(), nnz);
+      // Thresholds: nnz / size (the boundary), a little above and below it, and the bounds.
+      const double fraction = double(nnz) / double(size);
+      for (double density : {fraction, fraction + 1e-9, fraction - 1e-9, 0.0, 1.0, CoefBlock::kCsrDensity}) {
+        // Exactly: the sign of density * size - nnz (fma rounds once, keeping the sign). Where
+        // the rounded nnz / size is not exactly the fraction, rounding decides the boundary:
+        // skipped (it is exact for every nnz of the power-of-two sizes and many others).
+        const double exact = std::fma(density, double(size), -double(nnz));
+        if (density == fraction && exact != 0) continue;
+        const bool expectCsr = exact >= 0;
+        const CoefBlock c = CoefBlock::compressed(d, density);
+        QCOMPARE(c.rows(), int64_t(rows));
+        QCOMPARE(c.cols(), int64_t(cols));
+        if (!expectCsr) {
+          QCOMPARE(c.kind(), Kind::Dense);
+          QCOMPARE(c.storage(), d.storage());
+          continue;
+        }
+        QCOMPARE(c.kind(), Kind::Csr);
+        QCOMPARE(c.gbcsrKind(), gbcsr::Kind::Csr);
+        QCOMPARE(int64_t(c.sparse().nonZeros()), nnz);  // only the non-zeros are stored
+        QCOMPARE(c.nonZeros(), nnz);
+        QCOMPARE(c.bytes(), nnz * 12 + (int64_t(rows) + 1) * 4);
+        QCOMPARE(c.allFinite(), d.allFinite());
+        // Bit for bit (NaN compared as NaN; -0.0 becomes a structural +0 zero, equal as a value).
+        const Eigen::MatrixXd back = c.toDense();
+        for (Eigen::Index j = 0; j < cols; ++j)
+          for (Eigen::Index i = 0; i < rows; ++i) {
+            if (std::isnan(m(i, j))) {
+              QVERIFY(std::isnan(back(i, j)));
+              continue;
+            }
+            QVERIFY2(back(i, j) == m(i, j), qPrintable(QString("(%1, %2)").arg(i).arg(j)));
+            if (m(i, j) != 0) QCOMPARE(std::signbit(back(i, j)), std::signbit(m(i, j)));
+          }
+        for (Eigen::Index i = 0; i < rows; ++i) {
+          const Eigen::VectorXd r = c.row(i), e = m.row(i).transpose();
+          QVERIFY(((r.array() == e.array()) || (r.array().isNaN() && e.array().isNaN())).all());
+        }
+        if (d.allFinite()) QVERIFY(c.sameValues(d) && d.sameValues(c));
+      }
+      // The default density is the documented one.
+      QCOMPARE(CoefBlock::compressed(d).kind(),
+               double(nnz) <= CoefBlock::kCsrDensity * double(size) ? Kind::Csr : Kind::Dense);
+    }
+  }
+
+  void compressedKeepsOtherKinds() {
+    Random rnd(77);
+    for (const Shape& sh : shapes())
+      for (Kind k : {Kind::Diagonal, Kind::Kernel, Kind::Csr}) {
+        if (!kindFits(k, sh)) continue;
+        const CoefBlock b = makeBlock(k, sh, rnd);
+        for (double density : {0.0, 0.25, 1.0}) {
+          const CoefBlock c = CoefBlock::compressed(b, density);
+          QCOMPARE(c.kind(), k);
+          QCOMPARE(c.storage(), b.storage());
+        }
+      }
+    const CoefBlock empty;
+    QCOMPARE(CoefBlock::compressed(empty, 1.0).kind(), Kind::Dense);
+    QCOMPARE(CoefBlock::compressed(empty, 1.0).storage(), empty.storage());
+    const CoefBlock emptyRows = CoefBlock::dense(Eigen::MatrixXd(0, 5));
+    QCOMPARE(CoefBlock::compressed(emptyRows, 1.0).kind(), Kind::Dense);
+  }
+
+  // A Csr block with explicitly stored zeros (as a sum's cancellations leave): nonZeros counts
+  // values, bytes the stored entries; every operation still equals the dense computation.
+  void csrWithStoredZeros() {
+    Random rnd(1234);
+    const Eigen::MatrixXd m = sparseMatrix(9, 11, rnd);
+    const CoefBlock a = csrOf(m);
+    const CoefBlock z = cert::runtime::addBlocks(a, a, -1.0);
+    QCOMPARE(z.kind(), Kind::Csr);
+    QVERIFY(z.toDense() == Eigen::MatrixXd::Zero(9, 11));
+    QCOMPARE(z.nonZeros(), int64_t(0));
+    QCOMPARE(z.bytes(), int64_t(z.sparse().nonZeros()) * 12 + 10 * 4);
+    QVERIFY(z.sameValues(CoefBlock::dense(Eigen::MatrixXd::Zero(9, 11))));
+    const CoefBlock s0 = cert::runtime::scaleBlock(a, 0.0);
+    QCOMPARE(s0.kind(), Kind::Csr);
+    QCOMPARE(s0.nonZeros(), int64_t(0));
+    QVERIFY(s0.toDense() == Eigen::MatrixXd::Zero(9, 11));
+    // Operations on a block with stored zeros.
+    const Eigen::MatrixXd c = rnd.matrix(4, 9);
+    VERIFY_CLOSE(cert::runtime::leftMultiply(c, z), Eigen::MatrixXd(c * z.toDense()));
+    const CoefBlock sum = cert::runtime::addBlocks(z, a, 2.0);
+    VERIFY_CLOSE(sum.toDense(), Eigen::MatrixXd(2 * m));
+    QCOMPARE(sum.nonZeros(), a.nonZeros());
+  }
+
+  // Csr structural zeros are true zeros: with an infinite (or NaN) row scale the stored entries
+  // become s[i] * v (inf, or NaN for a NaN scale) and the structural zeros stay 0, as a Diagonal
+  // block's off-diagonal zeros do; the dense form (0 * inf) would have NaN there. With finite
+  // scales the result equals the dense computation (scaleRows above). keepRows multiplies
+  // nothing: its result is the dense computation also with non-finite stored values.
+  void csrNonFiniteRowScaleKeepsStructuralZeros() {
+    Random rnd(99);
+    for (int rep = 0; rep < 5; ++rep) {
+      const Eigen::MatrixXd m = sparseMatrix(8 + rep, 6 + 2 * rep, rnd);
+      const CoefBlock a = csrOf(m);
+      Eigen::VectorXd s = rnd.vector(m.rows());
+      const Eigen::Index infRow = rnd.index(m.rows()), nanRow = (infRow + 1) % m.rows();
+      s[infRow] = rep % 2 == 0 ? kInf : -kInf;
+      s[nanRow] = kNaN;
+      const CoefBlock r = cert::runtime::scaleRows(a, s);
+      QCOMPARE(r.kind(), Kind::Csr);
+      const Eigen::MatrixXd R = r.toDense();
+      for (Eigen::Index i = 0; i < m.rows(); ++i)
+        for (Eigen::Index j = 0; j < m.cols(); ++j) {
+          if (m(i, j) == 0) {
+            QCOMPARE(R(i, j), 0.0);  // a structural zero, whatever the scale
+            continue;
+          }
+          const double e = s[i] * m(i, j);
+          if (std::isnan(e)) QVERIFY(std::isnan(R(i, j)));
+          else if (std::isinf(e)) QCOMPARE(R(i, j), e);
+          else QVERIFY(std::abs(R(i, j) - e) <= kTol * std::max(1.0, std::abs(e)));
+        }
+      // The dense form has NaN at the inf row's zeros (0 * inf) and on the whole NaN row; the
+      // Csr form only at the NaN row's stored values. Elsewhere the two agree.
+      const Eigen::MatrixXd D = cert::runtime::scaleRows(CoefBlock::dense(m), s).toDense();
+      QCOMPARE(int64_t(D.row(infRow).array().isNaN().count()), int64_t((m.row(infRow).array() == 0).count()));
+      QCOMPARE(int64_t(R.row(infRow).array().isNaN().count()), int64_t(0));
+      QCOMPARE(int64_t(D.row(nanRow).array().isNaN().count()), int64_t(m.cols()));
+      QCOMPARE(int64_t(R.row(nanRow).array().isNaN().count()), int64_t((m.row(nanRow).array() != 0).count()));
+      for (Eigen::Index i = 0; i < m.rows(); ++i)
+        if (i != infRow && i != nanRow) VERIFY_CLOSE(Eigen::MatrixXd(R.row(i)), Eigen::MatrixXd(D.row(i)));
+
+      // keepRows with non-finite stored values: the dense computation exactly.
+      Eigen::MatrixXd mn = m;
+      mn(rnd.index(m.rows()), rnd.index(m.cols())) = kInf;
+      mn(rnd.index(m.rows()), rnd.index(m.cols())) = kNaN;
+      std::vector<bool> keep(size_t(m.rows()));
+      for (size_t i = 0; i < keep.size(); ++i) keep[i] = rnd.coin(0.5);
+      Eigen::MatrixXd expected = mn;
+      for (Eigen::Index i = 0; i < expected.rows(); ++i)
+        if (!keep[size_t(i)]) expected.row(i).setZero();
+      const CoefBlock k = cert::runtime::keepRows(csrOf(mn), keep);
+      QCOMPARE(k.kind(), Kind::Csr);
+      VERIFY_CLOSE(k.toDense(), expected);
+      QCOMPARE(k.allFinite(), expected.allFinite());
+    }
   }
 
   // Operations produce blocks that do not alias their operands' storage, so the immutable,
