@@ -58,6 +58,12 @@ CoefBlock CoefBlock::compressed(const CoefBlock& b, double density) {
   return csr(m.sparseView(0.0, 0.0));  // exact: only zeros are dropped
 }
 
+Eigen::MatrixXd* CoefBlock::uniqueDense() {
+  if (kind_ != Kind::Dense || dense_.use_count() != 1) return nullptr;
+  // The storage is const for sharing; a sole owner may write it (it was created non-const).
+  return const_cast<Eigen::MatrixXd*>(dense_.get());
+}
+
 CoefBlock CoefBlock::identity(int64_t n, bool denseOnly) {
   if (denseOnly) return dense(Eigen::MatrixXd::Identity(n, n));
   return diagonal(Eigen::VectorXd::Ones(n));
@@ -184,6 +190,22 @@ CoefBlock addBlocks(const CoefBlock& a, const CoefBlock& b, double sign) {
   return CoefBlock::dense(std::move(m));
 }
 
+void addInto(CoefBlock& a, const CoefBlock& b, double sign) {
+  Eigen::MatrixXd* m = a.uniqueDense();
+  if (!m || a.rows() != b.rows() || a.cols() != b.cols()) {
+    a = addBlocks(a, b, sign);
+    return;
+  }
+  switch (b.kind()) {  // the same arithmetic as addBlocks's Dense result
+    case CoefBlock::Kind::Dense: *m += sign * b.denseMatrix(); break;
+    case CoefBlock::Kind::Diagonal: m->diagonal() += sign * b.diag(); break;
+    case CoefBlock::Kind::Kernel:
+      b.kernelBlock().forEachTap([&](int64_t o, int64_t i, double w) { (*m)(o, i) += sign * w; });
+      break;
+    case CoefBlock::Kind::Csr: *m += sign * b.sparse(); break;
+  }
+}
+
 CoefBlock scaleBlock(const CoefBlock& a, double s) {
   switch (a.kind()) {
     case CoefBlock::Kind::Dense: return CoefBlock::dense(s * a.denseMatrix());
@@ -283,8 +305,14 @@ Eigen::MatrixXd leftMultiply(const Eigen::Ref<const Eigen::MatrixXd>& coef, cons
       // A column scaling. Non-finite coefficients show in the result (inf * d or NaN at the same
       // place); then the dense product is taken instead, so that its 0 * inf = NaN is kept.
       if (!b.allFinite()) return coef * b.toDense();
-      Eigen::MatrixXd out = coef * b.diag().asDiagonal();
-      if (!out.allFinite()) return coef * b.toDense();
+      Eigen::MatrixXd out(coef.rows(), coef.cols());
+      const Eigen::VectorXd& d = b.diag();
+      bool finite = true;
+      for (Eigen::Index j = 0; j < coef.cols(); ++j) {  // scaled and checked while in cache
+        out.col(j) = coef.col(j) * d[j];
+        finite = finite && out.col(j).allFinite();
+      }
+      if (!finite) return coef * b.toDense();
       return out;
     }
     case CoefBlock::Kind::Kernel:

@@ -31,6 +31,8 @@ class CoefBlock {
   /// A Dense block stored as Csr when at most `density` of it is non-zero (else returned as is).
   static CoefBlock compressed(const CoefBlock& b, double density = kCsrDensity);
   static constexpr double kCsrDensity = 0.25;
+  /// The Dense matrix for writing, when this block is Dense and owns its storage alone.
+  Eigen::MatrixXd* uniqueDense();
   /// The n x n identity: Diagonal, or Dense when `denseOnly` (the dense executor).
   static CoefBlock identity(int64_t n, bool denseOnly);
 
@@ -68,6 +70,9 @@ class CoefBlock {
 /// a + sign * b (equal extents): Diagonal + Diagonal stays Diagonal, Csr + Csr / Diagonal stays
 /// Csr; otherwise Dense.
 CoefBlock addBlocks(const CoefBlock& a, const CoefBlock& b, double sign);
+/// a += sign * b: in place when a is Dense and its storage is not shared (no new allocation);
+/// otherwise a = addBlocks(a, b, sign).
+void addInto(CoefBlock& a, const CoefBlock& b, double sign);
 /// s * a: every kind keeps its kind (a Kernel's weights are scaled).
 CoefBlock scaleBlock(const CoefBlock& a, double s);
 /// Row i scaled by s[i] (s.size() == rows): Diagonal and Csr keep their kind; Kernel becomes Dense.

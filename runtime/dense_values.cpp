@@ -76,7 +76,7 @@ Lin linAdd(Lin a, const Lin& b, double sign) {
   for (const auto& [k, m] : b.blocks) {
     auto it = out.blocks.find(k);
     if (it == out.blocks.end()) out.blocks.emplace(k, sign == 1.0 ? m : scaleBlock(m, sign));
-    else it->second = addBlocks(it->second, m, sign);
+    else addInto(it->second, m, sign);
   }
   for (const auto& t : b.lazy) {
     LazyTerm s = t;
@@ -96,7 +96,7 @@ Lin linAdd(Lin a, Lin&& b, double sign) {
   for (auto& [k, m] : b.blocks) {
     auto it = out.blocks.find(k);
     if (it == out.blocks.end()) out.blocks.emplace(k, sign == 1.0 ? std::move(m) : scaleBlock(m, sign));
-    else it->second = addBlocks(it->second, m, sign);
+    else addInto(it->second, m, sign);
   }
   for (auto& t : b.lazy) {
     if (sign != 1.0) {
@@ -187,7 +187,7 @@ Lin linSumList(const Lin& a, int64_t n, int64_t listExtent, const MemberLookup& 
   auto addBlock = [&](int key, CoefBlock m) {
     auto it = out.blocks.find(key);
     if (it == out.blocks.end()) out.blocks.emplace(key, std::move(m));
-    else it->second = addBlocks(it->second, m, 1.0);
+    else addInto(it->second, m, 1.0);
   };
   // Terms over the same member form (DeepPoly's max(C,0) @ L + min(C,0) @ U where an Affine
   // layer's L and U are one expression) are multiplied once with their summed coefficients.
