@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <vector>
 
 namespace cert::runtime {
 
@@ -246,7 +247,7 @@ Lin linSumList(const Lin& a, int64_t n, int64_t listExtent, const MemberLookup& 
     const Eigen::MatrixXd coef = t.coef.toMatrix(n, listExtent);
     const auto& win = *at.windows;
     if (at.member.empty()) {
-      int64_t width = 0;
+      int64_t width = at.width;
       for (const auto& w : win)
         for (int64_t idx : w) width = std::max(width, idx + 1);
       Eigen::MatrixXd blk = Eigen::MatrixXd::Zero(n, width);
@@ -259,22 +260,72 @@ Lin linSumList(const Lin& a, int64_t n, int64_t listExtent, const MemberLookup& 
     const Lin& m = members(at.layer, at.member);
     out.sym = m.sym;
     Eigen::VectorXd add = Eigen::VectorXd::Zero(n);
-    std::map<int, Eigen::MatrixXd> blocks;
-    std::map<int, Eigen::MatrixXd> sources;  // each member block once as a matrix
-    for (const auto& [k, blk] : m.blocks) {
-      blocks[k] = Eigen::MatrixXd::Zero(n, blk.cols());
-      sources[k] = blk.toDense();
-    }
     for (int64_t i = 0; i < n; ++i)
       for (size_t j = 0; j < win[static_cast<size_t>(i)].size(); ++j) {
-        const int64_t src = win[static_cast<size_t>(i)][j];
         const double c = coef(i, static_cast<int64_t>(j));
-        if (c == 0) continue;
-        add[i] += c * m.c0.at(src, 0, 0);
-        for (const auto& [k, blk] : sources) blocks[k].row(i) += c * blk.row(src);
+        if (c != 0) add[i] += c * m.c0.at(win[static_cast<size_t>(i)][j], 0, 0);
       }
     out.c0 = zip(out.c0, Tensor::column(add), [](double x, double y) { return x + y; });
-    for (auto& [k, blk] : blocks) addBlock(k, CoefBlock::dense(std::move(blk)));
+    for (const auto& [k, blk] : m.blocks) {
+      if (denseOnly || blk.kind() == CoefBlock::Kind::Dense) {  // rows of a matrix
+        Eigen::MatrixXd materialized;
+        const Eigen::MatrixXd& src = blk.kind() == CoefBlock::Kind::Dense ? blk.denseMatrix() : (materialized = blk.toDense());
+        Eigen::MatrixXd acc = Eigen::MatrixXd::Zero(n, blk.cols());
+        for (int64_t i = 0; i < n; ++i)
+          for (size_t j = 0; j < win[static_cast<size_t>(i)].size(); ++j) {
+            const double c = coef(i, static_cast<int64_t>(j));
+            if (c != 0) acc.row(i) += c * src.row(win[static_cast<size_t>(i)][j]);
+          }
+        addBlock(k, CoefBlock::dense(std::move(acc)));
+        continue;
+      }
+      // Sparse rows (Diagonal, Csr, Kernel): each output row gathered in a dense accumulator
+      // over the touched columns only, then stored as CSR.
+      gbcsr::SparseRM rowsStore;
+      const gbcsr::SparseRM* rows = nullptr;
+      if (blk.kind() == CoefBlock::Kind::Csr) {
+        rows = &blk.sparse();
+      } else if (blk.kind() == CoefBlock::Kind::Kernel) {
+        std::vector<Eigen::Triplet<double>> taps;
+        blk.kernelBlock().forEachTap([&](int64_t o, int64_t in, double w) { taps.emplace_back(o, in, w); });
+        rowsStore.resize(blk.rows(), blk.cols());
+        rowsStore.setFromTriplets(taps.begin(), taps.end());
+        rows = &rowsStore;
+      }
+      std::vector<double> accum(static_cast<size_t>(blk.cols()), 0.0);
+      std::vector<char> touched(static_cast<size_t>(blk.cols()), 0);
+      std::vector<int64_t> cols;
+      std::vector<Eigen::Triplet<double>> out3;
+      for (int64_t i = 0; i < n; ++i) {
+        cols.clear();
+        for (size_t j = 0; j < win[static_cast<size_t>(i)].size(); ++j) {
+          const double c = coef(i, static_cast<int64_t>(j));
+          if (c == 0) continue;
+          const int64_t src = win[static_cast<size_t>(i)][j];
+          auto put = [&](int64_t col, double v) {
+            if (!touched[static_cast<size_t>(col)]) {
+              touched[static_cast<size_t>(col)] = 1;
+              cols.push_back(col);
+            }
+            accum[static_cast<size_t>(col)] += c * v;
+          };
+          if (rows) {
+            for (gbcsr::SparseRM::InnerIterator it(*rows, src); it; ++it) put(it.col(), it.value());
+          } else {
+            put(src, blk.diag()[src]);
+          }
+        }
+        std::sort(cols.begin(), cols.end());
+        for (int64_t col : cols) {
+          out3.emplace_back(i, col, accum[static_cast<size_t>(col)]);
+          accum[static_cast<size_t>(col)] = 0.0;
+          touched[static_cast<size_t>(col)] = 0;
+        }
+      }
+      gbcsr::SparseRM result(n, blk.cols());
+      result.setFromTriplets(out3.begin(), out3.end());
+      addBlock(k, CoefBlock::csr(std::move(result)));
+    }
   }
   return out;
 }

@@ -134,6 +134,7 @@ struct Atom {
   int layer = 0;
   std::string member;  ///< the Poly/Sym member read, or "" for the neuron itself
   const std::vector<std::vector<int64_t>>* windows = nullptr;
+  int64_t width = 0;  ///< Gather: the source layer's neuron count (0: the widest window's reach)
 };
 
 /// coef * atom over the list frame. `kernel`, when set, is a convolution whose Toeplitz matrix

@@ -15,6 +15,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <thread>
 #include <stdexcept>
@@ -83,6 +84,21 @@ const Tensor& asTensor(const Value& v) {
 class ItemRun {
  public:
   ItemRun(const CompiledCertifier& cc, const Network& net, bool denseOnly) : cc_(cc), net_(net), dense_(denseOnly) {}
+
+  /// Which terms of a coefficient block exist (non-zero coefficient, not stopped).
+  struct TermMask {
+    Tensor where;       ///< n x width, 1 where the term exists
+    bool full = false;  ///< every term exists
+  };
+
+  /// A sparse coefficient block as a term frame (see sparseTerms).
+  struct SparseTerms {
+    std::vector<std::vector<int64_t>> windows;  ///< per row: the columns of its terms
+    Tensor values;                              ///< n x width, 0 past a row's terms
+    TermMask mask;                              ///< 1 at a row's terms
+    int64_t width = 0;                          ///< the most terms of a row
+  };
+
 
   std::vector<LayerState> states;
   /// Teaching mode: what is recorded for the traced neuron (RunOptions::trace).
@@ -350,6 +366,9 @@ class ItemRun {
   bool termSym_ = false;
   Tensor coeff_;
   bool coeffMovable_ = false;  ///< the region reads coeff once: its instruction takes coeff_
+  /// Sparse term frames: the current block's non-zero columns per row (nullptr: all columns).
+  const std::vector<std::vector<int64_t>>* termWindows_ = nullptr;
+  std::map<const void*, gbcsr::SparseRM> kernelRows_;  ///< see kernelRows
   std::map<const ir::Region*, std::vector<std::vector<int>>> dying_;  ///< see dyingIn
   const std::vector<int>* dyingNow_ = nullptr;
   std::set<int> results_;  ///< the program's results (never moved)
@@ -467,10 +486,21 @@ class ItemRun {
         if (lin) {
           Lin l;
           l.sym = linMember(termBlock_, i.name).sym;
-          l.lazy.push_back({Tensor::full(1, coeffWidth_, 1, 1), Atom{Atom::Source::ColAll, termBlock_, i.name, nullptr}});
+          if (termWindows_)
+            l.lazy.push_back({Tensor::full(1, coeffWidth_, 1, 1), Atom{Atom::Source::Gather, termBlock_, i.name, termWindows_}});
+          else
+            l.lazy.push_back({Tensor::full(1, coeffWidth_, 1, 1), Atom{Atom::Source::ColAll, termBlock_, i.name, nullptr}});
           return l;
         }
         const Tensor& src = asTensor(states.at(static_cast<size_t>(termBlock_)).members.at(i.name));
+        if (termWindows_) {  // the member at each row's terms (0 past them)
+          Tensor t = Tensor::full(n_, coeffWidth_, 1, 0);
+          for (int64_t r = 0; r < n_; ++r) {
+            const auto& w = (*termWindows_)[static_cast<size_t>(r)];
+            for (size_t k = 0; k < w.size(); ++k) t.ref(r, static_cast<int64_t>(k), 0) = src.at(w[k], 0, 0);
+          }
+          return t;
+        }
         return Tensor::row(src.toMatrix(src.r, 1).col(0));
       }
       case NeuronRef::Curr: break;
@@ -542,11 +572,18 @@ class ItemRun {
       case NeuronRef::PrevList:
         l.lazy.push_back({windows_.empty() ? Tensor::full(1, listExtent_, 1, 1) : validity_,
                           Atom{windows_.empty() ? Atom::Source::ColAll : Atom::Source::Gather,
-                               inputOf(NeuronRef::Prev), "", &windows_}});
+                               inputOf(NeuronRef::Prev), "", &windows_,
+                               net_.layers[static_cast<size_t>(inputOf(NeuronRef::Prev))].size()}});
         return l;
       case NeuronRef::Term:
         l.sym = termSym_;
-        l.lazy.push_back({Tensor::full(1, coeffWidth_, 1, 1), Atom{Atom::Source::ColAll, termBlock_, "", nullptr}});
+        if (termWindows_ && !termSym_)
+          l.lazy.push_back({Tensor::full(1, coeffWidth_, 1, 1),
+                            Atom{Atom::Source::Gather, termBlock_, "", termWindows_, net_.layers[static_cast<size_t>(termBlock_)].size()}});
+        else if (termWindows_)
+          throw std::runtime_error("a noise symbol as a term of a sparse block");
+        else
+          l.lazy.push_back({Tensor::full(1, coeffWidth_, 1, 1), Atom{Atom::Source::ColAll, termBlock_, "", nullptr}});
         return l;
       case NeuronRef::Other: break;
     }
@@ -693,17 +730,30 @@ class ItemRun {
 
   /// Sets the term context to block `b` with coefficients `c`; returns the region's value.
   Value termValue(const ir::Region& r, int b, bool sym, const Eigen::MatrixXd& c) {
+    return termValueOver(r, b, sym, c.cols(), nullptr, [&c] { return Tensor::matrix(c); });
+  }
+
+  /// The same over a sparse block's non-zero terms (the term frame is its rows' ELL lists).
+  Value termValue(const ir::Region& r, int b, bool sym, const SparseTerms& st) {
+    return termValueOver(r, b, sym, st.width, &st.windows, [&st] { return st.values; });
+  }
+
+  template <class MakeCoeff>
+  Value termValueOver(const ir::Region& r, int b, bool sym, int64_t width,
+                      const std::vector<std::vector<int64_t>>* windows, MakeCoeff&& makeCoeff) {
     const int savedBlock = termBlock_;
     const bool savedSym = termSym_;
     Tensor savedCoeff = std::move(coeff_);
     const int64_t savedWidth = coeffWidth_;
+    const std::vector<std::vector<int64_t>>* savedWindows = termWindows_;
     termBlock_ = b;
     termSym_ = sym;
-    coeffWidth_ = c.cols();
+    coeffWidth_ = width;
+    termWindows_ = windows;
     // The coefficients are converted only for regions that read them (priority and stop rarely do).
     int coeffReads = 0;
     for (const Instr& i : r.body) coeffReads += i.op == Opcode::Coeff ? 1 : 0;
-    coeff_ = coeffReads > 0 ? Tensor::matrix(c) : Tensor::scalar(0);
+    coeff_ = coeffReads > 0 ? makeCoeff() : Tensor::scalar(0);
     const bool savedMovable = coeffMovable_;
     coeffMovable_ = coeffReads == 1;
     Value v = yieldOf(r);
@@ -712,7 +762,84 @@ class ItemRun {
     coeff_ = std::move(savedCoeff);
     coeffMovable_ = savedMovable;
     coeffWidth_ = savedWidth;
+    termWindows_ = savedWindows;
     return v;
+  }
+
+  /// The rows of a Kernel block's Toeplitz matrix as CSR, built once per kernel.
+  const gbcsr::SparseRM& kernelRows(const CoefBlock& blk) {
+    auto it = kernelRows_.find(blk.storage());
+    if (it != kernelRows_.end()) return it->second;
+    std::vector<Eigen::Triplet<double>> taps;
+    blk.kernelBlock().forEachTap([&](int64_t o, int64_t in, double w) { taps.emplace_back(o, in, w); });
+    gbcsr::SparseRM m(blk.rows(), blk.cols());
+    m.setFromTriplets(taps.begin(), taps.end());
+    return kernelRows_.emplace(blk.storage(), std::move(m)).first->second;
+  }
+
+  /// A block at most kSparseTermDensity non-zero (and wide enough to pay) as sparse terms: per
+  /// row, the columns of its non-zero coefficients. Regions then run over those terms only.
+  std::optional<SparseTerms> sparseTerms(const CoefBlock& blk) {
+    constexpr double kSparseTermDensity = 0.25;
+    constexpr int64_t kMinWidth = 32;
+    if (dense_ || blk.cols() < kMinWidth || blk.rows() != n_) return std::nullopt;
+    SparseTerms st;
+    st.windows.assign(static_cast<size_t>(n_), {});
+    std::vector<std::vector<double>> vals(static_cast<size_t>(n_));
+    auto fromCsr = [&](const gbcsr::SparseRM& m) {
+      for (int64_t r = 0; r < n_; ++r)
+        for (gbcsr::SparseRM::InnerIterator it(m, r); it; ++it)
+          if (it.value() != 0) {
+            st.windows[static_cast<size_t>(r)].push_back(it.col());
+            vals[static_cast<size_t>(r)].push_back(it.value());
+          }
+    };
+    const double budget = kSparseTermDensity * static_cast<double>(blk.rows()) * static_cast<double>(blk.cols());
+    switch (blk.kind()) {
+      case CoefBlock::Kind::Csr:
+        if (static_cast<double>(blk.sparse().nonZeros()) > budget) return std::nullopt;
+        fromCsr(blk.sparse());
+        break;
+      case CoefBlock::Kind::Kernel: {
+        const gbcsr::SparseRM& m = kernelRows(blk);
+        if (static_cast<double>(m.nonZeros()) > budget) return std::nullopt;
+        fromCsr(m);
+        break;
+      }
+      case CoefBlock::Kind::Diagonal:
+        for (int64_t r = 0; r < n_; ++r)
+          if (blk.diag()[r] != 0) {
+            st.windows[static_cast<size_t>(r)].push_back(r);
+            vals[static_cast<size_t>(r)].push_back(blk.diag()[r]);
+          }
+        break;
+      case CoefBlock::Kind::Dense: {
+        const Eigen::MatrixXd& m = blk.denseMatrix();
+        if (static_cast<double>((m.array() != 0).count()) > budget) return std::nullopt;
+        for (int64_t j = 0; j < m.cols(); ++j)
+          for (int64_t r = 0; r < n_; ++r)
+            if (m(r, j) != 0) {
+              st.windows[static_cast<size_t>(r)].push_back(j);
+              vals[static_cast<size_t>(r)].push_back(m(r, j));
+            }
+        break;
+      }
+    }
+    for (const auto& w : st.windows) st.width = std::max<int64_t>(st.width, static_cast<int64_t>(w.size()));
+    st.width = std::max<int64_t>(st.width, 1);
+    st.values = Tensor::full(n_, st.width, 1, 0);
+    st.mask.where = Tensor::full(n_, st.width, 1, 0);
+    bool full = true;
+    for (int64_t r = 0; r < n_; ++r) {
+      const auto& v = vals[static_cast<size_t>(r)];
+      for (size_t k = 0; k < v.size(); ++k) {
+        st.values.ref(r, static_cast<int64_t>(k), 0) = v[k];
+        st.mask.where.ref(r, static_cast<int64_t>(k), 0) = 1;
+      }
+      full = full && static_cast<int64_t>(v.size()) == st.width;
+    }
+    st.mask.full = full;
+    return st;
   }
 
   /// True when t (broadcast to where's extents) is 0 wherever `where` is 0.
@@ -729,12 +856,6 @@ class ItemRun {
           if (where.at(i, j, k) == 0 && t.at(i, j, k) != 0) return false;
     return true;
   }
-
-  /// Which terms of a coefficient block exist (non-zero coefficient, not stopped).
-  struct TermMask {
-    Tensor where;       ///< n x width, 1 where the term exists
-    bool full = false;  ///< every term exists
-  };
 
   /// Sum over the term frame of `v`, over the terms of `mask` only.
   Value sumTerms(const Value& v, const TermMask& mask, int64_t width) {
@@ -805,6 +926,13 @@ class ItemRun {
     const Lin e = materialized(at(i.operands[0]), i.frame == ir::FrameKind::Sym);
     Value acc = e.c0;
     for (const auto& [b, blk] : e.blocks) {
+      if (!e.sym) {
+        if (const std::optional<SparseTerms> st = sparseTerms(blk)) {  // the non-zero terms only
+          const Value v = termValue(*i.regions[0], b, e.sym, *st);
+          acc = addValues(acc, sumTerms(v, st->mask, st->width));
+          continue;
+        }
+      }
       const Eigen::MatrixXd c = blk.toDense();
       const Value v = termValue(*i.regions[0], b, e.sym, c);
       acc = addValues(acc, sumTerms(v, nonZero(c), c.cols()));
@@ -834,10 +962,33 @@ class ItemRun {
       // The blocks as coefficient matrices: Dense ones in place, others materialized.
       std::map<int, Eigen::MatrixXd> materializedCoefs;
       std::map<int, const Eigen::MatrixXd*> coefs;
+      auto coefOf = [&](int b, const CoefBlock& blk) -> const Eigen::MatrixXd& {
+        if (blk.kind() == CoefBlock::Kind::Dense) return blk.denseMatrix();
+        auto it = materializedCoefs.find(b);
+        if (it == materializedCoefs.end()) it = materializedCoefs.emplace(b, blk.toDense()).first;
+        return it->second;
+      };
+      // Sparse blocks run their regions over their non-zero terms only, when nothing is stopped.
+      std::map<int, SparseTerms> sparse;
       for (const auto& [b, blk] : e.blocks) {
-        const Eigen::MatrixXd& c = blk.kind() == CoefBlock::Kind::Dense
-                                       ? blk.denseMatrix()
-                                       : materializedCoefs.emplace(b, blk.toDense()).first->second;
+        std::optional<SparseTerms> st = sparseTerms(blk);
+        if (!st) continue;
+        const Value stopValue = termValue(*i.regions[1], b, false, *st);
+        const Tensor& stopT = asTensor(stopValue);
+        if (stopT.v.size() != 1 || stopT.v[0] != 0) continue;
+        const Tensor priority = asTensor(termValue(*i.regions[0], b, false, *st));
+        if (priority.c != 1 || priority.d != 1) continue;
+        Choice ch;
+        ch.active = st->mask;
+        ch.priority = priority.expand(n_, 1, 1);
+        ch.rowActive = Eigen::VectorXd::Zero(n_);
+        for (int64_t r = 0; r < n_; ++r) ch.rowActive[r] = st->windows[static_cast<size_t>(r)].empty() ? 0 : 1;
+        blocks.emplace(b, std::move(ch));
+        sparse.emplace(b, std::move(*st));
+      }
+      for (const auto& [b, blk] : e.blocks) {
+        if (sparse.count(b)) continue;
+        const Eigen::MatrixXd& c = coefOf(b, blk);
         coefs.emplace(b, &c);
         Choice ch;
         const Value stopValue = termValue(*i.regions[1], b, false, c);
@@ -878,7 +1029,7 @@ class ItemRun {
       next.c0 = e.c0;
       for (auto& [b, blk] : e.blocks) {  // e is replaced after the loop: its blocks may be moved
         const Choice& ch = blocks.at(b);
-        const Eigen::MatrixXd& c = *coefs.at(b);
+        const auto sp = sparse.find(b);
         bool some = false, allRows = true;
         std::vector<bool> chosen(static_cast<size_t>(n_));
         for (int64_t r = 0; r < n_; ++r) {
@@ -894,12 +1045,20 @@ class ItemRun {
         }
         // Every non-zero term chosen (the usual step: one layer's columns, no stop): nothing is
         // kept, the picked coefficients are the block itself and the mask is the active one.
+        if (allRows && !ch.stopAny && sp != sparse.end()) {
+          const Value rep = termValue(*i.regions[2], b, false, sp->second);
+          next = runtime::linAdd(std::move(next), toLin(sumTerms(rep, sp->second.mask, sp->second.width), false));
+          continue;
+        }
+        const Eigen::MatrixXd& c = coefs.count(b) ? *coefs.at(b) : coefOf(b, blk);
         if (allRows && !ch.stopAny) {
           const Value rep = termValue(*i.regions[2], b, false, c);
           next = runtime::linAdd(std::move(next), toLin(sumTerms(rep, ch.active, c.cols()), false));
           continue;
         }
-        TermMask sel{ch.active.where, false};
+        // Some rows only (a sparse block's mask is over its terms: rebuilt over the columns).
+        const TermMask active = sp != sparse.end() ? nonZero(c) : ch.active;
+        TermMask sel{active.where, false};
         for (int64_t r = 0; r < n_; ++r)
           if (!chosen[static_cast<size_t>(r)])
             for (int64_t j = 0; j < c.cols(); ++j) sel.where.ref(r, j, 0) = 0;
