@@ -766,6 +766,15 @@ class ItemRun {
     return v;
   }
 
+  /// True when no linear member of layer b has a Dense block.
+  bool sparseRowMembers(int b) const {
+    for (const auto& [name, v] : states.at(static_cast<size_t>(b)).members)
+      if (const Lin* l = std::get_if<Lin>(&v))
+        for (const auto& [k, blk] : l->blocks)
+          if (blk.kind() == CoefBlock::Kind::Dense) return false;
+    return true;
+  }
+
   /// The rows of a Kernel block's Toeplitz matrix as CSR, built once per kernel.
   const gbcsr::SparseRM& kernelRows(const CoefBlock& blk) {
     auto it = kernelRows_.find(blk.storage());
@@ -971,6 +980,9 @@ class ItemRun {
       // Sparse blocks run their regions over their non-zero terms only, when nothing is stopped.
       std::map<int, SparseTerms> sparse;
       for (const auto& [b, blk] : e.blocks) {
+        // Replacing terms gathers rows of the term layer's linear members: that pays when they are
+        // sparse rows (Diagonal, Kernel, Csr); against Dense rows a GEMM is faster.
+        if (!sparseRowMembers(b)) continue;
         std::optional<SparseTerms> st = sparseTerms(blk);
         if (!st) continue;
         const Value stopValue = termValue(*i.regions[1], b, false, *st);
