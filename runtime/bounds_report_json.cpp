@@ -45,10 +45,12 @@ std::string array(const Eigen::VectorXd& v) {
   return out + "]";
 }
 
-/// The largest abstract state of any item (items run one after another).
-int64_t statePeak(const RunResult& run, bool dense) {
+/// The largest figure of any item: 0 stored state, 1 its all-neurons dense form, 2 network
+/// weights referenced by the state.
+int64_t statePeak(const RunResult& run, int which) {
   int64_t peak = 0;
-  for (const ItemResult& it : run.items) peak = std::max(peak, dense ? it.denseStateBytes : it.stateBytes);
+  for (const ItemResult& it : run.items)
+    peak = std::max(peak, which == 0 ? it.stateBytes : which == 1 ? it.denseStateBytes : it.referencedWeightBytes);
   return peak;
 }
 
@@ -58,8 +60,9 @@ std::string boundsReportJson(const ReportInfo& info, const Network& net, const R
   std::string o = "{\"spec\": " + quote(info.spec) + ", \"network\": " + quote(info.network) +
                   ", \"backend\": " + quote(info.backend) + ", \"eps\": " + number(info.eps) +
                   ",\n \"time_ms\": {\"compile\": " + number(info.compileMs) + ", \"run\": " + number(info.runMs) +
-                  "},\n \"memory_bytes\": {\"state_peak\": " + std::to_string(statePeak(run, false)) +
-                  ", \"dense_equivalent\": " + std::to_string(statePeak(run, true)) + "},\n \"inputs\": [";
+                  "},\n \"memory_bytes\": {\"state_peak\": " + std::to_string(statePeak(run, 0)) +
+                  ", \"dense_equivalent\": " + std::to_string(statePeak(run, 1)) +
+                  ", \"network_weights_referenced\": " + std::to_string(statePeak(run, 2)) + "},\n \"inputs\": [";
   for (size_t k = 0; k < run.items.size(); ++k) {
     const ItemResult& it = run.items[k];
     o += k ? ",\n  {" : "\n  {";

@@ -58,8 +58,18 @@ CoefBlock CoefBlock::compressed(const CoefBlock& b, double density) {
   return csr(m.sparseView(0.0, 0.0));  // exact: only zeros are dropped
 }
 
+CoefBlock CoefBlock::networkWeight(const Eigen::MatrixXd& w) {
+  CoefBlock b;
+  b.kind_ = Kind::Dense;
+  b.rows_ = w.rows();
+  b.cols_ = w.cols();
+  b.dense_ = std::shared_ptr<const Eigen::MatrixXd>(std::shared_ptr<const Eigen::MatrixXd>(), &w);  // no owner
+  b.borrowed_ = true;
+  return b;
+}
+
 Eigen::MatrixXd* CoefBlock::uniqueDense() {
-  if (kind_ != Kind::Dense || dense_.use_count() != 1) return nullptr;
+  if (kind_ != Kind::Dense || borrowed_ || dense_.use_count() != 1) return nullptr;
   // The storage is const for sharing; a sole owner may write it (it was created non-const).
   return const_cast<Eigen::MatrixXd*>(dense_.get());
 }

@@ -28,6 +28,9 @@ class CoefBlock {
   static CoefBlock diagonal(Eigen::VectorXd d);
   static CoefBlock kernel(std::shared_ptr<const gbcsr::KernelBlock> k);
   static CoefBlock csr(gbcsr::SparseRM m);
+  /// A Dense block that is the network's own weight matrix, referenced, not copied (an Affine
+  /// layer's `W * prev`); `w` must outlive the block.
+  static CoefBlock networkWeight(const Eigen::MatrixXd& w);
   /// A Dense block stored as Csr when at most `density` of it is non-zero (else returned as is).
   static CoefBlock compressed(const CoefBlock& b, double density = kCsrDensity);
   static constexpr double kCsrDensity = 0.25;
@@ -37,6 +40,8 @@ class CoefBlock {
   static CoefBlock identity(int64_t n, bool denseOnly);
 
   Kind kind() const { return kind_; }
+  /// True for networkWeight blocks (storage owned by the network).
+  bool borrowed() const { return borrowed_; }
   gbcsr::Kind gbcsrKind() const;
   int64_t rows() const { return rows_; }
   int64_t cols() const { return cols_; }
@@ -60,6 +65,7 @@ class CoefBlock {
 
  private:
   Kind kind_ = Kind::Dense;
+  bool borrowed_ = false;
   int64_t rows_ = 0, cols_ = 0;
   std::shared_ptr<const Eigen::MatrixXd> dense_;
   std::shared_ptr<const Eigen::VectorXd> diag_;

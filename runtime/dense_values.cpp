@@ -84,6 +84,7 @@ Lin linAdd(Lin a, const Lin& b, double sign) {
     if (sign != 1.0) {
       s.coef = mapTensor(s.coef, [sign](double x) { return sign * x; });
       s.kernel = nullptr;
+      s.weight = nullptr;
     }
     out.lazy.push_back(std::move(s));
   }
@@ -103,6 +104,7 @@ Lin linAdd(Lin a, Lin&& b, double sign) {
     if (sign != 1.0) {
       t.coef = mapTensor(t.coef, [sign](double x) { return sign * x; });
       t.kernel = nullptr;
+      t.weight = nullptr;
     }
     out.lazy.push_back(std::move(t));
   }
@@ -203,6 +205,8 @@ Lin linSumList(const Lin& a, int64_t n, int64_t listExtent, const MemberLookup& 
         // output neuron.
         if (t.kernel && !denseOnly && t.kernel->rows() == n && t.kernel->cols() == listExtent)
           addBlock(at.layer, CoefBlock::kernel(t.kernel));
+        else if (t.weight && !denseOnly && t.weight->rows() == n && t.weight->cols() == listExtent)
+          addBlock(at.layer, CoefBlock::networkWeight(*t.weight));
         else
           addBlock(at.layer, CoefBlock::dense(t.coef.toMatrix(n, listExtent)));
         continue;

@@ -139,11 +139,13 @@ struct Atom {
 
 /// coef * atom over the list frame. `kernel`, when set, is a convolution whose Toeplitz matrix
 /// equals coef (a conv layer's weight times its input neurons): summing the term gives a Kernel
-/// block instead of a Dense one.
+/// block instead of a Dense one. Both tags are dropped by any arithmetic on coef.
 struct LazyTerm {
   Tensor coef;
   Atom atom;
   std::shared_ptr<const gbcsr::KernelBlock> kernel = nullptr;
+  /// When set, coef equals this matrix (an Affine layer's weight): its sum references it.
+  const Eigen::MatrixXd* weight = nullptr;
 };
 
 /// A linear form per element: c0 + sum over blocks (layer or noise block) + lazy terms.

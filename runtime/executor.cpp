@@ -18,6 +18,7 @@
 #include <optional>
 #include <set>
 #include <thread>
+#include <tuple>
 #include <stdexcept>
 
 #include "compiler/ir/scalar_ops.h"
@@ -129,8 +130,9 @@ class ItemRun {
   }
 
   /// Stored bytes of every layer's members, and their dense equivalent (see ItemResult).
-  std::pair<int64_t, int64_t> memory() const {
-    int64_t stored = 0, neurons = 0, noise = 0;
+  /// Bytes: {stored state, its all-neurons dense form, network weights the state references}.
+  std::tuple<int64_t, int64_t, int64_t> memory() const {
+    int64_t stored = 0, neurons = 0, noise = 0, referenced = 0;
     std::map<int, int64_t> noiseWidth;
     for (const Layer& l : net_.layers) neurons += l.size();
     std::set<const void*> counted;  // storage shared between members is stored once
@@ -139,7 +141,7 @@ class ItemRun {
         if (const Lin* l = std::get_if<Lin>(&v)) {
           stored += int64_t(l->c0.v.size()) * 8;
           for (const auto& [k, m] : l->blocks) {
-            if (dense_ || counted.insert(m.storage()).second) stored += m.bytes();
+            if (dense_ || counted.insert(m.storage()).second) (m.borrowed() ? referenced : stored) += m.bytes();
             if (l->sym) noiseWidth[k] = std::max<int64_t>(noiseWidth[k], m.cols());
           }
         } else {
@@ -153,7 +155,7 @@ class ItemRun {
         if (const Lin* l = std::get_if<Lin>(&v)) dense += n * ((l->sym ? noise : neurons) + 1) * 8;
         else dense += n * 8;
     }
-    return {stored, dense};
+    return {stored, dense, referenced};
   }
 
   /// Every layer's storage layout (see MemberLayout).
@@ -525,11 +527,11 @@ class ItemRun {
     return true;
   }
 
-  /// A conv layer's weight times its input neurons (`W * prev` over the prev list): the product's
-  /// term is tagged with the layer's kernel, so that its sum is a Kernel block (not the Toeplitz
-  /// matrix).
+  /// A layer's weight times its input neurons (`W * prev` over the prev list): the product's term
+  /// is tagged with the conv layer's kernel (its sum is a Kernel block, not the Toeplitz matrix)
+  /// or the Affine layer's weight (its sum references the network's matrix, not a copy).
   void markKernel(Lin& product, const Lin& neurons, int weightId) {
-    if (dense_ || layer_->op != LayerOp::Conv || !weightIds_.count(weightId)) return;
+    if (dense_ || (layer_->op != LayerOp::Conv && layer_->op != LayerOp::Affine) || !weightIds_.count(weightId)) return;
     if (!neurons.blocks.empty() || neurons.lazy.size() != 1 || product.lazy.size() != 1) return;
     const runtime::LazyTerm& t = neurons.lazy[0];
     if (t.atom.source != Atom::Source::ColAll || !t.atom.member.empty() || t.atom.layer != inputOf(NeuronRef::Prev)) return;
@@ -537,6 +539,10 @@ class ItemRun {
       if (x != 1.0) return;
     for (double x : neurons.c0.v)
       if (x != 0.0) return;
+    if (layer_->op == LayerOp::Affine) {  // the layer's own weight, referenced
+      product.lazy[0].weight = &layer_->weight;
+      return;
+    }
     if (!kernel_) {
       auto k = std::make_shared<gbcsr::KernelBlock>();
       k->weight = layer_->kernel;
@@ -1155,7 +1161,7 @@ int memberIndex(const CompiledCertifier& cc, const std::string& name) {
 /// Runs every layer of `net` on one box; the states of every layer.
 Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, const Network& net, const InputBox& box,
                                                   const RunOptions* options = nullptr, int item = 0,
-                                                  std::pair<int64_t, int64_t>* memory = nullptr,
+                                                  std::tuple<int64_t, int64_t, int64_t>* memory = nullptr,
                                                   std::vector<LayerLayout>* layouts = nullptr,
                                                   std::optional<NeuronTrace>* trace = nullptr) {
   using R = Result<std::vector<LayerBoundsResult>>;
@@ -1316,13 +1322,14 @@ Result<ItemResult> certifyItem(const CompiledCertifier& cc, const Network& net, 
   r.label = item.label;
   const std::optional<OutputRows> rows = options.margins ? outputRows(item, net.outputSize()) : std::nullopt;
   const bool margins = rows.has_value();
-  std::pair<int64_t, int64_t> memory{0, 0};
+  std::tuple<int64_t, int64_t, int64_t> memory{0, 0, 0};
   std::vector<LayerLayout>* layouts = options.keepLayouts ? &r.layouts : nullptr;
   Result<std::vector<LayerBoundsResult>> layers =
       margins ? runNetwork(cc, withOutputRows(net, *rows), item.box, &options, position, &memory, layouts, &r.trace)
               : runNetwork(cc, net, item.box, &options, position, &memory, layouts, &r.trace);
-  r.stateBytes = memory.first;
-  r.denseStateBytes = memory.second;
+  r.stateBytes = std::get<0>(memory);
+  r.denseStateBytes = std::get<1>(memory);
+  r.referencedWeightBytes = std::get<2>(memory);
   if (!layers.ok()) return Result<ItemResult>::failure(layers.diagnostics);
   r.layers = std::move(*layers.value);
   if (margins) {

@@ -86,6 +86,9 @@ struct ItemResult {
   /// symbols ([n_k x (N + 1)] per linear form, n_k per Float member).
   int64_t stateBytes = 0;
   int64_t denseStateBytes = 0;
+  /// Bytes of the network's own weight matrices the state references instead of copying (an
+  /// Affine layer's L = W * prev + b); not in stateBytes. The dense executor copies them.
+  int64_t referencedWeightBytes = 0;
   /// Per network layer (execution order, no margins layer): filled when RunOptions::keepLayouts.
   std::vector<LayerLayout> layouts;
   /// Filled when RunOptions::trace names a layer of the network.

@@ -97,14 +97,17 @@ int cmdRun(int argc, char** argv) {
     std::printf("\n");
   }
   std::printf("verified %d/%zu  (compile %.1f ms, run %.1f ms)\n", verified, run->items.size(), compileMs, runMs);
-  int64_t peak = 0, densePeak = 0;
+  int64_t peak = 0, densePeak = 0, referenced = 0;
   for (const ItemResult& it : run->items) {
     peak = std::max(peak, it.stateBytes);
     densePeak = std::max(densePeak, it.denseStateBytes);
+    referenced = std::max(referenced, it.referencedWeightBytes);
   }
-  std::printf("memory: abstract state %.2f MB peak per item (%s), all-neurons dense form %.2f MB, ratio %.3f\n",
+  std::printf("memory: abstract state %.2f MB peak per item (%s), all-neurons dense form %.2f MB, ratio %.3f",
               double(peak) / 1e6, options.dense ? "dense executor" : "g-BCSR", double(densePeak) / 1e6,
               densePeak > 0 ? double(peak) / double(densePeak) : 0.0);
+  if (referenced > 0) std::printf("; network weights referenced, not copied: %.2f MB", double(referenced) / 1e6);
+  std::printf("\n");
 
   if (const auto json = args.get("json")) {
     ReportInfo info{specPath, netPath, backend, eps.value_or(prop->eps), compileMs, runMs};

@@ -41,7 +41,7 @@ bool parse(const QString& out, Summary* s, QString* why) {
   if (i == lines.size()) return *why = "no 'verified N/M' line", false;
   s->verifiedLine = lines[i].section("  (", 0, 0);
   static const QRegularExpression memory(
-      R"(^memory: abstract state ([0-9.]+) MB peak per item \(([^)]*)\), all-neurons dense form ([0-9.]+) MB, ratio ([0-9.]+)$)");
+      R"(^memory: abstract state ([0-9.]+) MB peak per item \(([^)]*)\), all-neurons dense form ([0-9.]+) MB, ratio ([0-9.]+)(; network weights referenced, not copied: [0-9.]+ MB)?$)");
   for (const QString& l : lines) {
     const auto m = memory.match(l);
     if (!m.hasMatch()) continue;
