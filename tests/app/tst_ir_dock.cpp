@@ -12,6 +12,7 @@
 #include "app/certstudio/editor/editor_tabs.h"
 #include "app/certstudio/ir/analysis_session.h"
 #include "app/certstudio/main_window.h"
+#include "tests/app/window_fixtures.h"
 #include "compiler/ir/ir_printer.h"
 #include "core/network/onnx_import.h"
 #include "runtime/compiled_certifier.h"
@@ -73,10 +74,7 @@ void TestIrDock::stagesEndWithTheOptimizedProgram() {
 
 void TestIrDock::clickingIrLineSelectsSource() {
   QTemporaryDir dir;
-  MainWindowOptions o;
-  o.settingsFile = dir.filePath(QStringLiteral("settings.ini"));
-  o.recoveryDir = dir.filePath(QStringLiteral("recovery"));
-  o.interactive = false;
+  MainWindowOptions o = cert::studio::test::isolatedWindowOptions(dir);
   MainWindow w(o);
   w.startUp(kSource + QStringLiteral("/specs/deeppoly.cf"), dir.filePath(QStringLiteral("none.onnx")));
   SpecEditor* e = w.editors()->currentEditor();

@@ -23,6 +23,7 @@
 #include "app/certstudio/editor/spec_editor.h"
 #include "app/certstudio/file_menu.h"
 #include "app/certstudio/main_window.h"
+#include "tests/app/window_fixtures.h"
 #include "app/certstudio/models/diagnostics_model.h"
 #include "app/certstudio/models/layer_table_model.h"
 #include "app/certstudio/settings/app_settings.h"
@@ -81,10 +82,7 @@ class TestMainWindow : public QObject {
 void TestMainWindow::init() { dir_ = std::make_unique<QTemporaryDir>(); }
 
 MainWindowOptions TestMainWindow::options() const {
-  MainWindowOptions o;
-  o.settingsFile = dir_->filePath(QStringLiteral("settings.ini"));
-  o.recoveryDir = dir_->filePath(QStringLiteral("recovery"));
-  o.interactive = false;
+  MainWindowOptions o = cert::studio::test::isolatedWindowOptions(*dir_);
   o.checkDelayMs = 20;
   return o;
 }

@@ -13,6 +13,7 @@
 #include "app/certstudio/editor/editor_tabs.h"
 #include "app/certstudio/editor/spec_editor.h"
 #include "app/certstudio/main_window.h"
+#include "tests/app/window_fixtures.h"
 #include "app/certstudio/recovery/autosaver.h"
 #include "app/certstudio/recovery/recovery_store.h"
 
@@ -56,10 +57,7 @@ class TestRecovery : public QObject {
 void TestRecovery::init() { dir_ = std::make_unique<QTemporaryDir>(); }
 
 MainWindowOptions TestRecovery::options(int delayMs) const {
-  MainWindowOptions o;
-  o.settingsFile = dir_->filePath(QStringLiteral("settings.ini"));
-  o.recoveryDir = dir_->filePath(QStringLiteral("recovery"));
-  o.interactive = false;
+  MainWindowOptions o = cert::studio::test::isolatedWindowOptions(*dir_);
   o.autosaveDelayMs = delayMs;
   return o;
 }

@@ -11,6 +11,7 @@
 #include "app/certstudio/docks/problems_dock.h"
 #include "app/certstudio/editor/editor_tabs.h"
 #include "app/certstudio/main_window.h"
+#include "tests/app/window_fixtures.h"
 #include "app/certstudio/models/bounds_model.h"
 #include "app/certstudio/models/diagnostics_model.h"
 #include "app/certstudio/run/run_bar.h"
@@ -144,10 +145,7 @@ void TestRun::missingRuleIsAnError() {
 
 void TestRun::windowRunShowsVerdict() {
   QTemporaryDir dir;
-  MainWindowOptions o;
-  o.settingsFile = dir.filePath(QStringLiteral("settings.ini"));
-  o.recoveryDir = dir.filePath(QStringLiteral("recovery"));
-  o.interactive = false;
+  MainWindowOptions o = cert::studio::test::isolatedWindowOptions(dir);
   MainWindow w(o);
   QSignalSpy loaded(w.networkDock(), &NetworkDock::loadFinished);
   w.startUp(kSource + QStringLiteral("/specs/deeppoly.cf"), kSource + QStringLiteral("/resources/networks/mlp_784_50_50_10.onnx"));
@@ -206,10 +204,7 @@ void TestRun::windowEventLoopStallDuringRun() {
   // The same in the whole window: the finished run also fills the Bounds, Sparsity and Problems
   // docks on the GUI thread, and the window repaints; the gaps of that work count too.
   QTemporaryDir dir;
-  MainWindowOptions o;
-  o.settingsFile = dir.filePath(QStringLiteral("settings.ini"));
-  o.recoveryDir = dir.filePath(QStringLiteral("recovery"));
-  o.interactive = false;
+  MainWindowOptions o = cert::studio::test::isolatedWindowOptions(dir);
   MainWindow w(o);
   w.show();
   QSignalSpy loaded(w.networkDock(), &NetworkDock::loadFinished);

@@ -9,6 +9,7 @@
 #include "app/certstudio/docks/dock_registry.h"
 #include "app/certstudio/docks/sparsity_dock.h"
 #include "app/certstudio/main_window.h"
+#include "tests/app/window_fixtures.h"
 #include "app/certstudio/models/sparsity_model.h"
 #include "app/certstudio/run/run_controller.h"
 #include "tests/app/run_fixtures.h"
@@ -112,10 +113,7 @@ void TestSparsityDock::emptyStateAndCancel() {
 
 void TestSparsityDock::registeredInWindow() {
   QTemporaryDir dir;
-  MainWindowOptions o;
-  o.settingsFile = dir.filePath(QStringLiteral("settings.ini"));
-  o.recoveryDir = dir.filePath(QStringLiteral("recovery"));
-  o.interactive = false;
+  MainWindowOptions o = cert::studio::test::isolatedWindowOptions(dir);
   MainWindow w(o);
   QDockWidget* d = w.docks().find(QStringLiteral("SparsityDock"));
   QVERIFY(d);

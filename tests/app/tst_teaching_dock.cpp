@@ -14,6 +14,7 @@
 #include "app/certstudio/editor/editor_tabs.h"
 #include "app/certstudio/editor/spec_editor.h"
 #include "app/certstudio/main_window.h"
+#include "tests/app/window_fixtures.h"
 #include "app/certstudio/run/run_bar.h"
 #include "app/certstudio/run/run_controller.h"
 #include "app/certstudio/run/run_session.h"
@@ -308,10 +309,7 @@ void TestTeachingDock::inputLayerTrace() {
 
 void TestTeachingDock::steppedRunsInWindow() {
   QTemporaryDir dir;
-  MainWindowOptions o;
-  o.settingsFile = dir.filePath(QStringLiteral("settings.ini"));
-  o.recoveryDir = dir.filePath(QStringLiteral("recovery"));
-  o.interactive = false;
+  MainWindowOptions o = cert::studio::test::isolatedWindowOptions(dir);
   MainWindow w(o);
   QVERIFY(w.docks().find(QStringLiteral("TeachingDock")));
   QSignalSpy loaded(w.networkDock(), &NetworkDock::loadFinished);

@@ -20,6 +20,7 @@
 #include "app/certstudio/launch_options.h"
 #include "app/certstudio/launch_script.h"
 #include "app/certstudio/main_window.h"
+#include "tests/app/window_fixtures.h"
 #include "app/certstudio/models/layer_table_model.h"
 #include "app/certstudio/run/run_session.h"
 #include "app/certstudio/teaching/teaching_dock.h"
@@ -51,10 +52,7 @@ class TestWindowPolish : public QObject {
 void TestWindowPolish::init() { dir_ = std::make_unique<QTemporaryDir>(); }
 
 std::unique_ptr<MainWindow> TestWindowPolish::startedWindow() {
-  MainWindowOptions o;
-  o.settingsFile = dir_->filePath(QStringLiteral("settings.ini"));
-  o.recoveryDir = dir_->filePath(QStringLiteral("recovery"));
-  o.interactive = false;
+  MainWindowOptions o = cert::studio::test::isolatedWindowOptions(*dir_);
   auto w = std::make_unique<MainWindow>(o);
   QSignalSpy finished(w->networkDock(), &NetworkDock::loadFinished);
   w->startUp();
