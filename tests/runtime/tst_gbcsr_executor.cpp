@@ -40,13 +40,6 @@ const CompiledCertifier& spec(const std::string& name) {
   return it->second;
 }
 
-std::vector<std::string> bundledNetworks() {
-  std::vector<std::string> names;
-  for (const auto& e : std::filesystem::directory_iterator(sourcePath("resources/networks")))
-    if (e.path().extension() == ".onnx") names.push_back(e.path().stem().string());
-  std::sort(names.begin(), names.end());
-  return names;
-}
 
 const Network& bundled(const std::string& name) {
   static std::map<std::string, Network> cache;
@@ -255,7 +248,7 @@ class TestGbcsrExecutor : public QObject {
   Q_OBJECT
 
  private slots:
-  void everyBundledNetworkIsCovered() { QVERIFY(bundledNetworks().size() >= 8); }
+  void everyBundledNetworkIsCovered() { QVERIFY(bundledNetworkNames().size() >= 8); }
 
   // Every spec x every bundled network x its boxes: the same bounds and margins.
   void bundledMatchesDense_data() {
@@ -263,7 +256,7 @@ class TestGbcsrExecutor : public QObject {
     QTest::addColumn<QString>("net");
     QTest::addColumn<int>("row");
     QTest::addColumn<double>("eps");
-    for (const std::string& net : bundledNetworks())
+    for (const std::string& net : bundledNetworkNames())
       for (const BoxCase& b : boxesFor(net))
         for (const std::string& s : specs())
           QTest::newRow((s + "/" + net + "/" + b.name).c_str())
