@@ -235,7 +235,7 @@ CoefBlock scaleRows(const CoefBlock& a, const Eigen::VectorXd& s) {
   if (a.kind() == CoefBlock::Kind::Diagonal) return CoefBlock::diagonal(a.diag().cwiseProduct(s));
   if (a.kind() == CoefBlock::Kind::Csr) return CoefBlock::csr(gbcsr::SparseRM(s.asDiagonal() * a.sparse()));
   Eigen::MatrixXd m = a.toDense();
-  for (Eigen::Index i = 0; i < m.rows(); ++i) m.row(i) *= s[i];
+  m = s.asDiagonal() * m;  // column by column (rows of a column-major matrix are strided)
   return CoefBlock::dense(std::move(m));
 }
 
@@ -252,9 +252,15 @@ CoefBlock keepRows(const CoefBlock& a, const std::vector<bool>& keep) {
     m.prune([&](Eigen::Index i, Eigen::Index, double) { return keep[static_cast<size_t>(i)]; });
     return CoefBlock::csr(std::move(m));
   }
+  std::vector<Eigen::Index> zeroed;
+  for (Eigen::Index i = 0; i < a.rows(); ++i)
+    if (!keep[static_cast<size_t>(i)]) zeroed.push_back(i);
+  if (zeroed.empty()) return a;
   Eigen::MatrixXd m = a.toDense();
-  for (Eigen::Index i = 0; i < m.rows(); ++i)
-    if (!keep[static_cast<size_t>(i)]) m.row(i).setZero();
+  for (Eigen::Index j = 0; j < m.cols(); ++j) {  // column by column: contiguous
+    double* col = m.col(j).data();
+    for (Eigen::Index i : zeroed) col[i] = 0.0;
+  }
   return CoefBlock::dense(std::move(m));
 }
 
