@@ -74,6 +74,37 @@ Eigen::MatrixXd* CoefBlock::uniqueDense() {
   return const_cast<Eigen::MatrixXd*>(dense_.get());
 }
 
+namespace {
+thread_local bool rowViewsOn = false;
+}  // namespace
+
+RowViews::RowViews(bool on) : saved_(rowViewsOn) { rowViewsOn = on; }
+RowViews::~RowViews() { rowViewsOn = saved_; }
+bool RowViews::enabled() { return rowViewsOn; }
+
+CoefBlock CoefBlock::rowScaled(const CoefBlock& base, Eigen::VectorXd s) {
+  if (base.kind() == Kind::RowScaled) return rowScaled(base.scaledBase(), base.rowScale().cwiseProduct(s));
+  if (base.kind() != Kind::Dense || s.size() != base.rows()) throw std::runtime_error("a row view of a non-Dense block");
+  CoefBlock b;
+  b.kind_ = Kind::RowScaled;
+  b.rows_ = base.rows_;
+  b.cols_ = base.cols_;
+  b.dense_.reset();
+  b.diag_ = std::make_shared<const Eigen::VectorXd>(std::move(s));
+  b.base_ = std::make_shared<const CoefBlock>(base);
+  return b;
+}
+
+namespace {
+/// A row view may stand for `a` scaled by rows: views are on and `a` is a finite Dense block (or
+/// already a view).
+bool viewable(const CoefBlock& a) {
+  if (!RowViews::enabled()) return false;
+  if (a.kind() == CoefBlock::Kind::RowScaled) return true;
+  return a.kind() == CoefBlock::Kind::Dense && a.cols() >= 8 && a.denseMatrix().allFinite();
+}
+}  // namespace
+
 CoefBlock CoefBlock::identity(int64_t n, bool denseOnly) {
   if (denseOnly) return dense(Eigen::MatrixXd::Identity(n, n));
   return diagonal(Eigen::VectorXd::Ones(n));
@@ -85,6 +116,7 @@ gbcsr::Kind CoefBlock::gbcsrKind() const {
     case Kind::Diagonal: return gbcsr::Kind::Diagonal;
     case Kind::Kernel: return gbcsr::Kind::Kernel;
     case Kind::Csr: return gbcsr::Kind::Csr;
+    case Kind::RowScaled: return gbcsr::Kind::Dense;  // shown as the Dense block it scales
   }
   return gbcsr::Kind::Dense;
 }
@@ -95,6 +127,7 @@ Eigen::MatrixXd CoefBlock::toDense() const {
     case Kind::Diagonal: return Eigen::MatrixXd(diag_->asDiagonal());
     case Kind::Kernel: return kernel_->item();
     case Kind::Csr: return Eigen::MatrixXd(*csr_);
+    case Kind::RowScaled: return diag_->asDiagonal() * base_->denseMatrix();
   }
   return {};
 }
@@ -115,6 +148,7 @@ Eigen::VectorXd CoefBlock::row(int64_t i) const {
       return r;
     }
     case Kind::Csr: return Eigen::VectorXd(csr_->row(i).transpose());
+    case Kind::RowScaled: return (*diag_)[i] * base_->denseMatrix().row(i).transpose();
   }
   return {};
 }
@@ -125,6 +159,7 @@ const void* CoefBlock::storage() const {
     case Kind::Diagonal: return diag_.get();
     case Kind::Kernel: return kernel_.get();
     case Kind::Csr: return csr_.get();
+    case Kind::RowScaled: return diag_.get();
   }
   return nullptr;
 }
@@ -135,6 +170,7 @@ int64_t CoefBlock::bytes() const {
     case Kind::Diagonal: return diag_->size() * 8;
     case Kind::Kernel: return kernel_->bytes();
     case Kind::Csr: return csr_->nonZeros() * 12 + (csr_->rows() + 1) * 4;  // as gbcsr::CsrBlock
+    case Kind::RowScaled: return diag_->size() * 8;  // the scales (the base is counted where stored)
   }
   return 0;
 }
@@ -153,6 +189,7 @@ int64_t CoefBlock::nonZeros() const {
       for (Eigen::Index k = 0; k < csr_->nonZeros(); ++k) n += csr_->valuePtr()[k] != 0 ? 1 : 0;
       return n;
     }
+    case Kind::RowScaled: return (toDense().array() != 0).count();
   }
   return 0;
 }
@@ -163,6 +200,7 @@ bool CoefBlock::allFinite() const {
     case Kind::Diagonal: return diag_->allFinite();
     case Kind::Kernel: return kernel_->weight.allFinite();
     case Kind::Csr: return Eigen::Map<const Eigen::VectorXd>(csr_->valuePtr(), csr_->nonZeros()).allFinite();
+    case Kind::RowScaled: return diag_->allFinite() && base_->allFinite();
   }
   return true;
 }
@@ -186,6 +224,8 @@ CoefBlock addBlocks(const CoefBlock& a, const CoefBlock& b, double sign) {
     for (Eigen::Index i = 0; i < x.diag().size(); ++i) d.insert(i, i) = x.diag()[i];
     return d;
   };
+  if (a.kind() == K::RowScaled && b.kind() == K::RowScaled && a.scaledBase().storage() == b.scaledBase().storage())
+    return CoefBlock::rowScaled(a.scaledBase(), a.rowScale() + sign * b.rowScale());
   const bool sa = a.kind() == K::Csr || a.kind() == K::Diagonal, sb = b.kind() == K::Csr || b.kind() == K::Diagonal;
   if (sa && sb) return CoefBlock::csr(gbcsr::SparseRM(sparseOf(a) + sign * sparseOf(b)));
   Eigen::MatrixXd m = a.toDense();
@@ -196,6 +236,7 @@ CoefBlock addBlocks(const CoefBlock& a, const CoefBlock& b, double sign) {
       b.kernelBlock().forEachTap([&](int64_t o, int64_t i, double w) { m(o, i) += sign * w; });
       break;
     case K::Csr: m += sign * b.sparse(); break;
+    case K::RowScaled: m += sign * b.toDense(); break;
   }
   return CoefBlock::dense(std::move(m));
 }
@@ -213,6 +254,7 @@ void addInto(CoefBlock& a, const CoefBlock& b, double sign) {
       b.kernelBlock().forEachTap([&](int64_t o, int64_t i, double w) { (*m)(o, i) += sign * w; });
       break;
     case CoefBlock::Kind::Csr: *m += sign * b.sparse(); break;
+    case CoefBlock::Kind::RowScaled: *m += sign * b.toDense(); break;
   }
 }
 
@@ -226,6 +268,7 @@ CoefBlock scaleBlock(const CoefBlock& a, double s) {
       return CoefBlock::kernel(std::move(k));
     }
     case CoefBlock::Kind::Csr: return CoefBlock::csr(gbcsr::SparseRM(s * a.sparse()));
+    case CoefBlock::Kind::RowScaled: return CoefBlock::rowScaled(a.scaledBase(), s * a.rowScale());
   }
   return a;
 }
@@ -234,6 +277,7 @@ CoefBlock scaleRows(const CoefBlock& a, const Eigen::VectorXd& s) {
   if (s.size() != a.rows()) throw std::runtime_error("row scaling of a linear form with a wrong extent");
   if (a.kind() == CoefBlock::Kind::Diagonal) return CoefBlock::diagonal(a.diag().cwiseProduct(s));
   if (a.kind() == CoefBlock::Kind::Csr) return CoefBlock::csr(gbcsr::SparseRM(s.asDiagonal() * a.sparse()));
+  if (viewable(a)) return CoefBlock::rowScaled(a, s);
   Eigen::MatrixXd m = a.toDense();
   m = s.asDiagonal() * m;  // column by column (rows of a column-major matrix are strided)
   return CoefBlock::dense(std::move(m));
@@ -256,6 +300,16 @@ CoefBlock keepRows(const CoefBlock& a, const std::vector<bool>& keep) {
   for (Eigen::Index i = 0; i < a.rows(); ++i)
     if (!keep[static_cast<size_t>(i)]) zeroed.push_back(i);
   if (zeroed.empty()) return a;
+  if (a.kind() == CoefBlock::Kind::RowScaled) {  // the zeroed rows' scales set to 0 (not multiplied:
+    Eigen::VectorXd s = a.rowScale();             // an infinite scale times 0 would be NaN)
+    for (Eigen::Index i : zeroed) s[i] = 0.0;
+    return CoefBlock::rowScaled(a.scaledBase(), std::move(s));
+  }
+  if (viewable(a)) {  // finite values: a 0 scale gives exact zeros
+    Eigen::VectorXd s = Eigen::VectorXd::Ones(a.rows());
+    for (Eigen::Index i : zeroed) s[i] = 0.0;
+    return CoefBlock::rowScaled(a, std::move(s));
+  }
   Eigen::MatrixXd m = a.toDense();
   for (Eigen::Index j = 0; j < m.cols(); ++j) {  // column by column: contiguous
     double* col = m.col(j).data();
@@ -336,6 +390,9 @@ Eigen::MatrixXd leftMultiply(const Eigen::Ref<const Eigen::MatrixXd>& coef, cons
       return coef * b.toDense();
     case CoefBlock::Kind::Csr:
       if (b.allFinite() && coef.allFinite()) return coef * b.sparse();
+      return coef * b.toDense();
+    case CoefBlock::Kind::RowScaled:
+      if (coef.allFinite()) return leftMultiply(coef * b.rowScale().asDiagonal(), b.scaledBase());
       return coef * b.toDense();
     case CoefBlock::Kind::Dense: {
       const Eigen::MatrixXd& m = b.denseMatrix();

@@ -3,7 +3,9 @@
 // Diagonal (ReLU relaxations, identities, the input box's noise), Kernel (a convolution's
 // Toeplitz matrix, never materialized: products are direct convolutions) and Csr (a block that is
 // itself sparse: a convolution's receptive fields over the input noise, zero rows of stable
-// neurons, zero columns of unused noise symbols). Storage is immutable
+// neurons, zero columns of unused noise symbols). RowScaled is diag(s) x a Dense block, kept lazily
+// (a ReLU's SymExp is its input's rows scaled: the rows are not copied); it is made only while
+// row views are enabled (RowViews), which the g-BCSR executor does and the dense executor does not. Storage is immutable
 // and shared: copying a form (an Affine layer's L and U are one expression) copies pointers, and
 // products over the same storage are done once.
 #pragma once
@@ -21,7 +23,7 @@ namespace cert::runtime {
 
 class CoefBlock {
  public:
-  enum class Kind { Dense, Diagonal, Kernel, Csr };
+  enum class Kind { Dense, Diagonal, Kernel, Csr, RowScaled };
 
   CoefBlock() : dense_(std::make_shared<const Eigen::MatrixXd>(0, 0)) {}  ///< an empty Dense block
   static CoefBlock dense(Eigen::MatrixXd m);
@@ -33,6 +35,8 @@ class CoefBlock {
   static CoefBlock networkWeight(const Eigen::MatrixXd& w);
   /// A Dense block stored as Csr when at most `density` of it is non-zero (else returned as is).
   static CoefBlock compressed(const CoefBlock& b, double density = kCsrDensity);
+  /// diag(s) x base, base Dense with finite values (s.size() == base.rows()).
+  static CoefBlock rowScaled(const CoefBlock& base, Eigen::VectorXd s);
   static constexpr double kCsrDensity = 0.25;
   /// The Dense matrix for writing, when this block is Dense and owns its storage alone.
   Eigen::MatrixXd* uniqueDense();
@@ -49,6 +53,8 @@ class CoefBlock {
   const Eigen::VectorXd& diag() const { return *diag_; }           ///< Diagonal only
   const gbcsr::KernelBlock& kernelBlock() const { return *kernel_; }  ///< Kernel only
   const gbcsr::SparseRM& sparse() const { return *csr_; }             ///< Csr only
+  const CoefBlock& scaledBase() const { return *base_; }             ///< RowScaled only
+  const Eigen::VectorXd& rowScale() const { return *diag_; }         ///< RowScaled only
 
   /// The values as a matrix (a Diagonal or Kernel block is materialized).
   Eigen::MatrixXd toDense() const;
@@ -71,10 +77,25 @@ class CoefBlock {
   std::shared_ptr<const Eigen::VectorXd> diag_;
   std::shared_ptr<const gbcsr::KernelBlock> kernel_;
   std::shared_ptr<const gbcsr::SparseRM> csr_;
+  std::shared_ptr<const CoefBlock> base_;  ///< RowScaled: the Dense block (its scale in diag_)
+};
+
+/// While alive on this thread, scaleRows/keepRows/scaleBlock of a finite Dense block give
+/// RowScaled views instead of copies (the g-BCSR executor; the dense executor keeps copies).
+class RowViews {
+ public:
+  explicit RowViews(bool on);
+  ~RowViews();
+  RowViews(const RowViews&) = delete;
+  RowViews& operator=(const RowViews&) = delete;
+  static bool enabled();
+
+ private:
+  bool saved_;
 };
 
 /// a + sign * b (equal extents): Diagonal + Diagonal stays Diagonal, Csr + Csr / Diagonal stays
-/// Csr; otherwise Dense.
+/// Csr, RowScaled + RowScaled of one base stays RowScaled; otherwise Dense.
 CoefBlock addBlocks(const CoefBlock& a, const CoefBlock& b, double sign);
 /// a += sign * b: in place when a is Dense and its storage is not shared (no new allocation);
 /// otherwise a = addBlocks(a, b, sign).

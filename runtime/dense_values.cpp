@@ -271,7 +271,7 @@ Lin linSumList(const Lin& a, int64_t n, int64_t listExtent, const MemberLookup& 
       }
     out.c0 = zip(out.c0, Tensor::column(add), [](double x, double y) { return x + y; });
     for (const auto& [k, blk] : m.blocks) {
-      if (denseOnly || blk.kind() == CoefBlock::Kind::Dense) {  // rows of a matrix
+      if (denseOnly || blk.kind() == CoefBlock::Kind::Dense || blk.kind() == CoefBlock::Kind::RowScaled) {  // rows of a matrix
         Eigen::MatrixXd materialized;
         const Eigen::MatrixXd& src = blk.kind() == CoefBlock::Kind::Dense ? blk.denseMatrix() : (materialized = blk.toDense());
         Eigen::MatrixXd acc = Eigen::MatrixXd::Zero(n, blk.cols());

@@ -142,6 +142,8 @@ class ItemRun {
           stored += int64_t(l->c0.v.size()) * 8;
           for (const auto& [k, m] : l->blocks) {
             if (dense_ || counted.insert(m.storage()).second) (m.borrowed() ? referenced : stored) += m.bytes();
+            if (m.kind() == CoefBlock::Kind::RowScaled && counted.insert(m.scaledBase().storage()).second)
+              (m.scaledBase().borrowed() ? referenced : stored) += m.scaledBase().bytes();  // its rows, once
             if (l->sym) noiseWidth[k] = std::max<int64_t>(noiseWidth[k], m.cols());
           }
         } else {
@@ -777,7 +779,7 @@ class ItemRun {
     for (const auto& [name, v] : states.at(static_cast<size_t>(b)).members)
       if (const Lin* l = std::get_if<Lin>(&v))
         for (const auto& [k, blk] : l->blocks)
-          if (blk.kind() == CoefBlock::Kind::Dense) return false;
+          if (blk.kind() == CoefBlock::Kind::Dense || blk.kind() == CoefBlock::Kind::RowScaled) return false;
     return true;
   }
 
@@ -828,6 +830,7 @@ class ItemRun {
             vals[static_cast<size_t>(r)].push_back(blk.diag()[r]);
           }
         break;
+      case CoefBlock::Kind::RowScaled: return std::nullopt;  // rows of a Dense block
       case CoefBlock::Kind::Dense: {
         const Eigen::MatrixXd& m = blk.denseMatrix();
         if (static_cast<double>((m.array() != 0).count()) > budget) return std::nullopt;
@@ -1171,6 +1174,7 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
     return R::failure(Diagnostic::error("the input box has " + std::to_string(box.lower.size()) +
                                         " values; the network takes " + std::to_string(net.inputSize())));
   ItemRun run(cc, net, options && options->dense);
+  const runtime::RowViews views(!(options && options->dense));  // the dense executor copies rows
   if (options && options->trace && options->trace->first >= 0 &&
       options->trace->first < static_cast<int>(net.layers.size()) && options->trace->second >= 0 &&
       options->trace->second < net.layers[static_cast<size_t>(options->trace->first)].size()) {

@@ -41,6 +41,7 @@ const char* kindName(Kind k) {
     case Kind::Diagonal: return "Diagonal";
     case Kind::Kernel: return "Kernel";
     case Kind::Csr: return "Csr";
+    case Kind::RowScaled: return "RowScaled";
   }
   return "?";
 }
@@ -157,6 +158,8 @@ CoefBlock csrOf(const Eigen::MatrixXd& m) { return CoefBlock::csr(gbcsr::SparseR
 CoefBlock makeBlock(Kind kind, const Shape& shape, Random& rnd) {
   switch (kind) {
     case Kind::Csr: return csrOf(sparseMatrix(shape.rows(), shape.cols(), rnd));
+    case Kind::RowScaled:
+      return CoefBlock::rowScaled(CoefBlock::dense(rnd.matrix(shape.rows(), shape.cols())), rnd.vector(shape.rows()));
     case Kind::Dense: return CoefBlock::dense(rnd.matrix(shape.rows(), shape.cols()));
     case Kind::Diagonal: return CoefBlock::diagonal(rnd.vector(shape.rows()));
     case Kind::Kernel: {
@@ -253,6 +256,7 @@ class TestCoefBlock : public QObject {
         QVERIFY(b.sparse().isCompressed());
         QVERIFY(Eigen::MatrixXd(b.sparse()) == d);
         break;
+      case Kind::RowScaled: QCOMPARE(b.bytes(), sh.rows() * 8); break;
     }
     QCOMPARE(b.gbcsrKind(), b.kind() == Kind::Dense      ? gbcsr::Kind::Dense
                             : b.kind() == Kind::Diagonal ? gbcsr::Kind::Diagonal
@@ -445,6 +449,9 @@ class TestCoefBlock : public QObject {
         ones = {csrOf(sparseMatrix(1, 1, rnd)), csrOf(sparseMatrix(1, 9, rnd)), csrOf(sparseMatrix(1, 40, rnd)),
                 csrOf(Eigen::MatrixXd::Zero(1, 7)), csrOf(Eigen::MatrixXd::Constant(1, 3, -0.5))};
         break;
+      case Kind::RowScaled:
+        ones = {CoefBlock::rowScaled(CoefBlock::dense(rnd.matrix(1, 9)), rnd.vector(1))};
+        break;
     }
     QVERIFY(!ones.empty());
     for (const CoefBlock& a : ones) {
@@ -557,6 +564,12 @@ class TestCoefBlock : public QObject {
         m(rnd.index(m.rows()), rnd.index(m.cols())) = kNaN;
         nb = csrOf(m);
         QCOMPARE(nb.kind(), Kind::Csr);
+        break;
+      }
+      case Kind::RowScaled: {  // views are made of finite blocks only; an infinite scale here
+        Eigen::VectorXd sc = b.rowScale();
+        sc[rnd.index(sc.size())] = kInf;
+        nb = CoefBlock::rowScaled(b.scaledBase(), sc);
         break;
       }
     }
@@ -882,6 +895,72 @@ class TestCoefBlock : public QObject {
       for (const CoefBlock* r : {&r1, &r2, &r3, &r4}) QVERIFY(r->storage() != shared.storage());
       QVERIFY(shared.toDense() == before);
       QCOMPARE(shared.storage(), a.storage());
+    }
+  }
+
+  // RowScaled: diag(s) x a Dense block, made by scaleRows/keepRows/scaleBlock only while
+  // RowViews is on (the g-BCSR executor), with values equal to the dense computation.
+  void rowViews() {
+    Random rnd(2026);
+    for (int trial = 0; trial < 20; ++trial) {
+      const int64_t rows = 1 + rnd.index(30), cols = 8 + rnd.index(40);
+      const Eigen::MatrixXd A = rnd.matrix(rows, cols);
+      const CoefBlock a = CoefBlock::dense(A);
+      const Eigen::VectorXd s = rnd.vector(rows), t = rnd.vector(rows);
+      std::vector<bool> keep(static_cast<size_t>(rows));
+      for (auto&& k : keep) k = rnd.index(3) != 0;
+      {
+        const cert::runtime::RowViews off(false);
+        QCOMPARE(cert::runtime::scaleRows(a, s).kind(), Kind::Dense);  // the dense executor copies
+      }
+      const cert::runtime::RowViews on(true);
+      const CoefBlock v = cert::runtime::scaleRows(a, s);
+      QCOMPARE(v.kind(), Kind::RowScaled);
+      QCOMPARE(v.scaledBase().storage(), a.storage());  // the rows are not copied
+      QCOMPARE(v.bytes(), rows * 8);
+      VERIFY_CLOSE(v.toDense(), Eigen::MatrixXd(s.asDiagonal() * A));
+      for (int64_t i = 0; i < rows; ++i) VERIFY_CLOSE(Eigen::MatrixXd(v.row(i)), Eigen::MatrixXd((s[i] * A.row(i)).transpose()));
+      QCOMPARE(v.nonZeros(), int64_t((v.toDense().array() != 0).count()));
+      // Views of views compose; keepRows zeroes rows exactly; scaleBlock scales.
+      const CoefBlock vv = cert::runtime::scaleRows(v, t);
+      QCOMPARE(vv.kind(), Kind::RowScaled);
+      VERIFY_CLOSE(vv.toDense(), Eigen::MatrixXd(t.asDiagonal() * (s.asDiagonal() * A)));
+      const CoefBlock k = cert::runtime::keepRows(v, keep);
+      QCOMPARE(k.kind(), Kind::RowScaled);
+      Eigen::MatrixXd K = s.asDiagonal() * A;
+      for (int64_t i = 0; i < rows; ++i)
+        if (!keep[static_cast<size_t>(i)]) K.row(i).setZero();
+      QVERIFY(k.toDense() == K);
+      VERIFY_CLOSE(cert::runtime::scaleBlock(v, -2.5).toDense(), Eigen::MatrixXd(-2.5 * (s.asDiagonal() * A)));
+      // Two views of one block add as one view (a ReLU's select); of different blocks densely.
+      const CoefBlock sum = cert::runtime::addBlocks(v, cert::runtime::scaleRows(a, t), -1.0);
+      QCOMPARE(sum.kind(), Kind::RowScaled);
+      VERIFY_CLOSE(sum.toDense(), Eigen::MatrixXd((s - t).asDiagonal() * A));
+      const CoefBlock other = cert::runtime::scaleRows(CoefBlock::dense(rnd.matrix(rows, cols)), t);
+      const CoefBlock mixed = cert::runtime::addBlocks(v, other, 1.0);
+      QCOMPARE(mixed.kind(), Kind::Dense);
+      VERIFY_CLOSE(mixed.toDense(), Eigen::MatrixXd(v.toDense() + other.toDense()));
+      CoefBlock into = CoefBlock::dense(rnd.matrix(rows, cols));
+      const Eigen::MatrixXd before = into.toDense();
+      cert::runtime::addInto(into, v, 0.5);
+      VERIFY_CLOSE(into.toDense(), Eigen::MatrixXd(before + 0.5 * v.toDense()));
+      // Products: C @ view == C @ dense, also with non-finite coefficients (same NaN places).
+      Eigen::MatrixXd c = rnd.matrix(5, rows);
+      VERIFY_CLOSE(cert::runtime::leftMultiply(c, v), Eigen::MatrixXd(c * v.toDense()));
+      c(rnd.index(5), rnd.index(rows)) = kInf;
+      VERIFY_CLOSE(cert::runtime::leftMultiply(c, v), Eigen::MatrixXd(c * v.toDense()));
+      QVERIFY(v.sameValues(CoefBlock::dense(v.toDense())));
+      // Zeroing the row of an infinite scale gives exact zeros, as on the dense form.
+      Eigen::VectorXd inf = s;
+      inf[0] = kInf;
+      std::vector<bool> dropFirst(static_cast<size_t>(rows), true);
+      dropFirst[0] = false;
+      const CoefBlock z = cert::runtime::keepRows(cert::runtime::scaleRows(a, inf), dropFirst);
+      QVERIFY(z.toDense().row(0).isZero(0.0));
+      // Non-finite blocks are not viewed (row zeroing must stay exact).
+      Eigen::MatrixXd I = A;
+      I(0, 0) = kInf;
+      QCOMPARE(cert::runtime::scaleRows(CoefBlock::dense(I), s).kind(), Kind::Dense);
     }
   }
 };
