@@ -23,6 +23,7 @@
 
 #include "compiler/ir/scalar_ops.h"
 #include "runtime/dense_values.h"
+#include "runtime/layer_rule.h"
 
 namespace cert {
 
@@ -42,25 +43,6 @@ using ir::Opcode;
 struct LayerState {
   std::map<std::string, Value> members;
 };
-
-const char* ruleFor(const Layer& layer) {
-  switch (layer.op) {
-    case LayerOp::Affine:
-    case LayerOp::Conv: return "Affine";
-    case LayerOp::Relu: return "Relu";
-    case LayerOp::Sigmoid: return "Sigmoid";
-    case LayerOp::Tanh: return "Tanh";
-    case LayerOp::Abs: return "Abs";
-    case LayerOp::Clip:
-      if (layer.clipMin == 0 && layer.clipMax == 6) return "Relu6";
-      if (layer.clipMin == -1 && layer.clipMax == 1) return "HardTanh";
-      return nullptr;
-    case LayerOp::MaxPool: return "Maxpool";
-    case LayerOp::AvgPool: return "Avgpool";
-    case LayerOp::Add: return "Neuron_add";
-    default: return nullptr;
-  }
-}
 
 Lin toLin(const Value& v, bool sym) {
   if (const Lin* l = std::get_if<Lin>(&v)) return *l;
@@ -1193,11 +1175,11 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
       } else if (layer.op == LayerOp::Concat) {
         run.concat(layer);
       } else {
-        const char* rule = ruleFor(layer);
-        const auto it = rule ? cc.rules.find(rule) : cc.rules.end();
+        const std::string rule = ruleOperatorFor(layer);
+        const auto it = rule.empty() ? cc.rules.end() : cc.rules.find(rule);
         if (it == cc.rules.end()) {
           Diagnostic d = Diagnostic::error(where(layer) + ": the spec has no rule for " +
-                                           (rule ? std::string(rule) : std::string("this operator")));
+                                           (rule.empty() ? std::string("this operator") : rule));
           d.node = layer.name;
           return R::failure(d);
         }

@@ -8,7 +8,7 @@
 #include <QVBoxLayout>
 
 #include "app/certstudio/ir/ir_listing.h"
-#include "app/certstudio/ir/layer_rule.h"
+#include "runtime/layer_rule.h"
 #include "compiler/ir/ir_printer.h"
 
 namespace cert::studio {
@@ -125,7 +125,7 @@ void ShapesDock::rebuild() {
   // The sizes only mean something for a layer this rule runs on: say which rule the layer needs
   // otherwise, and leave the Sizes column empty.
   const QString ruleOp = rule_.section(QLatin1Char('.'), -1);
-  const QString layerOp = layer ? QString::fromStdString(ruleOperatorFor(*layer)) : QString();
+  const QString layerOp = layer ? QString::fromStdString(cert::ruleOperatorFor(*layer)) : QString();
   matches_ = layer && layerOp == ruleOp;
   QString heading;
   if (!layer) {

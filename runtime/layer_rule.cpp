@@ -1,0 +1,25 @@
+// ruleOperatorFor: LayerOp -> the ConstraintFlow operator whose rule certifies the layer.
+#include "runtime/layer_rule.h"
+
+namespace cert {
+
+std::string ruleOperatorFor(const Layer& layer) {
+  switch (layer.op) {
+    case LayerOp::Affine:
+    case LayerOp::Conv: return "Affine";
+    case LayerOp::Relu: return "Relu";
+    case LayerOp::Sigmoid: return "Sigmoid";
+    case LayerOp::Tanh: return "Tanh";
+    case LayerOp::Abs: return "Abs";
+    case LayerOp::Clip:
+      if (layer.clipMin == 0 && layer.clipMax == 6) return "Relu6";
+      if (layer.clipMin == -1 && layer.clipMax == 1) return "HardTanh";
+      return {};
+    case LayerOp::MaxPool: return "Maxpool";
+    case LayerOp::AvgPool: return "Avgpool";
+    case LayerOp::Add: return "Neuron_add";
+    default: return {};
+  }
+}
+
+}  // namespace cert
