@@ -303,7 +303,8 @@ class ItemRun {
     weightIds_.clear();
     kernel_.reset();
     if (layer.op == LayerOp::Affine || layer.op == LayerOp::Conv) {
-      weight_ = denseWeight(layer);
+      if (layer.op == LayerOp::Conv) convWeight_ = denseWeight(layer);  // the Toeplitz matrix
+      weight_ = layer.op == LayerOp::Conv ? &convWeight_ : &layer.weight;  // an Affine's own, not a copy
       bias_ = denseBias(layer);
     }
     env_.assign(static_cast<size_t>(prog.nextId), Value(Tensor::scalar(0)));
@@ -341,7 +342,8 @@ class ItemRun {
   std::vector<std::vector<int64_t>> windows_;
   Tensor validity_;
   int64_t listExtent_ = 1;
-  Eigen::MatrixXd weight_;
+  const Eigen::MatrixXd* weight_ = nullptr;  ///< the current layer's weight (Affine) or convWeight_
+  Eigen::MatrixXd convWeight_;
   Eigen::VectorXd bias_;
   std::set<int> weightIds_;  ///< values of this layer that are its `weight` metadata
   std::shared_ptr<const gbcsr::KernelBlock> kernel_;  ///< this conv layer's kernel, once built
@@ -546,7 +548,7 @@ class ItemRun {
       throw std::runtime_error("'" + i.name + "' is only defined for Affine layers");
     if (i.name == "weight") {
       weightIds_.insert(i.id);
-      return Tensor::matrix(weight_);
+      return Tensor::matrix(*weight_);
     }
     if (i.name == "bias") return Tensor::column(bias_);
     throw std::runtime_error("unknown metadata '" + i.name + "'");
@@ -676,9 +678,10 @@ class ItemRun {
     const Tensor* ta = std::get_if<Tensor>(&a);
     const Tensor* tb = std::get_if<Tensor>(&b);
     if (ta && tb && windows_.empty() && i.frame == ir::FrameKind::Prev && tb->r == 1 && ta->d == 1 && tb->d == 1) {
-      const Eigen::MatrixXd m = ta->toMatrix(ta->r, listExtent_);
       const Eigen::VectorXd v = tb->toMatrix(1, listExtent_).row(0).transpose();
-      return Tensor::column(m * v);
+      if (ta->c == listExtent_)  // the matrix in place (column-major like Eigen's), no copy
+        return Tensor::column(Eigen::Map<const Eigen::MatrixXd>(ta->v.data(), ta->r, listExtent_) * v);
+      return Tensor::column(ta->toMatrix(ta->r, listExtent_) * v);
     }
     Instr product;
     product.op = Opcode::Binary;
