@@ -15,6 +15,13 @@ void printDiagnostics(const std::string& file, const Diagnostics& diags) {
   for (const Diagnostic& d : diags) std::fprintf(stderr, "%s\n", formatDiagnostic(file, d).c_str());
 }
 
+std::optional<std::string> readSpecOrReport(const std::string& path) {
+  std::string error;
+  std::optional<std::string> text = readSpecFile(path, &error);
+  if (!text) std::fprintf(stderr, "%s: error: %s\n", path.c_str(), error.c_str());
+  return text;
+}
+
 std::optional<CertifyInputs> loadCertifyInputs(const Args& args, const std::string& command,
                                                const std::set<std::string>& extraOptions, int* exitCode) {
   const auto usage = [&](const std::string& m) {
@@ -46,11 +53,8 @@ std::optional<CertifyInputs> loadCertifyInputs(const Args& args, const std::stri
   CertifyInputs in;
   in.specPath = args.positionals().front();
   const auto t0 = std::chrono::steady_clock::now();
-  const auto text = readSpecFile(in.specPath, &err);
-  if (!text) {
-    std::fprintf(stderr, "%s: error: %s\n", in.specPath.c_str(), err.c_str());
-    return failed();
-  }
+  const auto text = readSpecOrReport(in.specPath);
+  if (!text) return failed();
   Result<CompiledCertifier> cc = compileCertifier(*text);
   printDiagnostics(in.specPath, cc.diagnostics);
   if (!cc.ok()) return failed();

@@ -16,6 +16,10 @@ namespace cert::cli {
 /// Prints every diagnostic as "FILE:LINE:COL: severity: message" on stderr.
 void printDiagnostics(const std::string& file, const Diagnostics& diags);
 
+/// The spec file's text; when it cannot be read, prints "PATH: error: why" on stderr and returns
+/// nothing (the caller exits 1).
+std::optional<std::string> readSpecOrReport(const std::string& path);
+
 /// The options every certifying command takes.
 inline const std::set<std::string> kCertifyOptions = {"net",   "data", "index", "count",
                                                       "vnnlib", "eps", "pixel-scale"};

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "app/certc/args.h"
+#include "app/certc/certify_inputs.h"
 #include "app/certc/commands.h"
 #include "compiler/frontend.h"
 #include "compiler/ir/ir_printer.h"
@@ -167,12 +168,8 @@ int cmdCompile(int argc, char** argv) {
     return 2;
   }
   const std::string& path = args.positionals()[0];
-  std::string error;
-  const auto text = readSpecFile(path, &error);
-  if (!text) {
-    std::fprintf(stderr, "%s: error: %s\n", path.c_str(), error.c_str());
-    return 1;
-  }
+  const auto text = readSpecOrReport(path);
+  if (!text) return 1;
   const FrontendResult fe = runFrontend(*text);
   for (const auto& d : fe.diagnostics)
     std::fprintf(stderr, "%s\n", formatDiagnostic(path, d).c_str());

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "app/certc/args.h"
+#include "app/certc/certify_inputs.h"
 #include "app/certc/commands.h"
 #include "compiler/frontend.h"
 #include "compiler/parser/parser.h"
@@ -17,12 +18,8 @@ int cmdFmt(int argc, char** argv) {
     return 2;
   }
   const std::string& path = args.positionals()[0];
-  std::string error;
-  const auto text = readSpecFile(path, &error);
-  if (!text) {
-    std::fprintf(stderr, "%s: error: %s\n", path.c_str(), error.c_str());
-    return 1;
-  }
+  const auto text = readSpecOrReport(path);
+  if (!text) return 1;
   const parser::ParseResult parsed = parser::parse(*text);
   if (hasErrors(parsed.diagnostics)) {
     for (const auto& d : parsed.diagnostics)
