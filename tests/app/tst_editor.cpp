@@ -9,6 +9,7 @@
 #include "app/certstudio/editor/editor_tabs.h"
 #include "app/certstudio/editor/spec_checker.h"
 #include "app/certstudio/editor/spec_editor.h"
+#include "tests/app/editor_fixtures.h"
 
 using cert::studio::EditorTabs;
 using cert::studio::SpecChecker;
@@ -18,14 +19,8 @@ Q_DECLARE_METATYPE(cert::Severity)
 
 namespace {
 
-const char* kSpec =
-    "def Shape as (Float l, Float u) {[curr[l] <= curr, curr[u] >= curr]};\n"
-    "transformer box {\n"
-    "    Relu -> (prev[l] >= 0 ? prev[l] : 0, prev[u] >= 0 ? prev[u] : 0);\n"
-    "}\n"
-    "flow(forward, priority, false, box);\n";
-
-long send(SpecEditor* e, unsigned int msg, unsigned long w = 0, long l = 0) { return e->SendScintilla(msg, w, l); }
+const char* const kSpec = cert::studio::test::kSmallSpec;
+using cert::studio::test::send;
 
 void writeFile(const QString& path, const QByteArray& bytes) {
   QFile f(path);

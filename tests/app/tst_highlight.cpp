@@ -9,6 +9,7 @@
 #include "app/certstudio/editor/cf_highlight_scan.h"
 #include "app/certstudio/editor/cf_lexer.h"
 #include "app/certstudio/editor/spec_editor.h"
+#include "tests/app/editor_fixtures.h"
 #include "compiler/lexer/lexer.h"
 #include "tests/support/test_paths.h"
 
@@ -23,14 +24,8 @@ Q_DECLARE_METATYPE(HighlightKind)
 
 namespace {
 
-const char* kSpec =
-    "def Shape as (Float l, Float u) {[curr[l] <= curr, curr[u] >= curr]};\n"
-    "transformer box {\n"
-    "    Relu -> (prev[l] >= 0 ? prev[l] : 0, prev[u] >= 0 ? prev[u] : 0);\n"
-    "}\n"
-    "flow(forward, priority, false, box);\n";
-
-long send(SpecEditor* e, unsigned int msg, unsigned long w = 0, long l = 0) { return e->SendScintilla(msg, w, l); }
+const char* const kSpec = cert::studio::test::kSmallSpec;
+using cert::studio::test::send;
 
 long styleAt(SpecEditor* e, const QByteArray& needle, int from = 0) {
   const qsizetype at = e->text().toUtf8().indexOf(needle, from);
