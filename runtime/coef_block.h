@@ -52,6 +52,7 @@ class CoefBlock {
   const Eigen::MatrixXd& denseMatrix() const { return *dense_; }  ///< Dense only
   const Eigen::VectorXd& diag() const { return *diag_; }           ///< Diagonal only
   const gbcsr::KernelBlock& kernelBlock() const { return *kernel_; }  ///< Kernel only
+  const std::shared_ptr<const gbcsr::KernelBlock>& kernelShared() const { return kernel_; }  ///< Kernel only
   const gbcsr::SparseRM& sparse() const { return *csr_; }             ///< Csr only
   const CoefBlock& scaledBase() const { return *base_; }             ///< RowScaled only
   const Eigen::VectorXd& rowScale() const { return *diag_; }         ///< RowScaled only

@@ -1,5 +1,6 @@
 // Broadcasting tensor arithmetic and linear-form algebra of the dense executor.
 #include "runtime/dense_values.h"
+#include "runtime/gather_terms.h"
 
 #include <algorithm>
 #include <stdexcept>
@@ -181,7 +182,8 @@ Lin linExpandRows(const Lin& a, int64_t n) {
   return out;
 }
 
-Lin linSumList(const Lin& a, int64_t n, int64_t listExtent, const MemberLookup& members, bool denseOnly) {
+Lin linSumList(const Lin& a, int64_t n, int64_t listExtent, const MemberLookup& members, bool denseOnly,
+               const KernelRowsLookup& kernelRows) {
   if (!a.blocks.empty()) throw std::runtime_error("sum over a list of a materialized linear form");
   Lin out;
   out.sym = a.sym;
@@ -248,9 +250,9 @@ Lin linSumList(const Lin& a, int64_t n, int64_t listExtent, const MemberLookup& 
       continue;
     }
     // Gather: row i sums coef(i, j) * source neuron windows[i][j].
-    const Eigen::MatrixXd coef = t.coef.toMatrix(n, listExtent);
     const auto& win = *at.windows;
     if (at.member.empty()) {
+      const Eigen::MatrixXd coef = t.coef.toMatrix(n, listExtent);
       int64_t width = at.width;
       for (const auto& w : win)
         for (int64_t idx : w) width = std::max(width, idx + 1);
@@ -261,75 +263,22 @@ Lin linSumList(const Lin& a, int64_t n, int64_t listExtent, const MemberLookup& 
       addBlock(at.layer, CoefBlock::dense(std::move(blk)));
       continue;
     }
-    const Lin& m = members(at.layer, at.member);
-    out.sym = m.sym;
-    Eigen::VectorXd add = Eigen::VectorXd::Zero(n);
-    for (int64_t i = 0; i < n; ++i)
-      for (size_t j = 0; j < win[static_cast<size_t>(i)].size(); ++j) {
-        const double c = coef(i, static_cast<int64_t>(j));
-        if (c != 0) add[i] += c * m.c0.at(win[static_cast<size_t>(i)][j], 0, 0);
-      }
-    out.c0 = zip(out.c0, Tensor::column(add), [](double x, double y) { return x + y; });
-    for (const auto& [k, blk] : m.blocks) {
-      if (denseOnly || blk.kind() == CoefBlock::Kind::Dense || blk.kind() == CoefBlock::Kind::RowScaled) {  // rows of a matrix
-        Eigen::MatrixXd materialized;
-        const Eigen::MatrixXd& src = blk.kind() == CoefBlock::Kind::Dense ? blk.denseMatrix() : (materialized = blk.toDense());
-        Eigen::MatrixXd acc = Eigen::MatrixXd::Zero(n, blk.cols());
-        for (int64_t i = 0; i < n; ++i)
-          for (size_t j = 0; j < win[static_cast<size_t>(i)].size(); ++j) {
-            const double c = coef(i, static_cast<int64_t>(j));
-            if (c != 0) acc.row(i) += c * src.row(win[static_cast<size_t>(i)][j]);
-          }
-        addBlock(k, CoefBlock::dense(std::move(acc)));
+    // Member terms over the same windows are gathered in one pass (gatherInto); terms over the same
+    // member form (DeepPoly's max(C,0) * L + min(C,0) * U where a conv layer's L and U are one
+    // expression) first have their coefficients summed.
+    std::vector<GatherTerm> group;
+    for (size_t tj = ti; tj < a.lazy.size(); ++tj) {
+      const Atom& o = a.lazy[tj].atom;
+      if (tj != ti && (merged[tj] || o.source != Atom::Source::Gather || o.windows != at.windows ||
+                       o.layer != at.layer || o.member.empty()))
         continue;
-      }
-      // Sparse rows (Diagonal, Csr, Kernel): each output row gathered in a dense accumulator
-      // over the touched columns only, then stored as CSR.
-      gbcsr::SparseRM rowsStore;
-      const gbcsr::SparseRM* rows = nullptr;
-      if (blk.kind() == CoefBlock::Kind::Csr) {
-        rows = &blk.sparse();
-      } else if (blk.kind() == CoefBlock::Kind::Kernel) {
-        std::vector<Eigen::Triplet<double>> taps;
-        blk.kernelBlock().forEachTap([&](int64_t o, int64_t in, double w) { taps.emplace_back(o, in, w); });
-        rowsStore.resize(blk.rows(), blk.cols());
-        rowsStore.setFromTriplets(taps.begin(), taps.end());
-        rows = &rowsStore;
-      }
-      std::vector<double> accum(static_cast<size_t>(blk.cols()), 0.0);
-      std::vector<char> touched(static_cast<size_t>(blk.cols()), 0);
-      std::vector<int64_t> cols;
-      std::vector<Eigen::Triplet<double>> out3;
-      for (int64_t i = 0; i < n; ++i) {
-        cols.clear();
-        for (size_t j = 0; j < win[static_cast<size_t>(i)].size(); ++j) {
-          const double c = coef(i, static_cast<int64_t>(j));
-          if (c == 0) continue;
-          const int64_t src = win[static_cast<size_t>(i)][j];
-          auto put = [&](int64_t col, double v) {
-            if (!touched[static_cast<size_t>(col)]) {
-              touched[static_cast<size_t>(col)] = 1;
-              cols.push_back(col);
-            }
-            accum[static_cast<size_t>(col)] += c * v;
-          };
-          if (rows) {
-            for (gbcsr::SparseRM::InnerIterator it(*rows, src); it; ++it) put(it.col(), it.value());
-          } else {
-            put(src, blk.diag()[src]);
-          }
-        }
-        std::sort(cols.begin(), cols.end());
-        for (int64_t col : cols) {
-          out3.emplace_back(i, col, accum[static_cast<size_t>(col)]);
-          accum[static_cast<size_t>(col)] = 0.0;
-          touched[static_cast<size_t>(col)] = 0;
-        }
-      }
-      gbcsr::SparseRM result(n, blk.cols());
-      result.setFromTriplets(out3.begin(), out3.end());
-      addBlock(k, CoefBlock::csr(std::move(result)));
+      merged[tj] = true;
+      const Lin& m = members(o.layer, o.member);
+      auto same = std::find_if(group.begin(), group.end(), [&](const GatherTerm& g) { return g.member == &m || sameForm(*g.member, m); });
+      if (same != group.end()) same->coef += a.lazy[tj].coef.toMatrix(n, listExtent);
+      else group.push_back(GatherTerm{a.lazy[tj].coef.toMatrix(n, listExtent), &m});
     }
+    gatherInto(out, group, win, n, denseOnly, kernelRows, addBlock);
   }
   return out;
 }

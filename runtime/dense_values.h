@@ -173,7 +173,10 @@ using MemberLookup = std::function<const Lin&(int layer, const std::string& memb
 /// Sums `a` over the list frame (axis 1) into rows = n: constants are summed, lazy terms become
 /// blocks via matrix products (C @ member blocks) or identity blocks for neuron atoms. With
 /// `denseOnly` (the dense executor) Kernel terms become Dense blocks.
-Lin linSumList(const Lin& a, int64_t n, int64_t listExtent, const MemberLookup& members, bool denseOnly = false);
+/// `kernelRows`, when given, returns a Kernel's Toeplitz rows as CSR built once (nullptr: build them here).
+using KernelRowsLookup = std::function<const gbcsr::SparseRM*(const gbcsr::KernelBlock&)>;
+Lin linSumList(const Lin& a, int64_t n, int64_t listExtent, const MemberLookup& members, bool denseOnly = false,
+               const KernelRowsLookup& kernelRows = nullptr);
 
 /// The rows-n materialized form of a Lin without lazy terms (c0 expanded to [n x 1]).
 Lin linExpandRows(const Lin& a, int64_t n);

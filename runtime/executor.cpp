@@ -9,12 +9,14 @@
 #endif
 
 #include <chrono>
+#include <functional>
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cmath>
 #include <limits>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <thread>
@@ -23,7 +25,9 @@
 
 #include "compiler/ir/scalar_ops.h"
 #include "runtime/dense_values.h"
+#include "runtime/allocator_tuning.h"
 #include "runtime/layer_rule.h"
+#include "runtime/shared_weights.h"
 
 namespace cert {
 
@@ -66,7 +70,8 @@ const Tensor& asTensor(const Value& v) {
 /// Interprets programs for one batch item over one network.
 class ItemRun {
  public:
-  ItemRun(const CompiledCertifier& cc, const Network& net, bool denseOnly) : cc_(cc), net_(net), dense_(denseOnly) {}
+  ItemRun(const CompiledCertifier& cc, const Network& net, bool denseOnly, runtime::SharedWeights& shared)
+      : cc_(cc), net_(net), dense_(denseOnly), shared_(shared) {}
 
   /// Which terms of a coefficient block exist (non-zero coefficient, not stopped).
   struct TermMask {
@@ -301,13 +306,15 @@ class ItemRun {
       listExtent_ = net_.layers[static_cast<size_t>(layer.inputs[0])].size();
     }
     weightIds_.clear();
-    kernel_.reset();
+    structured_.clear();
     if (layer.op == LayerOp::Affine || layer.op == LayerOp::Conv) {
-      if (layer.op == LayerOp::Conv) convWeight_ = denseWeight(layer);  // the Toeplitz matrix
-      weight_ = layer.op == LayerOp::Conv ? &convWeight_ : &layer.weight;  // an Affine's own, not a copy
+      // A conv layer's Toeplitz matrix is built only if an instruction needs the weight dense.
+      convWeight_.resize(0, 0);
+      weight_ = layer.op == LayerOp::Conv ? nullptr : &layer.weight;  // an Affine's own, not a copy
       bias_ = denseBias(layer);
     }
     env_.assign(static_cast<size_t>(prog.nextId), Value(Tensor::scalar(0)));
+    program_ = &prog;
     if (dyingProgram_ != &prog) {  // liveness is per program (each layer's rule)
       dying_.clear();
       results_ = std::set<int>(prog.results.begin(), prog.results.end());
@@ -343,10 +350,23 @@ class ItemRun {
   Tensor validity_;
   int64_t listExtent_ = 1;
   const Eigen::MatrixXd* weight_ = nullptr;  ///< the current layer's weight (Affine) or convWeight_
-  Eigen::MatrixXd convWeight_;
+  Eigen::MatrixXd convWeight_;  ///< a conv layer's Toeplitz matrix, once something needs it dense
+  runtime::SharedWeights& shared_;
+  const ir::Program* program_ = nullptr;  ///< the program of the layer being run
+  /// Kernel rows for linSumList's gathers: the run's shared CSR rows of its kernels.
+  const runtime::KernelRowsLookup sharedKernelRows_ = [this](const gbcsr::KernelBlock& k) { return shared_.kernelRows(k); };
+  /// Values of the current layer that are structured matrices over [curr, prev] (its weight and
+  /// zero-keeping maps of it): kept as blocks (a Kernel, the referenced matrix) and shared by the
+  /// run's items; env_ holds a placeholder until an instruction needs the values dense.
+  struct Structured {
+    std::shared_ptr<const CoefBlock> block;
+    std::string key;  ///< SharedWeights key ("" for a per-item layer)
+    bool raw = false;  ///< the layer's weight itself (not a map of it)
+  };
+  std::map<int, Structured> structured_;
+  std::map<const ir::Program*, std::map<int, std::vector<const Instr*>>> consumers_;  ///< see consumersOf
   Eigen::VectorXd bias_;
   std::set<int> weightIds_;  ///< values of this layer that are its `weight` metadata
-  std::shared_ptr<const gbcsr::KernelBlock> kernel_;  ///< this conv layer's kernel, once built
   std::vector<Value> env_;
   int nextNoise_ = 1;
   // The term block being mapped/traversed.
@@ -384,6 +404,14 @@ class ItemRun {
       const Instr& i = r.body[k];
       if (i.op == Opcode::Yield) continue;
       dyingNow_ = &dying[k];
+      if (!structured_.empty()) {
+        std::optional<Value> v = structuredEval(i);
+        if (v) {
+          at(i.id) = std::move(*v);
+          continue;
+        }
+        prepareOperands(i);
+      }
       at(i.id) = eval(i);
     }
     dyingNow_ = saved;
@@ -529,13 +557,114 @@ class ItemRun {
       product.lazy[0].weight = &layer_->weight;
       return;
     }
-    if (!kernel_) {
-      auto k = std::make_shared<gbcsr::KernelBlock>();
-      k->weight = layer_->kernel;
-      k->geometry = layer_->conv;
-      kernel_ = std::move(k);
+    product.lazy[0].kernel = shared_.kernel(*layer_);
+  }
+
+  /// The layer's weight as a dense matrix (a conv layer's Toeplitz matrix, built on first need).
+  const Eigen::MatrixXd& denseLayerWeight() {
+    if (weight_) return *weight_;
+    convWeight_ = denseWeight(*layer_);
+    weight_ = &convWeight_;
+    return convWeight_;
+  }
+
+  /// Per value of `prog`: the instructions that read it (in nested regions too).
+  const std::map<int, std::vector<const Instr*>>& consumersOf(const ir::Program& prog) {
+    auto it = consumers_.find(&prog);
+    if (it != consumers_.end()) return it->second;
+    std::map<int, std::vector<const Instr*>> uses;
+    std::function<void(const ir::Region&)> walk = [&](const ir::Region& r) {
+      for (const Instr& i : r.body) {
+        for (int id : i.operands) uses[id].push_back(&i);
+        for (const auto& nested : i.regions) walk(*nested);
+      }
+    };
+    walk(prog.body);
+    return consumers_.emplace(&prog, std::move(uses)).first->second;
+  }
+
+  /// Instructions over structured values that keep them structured: zero-keeping maps (max/min
+  /// against 0, scaling, negation: IBP's sign split of W), a product with a vector over prev
+  /// (IBP's W+ l: a direct convolution for a Kernel), and the layer's `W * prev` summed over prev
+  /// (DeepPoly's L: the Kernel or the referenced matrix itself). Anything else: nullopt, and the
+  /// operands are made dense first (prepareOperands).
+  std::optional<Value> structuredEval(const Instr& i) {
+    auto isStructured = [&](int id) { return structured_.count(id) > 0; };
+    if (i.op == Opcode::Unary && i.name == "neg" && isStructured(i.operands[0])) return derive(i, i.operands[0], "mul", -1.0);
+    if (i.op == Opcode::Binary && i.operands.size() == 2) {
+      const int a = i.operands[0], b = i.operands[1];
+      if (isStructured(a) == isStructured(b)) return std::nullopt;
+      const int sId = isStructured(a) ? a : b, oId = isStructured(a) ? b : a;
+      const Value& other = at(oId);
+      const Tensor* t = std::get_if<Tensor>(&other);
+      if (t && t->v.size() == 1 && (i.name == "max" || i.name == "min" || i.name == "mul") &&
+          runtime::zeroKeeping(i.name, t->v[0]))
+        return derive(i, sId, i.name, t->v[0]);
+      if (i.name == "mul" && structured_.at(sId).raw && std::holds_alternative<Lin>(other))
+        return layerProduct(i, sId, std::get<Lin>(other));
+      return std::nullopt;
     }
-    product.lazy[0].kernel = kernel_;
+    if (i.op == Opcode::MatMul && isStructured(i.operands[0]) && !isStructured(i.operands[1])) {
+      const Tensor* tb = std::get_if<Tensor>(&at(i.operands[1]));
+      const CoefBlock& blk = *structured_.at(i.operands[0]).block;
+      if (tb && windows_.empty() && i.frame == ir::FrameKind::Prev && tb->r == 1 && tb->d == 1 &&
+          tb->c == listExtent_ && blk.rows() == n_ && blk.cols() == listExtent_)
+        return Tensor::column(runtime::applyToVector(blk, tb->toMatrix(1, listExtent_).row(0).transpose()));
+    }
+    return std::nullopt;
+  }
+
+  /// op(structured value, s) as a structured value, shared by the run's items (SharedWeights).
+  Value derive(const Instr& i, int sId, const std::string& op, double s) {
+    const std::shared_ptr<const CoefBlock> base = structured_.at(sId).block;
+    const std::string& baseKey = structured_.at(sId).key;
+    char suffix[64];
+    std::snprintf(suffix, sizeof suffix, "|%s%.17g", op.c_str(), s);
+    const std::string key = baseKey.empty() ? std::string() : baseKey + suffix;
+    structured_[i.id] = Structured{shared_.derived(key, [&] { return runtime::mapStored(*base, op, s); }), key, false};
+    return Tensor::scalar(0);
+  }
+
+  /// `W * prev_list` whose only use is its sum over prev: the linear form whose block is the
+  /// layer's weight itself (a Kernel for Conv, the referenced matrix for Affine), no coefficients.
+  std::optional<Value> layerProduct(const Instr& i, int sId, const Lin& neurons) {
+    if (!neurons.blocks.empty() || neurons.lazy.size() != 1) return std::nullopt;
+    const runtime::LazyTerm& t = neurons.lazy[0];
+    if (t.atom.source != Atom::Source::ColAll || !t.atom.member.empty() || t.atom.layer != inputOf(NeuronRef::Prev))
+      return std::nullopt;
+    for (double x : t.coef.v)
+      if (x != 1.0) return std::nullopt;
+    for (double x : neurons.c0.v)
+      if (x != 0.0) return std::nullopt;
+    const auto& uses = consumersOf(*program_);
+    const auto it = uses.find(i.id);
+    if (it == uses.end() || it->second.size() != 1) return std::nullopt;
+    const Instr& use = *it->second[0];
+    if (use.op != Opcode::Reduce || use.name != "sum" || use.frame != ir::FrameKind::Prev) return std::nullopt;
+    const CoefBlock& blk = *structured_.at(sId).block;
+    if (blk.rows() != n_ || blk.cols() != listExtent_) return std::nullopt;
+    Lin out;
+    out.sym = neurons.sym;
+    runtime::LazyTerm term{t.coef, t.atom, nullptr, nullptr};
+    if (blk.kind() == CoefBlock::Kind::Kernel) term.kernel = blk.kernelShared();
+    else if (layer_->op == LayerOp::Affine && layer_->weight.rows() == n_ && layer_->weight.cols() == listExtent_)
+      term.weight = &layer_->weight;
+    else
+      return std::nullopt;
+    out.lazy.push_back(std::move(term));
+    return out;
+  }
+
+  /// Structured values that `i` (or a region nested in it) reads, made dense for it.
+  void prepareOperands(const Instr& i) {
+    std::set<int> reads;
+    collectReads(i, reads);
+    for (int id : reads) {
+      const auto it = structured_.find(id);
+      if (it == structured_.end()) continue;
+      at(id) = it->second.raw ? Tensor::matrix(denseLayerWeight()) : Tensor::matrix(it->second.block->toDense());
+      structured_.erase(it);
+    }
   }
 
   Value meta(const Instr& i) {
@@ -548,7 +677,12 @@ class ItemRun {
       throw std::runtime_error("'" + i.name + "' is only defined for Affine layers");
     if (i.name == "weight") {
       weightIds_.insert(i.id);
-      return Tensor::matrix(*weight_);
+      if (!dense_) {  // kept structured until an instruction needs it dense (see prepareOperands)
+        structured_[i.id] = Structured{shared_.weight(*layer_),
+                                       shared_.caches(*layer_) ? "w" + std::to_string(layer_->index) : "", true};
+        return Tensor::scalar(0);
+      }
+      return Tensor::matrix(denseLayerWeight());
     }
     if (i.name == "bias") return Tensor::column(bias_);
     throw std::runtime_error("unknown metadata '" + i.name + "'");
@@ -642,7 +776,7 @@ class ItemRun {
       if (i.name != "sum" && i.name != "avg") throw std::runtime_error("'" + i.name + "' over linear forms");
       Lin s = runtime::linSumList(*l, n_, listExtent_, [this](int layer, const std::string& m) -> const Lin& {
         return linMember(layer, m);
-      }, dense_);
+      }, dense_, sharedKernelRows_);
       if (i.name == "avg") s = runtime::linScale(s, runtime::mapTensor(count(), [](double x) { return 1.0 / x; }));
       return s;
     }
@@ -770,12 +904,10 @@ class ItemRun {
 
   /// The rows of a Kernel block's Toeplitz matrix as CSR, built once per kernel.
   const gbcsr::SparseRM& kernelRows(const CoefBlock& blk) {
+    if (const gbcsr::SparseRM* shared = shared_.kernelRows(blk.kernelBlock())) return *shared;
     auto it = kernelRows_.find(blk.storage());
     if (it != kernelRows_.end()) return it->second;
-    std::vector<Eigen::Triplet<double>> taps;
-    blk.kernelBlock().forEachTap([&](int64_t o, int64_t in, double w) { taps.emplace_back(o, in, w); });
-    gbcsr::SparseRM m(blk.rows(), blk.cols());
-    m.setFromTriplets(taps.begin(), taps.end());
+    gbcsr::SparseRM m = gbcsr::kernelRowsCsr(blk.kernelBlock());
     return kernelRows_.emplace(blk.storage(), std::move(m)).first->second;
   }
 
@@ -877,7 +1009,7 @@ class ItemRun {
       listExtent_ = width;
       Lin s = runtime::linSumList(masked, n_, width, [this](int layer, const std::string& m) -> const Lin& {
         return linMember(layer, m);
-      }, dense_);
+      }, dense_, sharedKernelRows_);
       listExtent_ = saved;
       return s;
     }
@@ -1151,14 +1283,17 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
                                                   const RunOptions* options = nullptr, int item = 0,
                                                   std::tuple<int64_t, int64_t, int64_t>* memory = nullptr,
                                                   std::vector<LayerLayout>* layouts = nullptr,
-                                                  std::optional<NeuronTrace>* trace = nullptr) {
+                                                  std::optional<NeuronTrace>* trace = nullptr,
+                                                  runtime::SharedWeights* shared = nullptr) {
   using R = Result<std::vector<LayerBoundsResult>>;
   if (memberIndex(cc, "l") < 0 || memberIndex(cc, "u") < 0)
     return R::failure(Diagnostic::error("the shape has no Float members named l and u to report"));
   if (net.layers.empty() || box.lower.size() != net.inputSize())
     return R::failure(Diagnostic::error("the input box has " + std::to_string(box.lower.size()) +
                                         " values; the network takes " + std::to_string(net.inputSize())));
-  ItemRun run(cc, net, options && options->dense);
+  std::optional<runtime::SharedWeights> own;
+  if (!shared) shared = &own.emplace(net);
+  ItemRun run(cc, net, options && options->dense, *shared);
   const runtime::RowViews views(!(options && options->dense));  // the dense executor copies rows
   if (options && options->trace && options->trace->first >= 0 &&
       options->trace->first < static_cast<int>(net.layers.size()) && options->trace->second >= 0 &&
@@ -1304,7 +1439,7 @@ namespace {
 
 /// One item of a property: its network run (with the margins layer appended when labelled).
 Result<ItemResult> certifyItem(const CompiledCertifier& cc, const Network& net, const PropertyItem& item,
-                               const RunOptions& options, int position) {
+                               const RunOptions& options, int position, runtime::SharedWeights& shared) {
   const auto start = std::chrono::steady_clock::now();
   ItemResult r;
   r.index = item.index;
@@ -1314,8 +1449,8 @@ Result<ItemResult> certifyItem(const CompiledCertifier& cc, const Network& net, 
   std::tuple<int64_t, int64_t, int64_t> memory{0, 0, 0};
   std::vector<LayerLayout>* layouts = options.keepLayouts ? &r.layouts : nullptr;
   Result<std::vector<LayerBoundsResult>> layers =
-      margins ? runNetwork(cc, withOutputRows(net, *rows), item.box, &options, position, &memory, layouts, &r.trace)
-              : runNetwork(cc, net, item.box, &options, position, &memory, layouts, &r.trace);
+      margins ? runNetwork(cc, withOutputRows(net, *rows), item.box, &options, position, &memory, layouts, &r.trace, &shared)
+              : runNetwork(cc, net, item.box, &options, position, &memory, layouts, &r.trace, &shared);
   r.stateBytes = std::get<0>(memory);
   r.denseStateBytes = std::get<1>(memory);
   r.referencedWeightBytes = std::get<2>(memory);
@@ -1349,9 +1484,12 @@ Result<RunResult> certify(const CompiledCertifier& cc, const Network& net, const
   out.value.emplace();
   const size_t n = property.items.size();
   const int threads = batchThreads(options, n);
+  static std::once_flag tuned;
+  std::call_once(tuned, runtime::tuneAllocatorForRuns);
+  runtime::SharedWeights shared(net);  // weights and kernels, built once for every item
   if (threads == 1) {
     for (size_t k = 0; k < n; ++k) {
-      Result<ItemResult> r = certifyItem(cc, net, property.items[k], options, static_cast<int>(k));
+      Result<ItemResult> r = certifyItem(cc, net, property.items[k], options, static_cast<int>(k), shared);
       if (!r.ok()) return Result<RunResult>::failure(r.diagnostics);
       out.value->items.push_back(std::move(*r.value));
     }
@@ -1368,7 +1506,7 @@ Result<RunResult> certify(const CompiledCertifier& cc, const Network& net, const
     for (size_t k = next++; k < n; k = next++) {
       if (options.cancel && options.cancel->load(std::memory_order_relaxed)) break;
       try {
-        results[k] = certifyItem(cc, net, property.items[k], options, static_cast<int>(k));
+        results[k] = certifyItem(cc, net, property.items[k], options, static_cast<int>(k), shared);
       } catch (const std::exception& e) {
         results[k] = Result<ItemResult>::failure(Diagnostic::error(e.what()));
       }

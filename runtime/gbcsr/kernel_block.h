@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "core/network/network.h"
+#include "runtime/gbcsr/csr_block.h"
 
 namespace cert::gbcsr {
 
@@ -47,6 +48,9 @@ struct KernelBlock {
   }
 };
 
+/// The Toeplitz matrix of k as CSR (rows in order, columns ascending; zero weights left out),
+/// written directly row by row (no triplets, no sort).
+SparseRM kernelRowsCsr(const KernelBlock& k);
 /// T @ X for the Toeplitz matrix T of k (a convolution of every column of X).
 Eigen::MatrixXd kernelTimes(const KernelBlock& k, const Eigen::MatrixXd& x);
 /// X @ T: a transposed convolution of every row of X (back-substitution through a conv layer).

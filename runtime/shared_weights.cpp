@@ -1,0 +1,109 @@
+// Per-run shared weights: structured layer weights, their zero-keeping images, Kernel CSR rows.
+#include "runtime/shared_weights.h"
+
+#include <cmath>
+#include <stdexcept>
+#include <vector>
+
+namespace cert::runtime {
+
+namespace {
+
+double applyOp(const std::string& op, double x, double s) {
+  if (op == "max") return std::max(x, s);
+  if (op == "min") return std::min(x, s);
+  return x * s;  // "mul"
+}
+
+}  // namespace
+
+bool zeroKeeping(const std::string& op, double s) {
+  if (op == "max" || op == "min") return s == 0;
+  return op == "mul" && std::isfinite(s);
+}
+
+CoefBlock mapStored(const CoefBlock& b, const std::string& op, double s) {
+  if (!zeroKeeping(op, s)) throw std::logic_error("mapStored: '" + op + "' does not keep zeros");
+  auto f = [&op, s](double x) { return applyOp(op, x, s); };
+  switch (b.kind()) {
+    case CoefBlock::Kind::Kernel: {
+      auto k = std::make_shared<gbcsr::KernelBlock>(b.kernelBlock());
+      k->weight = k->weight.unaryExpr(f).eval();
+      return CoefBlock::kernel(std::move(k));
+    }
+    case CoefBlock::Kind::Diagonal: return CoefBlock::diagonal(b.diag().unaryExpr(f).eval());
+    case CoefBlock::Kind::Dense: return CoefBlock::dense(b.denseMatrix().unaryExpr(f).eval());
+    default: return CoefBlock::dense(b.toDense().unaryExpr(f).eval());
+  }
+}
+
+Eigen::VectorXd applyToVector(const CoefBlock& b, const Eigen::VectorXd& x) {
+  if (x.size() != b.cols()) throw std::logic_error("applyToVector: extents");
+  switch (b.kind()) {
+    case CoefBlock::Kind::Kernel: {
+      Eigen::VectorXd out = Eigen::VectorXd::Zero(b.rows());
+      b.kernelBlock().forEachTap([&](int64_t o, int64_t i, double w) { out[o] += w * x[i]; });
+      return out;
+    }
+    case CoefBlock::Kind::Diagonal: return b.diag().cwiseProduct(x);
+    case CoefBlock::Kind::Dense: return b.denseMatrix() * x;
+    case CoefBlock::Kind::Csr: return b.sparse() * x;
+    default: return b.toDense() * x;
+  }
+}
+
+bool SharedWeights::caches(const Layer& layer) const {
+  return layer.index >= 0 && static_cast<size_t>(layer.index) < net_.layers.size() &&
+         net_.layers[static_cast<size_t>(layer.index)].name == layer.name &&
+         net_.layers[static_cast<size_t>(layer.index)].op == layer.op;
+}
+
+std::shared_ptr<const gbcsr::KernelBlock> SharedWeights::kernel(const Layer& layer) {
+  auto make = [&layer] {
+    auto k = std::make_shared<gbcsr::KernelBlock>();
+    k->weight = layer.kernel;
+    k->geometry = layer.conv;
+    return k;
+  };
+  if (!caches(layer)) return make();
+  const std::lock_guard<std::mutex> lock(mu_);
+  auto it = kernels_.find(layer.index);
+  if (it == kernels_.end()) {
+    it = kernels_.emplace(layer.index, make()).first;
+    owned_.insert(it->second.get());
+  }
+  return it->second;
+}
+
+std::shared_ptr<const CoefBlock> SharedWeights::weight(const Layer& layer) {
+  if (layer.op == LayerOp::Conv) {
+    std::shared_ptr<const gbcsr::KernelBlock> k = kernel(layer);
+    return derived(caches(layer) ? "w" + std::to_string(layer.index) : std::string(),
+                   [&k] { return CoefBlock::kernel(k); });
+  }
+  if (layer.op != LayerOp::Affine) throw std::logic_error("SharedWeights::weight: not an Affine or Conv layer");
+  if (!caches(layer)) return std::make_shared<const CoefBlock>(CoefBlock::networkWeight(layer.weight));
+  const Eigen::MatrixXd& w = net_.layers[static_cast<size_t>(layer.index)].weight;  // outlives the run
+  return derived("w" + std::to_string(layer.index), [&w] { return CoefBlock::networkWeight(w); });
+}
+
+std::shared_ptr<const CoefBlock> SharedWeights::derived(const std::string& key, const std::function<CoefBlock()>& make) {
+  if (key.empty()) return std::make_shared<const CoefBlock>(make());
+  const std::lock_guard<std::mutex> lock(mu_);
+  auto it = blocks_.find(key);
+  if (it != blocks_.end()) return it->second;
+  auto b = std::make_shared<const CoefBlock>(make());
+  if (b->kind() == CoefBlock::Kind::Kernel) owned_.insert(&b->kernelBlock());
+  return blocks_.emplace(key, std::move(b)).first->second;
+}
+
+const gbcsr::SparseRM* SharedWeights::kernelRows(const gbcsr::KernelBlock& k) {
+  const std::lock_guard<std::mutex> lock(mu_);
+  if (!owned_.count(&k)) return nullptr;
+  auto it = rows_.find(&k);
+  if (it != rows_.end()) return it->second.get();
+  auto m = std::make_unique<gbcsr::SparseRM>(gbcsr::kernelRowsCsr(k));
+  return rows_.emplace(&k, std::move(m)).first->second.get();
+}
+
+}  // namespace cert::runtime
