@@ -386,7 +386,13 @@ Eigen::MatrixXd leftMultiply(const Eigen::Ref<const Eigen::MatrixXd>& coef, cons
       return out;
     }
     case CoefBlock::Kind::Kernel:
-      if (coef.allFinite() && b.allFinite()) return gbcsr::timesKernel(Eigen::MatrixXd(coef), b.kernelBlock());
+      if (coef.allFinite() && b.allFinite()) {  // a transposed convolution by GEMMs (col2im)
+        const ConvGeometry& g = b.kernelBlock().geometry;
+        const double work = static_cast<double>(coef.rows()) * g.outHeight * g.outWidth * g.outChannels *
+                            g.inChannels * g.kernelH * g.kernelW;
+        SerialProducts serial(work < kParallelProductWork);
+        return gbcsr::timesKernel(Eigen::MatrixXd(coef), b.kernelBlock());
+      }
       return coef * b.toDense();
     case CoefBlock::Kind::Csr:
       if (b.allFinite() && coef.allFinite()) return coef * b.sparse();

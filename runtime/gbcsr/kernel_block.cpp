@@ -1,6 +1,7 @@
 // Kernel kind: Toeplitz materialization, density, and products with dense matrices.
 #include "runtime/gbcsr/kernel_block.h"
 
+#include <algorithm>
 #include <vector>
 
 namespace cert::gbcsr {
@@ -56,10 +57,49 @@ Eigen::MatrixXd kernelTimes(const KernelBlock& k, const Eigen::MatrixXd& x) {
   return ot.transpose();
 }
 
-/// out.col(i) += w * X.col(o): contiguous columns.
+/// X @ T as a transposed convolution by GEMM (col2im): per chunk of rows, with the chunk's
+/// coefficients over output (oc, p) viewed as A[(r, p), oc], col = A @ Wm where Wm[oc, (ic, kh, kw)]
+/// is the kernel, then every col[(., p), (ic, kh, kw)] (a contiguous run of the chunk's rows) is
+/// added to the output column of input (ic, h, x) that tap reads at position p. The GEMM does the
+/// multiply-adds at BLAS speed; the adds are contiguous. Chunks bound the col buffer (~32 MiB).
 Eigen::MatrixXd timesKernel(const Eigen::MatrixXd& x, const KernelBlock& k) {
-  Eigen::MatrixXd out = Eigen::MatrixXd::Zero(x.rows(), k.cols());
-  k.forEachTap([&](int64_t o, int64_t i, double w) { out.col(i).noalias() += w * x.col(o); });
+  const ConvGeometry& g = k.geometry;
+  const int64_t rows = x.rows(), positions = int64_t(g.outHeight) * g.outWidth;
+  const int64_t taps = int64_t(g.inChannels) * g.kernelH * g.kernelW;
+  Eigen::MatrixXd out = Eigen::MatrixXd::Zero(rows, k.cols());
+  if (rows == 0 || positions == 0 || taps == 0) return out;
+  const Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> wm(
+      k.weight.data(), g.outChannels, taps);
+  const int64_t budget = int64_t(4) << 20;  // doubles in the col buffer
+  const int64_t chunk = std::max<int64_t>(1, std::min<int64_t>(rows, budget / std::max<int64_t>(1, positions * taps)));
+  Eigen::MatrixXd xc, col;
+  for (int64_t r0 = 0; r0 < rows; r0 += chunk) {
+    const int64_t rc = std::min(chunk, rows - r0);
+    const double* src = x.data() + r0;
+    if (rc != rows) {  // the chunk's rows contiguous per column
+      xc = x.middleRows(r0, rc);
+      src = xc.data();
+    }
+    // A[(r + rc * p), oc] = X[r, oc * P + p]: column oc of A is X's columns [oc*P, oc*P + P).
+    const Eigen::Map<const Eigen::MatrixXd> a(src, rc * positions, g.outChannels);
+    col.noalias() = a * wm;  // [(rc * P) x taps]
+    for (int ic = 0; ic < g.inChannels; ++ic)
+      for (int kh = 0; kh < g.kernelH; ++kh)
+        for (int kw = 0; kw < g.kernelW; ++kw) {
+          const int64_t q = (int64_t(ic) * g.kernelH + kh) * g.kernelW + kw;
+          for (int oh = 0; oh < g.outHeight; ++oh) {
+            const int h = oh * g.strideH - g.padTop + kh * g.dilationH;
+            if (h < 0 || h >= g.inHeight) continue;
+            for (int ow = 0; ow < g.outWidth; ++ow) {
+              const int xw = ow * g.strideW - g.padLeft + kw * g.dilationW;
+              if (xw < 0 || xw >= g.inWidth) continue;
+              const int64_t p = int64_t(oh) * g.outWidth + ow;
+              const int64_t in = (int64_t(ic) * g.inHeight + h) * g.inWidth + xw;
+              out.col(in).segment(r0, rc) += col.col(q).segment(p * rc, rc);
+            }
+          }
+        }
+  }
   return out;
 }
 
