@@ -27,6 +27,7 @@
 #include "runtime/dense_values.h"
 #include "runtime/allocator_tuning.h"
 #include "runtime/layer_rule.h"
+#include "runtime/memory_plan.h"
 #include "runtime/shared_weights.h"
 
 namespace cert {
@@ -1483,7 +1484,20 @@ Result<RunResult> certify(const CompiledCertifier& cc, const Network& net, const
   Result<RunResult> out;
   out.value.emplace();
   const size_t n = property.items.size();
-  const int threads = batchThreads(options, n);
+  int threads = batchThreads(options, n);
+  // The memory plan, before anything is allocated: refuse a run that cannot fit, and run no more
+  // items at once than fit.
+  int64_t outputRows = 0;
+  for (const PropertyItem& item : property.items) {
+    int64_t rows = item.label ? net.outputSize() - 1 : 0;
+    for (const auto& conj : item.unsafe) rows += static_cast<int64_t>(conj.size());
+    outputRows = std::max(outputRows, options.margins ? rows : 0);
+  }
+  const runtime::MemoryPlan plan = runtime::planMemory(cc, net, outputRows);
+  const Result<int> fit = runtime::itemsWithinBudget(
+      plan, net, threads, options.memoryLimit > 0 ? options.memoryLimit : runtime::defaultMemoryLimit());
+  if (!fit.ok()) return Result<RunResult>::failure(fit.diagnostics);
+  threads = std::min(threads, *fit.value);
   static std::once_flag tuned;
   std::call_once(tuned, runtime::tuneAllocatorForRuns);
   runtime::SharedWeights shared(net);  // weights and kernels, built once for every item

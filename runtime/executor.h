@@ -118,6 +118,10 @@ struct RunOptions {
   /// Keep every linear-form block dense (the dense executor, for comparison): no Diagonal or
   /// Kernel blocks, no storage shared between members.
   bool dense = false;
+  /// Bytes the run may use (runtime/memory_plan.h): a run whose estimated peak for one item is
+  /// above it is refused before it allocates, with the layer named; items run in parallel only as
+  /// far as it allows. 0: three quarters of physical memory.
+  int64_t memoryLimit = 0;
 };
 
 /// Certifies every item. Errors: a layer whose operator has no rule ("layer 3 'relu_1' (Relu):

@@ -1,9 +1,10 @@
 // certc run SPEC.cf --net NET.onnx (--data FILE.csv [--index I] [--count N] [--pixel-scale S] | --vnnlib FILE)
-//   --eps E [--backend cpu|cuda] [--dense] [--threads N] [--json OUT.json]: certifies every item
+//   --eps E [--backend cpu|cuda] [--dense] [--threads N] [--memory-limit SIZE] [--json OUT.json]: certifies every item
 // (several items in parallel, one per core unless --threads says otherwise), prints a summary
 // table (per item: label, verified, margin lower bounds, time) and the abstract state's memory.
 // --dense runs the dense executor (every linear-form block Dense) for comparison with the default
-// g-BCSR state. Errors: exit 1; usage problems: exit 2.
+// g-BCSR state. A run whose memory plan is over --memory-limit (default: 3/4 of physical memory)
+// is refused before it allocates. Errors: exit 1; usage problems: exit 2.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -11,16 +12,13 @@
 #include <optional>
 #include <string>
 
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
-
 #include "app/certc/args.h"
 #include "app/certc/certify_inputs.h"
 #include "app/certc/commands.h"
 #include "runtime/backend_info.h"
 #include "runtime/bounds_report_json.h"
 #include "runtime/executor.h"
+#include "runtime/memory_plan.h"
 
 namespace cert::cli {
 namespace {
@@ -29,20 +27,9 @@ double msSince(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
 }
 
-/// The executor allocates and frees many equal-sized coefficient blocks (0.5 MB for a 256-wide
-/// layer) per back-substitution step; with glibc's defaults each one is a fresh mmap whose pages
-/// fault in again. Keeping them on the heap saves that (DeepPoly 256x6: about 7%).
-void keepLargeBlocksOnTheHeap() {
-#if defined(__GLIBC__)
-  mallopt(M_MMAP_THRESHOLD, 64 * 1024 * 1024);
-  mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
-#endif
-}
-
 }  // namespace
 
 int cmdRun(int argc, char** argv) {
-  keepLargeBlocksOnTheHeap();
   const Args args(argc, argv, 2, {"dense"});
   const std::string backend = args.getOr("backend", "cpu");
   if (backend != "cpu" && backend != "cuda") {
@@ -56,7 +43,7 @@ int cmdRun(int argc, char** argv) {
     return 1;
   }
   int exitCode = 0;
-  std::optional<CertifyInputs> in = loadCertifyInputs(args, "run", {"backend", "json", "dense", "threads"}, &exitCode);
+  std::optional<CertifyInputs> in = loadCertifyInputs(args, "run", {"backend", "json", "dense", "threads", "memory-limit"}, &exitCode);
   if (!in) return exitCode;
   const CompiledCertifier* cc = &in->certifier;
   const Network* net = &in->network;
@@ -77,6 +64,14 @@ int cmdRun(int argc, char** argv) {
       return 2;
     }
     options.threads = static_cast<int>(*threads);
+  }
+  if (args.has("memory-limit")) {
+    const std::optional<int64_t> limit = runtime::parseBytes(args.getOr("memory-limit", ""));
+    if (!limit) {
+      std::fprintf(stderr, "certc run: --memory-limit needs a size such as 8G, 512M or a number of bytes\n");
+      return 2;
+    }
+    options.memoryLimit = *limit;
   }
   const Result<RunResult> run = certify(*cc, *net, *prop, options);
   printDiagnostics(netPath, run.diagnostics);

@@ -1,0 +1,137 @@
+// The memory plan: receptive-field non-zeros computed by hand for small conv/pool/Affine stacks;
+// runs over the limit refused before they allocate, naming the layer; the number of items run at
+// once limited by the budget; byte sizes parsed and printed.
+#include <QtTest>
+
+#include <chrono>
+
+#include "runtime/executor.h"
+#include "runtime/memory_plan.h"
+#include "tests/support/random_network.h"
+#include "tests/support/spec_references.h"
+
+using namespace cert;
+using namespace cert::runtime;
+
+namespace {
+
+Property oneBox(const Network& net, int items, std::optional<int> label) {
+  Property p;
+  for (int k = 0; k < items; ++k) {
+    PropertyItem it;
+    it.index = k;
+    it.label = label;
+    it.box.lower = Eigen::VectorXd::Constant(net.inputSize(), -0.01);
+    it.box.upper = Eigen::VectorXd::Constant(net.inputSize(), 0.01);
+    it.center = Eigen::VectorXd::Zero(net.inputSize());
+    p.items.push_back(it);
+  }
+  return p;
+}
+
+}  // namespace
+
+class TestMemoryPlan : public QObject {
+  Q_OBJECT
+
+ private slots:
+  /// conv 3x3 s1 -> relu -> conv 3x3 s2 -> relu -> affine: a conv2 neuron reads 3x3 of relu1 (all
+  /// 4 channels), 3x3 of conv1, and (3-1)*1 + 3 = 5 -> 5x5 of the input (2 channels).
+  void receptiveFields() {
+    test::RandomNetworkBuilder b({2, 12, 12}, 1);
+    int x = b.conv(0, 4, 3, 1, 1);
+    x = b.activation(x, LayerOp::Relu);
+    const int conv2 = b.conv(x, 6, 3, 2, 1);
+    x = b.activation(conv2, LayerOp::Relu);
+    const int fc = b.affine(x, 10);
+    const Network net = b.build();
+    const CompiledCertifier cc = test::compiledSpec("deeppoly");
+    const MemoryPlan plan = planMemory(cc, net, 9);
+    QCOMPARE(plan.layers.size(), net.layers.size() + 1);
+    const LayerMemory& c2 = plan.layers[static_cast<size_t>(conv2)];
+    const int64_t n2 = net.layers[static_cast<size_t>(conv2)].size();
+    // The widest row: 4 channels x 3 x 3 = 36 over relu1/conv1 vs 2 x 5 x 5 = 50 over the input.
+    QCOMPARE(c2.cols, int64_t(50));
+    QCOMPARE(c2.rows, n2);
+    QCOMPARE(c2.workingBytes, int64_t(6) * 8 * n2 * 50);
+    // Behind the Affine layer every earlier layer is read whole: the widest is conv1 (4x12x12).
+    const LayerMemory& f = plan.layers[static_cast<size_t>(fc)];
+    QCOMPARE(f.cols, int64_t(4 * 12 * 12));
+    QCOMPARE(f.rows, int64_t(10));
+    // The margins rows read everything.
+    QCOMPARE(plan.layers.back().rows, int64_t(9));
+    QCOMPARE(plan.layers.back().cols, int64_t(4 * 12 * 12));
+    int64_t stored = 0, working = 0;
+    for (const LayerMemory& m : plan.layers) stored += m.storedBytes, working = std::max(working, m.workingBytes);
+    QCOMPARE(plan.peakBytesPerItem, stored + working);
+  }
+
+  /// IBP keeps only l and u: no working set, 16 bytes a neuron.
+  void intervalsOnly() {
+    const Network net = test::randomMlp(20, {30, 30}, {LayerOp::Relu, LayerOp::Relu}, 5, 3);
+    const MemoryPlan plan = planMemory(test::compiledSpec("ibp"), net, 4);
+    int64_t neurons = 0;
+    for (const Layer& l : net.layers) neurons += l.size();
+    QCOMPARE(plan.peakBytesPerItem, 16 * (neurons + 4));
+  }
+
+  /// A 3x512x512 conv net under DeepPoly is refused at once, naming a layer, with nothing run.
+  void hopelessRunRefusedBeforeAllocating() {
+    test::RandomNetworkBuilder b({3, 512, 512}, 2);
+    int x = b.conv(0, 16, 3, 1, 1);
+    x = b.activation(x, LayerOp::Relu);
+    x = b.conv(x, 16, 3, 1, 1);
+    x = b.activation(x, LayerOp::Relu);
+    x = b.affine(x, 10);
+    const Network net = b.build();
+    const auto start = std::chrono::steady_clock::now();
+    RunOptions opt;
+    opt.memoryLimit = int64_t(8) << 30;
+    const Result<RunResult> r = certify(test::compiledSpec("deeppoly"), net, oneBox(net, 1, 0), opt);
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    QVERIFY(!r.ok());
+    const std::string msg = r.diagnostics.at(0).message;
+    QVERIFY2(msg.find("over the memory limit of 8.6 GB") != std::string::npos, msg.c_str());
+    QVERIFY2(msg.find("layer ") != std::string::npos && msg.find("coefficient matrices of") != std::string::npos, msg.c_str());
+    QVERIFY2(ms < 5000, "the refusal must come from the plan, not from running");
+  }
+
+  /// The same spec on a small network runs; with a budget for one item only, items run one at a
+  /// time (results unchanged).
+  void budgetLimitsParallelItems() {
+    const Network net = test::randomMlp(16, {24, 24}, {LayerOp::Relu, LayerOp::Relu}, 4, 5);
+    const CompiledCertifier cc = test::compiledSpec("deeppoly");
+    const MemoryPlan plan = planMemory(cc, net, 3);
+    const Result<int> two = itemsWithinBudget(plan, net, 2, plan.peakBytesPerItem * 2);
+    QVERIFY(two.ok());
+    QCOMPARE(*two.value, 2);
+    const Result<int> one = itemsWithinBudget(plan, net, 2, plan.peakBytesPerItem + 1);
+    QVERIFY(one.ok());
+    QCOMPARE(*one.value, 1);
+    QVERIFY(!itemsWithinBudget(plan, net, 2, plan.peakBytesPerItem - 1).ok());
+    RunOptions opt;
+    opt.memoryLimit = plan.peakBytesPerItem + 1;
+    opt.threads = 2;
+    const Result<RunResult> tight = certify(cc, net, oneBox(net, 3, 1), opt);
+    opt.memoryLimit = 0;
+    const Result<RunResult> free = certify(cc, net, oneBox(net, 3, 1), opt);
+    QVERIFY(tight.ok() && free.ok());
+    for (size_t k = 0; k < 3; ++k)
+      QCOMPARE((tight->items[k].marginLower - free->items[k].marginLower).cwiseAbs().maxCoeff(), 0.0);
+  }
+
+  void bytes() {
+    QCOMPARE(parseBytes("8G").value_or(-1), int64_t(8000000000));
+    QCOMPARE(parseBytes("512M").value_or(-1), int64_t(512000000));
+    QCOMPARE(parseBytes("1.5GB").value_or(-1), int64_t(1500000000));
+    QCOMPARE(parseBytes("2000").value_or(-1), int64_t(2000));
+    for (const char* bad : {"", "x", "-1G", "0", "1Q", "nan", "1e30G"}) QVERIFY2(!parseBytes(bad), bad);
+    QCOMPARE(formatBytes(1500000000), std::string("1.5 GB"));
+    QCOMPARE(formatBytes(312000000), std::string("312 MB"));
+    QCOMPARE(formatBytes(4000), std::string("4.0 kB"));
+    QVERIFY(defaultMemoryLimit() > 0);
+  }
+};
+
+QTEST_GUILESS_MAIN(TestMemoryPlan)
+#include "tst_memory_plan.moc"
