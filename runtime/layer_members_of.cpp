@@ -1,4 +1,4 @@
-// denseMembers: one layer's executor state (Tensor / Lin values) as LayerMembers.
+// denseMembers: one layer's executor state (Tensor / Lin values) as LayerMembers (layer_members_of.h).
 #include "runtime/layer_members_of.h"
 
 namespace cert {
