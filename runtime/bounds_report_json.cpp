@@ -68,7 +68,8 @@ std::string boundsReportJson(const ReportInfo& info, const Network& net, const R
     o += k ? ",\n  {" : "\n  {";
     o += "\"index\": " + std::to_string(it.index) + ", \"label\": " +
          (it.label ? std::to_string(*it.label) : std::string("null")) +
-         ", \"verified\": " + (it.verified ? "true" : "false") + ",\n   \"layers\": [";
+         ", \"verified\": " + (it.verified ? "true" : "false") + ", \"status\": " + quote(verdictKey(it.verdict)) +
+         ", \"reason\": " + quote(it.reason) + ",\n   \"layers\": [";
     for (size_t l = 0; l < it.layers.size() && l < net.layers.size(); ++l) {
       const Layer& layer = net.layers[l];
       o += l ? ",\n    " : "\n    ";

@@ -26,6 +26,7 @@
 #include "compiler/ir/scalar_ops.h"
 #include "runtime/dense_values.h"
 #include "runtime/allocator_tuning.h"
+#include "runtime/layer_members_of.h"
 #include "runtime/layer_rule.h"
 #include "runtime/memory_plan.h"
 #include "runtime/shared_weights.h"
@@ -1285,6 +1286,7 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
                                                   std::tuple<int64_t, int64_t, int64_t>* memory = nullptr,
                                                   std::vector<LayerLayout>* layouts = nullptr,
                                                   std::optional<NeuronTrace>* trace = nullptr,
+                                                  std::vector<LayerMembers>* members = nullptr,
                                                   runtime::SharedWeights* shared = nullptr) {
   using R = Result<std::vector<LayerBoundsResult>>;
   if (memberIndex(cc, "l") < 0 || memberIndex(cc, "u") < 0)
@@ -1340,6 +1342,9 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
   if (memory) *memory = run.memory();
   if (layouts) *layouts = run.layouts();
   if (trace) *trace = std::move(run.trace);
+  if (members)
+    for (size_t k = 0; k < run.states.size(); ++k)
+      members->push_back(denseMembers(run.states[k].members, cc.memberNames, net.layers[k].size()));
   return out;
 }
 
@@ -1394,20 +1399,6 @@ Network withOutputRows(const Network& net, const OutputRows& rows) {
   return ext;
 }
 
-/// Labelled items: every margin's lower bound > 0. VNN-LIB items: every conjunction of the unsafe
-/// DNF has an atom whose upper bound is < 0 (so no input in the box satisfies it).
-bool provesProperty(const PropertyItem& item, const Eigen::VectorXd& lower, const Eigen::VectorXd& upper) {
-  if (item.label) return (lower.array() > 0).all();
-  Eigen::Index row = 0;
-  for (const auto& conj : item.unsafe) {
-    bool refuted = false;
-    for (size_t k = 0; k < conj.size(); ++k, ++row)
-      if (upper[row] < 0) refuted = true;
-    if (!refuted) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 std::string layoutsText(const std::vector<LayerLayout>& layouts, const Network& net) {
@@ -1432,6 +1423,12 @@ std::string layoutsText(const std::vector<LayerLayout>& layouts, const Network& 
   return out;
 }
 
+std::optional<Network> withMargins(const Network& net, const PropertyItem& item) {
+  const std::optional<OutputRows> rows = outputRows(item, net.outputSize());
+  if (!rows) return std::nullopt;
+  return withOutputRows(net, *rows);
+}
+
 Result<std::vector<LayerBoundsResult>> certifyBox(const CompiledCertifier& cc, const Network& net, const InputBox& box) {
   return runNetwork(cc, net, box);
 }
@@ -1450,8 +1447,10 @@ Result<ItemResult> certifyItem(const CompiledCertifier& cc, const Network& net, 
   std::tuple<int64_t, int64_t, int64_t> memory{0, 0, 0};
   std::vector<LayerLayout>* layouts = options.keepLayouts ? &r.layouts : nullptr;
   Result<std::vector<LayerBoundsResult>> layers =
-      margins ? runNetwork(cc, withOutputRows(net, *rows), item.box, &options, position, &memory, layouts, &r.trace, &shared)
-              : runNetwork(cc, net, item.box, &options, position, &memory, layouts, &r.trace, &shared);
+      margins ? runNetwork(cc, withOutputRows(net, *rows), item.box, &options, position, &memory, layouts, &r.trace,
+                           options.keepMembers ? &r.members : nullptr, &shared)
+              : runNetwork(cc, net, item.box, &options, position, &memory, layouts, &r.trace,
+                           options.keepMembers ? &r.members : nullptr, &shared);
   r.stateBytes = std::get<0>(memory);
   r.denseStateBytes = std::get<1>(memory);
   r.referencedWeightBytes = std::get<2>(memory);
@@ -1462,8 +1461,11 @@ Result<ItemResult> certifyItem(const CompiledCertifier& cc, const Network& net, 
     r.marginUpper = r.layers.back().upper;
     r.layers.pop_back();
     if (!r.layouts.empty()) r.layouts.pop_back();
-    r.verified = provesProperty(item, r.marginLower, r.marginUpper);
   }
+  const VerdictDecision verdict = decideVerdict(net, item, r.layers, r.marginLower, r.marginUpper);
+  r.verdict = verdict.verdict;
+  r.reason = verdict.reason;
+  r.verified = r.verdict == Verdict::Verified;
   r.timeMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   Result<ItemResult> out;
   out.value = std::move(r);

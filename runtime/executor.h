@@ -14,6 +14,8 @@
 #include "core/property/property.h"
 #include "runtime/compiled_certifier.h"
 #include "runtime/gbcsr/tensor.h"
+#include "runtime/layer_members.h"
+#include "runtime/verdict.h"
 
 namespace cert {
 
@@ -79,7 +81,9 @@ struct ItemResult {
   std::optional<int> label;
   std::vector<LayerBoundsResult> layers;  ///< the network's layers, in execution order
   Eigen::VectorXd marginLower, marginUpper;
-  bool verified = false;
+  bool verified = false;  ///< verdict == Verdict::Verified
+  Verdict verdict = Verdict::NotVerified;  ///< see decideVerdict (runtime/verdict.h)
+  std::string reason;                      ///< why not Verified ("" when verified)
   double timeMs = 0;
   /// Bytes of the abstract state of every layer at the end of the run (the peak: states are kept
   /// until the item is done), and what the same members take dense over all neurons / noise
@@ -93,6 +97,9 @@ struct ItemResult {
   std::vector<LayerLayout> layouts;
   /// Filled when RunOptions::trace names a layer of the network.
   std::optional<NeuronTrace> trace;
+  /// Filled when RunOptions::keepMembers: every layer's members at the end of the run, the
+  /// margins layer last when one was appended (see withMargins).
+  std::vector<LayerMembers> members;
 };
 
 /// One line per block: "layer 2 'relu_1' L: Diagonal [0,1) x [834,884) x [784,834) 400 B density 1".
@@ -122,12 +129,18 @@ struct RunOptions {
   /// above it is refused before it allocates, with the layer named; items run in parallel only as
   /// far as it allows. 0: three quarters of physical memory.
   int64_t memoryLimit = 0;
+  /// Fill ItemResult::members (every member of every layer, dense; for soundness sampling).
+  bool keepMembers = false;
 };
 
 /// Certifies every item. Errors: a layer whose operator has no rule ("layer 3 'relu_1' (Relu):
 /// the spec has no rule for Relu"), a spec without l/u members, a box that does not fit.
 Result<RunResult> certify(const CompiledCertifier& cc, const Network& net, const Property& property,
                           const RunOptions& options = {});
+
+/// `net` with the margins layer certify appends for `item` (named "margins"), or nothing when
+/// the item has no label or output constraint that fits the network.
+std::optional<Network> withMargins(const Network& net, const PropertyItem& item);
 
 /// Every layer's l/u for one input box (no margins).
 Result<std::vector<LayerBoundsResult>> certifyBox(const CompiledCertifier& cc, const Network& net,

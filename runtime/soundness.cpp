@@ -21,6 +21,8 @@ double unit(uint64_t& s) { return static_cast<double>(splitmix64(s) >> 11) * 0x1
 
 }  // namespace
 
+uint64_t itemSampleSeed(uint64_t seed, int item) { return seed ^ (0xD1B54A32D192ED03ull * static_cast<uint64_t>(item + 1)); }
+
 std::vector<Eigen::VectorXd> sampleInputBox(const InputBox& box, int count, uint64_t seed, int maxVertexDims) {
   const int64_t n = box.lower.size();
   std::vector<int64_t> wide;  // non-flat inputs: only these make distinct vertices
@@ -65,7 +67,7 @@ Diagnostics checkBoxBySampling(const Network& net, const InputBox& box, const st
   }
   summary.neuronsPerSample = neurons;
   // Each item gets its own stream, so item 3 draws the same points alone or in a batch.
-  const uint64_t seed = options.seed ^ (0xD1B54A32D192ED03ull * static_cast<uint64_t>(item + 1));
+  const uint64_t seed = itemSampleSeed(options.seed, item);
   const std::vector<Eigen::VectorXd> samples = sampleInputBox(box, options.samples, seed, options.maxVertexDims);
   for (size_t s = 0; s < samples.size(); ++s) {
     const std::vector<Eigen::VectorXd> values = forwardAll(net, samples[s]);
@@ -79,31 +81,19 @@ Diagnostics checkBoxBySampling(const Network& net, const InputBox& box, const st
         const double tol = options.relTolerance * (1.0 + std::abs(v));
         if (!(v >= lo - tol && v <= hi + tol))  // the negation also catches NaN values and bounds
           summary.violations.push_back(
-              {item, static_cast<int>(s), static_cast<int>(k), net.layers[k].name, i, v, lo, hi});
+              {item, static_cast<int>(s), static_cast<int>(k), net.layers[k].name, i, v, lo, hi, {}, {}, -1});
       }
   }
   return {};
-}
-
-Result<SoundnessSummary> checkSoundnessBySampling(const CompiledCertifier& cc, const Network& net,
-                                                  const Property& property, const SoundnessOptions& options) {
-  Result<SoundnessSummary> out;
-  out.value.emplace();
-  for (const PropertyItem& item : property.items) {
-    Result<std::vector<LayerBoundsResult>> bounds = certifyBox(cc, net, item.box);
-    out.diagnostics.insert(out.diagnostics.end(), bounds.diagnostics.begin(), bounds.diagnostics.end());
-    if (!bounds.ok()) return Result<SoundnessSummary>::failure(out.diagnostics);
-    Diagnostics d = checkBoxBySampling(net, item.box, *bounds, options, item.index, *out.value);
-    if (!d.empty()) return Result<SoundnessSummary>::failure(d);
-  }
-  return out;
 }
 
 std::string describeViolation(const SoundnessViolation& v) {
   std::ostringstream os;
   os.precision(17);
   os << "item " << v.item << " sample " << v.sample << " layer " << v.layer << " '" << v.layerName << "' neuron "
-     << v.neuron << ": " << v.value << " not in [" << v.lower << ", " << v.upper << "]";
+     << v.neuron;
+  if (!v.member.empty()) os << " member " << v.member << " (" << v.constraint << ")";
+  os << ": " << v.value << " not in [" << v.lower << ", " << v.upper << "]";
   return os.str();
 }
 

@@ -1,8 +1,10 @@
-// certc net NET.onnx: imports a network and prints its layer table, or every import error.
+// certc net NET.onnx: imports a network and prints its layer table, or every import error; a
+// warning (stderr) names each parameter tensor with non-finite or float32-overflowing values.
 #include <cstdio>
 
 #include "app/certc/args.h"
 #include "app/certc/commands.h"
+#include "core/network/finite_check.h"
 #include "core/network/network_printer.h"
 #include "core/network/onnx_import.h"
 
@@ -25,6 +27,9 @@ int cmdNet(int argc, char** argv) {
     return 1;
   }
   std::fputs(printNetwork(*net).c_str(), stdout);
+  for (const BadParameter& b : badParameters(*net))
+    std::fprintf(stderr, "certc: %s: warning: %s; runs on this network are never verified\n", path.c_str(),
+                 b.describe().c_str());
   return 0;
 }
 

@@ -2,6 +2,9 @@
 //   --eps E [--backend cpu|cuda] [--dense] [--threads N] [--memory-limit SIZE] [--json OUT.json]: certifies every item
 // (several items in parallel, one per core unless --threads says otherwise), prints a summary
 // table (per item: label, verified, margin lower bounds, time) and the abstract state's memory.
+// After the table, each item not verified gets a line with its status and reason ("item 0
+// invalid: unsound bounds: layer 2 ... has lower 0.31 > upper 0.29"); an invalid item shows
+// "invalid" in the verified column, never "yes".
 // --dense runs the dense executor (every linear-form block Dense) for comparison with the default
 // g-BCSR state. A run whose memory plan is over --memory-limit (default: 3/4 of physical memory)
 // is refused before it allocates. Errors: exit 1; usage problems: exit 2.
@@ -86,12 +89,15 @@ int cmdRun(int argc, char** argv) {
   for (const ItemResult& it : run->items) {
     verified += it.verified;
     std::printf("%-6d %-6s %-9s %-10.2f", it.index, it.label ? std::to_string(*it.label).c_str() : "-",
-                it.verified ? "yes" : "no", it.timeMs);
+                it.verdict == Verdict::Verified ? "yes" : it.verdict == Verdict::Invalid ? "invalid" : "no", it.timeMs);
     const Eigen::VectorXd& shown = it.label ? it.marginLower : it.marginUpper;
     for (Eigen::Index j = 0; j < shown.size(); ++j) std::printf(" %.6g", shown[j]);
     std::printf("\n");
   }
   std::printf("verified %d/%zu  (compile %.1f ms, run %.1f ms)\n", verified, run->items.size(), compileMs, runMs);
+  for (const ItemResult& it : run->items)
+    if (it.verdict != Verdict::Verified && !it.reason.empty())
+      std::printf("item %d %s: %s\n", it.index, verdictName(it.verdict), it.reason.c_str());
   int64_t peak = 0, densePeak = 0, referenced = 0;
   for (const ItemResult& it : run->items) {
     peak = std::max(peak, it.stateBytes);

@@ -1,7 +1,9 @@
 // certc soundness SPEC.cf --net NET.onnx (--data FILE.csv [--index I] [--count N] [--pixel-scale S] | --vnnlib FILE)
-//   --eps E --samples N [--seed S]: certifies every item, runs N sampled concrete inputs of its box
-// and prints every neuron whose value leaves its proven [l, u]. Exit 1 on a violation or an error,
-// 2 on a usage problem, 0 when every sample stays inside.
+//   --eps E --samples N [--seed S]: certifies every item exactly as `certc run` does (margins layer
+// included), runs N sampled concrete inputs of its box and prints every neuron whose value leaves
+// its proven [l, u] or breaks a checkable shape constraint (PolyExp L(x) <= x <= U(x), x in a
+// SymExp), and the concrete input of the first violation. Exit 1 on a violation or an error, 2 on
+// a usage problem, 0 when every sample stays inside.
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -9,6 +11,7 @@
 #include "app/certc/args.h"
 #include "app/certc/certify_inputs.h"
 #include "app/certc/commands.h"
+#include "runtime/shape_constraints.h"
 #include "runtime/soundness.h"
 
 namespace cert::cli {
@@ -34,11 +37,28 @@ int cmdSoundness(int argc, char** argv) {
   SoundnessOptions options;
   options.samples = static_cast<int>(samples.value_or(options.samples));
   options.seed = static_cast<uint64_t>(seed.value_or(static_cast<long>(options.seed)));
+  if (const std::optional<std::string> text = readSpecOrReport(in->specPath))
+    options.constraints = shapeConstraints(*text, in->certifier);
+  else
+    return 1;
   const Result<SoundnessSummary> sum = checkSoundnessBySampling(in->certifier, in->network, in->property, options);
   printDiagnostics(netPath, sum.diagnostics);
   if (!sum.ok()) return 1;
 
   for (const SoundnessViolation& v : sum->violations) std::printf("violation: %s\n", describeViolation(v).c_str());
+  std::string checks = "[l, u]";
+  for (const std::string& c : sum->checkedConstraints) checks += ", " + c;
+  std::printf("checked per neuron: %s; margins: %lld rows per sample\n", checks.c_str(),
+              static_cast<long long>(sum->marginRows));
+  for (const std::string& c : sum->uncheckedConstraints)
+    std::printf("not checkable on a sample: %s\n", c.c_str());
+  if (!sum->violations.empty() && sum->violations.front().input >= 0) {
+    const SoundnessViolation& v = sum->violations.front();
+    std::printf("witness input (item %d sample %d):", v.item, v.sample);
+    const Eigen::VectorXd& x = sum->inputs[static_cast<size_t>(v.input)];
+    for (Eigen::Index j = 0; j < x.size(); ++j) std::printf(" %.17g", x[j]);
+    std::printf("\n");
+  }
   std::printf("soundness: %lld samples x %lld neurons checked, %zu violations\n",
               static_cast<long long>(sum->samples), static_cast<long long>(sum->neuronsPerSample),
               sum->violations.size());

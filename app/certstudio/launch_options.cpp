@@ -34,7 +34,9 @@ LaunchOptions parseLaunchOptions(const QStringList& args) {
   const QCommandLineOption dockSize(QStringLiteral("dock-size"),
                                     QObject::tr("With --dock: float the dock at WxH pixels for the screenshot."),
                                     QStringLiteral("WxH"));
-  parser.addOptions({net, shot, settle, run, layer, cursor, dock, type, trace, dockSize});
+  const QCommandLineOption soundness(QStringLiteral("check-soundness"),
+                                     QObject::tr("Run (as --run), then Check Soundness on the run's input."));
+  parser.addOptions({net, shot, settle, run, layer, cursor, dock, type, trace, dockSize, soundness});
   parser.addPositionalArgument(QStringLiteral("SPEC.cf"), QObject::tr("A spec to open."), QStringLiteral("[SPEC.cf]"));
   out.helpText = parser.helpText();
   if (!parser.parse(args)) {
@@ -48,7 +50,8 @@ LaunchOptions parseLaunchOptions(const QStringList& args) {
   bool ok = false;
   out.settleMs = parser.value(settle).toInt(&ok);
   if (!ok || out.settleMs < 0) out.error = QObject::tr("--settle needs a number of milliseconds");
-  out.run = parser.isSet(run);
+  out.checkSoundness = parser.isSet(soundness);
+  out.run = parser.isSet(run) || out.checkSoundness;
   if (parser.isSet(layer)) {
     out.layer = parser.value(layer).toInt(&ok);
     if (!ok || out.layer < 0) out.error = QObject::tr("--layer needs a layer index");

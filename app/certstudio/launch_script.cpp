@@ -1,4 +1,4 @@
-// applyLaunchScript: --cursor, --layer, --run, --trace.
+// applyLaunchScript: --cursor, --layer, --run, --trace, --check-soundness.
 #include "app/certstudio/launch_script.h"
 
 #include <QCoreApplication>
@@ -15,6 +15,7 @@
 #include "app/certstudio/launch_options.h"
 #include "app/certstudio/main_window.h"
 #include "app/certstudio/run/run_session.h"
+#include "app/certstudio/soundness/soundness_session.h"
 #include "app/certstudio/teaching/teaching_dock.h"
 #include "app/certstudio/teaching/teaching_session.h"
 
@@ -60,6 +61,14 @@ void applyLaunchScript(MainWindow& window, const LaunchOptions& options) {
       window.teaching()->trace(layer, neuron);
     }
   };
+  if (options.checkSoundness) {
+    auto* once = new QMetaObject::Connection;
+    *once = QObject::connect(window.runSession(), &RunSession::runFinished, &window, [once, &window](const RunOutcome& o) {
+      QObject::disconnect(*once);
+      delete once;
+      if (o.state == RunOutcome::State::Done) window.soundness()->check();
+    });
+  }
   NetworkDock* net = window.networkDock();
   if (net->network() && !net->isLoading()) {
     afterLoad();

@@ -28,6 +28,7 @@
 #include "app/certstudio/recovery/autosaver.h"
 #include "app/certstudio/run/run_session.h"
 #include "app/certstudio/settings/app_settings.h"
+#include "app/certstudio/soundness/soundness_session.h"
 #include "app/certstudio/teaching/teaching_session.h"
 #include "app/certstudio/resources_init.h"
 
@@ -67,6 +68,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
   checker_ = new SpecChecker(*tabs_, this);
   checker_->setDelay(options.checkDelayMs);
   runSession_ = new RunSession(*this);
+  soundness_ = new SoundnessSession(*this, *runSession_);
   analysis_ = new AnalysisSession(*this);
   sparsityModel_ = new SparsityModel(this);
   sparsityDock_ = new SparsityDock(*sparsityModel_, this);

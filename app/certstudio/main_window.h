@@ -26,6 +26,7 @@ class SparsityDock;
 class SparsityModel;
 class TeachingSession;
 class RunSession;
+class SoundnessSession;
 class SpecChecker;
 class SpecEditor;
 
@@ -79,6 +80,8 @@ class MainWindow : public QMainWindow {
   FileMenu* fileMenu() const { return fileMenu_; }
   /// The Run bar, the run controller and the Bounds dock.
   RunSession* runSession() const { return runSession_; }
+  /// Check Soundness: the Soundness dock, its background checks, the run verdict label.
+  SoundnessSession* soundness() const { return soundness_; }
   /// The IR and Shapes docks' wiring.
   AnalysisSession* analysis() const { return analysis_; }
   /// The Sparsity dock (the last run's g-BCSR layouts) and its model.
@@ -115,6 +118,7 @@ class MainWindow : public QMainWindow {
   QMenu* viewMenu_ = nullptr;
   EditorStatus* editorStatus_ = nullptr;
   RunSession* runSession_ = nullptr;
+  SoundnessSession* soundness_ = nullptr;
   AnalysisSession* analysis_ = nullptr;
   SparsityModel* sparsityModel_ = nullptr;
   SparsityDock* sparsityDock_ = nullptr;

@@ -13,6 +13,7 @@ namespace {
 
 const QColor kMain(31, 119, 180);
 const QColor kComparison(255, 127, 14, 150);
+const QColor kViolation(214, 39, 40);
 
 QRectF inset(const QRect& r) { return QRectF(r).adjusted(52, 22, -10, -22); }
 
@@ -54,6 +55,11 @@ void IntervalChart::setData(const QString& title, IntervalSeries main, IntervalS
   update();
 }
 
+void IntervalChart::setMarks(std::map<int64_t, double> marks) {
+  marks_ = std::move(marks);
+  update();
+}
+
 void IntervalChart::paintEvent(QPaintEvent*) {
   QPainter p(this);
   p.setRenderHint(QPainter::Antialiasing, false);
@@ -64,7 +70,10 @@ void IntervalChart::paintEvent(QPaintEvent*) {
     p.drawText(plot, Qt::AlignCenter, tr("No bounds yet: press Run"));
     return;
   }
-  double lo = main_.lower.minCoeff(), hi = main_.upper.maxCoeff();
+  double lo = std::min(main_.lower.minCoeff(), main_.upper.minCoeff());
+  double hi = std::max(main_.upper.maxCoeff(), main_.lower.maxCoeff());
+  for (const auto& [i, v] : marks_)
+    if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
   if (comparison_.lower.size()) {
     lo = std::min(lo, comparison_.lower.minCoeff());
     hi = std::max(hi, comparison_.upper.maxCoeff());
@@ -88,6 +97,21 @@ void IntervalChart::paintEvent(QPaintEvent*) {
   };
   if (comparison_.lower.size()) bars(comparison_, kComparison, 0.9);
   bars(main_, kMain, comparison_.lower.size() ? 0.5 : 0.8);
+  // Red: inverted intervals (lower > upper) and soundness violations (a cross at the value).
+  p.setPen(QPen(kViolation, 2));
+  p.setBrush(Qt::NoBrush);
+  for (size_t k = 0; k < order_.size(); ++k) {
+    const Eigen::Index i = order_[k];
+    const auto mark = marks_.find(static_cast<int64_t>(i));
+    if (!(main_.lower[i] > main_.upper[i]) && mark == marks_.end()) continue;
+    const double x = plot.left() + (static_cast<double>(k) + 0.5) * step;
+    p.drawLine(QPointF(x, plot.top()), QPointF(x, plot.top() + 8));
+    if (main_.lower[i] > main_.upper[i]) p.drawLine(QPointF(x, y(main_.upper[i])), QPointF(x, y(main_.lower[i])));
+    if (mark == marks_.end() || !std::isfinite(mark->second)) continue;
+    const double v = std::clamp(y(mark->second), plot.top(), plot.bottom());
+    p.drawLine(QPointF(x - 4, v - 4), QPointF(x + 4, v + 4));
+    p.drawLine(QPointF(x - 4, v + 4), QPointF(x + 4, v - 4));
+  }
   if (lo < 0 && hi > 0) {
     p.setPen(QPen(QColor(0, 0, 0, 120), 1, Qt::DashLine));
     p.drawLine(QPointF(plot.left(), y(0)), QPointF(plot.right(), y(0)));

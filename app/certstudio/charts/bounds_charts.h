@@ -6,6 +6,7 @@
 
 #include <Eigen/Dense>
 
+#include <map>
 #include <vector>
 
 namespace cert::studio {
@@ -26,6 +27,9 @@ class IntervalChart : public QWidget {
  public:
   explicit IntervalChart(QWidget* parent = nullptr);
   void setData(const QString& title, IntervalSeries main, IntervalSeries comparison, bool sortByWidth);
+  /// Neurons drawn in red with their concrete value (a soundness violation), until the next
+  /// setMarks. Neurons whose lower bound is above the upper one are always red.
+  void setMarks(std::map<int64_t, double> marks);
   QSize minimumSizeHint() const override { return {300, 160}; }
 
  protected:
@@ -34,6 +38,7 @@ class IntervalChart : public QWidget {
  private:
   QString title_;
   IntervalSeries main_, comparison_;
+  std::map<int64_t, double> marks_;
   std::vector<Eigen::Index> order_;
 };
 

@@ -99,6 +99,8 @@ void BoundsDock::refresh() {
   const QString title = tr("Layer %1 '%2' (%3): [l, u] per neuron").arg(shown).arg(model_.layerName(shown), model_.layerOp(shown));
   intervals_->setData(title, {run->label, b->lower, b->upper},
                       c ? IntervalSeries{cmp->label, c->lower, c->upper} : IntervalSeries{}, order_->currentIndex() == 1);
+  const auto marks = run->marks.find(shown);
+  intervals_->setMarks(marks != run->marks.end() ? marks->second : std::map<int64_t, double>{});
   histogram_->setData(model_.widths(shown), cmp ? model_.widths(shown, cmp) : Eigen::VectorXd());
   QStringList names;
   for (int l = 0; l < model_.layerCount(); ++l) names << model_.layerName(l);
@@ -122,10 +124,25 @@ void BoundsDock::refresh() {
     if (cmp)
       if (const auto sc = model_.reluStability(shown, cmp)) text += tr(" (%1: %2 unstable)").arg(cmp->label).arg(sc->unstable);
   }
-  if (run->marginLower.size())
+  if (run->verdict == cert::Verdict::Invalid)
+    text += tr("<br><span style='color:#c03030'><b>Invalid run, no verdict:</b> %1</span>").arg(run->reason.toHtmlEscaped());
+  else if (run->marginLower.size())
     text += tr("<br>Margins y<sub>label</sub> - y<sub>j</sub>: smallest lower bound %1 — %2")
                 .arg(run->marginLower.minCoeff(), 0, 'g', 4)
                 .arg(run->verified ? tr("<b>verified</b>") : tr("<b>not verified</b>"));
+  if (marks != run->marks.end() && !marks->second.empty()) {
+    QStringList which;
+    for (const auto& [i, v] : marks->second) {
+      if (which.size() == 12) {
+        which << QStringLiteral("…");
+        break;
+      }
+      which << QString::number(i);
+    }
+    text += tr("<br><span style='color:#c03030'><b>Soundness: %n neuron(s) of this layer left a bound</b> on a "
+               "sampled input (red marks): %1</span>", nullptr, static_cast<int>(marks->second.size()))
+                .arg(which.join(QStringLiteral(", ")));
+  }
   summary_->setText(text);
 }
 

@@ -19,8 +19,16 @@ void BoundsModel::setOutcome(const RunOutcome& outcome) {
     r.marginLower = outcome.item.marginLower;
     r.marginUpper = outcome.item.marginUpper;
     r.verified = outcome.verified;
+    r.verdict = outcome.verdict;
+    r.reason = outcome.reason;
     run_ = std::move(r);
   }
+  emit changed();
+}
+
+void BoundsModel::setSoundnessMarks(std::map<int, std::map<int64_t, double>> marks) {
+  if (!run_) return;
+  run_->marks = std::move(marks);
   emit changed();
 }
 

@@ -4,6 +4,7 @@
 #include <QObject>
 #include <QString>
 
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -27,6 +28,10 @@ class BoundsModel : public QObject {
     std::vector<cert::LayerBoundsResult> layers;
     Eigen::VectorXd marginLower, marginUpper;
     bool verified = false;
+    cert::Verdict verdict = cert::Verdict::NotVerified;
+    QString reason;  ///< why not verified (RunOutcome::reason)
+    /// Soundness marks (setSoundnessMarks): layer -> neuron -> a concrete value that left a bound.
+    std::map<int, std::map<int64_t, double>> marks;
   };
 
   explicit BoundsModel(QObject* parent = nullptr);
@@ -36,6 +41,9 @@ class BoundsModel : public QObject {
   /// Pins the current run as the comparison overlay (no-op without a run).
   void pinComparison();
   void clearComparison();
+  /// Marks neurons of the current run that a soundness check found outside their bounds (layer ->
+  /// neuron -> the concrete value); a new outcome clears them.
+  void setSoundnessMarks(std::map<int, std::map<int64_t, double>> marks);
 
   bool hasRun() const { return run_.has_value(); }
   const Run* run() const { return run_ ? &*run_ : nullptr; }

@@ -61,6 +61,8 @@ QString RunOutcome::summary() const {
     }
     case State::Done: break;
   }
+  if (verdict == cert::Verdict::Invalid)  // no verdict: the bounds or the network are broken
+    return QStringLiteral("%1: invalid, no verdict — %2 (run %3 ms)").arg(specName, reason).arg(runMs, 0, 'f', 1);
   double minMargin = 0;
   const bool hasMargins = item.marginLower.size() > 0;
   if (hasMargins) minMargin = item.marginLower.minCoeff();
@@ -124,6 +126,12 @@ RunOutcome executeRun(const RunRequest& request, const std::atomic<bool>& cancel
     if (run->items.empty()) return failed(out, QStringLiteral("input"), {cert::Diagnostic::error("the property has no input box")});
     out.verified = true;
     for (const cert::ItemResult& r : run->items) out.verified = out.verified && r.verified;
+    out.verdict = out.verified ? cert::Verdict::Verified : cert::Verdict::NotVerified;
+    for (const cert::ItemResult& r : run->items)
+      if (out.reason.isEmpty() || (r.verdict == cert::Verdict::Invalid && out.verdict != cert::Verdict::Invalid)) {
+        if (r.verdict == cert::Verdict::Invalid) out.verdict = cert::Verdict::Invalid;
+        out.reason = QString::fromStdString(r.reason);
+      }
     out.item = std::move(run->items.front());
     out.state = RunOutcome::State::Done;
   } catch (const std::bad_alloc&) {

@@ -46,6 +46,11 @@ struct RunOutcome {
   cert::ItemResult item;        ///< the first item (Done)
   int itemCount = 0;
   bool verified = false;        ///< every item verified
+  /// Invalid when any item is (non-finite parameters, NaN or lower > upper bounds): then
+  /// `reason` says why (the first invalid item's) and there is no verdict; else Verified when
+  /// every item is, NotVerified otherwise (reason: the first item's, when it has one).
+  cert::Verdict verdict = cert::Verdict::NotVerified;
+  QString reason;
   cert::Diagnostics diagnostics;  ///< errors and warnings of every stage
   QString stage;                ///< Failed: "spec", "input" or "run"
   double compileMs = 0, runMs = 0;

@@ -1,0 +1,241 @@
+// Verdicts that never lie: non-finite or float32-overflowing parameters, NaN or inverted bounds
+// give no "verified" for any shipped spec; a margin whose exact value is 0 never verifies.
+#include <QtTest>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+#include "core/network/finite_check.h"
+#include "runtime/bounds_report_json.h"
+#include "runtime/compiled_certifier.h"
+#include "runtime/executor.h"
+#include "runtime/verdict.h"
+#include "tests/support/random_network.h"
+#include "tests/support/test_paths.h"
+
+using namespace cert;
+
+namespace {
+
+std::string readFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+/// Every shipped spec (specs/*.cf), sorted.
+std::vector<std::string> shippedSpecs() {
+  std::vector<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(test::sourcePath("specs")))
+    if (e.path().extension() == ".cf") out.push_back(e.path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+/// 4 inputs -> 6 (Relu) -> 3 outputs; one labelled item (label 0) around a fixed point.
+Network mlp() { return test::randomMlp(4, {6}, {LayerOp::Relu}, 3, 5); }
+
+Property labelled(const Network& net, double radius, int label = 0) {
+  Property p;
+  PropertyItem item;
+  item.label = label;
+  item.center = Eigen::VectorXd::Constant(net.inputSize(), 0.2);
+  item.box = {item.center.array() - radius, item.center.array() + radius};
+  p.items = {item};
+  return p;
+}
+
+ItemResult certifyOne(const std::string& spec, const Network& net, const Property& p) {
+  const auto cc = compileCertifier(readFile(test::sourcePath("specs/" + spec)));
+  if (!cc.ok()) qFatal("%s does not compile", spec.c_str());
+  const auto r = certify(*cc, net, p);
+  if (!r.ok() || r->items.size() != 1) qFatal("%s does not run", spec.c_str());
+  return r->items.front();
+}
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+}  // namespace
+
+class TestVerdict : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void brokenParametersAreNeverVerified_data();
+  void brokenParametersAreNeverVerified();
+  void badParametersNameTheTensor();
+  void inconsistentBoundsAreInvalid();
+  void equalLogitsNeverVerify();
+  void clearMarginsStillVerify();
+  void jsonHasStatusAndReason();
+};
+
+void TestVerdict::brokenParametersAreNeverVerified_data() {
+  QTest::addColumn<int>("kind");  // 0: +inf hidden bias, 1: NaN weight, 2: output biases +-3.4e38
+  QTest::addColumn<QString>("tensor");
+  for (const std::string& spec : shippedSpecs()) {
+    QTest::newRow(("inf bias " + spec).c_str()) << 0 << "bias";
+    QTest::newRow(("nan weight " + spec).c_str()) << 1 << "weight";
+    QTest::newRow(("3.4e38 output biases " + spec).c_str()) << 2 << "bias";
+  }
+}
+
+void TestVerdict::brokenParametersAreNeverVerified() {
+  QFETCH(int, kind);
+  QFETCH(QString, tensor);
+  const std::string spec = QString(QTest::currentDataTag()).section(' ', -1).toStdString();
+  Network net = mlp();
+  // The output layer made decisive for label 0, so that only the broken value can stop a verdict.
+  Layer& out = net.layers.back();
+  out.bias = Eigen::Vector3d(50, -50, -50);
+  const Property p = labelled(net, 0.01);
+  QVERIFY2(certifyOne(spec, net, p).verified, "the healthy network verifies");
+  int broken = 0;
+  if (kind == 0) net.layers[1].bias[2] = kInf, broken = 1;
+  if (kind == 1) net.layers[3].weight(1, 4) = std::nan(""), broken = 3;
+  if (kind == 2) out.bias = Eigen::Vector3d(3.4e38, -3.4e38, -3.4e38), broken = 3;
+  const ItemResult r = certifyOne(spec, net, p);
+  QVERIFY(!r.verified);
+  QCOMPARE(r.verdict, Verdict::Invalid);
+  const std::string where = "layer " + std::to_string(broken) + " '" + net.layers[static_cast<size_t>(broken)].name +
+                            "' " + tensor.toStdString();
+  QVERIFY2(r.reason.find(where) != std::string::npos, r.reason.c_str());
+  if (kind == 2) {  // the old rule (every margin lower bound > 0) said "verified" here
+    QVERIFY2(r.marginLower.size() == 2 && (r.marginLower.array() > 0).all(), "margins of 6.8e38 are positive");
+    QVERIFY2(r.reason.find("float32-overflowing") != std::string::npos, r.reason.c_str());
+  }
+}
+
+void TestVerdict::badParametersNameTheTensor() {
+  Network net = mlp();
+  QVERIFY(badParameters(net).empty());
+  net.layers[1].bias[2] = -kInf;
+  net.layers[3].weight(2, 5) = 4e38;
+  net.layers[3].weight(0, 1) = std::nan("");
+  const std::vector<BadParameter> bad = badParameters(net);
+  QCOMPARE(bad.size(), size_t{2});
+  QCOMPARE(bad[0].layer, 1);
+  QCOMPARE(bad[0].tensor, std::string("bias"));
+  QCOMPARE(bad[0].index, int64_t{2});
+  QCOMPARE(bad[0].count, int64_t{1});
+  QCOMPARE(bad[1].layer, 3);
+  QCOMPARE(bad[1].tensor, std::string("weight"));
+  QCOMPARE(bad[1].count, int64_t{2});
+  QCOMPARE(bad[1].index, int64_t{1});  // row-major: (0, 1) comes before (2, 5)
+  QVERIFY(std::isnan(bad[1].value));
+  QVERIFY2(bad[0].describe().find("non-finite values in layer 1 '" + net.layers[1].name + "' bias") == 0,
+           bad[0].describe().c_str());
+  QVERIFY(isBadParameterValue(3.4e38) && isBadParameterValue(-3.5e38) && isBadParameterValue(double(3.4e38f)));
+  QVERIFY(!isBadParameterValue(9e37) && !isBadParameterValue(-1e30));
+}
+
+void TestVerdict::inconsistentBoundsAreInvalid() {
+  const Network net = mlp();
+  PropertyItem item = labelled(net, 0.01).items[0];
+  std::vector<LayerBoundsResult> layers;
+  for (const Layer& l : net.layers)
+    layers.push_back({Eigen::VectorXd::Constant(l.size(), -1), Eigen::VectorXd::Constant(l.size(), 1)});
+  const Eigen::Vector2d lo(0.5, 0.25), hi(1, 1);
+  QCOMPARE(decideVerdict(net, item, layers, lo, hi).verdict, Verdict::Verified);
+
+  auto inverted = layers;
+  inverted[2].lower[1] = 0.31, inverted[2].upper[1] = 0.29;
+  VerdictDecision d = decideVerdict(net, item, inverted, lo, hi);
+  QCOMPARE(d.verdict, Verdict::Invalid);
+  QCOMPARE(d.reason, "unsound bounds: layer 2 '" + net.layers[2].name + "' neuron 1 has lower 0.31 > upper 0.29");
+
+  auto rounding = layers;  // an inversion by rounding (1e-13 relative) is tolerated
+  rounding[2].lower[1] = 0.3 + 1e-14, rounding[2].upper[1] = 0.3;
+  QCOMPARE(decideVerdict(net, item, rounding, lo, hi).verdict, Verdict::Verified);
+
+  auto nan = layers;
+  nan[1].upper[4] = std::nan("");
+  d = decideVerdict(net, item, nan, lo, hi);
+  QCOMPARE(d.verdict, Verdict::Invalid);
+  QVERIFY2(d.reason.rfind("NaN in layer 1 '" + net.layers[1].name + "' neuron 4", 0) == 0, d.reason.c_str());
+
+  auto empty = layers;
+  empty[3].lower[0] = kInf;
+  QCOMPARE(decideVerdict(net, item, empty, lo, hi).verdict, Verdict::Invalid);
+  QCOMPARE(decideVerdict(net, item, layers, Eigen::Vector2d(0.5, std::nan("")), hi).verdict, Verdict::Invalid);
+  QCOMPARE(decideVerdict(net, item, layers, Eigen::Vector2d(0.5, 2), hi).verdict, Verdict::Invalid);  // 2 > 1
+  // Infinite output bounds: sound but nothing is proved.
+  auto loose = layers;
+  loose.back().upper[1] = kInf;
+  d = decideVerdict(net, item, loose, lo, hi);
+  QCOMPARE(d.verdict, Verdict::NotVerified);
+}
+
+void TestVerdict::equalLogitsNeverVerify() {
+  // x = (1, 2^-53, 2^-53) (a flat box). Layer 1: a = x0 + x1, b = x2, c = x1 + x2, d = x0.
+  // Outputs: y0 = a + b, y1 = d + c. Exactly, y0 = y1 = 1 + 2^-52: the margin y1 - y0 is 0. In
+  // float64, a = 1 (1 + 2^-53 rounds to even) so y0 = 1, while c = 2^-52 and y1 = 1 + 2^-52: IBP's
+  // margin lower bound is 2^-52 > 0, which the old rule (lower > 0) called verified.
+  Network net;
+  Layer in;
+  in.name = "x", in.op = LayerOp::Input, in.shape = {3};
+  Layer h;
+  h.name = "h", h.op = LayerOp::Affine, h.inputs = {0}, h.shape = {4};
+  h.weight = Eigen::MatrixXd::Zero(4, 3);
+  h.weight(0, 0) = h.weight(0, 1) = 1;
+  h.weight(1, 2) = 1;
+  h.weight(2, 1) = h.weight(2, 2) = 1;
+  h.weight(3, 0) = 1;
+  h.bias = Eigen::VectorXd::Zero(4);
+  Layer y;
+  y.name = "y", y.op = LayerOp::Affine, y.inputs = {1}, y.shape = {2};
+  y.weight = Eigen::MatrixXd::Zero(2, 4);
+  y.weight(0, 0) = y.weight(0, 1) = 1;
+  y.weight(1, 3) = y.weight(1, 2) = 1;
+  y.bias = Eigen::VectorXd::Zero(2);
+  net.layers = {in, h, y};
+  assignNeuronRanges(net);
+  Property p;
+  PropertyItem item;
+  item.label = 1;
+  const Eigen::Vector3d x(1, std::ldexp(1.0, -53), std::ldexp(1.0, -53));
+  item.box = {x, x};
+  p.items = {item};
+  for (const std::string& spec : shippedSpecs()) {
+    const ItemResult r = certifyOne(spec, net, p);
+    QVERIFY2(!r.verified, spec.c_str());
+    QCOMPARE(r.verdict, Verdict::NotVerified);
+    if (spec == "ibp.cf") {
+      QCOMPARE(r.marginLower[0], std::ldexp(1.0, -52));  // the computed margin is positive ...
+      QVERIFY2(r.reason.find("within its rounding error") != std::string::npos, r.reason.c_str());  // ... not enough
+    }
+  }
+  // The slack itself: (n + 2) eps (S + |bound|) with n = 3 (two outputs and the constant).
+  LayerBoundsResult outBounds{Eigen::Vector2d(1, 1), Eigen::Vector2d(1, 1)};
+  QCOMPARE(marginRoundingSlack(item, outBounds, 0, 0.0), 5 * std::numeric_limits<double>::epsilon() * 2);
+}
+
+void TestVerdict::clearMarginsStillVerify() {
+  Network net = mlp();
+  net.layers.back().bias = Eigen::Vector3d(50, -50, -50);
+  for (const std::string& spec : shippedSpecs()) {
+    const ItemResult r = certifyOne(spec, net, labelled(net, 0.01));
+    QVERIFY2(r.verified && r.verdict == Verdict::Verified && r.reason.empty(), spec.c_str());
+    const ItemResult other = certifyOne(spec, net, labelled(net, 0.01, 1));
+    QCOMPARE(other.verdict, Verdict::NotVerified);
+    QVERIFY2(other.reason.find("margin y1 - y0 has lower bound") == 0, other.reason.c_str());
+  }
+}
+
+void TestVerdict::jsonHasStatusAndReason() {
+  Network net = mlp();
+  net.layers[1].bias[0] = kInf;
+  RunResult run;
+  run.items = {certifyOne("ibp.cf", net, labelled(net, 0.01))};
+  const std::string json = boundsReportJson({"ibp.cf", "n.onnx", "cpu", 0.01, 0, 0}, net, run);
+  QVERIFY2(json.find("\"verified\": false, \"status\": \"invalid\", \"reason\": \"non-finite values in layer 1") !=
+               std::string::npos,
+           json.substr(0, 600).c_str());
+}
+
+QTEST_APPLESS_MAIN(TestVerdict)
+#include "tst_verdict.moc"
