@@ -1,6 +1,8 @@
 // glibc malloc settings for certification runs (see the header).
 #include "runtime/allocator_tuning.h"
 
+#include <cstdlib>  // defines __GLIBC__ (through <features.h>) before it is tested below
+
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
