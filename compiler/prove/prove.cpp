@@ -77,7 +77,7 @@ ProveReport proveSpec(const FrontendResult& fe, const ProveOptions& options) {
   const ast::Program& program = fe.program;
   if (!program.shape || program.shape->constraints.empty()) {
     report.diagnostics.push_back(Diagnostic::warning(
-        "the shape declares no constraints ({[...]} after its members): nothing to prove against",
+        "the shape declares no constraints (its {[...]} list is empty): nothing to prove against",
         program.shape ? program.shape->range : SourceRange{}));
     return report;
   }

@@ -66,9 +66,8 @@ Check runOne(z3::solver& s, const std::vector<z3::expr>& facts, Clock::time_poin
     out.reason = "timeout";
     return out;
   }
-  z3::params p(s.ctx());
-  p.set("timeout", static_cast<unsigned>(std::max(1L, msUntil(deadline))));
-  s.set(p);
+  // No z3 "timeout" parameter: z3 4.8.12's timer thread has been seen to deadlock a check; the
+  // watchdog's interrupt ends it instead.
   for (const auto& f : facts) s.add(f);
   try {
     Watchdog dog(s.ctx(), deadline, cancelled);
@@ -91,9 +90,9 @@ Check check(z3::context& c, const std::vector<z3::expr>& facts, Clock::time_poin
   const long total = msUntil(deadline);
   const auto quick = Clock::now() + std::chrono::milliseconds(std::min(2000L, std::max(1L, total / 4)));
   z3::solver smt(c);
-  if (!withNlsat) {
-    // The default solver calls nlsat itself on non-linear input; without it, incomplete but
-    // interruptible.
+  {
+    // The default solver calls nlsat itself on non-linear input, and does not always stop when
+    // interrupted there: without it, incomplete but interruptible (nlsat runs next, on its own).
     z3::params p(c);
     p.set("arith.nl.nra", false);
     smt.set(p);
