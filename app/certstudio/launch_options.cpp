@@ -34,7 +34,8 @@ LaunchOptions parseLaunchOptions(const QStringList& args) {
   const QCommandLineOption dockSize(QStringLiteral("dock-size"),
                                     QObject::tr("With --dock: float the dock at WxH pixels for the screenshot."),
                                     QStringLiteral("WxH"));
-  parser.addOptions({net, shot, settle, run, layer, cursor, dock, type, trace, dockSize});
+  const QCommandLineOption prove(QStringLiteral("prove"), QObject::tr("Prove the spec's rules (z3) once it opened."));
+  parser.addOptions({net, shot, settle, run, layer, cursor, dock, type, trace, dockSize, prove});
   parser.addPositionalArgument(QStringLiteral("SPEC.cf"), QObject::tr("A spec to open."), QStringLiteral("[SPEC.cf]"));
   out.helpText = parser.helpText();
   if (!parser.parse(args)) {
@@ -49,6 +50,7 @@ LaunchOptions parseLaunchOptions(const QStringList& args) {
   out.settleMs = parser.value(settle).toInt(&ok);
   if (!ok || out.settleMs < 0) out.error = QObject::tr("--settle needs a number of milliseconds");
   out.run = parser.isSet(run);
+  out.prove = parser.isSet(prove);
   if (parser.isSet(layer)) {
     out.layer = parser.value(layer).toInt(&ok);
     if (!ok || out.layer < 0) out.error = QObject::tr("--layer needs a layer index");

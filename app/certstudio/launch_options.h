@@ -1,5 +1,5 @@
 // The command line: certstudio [SPEC.cf] [--net NET.onnx] [--run] [--layer N] [--cursor TEXT]
-// [--trace N] [--screenshot FILE [--dock NAME [--dock-size WxH]] [--settle MS]].
+// [--trace N] [--prove] [--screenshot FILE [--dock NAME [--dock-size WxH]] [--settle MS]].
 #pragma once
 
 #include <QSize>
@@ -15,6 +15,7 @@ struct LaunchOptions {
   QString screenshotPath;  ///< --screenshot: grab the window once it settled, save, quit
   int settleMs = 2500;     ///< --settle: how long to wait before the screenshot
   bool run = false;        ///< --run: start a run once the network has loaded
+  bool prove = false;      ///< --prove: prove the spec's rules once it opened
   int layer = -1;          ///< --layer: the layer the Bounds and Shapes docks show
   qint64 traceNeuron = -1; ///< --trace: trace neuron N of --layer in the Teaching dock
   QString cursorText;      ///< --cursor: put the editor cursor on the first occurrence of TEXT
