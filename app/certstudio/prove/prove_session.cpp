@@ -46,6 +46,22 @@ cert::Diagnostics withoutVerdicts(const cert::Diagnostics& diags) {
   return out;
 }
 
+// A long verdict on several lines at ", " (the annotation does not wrap by itself).
+QString wrapped(const QString& message) {
+  constexpr int kWidth = 110;
+  QString out, line;
+  for (const QString& part : message.split(QStringLiteral(", "))) {
+    if (!line.isEmpty() && line.size() + part.size() + 2 > kWidth) {
+      out += line + QStringLiteral(",\n    ");
+      line.clear();
+    } else if (!line.isEmpty()) {
+      line += QStringLiteral(", ");
+    }
+    line += part;
+  }
+  return out + line;
+}
+
 }  // namespace
 
 ProveSession::ProveSession(MainWindow& window) : QObject(&window), window_(window) {
@@ -138,7 +154,7 @@ void ProveSession::show(SpecEditor* editor) {
   for (const auto& d : verdicts) {
     if (d.severity != cert::Severity::Error || !d.range.valid()) continue;
     const int line = d.range.begin.line - 1;
-    editor->annotate(line, QString::fromStdString(d.message), style);
+    editor->annotate(line, wrapped(QString::fromStdString(d.message)), style);
     lines << line;
   }
   annotated_.insert(editor->id(), lines);
