@@ -29,3 +29,14 @@ if(CERTSTUDIO_BUILD_BENCHMARKS)
     set(CERTSTUDIO_BUILD_BENCHMARKS OFF)
   endif()
 endif()
+# z3 (libz3-dev) for the prover (compiler/prove). Debian's package ships no CMake config: find
+# the C++ header and the library by hand.
+find_path(Z3_INCLUDE_DIR z3++.h)
+find_library(Z3_LIBRARY NAMES z3)
+if(NOT Z3_INCLUDE_DIR OR NOT Z3_LIBRARY)
+  message(FATAL_ERROR "z3 not found: apt-get install libz3-dev")
+endif()
+add_library(Z3::Z3 UNKNOWN IMPORTED)
+set_target_properties(Z3::Z3 PROPERTIES
+  IMPORTED_LOCATION ${Z3_LIBRARY}
+  INTERFACE_INCLUDE_DIRECTORIES ${Z3_INCLUDE_DIR})

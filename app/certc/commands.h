@@ -11,5 +11,6 @@ int cmdFmt(int argc, char** argv);
 int cmdCompile(int argc, char** argv);
 int cmdRun(int argc, char** argv);
 int cmdSoundness(int argc, char** argv);
+int cmdProve(int argc, char** argv);
 
 }  // namespace cert::cli

@@ -21,6 +21,7 @@ const Command kCommands[] = {
     {"compile", cert::cli::cmdCompile, "SPEC.cf --emit=ast|ir|shapes   show a compiler stage"},
     {"run", cert::cli::cmdRun, "SPEC.cf --net N.onnx (--data F.csv | --vnnlib F) --eps E  certify"},
     {"soundness", cert::cli::cmdSoundness, "SPEC.cf --net N.onnx (...) --eps E --samples N  sample-check bounds"},
+    {"prove", cert::cli::cmdProve, "SPEC.cf [--transformer T] [--op Op] [--timeout S]  prove rules with z3"},
 };
 
 void usage(FILE* out) {

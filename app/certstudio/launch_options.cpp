@@ -36,7 +36,8 @@ LaunchOptions parseLaunchOptions(const QStringList& args) {
                                     QStringLiteral("WxH"));
   const QCommandLineOption soundness(QStringLiteral("check-soundness"),
                                      QObject::tr("Run (as --run), then Check Soundness on the run's input."));
-  parser.addOptions({net, shot, settle, run, layer, cursor, dock, type, trace, dockSize, soundness});
+  const QCommandLineOption prove(QStringLiteral("prove"), QObject::tr("Prove the spec's rules (z3) once it opened."));
+  parser.addOptions({net, shot, settle, run, layer, cursor, dock, type, trace, dockSize, soundness, prove});
   parser.addPositionalArgument(QStringLiteral("SPEC.cf"), QObject::tr("A spec to open."), QStringLiteral("[SPEC.cf]"));
   out.helpText = parser.helpText();
   if (!parser.parse(args)) {
@@ -52,6 +53,7 @@ LaunchOptions parseLaunchOptions(const QStringList& args) {
   if (!ok || out.settleMs < 0) out.error = QObject::tr("--settle needs a number of milliseconds");
   out.checkSoundness = parser.isSet(soundness);
   out.run = parser.isSet(run) || out.checkSoundness;
+  out.prove = parser.isSet(prove);
   if (parser.isSet(layer)) {
     out.layer = parser.value(layer).toInt(&ok);
     if (!ok || out.layer < 0) out.error = QObject::tr("--layer needs a layer index");

@@ -1,5 +1,5 @@
 // The command line: certstudio [SPEC.cf] [--net NET.onnx] [--run] [--layer N] [--cursor TEXT]
-// [--trace N] [--check-soundness] [--screenshot FILE [--dock NAME [--dock-size WxH]] [--settle MS]].
+// [--trace N] [--check-soundness] [--prove] [--screenshot FILE [--dock NAME [--dock-size WxH]] [--settle MS]].
 #pragma once
 
 #include <QSize>
@@ -16,6 +16,7 @@ struct LaunchOptions {
   int settleMs = 2500;     ///< --settle: how long to wait before the screenshot
   bool run = false;        ///< --run: start a run once the network has loaded
   bool checkSoundness = false;  ///< --check-soundness: after the run (implies --run), Check Soundness
+  bool prove = false;      ///< --prove: prove the spec's rules once it opened
   int layer = -1;          ///< --layer: the layer the Bounds and Shapes docks show
   qint64 traceNeuron = -1; ///< --trace: trace neuron N of --layer in the Teaching dock
   QString cursorText;      ///< --cursor: put the editor cursor on the first occurrence of TEXT

@@ -14,6 +14,7 @@
 #include "app/certstudio/ir/analysis_session.h"
 #include "app/certstudio/launch_options.h"
 #include "app/certstudio/main_window.h"
+#include "app/certstudio/prove/prove_session.h"
 #include "app/certstudio/run/run_session.h"
 #include "app/certstudio/soundness/soundness_session.h"
 #include "app/certstudio/teaching/teaching_dock.h"
@@ -33,6 +34,8 @@ void applyLaunchScript(MainWindow& window, const LaunchOptions& options) {
         e->setFocus();
       }
     }
+  if (options.prove)
+    if (auto* prove = window.findChild<ProveSession*>()) prove->prove();
   if (!options.typeText.isEmpty())
     if (SpecEditor* e = window.editors()->currentEditor()) {
       // As key presses, so completion reacts; after the first check, which brings the outline.

@@ -25,6 +25,7 @@
 #include "app/certstudio/file_menu.h"
 #include "app/certstudio/ir/analysis_session.h"
 #include "app/certstudio/models/sparsity_model.h"
+#include "app/certstudio/prove/prove_session.h"
 #include "app/certstudio/recovery/autosaver.h"
 #include "app/certstudio/run/run_session.h"
 #include "app/certstudio/settings/app_settings.h"
@@ -78,6 +79,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     if (layer >= 0) sparsityDock_->setLayer(layer);
   });
   teaching_ = new TeachingSession(*this, *runSession_);
+  new ProveSession(*this);  // the Prove action; found with findChild<ProveSession*>()
   viewMenu_->addSeparator();  // the docks are listed; then the tool bars (Main, Run)
   for (QToolBar* bar : findChildren<QToolBar*>()) viewMenu_->addAction(bar->toggleViewAction());
   connectSignals();

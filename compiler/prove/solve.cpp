@@ -1,0 +1,223 @@
+// Discharging proof obligations with z3: one combined check first (the common case: all hold),
+// then one check per obligation to name the failing one and find its counterexample. Each check
+// is a small portfolio: z3's default solver briefly, then nlsat (complete for non-linear real
+// arithmetic) for the rest of its budget; a watchdog interrupts z3 at the deadline.
+#include "compiler/prove/solve.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <cstdlib>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <thread>
+
+namespace cert::prove {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+/// Interrupts z3 at a deadline or when `cancelled` turns true (z3's own timeout is not honoured
+/// by every tactic).
+class Watchdog {
+ public:
+  Watchdog(z3::context& c, Clock::time_point deadline, const std::function<bool()>& cancelled)
+      : thread_([this, &c, deadline, cancelled] {
+          std::unique_lock<std::mutex> lock(mutex_);
+          while (!done_) {
+            if (Clock::now() >= deadline || (cancelled && cancelled())) {
+              c.interrupt();
+              return;
+            }
+            wake_.wait_for(lock, std::chrono::milliseconds(20));
+          }
+        }) {}
+  ~Watchdog() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      done_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool done_ = false;
+  std::thread thread_;
+};
+
+struct Check {
+  z3::check_result result = z3::unknown;
+  std::optional<z3::model> model;
+  std::string reason;
+};
+
+long msUntil(Clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t - Clock::now()).count();
+}
+
+Check runOne(z3::solver& s, const std::vector<z3::expr>& facts, Clock::time_point deadline,
+             const std::function<bool()>& cancelled) {
+  Check out;
+  if (msUntil(deadline) <= 0) {
+    out.reason = "timeout";
+    return out;
+  }
+  // No z3 "timeout" parameter: z3 4.8.12's timer thread has been seen to deadlock a check; the
+  // watchdog's interrupt ends it instead.
+  for (const auto& f : facts) s.add(f);
+  try {
+    Watchdog dog(s.ctx(), deadline, cancelled);
+    out.result = s.check();
+  } catch (const z3::exception& e) {
+    out.result = z3::unknown;
+    out.reason = e.msg();
+    return out;
+  }
+  if (out.result == z3::sat) out.model = s.get_model();
+  if (out.result == z3::unknown) out.reason = s.reason_unknown();
+  return out;
+}
+
+// Satisfiability of `facts`: the default solver for a short while, then nlsat. Not nlsat with
+// sigma (an uninterpreted function): it does not support them and has been seen to ignore
+// interrupts on such input.
+Check check(z3::context& c, const std::vector<z3::expr>& facts, Clock::time_point deadline,
+            const std::function<bool()>& cancelled, bool withNlsat) {
+  const long total = msUntil(deadline);
+  const auto quick = Clock::now() + std::chrono::milliseconds(std::min(2000L, std::max(1L, total / 4)));
+  z3::solver smt(c);
+  {
+    // The default solver calls nlsat itself on non-linear input, and does not always stop when
+    // interrupted there: without it, incomplete but interruptible (nlsat runs next, on its own).
+    z3::params p(c);
+    p.set("arith.nl.nra", false);
+    smt.set(p);
+  }
+  Check r = runOne(smt, facts, withNlsat ? std::min(quick, deadline) : deadline, cancelled);
+  if (r.result != z3::unknown || (cancelled && cancelled()) || !withNlsat) return r;
+  z3::solver nlsat = (z3::tactic(c, "simplify") & z3::tactic(c, "elim-term-ite") & z3::tactic(c, "qfnra")).mk_solver();
+  Check n = runOne(nlsat, facts, deadline, cancelled);
+  if (n.result == z3::unknown && n.reason.empty()) n.reason = r.reason;
+  return n;
+}
+
+CexValue readValue(const z3::model& m, const std::string& name, const z3::expr& e) {
+  const z3::expr v = m.eval(e, true);
+  CexValue r;
+  r.name = name;
+  if (v.is_numeral() || v.is_algebraic()) {
+    r.text = v.get_decimal_string(12);
+    std::string digits = r.text;
+    digits.erase(std::remove(digits.begin(), digits.end(), '?'), digits.end());
+    r.value = std::strtod(digits.c_str(), nullptr);
+  } else if (v.is_true() || v.is_false()) {
+    r.text = v.is_true() ? "true" : "false";
+    r.value = v.is_true() ? 1.0 : 0.0;
+  } else {
+    r.text = v.to_string();
+    r.value = 0.0;
+  }
+  return r;
+}
+
+std::vector<CexValue> counterexample(const World& w, const z3::model& m) {
+  std::vector<CexValue> out;
+  for (const auto& [name, e] : w.derived) out.push_back(readValue(m, name, e));
+  for (const auto& [name, e] : w.named) out.push_back(readValue(m, name, e));
+  return out;
+}
+
+}  // namespace
+
+std::vector<z3::expr> sigmaAxioms(const Evaluator& ev) {
+  std::vector<z3::expr> out;
+  std::vector<z3::expr> args;
+  std::set<unsigned> seen;
+  for (const auto& a : ev.sigmaArgs)
+    if (seen.insert(a.id()).second) args.push_back(a);
+  z3::context& c = ev.world.ctx;
+  for (const auto& a : args) out.push_back(ev.sigma(a) > 0 && ev.sigma(a) < 1);
+  for (const auto& a : args)
+    for (const auto& b : args) {
+      if (a.id() == b.id()) continue;
+      out.push_back(z3::implies(a <= b, ev.sigma(a) <= ev.sigma(b)));
+      out.push_back(z3::implies(a < b, ev.sigma(a) < ev.sigma(b)));
+      out.push_back(z3::implies(a <= b, ev.sigma(b) - ev.sigma(a) <= (b - a) * c.real_val(1, 4)));
+    }
+  return out;
+}
+
+SolveOutcome solve(const World& world, const std::vector<Obligation>& obligations,
+                   const std::vector<z3::expr>& axioms, bool sigmaAxiomatized,
+                   Clock::time_point deadline, const std::function<bool()>& cancelled) {
+  z3::context& c = world.ctx;
+  std::vector<z3::expr> base = world.hypotheses;
+  base.insert(base.end(), axioms.begin(), axioms.end());
+  SolveOutcome out;
+  z3::expr all = c.bool_val(true);
+  for (const auto& o : obligations) all = all && z3::implies(o.antecedent, o.goal);
+  {
+    std::vector<z3::expr> facts = base;
+    facts.push_back(!all);
+    // Briefly: when it does not settle, the per-obligation checks below are smaller problems.
+    const auto share = std::min(deadline, Clock::now() + std::chrono::milliseconds(2000));
+    const Check combined = check(c, facts, share, cancelled, !sigmaAxiomatized);
+    if (combined.result == z3::unsat) {
+      out.verdict = Verdict::Proved;
+      return out;
+    }
+  }
+  std::string undecided;
+  for (std::size_t i = 0; i < obligations.size(); ++i) {
+    const Obligation& o = obligations[i];
+    if (cancelled && cancelled()) {
+      out.reason = "cancelled";
+      return out;
+    }
+    if (msUntil(deadline) <= 0) {
+      out.reason = "timeout: z3 did not finish within the time limit";
+      return out;
+    }
+    const auto slot = Clock::now() + (deadline - Clock::now()) / static_cast<long>(obligations.size() - i);
+    std::vector<z3::expr> facts = base;
+    facts.push_back(o.antecedent);
+    facts.push_back(!o.goal);
+    Check r;
+    if (o.hasMargin) {  // prefer a counterexample that misses by a visible amount
+      std::vector<z3::expr> wide = facts;
+      wide.push_back(o.margin >= c.real_val(1, 100));
+      const auto quick = Clock::now() + (slot - Clock::now()) / 3;
+      r = check(c, wide, quick, cancelled, !sigmaAxiomatized);
+      if (r.result != z3::sat) r = Check{};
+    }
+    if (r.result != z3::sat) r = check(c, facts, slot, cancelled, !sigmaAxiomatized);
+    if (r.result == z3::unsat) continue;
+    if (r.result == z3::unknown) {
+      if (undecided.empty()) undecided = "z3 could not decide '" + o.what + "' (" + r.reason + ")";
+      continue;
+    }
+    if (sigmaAxiomatized) {
+      out.reason = "'" + o.what + "' not proved: sigma is known to z3 only by its range, monotonicity "
+                   "and slope bound, and the model it found may not be a real counterexample";
+      return out;
+    }
+    out.verdict = Verdict::Unsound;
+    out.reason = o.what;
+    out.counterexample = counterexample(world, *r.model);
+    return out;
+  }
+  if (!undecided.empty()) {
+    out.reason = undecided;
+    return out;
+  }
+  // Each obligation holds on its own (the combined check may have timed out): so does their
+  // conjunction.
+  out.verdict = Verdict::Proved;
+  return out;
+}
+
+}  // namespace cert::prove
