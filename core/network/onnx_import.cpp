@@ -270,6 +270,9 @@ Result<Network> importOnnxBytes(const std::string& bytes, const std::string& nam
   if (hasErrors(ctx.diagnostics)) return fail(ctx.diagnostics);
 
   LayerValue result = out->layer;
+  Diagnostics graphErrors = checkOnnxGraph(model);
+  if (hasErrors(graphErrors)) return fail(std::move(graphErrors));
+  if (auto w = checkDeclaredOutput(graph.output(0), result.shape)) ctx.diagnostics.push_back(*w);
   onnx::NodeProto outputNode;  // names the output in a materialization error
   outputNode.set_name(ctx.outputName);
   if (!ctx.materialize(outputNode, ctx.outputName, &result)) return fail(ctx.diagnostics);

@@ -104,8 +104,9 @@ bool Context::checkDense(const onnx::NodeProto& node, int64_t rows, int64_t cols
 }
 
 bool Context::charge(int64_t values) {
+  if (values > budgetLeft()) return false;
   used_ += values;
-  return used_ <= kImportBudget;
+  return true;
 }
 
 std::string Context::budgetMessage(int64_t values) const {

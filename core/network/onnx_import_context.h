@@ -92,7 +92,8 @@ class Context {
   // --- memory budget -----------------------------------------------------------------------
   /// Values still free in the import budget.
   int64_t budgetLeft() const { return kImportBudget - used_; }
-  /// Counts `values` against the budget; false when that exceeds it (the caller reports).
+  /// Counts `values` against the budget; false (nothing counted) when they do not fit; the
+  /// caller reports.
   bool charge(int64_t values);
   /// The error text for `values` more values than the budget has left.
   std::string budgetMessage(int64_t values) const;

@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/network/network_printer.h"
 #include "core/network/onnx_constant_folding.h"
 #include "core/network/onnx_import_ops.h"
 
@@ -56,18 +57,14 @@ const onnx::NodeProto* nestedTooDeep(const onnx::GraphProto& graph, int depth) {
   return nullptr;
 }
 
-/// Every node of an op the importer knows, against its schema; false when some op is unknown.
-bool checkNodes(const onnx::GraphProto& graph, const onnx::checker::CheckerContext& ctx,
+/// Every node of an op the importer knows, against its schema (the importer names the others).
+void checkNodes(const onnx::GraphProto& graph, const onnx::checker::CheckerContext& ctx,
                 Diagnostics* out) {
   const onnx::checker::LexicalScopeContext lex;
-  bool allKnown = true;
   for (const onnx::NodeProto& node : graph.node()) {
     const bool known = isDefaultDomain(node.domain()) &&
                        (onnximport::findOpHandler(node.op_type()) || isFoldableOp(node.op_type()));
-    if (!known) {
-      allKnown = false;  // the importer names it as unsupported
-      continue;
-    }
+    if (!known) continue;
     onnx::NodeProto checked = node;
     if (node.domain() == "ai.onnx") checked.clear_domain();  // onnx's checker keys the default domain as ""
     try {
@@ -76,7 +73,6 @@ bool checkNodes(const onnx::GraphProto& graph, const onnx::checker::CheckerConte
       out->push_back(nodeError(node, checkerMessage(e)));
     }
   }
-  return allKnown;
 }
 
 std::string range(int64_t lo, int64_t hi) { return std::to_string(lo) + "-" + std::to_string(hi); }
@@ -118,11 +114,14 @@ Diagnostics validateOnnxModel(const onnx::ModelProto& model) {
   onnx::checker::CheckerContext ctx;
   ctx.set_ir_version(static_cast<int>(std::min<int64_t>(ir, onnx::Version::IR_VERSION)));
   ctx.set_opset_imports(opsets);
-  const bool allKnown = checkNodes(model.graph(), ctx, &out);
-  if (hasErrors(out) || !allKnown) return out;
+  checkNodes(model.graph(), ctx, &out);
+  return out;
+}
 
-  // The model as a whole: names, initializers, value infos (onnx's checker knows IR <= its own).
-  if (ir <= onnx::Version::IR_VERSION) {
+Diagnostics checkOnnxGraph(const onnx::ModelProto& model) {
+  Diagnostics out;
+  // Names, initializers, value infos (onnx's checker knows IR versions up to its own).
+  if (model.ir_version() <= onnx::Version::IR_VERSION) {
     try {
       onnx::checker::check_model(model);
     } catch (const std::exception& e) {
@@ -130,16 +129,41 @@ Diagnostics validateOnnxModel(const onnx::ModelProto& model) {
       return out;
     }
   }
-  // The shapes the model declares against the shapes its nodes compute.
+  // Shape inference from the input shapes through every node. The declared shapes and element
+  // types of outputs and intermediate values are left out: the importer computes its own, in
+  // double precision (checkDeclaredOutput reports a declared output shape that differs).
   try {
     onnx::ModelProto inferred = model;
-    onnx::ShapeInferenceOptions options(/*check_type=*/true, /*error_mode=*/1, /*data_prop=*/true);
+    onnx::GraphProto& g = *inferred.mutable_graph();
+    g.clear_value_info();
+    for (onnx::ValueInfoProto& o : *g.mutable_output()) o.clear_type();
+    onnx::ShapeInferenceOptions options(/*check_type=*/false, /*error_mode=*/1, /*data_prop=*/true);
     onnx::shape_inference::InferShapes(inferred, onnx::OpSchemaRegistry::Instance(), options);
   } catch (const std::exception& e) {
     out.push_back(Diagnostic::error("the model's shapes are inconsistent (ONNX shape inference): " +
                                     checkerMessage(e)));
   }
   return out;
+}
+
+std::optional<Diagnostic> checkDeclaredOutput(const onnx::ValueInfoProto& declared,
+                                              const std::vector<int64_t>& computed) {
+  if (!declared.type().has_tensor_type() || !declared.type().tensor_type().has_shape()) return std::nullopt;
+  std::vector<int64_t> dims;
+  bool known = true;
+  for (const auto& d : declared.type().tensor_type().shape().dim()) {
+    known = known && d.has_dim_value() && d.dim_value() > 0;
+    dims.push_back(d.has_dim_value() ? d.dim_value() : 0);
+  }
+  // A symbolic or 0 batch dim is a batch of 1, as for the input.
+  if (!dims.empty() && dims.size() == computed.size() && !known && dims[0] <= 0) {
+    dims[0] = computed[0];
+    known = true;
+    for (size_t i = 1; i < dims.size(); ++i) known = known && dims[i] > 0;
+  }
+  if (!known || dims == computed) return std::nullopt;
+  return Diagnostic::warning("the model declares its output '" + declared.name() + "' as " +
+                             formatShape(dims) + " but computes " + formatShape(computed));
 }
 
 std::optional<Diagnostic> checkConstantValues(const std::string& tensor, const ConstTensor& t) {

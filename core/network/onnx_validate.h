@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/diagnostics/diagnostic.h"
 #include "core/network/network.h"
@@ -11,6 +12,7 @@
 
 namespace onnx {
 class ModelProto;
+class ValueInfoProto;
 }  // namespace onnx
 
 namespace cert {
@@ -23,14 +25,22 @@ inline constexpr int kMaxOnnxGraphNesting = 16;
 /// Constants and parameters larger than this in magnitude are reported (float32 overflows near 3.4e38).
 inline constexpr double kHugeValue = 1e30;
 
-/// Errors that make the model unimportable, each naming the node (name and op type) or the
-/// model field: ir_version and the default-domain opset outside the supported ranges; subgraphs
-/// nested too deep; every node of an op the importer knows checked against its ONNX operator
-/// schema at the model's opset (required attributes present, no unknown attribute, attribute
-/// types, input and output counts); then, when every node is of a known op, onnx's model checker
-/// (names defined once and before use, initializers, value infos) and ONNX shape inference
-/// against the shapes the model declares.
+/// Before import, the errors that decide how nodes are read, each naming the node (name and op
+/// type) or the model field: ir_version and the default-domain opset outside the supported
+/// ranges; subgraphs nested too deep; every node of an op the importer knows checked against its
+/// ONNX operator schema at the model's opset (required attributes present, no unknown attribute,
+/// attribute types, input and output counts).
 Diagnostics validateOnnxModel(const onnx::ModelProto& model);
+
+/// After an import that succeeded (its own errors name nodes more precisely): onnx's model
+/// checker (each name defined once, before use; initializers; value infos) and ONNX shape
+/// inference from the input shapes through every node.
+Diagnostics checkOnnxGraph(const onnx::ModelProto& model);
+
+/// A warning when the graph output's declared shape (fully known; a symbolic batch dim counts as
+/// 1) differs from the `computed` logical shape.
+std::optional<Diagnostic> checkDeclaredOutput(const onnx::ValueInfoProto& declared,
+                                              const std::vector<int64_t>& computed);
 
 /// A warning naming `tensor` when it holds NaN, inf or values above kHugeValue in magnitude
 /// (its message ends "not meaningful", as every value warning does).

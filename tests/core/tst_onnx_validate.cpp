@@ -141,14 +141,26 @@ void TestOnnxValidate::unknownAttributeNamesNodeAndAttribute() {
 }
 
 void TestOnnxValidate::declaredShapesMustMatch() {
+  // Node shapes that disagree are an error (shape inference or the importer names the node);
+  // a declared output shape that differs from the computed one is a warning.
   OnnxBuilder b("s", 13);
   b.addInput("x", {1, 4});
-  b.addInitializer("w", {4, 3}, testWeights(12, 4));
-  b.addNode("MatMul", {"x", "w"}, {"y"});
-  b.addOutput("y", {1, 5});  // MatMul computes [1, 3]
+  b.addInitializer("w", {3, 5}, testWeights(15, 4));
+  b.addNode("MatMul", {"x", "w"}, {"y"}, "mm_bad");
+  b.addOutput("y", {1, 5});
   const Result<Network> r = importModel(b);
   QVERIFY(!r.ok());
-  QVERIFY2(mentions(r.diagnostics, {"shape"}), messages(r.diagnostics).c_str());
+  QVERIFY2(mentions(r.diagnostics, {"mm_bad"}), messages(r.diagnostics).c_str());
+
+  OnnxBuilder c("s2", 13);
+  c.addInput("x", {1, 4});
+  c.addInitializer("w", {4, 3}, testWeights(12, 4));
+  c.addNode("MatMul", {"x", "w"}, {"y"});
+  c.addOutput("y", {1, 5});  // MatMul computes [1, 3]
+  const Result<Network> r2 = importModel(c);
+  QVERIFY2(r2.ok(), messages(r2.diagnostics).c_str());
+  QVERIFY2(mentions(r2->warnings, {"declares its output 'y' as [1, 5] but computes [1, 3]"}, Severity::Warning),
+           messages(r2->warnings).c_str());
 }
 
 void TestOnnxValidate::valueDefinedTwice() {
