@@ -25,7 +25,7 @@ namespace {
 
 bool isDefaultDomain(const std::string& domain) { return domain.empty() || domain == "ai.onnx"; }
 
-/// "node 'NAME' (OP): " as every node rejection starts.
+/// An error about `node`: "node 'NAME': OP: message" as certc prints it.
 Diagnostic nodeError(const onnx::NodeProto& node, const std::string& message) {
   Diagnostic d = Diagnostic::error(node.op_type() + ": " + message);
   d.node = onnximport::nodeLabel(node);

@@ -1,6 +1,7 @@
 // Dataset CSV rows (label, raw pixels 0-255) and the eps-ball properties around them.
 #include "core/property/dataset_csv.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -80,8 +81,11 @@ Result<std::vector<DatasetRow>> parseDatasetCsv(const std::string& text, const s
       size_t lead = 0;
       const std::string_view value = trim(lineText.substr(fieldStart, comma - fieldStart), &lead);
       const int col = static_cast<int>(fieldStart + lead) + 1;
-      const SourceRange r = rangeAt(line, col, static_cast<int>(lineStart + fieldStart + lead),
-                                    static_cast<int>(std::max<size_t>(value.size(), 1)));
+      // An empty field is marked one character wide, unless it ends the text (fuzz_csv: a
+      // trailing ',' at the end of the file gave a range past the end).
+      const size_t at = lineStart + fieldStart + lead;
+      const SourceRange r = rangeAt(line, col, static_cast<int>(at),
+                                    static_cast<int>(std::min(std::max<size_t>(value.size(), 1), text.size() - at)));
       auto fail = [&](std::string msg) {
         if (ok) error(std::move(msg), r);
         ok = false;

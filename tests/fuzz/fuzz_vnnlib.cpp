@@ -22,7 +22,7 @@ void checkRanges(const cert::Diagnostics& diags, std::size_t size) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
-  for (const auto [inputs, outputs] : {std::pair<int64_t, int64_t>{5, 3}, {-1, -1}}) {
+  for (const auto& [inputs, outputs] : {std::pair<int64_t, int64_t>{5, 3}, {-1, -1}}) {
     const cert::Result<cert::Property> p = cert::parseVnnlib(text, inputs, outputs, "fuzz.vnnlib");
     checkRanges(p.diagnostics, size);
     if (p.ok())
