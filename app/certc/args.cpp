@@ -1,6 +1,7 @@
 // Command-line argument parsing for certc subcommands.
 #include "app/certc/args.h"
 
+#include <cerrno>
 #include <cstdlib>
 
 namespace cert::cli {
@@ -46,19 +47,24 @@ std::optional<double> Args::number(const std::string& name, std::string* error) 
     if (error) *error = "--" + name + " expects a number, got '" + *v + "'";
     return std::nullopt;
   }
-  return d;
+  return d;  // the commands check the range (finite, > 0, ...) and say which they need
 }
 
-std::optional<long> Args::integer(const std::string& name, std::string* error) const {
+std::optional<int64_t> Args::integer(const std::string& name, std::string* error) const {
   auto v = get(name);
   if (!v) return std::nullopt;
   char* end = nullptr;
-  const long n = std::strtol(v->c_str(), &end, 10);
+  errno = 0;
+  const long long n = std::strtoll(v->c_str(), &end, 10);
   if (v->empty() || *end != '\0') {
     if (error) *error = "--" + name + " expects an integer, got '" + *v + "'";
     return std::nullopt;
   }
-  return n;
+  if (errno == ERANGE) {
+    if (error) *error = "--" + name + " is out of range (a 64-bit integer), got '" + *v + "'";
+    return std::nullopt;
+  }
+  return static_cast<int64_t>(n);
 }
 
 std::vector<std::string> Args::unknown(const std::set<std::string>& known) const {

@@ -1,6 +1,7 @@
 // Command-line arguments of one certc subcommand: positionals and --name[=value] options.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
@@ -21,7 +22,8 @@ class Args {
   std::string getOr(const std::string& name, const std::string& fallback) const;
   /// Parses an option as a number; sets `error` when it is present but not a number.
   std::optional<double> number(const std::string& name, std::string* error) const;
-  std::optional<long> integer(const std::string& name, std::string* error) const;
+  /// Parses an option as a 64-bit integer; sets `error` when it is not one or out of range.
+  std::optional<int64_t> integer(const std::string& name, std::string* error) const;
   /// Options given that are not in `known` (for a clear "unknown option" error).
   std::vector<std::string> unknown(const std::set<std::string>& known) const;
   /// Parse errors (e.g. an option missing its value).

@@ -2,6 +2,7 @@
 #include "app/certc/certify_inputs.h"
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 
 #include "compiler/frontend.h"
@@ -49,6 +50,11 @@ std::optional<CertifyInputs> loadCertifyInputs(const Args& args, const std::stri
   const auto pixelScale = args.number("pixel-scale", &err);
   if (!err.empty()) return usage(err);
   if (args.has("data") && !eps) return usage("missing --eps E");
+  if (eps && !(std::isfinite(*eps) && *eps >= 0)) {
+    std::fprintf(stderr, "certc %s: --eps must be a finite number >= 0, got %s\n", command.c_str(),
+                 args.getOr("eps", "").c_str());
+    return failed();
+  }
 
   CertifyInputs in;
   in.specPath = args.positionals().front();
@@ -69,8 +75,7 @@ std::optional<CertifyInputs> loadCertifyInputs(const Args& args, const std::stri
 
   in.propertyPath = args.getOr("data", args.getOr("vnnlib", ""));
   Result<Property> prop =
-      args.has("data") ? datasetProperty(in.network, in.propertyPath, static_cast<int>(index.value_or(0)),
-                                         static_cast<int>(count.value_or(1)), *eps,
+      args.has("data") ? datasetProperty(in.network, in.propertyPath, index.value_or(0), count.value_or(1), *eps,
                                          pixelScale.value_or(kDefaultPixelScale))
                        : readVnnlib(in.propertyPath, in.network);
   printDiagnostics(in.propertyPath, prop.diagnostics);

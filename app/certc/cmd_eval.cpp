@@ -7,7 +7,7 @@
 // computed from the normalized input, the same input certc run certifies around); with
 // --count > 1 a last line "accuracy: K/N". Errors in the network or the CSV: "certc: FILE: ..."
 // on stderr and exit 1; usage problems (missing or unknown options, bad numbers): exit 2.
-#include <climits>
+#include <cstdint>
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -33,19 +33,16 @@ void printDiagnostics(const std::string& file, const Diagnostics& diags) {
     std::fprintf(stderr, "certc: %s\n", formatDiagnostic(file, d).c_str());
 }
 
-/// Reads --NAME as an int; false (after printing the usage error) when it is not one.
-bool intOption(const Args& args, const std::string& name, int& out) {
+/// Reads --NAME as a 64-bit integer; false (after printing the usage error) when it is not one.
+/// The range (a row of the file, a count >= 1) is checked where the rows are known.
+bool intOption(const Args& args, const std::string& name, int64_t& out) {
   std::string error;
   const auto v = args.integer(name, &error);
   if (!error.empty()) {
     usageError(error);
     return false;
   }
-  if (v && (*v < INT_MIN || *v > INT_MAX)) {
-    usageError("--" + name + " is out of range");
-    return false;
-  }
-  if (v) out = static_cast<int>(*v);
+  if (v) out = *v;
   return true;
 }
 
@@ -57,7 +54,7 @@ int evaluate(const Args& args) {
     return usageError(args.positionals().empty() ? "missing NET.onnx" : "expected one network file");
   const auto data = args.get("data");
   if (!data || data->empty()) return usageError("missing --data FILE.csv");
-  int index = 0, count = 1;
+  int64_t index = 0, count = 1;
   if (!intOption(args, "index", index) || !intOption(args, "count", count)) return 2;
   std::string scaleError;
   const auto pixelScale = args.number("pixel-scale", &scaleError);

@@ -1,6 +1,8 @@
 // certc: the command-line driver. Dispatches to one function per subcommand.
 #include <cstdio>
 #include <cstring>
+#include <exception>
+#include <new>
 #include <string>
 
 #include "app/certc/commands.h"
@@ -40,8 +42,20 @@ int main(int argc, char** argv) {
     usage(stdout);
     return 0;
   }
-  for (const auto& c : kCommands)
-    if (!std::strcmp(argv[1], c.name)) return c.run(argc, argv);
+  for (const auto& c : kCommands) {
+    if (std::strcmp(argv[1], c.name)) continue;
+    // A last resort: the importer and the readers bound what they allocate, but a network they
+    // accept may still need more memory than this machine has while it is certified.
+    try {
+      return c.run(argc, argv);
+    } catch (const std::bad_alloc&) {
+      std::fprintf(stderr, "certc %s: error: out of memory (the network or the property is too large for this machine)\n",
+                   c.name);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "certc %s: error: %s\n", c.name, e.what());
+    }
+    return 1;
+  }
   std::fprintf(stderr, "certc: unknown command '%s' (try certc --help)\n", argv[1]);
   return 2;
 }

@@ -24,6 +24,14 @@ R ok(ConstTensor t) {
   return r;
 }
 
+/// An output of `count` values (-1: beyond kMaxTensorElements) may be allocated.
+bool fits(int64_t count, int64_t maxElements) { return count >= 0 && count <= maxElements; }
+
+std::string tooLarge(const std::string& op, const std::vector<int64_t>& dims, int64_t maxElements) {
+  return op + " output " + formatShape(dims) + " is larger than the constant folding budget (" +
+         std::to_string(maxElements) + " values left)";
+}
+
 const ConstTensor* arg(const std::vector<const ConstTensor*>& in, size_t i) {
   return i < in.size() ? in[i] : nullptr;
 }
@@ -62,11 +70,13 @@ R foldConstant(const NodeAttributes& attrs) {
   return ok(std::move(c));
 }
 
-R foldConstantOfShape(const ConstTensor& shape, const NodeAttributes& attrs) {
+R foldConstantOfShape(const ConstTensor& shape, const NodeAttributes& attrs, int64_t maxElements) {
   ConstTensor t;
   t.dims = toIndices(shape);
+  for (int64_t d : t.dims)
+    if (d < 0) return fail("ConstantOfShape with invalid shape " + formatShape(t.dims));
   const int64_t count = elementCount(t.dims);
-  if (count < 0) return fail("ConstantOfShape with invalid shape " + formatShape(t.dims));
+  if (!fits(count, maxElements)) return fail(tooLarge("ConstantOfShape", t.dims, maxElements));
   double fill = 0.0;
   if (const onnx::TensorProto* v = attrs.getTensor("value")) {
     R value = readTensor(*v);
@@ -119,7 +129,8 @@ ConstTensor gatherFlat(const ConstTensor& x, std::vector<int64_t> dims,
   return t;
 }
 
-R foldGather(const ConstTensor& data, const ConstTensor& indices, const NodeAttributes& attrs) {
+R foldGather(const ConstTensor& data, const ConstTensor& indices, const NodeAttributes& attrs,
+             int64_t maxElements) {
   const auto rank = static_cast<int64_t>(data.dims.size());
   int64_t axis = 0;
   if (!normalizeAxis(attrs.getInt("axis", 0), rank, &axis)) return fail("Gather axis out of range");
@@ -129,7 +140,7 @@ R foldGather(const ConstTensor& data, const ConstTensor& indices, const NodeAttr
   std::vector<int64_t> dims(data.dims.begin(), data.dims.begin() + axis);
   dims.insert(dims.end(), indices.dims.begin(), indices.dims.end());
   dims.insert(dims.end(), data.dims.begin() + axis + 1, data.dims.end());
-  if (elementCount(dims) < 0) return fail("Gather output too large");
+  if (!fits(elementCount(dims), maxElements)) return fail(tooLarge("Gather", dims, maxElements));
   std::vector<int64_t> source;
   for (int64_t o = 0; o < outer; ++o)
     for (int64_t raw : toIndices(indices)) {
@@ -140,7 +151,8 @@ R foldGather(const ConstTensor& data, const ConstTensor& indices, const NodeAttr
   return ok(gatherFlat(data, std::move(dims), source));
 }
 
-R foldConcat(const std::vector<const ConstTensor*>& in, const NodeAttributes& attrs) {
+R foldConcat(const std::vector<const ConstTensor*>& in, const NodeAttributes& attrs,
+             int64_t maxElements) {
   if (in.empty() || !in[0]) return fail("Concat without inputs");
   const std::vector<int64_t>& first = in[0]->dims;
   int64_t axis = 0;
@@ -159,6 +171,7 @@ R foldConcat(const std::vector<const ConstTensor*>& in, const NodeAttributes& at
     t.dims[static_cast<size_t>(axis)] += x->dims[static_cast<size_t>(axis)];
     t.isInteger = t.isInteger && x->isInteger;
   }
+  if (!fits(elementCount(t.dims), maxElements)) return fail(tooLarge("Concat", t.dims, maxElements));
   for (int64_t o = 0; o < outer; ++o)
     for (const ConstTensor* x : in) {
       const int64_t chunk = outer > 0 ? x->size() / outer : 0;
@@ -222,12 +235,12 @@ R foldSlice(const ConstTensor& x, const std::vector<const ConstTensor*>& in,
   return ok(gatherFlat(x, std::move(dims), source));
 }
 
-R foldBinary(const std::string& op, const ConstTensor& a, const ConstTensor& b) {
+R foldBinary(const std::string& op, const ConstTensor& a, const ConstTensor& b, int64_t maxElements) {
   std::vector<int64_t> dims;
   if (!broadcastShapes(a.dims, b.dims, &dims))
     return fail(op + " of constants with incompatible shapes " + formatShape(a.dims) + " and " +
                 formatShape(b.dims));
-  if (elementCount(dims) < 0) return fail(op + " output too large");
+  if (!fits(elementCount(dims), maxElements)) return fail(tooLarge(op, dims, maxElements));
   const std::vector<double> x = broadcastTo(a, dims), y = broadcastTo(b, dims);
   ConstTensor t;
   t.dims = dims;
@@ -256,7 +269,8 @@ bool isFoldableOp(const std::string& opType) {
 }
 
 Result<ConstTensor> foldConstantNode(const onnx::NodeProto& node,
-                                     const std::vector<const ConstTensor*>& in, int64_t opset) {
+                                     const std::vector<const ConstTensor*>& in, int64_t opset,
+                                     int64_t maxElements) {
   const std::string& op = node.op_type();
   const NodeAttributes attrs(node);
   if (op == "Constant") return foldConstant(attrs);
@@ -265,7 +279,7 @@ Result<ConstTensor> foldConstantNode(const onnx::NodeProto& node,
   std::string error;
   std::vector<int64_t> dims;
   R r;
-  if (op == "ConstantOfShape") r = foldConstantOfShape(*x, attrs);
+  if (op == "ConstantOfShape") r = foldConstantOfShape(*x, attrs, maxElements);
   else if (op == "Cast") r = foldCast(*x, attrs);
   else if (op == "Identity") r = ok(*x);
   else if (op == "Shape") {
@@ -298,14 +312,14 @@ Result<ConstTensor> foldConstantNode(const onnx::NodeProto& node,
             : fail(error);
   } else if (op == "Gather") {
     if (!arg(in, 1)) return fail("Gather needs indices");
-    r = foldGather(*x, *in[1], attrs);
+    r = foldGather(*x, *in[1], attrs, maxElements);
   } else if (op == "Concat") {
-    r = foldConcat(in, attrs);
+    r = foldConcat(in, attrs, maxElements);
   } else if (op == "Slice") {
     r = foldSlice(*x, in, attrs, opset);
   } else if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div") {
     if (!arg(in, 1)) return fail(op + " needs two inputs");
-    r = foldBinary(op, *x, *in[1]);
+    r = foldBinary(op, *x, *in[1], maxElements);
   } else if (op == "Neg" || op == "Sqrt") {
     ConstTensor t = *x;
     for (double& v : t.values) v = op == "Neg" ? -v : std::sqrt(v);

@@ -19,9 +19,10 @@ namespace cert {
 bool isFoldableOp(const std::string& opType);
 
 /// Evaluates `node` over constant inputs (nullptr for an absent optional input) to its first
-/// output. Errors (bad attributes, out-of-range indices) do not name the node: the caller does.
+/// output. Errors (bad attributes, out-of-range indices, an output of more than `maxElements`
+/// values, checked before it is allocated) do not name the node: the caller does.
 Result<ConstTensor> foldConstantNode(const onnx::NodeProto& node,
                                      const std::vector<const ConstTensor*>& inputs,
-                                     int64_t opset);
+                                     int64_t opset, int64_t maxElements = kMaxTensorElements);
 
 }  // namespace cert

@@ -14,6 +14,7 @@
 #include "core/network/onnx_constant_folding.h"
 #include "core/network/network_printer.h"
 #include "core/network/onnx_import_ops.h"
+#include "core/network/onnx_validate.h"
 
 namespace cert {
 
@@ -155,9 +156,15 @@ void importNodes(Context& ctx, const onnx::GraphProto& graph) {
       }
     }
     if (usable && foldable && allConstant) {
-      Result<ConstTensor> r = foldConstantNode(node, constants, ctx.opset);
-      if (r) ctx.setConstant(node.output(0), std::move(*r));
-      else usable = ctx.error(node, op + ": " + r.diagnostics.front().message);
+      Result<ConstTensor> r = foldConstantNode(node, constants, ctx.opset, ctx.budgetLeft());
+      if (r && !ctx.charge(r->size())) {
+        usable = ctx.error(node, op + ": " + ctx.budgetMessage(r->size()));
+      } else if (r) {
+        if (auto w = checkConstantValues(node.output(0), *r)) ctx.warning(node, w->message);
+        ctx.setConstant(node.output(0), std::move(*r));
+      } else {
+        usable = ctx.error(node, op + ": " + r.diagnostics.front().message);
+      }
       for (int i = 1; i < node.output_size(); ++i) ctx.setFailed(node.output(i));
     } else if (usable && handler) {
       usable = handler(ctx, node);
@@ -204,19 +211,21 @@ Result<Network> importOnnxBytes(const std::string& bytes, const std::string& nam
                     ? "the ONNX model has an empty graph"
                     : "not an ONNX model (no graph found)");
   const onnx::GraphProto& graph = model.graph();
+  Diagnostics validation = validateOnnxModel(model);
+  if (hasErrors(validation)) return fail(std::move(validation));
 
   Network net;
   net.name = name;
-  const int64_t opset = defaultOpset(model);
-  Context ctx(net, opset == 0 ? 13 : opset);
-  if (opset == 0 || opset < 7 || opset > 17)
-    ctx.diagnostics.push_back(Diagnostic::warning(
-        "the model declares ONNX opset " + std::to_string(opset) +
-        "; supported are 7-17, importing as opset " + std::to_string(ctx.opset)));
+  Context ctx(net, defaultOpset(model));
+  ctx.diagnostics = std::move(validation);
 
   for (const auto& init : graph.initializer()) {
     Result<ConstTensor> t = readTensor(init);
     if (!t) return fail(t.diagnostics);
+    if (!ctx.charge(t->size()))
+      return fail("the initializers hold more values than the importer's memory budget (" +
+                  std::to_string(kImportBudget) + ")");
+    if (auto w = checkConstantValues(init.name(), *t)) ctx.diagnostics.push_back(*w);
     ctx.setConstant(init.name(), std::move(*t));
   }
   const onnx::ValueInfoProto* input = nullptr;
@@ -261,10 +270,14 @@ Result<Network> importOnnxBytes(const std::string& bytes, const std::string& nam
   if (hasErrors(ctx.diagnostics)) return fail(ctx.diagnostics);
 
   LayerValue result = out->layer;
+  Diagnostics graphErrors = checkOnnxGraph(model);
+  if (hasErrors(graphErrors)) return fail(std::move(graphErrors));
+  if (auto w = checkDeclaredOutput(graph.output(0), result.shape)) ctx.diagnostics.push_back(*w);
   onnx::NodeProto outputNode;  // names the output in a materialization error
   outputNode.set_name(ctx.outputName);
   if (!ctx.materialize(outputNode, ctx.outputName, &result)) return fail(ctx.diagnostics);
   pruneLayers(net, result.layer);
+  for (Diagnostic& d : checkLayerValues(net)) ctx.diagnostics.push_back(std::move(d));
 
   for (const Diagnostic& d : ctx.diagnostics)
     if (d.severity != Severity::Error) net.warnings.push_back(d);

@@ -97,10 +97,26 @@ bool Context::checkDense(const onnx::NodeProto& node, int64_t rows, int64_t cols
   if (rows > 0 && cols > kMaxDenseEntries / rows)
     return error(node, node.op_type() + ": " + std::to_string(rows) + " x " +
                            std::to_string(cols) + " values are more than the importer supports");
+  if (rows * cols > budgetLeft())
+    return error(node, node.op_type() + ": " + std::to_string(rows) + " x " +
+                           std::to_string(cols) + " values: " + budgetMessage(rows * cols));
   return true;
 }
 
+bool Context::charge(int64_t values) {
+  if (values > budgetLeft()) return false;
+  used_ += values;
+  return true;
+}
+
+std::string Context::budgetMessage(int64_t values) const {
+  return std::to_string(values) + " more values would take the network past the importer's memory budget (" +
+         std::to_string(kImportBudget) + " values, " + std::to_string(kImportBudget * 8 >> 20) +
+         " MiB; " + std::to_string(used_) + " in use)";
+}
+
 int Context::addLayer(Layer layer) {
+  used_ += layer.parameterCount();
   layer.index = static_cast<int>(net.layers.size());
   net.layers.push_back(std::move(layer));
   refs_.push_back(0);

@@ -41,6 +41,11 @@ struct Value {
 /// Dense matrices above this many entries are refused (a clear error instead of bad_alloc).
 constexpr int64_t kMaxDenseEntries = int64_t{1} << 26;
 
+/// All constants and layer parameters of one import together (values, 8 bytes each: 1 GiB).
+/// Folding (ConstantOfShape, broadcasts, ...) and layer construction check it before they
+/// allocate, so a small file that expands to many GB is refused with an error, not bad_alloc.
+constexpr int64_t kImportBudget = int64_t{1} << 27;
+
 /// The layer shape for a value of logical shape `shape`: the batch dim (a leading 1) dropped.
 std::vector<int64_t> layerShapeOf(const std::vector<int64_t>& shape);
 
@@ -80,8 +85,18 @@ class Context {
   /// Reports an error about `node`; always returns false (handlers `return ctx.error(...)`).
   bool error(const onnx::NodeProto& node, const std::string& message);
   void warning(const onnx::NodeProto& node, const std::string& message);
-  /// Reports an error when a dense [rows x cols] matrix (or output) would be too large.
+  /// Reports an error when a dense [rows x cols] matrix (or output) would be too large, alone or
+  /// with what the import already holds (kImportBudget).
   bool checkDense(const onnx::NodeProto& node, int64_t rows, int64_t cols);
+
+  // --- memory budget -----------------------------------------------------------------------
+  /// Values still free in the import budget.
+  int64_t budgetLeft() const { return kImportBudget - used_; }
+  /// Counts `values` against the budget; false (nothing counted) when they do not fit; the
+  /// caller reports.
+  bool charge(int64_t values);
+  /// The error text for `values` more values than the budget has left.
+  std::string budgetMessage(int64_t values) const;
 
   // --- layers ------------------------------------------------------------------------------
   /// Appends a layer (its index is set) and returns the index.
@@ -106,6 +121,7 @@ class Context {
   std::map<std::string, Value> values_;
   std::map<std::string, int> consumers_;
   std::vector<int> refs_;  ///< per layer: outstanding uses of values viewing it
+  int64_t used_ = 0;       ///< values held by constants and layer parameters (kImportBudget)
 };
 
 }  // namespace cert::onnximport

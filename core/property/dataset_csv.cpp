@@ -1,9 +1,12 @@
 // Dataset CSV rows (label, raw pixels 0-255) and the eps-ball properties around them.
 #include "core/property/dataset_csv.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <string_view>
 
 #include "core/property/property_builder.h"
@@ -78,8 +81,11 @@ Result<std::vector<DatasetRow>> parseDatasetCsv(const std::string& text, const s
       size_t lead = 0;
       const std::string_view value = trim(lineText.substr(fieldStart, comma - fieldStart), &lead);
       const int col = static_cast<int>(fieldStart + lead) + 1;
-      const SourceRange r = rangeAt(line, col, static_cast<int>(lineStart + fieldStart + lead),
-                                    static_cast<int>(std::max<size_t>(value.size(), 1)));
+      // An empty field is marked one character wide, unless it ends the text (fuzz_csv: a
+      // trailing ',' at the end of the file gave a range past the end).
+      const size_t at = lineStart + fieldStart + lead;
+      const SourceRange r = rangeAt(line, col, static_cast<int>(at),
+                                    static_cast<int>(std::min(std::max<size_t>(value.size(), 1), text.size() - at)));
       auto fail = [&](std::string msg) {
         if (ok) error(std::move(msg), r);
         ok = false;
@@ -139,11 +145,12 @@ Eigen::VectorXd datasetRawInput(const Network& net, const DatasetRow& row, doubl
 }
 
 Result<Property> datasetProperty(const Network& net, const std::vector<DatasetRow>& rows,
-                                 const std::string& source, int firstIndex, int count, double eps,
-                                 double pixelScale) {
+                                 const std::string& source, int64_t firstIndex, int64_t count,
+                                 double eps, double pixelScale) {
   using R = Result<Property>;
-  if (!std::isfinite(pixelScale) || pixelScale <= 0)
-    return R::failure(Diagnostic::error("the pixel scale must be a finite number > 0, got " + number(pixelScale)));
+  if (!std::isfinite(pixelScale) || pixelScale <= 0 || pixelScale > kMaxPixelScale)
+    return R::failure(Diagnostic::error("the pixel scale must be a finite number in (0, " +
+                                        number(kMaxPixelScale) + "], got " + number(pixelScale)));
   if (auto d = checkPropertyNetwork(net)) return R::failure(*d);
   if (!std::isfinite(eps) || eps < 0)
     return R::failure(Diagnostic::error("eps must be a finite number >= 0, got " + number(eps)));
@@ -154,7 +161,10 @@ Result<Property> datasetProperty(const Network& net, const std::vector<DatasetRo
     return R::failure(Diagnostic::error("row " + std::to_string(firstIndex) + " requested; " + source +
                                         " has " + std::to_string(available) + " rows"));
   R result;
-  int64_t last = int64_t{firstIndex} + count;  // one past the last requested row
+  // One past the last requested row (saturated: --count may be as large as int64 allows).
+  int64_t last = count > std::numeric_limits<int64_t>::max() - firstIndex
+                     ? std::numeric_limits<int64_t>::max()
+                     : firstIndex + count;
   if (last > available) {
     result.diagnostics.push_back(Diagnostic::warning(
         "rows " + std::to_string(firstIndex) + ".." + std::to_string(last - 1) + " requested; " +
@@ -167,6 +177,7 @@ Result<Property> datasetProperty(const Network& net, const std::vector<DatasetRo
   prop.source = source;
   prop.eps = eps;
   const int64_t inputs = net.inputSize();
+  const int64_t outputs = net.outputSize();
   for (int64_t i = firstIndex; i < last; ++i) {
     const DatasetRow& row = rows[static_cast<size_t>(i)];
     if (static_cast<int64_t>(row.pixels.size()) != inputs) {
@@ -176,6 +187,14 @@ Result<Property> datasetProperty(const Network& net, const std::vector<DatasetRo
               " values after the label; the network '" + net.name + "' takes " +
               std::to_string(inputs) + " inputs",
           r));
+      return result;
+    }
+    if (row.label >= outputs) {
+      result.diagnostics.push_back(Diagnostic::error(
+          "row " + std::to_string(i) + " has label " + std::to_string(row.label) + "; the network '" +
+              net.name + "' has " + std::to_string(outputs) + " outputs (labels 0.." +
+              std::to_string(outputs - 1) + ")",
+          SourceRange{row.start, row.start}));
       return result;
     }
     PropertyItem item;
@@ -192,8 +211,8 @@ Result<Property> datasetProperty(const Network& net, const std::vector<DatasetRo
   return result;
 }
 
-Result<Property> datasetProperty(const Network& net, const std::string& csvPath, int firstIndex,
-                                 int count, double eps, double pixelScale) {
+Result<Property> datasetProperty(const Network& net, const std::string& csvPath, int64_t firstIndex,
+                                 int64_t count, double eps, double pixelScale) {
   auto rows = readDatasetCsv(csvPath);
   if (!rows) return Result<Property>::failure(std::move(rows.diagnostics));
   auto prop = datasetProperty(net, *rows, csvPath, firstIndex, count, eps, pixelScale);

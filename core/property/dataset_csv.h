@@ -30,6 +30,9 @@ Result<std::vector<DatasetRow>> readDatasetCsv(const std::string& path);
 /// Pixels are multiplied by this before eps and normalization: 1/255 maps 0..255 to [0, 1] (the
 /// common convention); 1 keeps raw pixel values, for networks trained on 0..255 inputs.
 inline constexpr double kDefaultPixelScale = 1.0 / 255.0;
+/// The largest pixel scale accepted: 255 * scale bounds the input box, and beyond this no
+/// network's input range is meant (1 already keeps raw pixel values).
+inline constexpr double kMaxPixelScale = 1000.0;
 
 /// The raw input (x = pixels * pixelScale, by default in [0, 1]) of a row in the network's layout.
 /// Layout: if the network input shape is {C, H, W} with C > 1, the row is taken as pixel-major
@@ -44,15 +47,16 @@ Eigen::VectorXd datasetRawInput(const Network& net, const DatasetRow& row,
 /// Per row: x = raw input; box = clip(x -+ eps, 0, 255 * pixelScale) (eps in the units of x), then the network's normalization (per
 /// element, min/max of the mapped ends); center = normalized x; label = the row's label.
 /// Errors: firstIndex < 0 or past the last row ("row 120 requested; FILE has 100 rows"),
-/// count < 1, eps < 0 or not finite, rows whose value count differs from the network input size.
+/// count < 1, eps < 0 or not finite, a pixel scale not in (0, kMaxPixelScale], rows whose value
+/// count differs from the network input size, a label that is not an output of the network.
 /// A range running past the last row is clipped to it with a warning.
 /// `source` names the rows in messages and becomes Property::source.
 Result<Property> datasetProperty(const Network& net, const std::vector<DatasetRow>& rows,
-                                 const std::string& source, int firstIndex, int count, double eps,
-                                 double pixelScale = kDefaultPixelScale);
+                                 const std::string& source, int64_t firstIndex, int64_t count,
+                                 double eps, double pixelScale = kDefaultPixelScale);
 
 /// readDatasetCsv, then datasetProperty on the rows.
-Result<Property> datasetProperty(const Network& net, const std::string& csvPath, int firstIndex,
-                                 int count, double eps, double pixelScale = kDefaultPixelScale);
+Result<Property> datasetProperty(const Network& net, const std::string& csvPath, int64_t firstIndex,
+                                 int64_t count, double eps, double pixelScale = kDefaultPixelScale);
 
 }  // namespace cert

@@ -24,6 +24,13 @@ class Reader {
       const char c = text_[static_cast<size_t>(pos_.offset)];
       if (c == '(') {
         advance();
+        if (open.size() >= static_cast<size_t>(kMaxSExprDepth)) {
+          result.diagnostics.push_back(Diagnostic::error(
+              "expressions nested more than " + std::to_string(kMaxSExprDepth) + " levels deep",
+              {start, pos_}));
+          result.value = std::move(forms);
+          return result;
+        }
         SExpr list;
         list.kind = SExpr::Kind::List;
         list.range = {start, pos_};

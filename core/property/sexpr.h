@@ -22,9 +22,14 @@ struct SExpr {
   const std::string& head() const;
 };
 
+/// Lists nested deeper than this are an error (the readers of the tree recurse over it).
+inline constexpr int kMaxSExprDepth = 512;
+
 /// Reads every top-level form. `;` starts a comment to the end of the line. Errors: a ')' without
-/// its '(' (skipped) and a '(' never closed (reported at the '(' that opens the unfinished
-/// top-level form; that form is dropped). The value holds the complete forms even on error.
+/// its '(' (skipped), a '(' never closed (reported at the '(' that opens the unfinished
+/// top-level form; that form is dropped) and a '(' nested more than kMaxSExprDepth deep (reported
+/// there; reading stops and the unfinished form is dropped). The value holds the complete forms
+/// even on error.
 Result<std::vector<SExpr>> parseSExprs(const std::string& text);
 
 }  // namespace cert

@@ -33,6 +33,13 @@ struct Linear {
     constant += k * o.constant;
   }
   bool isConstant() const { return x.empty() && y.empty(); }
+  bool finite() const {
+    if (!std::isfinite(constant)) return false;
+    for (const auto* m : {&x, &y})
+      for (const auto& [i, c] : *m)
+        if (!std::isfinite(c)) return false;
+    return true;
+  }
   void dropZeros() {
     std::erase_if(x, [](const auto& p) { return p.second == 0.0; });
     std::erase_if(y, [](const auto& p) { return p.second == 0.0; });
@@ -72,6 +79,14 @@ std::optional<double> parseNumber(const std::string& s) {
   return d;
 }
 
+/// NaN and infinity as number parsers spell them (nan, -inf, +Infinity, ...).
+bool isNonFiniteLiteral(const std::string& s) {
+  std::string v = s;
+  if (!v.empty() && (v[0] == '-' || v[0] == '+')) v.erase(0, 1);
+  std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
+  return v == "nan" || v == "inf" || v == "infinity";
+}
+
 bool looksNumeric(const std::string& s) {
   size_t i = (!s.empty() && (s[0] == '-' || s[0] == '+')) ? 1 : 0;
   return i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '.');
@@ -88,7 +103,8 @@ class VnnlibParser {
     diags_.push_back(Diagnostic::error(std::move(msg), r));
   }
   void declare(const SExpr& form);
-  std::optional<Linear> term(const SExpr& e);
+  std::optional<Linear> term(const SExpr& e);           ///< termUnchecked, then finite coefficients
+  std::optional<Linear> termUnchecked(const SExpr& e);
   std::optional<std::vector<Linear>> arguments(const SExpr& e);
   std::optional<Dnf> formula(const SExpr& e);
   std::optional<Dnf> comparison(const SExpr& e);
@@ -175,12 +191,25 @@ std::optional<std::vector<Linear>> VnnlibParser::arguments(const SExpr& e) {
 }
 
 std::optional<Linear> VnnlibParser::term(const SExpr& e) {
+  std::optional<Linear> out = termUnchecked(e);
+  if (out && !out->finite()) {
+    error("this term evaluates to a non-finite number (overflow)", e.range);
+    return std::nullopt;
+  }
+  return out;
+}
+
+std::optional<Linear> VnnlibParser::termUnchecked(const SExpr& e) {
   Linear out;
   if (e.isAtom()) {
+    if (isNonFiniteLiteral(e.text)) {
+      error("'" + e.text + "' is not a finite number: VNN-LIB constants must be finite reals", e.range);
+      return std::nullopt;
+    }
     if (looksNumeric(e.text)) {
       auto v = parseNumber(e.text);
       if (!v) {
-        error("invalid number '" + e.text + "'", e.range);
+        error("invalid number '" + e.text + "' (not a finite double)", e.range);
         return std::nullopt;
       }
       out.constant = *v;

@@ -10,7 +10,8 @@ using namespace cert;
 
 namespace {
 
-/// An Input layer of `shape` followed by a 2-output Affine layer; optional normalization.
+/// An Input layer of `shape` followed by a 10-output Affine layer (labels 0..9, as the CSVs
+/// here use); optional normalization.
 Network makeNet(std::vector<int64_t> shape, Eigen::VectorXd scale = {}, Eigen::VectorXd shift = {}) {
   Network net;
   net.name = "hand";
@@ -22,10 +23,10 @@ Network makeNet(std::vector<int64_t> shape, Eigen::VectorXd scale = {}, Eigen::V
   assignNeuronRanges(net);
   Layer out;
   out.op = LayerOp::Affine;
-  out.shape = {2};
+  out.shape = {10};
   out.inputs = {0};
-  out.weight = Eigen::MatrixXd::Zero(2, net.inputSize());
-  out.bias = Eigen::VectorXd::Zero(2);
+  out.weight = Eigen::MatrixXd::Zero(10, net.inputSize());
+  out.bias = Eigen::VectorXd::Zero(10);
   net.layers.push_back(out);
   assignNeuronRanges(net);
   net.normalization.scale = scale;

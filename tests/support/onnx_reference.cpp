@@ -1,0 +1,403 @@
+// The test-side ONNX evaluator: tensors as dims + row-major doubles, one function per op, written
+// from the ONNX operator documentation (opset differences included), sharing no importer code.
+#include "tests/support/onnx_reference.h"
+
+#include <onnx/onnx_pb.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <limits>
+#include <map>
+#include <stdexcept>
+
+namespace cert::test {
+namespace {
+
+struct T {
+  std::vector<int64_t> dims;
+  std::vector<double> v;
+};
+
+/// Thrown inside the evaluator only; evalOnnxReference turns it into `why`.
+struct Bad : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+int64_t count(const std::vector<int64_t>& dims) {
+  int64_t n = 1;
+  for (int64_t d : dims) {
+    if (d < 0 || (d > 0 && n > (int64_t{1} << 26) / d)) throw Bad("bad or huge dims");
+    n *= d;
+  }
+  return n;
+}
+
+T tensorOf(const onnx::TensorProto& p) {
+  T t;
+  t.dims.assign(p.dims().begin(), p.dims().end());
+  const int64_t n = count(t.dims);
+  const std::string& raw = p.raw_data();
+  auto fromRaw = [&](auto zero) {
+    using E = decltype(zero);
+    if (static_cast<int64_t>(raw.size()) != n * static_cast<int64_t>(sizeof(E))) throw Bad("raw size");
+    for (int64_t i = 0; i < n; ++i) {
+      E e;
+      std::memcpy(&e, raw.data() + i * static_cast<int64_t>(sizeof(E)), sizeof(E));
+      t.v.push_back(static_cast<double>(e));
+    }
+  };
+  auto fromField = [&](const auto& f) {
+    if (f.size() != n) throw Bad("typed data size");
+    t.v.assign(f.begin(), f.end());
+  };
+  const bool hasRaw = p.has_raw_data() && !raw.empty();
+  switch (p.data_type()) {
+    case onnx::TensorProto::FLOAT: hasRaw ? fromRaw(float{}) : fromField(p.float_data()); break;
+    case onnx::TensorProto::DOUBLE: hasRaw ? fromRaw(double{}) : fromField(p.double_data()); break;
+    case onnx::TensorProto::INT32: hasRaw ? fromRaw(int32_t{}) : fromField(p.int32_data()); break;
+    case onnx::TensorProto::INT64: hasRaw ? fromRaw(int64_t{}) : fromField(p.int64_data()); break;
+    default: throw Bad("tensor type " + std::to_string(p.data_type()));
+  }
+  return t;
+}
+
+const onnx::AttributeProto* attr(const onnx::NodeProto& n, const std::string& name) {
+  for (const auto& a : n.attribute())
+    if (a.name() == name) return &a;
+  return nullptr;
+}
+int64_t attrInt(const onnx::NodeProto& n, const std::string& name, int64_t fallback) {
+  const auto* a = attr(n, name);
+  return a ? a->i() : fallback;
+}
+double attrFloat(const onnx::NodeProto& n, const std::string& name, double fallback) {
+  const auto* a = attr(n, name);
+  return a ? static_cast<double>(a->f()) : fallback;
+}
+std::vector<int64_t> ints(const T& t) {
+  std::vector<int64_t> out;
+  for (double x : t.v) out.push_back(static_cast<int64_t>(x));
+  return out;
+}
+
+int64_t axisOf(int64_t axis, int64_t rank) {
+  if (axis < -rank || axis >= rank) throw Bad("axis out of range");
+  return axis < 0 ? axis + rank : axis;
+}
+
+/// Numpy broadcasting of two tensors with `f`.
+T broadcast(const T& a, const T& b, const std::function<double(double, double)>& f) {
+  const size_t rank = std::max(a.dims.size(), b.dims.size());
+  auto padded = [&](const std::vector<int64_t>& d) {
+    std::vector<int64_t> p(rank - d.size(), 1);
+    p.insert(p.end(), d.begin(), d.end());
+    return p;
+  };
+  const auto da = padded(a.dims), db = padded(b.dims);
+  T out;
+  for (size_t i = 0; i < rank; ++i) {
+    if (da[i] != db[i] && da[i] != 1 && db[i] != 1) throw Bad("shapes do not broadcast");
+    out.dims.push_back(da[i] == 1 ? db[i] : da[i]);
+  }
+  const int64_t n = count(out.dims);
+  std::vector<int64_t> idx(rank, 0);
+  for (int64_t k = 0; k < n; ++k) {
+    int64_t ia = 0, ib = 0;
+    for (size_t i = 0; i < rank; ++i) {
+      ia = ia * da[i] + (da[i] == 1 ? 0 : idx[i]);
+      ib = ib * db[i] + (db[i] == 1 ? 0 : idx[i]);
+    }
+    out.v.push_back(f(a.v[static_cast<size_t>(ia)], b.v[static_cast<size_t>(ib)]));
+    for (size_t i = rank; i-- > 0;)
+      if (++idx[i] < out.dims[i]) break;
+      else idx[i] = 0;
+  }
+  return out;
+}
+
+/// 2-D matrix product of [m,k] and [k,n] stored row-major.
+std::vector<double> matmul2(const double* a, const double* b, int64_t m, int64_t k, int64_t n) {
+  std::vector<double> c(static_cast<size_t>(m * n), 0.0);
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t j = 0; j < n; ++j)
+      for (int64_t p = 0; p < k; ++p) c[static_cast<size_t>(i * n + j)] += a[i * k + p] * b[p * n + j];
+  return c;
+}
+
+T transpose(const T& x, std::vector<int64_t> perm) {
+  const size_t r = x.dims.size();
+  if (perm.empty())
+    for (size_t i = 0; i < r; ++i) perm.push_back(static_cast<int64_t>(r - 1 - i));
+  if (perm.size() != r) throw Bad("perm rank");
+  std::vector<int64_t> stride(r, 1);
+  for (size_t d = r; d-- > 1;) stride[d - 1] = stride[d] * x.dims[d];
+  T out;
+  for (int64_t p : perm) {
+    if (p < 0 || p >= static_cast<int64_t>(r)) throw Bad("perm value");
+    out.dims.push_back(x.dims[static_cast<size_t>(p)]);
+  }
+  std::vector<int64_t> sorted = perm;
+  std::sort(sorted.begin(), sorted.end());
+  if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) throw Bad("perm repeats");
+  const int64_t n = count(out.dims);
+  std::vector<int64_t> idx(r, 0);
+  for (int64_t k = 0; k < n; ++k) {
+    int64_t src = 0;
+    for (size_t d = 0; d < r; ++d) src += idx[d] * stride[static_cast<size_t>(perm[d])];
+    out.v.push_back(x.v[static_cast<size_t>(src)]);
+    for (size_t d = r; d-- > 0;)
+      if (++idx[d] < out.dims[d]) break;
+      else idx[d] = 0;
+  }
+  return out;
+}
+
+T gemm(const onnx::NodeProto& n, const T& a0, const T& b0, const T* c) {
+  if (a0.dims.size() != 2 || b0.dims.size() != 2) throw Bad("Gemm needs 2-D inputs");
+  const T a = attrInt(n, "transA", 0) ? transpose(a0, {}) : a0;
+  const T b = attrInt(n, "transB", 0) ? transpose(b0, {}) : b0;
+  if (a.dims[1] != b.dims[0]) throw Bad("Gemm inner dims");
+  const double alpha = attrFloat(n, "alpha", 1.0), beta = attrFloat(n, "beta", 1.0);
+  T y{{a.dims[0], b.dims[1]}, matmul2(a.v.data(), b.v.data(), a.dims[0], a.dims[1], b.dims[1])};
+  for (double& e : y.v) e *= alpha;
+  if (!c) return y;
+  T bc = broadcast(y, *c, [beta](double p, double q) { return p + beta * q; });
+  if (bc.dims != y.dims) throw Bad("Gemm C does not broadcast to the output");
+  return bc;
+}
+
+T matmul(const T& a, const T& b) {
+  if (a.dims.empty() || b.dims.empty()) throw Bad("MatMul of a scalar");
+  T a2 = a, b2 = b;
+  if (a.dims.size() == 1) a2.dims.insert(a2.dims.begin(), 1);
+  if (b.dims.size() == 1) b2.dims.push_back(1);
+  const int64_t m = a2.dims[a2.dims.size() - 2], k = a2.dims.back();
+  const int64_t k2 = b2.dims[b2.dims.size() - 2], n = b2.dims.back();
+  if (k != k2) throw Bad("MatMul inner dims");
+  // Batch dims broadcast; the stacks are indexed through a broadcast of batch-index tensors.
+  T ai{{a2.dims.begin(), a2.dims.end() - 2}, {}}, bi{{b2.dims.begin(), b2.dims.end() - 2}, {}};
+  for (int64_t i = 0; i < count(ai.dims); ++i) ai.v.push_back(static_cast<double>(i));
+  for (int64_t i = 0; i < count(bi.dims); ++i) bi.v.push_back(static_cast<double>(i));
+  std::vector<std::pair<int64_t, int64_t>> pairs;
+  T batch = broadcast(ai, bi, [&](double p, double q) {
+    pairs.emplace_back(static_cast<int64_t>(p), static_cast<int64_t>(q));
+    return 0.0;
+  });
+  T out;
+  out.dims = batch.dims;
+  if (a.dims.size() > 1) out.dims.push_back(m);
+  if (b.dims.size() > 1) out.dims.push_back(n);
+  for (auto [p, q] : pairs) {
+    const auto c = matmul2(a2.v.data() + p * m * k, b2.v.data() + q * k * n, m, k, n);
+    out.v.insert(out.v.end(), c.begin(), c.end());
+  }
+  return out;
+}
+
+T reshape(const T& x, const std::vector<int64_t>& target, bool allowZero) {
+  T out{{}, x.v};
+  int64_t known = 1, infer = -1;
+  for (size_t i = 0; i < target.size(); ++i) {
+    int64_t d = target[i];
+    if (d == 0 && !allowZero) {
+      if (i >= x.dims.size()) throw Bad("Reshape 0 past the input rank");
+      d = x.dims[i];
+    }
+    if (d == -1) {
+      if (infer >= 0) throw Bad("two -1 in Reshape");
+      infer = static_cast<int64_t>(i);
+    } else if (d < 0) {
+      throw Bad("negative Reshape dim");
+    } else {
+      known *= d;
+    }
+    out.dims.push_back(d);
+  }
+  const int64_t n = static_cast<int64_t>(x.v.size());
+  if (infer >= 0) {
+    if (known == 0 || n % known != 0) throw Bad("Reshape -1 cannot be inferred");
+    out.dims[static_cast<size_t>(infer)] = n / known;
+  }
+  if (count(out.dims) != n) throw Bad("Reshape changes the element count");
+  return out;
+}
+
+/// Axes from the attribute (opset < 13) or the second input (opset >= 13).
+std::optional<std::vector<int64_t>> axesOf(const onnx::NodeProto& n, const std::vector<const T*>& in,
+                                           int64_t opset) {
+  if (opset >= 13) {
+    if (attr(n, "axes")) throw Bad("axes is an input since opset 13");
+    if (in.size() > 1 && in[1]) return ints(*in[1]);
+    return std::nullopt;
+  }
+  if (const auto* a = attr(n, "axes")) return std::vector<int64_t>(a->ints().begin(), a->ints().end());
+  return std::nullopt;
+}
+
+T squeeze(const T& x, const std::optional<std::vector<int64_t>>& axes, bool unsqueeze) {
+  const auto r = static_cast<int64_t>(x.dims.size());
+  T out{{}, x.v};
+  if (unsqueeze) {
+    if (!axes) throw Bad("Unsqueeze without axes");
+    const int64_t outRank = r + static_cast<int64_t>(axes->size());
+    std::vector<bool> inserted(static_cast<size_t>(outRank), false);
+    for (int64_t a : *axes) {
+      const int64_t p = axisOf(a, outRank);
+      if (inserted[static_cast<size_t>(p)]) throw Bad("repeated Unsqueeze axis");
+      inserted[static_cast<size_t>(p)] = true;
+    }
+    size_t next = 0;
+    for (int64_t i = 0; i < outRank; ++i) out.dims.push_back(inserted[static_cast<size_t>(i)] ? 1 : x.dims[next++]);
+    return out;
+  }
+  std::vector<bool> drop(static_cast<size_t>(r), false);
+  if (axes && !axes->empty()) {
+    for (int64_t a : *axes) {
+      const int64_t p = axisOf(a, r);
+      if (x.dims[static_cast<size_t>(p)] != 1) throw Bad("Squeeze of a dim that is not 1");
+      drop[static_cast<size_t>(p)] = true;
+    }
+  } else {
+    for (int64_t i = 0; i < r; ++i) drop[static_cast<size_t>(i)] = x.dims[static_cast<size_t>(i)] == 1;
+  }
+  for (int64_t i = 0; i < r; ++i)
+    if (!drop[static_cast<size_t>(i)]) out.dims.push_back(x.dims[static_cast<size_t>(i)]);
+  return out;
+}
+
+T concat(const onnx::NodeProto& n, const std::vector<const T*>& in) {
+  if (in.empty() || !attr(n, "axis")) throw Bad("Concat needs inputs and an axis");
+  const auto r = static_cast<int64_t>(in[0]->dims.size());
+  const int64_t axis = axisOf(attrInt(n, "axis", 0), r);
+  T out{in[0]->dims, {}};
+  out.dims[static_cast<size_t>(axis)] = 0;
+  for (const T* t : in) {
+    if (!t || static_cast<int64_t>(t->dims.size()) != r) throw Bad("Concat ranks");
+    for (int64_t d = 0; d < r; ++d)
+      if (d != axis && t->dims[static_cast<size_t>(d)] != in[0]->dims[static_cast<size_t>(d)]) throw Bad("Concat dims");
+    out.dims[static_cast<size_t>(axis)] += t->dims[static_cast<size_t>(axis)];
+  }
+  const int64_t outer = count({in[0]->dims.begin(), in[0]->dims.begin() + axis});
+  for (int64_t o = 0; o < outer; ++o)
+    for (const T* t : in) {
+      const int64_t chunk = count({t->dims.begin() + axis, t->dims.end()});
+      out.v.insert(out.v.end(), t->v.begin() + o * chunk, t->v.begin() + (o + 1) * chunk);
+    }
+  return out;
+}
+
+T unary(const T& x, const std::function<double(double)>& f) {
+  T out{x.dims, {}};
+  for (double e : x.v) out.v.push_back(f(e));
+  return out;
+}
+
+T evalNode(const onnx::NodeProto& n, const std::vector<const T*>& in, int64_t opset) {
+  const std::string& op = n.op_type();
+  auto need = [&](size_t i) -> const T& {
+    if (i >= in.size() || !in[i]) throw Bad(op + " is missing input " + std::to_string(i));
+    return *in[i];
+  };
+  if (op == "Constant") {
+    if (const auto* a = attr(n, "value")) return tensorOf(a->t());
+    if (const auto* a = attr(n, "value_float")) return T{{}, {static_cast<double>(a->f())}};
+    if (const auto* a = attr(n, "value_floats")) return T{{a->floats_size()}, {a->floats().begin(), a->floats().end()}};
+    if (const auto* a = attr(n, "value_int")) return T{{}, {static_cast<double>(a->i())}};
+    if (const auto* a = attr(n, "value_ints")) return T{{a->ints_size()}, {a->ints().begin(), a->ints().end()}};
+    throw Bad("Constant without a value");
+  }
+  if (op == "Identity") return need(0);
+  if (op == "Relu") return unary(need(0), [](double x) { return x > 0 ? x : 0.0; });
+  if (op == "Sigmoid") return unary(need(0), [](double x) { return 1.0 / (1.0 + std::exp(-x)); });
+  if (op == "Tanh") return unary(need(0), [](double x) { return std::tanh(x); });
+  if (op == "Abs") return unary(need(0), [](double x) { return std::abs(x); });
+  if (op == "LeakyRelu") {
+    const double alpha = attrFloat(n, "alpha", 0.01);
+    return unary(need(0), [alpha](double x) { return x >= 0 ? x : alpha * x; });
+  }
+  if (op == "Clip") {
+    double lo = -std::numeric_limits<double>::infinity(), hi = -lo;
+    if (opset < 11) {
+      lo = attrFloat(n, "min", std::numeric_limits<float>::lowest());
+      hi = attrFloat(n, "max", std::numeric_limits<float>::max());
+    } else {
+      if (in.size() > 1 && in[1]) lo = in[1]->v.at(0);
+      if (in.size() > 2 && in[2]) hi = in[2]->v.at(0);
+    }
+    return unary(need(0), [lo, hi](double x) { return std::min(std::max(x, lo), hi); });
+  }
+  if (op == "Add") return broadcast(need(0), need(1), [](double a, double b) { return a + b; });
+  if (op == "Sub") return broadcast(need(0), need(1), [](double a, double b) { return a - b; });
+  if (op == "Mul") return broadcast(need(0), need(1), [](double a, double b) { return a * b; });
+  if (op == "Div") return broadcast(need(0), need(1), [](double a, double b) { return a / b; });
+  if (op == "Gemm") return gemm(n, need(0), need(1), in.size() > 2 ? in[2] : nullptr);
+  if (op == "MatMul") return matmul(need(0), need(1));
+  if (op == "Flatten") {
+    const T& x = need(0);
+    const auto r = static_cast<int64_t>(x.dims.size());
+    int64_t axis = attrInt(n, "axis", 1);
+    if (axis < -r || axis > r) throw Bad("Flatten axis");
+    if (axis < 0) axis += r;
+    return T{{count({x.dims.begin(), x.dims.begin() + axis}), count({x.dims.begin() + axis, x.dims.end()})}, x.v};
+  }
+  if (op == "Reshape") return reshape(need(0), ints(need(1)), opset >= 14 && attrInt(n, "allowzero", 0) != 0);
+  if (op == "Squeeze" || op == "Unsqueeze") return squeeze(need(0), axesOf(n, in, opset), op == "Unsqueeze");
+  if (op == "Transpose") {
+    const auto* p = attr(n, "perm");
+    return transpose(need(0), p ? std::vector<int64_t>(p->ints().begin(), p->ints().end()) : std::vector<int64_t>{});
+  }
+  if (op == "Concat") return concat(n, in);
+  throw Bad("the reference evaluator does not know " + op);
+}
+
+}  // namespace
+
+std::optional<std::vector<double>> evalOnnxReference(const onnx::ModelProto& model,
+                                                     const std::vector<double>& input, std::string* why) {
+  try {
+    int64_t opset = -1;
+    for (const auto& o : model.opset_import())
+      if (o.domain().empty() || o.domain() == "ai.onnx") opset = o.version();
+    if (opset < 1) throw Bad("no default-domain opset");
+    const onnx::GraphProto& g = model.graph();
+    std::map<std::string, T> values;
+    for (const auto& init : g.initializer()) values[init.name()] = tensorOf(init);
+    for (const auto& in : g.input()) {
+      if (values.count(in.name())) continue;
+      T x;
+      for (const auto& d : in.type().tensor_type().shape().dim()) x.dims.push_back(d.has_dim_value() ? d.dim_value() : 1);
+      if (count(x.dims) != static_cast<int64_t>(input.size())) throw Bad("input size");
+      x.v = input;
+      values[in.name()] = std::move(x);
+    }
+    for (const auto& n : g.node()) {
+      if (!(n.domain().empty() || n.domain() == "ai.onnx")) throw Bad("custom domain");
+      std::vector<const T*> in;
+      for (const auto& name : n.input()) {
+        if (name.empty()) {
+          in.push_back(nullptr);
+          continue;
+        }
+        auto it = values.find(name);
+        if (it == values.end()) throw Bad("undefined value '" + name + "'");
+        in.push_back(&it->second);
+      }
+      if (n.output_size() < 1) throw Bad("node without outputs");
+      T out = evalNode(n, in, opset);
+      if (count(out.dims) != static_cast<int64_t>(out.v.size())) throw Bad("internal: dims and values differ");
+      values[n.output(0)] = std::move(out);
+    }
+    if (g.output_size() < 1) throw Bad("no graph output");
+    auto it = values.find(g.output(0).name());
+    if (it == values.end()) throw Bad("the graph output is never computed");
+    return it->second.v;
+  } catch (const std::exception& e) {
+    if (why) *why = e.what();
+    return std::nullopt;
+  }
+}
+
+}  // namespace cert::test
