@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <functional>
 #include <thread>
 
 namespace cert::prove {
@@ -133,6 +134,61 @@ std::vector<CexValue> counterexample(const World& w, const z3::model& m) {
 
 }  // namespace
 
+namespace {
+
+/// Shape lemmas of an S-shaped g (the logistic sigma, or tanh(t) = 2 sigma(2t) - 1), true facts
+/// instantiated at every ordered pair a < b of arguments and every x with a <= x <= b, written in
+/// the form the shipped specs use (pos(d) = d > 0 ? d : 1, min(p, q) = p <= q ? p : q), so that
+/// linear reasoning over the same terms closes DeepPoly's and CROWN's S-curve rules:
+///  - g concave on [0, inf): 0 <= a gives the chord below, g(a) + (g(b)-g(a))/(b-a) (x-a) <= g(x);
+///  - g convex on (-inf, 0]: b <= 0 gives the chord above, g(b) + (g(b)-g(a))/(b-a) (x-b) >= g(x);
+///  - g' (sigma(1-sigma), 1-tanh^2) rises up to 0 and falls after, so its least value on [a, b]
+///    is at an end, m = min(g'(a), g'(b)); by the mean value theorem g(a) + m (x-a) <= g(x) and
+///    g(b) + m (x-b) >= g(x).
+/// (Tangent lemmas for CROWN's midpoint lines were tried: z3 then timed out on CROWN's rules.)
+void shapeLemmas(z3::context& c, const std::vector<z3::expr>& points, const std::function<z3::expr(const z3::expr&)>& g,
+                 const std::function<z3::expr(const z3::expr&)>& dg, std::vector<z3::expr>& out) {
+  const z3::expr zero = c.real_val(0), one = c.real_val(1);
+  for (const auto& a : points)
+    for (const auto& b : points) {
+      if (a.id() == b.id()) continue;
+      const z3::expr pos = z3::ite(b - a > zero, b - a, one);
+      const z3::expr slope = (g(b) - g(a)) / pos;
+      const z3::expr m = z3::ite(dg(a) <= dg(b), dg(a), dg(b));
+      for (const auto& x : points) {
+        const z3::expr inside = a < b && a <= x && x <= b;
+        out.push_back(z3::implies(inside && a >= zero, g(a) + slope * (x - a) <= g(x)));
+        out.push_back(z3::implies(inside && b <= zero, g(b) + slope * (x - b) >= g(x)));
+        out.push_back(z3::implies(inside, g(a) + m * (x - a) <= g(x)));
+        out.push_back(z3::implies(inside, g(b) + m * (x - b) >= g(x)));
+      }
+    }
+}
+
+/// t when e is 2 * t (a tanh argument, tanh(t) = 2 sigma(2t) - 1).
+std::optional<z3::expr> halfOfDouble(const z3::expr& e) {
+  if (!e.is_app() || e.decl().decl_kind() != Z3_OP_MUL || e.num_args() != 2) return std::nullopt;
+  const z3::expr k = e.arg(0);
+  if (!k.is_numeral() || k.get_decimal_string(3) != "2") return std::nullopt;
+  return e.arg(1);
+}
+
+void addShapeLemmas(const Evaluator& ev, const std::vector<z3::expr>& args, std::vector<z3::expr>& out) {
+  z3::context& c = ev.world.ctx;
+  auto sig = [&ev](const z3::expr& t) { return ev.sigma(t); };
+  auto dsig = [&ev](const z3::expr& t) { return ev.sigma(t) * (1 - ev.sigma(t)); };
+  shapeLemmas(c, args, sig, dsig, out);
+  std::vector<z3::expr> halves;
+  for (const auto& a : args)
+    if (const auto t = halfOfDouble(a)) halves.push_back(*t);
+  if (halves.size() < 2) return;
+  auto th = [&ev](const z3::expr& t) { return 2 * ev.sigma(2 * t) - 1; };
+  auto dth = [&th](const z3::expr& t) { return 1 - th(t) * th(t); };
+  shapeLemmas(c, halves, th, dth, out);
+}
+
+}  // namespace
+
 std::vector<z3::expr> sigmaAxioms(const Evaluator& ev) {
   std::vector<z3::expr> out;
   std::vector<z3::expr> args;
@@ -148,6 +204,7 @@ std::vector<z3::expr> sigmaAxioms(const Evaluator& ev) {
       out.push_back(z3::implies(a < b, ev.sigma(a) < ev.sigma(b)));
       out.push_back(z3::implies(a <= b, ev.sigma(b) - ev.sigma(a) <= (b - a) * c.real_val(1, 4)));
     }
+  addShapeLemmas(ev, args, out);
   return out;
 }
 
