@@ -41,6 +41,7 @@ class TestRecovery : public QObject {
  private slots:
   void init();
   void storeSeparatesLiveAndOrphanedSessions();
+  void sessionsBegunInOneMillisecondAreApart();
   void cleanEndRemovesSessionFolder();
   void autosaveIsDebounced();
   void savingRemovesRecoveryEntry();
@@ -60,6 +61,18 @@ MainWindowOptions TestRecovery::options(int delayMs) const {
   MainWindowOptions o = cert::studio::test::isolatedWindowOptions(*dir_);
   o.autosaveDelayMs = delayMs;
   return o;
+}
+
+/// Many sessions of one process begun back to back (most within one millisecond) each get their
+/// own folder and lock (the folder name was time + pid only: a fresh machine's fast run hit it).
+void TestRecovery::sessionsBegunInOneMillisecondAreApart() {
+  const QString root = dir_->filePath(QStringLiteral("recovery"));
+  std::vector<std::unique_ptr<RecoveryStore>> stores;
+  for (int k = 0; k < 50; ++k) {
+    stores.push_back(std::make_unique<RecoveryStore>(root));
+    QVERIFY2(stores.back()->begin(), qPrintable(QString::number(k)));
+  }
+  QCOMPARE(QDir(root).entryList(QDir::Dirs | QDir::NoDotAndDotDot).size(), 50);
 }
 
 void TestRecovery::storeSeparatesLiveAndOrphanedSessions() {

@@ -11,6 +11,7 @@
 #include <QStandardPaths>
 
 #include <algorithm>
+#include <atomic>
 
 namespace cert::studio {
 namespace {
@@ -56,8 +57,12 @@ RecoveryStore::RecoveryStore(const QString& root)
 RecoveryStore::~RecoveryStore() = default;
 
 bool RecoveryStore::begin() {
+  // Time, process and a per-process sequence number: two sessions of one process begun within the
+  // same millisecond (two windows, a test) must not share a folder and its lock.
+  static std::atomic<int> sequence{0};
   const QString name = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz")) +
-                       QLatin1Char('-') + QString::number(QCoreApplication::applicationPid());
+                       QLatin1Char('-') + QString::number(QCoreApplication::applicationPid()) + QLatin1Char('-') +
+                       QString::number(sequence++);
   sessionDir_ = root_ + QLatin1Char('/') + name;
   if (!QDir().mkpath(sessionDir_)) {
     error_ = QObject::tr("cannot create the recovery folder %1; unsaved text is not autosaved").arg(sessionDir_);
