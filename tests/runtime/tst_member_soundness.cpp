@@ -20,13 +20,6 @@ using namespace cert;
 
 namespace {
 
-std::string readFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 std::string replaced(std::string text, const std::string& from, const std::string& to) {
   const size_t at = text.find(from);
   if (at == std::string::npos) qFatal("'%s' is not in the spec", from.c_str());
@@ -136,7 +129,7 @@ class TestMemberSoundness : public QObject {
 };
 
 void TestMemberSoundness::reluLowerOfUIsFound() {
-  const std::string spec = replaced(readFile(test::sourcePath("specs/deeppoly.cf")),
+  const std::string spec = replaced(test::readTextFile(test::sourcePath("specs/deeppoly.cf")),
                                     "func relu_lower(Neuron n) = (n[u] > -n[l]) ? n : 0;",
                                     "func relu_lower(Neuron n) = n[u];");
   const Network net = mlp(3);
@@ -157,7 +150,7 @@ void TestMemberSoundness::reluLowerOfUIsFound() {
 }
 
 void TestMemberSoundness::wrongSignBacksubstitutionIsFound() {
-  const std::string spec = replaced(readFile(test::sourcePath("specs/deeppoly.cf")),
+  const std::string spec = replaced(test::readTextFile(test::sourcePath("specs/deeppoly.cf")),
                                     "func replace_lower(Neuron n, Float c) = (c >= 0) ? (c * n[L]) : (c * n[U]);",
                                     "func replace_lower(Neuron n, Float c) = (c >= 0) ? (c * n[U]) : (c * n[L]);");
   const Network net = mlp(8);
@@ -175,7 +168,7 @@ void TestMemberSoundness::wrongSignBacksubstitutionIsFound() {
 void TestMemberSoundness::marginsOnlyBugIsFound() {
   // IBP whose Affine rule is wrong on the last layer only: `run` appends the
   // margins layer, so only the margins are wrong; checking the network without them saw nothing.
-  std::string spec = readFile(test::sourcePath("specs/ibp.cf"));
+  std::string spec = test::readTextFile(test::sourcePath("specs/ibp.cf"));
   const Network net = mlp(4);
   const Property p = labelled(net, 0.3);
   const Checked sound = check(spec, net, p);
@@ -199,7 +192,7 @@ void TestMemberSoundness::marginsOnlyBugIsFound() {
 void TestMemberSoundness::shippedSpecsAreSound() {
   for (uint64_t seed : {1u, 2u})
     for (const std::string& name : shippedSpecs()) {
-      const std::string spec = readFile(test::sourcePath("specs/" + name));
+      const std::string spec = test::readTextFile(test::sourcePath("specs/" + name));
       const Network net = mlp(seed);
       const Checked c = check(spec, net, labelled(net, 0.3), 80);
       const std::string first = c.summary.violations.empty() ? "" : describeViolation(c.summary.violations.front());
@@ -216,7 +209,7 @@ void TestMemberSoundness::shippedSpecsAreSound() {
 }
 
 void TestMemberSoundness::declaredConstraintsAreRead() {
-  const std::string spec = readFile(test::sourcePath("specs/deeppoly_deepz.cf"));
+  const std::string spec = test::readTextFile(test::sourcePath("specs/deeppoly_deepz.cf"));
   const auto cc = compileCertifier(spec);
   QVERIFY(cc.ok());
   const ShapeConstraints s = shapeConstraints(spec, *cc);

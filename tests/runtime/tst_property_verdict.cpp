@@ -15,13 +15,6 @@ using namespace cert;
 
 namespace {
 
-std::string readFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 const char* kHeader =
     "(declare-const X_0 Real)\n(declare-const X_1 Real)\n(declare-const Y_0 Real)\n(declare-const Y_1 Real)\n"
     "(assert (>= X_0 -1.0))\n(assert (<= X_0 1.0))\n(assert (>= X_1 -1.0))\n(assert (<= X_1 1.0))\n";
@@ -34,7 +27,7 @@ class TestPropertyVerdict : public QObject {
   Network net_;
 
   ItemResult run(const std::string& spec, const std::string& outputAssertions) {
-    auto cc = compileCertifier(readFile(test::sourcePath("specs/" + spec)));
+    auto cc = compileCertifier(test::readTextFile(test::sourcePath("specs/" + spec)));
     if (!cc.ok()) qFatal("spec does not compile");
     auto prop = parseVnnlib(std::string(kHeader) + outputAssertions, 2, 2, "t.vnnlib");
     if (!prop.ok()) qFatal("vnnlib does not parse");

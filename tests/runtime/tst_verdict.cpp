@@ -20,13 +20,6 @@ using namespace cert;
 
 namespace {
 
-std::string readFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 /// Every shipped spec (specs/*.cf), sorted.
 std::vector<std::string> shippedSpecs() {
   std::vector<std::string> out;
@@ -50,7 +43,7 @@ Property labelled(const Network& net, double radius, int label = 0) {
 }
 
 ItemResult certifyOne(const std::string& spec, const Network& net, const Property& p) {
-  const auto cc = compileCertifier(readFile(test::sourcePath("specs/" + spec)));
+  const auto cc = compileCertifier(test::readTextFile(test::sourcePath("specs/" + spec)));
   if (!cc.ok()) qFatal("%s does not compile", spec.c_str());
   const auto r = certify(*cc, net, p);
   if (!r.ok() || r->items.size() != 1) qFatal("%s does not run", spec.c_str());

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -19,6 +21,13 @@ inline std::vector<std::string> bundledNetworkNames() {
     if (e.path().extension() == ".onnx") names.push_back(e.path().stem().string());
   std::sort(names.begin(), names.end());
   return names;
+}
+/// A whole text file ("" when it cannot be read).
+inline std::string readTextFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
 }
 /// The certc executable built with the tests.
 inline std::string certcBinary() { return CERTC_BINARY; }
