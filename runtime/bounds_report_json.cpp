@@ -39,6 +39,12 @@ std::string number(double v) {
   return buf;
 }
 
+std::string shapeArray(const std::vector<int64_t>& shape) {
+  std::string out = "[";
+  for (size_t i = 0; i < shape.size(); ++i) out += (i ? "," : "") + std::to_string(shape[i]);
+  return out + "]";
+}
+
 std::string array(const Eigen::VectorXd& v) {
   std::string out = "[";
   for (Eigen::Index i = 0; i < v.size(); ++i) out += (i ? "," : "") + number(v[i]);
@@ -75,6 +81,7 @@ std::string boundsReportJson(const ReportInfo& info, const Network& net, const R
       o += l ? ",\n    " : "\n    ";
       o += "{\"layer\": " + std::to_string(layer.index) + ", \"name\": " + quote(layer.name) + ", \"op\": " +
            quote(layerOpName(layer.op)) + ", \"size\": " + std::to_string(layer.size()) +
+           ", \"shape\": " + shapeArray(layer.shape) +
            ", \"lower\": " + array(it.layers[l].lower) + ", \"upper\": " + array(it.layers[l].upper) + "}";
     }
     o += "],\n   \"margins\": {\"lower\": " + array(it.marginLower) + ", \"upper\": " + array(it.marginUpper) + "}}";

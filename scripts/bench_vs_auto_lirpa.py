@@ -68,6 +68,8 @@ CASES = [
     ("ffnnSIGMOID 6x200 CROWN b1", "ffnnSIGMOID__Point_6x200", "mnist_test", "CROWN", 1, MNIST_EPS),
     ("cifar_base_kw CROWN b1", "cifar_base_kw", "cifar10_test", "CROWN", 1, CIFAR_EPS),
     ("resnet_2b CROWN b1", "resnet_2b", "cifar10_test", "CROWN", 1, CIFAR_EPS),
+    ("cifar10_medium CROWN b1", "cifar10_medium", "cifar10_test", "CROWN", 1, CIFAR_EPS),
+    ("cifar10_medium IBP b100", "cifar10_medium", "cifar10_test", "IBP", 100, CIFAR_EPS),
 ]
 SPEC_FILE = {"CROWN": "crown.cf", "IBP": "ibp.cf"}
 
@@ -240,6 +242,19 @@ def build_onnx_module(torch, onnx, path, identity_nodes=()):
 
         def value(self, env, name):
             return env[name] if name in env else getattr(self, self.consts[name])
+
+        def leading_transpose(self):
+            """The perm of a Transpose that only element-wise ops separate from the input, or None."""
+            path = {self.input_name}
+            for op, ins, out, attrs in self.steps:
+                if not ins or ins[0] not in path:
+                    continue
+                if op == "Transpose":
+                    return list(attrs["perm"])
+                if op not in ("Sub", "Div", "Mul", "Add"):
+                    return None
+                path.add(out)
+            return None
 
         def forward(self, x, until=None):
             env = {self.input_name: x}
@@ -419,8 +434,20 @@ def run_case(case, args, ctx):
             ctx["models"][net_name] = prepare_network(args, ctx, net, data)
         model, bounded, full = ctx["models"][net_name]
         shape = model.input_shape
-        lo = np.array([it["layers"][0]["lower"] for it in items]).reshape(len(items), *shape)
-        hi = np.array([it["layers"][0]["upper"] for it in items]).reshape(len(items), *shape)
+        lo = np.array([it["layers"][0]["lower"] for it in items])
+        hi = np.array([it["layers"][0]["upper"] for it in items])
+        # certc folds a leading input Transpose into its input order: its layer 0 is then in the
+        # transposed layout ("shape"); back to the ONNX input layout for auto_LiRPA.
+        certc_shape = tuple(items[0]["layers"][0].get("shape", shape))
+        if certc_shape != tuple(shape):
+            perm = model.leading_transpose()
+            if perm is None:
+                raise CaseError(f"certc's input layout {certc_shape} is not the ONNX input {shape}")
+            inverse = [perm.index(d) for d in range(len(perm))]
+            lo = lo.reshape(len(items), *certc_shape).transpose(*inverse)
+            hi = hi.reshape(len(items), *certc_shape).transpose(*inverse)
+        lo = np.ascontiguousarray(lo).reshape(len(items), *shape)
+        hi = np.ascontiguousarray(hi).reshape(len(items), *shape)
         labels = [it["label"] for it in items]
         if any(y is None for y in labels):
             raise CaseError("items without labels")

@@ -44,6 +44,7 @@ int64_t Layer::parameterCount() const {
 }
 
 bool Normalization::isIdentity() const {
+  if (!order.empty()) return false;
   if (scale.size() == 0) return true;
   return (scale.array() == 1.0).all() && (shift.array() == 0.0).all();
 }
@@ -82,8 +83,12 @@ Eigen::VectorXd denseBias(const Layer& layer) {
 }
 
 Eigen::VectorXd normalizeInput(const Network& net, const Eigen::VectorXd& raw) {
-  if (net.normalization.scale.size() == 0) return raw;
-  return net.normalization.scale.cwiseProduct(raw) + net.normalization.shift;
+  const Normalization& norm = net.normalization;
+  Eigen::VectorXd x = raw;
+  if (!norm.order.empty() && static_cast<int64_t>(norm.order.size()) == raw.size())
+    for (Eigen::Index i = 0; i < x.size(); ++i) x[i] = raw[norm.order[static_cast<size_t>(i)]];
+  if (norm.scale.size() == 0) return x;
+  return norm.scale.cwiseProduct(x) + norm.shift;
 }
 
 void assignNeuronRanges(Network& net) {

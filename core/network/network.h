@@ -76,10 +76,13 @@ struct Layer {
   int64_t parameterCount() const;
 };
 
-/// x_network = scale .* x_raw + shift, element-wise over the raw input (identity when empty).
+/// x_network[i] = scale[i] * x_raw[order[i]] + shift[i] (identity when empty): leading element-wise
+/// affine ops and a leading layout permutation (an input Transpose), folded into the input.
 struct Normalization {
-  Eigen::VectorXd scale;
-  Eigen::VectorXd shift;
+  Eigen::VectorXd scale;  ///< over the network's input neurons (empty: all 1)
+  Eigen::VectorXd shift;  ///< over the network's input neurons (empty: all 0)
+  /// Input neuron i reads raw element order[i] (a permutation); empty: the raw order.
+  std::vector<int64_t> order;
   std::vector<std::string> origin;  ///< e.g. "Sub 'sub_0' (constant)", "Div 'div_0' (constant)"
 
   bool isIdentity() const;

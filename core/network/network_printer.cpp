@@ -81,6 +81,9 @@ std::string printNetwork(const Network& net) {
               summary(norm.shift) + " (" + std::to_string(norm.scale.size()) + " values)";
   out += "\n";
   if (!norm.origin.empty()) out += "  from: " + join(norm.origin, ", ") + "\n";
+  if (!norm.order.empty())
+    out += "input order: permuted (input neuron i reads raw element order[i]; a layout op folded, no layer)\n";
+
 
   if (!net.warnings.empty()) {
     out += "\nwarnings:\n";

@@ -123,9 +123,51 @@ int Context::addLayer(Layer layer) {
   return static_cast<int>(net.layers.size()) - 1;
 }
 
+void Context::foldIntoInputOrder(LayerValue* v) {
+  const std::vector<int64_t> p = v->perm;  // new input neuron k = old input neuron p[k]
+  const int64_t n = static_cast<int64_t>(p.size());
+  std::vector<int64_t> inverse(p.size());
+  for (int64_t k = 0; k < n; ++k) inverse[static_cast<size_t>(p[static_cast<size_t>(k)])] = k;
+  Normalization& norm = net.normalization;
+  std::vector<int64_t> order(p.size());
+  for (int64_t k = 0; k < n; ++k) {
+    const int64_t old = p[static_cast<size_t>(k)];
+    order[static_cast<size_t>(k)] = norm.order.empty() ? old : norm.order[static_cast<size_t>(old)];
+  }
+  norm.order = std::move(order);
+  if (norm.scale.size() == n) {
+    const Eigen::VectorXd scale = norm.scale, shift = norm.shift;
+    for (int64_t k = 0; k < n; ++k) {
+      norm.scale[k] = scale[p[static_cast<size_t>(k)]];
+      norm.shift[k] = shift[p[static_cast<size_t>(k)]];
+    }
+  }
+  for (const std::string& l : v->layoutNodes) norm.origin.push_back(l + " (layout, folded into the input order)");
+  net.layers.front().shape = layerShapeOf(v->shape);
+  // Every other view of the input now reads the new neuron order.
+  for (auto& [name, value] : values_) {
+    if (value.kind != Value::Kind::Layer || value.layer.layer != 0) continue;
+    LayerValue& w = value.layer;
+    std::vector<int64_t> perm(static_cast<size_t>(w.size()));
+    for (int64_t i = 0; i < w.size(); ++i) perm[static_cast<size_t>(i)] = inverse[static_cast<size_t>(w.neuron(i))];
+    bool identity = true;
+    for (size_t i = 0; identity && i < perm.size(); ++i) identity = perm[i] == static_cast<int64_t>(i);
+    w.perm = identity ? std::vector<int64_t>{} : std::move(perm);
+  }
+  v->perm.clear();
+  v->layoutNodes.clear();
+}
+
 bool Context::materialize(const onnx::NodeProto& node, const std::string& name, LayerValue* v) {
   if (v->perm.empty()) return true;
   const int64_t n = v->size();
+  // A permutation of the input before any layer reads it costs nothing: the input neurons are
+  // numbered in the permuted order instead (the box is permuted when it is normalized).
+  if (v->layer == 0 && net.layers.size() == 1 && net.layers.front().op == LayerOp::Input &&
+      n == elementCount(net.layers.front().shape) && !isGraphOutput(name)) {
+    foldIntoInputOrder(v);
+    return true;
+  }
   if (!checkDense(node, n, n)) return false;
   Layer l;
   l.name = name;

@@ -107,7 +107,8 @@ class Context {
   void release(int layer) { --refs_[static_cast<size_t>(layer)]; }
 
   /// `v` in its producer's neuron order: a pending permutation becomes an Affine layer (named
-  /// after the value `name`) whose weight is the permutation matrix.
+  /// after the value `name`) whose weight is the permutation matrix; a permutation of the input
+  /// before any layer reads it is folded into the input order instead (no layer, no weights).
   bool materialize(const onnx::NodeProto& node, const std::string& name, LayerValue* v);
 
   /// y = a .* x + b element-wise (a, b over x's logical elements): folded into the
@@ -118,6 +119,9 @@ class Context {
                               const std::string& origin, LayerValue* out);
 
  private:
+  /// Renumbers the input neurons in v's order (Normalization::order), and every view of the input.
+  void foldIntoInputOrder(LayerValue* v);
+
   std::map<std::string, Value> values_;
   std::map<std::string, int> consumers_;
   std::vector<int> refs_;  ///< per layer: outstanding uses of values viewing it

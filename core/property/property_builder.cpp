@@ -28,6 +28,9 @@ std::optional<Diagnostic> checkPropertyNetwork(const Network& net) {
                              std::to_string(norm.scale.size()) + " scale and " +
                              std::to_string(norm.shift.size()) + " shift entries; the input has " +
                              std::to_string(n) + " neurons");
+  if (!norm.order.empty() && static_cast<int64_t>(norm.order.size()) != n)
+    return Diagnostic::error("the network's input order has " + std::to_string(norm.order.size()) +
+                             " entries; the input has " + std::to_string(n) + " neurons");
   return std::nullopt;
 }
 

@@ -51,6 +51,7 @@ class TestOnnxOps : public QObject {
   void pools_data();
   void pools();
   void transposeReshapeBeforeGemm();
+  void inputTransposeFoldsIntoInputOrder();
   void transposeMaterialized();
   void batchNorm_data();
   void batchNorm();
@@ -323,6 +324,39 @@ void TestOnnxOps::transposeReshapeBeforeGemm() {
     for (int j = 0; j < 2; ++j)
       for (int ch = 0; ch < 2; ++ch) nhwc.push_back(conv[static_cast<size_t>((ch * 2 + i) * 2 + j)]);
   CERT_COMPARE_VEC(run(net, x), ref::gemm(nhwc, toDouble(gw), toDouble(gb), 1, 8, 3, false, true, 1, 1));
+}
+
+void TestOnnxOps::inputTransposeFoldsIntoInputOrder() {
+  // NHWC input, normalized, then Transpose(0,3,1,2) -> Conv (cifar10_medium's layout): the
+  // permutation becomes the input's neuron order, not a dense permutation layer.
+  const std::vector<float> cw = testWeights(2 * 3 * 2 * 2, 21), cb = testWeights(2, 22);
+  OnnxBuilder b("nhwc_input");
+  b.addInput("x", {1, 3, 3, 3});  // [h][w][c]
+  b.addInitializer("mean", {1}, {0.25f});
+  b.addInitializer("std", {1}, {2.0f});
+  b.addInitializer("cw", {2, 3, 2, 2}, cw);
+  b.addInitializer("cb", {2}, cb);
+  b.addNode("Sub", {"x", "mean"}, {"s"});
+  b.addNode("Div", {"s", "std"}, {"d"});
+  b.addNode("Transpose", {"d"}, {"t"}).attr("perm", std::vector<int64_t>{0, 3, 1, 2});
+  b.addNode("Conv", {"t", "cw", "cb"}, {"y"}).attr("kernel_shape", std::vector<int64_t>{2, 2});
+  b.addOutput("y", {1, 2, 2, 2});
+  IMPORT_OK(net, b);
+  QCOMPARE(opsOf(net), (std::vector<LayerOp>{LayerOp::Input, LayerOp::Conv}));
+  QCOMPARE(net.layers[0].shape, (std::vector<int64_t>{3, 3, 3}));
+  QCOMPARE(net.inputShape, (std::vector<int64_t>{3, 3, 3}));
+  QCOMPARE(net.normalization.order.size(), size_t{27});
+  QVERIFY(!net.normalization.isIdentity());
+  const std::vector<double> x = toDouble(testWeights(27, 23));
+  std::vector<double> chw(27);  // the reference: normalize, then [c][h][w]
+  for (int h = 0; h < 3; ++h)
+    for (int w = 0; w < 3; ++w)
+      for (int c = 0; c < 3; ++c)
+        chw[static_cast<size_t>((c * 3 + h) * 3 + w)] = (x[static_cast<size_t>((h * 3 + w) * 3 + c)] - 0.25) / 2.0;
+  ref::Window g;
+  g.kH = g.kW = 2;
+  int oh = 0, ow = 0;
+  CERT_COMPARE_VEC(run(net, x), ref::conv2d(chw, 3, 3, 3, toDouble(cw), 2, toDouble(cb), g, &oh, &ow));
 }
 
 void TestOnnxOps::transposeMaterialized() {
