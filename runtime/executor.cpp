@@ -1088,7 +1088,16 @@ class ItemRun {
       tt->column = i.origin.begin.col;
       tt->forms.push_back(formOf(e, tracedRow));
     }
-    for (int iter = 0; iter < 100000; ++iter) {
+    // A traverse that replaces terms forever (a priority that keeps choosing terms whose
+    // replacement brings them back) is an error naming the spec position, never a silent stop
+    // with a half-substituted form.
+    constexpr int kMaxTraverseSteps = 100000;
+    for (int iter = 0;; ++iter) {
+      if (iter == kMaxTraverseSteps)
+        throw std::runtime_error("the traverse at spec line " + std::to_string(i.origin.begin.line) + ":" +
+                                 std::to_string(i.origin.begin.col) + " did not finish after " +
+                                 std::to_string(kMaxTraverseSteps) +
+                                 " steps: its replacement keeps producing terms it chooses again");
       struct Choice {
         TermMask active;  // n x width
         Tensor priority;  // n x 1
