@@ -70,10 +70,25 @@ const Tensor& asTensor(const Value& v) {
 }
 
 /// Interprets programs for one batch item over one network.
+/// The layers one run walks: the network's own, then, for an item with margins, its margins layer,
+/// appended without copying the network (a copy per item cost a copy of every weight).
+class LayerSequence {
+ public:
+  explicit LayerSequence(const Network& net, const Layer* extra = nullptr) : net_(net), extra_(extra) {}
+  size_t size() const { return net_.layers.size() + (extra_ ? 1 : 0); }
+  const Layer& operator[](size_t k) const { return k < net_.layers.size() ? net_.layers[k] : *extra_; }
+  const Network& network() const { return net_; }
+  int64_t inputSize() const { return net_.inputSize(); }
+
+ private:
+  const Network& net_;
+  const Layer* extra_;
+};
+
 class ItemRun {
  public:
-  ItemRun(const CompiledCertifier& cc, const Network& net, bool denseOnly, runtime::SharedWeights& shared)
-      : cc_(cc), net_(net), dense_(denseOnly), shared_(shared) {}
+  ItemRun(const CompiledCertifier& cc, const LayerSequence& layers, bool denseOnly, runtime::SharedWeights& shared)
+      : cc_(cc), layers_(layers), dense_(denseOnly), shared_(shared) {}
 
   /// Which terms of a coefficient block exist (non-zero coefficient, not stopped).
   struct TermMask {
@@ -123,7 +138,7 @@ class ItemRun {
   std::tuple<int64_t, int64_t, int64_t> memory() const {
     int64_t stored = 0, neurons = 0, noise = 0, referenced = 0;
     std::map<int, int64_t> noiseWidth;
-    for (const Layer& l : net_.layers) neurons += l.size();
+    for (size_t k = 0; k < layers_.size(); ++k) neurons += layers_[k].size();
     std::set<const void*> counted;  // storage shared between members is stored once
     for (const LayerState& st : states)
       for (const auto& [name, v] : st.members)
@@ -141,7 +156,7 @@ class ItemRun {
     for (const auto& [k, w] : noiseWidth) noise += w;
     int64_t dense = 0;
     for (size_t k = 0; k < states.size(); ++k) {
-      const int64_t n = net_.layers[k].size();
+      const int64_t n = layers_[k].size();
       for (const auto& [name, v] : states[k].members)
         if (const Lin* l = std::get_if<Lin>(&v)) dense += n * ((l->sym ? noise : neurons) + 1) * 8;
         else dense += n * 8;
@@ -161,7 +176,7 @@ class ItemRun {
     int64_t acc = 0;
     for (const auto& [k, w] : noiseWidth) noiseOffset[k] = acc, acc += w;
     for (size_t li = 0; li < states.size(); ++li) {
-      const Layer& layer = net_.layers[li];
+      const Layer& layer = layers_[li];
       LayerLayout ll;
       for (size_t m = 0; m < cc_.memberNames.size(); ++m) {
         const std::string& name = cc_.memberNames[m];
@@ -173,7 +188,7 @@ class ItemRun {
           for (const auto& [k, blk] : l->blocks) {
             const int64_t nnz = blk.nonZeros();
             if (nnz == 0) continue;
-            const int64_t col0 = l->sym ? noiseOffset[k] : net_.layers[static_cast<size_t>(k)].start;
+            const int64_t col0 = l->sym ? noiseOffset[k] : layers_[static_cast<size_t>(k)].start;
             gbcsr::BlockInfo b;
             b.box = gbcsr::Box::of(0, 1, layer.start, blk.rows(), col0, blk.cols());
             b.kind = blk.gbcsrKind();
@@ -240,7 +255,7 @@ class ItemRun {
         l.c0 = Tensor::full(layer.size(), 1, 1, 0);
         int64_t row = 0;
         for (int in : layer.inputs) {
-          const Layer& src = net_.layers[static_cast<size_t>(in)];
+          const Layer& src = layers_[static_cast<size_t>(in)];
           Eigen::MatrixXd b = Eigen::MatrixXd::Zero(layer.size(), src.size());
           for (int64_t i = 0; i < src.size(); ++i) b(row + i, i) = 1;
           auto it = l.blocks.find(in);
@@ -261,7 +276,7 @@ class ItemRun {
         Eigen::VectorXd cv(layer.size());
         std::map<int, Eigen::MatrixXd> stacked;
         for (const auto& [in, src] : parts) {
-          const int64_t ns = net_.layers[static_cast<size_t>(in)].size();
+          const int64_t ns = layers_[static_cast<size_t>(in)].size();
           for (int64_t i = 0; i < ns; ++i) cv[row + i] = src->c0.at(i, 0, 0);
           for (const auto& [k, blk] : src->blocks) {
             auto it = stacked.find(k);
@@ -280,7 +295,7 @@ class ItemRun {
       int64_t row = 0;
       for (int in : layer.inputs) {
         const Tensor& t = std::get<Tensor>(states[static_cast<size_t>(in)].members.at(name));
-        const int64_t ns = net_.layers[static_cast<size_t>(in)].size();
+        const int64_t ns = layers_[static_cast<size_t>(in)].size();
         for (int64_t i = 0; i < ns; ++i) v[row + i] = t.at(i, 0, 0);
         row += ns;
       }
@@ -305,7 +320,7 @@ class ItemRun {
       for (int64_t i = 0; i < n_; ++i)
         for (size_t j = 0; j < windows_[static_cast<size_t>(i)].size(); ++j) validity_.ref(i, static_cast<int64_t>(j), 0) = 1;
     } else if (!layer.inputs.empty()) {
-      listExtent_ = net_.layers[static_cast<size_t>(layer.inputs[0])].size();
+      listExtent_ = layers_[static_cast<size_t>(layer.inputs[0])].size();
     }
     weightIds_.clear();
     structured_.clear();
@@ -344,7 +359,7 @@ class ItemRun {
 
  private:
   const CompiledCertifier& cc_;
-  const Network& net_;
+  const LayerSequence& layers_;
   const bool dense_;  ///< the dense executor: every block Dense
   const Layer* layer_ = nullptr;
   int64_t n_ = 0;
@@ -674,7 +689,7 @@ class ItemRun {
     if (i.ref == NeuronRef::Term) layer = termBlock_;
     else if (i.ref != NeuronRef::Curr) layer = inputOf(i.ref);
     if (i.name == "layer") return Tensor::scalar(layer);
-    if (i.name == "last_layer") return Tensor::scalar(layer + 1 == static_cast<int>(net_.layers.size()) ? 1 : 0);
+    if (i.name == "last_layer") return Tensor::scalar(layer + 1 == static_cast<int>(layers_.size()) ? 1 : 0);
     if (layer_->op != LayerOp::Affine && layer_->op != LayerOp::Conv)
       throw std::runtime_error("'" + i.name + "' is only defined for Affine layers");
     if (i.name == "weight") {
@@ -701,13 +716,13 @@ class ItemRun {
         l.lazy.push_back({windows_.empty() ? Tensor::full(1, listExtent_, 1, 1) : validity_,
                           Atom{windows_.empty() ? Atom::Source::ColAll : Atom::Source::Gather,
                                inputOf(NeuronRef::Prev), "", &windows_,
-                               net_.layers[static_cast<size_t>(inputOf(NeuronRef::Prev))].size()}});
+                               layers_[static_cast<size_t>(inputOf(NeuronRef::Prev))].size()}});
         return l;
       case NeuronRef::Term:
         l.sym = termSym_;
         if (termWindows_ && !termSym_)
           l.lazy.push_back({Tensor::full(1, coeffWidth_, 1, 1),
-                            Atom{Atom::Source::Gather, termBlock_, "", termWindows_, net_.layers[static_cast<size_t>(termBlock_)].size()}});
+                            Atom{Atom::Source::Gather, termBlock_, "", termWindows_, layers_[static_cast<size_t>(termBlock_)].size()}});
         else if (termWindows_)
           throw std::runtime_error("a noise symbol as a term of a sparse block");
         else
@@ -1290,7 +1305,8 @@ int memberIndex(const CompiledCertifier& cc, const std::string& name) {
 }
 
 /// Runs every layer of `net` on one box; the states of every layer.
-Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, const Network& net, const InputBox& box,
+Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, const LayerSequence& layers,
+                                                  const InputBox& box,
                                                   const RunOptions* options = nullptr, int item = 0,
                                                   std::tuple<int64_t, int64_t, int64_t>* memory = nullptr,
                                                   std::vector<LayerLayout>* layouts = nullptr,
@@ -1300,23 +1316,24 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
   using R = Result<std::vector<LayerBoundsResult>>;
   if (memberIndex(cc, "l") < 0 || memberIndex(cc, "u") < 0)
     return R::failure(Diagnostic::error("the shape has no Float members named l and u to report"));
-  if (net.layers.empty() || box.lower.size() != net.inputSize())
+  if (layers.size() == 0 || box.lower.size() != layers.inputSize())
     return R::failure(Diagnostic::error("the input box has " + std::to_string(box.lower.size()) +
-                                        " values; the network takes " + std::to_string(net.inputSize())));
+                                        " values; the network takes " + std::to_string(layers.inputSize())));
   std::optional<runtime::SharedWeights> own;
-  if (!shared) shared = &own.emplace(net);
-  ItemRun run(cc, net, options && options->dense, *shared);
+  if (!shared) shared = &own.emplace(layers.network());
+  ItemRun run(cc, layers, options && options->dense, *shared);
   const runtime::RowViews views(!(options && options->dense));  // the dense executor copies rows
   if (options && options->trace && options->trace->first >= 0 &&
-      options->trace->first < static_cast<int>(net.layers.size()) && options->trace->second >= 0 &&
-      options->trace->second < net.layers[static_cast<size_t>(options->trace->first)].size()) {
+      options->trace->first < static_cast<int>(layers.size()) && options->trace->second >= 0 &&
+      options->trace->second < layers[static_cast<size_t>(options->trace->first)].size()) {
     run.trace.emplace();
     run.trace->layer = options->trace->first;
     run.trace->neuron = options->trace->second;
   }
   R out;
   out.value.emplace();
-  for (const Layer& layer : net.layers) {
+  for (size_t li = 0; li < layers.size(); ++li) {
+    const Layer& layer = layers[li];
     if (options && options->cancel && options->cancel->load(std::memory_order_relaxed))
       return R::failure(Diagnostic::error("cancelled"));
     try {
@@ -1346,14 +1363,14 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
     b.lower = std::get<Tensor>(members.at("l")).toMatrix(layer.size(), 1).col(0);
     b.upper = std::get<Tensor>(members.at("u")).toMatrix(layer.size(), 1).col(0);
     out.value->push_back(std::move(b));
-    if (options && options->onLayer) options->onLayer(item, layer.index, static_cast<int>(net.layers.size()));
+    if (options && options->onLayer) options->onLayer(item, layer.index, static_cast<int>(layers.size()));
   }
   if (memory) *memory = run.memory();
   if (layouts) *layouts = run.layouts();
   if (trace) *trace = std::move(run.trace);
   if (members)
     for (size_t k = 0; k < run.states.size(); ++k)
-      members->push_back(denseMembers(run.states[k].members, cc.memberNames, net.layers[k].size()));
+      members->push_back(denseMembers(run.states[k].members, cc.memberNames, layers[k].size()));
   return out;
 }
 
@@ -1393,17 +1410,26 @@ std::optional<OutputRows> outputRows(const PropertyItem& item, int64_t outputs) 
   return rows;
 }
 
-/// `net` with a final Affine layer computing `rows` from the output, certified by the same rule.
-Network withOutputRows(const Network& net, const OutputRows& rows) {
-  Network ext = net;
+/// The Affine layer computing `rows` from the output of `net`, appended after its last layer
+/// (index, neuron range) and certified by the same rule.
+Layer marginsLayer(const Network& net, const OutputRows& rows) {
   Layer m;
   m.name = "margins";
   m.op = LayerOp::Affine;
+  m.index = static_cast<int>(net.layers.size());
   m.inputs = {static_cast<int>(net.layers.size()) - 1};
   m.shape = {rows.weight.rows()};
   m.weight = rows.weight;
   m.bias = rows.bias;
-  ext.layers.push_back(std::move(m));
+  m.start = net.neuronCount();
+  m.end = m.start + rows.weight.rows();
+  return m;
+}
+
+/// `net` with its margins layer (a copy: for callers that need a Network of their own).
+Network withOutputRows(const Network& net, const OutputRows& rows) {
+  Network ext = net;
+  ext.layers.push_back(marginsLayer(net, rows));
   assignNeuronRanges(ext);
   return ext;
 }
@@ -1439,27 +1465,28 @@ std::optional<Network> withMargins(const Network& net, const PropertyItem& item)
 }
 
 Result<std::vector<LayerBoundsResult>> certifyBox(const CompiledCertifier& cc, const Network& net, const InputBox& box) {
-  return runNetwork(cc, net, box);
+  return runNetwork(cc, LayerSequence(net), box);
 }
 
 namespace {
 
 /// One item of a property: its network run (with the margins layer appended when labelled).
+/// `badParams`: badParameters(net), scanned once per run.
 Result<ItemResult> certifyItem(const CompiledCertifier& cc, const Network& net, const PropertyItem& item,
-                               const RunOptions& options, int position, runtime::SharedWeights& shared) {
+                               const RunOptions& options, int position, runtime::SharedWeights& shared,
+                               const std::vector<BadParameter>& badParams) {
   const auto start = std::chrono::steady_clock::now();
   ItemResult r;
   r.index = item.index;
   r.label = item.label;
   const std::optional<OutputRows> rows = options.margins ? outputRows(item, net.outputSize()) : std::nullopt;
   const bool margins = rows.has_value();
+  const Layer marginsRows = margins ? marginsLayer(net, *rows) : Layer{};
   std::tuple<int64_t, int64_t, int64_t> memory{0, 0, 0};
   std::vector<LayerLayout>* layouts = options.keepLayouts ? &r.layouts : nullptr;
   Result<std::vector<LayerBoundsResult>> layers =
-      margins ? runNetwork(cc, withOutputRows(net, *rows), item.box, &options, position, &memory, layouts, &r.trace,
-                           options.keepMembers ? &r.members : nullptr, &shared)
-              : runNetwork(cc, net, item.box, &options, position, &memory, layouts, &r.trace,
-                           options.keepMembers ? &r.members : nullptr, &shared);
+      runNetwork(cc, margins ? LayerSequence(net, &marginsRows) : LayerSequence(net), item.box, &options, position,
+                 &memory, layouts, &r.trace, options.keepMembers ? &r.members : nullptr, &shared);
   r.stateBytes = std::get<0>(memory);
   r.denseStateBytes = std::get<1>(memory);
   r.referencedWeightBytes = std::get<2>(memory);
@@ -1471,7 +1498,7 @@ Result<ItemResult> certifyItem(const CompiledCertifier& cc, const Network& net, 
     r.layers.pop_back();
     if (!r.layouts.empty()) r.layouts.pop_back();
   }
-  const VerdictDecision verdict = decideVerdict(net, item, r.layers, r.marginLower, r.marginUpper);
+  const VerdictDecision verdict = decideVerdict(net, badParams, item, r.layers, r.marginLower, r.marginUpper);
   r.verdict = verdict.verdict;
   r.reason = verdict.reason;
   r.verified = r.verdict == Verdict::Verified;
@@ -1512,9 +1539,10 @@ Result<RunResult> certify(const CompiledCertifier& cc, const Network& net, const
   static std::once_flag tuned;
   std::call_once(tuned, runtime::tuneAllocatorForRuns);
   runtime::SharedWeights shared(net);  // weights and kernels, built once for every item
+  const std::vector<BadParameter> badParams = badParameters(net);  // scanned once, not per item
   if (threads == 1) {
     for (size_t k = 0; k < n; ++k) {
-      Result<ItemResult> r = certifyItem(cc, net, property.items[k], options, static_cast<int>(k), shared);
+      Result<ItemResult> r = certifyItem(cc, net, property.items[k], options, static_cast<int>(k), shared, badParams);
       if (!r.ok()) return Result<RunResult>::failure(r.diagnostics);
       out.value->items.push_back(std::move(*r.value));
     }
@@ -1531,7 +1559,7 @@ Result<RunResult> certify(const CompiledCertifier& cc, const Network& net, const
     for (size_t k = next++; k < n; k = next++) {
       if (options.cancel && options.cancel->load(std::memory_order_relaxed)) break;
       try {
-        results[k] = certifyItem(cc, net, property.items[k], options, static_cast<int>(k), shared);
+        results[k] = certifyItem(cc, net, property.items[k], options, static_cast<int>(k), shared, badParams);
       } catch (const std::exception& e) {
         results[k] = Result<ItemResult>::failure(Diagnostic::error(e.what()));
       }

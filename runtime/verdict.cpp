@@ -81,8 +81,13 @@ double marginRoundingSlack(const PropertyItem& item, const LayerBoundsResult& ou
 
 VerdictDecision decideVerdict(const Network& net, const PropertyItem& item, const std::vector<LayerBoundsResult>& layers,
                               const Eigen::VectorXd& marginLower, const Eigen::VectorXd& marginUpper) {
+  return decideVerdict(net, badParameters(net), item, layers, marginLower, marginUpper);
+}
+
+VerdictDecision decideVerdict(const Network& net, const std::vector<BadParameter>& bad, const PropertyItem& item,
+                              const std::vector<LayerBoundsResult>& layers, const Eigen::VectorXd& marginLower,
+                              const Eigen::VectorXd& marginUpper) {
   VerdictDecision d;
-  const std::vector<BadParameter> bad = badParameters(net);
   if (!bad.empty()) {
     d.verdict = Verdict::Invalid;
     d.reason = bad.front().describe();

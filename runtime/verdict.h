@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/network/finite_check.h"
 #include "core/network/network.h"
 #include "core/property/property.h"
 
@@ -52,5 +53,9 @@ double marginRoundingSlack(const PropertyItem& item, const LayerBoundsResult& ou
 /// empty margins: no margins were computed (NotVerified unless Invalid).
 VerdictDecision decideVerdict(const Network& net, const PropertyItem& item, const std::vector<LayerBoundsResult>& layers,
                               const Eigen::VectorXd& marginLower, const Eigen::VectorXd& marginUpper);
+/// The same with the parameter scan done once by the caller: `bad` is badParameters(net).
+VerdictDecision decideVerdict(const Network& net, const std::vector<BadParameter>& bad, const PropertyItem& item,
+                              const std::vector<LayerBoundsResult>& layers, const Eigen::VectorXd& marginLower,
+                              const Eigen::VectorXd& marginUpper);
 
 }  // namespace cert
