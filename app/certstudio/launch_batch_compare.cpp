@@ -22,7 +22,17 @@ void scriptBatch(MainWindow& window, const QString& rows) {
     source.first = parts.value(0).toInt();
     source.count = parts.size() > 1 ? parts[1].toInt() : 1;
   }
-  batch->start(source);
+  // Once done, the first item's bounds in the Bounds dock, as a click on it would.
+  auto* once = new QMetaObject::Connection;
+  *once = QObject::connect(batch, &BatchSession::batchFinished, batch, [batch, once](const RunOutcome&) {
+    QObject::disconnect(*once);
+    delete once;
+    batch->showItem(0);
+  });
+  if (!batch->start(source)) {
+    QObject::disconnect(*once);
+    delete once;
+  }
 }
 
 void scriptComparison(MainWindow& window, const QStringList& specPaths) {

@@ -45,19 +45,24 @@ BatchDock::BatchDock(BatchTableModel& model, QWidget* parent) : QDockWidget(tr("
   auto* body = new QWidget(this);
   auto* layout = new QVBoxLayout(body);
   layout->setContentsMargins(4, 4, 4, 4);
+  // Two short rows, so the dock stays narrow enough to share the bottom area.
+  auto* counts = new QHBoxLayout;
   auto* controls = new QHBoxLayout;
   summary_ = new QLabel(body);
   progress_ = new QProgressBar(body);
+  progress_->setMinimumWidth(60);
   progress_->setFormat(tr("%v/%m items"));
   progress_->setRange(0, 1);
   progress_->setValue(0);
   cancel_ = new QPushButton(tr("Cancel"), body);
   cancel_->setEnabled(false);
   export_ = new QPushButton(tr("Export CSV…"), body);
-  controls->addWidget(summary_);
-  controls->addWidget(progress_, 1);
+  counts->addWidget(summary_);
+  counts->addWidget(progress_, 1);
   controls->addWidget(cancel_);
   controls->addWidget(export_);
+  controls->addStretch();
+  layout->addLayout(counts);
   layout->addLayout(controls);
   table_ = new QTableView(body);
   table_->setModel(&model_);
@@ -83,7 +88,10 @@ BatchDock::BatchDock(BatchTableModel& model, QWidget* parent) : QDockWidget(tr("
   refreshCounts();
 }
 
-void BatchDock::setRunning(bool running) { cancel_->setEnabled(running); }
+void BatchDock::setRunning(bool running) {
+  cancel_->setEnabled(running);
+  if (!running) table_->resizeColumnsToContents();
+}
 
 bool BatchDock::exportCsv(const QString& path) const {
   QFile f(path);

@@ -29,6 +29,7 @@ BatchSession::BatchSession(MainWindow& window, RunSession& runs) : QObject(&wind
   dock_ = new BatchDock(*model_, &window);
   window.addDock(dock_, Qt::BottomDockWidgetArea, QStringLiteral("BatchDock"));
   window.tabifyDockWidget(window.problemsDock(), dock_);  // a tab beside Problems: no extra width
+  window.problemsDock()->raise();                         // a batch raises its tab
   controller_ = new RunController(this);
   action_ = runs.bar()->addAction(QIcon::fromTheme(QStringLiteral("view-list-details")), tr("Batch…"), this, &BatchSession::openDialog);
   action_->setToolTip(tr("Run the spec on many items: dataset rows, a VNN-LIB folder, or an instances CSV"));

@@ -25,12 +25,18 @@ CompareDock::CompareDock(ComparisonSet& set, QWidget* parent) : QDockWidget(tr("
   auto* body = new QWidget(this);
   auto* layout = new QVBoxLayout(body);
   layout->setContentsMargins(4, 4, 4, 4);
+  // Two short rows, so the dock stays narrow enough to share the bottom area.
   auto* controls = new QHBoxLayout;
+  auto* runs = new QHBoxLayout;
   pin_ = new QPushButton(tr("Pin current run"), body);
   pin_->setToolTip(tr("Add the last run (spec, network, input, eps) to the comparison; pin as many as you like"));
   baseline_ = new QComboBox(body);
+  baseline_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+  baseline_->setMinimumContentsLength(10);
   baseline_->setToolTip(tr("The run the ratios divide by"));
   remove_ = new QComboBox(body);
+  remove_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+  remove_->setMinimumContentsLength(8);
   remove_->setToolTip(tr("Remove a pinned run"));
   clear_ = new QPushButton(tr("Clear"), body);
   export_ = new QToolButton(body);
@@ -41,12 +47,14 @@ CompareDock::CompareDock(ComparisonSet& set, QWidget* parent) : QDockWidget(tr("
   menu->addAction(tr("Chart as PNG / SVG (size, DPI)…"), this, &CompareDock::exportChartWithDialog);
   export_->setMenu(menu);
   controls->addWidget(pin_);
-  controls->addWidget(new QLabel(tr("Baseline:"), body));
-  controls->addWidget(baseline_, 1);
-  controls->addWidget(remove_);
   controls->addWidget(clear_);
   controls->addWidget(export_);
+  controls->addStretch();
+  runs->addWidget(new QLabel(tr("Baseline:"), body));
+  runs->addWidget(baseline_, 1);
+  runs->addWidget(remove_, 1);
   layout->addLayout(controls);
+  layout->addLayout(runs);
 
   auto* split = new QSplitter(Qt::Vertical, body);
   chart_ = new ComparisonChart(set_, split);

@@ -17,6 +17,7 @@ CompareSession::CompareSession(MainWindow& window, RunSession& runs) : QObject(&
   dock_ = new CompareDock(*set_, &window);
   window.addDock(dock_, Qt::BottomDockWidgetArea, QStringLiteral("CompareDock"));
   window.tabifyDockWidget(runs.dock(), dock_);  // a tab beside Bounds: no extra width
+  runs.dock()->raise();                         // pinning raises Compare
   connect(&runs, &RunSession::runFinished, this, [this](const RunOutcome& o) {
     if (o.state == RunOutcome::State::Done) last_ = o;
   });

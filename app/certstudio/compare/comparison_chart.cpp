@@ -130,13 +130,17 @@ void ComparisonChart::paintChart(QPainter& p, const QRectF& area) const {
       else path.lineTo(pt);
       started = true;
     }
-    p.setPen(QPen(comparisonColor(r), 2));
+    // Earlier runs are drawn wider, so a run hidden under a later, equal one still shows as a rim.
+    const double rim = 2.0 * (set_.size() - 1 - r);
+    p.setPen(QPen(comparisonColor(r), 2 + rim));
     p.setBrush(Qt::NoBrush);
     p.drawPath(path);
+    p.setPen(Qt::NoPen);
     p.setBrush(comparisonColor(r));
     for (int l = 0; l < layers; ++l) {
       const QPointF pt = pointIn(plot, r, l, lo, hi);
-      if (!pt.isNull()) p.drawEllipse(pt, r == hoverRun_ && l == hoverLayer_ ? 5.0 : 3.0, r == hoverRun_ && l == hoverLayer_ ? 5.0 : 3.0);
+      const double radius = (r == hoverRun_ && l == hoverLayer_ ? 5.0 : 3.0) + rim / 2;
+      if (!pt.isNull()) p.drawEllipse(pt, radius, radius);
     }
   }
 }
