@@ -37,7 +37,12 @@ LaunchOptions parseLaunchOptions(const QStringList& args) {
   const QCommandLineOption soundness(QStringLiteral("check-soundness"),
                                      QObject::tr("Run (as --run), then Check Soundness on the run's input."));
   const QCommandLineOption prove(QStringLiteral("prove"), QObject::tr("Prove the spec's rules (z3) once it opened."));
-  parser.addOptions({net, shot, settle, run, layer, cursor, dock, type, trace, dockSize, soundness, prove});
+  const QCommandLineOption batch(QStringLiteral("batch"),
+                                 QObject::tr("Run a batch over rows FIRST:COUNT (or all) of the dataset."), QStringLiteral("ROWS"));
+  const QCommandLineOption compare(QStringLiteral("compare"),
+                                   QObject::tr("Run each spec of a comma-separated list and pin it in Compare."),
+                                   QStringLiteral("SPECS"));
+  parser.addOptions({net, shot, settle, run, layer, cursor, dock, type, trace, dockSize, soundness, prove, batch, compare});
   parser.addPositionalArgument(QStringLiteral("SPEC.cf"), QObject::tr("A spec to open."), QStringLiteral("[SPEC.cf]"));
   out.helpText = parser.helpText();
   if (!parser.parse(args)) {
@@ -74,6 +79,8 @@ LaunchOptions parseLaunchOptions(const QStringList& args) {
     else if (out.dockName.isEmpty()) out.error = QObject::tr("--dock-size needs --dock");
   }
   out.typeText = parser.value(type);
+  out.batchRows = parser.value(batch);
+  if (parser.isSet(compare)) out.compareSpecs = parser.value(compare).split(QLatin1Char(','), Qt::SkipEmptyParts);
   const QStringList positional = parser.positionalArguments();
   if (positional.size() > 1) out.error = QObject::tr("at most one SPEC.cf may be given");
   if (!positional.isEmpty()) out.specPath = positional.front();

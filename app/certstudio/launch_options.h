@@ -1,5 +1,5 @@
 // The command line: certstudio [SPEC.cf] [--net NET.onnx] [--run] [--layer N] [--cursor TEXT]
-// [--trace N] [--check-soundness] [--prove] [--screenshot FILE [--dock NAME [--dock-size WxH]] [--settle MS]].
+// [--trace N] [--check-soundness] [--prove] [--batch FIRST:COUNT|all] [--compare A.cf,B.cf,...] [--screenshot FILE [--dock NAME [--dock-size WxH]] [--settle MS]].
 #pragma once
 
 #include <QSize>
@@ -23,6 +23,8 @@ struct LaunchOptions {
   QSize dockSize;          ///< --dock-size: float the --dock dock at this size (empty: in place)
   QString dockName;        ///< --dock: screenshot only this dock (its objectName, e.g. BoundsDock)
   QString typeText;        ///< --type: keys typed at the cursor after the first check
+  QString batchRows;       ///< --batch: "FIRST:COUNT" or "all" rows of the Run bar's dataset
+  QStringList compareSpecs;  ///< --compare: specs run one after another and pinned in Compare
   QString error;           ///< set when the arguments are invalid
   bool helpRequested = false;
   bool versionRequested = false;

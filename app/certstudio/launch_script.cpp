@@ -12,6 +12,7 @@
 #include "app/certstudio/docks/sparsity_dock.h"
 #include "app/certstudio/editor/editor_tabs.h"
 #include "app/certstudio/ir/analysis_session.h"
+#include "app/certstudio/launch_batch_compare.h"
 #include "app/certstudio/launch_options.h"
 #include "app/certstudio/main_window.h"
 #include "app/certstudio/prove/prove_session.h"
@@ -54,10 +55,13 @@ void applyLaunchScript(MainWindow& window, const LaunchOptions& options) {
     window.analysis()->shapesDock()->setLayer(layer);
     window.sparsityDock()->setLayer(layer);
   };
-  auto afterLoad = [&window, selectLayer, run = options.run, layer = options.layer, neuron = options.traceNeuron] {
+  auto afterLoad = [&window, selectLayer, run = options.run, layer = options.layer, neuron = options.traceNeuron,
+                    batch = options.batchRows, compare = options.compareSpecs] {
     selectLayer();
     window.analysis()->refreshNow();
     if (run) window.runSession()->run();
+    if (!batch.isEmpty()) scriptBatch(window, batch);
+    if (!compare.isEmpty()) scriptComparison(window, compare);
     if (neuron >= 0) {
       window.teaching()->dock()->setLayer(layer);
       window.teaching()->dock()->setNeuron(neuron);

@@ -12,7 +12,9 @@
 #include <QStatusBar>
 #include <QToolBar>
 
+#include "app/certstudio/batch/batch_session.h"
 #include "app/certstudio/bundled_files.h"
+#include "app/certstudio/compare/compare_session.h"
 #include "app/certstudio/docks/dock_registry.h"
 #include "app/certstudio/docks/network_dock.h"
 #include "app/certstudio/docks/problems_dock.h"
@@ -80,6 +82,8 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
   });
   teaching_ = new TeachingSession(*this, *runSession_);
   new ProveSession(*this);  // the Prove action; found with findChild<ProveSession*>()
+  new BatchSession(*this, *runSession_);    // batch runs; findChild<BatchSession*>()
+  new CompareSession(*this, *runSession_);  // pinned runs compared; findChild<CompareSession*>()
   viewMenu_->addSeparator();  // the docks are listed; then the tool bars (Main, Run)
   for (QToolBar* bar : findChildren<QToolBar*>()) viewMenu_->addAction(bar->toggleViewAction());
   connectSignals();

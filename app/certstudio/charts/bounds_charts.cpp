@@ -1,8 +1,10 @@
 // The three Bounds charts, painted with QPainter (so they export to SVG through QSvgGenerator).
 #include "app/certstudio/charts/bounds_charts.h"
 
+#include <QHelpEvent>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QToolTip>
 
 #include <algorithm>
 #include <cmath>
@@ -58,6 +60,36 @@ void IntervalChart::setData(const QString& title, IntervalSeries main, IntervalS
 void IntervalChart::setMarks(std::map<int64_t, double> marks) {
   marks_ = std::move(marks);
   update();
+}
+
+QString IntervalChart::valueAt(const QPointF& pos) const {
+  const QRectF plot = inset(rect());
+  const Eigen::Index n = main_.lower.size();
+  if (n == 0 || !plot.contains(pos)) return {};
+  const auto k = static_cast<size_t>(std::clamp((pos.x() - plot.left()) / plot.width() * static_cast<double>(n), 0.0,
+                                                 static_cast<double>(n - 1)));
+  const Eigen::Index i = order_[k];
+  QString text = tr("neuron %1: [%2, %3], width %4")
+                     .arg(i)
+                     .arg(main_.lower[i], 0, 'g', 6)
+                     .arg(main_.upper[i], 0, 'g', 6)
+                     .arg(main_.upper[i] - main_.lower[i], 0, 'g', 6);
+  if (comparison_.lower.size())
+    text += tr("\n%1: [%2, %3], width %4")
+                .arg(comparison_.label)
+                .arg(comparison_.lower[i], 0, 'g', 6)
+                .arg(comparison_.upper[i], 0, 'g', 6)
+                .arg(comparison_.upper[i] - comparison_.lower[i], 0, 'g', 6);
+  return text;
+}
+
+bool IntervalChart::event(QEvent* e) {
+  if (e->type() != QEvent::ToolTip) return QWidget::event(e);
+  auto* help = static_cast<QHelpEvent*>(e);
+  const QString text = valueAt(help->pos());
+  if (text.isEmpty()) QToolTip::hideText();
+  else QToolTip::showText(help->globalPos(), text, this);
+  return true;
 }
 
 void IntervalChart::paintEvent(QPaintEvent*) {
@@ -219,6 +251,25 @@ void LayerWidthChart::paintEvent(QPaintEvent*) {
   p.drawText(QRectF(plot.left(), plot.bottom() + 2, plot.width(), 18), Qt::AlignLeft, tr("layer 0"));
   p.drawText(QRectF(plot.left(), plot.bottom() + 2, plot.width(), 18), Qt::AlignRight,
              tr("layer %1").arg(means_.size() - 1));
+}
+
+QString LayerWidthChart::valueAt(const QPointF& pos) const {
+  const QRectF plot = plotRect();
+  if (means_.empty() || !plot.contains(pos)) return {};
+  const int i = std::clamp(static_cast<int>((pos.x() - plot.left()) / plot.width() * static_cast<double>(means_.size())), 0,
+                           static_cast<int>(means_.size()) - 1);
+  QString text = tr("layer %1 '%2': mean width %3").arg(i).arg(names_.value(i)).arg(means_[static_cast<size_t>(i)], 0, 'g', 6);
+  if (!comparison_.empty()) text += tr(" (comparison %1)").arg(comparison_[static_cast<size_t>(i)], 0, 'g', 6);
+  return text;
+}
+
+bool LayerWidthChart::event(QEvent* e) {
+  if (e->type() != QEvent::ToolTip) return QWidget::event(e);
+  auto* help = static_cast<QHelpEvent*>(e);
+  const QString text = valueAt(help->pos());
+  if (text.isEmpty()) QToolTip::hideText();
+  else QToolTip::showText(help->globalPos(), text, this);
+  return true;
 }
 
 void LayerWidthChart::mousePressEvent(QMouseEvent* event) {

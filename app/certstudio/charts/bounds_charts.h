@@ -31,9 +31,12 @@ class IntervalChart : public QWidget {
   /// setMarks. Neurons whose lower bound is above the upper one are always red.
   void setMarks(std::map<int64_t, double> marks);
   QSize minimumSizeHint() const override { return {300, 160}; }
+  /// The hover text at `pos`: "neuron 17: [l, u], width w" (and the comparison's); empty off the bars.
+  QString valueAt(const QPointF& pos) const;
 
  protected:
   void paintEvent(QPaintEvent*) override;
+  bool event(QEvent* event) override;  ///< tooltips: valueAt()
 
  private:
   QString title_;
@@ -64,12 +67,15 @@ class LayerWidthChart : public QWidget {
   explicit LayerWidthChart(QWidget* parent = nullptr);
   void setData(std::vector<double> means, std::vector<double> comparison, QStringList names, int selected);
   QSize minimumSizeHint() const override { return {200, 120}; }
+  /// The hover text at `pos`: "layer 3 'relu_1': mean width m" (and the comparison's); empty off the plot.
+  QString valueAt(const QPointF& pos) const;
 
  signals:
   void layerClicked(int layer);
 
  protected:
   void paintEvent(QPaintEvent*) override;
+  bool event(QEvent* event) override;  ///< tooltips: valueAt()
   void mousePressEvent(QMouseEvent* event) override;
 
  private:

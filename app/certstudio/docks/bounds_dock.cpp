@@ -17,6 +17,7 @@
 #include "app/certstudio/charts/bounds_charts.h"
 #include "app/certstudio/models/bounds_export.h"
 #include "app/certstudio/models/bounds_model.h"
+#include "app/certstudio/run/verdict_text.h"
 
 namespace cert::studio {
 
@@ -126,10 +127,10 @@ void BoundsDock::refresh() {
   }
   if (run->verdict == cert::Verdict::Invalid)
     text += tr("<br><span style='color:#c03030'><b>Invalid run, no verdict:</b> %1</span>").arg(run->reason.toHtmlEscaped());
-  else if (run->marginLower.size())
-    text += tr("<br>Margins y<sub>label</sub> - y<sub>j</sub>: smallest lower bound %1 — %2")
-                .arg(run->marginLower.minCoeff(), 0, 'g', 4)
-                .arg(run->verified ? tr("<b>verified</b>") : tr("<b>not verified</b>"));
+  else if (run->marginLower.size()) {  // the heading and number of what decides the verdict
+    const VerdictText v = verdictText(run->property, run->item);
+    text += tr("<br>%1: <b>%2</b>").arg(v.heading.toHtmlEscaped(), v.text.toHtmlEscaped());
+  }
   if (marks != run->marks.end() && !marks->second.empty()) {
     QStringList which;
     for (const auto& [i, v] : marks->second) {

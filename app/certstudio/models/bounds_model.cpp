@@ -21,6 +21,12 @@ void BoundsModel::setOutcome(const RunOutcome& outcome) {
     r.verified = outcome.verified;
     r.verdict = outcome.verdict;
     r.reason = outcome.reason;
+    r.property = outcome.property;
+    r.item.label = outcome.item.label;
+    r.item.marginLower = outcome.item.marginLower;
+    r.item.marginUpper = outcome.item.marginUpper;
+    r.item.verdict = outcome.item.verdict;
+    r.item.reason = outcome.item.reason;
     run_ = std::move(r);
   }
   emit changed();

@@ -30,6 +30,8 @@ class BoundsModel : public QObject {
     bool verified = false;
     cert::Verdict verdict = cert::Verdict::NotVerified;
     QString reason;  ///< why not verified (RunOutcome::reason)
+    cert::PropertyItem property;  ///< what was certified (label or unsafe atoms), for the verdict text
+    cert::ItemResult item;        ///< the item without its layers (margins, label, verdict)
     /// Soundness marks (setSoundnessMarks): layer -> neuron -> a concrete value that left a bound.
     std::map<int, std::map<int64_t, double>> marks;
   };

@@ -84,8 +84,8 @@ RunBar::RunBar(QWidget* parent) : QToolBar(tr("Run"), parent) {
   progress_ = new QProgressBar(this);
   progress_->setMaximumWidth(140);
   progress_->setFormat(tr("layer %v/%m"));
-  progress_->setVisible(false);
-  addWidget(progress_);
+  progressAction_ = addWidget(progress_);  // a toolbar shows or hides its widgets through their actions
+  progressAction_->setVisible(false);
 
   datasetPath_ = defaultDataset();
   connect(inputKind_, &QComboBox::currentIndexChanged, this, &RunBar::updateInputWidgets);
@@ -125,7 +125,7 @@ void RunBar::setLiveRerun(bool on) { live_->setChecked(on); }
 void RunBar::setRunning(bool running) {
   run_->setEnabled(!running);
   cancel_->setEnabled(running);
-  progress_->setVisible(running);
+  progressAction_->setVisible(running);
   if (running) {
     progress_->setRange(0, 0);  // busy until the first layer reports
   }

@@ -44,6 +44,9 @@ class RunBar : public QToolBar {
   QAction* runAction() const { return run_; }
   QAction* cancelAction() const { return cancel_; }
   QComboBox* backendBox() const { return backend_; }
+  /// The per-layer progress bar; shown (its toolbar action visible) while running.
+  QProgressBar* progressBar() const { return progress_; }
+  QAction* progressAction() const { return progressAction_; }
 
  signals:
   void runRequested();
@@ -68,6 +71,7 @@ class RunBar : public QToolBar {
   QAction* cancel_ = nullptr;
   QAction* rowAction_ = nullptr;
   QAction* epsAction_ = nullptr;
+  QAction* progressAction_ = nullptr;
 };
 
 }  // namespace cert::studio

@@ -20,6 +20,12 @@ RunController::~RunController() {
 }
 
 void RunController::start(RunRequest request) {
+  startTask([request = std::move(request)](const std::atomic<bool>& cancel, const RunProgress& progress, const ItemReport&) {
+    return executeRun(request, cancel, progress);
+  });
+}
+
+void RunController::startTask(RunTask task) {
   if (currentHolder_) {
     current_->cancel->store(true);
     stale_.push_back(std::move(currentHolder_));
@@ -40,9 +46,14 @@ void RunController::start(RunRequest request) {
       if (current_ && current_->generation == generation) emit progress(layer, layers);
     }, Qt::QueuedConnection);
   };
+  ItemReport item = [this, generation](int index, const RunOutcome& outcome) {
+    QMetaObject::invokeMethod(this, [this, generation, index, outcome] {
+      if (current_ && current_->generation == generation) emit itemFinished(index, outcome);
+    }, Qt::QueuedConnection);
+  };
   std::shared_ptr<std::atomic<bool>> cancelFlag = raw->cancel;
-  raw->watcher->setFuture(QtConcurrent::run([request = std::move(request), cancelFlag, report] {
-    return executeRun(request, *cancelFlag, report);
+  raw->watcher->setFuture(QtConcurrent::run([task = std::move(task), cancelFlag, report, item] {
+    return task(*cancelFlag, report, item);
   }));
   emit started();
 }

@@ -5,13 +5,20 @@
 #include <QObject>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 
 #include "app/certstudio/run/run_job.h"
 
 namespace cert::studio {
 
-/// Starts executeRun() with QtConcurrent. A new start() cancels the stale run, whose result is
+/// A batch reports each item it has finished: its index and outcome (on the worker thread).
+using ItemReport = std::function<void(int index, const RunOutcome& outcome)>;
+/// Work run on a worker thread: polls `cancel`, reports layer progress and finished items.
+using RunTask = std::function<RunOutcome(const std::atomic<bool>& cancel, const RunProgress& progress,
+                                         const ItemReport& item)>;
+
+/// Starts executeRun() (or any RunTask: a batch) with QtConcurrent. A new start() cancels the stale run, whose result is
 /// dropped; only the current run reports progress() and finished(). The destructor cancels and
 /// waits, so no worker outlives the controller.
 class RunController : public QObject {
@@ -22,6 +29,8 @@ class RunController : public QObject {
   ~RunController() override;
 
   void start(RunRequest request);
+  /// Starts `task` the same way (a batch of runs); its items arrive as itemFinished().
+  void startTask(RunTask task);
   /// Asks the current run to stop after its current layer; finished() reports Cancelled.
   void cancel();
   bool isRunning() const { return current_ != nullptr; }
@@ -31,6 +40,8 @@ class RunController : public QObject {
  signals:
   void started();
   void progress(int layer, int layers);
+  /// A task's item `index` is done (only the current task's).
+  void itemFinished(int index, const cert::studio::RunOutcome& outcome);
   void finished(const cert::studio::RunOutcome& outcome);
 
  private:

@@ -8,6 +8,7 @@
 
 #include "core/property/dataset_csv.h"
 #include "core/property/vnnlib.h"
+#include "app/certstudio/run/verdict_text.h"
 #include "runtime/compiled_certifier.h"
 
 namespace cert::studio {
@@ -63,15 +64,11 @@ QString RunOutcome::summary() const {
   }
   if (verdict == cert::Verdict::Invalid)  // no verdict: the bounds or the network are broken
     return QStringLiteral("%1: invalid, no verdict — %2 (run %3 ms)").arg(specName, reason).arg(runMs, 0, 'f', 1);
-  double minMargin = 0;
-  const bool hasMargins = item.marginLower.size() > 0;
-  if (hasMargins) minMargin = item.marginLower.minCoeff();
   QString text = QStringLiteral("%1 %2 in %3 ms (compile %4 ms)")
                      .arg(specName, verified ? QStringLiteral("verified") : QStringLiteral("not verified"))
                      .arg(runMs, 0, 'f', 1)
                      .arg(compileMs, 0, 'f', 1);
-  if (hasMargins) text += QStringLiteral(" — smallest margin lower bound %1").arg(minMargin, 0, 'g', 4);
-  else text += QStringLiteral(" — no label, no margins");
+  text += QStringLiteral(" — ") + verdictText(property, item).text;  // the bound that decides it
   if (itemCount > 1) text += QStringLiteral(" — %1 input boxes, bounds of the first shown").arg(itemCount);
   return text;
 }
@@ -80,6 +77,8 @@ RunOutcome executeRun(const RunRequest& request, const std::atomic<bool>& cancel
   RunOutcome out;
   out.specName = request.specName;
   out.network = request.network;
+  out.input = request.input;
+  out.eps = request.eps;
   try {
     if (!request.network) return failed(out, QStringLiteral("input"), {cert::Diagnostic::error("no network is loaded")});
     const auto compileStart = std::chrono::steady_clock::now();
@@ -92,9 +91,9 @@ RunOutcome executeRun(const RunRequest& request, const std::atomic<bool>& cancel
     }
     const std::string path = request.input.path.toStdString();
     cert::Result<cert::Property> property =
-        request.input.kind == RunInput::Kind::Vnnlib
-            ? cert::readVnnlib(path, *request.network)
-            : cert::datasetProperty(*request.network, path, request.input.row, 1, request.eps);
+        request.input.kind == RunInput::Kind::Vnnlib ? cert::readVnnlib(path, *request.network)
+        : request.input.rows ? cert::datasetProperty(*request.network, *request.input.rows, path, request.input.row, 1, request.eps)
+                             : cert::datasetProperty(*request.network, path, request.input.row, 1, request.eps);
     if (!property.ok()) return failed(out, QStringLiteral("input"), property.diagnostics);
     out.diagnostics = property.diagnostics;  // warnings (a clipped range)
 
@@ -102,7 +101,6 @@ RunOutcome executeRun(const RunRequest& request, const std::atomic<bool>& cancel
     options.cancel = &cancel;
     options.keepLayouts = request.lastLayer < 0;  // the Sparsity dock draws those of whole runs
     options.trace = request.trace;
-    if (progress) options.onLayer = [&progress](int, int layer, int layers) { progress(layer + 1, layers); };
     std::shared_ptr<const cert::Network> net = request.network;
     const int layerCount = static_cast<int>(net->layers.size());
     if (request.lastLayer >= 0) {
@@ -112,6 +110,11 @@ RunOutcome executeRun(const RunRequest& request, const std::atomic<bool>& cancel
       *property = boxOnly(std::move(*property));
       options.margins = false;
     }
+    // The executor counts the margins layer it appends; progress counts the network's layers
+    // ("layer 18 of 18" when the last one is done; the margins step reports that again).
+    const int shownLayers = static_cast<int>(net->layers.size());
+    if (progress)
+      options.onLayer = [&progress, shownLayers](int, int layer, int) { progress(std::min(layer + 1, shownLayers), shownLayers); };
     const auto runStart = std::chrono::steady_clock::now();
     cert::Result<cert::RunResult> run = cert::certify(*cc, *net, *property, options);
     out.runMs = msSince(runStart);
@@ -132,6 +135,7 @@ RunOutcome executeRun(const RunRequest& request, const std::atomic<bool>& cancel
         if (r.verdict == cert::Verdict::Invalid) out.verdict = cert::Verdict::Invalid;
         out.reason = QString::fromStdString(r.reason);
       }
+    out.property = property->items.front();
     out.item = std::move(run->items.front());
     out.state = RunOutcome::State::Done;
   } catch (const std::bad_alloc&) {

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "core/network/network.h"
+#include "core/property/dataset_csv.h"
 #include "runtime/executor.h"
 
 namespace cert::studio {
@@ -21,6 +22,8 @@ struct RunInput {
   Kind kind = Kind::Dataset;
   QString path;
   int row = 0;  ///< Dataset: 0-based row
+  /// Dataset: the file's rows, already read (batches read the file once); null: read `path`.
+  std::shared_ptr<const std::vector<cert::DatasetRow>> rows;
 };
 
 /// Everything a run needs, copied so the worker thread shares nothing mutable with the GUI.
@@ -44,6 +47,9 @@ struct RunOutcome {
   QString specName;
   std::shared_ptr<const cert::Network> network;
   cert::ItemResult item;        ///< the first item (Done)
+  cert::PropertyItem property;  ///< the property item `item` certified (Done): label or unsafe atoms
+  RunInput input;               ///< the request's input and eps, for labels
+  double eps = 0;
   int itemCount = 0;
   bool verified = false;        ///< every item verified
   /// Invalid when any item is (non-finite parameters, NaN or lower > upper bounds): then
