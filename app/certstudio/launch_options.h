@@ -1,5 +1,6 @@
 // The command line: certstudio [SPEC.cf] [--net NET.onnx] [--run] [--layer N] [--cursor TEXT]
-// [--trace N] [--check-soundness] [--prove] [--screenshot FILE [--dock NAME [--dock-size WxH]] [--settle MS]].
+// [--trace N] [--check-soundness] [--prove] [--find TEXT] [--reference WORD] [--raise DOCK]...
+// [--screenshot FILE [--dock NAME [--dock-size WxH]] [--settle MS]].
 #pragma once
 
 #include <QSize>
@@ -23,6 +24,9 @@ struct LaunchOptions {
   QSize dockSize;          ///< --dock-size: float the --dock dock at this size (empty: in place)
   QString dockName;        ///< --dock: screenshot only this dock (its objectName, e.g. BoundsDock)
   QString typeText;        ///< --type: keys typed at the cursor after the first check
+  QString findText;        ///< --find: open the find bar with TEXT and select its first match
+  QString referenceWord;   ///< --reference: open the language reference at WORD's entry
+  QStringList raiseDocks;  ///< --raise: bring these docks to the front of their tab groups
   QString error;           ///< set when the arguments are invalid
   bool helpRequested = false;
   bool versionRequested = false;
@@ -31,5 +35,9 @@ struct LaunchOptions {
 
 /// Parses arguments (args[0] is the program). Never exits the process.
 LaunchOptions parseLaunchOptions(const QStringList& args);
+
+/// True when argv asks only for text (-h, --help, -?, -v, --version): main() answers
+/// with a QCoreApplication, so no display is needed.
+bool asksForTextOnly(int argc, const char* const* argv);
 
 }  // namespace cert::studio
