@@ -44,10 +44,22 @@ QStringList BundledFiles::searchDirs(const QString& kind) {
 
 QStringList BundledFiles::specs() { return filesIn(QStringLiteral("specs"), QStringLiteral("*.cf")); }
 
-QStringList BundledFiles::networks() { return filesIn(QStringLiteral("networks"), QStringLiteral("*.onnx")); }
+QStringList BundledFiles::networks() {
+  // The trained networks (networks/trained/) first, then the seeded random ones.
+  for (const QString& dir : searchDirs(QStringLiteral("networks"))) {
+    QStringList out;
+    for (const QString& sub : {QStringLiteral("/trained"), QString()}) {
+      const QDir d(dir + sub);
+      for (const QString& name : d.entryList({QStringLiteral("*.onnx")}, QDir::Files | QDir::Readable, QDir::Name))
+        out << d.absoluteFilePath(name);
+    }
+    if (!out.isEmpty()) return out;
+  }
+  return {};
+}
 
 QString BundledFiles::defaultSpec() { return preferred(specs(), QStringLiteral("deeppoly.cf")); }
 
-QString BundledFiles::defaultNetwork() { return preferred(networks(), QStringLiteral("mlp_784_50_50_10.onnx")); }
+QString BundledFiles::defaultNetwork() { return preferred(networks(), QStringLiteral("mnist_relu_3_50.onnx")); }
 
 }  // namespace cert::studio

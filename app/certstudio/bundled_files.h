@@ -14,11 +14,13 @@ struct BundledFiles {
 
   /// Every *.cf in the first specs folder that has any, sorted by name.
   static QStringList specs();
-  /// Every *.onnx in the first networks folder that has any, sorted by name.
+  /// The trained networks (networks/trained/*.onnx), then every *.onnx of the networks folder,
+  /// each sorted by name, from the first networks folder that has any.
   static QStringList networks();
   /// specs/deeppoly.cf, else the first bundled spec; empty when there is none.
   static QString defaultSpec();
-  /// mlp_784_50_50_10.onnx, else the first bundled network; empty when there is none.
+  /// trained/mnist_relu_3_50.onnx (a real MNIST classifier), else the first bundled network;
+  /// empty when there is none.
   static QString defaultNetwork();
 };
 

@@ -13,7 +13,9 @@
 #include "app/certstudio/docks/network_dock.h"
 #include "app/certstudio/editor/editor_tabs.h"
 #include "app/certstudio/editor/spec_editor.h"
+#include "app/certstudio/editor/spec_template.h"
 #include "app/certstudio/settings/app_settings.h"
+#include "app/certstudio/settings/dialog_folders.h"
 
 namespace cert::studio {
 namespace {
@@ -32,6 +34,9 @@ void FileMenu::install(QMenuBar& bar, QToolBar& toolbar) {
   newAction_ = file->addAction(themed("document-new", ":/icons/new.svg"), tr("&New Spec"), this,
                                [this] { tabs_.addEditor(); });
   newAction_->setShortcut(QKeySequence::New);
+  templateAction_ = file->addAction(tr("New from &Template"), this, &FileMenu::newFromTemplate);
+  templateAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N));
+  templateAction_->setStatusTip(tr("A commented minimal certifier (interval bounds) that compiles and runs"));
   openAction_ = file->addAction(themed("document-open", ":/icons/open.svg"), tr("&Open Spec…"), this,
                                 &FileMenu::openDialog);
   openAction_->setShortcut(QKeySequence::Open);
@@ -92,12 +97,17 @@ void FileMenu::fillExamples() {
 }
 
 void FileMenu::openDialog() {
-  const SpecEditor* current = tabs_.currentEditor();
-  const QString start = current && !current->filePath().isEmpty() ? QFileInfo(current->filePath()).absolutePath()
-                                                                   : QDir::homePath();
-  const QStringList paths = QFileDialog::getOpenFileNames(&window_, tr("Open spec"), start,
+  const QStringList paths = QFileDialog::getOpenFileNames(&window_, tr("Open spec"),
+                                                          DialogFolders::startFolder(&window_, QStringLiteral("spec")),
                                                           tr("ConstraintFlow specs (*.cf);;All files (*)"));
+  if (!paths.isEmpty()) DialogFolders::remember(&window_, QStringLiteral("spec"), paths.front());
   for (const QString& p : paths) emit openRequested(p);
+}
+
+void FileMenu::newFromTemplate() {
+  SpecEditor* e = tabs_.addEditor();
+  e->setText(SpecTemplate::text());  // an edit: the tab is modified (and autosaved) until saved
+  tabs_.setCurrentWidget(e);
 }
 
 }  // namespace cert::studio

@@ -27,6 +27,9 @@ class FileMenu : public QObject {
   void install(QMenuBar& bar, QToolBar& toolbar);
   QMenu* recentMenu() const { return recent_; }
   QMenu* examplesMenu() const { return examples_; }
+  QAction* templateAction() const { return templateAction_; }
+  /// File > New from Template: a new tab with the commented minimal certifier.
+  void newFromTemplate();
 
  signals:
   /// Open a spec (the window opens it and reports failures).
@@ -44,6 +47,7 @@ class FileMenu : public QObject {
   QMenu* recent_ = nullptr;
   QMenu* examples_ = nullptr;
   QAction* newAction_ = nullptr;
+  QAction* templateAction_ = nullptr;
   QAction* openAction_ = nullptr;
   QAction* saveAction_ = nullptr;
   QAction* saveAsAction_ = nullptr;

@@ -23,7 +23,8 @@ LaunchOptions parseLaunchOptions(const QStringList& args) {
                                  QStringLiteral("N"));
   const QCommandLineOption cursor(QStringLiteral("cursor"), QObject::tr("Put the editor cursor on the first TEXT."),
                                   QStringLiteral("TEXT"));
-  const QCommandLineOption dock(QStringLiteral("dock"), QObject::tr("--screenshot grabs only the dock NAME."),
+  const QCommandLineOption dock(QStringLiteral("dock"),
+                                QObject::tr("--screenshot grabs only the dock (or window, e.g. LanguageReference) NAME."),
                                 QStringLiteral("NAME"));
   const QCommandLineOption type(QStringLiteral("type"),
                                 QObject::tr("Type TEXT at the cursor once the spec was checked (opens completion)."),
@@ -42,7 +43,16 @@ LaunchOptions parseLaunchOptions(const QStringList& args) {
   const QCommandLineOption compare(QStringLiteral("compare"),
                                    QObject::tr("Run each spec of a comma-separated list and pin it in Compare."),
                                    QStringLiteral("SPECS"));
-  parser.addOptions({net, shot, settle, run, layer, cursor, dock, type, trace, dockSize, soundness, prove, batch, compare});
+  const QCommandLineOption find(QStringLiteral("find"), QObject::tr("Open the find bar with TEXT (Ctrl+F) and select its first match."),
+                               QStringLiteral("TEXT"));
+  const QCommandLineOption reference(QStringLiteral("reference"),
+                                     QObject::tr("Open the language reference at WORD's entry (as F1 on WORD)."),
+                                     QStringLiteral("WORD"));
+  const QCommandLineOption raise(QStringLiteral("raise"),
+                                 QObject::tr("Bring the dock NAME (e.g. TeachingDock) to the front of its tabs; repeatable."),
+                                 QStringLiteral("NAME"));
+  parser.addOptions({net, shot, settle, run, layer, cursor, dock, type, trace, dockSize, soundness, prove, batch, compare,
+                     find, reference, raise});
   parser.addPositionalArgument(QStringLiteral("SPEC.cf"), QObject::tr("A spec to open."), QStringLiteral("[SPEC.cf]"));
   out.helpText = parser.helpText();
   if (!parser.parse(args)) {
@@ -81,10 +91,24 @@ LaunchOptions parseLaunchOptions(const QStringList& args) {
   out.typeText = parser.value(type);
   out.batchRows = parser.value(batch);
   if (parser.isSet(compare)) out.compareSpecs = parser.value(compare).split(QLatin1Char(','), Qt::SkipEmptyParts);
+  out.findText = parser.value(find);
+  out.referenceWord = parser.value(reference);
+  out.raiseDocks = parser.values(raise);
   const QStringList positional = parser.positionalArguments();
   if (positional.size() > 1) out.error = QObject::tr("at most one SPEC.cf may be given");
   if (!positional.isEmpty()) out.specPath = positional.front();
   return out;
+}
+
+bool asksForTextOnly(int argc, const char* const* argv) {
+  for (int i = 1; i < argc; ++i) {
+    const QLatin1String a(argv[i]);
+    if (a == QLatin1String("--")) return false;  // what follows is a file name
+    if (a == QLatin1String("-h") || a == QLatin1String("--help") ||
+        a == QLatin1String("-?") || a == QLatin1String("-v") || a == QLatin1String("--version"))
+      return true;
+  }
+  return false;
 }
 
 }  // namespace cert::studio

@@ -1,5 +1,6 @@
 // The command line: certstudio [SPEC.cf] [--net NET.onnx] [--run] [--layer N] [--cursor TEXT]
-// [--trace N] [--check-soundness] [--prove] [--batch FIRST:COUNT|all] [--compare A.cf,B.cf,...] [--screenshot FILE [--dock NAME [--dock-size WxH]] [--settle MS]].
+// [--trace N] [--check-soundness] [--prove] [--batch FIRST:COUNT|all] [--compare A.cf,B.cf,...]
+// [--find TEXT] [--reference WORD] [--raise DOCK]... [--screenshot FILE [--dock NAME [--dock-size WxH]] [--settle MS]].
 #pragma once
 
 #include <QSize>
@@ -25,6 +26,9 @@ struct LaunchOptions {
   QString typeText;        ///< --type: keys typed at the cursor after the first check
   QString batchRows;       ///< --batch: "FIRST:COUNT" or "all" rows of the Run bar's dataset
   QStringList compareSpecs;  ///< --compare: specs run one after another and pinned in Compare
+  QString findText;        ///< --find: open the find bar with TEXT and select its first match
+  QString referenceWord;   ///< --reference: open the language reference at WORD's entry
+  QStringList raiseDocks;  ///< --raise: bring these docks to the front of their tab groups
   QString error;           ///< set when the arguments are invalid
   bool helpRequested = false;
   bool versionRequested = false;
@@ -33,5 +37,9 @@ struct LaunchOptions {
 
 /// Parses arguments (args[0] is the program). Never exits the process.
 LaunchOptions parseLaunchOptions(const QStringList& args);
+
+/// True when argv asks only for text (-h, --help, -?, -v, --version): main() answers
+/// with a QCoreApplication, so no display is needed.
+bool asksForTextOnly(int argc, const char* const* argv);
 
 }  // namespace cert::studio

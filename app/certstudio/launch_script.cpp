@@ -1,8 +1,9 @@
-// applyLaunchScript: --cursor, --layer, --run, --trace, --check-soundness.
+// applyLaunchScript: --cursor, --layer, --run, --trace, --check-soundness, --find, --reference.
 #include "app/certstudio/launch_script.h"
 
 #include <QCoreApplication>
 #include <QKeyEvent>
+#include <QLineEdit>
 #include <QTimer>
 
 #include "app/certstudio/docks/bounds_dock.h"
@@ -10,7 +11,10 @@
 #include "app/certstudio/docks/network_dock.h"
 #include "app/certstudio/docks/shapes_dock.h"
 #include "app/certstudio/docks/sparsity_dock.h"
+#include "app/certstudio/editor/editor_commands.h"
 #include "app/certstudio/editor/editor_tabs.h"
+#include "app/certstudio/editor/find_bar.h"
+#include "app/certstudio/help/language_reference.h"
 #include "app/certstudio/ir/analysis_session.h"
 #include "app/certstudio/launch_batch_compare.h"
 #include "app/certstudio/launch_options.h"
@@ -35,6 +39,12 @@ void applyLaunchScript(MainWindow& window, const LaunchOptions& options) {
         e->setFocus();
       }
     }
+  if (!options.findText.isEmpty()) {
+    window.editorCommands()->findBar()->open(false);
+    window.editorCommands()->findBar()->findField()->setText(options.findText);
+    window.editorCommands()->findBar()->findNext();
+  }
+  if (!options.referenceWord.isEmpty()) window.editorCommands()->reference()->showEntry(options.referenceWord);
   if (options.prove)
     if (auto* prove = window.findChild<ProveSession*>()) prove->prove();
   if (!options.typeText.isEmpty())

@@ -4,6 +4,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QFileInfo>
+#include <QLayout>
 #include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -11,14 +12,17 @@
 #include <QScreen>
 #include <QStatusBar>
 #include <QToolBar>
+#include <QVBoxLayout>
 
 #include "app/certstudio/batch/batch_session.h"
 #include "app/certstudio/bundled_files.h"
 #include "app/certstudio/compare/compare_session.h"
+#include "app/certstudio/docks/dock_layout.h"
 #include "app/certstudio/docks/dock_registry.h"
 #include "app/certstudio/docks/network_dock.h"
 #include "app/certstudio/docks/problems_dock.h"
 #include "app/certstudio/docks/sparsity_dock.h"
+#include "app/certstudio/editor/editor_commands.h"
 #include "app/certstudio/editor/editor_status.h"
 #include "app/certstudio/editor/editor_tabs.h"
 #include "app/certstudio/editor/spec_checker.h"
@@ -31,7 +35,9 @@
 #include "app/certstudio/recovery/autosaver.h"
 #include "app/certstudio/run/run_session.h"
 #include "app/certstudio/settings/app_settings.h"
+#include "app/certstudio/settings/dialog_folders.h"
 #include "app/certstudio/soundness/soundness_session.h"
+#include "app/certstudio/state_sync.h"
 #include "app/certstudio/teaching/teaching_session.h"
 #include "app/certstudio/resources_init.h"
 
@@ -40,7 +46,7 @@
 namespace cert::studio {
 namespace {
 
-constexpr int kLayoutVersion = 1;
+constexpr int kLayoutVersion = 2;  // 2: tab groups that fit 1280x800 (states of 1 are dropped)
 const QString kNetworkSource = QStringLiteral("network");
 
 }  // namespace
@@ -53,10 +59,16 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
   ensureResources();
   setWindowIcon(QIcon(QStringLiteral(":/icons/certstudio.svg")));
   setDockNestingEnabled(true);
-  setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
   tabs_ = new EditorTabs(this);
-  setCentralWidget(tabs_);
-  tabs_->setDefaultDirectory(QFileInfo(BundledFiles::defaultSpec()).absolutePath());
+  auto* centre = new QWidget(this);  // the tabs, and the find bar under them
+  auto* centreLayout = new QVBoxLayout(centre);
+  centreLayout->setContentsMargins(0, 0, 0, 0);
+  centreLayout->setSpacing(0);
+  centreLayout->addWidget(tabs_);
+  setCentralWidget(centre);
+  editorCommands_ = new EditorCommands(*this, *tabs_, *centreLayout);
+  new DialogFolders(*settings_, this);  // file dialogs remember their folders (found by the widgets)
+  tabs_->setDefaultDirectory(DialogFolders::documentsFolder());
 
   networkDock_ = new NetworkDock(this);
   networkDock_->setBundledNetworks(BundledFiles::networks());
@@ -84,6 +96,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
   new ProveSession(*this);  // the Prove action; found with findChild<ProveSession*>()
   new BatchSession(*this, *runSession_);    // batch runs; findChild<BatchSession*>()
   new CompareSession(*this, *runSession_);  // pinned runs compared; findChild<CompareSession*>()
+  new StateSync(*this);     // views follow the model (network switches, edits, failed runs)
   viewMenu_->addSeparator();  // the docks are listed; then the tool bars (Main, Run)
   for (QToolBar* bar : findChildren<QToolBar*>()) viewMenu_->addAction(bar->toggleViewAction());
   connectSignals();
@@ -117,6 +130,7 @@ void MainWindow::buildMenus() {
   docks_ = std::make_unique<DockRegistry>(*this, *viewMenu_);
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
+  editorCommands_->install(*edit, *help);
   help->addAction(tr("&About CertStudio"), this,
                   [this] { QMessageBox::about(this, tr("About CertStudio"), aboutText()); });
 }
@@ -124,8 +138,6 @@ void MainWindow::buildMenus() {
 void MainWindow::buildDocks() {
   addDock(networkDock_, Qt::RightDockWidgetArea, QStringLiteral("NetworkDock"));
   addDock(problemsDock_, Qt::BottomDockWidgetArea, QStringLiteral("ProblemsDock"));
-  resizeDocks({networkDock_}, {620}, Qt::Horizontal);
-  resizeDocks({problemsDock_}, {170}, Qt::Vertical);
 }
 
 QDockWidget* MainWindow::addDock(QDockWidget* dock, Qt::DockWidgetArea area, const QString& objectName) {
@@ -153,20 +165,22 @@ void MainWindow::connectSignals() {
     statusBar()->showMessage(m, 15000);
   });
   connect(networkDock_, &NetworkDock::loadFinished, this, [this](bool ok) {
-    const QString path = networkDock_->networkPath();
+    const QString path = networkDock_->lastLoadPath();
     problemsDock_->setDiagnostics(kNetworkSource, QFileInfo(path).fileName(), networkDock_->diagnostics());
     if (ok) settings_->setLastNetwork(path);
   });
 }
 
 void MainWindow::restoreLayout() {
+  DockLayout::apply(*this, *docks_);  // the default; a saved state of this version replaces it
+  layout()->activate();  // the tabbed layout's (small) minimum size, before any resize is clamped to it
   const QByteArray geometry = settings_->windowGeometry();
   if (geometry.isEmpty() || !restoreGeometry(geometry)) {
     const QSize avail = screen() ? screen()->availableGeometry().size() : QSize(1600, 1000);
     resize(std::min(1560, avail.width() * 95 / 100), std::min(980, avail.height() * 95 / 100));
   }
   const QByteArray state = settings_->windowState();
-  if (!state.isEmpty()) restoreState(state, kLayoutVersion);
+  if (state.isEmpty() || !restoreState(state, kLayoutVersion)) DockLayout::sizeGroupsOnceShown(*this, *docks_);
   docks_->markRestored();
 }
 

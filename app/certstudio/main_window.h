@@ -17,6 +17,7 @@ class AnalysisSession;
 class AppSettings;
 class Autosaver;
 class DockRegistry;
+class EditorCommands;
 class EditorStatus;
 class EditorTabs;
 class FileMenu;
@@ -35,7 +36,7 @@ struct MainWindowOptions {
   QString settingsFile;   ///< empty: the person's QSettings; tests pass a temporary INI file
   QString recoveryDir;    ///< empty: AppDataLocation/recovery
   bool interactive = true;  ///< false: no modal dialogs (tests); answers come from the APIs
-  int autosaveDelayMs = 2000;
+  int autosaveDelayMs = 300;  ///< each batch of edits reaches the recovery store this soon
   int checkDelayMs = 400;     ///< live type-check after typing pauses
 };
 
@@ -74,6 +75,8 @@ class MainWindow : public QMainWindow {
   Autosaver* autosaver() const { return autosaver_; }
   SpecChecker* checker() const { return checker_; }
   EditorStatus* editorStatus() const { return editorStatus_; }
+  /// Find / Replace, Go to Line, the language reference (F1).
+  EditorCommands* editorCommands() const { return editorCommands_; }
   DockRegistry& docks() { return *docks_; }
   AppSettings& settings() { return *settings_; }
   RecoveryStore& recoveryStore() { return recovery_; }
@@ -117,6 +120,7 @@ class MainWindow : public QMainWindow {
   FileMenu* fileMenu_ = nullptr;
   QMenu* viewMenu_ = nullptr;
   EditorStatus* editorStatus_ = nullptr;
+  EditorCommands* editorCommands_ = nullptr;
   RunSession* runSession_ = nullptr;
   SoundnessSession* soundness_ = nullptr;
   AnalysisSession* analysis_ = nullptr;

@@ -129,7 +129,7 @@ void TestMainWindow::startsWithBundledSpecAndNetwork() {
   bool ok = false;
   QVERIFY(waitForNetwork(w, &ok));
   QVERIFY2(ok, qPrintable(w.networkDock()->summaryText()));
-  QCOMPARE(QFileInfo(w.networkDock()->networkPath()).fileName(), QStringLiteral("mlp_784_50_50_10.onnx"));
+  QCOMPARE(QFileInfo(w.networkDock()->networkPath()).fileName(), QStringLiteral("mnist_relu_3_50.onnx"));  // a trained network
   QVERIFY(w.networkDock()->layerModel()->rowCount() >= 6);
   QVERIFY(w.networkDock()->isVisible());
   QVERIFY(w.problemsDock()->isVisible());

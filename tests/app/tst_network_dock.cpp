@@ -54,7 +54,7 @@ class TestNetworkDock : public QObject {
   void goodNetworkFillsLayerTable();
   void badNetworkShowsError_data();
   void badNetworkShowsError();
-  void failedLoadReplacesPreviousNetwork();
+  void failedLoadKeepsWorkingNetwork();
   void bundledNetworksAreListedAndLoad();
   void openedFileIsNotNamedAsBundled();
 
@@ -152,16 +152,27 @@ void TestNetworkDock::badNetworkShowsError() {
   QVERIFY2(page->text().contains(QStringLiteral("%1 could not be imported").arg(file)), qPrintable(page->text()));
 }
 
-void TestNetworkDock::failedLoadReplacesPreviousNetwork() {
+/// A failed open keeps the working network: its table, its path, no networkChanged; the error
+/// names the failed file and says which network is still in use.
+void TestNetworkDock::failedLoadKeepsWorkingNetwork() {
   cert::OnnxBuilder b("mlp");
   const QString good = dir_.filePath(QStringLiteral("again.onnx"));
   QVERIFY(buildMlp(b)->save(good.toStdString()));
   NetworkDock dock;
   QVERIFY(load(dock, good));
   QCOMPARE(dock.layerModel()->rowCount(), 4);
-  QVERIFY(!load(dock, write(QStringLiteral("bad.onnx"), QByteArray("garbage"))));
-  QCOMPARE(dock.layerModel()->rowCount(), 0);  // no stale table under an error message
+  const auto working = dock.network();
+  QSignalSpy changed(&dock, &NetworkDock::networkChanged);
+  const QString bad = write(QStringLiteral("bad.onnx"), QByteArray("garbage"));
+  QVERIFY(!load(dock, bad));
+  QCOMPARE(dock.network(), working);
+  QCOMPARE(dock.networkPath(), good);
+  QCOMPARE(dock.lastLoadPath(), bad);
+  QCOMPARE(dock.layerModel()->rowCount(), 4);
+  QCOMPARE(changed.count(), 0);
   QVERIFY(dock.summaryText().startsWith(QStringLiteral("Could not load bad.onnx")));
+  QVERIFY2(dock.summaryText().contains(QLatin1String("Still using again.onnx")), qPrintable(dock.summaryText()));
+  QVERIFY(cert::hasErrors(dock.diagnostics()));
   QVERIFY(load(dock, good));
   QCOMPARE(dock.layerModel()->rowCount(), 4);
   QVERIFY(!dock.summaryText().contains(QLatin1String("Could not")));

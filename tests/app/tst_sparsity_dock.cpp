@@ -3,6 +3,7 @@
 // sums the blocks' bytes, and the dock is registered in the main window with an empty state.
 #include <QFile>
 #include <QSignalSpy>
+#include <QWheelEvent>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -97,6 +98,31 @@ void TestSparsityDock::deepPolyLayouts() {
   const double z = view->zoom();
   view->zoomBy(2.0);
   QCOMPARE(view->zoom(), z * 2.0);
+
+  // The mouse wheel zooms about the mouse: the matrix point under it stays under it on screen.
+  view->zoomBy(1.0 / view->zoom());
+  QWidget* viewport = view->parentWidget();
+  QVERIFY(viewport);
+  // Zoom in until the matrix is wider than the viewport (only then can the view scroll).
+  while (view->width() < viewport->width() * 3 / 2 && view->zoom() < 64) view->zoomBy(1.25);
+  QVERIFY(view->width() >= viewport->width() * 3 / 2);
+  const double zoomBefore = view->zoom();
+  // A point of the matrix's first row (the view may be shorter than the viewport), 60 % across
+  // the visible part.
+  const QPoint start = view->mapFrom(viewport, QPoint(viewport->width() * 6 / 10, 0)) + QPoint(0, SparsityView::kTop + 1);
+  const QPointF mouse = view->mapTo(viewport, start);
+  const QPointF matrix = view->matrixAt(start);
+  for (int step = 0; step < 3; ++step) {
+    const QPointF local = view->mapFrom(viewport, mouse.toPoint());
+    QWheelEvent wheel(local, view->mapToGlobal(local), QPoint(), QPoint(0, 120), Qt::NoButton, Qt::NoModifier,
+                      Qt::NoScrollPhase, false);
+    QApplication::sendEvent(view, &wheel);
+  }
+  QVERIFY(view->zoom() > zoomBefore * 1.9);
+  const QPoint nowOnScreen = view->mapTo(viewport, view->posOf(matrix).toPoint());
+  QVERIFY2((QPointF(nowOnScreen) - mouse).manhattanLength() <= 3.0,
+           qPrintable(QStringLiteral("(%1, %2) drifted to (%3, %4)")
+                          .arg(mouse.x()).arg(mouse.y()).arg(nowOnScreen.x()).arg(nowOnScreen.y())));
 }
 
 void TestSparsityDock::emptyStateAndCancel() {

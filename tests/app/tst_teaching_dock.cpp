@@ -3,6 +3,7 @@
 // concretizes to the reported lower bound, and stepped runs in the window whose bounds are those
 // of a whole run.
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTreeWidget>
 #include <QtTest>
@@ -334,6 +335,9 @@ void TestTeachingDock::steppedRunsInWindow() {
   QCOMPARE(dock->layer(), 1);
   dock->trace();
   QVERIFY(traced.wait(60000));
+  // The "running" message gives way to the outcome, which clears by itself.
+  QCOMPARE(w.statusBar()->currentMessage(), QStringLiteral("Teaching: trace ready"));
+  QTRY_VERIFY_WITH_TIMEOUT(w.statusBar()->currentMessage().isEmpty(), TeachingSession::kStatusMs + 10000);
   // Picking a traverse puts the editor's cursor on it.
   {
     const cert::NeuronTrace* t = s->model()->trace();

@@ -15,6 +15,7 @@
 #include <QVBoxLayout>
 
 #include "app/certstudio/charts/bounds_charts.h"
+#include "app/certstudio/docks/stale_banner.h"
 #include "app/certstudio/models/bounds_export.h"
 #include "app/certstudio/models/bounds_model.h"
 #include "app/certstudio/run/verdict_text.h"
@@ -44,6 +45,7 @@ BoundsDock::BoundsDock(BoundsModel& model, QWidget* parent) : QDockWidget(tr("Bo
   controls->addStretch();
   controls->addWidget(export_);
   layout->addLayout(controls);
+  layout->addWidget(new StaleBanner(model_, body));  // shown while the bounds predate a failed run
 
   charts_ = new QWidget(body);
   auto* grid = new QVBoxLayout(charts_);

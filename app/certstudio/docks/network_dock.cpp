@@ -20,6 +20,7 @@
 #include "app/certstudio/models/severity_icon.h"
 #include "app/certstudio/network/network_loader.h"
 #include "app/certstudio/resources_init.h"
+#include "app/certstudio/settings/dialog_folders.h"
 
 namespace cert::studio {
 namespace {
@@ -177,17 +178,22 @@ void NetworkDock::showSource(const QString& path) {
 QString NetworkDock::bundledChoice() const { return bundled_->currentText(); }
 
 void NetworkDock::loadNetwork(const QString& path) {
-  path_ = path;
+  attemptedPath_ = path;
   summary_->setStyleSheet({});
   summary_->setText(tr("Loading %1…").arg(QFileInfo(path).fileName()));
   loader_->load(path);
 }
 
 void NetworkDock::openNetworkDialog() {
-  const QString start = path_.isEmpty() ? QString() : QFileInfo(path_).absolutePath();
-  const QString path = QFileDialog::getOpenFileName(this, tr("Open ONNX network"), start,
+  const QString path = QFileDialog::getOpenFileName(this, tr("Open ONNX network"), dialogStartFolder(),
                                                     tr("ONNX models (*.onnx);;All files (*)"));
-  if (!path.isEmpty()) loadNetwork(path);
+  if (path.isEmpty()) return;
+  DialogFolders::remember(this, QStringLiteral("network"), path);
+  loadNetwork(path);
+}
+
+QString NetworkDock::dialogStartFolder() const {
+  return DialogFolders::startFolder(this, QStringLiteral("network"), path_.isEmpty() ? QString() : QFileInfo(path_).absolutePath());
 }
 
 void NetworkDock::showPlaceholder(const QString& text) {
@@ -225,6 +231,21 @@ void NetworkDock::showMessages(const cert::Diagnostics& diags) {
 
 void NetworkDock::showResult(const NetworkLoad& load) {
   const QString file = QFileInfo(load.path).fileName();
+  if (!load.ok() && network_) {
+    // A failed open keeps the working network (and every view built on it): say so and stop.
+    diagnostics_ = load.diagnostics;
+    showMessages(load.diagnostics);
+    showSource(path_);
+    QString first = tr("unknown error");
+    for (const cert::Diagnostic& d : load.diagnostics)
+      if (d.severity == cert::Severity::Error) { first = QString::fromStdString(d.message); break; }
+    summary_->setStyleSheet(QStringLiteral("color: #b31d28;"));
+    summary_->setText(tr("Could not load %1: %2. Still using %3.").arg(file, first, QFileInfo(path_).fileName()));
+    emit statusMessage(summary_->text());
+    emit loadFinished(false);
+    return;
+  }
+  path_ = load.path;
   network_ = load.network;
   diagnostics_ = load.diagnostics;
   model_->setNetwork(load.network);

@@ -40,6 +40,10 @@ class NetworkDock : public QDockWidget {
   std::shared_ptr<const cert::Network> network() const { return network_; }
   /// The path of the last load attempt.
   QString networkPath() const { return path_; }
+  /// The file of the last load (the failed one when a load failed and the working network stayed).
+  QString lastLoadPath() const { return attemptedPath_; }
+  /// Where Open ONNX starts: the folder used last, else the current network's, never a build tree.
+  QString dialogStartFolder() const;
   /// The text of the summary line (the error when the last load failed).
   QString summaryText() const;
   /// The import messages as listed under the table.
@@ -87,6 +91,7 @@ class NetworkDock : public QDockWidget {
   std::shared_ptr<const cert::Network> network_;
   cert::Diagnostics diagnostics_;
   QString path_;
+  QString attemptedPath_;
 };
 
 }  // namespace cert::studio

@@ -72,6 +72,26 @@ void SparsityView::zoomBy(double factor) {
   emit zoomChanged(zoom_);
 }
 
+QPointF SparsityView::matrixAt(const QPointF& pos) const {
+  return {(pos.x() - kLeft) / xScale(), (pos.y() - kTop) / yScale()};
+}
+
+QPointF SparsityView::posOf(const QPointF& matrix) const {
+  return {kLeft + matrix.x() * xScale(), kTop + matrix.y() * yScale()};
+}
+
+void SparsityView::zoomAt(double factor, const QPointF& pos) {
+  const QPointF anchor = matrixAt(pos);
+  zoomBy(factor);
+  const QPointF moved = posOf(anchor) - pos;
+  for (QWidget* w = parentWidget(); w; w = w->parentWidget())
+    if (auto* area = qobject_cast<QScrollArea*>(w)) {
+      area->horizontalScrollBar()->setValue(area->horizontalScrollBar()->value() + qRound(moved.x()));
+      area->verticalScrollBar()->setValue(area->verticalScrollBar()->value() + qRound(moved.y()));
+      return;
+    }
+}
+
 void SparsityView::relayout() {
   const double w = static_cast<double>(model_.cols()) * xScale();
   const double h = static_cast<double>(model_.rows()) * yScale();
@@ -156,7 +176,7 @@ void SparsityView::wheelEvent(QWheelEvent* event) {
     QWidget::wheelEvent(event);
     return;
   }
-  zoomBy(dy > 0 ? 1.25 : 0.8);
+  zoomAt(dy > 0 ? 1.25 : 0.8, event->position());  // anchored at the mouse
   event->accept();
 }
 

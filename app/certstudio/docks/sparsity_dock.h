@@ -29,7 +29,13 @@ class SparsityView : public QWidget {
   /// is wide, at most 14 px, so that a [50 x 994] matrix stays readable).
   void fitTo(const QSize& available);
   void zoomBy(double factor);
+  /// Zooms keeping the matrix point under `pos` (widget coordinates) where it is on screen: the
+  /// enclosing scroll area scrolls by how far that point moved (the mouse wheel uses this).
+  void zoomAt(double factor, const QPointF& pos);
   double zoom() const { return zoom_; }
+  /// The matrix point (column, row; fractional) at a widget position, and back.
+  QPointF matrixAt(const QPointF& pos) const;
+  QPointF posOf(const QPointF& matrix) const;
   static QColor kindColor(cert::gbcsr::Kind kind);
   /// The block under a widget position, or -1.
   int blockAtPos(const QPoint& pos) const;

@@ -1,12 +1,14 @@
 // EditorTabs: tab bookkeeping and the file operations behind File > New/Open/Save/Close.
 #include "app/certstudio/editor/editor_tabs.h"
 
+#include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QMessageBox>
 
 #include "app/certstudio/editor/spec_editor.h"
 #include "app/certstudio/editor/spec_file.h"
+#include "app/certstudio/settings/dialog_folders.h"
 
 namespace cert::studio {
 namespace {
@@ -170,13 +172,25 @@ EditorTabs::UnsavedChoice EditorTabs::askUnsaved(SpecEditor* editor) {
   return UnsavedChoice::Cancel;
 }
 
+QString EditorTabs::saveAsStartPath(const SpecEditor* editor) const {
+  const QString path = editor->filePath();
+  const QFileInfo info(path);
+  if (!path.isEmpty() && !DialogFolders::isBundledSpecFolder(info.absolutePath()) &&
+      !DialogFolders::isUnsuitable(info.absolutePath()))
+    return path;
+  // A bundled spec or an untitled one: the remembered spec folder, else the documents folder.
+  QString folder = DialogFolders::startFolder(this, QStringLiteral("spec"), defaultDir_);
+  if (DialogFolders::isBundledSpecFolder(folder)) folder = DialogFolders::documentsFolder();
+  const QString name = path.isEmpty() ? editor->displayName() + QStringLiteral(".cf") : info.fileName();
+  return QDir(folder).filePath(name);
+}
+
 QString EditorTabs::askSavePath(SpecEditor* editor) {
   if (savePathPrompt_) return savePathPrompt_(editor);
-  const QString start = editor->filePath().isEmpty()
-                            ? defaultDir_ + QLatin1Char('/') + editor->displayName() + QStringLiteral(".cf")
-                            : editor->filePath();
-  return QFileDialog::getSaveFileName(this, tr("Save spec as"), start,
-                                      tr("ConstraintFlow specs (*.cf);;All files (*)"));
+  const QString chosen = QFileDialog::getSaveFileName(this, tr("Save spec as"), saveAsStartPath(editor),
+                                                      tr("ConstraintFlow specs (*.cf);;All files (*)"));
+  DialogFolders::remember(this, QStringLiteral("spec"), chosen);
+  return chosen;
 }
 
 }  // namespace cert::studio

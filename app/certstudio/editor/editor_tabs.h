@@ -52,7 +52,10 @@ class EditorTabs : public QTabWidget {
 
   void setUnsavedPrompt(UnsavedPrompt prompt) { unsavedPrompt_ = std::move(prompt); }
   void setSavePathPrompt(SavePathPrompt prompt) { savePathPrompt_ = std::move(prompt); }
-  /// The folder the save/open dialogs start in.
+  /// Where Save As starts for `editor`: its own file, unless that is a bundled spec (then the
+  /// remembered spec folder or the documents folder, with the same file name).
+  QString saveAsStartPath(const SpecEditor* editor) const;
+  /// The folder the save dialog starts in when the window has no DialogFolders.
   void setDefaultDirectory(const QString& dir) { defaultDir_ = dir; }
 
  signals:

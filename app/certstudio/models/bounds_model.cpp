@@ -8,9 +8,12 @@ namespace cert::studio {
 BoundsModel::BoundsModel(QObject* parent) : QObject(parent) {}
 
 void BoundsModel::setOutcome(const RunOutcome& outcome) {
+  if (outcome.state == RunOutcome::State::Cancelled) return;
   if (outcome.state != RunOutcome::State::Done) {
-    run_.reset();
+    // Keep what the person was looking at; say that it is not the last run's.
+    if (run_) staleReason_ = outcome.summary();
   } else {
+    staleReason_.clear();
     if (network_ != outcome.network) comparison_.reset();  // another network: nothing to compare
     network_ = outcome.network;
     Run r;
@@ -29,6 +32,15 @@ void BoundsModel::setOutcome(const RunOutcome& outcome) {
     r.item.reason = outcome.item.reason;
     run_ = std::move(r);
   }
+  emit changed();
+}
+
+void BoundsModel::setNetwork(const std::shared_ptr<const cert::Network>& network) {
+  if (network == network_ || (!run_ && !comparison_)) return;
+  run_.reset();
+  comparison_.reset();
+  network_ = network;
+  staleReason_.clear();
   emit changed();
 }
 

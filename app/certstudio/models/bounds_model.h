@@ -38,8 +38,14 @@ class BoundsModel : public QObject {
 
   explicit BoundsModel(QObject* parent = nullptr);
 
-  /// Takes the bounds of a Done outcome (other outcomes clear the run).
+  /// Takes the bounds of a Done outcome. A Failed outcome keeps the last bounds, marked stale
+  /// (staleReason() says why); with no bounds yet it leaves none.
   void setOutcome(const RunOutcome& outcome);
+  /// A network was loaded: bounds (and the comparison) of another network are dropped.
+  void setNetwork(const std::shared_ptr<const cert::Network>& network);
+  /// True when the bounds shown are from before the last (failed) run.
+  bool isStale() const { return run_.has_value() && !staleReason_.isEmpty(); }
+  QString staleReason() const { return staleReason_; }
   /// Pins the current run as the comparison overlay (no-op without a run).
   void pinComparison();
   void clearComparison();
@@ -74,6 +80,7 @@ class BoundsModel : public QObject {
   std::optional<Run> run_;
   std::optional<Run> comparison_;
   std::shared_ptr<const cert::Network> network_;
+  QString staleReason_;
 };
 
 }  // namespace cert::studio

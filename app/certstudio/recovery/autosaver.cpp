@@ -12,7 +12,11 @@ Autosaver::Autosaver(RecoveryStore& store, EditorTabs& tabs, QObject* parent)
   timer_.setSingleShot(true);
   timer_.setInterval(kDefaultDelayMs);
   connect(&timer_, &QTimer::timeout, this, &Autosaver::flush);
-  connect(&tabs_, &EditorTabs::editorTextChanged, &timer_, qOverload<>(&QTimer::start));
+  // Not restarted by further typing: a text is on disk at most delay() ms after its first
+  // unsaved change, even while the person keeps typing.
+  connect(&tabs_, &EditorTabs::editorTextChanged, this, [this] {
+    if (!timer_.isActive()) timer_.start();
+  });
   connect(&tabs_, &EditorTabs::fileSaved, &timer_, qOverload<>(&QTimer::start));
   connect(&tabs_, &EditorTabs::editorClosed, this, [this](const QString& id) { store_.remove(id); });
 }

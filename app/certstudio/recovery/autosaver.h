@@ -10,13 +10,14 @@ class EditorTabs;
 class RecoveryStore;
 class SpecEditor;
 
-/// Writes every modified editor's text to the recovery store `delay` ms after typing stops,
+/// Writes every modified editor's text to the recovery store at most `delay` ms after a change
+/// (also while typing goes on),
 /// and removes the entry of an editor once it is saved or closed.
 class Autosaver : public QObject {
   Q_OBJECT
 
  public:
-  static constexpr int kDefaultDelayMs = 2000;
+  static constexpr int kDefaultDelayMs = 300;
 
   Autosaver(RecoveryStore& store, EditorTabs& tabs, QObject* parent = nullptr);
 

@@ -13,6 +13,7 @@
 #include <QToolButton>
 
 #include "app/certstudio/bundled_files.h"
+#include "app/certstudio/settings/dialog_folders.h"
 #include "runtime/backend_info.h"
 
 namespace cert::studio {
@@ -91,6 +92,7 @@ RunBar::RunBar(QWidget* parent) : QToolBar(tr("Run"), parent) {
   connect(inputKind_, &QComboBox::currentIndexChanged, this, &RunBar::updateInputWidgets);
   connect(browse, &QToolButton::clicked, this, &RunBar::browseInput);
   connect(live_, &QCheckBox::toggled, this, &RunBar::liveRerunToggled);
+  connect(row_, &QSpinBox::valueChanged, this, &RunBar::inputChanged);
   updateInputWidgets();
 }
 
@@ -140,9 +142,11 @@ void RunBar::browseInput() {
   const bool vnnlib = inputKind_->currentIndex() == 1;
   const QString current = vnnlib ? vnnlibPath_ : datasetPath_;
   const QString path = QFileDialog::getOpenFileName(
-      this, vnnlib ? tr("Open VNN-LIB Property") : tr("Open Dataset CSV"), QFileInfo(current).absolutePath(),
+      this, vnnlib ? tr("Open VNN-LIB Property") : tr("Open Dataset CSV"),
+      DialogFolders::startFolder(this, QStringLiteral("input"), current.isEmpty() ? QString() : QFileInfo(current).absolutePath()),
       vnnlib ? tr("VNN-LIB (*.vnnlib);;All files (*)") : tr("CSV (*.csv);;All files (*)"));
   if (path.isEmpty()) return;
+  DialogFolders::remember(this, QStringLiteral("input"), path);
   (vnnlib ? vnnlibPath_ : datasetPath_) = path;
   updateInputWidgets();
 }
@@ -154,6 +158,7 @@ void RunBar::updateInputWidgets() {
   inputPath_->setToolTip(path);
   rowAction_->setVisible(!vnnlib);
   epsAction_->setVisible(!vnnlib);
+  emit inputChanged();
 }
 
 }  // namespace cert::studio

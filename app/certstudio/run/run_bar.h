@@ -52,6 +52,8 @@ class RunBar : public QToolBar {
   void runRequested();
   void cancelRequested();
   void liveRerunToggled(bool on);
+  /// The input kind, file or row changed (setInput, the file dialog, the row box).
+  void inputChanged();
 
  private:
   void browseInput();

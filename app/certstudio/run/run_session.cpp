@@ -10,8 +10,10 @@
 #include "app/certstudio/editor/editor_tabs.h"
 #include "app/certstudio/main_window.h"
 #include "app/certstudio/models/bounds_model.h"
+#include "app/certstudio/run/input_memory.h"
 #include "app/certstudio/run/run_bar.h"
 #include "app/certstudio/run/run_controller.h"
+#include "app/certstudio/run/size_mismatch.h"
 
 namespace cert::studio {
 namespace {
@@ -24,6 +26,7 @@ RunSession::RunSession(MainWindow& window) : QObject(&window), window_(window) {
   bar_ = new RunBar(&window);
   window.addToolBarBreak();
   window.addToolBar(Qt::TopToolBarArea, bar_);
+  new InputMemory(*bar_, window.settings(), this);  // the input chosen last time, kept from now on
   controller_ = new RunController(this);
   model_ = new BoundsModel(this);
   dock_ = new BoundsDock(*model_, &window);
@@ -95,11 +98,12 @@ void RunSession::cancel() { controller_->cancel(); }
 
 void RunSession::onFinished(const RunOutcome& outcome) {
   bar_->setRunning(false);
-  if (outcome.state != RunOutcome::State::Cancelled) model_->setOutcome(outcome);
+  model_->setOutcome(outcome);  // a failed run keeps the last bounds, marked stale
   QString label = tr("Run: %1").arg(outcome.specName);
   if (outcome.state == RunOutcome::State::Failed && outcome.stage == QLatin1String("input"))
     label = tr("Run input: %1").arg(QFileInfo(bar_->input().path).fileName());
-  report(outcome.summary(), outcome.state == RunOutcome::State::Failed ? outcome.diagnostics : cert::Diagnostics{}, label);
+  report(outcome.summary(),
+         outcome.state == RunOutcome::State::Failed ? foldSizeMismatch(outcome.diagnostics) : cert::Diagnostics{}, label);
   emit runFinished(outcome);
 }
 

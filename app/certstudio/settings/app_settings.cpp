@@ -12,6 +12,11 @@ const QString kOpenFiles = QStringLiteral("files/open");
 const QString kLastNetwork = QStringLiteral("network/last");
 const QString kGeometry = QStringLiteral("window/geometry");
 const QString kState = QStringLiteral("window/state");
+const QString kDialogFolders = QStringLiteral("dialogs/");  // + kind
+const QString kInputKind = QStringLiteral("run/inputKind");
+const QString kDataset = QStringLiteral("run/dataset");
+const QString kVnnlib = QStringLiteral("run/vnnlib");
+const QString kRow = QStringLiteral("run/row");
 
 }  // namespace
 
@@ -45,6 +50,24 @@ void AppSettings::setWindowState(const QByteArray& s) { settings_->setValue(kSta
 
 QStringList AppSettings::openFiles() const { return settings_->value(kOpenFiles).toStringList(); }
 void AppSettings::setOpenFiles(const QStringList& paths) { settings_->setValue(kOpenFiles, paths); }
+QString AppSettings::dialogFolder(const QString& kind) const {
+  return settings_->value(kDialogFolders + kind).toString();
+}
+void AppSettings::setDialogFolder(const QString& kind, const QString& folder) {
+  settings_->setValue(kDialogFolders + kind, folder);
+}
+
+int AppSettings::lastInputKind() const { return settings_->value(kInputKind, 0).toInt(); }
+QString AppSettings::lastDataset() const { return settings_->value(kDataset).toString(); }
+QString AppSettings::lastVnnlib() const { return settings_->value(kVnnlib).toString(); }
+int AppSettings::lastRow() const { return settings_->value(kRow, 0).toInt(); }
+void AppSettings::setLastInput(int kind, const QString& dataset, const QString& vnnlib, int row) {
+  settings_->setValue(kInputKind, kind);
+  settings_->setValue(kDataset, dataset);
+  settings_->setValue(kVnnlib, vnnlib);
+  settings_->setValue(kRow, row);
+}
+
 QString AppSettings::lastNetwork() const { return settings_->value(kLastNetwork).toString(); }
 void AppSettings::setLastNetwork(const QString& path) { settings_->setValue(kLastNetwork, path); }
 

@@ -44,6 +44,16 @@ class AppSettings {
   QString lastNetwork() const;
   void setLastNetwork(const QString& path);
 
+  /// The folder a file dialog of `kind` ("spec", "network", "input") used last; empty if none.
+  QString dialogFolder(const QString& kind) const;
+  void setDialogFolder(const QString& kind, const QString& folder);
+  /// The Run bar's input as chosen last: kind (0 dataset row, 1 VNN-LIB), files and row.
+  int lastInputKind() const;
+  QString lastDataset() const;
+  QString lastVnnlib() const;
+  int lastRow() const;
+  void setLastInput(int kind, const QString& dataset, const QString& vnnlib, int row);
+
   /// Writes pending changes to storage.
   void sync();
 

@@ -32,6 +32,13 @@ TeachingSession::TeachingSession(MainWindow& window, RunSession& runs) : QObject
   connect(net, &NetworkDock::layerSelected, dock_, &TeachingDock::setLayer);
   connect(dock_, &TeachingDock::traceRequested, this, &TeachingSession::trace);
   connect(controller_, &RunController::finished, model_, &TeachingModel::setOutcome);
+  connect(controller_, &RunController::finished, this, [this](const RunOutcome& o) {
+    // Replace "Teaching: running…" (it stayed for good) with the outcome, for a few seconds.
+    window_.statusBar()->showMessage(o.state == RunOutcome::State::Done ? tr("Teaching: trace ready")
+                                     : o.state == RunOutcome::State::Cancelled ? tr("Teaching: trace cancelled")
+                                                                                : tr("Teaching: %1").arg(o.summary()),
+                                     kStatusMs);
+  });
   connect(dock_, &TeachingDock::sourceActivated, this, [this](int line, int column) {
     SpecEditor* e = window_.editors()->currentEditor();
     if (!e) return;

@@ -19,6 +19,8 @@ class TeachingSession : public QObject {
   Q_OBJECT
 
  public:
+  /// How long the status bar shows a trace's outcome.
+  static constexpr int kStatusMs = 4000;
   /// Adds the Teaching dock to `window`.
   TeachingSession(MainWindow& window, RunSession& runs);
 

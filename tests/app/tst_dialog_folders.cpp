@@ -1,0 +1,139 @@
+// File dialogs remember their folders (per kind, in the settings), never start in a build tree;
+// Save As of a bundled spec proposes the documents folder, not specs/; the Run bar's input is
+// remembered across windows.
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "app/certstudio/bundled_files.h"
+#include "app/certstudio/docks/network_dock.h"
+#include "app/certstudio/editor/editor_tabs.h"
+#include "app/certstudio/editor/spec_editor.h"
+#include "app/certstudio/main_window.h"
+#include "app/certstudio/run/run_bar.h"
+#include "app/certstudio/run/run_session.h"
+#include "app/certstudio/settings/app_settings.h"
+#include "app/certstudio/settings/dialog_folders.h"
+#include "tests/app/window_fixtures.h"
+
+using namespace cert::studio;
+
+class TestDialogFolders : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void remembersPerKindAndAvoidsBuildTrees();
+  void saveAsOfBundledSpecProposesDocuments();
+  void runInputIsRemembered();
+};
+
+void TestDialogFolders::remembersPerKindAndAvoidsBuildTrees() {
+  QTemporaryDir dir;
+  MainWindow w(test::isolatedWindowOptions(dir));
+  const QString docs = DialogFolders::documentsFolder();
+  QVERIFY(QFileInfo(docs).isDir());
+  // Nothing remembered: the documents folder, for every kind.
+  QCOMPARE(DialogFolders::startFolder(w.editors(), QStringLiteral("spec")), docs);
+  QCOMPARE(w.networkDock()->dialogStartFolder(), docs);  // no network loaded yet
+
+  QDir(dir.path()).mkpath(QStringLiteral("mine/specs"));
+  QDir(dir.path()).mkpath(QStringLiteral("nets"));
+  const QString specs = dir.filePath(QStringLiteral("mine/specs"));
+  const QString nets = dir.filePath(QStringLiteral("nets"));
+  DialogFolders::remember(w.editors(), QStringLiteral("spec"), specs + QStringLiteral("/a.cf"));
+  DialogFolders::remember(w.networkDock(), QStringLiteral("network"), nets + QStringLiteral("/n.onnx"));
+  QCOMPARE(DialogFolders::startFolder(w.editors(), QStringLiteral("spec")), specs);
+  QCOMPARE(w.networkDock()->dialogStartFolder(), nets);
+  QCOMPARE(DialogFolders::startFolder(w.runSession()->bar(), QStringLiteral("input")), docs);  // its own memory
+
+  // A folder inside a build tree (CMakeCache.txt above it) is never a start folder.
+  QDir(dir.path()).mkpath(QStringLiteral("build/app/certstudio"));
+  QFile cache(dir.filePath(QStringLiteral("build/CMakeCache.txt")));
+  QVERIFY(cache.open(QIODevice::WriteOnly));
+  cache.close();
+  const QString inBuild = dir.filePath(QStringLiteral("build/app/certstudio"));
+  QVERIFY(DialogFolders::isUnsuitable(inBuild));
+  QVERIFY(!DialogFolders::isUnsuitable(specs));
+  DialogFolders::remember(w.editors(), QStringLiteral("spec"), inBuild + QStringLiteral("/x.cf"));
+  QCOMPARE(DialogFolders::startFolder(w.editors(), QStringLiteral("spec")), docs);
+
+  // The memory is in the settings: a new window starts where the last one left off.
+  w.settings().sync();
+  MainWindow again(test::isolatedWindowOptions(dir));
+  QCOMPARE(again.networkDock()->dialogStartFolder(), nets);
+}
+
+void TestDialogFolders::saveAsOfBundledSpecProposesDocuments() {
+  const QString bundled = BundledFiles::defaultSpec();
+  if (bundled.isEmpty()) QSKIP("no bundled specs in this tree");
+  QTemporaryDir dir;
+  MainWindow w(test::isolatedWindowOptions(dir));
+  QVERIFY(w.openSpec(bundled));
+  SpecEditor* e = w.editors()->currentEditor();
+  const QString start = w.editors()->saveAsStartPath(e);
+  QCOMPARE(QFileInfo(start).fileName(), QFileInfo(bundled).fileName());
+  QCOMPARE(QFileInfo(start).absolutePath(), DialogFolders::documentsFolder());
+  QVERIFY(DialogFolders::isBundledSpecFolder(QFileInfo(bundled).absolutePath()));
+
+  // A spec of the person's own: Save As starts at the file itself.
+  const QString own = dir.filePath(QStringLiteral("own.cf"));
+  QFile f(own);
+  QVERIFY(f.open(QIODevice::WriteOnly));
+  f.write("// own\n");
+  f.close();
+  QVERIFY(w.openSpec(own));
+  QCOMPARE(w.editors()->saveAsStartPath(w.editors()->currentEditor()), w.editors()->currentEditor()->filePath());
+  // An untitled one: the remembered spec folder.
+  DialogFolders::remember(w.editors(), QStringLiteral("spec"), own);
+  SpecEditor* untitled = w.editors()->addEditor();
+  QCOMPARE(QFileInfo(w.editors()->saveAsStartPath(untitled)).absolutePath(), QFileInfo(own).absolutePath());
+}
+
+void TestDialogFolders::runInputIsRemembered() {
+  QTemporaryDir dir;
+  const QString csv = dir.filePath(QStringLiteral("rows.csv"));
+  const QString vnnlib = dir.filePath(QStringLiteral("p.vnnlib"));
+  for (const QString& p : {csv, vnnlib}) {
+    QFile f(p);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("x\n");
+  }
+  {
+    MainWindow w(test::isolatedWindowOptions(dir));
+    RunInput vn;
+    vn.kind = RunInput::Kind::Vnnlib;
+    vn.path = vnnlib;
+    w.runSession()->bar()->setInput(vn);
+    RunInput in;
+    in.path = csv;
+    in.row = 7;
+    w.runSession()->bar()->setInput(in);
+    w.settings().sync();
+  }
+  {
+    MainWindow w(test::isolatedWindowOptions(dir));
+    const RunInput in = w.runSession()->bar()->input();
+    QCOMPARE(in.kind, RunInput::Kind::Dataset);
+    QCOMPARE(in.path, csv);
+    QCOMPARE(in.row, 7);
+    // The VNN-LIB choice is kept too: switching the kind finds it.
+    RunInput vn;
+    vn.kind = RunInput::Kind::Vnnlib;
+    vn.path = vnnlib;
+    w.runSession()->bar()->setInput(vn);
+    w.settings().sync();
+  }
+  {
+    MainWindow w(test::isolatedWindowOptions(dir));
+    QCOMPARE(w.runSession()->bar()->input().kind, RunInput::Kind::Vnnlib);
+    QCOMPARE(w.runSession()->bar()->input().path, vnnlib);
+  }
+  QFile::remove(csv);  // a remembered file that is gone: the bundled default again
+  QFile::remove(vnnlib);
+  MainWindow w(test::isolatedWindowOptions(dir));
+  QVERIFY(w.runSession()->bar()->input().path != csv);
+}
+
+QTEST_MAIN(TestDialogFolders)
+#include "tst_dialog_folders.moc"
