@@ -40,11 +40,7 @@ CoefBlock mapStored(const CoefBlock& b, const std::string& op, double s) {
 Eigen::VectorXd applyToVector(const CoefBlock& b, const Eigen::VectorXd& x) {
   if (x.size() != b.cols()) throw std::logic_error("applyToVector: extents");
   switch (b.kind()) {
-    case CoefBlock::Kind::Kernel: {
-      Eigen::VectorXd out = Eigen::VectorXd::Zero(b.rows());
-      b.kernelBlock().forEachTap([&](int64_t o, int64_t i, double w) { out[o] += w * x[i]; });
-      return out;
-    }
+    case CoefBlock::Kind::Kernel: return gbcsr::kernelTimes(b.kernelBlock(), x);
     case CoefBlock::Kind::Diagonal: return b.diag().cwiseProduct(x);
     case CoefBlock::Kind::Dense: return b.denseMatrix() * x;
     case CoefBlock::Kind::Csr: return b.sparse() * x;

@@ -49,12 +49,51 @@ SparseRM kernelRowsCsr(const KernelBlock& k) {
   return SparseRM(view);
 }
 
-/// out.row(o) += w * X.row(i), done on transposes so that every axpy is over contiguous memory.
+/// T @ X as a convolution by im2col + GEMM, column by column of X: col[(ic, kh, kw), p] is the
+/// input value tap (kh, kw) of channel ic reads at output position p (0 in the padding), and the
+/// column's output [oc, p] is Wm[oc, (ic, kh, kw)] @ col, already in neuron order (oc, oh, ow).
+/// Each tap's valid run of positions is computed once per output row, so the copy loop has no
+/// per-element bounds test.
 Eigen::MatrixXd kernelTimes(const KernelBlock& k, const Eigen::MatrixXd& x) {
-  const Eigen::MatrixXd xt = x.transpose();
-  Eigen::MatrixXd ot = Eigen::MatrixXd::Zero(x.cols(), k.rows());
-  k.forEachTap([&](int64_t o, int64_t i, double w) { ot.col(o).noalias() += w * xt.col(i); });
-  return ot.transpose();
+  const ConvGeometry& g = k.geometry;
+  const int64_t positions = int64_t(g.outHeight) * g.outWidth;
+  const int64_t taps = int64_t(g.inChannels) * g.kernelH * g.kernelW;
+  Eigen::MatrixXd out(k.rows(), x.cols());
+  if (positions == 0 || taps == 0) return out.setZero();
+  const Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> wm(
+      k.weight.data(), g.outChannels, taps);
+  // Per kernel column kw: the output columns ow whose input column x = ow*s - pad + kw*d is inside.
+  std::vector<int> owBegin(static_cast<size_t>(g.kernelW)), owEnd(static_cast<size_t>(g.kernelW));
+  for (int kw = 0; kw < g.kernelW; ++kw) {
+    int b = 0, e = g.outWidth;
+    while (b < e && b * g.strideW - g.padLeft + kw * g.dilationW < 0) ++b;
+    while (e > b && (e - 1) * g.strideW - g.padLeft + kw * g.dilationW >= g.inWidth) --e;
+    owBegin[static_cast<size_t>(kw)] = b;
+    owEnd[static_cast<size_t>(kw)] = e;
+  }
+  Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> col(taps, positions);
+  for (Eigen::Index c = 0; c < x.cols(); ++c) {
+    const double* in = x.col(c).data();
+    col.setZero();
+    for (int ic = 0; ic < g.inChannels; ++ic)
+      for (int kh = 0; kh < g.kernelH; ++kh)
+        for (int kw = 0; kw < g.kernelW; ++kw) {
+          double* row = col.row((int64_t(ic) * g.kernelH + kh) * g.kernelW + kw).data();
+          const int b = owBegin[static_cast<size_t>(kw)], e = owEnd[static_cast<size_t>(kw)];
+          for (int oh = 0; oh < g.outHeight; ++oh) {
+            const int h = oh * g.strideH - g.padTop + kh * g.dilationH;
+            if (h < 0 || h >= g.inHeight) continue;
+            const int64_t base = (int64_t(ic) * g.inHeight + h) * g.inWidth - g.padLeft + int64_t(kw) * g.dilationW;
+            double* dst = row + int64_t(oh) * g.outWidth;
+            for (int ow = b; ow < e; ++ow) dst[ow] = in[base + int64_t(ow) * g.strideW];
+          }
+        }
+    // [oc x positions] row-major is the output column in neuron order.
+    Eigen::Map<Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(out.col(c).data(), g.outChannels,
+                                                                                       positions)
+        .noalias() = wm * col;
+  }
+  return out;
 }
 
 /// X @ T as a transposed convolution by GEMM (col2im): per chunk of rows, with the chunk's

@@ -4,6 +4,7 @@
 
 #include <limits>
 
+#include "runtime/gbcsr/kernel_block.h"
 #include "runtime/gbcsr/matmul.h"
 #include "runtime/gbcsr/random.h"
 
@@ -34,10 +35,60 @@ Tensor makeTensor(std::mt19937& rng, Kind k, double def, int64_t rows, int64_t c
 
 }  // namespace
 
+/// The Toeplitz matrix of a convolution written from its definition (not via KernelBlock).
+Eigen::MatrixXd toeplitz(const KernelBlock& k) {
+  const cert::ConvGeometry& g = k.geometry;
+  Eigen::MatrixXd t = Eigen::MatrixXd::Zero(int64_t(g.outChannels) * g.outHeight * g.outWidth,
+                                            int64_t(g.inChannels) * g.inHeight * g.inWidth);
+  for (int oc = 0; oc < g.outChannels; ++oc)
+    for (int oh = 0; oh < g.outHeight; ++oh)
+      for (int ow = 0; ow < g.outWidth; ++ow)
+        for (int ic = 0; ic < g.inChannels; ++ic)
+          for (int kh = 0; kh < g.kernelH; ++kh)
+            for (int kw = 0; kw < g.kernelW; ++kw) {
+              const int h = oh * g.strideH - g.padTop + kh * g.dilationH;
+              const int x = ow * g.strideW - g.padLeft + kw * g.dilationW;
+              if (h < 0 || h >= g.inHeight || x < 0 || x >= g.inWidth) continue;
+              t((oc * g.outHeight + oh) * g.outWidth + ow, (ic * g.inHeight + h) * g.inWidth + x) +=
+                  k.weight[((oc * g.inChannels + ic) * g.kernelH + kh) * g.kernelW + kw];
+            }
+  return t;
+}
+
 class TestGbcsrMatmul : public QObject {
   Q_OBJECT
 
  private slots:
+  /// T @ X (im2col + GEMM) and X @ T (GEMM + col2im) against the Toeplitz matrix, over geometries
+  /// with padding on one or both sides, strides, dilation and windows that never fit at the edges.
+  void kernelProductsMatchToeplitz_data() {
+    QTest::addColumn<QList<int>>("geometry");  // inC inH inW outC kH kW sH sW padT padL padB padR dH dW
+    QTest::newRow("plain") << QList<int>{2, 5, 5, 3, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1};
+    QTest::newRow("pad1") << QList<int>{1, 4, 6, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1};
+    QTest::newRow("stride2-pad-asym") << QList<int>{3, 7, 6, 4, 4, 3, 2, 2, 1, 2, 2, 0, 1, 1};
+    QTest::newRow("dilated") << QList<int>{2, 8, 8, 2, 3, 2, 1, 2, 2, 1, 2, 1, 2, 3};
+    QTest::newRow("1x1-stride3") << QList<int>{4, 7, 7, 5, 1, 1, 3, 3, 0, 0, 0, 0, 1, 1};
+  }
+  void kernelProductsMatchToeplitz() {
+    QFETCH(QList<int>, geometry);
+    KernelBlock k;
+    cert::ConvGeometry& g = k.geometry;
+    g.inChannels = geometry[0], g.inHeight = geometry[1], g.inWidth = geometry[2], g.outChannels = geometry[3];
+    g.kernelH = geometry[4], g.kernelW = geometry[5], g.strideH = geometry[6], g.strideW = geometry[7];
+    g.padTop = geometry[8], g.padLeft = geometry[9], g.padBottom = geometry[10], g.padRight = geometry[11];
+    g.dilationH = geometry[12], g.dilationW = geometry[13];
+    g.outHeight = (g.inHeight + g.padTop + g.padBottom - (g.kernelH - 1) * g.dilationH - 1) / g.strideH + 1;
+    g.outWidth = (g.inWidth + g.padLeft + g.padRight - (g.kernelW - 1) * g.dilationW - 1) / g.strideW + 1;
+    k.weight = Eigen::VectorXd::Random(int64_t(g.outChannels) * g.inChannels * g.kernelH * g.kernelW);
+    k.weight[0] = 0;  // a zero tap
+    const Eigen::MatrixXd t = toeplitz(k);
+    const Eigen::MatrixXd x = Eigen::MatrixXd::Random(t.cols(), 3), y = Eigen::MatrixXd::Random(4, t.rows());
+    const Eigen::MatrixXd tx = kernelTimes(k, x), yt = timesKernel(y, k);
+    QVERIFY((tx - t * x).cwiseAbs().maxCoeff() <= 1e-12 * (1 + (t.cwiseAbs() * x.cwiseAbs()).maxCoeff()));
+    QVERIFY((yt - y * t).cwiseAbs().maxCoeff() <= 1e-12 * (1 + (y.cwiseAbs() * t.cwiseAbs()).maxCoeff()));
+    QVERIFY((k.item() - t).cwiseAbs().maxCoeff() == 0);
+  }
+
   void products_data() {
     QTest::addColumn<Kind>("ka");
     QTest::addColumn<Kind>("kb");
