@@ -79,8 +79,10 @@ class Lowerer {
     if (!fe_.program.shape) return Result<ir::Program>::failure(Diagnostic::error("no shape declaration", rule_.range));
     for (const auto& m : fe_.program.shape->members) prog_.memberNames.push_back(m.name);
     memberTypes_.clear();
-    for (const auto& m : fe_.program.shape->members)
+    for (const auto& m : fe_.program.shape->members) {
       memberTypes_[m.name] = elemOf(types::Type::fromName(m.type), ElemType::Float);
+      ctMember_.push_back(types::Type::fromName(m.type).isScalar(types::Kind::Ct));
+    }
     try {
       region_ = &prog_.body;
       prog_.results = ruleBody(*rule_.body);
@@ -103,6 +105,7 @@ class Lowerer {
   ir::Region* region_ = nullptr;
   std::map<std::string, LVal> env_;
   std::map<std::string, ElemType> memberTypes_;
+  std::vector<bool> ctMember_;  ///< per shape member: declared Ct (a constraint, not a tensor)
   int depth_ = 0;
 
   // ---- emitting ----
@@ -175,7 +178,7 @@ class Lowerer {
   std::vector<int> ruleBody(const Expr& e) {
     if (e.kind == ExprKind::Tuple) {
       std::vector<int> out;
-      for (const auto& k : e.kids) out.push_back(value(*k));
+      for (size_t k = 0; k < e.kids.size(); ++k) out.push_back(ctMemberAt(k) ? ctMemberValue(*e.kids[k]) : value(*e.kids[k]));
       return out;
     }
     if (e.kind == ExprKind::Ternary && isRuleLevel(e)) {
@@ -189,6 +192,14 @@ class Lowerer {
     }
     return {value(e)};
   }
+
+  bool ctMemberAt(size_t k) const { return k < ctMember_.size() && ctMember_[k]; }
+
+  /// A Ct member's value. A constraint relates symbolic values; the executor keeps no tensor for
+  /// it and stores `true` (the weakest constraint, so every bound computed from the other members
+  /// stays sound). The constraint itself is documentation for the prover and the soundness
+  /// checker, as the shape's own constraint list is.
+  int ctMemberValue(const Expr& e) { return constant(1, ElemType::Bool, &e); }
 
   static bool isRuleLevel(const Expr& e) {
     if (e.kind == ExprKind::Tuple) return true;
@@ -410,6 +421,7 @@ class Lowerer {
     }
     if (fn == BuiltinFn::Argmax || fn == BuiltinFn::Argmin) return argExpr(e);
     if (e.kids.size() != 1) throw LowerError{"wrong number of arguments", e.range};
+    if (e.kid(0).kind == ExprKind::List) return listLiteralBuiltin(e);
     const LVal list = lower(e.kid(0));
     int v = list.kind == LVal::Kind::Ref ? asValue([&] { LVal l = list; l.mask = -1; return l; }(), &e.kid(0))
                                          : list.id;
@@ -443,6 +455,32 @@ class Lowerer {
       default: break;
     }
     throw LowerError{"unsupported builtin", e.range};
+  }
+
+  /// min/max/sum/len/avg of a list literal `[a, b, ...]`: its elements are separate values (not a
+  /// frame), so the builtin folds them with the binary operation, left to right.
+  LVal listLiteralBuiltin(const Expr& e) {
+    using ast::BuiltinFn;
+    const Expr& list = e.kid(0);
+    const auto count = static_cast<double>(list.kids.size());
+    if (e.builtin == BuiltinFn::Len) return val(constant(count, ElemType::Int, &e));
+    if (list.kids.empty()) throw LowerError{"the list is empty", list.range};
+    const char* op = nullptr;
+    switch (e.builtin) {
+      case BuiltinFn::Max: op = "max"; break;
+      case BuiltinFn::Min: op = "min"; break;
+      case BuiltinFn::Sum:
+      case BuiltinFn::Avg: op = "add"; break;
+      default: throw LowerError{"this builtin does not take a list literal", e.range};
+    }
+    int acc = value(*list.kids[0]);
+    for (size_t k = 1; k < list.kids.size(); ++k) {
+      const int next = value(*list.kids[k]);
+      acc = binary(op, acc, next, joinElem(def(acc).type, def(next).type), &e);
+    }
+    if (e.builtin != BuiltinFn::Avg) return val(acc);
+    const ElemType t = def(acc).type == ElemType::Int ? ElemType::Float : def(acc).type;
+    return val(binary("div", acc, constant(count, ElemType::Int, &e), t, &e));
   }
 
   /// argmax/argmin(list, f): the mask of elements x with f(x, y) for every other y.
