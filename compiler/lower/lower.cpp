@@ -338,10 +338,23 @@ class Lowerer {
                      op == "and" || op == "or";
     ElemType t = cmp ? ElemType::Bool : joinElem(def(a).type, def(b).type);
     if (!cmp && op == "div" && t == ElemType::Int) t = ElemType::Float;
+    if (op == "mul") noteNonlinearProduct(def(a).type, def(b).type, e);
     if (cmp && (def(a).type == ElemType::Poly || def(a).type == ElemType::Sym || def(b).type == ElemType::Poly ||
                 def(b).type == ElemType::Sym))
       throw LowerError{"a comparison of symbolic values is a constraint, not a per-neuron condition", e.range};
     return val(binary(op, a, b, t, &e));
+  }
+
+  /// A product of two symbolic values (SymExp x PolyExp, which the checker types PolyExp) runs
+  /// only when inlining made one side a number; otherwise it is not a linear form.
+  static void noteNonlinearProduct(ElemType a, ElemType b, const Expr& e) {
+    const auto symbolic = [](ElemType t) { return t == ElemType::Poly || t == ElemType::Sym; };
+    if (!symbolic(a) || !symbolic(b)) return;
+    const auto name = [](ElemType t) { return t == ElemType::Poly ? "PolyExp" : "SymExp"; };
+    throw LowerError{std::string("this product of a ") + name(a) + " and a " + name(b) +
+                         " is not linear after inlining (both sides carry neuron or noise terms), so no "
+                         "PolyExp or SymExp value can hold it and the rule cannot run",
+                     e.range};
   }
 
   LVal member(const Expr& e) {

@@ -1,7 +1,8 @@
 // The published-language constructs at run time, on seeded random networks, against the
 // independent dense IBP of tests/support: a Ct-valued shape member (RefineZono's `Ct c`) leaves
-// the interval members exactly as IBP computes them, and list literals with min/max/sum/len/avg
-// compute what their binary forms do. Each run's bounds also contain sampled activations.
+// the interval members exactly as IBP computes them, list literals with min/max/sum/len/avg
+// compute what their binary forms do, and a SymExp parameter times a PolyExp runs when every
+// call passes a Float. Each run's bounds also contain sampled activations.
 #include <QtTest>
 
 #include "runtime/compiled_certifier.h"
@@ -49,7 +50,7 @@ class TestPublishedConstructs : public QObject {
     QTest::addColumn<QString>("spec");
     QTest::addColumn<int>("net");
     const size_t nets = affineReluNetworks().size();
-    for (const char* spec : {"ct_member", "list_literal"})
+    for (const char* spec : {"ct_member", "list_literal", "symexp_param"})
       for (size_t n = 0; n < nets; ++n)
         QTest::newRow((std::string(spec) + "/" + affineReluNetworks()[n].name).c_str()) << spec << static_cast<int>(n);
   }

@@ -1,0 +1,77 @@
+// Rules that `certc check` accepts but that cannot run get one positioned diagnostic from the
+// lowering, at the construct that cannot run (never an IR-verifier message): a SymExp x PolyExp
+// product that stays non-linear after inlining. The same product with a Float argument lowers.
+#include <QtTest>
+
+#include "compiler/frontend.h"
+#include "compiler/ir/ir_verifier.h"
+#include "compiler/lower/lower.h"
+
+using namespace cert;
+
+namespace {
+
+const char* const kShape =
+    "def Shape as (Float l, Float u, PolyExp L, PolyExp U) {[curr[l] <= curr, curr[u] >= curr, "
+    "curr[L] <= curr, curr[U] >= curr]};\n"
+    "func prio(Neuron n) = n[layer];\n"
+    "func scale(SymExp s, PolyExp p) = s * p;\n";
+
+/// The diagnostics of lowering every rule of `rules` (one transformer t), as "LINE:COL: message".
+QStringList lowerAll(const std::string& rules, bool* checked) {
+  const FrontendResult fe =
+      runFrontend(std::string(kShape) + "transformer t {\n" + rules + "}\nflow(forward, prio, true, t);\n");
+  *checked = fe.ok();
+  QStringList out;
+  for (const auto& t : fe.program.transformers)
+    for (const auto& r : t.rules) {
+      const Result<ir::Program> p = lower::lowerRule(fe, t, r);
+      for (const auto& d : p.diagnostics)
+        out << QString("%1:%2: %3").arg(d.range.begin.line).arg(d.range.begin.col).arg(QString::fromStdString(d.message));
+      if (p.ok()) {
+        const auto problems = ir::verify(*p.value);
+        for (const auto& m : problems) out << QString("verifier: %1").arg(QString::fromStdString(m));
+      }
+    }
+  return out;
+}
+
+}  // namespace
+
+class TestLowerDiagnostics : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void nonlinearProductIsPositioned_data() {
+    QTest::addColumn<QString>("rule");
+    QTest::addColumn<int>("line");
+    QTest::addColumn<int>("col");
+    // line 5 is the rule; the shape takes lines 1-3 and `transformer t {` line 4
+    QTest::newRow("eps times prev") << "    Relu -> (0, 0, 0, ((1 + eps) / 2) * prev);\n" << 5 << 23;
+    QTest::newRow("prev times eps") << "    Relu -> (0, 0, prev * eps, 0);\n" << 5 << 20;
+    // through a SymExp parameter: the product in scale's body (line 3, column 35)
+    QTest::newRow("via a function") << "    Relu -> (0, 0, scale(eps, prev), 0);\n" << 3 << 35;
+  }
+
+  void nonlinearProductIsPositioned() {
+    QFETCH(QString, rule);
+    QFETCH(int, line);
+    QFETCH(int, col);
+    bool checked = false;
+    const QStringList d = lowerAll(rule.toStdString(), &checked);
+    QVERIFY2(checked, "check must accept the product (it is typed PolyExp)");
+    QCOMPARE(d.size(), 1);
+    QVERIFY2(d.front().startsWith(QString("%1:%2: ").arg(line).arg(col)), qPrintable(d.front()));
+    QVERIFY2(d.front().contains("not linear"), qPrintable(d.front()));
+  }
+
+  void floatArgumentIsLinear() {
+    bool checked = false;
+    const QStringList d = lowerAll("    Relu -> (0, 0, scale(0.5, prev), scale(prev[u], prev) + 1);\n", &checked);
+    QVERIFY(checked);
+    QVERIFY2(d.isEmpty(), qPrintable(d.join('\n')));
+  }
+};
+
+QTEST_APPLESS_MAIN(TestLowerDiagnostics)
+#include "tst_lower_diagnostics.moc"
