@@ -521,7 +521,11 @@ class ItemRun {
         }
         return Tensor::row(src.toMatrix(src.r, 1).col(0));
       }
-      case NeuronRef::Curr: break;
+      case NeuronRef::Curr:
+        // A reverse rule (backward flow) refines a layer that is already computed.
+        if (states.size() > static_cast<size_t>(layer_->index))
+          return states[static_cast<size_t>(layer_->index)].members.at(i.name);
+        break;
     }
     throw std::runtime_error("curr's own members are not available while it is computed");
   }
@@ -1280,6 +1284,38 @@ int memberIndex(const CompiledCertifier& cc, const std::string& name) {
   return -1;
 }
 
+/// A backward flow after the forward one: from the output to the input, each layer whose
+/// operator has a rev_ rule refines the layer(s) it reads. The rule runs as a layer whose own
+/// neurons (curr) are those of the refined input, whose prev / prev_0 is the layer's output and
+/// whose prev_1 is the other input of a two-input operator; its results replace the input's
+/// members. Reverse rules over neuron lists (rev_Affine, pooling) are not run: a layer without a
+/// runnable rev_ rule is left as the forward flow computed it.
+void runBackwardFlow(ItemRun& run, const CompiledCertifier& cc, const Network& net) {
+  for (auto l = net.layers.rbegin(); l != net.layers.rend(); ++l) {
+    if (l->op == LayerOp::Input || l->op == LayerOp::Concat) continue;
+    const auto it = cc.reverseRules.find("rev_" + ruleOperatorFor(*l));
+    if (it == cc.reverseRules.end()) continue;
+    const bool pair = l->op == LayerOp::Add;
+    if (!pair && (l->inputs.size() != 1 || l->op == LayerOp::Affine || l->op == LayerOp::Conv ||
+                  l->op == LayerOp::MaxPool || l->op == LayerOp::AvgPool))
+      continue;
+    for (size_t k = 0; k < (pair ? 2u : 1u); ++k) {
+      const int refined = l->inputs[k];
+      const Layer& in = net.layers[static_cast<size_t>(refined)];
+      if (in.size() != l->size()) continue;
+      Layer as = *l;  // the rule's layer: curr = the refined input's neurons
+      as.index = refined;
+      as.start = in.start;
+      as.end = in.end;
+      as.inputs = {l->index};
+      if (pair) as.inputs.push_back(l->inputs[1 - k]);
+      run.layer(as, it->second);
+      run.states[static_cast<size_t>(refined)] = std::move(run.states.back());
+      run.states.pop_back();
+    }
+  }
+}
+
 /// Runs every layer of `net` on one box; the states of every layer.
 Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, const Network& net, const InputBox& box,
                                                   const RunOptions* options = nullptr, int item = 0,
@@ -1338,6 +1374,19 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
     b.upper = std::get<Tensor>(members.at("u")).toMatrix(layer.size(), 1).col(0);
     out.value->push_back(std::move(b));
     if (options && options->onLayer) options->onLayer(item, layer.index, static_cast<int>(net.layers.size()));
+  }
+  if (!cc.reverseRules.empty()) {
+    try {
+      runBackwardFlow(run, cc, net);
+    } catch (const std::exception& e) {
+      return R::failure(Diagnostic::error(std::string("backward flow: ") + e.what()));
+    }
+    for (size_t k = 0; k < out.value->size(); ++k) {  // the refined bounds
+      const auto& members = run.states[k].members;
+      const int64_t n = net.layers[k].size();
+      (*out.value)[k].lower = std::get<Tensor>(members.at("l")).toMatrix(n, 1).col(0);
+      (*out.value)[k].upper = std::get<Tensor>(members.at("u")).toMatrix(n, 1).col(0);
+    }
   }
   if (memory) *memory = run.memory();
   if (layouts) *layouts = run.layouts();
