@@ -552,6 +552,8 @@ class Lowerer {
   LVal mapExpr(const Expr& e) {
     const int base = value(e.kid(0));
     const ElemType bt = def(base).type;
+    // A number is a linear form with no terms: f is applied to none of them and c0 remains.
+    if (bt == ElemType::Float || bt == ElemType::Int) return val(base);
     if (bt != ElemType::Poly && bt != ElemType::Sym)
       throw LowerError{"map needs a PolyExp or SymExp", e.kid(0).range};
     const LVal f = lower(e.kid(1));

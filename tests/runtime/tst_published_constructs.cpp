@@ -1,8 +1,8 @@
 // The published-language constructs at run time, on seeded random networks, against the
 // independent dense IBP of tests/support: a Ct-valued shape member (RefineZono's `Ct c`) leaves
 // the interval members exactly as IBP computes them, list literals with min/max/sum/len/avg
-// compute what their binary forms do, and a SymExp parameter times a PolyExp runs when every
-// call passes a Float. A backward flow's rev_ rules refine, from the output to the input, the
+// compute what their binary forms do, `.map` on a Float keeps the number, and a SymExp
+// parameter times a PolyExp runs when every call passes a Float. A backward flow's rev_ rules refine, from the output to the input, the
 // layers each layer reads: against IBP followed by the same refinements written in test code.
 // Each run's bounds also contain sampled activations.
 #include <QtTest>
@@ -106,7 +106,7 @@ class TestPublishedConstructs : public QObject {
     QTest::addColumn<QString>("spec");
     QTest::addColumn<int>("net");
     const size_t nets = affineReluNetworks().size();
-    for (const char* spec : {"ct_member", "list_literal", "symexp_param", "backward_flow"})
+    for (const char* spec : {"ct_member", "list_literal", "symexp_param", "backward_flow", "map_float"})
       for (size_t n = 0; n < nets; ++n)
         QTest::newRow((std::string(spec) + "/" + affineReluNetworks()[n].name).c_str()) << spec << static_cast<int>(n);
   }
