@@ -1,11 +1,15 @@
 // Rules that `certc check` accepts but that cannot run get one positioned diagnostic from the
 // lowering, at the construct that cannot run (never an IR-verifier message): a SymExp x PolyExp
 // product that stays non-linear after inlining. The same product with a Float argument lowers.
+// `certc check` reports each of these as a warning at the same position (runnabilityWarnings);
+// a spec that compiles gets none.
 #include <QtTest>
 
 #include "compiler/frontend.h"
 #include "compiler/ir/ir_verifier.h"
 #include "compiler/lower/lower.h"
+#include "compiler/lower/runnable.h"
+#include "tests/support/test_paths.h"
 
 using namespace cert;
 
@@ -70,6 +74,43 @@ class TestLowerDiagnostics : public QObject {
     const QStringList d = lowerAll("    Relu -> (0, 0, scale(0.5, prev), scale(prev[u], prev) + 1);\n", &checked);
     QVERIFY(checked);
     QVERIFY2(d.isEmpty(), qPrintable(d.join('\n')));
+  }
+
+  void checkWarnsWhereCompileRejects_data() {
+    QTest::addColumn<QString>("rule");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("eps times prev") << "    Relu -> (0, 0, 0, ((1 + eps) / 2) * prev);\n" << "5:23 not linear";
+    QTest::newRow("bias of prev") << "    Relu -> (prev[bias], 0, 0, 0);\n" << "5:14 only available on curr";
+    QTest::newRow("lp") << "    Relu -> (lp(minimize, prev, prev <= 1), 0, 0, 0);\n" << "5:14 LP solver";
+    QTest::newRow("rev_Maxpool") << "    rev_Maxpool -> (curr[l], min(prev[u]), curr[L], curr[U]);\n" << "5:5 rev_Maxpool";
+  }
+
+  void checkWarnsWhereCompileRejects() {
+    QFETCH(QString, rule);
+    QFETCH(QString, expected);
+    const FrontendResult fe = runFrontend(std::string(kShape) + "transformer t {\n" + rule.toStdString() +
+                                          "}\nflow(forward, prio, true, t);\n");
+    QVERIFY(fe.ok());
+    const Diagnostics w = lower::runnabilityWarnings(fe);
+    QCOMPARE(w.size(), size_t(1));
+    QCOMPARE(w.front().severity, Severity::Warning);
+    const QString got = QString("%1:%2 %3").arg(w.front().range.begin.line).arg(w.front().range.begin.col).arg(QString::fromStdString(w.front().message));
+    const QString at = expected.section(' ', 0, 0), what = expected.section(' ', 1);
+    QVERIFY2(got.startsWith(at + " cannot run (t."), qPrintable(got));
+    QVERIFY2(got.contains(what), qPrintable(got));
+  }
+
+  void shippedAndConstructSpecsRun() {
+    for (const char* s : {"specs/ibp.cf", "specs/deeppoly.cf", "specs/crown.cf", "specs/deepz.cf",
+                          "specs/deeppoly_deepz.cf", "specs/deeppoly_k.cf",
+                          "tests/golden/ir/constructs/ct_member.cf", "tests/golden/ir/constructs/list_literal.cf",
+                          "tests/golden/ir/constructs/symexp_param.cf", "tests/golden/ir/constructs/backward_flow.cf",
+                          "tests/golden/ir/constructs/map_float.cf"}) {
+      const FrontendResult fe = runFrontend(test::readTextFile(test::sourcePath(s)));
+      QVERIFY2(fe.ok(), s);
+      const Diagnostics w = lower::runnabilityWarnings(fe);
+      QVERIFY2(w.empty(), (std::string(s) + ": " + (w.empty() ? "" : w.front().message)).c_str());
+    }
   }
 };
 
