@@ -289,17 +289,23 @@ class ItemRun {
     states.push_back(std::move(s));
   }
 
+  /// Set by the backward flow for a rev_ pooling rule: per refined input neuron, the pooling
+  /// outputs whose window holds it (its prev list); empty otherwise.
+  std::vector<std::vector<int64_t>> reverseWindows;
+
   void layer(const Layer& layer, const ir::Program& prog) {
     layer_ = &layer;
     n_ = layer.size();
     windows_.clear();
     validity_ = Tensor::scalar(1);
     listExtent_ = 1;
-    if (layer.op == LayerOp::MaxPool || layer.op == LayerOp::AvgPool) {
+    if (!reverseWindows.empty() || layer.op == LayerOp::MaxPool || layer.op == LayerOp::AvgPool) {
       const PoolGeometry& g = layer.pool;
-      for (int c = 0; c < g.channels; ++c)
-        for (int oh = 0; oh < g.outHeight; ++oh)
-          for (int ow = 0; ow < g.outWidth; ++ow) windows_.push_back(g.window(c, oh, ow));
+      if (!reverseWindows.empty()) windows_ = reverseWindows;  // a rev_ rule over pooling outputs
+      else
+        for (int c = 0; c < g.channels; ++c)
+          for (int oh = 0; oh < g.outHeight; ++oh)
+            for (int ow = 0; ow < g.outWidth; ++ow) windows_.push_back(g.window(c, oh, ow));
       for (const auto& w : windows_) listExtent_ = std::max<int64_t>(listExtent_, static_cast<int64_t>(w.size()));
       validity_ = Tensor::full(n_, listExtent_, 1, 0);
       for (int64_t i = 0; i < n_; ++i)
@@ -1288,21 +1294,30 @@ int memberIndex(const CompiledCertifier& cc, const std::string& name) {
 /// operator has a rev_ rule refines the layer(s) it reads. The rule runs as a layer whose own
 /// neurons (curr) are those of the refined input, whose prev / prev_0 is the layer's output and
 /// whose prev_1 is the other input of a two-input operator; its results replace the input's
-/// members. Reverse rules over neuron lists (rev_Affine, pooling) are not run: a layer without a
-/// runnable rev_ rule is left as the forward flow computed it.
+/// members. For pooling, prev is the list of outputs whose window holds curr. rev_Affine over the
+/// layer's equations is not run: a layer without a runnable rev_ rule keeps its forward members.
 void runBackwardFlow(ItemRun& run, const CompiledCertifier& cc, const Network& net) {
   for (auto l = net.layers.rbegin(); l != net.layers.rend(); ++l) {
     if (l->op == LayerOp::Input || l->op == LayerOp::Concat) continue;
     const auto it = cc.reverseRules.find("rev_" + ruleOperatorFor(*l));
     if (it == cc.reverseRules.end()) continue;
     const bool pair = l->op == LayerOp::Add;
-    if (!pair && (l->inputs.size() != 1 || l->op == LayerOp::Affine || l->op == LayerOp::Conv ||
-                  l->op == LayerOp::MaxPool || l->op == LayerOp::AvgPool))
-      continue;
+    const bool pool = l->op == LayerOp::MaxPool || l->op == LayerOp::AvgPool;
+    if (!pair && (l->inputs.size() != 1 || l->op == LayerOp::Affine || l->op == LayerOp::Conv)) continue;
+    if (pool) {  // prev of an input neuron: the outputs whose window holds it
+      const Layer& in = net.layers[static_cast<size_t>(l->inputs[0])];
+      run.reverseWindows.assign(static_cast<size_t>(in.size()), {});
+      int64_t out = 0;
+      const PoolGeometry& g = l->pool;
+      for (int c = 0; c < g.channels; ++c)
+        for (int oh = 0; oh < g.outHeight; ++oh)
+          for (int ow = 0; ow < g.outWidth; ++ow, ++out)
+            for (int64_t j : g.window(c, oh, ow)) run.reverseWindows[static_cast<size_t>(j)].push_back(out);
+    }
     for (size_t k = 0; k < (pair ? 2u : 1u); ++k) {
       const int refined = l->inputs[k];
       const Layer& in = net.layers[static_cast<size_t>(refined)];
-      if (in.size() != l->size()) continue;
+      if (!pool && in.size() != l->size()) continue;
       Layer as = *l;  // the rule's layer: curr = the refined input's neurons
       as.index = refined;
       as.start = in.start;
@@ -1313,6 +1328,7 @@ void runBackwardFlow(ItemRun& run, const CompiledCertifier& cc, const Network& n
       run.states[static_cast<size_t>(refined)] = std::move(run.states.back());
       run.states.pop_back();
     }
+    run.reverseWindows.clear();
   }
 }
 

@@ -74,12 +74,11 @@ class Lowerer {
     Result<ir::Program> out;
     if (!info_) return Result<ir::Program>::failure(Diagnostic::error("unknown operator '" + rule_.op + "'", rule_.opRange));
     // A reverse rule reads `curr` (the refined input neuron) and the layer's output as prev
-    // (prev_0, with prev_1 the other input of a pair); a list of the outputs that read curr
-    // (rev_Maxpool, rev_Avgpool, ...) is not built by the executor.
-    if (info_->reverse && info_->inputs != types::Inputs::Single && info_->inputs != types::Inputs::Pair)
+    // (prev_0, with prev_1 the other input of a pair; for pooling, the list of the outputs whose
+    // window holds curr). Lists of pairs (rev_Neuron_list_mult) are not built by the executor.
+    if (info_->reverse && info_->inputs == types::Inputs::PairList)
       return Result<ir::Program>::failure(Diagnostic::error(
-          rule_.op + " reads the list of the outputs that read curr, which the executor does not build; "
-          "reverse rules of element-wise and two-input operators run",
+          rule_.op + " reads lists of neuron pairs, which the executor does not build for backward flows",
           rule_.opRange));
     if (!fe_.program.shape) return Result<ir::Program>::failure(Diagnostic::error("no shape declaration", rule_.range));
     for (const auto& m : fe_.program.shape->members) prog_.memberNames.push_back(m.name);

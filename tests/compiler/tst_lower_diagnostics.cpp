@@ -82,7 +82,6 @@ class TestLowerDiagnostics : public QObject {
     QTest::newRow("eps times prev") << "    Relu -> (0, 0, 0, ((1 + eps) / 2) * prev);\n" << "5:23 not linear";
     QTest::newRow("bias of prev") << "    Relu -> (prev[bias], 0, 0, 0);\n" << "5:14 only available on curr";
     QTest::newRow("lp") << "    Relu -> (lp(minimize, prev, prev <= 1), 0, 0, 0);\n" << "5:14 LP solver";
-    QTest::newRow("rev_Maxpool") << "    rev_Maxpool -> (curr[l], min(prev[u]), curr[L], curr[U]);\n" << "5:5 rev_Maxpool";
   }
 
   void checkWarnsWhereCompileRejects() {

@@ -50,8 +50,10 @@ Network residualNetwork(uint64_t seed) {
   return b.build();
 }
 
-/// IBP forward, then a backward flow whose rev_Relu widens the Relu's input by 1 on both sides
-/// and whose rev_Neuron_add sets input k to [y_l - other_u, y_u - other_l] (inputs in order).
+/// IBP forward, then a backward flow whose rev_Relu widens the Relu's input by 1 on both sides,
+/// whose rev_Neuron_add sets input k to [y_l - other_u, y_u - other_l] (inputs in order) and
+/// whose rev_Maxpool lowers an input's l by the number of windows holding it and raises its u to
+/// the largest u of those windows' outputs.
 const char* const kLooseBackward = R"(
 def Shape as (Float l, Float u){[(curr[l]<=curr),(curr[u]>=curr)]};
 func lo(Neuron n, Float w) = (w >= 0) ? (w * n[l]) : (w * n[u]);
@@ -61,10 +63,12 @@ transformer ibp{
     Affine -> ((prev.dot(curr[weight]) + curr[bias]).map(lo), (prev.dot(curr[weight]) + curr[bias]).map(hi));
     Relu -> (max(prev[l], 0), max(prev[u], 0));
     Neuron_add -> (prev_0[l] + prev_1[l], prev_0[u] + prev_1[u]);
+    Maxpool -> (max(prev[l]), max(prev[u]));
 }
 transformer loosen{
     rev_Relu -> (curr[l] - 1, curr[u] + 1);
     rev_Neuron_add -> (prev_0[l] - prev_1[u], prev_0[u] - prev_1[l]);
+    rev_Maxpool -> (curr[l] - len(prev[l]), max(curr[u], max(prev[u])));
 }
 flow(forward, priority, true, ibp);
 flow(backward, priority, true, loosen);
@@ -78,6 +82,22 @@ void loosenBackward(const Network& net, std::vector<LayerBounds>& b) {
       LayerBounds& in = b[static_cast<size_t>(l.inputs[0])];
       in.lower.array() -= 1;
       in.upper.array() += 1;
+    } else if (l.op == LayerOp::MaxPool) {
+      LayerBounds& in = b[static_cast<size_t>(l.inputs[0])];
+      const LayerBounds& y = b[static_cast<size_t>(k)];
+      const PoolGeometry& g = l.pool;
+      int64_t out = 0;
+      Eigen::VectorXd count = Eigen::VectorXd::Zero(in.lower.size());
+      Eigen::VectorXd top = in.upper;
+      for (int c = 0; c < g.channels; ++c)
+        for (int oh = 0; oh < g.outHeight; ++oh)
+          for (int ow = 0; ow < g.outWidth; ++ow, ++out)
+            for (int64_t j : g.window(c, oh, ow)) {
+              count[j] += 1;
+              top[j] = std::max(top[j], y.upper[out]);
+            }
+      in.lower -= count;
+      in.upper = top;
     } else if (l.op == LayerOp::Add) {
       for (int i = 0; i < 2; ++i) {
         const LayerBounds y = b[static_cast<size_t>(k)];
@@ -137,10 +157,20 @@ class TestPublishedConstructs : public QObject {
   void backwardFlowEqualsReference() {
     auto cc = compileCertifier(kLooseBackward);
     QVERIFY2(cc.ok(), cc.diagnostics.empty() ? "?" : cc.diagnostics.front().message.c_str());
-    QCOMPARE(cc.value->reverseRules.size(), size_t(2));
+    QCOMPARE(cc.value->reverseRules.size(), size_t(3));
     std::vector<NamedNetwork> nets;
     for (uint64_t seed = 21; seed <= 23; ++seed) nets.push_back({"residual@" + std::to_string(seed), residualNetwork(seed)});
     nets.push_back({"mlp@5", randomMlp(6, {9, 7}, {LayerOp::Relu, LayerOp::Relu}, 3, 5)});
+    for (uint64_t seed : {31u, 32u}) {  // overlapping pooling windows (stride 1) and disjoint ones
+      RandomNetworkBuilder b({1, 6, 6}, seed);
+      int x = b.conv(0, 2, 3, 1, 1);
+      x = b.activation(x, LayerOp::Relu);
+      x = seed == 31 ? b.maxPool(x, 2, 1) : b.maxPool(x, 2, 2);
+      x = b.affine(x, 5);
+      x = b.activation(x, LayerOp::Relu);
+      b.affine(x, 3);
+      nets.push_back({"pool@" + std::to_string(seed), b.build()});
+    }
     for (const NamedNetwork& nn : nets) {
       const InputBox box = randomBox(nn.net.layers.front().size(), 0.2, 9);
       auto got = certifyBox(*cc.value, nn.net, box);
