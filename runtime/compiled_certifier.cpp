@@ -17,11 +17,15 @@ Result<CompiledCertifier> compileCertifier(std::string_view specText, bool optim
     out.diagnostics.push_back(Diagnostic::error("the spec has no flow statement"));
     return out;
   }
-  const ast::FlowDecl& flow = fe.program.flows.front();
-  if (flow.direction != ast::Direction::Forward) {
-    out.diagnostics.push_back(Diagnostic::error("backward flows are not supported by the executor", flow.range));
+  const ast::FlowDecl* forward = nullptr;
+  for (const auto& f : fe.program.flows)
+    if (f.direction == ast::Direction::Forward && !forward) forward = &f;
+  if (!forward) {
+    out.diagnostics.push_back(Diagnostic::error("the spec has only backward flows; the executor starts from a forward flow",
+                                                fe.program.flows.front().range));
     return out;
   }
+  const ast::FlowDecl& flow = *forward;
   const ast::TransformerDecl* t = fe.program.findTransformer(flow.transformer);
   if (!t) {
     out.diagnostics.push_back(Diagnostic::error("unknown transformer '" + flow.transformer + "'", flow.transformerRange));
@@ -44,6 +48,21 @@ Result<CompiledCertifier> compileCertifier(std::string_view specText, bool optim
     for (const auto& problem : ir::verify(p))
       out.diagnostics.push_back(Diagnostic::error("IR verifier (" + p.op + "): " + problem));
     c.rules.emplace(p.op, std::move(p));
+  }
+  for (const auto& f : fe.program.flows) {  // backward flows: their transformers' rev_ rules
+    if (f.direction != ast::Direction::Backward) continue;
+    const ast::TransformerDecl* bt = fe.program.findTransformer(f.transformer);
+    if (!bt) continue;
+    for (const auto& rule : bt->rules) {
+      if (rule.op.rfind("rev_", 0) != 0) continue;
+      Result<ir::Program> p = lower::lowerRule(fe, *bt, rule);
+      for (auto& d : p.diagnostics) out.diagnostics.push_back(std::move(d));
+      if (!p.value) continue;
+      if (optimize) passes::optimize(*p.value);
+      for (const auto& problem : ir::verify(*p.value))
+        out.diagnostics.push_back(Diagnostic::error("IR verifier (" + p.value->op + "): " + problem));
+      c.reverseRules.emplace(rule.op, std::move(*p.value));
+    }
   }
   if (hasErrors(out.diagnostics)) return out;
   out.value = std::move(c);

@@ -17,6 +17,9 @@ struct CompiledCertifier {
   std::vector<std::string> memberNames;    ///< shape members in declaration order
   std::vector<ir::ElemType> memberTypes;   ///< Float/Int/Bool, Poly or Sym per member
   std::map<std::string, ir::Program> rules;  ///< operator name -> program
+  /// rev_ operator name -> program: the rules of the backward flows' transformers, run after the
+  /// forward flow from the output to the input (empty: no backward flow).
+  std::map<std::string, ir::Program> reverseRules;
 };
 
 /// Front end, then lowering of every rule of the (first) flow's transformer, then (with

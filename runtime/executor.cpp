@@ -304,17 +304,23 @@ class ItemRun {
     states.push_back(std::move(s));
   }
 
+  /// Set by the backward flow for a rev_ pooling rule: per refined input neuron, the pooling
+  /// outputs whose window holds it (its prev list); empty otherwise.
+  std::vector<std::vector<int64_t>> reverseWindows;
+
   void layer(const Layer& layer, const ir::Program& prog) {
     layer_ = &layer;
     n_ = layer.size();
     windows_.clear();
     validity_ = Tensor::scalar(1);
     listExtent_ = 1;
-    if (layer.op == LayerOp::MaxPool || layer.op == LayerOp::AvgPool) {
+    if (!reverseWindows.empty() || layer.op == LayerOp::MaxPool || layer.op == LayerOp::AvgPool) {
       const PoolGeometry& g = layer.pool;
-      for (int c = 0; c < g.channels; ++c)
-        for (int oh = 0; oh < g.outHeight; ++oh)
-          for (int ow = 0; ow < g.outWidth; ++ow) windows_.push_back(g.window(c, oh, ow));
+      if (!reverseWindows.empty()) windows_ = reverseWindows;  // a rev_ rule over pooling outputs
+      else
+        for (int c = 0; c < g.channels; ++c)
+          for (int oh = 0; oh < g.outHeight; ++oh)
+            for (int ow = 0; ow < g.outWidth; ++ow) windows_.push_back(g.window(c, oh, ow));
       for (const auto& w : windows_) listExtent_ = std::max<int64_t>(listExtent_, static_cast<int64_t>(w.size()));
       validity_ = Tensor::full(n_, listExtent_, 1, 0);
       for (int64_t i = 0; i < n_; ++i)
@@ -536,7 +542,11 @@ class ItemRun {
         }
         return Tensor::row(src.toMatrix(src.r, 1).col(0));
       }
-      case NeuronRef::Curr: break;
+      case NeuronRef::Curr:
+        // A reverse rule (backward flow) refines a layer that is already computed.
+        if (states.size() > static_cast<size_t>(layer_->index))
+          return states[static_cast<size_t>(layer_->index)].members.at(i.name);
+        break;
     }
     throw std::runtime_error("curr's own members are not available while it is computed");
   }
@@ -1304,6 +1314,48 @@ int memberIndex(const CompiledCertifier& cc, const std::string& name) {
   return -1;
 }
 
+/// A backward flow after the forward one: from the output to the input, each layer whose
+/// operator has a rev_ rule refines the layer(s) it reads. The rule runs as a layer whose own
+/// neurons (curr) are those of the refined input, whose prev / prev_0 is the layer's output and
+/// whose prev_1 is the other input of a two-input operator; its results replace the input's
+/// members. For pooling, prev is the list of outputs whose window holds curr. rev_Affine over the
+/// layer's equations is not run: a layer without a runnable rev_ rule keeps its forward members.
+void runBackwardFlow(ItemRun& run, const CompiledCertifier& cc, const Network& net) {
+  for (auto l = net.layers.rbegin(); l != net.layers.rend(); ++l) {
+    if (l->op == LayerOp::Input || l->op == LayerOp::Concat) continue;
+    const auto it = cc.reverseRules.find("rev_" + ruleOperatorFor(*l));
+    if (it == cc.reverseRules.end()) continue;
+    const bool pair = l->op == LayerOp::Add;
+    const bool pool = l->op == LayerOp::MaxPool || l->op == LayerOp::AvgPool;
+    if (!pair && (l->inputs.size() != 1 || l->op == LayerOp::Affine || l->op == LayerOp::Conv)) continue;
+    if (pool) {  // prev of an input neuron: the outputs whose window holds it
+      const Layer& in = net.layers[static_cast<size_t>(l->inputs[0])];
+      run.reverseWindows.assign(static_cast<size_t>(in.size()), {});
+      int64_t out = 0;
+      const PoolGeometry& g = l->pool;
+      for (int c = 0; c < g.channels; ++c)
+        for (int oh = 0; oh < g.outHeight; ++oh)
+          for (int ow = 0; ow < g.outWidth; ++ow, ++out)
+            for (int64_t j : g.window(c, oh, ow)) run.reverseWindows[static_cast<size_t>(j)].push_back(out);
+    }
+    for (size_t k = 0; k < (pair ? 2u : 1u); ++k) {
+      const int refined = l->inputs[k];
+      const Layer& in = net.layers[static_cast<size_t>(refined)];
+      if (!pool && in.size() != l->size()) continue;
+      Layer as = *l;  // the rule's layer: curr = the refined input's neurons
+      as.index = refined;
+      as.start = in.start;
+      as.end = in.end;
+      as.inputs = {l->index};
+      if (pair) as.inputs.push_back(l->inputs[1 - k]);
+      run.layer(as, it->second);
+      run.states[static_cast<size_t>(refined)] = std::move(run.states.back());
+      run.states.pop_back();
+    }
+    run.reverseWindows.clear();
+  }
+}
+
 /// Runs every layer of `net` on one box; the states of every layer.
 Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, const LayerSequence& layers,
                                                   const InputBox& box,
@@ -1364,6 +1416,19 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
     b.upper = std::get<Tensor>(members.at("u")).toMatrix(layer.size(), 1).col(0);
     out.value->push_back(std::move(b));
     if (options && options->onLayer) options->onLayer(item, layer.index, static_cast<int>(layers.size()));
+  }
+  if (!cc.reverseRules.empty()) {
+    try {
+      runBackwardFlow(run, cc, net);
+    } catch (const std::exception& e) {
+      return R::failure(Diagnostic::error(std::string("backward flow: ") + e.what()));
+    }
+    for (size_t k = 0; k < out.value->size(); ++k) {  // the refined bounds
+      const auto& members = run.states[k].members;
+      const int64_t n = net.layers[k].size();
+      (*out.value)[k].lower = std::get<Tensor>(members.at("l")).toMatrix(n, 1).col(0);
+      (*out.value)[k].upper = std::get<Tensor>(members.at("u")).toMatrix(n, 1).col(0);
+    }
   }
   if (memory) *memory = run.memory();
   if (layouts) *layouts = run.layouts();

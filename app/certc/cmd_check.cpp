@@ -1,10 +1,12 @@
 // certc check SPEC.cf...: parse and type-check specs. Diagnostics go to stdout, one per line as
 // FILE:LINE:COL: error|warning: MESSAGE; exit 1 when any spec has errors (warnings allowed).
+// A well-typed rule that `certc compile` would reject gets a warning at the construct.
 #include <cstdio>
 
 #include "app/certc/args.h"
 #include "app/certc/commands.h"
 #include "compiler/frontend.h"
+#include "compiler/lower/runnable.h"
 
 namespace cert::cli {
 
@@ -25,6 +27,7 @@ int cmdCheck(int argc, char** argv) {
     }
     const FrontendResult fe = runFrontend(*text);
     for (const auto& d : fe.diagnostics) std::printf("%s\n", formatDiagnostic(path, d).c_str());
+    for (const auto& d : lower::runnabilityWarnings(fe)) std::printf("%s\n", formatDiagnostic(path, d).c_str());
     failed = failed || !fe.ok();
   }
   std::fflush(stdout);

@@ -73,14 +73,20 @@ class Lowerer {
   Result<ir::Program> run() {
     Result<ir::Program> out;
     if (!info_) return Result<ir::Program>::failure(Diagnostic::error("unknown operator '" + rule_.op + "'", rule_.opRange));
-    if (info_->reverse)
-      return Result<ir::Program>::failure(
-          Diagnostic::error("reverse operators (backward flows) are not supported by the executor", rule_.opRange));
+    // A reverse rule reads `curr` (the refined input neuron) and the layer's output as prev
+    // (prev_0, with prev_1 the other input of a pair; for pooling, the list of the outputs whose
+    // window holds curr). Lists of pairs (rev_Neuron_list_mult) are not built by the executor.
+    if (info_->reverse && info_->inputs == types::Inputs::PairList)
+      return Result<ir::Program>::failure(Diagnostic::error(
+          rule_.op + " reads lists of neuron pairs, which the executor does not build for backward flows",
+          rule_.opRange));
     if (!fe_.program.shape) return Result<ir::Program>::failure(Diagnostic::error("no shape declaration", rule_.range));
     for (const auto& m : fe_.program.shape->members) prog_.memberNames.push_back(m.name);
     memberTypes_.clear();
-    for (const auto& m : fe_.program.shape->members)
+    for (const auto& m : fe_.program.shape->members) {
       memberTypes_[m.name] = elemOf(types::Type::fromName(m.type), ElemType::Float);
+      ctMember_.push_back(types::Type::fromName(m.type).isScalar(types::Kind::Ct));
+    }
     try {
       region_ = &prog_.body;
       prog_.results = ruleBody(*rule_.body);
@@ -103,6 +109,7 @@ class Lowerer {
   ir::Region* region_ = nullptr;
   std::map<std::string, LVal> env_;
   std::map<std::string, ElemType> memberTypes_;
+  std::vector<bool> ctMember_;  ///< per shape member: declared Ct (a constraint, not a tensor)
   int depth_ = 0;
 
   // ---- emitting ----
@@ -175,7 +182,7 @@ class Lowerer {
   std::vector<int> ruleBody(const Expr& e) {
     if (e.kind == ExprKind::Tuple) {
       std::vector<int> out;
-      for (const auto& k : e.kids) out.push_back(value(*k));
+      for (size_t k = 0; k < e.kids.size(); ++k) out.push_back(ctMemberAt(k) ? ctMemberValue(*e.kids[k]) : value(*e.kids[k]));
       return out;
     }
     if (e.kind == ExprKind::Ternary && isRuleLevel(e)) {
@@ -189,6 +196,14 @@ class Lowerer {
     }
     return {value(e)};
   }
+
+  bool ctMemberAt(size_t k) const { return k < ctMember_.size() && ctMember_[k]; }
+
+  /// A Ct member's value. A constraint relates symbolic values; the executor keeps no tensor for
+  /// it and stores `true` (the weakest constraint, so every bound computed from the other members
+  /// stays sound). The constraint itself is documentation for the prover and the soundness
+  /// checker, as the shape's own constraint list is.
+  int ctMemberValue(const Expr& e) { return constant(1, ElemType::Bool, &e); }
 
   static bool isRuleLevel(const Expr& e) {
     if (e.kind == ExprKind::Tuple) return true;
@@ -327,10 +342,23 @@ class Lowerer {
                      op == "and" || op == "or";
     ElemType t = cmp ? ElemType::Bool : joinElem(def(a).type, def(b).type);
     if (!cmp && op == "div" && t == ElemType::Int) t = ElemType::Float;
+    if (op == "mul") noteNonlinearProduct(def(a).type, def(b).type, e);
     if (cmp && (def(a).type == ElemType::Poly || def(a).type == ElemType::Sym || def(b).type == ElemType::Poly ||
                 def(b).type == ElemType::Sym))
       throw LowerError{"a comparison of symbolic values is a constraint, not a per-neuron condition", e.range};
     return val(binary(op, a, b, t, &e));
+  }
+
+  /// A product of two symbolic values (SymExp x PolyExp, which the checker types PolyExp) runs
+  /// only when inlining made one side a number; otherwise it is not a linear form.
+  static void noteNonlinearProduct(ElemType a, ElemType b, const Expr& e) {
+    const auto symbolic = [](ElemType t) { return t == ElemType::Poly || t == ElemType::Sym; };
+    if (!symbolic(a) || !symbolic(b)) return;
+    const auto name = [](ElemType t) { return t == ElemType::Poly ? "PolyExp" : "SymExp"; };
+    throw LowerError{std::string("this product of a ") + name(a) + " and a " + name(b) +
+                         " is not linear after inlining (both sides carry neuron or noise terms), so no "
+                         "PolyExp or SymExp value can hold it and the rule cannot run",
+                     e.range};
   }
 
   LVal member(const Expr& e) {
@@ -410,6 +438,7 @@ class Lowerer {
     }
     if (fn == BuiltinFn::Argmax || fn == BuiltinFn::Argmin) return argExpr(e);
     if (e.kids.size() != 1) throw LowerError{"wrong number of arguments", e.range};
+    if (e.kid(0).kind == ExprKind::List) return listLiteralBuiltin(e);
     const LVal list = lower(e.kid(0));
     int v = list.kind == LVal::Kind::Ref ? asValue([&] { LVal l = list; l.mask = -1; return l; }(), &e.kid(0))
                                          : list.id;
@@ -443,6 +472,32 @@ class Lowerer {
       default: break;
     }
     throw LowerError{"unsupported builtin", e.range};
+  }
+
+  /// min/max/sum/len/avg of a list literal `[a, b, ...]`: its elements are separate values (not a
+  /// frame), so the builtin folds them with the binary operation, left to right.
+  LVal listLiteralBuiltin(const Expr& e) {
+    using ast::BuiltinFn;
+    const Expr& list = e.kid(0);
+    const auto count = static_cast<double>(list.kids.size());
+    if (e.builtin == BuiltinFn::Len) return val(constant(count, ElemType::Int, &e));
+    if (list.kids.empty()) throw LowerError{"the list is empty", list.range};
+    const char* op = nullptr;
+    switch (e.builtin) {
+      case BuiltinFn::Max: op = "max"; break;
+      case BuiltinFn::Min: op = "min"; break;
+      case BuiltinFn::Sum:
+      case BuiltinFn::Avg: op = "add"; break;
+      default: throw LowerError{"this builtin does not take a list literal", e.range};
+    }
+    int acc = value(*list.kids[0]);
+    for (size_t k = 1; k < list.kids.size(); ++k) {
+      const int next = value(*list.kids[k]);
+      acc = binary(op, acc, next, joinElem(def(acc).type, def(next).type), &e);
+    }
+    if (e.builtin != BuiltinFn::Avg) return val(acc);
+    const ElemType t = def(acc).type == ElemType::Int ? ElemType::Float : def(acc).type;
+    return val(binary("div", acc, constant(count, ElemType::Int, &e), t, &e));
   }
 
   /// argmax/argmin(list, f): the mask of elements x with f(x, y) for every other y.
@@ -496,6 +551,8 @@ class Lowerer {
   LVal mapExpr(const Expr& e) {
     const int base = value(e.kid(0));
     const ElemType bt = def(base).type;
+    // A number is a linear form with no terms: f is applied to none of them and c0 remains.
+    if (bt == ElemType::Float || bt == ElemType::Int) return val(base);
     if (bt != ElemType::Poly && bt != ElemType::Sym)
       throw LowerError{"map needs a PolyExp or SymExp", e.kid(0).range};
     const LVal f = lower(e.kid(1));

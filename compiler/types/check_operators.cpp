@@ -15,9 +15,10 @@ const Type kSym = Type::of(Kind::SymExp);
 const Type kCt = Type::of(Kind::Ct);
 
 /// The result of `l op r` on the element types l and r of the operands lf and rf, or Error
-/// with `why` set.
+/// with `why` set. `nonlinear` is set for a SymExp x PolyExp product (typed PolyExp, as the
+/// published checker does).
 Type scalarBinary(BinaryOp op, const Type& l, const Type& r, const Type& lf, const Type& rf,
-                  std::string* why) {
+                  std::string* why, bool* nonlinear) {
   const std::string sp = ast::binaryOpSpelling(op);
   const std::string got = "; got " + lf.str() + " " + sp + " " + rf.str();
   switch (op) {
@@ -30,6 +31,10 @@ Type scalarBinary(BinaryOp op, const Type& l, const Type& r, const Type& lf, con
     case BinaryOp::Mul: {
       if (!isArithmetic(l) || !isArithmetic(r)) break;
       if (!isSubtype(l, kFloat) && !isSubtype(r, kFloat)) {
+        if ((isSubtype(l, kSym) && isSubtype(r, kPoly)) || (isSubtype(l, kPoly) && isSubtype(r, kSym))) {
+          *nonlinear = true;
+          return kPoly;
+        }
         *why = "'*' needs one side of type Float" + got;
         return Type::error();
       }
@@ -104,11 +109,17 @@ Type Checker::checkBinary(const ast::Expr& e) {
   }
   // Two lists combine element-wise (as in the published tools).
   std::string why;
-  const Type t = scalarBinary(e.binaryOp, Type::of(l.kind), Type::of(r.kind), l, r, &why);
+  bool nonlinear = false;
+  const Type t = scalarBinary(e.binaryOp, Type::of(l.kind), Type::of(r.kind), l, r, &why, &nonlinear);
   if (t.isError()) {
     error(why, e.range);
     return t;
   }
+  if (nonlinear)
+    warning("'*' of " + l.str() + " and " + r.str() +
+                " is not linear (typed PolyExp, so a proof can reason about it); the executor runs it only "
+                "where one side is a Float after inlining, otherwise `certc compile` rejects the rule here",
+            e.range);
   return Type::of(t.kind, l.listDepth);
 }
 
