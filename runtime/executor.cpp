@@ -1320,8 +1320,9 @@ int memberIndex(const CompiledCertifier& cc, const std::string& name) {
 /// whose prev_1 is the other input of a two-input operator; its results replace the input's
 /// members. For pooling, prev is the list of outputs whose window holds curr. rev_Affine over the
 /// layer's equations is not run: a layer without a runnable rev_ rule keeps its forward members.
-void runBackwardFlow(ItemRun& run, const CompiledCertifier& cc, const Network& net) {
-  for (auto l = net.layers.rbegin(); l != net.layers.rend(); ++l) {
+void runBackwardFlow(ItemRun& run, const CompiledCertifier& cc, const LayerSequence& layers) {
+  for (size_t li = layers.size(); li-- > 0;) {
+    const Layer* l = &layers[li];
     if (l->op == LayerOp::Input || l->op == LayerOp::Concat) continue;
     const auto it = cc.reverseRules.find("rev_" + ruleOperatorFor(*l));
     if (it == cc.reverseRules.end()) continue;
@@ -1329,7 +1330,7 @@ void runBackwardFlow(ItemRun& run, const CompiledCertifier& cc, const Network& n
     const bool pool = l->op == LayerOp::MaxPool || l->op == LayerOp::AvgPool;
     if (!pair && (l->inputs.size() != 1 || l->op == LayerOp::Affine || l->op == LayerOp::Conv)) continue;
     if (pool) {  // prev of an input neuron: the outputs whose window holds it
-      const Layer& in = net.layers[static_cast<size_t>(l->inputs[0])];
+      const Layer& in = layers[static_cast<size_t>(l->inputs[0])];
       run.reverseWindows.assign(static_cast<size_t>(in.size()), {});
       int64_t out = 0;
       const PoolGeometry& g = l->pool;
@@ -1340,7 +1341,7 @@ void runBackwardFlow(ItemRun& run, const CompiledCertifier& cc, const Network& n
     }
     for (size_t k = 0; k < (pair ? 2u : 1u); ++k) {
       const int refined = l->inputs[k];
-      const Layer& in = net.layers[static_cast<size_t>(refined)];
+      const Layer& in = layers[static_cast<size_t>(refined)];
       if (!pool && in.size() != l->size()) continue;
       Layer as = *l;  // the rule's layer: curr = the refined input's neurons
       as.index = refined;
@@ -1419,13 +1420,13 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
   }
   if (!cc.reverseRules.empty()) {
     try {
-      runBackwardFlow(run, cc, net);
+      runBackwardFlow(run, cc, layers);
     } catch (const std::exception& e) {
       return R::failure(Diagnostic::error(std::string("backward flow: ") + e.what()));
     }
     for (size_t k = 0; k < out.value->size(); ++k) {  // the refined bounds
       const auto& members = run.states[k].members;
-      const int64_t n = net.layers[k].size();
+      const int64_t n = layers[k].size();
       (*out.value)[k].lower = std::get<Tensor>(members.at("l")).toMatrix(n, 1).col(0);
       (*out.value)[k].upper = std::get<Tensor>(members.at("u")).toMatrix(n, 1).col(0);
     }
