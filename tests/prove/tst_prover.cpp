@@ -3,11 +3,14 @@
 // independent evaluation of the planted rule in plain doubles.
 #include <QtTest>
 
+#include <unistd.h>
+
 #include <cmath>
 #include <functional>
 #include <string>
 
 #include "compiler/frontend.h"
+#include "compiler/prove/isolated.h"
 #include "compiler/prove/prove.h"
 #include "tests/support/test_paths.h"
 
@@ -195,6 +198,12 @@ std::vector<Planted> planted() {
 class TestProver : public QObject {
   Q_OBJECT
 
+ public:
+  TestProver() {
+    // A proof that failed to stop would hang its test function: QTest's watchdog then fails it.
+    if (!qEnvironmentVariableIsSet("QTEST_FUNCTION_TIMEOUT")) qputenv("QTEST_FUNCTION_TIMEOUT", "240000");
+  }
+
  private slots:
   void shippedSpecsAreProved_data();
   void shippedSpecsAreProved();
@@ -204,6 +213,9 @@ class TestProver : public QObject {
   void unsupportedIsUnknownWithReason();
   void sCurveBugsAreNeverProved();
   void sCurveZonotopeBugsAreNeverProved();
+  void hangingProofIsStoppedAtTheDeadline();
+  void isolatedAndInProcessAgree();
+  void outcomeEncodingRoundTrips();
 };
 
 void TestProver::shippedSpecsAreProved_data() {
@@ -370,4 +382,75 @@ void TestProver::sCurveZonotopeBugsAreNeverProved() {
       }
     }
   }
+}
+
+/// A proof stuck where z3 ignores its interrupt (simulated: the proving process blocks forever)
+/// is stopped by the parent at the deadline: the call returns, and says timeout.
+void TestProver::hangingProofIsStoppedAtTheDeadline() {
+  const cert::FrontendResult fe =
+      cert::runFrontend(kBox + kHelpers + "transformer t { Relu -> (0, max(prev[u], 0)); }\n" + kFlow);
+  QVERIFY(fe.ok());
+  cert::prove::ProveOptions options;
+  options.timeoutSeconds = 1;
+  options.beforeProof = [] {
+    for (;;) ::pause();
+  };
+  const auto report = cert::prove::proveSpec(fe, options);  // returns: QTest's watchdog guards it
+  QCOMPARE(report.rules.size(), std::size_t(1));
+  QCOMPARE(report.rules.front().verdict, Verdict::Unknown);
+  QVERIFY2(report.rules.front().reason.rfind("timeout", 0) == 0, report.rules.front().reason.c_str());
+  // The same rule without the hang is proved in its child process.
+  options.beforeProof = nullptr;
+  options.timeoutSeconds = 10;
+  const auto proved = cert::prove::proveSpec(fe, options);
+  QCOMPARE(proved.rules.size(), std::size_t(1));
+  QVERIFY2(proved.rules.front().verdict == Verdict::Proved, cert::prove::describe(proved.rules.front()).c_str());
+}
+
+/// A refuted rule gives the same verdict, failing constraint and counterexample whether it is
+/// proved in a child process (its outcome read back through the pipe) or in this one.
+void TestProver::isolatedAndInProcessAgree() {
+  const cert::FrontendResult fe =
+      cert::runFrontend(kBox + kHelpers + "transformer t { Relu -> (prev[u], prev[u]); }\n" + kFlow);
+  QVERIFY(fe.ok());
+  cert::prove::ProveOptions options;
+  options.isolate = true;
+  const auto child = cert::prove::proveSpec(fe, options);
+  options.isolate = false;
+  const auto here = cert::prove::proveSpec(fe, options);
+  QCOMPARE(child.rules.size(), std::size_t(1));
+  QCOMPARE(here.rules.size(), std::size_t(1));
+  const RuleVerdict& a = child.rules.front();
+  const RuleVerdict& b = here.rules.front();
+  QCOMPARE(a.verdict, Verdict::Unsound);
+  QCOMPARE(b.verdict, Verdict::Unsound);
+  QCOMPARE(a.reason, b.reason);
+  QCOMPARE(a.counterexample.size(), b.counterexample.size());
+  for (size_t i = 0; i < a.counterexample.size(); ++i) QCOMPARE(a.counterexample[i].name, b.counterexample[i].name);
+  // Really a counterexample: curr = relu(prev) is below curr[l] = prev[u] while prev <= prev[u].
+  const double x = cert::prove::cexValue(a.counterexample, "prev");
+  const double u = cert::prove::cexValue(a.counterexample, "prev[u]");
+  QVERIFY(x <= u);
+  QVERIFY(std::max(x, 0.0) < u);
+}
+
+void TestProver::outcomeEncodingRoundTrips() {
+  cert::prove::RuleOutcome o;
+  o.verdict = Verdict::Unsound;
+  o.reason = std::string("curr[l] <= curr\0with a nul", 26);
+  o.counterexample = {{"prev[l]", -1.5, "-1.5"}, {"curr", 1.0 / 3.0, "0.333333333333?"}, {"", -0.0, ""}};
+  const std::string bytes = cert::prove::encodeOutcome(o);
+  cert::prove::RuleOutcome back;
+  QVERIFY(cert::prove::decodeOutcome(bytes, &back));
+  QCOMPARE(back.verdict, o.verdict);
+  QCOMPARE(back.reason, o.reason);
+  QCOMPARE(back.counterexample.size(), o.counterexample.size());
+  for (size_t i = 0; i < o.counterexample.size(); ++i) {
+    QCOMPARE(back.counterexample[i].name, o.counterexample[i].name);
+    QCOMPARE(back.counterexample[i].value, o.counterexample[i].value);
+    QCOMPARE(back.counterexample[i].text, o.counterexample[i].text);
+  }
+  // A cut-off stream (the child killed mid-write) is not an outcome.
+  for (size_t cut : {size_t(0), size_t(7), bytes.size() / 2, bytes.size() - 1})
+    QVERIFY(!cert::prove::decodeOutcome(bytes.substr(0, cut), &back));
 }
