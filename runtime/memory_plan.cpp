@@ -104,11 +104,13 @@ int64_t keptMemberBytes(const CompiledCertifier& cc, const Network& net, size_t 
   const size_t upTo = margins ? net.layers.size() : k + 1;
   for (size_t j = 1; j < upTo; ++j)
     if (freshNoise(net.layers[j].op)) noiseWidth += net.layers[j].size();
+  // Each block twice: the dense member, and the |coefficients| the sampling check keeps beside it
+  // (MemberChecker, runtime/member_check.cpp).
   int64_t bytes = 0;
   for (ir::ElemType t : cc.memberTypes) {
     switch (t) {
-      case ir::ElemType::Poly: bytes += 8 * n * (1 + polyWidth); break;
-      case ir::ElemType::Sym: bytes += 8 * n * (1 + noiseWidth); break;
+      case ir::ElemType::Poly: bytes += 8 * n * (1 + 2 * polyWidth); break;
+      case ir::ElemType::Sym: bytes += 8 * n * (1 + 2 * noiseWidth); break;
       default: bytes += 8 * n; break;
     }
   }

@@ -24,7 +24,8 @@ struct LayerMemory {
   int64_t rows = 0, cols = 0;  ///< the largest coefficient matrix of the layer (rows x non-zeros per row)
   /// RunOptions::keepMembers: the layer's members kept dense until the item is done (Float: n
   /// values; PolyExp: constant + [n x size] over each input layer; SymExp: constant + [n x width]
-  /// over the input box's symbols and each earlier noise block).
+  /// over the input box's symbols and each earlier noise block), every block counted twice: the
+  /// sampling check keeps its |coefficients| beside it (runtime/member_check.cpp).
   int64_t keptBytes = 0;
 };
 

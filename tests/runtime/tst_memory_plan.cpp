@@ -69,7 +69,8 @@ class TestMemoryPlan : public QObject {
 
   /// keepMembers (soundness sampling): every layer's members kept dense. The plan's per-layer
   /// bytes equal what a run with keepMembers really keeps (ItemResult::members counted here:
-  /// 8 bytes per value of every member vector and block) wherever every block is present, and
+  /// 8 bytes per value of every member vector, twice per block value: the sampling check keeps
+  /// |block| beside each, runtime/member_check.cpp) wherever every block is present, and
   /// exceed it where a block was all zero and not kept; for a conv/Affine net with Relu and
   /// S-curves under interval, DeepPoly and DeepZ specs; the peak grows by exactly their sum.
   void keptMembersCounted_data() {
@@ -112,7 +113,7 @@ class TestMemoryPlan : public QObject {
       bool full = true;  // every member has every block the plan counts (none was all zero)
       for (const DenseMember& m : members[k].members) {
         bytes += 8 * m.values.size();
-        for (const auto& [j, blk] : m.blocks) bytes += 8 * blk.size();
+        for (const auto& [j, blk] : m.blocks) bytes += 2 * 8 * blk.size();  // + the checker's |block|
         if (m.kind == DenseMember::Kind::Poly) full = full && m.blocks.size() == polyBlocks;
         if (m.kind == DenseMember::Kind::Sym) full = full && m.blocks.size() == static_cast<size_t>(noiseBlocks);
       }
@@ -147,7 +148,8 @@ class TestMemoryPlan : public QObject {
     QVERIFY(kept.keptBytes > 0);
     // The largest kept layer: a Relu (dense [n x n] over its conv input) of 8 x 16 x 16 neurons.
     const int64_t n = 8 * 16 * 16;
-    QCOMPARE(kept.layers[static_cast<size_t>(kept.worstKeptLayer)].keptBytes, 2 * 8 * n * (1 + n) + 2 * 8 * n);
+    // l, u: n values each; L, U: n constants + an [n x n] block, twice (the check's |block|).
+    QCOMPARE(kept.layers[static_cast<size_t>(kept.worstKeptLayer)].keptBytes, 2 * 8 * n * (1 + 2 * n) + 2 * 8 * n);
     QCOMPARE(net.layers[static_cast<size_t>(kept.worstKeptLayer)].op, LayerOp::Relu);
     RunOptions opt;
     opt.threads = 1;
