@@ -1597,7 +1597,7 @@ Result<RunResult> certify(const CompiledCertifier& cc, const Network& net, const
     for (const auto& conj : item.unsafe) rows += static_cast<int64_t>(conj.size());
     outputRows = std::max(outputRows, options.margins ? rows : 0);
   }
-  const runtime::MemoryPlan plan = runtime::planMemory(cc, net, outputRows);
+  const runtime::MemoryPlan plan = runtime::planMemory(cc, net, outputRows, options.keepMembers);
   const Result<int> fit = runtime::itemsWithinBudget(
       plan, net, threads, options.memoryLimit > 0 ? options.memoryLimit : runtime::defaultMemoryLimit());
   if (!fit.ok()) return Result<RunResult>::failure(fit.diagnostics);

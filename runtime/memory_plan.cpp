@@ -89,7 +89,35 @@ bool freshNoise(LayerOp op) {
 
 }  // namespace
 
-MemoryPlan planMemory(const CompiledCertifier& cc, const Network& net, int64_t outputRows) {
+int64_t keptMemberBytes(const CompiledCertifier& cc, const Network& net, size_t k, int64_t outputRows) {
+  const bool margins = k >= net.layers.size();
+  const int64_t n = margins ? outputRows : net.layers[k].size();
+  // Poly: one dense block per layer the member's form reads (its input layers; the margins rows
+  // read the last layer). Sym: the input box's symbols and every noise block made so far.
+  int64_t polyWidth = 0;
+  if (margins) {
+    polyWidth = net.layers.empty() ? 0 : net.layers.back().size();
+  } else {
+    for (int in : net.layers[k].inputs) polyWidth += net.layers[static_cast<size_t>(in)].size();
+  }
+  int64_t noiseWidth = net.inputSize();
+  const size_t upTo = margins ? net.layers.size() : k + 1;
+  for (size_t j = 1; j < upTo; ++j)
+    if (freshNoise(net.layers[j].op)) noiseWidth += net.layers[j].size();
+  // Each block twice: the dense member, and the |coefficients| the sampling check keeps beside it
+  // (MemberChecker, runtime/member_check.cpp).
+  int64_t bytes = 0;
+  for (ir::ElemType t : cc.memberTypes) {
+    switch (t) {
+      case ir::ElemType::Poly: bytes += 8 * n * (1 + 2 * polyWidth); break;
+      case ir::ElemType::Sym: bytes += 8 * n * (1 + 2 * noiseWidth); break;
+      default: bytes += 8 * n; break;
+    }
+  }
+  return bytes;
+}
+
+MemoryPlan planMemory(const CompiledCertifier& cc, const Network& net, int64_t outputRows, bool keepMembers) {
   MemoryPlan plan;
   const bool poly = hasMember(cc, ir::ElemType::Poly), sym = hasMember(cc, ir::ElemType::Sym);
   const int64_t floats = countMembers(cc, ir::ElemType::Float) + countMembers(cc, ir::ElemType::Int) +
@@ -126,14 +154,19 @@ MemoryPlan planMemory(const CompiledCertifier& cc, const Network& net, int64_t o
       if (noise > m.cols) m.cols = noise, m.rows = n;
     }
     widest = std::max(widest, n);
+    if (keepMembers) m.keptBytes = keptMemberBytes(cc, net, k, outputRows);
     plan.layers.push_back(m);
   }
   int64_t stored = 0, working = 0;
   for (const LayerMemory& m : plan.layers) {
     stored += m.storedBytes;
     if (m.workingBytes > working) working = m.workingBytes, plan.worstLayer = m.layer;
+    plan.keptBytes += m.keptBytes;
+    if (m.keptBytes > 0 && (plan.worstKeptLayer < 0 ||
+                            m.keptBytes > plan.layers[static_cast<size_t>(plan.worstKeptLayer)].keptBytes))
+      plan.worstKeptLayer = m.layer;
   }
-  plan.peakBytesPerItem = stored + working;
+  plan.peakBytesPerItem = stored + working + plan.keptBytes;
   return plan;
 }
 
@@ -150,15 +183,23 @@ Result<int> itemsWithinBudget(const MemoryPlan& plan, const Network& net, int th
     out.value = static_cast<int>(std::clamp<int64_t>(limitBytes / per, 1, std::max(threads, 1)));
     return out;
   }
+  auto layerName = [&net](int layer) {
+    return static_cast<size_t>(layer) >= net.layers.size()
+               ? std::string("the margins layer")
+               : "layer " + std::to_string(layer) + " '" + net.layers[static_cast<size_t>(layer)].name + "' (" +
+                     layerOpName(net.layers[static_cast<size_t>(layer)].op) + ")";
+  };
   std::string where = "the run";
   if (plan.worstLayer >= 0) {
     const LayerMemory& m = plan.layers[static_cast<size_t>(plan.worstLayer)];
-    const bool margins = static_cast<size_t>(m.layer) >= net.layers.size();
-    where = margins ? std::string("the margins layer")
-                    : "layer " + std::to_string(m.layer) + " '" + net.layers[static_cast<size_t>(m.layer)].name + "' (" +
-                          layerOpName(net.layers[static_cast<size_t>(m.layer)].op) + ")";
-    where += ": coefficient matrices of " + std::to_string(m.rows) + " x " + std::to_string(m.cols) + " values need about " +
-             formatBytes(m.workingBytes);
+    where = layerName(m.layer) + ": coefficient matrices of " + std::to_string(m.rows) + " x " + std::to_string(m.cols) +
+            " values need about " + formatBytes(m.workingBytes);
+  }
+  if (plan.worstKeptLayer >= 0) {
+    const LayerMemory& m = plan.layers[static_cast<size_t>(plan.worstKeptLayer)];
+    const std::string kept = "every layer's members kept dense for sampling: " + formatBytes(plan.keptBytes) +
+                             ", the largest " + layerName(m.layer) + " with " + formatBytes(m.keptBytes);
+    where = plan.worstLayer >= 0 ? where + "; " + kept : kept;
   }
   out.diagnostics.push_back(Diagnostic::error("the run needs about " + formatBytes(plan.peakBytesPerItem) +
                                               " per item, over the memory limit of " + formatBytes(limitBytes) + " (" +

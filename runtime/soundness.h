@@ -32,6 +32,9 @@ struct SoundnessOptions {
   const std::atomic<bool>* cancel = nullptr;
   /// Called after each item: items done, item count.
   std::function<void(int done, int items)> onItem;
+  /// RunOptions::memoryLimit of the runs it makes (0: three quarters of physical memory); their
+  /// plan counts every layer's members kept dense, so a run too big is refused with the layer named.
+  int64_t memoryLimit = 0;
 };
 
 /// One neuron value outside its proven bounds.

@@ -31,6 +31,7 @@ Result<SoundnessSummary> checkSoundnessBySampling(const CompiledCertifier& cc, c
   run.keepMembers = true;
   run.threads = 1;
   run.cancel = options.cancel;
+  run.memoryLimit = options.memoryLimit;
   int done = 0;
   for (const PropertyItem& item : property.items) {
     Property one;

@@ -1,9 +1,10 @@
 // certc soundness SPEC.cf --net NET.onnx (--data FILE.csv [--index I] [--count N] [--pixel-scale S] | --vnnlib FILE)
-//   --eps E --samples N [--seed S]: certifies every item exactly as `certc run` does (margins layer
+//   --eps E --samples N [--seed S] [--memory-limit SIZE]: certifies every item exactly as `certc run` does (margins layer
 // included), runs N sampled concrete inputs of its box and prints every neuron whose value leaves
 // its proven [l, u] or breaks a checkable shape constraint (PolyExp L(x) <= x <= U(x), x in a
 // SymExp), and the concrete input of the first violation. Exit 1 on a violation or an error, 2 on
-// a usage problem, 0 when every sample stays inside.
+// a usage problem, 0 when every sample stays inside. A run whose memory plan (every layer's
+// members kept dense for the checks) is over --memory-limit is refused with the layer named.
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -11,6 +12,7 @@
 #include "app/certc/args.h"
 #include "app/certc/certify_inputs.h"
 #include "app/certc/commands.h"
+#include "runtime/memory_plan.h"
 #include "runtime/shape_constraints.h"
 #include "runtime/soundness.h"
 
@@ -22,21 +24,27 @@ int cmdSoundness(int argc, char** argv) {
   const auto samples = args.integer("samples", &err);
   const auto seed = args.integer("seed", &err);
   const auto usage = [](const std::string& m) {
-    std::fprintf(stderr, "certc soundness: %s\nusage: certc soundness %s [--samples N] [--seed S]\n", m.c_str(),
+    std::fprintf(stderr, "certc soundness: %s\nusage: certc soundness %s [--samples N] [--seed S] [--memory-limit SIZE]\n", m.c_str(),
                  kCertifyUsage);
     return 2;
   };
   if (!err.empty()) return usage(err);
   if (samples && (*samples < 1 || *samples > 1000000)) return usage("--samples must be in 1..1000000");
   if (seed && *seed < 0) return usage("--seed must be >= 0");
+  std::optional<int64_t> memoryLimit;
+  if (args.has("memory-limit")) {
+    memoryLimit = runtime::parseBytes(args.getOr("memory-limit", ""));
+    if (!memoryLimit) return usage("--memory-limit needs a size such as 8G, 512M or a number of bytes");
+  }
   int exitCode = 0;
-  std::optional<CertifyInputs> in = loadCertifyInputs(args, "soundness", {"samples", "seed"}, &exitCode);
+  std::optional<CertifyInputs> in = loadCertifyInputs(args, "soundness", {"samples", "seed", "memory-limit"}, &exitCode);
   if (!in) return exitCode;
   const std::string& netPath = in->netPath;
 
   SoundnessOptions options;
   options.samples = static_cast<int>(samples.value_or(options.samples));
   options.seed = static_cast<uint64_t>(seed.value_or(static_cast<long>(options.seed)));
+  options.memoryLimit = memoryLimit.value_or(0);
   if (const std::optional<std::string> text = readSpecOrReport(in->specPath))
     options.constraints = shapeConstraints(*text, in->certifier);
   else

@@ -173,7 +173,15 @@ Value Evaluator::evalBinary(const ast::Expr& e) {
 
 Value Evaluator::arith(BinaryOp op, const Value& a, const Value& b, const SourceRange& at) {
   z3::context& c = world.ctx;
-  if (op == BinaryOp::In) return Value::boolean(inSlack(a, b, at) <= 0);
+  if (op == BinaryOp::In) {
+    // No fresh symbol (an input's own zonotope): a equals z at the shared symbols, stated as an
+    // equation so that z3 can substitute it.
+    const Lin z = toLin(b, at);
+    bool fresh = false;
+    for (const auto& t : z.terms) fresh = fresh || world.atoms[t.atom].fresh;
+    if (!fresh) return Value::boolean(world.valueOf(toLin(a, at)) == world.valueOf(z));
+    return Value::boolean(inSlack(a, b, at) <= 0);
+  }
   if (a.kind == VKind::Bool && b.kind == VKind::Bool && (op == BinaryOp::Eq || op == BinaryOp::Ne))
     return Value::boolean(op == BinaryOp::Eq ? a.x == b.x : a.x != b.x);
   const bool scalar = a.kind == VKind::Real && b.kind == VKind::Real;

@@ -8,6 +8,7 @@
 
 #include "compiler/printer/printer.h"
 #include "compiler/prove/evaluator.h"
+#include "compiler/prove/isolated.h"
 #include "compiler/prove/semantics.h"
 #include "compiler/prove/solve.h"
 
@@ -66,6 +67,28 @@ SolveOutcome proveRule(const ast::Program& program, const ast::Rule& rule, const
   return solve(world, ev.obligations, sigmaAxioms(ev), ev.usesSigma, deadline, options.cancelled);
 }
 
+/// Time a child gets beyond the rule's own deadline (z3's interrupt normally ends it there).
+constexpr double kIsolationGraceSeconds = 1.5;
+
+RuleOutcome proveOne(const ast::Program& program, const ast::Rule& rule, const ProveOptions& options) {
+  RuleOutcome v;
+  if (options.beforeProof) options.beforeProof();
+  try {
+    SolveOutcome o = proveRule(program, rule, options);
+    v.verdict = o.verdict;
+    v.reason = std::move(o.reason);
+    v.counterexample = std::move(o.counterexample);
+  } catch (const Unsupported& u) {
+    v.verdict = Verdict::Unknown;
+    v.reason = u.message;
+    if (u.range.valid()) v.reason += " (line " + std::to_string(u.range.begin.line) + ")";
+  } catch (const z3::exception& ex) {
+    v.verdict = Verdict::Unknown;
+    v.reason = std::string("z3: ") + ex.msg();
+  }
+  return v;
+}
+
 }  // namespace
 
 ProveReport proveSpec(const FrontendResult& fe, const ProveOptions& options) {
@@ -94,19 +117,21 @@ ProveReport proveSpec(const FrontendResult& fe, const ProveOptions& options) {
       v.op = rule.op;
       v.range = rule.opRange;
       const auto start = Clock::now();
-      try {
-        SolveOutcome o = proveRule(program, rule, options);
-        v.verdict = o.verdict;
-        v.reason = std::move(o.reason);
-        v.counterexample = std::move(o.counterexample);
-      } catch (const Unsupported& u) {
-        v.verdict = Verdict::Unknown;
-        v.reason = u.message;
-        if (u.range.valid()) v.reason += " (line " + std::to_string(u.range.begin.line) + ")";
-      } catch (const z3::exception& ex) {
-        v.verdict = Verdict::Unknown;
-        v.reason = std::string("z3: ") + ex.msg();
+      RuleOutcome o;
+      if (options.isolate) {
+        // The child never polls the parent's cancel flag (its state is the parent's, frozen at
+        // fork; it may guard a lock some other thread held): the parent polls it and kills.
+        ProveOptions inChild = options;
+        inChild.cancelled = nullptr;
+        o = runIsolated([&] { return proveOne(program, rule, inChild); },
+                        options.timeoutSeconds + kIsolationGraceSeconds, options.cancelled);
+      } else {
+        o = proveOne(program, rule, options);
       }
+      v.verdict = o.verdict;
+      v.reason = std::move(o.reason);
+      v.counterexample = std::move(o.counterexample);
+      if (v.reason == "cancelled" && options.cancelled && options.cancelled()) report.cancelled = true;
       v.seconds = std::chrono::duration<double>(Clock::now() - start).count();
       report.rules.push_back(std::move(v));
     }

@@ -21,6 +21,11 @@ struct ProveOptions {
   int noiseWidth = 2;  ///< noise symbols of an input SymExp
   /// Polled between proof obligations; true stops the proof (the remaining rules are skipped).
   std::function<bool()> cancelled;
+  /// Each rule in a child process, killed (SIGKILL) at timeoutSeconds + a small grace: z3 has
+  /// paths that ignore its interrupt, so a hang cannot block the caller. false: in this process.
+  bool isolate = true;
+  /// Tests only: runs first in the proving process (e.g. to simulate a hang inside z3).
+  std::function<void()> beforeProof;
 };
 
 enum class Verdict { Proved, Unsound, Unknown };

@@ -10,6 +10,8 @@
 
 #include "app/certstudio/docks/bounds_dock.h"
 #include "app/certstudio/docks/network_dock.h"
+#include "app/certstudio/editor/editor_tabs.h"
+#include "app/certstudio/editor/spec_editor.h"
 #include "app/certstudio/main_window.h"
 #include "app/certstudio/models/bounds_model.h"
 #include "app/certstudio/run/run_session.h"
@@ -45,6 +47,7 @@ class TestSoundness : public QObject {
   void unsoundSpecIsShownWithInputs();
   void soundSpecHasNoViolation();
   void invalidRunShowsReasonInRed();
+  void checksTheLastRunNotTheEditedSpec();
 };
 
 void TestSoundness::unsoundSpecIsShownWithInputs() {
@@ -144,6 +147,51 @@ void TestSoundness::invalidRunShowsReasonInRed() {
   QVERIFY2(w.runSession()->dock()->summaryText().contains(QStringLiteral("Invalid run, no verdict")),
            qPrintable(w.runSession()->dock()->summaryText()));
   QVERIFY(!w.runSession()->dock()->summaryText().contains(QStringLiteral("<b>verified</b>")));
+}
+
+/// Check Soundness samples the spec of the LAST RUN (copied when it started), not the editor's
+/// text now: run the unsound spec, replace the editor's text with the sound deeppoly.cf, check:
+/// the sampled program is the one that ran (its text, and its violations).
+void TestSoundness::checksTheLastRunNotTheEditedSpec() {
+  QTemporaryDir dir;
+  MainWindow w(isolatedWindowOptions(dir));
+  QSignalSpy loaded(w.networkDock(), &NetworkDock::loadFinished);
+  const QString specPath = unsoundSpec(dir);
+  w.startUp(specPath, kSource + QStringLiteral("/resources/networks/mlp_784_50_50_10.onnx"));
+  QVERIFY(loaded.wait(30000));
+  SoundnessSession* s = w.soundness();
+  QVERIFY(!s->check());  // no run yet: nothing to check
+  QSignalSpy ran(w.runSession(), &RunSession::runFinished);
+  QVERIFY(w.runSession()->run());
+  QVERIFY(ran.wait(120000));
+  const std::string ranText = readAll(specPath);
+  SpecEditor* editor = w.editors()->currentEditor();
+  QVERIFY(editor);
+  QCOMPARE(editor->text().toStdString(), ranText);
+
+  const std::string sound = readAll(kSource + QStringLiteral("/specs/deeppoly.cf"));
+  QVERIFY(sound != ranText);
+  editor->setText(QString::fromStdString(sound));
+  QCOMPARE(editor->text().toStdString(), sound);
+
+  s->dock()->setSamples(20);
+  QSignalSpy done(s, &SoundnessSession::finished);
+  QVERIFY(s->check());
+  QVERIFY(done.wait(120000));
+  const SoundnessOutcome& o = s->lastOutcome();
+  QCOMPARE(o.state, SoundnessOutcome::State::Done);
+  QCOMPARE(o.specText, ranText);
+  QVERIFY(o.network == w.runSession()->model()->network());
+  QVERIFY(!o.summary.violations.empty());  // the unsound ReLU lower bound, not the sound spec
+
+  // Run again (now the sound text): the next check samples that one.
+  QVERIFY(w.runSession()->run());
+  QVERIFY(ran.wait(120000));
+  QVERIFY(s->check());
+  QVERIFY(done.wait(120000));
+  QCOMPARE(s->lastOutcome().state, SoundnessOutcome::State::Done);
+  QCOMPARE(s->lastOutcome().specText, sound);
+  QVERIFY(s->lastOutcome().summary.violations.empty());
 }
 
 QTEST_MAIN(TestSoundness)

@@ -37,6 +37,7 @@ class TestCertcSoundness : public QObject {
   void plantedViolationIsReported();
   void sameSeedSameResult();
   void usageErrors();
+  void memoryLimitCountsKeptMembers();
 };
 
 void TestCertcSoundness::shippedSpecsAreSound_data() {
@@ -129,6 +130,29 @@ void TestCertcSoundness::usageErrors() {
   QVERIFY(unknown.err.contains("unknown option --backend"));
   const Run noSpec = certc({"soundness", "/nonexistent/spec.cf", "--net", net, "--data", csv, "--eps", "0.01"});
   QCOMPARE(noSpec.exitCode, 1);
+}
+
+/// Sampling keeps every layer's members dense: a limit `run` fits in (about 2 MB for DeepPoly on
+/// the bundled MLP: fc1's 50 x 784 coefficient matrices) refuses `soundness` (about 0.8 MB more
+/// kept), with the largest kept layer named, before anything is sampled; a larger limit passes.
+void TestCertcSoundness::memoryLimitCountsKeptMembers() {
+  const QStringList common = {src("specs/deeppoly.cf"), "--net", src("resources/networks/mlp_784_50_50_10.onnx"),
+                              "--data", src("resources/inputs/mnist_10.csv"), "--count", "1", "--eps", "0.01"};
+  const Run run = certc(QStringList{"run"} + common + QStringList{"--memory-limit", "2.5M"});
+  QCOMPARE(run.exitCode, 0);
+  const Run refused = certc(QStringList{"soundness"} + common + QStringList{"--samples", "5", "--memory-limit", "2.5M"});
+  QCOMPARE(refused.exitCode, 1);
+  const QString all = refused.out + refused.err;
+  QVERIFY2(all.contains("over the memory limit"), qPrintable(all));
+  QVERIFY2(all.contains("kept dense for sampling"), qPrintable(all));
+  QVERIFY2(all.contains("the largest layer 1 'fc1' (Affine)"), qPrintable(all));
+  QVERIFY2(!all.contains("soundness:"), qPrintable(all));  // nothing sampled
+  const Run fits = certc(QStringList{"soundness"} + common + QStringList{"--samples", "5", "--memory-limit", "8M"});
+  QCOMPARE(fits.exitCode, 0);
+  QVERIFY2(fits.out.contains("soundness: 5 samples"), qPrintable(fits.out));
+  const Run bad = certc(QStringList{"soundness"} + common + QStringList{"--memory-limit", "lots"});
+  QCOMPARE(bad.exitCode, 2);
+  QVERIFY2(bad.err.contains("--memory-limit"), qPrintable(bad.err));
 }
 
 QTEST_GUILESS_MAIN(TestCertcSoundness)

@@ -3,11 +3,14 @@
 // independent evaluation of the planted rule in plain doubles.
 #include <QtTest>
 
+#include <unistd.h>
+
 #include <cmath>
 #include <functional>
 #include <string>
 
 #include "compiler/frontend.h"
+#include "compiler/prove/isolated.h"
 #include "compiler/prove/prove.h"
 #include "tests/support/test_paths.h"
 
@@ -32,13 +35,13 @@ const std::string kPolyHelpers =
     "func replace_upper(Neuron n, Float c) = (c >= 0) ? (c * n[U]) : (c * n[L]);\n";
 const std::string kFlow = "flow(forward, priority, false, t);\n";
 
-std::vector<RuleVerdict> prove(const std::string& spec, const std::string& op = {}) {
+std::vector<RuleVerdict> prove(const std::string& spec, const std::string& op = {}, double timeoutSeconds = 20) {
   const cert::FrontendResult fe = cert::runFrontend(spec);
   for (const auto& d : fe.diagnostics)
     if (d.severity == cert::Severity::Error) qWarning("%s", d.message.c_str());
   cert::prove::ProveOptions options;
   options.op = op;
-  options.timeoutSeconds = 20;
+  options.timeoutSeconds = timeoutSeconds;
   return cert::prove::proveSpec(fe, options).rules;
 }
 
@@ -195,6 +198,12 @@ std::vector<Planted> planted() {
 class TestProver : public QObject {
   Q_OBJECT
 
+ public:
+  TestProver() {
+    // A proof that failed to stop would hang its test function: QTest's watchdog then fails it.
+    if (!qEnvironmentVariableIsSet("QTEST_FUNCTION_TIMEOUT")) qputenv("QTEST_FUNCTION_TIMEOUT", "240000");
+  }
+
  private slots:
   void shippedSpecsAreProved_data();
   void shippedSpecsAreProved();
@@ -203,6 +212,10 @@ class TestProver : public QObject {
   void noConstraintsNothingToProve();
   void unsupportedIsUnknownWithReason();
   void sCurveBugsAreNeverProved();
+  void sCurveZonotopeBugsAreNeverProved();
+  void hangingProofIsStoppedAtTheDeadline();
+  void isolatedAndInProcessAgree();
+  void outcomeEncodingRoundTrips();
 };
 
 void TestProver::shippedSpecsAreProved_data() {
@@ -229,8 +242,10 @@ void TestProver::shippedSpecsAreProved() {
   // monotone bounds are not.
   const bool sCurve = (op == "Sigmoid" || op == "Tanh") && spec != "ibp";
   // DeepPoly's chords and min-slope lines follow from sigma's shape lemmas (solve.cpp); CROWN's
-  // midpoint tangents and DeepZ's zonotope images are still beyond them.
-  const bool lemmaProved = spec == "deeppoly" || spec == "deeppoly_k";
+  // midpoint tangents are still beyond them.
+  // DeepZ's zonotopes (deepz, deeppoly_deepz) follow from the least-slope lemmas once products
+  // are normalized (monomial_check.cpp).
+  const bool lemmaProved = spec == "deeppoly" || spec == "deeppoly_k" || spec == "deepz" || spec == "deeppoly_deepz";
   if (sCurve && !lemmaProved) QVERIFY2(r.verdict == Verdict::Proved || !r.reason.empty(), what.c_str());
   else QVERIFY2(r.verdict == Verdict::Proved, what.c_str());
   QVERIFY2(r.seconds < 20.0, what.c_str());
@@ -296,4 +311,146 @@ void TestProver::sCurveBugsAreNeverProved() {
       QVERIFY2(rules.front().verdict != Verdict::Proved, (to + " " + op).c_str());
     }
   }
+}
+
+namespace {
+
+/// The zonotope rule of s_z in plain doubles for g on [l, u]: slope k, centre mu, radius r.
+/// True when some x in [l, u] (a fine grid) has |g(x) - k x - mu| > |r| (beyond rounding).
+bool zonotopeMisses(const std::function<double(double)>& g, const std::function<double(double)>& dg,
+                    const std::function<double(double, double)>& slope, double centreScale, double radiusScale) {
+  for (double l = -6; l <= 6; l += 0.5)
+    for (double u = l + 0.5; u <= 6.5; u += 0.5) {
+      const double k = slope(dg(l), dg(u));
+      const double mu = (g(u) + g(l) - k * (u + l)) * centreScale;
+      const double r = (g(u) - g(l) - k * (u - l)) * radiusScale;
+      for (int i = 0; i <= 200; ++i) {
+        const double x = l + (u - l) * i / 200.0;
+        if (std::fabs(g(x) - k * x - mu) > std::fabs(r) + 1e-9) return true;
+      }
+    }
+  return false;
+}
+
+}  // namespace
+
+/// DeepZ's S-curve zonotopes (deepz, deeppoly_deepz) with a planted bug are never proved: the
+/// largest end slope instead of the least, a halved noise term, a shifted centre. Each bug is
+/// first shown unsound in plain doubles (so the test is not vacuous); the correct rule passes the
+/// same check.
+void TestProver::sCurveZonotopeBugsAreNeverProved() {
+  const auto sig = [](double x) { return 1.0 / (1.0 + std::exp(-x)); };
+  const auto dsig = [&](double x) { return sig(x) * (1 - sig(x)); };
+  const auto dtanh = [](double x) { return 1 - std::tanh(x) * std::tanh(x); };
+  const auto tanhf = [](double x) { return std::tanh(x); };
+  const auto least = [](double a, double b) { return std::min(a, b); };
+  const auto most = [](double a, double b) { return std::max(a, b); };
+  QVERIFY(!zonotopeMisses(sig, dsig, least, 0.5, 0.5));
+  QVERIFY(!zonotopeMisses(tanhf, dtanh, least, 0.5, 0.5));
+  const std::string body = "    min(dl, du) * n[z] + (gu + gl - min(dl, du) * (n[u] + n[l])) / 2\n"
+                           "    + ((gu - gl - min(dl, du) * (n[u] - n[l])) / 2) * eps;";
+  struct Bug {
+    const char* name;
+    std::string text;
+    std::function<double(double, double)> slope;
+    double centre, radius;
+  };
+  const Bug bugs[] = {
+      {"largest slope", "    max(dl, du) * n[z] + (gu + gl - max(dl, du) * (n[u] + n[l])) / 2\n"
+                        "    + ((gu - gl - max(dl, du) * (n[u] - n[l])) / 2) * eps;", most, 0.5, 0.5},
+      {"halved noise", "    min(dl, du) * n[z] + (gu + gl - min(dl, du) * (n[u] + n[l])) / 2\n"
+                       "    + ((gu - gl - min(dl, du) * (n[u] - n[l])) / 4) * eps;", least, 0.5, 0.25},
+      {"shifted centre", "    min(dl, du) * n[z] + (gu + gl - min(dl, du) * (n[u] + n[l])) / 3\n"
+                         "    + ((gu - gl - min(dl, du) * (n[u] - n[l])) / 2) * eps;", least, 1.0 / 3.0, 0.5}};
+  for (const char* spec : {"deepz", "deeppoly_deepz"}) {
+    std::string error;
+    const auto text = cert::readSpecFile(cert::test::sourcePath(std::string("specs/") + spec + ".cf"), &error);
+    QVERIFY2(text, error.c_str());
+    const size_t at = text->find(body);
+    QVERIFY2(at != std::string::npos, spec);
+    for (const Bug& bug : bugs) {
+      QVERIFY2(zonotopeMisses(sig, dsig, bug.slope, bug.centre, bug.radius), bug.name);
+      QVERIFY2(zonotopeMisses(tanhf, dtanh, bug.slope, bug.centre, bug.radius), bug.name);
+      std::string bad = *text;
+      bad.replace(at, body.size(), bug.text);
+      for (const char* op : {"Sigmoid", "Tanh"}) {
+        const auto rules = prove(bad, op, 3);  // short: a wrong rule is never proved, however long
+        QCOMPARE(rules.size(), std::size_t(1));
+        const std::string what = std::string(spec) + " " + op + " " + bug.name + ": " + cert::prove::describe(rules.front());
+        QVERIFY2(rules.front().verdict != Verdict::Proved, what.c_str());
+        qInfo("%s", what.c_str());
+      }
+    }
+  }
+}
+
+/// A proof stuck where z3 ignores its interrupt (simulated: the proving process blocks forever)
+/// is stopped by the parent at the deadline: the call returns, and says timeout.
+void TestProver::hangingProofIsStoppedAtTheDeadline() {
+  const cert::FrontendResult fe =
+      cert::runFrontend(kBox + kHelpers + "transformer t { Relu -> (0, max(prev[u], 0)); }\n" + kFlow);
+  QVERIFY(fe.ok());
+  cert::prove::ProveOptions options;
+  options.timeoutSeconds = 1;
+  options.beforeProof = [] {
+    for (;;) ::pause();
+  };
+  const auto report = cert::prove::proveSpec(fe, options);  // returns: QTest's watchdog guards it
+  QCOMPARE(report.rules.size(), std::size_t(1));
+  QCOMPARE(report.rules.front().verdict, Verdict::Unknown);
+  QVERIFY2(report.rules.front().reason.rfind("timeout", 0) == 0, report.rules.front().reason.c_str());
+  // The same rule without the hang is proved in its child process.
+  options.beforeProof = nullptr;
+  options.timeoutSeconds = 10;
+  const auto proved = cert::prove::proveSpec(fe, options);
+  QCOMPARE(proved.rules.size(), std::size_t(1));
+  QVERIFY2(proved.rules.front().verdict == Verdict::Proved, cert::prove::describe(proved.rules.front()).c_str());
+}
+
+/// A refuted rule gives the same verdict, failing constraint and counterexample whether it is
+/// proved in a child process (its outcome read back through the pipe) or in this one.
+void TestProver::isolatedAndInProcessAgree() {
+  const cert::FrontendResult fe =
+      cert::runFrontend(kBox + kHelpers + "transformer t { Relu -> (prev[u], prev[u]); }\n" + kFlow);
+  QVERIFY(fe.ok());
+  cert::prove::ProveOptions options;
+  options.isolate = true;
+  const auto child = cert::prove::proveSpec(fe, options);
+  options.isolate = false;
+  const auto here = cert::prove::proveSpec(fe, options);
+  QCOMPARE(child.rules.size(), std::size_t(1));
+  QCOMPARE(here.rules.size(), std::size_t(1));
+  const RuleVerdict& a = child.rules.front();
+  const RuleVerdict& b = here.rules.front();
+  QCOMPARE(a.verdict, Verdict::Unsound);
+  QCOMPARE(b.verdict, Verdict::Unsound);
+  QCOMPARE(a.reason, b.reason);
+  QCOMPARE(a.counterexample.size(), b.counterexample.size());
+  for (size_t i = 0; i < a.counterexample.size(); ++i) QCOMPARE(a.counterexample[i].name, b.counterexample[i].name);
+  // Really a counterexample: curr = relu(prev) is below curr[l] = prev[u] while prev <= prev[u].
+  const double x = cert::prove::cexValue(a.counterexample, "prev");
+  const double u = cert::prove::cexValue(a.counterexample, "prev[u]");
+  QVERIFY(x <= u);
+  QVERIFY(std::max(x, 0.0) < u);
+}
+
+void TestProver::outcomeEncodingRoundTrips() {
+  cert::prove::RuleOutcome o;
+  o.verdict = Verdict::Unsound;
+  o.reason = std::string("curr[l] <= curr\0with a nul", 26);
+  o.counterexample = {{"prev[l]", -1.5, "-1.5"}, {"curr", 1.0 / 3.0, "0.333333333333?"}, {"", -0.0, ""}};
+  const std::string bytes = cert::prove::encodeOutcome(o);
+  cert::prove::RuleOutcome back;
+  QVERIFY(cert::prove::decodeOutcome(bytes, &back));
+  QCOMPARE(back.verdict, o.verdict);
+  QCOMPARE(back.reason, o.reason);
+  QCOMPARE(back.counterexample.size(), o.counterexample.size());
+  for (size_t i = 0; i < o.counterexample.size(); ++i) {
+    QCOMPARE(back.counterexample[i].name, o.counterexample[i].name);
+    QCOMPARE(back.counterexample[i].value, o.counterexample[i].value);
+    QCOMPARE(back.counterexample[i].text, o.counterexample[i].text);
+  }
+  // A cut-off stream (the child killed mid-write) is not an outcome.
+  for (size_t cut : {size_t(0), size_t(7), bytes.size() / 2, bytes.size() - 1})
+    QVERIFY(!cert::prove::decodeOutcome(bytes.substr(0, cut), &back));
 }

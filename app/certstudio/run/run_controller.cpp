@@ -33,6 +33,7 @@ void RunController::startTask(RunTask task) {
   auto job = std::make_unique<Job>();
   job->cancel = std::make_shared<std::atomic<bool>>(false);
   job->generation = ++generation_;
+  job->request = std::make_shared<const RunRequest>(request);
   job->watcher = new QFutureWatcher<RunOutcome>(this);
   Job* raw = job.get();
   connect(job->watcher, &QFutureWatcherBase::finished, this, [this, raw] { onJobFinished(raw); });
@@ -70,6 +71,7 @@ void RunController::onJobFinished(Job* job) {
     return;
   }
   last_ = job->watcher->result();
+  lastRequest_ = job->request;
   if (job->cancel->load() && last_.state == RunOutcome::State::Done) last_.state = RunOutcome::State::Cancelled;
   currentHolder_.reset();
   current_ = nullptr;

@@ -36,6 +36,9 @@ class RunController : public QObject {
   bool isRunning() const { return current_ != nullptr; }
   /// The outcome of the last finished run (state Failed with no diagnostics before any).
   const RunOutcome& lastOutcome() const { return last_; }
+  /// What the last finished run ran (its spec text, network, input and eps, copied when it
+  /// started, so later edits do not change it); null before any.
+  std::shared_ptr<const RunRequest> lastRequest() const { return lastRequest_; }
 
  signals:
   void started();
@@ -49,6 +52,7 @@ class RunController : public QObject {
     QFutureWatcher<RunOutcome>* watcher = nullptr;
     std::shared_ptr<std::atomic<bool>> cancel;
     quint64 generation = 0;
+    std::shared_ptr<const RunRequest> request;  ///< a copy taken at start()
   };
   void onJobFinished(Job* job);
 
@@ -57,6 +61,7 @@ class RunController : public QObject {
   std::vector<std::unique_ptr<Job>> stale_;
   quint64 generation_ = 0;
   RunOutcome last_;
+  std::shared_ptr<const RunRequest> lastRequest_;
 };
 
 }  // namespace cert::studio

@@ -40,6 +40,7 @@ QString SoundnessOutcome::text() const {
 SoundnessOutcome executeSoundness(const RunRequest& request, int samples, const std::atomic<bool>& cancel) {
   SoundnessOutcome out;
   out.specName = request.specName;
+  out.specText = request.specText;
   out.network = request.network;
   const auto start = std::chrono::steady_clock::now();
   try {

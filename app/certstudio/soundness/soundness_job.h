@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <memory>
+#include <string>
 
 #include "app/certstudio/run/run_job.h"
 #include "runtime/soundness.h"
@@ -17,6 +18,7 @@ struct SoundnessOutcome {
   enum class State { Done, Failed, Cancelled };
   State state = State::Failed;
   QString specName;
+  std::string specText;  ///< the spec the check compiled and sampled
   std::shared_ptr<const cert::Network> network;
   cert::SoundnessSummary summary;  ///< Done: the samples and every violation
   QString error;                   ///< Failed: why

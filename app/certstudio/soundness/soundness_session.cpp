@@ -12,6 +12,7 @@
 #include "app/certstudio/main_window.h"
 #include "app/certstudio/models/bounds_model.h"
 #include "app/certstudio/run/run_bar.h"
+#include "app/certstudio/run/run_controller.h"
 #include "app/certstudio/run/run_session.h"
 #include "app/certstudio/soundness/soundness_dock.h"
 
@@ -52,8 +53,12 @@ SoundnessSession::~SoundnessSession() {
 }
 
 bool SoundnessSession::check() {
-  std::optional<RunRequest> r = runs_.makeRequest();
-  if (!r) return false;
+  // The last run as it ran: its spec and network were copied when it started.
+  const std::shared_ptr<const RunRequest> r = runs_.controller()->lastRequest();
+  if (!r || runs_.controller()->lastOutcome().state != RunOutcome::State::Done) {
+    window_.statusBar()->showMessage(tr("Check Soundness: no finished run to check (Run first; it samples the last run)"));
+    return false;
+  }
   if (watcher_) {  // the old check: cancelled, waited for, dropped
     cancel_->store(true);
     watcher_->disconnect(this);
@@ -68,8 +73,8 @@ bool SoundnessSession::check() {
   dock_->show();
   dock_->raise();
   window_.statusBar()->showMessage(tr("Checking soundness of %1 (%2 samples)…").arg(r->specName).arg(dock_->samples()));
-  watcher_->setFuture(QtConcurrent::run([req = std::move(*r), samples = dock_->samples(), flag = cancel_] {
-    return executeSoundness(req, samples, *flag);
+  watcher_->setFuture(QtConcurrent::run([req = r, samples = dock_->samples(), flag = cancel_] {
+    return executeSoundness(*req, samples, *flag);
   }));
   return true;
 }

@@ -20,9 +20,9 @@ class MainWindow;
 class RunSession;
 class SoundnessDock;
 
-/// Check Soundness samples what the last Run computed (the current editor's spec, the Run bar's
-/// network, input and eps) in the background with QtConcurrent; cancellable; a new check or the
-/// destructor cancels and waits for the old one.
+/// Check Soundness samples what the last Run computed (the spec text, network, input and eps
+/// copied when that run started, not the editor's text now) in the background with
+/// QtConcurrent; cancellable; a new check or the destructor cancels and waits for the old one.
 class SoundnessSession : public QObject {
   Q_OBJECT
 
@@ -30,7 +30,8 @@ class SoundnessSession : public QObject {
   SoundnessSession(MainWindow& window, RunSession& runs);
   ~SoundnessSession() override;
 
-  /// Starts a check (false, with the reason in the status bar, when there is nothing to check).
+  /// Starts a check of the last finished run (false, with the reason in the status bar, when
+  /// there is none).
   bool check();
   void cancel();
   bool isRunning() const { return watcher_ != nullptr; }
