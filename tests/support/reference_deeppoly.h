@@ -23,7 +23,8 @@ enum class SlopeTie {
 /// Linear bounds of Sigmoid and Tanh.
 enum class SCurve {
   DeepPoly,       ///< DeepPoly paper: chord / lambda' = min(g'(l), g'(u)) lines, cases l > 0, u <= 0
-  CrownMidpoint,  ///< CROWN: chord + tangent at (l+u)/2 when l >= 0 or u <= 0; else DeepPoly's
+  CrownMidpoint,  ///< chord + tangent at (l+u)/2 when l >= 0 or u <= 0; else DeepPoly's (crown.cf before issue 15)
+  Crown,          ///< CROWN: as CrownMidpoint when l >= 0 or u <= 0; l < 0 < u: tangents through an end point
 };
 
 /// The one DeepPoly implementation's parameters; deepPoly(), crown() and limited(k) are the specs.
@@ -35,7 +36,7 @@ struct DeepPolyOptions {
   int backsubLayers = -1;
 
   static DeepPolyOptions deepPoly() { return {}; }
-  static DeepPolyOptions crown() { return {SlopeTie::Identity, SCurve::CrownMidpoint, -1}; }
+  static DeepPolyOptions crown() { return {SlopeTie::Identity, SCurve::Crown, -1}; }
   static DeepPolyOptions limited(int k) { return {SlopeTie::Constant, SCurve::DeepPoly, k}; }
 };
 
