@@ -3,6 +3,7 @@
 #include "runtime/executor.h"
 
 #include "compiler/ir/scalar_ops.h"
+#include "core/network/margin_folding.h"
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -1384,17 +1385,11 @@ std::optional<OutputRows> outputRows(const PropertyItem& item, int64_t outputs) 
   return rows;
 }
 
-/// `net` with a final Affine layer computing `rows` from the output, certified by the same rule.
+/// `net` with a final Affine layer computing `rows` from the output (core/network/margin_folding.h),
+/// certified by the same rule.
 Network withOutputRows(const Network& net, const OutputRows& rows) {
   Network ext = net;
-  Layer m;
-  m.name = "margins";
-  m.op = LayerOp::Affine;
-  m.inputs = {static_cast<int>(net.layers.size()) - 1};
-  m.shape = {rows.weight.rows()};
-  m.weight = rows.weight;
-  m.bias = rows.bias;
-  ext.layers.push_back(std::move(m));
+  ext.layers.push_back(marginsLayer(net, rows.weight, rows.bias));  // folded when the last layer is affine
   assignNeuronRanges(ext);
   return ext;
 }
