@@ -22,13 +22,14 @@ namespace {
 
 using Bounds = std::vector<LayerBounds>;
 
-const char* const kDomains[] = {"ibp", "deeppoly", "crown", "deeppoly_k", "deepz", "deeppoly_deepz"};
+const char* const kDomains[] = {"ibp", "deeppoly", "crown", "deeppoly_k", "deepz", "deeppoly_deepz", "deeppoly_eran"};
 
 Result<Bounds> analyze(const std::string& domain, const Network& net, const InputBox& box) {
   if (domain == "ibp") return referenceIbp(net, box);
   if (domain == "deeppoly") return referenceDeepPoly(net, box, DeepPolyOptions::deepPoly());
   if (domain == "crown") return referenceDeepPoly(net, box, DeepPolyOptions::crown());
   if (domain == "deeppoly_k") return referenceDeepPoly(net, box, DeepPolyOptions::limited(4));
+  if (domain == "deeppoly_eran") return referenceDeepPoly(net, box, DeepPolyOptions::eran());
   if (domain == "deeppoly_k2") return referenceDeepPoly(net, box, DeepPolyOptions::limited(2));
   if (domain == "deepz") return referenceDeepZ(net, box);
   if (domain == "deeppoly_deepz") return referenceDeepPolyDeepZ(net, box);

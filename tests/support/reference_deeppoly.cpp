@@ -1,6 +1,7 @@
 // Independent dense DeepPoly / CROWN (test code). Exact semantics, identical to specs/deeppoly.cf
 // (tie = Constant, scurve = DeepPoly), specs/crown.cf (tie = Identity, scurve = Crown) and
-// specs/deeppoly_k.cf (backsubLayers = 4). x is the input neuron, [l, u] its l/u members.
+// specs/deeppoly_k.cf (backsubLayers = 4), specs/deeppoly_eran.cf (bestOverDepths: the best of
+// the bounds with K = 0 .. 12 and without a limit, per neuron). x is the input neuron, [l, u] its l/u members.
 //   Input:   l = lo, u = hi; L, U are the constants lo, hi.
 //   Linear layers (Affine, Conv via its dense matrix, AvgPool: 1/|window| on each window input,
 //   Add: x0 + x1): L = U = e; l, u = back-substitution of e. Back-substitution of the lower bound:
@@ -244,11 +245,23 @@ DeepPolyAnalysis::Linear DeepPolyAnalysis::linearOf(const Layer& layer) const {
 
 Eigen::VectorXd DeepPolyAnalysis::backSubstitute(int k, const Linear& expr, bool lower,
                                                  const std::vector<LayerBounds>& bounds) const {
+  if (!options_.bestOverDepths) return backSubstituteTo(k, expr, lower, bounds, options_.backsubLayers);
+  Eigen::VectorXd best = backSubstituteTo(k, expr, lower, bounds, -1);
+  for (int depth = 0; depth <= 12; ++depth) {
+    const Eigen::VectorXd b = backSubstituteTo(k, expr, lower, bounds, depth);
+    if (lower) best = best.cwiseMax(b);
+    else best = best.cwiseMin(b);
+  }
+  return best;
+}
+
+Eigen::VectorXd DeepPolyAnalysis::backSubstituteTo(int k, const Linear& expr, bool lower,
+                                                   const std::vector<LayerBounds>& bounds, int depth) const {
   const Layer& layer = net_.layers[static_cast<size_t>(k)];
   Eigen::MatrixXd e = Eigen::MatrixXd::Zero(layer.size(), layer.start);
   e.middleCols(expr.col, expr.lowerCoeff.cols()) = lower ? expr.lowerCoeff : expr.upperCoeff;
   Eigen::VectorXd c = lower ? expr.lowerConst : expr.upperConst;
-  const int first = options_.backsubLayers < 0 ? 0 : std::max(0, k - options_.backsubLayers);
+  const int first = depth < 0 ? 0 : std::max(0, k - depth);
   for (int j = k - 1; j >= 0; --j) {
     const Layer& lj = net_.layers[static_cast<size_t>(j)];
     const Eigen::MatrixXd coeff = e.middleCols(lj.start, lj.size());
