@@ -66,6 +66,7 @@ CASES = [
     ("784-256x6 CROWN b100", "mnist-net_256x6", "mnist_test", "CROWN", 100, MNIST_EPS),
     ("784-256x6 IBP b100", "mnist-net_256x6", "mnist_test", "IBP", 100, MNIST_EPS),
     ("ffnnSIGMOID 6x200 CROWN b1", "ffnnSIGMOID__Point_6x200", "mnist_test", "CROWN", 1, MNIST_EPS),
+    ("ffnnSIGMOID 6x200 CROWN b100", "ffnnSIGMOID__Point_6x200", "mnist_test", "CROWN", 100, MNIST_EPS),
     ("logsig 200-50 CROWN b1", "logsig_200_50_onnx", "mnist_test", "CROWN", 1, MNIST_EPS),
     ("tansig 200-50 CROWN b1", "tansig_200_50_onnx", "mnist_test", "CROWN", 1, MNIST_EPS),
     ("cifar_base_kw CROWN b1", "cifar_base_kw", "cifar10_test", "CROWN", 1, CIFAR_EPS),
