@@ -3,6 +3,7 @@
 #include "runtime/executor.h"
 
 #include "compiler/ir/scalar_ops.h"
+#include "core/network/margin_folding.h"
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -1476,17 +1477,12 @@ std::optional<OutputRows> outputRows(const PropertyItem& item, int64_t outputs) 
   return rows;
 }
 
-/// The Affine layer computing `rows` from the output of `net`, appended after its last layer
-/// (index, neuron range) and certified by the same rule.
+/// The margins layer computing `rows` from the output of `net` (core/network/margin_folding.h:
+/// folded into the last layer when it is affine), appended after its last layer (index, neuron
+/// range) and certified by the same rule.
 Layer marginsLayer(const Network& net, const OutputRows& rows) {
-  Layer m;
-  m.name = "margins";
-  m.op = LayerOp::Affine;
+  Layer m = cert::marginsLayer(net, rows.weight, rows.bias);
   m.index = static_cast<int>(net.layers.size());
-  m.inputs = {static_cast<int>(net.layers.size()) - 1};
-  m.shape = {rows.weight.rows()};
-  m.weight = rows.weight;
-  m.bias = rows.bias;
   m.start = net.neuronCount();
   m.end = m.start + rows.weight.rows();
   return m;

@@ -5,6 +5,7 @@
 #include "app/certc/args.h"
 #include "app/certc/commands.h"
 #include "core/network/finite_check.h"
+#include "core/network/margin_folding.h"
 #include "core/network/network_printer.h"
 #include "core/network/onnx_import.h"
 
@@ -27,6 +28,7 @@ int cmdNet(int argc, char** argv) {
     return 1;
   }
   std::fputs(printNetwork(*net).c_str(), stdout);
+  std::fputs(marginFoldingNote(*net).c_str(), stdout);
   for (const BadParameter& b : badParameters(*net))
     std::fprintf(stderr, "certc: %s: warning: %s; runs on this network are never verified\n", path.c_str(),
                  b.describe().c_str());

@@ -70,6 +70,7 @@ const char* unaryOpSpelling(UnaryOp op) {
     case UnaryOp::Neg: return "-";
     case UnaryOp::Not: return "!";
     case UnaryOp::Sigma: return "sigma";
+    case UnaryOp::SigmaTangent: return "sigma_tangent";
   }
   return "?";
 }

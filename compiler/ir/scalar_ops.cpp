@@ -1,6 +1,8 @@
 // The element-wise arithmetic of the IR's unary and binary operators (float64).
 #include "compiler/ir/scalar_ops.h"
 
+#include "compiler/ir/sigma_tangent.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -29,6 +31,7 @@ std::optional<double> applyUnary(std::string_view op, double a) {
   if (op == "not") return a == 0 ? 1.0 : 0.0;
   if (op == "sigma") return 1.0 / (1.0 + std::exp(-a));
   if (op == "abs") return std::abs(a);
+  if (op == "sigma_tangent") return sigmaTangent(a);
   return std::nullopt;
 }
 

@@ -11,7 +11,7 @@ namespace cert::ir {
 /// nothing for an unknown operator.
 std::optional<double> applyBinary(std::string_view op, double a, double b);
 
-/// neg not sigma abs; nothing for an unknown operator.
+/// neg not sigma abs sigma_tangent (compiler/ir/sigma_tangent.h); nothing for an unknown operator.
 std::optional<double> applyUnary(std::string_view op, double a);
 
 }  // namespace cert::ir

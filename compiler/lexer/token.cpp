@@ -23,6 +23,7 @@ constexpr std::array kKeywords = {
     Entry{"else", TokenKind::KwElse}, Entry{"fi", TokenKind::KwFi},
     Entry{"and", TokenKind::KwAnd}, Entry{"or", TokenKind::KwOr},
     Entry{"In", TokenKind::KwIn}, Entry{"sigma", TokenKind::KwSigma},
+    Entry{"sigma_tangent", TokenKind::KwSigmaTangent},
     Entry{"traverse", TokenKind::KwTraverse}, Entry{"map", TokenKind::KwMap},
     Entry{"map_list", TokenKind::KwMapList}, Entry{"dot", TokenKind::KwDot},
     Entry{"concat", TokenKind::KwConcat}, Entry{"sum", TokenKind::KwSum},

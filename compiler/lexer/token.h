@@ -17,7 +17,7 @@ enum class TokenKind {
   // keywords
   KwDef, KwShape, KwAs, KwFunc, KwTransformer, KwFlow, KwForward, KwBackward,
   KwCurr, KwPrev, KwPrev0, KwPrev1, KwCurrList, KwEps, KwTrue, KwFalse,
-  KwIf, KwThen, KwElse, KwFi, KwAnd, KwOr, KwIn, KwSigma,
+  KwIf, KwThen, KwElse, KwFi, KwAnd, KwOr, KwIn, KwSigma, KwSigmaTangent,
   KwTraverse, KwMap, KwMapList, KwDot, KwConcat,
   KwSum, KwLen, KwAvg, KwMin, KwMax, KwArgmin, KwArgmax, KwLp, KwMinimize, KwMaximize,
   // types

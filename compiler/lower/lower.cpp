@@ -274,7 +274,7 @@ class Lowerer {
       }
       case ExprKind::Unary: {
         const int v = value(e.kid(0));
-        static const char* kOps[] = {"neg", "not", "sigma"};
+        static const char* kOps[] = {"neg", "not", "sigma", "sigma_tangent"};
         const char* op = kOps[static_cast<int>(e.unaryOp)];
         return val(unary(op, v, typeOf(e, def(v).type), &e));
       }

@@ -133,6 +133,7 @@ ExprPtr Parser::parseUnary() {
     case TokenKind::Minus: op = ast::UnaryOp::Neg; break;
     case TokenKind::Bang: op = ast::UnaryOp::Not; break;
     case TokenKind::KwSigma: op = ast::UnaryOp::Sigma; break;
+    case TokenKind::KwSigmaTangent: op = ast::UnaryOp::SigmaTangent; break;
     case TokenKind::Plus: {
       // A leading '+' is part of a number ("+1"); there is no unary plus otherwise.
       const TokenKind next = peekAt(1).kind;

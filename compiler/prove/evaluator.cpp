@@ -12,7 +12,8 @@ using ast::ExprKind;
 
 Evaluator::Evaluator(World& w, const ast::Program& p, const ProveOptions& o)
     : world(w), program(p), options(o), path(w.ctx.bool_val(true)),
-      sigma(z3::function("sigma", w.ctx.real_sort(), w.ctx.real_sort())) {}
+      sigma(z3::function("sigma", w.ctx.real_sort(), w.ctx.real_sort())),
+      sigmaTangent(z3::function("sigma_tangent", w.ctx.real_sort(), w.ctx.real_sort())) {}
 
 z3::expr Evaluator::asBool(const Value& v, const SourceRange& at) {
   if (v.kind != VKind::Bool) throw Unsupported{"a condition was expected here", at};
@@ -106,6 +107,12 @@ Value Evaluator::eval(const ast::Expr& e) {
           usesSigma = true;
           sigmaArgs.push_back(x);
           return Value::real(sigma(x));
+        }
+        case ast::UnaryOp::SigmaTangent: {
+          z3::expr x = asReal(a, e.range);
+          usesSigma = true;
+          tangentArgs.push_back(x);
+          return Value::real(sigmaTangent(x));
         }
         case ast::UnaryOp::Neg:
           if (a.kind == VKind::Real) return Value::real(-a.x);

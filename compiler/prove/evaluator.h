@@ -50,6 +50,9 @@ class Evaluator {
   bool usesSigma = false;
   std::vector<z3::expr> sigmaArgs;
   z3::func_decl sigma;
+  /// The `sigma_tangent` builtin, uninterpreted; its arguments (tangent_axioms.cpp states its facts).
+  z3::func_decl sigmaTangent;
+  std::vector<z3::expr> tangentArgs;
   int traverseCount = 0;
   bool recordDivisions = true;
 

@@ -11,6 +11,7 @@
 #include "compiler/prove/isolated.h"
 #include "compiler/prove/semantics.h"
 #include "compiler/prove/solve.h"
+#include "compiler/prove/tangent_axioms.h"
 
 namespace cert::prove {
 
@@ -64,7 +65,11 @@ SolveOutcome proveRule(const ast::Program& program, const ast::Rule& rule, const
     ev.obligations.push_back(ob);
   }
   ev.constrainNeurons();
-  return solve(world, ev.obligations, sigmaAxioms(ev), ev.usesSigma, deadline, options.cancelled);
+  std::vector<z3::expr> axioms = sigmaAxioms(ev);
+  const std::vector<z3::expr> tangent = tangentAxioms(ev);
+  axioms.insert(axioms.end(), tangent.begin(), tangent.end());
+  if (!tangent.empty()) normalizeForTangents(ctx, ev.obligations, axioms);
+  return solve(world, ev.obligations, axioms, ev.usesSigma, deadline, options.cancelled);
 }
 
 /// Time a child gets beyond the rule's own deadline (z3's interrupt normally ends it there).

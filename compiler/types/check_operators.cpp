@@ -92,6 +92,10 @@ Type Checker::checkUnary(const ast::Expr& e) {
       if (isSubtype(elem, kFloat)) return Type::of(Kind::Float, t.listDepth);
       error("'sigma' needs Int or Float; got " + t.str(), e.range);
       break;
+    case ast::UnaryOp::SigmaTangent:
+      if (isSubtype(elem, kFloat)) return Type::of(Kind::Float, t.listDepth);
+      error("'sigma_tangent' needs Int or Float; got " + t.str(), e.range);
+      break;
   }
   return Type::error();
 }

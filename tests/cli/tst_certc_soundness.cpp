@@ -47,7 +47,7 @@ void TestCertcSoundness::shippedSpecsAreSound_data() {
   const QList<QPair<QString, int>> nets = {{"deeppoly_example", 12},       {"mlp_784_50_50_10", 994},
                                            {"mlp_sigmoid_784_50x3_10", 1094}, {"mlp_tanh_784_50x3_10", 1094},
                                            {"resnet_small", 1114},         {"cnn_small", 4498}};
-  for (const QString spec : {"ibp", "deeppoly", "crown", "deepz", "deeppoly_deepz", "deeppoly_k"})
+  for (const QString spec : {"ibp", "deeppoly", "crown", "deepz", "deeppoly_deepz", "deeppoly_k", "deeppoly_eran"})
     for (const auto& [net, neurons] : nets)
       QTest::newRow(qPrintable(spec + " " + net)) << spec << net << neurons;
 }

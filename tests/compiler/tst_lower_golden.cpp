@@ -23,7 +23,7 @@ std::string readText(const std::string& path) {
   return ss.str();
 }
 
-const char* const kSpecs[] = {"ibp", "deeppoly", "crown", "deepz", "deeppoly_deepz", "deeppoly_k"};
+const char* const kSpecs[] = {"ibp", "deeppoly", "crown", "deepz", "deeppoly_deepz", "deeppoly_k", "deeppoly_eran"};
 
 }  // namespace
 

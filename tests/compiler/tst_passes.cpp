@@ -22,7 +22,7 @@ using namespace cert;
 
 namespace {
 
-const char* const kSpecs[] = {"ibp", "deeppoly", "crown", "deepz", "deeppoly_deepz", "deeppoly_k"};
+const char* const kSpecs[] = {"ibp", "deeppoly", "crown", "deepz", "deeppoly_deepz", "deeppoly_k", "deeppoly_eran"};
 
 std::string readText(const std::string& path) {
   std::ifstream in(path);

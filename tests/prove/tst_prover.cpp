@@ -241,11 +241,12 @@ void TestProver::shippedSpecsAreProved() {
   // Sigmoid and Tanh lines (chords, tangents through sigma') are beyond sigma's axioms; IBP's
   // monotone bounds are not.
   const bool sCurve = (op == "Sigmoid" || op == "Tanh") && spec != "ibp";
-  // DeepPoly's chords and min-slope lines follow from sigma's shape lemmas (solve.cpp); CROWN's
-  // midpoint tangents are still beyond them.
-  // DeepZ's zonotopes (deepz, deeppoly_deepz) follow from the least-slope lemmas once products
-  // are normalized (monomial_check.cpp).
-  const bool lemmaProved = spec == "deeppoly" || spec == "deeppoly_k" || spec == "deepz" || spec == "deeppoly_deepz";
+  // DeepPoly's chords and min-slope lines follow from sigma's shape lemmas (solve.cpp), CROWN's
+  // tangents from sigma_tangent's facts (tangent_axioms.cpp); DeepZ's zonotopes (deepz,
+  // deeppoly_deepz) follow from the least-slope lemmas once products are normalized
+  // (monomial_check.cpp).
+  const bool lemmaProved = spec == "deeppoly" || spec == "deeppoly_k" || spec == "crown" || spec == "deepz" ||
+                           spec == "deeppoly_deepz";
   if (sCurve && !lemmaProved) QVERIFY2(r.verdict == Verdict::Proved || !r.reason.empty(), what.c_str());
   else QVERIFY2(r.verdict == Verdict::Proved, what.c_str());
   QVERIFY2(r.seconds < 20.0, what.c_str());

@@ -28,7 +28,7 @@ namespace {
 constexpr double kTol = 1e-9;
 
 const std::vector<std::string>& specs() {
-  static const std::vector<std::string> kSpecs = {"ibp", "deeppoly", "crown", "deepz", "deeppoly_deepz", "deeppoly_k"};
+  static const std::vector<std::string> kSpecs = {"ibp", "deeppoly", "crown", "deepz", "deeppoly_deepz", "deeppoly_k", "deeppoly_eran"};
   return kSpecs;
 }
 

@@ -44,7 +44,7 @@ class TestPropertyVerdict : public QObject {
   }
 
   // The DeepPoly paper's example: x11 - x12 >= 1 by DeepPoly; intervals give x11 in [1, 7] and
-  // x12 in [0, 2], so IBP cannot refute x11 <= x12.
+  // x12 in [0, 2].
   void deepPolyProvesThePaperProperty() {
     const ItemResult r = run("deeppoly.cf", "(assert (<= Y_0 Y_1))\n");
     QVERIFY(r.verified);
@@ -52,10 +52,15 @@ class TestPropertyVerdict : public QObject {
     QVERIFY(std::abs(r.marginUpper[0] - (-1.0)) < 1e-9);  // upper bound of y1 - y0 is -1
   }
 
-  void ibpDoesNotProveIt() {
+  // The output intervals alone cannot refute it (u_x12 - l_x11 = 2 - 1 = 1 > 0), but the atom
+  // x12 - x11 is folded into the last affine layer (core/network/margin_folding.h):
+  // x10 - (x9 + x10 + 1) = -x9 - 1 <= -1, since x9 = relu(x7) >= 0. IBP proves it since issue 15.
+  void ibpProvesItFolded() {
     const ItemResult r = run("ibp.cf", "(assert (<= Y_0 Y_1))\n");
-    QVERIFY(!r.verified);
-    QVERIFY(std::abs(r.marginUpper[0] - 1.0) < 1e-9);  // 2 - 1
+    const LayerBoundsResult& y = r.layers.back();
+    QVERIFY(std::abs((y.upper[1] - y.lower[0]) - 1.0) < 1e-9);
+    QVERIFY(r.verified);
+    QVERIFY(std::abs(r.marginUpper[0] - (-1.0)) < 1e-9);
   }
 
   // A disjunction is refuted only when each disjunct is: y0 >= 100 is refuted (y0 <= 5.5), but

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/network/forward.h"
@@ -21,13 +22,14 @@ namespace {
 
 using Bounds = std::vector<LayerBounds>;
 
-const char* const kDomains[] = {"ibp", "deeppoly", "crown", "deeppoly_k", "deepz", "deeppoly_deepz"};
+const char* const kDomains[] = {"ibp", "deeppoly", "crown", "deeppoly_k", "deepz", "deeppoly_deepz", "deeppoly_eran"};
 
 Result<Bounds> analyze(const std::string& domain, const Network& net, const InputBox& box) {
   if (domain == "ibp") return referenceIbp(net, box);
   if (domain == "deeppoly") return referenceDeepPoly(net, box, DeepPolyOptions::deepPoly());
   if (domain == "crown") return referenceDeepPoly(net, box, DeepPolyOptions::crown());
   if (domain == "deeppoly_k") return referenceDeepPoly(net, box, DeepPolyOptions::limited(4));
+  if (domain == "deeppoly_eran") return referenceDeepPoly(net, box, DeepPolyOptions::eran());
   if (domain == "deeppoly_k2") return referenceDeepPoly(net, box, DeepPolyOptions::limited(2));
   if (domain == "deepz") return referenceDeepZ(net, box);
   if (domain == "deeppoly_deepz") return referenceDeepPolyDeepZ(net, box);
@@ -113,6 +115,28 @@ Bounds vertexRange(const Network& net, const InputBox& b) {
 double sig(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 double dsig(double x) { return sig(x) * (1.0 - sig(x)); }
 double dtanhStd(double x) { return 1.0 - std::tanh(x) * std::tanh(x); }
+
+/// CROWN on l < 0 < u for y = g(x) - x (the selfDifference network), by the paper's rule: the
+/// tangent points dL <= 0 through (u, g(u)) and dU >= 0 through (l, g(l)) by bisection of
+/// g(d) + g'(d)(end - d) = g(end); L = tangent at m if dL >= m, else the chord if its slope is below
+/// g'(l), else the tangent at dL (U mirrored). L, U have slopes below 1, so y's lower bound is
+/// L(u) - u and its upper bound U(l) - l.
+std::pair<double, double> crownMixedByHand(double (*g)(double), double (*dg)(double), double l, double u) {
+  auto point = [&](double end, double lo, double hi) {  // the root lies in [lo, hi]
+    auto f = [&](double d) { return g(d) + dg(d) * (end - d) - g(end); };
+    for (int i = 0; i < 300; ++i) {
+      const double mid = 0.5 * (lo + hi);
+      ((f(mid) > 0) == (f(lo) > 0) ? lo : hi) = mid;
+    }
+    return end > 0 ? lo : hi;  // the side whose tangent is a bound
+  };
+  const double dL = point(u, -60, 0), dU = point(l, 0, 60), m = 0.5 * (l + u);
+  const double k = (g(u) - g(l)) / (u - l);
+  auto tangentAt = [&](double p, double x) { return g(p) + dg(p) * (x - p); };
+  const double lowerAtU = dL >= m ? tangentAt(m, u) : (k < dg(l) ? g(u) : tangentAt(dL, u));
+  const double upperAtL = dU < m ? tangentAt(m, l) : (k < dg(u) ? g(l) : tangentAt(dU, l));
+  return {lowerAtU - u, upperAtL - l};
+}
 
 /// Compares bounds to expected ones within tol * (1 + |expected|); reports the first mismatch.
 bool sameBounds(const Bounds& got, const Bounds& want, double tol, std::string& why) {
@@ -214,7 +238,18 @@ void TestReferenceCertifiers::relaxationsByHand_data() {
   // DeepPoly, mixed: lambda' = min(g'(l), g'(u)); y >= g(l) + lambda'(u - l) - u, y <= g(u) - lambda'(u - l) - l.
   double p = std::min(dsig(-1), dsig(2));
   QTest::newRow("deeppoly sigmoid mixed") << "deeppoly" << S << -1.0 << 2.0 << sig(-1) + 3 * p - 2 << sig(2) - 3 * p + 1;
-  QTest::newRow("crown sigmoid mixed") << "crown" << S << -1.0 << 2.0 << sig(-1) + 3 * p - 2 << sig(2) - 3 * p + 1;
+  // CROWN, mixed (issue 15: tangents through an end point; before, DeepPoly's lines as above):
+  // [-1, 2]: L the tangent at dL = -0.917, U the tangent at m = 0.5 (dU = 0.488 < m);
+  // [-3, 0.5]: L the tangent at m = -1.25 (dL = -0.248 >= m), U the chord (slope 0.164 < g'(0.5)).
+  for (const auto& [l, u] : {std::pair{-1.0, 2.0}, std::pair{-3.0, 0.5}, std::pair{-2.0, 1.0}}) {
+    const auto [lo, hi] = crownMixedByHand(sig, dsig, l, u);
+    QTest::newRow(("crown sigmoid mixed [" + std::to_string(l) + "," + std::to_string(u) + "]").c_str())
+        << "crown" << S << l << u << lo << hi;
+  }
+  {
+    const auto [lo, hi] = crownMixedByHand([](double x) { return std::tanh(x); }, dtanhStd, -1.0, 2.0);
+    QTest::newRow("crown tanh mixed") << "crown" << T << -1.0 << 2.0 << lo << hi;
+  }
   p = std::min(dtanhStd(-1), dtanhStd(2));
   QTest::newRow("deeppoly tanh mixed") << "deeppoly" << T << -1.0 << 2.0 << std::tanh(-1) + 3 * p - 2
                                        << std::tanh(2) - 3 * p + 1;

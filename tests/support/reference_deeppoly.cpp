@@ -1,6 +1,7 @@
 // Independent dense DeepPoly / CROWN (test code). Exact semantics, identical to specs/deeppoly.cf
-// (tie = Constant, scurve = DeepPoly), specs/crown.cf (tie = Identity, scurve = CrownMidpoint) and
-// specs/deeppoly_k.cf (backsubLayers = 4). x is the input neuron, [l, u] its l/u members.
+// (tie = Constant, scurve = DeepPoly), specs/crown.cf (tie = Identity, scurve = Crown) and
+// specs/deeppoly_k.cf (backsubLayers = 4), specs/deeppoly_eran.cf (bestOverDepths: the best of
+// the bounds with K = 0 .. 12 and without a limit, per neuron). x is the input neuron, [l, u] its l/u members.
 //   Input:   l = lo, u = hi; L, U are the constants lo, hi.
 //   Linear layers (Affine, Conv via its dense matrix, AvgPool: 1/|window| on each window input,
 //   Add: x0 + x1): L = U = e; l, u = back-substitution of e. Back-substitution of the lower bound:
@@ -17,7 +18,12 @@
 //            tangent = g(m) + g'(m) (x-m).
 //            DeepPoly: L = l > 0 ? chordL : primeL;  U = u <= 0 ? chordU : primeU.
 //            CROWN:    l >= 0: L = chordL, U = tangent.  u <= 0: L = tangent, U = chordU.
-//                      else L = primeL, U = primeU.
+//                      else (CrownMidpoint) L = primeL, U = primeU; else (Crown, from the CROWN
+//                      paper, Zhang et al. 2018, and auto_LiRPA's cases): dL <= 0 with
+//                      g(dL) + g'(dL)(u - dL) = g(u), dU >= 0 with g(dU) + g'(dU)(l - dU) = g(l)
+//                      (solved here by bisection on g itself, tanh included: no symmetry used),
+//                      L = dL >= m ? tangent : (lambda < g'(l) ? chordL : tangent at dL),
+//                      U = dU < m ? tangent : (lambda < g'(u) ? chordU : tangent at dU).
 //   Abs:     l >= 0: x.  u <= 0: -x.  Else U = (u+l)/(u-l) (x-l) - l;
 //            L: Constant: u > -l ? x : (u < -l ? -x : 0);  Identity: u >= -l ? x : -x.
 //   Clip [a,b]: u <= a: a.  l >= b: b.  a <= l, u <= b: x.
@@ -54,6 +60,22 @@ Relax relaxRelu(double l, double u, const DeepPolyOptions& o) {
   return line(pick(o.tie, u, -l) ? 1 : 0, 0, u / (u - l), -(u * l) / (u - l));
 }
 
+/// The point d on the far side of 0 from `end` whose tangent of g passes through (end, g(end)):
+/// the root of g(d) + g'(d) (end - d) - g(end), bracketed between 0 and a point 2^k away, halved
+/// 200 times (g is S-shaped: the tangent at 0 is on one side of the point, far tangents on the other).
+double tangentThrough(double end, double (*g)(double), double (*dg)(double)) {
+  const double dir = end > 0 ? -1.0 : 1.0;  // the side the tangent point lies on
+  auto miss = [&](double d) { return (g(d) + dg(d) * (end - d) - g(end)) * (end > 0 ? 1.0 : -1.0); };
+  // miss > 0: the tangent at d passes above (end > 0) / below (end < 0) the point: d is too near 0.
+  double near = 0.0, far = dir;
+  while (miss(far) > 0) { near = far; far *= 2; }
+  for (int i = 0; i < 200; ++i) {
+    const double d = (near + far) / 2;
+    (miss(d) > 0 ? near : far) = d;
+  }
+  return far;
+}
+
 Relax relaxSCurve(double l, double u, double (*g)(double), double (*dg)(double),
                   const DeepPolyOptions& o) {
   if (u <= l) return constant(g(l), g(u));
@@ -73,8 +95,16 @@ Relax relaxSCurve(double l, double u, double (*g)(double), double (*dg)(double),
     chordL(); tangentU();
   } else if (u <= 0) {
     tangentL(); chordU();
-  } else {
+  } else if (o.scurve == SCurve::CrownMidpoint) {
     primeL(); primeU();
+  } else {
+    const double dL = tangentThrough(u, g, dg), dU = tangentThrough(l, g, dg);
+    if (dL >= m) tangentL();
+    else if (lambda < dg(l)) chordL();
+    else { r.lowerSlope = dg(dL); r.lowerConst = g(dL) - dg(dL) * dL; }
+    if (dU < m) tangentU();
+    else if (lambda < dg(u)) chordU();
+    else { r.upperSlope = dg(dU); r.upperConst = g(dU) - dg(dU) * dU; }
   }
   return r;
 }
@@ -215,11 +245,23 @@ DeepPolyAnalysis::Linear DeepPolyAnalysis::linearOf(const Layer& layer) const {
 
 Eigen::VectorXd DeepPolyAnalysis::backSubstitute(int k, const Linear& expr, bool lower,
                                                  const std::vector<LayerBounds>& bounds) const {
+  if (!options_.bestOverDepths) return backSubstituteTo(k, expr, lower, bounds, options_.backsubLayers);
+  Eigen::VectorXd best = backSubstituteTo(k, expr, lower, bounds, -1);
+  for (int depth = 0; depth <= 12; ++depth) {
+    const Eigen::VectorXd b = backSubstituteTo(k, expr, lower, bounds, depth);
+    if (lower) best = best.cwiseMax(b);
+    else best = best.cwiseMin(b);
+  }
+  return best;
+}
+
+Eigen::VectorXd DeepPolyAnalysis::backSubstituteTo(int k, const Linear& expr, bool lower,
+                                                   const std::vector<LayerBounds>& bounds, int depth) const {
   const Layer& layer = net_.layers[static_cast<size_t>(k)];
   Eigen::MatrixXd e = Eigen::MatrixXd::Zero(layer.size(), layer.start);
   e.middleCols(expr.col, expr.lowerCoeff.cols()) = lower ? expr.lowerCoeff : expr.upperCoeff;
   Eigen::VectorXd c = lower ? expr.lowerConst : expr.upperConst;
-  const int first = options_.backsubLayers < 0 ? 0 : std::max(0, k - options_.backsubLayers);
+  const int first = depth < 0 ? 0 : std::max(0, k - depth);
   for (int j = k - 1; j >= 0; --j) {
     const Layer& lj = net_.layers[static_cast<size_t>(j)];
     const Eigen::MatrixXd coeff = e.middleCols(lj.start, lj.size());

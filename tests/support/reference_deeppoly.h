@@ -23,7 +23,8 @@ enum class SlopeTie {
 /// Linear bounds of Sigmoid and Tanh.
 enum class SCurve {
   DeepPoly,       ///< DeepPoly paper: chord / lambda' = min(g'(l), g'(u)) lines, cases l > 0, u <= 0
-  CrownMidpoint,  ///< CROWN: chord + tangent at (l+u)/2 when l >= 0 or u <= 0; else DeepPoly's
+  CrownMidpoint,  ///< chord + tangent at (l+u)/2 when l >= 0 or u <= 0; else DeepPoly's (crown.cf before issue 15)
+  Crown,          ///< CROWN: as CrownMidpoint when l >= 0 or u <= 0; l < 0 < u: tangents through an end point
 };
 
 /// The one DeepPoly implementation's parameters; deepPoly(), crown() and limited(k) are the specs.
@@ -33,10 +34,14 @@ struct DeepPolyOptions {
   /// < 0: back-substitute to the input. K >= 0: for a layer t, substitute only terms of layers
   /// >= t - K and concretize the rest with their l/u (deeppoly_k.cf uses K = 4).
   int backsubLayers = -1;
+  /// ERAN-style (deeppoly_eran.cf): each bound is the best of the bounds with K = 0 .. 12 and
+  /// the full back-substitution (backsubLayers is then ignored).
+  bool bestOverDepths = false;
 
   static DeepPolyOptions deepPoly() { return {}; }
-  static DeepPolyOptions crown() { return {SlopeTie::Identity, SCurve::CrownMidpoint, -1}; }
+  static DeepPolyOptions crown() { return {SlopeTie::Identity, SCurve::Crown, -1}; }
   static DeepPolyOptions limited(int k) { return {SlopeTie::Constant, SCurve::DeepPoly, k}; }
+  static DeepPolyOptions eran() { return {SlopeTie::Constant, SCurve::DeepPoly, -1, true}; }
 };
 
 /// DeepPoly's state, one layer at a time (so the product with DeepZ can share l/u between steps).
@@ -62,6 +67,9 @@ class DeepPolyAnalysis {
   /// Lower (or upper) bound of coeff * x + constant over layers below k, by back-substitution.
   Eigen::VectorXd backSubstitute(int k, const Linear& expr, bool lower,
                                  const std::vector<LayerBounds>& bounds) const;
+  /// The same with terms of layers below k - depth concretized (depth < 0: none).
+  Eigen::VectorXd backSubstituteTo(int k, const Linear& expr, bool lower, const std::vector<LayerBounds>& bounds,
+                                   int depth) const;
 
   const Network& net_;
   InputBox box_;

@@ -15,7 +15,7 @@
 namespace cert::test {
 
 const std::vector<std::string>& specsWithReferences() {
-  static const std::vector<std::string> kSpecs = {"ibp", "deeppoly", "crown", "deeppoly_k", "deepz", "deeppoly_deepz"};
+  static const std::vector<std::string> kSpecs = {"ibp", "deeppoly", "crown", "deeppoly_k", "deepz", "deeppoly_deepz", "deeppoly_eran"};
   return kSpecs;
 }
 
@@ -24,6 +24,7 @@ Result<std::vector<LayerBounds>> referenceFor(const std::string& spec, const Net
   if (spec == "deeppoly") return referenceDeepPoly(net, box, DeepPolyOptions::deepPoly());
   if (spec == "crown") return referenceDeepPoly(net, box, DeepPolyOptions::crown());
   if (spec == "deeppoly_k") return referenceDeepPoly(net, box, DeepPolyOptions::limited(4));
+  if (spec == "deeppoly_eran") return referenceDeepPoly(net, box, DeepPolyOptions::eran());
   if (spec == "deepz") return referenceDeepZ(net, box);
   if (spec == "deeppoly_deepz") return referenceDeepPolyDeepZ(net, box);
   return Result<std::vector<LayerBounds>>::failure(Diagnostic::error("no reference for spec '" + spec + "'"));
