@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "core/network/finite_check.h"
+#include "core/network/margin_folding.h"
 #include "runtime/executor.h"
 
 namespace cert {
@@ -40,6 +41,69 @@ std::optional<std::string> badBounds(const std::string& where, const Eigen::Vect
   if (lo.size() != hi.size()) return where + ": " + std::to_string(lo.size()) + " lower bounds, " + std::to_string(hi.size()) + " upper";
   return std::nullopt;
 }
+
+/// Margin row `row` as a linear form w . y + c over the network output y (false: no such row).
+bool marginRowOverOutputs(const PropertyItem& item, Eigen::Index n, Eigen::Index row, Eigen::VectorXd* w, double* c) {
+  *w = Eigen::VectorXd::Zero(n);
+  *c = 0;
+  if (item.label) {
+    const Eigen::Index label = *item.label, j = row < label ? row : row + 1;
+    if (label < 0 || label >= n || j >= n) return false;
+    (*w)[label] = 1;
+    (*w)[j] = -1;
+    return true;
+  }
+  Eigen::Index r = 0;
+  for (const auto& conj : item.unsafe)
+    for (const OutputInequality& atom : conj)
+      if (r++ == row) {
+        for (Eigen::Index j = 0; j < atom.coeffs.size() && j < n; ++j) (*w)[j] = atom.coeffs[j];
+        *c = atom.constant;
+        return true;
+      }
+  return false;
+}
+
+/// The margins' last step as the run computes it. When the margins are folded into the last
+/// affine layer (core/network/margin_folding.h) the row is (w W) x + (w . b + c) over that layer's
+/// input x: its rounding is bounded like marginRoundingSlack's, over x's bounds; the larger of the
+/// two is used.
+class MarginSlack {
+ public:
+  MarginSlack(const Network& net, const PropertyItem& item, const std::vector<LayerBoundsResult>& layers)
+      : item_(item), layers_(layers) {
+    const Layer* f = marginFoldingLayer(net);
+    if (f && !layers.empty() && static_cast<size_t>(f->inputs[0]) < layers.size() &&
+        layers.back().lower.size() == f->size()) {
+      folded_ = f;
+      weight_ = denseWeight(*f);
+      bias_ = denseBias(*f);
+    }
+  }
+
+  double operator()(Eigen::Index row, double bound) const {
+    const double outputStep = marginRoundingSlack(item_, layers_.back(), row, bound);
+    if (!folded_) return outputStep;
+    Eigen::VectorXd w;
+    double c = 0;
+    if (!marginRowOverOutputs(item_, weight_.rows(), row, &w, &c)) return std::numeric_limits<double>::infinity();
+    const Eigen::VectorXd wf = weight_.transpose() * w;
+    const LayerBoundsResult& x = layers_[static_cast<size_t>(folded_->inputs[0])];
+    double s = std::abs(w.dot(bias_) + c);
+    int terms = 1;
+    for (Eigen::Index i = 0; i < wf.size() && i < x.lower.size(); ++i)
+      if (wf[i] != 0) s += std::abs(wf[i]) * std::max(std::abs(x.lower[i]), std::abs(x.upper[i])), ++terms;
+    const double foldedStep = (terms + 2) * DBL_EPSILON * (s + std::abs(bound));
+    return std::isnan(foldedStep) ? std::numeric_limits<double>::infinity() : std::max(outputStep, foldedStep);
+  }
+
+ private:
+  const PropertyItem& item_;
+  const std::vector<LayerBoundsResult>& layers_;
+  const Layer* folded_ = nullptr;
+  Eigen::MatrixXd weight_;
+  Eigen::VectorXd bias_;
+};
 
 }  // namespace
 
@@ -113,10 +177,10 @@ VerdictDecision decideVerdict(const Network& net, const std::vector<BadParameter
     d.reason = "no output bounds";
     return d;
   }
-  const LayerBoundsResult& out = layers.back();
+  const MarginSlack slackOf(net, item, layers);
   if (item.label) {
     for (Eigen::Index r = 0; r < marginLower.size(); ++r) {
-      const double lo = marginLower[r], slack = marginRoundingSlack(item, out, r, lo);
+      const double lo = marginLower[r], slack = slackOf(r, lo);
       if (lo - slack > 0) continue;
       const Eigen::Index j = r < *item.label ? r : r + 1;
       d.reason = "margin y" + std::to_string(*item.label) + " - y" + std::to_string(j) + " has lower bound " + num(lo);
@@ -135,7 +199,7 @@ VerdictDecision decideVerdict(const Network& net, const std::vector<BadParameter
       if (row >= marginUpper.size()) break;
       const double hi = marginUpper[row];
       best = std::min(best, hi);
-      if (hi + marginRoundingSlack(item, out, row, hi) < 0) refuted = true;
+      if (hi + slackOf(row, hi) < 0) refuted = true;
     }
     if (!refuted) {
       d.reason = "unsafe conjunction " + std::to_string(c) + " is not refuted (smallest atom upper bound " + num(best) +

@@ -49,7 +49,8 @@ double marginRoundingSlack(const PropertyItem& item, const LayerBoundsResult& ou
 /// Otherwise a labelled item is Verified when every margin row r (y_label - y_j) has
 /// lower_r - slack_r > 0, a VNN-LIB item when every unsafe conjunction has an atom with
 /// upper_r + slack_r < 0, where slack_r bounds the float64 error of the last step (the margin
-/// row's dot product with the outputs, see marginRoundingSlack). `layers`: the network's layers;
+/// row's dot product with the outputs, see marginRoundingSlack; when the margins are folded into
+/// the last affine layer, also the folded row's dot product with that layer's input bounds). `layers`: the network's layers;
 /// empty margins: no margins were computed (NotVerified unless Invalid).
 VerdictDecision decideVerdict(const Network& net, const PropertyItem& item, const std::vector<LayerBoundsResult>& layers,
                               const Eigen::VectorXd& marginLower, const Eigen::VectorXd& marginUpper);

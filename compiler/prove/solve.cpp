@@ -13,6 +13,7 @@
 #include <functional>
 #include <thread>
 
+#include "compiler/prove/goal_split.h"
 #include "compiler/prove/monomial_check.h"
 
 namespace cert::prove {
@@ -221,10 +222,13 @@ std::vector<z3::expr> sigmaAxioms(const Evaluator& ev) {
   return out;
 }
 
-SolveOutcome solve(const World& world, const std::vector<Obligation>& obligations,
+SolveOutcome solve(const World& world, const std::vector<Obligation>& given,
                    const std::vector<z3::expr>& axioms, bool sigmaAxiomatized,
                    Clock::time_point deadline, const std::function<bool()>& cancelled) {
   z3::context& c = world.ctx;
+  // A bound that is the best of several (max of lower bounds, min of upper bounds: ERAN-style
+  // DeepPoly's depths) is checked branch by branch, each with only its own traverse's terms.
+  const std::vector<Obligation> obligations = splitObligations(given);
   std::vector<z3::expr> base = world.hypotheses;
   base.insert(base.end(), axioms.begin(), axioms.end());
   SolveOutcome out;

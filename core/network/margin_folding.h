@@ -17,6 +17,10 @@ namespace cert {
 /// The caller appends it and calls assignNeuronRanges.
 Layer marginsLayer(const Network& net, const Eigen::MatrixXd& rows, const Eigen::VectorXd& constants);
 
+/// The layer the margins fold into (the last layer when it is Affine or Conv with one earlier
+/// input), or nullptr when they read the output as it is.
+const Layer* marginFoldingLayer(const Network& net);
+
 /// One line for `certc net`: where the margins layer of a labelled item reads from, e.g.
 /// "margins: y_label - y_j folded into layer 13 'dense_6' (Affine): read layer 12 'relu_5' [256]".
 std::string marginFoldingNote(const Network& net);

@@ -2,6 +2,7 @@
 // equal those computed from a direct runtime run; two pins of one spec are told apart; hover gives
 // the point's value; the CSV headers name each run; the chart exports at a chosen size and DPI.
 #include <QFile>
+#include <QFileInfo>
 #include <QImage>
 #include <QLineF>
 #include <QSet>
@@ -10,6 +11,8 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include "app/certstudio/docks/bounds_dock.h"
 
 #include <cmath>
 
@@ -244,6 +247,19 @@ void TestCompare::windowPinsTheLastRun() {
   QTest::mouseClick(cs->dock()->pinButton(), Qt::LeftButton);
   QCOMPARE(cs->set()->size(), 1);
   QVERIFY(cs->set()->run(0).label.startsWith(QStringLiteral("deeppoly.cf")));
+  // The Bounds dock's charts export at a chosen size and DPI too (PNG and SVG).
+  BoundsDock* bounds = w.findChild<BoundsDock*>();
+  QVERIFY(bounds);
+  const QSize onScreen = bounds->findChild<IntervalChart*>()->parentWidget()->size();
+  const QString png = dir.filePath(QStringLiteral("bounds.png"));
+  QVERIFY(bounds->exportChart(png, QSize(1800, 1200), 300));
+  const QImage image(png);
+  QCOMPARE(image.size(), QSize(1800, 1200));
+  QCOMPARE(image.dotsPerMeterX(), static_cast<int>(std::lround(300 / 0.0254)));
+  QVERIFY(image.pixelColor(0, 0) != image.pixelColor(900, 600) || image.pixelColor(10, 10) != image.pixelColor(1700, 1100));
+  QVERIFY(bounds->exportChart(dir.filePath(QStringLiteral("bounds.svg")), QSize(900, 600), 96));
+  QVERIFY(QFileInfo(dir.filePath(QStringLiteral("bounds.svg"))).size() > 1000);
+  QCOMPARE(bounds->findChild<IntervalChart*>()->parentWidget()->size(), onScreen);  // the panel is given back
 }
 
 void TestCompare::boundsChartsShowValuesOnHover() {

@@ -221,7 +221,7 @@ class TestProver : public QObject {
 void TestProver::shippedSpecsAreProved_data() {
   QTest::addColumn<QString>("spec");
   QTest::addColumn<QString>("op");
-  for (const char* s : {"ibp", "deeppoly", "crown", "deepz", "deeppoly_deepz", "deeppoly_k"})
+  for (const char* s : {"ibp", "deeppoly", "crown", "deepz", "deeppoly_deepz", "deeppoly_k", "deeppoly_eran"})
     for (const char* op : {"Affine", "Relu", "Sigmoid", "Tanh", "Abs", "HardTanh", "Relu6", "Maxpool", "Avgpool",
                            "Neuron_add"})
       QTest::newRow((std::string(s) + " " + op).c_str()) << s << op;

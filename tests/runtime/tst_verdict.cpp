@@ -63,6 +63,7 @@ class TestVerdict : public QObject {
   void badParametersNameTheTensor();
   void inconsistentBoundsAreInvalid();
   void equalLogitsNeverVerify();
+  void foldedMarginsCarryTheFoldedRoundingError();
   void clearMarginsStillVerify();
   void jsonHasStatusAndReason();
 };
@@ -205,6 +206,42 @@ void TestVerdict::equalLogitsNeverVerify() {
   // The slack itself: (n + 2) eps (S + |bound|) with n = 3 (two outputs and the constant).
   LayerBoundsResult outBounds{Eigen::Vector2d(1, 1), Eigen::Vector2d(1, 1)};
   QCOMPARE(marginRoundingSlack(item, outBounds, 0, 0.0), 5 * std::numeric_limits<double>::epsilon() * 2);
+}
+
+void TestVerdict::foldedMarginsCarryTheFoldedRoundingError() {
+  // y = W x with rows [1, -1] and [-1, 1] at x = (1e6, 1e6): the outputs are 0, but the margins,
+  // folded into the last layer, are computed as 2 x0 - 2 x1: a float error up to ~ eps * 4e6.
+  Network net;
+  Layer in;
+  in.name = "x";
+  in.op = LayerOp::Input;
+  in.shape = {2};
+  Layer fc;
+  fc.name = "fc";
+  fc.op = LayerOp::Affine;
+  fc.inputs = {0};
+  fc.shape = {2};
+  fc.weight = (Eigen::Matrix2d() << 1, -1, -1, 1).finished();
+  fc.bias = Eigen::Vector2d::Zero();
+  net.layers = {in, fc};
+  assignNeuronRanges(net);
+  PropertyItem item;
+  item.label = 0;
+  const std::vector<LayerBoundsResult> layers = {{Eigen::Vector2d(1e6, 1e6), Eigen::Vector2d(1e6, 1e6)},
+                                                 {Eigen::Vector2d::Zero(), Eigen::Vector2d::Zero()}};
+  const double eps = std::numeric_limits<double>::epsilon();
+  // The output step alone allows a margin of 1e-12 (5 eps (0 + 0 + 1e-12) is far below it) ...
+  QVERIFY(1e-12 - marginRoundingSlack(item, layers.back(), 0, 1e-12) > 0);
+  // ... the folded step does not: 2 terms + constant, (3 + 2) eps (4e6 + 1e-12).
+  const Eigen::VectorXd tiny = Eigen::VectorXd::Constant(1, 1e-12);
+  const VerdictDecision d = decideVerdict(net, item, layers, tiny, tiny);
+  QCOMPARE(d.verdict, Verdict::NotVerified);
+  QVERIFY2(d.reason.find("within its rounding error") != std::string::npos, d.reason.c_str());
+  const double foldedSlack = 5 * eps * (4e6 + 1e-12);
+  const Eigen::VectorXd above = Eigen::VectorXd::Constant(1, 1.01 * foldedSlack);
+  QCOMPARE(decideVerdict(net, item, layers, above, above).verdict, Verdict::Verified);
+  const Eigen::VectorXd below = Eigen::VectorXd::Constant(1, 0.99 * foldedSlack);
+  QCOMPARE(decideVerdict(net, item, layers, below, below).verdict, Verdict::NotVerified);
 }
 
 void TestVerdict::clearMarginsStillVerify() {

@@ -3,9 +3,12 @@
 
 #include <QComboBox>
 #include <QFile>
+#include <cmath>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
+#include <QImage>
+#include <QLayout>
 #include <QLabel>
 #include <QMenu>
 #include <QPainter>
@@ -16,6 +19,7 @@
 
 #include "app/certstudio/charts/bounds_charts.h"
 #include "app/certstudio/docks/stale_banner.h"
+#include "app/certstudio/compare/chart_export_dialog.h"
 #include "app/certstudio/models/bounds_export.h"
 #include "app/certstudio/models/bounds_model.h"
 #include "app/certstudio/run/verdict_text.h"
@@ -149,19 +153,46 @@ void BoundsDock::refresh() {
   summary_->setText(text);
 }
 
-bool BoundsDock::exportChart(const QString& path) const {
+bool BoundsDock::exportChart(const QString& path) { return exportChart(path, charts_->size(), 96); }
+
+bool BoundsDock::exportChart(const QString& path, const QSize& pixels, double dpi) {
+  if (pixels.isEmpty() || dpi <= 0) return false;
+  const double scale = dpi / 96.0;
+  const QSize logical(std::max(1, static_cast<int>(std::lround(pixels.width() / scale))),
+                      std::max(1, static_cast<int>(std::lround(pixels.height() / scale))));
+  // Lay the three charts out at the export size for the picture, then give the panel back.
+  const QSize onScreen = charts_->size();
+  charts_->resize(logical);
+  if (QLayout* l = charts_->layout()) l->activate();
+  bool ok = false;
   if (QFileInfo(path).suffix().compare(QStringLiteral("svg"), Qt::CaseInsensitive) == 0) {
     QSvgGenerator svg;
     svg.setFileName(path);
-    svg.setSize(charts_->size());
-    svg.setViewBox(QRect(QPoint(0, 0), charts_->size()));
+    svg.setSize(pixels);
+    svg.setViewBox(QRect(QPoint(0, 0), pixels));
+    svg.setResolution(static_cast<int>(std::lround(dpi)));
     svg.setTitle(tr("CertStudio bounds"));
     QPainter p;
-    if (!p.begin(&svg)) return false;
-    charts_->render(&p);
-    return p.end();
+    if (p.begin(&svg)) {
+      p.scale(scale, scale);
+      charts_->render(&p);
+      ok = p.end();
+    }
+  } else {
+    QImage image(pixels, QImage::Format_ARGB32);
+    image.fill(Qt::white);
+    image.setDotsPerMeterX(static_cast<int>(std::lround(dpi / 0.0254)));
+    image.setDotsPerMeterY(static_cast<int>(std::lround(dpi / 0.0254)));
+    {
+      QPainter p(&image);
+      p.scale(scale, scale);
+      charts_->render(&p);
+    }
+    ok = image.save(path);
   }
-  return charts_->grab().save(path);
+  charts_->resize(onScreen);
+  if (QLayout* l = charts_->layout()) l->activate();
+  return ok;
 }
 
 bool BoundsDock::exportBounds(const QString& path) const {
@@ -173,11 +204,19 @@ bool BoundsDock::exportBounds(const QString& path) const {
 }
 
 void BoundsDock::exportWithDialog(bool chart) {
+  QSize pixels = charts_->size();
+  int dpi = 96;
+  if (chart) {  // size and resolution first, then the file
+    ChartExportDialog size(charts_->size(), this);
+    if (size.exec() != QDialog::Accepted) return;
+    pixels = size.pixels();
+    dpi = size.dpi();
+  }
   const QString path = QFileDialog::getSaveFileName(
       this, chart ? tr("Export Charts") : tr("Export Bounds"), chart ? QStringLiteral("bounds.png") : QStringLiteral("bounds.csv"),
       chart ? tr("PNG image (*.png);;SVG drawing (*.svg)") : tr("CSV (*.csv);;JSON (*.json)"));
   if (path.isEmpty()) return;
-  const bool ok = chart ? exportChart(path) : exportBounds(path);
+  const bool ok = chart ? exportChart(path, pixels, dpi) : exportBounds(path);
   emit statusMessage(ok ? tr("Exported %1").arg(path) : tr("Cannot write %1").arg(path));
 }
 

@@ -29,8 +29,12 @@ class BoundsDock : public QDockWidget {
   int layer() const { return layer_; }
   /// The text under the charts: layer, sizes, stability counts.
   QString summaryText() const;
-  /// The chart panel as PNG or SVG (by the file suffix). False when it cannot be written.
-  bool exportChart(const QString& path) const;
+  /// The chart panel as PNG or SVG (by the file suffix) at its on-screen size, 96 DPI. False when
+  /// it cannot be written.
+  bool exportChart(const QString& path);
+  /// The same at `pixels` and `dpi`: the charts are laid out at pixels * 96 / dpi logical pixels
+  /// and drawn scaled by dpi / 96, so text and lines keep their physical size.
+  bool exportChart(const QString& path, const QSize& pixels, double dpi);
   /// The bounds as CSV or JSON (by the file suffix).
   bool exportBounds(const QString& path) const;
 

@@ -22,9 +22,9 @@ void InputMemory::restore() {
   if (!datasetOk && !vnnlibOk) return;  // nothing remembered (or moved away): keep the defaults
   const RunInput defaults = bar_.input();  // the bundled dataset, row 0
   const int row = datasetOk ? std::max(0, settings_.lastRow()) : 0;
-  if (vnnlibOk) bar_.setInput({RunInput::Kind::Vnnlib, vnnlib, row});
-  bar_.setInput({RunInput::Kind::Dataset, datasetOk ? dataset : defaults.path, row});
-  if (settings_.lastInputKind() == 1 && vnnlibOk) bar_.setInput({RunInput::Kind::Vnnlib, vnnlib, row});
+  if (vnnlibOk) bar_.setInput({RunInput::Kind::Vnnlib, vnnlib, row, nullptr});
+  bar_.setInput({RunInput::Kind::Dataset, datasetOk ? dataset : defaults.path, row, nullptr});
+  if (settings_.lastInputKind() == 1 && vnnlibOk) bar_.setInput({RunInput::Kind::Vnnlib, vnnlib, row, nullptr});
 }
 
 void InputMemory::save() {

@@ -20,12 +20,13 @@ RunController::~RunController() {
 }
 
 void RunController::start(RunRequest request) {
-  startTask([request = std::move(request)](const std::atomic<bool>& cancel, const RunProgress& progress, const ItemReport&) {
-    return executeRun(request, cancel, progress);
-  });
+  auto copy = std::make_shared<const RunRequest>(std::move(request));
+  startTask([copy](const std::atomic<bool>& cancel, const RunProgress& progress, const ItemReport&) {
+    return executeRun(*copy, cancel, progress);
+  }, copy);
 }
 
-void RunController::startTask(RunTask task) {
+void RunController::startTask(RunTask task, std::shared_ptr<const RunRequest> request) {
   if (currentHolder_) {
     current_->cancel->store(true);
     stale_.push_back(std::move(currentHolder_));
@@ -33,7 +34,7 @@ void RunController::startTask(RunTask task) {
   auto job = std::make_unique<Job>();
   job->cancel = std::make_shared<std::atomic<bool>>(false);
   job->generation = ++generation_;
-  job->request = std::make_shared<const RunRequest>(request);
+  job->request = std::move(request);
   job->watcher = new QFutureWatcher<RunOutcome>(this);
   Job* raw = job.get();
   connect(job->watcher, &QFutureWatcherBase::finished, this, [this, raw] { onJobFinished(raw); });

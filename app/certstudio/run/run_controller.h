@@ -29,8 +29,9 @@ class RunController : public QObject {
   ~RunController() override;
 
   void start(RunRequest request);
-  /// Starts `task` the same way (a batch of runs); its items arrive as itemFinished().
-  void startTask(RunTask task);
+  /// Starts `task` the same way (a batch of runs); its items arrive as itemFinished(). `request`:
+  /// what lastRequest() reports once it finished (null for a batch: no single run to check).
+  void startTask(RunTask task, std::shared_ptr<const RunRequest> request = nullptr);
   /// Asks the current run to stop after its current layer; finished() reports Cancelled.
   void cancel();
   bool isRunning() const { return current_ != nullptr; }
