@@ -3,6 +3,8 @@
 
 #include <unistd.h>
 
+#include "core/network/margin_folding.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -93,10 +95,13 @@ int64_t keptMemberBytes(const CompiledCertifier& cc, const Network& net, size_t 
   const bool margins = k >= net.layers.size();
   const int64_t n = margins ? outputRows : net.layers[k].size();
   // Poly: one dense block per layer the member's form reads (its input layers; the margins rows
-  // read the last layer). Sym: the input box's symbols and every noise block made so far.
+  // read the last layer, or its input when they are folded into it: core/network/margin_folding.h).
+  // Sym: the input box's symbols and every noise block made so far.
   int64_t polyWidth = 0;
   if (margins) {
-    polyWidth = net.layers.empty() ? 0 : net.layers.back().size();
+    const Layer* folded = marginFoldingLayer(net);
+    polyWidth = folded ? net.layers[static_cast<size_t>(folded->inputs[0])].size()
+                       : (net.layers.empty() ? 0 : net.layers.back().size());
   } else {
     for (int in : net.layers[k].inputs) polyWidth += net.layers[static_cast<size_t>(in)].size();
   }

@@ -46,7 +46,7 @@
 namespace cert::studio {
 namespace {
 
-constexpr int kLayoutVersion = 2;  // 2: tab groups that fit 1280x800 (states of 1 are dropped)
+constexpr int kLayoutVersion = 3;  // 2: tab groups that fit 1280x800; 3: Batch in the right group
 const QString kNetworkSource = QStringLiteral("network");
 
 }  // namespace

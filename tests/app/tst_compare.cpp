@@ -256,7 +256,14 @@ void TestCompare::windowPinsTheLastRun() {
   const QImage image(png);
   QCOMPARE(image.size(), QSize(1800, 1200));
   QCOMPARE(image.dotsPerMeterX(), static_cast<int>(std::lround(300 / 0.0254)));
-  QVERIFY(image.pixelColor(0, 0) != image.pixelColor(900, 600) || image.pixelColor(10, 10) != image.pixelColor(1700, 1100));
+  int drawn = 0;  // the charts are drawn over the whole image, not only its corner
+  for (int y = 0; y < 1200; y += 20)
+    for (int x = 0; x < 1800; x += 20) drawn += image.pixelColor(x, y) != image.pixelColor(0, 0) ? 1 : 0;
+  QVERIFY2(drawn > 100, qPrintable(QString::number(drawn)));
+  int drawnRight = 0;  // including the right and bottom parts (laid out at the export size)
+  for (int y = 600; y < 1200; y += 10)
+    for (int x = 1200; x < 1800; x += 10) drawnRight += image.pixelColor(x, y) != image.pixelColor(1799, 1199) ? 1 : 0;
+  QVERIFY2(drawnRight > 0, qPrintable(QString::number(drawnRight)));
   QVERIFY(bounds->exportChart(dir.filePath(QStringLiteral("bounds.svg")), QSize(900, 600), 96));
   QVERIFY(QFileInfo(dir.filePath(QStringLiteral("bounds.svg"))).size() > 1000);
   QCOMPARE(bounds->findChild<IntervalChart*>()->parentWidget()->size(), onScreen);  // the panel is given back

@@ -27,8 +27,7 @@ BatchSession::BatchSession(MainWindow& window, RunSession& runs) : QObject(&wind
   setObjectName(QStringLiteral("BatchSession"));
   model_ = new BatchTableModel(this);
   dock_ = new BatchDock(*model_, &window);
-  window.addDock(dock_, Qt::BottomDockWidgetArea, QStringLiteral("BatchDock"));
-  window.tabifyDockWidget(window.problemsDock(), dock_);  // a tab beside Problems: no extra width
+  window.addDock(dock_, Qt::RightDockWidgetArea, QStringLiteral("BatchDock"));  // placed by DockLayout
   window.problemsDock()->raise();                         // a batch raises its tab
   controller_ = new RunController(this);
   action_ = runs.bar()->addAction(QIcon::fromTheme(QStringLiteral("view-list-details")), tr("Batch…"), this, &BatchSession::openDialog);

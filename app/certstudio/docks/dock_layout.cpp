@@ -54,12 +54,14 @@ class OnFirstShow : public QObject {
 }  // namespace
 
 QStringList DockLayout::rightGroup() {
-  return {QStringLiteral("NetworkDock"), QStringLiteral("IrDock"), QStringLiteral("ShapesDock")};
+  // Batch sits here, beside the editor: clicking an item shows its bounds in the bottom group's
+  // Bounds tab, with the table still in view.
+  return {QStringLiteral("NetworkDock"), QStringLiteral("IrDock"), QStringLiteral("ShapesDock"), QStringLiteral("BatchDock")};
 }
 
 QStringList DockLayout::bottomGroup() {
   return {QStringLiteral("ProblemsDock"), QStringLiteral("BoundsDock"), QStringLiteral("TeachingDock"),
-          QStringLiteral("SparsityDock"), QStringLiteral("SoundnessDock")};
+          QStringLiteral("SparsityDock"), QStringLiteral("SoundnessDock"), QStringLiteral("CompareDock")};
 }
 
 void DockLayout::capMinimumSizes(const DockRegistry& docks) {
