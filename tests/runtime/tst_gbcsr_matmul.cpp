@@ -7,6 +7,7 @@
 #include "runtime/gbcsr/kernel_block.h"
 #include "runtime/gbcsr/matmul.h"
 #include "runtime/gbcsr/random.h"
+#include "tests/support/conv_toeplitz.h"
 
 using namespace cert::gbcsr;
 Q_DECLARE_METATYPE(cert::gbcsr::Kind)
@@ -36,24 +37,7 @@ Tensor makeTensor(std::mt19937& rng, Kind k, double def, int64_t rows, int64_t c
 }  // namespace
 
 /// The Toeplitz matrix of a convolution written from its definition (not via KernelBlock).
-Eigen::MatrixXd toeplitz(const KernelBlock& k) {
-  const cert::ConvGeometry& g = k.geometry;
-  Eigen::MatrixXd t = Eigen::MatrixXd::Zero(int64_t(g.outChannels) * g.outHeight * g.outWidth,
-                                            int64_t(g.inChannels) * g.inHeight * g.inWidth);
-  for (int oc = 0; oc < g.outChannels; ++oc)
-    for (int oh = 0; oh < g.outHeight; ++oh)
-      for (int ow = 0; ow < g.outWidth; ++ow)
-        for (int ic = 0; ic < g.inChannels; ++ic)
-          for (int kh = 0; kh < g.kernelH; ++kh)
-            for (int kw = 0; kw < g.kernelW; ++kw) {
-              const int h = oh * g.strideH - g.padTop + kh * g.dilationH;
-              const int x = ow * g.strideW - g.padLeft + kw * g.dilationW;
-              if (h < 0 || h >= g.inHeight || x < 0 || x >= g.inWidth) continue;
-              t((oc * g.outHeight + oh) * g.outWidth + ow, (ic * g.inHeight + h) * g.inWidth + x) +=
-                  k.weight[((oc * g.inChannels + ic) * g.kernelH + kh) * g.kernelW + kw];
-            }
-  return t;
-}
+Eigen::MatrixXd toeplitz(const KernelBlock& k) { return cert::test::convToeplitz(k.geometry, k.weight); }
 
 class TestGbcsrMatmul : public QObject {
   Q_OBJECT

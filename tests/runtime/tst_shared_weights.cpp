@@ -9,6 +9,7 @@
 
 #include "runtime/gather_terms.h"
 #include "runtime/shared_weights.h"
+#include "tests/support/conv_toeplitz.h"
 
 using namespace cert;
 using namespace cert::runtime;
@@ -40,23 +41,7 @@ std::vector<ConvGeometry> geometries() {
 }
 
 /// The Toeplitz matrix by its definition (independent of forEachTap).
-Eigen::MatrixXd toeplitz(const gbcsr::KernelBlock& k) {
-  const ConvGeometry& g = k.geometry;
-  Eigen::MatrixXd t = Eigen::MatrixXd::Zero(k.rows(), k.cols());
-  for (int oc = 0; oc < g.outChannels; ++oc)
-    for (int oh = 0; oh < g.outHeight; ++oh)
-      for (int ow = 0; ow < g.outWidth; ++ow)
-        for (int ic = 0; ic < g.inChannels; ++ic)
-          for (int kh = 0; kh < g.kernelH; ++kh)
-            for (int kw = 0; kw < g.kernelW; ++kw) {
-              const int h = oh * g.strideH - g.padTop + kh * g.dilationH;
-              const int x = ow * g.strideW - g.padLeft + kw * g.dilationW;
-              if (h < 0 || h >= g.inHeight || x < 0 || x >= g.inWidth) continue;
-              t((oc * g.outHeight + oh) * g.outWidth + ow, (ic * g.inHeight + h) * g.inWidth + x) =
-                  k.weight[((oc * g.inChannels + ic) * g.kernelH + kh) * g.kernelW + kw];
-            }
-  return t;
-}
+Eigen::MatrixXd toeplitz(const gbcsr::KernelBlock& k) { return test::convToeplitz(k.geometry, k.weight); }
 
 std::shared_ptr<gbcsr::KernelBlock> randomKernel(const ConvGeometry& g, std::mt19937& rng) {
   std::normal_distribution<double> nd;
