@@ -75,6 +75,10 @@ void TestSoundness::unsoundSpecIsShownWithInputs() {
   QVERIFY2(s->dock()->statusText().contains(QStringLiteral("UNSOUND")), qPrintable(s->dock()->statusText()));
   QTableWidget* t = s->dock()->table();
   QCOMPARE(t->rowCount(), std::min<int>(static_cast<int>(o.summary.violations.size()), SoundnessDock::kMaxRows));
+  // The run's verdict is withdrawn on the Run bar: never "verified" next to a spec shown unsound.
+  QVERIFY2(s->verdictLabel()->text().contains(QStringLiteral("unsound spec, no verdict")),
+           qPrintable(s->verdictLabel()->text()));
+  QVERIFY(!s->verdictLabel()->text().contains(QStringLiteral("  verified")));
 
   // The selected (first) violation shows its input; re-run here, the neuron really has that value.
   const cert::SoundnessViolation& v = o.summary.violations.front();

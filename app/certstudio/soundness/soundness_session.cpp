@@ -94,10 +94,21 @@ void SoundnessSession::onFinished() {
     for (const cert::SoundnessViolation& v : last_.summary.violations)
       marks[v.layer].emplace(v.neuron, v.value);  // the first value found per neuron
   runs_.model()->setSoundnessMarks(std::move(marks));
+  // Violations found on the run that is shown: its verdict came from a spec shown unsound on
+  // concrete inputs, so it is withdrawn, in red, never left as "verified".
+  if (last_.state == SoundnessOutcome::State::Done && !last_.summary.violations.empty() &&
+      last_.specText == lastRunSpecText_) {
+    verdict_->setStyleSheet(QStringLiteral("QLabel { color: #c03030; font-weight: bold; }"));
+    verdict_->setText(tr("  unsound spec, no verdict: %n violation(s) on sampled inputs", nullptr,
+                         static_cast<int>(last_.summary.violations.size())));
+    verdict_->setToolTip(last_.text());
+  }
   emit finished(last_);
 }
 
 void SoundnessSession::showVerdict(const RunOutcome& o) {
+  const std::shared_ptr<const RunRequest> r = runs_.controller()->lastRequest();
+  lastRunSpecText_ = r ? r->specText : std::string();
   if (o.state != RunOutcome::State::Done) {
     verdict_->clear();
     return;

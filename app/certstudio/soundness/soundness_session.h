@@ -2,6 +2,8 @@
 // Soundness dock, the Bounds dock's red marks, and the run verdict label (red when invalid).
 #pragma once
 
+#include <string>
+
 #include <QObject>
 
 #include <atomic>
@@ -57,6 +59,7 @@ class SoundnessSession : public QObject {
   QFutureWatcher<SoundnessOutcome>* watcher_ = nullptr;
   std::shared_ptr<std::atomic<bool>> cancel_;
   SoundnessOutcome last_;
+  std::string lastRunSpecText_;  ///< the spec of the run the verdict label shows
 };
 
 }  // namespace cert::studio
