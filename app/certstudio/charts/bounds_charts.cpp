@@ -35,6 +35,12 @@ void frame(QPainter& p, const QRectF& plot, const QString& title) {
 
 QString num(double v) { return QString::number(v, 'g', 3); }
 
+/// The tooltip of a chart's hover value at the mouse (hidden when there is none).
+void showValueTip(QWidget& chart, const QHelpEvent* help, const QString& text) {
+  if (text.isEmpty()) QToolTip::hideText();
+  else QToolTip::showText(help->globalPos(), text, &chart);
+}
+
 }  // namespace
 
 QString fittedTitle(const QString& title, const QFontMetrics& metrics, int width) {
@@ -85,10 +91,7 @@ QString IntervalChart::valueAt(const QPointF& pos) const {
 
 bool IntervalChart::event(QEvent* e) {
   if (e->type() != QEvent::ToolTip) return QWidget::event(e);
-  auto* help = static_cast<QHelpEvent*>(e);
-  const QString text = valueAt(help->pos());
-  if (text.isEmpty()) QToolTip::hideText();
-  else QToolTip::showText(help->globalPos(), text, this);
+  showValueTip(*this, static_cast<QHelpEvent*>(e), valueAt(static_cast<QHelpEvent*>(e)->pos()));
   return true;
 }
 
@@ -265,10 +268,7 @@ QString LayerWidthChart::valueAt(const QPointF& pos) const {
 
 bool LayerWidthChart::event(QEvent* e) {
   if (e->type() != QEvent::ToolTip) return QWidget::event(e);
-  auto* help = static_cast<QHelpEvent*>(e);
-  const QString text = valueAt(help->pos());
-  if (text.isEmpty()) QToolTip::hideText();
-  else QToolTip::showText(help->globalPos(), text, this);
+  showValueTip(*this, static_cast<QHelpEvent*>(e), valueAt(static_cast<QHelpEvent*>(e)->pos()));
   return true;
 }
 
