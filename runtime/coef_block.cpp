@@ -1,6 +1,7 @@
 // Coefficient blocks of linear forms: kinds, shared storage, and the products of
 // back-substitution.
 #include "runtime/coef_block.h"
+#include "runtime/product_threads.h"
 
 #include <stdexcept>
 
@@ -330,31 +331,10 @@ namespace {
 /// 256-wide DeepPoly back-substitution: 2 threads 0.8-0.9 s, 1 thread 0.40 s with a busy core).
 constexpr double kParallelProductWork = 64.0 * 1024 * 1024;
 
-/// Limits Eigen's products on this thread to one thread while alive (omp_set_num_threads is per
-/// thread, and Eigen reads omp_get_max_threads unless Eigen::setNbThreads was called).
-class SerialProducts {
+/// Limits Eigen's products on this thread to one thread while alive.
+class SerialProducts : public ScopedProductThreads {
  public:
-  explicit SerialProducts(bool on) {
-#ifdef _OPENMP
-    if (on) {
-      saved_ = omp_get_max_threads();
-      if (saved_ > 1) omp_set_num_threads(1);
-      else saved_ = 0;
-    }
-#else
-    (void)on;
-#endif
-  }
-  ~SerialProducts() {
-#ifdef _OPENMP
-    if (saved_ > 0) omp_set_num_threads(saved_);
-#endif
-  }
-  SerialProducts(const SerialProducts&) = delete;
-  SerialProducts& operator=(const SerialProducts&) = delete;
-
- private:
-  int saved_ = 0;
+  explicit SerialProducts(bool on) : ScopedProductThreads(on ? 1 : 0) {}
 };
 
 /// Square with only zeros off the diagonal (exits at the first off-diagonal non-zero).

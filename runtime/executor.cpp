@@ -1,6 +1,7 @@
 // The dense executor (a hub): walks the network's layers, binds each layer's metadata and the
 // earlier layers' state, and interprets the IR program of the layer's operator per batch item.
 #include "runtime/executor.h"
+#include "runtime/product_threads.h"
 
 #include "compiler/ir/scalar_ops.h"
 #include "core/network/margin_folding.h"
@@ -1603,6 +1604,8 @@ Result<RunResult> certify(const CompiledCertifier& cc, const Network& net, const
   runtime::SharedWeights shared(net);  // weights and kernels, built once for every item
   const std::vector<BadParameter> badParams = badParameters(net);  // scanned once, not per item
   if (threads == 1) {
+    // Items in sequence: products may use the whole thread budget (--threads 1: one thread).
+    runtime::ScopedProductThreads productThreads(options.threads);
     for (size_t k = 0; k < n; ++k) {
       Result<ItemResult> r = certifyItem(cc, net, property.items[k], options, static_cast<int>(k), shared, badParams);
       if (!r.ok()) return Result<RunResult>::failure(r.diagnostics);
