@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <optional>
 
 namespace cert::runtime {
 
@@ -45,25 +46,47 @@ CoefBlock gatherSparse(const std::vector<Source>& sources, const std::vector<std
   std::vector<int64_t> cols;
   std::vector<int> outer(static_cast<size_t>(n) + 1, 0), inner;
   std::vector<double> values;
-  auto put = [&](int64_t col, double v) {
-    if (!touched[static_cast<size_t>(col)]) {
-      touched[static_cast<size_t>(col)] = 1;
-      cols.push_back(col);
-    }
-    accum[static_cast<size_t>(col)] += v;
-  };
   for (int64_t i = 0; i < n; ++i) {
     cols.clear();
     const auto& w = windows[static_cast<size_t>(i)];
+    // A row that reaches many columns is scanned for the touched ones (no column list, no branch
+    // per product); a row that reaches few lists its columns and sorts them.
+    int64_t reach = 0;
+    for (const Source& s : sources)
+      for (int64_t r : w) reach += s.rows ? s.rows->outerIndexPtr()[r + 1] - s.rows->outerIndexPtr()[r] : 1;
+    const bool scan = reach * 16 >= width;
     for (const Source& s : sources) {
       const double* crow = s.term->coef.data() + i * s.term->coef.cols();
       for (size_t j = 0; j < w.size(); ++j) {
         const double c = crow[j];
         if (c == 0) continue;
         if (s.rows) {
-          for (gbcsr::SparseRM::InnerIterator it(*s.rows, w[j]); it; ++it) put(it.col(), c * it.value());
+          const int* outer = s.rows->outerIndexPtr();
+          const int* idx = s.rows->innerIndexPtr();
+          const double* val = s.rows->valuePtr();
+          const int begin = outer[w[j]], end = outer[w[j] + 1];
+          if (scan) {
+            for (int e = begin; e < end; ++e) {
+              accum[static_cast<size_t>(idx[e])] += c * val[e];
+              touched[static_cast<size_t>(idx[e])] = 1;
+            }
+          } else {
+            for (int e = begin; e < end; ++e) {
+              const auto col = static_cast<size_t>(idx[e]);
+              if (!touched[col]) {
+                touched[col] = 1;
+                cols.push_back(idx[e]);
+              }
+              accum[col] += c * val[e];
+            }
+          }
         } else {
-          put(w[j], c * s.block->diag()[w[j]]);
+          const auto col = static_cast<size_t>(w[j]);
+          if (!touched[col]) {
+            touched[col] = 1;
+            if (!scan) cols.push_back(w[j]);
+          }
+          accum[col] += c * s.block->diag()[w[j]];
         }
       }
     }
@@ -75,7 +98,7 @@ CoefBlock gatherSparse(const std::vector<Source>& sources, const std::vector<std
     };
     // Columns in order: sorted when few, else one scan of the flags (cheaper than a sort once a
     // row touches more than about 1/16 of the columns).
-    if (static_cast<int64_t>(cols.size()) * 16 < width) {
+    if (!scan) {
       std::sort(cols.begin(), cols.end());
       for (int64_t col : cols) emit(col);
     } else {
@@ -87,6 +110,49 @@ CoefBlock gatherSparse(const std::vector<Source>& sources, const std::vector<std
   const Eigen::Map<const gbcsr::SparseRM> view(n, width, static_cast<int64_t>(inner.size()), outer.data(), inner.data(),
                                                values.data());
   return CoefBlock::csr(gbcsr::SparseRM(view));
+}
+
+/// Over convolutions' kernels, when many rows reach far: the coefficients scattered into a dense
+/// n x (kernel rows) matrix, times each kernel by im2col GEMMs (a transposed convolution,
+/// leftMultiply). Chosen over the sparse gather by a cost estimate: GEMM multiply-adds are ~20x
+/// cheaper than scattered ones, but the dense route writes every column of the n output rows.
+/// Empty when a source is not a Kernel block or a value is not finite (the gather skips zero
+/// coefficients, where a product would turn 0 * inf into NaN).
+std::optional<CoefBlock> gatherThroughKernels(const std::vector<Source>& sources,
+                                              const std::vector<std::vector<int64_t>>& windows, int64_t n) {
+  double scattered = 0, gemm = 0;
+  for (const Source& s : sources) {
+    if (s.block->kind() != CoefBlock::Kind::Kernel || !s.rows || !s.block->allFinite() || !s.term->coef.allFinite())
+      return std::nullopt;
+    const int* outer = s.rows->outerIndexPtr();
+    for (const auto& w : windows)
+      for (int64_t r : w) scattered += outer[r + 1] - outer[r];
+    const ConvGeometry& g = s.block->kernelBlock().geometry;
+    gemm += static_cast<double>(n) * g.outHeight * g.outWidth * g.outChannels * g.inChannels * g.kernelH * g.kernelW;
+  }
+  const double cols = static_cast<double>(sources.front().block->cols());
+  const double rows = static_cast<double>(sources.front().block->rows());
+  if (0.08 * gemm + 0.5 * static_cast<double>(n) * (rows + cols) * static_cast<double>(sources.size()) >= 1.5 * scattered)
+    return std::nullopt;
+  Eigen::MatrixXd out;
+  std::vector<bool> summed(sources.size(), false);  // coefficients summed into an earlier source's
+  for (size_t a = 0; a < sources.size(); ++a) {
+    if (summed[a]) continue;
+    Eigen::MatrixXd coef = Eigen::MatrixXd::Zero(n, sources[a].block->rows());
+    for (size_t b = a; b < sources.size(); ++b) {
+      if (summed[b] || sources[b].block->kernelShared() != sources[a].block->kernelShared()) continue;
+      summed[b] = true;
+      for (int64_t i = 0; i < n; ++i) {
+        const auto& w = windows[static_cast<size_t>(i)];
+        const double* crow = sources[b].term->coef.data() + i * sources[b].term->coef.cols();
+        for (size_t j = 0; j < w.size(); ++j) coef(i, w[j]) += crow[j];
+      }
+    }
+    Eigen::MatrixXd part = leftMultiply(coef, *sources[a].block);
+    if (out.size() == 0) out = std::move(part);
+    else out += part;
+  }
+  return CoefBlock::dense(std::move(out));
 }
 
 }  // namespace
@@ -131,6 +197,15 @@ void gatherInto(Lin& out, const std::vector<GatherTerm>& terms, const std::vecto
           s.rows = built.back().get();
         }
       }
+      if (s.rows && !s.rows->isCompressed()) {
+        built.push_back(std::make_unique<gbcsr::SparseRM>(*s.rows));
+        built.back()->makeCompressed();
+        s.rows = built.back().get();
+      }
+    }
+    if (std::optional<CoefBlock> viaKernels = gatherThroughKernels(sources, windows, n)) {
+      addBlock(k, std::move(*viaKernels));
+      continue;
     }
     addBlock(k, gatherSparse(sources, windows, n, width));
   }

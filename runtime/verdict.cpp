@@ -31,6 +31,9 @@ std::string layerText(const Network& net, size_t k) {
 std::optional<std::string> badBounds(const std::string& where, const Eigen::VectorXd& lo, const Eigen::VectorXd& hi) {
   for (Eigen::Index i = 0; i < lo.size() && i < hi.size(); ++i) {
     const double l = lo[i], u = hi[i];
+    if (!std::isnan(l) && !std::isnan(u) && l != std::numeric_limits<double>::infinity() &&
+        u != -std::numeric_limits<double>::infinity() && l <= u)
+      continue;  // the usual case, checked without building the message
     const std::string at = where + " neuron " + std::to_string(i);
     if (std::isnan(l) || std::isnan(u)) return "NaN in " + at + " (lower " + num(l) + ", upper " + num(u) + ")";
     if (l == std::numeric_limits<double>::infinity() || u == -std::numeric_limits<double>::infinity())
