@@ -3,7 +3,9 @@
 #include "runtime/coef_block.h"
 #include "runtime/product_threads.h"
 
+#include <optional>
 #include <stdexcept>
+#include <vector>
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -346,6 +348,32 @@ bool isDiagonal(const Eigen::MatrixXd& m) {
   return true;
 }
 
+/// coef * m over the columns of coef that hold a non-zero (rows of m that matter), when at least a
+/// fifth of coef's columns are zero: back-substitution through a ReLU layer leaves a zero column
+/// for every neuron whose relaxation has slope 0 (inactive), and the GEMM then skips those rows
+/// of the next weight. Empty (the full product is taken) when the columns are mostly non-zero or
+/// when a skipped row of m holds a non-finite value (the full product's 0 * inf = NaN is kept).
+std::optional<Eigen::MatrixXd> productOverNonZeroColumns(const Eigen::Ref<const Eigen::MatrixXd>& coef,
+                                                         const Eigen::MatrixXd& m) {
+  if (coef.cols() < 16 || coef.rows() * m.cols() < 4096) return std::nullopt;
+  std::vector<Eigen::Index> used;
+  used.reserve(static_cast<size_t>(coef.cols()));
+  for (Eigen::Index j = 0; j < coef.cols(); ++j) {
+    if ((coef.col(j).array() != 0).any()) used.push_back(j);
+    else if (!m.row(j).allFinite()) return std::nullopt;
+  }
+  if (static_cast<Eigen::Index>(used.size()) * 5 > coef.cols() * 4) return std::nullopt;
+  const auto k = static_cast<Eigen::Index>(used.size());
+  Eigen::MatrixXd c(coef.rows(), k), rows(k, m.cols());
+  for (Eigen::Index t = 0; t < k; ++t) {
+    c.col(t) = coef.col(used[static_cast<size_t>(t)]);
+    rows.row(t) = m.row(used[static_cast<size_t>(t)]);
+  }
+  const double work = static_cast<double>(coef.rows()) * static_cast<double>(k) * static_cast<double>(m.cols());
+  SerialProducts serial(work < kParallelProductWork);
+  return Eigen::MatrixXd(c * rows);
+}
+
 }  // namespace
 
 Eigen::MatrixXd leftMultiply(const Eigen::Ref<const Eigen::MatrixXd>& coef, const CoefBlock& b) {
@@ -385,6 +413,7 @@ Eigen::MatrixXd leftMultiply(const Eigen::Ref<const Eigen::MatrixXd>& coef, cons
       // The dense executor's blocks may be diagonal in value (identities, ReLU relaxations): a
       // column scaling gives the same result (the GEMM only adds exact zeros).
       if (isDiagonal(m) && m.allFinite() && coef.allFinite()) return coef * m.diagonal().asDiagonal();
+      if (std::optional<Eigen::MatrixXd> packed = productOverNonZeroColumns(coef, m)) return std::move(*packed);
       const double work = static_cast<double>(coef.rows()) * static_cast<double>(coef.cols()) * static_cast<double>(m.cols());
       SerialProducts serial(work < kParallelProductWork);
       return coef * m;

@@ -505,6 +505,26 @@ class TestCoefBlock : public QObject {
     VERIFY_CLOSE(cert::runtime::leftMultiply(cs, s), Eigen::MatrixXd(cs * s.toDense()));
   }
 
+  // Coefficients with zero columns (back-substitution through inactive ReLUs): the product over
+  // the non-zero columns only equals the full product; a zero column against a row of the block
+  // holding inf keeps the full product's NaN (0 * inf).
+  void leftMultiplyZeroColumns() {
+    Random rnd(977);
+    const Eigen::MatrixXd m = rnd.matrix(64, 90);
+    Eigen::MatrixXd c = rnd.matrix(60, 64);  // 60 x 90 outputs: over the packed product's size floor
+    for (int j = 0; j < 64; j += 2) c.col(j).setZero();  // half the columns zero
+    c(3, 10) = 0.0;                                          // and a zero inside a used column
+    const CoefBlock b = CoefBlock::dense(m);
+    const Eigen::MatrixXd expected = c * m;
+    const Eigen::MatrixXd got = cert::runtime::leftMultiply(c, b);
+    VERIFY_CLOSE(got, expected);
+    Eigen::MatrixXd mInf = m;
+    mInf(4, 7) = std::numeric_limits<double>::infinity();  // row 4: a zero column of c
+    const Eigen::MatrixXd withInf = cert::runtime::leftMultiply(c, CoefBlock::dense(mInf));
+    for (Eigen::Index i = 0; i < c.rows(); ++i) QVERIFY2(std::isnan(withInf(i, 7)), "0 * inf must stay NaN");
+    QVERIFY(std::isfinite(withInf(0, 6)));
+  }
+
   // With inf / -inf / NaN in the coefficients (and, separately, in the block), the result has
   // the dense product's NaN pattern (0 * inf = NaN is kept), its infinities, and its finite
   // values.
