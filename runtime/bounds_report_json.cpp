@@ -82,7 +82,7 @@ std::string boundsReportJson(const ReportInfo& info, const Network& net, const R
       o += "{\"layer\": " + std::to_string(layer.index) + ", \"name\": " + quote(layer.name) + ", \"op\": " +
            quote(layerOpName(layer.op)) + ", \"size\": " + std::to_string(layer.size()) +
            ", \"shape\": " + shapeArray(layer.shape) +
-           ", \"lower\": " + array(it.layers[l].lower) + ", \"upper\": " + array(it.layers[l].upper) + "}";
+           ", \"time_ms\": " + number(it.layers[l].runMs) + ", \"lower\": " + array(it.layers[l].lower) + ", \"upper\": " + array(it.layers[l].upper) + "}";
     }
     o += "],\n   \"margins\": {\"lower\": " + array(it.marginLower) + ", \"upper\": " + array(it.marginUpper) + "}}";
   }

@@ -1391,6 +1391,7 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
     const Layer& layer = layers[li];
     if (options && options->cancel && options->cancel->load(std::memory_order_relaxed))
       return R::failure(Diagnostic::error("cancelled"));
+    const auto layerStart = std::chrono::steady_clock::now();
     try {
       if (layer.op == LayerOp::Input) {
         run.input(box);
@@ -1417,6 +1418,7 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
     LayerBoundsResult b;
     b.lower = std::get<Tensor>(members.at("l")).toMatrix(layer.size(), 1).col(0);
     b.upper = std::get<Tensor>(members.at("u")).toMatrix(layer.size(), 1).col(0);
+    b.runMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - layerStart).count();
     out.value->push_back(std::move(b));
     if (options && options->onLayer) options->onLayer(item, layer.index, static_cast<int>(layers.size()));
   }

@@ -23,6 +23,7 @@ namespace cert {
 struct LayerBoundsResult {
   Eigen::VectorXd lower;
   Eigen::VectorXd upper;
+  double runMs = 0;  ///< time spent computing this layer's members (wall, this item's thread)
 };
 
 /// One property item's result: every layer's bounds and the bounds of the property's output rows

@@ -38,6 +38,45 @@ CoefBlock gatherDense(const std::vector<Source>& sources, const std::vector<std:
   return CoefBlock::dense(std::move(acc));
 }
 
+/// Strictly increasing (a window read from CSR rows is).
+bool ascending(const std::vector<int64_t>& w) {
+  for (size_t j = 1; j < w.size(); ++j)
+    if (w[j] <= w[j - 1]) return false;
+  return true;
+}
+
+/// Over Diagonal member rows only, with every window ascending: row i of the output has exactly
+/// the columns windows[i], each the sum over sources of coef * diag (no scatter, no sort).
+std::optional<CoefBlock> gatherDiagonal(const std::vector<Source>& sources,
+                                        const std::vector<std::vector<int64_t>>& windows, int64_t n, int64_t width) {
+  for (const Source& s : sources)
+    if (s.block->kind() != CoefBlock::Kind::Diagonal) return std::nullopt;
+  for (const auto& w : windows)
+    if (!ascending(w)) return std::nullopt;
+  std::vector<int> outer(static_cast<size_t>(n) + 1, 0), inner;
+  std::vector<double> values;
+  for (int64_t i = 0; i < n; ++i) {
+    const auto& w = windows[static_cast<size_t>(i)];
+    for (size_t j = 0; j < w.size(); ++j) {
+      double v = 0;
+      bool any = false;
+      for (const Source& s : sources) {
+        const double c = s.term->coef(i, static_cast<int64_t>(j));
+        if (c == 0) continue;
+        v += c * s.block->diag()[w[j]];
+        any = true;
+      }
+      if (!any) continue;  // as the scatter: a column no source reaches is not stored
+      inner.push_back(static_cast<int>(w[j]));
+      values.push_back(v);
+    }
+    outer[static_cast<size_t>(i) + 1] = static_cast<int>(inner.size());
+  }
+  const Eigen::Map<const gbcsr::SparseRM> view(n, width, static_cast<int64_t>(inner.size()), outer.data(), inner.data(),
+                                               values.data());
+  return CoefBlock::csr(gbcsr::SparseRM(view));
+}
+
 /// The output block over sparse member rows, as CSR written row by row (columns in order).
 CoefBlock gatherSparse(const std::vector<Source>& sources, const std::vector<std::vector<int64_t>>& windows, int64_t n,
                        int64_t width) {
@@ -165,12 +204,19 @@ void gatherInto(Lin& out, const std::vector<GatherTerm>& terms, const std::vecto
   for (const GatherTerm& t : terms) {
     const Lin& m = *t.member;
     out.sym = m.sym;
-    for (int64_t i = 0; i < n; ++i) {
+    // The members' constants: none to add when the constant is a scalar 0 (Kernel and Diagonal
+    // forms without offsets); read in place when it is a column.
+    const bool zeroConstant = m.c0.v.size() == 1 && m.c0.v[0] == 0;
+    const bool column = m.c0.c == 1 && m.c0.d == 1 && m.c0.r > 1;
+    for (int64_t i = 0; i < n && !zeroConstant; ++i) {
       const auto& w = windows[static_cast<size_t>(i)];
+      const double* crow = t.coef.data() + i * t.coef.cols();
+      double sum = 0;
       for (size_t j = 0; j < w.size(); ++j) {
-        const double c = t.coef(i, static_cast<int64_t>(j));
-        if (c != 0) add[i] += c * m.c0.at(w[j], 0, 0);
+        const double c = crow[j];
+        if (c != 0) sum += c * (column ? m.c0.v[static_cast<size_t>(w[j])] : m.c0.at(w[j], 0, 0));
       }
+      add[i] += sum;
     }
     for (const auto& [k, blk] : m.blocks) byKey[k].push_back(Source{&t, &blk});
   }
@@ -202,6 +248,10 @@ void gatherInto(Lin& out, const std::vector<GatherTerm>& terms, const std::vecto
         built.back()->makeCompressed();
         s.rows = built.back().get();
       }
+    }
+    if (std::optional<CoefBlock> diagonal = gatherDiagonal(sources, windows, n, width)) {
+      addBlock(k, std::move(*diagonal));
+      continue;
     }
     if (std::optional<CoefBlock> viaKernels = gatherThroughKernels(sources, windows, n)) {
       addBlock(k, std::move(*viaKernels));
