@@ -28,6 +28,41 @@ double gamma(double n) {
   return n * u / (1 - n * u);
 }
 
+/// The exact sum of `parts` as Shewchuk's non-overlapping expansion (Grow-Expansion with TwoSum):
+/// its sign exactly, and a double interval [value - err, value + err] that holds it.
+struct ExactSum {
+  int sign = 0;
+  double value = 0, err = 0;
+};
+
+ExactSum exactSum(const std::vector<double>& parts) {
+  std::vector<double> e;  // components, increasing magnitude, sum exactly the parts' sum
+  for (double x : parts) {
+    double q = x;
+    std::vector<double> h;
+    h.reserve(e.size() + 1);
+    for (double ei : e) {
+      const double sum = q + ei;  // TwoSum: sum + low == q + ei exactly
+      const double bv = sum - q;
+      const double low = (q - (sum - bv)) + (ei - bv);
+      if (low != 0) h.push_back(low);
+      q = sum;
+    }
+    if (q != 0) h.push_back(q);
+    e = std::move(h);
+  }
+  ExactSum r;
+  if (e.empty()) return r;
+  r.sign = e.back() > 0 ? 1 : -1;  // non-overlapping: the largest component decides the sign
+  double abs = 0;
+  for (double c : e) {
+    r.value += c;
+    abs += std::abs(c);
+  }
+  r.err = 2 * gamma(static_cast<double>(e.size()) + 1) * abs;
+  return r;
+}
+
 }  // namespace
 
 struct LpSolver::Impl {
@@ -138,15 +173,29 @@ double LpSolver::bound(const std::vector<std::pair<int, double>>& objective, dou
     const double err = 2 * gamma(static_cast<double>(col.size()) * 2 + 2) * mag;
     const double lo = s.problem.lower[static_cast<size_t>(k)], hi = s.problem.upper[static_cast<size_t>(k)];
     const bool hasLo = finite(lo), hasHi = finite(hi);
+    if (!hasLo || !hasHi) {
+      // An infinite end: d's sign must be known exactly. d = c_k - sum a y as an exact sum of the
+      // rounded products' high and low parts (a * y == hi + lo exactly, by fma).
+      std::vector<double> exact{c[static_cast<size_t>(k)]};
+      for (const auto& [r, a] : col) {
+        const double p = a * y[static_cast<size_t>(r)];
+        exact.push_back(-p);
+        exact.push_back(-std::fma(a, y[static_cast<size_t>(r)], -p));
+      }
+      const ExactSum ds = exactSum(exact);
+      if (ds.sign == 0) continue;  // d == 0 exactly: the variable does not count
+      if ((!hasLo && ds.sign > 0) || (!hasHi && ds.sign < 0) || (!hasLo && !hasHi)) return failed;
+      const double dlo = ds.sign > 0 ? std::max(0.0, ds.value - ds.err) : ds.value - ds.err;
+      const double dhi = ds.sign < 0 ? std::min(0.0, ds.value + ds.err) : ds.value + ds.err;
+      const double end = hasLo ? lo : hi;  // d >= 0 and x >= lo, or d <= 0 and x <= hi
+      const double t = std::min(dlo * end, dhi * end);
+      if (!finite(t)) return failed;
+      parts.push_back(t);
+      continue;
+    }
     if (d == 0 && err == 0) continue;
-    // min over x in [lo, hi] of t x for every t in [d - err, d + err]: an infinite end needs every
-    // such t to have the sign that keeps t x bounded there.
-    if (!hasLo && d + err > 0) return failed;
-    if (!hasHi && d - err < 0) return failed;
-    double t;
-    if (!hasLo) t = std::min((d - err) * hi, (d + err) * hi);       // t <= 0, x <= hi: t x >= t hi
-    else if (!hasHi) t = std::min((d - err) * lo, (d + err) * lo);  // t >= 0, x >= lo
-    else t = std::min(d * lo, d * hi) - err * std::max(std::abs(lo), std::abs(hi));
+    // min over x in [lo, hi] of t x for every t in [d - err, d + err]
+    const double t = std::min(d * lo, d * hi) - err * std::max(std::abs(lo), std::abs(hi));
     if (!finite(t)) return failed;
     parts.push_back(t);
   }
