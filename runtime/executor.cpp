@@ -1292,7 +1292,7 @@ class ItemRun {
       const int out = inputOf(NeuronRef::Prev);
       for (Eigen::Index j = 0; j < weight_->rows(); ++j) {
         runtime::NeuronForm f;
-        f.constant = bias_.size() > j ? bias_[j] : 0.0;
+        f.constant = layer_->bias.size() > j ? layer_->bias[j] : 0.0;  // bias_ is sized by curr here
         for (Eigen::Index k = 0; k < weight_->cols(); ++k)
           if ((*weight_)(j, k) != 0) f.terms.push_back({layer_->index, k, (*weight_)(j, k)});
         f.terms.push_back({out, j, -1.0});
