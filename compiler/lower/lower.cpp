@@ -343,8 +343,8 @@ class Lowerer {
       case ExprKind::Traverse: return traverseExpr(e);
       case ExprKind::Lp: return val(lpExpr(e));
       case ExprKind::MapList:
-        throw LowerError{"map_list builds a list of constraints; it runs only as the constraints of lp "
-                         "(lp(goal, e, prev.map_list(f)) or lp(goal, e, curr[equations].map_list(g curr)))",
+        throw LowerError{"map_list runs only as the constraints of lp (lp(goal, e, prev.map_list(f)) or "
+                         "lp(goal, e, curr[equations].map_list(g curr))); no value here can hold its list",
                          e.range};
       case ExprKind::Concat:
       case ExprKind::CurrList:
@@ -490,6 +490,10 @@ class Lowerer {
       i.type = it->second;
       if ((e.name == "weight" || e.name == "bias") && base.ref != NeuronRef::Curr)
         throw LowerError{"'" + e.name + "' is only available on curr", e.range};
+      if ((e.name == "weight" || e.name == "bias") && info_->reverse)
+        throw LowerError{"'" + e.name + "' is not defined in " + rule_.op + " rules (curr is a neuron the layer "
+                         "reads); the layer's equations are curr[equations], read by lp",
+                         e.range};
     } else if (auto m = memberTypes_.find(e.name); m != memberTypes_.end()) {
       i.op = Opcode::Member;
       i.type = m->second;

@@ -10,13 +10,16 @@
 //   y's bounds allow; here the forward Relu rule widens its l/u by 1 (its L/U, which DeepPoly
 //   back-substitutes, are DeepPoly's), so the LP has work to do.
 // Bounds are on the safe side of the reference optimum and within 1e-7 of it, and contain sampled
-// activations.
+// activations. Soundness sampling checks a Ct member's stored equality (`curr[c]` in the shape):
+// lp_refine.cf's holds at every sample, a planted wrong one (Affine: curr == W x + b + 1) does not.
 #include <QtTest>
 
 #include <map>
 
 #include "runtime/compiled_certifier.h"
 #include "runtime/executor.h"
+#include "runtime/shape_constraints.h"
+#include "runtime/soundness.h"
 #include "tests/support/random_network.h"
 #include "tests/support/reference_deeppoly.h"
 #include "tests/support/reference_lp.h"
@@ -230,6 +233,42 @@ class TestLpConstructs : public QObject {
         QVERIFY2(report.sound(), report.describe().c_str());
       }
     QVERIFY2(tighter > 0, "the LP never did better than interval arithmetic: the equalities were not used");
+  }
+
+  void ctEqualityIsSampled() {
+    const std::string good = readTextFile(sourcePath("tests/golden/ir/constructs/lp_refine.cf"));
+    const std::string from = "(prev.dot(curr[weight]) + curr[bias]) == curr);";
+    std::string bad = good;
+    const size_t at = bad.find(from);
+    QVERIFY(at != std::string::npos);
+    bad.replace(at, from.size(), "(prev.dot(curr[weight]) + curr[bias] + 1) == curr);");
+    const Network net = randomMlp(4, {6, 5}, {LayerOp::Relu, LayerOp::Relu}, 3, 12);
+    Property p;
+    PropertyItem item;
+    item.label = 0;
+    item.center = Eigen::VectorXd::LinSpaced(4, -0.5, 0.5);
+    item.box = {item.center.array() - 0.2, item.center.array() + 0.2};
+    p.items = {item};
+    for (const std::string* spec : std::vector<const std::string*>{&good, &bad}) {
+      const auto cc = compileCertifier(*spec);
+      QVERIFY2(cc.ok(), cc.diagnostics.empty() ? "?" : cc.diagnostics.front().message.c_str());
+      SoundnessOptions o;
+      o.samples = 50;
+      o.constraints = shapeConstraints(*spec, *cc);
+      const auto sum = checkSoundnessBySampling(*cc, net, p, o);
+      QVERIFY2(sum.ok(), sum.diagnostics.empty() ? "?" : sum.diagnostics.front().message.c_str());
+      QVERIFY(std::find(sum.value->checkedConstraints.begin(), sum.value->checkedConstraints.end(), "curr[c]") !=
+              sum.value->checkedConstraints.end());
+      int cViolations = 0;
+      for (const auto& v : sum.value->violations)
+        if (v.member == "c") {
+          ++cViolations;
+          QCOMPARE(v.lower, 0.0);
+          QVERIFY(std::abs(v.value - 1.0) < 1e-9);  // e = (W x + b + 1) - y at the sample: 1
+        }
+      if (spec == &good) QCOMPARE(cViolations, 0);
+      else QVERIFY2(cViolations > 0, "a wrong stored equality passed the sampled check");
+    }
   }
 
   void lpOverEquationsEqualsReference() {
