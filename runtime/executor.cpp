@@ -29,7 +29,7 @@
 #include "runtime/allocator_tuning.h"
 #include "runtime/layer_members_of.h"
 #include "runtime/layer_rule.h"
-#include "runtime/lp_bounds.h"
+#include "runtime/lp_rule.h"
 #include "runtime/memory_plan.h"
 #include "runtime/shared_weights.h"
 
@@ -1271,47 +1271,31 @@ class ItemRun {
     return l;
   }
 
-  /// `lp`: one LP per neuron over the constraints the instruction names (runtime/lp_bounds.h).
+  /// `lp`: one LP per neuron over the constraints the instruction names (runtime/lp_rule.h).
   Value lp(const Instr& i) {
-    const Lin obj = materialized(at(i.operands[0]), false);
-    const bool maximize = i.name.rfind("maximize", 0) == 0;
-    const auto toForm = [](const SymbolicForm& f) {
-      runtime::NeuronForm out;
-      out.constant = f.constant;
-      for (const SymbolicTerm& t : f.terms) out.terms.push_back({t.block, t.index, t.coeff});
-      return out;
-    };
-    std::vector<runtime::NeuronForm> objectives, equalities;
-    for (int64_t r = 0; r < n_; ++r) objectives.push_back(toForm(formOf(obj, r)));
-    if (i.name.find(" members ") != std::string::npos) {  // the Ct member of every prev neuron
-      const int p = inputOf(NeuronRef::Prev);
-      const Lin& c = linMember(p, i.name.substr(i.name.find(" members ") + 9));
-      for (int64_t r = 0; r < layers_[static_cast<size_t>(p)].size(); ++r) equalities.push_back(toForm(formOf(c, r)));
-    } else {  // rev_Affine: the layer's equations W x + b - y = 0 (x: curr's layer, y: its output)
-      if (!weight_) throw std::runtime_error("curr[equations] needs an Affine layer");
-      const int out = inputOf(NeuronRef::Prev);
-      for (Eigen::Index j = 0; j < weight_->rows(); ++j) {
-        runtime::NeuronForm f;
-        f.constant = layer_->bias.size() > j ? layer_->bias[j] : 0.0;  // bias_ is sized by curr here
-        for (Eigen::Index k = 0; k < weight_->cols(); ++k)
-          if ((*weight_)(j, k) != 0) f.terms.push_back({layer_->index, k, (*weight_)(j, k)});
-        f.terms.push_back({out, j, -1.0});
-        equalities.push_back(std::move(f));
-      }
+    runtime::LpRuleInputs in;
+    const int p = inputOf(NeuronRef::Prev);
+    if (const size_t at = i.name.find(" members "); at != std::string::npos) {
+      in.ctMember = &linMember(p, i.name.substr(at + 9));
+      in.ctRows = layers_[static_cast<size_t>(p)].size();
+    } else if (weight_) {  // rev_Affine: curr is the layer's input, prev its output
+      in.weight = weight_;
+      in.bias = &layer_->bias;  // bias_ is sized by curr here
+      in.currLayer = layer_->index;
+      in.outputLayer = p;
     }
-    const auto interval = [this](int layer, int64_t index) -> std::pair<double, double> {
+    in.interval = [this](int layer, int64_t index) -> std::pair<double, double> {
       constexpr double inf = std::numeric_limits<double>::infinity();
       if (layer < 0 || static_cast<size_t>(layer) >= states.size()) return {-inf, inf};
       const auto& m = states[static_cast<size_t>(layer)].members;
-      const auto l = m.find("l"), u = m.find("u");
-      const auto get = [&](auto it, double dflt) {
+      const auto get = [&](const char* name, double dflt) {
+        const auto it = m.find(name);
         const Tensor* t = it == m.end() ? nullptr : std::get_if<Tensor>(&it->second);
         return t && index < t->r ? t->at(index, 0, 0) : dflt;
       };
-      return {get(l, -inf), get(u, inf)};
+      return {get("l", -inf), get("u", inf)};
     };
-    const std::vector<double> v = runtime::lpBoundsPerNeuron(objectives, equalities, maximize, interval);
-    return Tensor::column(Eigen::Map<const Eigen::VectorXd>(v.data(), static_cast<Eigen::Index>(v.size())));
+    return runtime::lpRule(i.name, materialized(at(i.operands[0]), false), n_, in);
   }
 
   Value eval(const Instr& i) {
