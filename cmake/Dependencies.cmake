@@ -29,6 +29,17 @@ if(CERTSTUDIO_BUILD_BENCHMARKS)
     set(CERTSTUDIO_BUILD_BENCHMARKS OFF)
   endif()
 endif()
+# GLPK (libglpk-dev) for `lp` in specs (runtime/lp_solver.cpp). No CMake package: header and
+# library by hand.
+find_path(GLPK_INCLUDE_DIR glpk.h)
+find_library(GLPK_LIBRARY NAMES glpk)
+if(NOT GLPK_INCLUDE_DIR OR NOT GLPK_LIBRARY)
+  message(FATAL_ERROR "GLPK not found: apt-get install libglpk-dev")
+endif()
+add_library(GLPK::GLPK UNKNOWN IMPORTED)
+set_target_properties(GLPK::GLPK PROPERTIES
+  IMPORTED_LOCATION ${GLPK_LIBRARY}
+  INTERFACE_INCLUDE_DIRECTORIES ${GLPK_INCLUDE_DIR})
 # z3 (libz3-dev) for the prover (compiler/prove). Debian's package ships no CMake config: find
 # the C++ header and the library by hand.
 find_path(Z3_INCLUDE_DIR z3++.h)

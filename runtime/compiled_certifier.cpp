@@ -36,7 +36,9 @@ Result<CompiledCertifier> compileCertifier(std::string_view specText, bool optim
   for (const auto& m : fe.program.shape->members) {
     c.memberNames.push_back(m.name);
     const auto base = m.type.base;
-    c.memberTypes.push_back(base == ast::BaseType::PolyExp || base == ast::BaseType::Neuron ? ir::ElemType::Poly
+    c.ctMembers.push_back(base == ast::BaseType::Ct && m.type.listDepth == 0);
+    c.memberTypes.push_back(base == ast::BaseType::PolyExp || base == ast::BaseType::Neuron || c.ctMembers.back()
+                                ? ir::ElemType::Poly
                             : base == ast::BaseType::SymExp || base == ast::BaseType::Noise ? ir::ElemType::Sym
                                                                                              : ir::ElemType::Float);
   }

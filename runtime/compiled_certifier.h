@@ -16,6 +16,9 @@ struct CompiledCertifier {
   std::string transformer;                 ///< the flow's transformer
   std::vector<std::string> memberNames;    ///< shape members in declaration order
   std::vector<ir::ElemType> memberTypes;   ///< Float/Int/Bool, Poly or Sym per member
+  /// Per member: declared Ct. A Ct member is stored as a Poly member e meaning the equality
+  /// e == 0 (0 for `true`; see compiler/lower's ctMemberValue); `lp` reads it.
+  std::vector<bool> ctMembers;
   std::map<std::string, ir::Program> rules;  ///< operator name -> program
   /// rev_ operator name -> program: the rules of the backward flows' transformers, run after the
   /// forward flow from the output to the input (empty: no backward flow).

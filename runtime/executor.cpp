@@ -30,6 +30,7 @@
 #include "runtime/allocator_tuning.h"
 #include "runtime/layer_members_of.h"
 #include "runtime/layer_rule.h"
+#include "runtime/lp_rule.h"
 #include "runtime/memory_plan.h"
 #include "runtime/shared_weights.h"
 
@@ -225,6 +226,10 @@ class ItemRun {
       const std::string& name = cc_.memberNames[m];
       const bool isUpper = name == "u" || name == "U";
       const Eigen::VectorXd& end = isUpper ? box.upper : box.lower;
+      if (isCtMember(m)) {  // the input's constraint: true (0 == 0)
+        s.members[name] = trueConstraint(n);
+        continue;
+      }
       switch (cc_.memberTypes[m]) {
         case ir::ElemType::Poly: {
           Lin l;
@@ -252,6 +257,10 @@ class ItemRun {
     LayerState s;
     for (size_t m = 0; m < cc_.memberNames.size(); ++m) {
       const std::string& name = cc_.memberNames[m];
+      if (isCtMember(m)) {
+        s.members[name] = trueConstraint(layer.size());
+        continue;
+      }
       if (cc_.memberTypes[m] == ir::ElemType::Poly) {  // L = U = the source neuron
         Lin l;
         l.c0 = Tensor::full(layer.size(), 1, 1, 0);
@@ -1255,6 +1264,41 @@ class ItemRun {
     return e;
   }
 
+  bool isCtMember(size_t m) const { return m < cc_.ctMembers.size() && cc_.ctMembers[m]; }
+
+  static Lin trueConstraint(int64_t n) {
+    Lin l;
+    l.c0 = Tensor::full(n, 1, 1, 0);
+    return l;
+  }
+
+  /// `lp`: one LP per neuron over the constraints the instruction names (runtime/lp_rule.h).
+  Value lp(const Instr& i) {
+    runtime::LpRuleInputs in;
+    const int p = inputOf(NeuronRef::Prev);
+    if (const size_t at = i.name.find(" members "); at != std::string::npos) {
+      in.ctMember = &linMember(p, i.name.substr(at + 9));
+      in.ctRows = layers_[static_cast<size_t>(p)].size();
+    } else if (weight_) {  // rev_Affine: curr is the layer's input, prev its output
+      in.weight = weight_;
+      in.bias = &layer_->bias;  // bias_ is sized by curr here
+      in.currLayer = layer_->index;
+      in.outputLayer = p;
+    }
+    in.interval = [this](int layer, int64_t index) -> std::pair<double, double> {
+      constexpr double inf = std::numeric_limits<double>::infinity();
+      if (layer < 0 || static_cast<size_t>(layer) >= states.size()) return {-inf, inf};
+      const auto& m = states[static_cast<size_t>(layer)].members;
+      const auto get = [&](const char* name, double dflt) {
+        const auto it = m.find(name);
+        const Tensor* t = it == m.end() ? nullptr : std::get_if<Tensor>(&it->second);
+        return t && index < t->r ? t->at(index, 0, 0) : dflt;
+      };
+      return {get("l", -inf), get("u", inf)};
+    };
+    return runtime::lpRule(i.name, materialized(at(i.operands[0]), false), n_, in);
+  }
+
   Value eval(const Instr& i) {
     switch (i.op) {
       case Opcode::Const: return Tensor::scalar(i.number);
@@ -1300,6 +1344,7 @@ class ItemRun {
       case Opcode::Map: return map(i);
       case Opcode::Traverse: return traverse(i);
       case Opcode::MatMul: return matmul(i);
+      case Opcode::Lp: return lp(i);
       case Opcode::Yield: break;
     }
     throw std::runtime_error(std::string("the executor does not run '") + ir::opcodeName(i.op) + "'");
@@ -1320,8 +1365,9 @@ int memberIndex(const CompiledCertifier& cc, const std::string& name) {
 /// operator has a rev_ rule refines the layer(s) it reads. The rule runs as a layer whose own
 /// neurons (curr) are those of the refined input, whose prev / prev_0 is the layer's output and
 /// whose prev_1 is the other input of a two-input operator; its results replace the input's
-/// members. For pooling, prev is the list of outputs whose window holds curr. rev_Affine over the
-/// layer's equations is not run: a layer without a runnable rev_ rule keeps its forward members.
+/// members. For pooling, prev is the list of outputs whose window holds curr. For rev_Affine, prev
+/// is the list of the layer's outputs and the layer's W, b give curr[equations] (lp). A layer
+/// without a rev_ rule keeps its forward members.
 void runBackwardFlow(ItemRun& run, const CompiledCertifier& cc, const LayerSequence& layers) {
   for (size_t li = layers.size(); li-- > 0;) {
     const Layer* l = &layers[li];
@@ -1330,7 +1376,8 @@ void runBackwardFlow(ItemRun& run, const CompiledCertifier& cc, const LayerSeque
     if (it == cc.reverseRules.end()) continue;
     const bool pair = l->op == LayerOp::Add;
     const bool pool = l->op == LayerOp::MaxPool || l->op == LayerOp::AvgPool;
-    if (!pair && (l->inputs.size() != 1 || l->op == LayerOp::Affine || l->op == LayerOp::Conv)) continue;
+    const bool affine = l->op == LayerOp::Affine;  // rev_Affine: curr[equations] (lp) over W, b
+    if (!pair && (l->inputs.size() != 1 || l->op == LayerOp::Conv)) continue;
     if (pool) {  // prev of an input neuron: the outputs whose window holds it
       const Layer& in = layers[static_cast<size_t>(l->inputs[0])];
       run.reverseWindows.assign(static_cast<size_t>(in.size()), {});
@@ -1344,7 +1391,7 @@ void runBackwardFlow(ItemRun& run, const CompiledCertifier& cc, const LayerSeque
     for (size_t k = 0; k < (pair ? 2u : 1u); ++k) {
       const int refined = l->inputs[k];
       const Layer& in = layers[static_cast<size_t>(refined)];
-      if (!pool && in.size() != l->size()) continue;
+      if (!pool && !affine && in.size() != l->size()) continue;
       Layer as = *l;  // the rule's layer: curr = the refined input's neurons
       as.index = refined;
       as.start = in.start;

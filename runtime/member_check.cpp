@@ -72,10 +72,13 @@ void MemberChecker::check(const std::vector<Eigen::VectorXd>& values,
           case MemberConstraint::Relation::Lower: lo = at[i]; break;
           case MemberConstraint::Relation::Upper: hi = at[i]; break;
           case MemberConstraint::Relation::Contains: lo = at[i] - slack[i], hi = at[i] + slack[i]; break;
+          case MemberConstraint::Relation::Holds: lo = hi = 0; break;  // e(x) == 0, e includes curr
         }
+        const bool holds = p.constraint->relation == MemberConstraint::Relation::Holds;
+        const double got = holds ? at[i] : v;
         const double tol = tol_ * (1 + std::abs(v) + mag[i] + slack[i]);
-        if (!(v >= lo - tol && v <= hi + tol))
-          report({static_cast<int>(k), i, p.constraint, v, lo, hi});
+        if (!(got >= lo - tol && got <= hi + tol))
+          report({static_cast<int>(k), i, p.constraint, got, lo, hi});
       }
     }
   }

@@ -15,7 +15,8 @@
 namespace cert {
 
 /// One member check that failed at one neuron: `value` is not in [lower, upper], the range the
-/// member allows at this sample (a PolyExp lower bound L(x) gives [L(x), inf]).
+/// member allows at this sample (a PolyExp lower bound L(x) gives [L(x), inf]). For a Ct member's
+/// equality (Relation::Holds), `value` is its form e at the sample and the range is [0, 0].
 struct MemberViolation {
   int layer = 0;
   int64_t neuron = 0;

@@ -35,6 +35,10 @@ void classify(std::string_view spec, const Expr& e, ShapeConstraints& out) {
     return;
   }
   using R = MemberConstraint::Relation;
+  if (const auto m = currMember(e)) {  // curr[c]: a Ct member (the type checker allows only that)
+    out.checkable.push_back({*m, R::Holds, textOf(spec, e)});
+    return;
+  }
   if (e.kind == ExprKind::Binary && e.kids.size() == 2) {
     const Expr& a = e.kid(0);
     const Expr& b = e.kid(1);
@@ -72,7 +76,8 @@ ShapeConstraints defaultShapeConstraints(const CompiledCertifier& cc) {
   using R = MemberConstraint::Relation;
   for (size_t m = 0; m < cc.memberNames.size(); ++m) {
     const std::string& n = cc.memberNames[m];
-    if (cc.memberTypes[m] == ir::ElemType::Sym) out.checkable.push_back({n, R::Contains, "curr In curr[" + n + "]"});
+    if (m < cc.ctMembers.size() && cc.ctMembers[m]) out.checkable.push_back({n, R::Holds, "curr[" + n + "]"});
+    else if (cc.memberTypes[m] == ir::ElemType::Sym) out.checkable.push_back({n, R::Contains, "curr In curr[" + n + "]"});
     else if (n == "l" || n == "L") out.checkable.push_back({n, R::Lower, "curr[" + n + "] <= curr"});
     else if (n == "u" || n == "U") out.checkable.push_back({n, R::Upper, "curr[" + n + "] >= curr"});
   }

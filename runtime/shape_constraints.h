@@ -16,6 +16,7 @@ struct MemberConstraint {
     Lower,     ///< curr[m] <= curr (or <): m (Float, or PolyExp evaluated at the sample) is below x
     Upper,     ///< curr[m] >= curr (or >): m is above x
     Contains,  ///< curr In curr[m]: x is a value of the SymExp m (see checkMembersBySampling)
+    Holds,     ///< curr[c] for a Ct member c: its stored equality e == 0 holds at the sample
   };
   std::string member;
   Relation relation = Relation::Lower;

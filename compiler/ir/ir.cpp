@@ -33,6 +33,7 @@ const char* opcodeName(Opcode op) {
     case Opcode::MatMul: return "matmul";
     case Opcode::Map: return "map";
     case Opcode::Traverse: return "traverse";
+    case Opcode::Lp: return "lp";
     case Opcode::Yield: return "yield";
   }
   return "?";

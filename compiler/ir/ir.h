@@ -70,6 +70,9 @@ enum class Opcode {
               ///< e's constant + the sum of the region's value over terms with non-zero coefficient
   Traverse,   ///< back-substitution loop over operand e; regions: priority, stop, replace
               ///< (each over the term frame); result: the final Poly value
+  Lp,         ///< operand: the objective (Poly); attr name "<minimize|maximize> members <c>" or
+              ///< "<minimize|maximize> equations": per neuron, a sound bound on the LP optimum
+              ///< (runtime/lp_bounds.h); Float
   Yield,      ///< ends a region: its operand is the region's value
 };
 

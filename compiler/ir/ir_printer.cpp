@@ -41,6 +41,7 @@ void printInstr(std::ostringstream& os, const Instr& i, int indent, bool withOri
     case Opcode::Reduce: line += " " + i.name + " over " + frameKindName(i.frame); break;
     case Opcode::MatMul: line += std::string(" over ") + frameKindName(i.frame); break;
     case Opcode::Traverse: line += " " + i.direction; break;
+    case Opcode::Lp: line += " " + i.name; break;
     default: break;
   }
   for (size_t k = 0; k < i.operands.size(); ++k)

@@ -51,6 +51,7 @@ class Verifier {
       case Opcode::Coeff:
       case Opcode::FreshNoise: arity(i, 0); break;
       case Opcode::Unary:
+      case Opcode::Lp:
       case Opcode::Reduce:
       case Opcode::Yield: arity(i, 1); break;
       case Opcode::Binary:

@@ -84,8 +84,10 @@ class Lowerer {
     for (const auto& m : fe_.program.shape->members) prog_.memberNames.push_back(m.name);
     memberTypes_.clear();
     for (const auto& m : fe_.program.shape->members) {
-      memberTypes_[m.name] = elemOf(types::Type::fromName(m.type), ElemType::Float);
-      ctMember_.push_back(types::Type::fromName(m.type).isScalar(types::Kind::Ct));
+      const bool ct = types::Type::fromName(m.type).isScalar(types::Kind::Ct);
+      // A Ct member is stored as a PolyExp e standing for the constraint e == 0 (see ctMemberValue).
+      memberTypes_[m.name] = ct ? ElemType::Poly : elemOf(types::Type::fromName(m.type), ElemType::Float);
+      ctMember_.push_back(ct);
     }
     try {
       region_ = &prog_.body;
@@ -199,11 +201,52 @@ class Lowerer {
 
   bool ctMemberAt(size_t k) const { return k < ctMember_.size() && ctMember_[k]; }
 
-  /// A Ct member's value. A constraint relates symbolic values; the executor keeps no tensor for
-  /// it and stores `true` (the weakest constraint, so every bound computed from the other members
-  /// stays sound). The constraint itself is documentation for the prover and the soundness
-  /// checker, as the shape's own constraint list is.
-  int ctMemberValue(const Expr& e) { return constant(1, ElemType::Bool, &e); }
+  /// A Ct member's value, stored as a PolyExp e meaning the linear equality e == 0 (what `lp`
+  /// reads back through `n[c]`). `a == b` with a neuron side is a - b; of a conjunction the first
+  /// conjunct that is such an equality is kept; a per-neuron conditional selects between its
+  /// branches' values; a Ct member read is that member. Anything else (inequalities, `or`, `In`,
+  /// a comparison of numbers) is stored as 0 == 0, i.e. `true`: a weaker constraint than the one
+  /// written, so every LP over it still gives a sound bound, only a looser one.
+  int ctMemberValue(const Expr& e) {
+    if (std::optional<int> v = ctEquality(e)) return *v;
+    return constant(0, ElemType::Poly, &e);
+  }
+
+  std::optional<int> ctEquality(const Expr& e) {
+    if (e.kind == ExprKind::Binary && e.binaryOp == ast::BinaryOp::Eq) {
+      const auto symbolic = [&](const Expr& k) {
+        const ElemType t = typeOf(k, ElemType::Float);
+        return t == ElemType::Poly || t == ElemType::Sym;
+      };
+      if (!symbolic(e.kid(0)) && !symbolic(e.kid(1))) return std::nullopt;
+      const int a = value(e.kid(0));
+      const int b = value(e.kid(1));
+      if (def(a).type == ElemType::Sym || def(b).type == ElemType::Sym) return std::nullopt;
+      return binary("sub", a, b, ElemType::Poly, &e);
+    }
+    if (e.kind == ExprKind::Binary && e.binaryOp == ast::BinaryOp::And) {
+      if (std::optional<int> v = ctEquality(e.kid(0))) return v;
+      return ctEquality(e.kid(1));
+    }
+    if (e.kind == ExprKind::Ternary && !isRuleLevel(e)) {
+      const std::optional<int> a = ctEquality(e.kid(1));
+      const std::optional<int> b = ctEquality(e.kid(2));
+      if (!a && !b) return std::nullopt;
+      const int c = value(e.kid(0));
+      return select(c, a ? *a : constant(0, ElemType::Poly, &e), b ? *b : constant(0, ElemType::Poly, &e), &e);
+    }
+    if (e.kind == ExprKind::Member) {
+      const auto it = memberTypes_.find(e.name);
+      if (it != memberTypes_.end() && isCtMemberName(e.name)) return value(e);
+    }
+    return std::nullopt;
+  }
+
+  bool isCtMemberName(const std::string& name) const {
+    for (size_t k = 0; k < prog_.memberNames.size() && k < ctMember_.size(); ++k)
+      if (prog_.memberNames[k] == name) return ctMember_[k];
+    return false;
+  }
 
   static bool isRuleLevel(const Expr& e) {
     if (e.kind == ExprKind::Tuple) return true;
@@ -298,9 +341,11 @@ class Lowerer {
       }
       case ExprKind::Map: return mapExpr(e);
       case ExprKind::Traverse: return traverseExpr(e);
-      case ExprKind::Lp:
-        throw LowerError{"lp needs an LP solver, which the executor does not have yet", e.range};
+      case ExprKind::Lp: return val(lpExpr(e));
       case ExprKind::MapList:
+        throw LowerError{"map_list runs only as the constraints of lp (lp(goal, e, prev.map_list(f)) or "
+                         "lp(goal, e, curr[equations].map_list(g curr))); no value here can hold its list",
+                         e.range};
       case ExprKind::Concat:
       case ExprKind::CurrList:
       case ExprKind::List:
@@ -310,6 +355,75 @@ class Lowerer {
     }
     throw LowerError{std::string("'") + ast::exprKindName(e.kind) + "' cannot be lowered to the tensor IR yet",
                      e.range};
+  }
+
+  // ---- lp ----
+
+  /// `lp(goal, objective, constraints)`: one LP per neuron (runtime/lp_bounds.h). The constraints
+  /// are one of the two forms the published specs use, named in the instruction (attr name
+  /// "<goal> members <c>" or "<goal> equations"):
+  /// - `prev.map_list(f)` with f(n) = n[c], c a Ct member: the stored equality of every prev neuron;
+  /// - `curr[equations].map_list(g curr)` with g(a, e) = (a == e), in rev_Affine: curr == e_j for
+  ///   the layer's equations e_j (each output's equation solved for curr).
+  int lpExpr(const Expr& e) {
+    const std::string goal = e.goal == ast::LpGoal::Minimize ? "minimize" : "maximize";
+    if (e.kids.size() != 2)
+      throw LowerError{"lp runs with exactly one constraint list after the objective "
+                       "(prev.map_list(f) over a Ct member, or curr[equations].map_list(g curr))",
+                       e.range};
+    const int objective = value(e.kid(0));
+    if (def(objective).type == ElemType::Sym)
+      throw LowerError{"the objective of lp must be a PolyExp over neurons, not a SymExp", e.kid(0).range};
+    const std::string source = lpConstraints(e.kid(1));
+    Instr i;
+    i.op = Opcode::Lp;
+    i.name = goal + " " + source;
+    i.operands = {objective};
+    i.type = ElemType::Float;
+    return emit(std::move(i), &e);
+  }
+
+  std::string lpConstraints(const Expr& c) {
+    static const std::string kForms =
+        "the constraints of lp must be prev.map_list(f) with f(n) = n[c] for a Ct member c, or "
+        "curr[equations].map_list(g curr) with g(a, e) = (a == e) in a rev_Affine rule";
+    if (c.kind != ExprKind::MapList) throw LowerError{kForms, c.range};
+    const Expr& base = c.kid(0);
+    const LVal f = lower(c.kid(1));
+    if (f.kind != LVal::Kind::Func || arity(f) != 1)
+      throw LowerError{"map_list needs a function of one (remaining) argument", c.kid(1).range};
+    const ast::FuncDecl& fn = *f.func;
+    const std::string& param = fn.params.back().name;
+    const Expr& body = *fn.body;
+    if (base.kind == ExprKind::Prev && info_->inputs == types::Inputs::List) {
+      if (body.kind == ExprKind::Member && body.kid(0).kind == ExprKind::Name && body.kid(0).name == param &&
+          isCtMemberName(body.name))
+        return "members " + body.name;
+      throw LowerError{"over prev, lp's map_list must read a Ct member of each neuron (f(n) = n[c]); '" + fn.name +
+                           "' does not",
+                       c.kid(1).range};
+    }
+    if (base.kind == ExprKind::Member && base.name == "equations" && base.kid(0).kind == ExprKind::Curr) {
+      if (rule_.op != "rev_Affine")
+        throw LowerError{"curr[equations] is only provided in rev_Affine rules (the Affine layer's equations "
+                         "solved for the input neuron curr)",
+                         base.range};
+      const bool eq = body.kind == ExprKind::Binary && body.binaryOp == ast::BinaryOp::Eq;
+      const auto boundToCurr = [&](const Expr& k) {
+        if (k.kind != ExprKind::Name) return false;
+        for (size_t p = 0; p + 1 < fn.params.size() && p < f.bound.size(); ++p)
+          if (fn.params[p].name == k.name)
+            return f.bound[p].kind == LVal::Kind::Ref && f.bound[p].ref == NeuronRef::Curr && !f.bound[p].list;
+        return false;
+      };
+      const auto isParam = [&](const Expr& k) { return k.kind == ExprKind::Name && k.name == param; };
+      if (eq && ((boundToCurr(body.kid(0)) && isParam(body.kid(1))) || (isParam(body.kid(0)) && boundToCurr(body.kid(1)))))
+        return "equations";
+      throw LowerError{"over curr[equations], lp's map_list must build curr == e for each equation e ('" + fn.name +
+                           "' given curr does not)",
+                       c.kid(1).range};
+    }
+    throw LowerError{kForms, c.range};
   }
 
   LVal ref(NeuronRef r, bool list) {
@@ -376,10 +490,18 @@ class Lowerer {
       i.type = it->second;
       if ((e.name == "weight" || e.name == "bias") && base.ref != NeuronRef::Curr)
         throw LowerError{"'" + e.name + "' is only available on curr", e.range};
+      if ((e.name == "weight" || e.name == "bias") && info_->reverse)
+        throw LowerError{"'" + e.name + "' is not defined in " + rule_.op + " rules (curr is a neuron the layer "
+                         "reads); the layer's equations are curr[equations], read by lp",
+                         e.range};
     } else if (auto m = memberTypes_.find(e.name); m != memberTypes_.end()) {
       i.op = Opcode::Member;
       i.type = m->second;
     } else {
+      if (e.name == "equations")
+        throw LowerError{"curr[equations] is a list of PolyExps; it runs only as the constraints of lp in a "
+                         "rev_Affine rule (curr[equations].map_list(g curr))",
+                         e.range};
       throw LowerError{"'" + e.name + "' is neither a shape member nor metadata the executor provides", e.range};
     }
     LVal out = val(emit(std::move(i), &e));

@@ -12,8 +12,8 @@
 namespace cert::lower {
 
 /// Lowers `rule` of `transformer`; `fe` must be a front-end result without errors. A construct
-/// the executor cannot lift (lp, map_list, concat, a priority that varies inside a layer) is a
-/// diagnostic at its source range.
+/// the executor cannot lift (lp or map_list outside the two published forms, concat, a priority
+/// that varies inside a layer) is a diagnostic at its source range.
 Result<ir::Program> lowerRule(const FrontendResult& fe, const ast::TransformerDecl& transformer,
                               const ast::Rule& rule);
 

@@ -82,6 +82,8 @@ ir::Shape inferShape(const ir::Instr& i, const ir::Program& prog, const ir::Regi
     case Opcode::Neuron: return toShape(refFrames(i, region, perCurrList));
     case Opcode::Coeff: return toShape({{FrameKind::Batch, true}, {FrameKind::Curr, true}, {i.frame, true}});
     case Opcode::FreshNoise: return toShape({{FrameKind::Batch, false}, {FrameKind::Curr, true}});
+    case Opcode::Lp:  // one optimum per item and neuron
+      return toShape({{FrameKind::Batch, true}, {FrameKind::Curr, true}});
     case Opcode::Map:
     case Opcode::Traverse: {
       FrameSet f;

@@ -81,7 +81,7 @@ class TestLowerDiagnostics : public QObject {
     QTest::addColumn<QString>("expected");
     QTest::newRow("eps times prev") << "    Relu -> (0, 0, 0, ((1 + eps) / 2) * prev);\n" << "5:23 not linear";
     QTest::newRow("bias of prev") << "    Relu -> (prev[bias], 0, 0, 0);\n" << "5:14 only available on curr";
-    QTest::newRow("lp") << "    Relu -> (lp(minimize, prev, prev <= 1), 0, 0, 0);\n" << "5:14 LP solver";
+    QTest::newRow("lp") << "    Relu -> (lp(minimize, prev, prev <= 1), 0, 0, 0);\n" << "5:33 constraints of lp must be";
   }
 
   void checkWarnsWhereCompileRejects() {
@@ -99,12 +99,52 @@ class TestLowerDiagnostics : public QObject {
     QVERIFY2(got.contains(what), qPrintable(got));
   }
 
+  /// lp, map_list and curr[equations] where they cannot run: one warning each from `check`, at the
+  /// construct, saying which form runs.
+  void lpFormsThatCannotRun() {
+    const std::string spec =
+        "def Shape as (Float l, Float u, Ct c){[curr[l] <= curr, curr[u] >= curr, curr[c]]};\n"
+        "func prio(Neuron n) = n[layer];\n"
+        "func eqc(Neuron n, PolyExp e) = n == e;\n"
+        "func le1(Neuron n) = n <= 1;\n"
+        "func same(PolyExp e, PolyExp f) = e == f;\n"
+        "transformer t {\n"
+        "    Affine -> (lp(minimize, curr, curr[equations].map_list(eqc curr)), 0, true);\n"
+        "    Relu -> (lp(minimize, prev, prev <= 1), 0, true);\n"
+        "    Maxpool -> (lp(maximize, curr, prev.map_list(le1)), 0, true);\n"
+        "    Avgpool -> (len(prev.map_list(prio)), 0, true);\n"
+        "}\n"
+        "transformer r {\n"
+        "    rev_Affine -> (lp(minimize, curr, curr[equations].map_list(same prev)), 0, true);\n"
+        "    rev_Relu -> (curr[l], curr[bias], true);\n"
+        "}\n"
+        "flow(forward, prio, true, t);\n"
+        "flow(backward, prio, true, r);\n";
+    const FrontendResult fe = runFrontend(spec);
+    QVERIFY2(fe.ok(), fe.diagnostics.empty() ? "?" : fe.diagnostics.front().message.c_str());
+    const Diagnostics w = lower::runnabilityWarnings(fe);
+    QStringList got;
+    for (const auto& d : w)
+      got << QString("%1:%2 %3").arg(d.range.begin.line).arg(d.range.begin.col).arg(QString::fromStdString(d.message));
+    const QStringList expected = {
+        "7:35 cannot run (t.Affine): curr[equations] is only provided in rev_Affine rules",
+        "8:33 cannot run (t.Relu): the constraints of lp must be prev.map_list(f)",
+        "9:50 cannot run (t.Maxpool): over prev, lp's map_list must read a Ct member",
+        "10:21 cannot run (t.Avgpool): map_list runs only as the constraints of lp",
+        "13:64 cannot run (r.rev_Affine): over curr[equations], lp's map_list must build curr == e",
+        "14:27 cannot run (r.rev_Relu): 'bias' is not defined in rev_Relu rules",
+    };
+    QCOMPARE(got.size(), expected.size());
+    for (int k = 0; k < got.size(); ++k) QVERIFY2(got[k].startsWith(expected[k]), qPrintable(got[k]));
+  }
+
   void shippedAndConstructSpecsRun() {
     for (const char* s : {"specs/ibp.cf", "specs/deeppoly.cf", "specs/crown.cf", "specs/deepz.cf",
                           "specs/deeppoly_deepz.cf", "specs/deeppoly_k.cf",
                           "tests/golden/ir/constructs/ct_member.cf", "tests/golden/ir/constructs/list_literal.cf",
                           "tests/golden/ir/constructs/symexp_param.cf", "tests/golden/ir/constructs/backward_flow.cf",
-                          "tests/golden/ir/constructs/map_float.cf"}) {
+                          "tests/golden/ir/constructs/map_float.cf", "tests/golden/ir/constructs/lp_refine.cf",
+                          "tests/golden/ir/constructs/lp_backward.cf"}) {
       const FrontendResult fe = runFrontend(test::readTextFile(test::sourcePath(s)));
       QVERIFY2(fe.ok(), s);
       const Diagnostics w = lower::runnabilityWarnings(fe);
