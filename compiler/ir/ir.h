@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/ir/op.h"
 #include "core/diagnostics/diagnostic.h"
 
 namespace cert::ir {
@@ -87,7 +88,7 @@ struct Instr {
   std::vector<int> operands;  ///< value ids
   ElemType type = ElemType::Float;
   Shape shape;
-  std::string name;           ///< member/metadata name, or the unary/binary/reduce operator
+  Name name;                  ///< member/metadata name, or the unary/binary/reduce operator (name.op())
   double number = 0.0;        ///< Const
   NeuronRef ref = NeuronRef::Curr;
   FrameKind frame = FrameKind::Poly;  ///< Reduce, MatMul: the frame summed over
@@ -95,6 +96,7 @@ struct Instr {
   std::vector<std::unique_ptr<Region>> regions;  ///< Map: body; Traverse: priority, stop, replace
   SourceRange origin;         ///< the spec text this value came from
   int astNode = -1;           ///< id of the AST node it came from (-1: none)
+
 };
 
 /// A list of instructions; regions end with a Yield. Traverse regions see Coeff/Term refs.
