@@ -1,6 +1,8 @@
-// compileRule and compileFlows: one place that orders lowering, verification and the passes.
+// compileRule and compileFlows: one place that orders lowering, verification, the passes and the
+// analyses.
 #include "compiler/driver.h"
 
+#include "compiler/analysis/analyses.h"
 #include "compiler/ir/ir_verifier.h"
 #include "compiler/lower/lower.h"
 #include "compiler/passes/pipeline.h"
@@ -48,6 +50,7 @@ Result<ir::Program> compileRule(const FrontendResult& fe, const ast::Transformer
     verifiedLast = options.verifyAfterEachPass && calls > 0;
   }
   if (!verifiedLast && options.optimize) verifyInto(p, "", rule.range, out.diagnostics);
+  analysis::analyze(p);
   observe(options, {StageKind::Final, p});
   return out;
 }

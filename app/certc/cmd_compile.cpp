@@ -90,7 +90,7 @@ int forEachProgram(const CompileContext& c, Print print) {
 
 int emitIr(const CompileContext& c) {
   return forEachProgram(c, [&c](const ir::Program& p) {
-    const std::string out = ir::printProgram(p);
+    const std::string out = ir::printProgram(p, true, c.annotate);
     std::fwrite(out.data(), 1, out.size(), stdout);
   });
 }
