@@ -1,38 +1,21 @@
-// compileCertifier: front end + lowering of the flow's transformer + the pass pipeline.
+// compileCertifier: the front end, then the compile driver's flows, keyed by operator.
 #include "runtime/compiled_certifier.h"
 
+#include "compiler/driver.h"
 #include "compiler/frontend.h"
-#include "compiler/ir/ir_verifier.h"
-#include "compiler/lower/lower.h"
-#include "compiler/passes/pipeline.h"
 
 namespace cert {
 
 Result<CompiledCertifier> compileCertifier(std::string_view specText, bool optimize) {
-  FrontendResult fe = runFrontend(specText);
+  const FrontendResult fe = runFrontend(specText);
+  driver::Options options;
+  options.optimize = optimize;
+  Result<driver::FlowPrograms> flows = driver::compileFlows(fe, options);
   Result<CompiledCertifier> out;
-  out.diagnostics = fe.diagnostics;
-  if (!fe.ok()) return out;
-  if (fe.program.flows.empty()) {
-    out.diagnostics.push_back(Diagnostic::error("the spec has no flow statement"));
-    return out;
-  }
-  const ast::FlowDecl* forward = nullptr;
-  for (const auto& f : fe.program.flows)
-    if (f.direction == ast::Direction::Forward && !forward) forward = &f;
-  if (!forward) {
-    out.diagnostics.push_back(Diagnostic::error("the spec has only backward flows; the executor starts from a forward flow",
-                                                fe.program.flows.front().range));
-    return out;
-  }
-  const ast::FlowDecl& flow = *forward;
-  const ast::TransformerDecl* t = fe.program.findTransformer(flow.transformer);
-  if (!t) {
-    out.diagnostics.push_back(Diagnostic::error("unknown transformer '" + flow.transformer + "'", flow.transformerRange));
-    return out;
-  }
+  out.diagnostics = std::move(flows.diagnostics);
+  if (hasErrors(out.diagnostics) || !flows.value) return out;
   CompiledCertifier c;
-  c.transformer = t->name;
+  c.transformer = flows.value->transformer;
   for (const auto& m : fe.program.shape->members) {
     c.memberNames.push_back(m.name);
     const auto base = m.type.base;
@@ -42,31 +25,8 @@ Result<CompiledCertifier> compileCertifier(std::string_view specText, bool optim
                             : base == ast::BaseType::SymExp || base == ast::BaseType::Noise ? ir::ElemType::Sym
                                                                                              : ir::ElemType::Float);
   }
-  Result<std::vector<ir::Program>> programs = lower::lowerTransformer(fe, *t);
-  for (auto& d : programs.diagnostics) out.diagnostics.push_back(std::move(d));
-  if (hasErrors(out.diagnostics) || !programs.value) return out;
-  for (auto& p : *programs.value) {
-    if (optimize) passes::optimize(p);
-    for (const auto& problem : ir::verify(p))
-      out.diagnostics.push_back(Diagnostic::error("IR verifier (" + p.op + "): " + problem));
-    c.rules.emplace(p.op, std::move(p));
-  }
-  for (const auto& f : fe.program.flows) {  // backward flows: their transformers' rev_ rules
-    if (f.direction != ast::Direction::Backward) continue;
-    const ast::TransformerDecl* bt = fe.program.findTransformer(f.transformer);
-    if (!bt) continue;
-    for (const auto& rule : bt->rules) {
-      if (rule.op.rfind("rev_", 0) != 0) continue;
-      Result<ir::Program> p = lower::lowerRule(fe, *bt, rule);
-      for (auto& d : p.diagnostics) out.diagnostics.push_back(std::move(d));
-      if (!p.value) continue;
-      if (optimize) passes::optimize(*p.value);
-      for (const auto& problem : ir::verify(*p.value))
-        out.diagnostics.push_back(Diagnostic::error("IR verifier (" + p.value->op + "): " + problem));
-      c.reverseRules.emplace(rule.op, std::move(*p.value));
-    }
-  }
-  if (hasErrors(out.diagnostics)) return out;
+  for (auto& p : flows.value->rules) c.rules.emplace(p.op, std::move(p));
+  for (auto& p : flows.value->reverseRules) c.reverseRules.emplace(p.op, std::move(p));
   out.value = std::move(c);
   return out;
 }

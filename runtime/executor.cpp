@@ -628,17 +628,17 @@ class ItemRun {
   /// operands are made dense first (prepareOperands).
   std::optional<Value> structuredEval(const Instr& i) {
     auto isStructured = [&](int id) { return structured_.count(id) > 0; };
-    if (i.op == Opcode::Unary && i.name == "neg" && isStructured(i.operands[0])) return derive(i, i.operands[0], "mul", -1.0);
+    if (i.op == Opcode::Unary && i.name == ir::Op::Neg && isStructured(i.operands[0])) return derive(i, i.operands[0], "mul", -1.0);
     if (i.op == Opcode::Binary && i.operands.size() == 2) {
       const int a = i.operands[0], b = i.operands[1];
       if (isStructured(a) == isStructured(b)) return std::nullopt;
       const int sId = isStructured(a) ? a : b, oId = isStructured(a) ? b : a;
       const Value& other = at(oId);
       const Tensor* t = std::get_if<Tensor>(&other);
-      if (t && t->v.size() == 1 && (i.name == "max" || i.name == "min" || i.name == "mul") &&
+      if (t && t->v.size() == 1 && (i.name == ir::Op::Max || i.name == ir::Op::Min || i.name == ir::Op::Mul) &&
           runtime::zeroKeeping(i.name, t->v[0]))
         return derive(i, sId, i.name, t->v[0]);
-      if (i.name == "mul" && structured_.at(sId).raw && std::holds_alternative<Lin>(other))
+      if (i.name == ir::Op::Mul && structured_.at(sId).raw && std::holds_alternative<Lin>(other))
         return layerProduct(i, sId, std::get<Lin>(other));
       return std::nullopt;
     }
@@ -678,7 +678,7 @@ class ItemRun {
     const auto it = uses.find(i.id);
     if (it == uses.end() || it->second.size() != 1) return std::nullopt;
     const Instr& use = *it->second[0];
-    if (use.op != Opcode::Reduce || use.name != "sum" || use.frame != ir::FrameKind::Prev) return std::nullopt;
+    if (use.op != Opcode::Reduce || use.name != ir::Op::Sum || use.frame != ir::FrameKind::Prev) return std::nullopt;
     const CoefBlock& blk = *structured_.at(sId).block;
     if (blk.rows() != n_ || blk.cols() != listExtent_) return std::nullopt;
     Lin out;
@@ -754,8 +754,8 @@ class ItemRun {
     throw std::runtime_error("the other element cannot be used as a linear form");
   }
 
-  static double binaryOp(const std::string& op, double a, double b) {
-    if (const auto v = ir::applyBinary(op, a, b)) return *v;
+  static double binaryOp(const ir::Name& op, double a, double b) {
+    if (const auto v = ir::applyBinary(op.op(), a, b)) return *v;
     throw std::runtime_error("unknown binary operator '" + op + "'");
   }
 
@@ -768,22 +768,22 @@ class ItemRun {
       const Tensor& y = asTensor(b);
       // The operator is resolved once per instruction, not per element (same arithmetic as
       // ir::applyBinary, which the fallback calls for anything else).
-      const std::string& op = i.name;
-      if (op == "add") return runtime::zip(x, y, [](double p, double q) { return p + q; });
-      if (op == "sub") return runtime::zip(x, y, [](double p, double q) { return p - q; });
-      if (op == "mul") return runtime::zip(x, y, [](double p, double q) { return p * q; });
-      if (op == "div") return runtime::zip(x, y, [](double p, double q) { return p / q; });
-      if (op == "min") return runtime::zip(x, y, [](double p, double q) { return std::min(p, q); });
-      if (op == "max") return runtime::zip(x, y, [](double p, double q) { return std::max(p, q); });
-      if (op == "ge") return runtime::zip(x, y, [](double p, double q) { return p >= q ? 1.0 : 0.0; });
-      if (op == "le") return runtime::zip(x, y, [](double p, double q) { return p <= q ? 1.0 : 0.0; });
-      if (op == "gt") return runtime::zip(x, y, [](double p, double q) { return p > q ? 1.0 : 0.0; });
-      if (op == "lt") return runtime::zip(x, y, [](double p, double q) { return p < q ? 1.0 : 0.0; });
+      const ir::Name& op = i.name;
+      if (op == ir::Op::Add) return runtime::zip(x, y, [](double p, double q) { return p + q; });
+      if (op == ir::Op::Sub) return runtime::zip(x, y, [](double p, double q) { return p - q; });
+      if (op == ir::Op::Mul) return runtime::zip(x, y, [](double p, double q) { return p * q; });
+      if (op == ir::Op::Div) return runtime::zip(x, y, [](double p, double q) { return p / q; });
+      if (op == ir::Op::Min) return runtime::zip(x, y, [](double p, double q) { return std::min(p, q); });
+      if (op == ir::Op::Max) return runtime::zip(x, y, [](double p, double q) { return std::max(p, q); });
+      if (op == ir::Op::Ge) return runtime::zip(x, y, [](double p, double q) { return p >= q ? 1.0 : 0.0; });
+      if (op == ir::Op::Le) return runtime::zip(x, y, [](double p, double q) { return p <= q ? 1.0 : 0.0; });
+      if (op == ir::Op::Gt) return runtime::zip(x, y, [](double p, double q) { return p > q ? 1.0 : 0.0; });
+      if (op == ir::Op::Lt) return runtime::zip(x, y, [](double p, double q) { return p < q ? 1.0 : 0.0; });
       return runtime::zip(x, y, [&op](double p, double q) { return binaryOp(op, p, q); });
     }
     const bool sym = i.type == ir::ElemType::Sym;
-    if (i.name == "add" || i.name == "sub") {
-      const double sign = i.name == "add" ? 1.0 : -1.0;
+    if (i.name == ir::Op::Add || i.name == ir::Op::Sub) {
+      const double sign = i.name == ir::Op::Add ? 1.0 : -1.0;
       // Operands read for the last time are moved (no copy of their coefficient tensors).
       const int ia = i.operands[0], ib = i.operands[1];
       const bool moveA = ia != ib && la && dies(ia), moveB = ia != ib && lb && dies(ib);
@@ -792,7 +792,7 @@ class ItemRun {
       if (lb) return runtime::linAdd(std::move(left), std::get<Lin>(b), sign);  // b copied once
       return runtime::linAdd(std::move(left), toLin(b, sym), sign);
     }
-    if (i.name == "mul") {
+    if (i.name == ir::Op::Mul) {
       const int linId = la ? i.operands[0] : i.operands[1], numId = la ? i.operands[1] : i.operands[0];
       if (Lin moved; takeAsCoefficients(std::get<Lin>(at(linId)), numId, moved)) {
         markKernel(moved, std::get<Lin>(at(linId)), numId);
@@ -802,7 +802,7 @@ class ItemRun {
       markKernel(out, std::get<Lin>(at(linId)), numId);
       return out;
     }
-    if (i.name == "div" && !lb)
+    if (i.name == ir::Op::Div && !lb)
       return runtime::linScale(std::get<Lin>(a), runtime::mapTensor(asTensor(b), [](double x) { return 1.0 / x; }));
     throw std::runtime_error("'" + i.name + "' is not defined on linear forms");
   }
@@ -811,11 +811,11 @@ class ItemRun {
   Value reduce(const Instr& i) {
     const Value& v = at(i.operands[0]);
     if (const Lin* l = std::get_if<Lin>(&v)) {
-      if (i.name != "sum" && i.name != "avg") throw std::runtime_error("'" + i.name + "' over linear forms");
+      if (i.name != ir::Op::Sum && i.name != ir::Op::Avg) throw std::runtime_error("'" + i.name + "' over linear forms");
       Lin s = runtime::linSumList(*l, n_, listExtent_, [this](int layer, const std::string& m) -> const Lin& {
         return linMember(layer, m);
       }, dense_, sharedKernelRows_);
-      if (i.name == "avg") s = runtime::linScale(s, runtime::mapTensor(count(), [](double x) { return 1.0 / x; }));
+      if (i.name == ir::Op::Avg) s = runtime::linScale(s, runtime::mapTensor(count(), [](double x) { return 1.0 / x; }));
       return s;
     }
     const Tensor& t = asTensor(v);
@@ -825,18 +825,18 @@ class ItemRun {
     Tensor out = Tensor::full(full.r, 1, 1, 0);
     const double inf = std::numeric_limits<double>::infinity();
     for (int64_t r = 0; r < full.r; ++r) {
-      double acc = i.name == "max" ? -inf : i.name == "min" ? inf : 0.0;
+      double acc = i.name == ir::Op::Max ? -inf : i.name == ir::Op::Min ? inf : 0.0;
       double cnt = 0;
       for (int64_t j = 0; j < listExtent_; ++j) {
         if (valid.at(r, j, 0) == 0) continue;
         const double x = full.at(r, j, 0);
         cnt += 1;
-        if (i.name == "max") acc = std::max(acc, x);
-        else if (i.name == "min") acc = std::min(acc, x);
+        if (i.name == ir::Op::Max) acc = std::max(acc, x);
+        else if (i.name == ir::Op::Min) acc = std::min(acc, x);
         else acc += x;
       }
-      if (i.name == "len") acc = cnt;
-      if (i.name == "avg") acc /= cnt;
+      if (i.name == ir::Op::Len) acc = cnt;
+      if (i.name == ir::Op::Avg) acc /= cnt;
       out.ref(r, 0, 0) = acc;
     }
     return out;
@@ -1319,12 +1319,12 @@ class ItemRun {
       }
       case Opcode::Unary: {
         const Value& v = at(i.operands[0]);
-        if (i.name == "neg") {
+        if (i.name == ir::Op::Neg) {
           if (const Lin* l = std::get_if<Lin>(&v)) return runtime::linScale(*l, Tensor::scalar(-1));
           return runtime::mapTensor(asTensor(v), [](double x) { return -x; });
         }
-        if (!ir::applyUnary(i.name, 0.0)) throw std::runtime_error("unknown unary operator '" + i.name + "'");
-        return runtime::mapTensor(asTensor(v), [&i](double x) { return *ir::applyUnary(i.name, x); });
+        if (!ir::applyUnary(i.name.op(), 0.0)) throw std::runtime_error("unknown unary operator '" + i.name + "'");
+        return runtime::mapTensor(asTensor(v), [&i](double x) { return *ir::applyUnary(i.name.op(), x); });
       }
       case Opcode::Binary: return binary(i);
       case Opcode::Select: {

@@ -1,21 +1,19 @@
-// certc compile SPEC.cf --emit=ast|ir|shapes [--no-opt] [--print-after-all]: run the front end,
-// then print the stage named by --emit on stdout (IR: after the pass pipeline unless --no-opt). Diagnostics go to stderr; exit 1 on errors.
+// certc compile SPEC.cf --emit=ast|ir|shapes [--no-opt] [--print-after-all] [--annotate]: run the
+// front end, then print the stage named by --emit on stdout (IR: after the pass pipeline unless
+// --no-opt; --annotate: with the analyses' results). Diagnostics go to stderr; exit 1 on errors.
 // To add a stage, write an emitter and add it to kEmitters.
 #include <cstdio>
 #include <functional>
 #include <map>
-#include <set>
-#include <sstream>
 #include <string>
 
 #include "app/certc/args.h"
 #include "app/certc/certify_inputs.h"
 #include "app/certc/commands.h"
+#include "compiler/driver.h"
 #include "compiler/frontend.h"
+#include "compiler/ir/changed_lines.h"
 #include "compiler/ir/ir_printer.h"
-#include "compiler/ir/ir_verifier.h"
-#include "compiler/lower/lower.h"
-#include "compiler/passes/pipeline.h"
 #include "compiler/printer/ast_dump.h"
 
 namespace cert::cli {
@@ -27,6 +25,7 @@ struct CompileContext {
   const std::string& text;
   const FrontendResult& frontend;
   bool printAfterAll = false;
+  bool annotate = false;    ///< --annotate: the analyses' results after each IR line
   bool optimize = true;     ///< run the pass pipeline (--no-opt: the lowered IR)
   std::string transformer;  ///< --transformer: only this transformer ("" = all)
   std::string op;           ///< --op: only this operator's rule ("" = all)
@@ -43,46 +42,9 @@ int emitAst(const CompileContext& c) {
   return 0;
 }
 
-/// `text` with "+ " before lines `before` does not have and "  " before the others.
-std::string markChanged(const std::string& before, const std::string& text) {
-  std::multiset<std::string> old;
-  std::istringstream in(before);
-  for (std::string line; std::getline(in, line);) old.insert(line);
-  std::istringstream now(text);
-  std::string out;
-  for (std::string line; std::getline(now, line);) {
-    const auto it = old.find(line);
-    out += (it == old.end() ? "+ " : "  ") + line + "\n";
-    if (it != old.end()) old.erase(it);
-  }
-  return out;
-}
-
-/// The pass pipeline over `p`; with --print-after-all, "// after <pass>" and the IR (changed
-/// lines marked "+ ") after every pass that changed it; the verifier after every pass.
-int optimizeProgram(const CompileContext& c, ir::Program& p) {
-  int rc = 0;
-  std::string last = ir::printProgram(p);
-  passes::optimize(p, [&](const passes::Pass& pass, const ir::Program& now, bool changed) {
-    for (const auto& problem : ir::verify(now)) {
-      std::fprintf(stderr, "%s: error: IR verifier after %s: %s\n", c.path.c_str(), pass.name, problem.c_str());
-      rc = 1;
-    }
-    if (!c.printAfterAll) return;
-    if (!changed) {
-      std::printf("// after %s: no change\n", pass.name);
-      return;
-    }
-    const std::string text = ir::printProgram(now);
-    const std::string marked = "// after " + std::string(pass.name) + "\n" + markChanged(last, text);
-    std::fwrite(marked.data(), 1, marked.size(), stdout);
-    last = text;
-  });
-  if (c.printAfterAll) std::printf("// final\n");
-  return rc;
-}
-
-/// Lowers every selected rule and hands each program to `print`; 1 on any lowering error.
+/// Compiles every selected rule through the driver and hands each program to `print`; with
+/// --print-after-all, "// after <pass>" and the IR (changed lines marked "+ ") after every pass
+/// that changed it, then "// final". 1 on any lowering or verifier error.
 template <class Print>
 int forEachProgram(const CompileContext& c, Print print) {
   int rc = 0, count = 0;
@@ -91,18 +53,32 @@ int forEachProgram(const CompileContext& c, Print print) {
     for (const auto& rule : t.rules) {
       if (!c.op.empty() && rule.op != c.op) continue;
       ++count;
-      Result<ir::Program> p = lower::lowerRule(c.frontend, t, rule);
+      driver::Options options;
+      options.optimize = c.optimize;
+      options.verifyAfterEachPass = true;
+      std::string last;
+      bool ranPasses = false;
+      if (c.printAfterAll)
+        options.observer = [&](const driver::Stage& s) {
+          if (s.kind == driver::StageKind::Lowered) {
+            last = ir::printProgram(s.program);
+          } else if (s.kind == driver::StageKind::AfterPass && !s.changed) {
+            ranPasses = true;
+            std::printf("// after %s: no change\n", s.pass);
+          } else if (s.kind == driver::StageKind::AfterPass) {
+            ranPasses = true;
+            const std::string text = ir::printProgram(s.program);
+            const std::string marked = "// after " + std::string(s.pass) + "\n" + ir::markChangedLines(last, text);
+            std::fwrite(marked.data(), 1, marked.size(), stdout);
+            last = text;
+          } else if (ranPasses) {
+            std::printf("// final\n");
+          }
+        };
+      Result<ir::Program> p = driver::compileRule(c.frontend, t, rule, options);
       for (const auto& d : p.diagnostics) std::fprintf(stderr, "%s\n", formatDiagnostic(c.path, d).c_str());
-      if (!p.value) {
-        rc = 1;
-        continue;
-      }
-      for (const auto& problem : ir::verify(*p.value)) {
-        std::fprintf(stderr, "%s: error: IR verifier: %s\n", c.path.c_str(), problem.c_str());
-        rc = 1;
-      }
-      if (c.optimize && rc == 0) rc = optimizeProgram(c, *p.value);
-      print(*p.value);
+      if (!p.ok()) rc = 1;
+      if (p.value) print(*p.value);
     }
   }
   if (count == 0) {
@@ -113,8 +89,8 @@ int forEachProgram(const CompileContext& c, Print print) {
 }
 
 int emitIr(const CompileContext& c) {
-  return forEachProgram(c, [](const ir::Program& p) {
-    const std::string out = ir::printProgram(p);
+  return forEachProgram(c, [&c](const ir::Program& p) {
+    const std::string out = ir::printProgram(p, true, c.annotate);
     std::fwrite(out.data(), 1, out.size(), stdout);
   });
 }
@@ -152,13 +128,13 @@ const std::map<std::string, Emitter> kEmitters = {
 }  // namespace
 
 int cmdCompile(int argc, char** argv) {
-  const Args args(argc, argv, 2, {"print-after-all", "no-opt"});
+  const Args args(argc, argv, 2, {"print-after-all", "no-opt", "annotate"});
   const auto usage = [] {
-    std::fprintf(stderr, "usage: certc compile SPEC.cf --emit=ast|ir|shapes [--transformer T] [--op Op] [--no-opt] [--print-after-all]\n");
+    std::fprintf(stderr, "usage: certc compile SPEC.cf --emit=ast|ir|shapes [--transformer T] [--op Op] [--no-opt] [--print-after-all] [--annotate]\n");
     return 2;
   };
   if (args.positionals().size() != 1 || !args.errors().empty() ||
-      !args.unknown({"emit", "print-after-all", "no-opt", "transformer", "op"}).empty())
+      !args.unknown({"emit", "print-after-all", "no-opt", "annotate", "transformer", "op"}).empty())
     return usage();
   const std::string emit = args.getOr("emit", "ast");
   const auto emitter = kEmitters.find(emit);
@@ -174,7 +150,7 @@ int cmdCompile(int argc, char** argv) {
   for (const auto& d : fe.diagnostics)
     std::fprintf(stderr, "%s\n", formatDiagnostic(path, d).c_str());
   if (!fe.ok()) return 1;
-  return emitter->second({path, *text, fe, args.has("print-after-all"), !args.has("no-opt"),
+  return emitter->second({path, *text, fe, args.has("print-after-all"), args.has("annotate"), !args.has("no-opt"),
                           args.getOr("transformer", ""), args.getOr("op", "")});
 }
 

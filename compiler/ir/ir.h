@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/ir/op.h"
 #include "core/diagnostics/diagnostic.h"
 
 namespace cert::ir {
@@ -81,6 +82,13 @@ const char* elemTypeName(ElemType t);
 const char* frameKindName(FrameKind k);
 const char* neuronRefName(NeuronRef r);
 
+/// What the layer-form analysis (compiler/analysis/layer_form.h) recognized in an instruction.
+enum class LayerForm {
+  None,
+  Product,  ///< `weight * prev_list` whose only use is its sum over prev (the layer's own linear map)
+  MatMul,   ///< a matmul over prev of the layer's weight or a zero-keeping map of it (max/min with 0, scaling)
+};
+
 struct Region;
 
 /// One SSA instruction. Its result is value `id`.
@@ -90,7 +98,7 @@ struct Instr {
   std::vector<int> operands;  ///< value ids
   ElemType type = ElemType::Float;
   Shape shape;
-  std::string name;           ///< member/metadata name, or the unary/binary/reduce operator
+  Name name;                  ///< member/metadata name, or the unary/binary/reduce operator (name.op())
   double number = 0.0;        ///< Const
   NeuronRef ref = NeuronRef::Curr;
   FrameKind frame = FrameKind::Poly;  ///< Reduce, MatMul: the frame summed over
@@ -98,6 +106,11 @@ struct Instr {
   std::vector<std::unique_ptr<Region>> regions;  ///< Map: body; Traverse: priority, stop, replace
   SourceRange origin;         ///< the spec text this value came from
   int astNode = -1;           ///< id of the AST node it came from (-1: none)
+
+  // Analysis results (compiler/analysis/), filled by analyze() after the passes; a pass that
+  // rewrites the program leaves them stale until analyze() runs again.
+  std::vector<int> lastUses;  ///< liveness: values defined in this region read here for the last time
+  LayerForm layerForm = LayerForm::None;  ///< layer-form analysis
 };
 
 /// A list of instructions; regions end with a Yield. Traverse regions see Coeff/Term refs.

@@ -24,9 +24,18 @@ std::string number(double v) {
   return buf;
 }
 
-void printRegion(std::ostringstream& os, const Region& r, int indent, bool withOrigins);
+void printRegion(std::ostringstream& os, const Region& r, int indent, bool withOrigins, bool annotate);
 
-void printInstr(std::ostringstream& os, const Instr& i, int indent, bool withOrigins) {
+/// "    ; layer-form product; last use %0, %1" ("" when the analyses found nothing).
+std::string annotation(const Instr& i) {
+  std::string out;
+  if (i.layerForm != LayerForm::None) out += i.layerForm == LayerForm::Product ? "; layer-form product" : "; layer-form matmul";
+  for (size_t k = 0; k < i.lastUses.size(); ++k)
+    out += (k ? ", %" : "; last use %") + std::to_string(i.lastUses[k]);
+  return out.empty() ? out : "    " + out;
+}
+
+void printInstr(std::ostringstream& os, const Instr& i, int indent, bool withOrigins, bool annotate) {
   std::string line(static_cast<size_t>(indent), ' ');
   if (i.op != Opcode::Yield)
     line += "%" + std::to_string(i.id) + " : " + elemTypeName(i.type) + printShape(i.shape) + " = ";
@@ -48,26 +57,27 @@ void printInstr(std::ostringstream& os, const Instr& i, int indent, bool withOri
     line += (k ? ", %" : " %") + std::to_string(i.operands[k]);
   if (withOrigins && i.origin.valid())
     line += "    @" + std::to_string(i.origin.begin.line) + ":" + std::to_string(i.origin.begin.col);
+  if (annotate) line += annotation(i);
   os << line << "\n";
   static const char* kTraverseRegions[] = {"priority", "stop", "replace"};
   for (size_t k = 0; k < i.regions.size(); ++k) {
     const char* title = i.op == Opcode::Traverse && k < 3 ? kTraverseRegions[k] : "body";
     os << std::string(static_cast<size_t>(indent + 2), ' ') << title << " {\n";
-    printRegion(os, *i.regions[k], indent + 4, withOrigins);
+    printRegion(os, *i.regions[k], indent + 4, withOrigins, annotate);
     os << std::string(static_cast<size_t>(indent + 2), ' ') << "}\n";
   }
 }
 
-void printRegion(std::ostringstream& os, const Region& r, int indent, bool withOrigins) {
-  for (const Instr& i : r.body) printInstr(os, i, indent, withOrigins);
+void printRegion(std::ostringstream& os, const Region& r, int indent, bool withOrigins, bool annotate) {
+  for (const Instr& i : r.body) printInstr(os, i, indent, withOrigins, annotate);
 }
 
 }  // namespace
 
-std::string printProgram(const Program& p, bool withOrigins) {
+std::string printProgram(const Program& p, bool withOrigins, bool annotate) {
   std::ostringstream os;
   os << "program " << p.transformer << "." << p.op << " {\n";
-  printRegion(os, p.body, 2, withOrigins);
+  printRegion(os, p.body, 2, withOrigins, annotate);
   os << "  return";
   for (size_t k = 0; k < p.results.size(); ++k) {
     os << (k ? ", " : " ");

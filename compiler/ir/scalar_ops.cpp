@@ -8,31 +8,39 @@
 
 namespace cert::ir {
 
-std::optional<double> applyBinary(std::string_view op, double a, double b) {
-  if (op == "add") return a + b;
-  if (op == "sub") return a - b;
-  if (op == "mul") return a * b;
-  if (op == "div") return a / b;
-  if (op == "min") return std::min(a, b);
-  if (op == "max") return std::max(a, b);
-  if (op == "lt") return a < b;
-  if (op == "le") return a <= b;
-  if (op == "gt") return a > b;
-  if (op == "ge") return a >= b;
-  if (op == "eq") return a == b;
-  if (op == "ne") return a != b;
-  if (op == "and") return a != 0 && b != 0;
-  if (op == "or") return a != 0 || b != 0;
-  return std::nullopt;
+std::optional<double> applyBinary(Op op, double a, double b) {
+  switch (op) {
+    case Op::Add: return a + b;
+    case Op::Sub: return a - b;
+    case Op::Mul: return a * b;
+    case Op::Div: return a / b;
+    case Op::Min: return std::min(a, b);
+    case Op::Max: return std::max(a, b);
+    case Op::Lt: return a < b;
+    case Op::Le: return a <= b;
+    case Op::Gt: return a > b;
+    case Op::Ge: return a >= b;
+    case Op::Eq: return a == b;
+    case Op::Ne: return a != b;
+    case Op::And: return a != 0 && b != 0;
+    case Op::Or: return a != 0 || b != 0;
+    default: return std::nullopt;
+  }
 }
 
-std::optional<double> applyUnary(std::string_view op, double a) {
-  if (op == "neg") return -a;
-  if (op == "not") return a == 0 ? 1.0 : 0.0;
-  if (op == "sigma") return 1.0 / (1.0 + std::exp(-a));
-  if (op == "abs") return std::abs(a);
-  if (op == "sigma_tangent") return sigmaTangent(a);
-  return std::nullopt;
+std::optional<double> applyUnary(Op op, double a) {
+  switch (op) {
+    case Op::Neg: return -a;
+    case Op::Not: return a == 0 ? 1.0 : 0.0;
+    case Op::Sigma: return 1.0 / (1.0 + std::exp(-a));
+    case Op::Abs: return std::abs(a);
+    case Op::SigmaTangent: return sigmaTangent(a);
+    default: return std::nullopt;
+  }
 }
+
+std::optional<double> applyBinary(std::string_view op, double a, double b) { return applyBinary(parseOp(op), a, b); }
+
+std::optional<double> applyUnary(std::string_view op, double a) { return applyUnary(parseOp(op), a); }
 
 }  // namespace cert::ir

@@ -446,21 +446,22 @@ class Lowerer {
   }
 
   LVal binaryExpr(const Expr& e) {
-    static const char* kOps[] = {"add", "sub", "mul", "div", "eq", "ne", "lt", "le", "gt", "ge", "in", "and", "or"};
+    using ir::Op;
+    static const Op kOps[] = {Op::Add, Op::Sub, Op::Mul, Op::Div, Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge, Op::In, Op::And, Op::Or};
     if (e.binaryOp == ast::BinaryOp::In)
       throw LowerError{"'In' is a constraint; it can only appear in invariants and shape constraints", e.range};
     const int a = value(e.kid(0));
     const int b = value(e.kid(1));
-    const std::string op = kOps[static_cast<int>(e.binaryOp)];
-    const bool cmp = op == "eq" || op == "ne" || op == "lt" || op == "le" || op == "gt" || op == "ge" ||
-                     op == "and" || op == "or";
+    const Op op = kOps[static_cast<int>(e.binaryOp)];
+    const bool cmp = op == Op::Eq || op == Op::Ne || op == Op::Lt || op == Op::Le || op == Op::Gt || op == Op::Ge ||
+                     op == Op::And || op == Op::Or;
     ElemType t = cmp ? ElemType::Bool : joinElem(def(a).type, def(b).type);
-    if (!cmp && op == "div" && t == ElemType::Int) t = ElemType::Float;
-    if (op == "mul") noteNonlinearProduct(def(a).type, def(b).type, e);
+    if (!cmp && op == Op::Div && t == ElemType::Int) t = ElemType::Float;
+    if (op == Op::Mul) noteNonlinearProduct(def(a).type, def(b).type, e);
     if (cmp && (def(a).type == ElemType::Poly || def(a).type == ElemType::Sym || def(b).type == ElemType::Poly ||
                 def(b).type == ElemType::Sym))
       throw LowerError{"a comparison of symbolic values is a constraint, not a per-neuron condition", e.range};
-    return val(binary(op, a, b, t, &e));
+    return val(binary(ir::opName(op), a, b, t, &e));
   }
 
   /// A product of two symbolic values (SymExp x PolyExp, which the checker types PolyExp) runs

@@ -21,7 +21,7 @@ bool runConstantFolding(ir::Program& p) {
       if (it == d.end() || it->second->op != ir::Opcode::Const) return false;
       args.push_back(it->second->number);
     }
-    const std::optional<double> v = i.op == ir::Opcode::Unary ? ir::applyUnary(i.name, args[0]) : ir::applyBinary(i.name, args[0], args[1]);
+    const std::optional<double> v = i.op == ir::Opcode::Unary ? ir::applyUnary(i.name.op(), args[0]) : ir::applyBinary(i.name.op(), args[0], args[1]);
     if (!v) return false;
     i.op = ir::Opcode::Const;
     i.number = *v;

@@ -18,11 +18,11 @@ int copiedOperand(const ir::Instr& i, const Defs& d) {
   }
   if (i.op != ir::Opcode::Binary) return -1;
   const int a = i.operands[0], b = i.operands[1];
-  if (i.name == "add") return isConst(d, b, 0) ? a : isConst(d, a, 0) ? b : -1;
-  if (i.name == "sub") return isConst(d, b, 0) ? a : -1;
-  if (i.name == "mul") return isConst(d, b, 1) ? a : isConst(d, a, 1) ? b : -1;
-  if (i.name == "div") return isConst(d, b, 1) ? a : -1;
-  if (i.name == "max" || i.name == "min") return a == b ? a : -1;
+  if (i.name == ir::Op::Add) return isConst(d, b, 0) ? a : isConst(d, a, 0) ? b : -1;
+  if (i.name == ir::Op::Sub) return isConst(d, b, 0) ? a : -1;
+  if (i.name == ir::Op::Mul) return isConst(d, b, 1) ? a : isConst(d, a, 1) ? b : -1;
+  if (i.name == ir::Op::Div) return isConst(d, b, 1) ? a : -1;
+  if (i.name == ir::Op::Max || i.name == ir::Op::Min) return a == b ? a : -1;
   return -1;
 }
 

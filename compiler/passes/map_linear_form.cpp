@@ -20,7 +20,7 @@ using ir::Opcode;
 bool linearForm(const Defs& d, int id, int* w, int* b) {
   *b = -1;
   int x = -1, y = -1;
-  if (isBinary(d, id, "add", &x, &y)) {
+  if (isBinary(d, id, ir::Op::Add, &x, &y)) {
     const Instr* ix = d.at(x);
     const Instr* iy = d.at(y);
     if (iy->type == ir::ElemType::Poly) std::swap(x, y), std::swap(ix, iy);
@@ -29,8 +29,8 @@ bool linearForm(const Defs& d, int id, int* w, int* b) {
     id = x;
   }
   const Instr* r = d.at(id);
-  if (r->op != Opcode::Reduce || r->name != "sum" || r->frame != FrameKind::Prev) return false;
-  if (!isBinary(d, r->operands[0], "mul", &x, &y)) return false;
+  if (r->op != Opcode::Reduce || r->name != ir::Op::Sum || r->frame != FrameKind::Prev) return false;
+  if (!isBinary(d, r->operands[0], ir::Op::Mul, &x, &y)) return false;
   if (d.at(y)->op == Opcode::Neuron) std::swap(x, y);
   const Instr* n = d.at(x);
   if (n->op != Opcode::Neuron || n->ref != ir::NeuronRef::PrevList) return false;

@@ -16,7 +16,7 @@ bool numeric(const ir::Instr& i) { return i.type == ir::ElemType::Float || i.typ
 /// `g` = a * b with a matrix over [curr, F] and a vector over [F]: the matrix and the vector.
 bool product(const Defs& d, int g, FrameKind f, int* matrix, int* vector) {
   int a = -1, b = -1;
-  if (!isBinary(d, g, "mul", &a, &b)) return false;
+  if (!isBinary(d, g, ir::Op::Mul, &a, &b)) return false;
   const ir::Instr& ia = *d.at(a);
   const ir::Instr& ib = *d.at(b);
   if (!numeric(ia) || !numeric(ib) || !ia.shape.materialized(f) || !ib.shape.materialized(f)) return false;
@@ -29,7 +29,7 @@ bool product(const Defs& d, int g, FrameKind f, int* matrix, int* vector) {
 
 bool rewrite(ir::Program& p, ir::Region& r, size_t k, const Defs& d) {
   const ir::Instr& s = r.body[k];
-  if (s.op != ir::Opcode::Reduce || s.name != "sum" || s.frame != FrameKind::Prev || !numeric(s)) return false;
+  if (s.op != ir::Opcode::Reduce || s.name != ir::Op::Sum || s.frame != FrameKind::Prev || !numeric(s)) return false;
   int m = -1, v = -1, x = -1, y = -1;
   if (product(d, s.operands[0], s.frame, &m, &v)) {
     ir::Instr& i = r.body[k];
@@ -38,7 +38,7 @@ bool rewrite(ir::Program& p, ir::Region& r, size_t k, const Defs& d) {
     i.operands = {m, v};
     return true;
   }
-  if (!isBinary(d, s.operands[0], "add", &x, &y) || !product(d, x, s.frame, &m, &v) || !product(d, y, s.frame, &m, &v))
+  if (!isBinary(d, s.operands[0], ir::Op::Add, &x, &y) || !product(d, x, s.frame, &m, &v) || !product(d, y, s.frame, &m, &v))
     return false;
   ir::Instr sx = makeInstr(p, s, ir::Opcode::Reduce, s.type, s.shape, {x}, "sum");
   ir::Instr sy = makeInstr(p, s, ir::Opcode::Reduce, s.type, s.shape, {y}, "sum");

@@ -19,7 +19,7 @@ const char* clampOf(const Defs& d, const ir::Instr& i, int* x) {
     if (isConst(d, i.operands[1], 0) && i.operands[2] == c) return positive ? "min" : "max";
     return nullptr;
   }
-  if (i.op == ir::Opcode::Binary && i.name == "mul") {
+  if (i.op == ir::Opcode::Binary && i.name == ir::Op::Mul) {
     for (int k = 0; k < 2; ++k) {
       const int cond = i.operands[static_cast<size_t>(k)], other = i.operands[static_cast<size_t>(1 - k)];
       if (comparesWithZero(d, cond, &c, &positive) && c == other && isFinite(d, other)) {

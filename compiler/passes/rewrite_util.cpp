@@ -123,7 +123,7 @@ bool isConst(const Defs& d, int id, double v) {
   return it != d.end() && it->second->op == Opcode::Const && it->second->number == v;
 }
 
-bool isBinary(const Defs& d, int id, const std::string& op, int* a, int* b) {
+bool isBinary(const Defs& d, int id, ir::Op op, int* a, int* b) {
   const auto it = d.find(id);
   if (it == d.end() || it->second->op != Opcode::Binary || it->second->name != op) return false;
   if (a) *a = it->second->operands[0];
@@ -132,10 +132,10 @@ bool isBinary(const Defs& d, int id, const std::string& op, int* a, int* b) {
 }
 
 bool comparesWithZero(const Defs& d, int cond, int* c, bool* positive) {
-  for (const char* op : {"ge", "gt", "le", "lt"}) {
+  for (const ir::Op op : {ir::Op::Ge, ir::Op::Gt, ir::Op::Le, ir::Op::Lt}) {
     int a = -1, b = -1;
     if (!isBinary(d, cond, op, &a, &b)) continue;
-    const bool greater = op[0] == 'g';
+    const bool greater = op == ir::Op::Ge || op == ir::Op::Gt;
     if (isConst(d, b, 0)) *c = a, *positive = greater;
     else if (isConst(d, a, 0)) *c = b, *positive = !greater;
     else return false;
@@ -154,9 +154,9 @@ bool isFinite(const Defs& d, int id) {
     case Opcode::Neuron: return true;
     case Opcode::Coeff: return true;  // coefficients of stored linear forms
     case Opcode::Member: return i.ref != ir::NeuronRef::Curr && (i.name == "l" || i.name == "u");
-    case Opcode::Unary: return i.name == "neg" && isFinite(d, i.operands[0]);
+    case Opcode::Unary: return i.name == ir::Op::Neg && isFinite(d, i.operands[0]);
     case Opcode::Binary:
-      if (i.name == "add" || i.name == "sub" || i.name == "mul" || i.name == "max" || i.name == "min")
+      if (i.name == ir::Op::Add || i.name == ir::Op::Sub || i.name == ir::Op::Mul || i.name == ir::Op::Max || i.name == ir::Op::Min)
         return isFinite(d, i.operands[0]) && isFinite(d, i.operands[1]);
       return false;
     case Opcode::Select: return isFinite(d, i.operands[1]) && isFinite(d, i.operands[2]);

@@ -38,7 +38,7 @@ ir::Shape withoutFrame(const ir::Shape& s, ir::FrameKind k);
 /// `id` is a Const equal to `v`.
 bool isConst(const Defs& d, int id, double v);
 /// `id` is a binary `op` instruction; its operands go to `a`, `b`.
-bool isBinary(const Defs& d, int id, const std::string& op, int* a = nullptr, int* b = nullptr);
+bool isBinary(const Defs& d, int id, ir::Op op, int* a = nullptr, int* b = nullptr);
 
 /// `cond` compares some c with 0 (c >= 0, c > 0, c <= 0, c < 0, or 0 on the left); `positive`:
 /// whether it holds for c > 0.

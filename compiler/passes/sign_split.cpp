@@ -12,7 +12,7 @@ namespace {
 /// The factor x of `g` = c * x (either order), or -1.
 int factorOf(const Defs& d, int g, int c) {
   int a = -1, b = -1;
-  if (!isBinary(d, g, "mul", &a, &b)) return -1;
+  if (!isBinary(d, g, ir::Op::Mul, &a, &b)) return -1;
   return a == c ? b : b == c ? a : -1;
 }
 

@@ -12,8 +12,8 @@ namespace {
 /// g is 0 wherever c is 0.
 bool timesC(const Defs& d, int g, int c) {
   int a = -1, b = -1;
-  if (isBinary(d, g, "mul", &a, &b)) return (a == c && isFinite(d, b)) || (b == c && isFinite(d, a));
-  if (isBinary(d, g, "add", &a, &b) || isBinary(d, g, "sub", &a, &b)) return timesC(d, a, c) && timesC(d, b, c);
+  if (isBinary(d, g, ir::Op::Mul, &a, &b)) return (a == c && isFinite(d, b)) || (b == c && isFinite(d, a));
+  if (isBinary(d, g, ir::Op::Add, &a, &b) || isBinary(d, g, ir::Op::Sub, &a, &b)) return timesC(d, a, c) && timesC(d, b, c);
   const auto it = d.find(g);
   if (it != d.end() && it->second->op == ir::Opcode::Select)
     return timesC(d, it->second->operands[1], c) && timesC(d, it->second->operands[2], c);
@@ -31,7 +31,7 @@ bool runZeroMask(ir::Program& p) {
     for (const auto& [id, i] : d) {
       if (i->op != ir::Opcode::Select || !used.count(id)) continue;
       int c = -1, z = -1;
-      if (!isBinary(d, i->operands[0], "ne", &c, &z) || !isConst(d, z, 0) || !isConst(d, i->operands[2], 0)) continue;
+      if (!isBinary(d, i->operands[0], ir::Op::Ne, &c, &z) || !isConst(d, z, 0) || !isConst(d, i->operands[2], 0)) continue;
       const int g = i->operands[1];
       if (!timesC(d, g, c) || d.at(g)->type != i->type || d.at(g)->shape != i->shape) continue;
       replaceAllUses(p, id, g);

@@ -1,13 +1,10 @@
 // IR listings: printProgram's text zipped with each line's origin; stages through the passes.
 #include "app/certstudio/ir/ir_listing.h"
 
-#include <algorithm>
-#include <map>
-
+#include "compiler/driver.h"
 #include "compiler/frontend.h"
+#include "compiler/ir/changed_lines.h"
 #include "compiler/ir/ir_printer.h"
-#include "compiler/lower/lower.h"
-#include "compiler/passes/pipeline.h"
 
 namespace cert::studio {
 namespace {
@@ -22,28 +19,6 @@ void collect(const cert::ir::Region& r, std::vector<cert::SourceRange>& out) {
       out.push_back({});  // "}"
     }
   }
-}
-
-/// Marks lines of `now` that an LCS with `before` does not match.
-std::vector<bool> changedLines(const QStringList& before, const QStringList& now) {
-  const size_t n = static_cast<size_t>(before.size()), m = static_cast<size_t>(now.size());
-  std::vector<std::vector<int>> lcs(n + 1, std::vector<int>(m + 1, 0));
-  for (size_t i = n; i-- > 0;)
-    for (size_t j = m; j-- > 0;)
-      lcs[i][j] = before[static_cast<qsizetype>(i)] == now[static_cast<qsizetype>(j)] ? lcs[i + 1][j + 1] + 1
-                                                                                      : std::max(lcs[i + 1][j], lcs[i][j + 1]);
-  std::vector<bool> changed(m, true);
-  for (size_t i = 0, j = 0; i < n && j < m;) {
-    if (before[static_cast<qsizetype>(i)] == now[static_cast<qsizetype>(j)]) {
-      changed[j] = false;
-      ++i, ++j;
-    } else if (lcs[i + 1][j] >= lcs[i][j + 1]) {
-      ++i;
-    } else {
-      ++j;
-    }
-  }
-  return changed;
 }
 
 }  // namespace
@@ -77,21 +52,26 @@ cert::Result<std::vector<IrStage>> irStages(const std::string& specText, const Q
   if (!t) return R::failure(cert::Diagnostic::error("no transformer '" + transformer.toStdString() + "'"));
   for (const cert::ast::Rule& rule : t->rules) {
     if (QString::fromStdString(rule.op) != op) continue;
-    cert::Result<cert::ir::Program> lowered = cert::lower::lowerRule(fe, *t, rule);
-    if (!lowered.ok()) return R::failure(lowered.diagnostics);
+    std::vector<IrStage> stages;
+    std::vector<std::string> last;  // the previous stage's lines
+    cert::driver::Options options;
+    options.observer = [&stages, &last](const cert::driver::Stage& s) {
+      if (s.kind == cert::driver::StageKind::Final || (s.kind == cert::driver::StageKind::AfterPass && !s.changed)) return;
+      IrStage stage{s.kind == cert::driver::StageKind::Lowered
+                        ? QStringLiteral("lowered")
+                        : QStringLiteral("after %1 (round %2)").arg(QString::fromLatin1(s.pass)).arg(s.round),
+                    listingOf(s.program), {}};
+      std::vector<std::string> lines;
+      for (const QString& line : stage.listing.lines) lines.push_back(line.toStdString());
+      stage.changed = s.kind == cert::driver::StageKind::Lowered ? std::vector<bool>(lines.size(), false)
+                                                                 : cert::ir::changedLines(last, lines);
+      last = std::move(lines);
+      stages.push_back(std::move(stage));
+    };
+    cert::Result<cert::ir::Program> compiled = cert::driver::compileRule(fe, *t, rule, options);
+    if (!compiled.ok()) return R::failure(compiled.diagnostics);
     R out;
-    out.value.emplace();
-    IrStage first{QStringLiteral("lowered"), listingOf(*lowered.value), {}};
-    first.changed.assign(static_cast<size_t>(first.listing.lines.size()), false);
-    out.value->push_back(std::move(first));
-    std::map<std::string, int> runs;
-    cert::passes::optimize(*lowered.value, [&out, &runs](const cert::passes::Pass& pass, const cert::ir::Program& p, bool changed) {
-      const int round = ++runs[pass.name];
-      if (!changed) return;
-      IrStage s{QStringLiteral("after %1 (round %2)").arg(QString::fromLatin1(pass.name)).arg(round), listingOf(p), {}};
-      s.changed = changedLines(out.value->back().listing.lines, s.listing.lines);
-      out.value->push_back(std::move(s));
-    });
+    out.value = std::move(stages);
     return out;
   }
   return R::failure(cert::Diagnostic::error("transformer '" + transformer.toStdString() + "' has no rule for " + op.toStdString()));
@@ -100,10 +80,12 @@ cert::Result<std::vector<IrStage>> irStages(const std::string& specText, const Q
 std::optional<cert::ir::Program> loweredRuleAt(const std::string& specText, int offset, QString* where) {
   const cert::FrontendResult fe = cert::runFrontend(specText);
   if (!fe.ok()) return std::nullopt;
+  cert::driver::Options lowerOnly;
+  lowerOnly.optimize = false;
   for (const cert::ast::TransformerDecl& t : fe.program.transformers)
     for (const cert::ast::Rule& rule : t.rules) {
       if (offset < rule.range.begin.offset || offset > rule.range.end.offset) continue;
-      cert::Result<cert::ir::Program> lowered = cert::lower::lowerRule(fe, t, rule);
+      cert::Result<cert::ir::Program> lowered = cert::driver::compileRule(fe, t, rule, lowerOnly);
       if (!lowered.ok()) return std::nullopt;
       if (where) *where = QStringLiteral("%1.%2").arg(QString::fromStdString(t.name), QString::fromStdString(rule.op));
       return std::move(*lowered.value);

@@ -1,0 +1,21 @@
+// The list of analysis passes.
+#include "compiler/analysis/analyses.h"
+
+#include "compiler/analysis/layer_form.h"
+#include "compiler/analysis/liveness.h"
+
+namespace cert::analysis {
+
+const std::vector<Analysis>& analyses() {
+  static const std::vector<Analysis> kAnalyses = {
+      {"liveness", computeLiveness},
+      {"layer-form", computeLayerForms},
+  };
+  return kAnalyses;
+}
+
+void analyze(ir::Program& p) {
+  for (const Analysis& a : analyses()) a.run(p);
+}
+
+}  // namespace cert::analysis

@@ -1,0 +1,159 @@
+// The analysis passes on hand-built programs: liveness (last uses per region, results never die,
+// a value read in a nested region dies at the instruction holding it) and layer forms (W * prev
+// summed over prev, matmuls of the weight or a zero-keeping map of it, and near misses).
+#include <QtTest>
+
+#include <string>
+#include <vector>
+
+#include "compiler/analysis/analyses.h"
+#include "compiler/analysis/layer_form.h"
+#include "compiler/analysis/liveness.h"
+#include "compiler/ir/ir.h"
+
+using namespace cert;
+using ir::ElemType;
+using ir::FrameKind;
+using ir::Opcode;
+
+namespace {
+
+struct Builder {
+  ir::Program p;
+  ir::Region* at = &p.body;
+  int add(Opcode op, ElemType t, std::vector<int> ops = {}, std::string name = {}) {
+    ir::Instr i;
+    i.id = p.nextId++;
+    i.op = op;
+    i.type = t;
+    i.operands = std::move(ops);
+    i.name = std::move(name);
+    at->body.push_back(std::move(i));
+    return p.nextId - 1;
+  }
+  int weight() { return add(Opcode::Meta, ElemType::Float, {}, "weight"); }
+  int prevList() {
+    const int id = add(Opcode::Neuron, ElemType::Poly);
+    at->body.back().ref = ir::NeuronRef::PrevList;
+    return id;
+  }
+  int constant(double v) {
+    const int id = add(Opcode::Const, ElemType::Int);
+    at->body.back().number = v;
+    return id;
+  }
+  int reduce(int v, const char* op = "sum") {
+    const int id = add(Opcode::Reduce, ElemType::Poly, {v}, op);
+    at->body.back().frame = FrameKind::Prev;
+    return id;
+  }
+  int matmul(int a, int b) {
+    const int id = add(Opcode::MatMul, ElemType::Float, {a, b});
+    at->body.back().frame = FrameKind::Prev;
+    return id;
+  }
+  const ir::Instr& instr(int id) const { return *p.find(id); }
+};
+
+}  // namespace
+
+class TestAnalysis : public QObject {
+  Q_OBJECT
+ private slots:
+  void lastUsesInOneRegion() {
+    Builder b;
+    const int x = b.constant(1);                                     // %0
+    const int y = b.constant(2);                                     // %1
+    const int s = b.add(Opcode::Binary, ElemType::Int, {x, y}, "add");  // %2: y read again later
+    const int t = b.add(Opcode::Binary, ElemType::Int, {s, y}, "mul");  // %3
+    const int u = b.add(Opcode::Unary, ElemType::Int, {t}, "neg");      // %4
+    b.p.results = {u, t};
+    analysis::computeLiveness(b.p);
+    QCOMPARE(b.instr(s).lastUses, std::vector<int>{x});
+    QCOMPARE(b.instr(t).lastUses, (std::vector<int>{y, s}));
+    QCOMPARE(b.instr(u).lastUses, std::vector<int>{});  // t is a result: it never dies
+    QCOMPARE(b.instr(x).lastUses, std::vector<int>{});
+  }
+
+  void aValueReadInARegionDiesAtItsHolder() {
+    Builder b;
+    const int e = b.prevList();     // %0
+    const int k = b.constant(3);    // %1: read inside the map's body
+    const int m = b.add(Opcode::Map, ElemType::Float, {e});  // %2
+    b.p.body.body.back().regions.push_back(std::make_unique<ir::Region>());
+    b.at = b.p.body.body.back().regions.back().get();
+    const int c = b.add(Opcode::Coeff, ElemType::Float);                 // %3
+    const int prod = b.add(Opcode::Binary, ElemType::Float, {c, k}, "mul");  // %4
+    const int yield = b.add(Opcode::Yield, ElemType::Float, {prod});     // %5
+    b.at = &b.p.body;
+    const int after = b.add(Opcode::Unary, ElemType::Float, {m}, "neg");  // %6
+    b.p.results = {after};
+    analysis::computeLiveness(b.p);
+    QCOMPARE(b.instr(m).lastUses, (std::vector<int>{e, k}));  // not inside the body
+    QCOMPARE(b.instr(prod).lastUses, std::vector<int>{c});
+    QCOMPARE(b.instr(yield).lastUses, std::vector<int>{prod});
+    QCOMPARE(b.instr(after).lastUses, std::vector<int>{m});
+  }
+
+  void layerProduct() {
+    Builder b;
+    const int prev = b.prevList();
+    const int w = b.weight();
+    const int prod = b.add(Opcode::Binary, ElemType::Poly, {prev, w}, "mul");
+    const int sum = b.reduce(prod);
+    b.p.results = {sum};
+    analysis::computeLayerForms(b.p);
+    QCOMPARE(b.instr(prod).layerForm, ir::LayerForm::Product);
+    QCOMPARE(b.instr(sum).layerForm, ir::LayerForm::None);
+    QCOMPARE(b.instr(w).layerForm, ir::LayerForm::None);
+  }
+
+  void productNearMisses() {
+    {  // read twice: not only summed
+      Builder b;
+      const int prod = b.add(Opcode::Binary, ElemType::Poly, {b.weight(), b.prevList()}, "mul");
+      b.p.results = {b.reduce(prod), prod};
+      b.add(Opcode::Unary, ElemType::Poly, {prod}, "neg");
+      analysis::computeLayerForms(b.p);
+      QCOMPARE(b.instr(prod).layerForm, ir::LayerForm::None);
+    }
+    {  // summed with max, not sum
+      Builder b;
+      const int prod = b.add(Opcode::Binary, ElemType::Poly, {b.weight(), b.prevList()}, "mul");
+      b.p.results = {b.reduce(prod, "max")};
+      analysis::computeLayerForms(b.p);
+      QCOMPARE(b.instr(prod).layerForm, ir::LayerForm::None);
+    }
+    {  // an add, not a product
+      Builder b;
+      const int prod = b.add(Opcode::Binary, ElemType::Poly, {b.weight(), b.prevList()}, "add");
+      b.p.results = {b.reduce(prod)};
+      analysis::computeLayerForms(b.p);
+      QCOMPARE(b.instr(prod).layerForm, ir::LayerForm::None);
+    }
+  }
+
+  void weightMatMuls() {
+    Builder b;
+    const int w = b.weight();
+    const int zero = b.constant(0), one = b.constant(1), half = b.constant(0.5);
+    const int l = b.add(Opcode::Member, ElemType::Float, {}, "l");
+    const int pos = b.add(Opcode::Binary, ElemType::Float, {w, zero}, "max");
+    const int shifted = b.add(Opcode::Binary, ElemType::Float, {w, one}, "max");  // not zero-keeping
+    const int scaled = b.add(Opcode::Binary, ElemType::Float, {half, w}, "mul");
+    const int negated = b.add(Opcode::Unary, ElemType::Float, {pos}, "neg");
+    const int m1 = b.matmul(w, l), m2 = b.matmul(pos, l), m3 = b.matmul(shifted, l), m4 = b.matmul(scaled, l);
+    const int m5 = b.matmul(negated, l), m6 = b.matmul(l, w);
+    b.p.results = {m1, m2, m3, m4, m5, m6};
+    analysis::analyze(b.p);
+    QCOMPARE(b.instr(m1).layerForm, ir::LayerForm::MatMul);
+    QCOMPARE(b.instr(m2).layerForm, ir::LayerForm::MatMul);
+    QCOMPARE(b.instr(m3).layerForm, ir::LayerForm::None);
+    QCOMPARE(b.instr(m4).layerForm, ir::LayerForm::MatMul);
+    QCOMPARE(b.instr(m5).layerForm, ir::LayerForm::MatMul);
+    QCOMPARE(b.instr(m6).layerForm, ir::LayerForm::None);  // the weight second: not the layer's map
+  }
+};
+
+QTEST_APPLESS_MAIN(TestAnalysis)
+#include "tst_analysis.moc"
