@@ -1,0 +1,152 @@
+// ItemRun: binary operators on numbers and linear forms, reductions over frames, matrix products.
+#include "runtime/interpreter/item_run.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+#include "compiler/ir/scalar_ops.h"
+
+namespace cert::interp {
+
+using ir::Instr;
+using ir::NeuronRef;
+using ir::Opcode;
+
+double ItemRun::binaryOp(const ir::Name& op, double a, double b) {
+  if (const auto v = ir::applyBinary(op.op(), a, b)) return *v;
+  throw std::runtime_error("unknown binary operator '" + op + "'");
+}
+
+Value ItemRun::binary(const Instr& i) {
+  const Value& a = at(i.operands[0]);
+  const Value& b = at(i.operands[1]);
+  const bool la = std::holds_alternative<Lin>(a), lb = std::holds_alternative<Lin>(b);
+  if (!la && !lb) {
+    const Tensor& x = asTensor(a);
+    const Tensor& y = asTensor(b);
+    // The operator is resolved once per instruction, not per element (same arithmetic as
+    // ir::applyBinary, which the fallback calls for anything else).
+    const ir::Name& op = i.name;
+    if (op == ir::Op::Add) return runtime::zip(x, y, [](double p, double q) { return p + q; });
+    if (op == ir::Op::Sub) return runtime::zip(x, y, [](double p, double q) { return p - q; });
+    if (op == ir::Op::Mul) return runtime::zip(x, y, [](double p, double q) { return p * q; });
+    if (op == ir::Op::Div) return runtime::zip(x, y, [](double p, double q) { return p / q; });
+    if (op == ir::Op::Min) return runtime::zip(x, y, [](double p, double q) { return std::min(p, q); });
+    if (op == ir::Op::Max) return runtime::zip(x, y, [](double p, double q) { return std::max(p, q); });
+    if (op == ir::Op::Ge) return runtime::zip(x, y, [](double p, double q) { return p >= q ? 1.0 : 0.0; });
+    if (op == ir::Op::Le) return runtime::zip(x, y, [](double p, double q) { return p <= q ? 1.0 : 0.0; });
+    if (op == ir::Op::Gt) return runtime::zip(x, y, [](double p, double q) { return p > q ? 1.0 : 0.0; });
+    if (op == ir::Op::Lt) return runtime::zip(x, y, [](double p, double q) { return p < q ? 1.0 : 0.0; });
+    return runtime::zip(x, y, [&op](double p, double q) { return binaryOp(op, p, q); });
+  }
+  const bool sym = i.type == ir::ElemType::Sym;
+  if (i.name == ir::Op::Add || i.name == ir::Op::Sub) {
+    const double sign = i.name == ir::Op::Add ? 1.0 : -1.0;
+    // Operands read for the last time are moved (no copy of their coefficient tensors).
+    const int ia = i.operands[0], ib = i.operands[1];
+    const bool moveA = ia != ib && la && dies(ia), moveB = ia != ib && lb && dies(ib);
+    Lin left = moveA ? std::move(std::get<Lin>(at(ia))) : toLin(a, sym);
+    if (moveB) return runtime::linAdd(std::move(left), std::move(std::get<Lin>(at(ib))), sign);
+    if (lb) return runtime::linAdd(std::move(left), std::get<Lin>(b), sign);  // b copied once
+    return runtime::linAdd(std::move(left), toLin(b, sym), sign);
+  }
+  if (i.name == ir::Op::Mul) {
+    const int linId = la ? i.operands[0] : i.operands[1], numId = la ? i.operands[1] : i.operands[0];
+    if (Lin moved; takeAsCoefficients(std::get<Lin>(at(linId)), numId, moved)) {
+      markKernel(moved, std::get<Lin>(at(linId)), numId);
+      return moved;
+    }
+    Lin out = runtime::linScale(std::get<Lin>(at(linId)), asTensor(at(numId)));
+    markKernel(out, std::get<Lin>(at(linId)), numId);
+    return out;
+  }
+  if (i.name == ir::Op::Div && !lb)
+    return runtime::linScale(std::get<Lin>(a), runtime::mapTensor(asTensor(b), [](double x) { return 1.0 / x; }));
+  throw std::runtime_error("'" + i.name + "' is not defined on linear forms");
+}
+
+Value ItemRun::reduce(const Instr& i) {
+  const Value& v = at(i.operands[0]);
+  if (const Lin* l = std::get_if<Lin>(&v)) {
+    if (i.name != ir::Op::Sum && i.name != ir::Op::Avg) throw std::runtime_error("'" + i.name + "' over linear forms");
+    Lin s = runtime::linSumList(*l, n_, listExtent_, [this](int layer, const std::string& m) -> const Lin& {
+      return linMember(layer, m);
+    }, dense_, sharedKernelRows_);
+    if (i.name == ir::Op::Avg) s = runtime::linScale(s, runtime::mapTensor(count(), [](double x) { return 1.0 / x; }));
+    return s;
+  }
+  const Tensor& t = asTensor(v);
+  if (i.frame == ir::FrameKind::Other) return reduceAll(t);
+  const Tensor full = t.expand(std::max(t.r, n_), listExtent_, 1);
+  const Tensor valid = validity_.expand(full.r, listExtent_, 1);
+  Tensor out = Tensor::full(full.r, 1, 1, 0);
+  const double inf = std::numeric_limits<double>::infinity();
+  for (int64_t r = 0; r < full.r; ++r) {
+    double acc = i.name == ir::Op::Max ? -inf : i.name == ir::Op::Min ? inf : 0.0;
+    double cnt = 0;
+    for (int64_t j = 0; j < listExtent_; ++j) {
+      if (valid.at(r, j, 0) == 0) continue;
+      const double x = full.at(r, j, 0);
+      cnt += 1;
+      if (i.name == ir::Op::Max) acc = std::max(acc, x);
+      else if (i.name == ir::Op::Min) acc = std::min(acc, x);
+      else acc += x;
+    }
+    if (i.name == ir::Op::Len) acc = cnt;
+    if (i.name == ir::Op::Avg) acc /= cnt;
+    out.ref(r, 0, 0) = acc;
+  }
+  return out;
+}
+
+Value ItemRun::matmul(const Instr& i) {
+  const Value& a = at(i.operands[0]);
+  const Value& b = at(i.operands[1]);
+  const Tensor* ta = std::get_if<Tensor>(&a);
+  const Tensor* tb = std::get_if<Tensor>(&b);
+  if (ta && tb && windows_.empty() && i.frame == ir::FrameKind::Prev && tb->r == 1 && ta->d == 1 && tb->d == 1) {
+    const Eigen::VectorXd v = tb->toMatrix(1, listExtent_).row(0).transpose();
+    if (ta->c == listExtent_)  // the matrix in place (column-major like Eigen's), no copy
+      return Tensor::column(Eigen::Map<const Eigen::MatrixXd>(ta->v.data(), ta->r, listExtent_) * v);
+    return Tensor::column(ta->toMatrix(ta->r, listExtent_) * v);
+  }
+  Instr product;
+  product.op = Opcode::Binary;
+  product.name = "mul";
+  product.type = i.type;
+  product.operands = i.operands;
+  Instr sum;
+  sum.op = Opcode::Reduce;
+  sum.name = "sum";
+  sum.frame = i.frame;
+  sum.type = i.type;
+  sum.operands = {i.id};
+  at(i.id) = binary(product);
+  return reduce(sum);
+}
+
+Tensor ItemRun::count() const {
+  if (windows_.empty()) return Tensor::scalar(static_cast<double>(listExtent_));
+  Tensor c = Tensor::full(n_, 1, 1, 0);
+  for (int64_t r = 0; r < n_; ++r) c.ref(r, 0, 0) = static_cast<double>(windows_[static_cast<size_t>(r)].size());
+  return c;
+}
+
+Tensor ItemRun::reduceAll(const Tensor& t) const {
+  const Tensor full = t.expand(std::max(t.r, n_), listExtent_, listExtent_);
+  const Tensor valid = validity_.expand(full.r, listExtent_, 1);
+  Tensor out = Tensor::full(full.r, listExtent_, 1, 0);
+  for (int64_t r = 0; r < full.r; ++r)
+    for (int64_t j = 0; j < listExtent_; ++j) {
+      if (valid.at(r, j, 0) == 0) continue;
+      bool all = true;
+      for (int64_t k = 0; k < listExtent_ && all; ++k)
+        if (k != j && valid.at(r, k, 0) != 0 && full.at(r, j, k) == 0) all = false;
+      out.ref(r, j, 0) = all ? 1 : 0;
+    }
+  return out;
+}
+
+}  // namespace cert::interp

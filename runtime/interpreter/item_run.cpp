@@ -1,0 +1,311 @@
+// ItemRun: the input box, Concat, one layer's program, regions and the instruction dispatch.
+#include "runtime/interpreter/item_run.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+#include "compiler/ir/scalar_ops.h"
+
+namespace cert::interp {
+
+using ir::Instr;
+using ir::NeuronRef;
+using ir::Opcode;
+
+SymbolicForm ItemRun::formOf(const Lin& l, int64_t row) {
+  SymbolicForm f;
+  f.sym = l.sym;
+  f.constant = l.c0.at(row, 0, 0);
+  for (const auto& [k, blk] : l.blocks) {
+    const Eigen::VectorXd r = blk.rows() == 1 ? blk.row(0) : blk.row(row);
+    for (Eigen::Index j = 0; j < r.size(); ++j)
+      if (r[j] != 0) f.terms.push_back({k, j, r[j]});
+  }
+  return f;
+}
+
+void ItemRun::recordTracedMembers(const Layer& layer) {
+  if (!trace || trace->layer != layer.index) return;
+  for (size_t m = 0; m < cc_.memberNames.size(); ++m) {
+    const auto it = states.back().members.find(cc_.memberNames[m]);
+    if (it == states.back().members.end()) continue;
+    if (const Lin* l = std::get_if<Lin>(&it->second)) trace->members.emplace_back(cc_.memberNames[m], formOf(*l, trace->neuron));
+    else trace->values.emplace_back(cc_.memberNames[m], std::get<Tensor>(it->second).at(trace->neuron, 0, 0));
+  }
+}
+
+void ItemRun::input(const InputBox& box) {
+  LayerState s;
+  const int64_t n = box.lower.size();
+  for (size_t m = 0; m < cc_.memberNames.size(); ++m) {
+    const std::string& name = cc_.memberNames[m];
+    const bool isUpper = name == "u" || name == "U";
+    const Eigen::VectorXd& end = isUpper ? box.upper : box.lower;
+    if (isCtMember(m)) {  // the input's constraint: true (0 == 0)
+      s.members[name] = trueConstraint(n);
+      continue;
+    }
+    switch (cc_.memberTypes[m]) {
+      case ir::ElemType::Poly: {
+        Lin l;
+        l.c0 = Tensor::column(end);
+        s.members[name] = l;
+        break;
+      }
+      case ir::ElemType::Sym: {
+        Lin z;
+        z.sym = true;
+        z.c0 = Tensor::column((box.lower + box.upper) / 2);
+        const Eigen::VectorXd radius = (box.upper - box.lower) / 2;
+        z.blocks[0] = dense_ ? CoefBlock::dense(Eigen::MatrixXd(radius.asDiagonal())) : CoefBlock::diagonal(radius);
+        s.members[name] = z;
+        break;
+      }
+      default: s.members[name] = Tensor::column(end); break;
+    }
+  }
+  (void)n;
+  states.push_back(std::move(s));
+}
+
+void ItemRun::concat(const Layer& layer) {
+  LayerState s;
+  for (size_t m = 0; m < cc_.memberNames.size(); ++m) {
+    const std::string& name = cc_.memberNames[m];
+    if (isCtMember(m)) {
+      s.members[name] = trueConstraint(layer.size());
+      continue;
+    }
+    if (cc_.memberTypes[m] == ir::ElemType::Poly) {  // L = U = the source neuron
+      Lin l;
+      l.c0 = Tensor::full(layer.size(), 1, 1, 0);
+      int64_t row = 0;
+      for (int in : layer.inputs) {
+        const Layer& src = layers_[static_cast<size_t>(in)];
+        Eigen::MatrixXd b = Eigen::MatrixXd::Zero(layer.size(), src.size());
+        for (int64_t i = 0; i < src.size(); ++i) b(row + i, i) = 1;
+        auto it = l.blocks.find(in);
+        if (it == l.blocks.end()) l.blocks.emplace(in, CoefBlock::dense(std::move(b)));
+        else it->second = runtime::addBlocks(it->second, CoefBlock::dense(std::move(b)), 1.0);
+        row += src.size();
+      }
+      s.members[name] = l;
+      continue;
+    }
+    if (cc_.memberTypes[m] == ir::ElemType::Sym) {
+      Lin z;
+      z.sym = true;
+      std::vector<double> c0;
+      std::vector<std::pair<int, const Lin*>> parts;
+      for (int in : layer.inputs) parts.push_back({in, &std::get<Lin>(states[static_cast<size_t>(in)].members.at(name))});
+      int64_t row = 0;
+      Eigen::VectorXd cv(layer.size());
+      std::map<int, Eigen::MatrixXd> stacked;
+      for (const auto& [in, src] : parts) {
+        const int64_t ns = layers_[static_cast<size_t>(in)].size();
+        for (int64_t i = 0; i < ns; ++i) cv[row + i] = src->c0.at(i, 0, 0);
+        for (const auto& [k, blk] : src->blocks) {
+          auto it = stacked.find(k);
+          if (it == stacked.end()) it = stacked.emplace(k, Eigen::MatrixXd::Zero(layer.size(), blk.cols())).first;
+          if (it->second.cols() < blk.cols()) it->second.conservativeResize(Eigen::NoChange, blk.cols());
+          it->second.block(row, 0, ns, blk.cols()) += blk.toDense();
+        }
+        row += ns;
+      }
+      for (auto& [k, m] : stacked) z.blocks.emplace(k, CoefBlock::dense(std::move(m)));
+      z.c0 = Tensor::column(cv);
+      s.members[name] = z;
+      continue;
+    }
+    Eigen::VectorXd v(layer.size());
+    int64_t row = 0;
+    for (int in : layer.inputs) {
+      const Tensor& t = std::get<Tensor>(states[static_cast<size_t>(in)].members.at(name));
+      const int64_t ns = layers_[static_cast<size_t>(in)].size();
+      for (int64_t i = 0; i < ns; ++i) v[row + i] = t.at(i, 0, 0);
+      row += ns;
+    }
+    s.members[name] = Tensor::column(v);
+  }
+  states.push_back(std::move(s));
+}
+
+void ItemRun::layer(const Layer& layer, const ir::Program& prog) {
+  layer_ = &layer;
+  n_ = layer.size();
+  windows_.clear();
+  validity_ = Tensor::scalar(1);
+  listExtent_ = 1;
+  if (!reverseWindows.empty() || layer.op == LayerOp::MaxPool || layer.op == LayerOp::AvgPool) {
+    const PoolGeometry& g = layer.pool;
+    if (!reverseWindows.empty()) windows_ = reverseWindows;  // a rev_ rule over pooling outputs
+    else
+      for (int c = 0; c < g.channels; ++c)
+        for (int oh = 0; oh < g.outHeight; ++oh)
+          for (int ow = 0; ow < g.outWidth; ++ow) windows_.push_back(g.window(c, oh, ow));
+    for (const auto& w : windows_) listExtent_ = std::max<int64_t>(listExtent_, static_cast<int64_t>(w.size()));
+    validity_ = Tensor::full(n_, listExtent_, 1, 0);
+    for (int64_t i = 0; i < n_; ++i)
+      for (size_t j = 0; j < windows_[static_cast<size_t>(i)].size(); ++j) validity_.ref(i, static_cast<int64_t>(j), 0) = 1;
+  } else if (!layer.inputs.empty()) {
+    listExtent_ = layers_[static_cast<size_t>(layer.inputs[0])].size();
+  }
+  weightIds_.clear();
+  structured_.clear();
+  if (layer.op == LayerOp::Affine || layer.op == LayerOp::Conv) {
+    // A conv layer's Toeplitz matrix is built only if an instruction needs the weight dense.
+    convWeight_.resize(0, 0);
+    weight_ = layer.op == LayerOp::Conv ? nullptr : &layer.weight;  // an Affine's own, not a copy
+    bias_ = denseBias(layer);
+  }
+  env_.assign(static_cast<size_t>(prog.nextId), Value(Tensor::scalar(0)));
+  program_ = &prog;
+  if (dyingProgram_ != &prog) {  // liveness is per program (each layer's rule)
+    dying_.clear();
+    results_ = std::set<int>(prog.results.begin(), prog.results.end());
+    dyingProgram_ = &prog;
+  }
+  region(prog.body);
+  LayerState s;
+  for (size_t m = 0; m < prog.results.size(); ++m) {
+    const Value& v = env_[static_cast<size_t>(prog.results[m])];
+    const std::string& name = cc_.memberNames[m];
+    if (cc_.memberTypes[m] == ir::ElemType::Poly || cc_.memberTypes[m] == ir::ElemType::Sym) {
+      Lin l = toLin(v, cc_.memberTypes[m] == ir::ElemType::Sym);
+      if (!l.lazy.empty()) throw std::runtime_error("member '" + name + "' is still a list");
+      for (auto& [k, blk] : l.blocks) {
+        if (blk.rows() == 1 && n_ != 1) blk = runtime::repeatRow(blk, n_);
+        if (!dense_) blk = CoefBlock::compressed(blk);  // sparse blocks are stored as Csr
+      }
+      s.members[name] = runtime::linExpandRows(l, n_);
+    } else {
+      s.members[name] = asTensor(v).expand(n_, 1, 1);
+    }
+  }
+  states.push_back(std::move(s));
+}
+
+int ItemRun::inputOf(NeuronRef r) const {
+  const size_t k = r == NeuronRef::Prev1 ? 1 : 0;
+  if (layer_->inputs.size() <= k) throw std::runtime_error("the layer has no input " + std::to_string(k));
+  return layer_->inputs[k];
+}
+
+const Lin& ItemRun::linMember(int layer, const std::string& name) const {
+  const Value& v = states.at(static_cast<size_t>(layer)).members.at(name);
+  if (const Lin* l = std::get_if<Lin>(&v)) return *l;
+  throw std::runtime_error("member '" + name + "' is not a linear form");
+}
+
+void ItemRun::region(const ir::Region& r) {
+  const std::vector<std::vector<int>>& dying = dyingIn(r);
+  const std::vector<int>* saved = dyingNow_;
+  for (size_t k = 0; k < r.body.size(); ++k) {
+    const Instr& i = r.body[k];
+    if (i.op == Opcode::Yield) continue;
+    dyingNow_ = &dying[k];
+    if (!structured_.empty()) {
+      std::optional<Value> v = structuredEval(i);
+      if (v) {
+        at(i.id) = std::move(*v);
+        continue;
+      }
+      prepareOperands(i);
+    }
+    at(i.id) = eval(i);
+  }
+  dyingNow_ = saved;
+}
+
+void ItemRun::collectReads(const Instr& i, std::set<int>& out) {
+  out.insert(i.operands.begin(), i.operands.end());
+  for (const auto& r : i.regions)
+    for (const Instr& n : r->body) collectReads(n, out);
+}
+
+const std::vector<std::vector<int>>& ItemRun::dyingIn(const ir::Region& r) {
+  auto it = dying_.find(&r);
+  if (it != dying_.end()) return it->second;
+  std::set<int> defined;
+  for (const Instr& i : r.body) defined.insert(i.id);
+  std::map<int, size_t> last;
+  for (size_t k = 0; k < r.body.size(); ++k) {
+    std::set<int> reads;
+    collectReads(r.body[k], reads);
+    for (int id : reads)
+      if (defined.count(id)) last[id] = k;
+  }
+  std::vector<std::vector<int>> d(r.body.size());
+  for (const auto& [id, k] : last)
+    if (!results_.count(id)) d[k].push_back(id);
+  return dying_.emplace(&r, std::move(d)).first->second;
+}
+
+bool ItemRun::dies(int id) const {
+  return dyingNow_ && std::find(dyingNow_->begin(), dyingNow_->end(), id) != dyingNow_->end();
+}
+
+Value ItemRun::yieldOf(const ir::Region& r) {
+  region(r);
+  const int id = r.body.back().operands.at(0);
+  // A value computed by the region itself is recomputed on its next run: it is moved out,
+  // not copied. A value from outside the region is copied.
+  for (const Instr& i : r.body)
+    if (i.op != Opcode::Yield && i.id == id) return std::move(at(id));
+  return at(id);
+}
+
+Value ItemRun::eval(const Instr& i) {
+  switch (i.op) {
+    case Opcode::Const: return Tensor::scalar(i.number);
+    case Opcode::Member: return member(i);
+    case Opcode::Meta: return meta(i);
+    case Opcode::Neuron: return neuron(i);
+    case Opcode::Coeff:
+      if (term_.coeffMovable) {
+        term_.coeffMovable = false;
+        return std::move(term_.coeff);
+      }
+      return term_.coeff;
+    case Opcode::FreshNoise: {
+      Lin z;
+      z.sym = true;
+      z.blocks.emplace(nextNoise_++, CoefBlock::identity(n_, dense_));
+      return z;
+    }
+    case Opcode::Unary: {
+      const Value& v = at(i.operands[0]);
+      if (i.name == ir::Op::Neg) {
+        if (const Lin* l = std::get_if<Lin>(&v)) return runtime::linScale(*l, Tensor::scalar(-1));
+        return runtime::mapTensor(asTensor(v), [](double x) { return -x; });
+      }
+      if (!ir::applyUnary(i.name.op(), 0.0)) throw std::runtime_error("unknown unary operator '" + i.name + "'");
+      return runtime::mapTensor(asTensor(v), [&i](double x) { return *ir::applyUnary(i.name.op(), x); });
+    }
+    case Opcode::Binary: return binary(i);
+    case Opcode::Select: {
+      const Tensor& c = asTensor(at(i.operands[0]));
+      const Value& a = at(i.operands[1]);
+      const Value& b = at(i.operands[2]);
+      if (std::holds_alternative<Lin>(a) || std::holds_alternative<Lin>(b)) {
+        const bool sym = i.type == ir::ElemType::Sym;
+        Lin sa, sb;  // conversions of non-linear operands only: linear ones are read in place
+        const Lin& la = std::holds_alternative<Lin>(a) ? std::get<Lin>(a) : (sa = toLin(a, sym));
+        const Lin& lb = std::holds_alternative<Lin>(b) ? std::get<Lin>(b) : (sb = toLin(b, sym));
+        return runtime::linSelect(c, la, lb);
+      }
+      return runtime::selectTensor(c, asTensor(a), asTensor(b));
+    }
+    case Opcode::Reduce: return reduce(i);
+    case Opcode::Map: return map(i);
+    case Opcode::Traverse: return traverse(i);
+    case Opcode::MatMul: return matmul(i);
+    case Opcode::Lp: return lp(i);
+    case Opcode::Yield: break;
+  }
+  throw std::runtime_error(std::string("the executor does not run '") + ir::opcodeName(i.op) + "'");
+}
+
+}  // namespace cert::interp

@@ -1,0 +1,310 @@
+// The interpreter of one batch item (ItemRun): binds each layer's metadata and the earlier layers'
+// state, and evaluates the IR program of the layer's operator. Its methods are defined by seam:
+// item_run.cpp (layers, regions, dispatch), operands.cpp (members, neurons, metadata),
+// structured_values.cpp (weights kept as blocks), arithmetic.cpp (binary, reduce, matmul),
+// term_frames.cpp (the term context and sparse term frames), traverse.cpp (map, traverse),
+// constraints.cpp (Ct members, lp),
+// item_report.cpp (memory and storage layouts); runtime/executor.cpp drives it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "runtime/compiled_certifier.h"
+#include "runtime/dense_values.h"
+#include "runtime/executor.h"
+#include "runtime/shared_weights.h"
+
+namespace cert::interp {
+
+using runtime::Atom;
+using runtime::CoefBlock;
+using runtime::Lin;
+using runtime::Tensor;
+using runtime::Value;
+
+using ir::Instr;
+using ir::NeuronRef;
+using ir::Opcode;
+
+/// One layer's members, by name: Float members as [n x 1] tensors, Poly/Sym materialized.
+struct LayerState {
+  std::map<std::string, Value> members;
+};
+
+inline Lin toLin(const Value& v, bool sym) {
+  if (const Lin* l = std::get_if<Lin>(&v)) return *l;
+  Lin out;
+  out.sym = sym;
+  out.c0 = std::get<Tensor>(v);
+  return out;
+}
+
+/// The same, moving a linear form out of a temporary value.
+inline Lin toLin(Value&& v, bool sym) {
+  if (Lin* l = std::get_if<Lin>(&v)) return std::move(*l);
+  return toLin(static_cast<const Value&>(v), sym);
+}
+
+inline const Tensor& asTensor(const Value& v) {
+  if (const Tensor* t = std::get_if<Tensor>(&v)) return *t;
+  throw std::runtime_error("a linear form is used where a number is needed");
+}
+
+/// The layers one run walks: the network's own, then, for an item with margins, its margins layer,
+/// appended without copying the network (a copy per item cost a copy of every weight).
+class LayerSequence {
+ public:
+  explicit LayerSequence(const Network& net, const Layer* extra = nullptr) : net_(net), extra_(extra) {}
+  size_t size() const { return net_.layers.size() + (extra_ ? 1 : 0); }
+  const Layer& operator[](size_t k) const { return k < net_.layers.size() ? net_.layers[k] : *extra_; }
+  const Network& network() const { return net_; }
+  int64_t inputSize() const { return net_.inputSize(); }
+
+ private:
+  const Network& net_;
+  const Layer* extra_;
+};
+
+/// Interprets programs for one batch item over one network.
+class ItemRun {
+ public:
+  ItemRun(const CompiledCertifier& cc, const LayerSequence& layers, bool denseOnly, runtime::SharedWeights& shared)
+      : cc_(cc), layers_(layers), dense_(denseOnly), shared_(shared) {}
+
+  /// Which terms of a coefficient block exist (non-zero coefficient, not stopped).
+  struct TermMask {
+    Tensor where;       ///< n x width, 1 where the term exists
+    bool full = false;  ///< every term exists
+  };
+
+  /// A sparse coefficient block as a term frame (see sparseTerms).
+  struct SparseTerms {
+    std::vector<std::vector<int64_t>> windows;  ///< per row: the columns of its terms
+    Tensor values;                              ///< n x width, 0 past a row's terms
+    TermMask mask;                              ///< 1 at a row's terms
+    int64_t width = 0;                          ///< the most terms of a row
+  };
+
+
+  std::vector<LayerState> states;
+  /// Teaching mode: what is recorded for the traced neuron (RunOptions::trace).
+  std::optional<NeuronTrace> trace;
+
+  /// Row `row` of a materialized form as (constant, non-zero terms).
+  static SymbolicForm formOf(const Lin& l, int64_t row);
+
+  /// After a layer: the traced neuron's members, when it is this layer's.
+  void recordTracedMembers(const Layer& layer);
+
+  /// Stored bytes of every layer's members, and their dense equivalent (see ItemResult).
+  /// Bytes: {stored state, its all-neurons dense form, network weights the state references}.
+  std::tuple<int64_t, int64_t, int64_t> memory() const;
+
+  /// Every layer's storage layout (see MemberLayout).
+  std::vector<LayerLayout> layouts() const;
+
+  void input(const InputBox& box);
+
+  void concat(const Layer& layer);
+
+  /// Set by the backward flow for a rev_ pooling rule: per refined input neuron, the pooling
+  /// outputs whose window holds it (its prev list); empty otherwise.
+  std::vector<std::vector<int64_t>> reverseWindows;
+
+  void layer(const Layer& layer, const ir::Program& prog);
+
+ private:
+  const CompiledCertifier& cc_;
+  const LayerSequence& layers_;
+  const bool dense_;  ///< the dense executor: every block Dense
+  const Layer* layer_ = nullptr;
+  int64_t n_ = 0;
+  std::vector<std::vector<int64_t>> windows_;
+  Tensor validity_;
+  int64_t listExtent_ = 1;
+  const Eigen::MatrixXd* weight_ = nullptr;  ///< the current layer's weight (Affine) or convWeight_
+  Eigen::MatrixXd convWeight_;  ///< a conv layer's Toeplitz matrix, once something needs it dense
+  runtime::SharedWeights& shared_;
+  const ir::Program* program_ = nullptr;  ///< the program of the layer being run
+  /// Kernel rows for linSumList's gathers: the run's shared CSR rows of its kernels.
+  const runtime::KernelRowsLookup sharedKernelRows_ = [this](const gbcsr::KernelBlock& k) { return shared_.kernelRows(k); };
+  /// Values of the current layer that are structured matrices over [curr, prev] (its weight and
+  /// zero-keeping maps of it): kept as blocks (a Kernel, the referenced matrix) and shared by the
+  /// run's items; env_ holds a placeholder until an instruction needs the values dense.
+  struct Structured {
+    std::shared_ptr<const CoefBlock> block;
+    std::string key;  ///< SharedWeights key ("" for a per-item layer)
+    bool raw = false;  ///< the layer's weight itself (not a map of it)
+  };
+  std::map<int, Structured> structured_;
+  std::map<const ir::Program*, std::map<int, std::vector<const Instr*>>> consumers_;  ///< see consumersOf
+  Eigen::VectorXd bias_;
+  std::set<int> weightIds_;  ///< values of this layer that are its `weight` metadata
+  std::vector<Value> env_;
+  int nextNoise_ = 1;
+  /// The term context of a map/traverse region: the term block being mapped or traversed and
+  /// its coefficients. A region runs with its own context (termValueOver), and the outer one is
+  /// restored after it as one value.
+  struct TermContext {
+    int block = -1;     ///< the layer (or noise block) of the terms
+    bool sym = false;   ///< terms are noise symbols
+    Tensor coeff;       ///< n x width coefficients (filled only when the region reads coeff)
+    bool coeffMovable = false;  ///< the region reads coeff once: its instruction takes `coeff`
+    int64_t width = 1;  ///< the term frame's width
+    /// Sparse term frames: per row, the block's non-zero columns (nullptr: all columns).
+    const std::vector<std::vector<int64_t>>* windows = nullptr;
+  };
+  TermContext term_;
+  std::map<const void*, gbcsr::SparseRM> kernelRows_;  ///< see kernelRows
+  std::map<const ir::Region*, std::vector<std::vector<int>>> dying_;  ///< see dyingIn
+  const std::vector<int>* dyingNow_ = nullptr;
+  std::set<int> results_;  ///< the program's results (never moved)
+  const ir::Program* dyingProgram_ = nullptr;  ///< the program dying_ and results_ are for
+
+  int inputOf(NeuronRef r) const;
+
+  const Lin& linMember(int layer, const std::string& name) const;
+
+  Value& at(int id) { return env_.at(static_cast<size_t>(id)); }
+
+  void region(const ir::Region& r);
+
+  /// Every value `i` reads: its operands and what its nested regions read.
+  static void collectReads(const Instr& i, std::set<int>& out);
+
+  /// Per instruction of `r`: the values it reads for the last time, so that it may move them
+  /// (defined in `r` itself, read by no later instruction, nested region or yield, and not a
+  /// result of the program).
+  const std::vector<std::vector<int>>& dyingIn(const ir::Region& r);
+
+  /// True when the instruction being evaluated reads `id` for the last time.
+  bool dies(int id) const;
+
+  Value yieldOf(const ir::Region& r);
+
+  bool isPolyMember(const std::string& name) const;
+
+  Value member(const Instr& i);
+
+  /// `coefficients * term` where the term is one lazy atom with unit coefficients and the
+  /// coefficients (a full n x width tensor) are read for the last time: the tensor becomes the
+  /// term's coefficients without a copy. False (and `out` untouched) otherwise.
+  bool takeAsCoefficients(const Lin& term, int numId, Lin& out);
+
+  /// A layer's weight times its input neurons (`W * prev` over the prev list): the product's term
+  /// is tagged with the conv layer's kernel (its sum is a Kernel block, not the Toeplitz matrix)
+  /// or the Affine layer's weight (its sum references the network's matrix, not a copy).
+  void markKernel(Lin& product, const Lin& neurons, int weightId);
+
+  /// The layer's weight as a dense matrix (a conv layer's Toeplitz matrix, built on first need).
+  const Eigen::MatrixXd& denseLayerWeight();
+
+  /// Per value of `prog`: the instructions that read it (in nested regions too).
+  const std::map<int, std::vector<const Instr*>>& consumersOf(const ir::Program& prog);
+
+  /// Instructions over structured values that keep them structured: zero-keeping maps (max/min
+  /// against 0, scaling, negation: IBP's sign split of W), a product with a vector over prev
+  /// (IBP's W+ l: a direct convolution for a Kernel), and the layer's `W * prev` summed over prev
+  /// (DeepPoly's L: the Kernel or the referenced matrix itself). Anything else: nullopt, and the
+  /// operands are made dense first (prepareOperands).
+  std::optional<Value> structuredEval(const Instr& i);
+
+  /// op(structured value, s) as a structured value, shared by the run's items (SharedWeights).
+  Value derive(const Instr& i, int sId, const std::string& op, double s);
+
+  /// `W * prev_list` whose only use is its sum over prev: the linear form whose block is the
+  /// layer's weight itself (a Kernel for Conv, the referenced matrix for Affine), no coefficients.
+  std::optional<Value> layerProduct(const Instr& i, int sId, const Lin& neurons);
+
+  /// Structured values that `i` (or a region nested in it) reads, made dense for it.
+  void prepareOperands(const Instr& i);
+
+  Value meta(const Instr& i);
+
+  Value neuron(const Instr& i);
+
+  static double binaryOp(const ir::Name& op, double a, double b);
+
+  Value binary(const Instr& i);
+
+  /// The extent of the frame a reduce pops (prev list: the input layer or the widest window).
+  Value reduce(const Instr& i);
+
+  /// Sum over the prev frame of a * b: one matrix-vector product when b is a row over the prev
+  /// list (Affine); otherwise (pooling windows, linear forms) the product then the reduce.
+  Value matmul(const Instr& i);
+
+  Tensor count() const;
+
+  /// all over Other, y != x, valid y only; an invalid x is false.
+  Tensor reduceAll(const Tensor& t) const;
+
+  /// Sets the term context to block `b` with coefficients `c`; returns the region's value.
+  Value termValue(const ir::Region& r, int b, bool sym, const Eigen::MatrixXd& c);
+
+  /// The same over a sparse block's non-zero terms (the term frame is its rows' ELL lists).
+  Value termValue(const ir::Region& r, int b, bool sym, const SparseTerms& st);
+
+  template <class MakeCoeff>
+  Value termValueOver(const ir::Region& r, int b, bool sym, int64_t width,
+                      const std::vector<std::vector<int64_t>>* windows, MakeCoeff&& makeCoeff) {
+    // The coefficients are converted only for regions that read them (priority and stop rarely do).
+    int coeffReads = 0;
+    for (const Instr& i : r.body) coeffReads += i.op == Opcode::Coeff ? 1 : 0;
+    TermContext inner{b, sym, coeffReads > 0 ? makeCoeff() : Tensor::scalar(0), coeffReads == 1, width, windows};
+    TermContext outer = std::exchange(term_, std::move(inner));
+    Value v = yieldOf(r);
+    term_ = std::move(outer);
+    return v;
+  }
+
+  /// True when no linear member of layer b has a Dense block.
+  bool sparseRowMembers(int b) const;
+
+  /// The rows of a Kernel block's Toeplitz matrix as CSR, built once per kernel.
+  const gbcsr::SparseRM& kernelRows(const CoefBlock& blk);
+
+  /// A block at most kSparseTermDensity non-zero (and wide enough to pay) as sparse terms: per
+  /// row, the columns of its non-zero coefficients. Regions then run over those terms only.
+  std::optional<SparseTerms> sparseTerms(const CoefBlock& blk);
+
+  /// True when t (broadcast to where's extents) is 0 wherever `where` is 0.
+  static bool zeroWhereUnset(const Tensor& t, const Tensor& where);
+
+  /// Sum over the term frame of `v`, over the terms of `mask` only.
+  Value sumTerms(const Value& v, const TermMask& mask, int64_t width);
+
+  static Value addValues(const Value& a, const Value& b);
+
+  Lin materialized(const Value& v, bool sym) { return materialized(toLin(v, sym)); }
+
+  /// In place (no copy of the blocks): the constant expanded to [n x 1], single-row blocks repeated.
+  Lin materialized(Lin l);
+
+  static TermMask nonZero(const Eigen::MatrixXd& c);
+
+  Value map(const Instr& i);
+
+  Value traverse(const Instr& i);
+
+  bool isCtMember(size_t m) const { return m < cc_.ctMembers.size() && cc_.ctMembers[m]; }
+
+  static Lin trueConstraint(int64_t n);
+
+  /// `lp`: one LP per neuron over the constraints the instruction names (runtime/lp_rule.h).
+  Value lp(const Instr& i);
+
+  Value eval(const Instr& i);
+};
+
+}  // namespace cert::interp

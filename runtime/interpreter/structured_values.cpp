@@ -1,0 +1,113 @@
+// ItemRun: the layer's weight and zero-keeping maps of it kept as blocks (a Kernel, the referenced matrix) until something needs them dense.
+#include "runtime/interpreter/item_run.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+#include "compiler/ir/scalar_ops.h"
+
+namespace cert::interp {
+
+using ir::Instr;
+using ir::NeuronRef;
+using ir::Opcode;
+
+const Eigen::MatrixXd& ItemRun::denseLayerWeight() {
+  if (weight_) return *weight_;
+  convWeight_ = denseWeight(*layer_);
+  weight_ = &convWeight_;
+  return convWeight_;
+}
+
+const std::map<int, std::vector<const Instr*>>& ItemRun::consumersOf(const ir::Program& prog) {
+  auto it = consumers_.find(&prog);
+  if (it != consumers_.end()) return it->second;
+  std::map<int, std::vector<const Instr*>> uses;
+  std::function<void(const ir::Region&)> walk = [&](const ir::Region& r) {
+    for (const Instr& i : r.body) {
+      for (int id : i.operands) uses[id].push_back(&i);
+      for (const auto& nested : i.regions) walk(*nested);
+    }
+  };
+  walk(prog.body);
+  return consumers_.emplace(&prog, std::move(uses)).first->second;
+}
+
+std::optional<Value> ItemRun::structuredEval(const Instr& i) {
+  auto isStructured = [&](int id) { return structured_.count(id) > 0; };
+  if (i.op == Opcode::Unary && i.name == ir::Op::Neg && isStructured(i.operands[0])) return derive(i, i.operands[0], "mul", -1.0);
+  if (i.op == Opcode::Binary && i.operands.size() == 2) {
+    const int a = i.operands[0], b = i.operands[1];
+    if (isStructured(a) == isStructured(b)) return std::nullopt;
+    const int sId = isStructured(a) ? a : b, oId = isStructured(a) ? b : a;
+    const Value& other = at(oId);
+    const Tensor* t = std::get_if<Tensor>(&other);
+    if (t && t->v.size() == 1 && (i.name == ir::Op::Max || i.name == ir::Op::Min || i.name == ir::Op::Mul) &&
+        runtime::zeroKeeping(i.name, t->v[0]))
+      return derive(i, sId, i.name, t->v[0]);
+    if (i.name == ir::Op::Mul && structured_.at(sId).raw && std::holds_alternative<Lin>(other))
+      return layerProduct(i, sId, std::get<Lin>(other));
+    return std::nullopt;
+  }
+  if (i.op == Opcode::MatMul && isStructured(i.operands[0]) && !isStructured(i.operands[1])) {
+    const Tensor* tb = std::get_if<Tensor>(&at(i.operands[1]));
+    const CoefBlock& blk = *structured_.at(i.operands[0]).block;
+    if (tb && windows_.empty() && i.frame == ir::FrameKind::Prev && tb->r == 1 && tb->d == 1 &&
+        tb->c == listExtent_ && blk.rows() == n_ && blk.cols() == listExtent_)
+      return Tensor::column(runtime::applyToVector(blk, tb->toMatrix(1, listExtent_).row(0).transpose()));
+  }
+  return std::nullopt;
+}
+
+Value ItemRun::derive(const Instr& i, int sId, const std::string& op, double s) {
+  const std::shared_ptr<const CoefBlock> base = structured_.at(sId).block;
+  const std::string& baseKey = structured_.at(sId).key;
+  char suffix[64];
+  std::snprintf(suffix, sizeof suffix, "|%s%.17g", op.c_str(), s);
+  const std::string key = baseKey.empty() ? std::string() : baseKey + suffix;
+  structured_[i.id] = Structured{shared_.derived(key, [&] { return runtime::mapStored(*base, op, s); }), key, false};
+  return Tensor::scalar(0);
+}
+
+std::optional<Value> ItemRun::layerProduct(const Instr& i, int sId, const Lin& neurons) {
+  if (!neurons.blocks.empty() || neurons.lazy.size() != 1) return std::nullopt;
+  const runtime::LazyTerm& t = neurons.lazy[0];
+  if (t.atom.source != Atom::Source::ColAll || !t.atom.member.empty() || t.atom.layer != inputOf(NeuronRef::Prev))
+    return std::nullopt;
+  for (double x : t.coef.v)
+    if (x != 1.0) return std::nullopt;
+  for (double x : neurons.c0.v)
+    if (x != 0.0) return std::nullopt;
+  const auto& uses = consumersOf(*program_);
+  const auto it = uses.find(i.id);
+  if (it == uses.end() || it->second.size() != 1) return std::nullopt;
+  const Instr& use = *it->second[0];
+  if (use.op != Opcode::Reduce || use.name != ir::Op::Sum || use.frame != ir::FrameKind::Prev) return std::nullopt;
+  const CoefBlock& blk = *structured_.at(sId).block;
+  if (blk.rows() != n_ || blk.cols() != listExtent_) return std::nullopt;
+  Lin out;
+  out.sym = neurons.sym;
+  runtime::LazyTerm term{t.coef, t.atom, nullptr, nullptr};
+  if (blk.kind() == CoefBlock::Kind::Kernel) term.kernel = blk.kernelShared();
+  else if (layer_->op == LayerOp::Affine && layer_->weight.rows() == n_ && layer_->weight.cols() == listExtent_)
+    term.weight = &layer_->weight;
+  else
+    return std::nullopt;
+  out.lazy.push_back(std::move(term));
+  return out;
+}
+
+void ItemRun::prepareOperands(const Instr& i) {
+  std::set<int> reads;
+  collectReads(i, reads);
+  for (int id : reads) {
+    const auto it = structured_.find(id);
+    if (it == structured_.end()) continue;
+    at(id) = it->second.raw ? Tensor::matrix(denseLayerWeight()) : Tensor::matrix(it->second.block->toDense());
+    structured_.erase(it);
+  }
+}
+
+}  // namespace cert::interp

@@ -1,0 +1,180 @@
+// ItemRun: the term context of map/traverse regions, sparse term frames, and sums over terms.
+#include "runtime/interpreter/item_run.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+#include "compiler/ir/scalar_ops.h"
+
+namespace cert::interp {
+
+using ir::Instr;
+using ir::NeuronRef;
+using ir::Opcode;
+
+Value ItemRun::termValue(const ir::Region& r, int b, bool sym, const Eigen::MatrixXd& c) {
+  return termValueOver(r, b, sym, c.cols(), nullptr, [&c] { return Tensor::matrix(c); });
+}
+
+Value ItemRun::termValue(const ir::Region& r, int b, bool sym, const SparseTerms& st) {
+  return termValueOver(r, b, sym, st.width, &st.windows, [&st] { return st.values; });
+}
+
+bool ItemRun::sparseRowMembers(int b) const {
+  for (const auto& [name, v] : states.at(static_cast<size_t>(b)).members)
+    if (const Lin* l = std::get_if<Lin>(&v))
+      for (const auto& [k, blk] : l->blocks)
+        if (blk.kind() == CoefBlock::Kind::Dense || blk.kind() == CoefBlock::Kind::RowScaled) return false;
+  return true;
+}
+
+const gbcsr::SparseRM& ItemRun::kernelRows(const CoefBlock& blk) {
+  if (const gbcsr::SparseRM* shared = shared_.kernelRows(blk.kernelBlock())) return *shared;
+  auto it = kernelRows_.find(blk.storage());
+  if (it != kernelRows_.end()) return it->second;
+  gbcsr::SparseRM m = gbcsr::kernelRowsCsr(blk.kernelBlock());
+  return kernelRows_.emplace(blk.storage(), std::move(m)).first->second;
+}
+
+std::optional<ItemRun::SparseTerms> ItemRun::sparseTerms(const CoefBlock& blk) {
+  constexpr double kSparseTermDensity = 0.25;
+  constexpr int64_t kMinWidth = 32;
+  if (dense_ || blk.cols() < kMinWidth || blk.rows() != n_) return std::nullopt;
+  SparseTerms st;
+  st.windows.assign(static_cast<size_t>(n_), {});
+  std::vector<std::vector<double>> vals(static_cast<size_t>(n_));
+  auto fromCsr = [&](const gbcsr::SparseRM& m) {
+    for (int64_t r = 0; r < n_; ++r)
+      for (gbcsr::SparseRM::InnerIterator it(m, r); it; ++it)
+        if (it.value() != 0) {
+          st.windows[static_cast<size_t>(r)].push_back(it.col());
+          vals[static_cast<size_t>(r)].push_back(it.value());
+        }
+  };
+  const double budget = kSparseTermDensity * static_cast<double>(blk.rows()) * static_cast<double>(blk.cols());
+  switch (blk.kind()) {
+    case CoefBlock::Kind::Csr:
+      if (static_cast<double>(blk.sparse().nonZeros()) > budget) return std::nullopt;
+      fromCsr(blk.sparse());
+      break;
+    case CoefBlock::Kind::Kernel: {
+      const gbcsr::SparseRM& m = kernelRows(blk);
+      if (static_cast<double>(m.nonZeros()) > budget) return std::nullopt;
+      fromCsr(m);
+      break;
+    }
+    case CoefBlock::Kind::Diagonal:
+      for (int64_t r = 0; r < n_; ++r)
+        if (blk.diag()[r] != 0) {
+          st.windows[static_cast<size_t>(r)].push_back(r);
+          vals[static_cast<size_t>(r)].push_back(blk.diag()[r]);
+        }
+      break;
+    case CoefBlock::Kind::RowScaled: return std::nullopt;  // rows of a Dense block
+    case CoefBlock::Kind::Dense: {
+      const Eigen::MatrixXd& m = blk.denseMatrix();
+      if (static_cast<double>((m.array() != 0).count()) > budget) return std::nullopt;
+      for (int64_t j = 0; j < m.cols(); ++j)
+        for (int64_t r = 0; r < n_; ++r)
+          if (m(r, j) != 0) {
+            st.windows[static_cast<size_t>(r)].push_back(j);
+            vals[static_cast<size_t>(r)].push_back(m(r, j));
+          }
+      break;
+    }
+  }
+  for (const auto& w : st.windows) st.width = std::max<int64_t>(st.width, static_cast<int64_t>(w.size()));
+  st.width = std::max<int64_t>(st.width, 1);
+  st.values = Tensor::full(n_, st.width, 1, 0);
+  st.mask.where = Tensor::full(n_, st.width, 1, 0);
+  bool full = true;
+  for (int64_t r = 0; r < n_; ++r) {
+    const auto& v = vals[static_cast<size_t>(r)];
+    for (size_t k = 0; k < v.size(); ++k) {
+      st.values.ref(r, static_cast<int64_t>(k), 0) = v[k];
+      st.mask.where.ref(r, static_cast<int64_t>(k), 0) = 1;
+    }
+    full = full && static_cast<int64_t>(v.size()) == st.width;
+  }
+  st.mask.full = full;
+  return st;
+}
+
+bool ItemRun::zeroWhereUnset(const Tensor& t, const Tensor& where) {
+  if (t.v.size() == 1 && t.v[0] == 0) return true;
+  if (t.r == where.r && t.c == where.c && t.d == where.d) {
+    for (size_t k = 0; k < where.v.size(); ++k)
+      if (where.v[k] == 0 && t.v[k] != 0) return false;
+    return true;
+  }
+  for (int64_t k = 0; k < where.d; ++k)
+    for (int64_t j = 0; j < where.c; ++j)
+      for (int64_t i = 0; i < where.r; ++i)
+        if (where.at(i, j, k) == 0 && t.at(i, j, k) != 0) return false;
+  return true;
+}
+
+Value ItemRun::sumTerms(const Value& v, const TermMask& mask, int64_t width) {
+  const Tensor& where = mask.where;
+  if (const Lin* l = std::get_if<Lin>(&v)) {
+    // Masking sets coefficients to 0 where `where` is 0. When the form's constant and every
+    // term's coefficients are 0 there already (a mask without zeros; DeepPoly's max(c,0)
+    // against the zeros of a convolution's coefficients) it changes nothing: the form is summed
+    // as it is, without copying its coefficients through a select.
+    bool allSet = mask.full || zeroWhereUnset(l->c0, where);
+    for (const auto& t : l->lazy) allSet = allSet && (mask.full || zeroWhereUnset(t.coef, where));
+    Lin maskedStore;
+    if (!allSet) maskedStore = runtime::linSelect(where, *l, Lin{l->sym, Tensor::scalar(0), {}, {}});
+    const Lin& masked = allSet ? *l : maskedStore;
+    const int64_t saved = listExtent_;
+    listExtent_ = width;
+    Lin s = runtime::linSumList(masked, n_, width, [this](int layer, const std::string& m) -> const Lin& {
+      return linMember(layer, m);
+    }, dense_, sharedKernelRows_);
+    listExtent_ = saved;
+    return s;
+  }
+  const Tensor& x = asTensor(v);
+  Tensor maskedStore;
+  const bool asIs = mask.full || zeroWhereUnset(x, where);
+  if (!asIs) maskedStore = runtime::selectTensor(where, x, Tensor::scalar(0));
+  const Tensor& t = asIs ? x : maskedStore;
+  if (t.r == n_ && t.c == width && t.d == 1)
+    return Tensor::column(Eigen::Map<const Eigen::MatrixXd>(t.v.data(), n_, width).rowwise().sum());
+  return Tensor::column(t.toMatrix(n_, width).rowwise().sum());
+}
+
+Value ItemRun::addValues(const Value& a, const Value& b) {
+  if (std::holds_alternative<Lin>(a) || std::holds_alternative<Lin>(b)) {
+    const bool sym = (std::holds_alternative<Lin>(a) && std::get<Lin>(a).sym) ||
+                     (std::holds_alternative<Lin>(b) && std::get<Lin>(b).sym);
+    return runtime::linAdd(toLin(a, sym), toLin(b, sym));
+  }
+  return runtime::zip(std::get<Tensor>(a), std::get<Tensor>(b), [](double x, double y) { return x + y; });
+}
+
+Lin ItemRun::materialized(Lin l) {
+  if (!l.lazy.empty()) throw std::runtime_error("a list where a linear form is needed");
+  if (l.c0.r != n_ || l.c0.c != 1 || l.c0.d != 1) l.c0 = l.c0.expand(n_, 1, 1);
+  for (auto& [k, blk] : l.blocks)
+    if (blk.rows() == 1 && n_ != 1) blk = runtime::repeatRow(blk, n_);
+  return l;
+}
+
+ItemRun::TermMask ItemRun::nonZero(const Eigen::MatrixXd& c) {
+  TermMask m;
+  m.where = Tensor::uninitialized(c.rows(), c.cols(), 1);  // same column-major order
+  const double* src = c.data();
+  int64_t zeros = 0;
+  for (Eigen::Index k = 0; k < c.size(); ++k) {
+    const bool nz = src[k] != 0;
+    m.where.v[static_cast<size_t>(k)] = nz ? 1 : 0;
+    zeros += nz ? 0 : 1;
+  }
+  m.full = zeros == 0;
+  return m;
+}
+
+}  // namespace cert::interp

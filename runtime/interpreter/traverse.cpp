@@ -1,0 +1,186 @@
+// ItemRun: map over a linear form's terms and traverse (back-substitution).
+#include "runtime/interpreter/item_run.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+#include "compiler/ir/scalar_ops.h"
+
+namespace cert::interp {
+
+using ir::Instr;
+using ir::NeuronRef;
+using ir::Opcode;
+
+Value ItemRun::map(const Instr& i) {
+  const Lin e = materialized(at(i.operands[0]), i.frame == ir::FrameKind::Sym);
+  Value acc = e.c0;
+  for (const auto& [b, blk] : e.blocks) {
+    if (!e.sym) {
+      if (const std::optional<SparseTerms> st = sparseTerms(blk)) {  // the non-zero terms only
+        const Value v = termValue(*i.regions[0], b, e.sym, *st);
+        acc = addValues(acc, sumTerms(v, st->mask, st->width));
+        continue;
+      }
+    }
+    const Eigen::MatrixXd c = blk.toDense();
+    const Value v = termValue(*i.regions[0], b, e.sym, c);
+    acc = addValues(acc, sumTerms(v, nonZero(c), c.cols()));
+  }
+  return acc;
+}
+
+Value ItemRun::traverse(const Instr& i) {
+  Lin e = materialized(at(i.operands[0]), false);
+  TraversalTrace* tt = nullptr;
+  const int64_t tracedRow = trace && trace->layer == layer_->index ? trace->neuron : -1;
+  if (tracedRow >= 0) {
+    trace->traversals.emplace_back();
+    tt = &trace->traversals.back();
+    tt->line = i.origin.begin.line;
+    tt->column = i.origin.begin.col;
+    tt->forms.push_back(formOf(e, tracedRow));
+  }
+  // A traverse that replaces terms forever (a priority that keeps choosing terms whose
+  // replacement brings them back) is an error naming the spec position, never a silent stop
+  // with a half-substituted form.
+  constexpr int kMaxTraverseSteps = 100000;
+  for (int iter = 0;; ++iter) {
+    if (iter == kMaxTraverseSteps)
+      throw std::runtime_error("the traverse at spec line " + std::to_string(i.origin.begin.line) + ":" +
+                               std::to_string(i.origin.begin.col) + " did not finish after " +
+                               std::to_string(kMaxTraverseSteps) +
+                               " steps: its replacement keeps producing terms it chooses again");
+    struct Choice {
+      TermMask active;  // n x width
+      Tensor priority;  // n x 1
+      Eigen::VectorXd rowActive;
+      bool stopAny = false;  // some non-zero term is stopped
+    };
+    std::map<int, Choice> blocks;
+    // The blocks as coefficient matrices: Dense ones in place, others materialized.
+    std::map<int, Eigen::MatrixXd> materializedCoefs;
+    std::map<int, const Eigen::MatrixXd*> coefs;
+    auto coefOf = [&](int b, const CoefBlock& blk) -> const Eigen::MatrixXd& {
+      if (blk.kind() == CoefBlock::Kind::Dense) return blk.denseMatrix();
+      auto it = materializedCoefs.find(b);
+      if (it == materializedCoefs.end()) it = materializedCoefs.emplace(b, blk.toDense()).first;
+      return it->second;
+    };
+    // Sparse blocks run their regions over their non-zero terms only, when nothing is stopped.
+    std::map<int, SparseTerms> sparse;
+    for (const auto& [b, blk] : e.blocks) {
+      // Replacing terms gathers rows of the term layer's linear members: that pays when they are
+      // sparse rows (Diagonal, Kernel, Csr); against Dense rows a GEMM is faster.
+      if (!sparseRowMembers(b)) continue;
+      std::optional<SparseTerms> st = sparseTerms(blk);
+      if (!st) continue;
+      const Value stopValue = termValue(*i.regions[1], b, false, *st);
+      const Tensor& stopT = asTensor(stopValue);
+      if (stopT.v.size() != 1 || stopT.v[0] != 0) continue;
+      const Tensor priority = asTensor(termValue(*i.regions[0], b, false, *st));
+      if (priority.c != 1 || priority.d != 1) continue;
+      Choice ch;
+      ch.active = st->mask;
+      ch.priority = priority.expand(n_, 1, 1);
+      ch.rowActive = Eigen::VectorXd::Zero(n_);
+      for (int64_t r = 0; r < n_; ++r) ch.rowActive[r] = st->windows[static_cast<size_t>(r)].empty() ? 0 : 1;
+      blocks.emplace(b, std::move(ch));
+      sparse.emplace(b, std::move(*st));
+    }
+    for (const auto& [b, blk] : e.blocks) {
+      if (sparse.count(b)) continue;
+      const Eigen::MatrixXd& c = coefOf(b, blk);
+      coefs.emplace(b, &c);
+      Choice ch;
+      const Value stopValue = termValue(*i.regions[1], b, false, c);
+      const Tensor& stopT = asTensor(stopValue);
+      ch.active = nonZero(c);
+      if (stopT.v.size() != 1 || stopT.v[0] != 0) {  // a constant false stop (DeepPoly's) stops nothing
+        const Tensor stop = stopT.expand(n_, c.cols(), 1);
+        for (size_t k = 0; k < ch.active.where.v.size(); ++k)
+          if (stop.v[k] != 0 && ch.active.where.v[k] != 0) {
+            ch.active.where.v[k] = 0;
+            ch.stopAny = true;
+          }
+        if (ch.stopAny) ch.active.full = false;
+      }
+      ch.priority = asTensor(termValue(*i.regions[0], b, false, c)).expand(n_, 1, 1);
+      ch.rowActive = Eigen::VectorXd::Zero(n_);
+      for (int64_t j = 0; j < c.cols(); ++j)
+        for (int64_t r = 0; r < n_; ++r)
+          if (ch.active.where.v[static_cast<size_t>(j * n_ + r)] != 0) ch.rowActive[r] = 1;
+      blocks.emplace(b, std::move(ch));
+    }
+    // Per row: the greatest priority among blocks with active terms.
+    const double ninf = -std::numeric_limits<double>::infinity();
+    Eigen::VectorXd best = Eigen::VectorXd::Constant(n_, ninf);
+    bool any = false;
+    for (const auto& [b, ch] : blocks)
+      for (int64_t r = 0; r < n_; ++r)
+        if (ch.rowActive[r] != 0) {
+          best[r] = std::max(best[r], ch.priority.at(r, 0, 0));
+          any = true;
+        }
+    if (!any) break;
+    std::vector<int> tracedReplaced;  // the blocks the traced row replaces in this step
+    if (tt)
+      for (const auto& [b, ch] : blocks)
+        if (ch.rowActive[tracedRow] != 0 && ch.priority.at(tracedRow, 0, 0) == best[tracedRow]) tracedReplaced.push_back(b);
+    Lin next;
+    next.c0 = e.c0;
+    for (auto& [b, blk] : e.blocks) {  // e is replaced after the loop: its blocks may be moved
+      const Choice& ch = blocks.at(b);
+      const auto sp = sparse.find(b);
+      bool some = false, allRows = true;
+      std::vector<bool> chosen(static_cast<size_t>(n_));
+      for (int64_t r = 0; r < n_; ++r) {
+        chosen[static_cast<size_t>(r)] = ch.rowActive[r] != 0 && ch.priority.at(r, 0, 0) == best[r];
+        allRows = allRows && (chosen[static_cast<size_t>(r)] || ch.rowActive[r] == 0);
+        some = some || chosen[static_cast<size_t>(r)];
+      }
+      if (!some) {
+        Lin keep;
+        keep.blocks.emplace(b, std::move(blk));
+        next = runtime::linAdd(std::move(next), std::move(keep));
+        continue;
+      }
+      // Every non-zero term chosen (the usual step: one layer's columns, no stop): nothing is
+      // kept, the picked coefficients are the block itself and the mask is the active one.
+      if (allRows && !ch.stopAny && sp != sparse.end()) {
+        const Value rep = termValue(*i.regions[2], b, false, sp->second);
+        next = runtime::linAdd(std::move(next), toLin(sumTerms(rep, sp->second.mask, sp->second.width), false));
+        continue;
+      }
+      const Eigen::MatrixXd& c = coefs.count(b) ? *coefs.at(b) : coefOf(b, blk);
+      if (allRows && !ch.stopAny) {
+        const Value rep = termValue(*i.regions[2], b, false, c);
+        next = runtime::linAdd(std::move(next), toLin(sumTerms(rep, ch.active, c.cols()), false));
+        continue;
+      }
+      // Some rows only (a sparse block's mask is over its terms: rebuilt over the columns).
+      const TermMask active = sp != sparse.end() ? nonZero(c) : ch.active;
+      TermMask sel{active.where, false};
+      for (int64_t r = 0; r < n_; ++r)
+        if (!chosen[static_cast<size_t>(r)])
+          for (int64_t j = 0; j < c.cols(); ++j) sel.where.ref(r, j, 0) = 0;
+      const Eigen::MatrixXd selM = sel.where.toMatrix(n_, c.cols());
+      const Eigen::MatrixXd kept = (selM.array() != 0).select(0.0, c);
+      const Eigen::MatrixXd picked = (selM.array() != 0).select(c, 0.0);
+      if (kept.cwiseAbs().maxCoeff() > 0)
+        next = runtime::linAdd(std::move(next), Lin{false, Tensor::scalar(0), {{b, CoefBlock::dense(kept)}}, {}});
+      const Value rep = termValue(*i.regions[2], b, false, picked);
+      next = runtime::linAdd(std::move(next), toLin(sumTerms(rep, sel, c.cols()), false));
+    }
+    e = materialized(std::move(next));
+    if (tt && !tracedReplaced.empty()) {  // steps of other rows leave the traced row as it is
+      tt->replaced.push_back(std::move(tracedReplaced));
+      tt->forms.push_back(formOf(e, tracedRow));
+    }
+  }
+  return e;
+}
+
+}  // namespace cert::interp
