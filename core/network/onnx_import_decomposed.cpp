@@ -1,7 +1,7 @@
 // Importing ops that have no layer kind of their own by exact decomposition into existing kinds:
-// HardSigmoid = Clip(alpha x + beta, 0, 1), Max(a, b) = a + Relu(b - a), Min(a, b) = a - Relu(a - b)
-// (and with a constant c: c + Relu(x - c), c - Relu(c - x)); HardSwish, a product of two
-// neurons, is refused with the reason.
+// HardSigmoid = (Clip(2 alpha x + 2 beta - 1, -1, 1) + 1) / 2, Max(a, b) = a + Relu(b - a),
+// Min(a, b) = a - Relu(a - b) (with a constant c: c + Relu(x - c), c - Relu(c - x)); HardSwish,
+// a product of two neurons, is refused with the reason.
 #include <onnx/onnx_pb.h>
 
 #include "core/network/network_printer.h"
@@ -14,7 +14,8 @@ namespace {
 
 /// Appends an element-wise layer (Relu or Clip) over `x`, keeping x's pending permutation;
 /// returns the view of its output.
-LayerValue addElementwise(Context& ctx, const onnx::NodeProto& node, const LayerValue& x, LayerOp op,
+LayerValue addElementwise(Context& ctx, const onnx::NodeProto& node, const LayerValue& x,
+                          LayerOp op,
                           const std::string& name, double lo = 0.0, double hi = 0.0) {
   Layer l;
   l.op = op;
@@ -34,7 +35,8 @@ LayerValue addElementwise(Context& ctx, const onnx::NodeProto& node, const Layer
 }
 
 /// Appends y = -x (a diagonal Affine layer) over the unpermuted layer `x` of shape `shape`.
-bool addNegation(Context& ctx, const onnx::NodeProto& node, int x, const std::vector<int64_t>& shape,
+bool addNegation(Context& ctx, const onnx::NodeProto& node, int x,
+                 const std::vector<int64_t>& shape,
                  const std::string& name, int* out) {
   const int64_t n = elementCount(shape);
   if (!ctx.checkDense(node, n, n)) return false;
@@ -81,7 +83,8 @@ bool importMaxMinConstant(Context& ctx, const onnx::NodeProto& node, const Layer
   const std::string origin = op + " '" + nodeLabel(node) + "' (constant)";
   LayerValue t;
   if (!ctx.applyElementwiseAffine(node, x, a, b, origin, &t)) return false;
-  if (t.layer != x.layer) ctx.net.layers[static_cast<size_t>(t.layer)].name = node.output(0) + "/diff";
+  Layer& diffLayer = ctx.net.layers[static_cast<size_t>(t.layer)];
+  if (diffLayer.op != LayerOp::Input) diffLayer.name = node.output(0) + "/diff";
   const LayerValue r = addElementwise(ctx, node, t, LayerOp::Relu, node.output(0) + "/relu");
   for (size_t i = 0; i < cv.size(); ++i) b[i] = cv[i];
   LayerValue y;
@@ -100,15 +103,26 @@ bool importHardSigmoid(Context& ctx, const onnx::NodeProto& node) {
   if (!attrs.error().empty()) return ctx.error(node, "HardSigmoid: " + attrs.error());
   const LayerValue* x = ctx.requireLayer(node, 0, "input");
   if (!x) return false;
+  // Clip(alpha x + beta, 0, 1) = (HardTanh(2 alpha x + 2 beta - 1) + 1) / 2: the shipped specs
+  // certify Clip [-1, 1] (their HardTanh rule), not Clip [0, 1].
   const auto n = static_cast<size_t>(x->size());
+  const std::string& name = node.output(0);
+  const std::string origin = "HardSigmoid '" + nodeLabel(node) + "'";
   LayerValue scaled;
-  if (!ctx.applyElementwiseAffine(node, *x, std::vector<double>(n, alpha),
-                                  std::vector<double>(n, beta),
-                                  "HardSigmoid '" + nodeLabel(node) + "' (alpha x + beta)", &scaled))
+  if (!ctx.applyElementwiseAffine(node, *x, std::vector<double>(n, 2.0 * alpha),
+                                  std::vector<double>(n, 2.0 * beta - 1.0),
+                                  origin + " (2 alpha x + 2 beta - 1)", &scaled))
     return false;
-  if (scaled.layer != x->layer)
-    ctx.net.layers[static_cast<size_t>(scaled.layer)].name = node.output(0) + "/affine";
-  ctx.setLayer(node.output(0), addElementwise(ctx, node, scaled, LayerOp::Clip, node.output(0), 0.0, 1.0));
+  Layer& scaledLayer = ctx.net.layers[static_cast<size_t>(scaled.layer)];
+  if (scaledLayer.op != LayerOp::Input) scaledLayer.name = name + "/affine";
+  const LayerValue t =
+      addElementwise(ctx, node, scaled, LayerOp::Clip, name + "/hardtanh", -1.0, 1.0);
+  LayerValue y;
+  if (!ctx.applyElementwiseAffine(node, t, std::vector<double>(n, 0.5), std::vector<double>(n, 0.5),
+                                  origin + " ((t + 1) / 2)", &y))
+    return false;
+  ctx.net.layers[static_cast<size_t>(y.layer)].name = name;
+  ctx.setLayer(name, std::move(y));
   return true;
 }
 

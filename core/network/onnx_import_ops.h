@@ -38,7 +38,7 @@ bool importActivation(Context& ctx, const onnx::NodeProto& node);  ///< Relu, Si
 bool importSoftmax(Context& ctx, const onnx::NodeProto& node);     ///< a final (Log)Softmax
 
 // onnx_import_decomposed.cpp (exact decompositions into existing layer kinds)
-bool importHardSigmoid(Context& ctx, const onnx::NodeProto& node);  ///< Affine then Clip [0, 1]
+bool importHardSigmoid(Context& ctx, const onnx::NodeProto& node);  ///< Affine, Clip [-1, 1], Affine
 bool importMaxMin(Context& ctx, const onnx::NodeProto& node);  ///< Max, Min: Add, Relu, Affine
 bool importHardSwish(Context& ctx, const onnx::NodeProto& node);  ///< refused: a neuron product
 

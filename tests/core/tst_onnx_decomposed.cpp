@@ -23,11 +23,13 @@ std::string errorsOf(const Result<Network>& r) {
 }
 
 /// x (1 x k) @ w (k x n), w row-major, in double.
-std::vector<double> matmul(const std::vector<double>& x, const std::vector<float>& w, int k, int n) {
+std::vector<double> matmul(const std::vector<double>& x, const std::vector<float>& w, int k,
+                           int n) {
   std::vector<double> y(static_cast<size_t>(n), 0.0);
   for (int j = 0; j < n; ++j)
     for (int p = 0; p < k; ++p)
-      y[static_cast<size_t>(j)] += x[static_cast<size_t>(p)] * double(w[static_cast<size_t>(p * n + j)]);
+      y[static_cast<size_t>(j)] +=
+          x[static_cast<size_t>(p)] * double(w[static_cast<size_t>(p * n + j)]);
   return y;
 }
 
@@ -117,18 +119,20 @@ void TestOnnxDecomposed::hardSigmoid() {
   b.addNode("MatMul", {"hs", "w2"}, {"y"});
   b.addOutput("y", {1, 3});
   IMPORT_OK(net, b);
-  // The scaling is folded into the MatMul or the input normalization, or is its own layer.
-  QCOMPARE(layersNaming(net, "hsig_0"), producer == 2 ? 1 : 2);
+  // 2 alpha x + 2 beta - 1 folded into the MatMul or the input normalization, or its own layer
+  // (after Relu); then Clip [-1, 1] (HardTanh) and the diagonal (t + 1) / 2.
+  QCOMPARE(layersNaming(net, "hsig_0"), producer == 2 ? 2 : 3);
   int clips = 0;
   for (const Layer& l : net.layers)
     if (l.op == LayerOp::Clip) {
       ++clips;
-      QCOMPARE(l.clipMin, 0.0);
+      QCOMPARE(l.clipMin, -1.0);
       QCOMPARE(l.clipMax, 1.0);
       QVERIFY(std::find(l.onnxNodes.begin(), l.onnxNodes.end(), "hsig_0") != l.onnxNodes.end());
     }
   QCOMPARE(clips, 1);
-  for (const auto& x : randomInputs(50, producer == 2 ? n : k, 100 + static_cast<uint32_t>(producer))) {
+  const auto seed = 100 + static_cast<uint32_t>(producer);
+  for (const auto& x : randomInputs(50, producer == 2 ? n : k, seed)) {
     std::vector<double> h = producer == 2 ? x : matmul(x, w, k, n);
     if (producer == 1)
       for (double& v : h) v = std::max(v, 0.0);
