@@ -140,6 +140,7 @@ bool importMaxMin(Context& ctx, const onnx::NodeProto& node) {
                                " inputs is not supported (only of two)");
   const LayerValue* la = ctx.layerInput(node, 0);
   const LayerValue* lb = ctx.layerInput(node, 1);
+  if (!la && !lb) return ctx.error(node, op + " of two constants is not supported");
   if (!la || !lb) {
     const LayerValue* x = la ? la : lb;
     const ConstTensor* c = la ? ctx.requireConst(node, 1, "second operand")
