@@ -1,6 +1,6 @@
 // certc on a network with HardSigmoid, Max and Min (imported as Affine/Clip/Add/Relu layers):
 // `certc net` names the ONNX nodes on the layers they became, and `certc run` / `certc soundness`
-// with the shipped IBP, DeepPoly and CROWN specs run it with 0 sampled violations.
+// with every shipped spec (IBP, DeepPoly, CROWN, DeepZ, ...) run it with 0 sampled violations.
 #include <QtTest>
 
 #include <QRegularExpression>
@@ -108,7 +108,9 @@ void TestCertcDecomposed::netNamesNodes() {
 
 void TestCertcDecomposed::specsRunAndAreSound_data() {
   QTest::addColumn<QString>("spec");
-  for (const char* spec : {"ibp", "deeppoly", "crown"}) QTest::newRow(spec) << QString(spec);
+  for (const char* spec :
+       {"ibp", "deeppoly", "crown", "deepz", "deeppoly_deepz", "deeppoly_k", "deeppoly_eran"})
+    QTest::newRow(spec) << QString(spec);
 }
 
 void TestCertcDecomposed::specsRunAndAreSound() {

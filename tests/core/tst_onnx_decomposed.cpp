@@ -143,18 +143,22 @@ void TestOnnxDecomposed::hardSigmoid() {
 
 void TestOnnxDecomposed::maxMinComputed_data() {
   QTest::addColumn<QString>("op");
-  QTest::addColumn<bool>("shared");  // Max(h1, Relu(h1)): both operands from one layer
-  QTest::newRow("Max") << "Max" << false;
-  QTest::newRow("Min") << "Min" << false;
-  QTest::newRow("Max shared") << "Max" << true;
-  QTest::newRow("Min shared") << "Min" << true;
+  QTest::addColumn<bool>("shared");      // Max(h1, Relu(h1)): both operands from one layer
+  QTest::addColumn<bool>("transposed");  // operands [1, 6] -> [2, 3] -> [3, 2]: permutations
+  QTest::newRow("Max") << "Max" << false << false;
+  QTest::newRow("Min") << "Min" << false << false;
+  QTest::newRow("Max shared") << "Max" << true << false;
+  QTest::newRow("Min shared") << "Min" << true << false;
+  QTest::newRow("Max transposed") << "Max" << false << true;
+  QTest::newRow("Min transposed") << "Min" << false << true;
 }
 
 void TestOnnxDecomposed::maxMinComputed() {
   QFETCH(QString, op);
   QFETCH(bool, shared);
+  QFETCH(bool, transposed);
   const bool isMax = op == "Max";
-  const int k = 4, n = 5;
+  const int k = 4, n = 6;
   const std::vector<float> w1 = testWeights(k * n, 21), w2 = testWeights(k * n, 22),
                            w3 = testWeights(n * 2, 23);
   OnnxBuilder b("maxmin");
@@ -165,12 +169,29 @@ void TestOnnxDecomposed::maxMinComputed() {
   b.addNode("MatMul", {"x", "w1"}, {"h1"});
   if (shared) b.addNode("Relu", {"h1"}, {"h2"});
   else b.addNode("MatMul", {"x", "w2"}, {"h2"});
-  b.addNode(op.toStdString(), {"h1", "h2"}, {"m"}, "mm_0");
+  if (transposed) {
+    b.addInitializerInt64("s23", {2}, {2, 3});
+    b.addInitializerInt64("s16", {2}, {1, 6});
+    for (const char* h : {"h1", "h2"}) {
+      b.addNode("Reshape", {h, "s23"}, {std::string(h) + "r"});
+      b.addNode("Transpose", {std::string(h) + "r"}, {std::string(h) + "t"})
+          .attr("perm", std::vector<int64_t>{1, 0});
+    }
+    b.addNode(op.toStdString(), {"h1t", "h2t"}, {"mt"}, "mm_0");
+    b.addNode("Transpose", {"mt"}, {"mr"}).attr("perm", std::vector<int64_t>{1, 0});
+    b.addNode("Reshape", {"mr", "s16"}, {"m"});
+  } else {
+    b.addNode(op.toStdString(), {"h1", "h2"}, {"m"}, "mm_0");
+  }
   b.addNode("MatMul", {"m", "w3"}, {"y"});
   b.addOutput("y", {1, 2});
   IMPORT_OK(net, b);
   // Max: -a, b + (-a), Relu, a + Relu. Min: -b, a + (-b), Relu, -Relu, a + (-Relu).
-  QCOMPARE(layersNaming(net, "mm_0"), isMax ? 4 : 5);
+  // (Transposed: each operand's permutation is its own Affine layer, the result's another.)
+  if (!transposed) QCOMPARE(layersNaming(net, "mm_0"), isMax ? 4 : 5);
+  // Input, h1, h2, the decomposition, y; transposed: the two operand permutations materialized
+  // (the result's permutation folds into y's weight columns).
+  QCOMPARE(net.layers.size(), size_t((isMax ? 8 : 9) + (transposed ? 2 : 0)));
   for (const auto& x : randomInputs(50, k, 200)) {
     const std::vector<double> h1 = matmul(x, w1, k, n);
     std::vector<double> h2 = shared ? h1 : matmul(x, w2, k, n);
