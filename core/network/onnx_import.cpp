@@ -50,6 +50,10 @@ OpHandler findOpHandler(const std::string& opType) {
       {"Tanh", importActivation},
       {"Abs", importActivation},
       {"Clip", importActivation},
+      {"HardSigmoid", importHardSigmoid},
+      {"HardSwish", importHardSwish},
+      {"Max", importMaxMin},
+      {"Min", importMaxMin},
       {"Softmax", importSoftmax},
       {"LogSoftmax", importSoftmax},
   };

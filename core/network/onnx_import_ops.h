@@ -1,6 +1,7 @@
 // The importer's node handlers, one per supported ONNX op type, grouped by file:
 // linear (Gemm, MatMul, element-wise arithmetic, BatchNormalization), conv (Conv, pools),
-// layout (Reshape, Flatten, Transpose, ..., Concat), activation (Relu, ..., Softmax).
+// layout (Reshape, Flatten, Transpose, ..., Concat), activation (Relu, ..., Softmax), decomposed
+// (HardSigmoid, Max, Min as existing layer kinds).
 #pragma once
 
 #include <string>
@@ -35,5 +36,10 @@ bool importConcat(Context& ctx, const onnx::NodeProto& node);
 // onnx_import_activation.cpp
 bool importActivation(Context& ctx, const onnx::NodeProto& node);  ///< Relu, Sigmoid, Tanh, ...
 bool importSoftmax(Context& ctx, const onnx::NodeProto& node);     ///< a final (Log)Softmax
+
+// onnx_import_decomposed.cpp (exact decompositions into existing layer kinds)
+bool importHardSigmoid(Context& ctx, const onnx::NodeProto& node);  ///< Affine, Clip [-1, 1], Affine
+bool importMaxMin(Context& ctx, const onnx::NodeProto& node);  ///< Max, Min: Add, Relu, Affine
+bool importHardSwish(Context& ctx, const onnx::NodeProto& node);  ///< refused: a neuron product
 
 }  // namespace cert::onnximport
