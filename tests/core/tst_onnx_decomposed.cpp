@@ -16,12 +16,6 @@ using namespace cert::test;
 
 namespace {
 
-std::string errorsOf(const Result<Network>& r) {
-  std::string s;
-  for (const auto& d : r.diagnostics) s += formatDiagnostic("model", d) + "\n";
-  return s;
-}
-
 /// x (1 x k) @ w (k x n), w row-major, in double.
 std::vector<double> matmul(const std::vector<double>& x, const std::vector<float>& w, int k,
                            int n) {

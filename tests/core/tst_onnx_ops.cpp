@@ -14,12 +14,6 @@ using namespace cert::test;
 
 namespace {
 
-std::string errorsOf(const Result<Network>& r) {
-  std::string s;
-  for (const auto& d : r.diagnostics) s += formatDiagnostic("model", d) + "\n";
-  return s;
-}
-
 /// The network output for a raw input (normalization applied first).
 Eigen::VectorXd run(const Network& net, const std::vector<double>& raw) {
   return forward(net, normalizeInput(net, toVector(raw)));

@@ -41,6 +41,12 @@ std::string compareVectors(const Eigen::VectorXd& got, const std::vector<double>
 
 Result<Network> importModel(const OnnxBuilder& b) { return importOnnxBytes(b.serialize(), "test"); }
 
+std::string errorsOf(const Result<Network>& r) {
+  std::string s;
+  for (const auto& d : r.diagnostics) s += formatDiagnostic("model", d) + "\n";
+  return s;
+}
+
 std::string gennetsBinary() {
   const QDir certcDir = QFileInfo(QString::fromStdString(certcBinary())).dir();
   for (const char* rel : {"../../resources/certstudio-gennets", "certstudio-gennets"}) {

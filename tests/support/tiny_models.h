@@ -31,6 +31,9 @@ std::string compareVectors(const Eigen::VectorXd& got, const std::vector<double>
 /// Imports the builder's serialized model (name "test").
 Result<Network> importModel(const OnnxBuilder& b);
 
+/// An import's diagnostics as text, one formatted line each (file name "model").
+std::string errorsOf(const Result<Network>& r);
+
 /// The certstudio-gennets executable built beside certc ("" when not found).
 std::string gennetsBinary();
 
