@@ -13,10 +13,11 @@
 #include <Eigen/Dense>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 
-#include "runtime/gbcsr/block.h"
-#include "runtime/gbcsr/csr_block.h"
+#include "runtime/gbcsr/block_info.h"
+#include "runtime/gbcsr/sparse_rows.h"
 #include "runtime/gbcsr/kernel_block.h"
 
 namespace cert::runtime {
@@ -95,23 +96,8 @@ class RowViews {
   bool saved_;
 };
 
-/// a + sign * b (equal extents): Diagonal + Diagonal stays Diagonal, Csr + Csr / Diagonal stays
-/// Csr, RowScaled + RowScaled of one base stays RowScaled; otherwise Dense.
-CoefBlock addBlocks(const CoefBlock& a, const CoefBlock& b, double sign);
-/// a += sign * b: in place when a is Dense and its storage is not shared (no new allocation);
-/// otherwise a = addBlocks(a, b, sign).
-void addInto(CoefBlock& a, const CoefBlock& b, double sign);
-/// s * a: every kind keeps its kind (a Kernel's weights are scaled).
-CoefBlock scaleBlock(const CoefBlock& a, double s);
-/// Row i scaled by s[i] (s.size() == rows): Diagonal and Csr keep their kind; Kernel becomes Dense.
-CoefBlock scaleRows(const CoefBlock& a, const Eigen::VectorXd& s);
-/// The block with the rows where keep[i] == false set to zero (Diagonal and Csr keep their kind).
-CoefBlock keepRows(const CoefBlock& a, const std::vector<bool>& keep);
-/// A one-row block repeated to n rows (Dense).
-CoefBlock repeatRow(const CoefBlock& a, int64_t n);
-/// coef @ b (coef: m x b.rows()): a column scaling for Diagonal (when coef is finite), a
-/// transposed convolution for Kernel, a dense x sparse product for Csr, a GEMM for Dense (serial
-/// below a work threshold). With non-finite values the dense product (0 * inf = NaN) is taken.
-Eigen::MatrixXd leftMultiply(const Eigen::Ref<const Eigen::MatrixXd>& coef, const CoefBlock& b);
+/// A Kernel block's Toeplitz rows as CSR when built once for the run (nullptr: build them where
+/// needed).
+using KernelRowsLookup = std::function<const gbcsr::SparseRM*(const gbcsr::KernelBlock&)>;
 
 }  // namespace cert::runtime

@@ -1,6 +1,6 @@
 // Broadcasting tensor arithmetic and linear-form algebra of the dense executor.
 #include "runtime/dense_values.h"
-#include "runtime/gather_terms.h"
+#include "runtime/backend/backend.h"
 
 #include <algorithm>
 #include <stdexcept>
@@ -71,14 +71,14 @@ Tensor selectTensor(const Tensor& cond, const Tensor& a, const Tensor& b) {
   return t;
 }
 
-Lin linAdd(Lin a, const Lin& b, double sign) {
+Lin linAdd(const Backend& backend, Lin a, const Lin& b, double sign) {
   Lin out = std::move(a);
   out.sym = out.sym || b.sym;
   out.c0 = zip(out.c0, b.c0, [sign](double x, double y) { return x + sign * y; });
   for (const auto& [k, m] : b.blocks) {
     auto it = out.blocks.find(k);
-    if (it == out.blocks.end()) out.blocks.emplace(k, sign == 1.0 ? m : scaleBlock(m, sign));
-    else addInto(it->second, m, sign);
+    if (it == out.blocks.end()) out.blocks.emplace(k, sign == 1.0 ? m : backend.scale(m, sign));
+    else backend.addInto(it->second, m, sign);
   }
   for (const auto& t : b.lazy) {
     LazyTerm s = t;
@@ -92,14 +92,14 @@ Lin linAdd(Lin a, const Lin& b, double sign) {
   return out;
 }
 
-Lin linAdd(Lin a, Lin&& b, double sign) {
+Lin linAdd(const Backend& backend, Lin a, Lin&& b, double sign) {
   Lin out = std::move(a);
   out.sym = out.sym || b.sym;
   out.c0 = zip(out.c0, b.c0, [sign](double x, double y) { return x + sign * y; });
   for (auto& [k, m] : b.blocks) {
     auto it = out.blocks.find(k);
-    if (it == out.blocks.end()) out.blocks.emplace(k, sign == 1.0 ? std::move(m) : scaleBlock(m, sign));
-    else addInto(it->second, m, sign);
+    if (it == out.blocks.end()) out.blocks.emplace(k, sign == 1.0 ? std::move(m) : backend.scale(m, sign));
+    else backend.addInto(it->second, m, sign);
   }
   for (auto& t : b.lazy) {
     if (sign != 1.0) {
@@ -112,27 +112,22 @@ Lin linAdd(Lin a, Lin&& b, double sign) {
   return out;
 }
 
-Lin linScale(const Lin& a, const Tensor& s) {
+Lin linScale(const Backend& backend, const Lin& a, const Tensor& s) {
   Lin out;
   out.sym = a.sym;
   out.c0 = zip(a.c0, s, [](double x, double y) { return x * y; });
   if (!a.blocks.empty()) {
     if (s.c != 1 || s.d != 1) throw std::runtime_error("scaling a materialized linear form along a list frame");
-    Eigen::VectorXd rows;
     for (const auto& [k, m] : a.blocks) {
-      if (s.r == 1) {
-        out.blocks.emplace(k, s.v[0] == 1.0 ? m : scaleBlock(m, s.v[0]));
-      } else {
-        if (rows.size() == 0) rows = Eigen::Map<const Eigen::VectorXd>(s.v.data(), s.r);
-        out.blocks.emplace(k, scaleRows(m, rows));
-      }
+      if (s.r == 1) out.blocks.emplace(k, s.v[0] == 1.0 ? m : backend.scale(m, s.v[0]));
+      else out.blocks.emplace(k, backend.scaleRows(m, std::span<const double>(s.v.data(), static_cast<size_t>(s.r))));
     }
   }
   for (const auto& t : a.lazy) out.lazy.push_back({zip(t.coef, s, [](double x, double y) { return x * y; }), t.atom, nullptr});
   return out;
 }
 
-Lin linSelect(const Tensor& cond, const Lin& a, const Lin& b) {
+Lin linSelect(const Backend& backend, const Tensor& cond, const Lin& a, const Lin& b) {
   const Tensor zero = Tensor::scalar(0);
   const Tensor notCond = mapTensor(cond, [](double x) { return x != 0 ? 0.0 : 1.0; });
   auto keep = [&](const Lin& x, const Tensor& where) {
@@ -153,13 +148,13 @@ Lin linSelect(const Tensor& cond, const Lin& a, const Lin& b) {
           }
         }
         if (none) continue;  // every row zero: the block is dropped
-        out.blocks.emplace(k, all ? m : keepRows(m, rows));
+        out.blocks.emplace(k, all ? m : backend.keepRows(m, rows));
       }
     }
     for (const auto& t : x.lazy) out.lazy.push_back({selectTensor(where, t.coef, zero), t.atom, nullptr});
     return out;
   };
-  return linAdd(keep(a, cond), keep(b, notCond));  // the rvalue overload: b's terms are moved
+  return linAdd(backend, keep(a, cond), keep(b, notCond));  // the rvalue overload: b's terms are moved
 }
 
 namespace {
@@ -182,8 +177,8 @@ Lin linExpandRows(const Lin& a, int64_t n) {
   return out;
 }
 
-Lin linSumList(const Lin& a, int64_t n, int64_t listExtent, const MemberLookup& members, bool denseOnly,
-               const KernelRowsLookup& kernelRows) {
+Lin linSumList(const Backend& backend, const Lin& a, int64_t n, int64_t listExtent, const MemberLookup& members,
+               bool denseOnly, const KernelRowsLookup& kernelRows) {
   if (!a.blocks.empty()) throw std::runtime_error("sum over a list of a materialized linear form");
   Lin out;
   out.sym = a.sym;
@@ -192,7 +187,7 @@ Lin linSumList(const Lin& a, int64_t n, int64_t listExtent, const MemberLookup& 
   auto addBlock = [&](int key, CoefBlock m) {
     auto it = out.blocks.find(key);
     if (it == out.blocks.end()) out.blocks.emplace(key, std::move(m));
-    else addInto(it->second, m, 1.0);
+    else backend.addInto(it->second, m, 1.0);
   };
   // Terms over the same member form (DeepPoly's max(C,0) @ L + min(C,0) @ U where an Affine
   // layer's L and U are one expression) are multiplied once with their summed coefficients.
@@ -222,31 +217,22 @@ Lin linSumList(const Lin& a, int64_t n, int64_t listExtent, const MemberLookup& 
         parts.push_back(&a.lazy[tj].coef);
         merged[tj] = true;
       }
-      // The summed coefficients in one pass over full tensors (mapped, not converted).
-      auto full = [&](const Tensor* p) { return p->r == n && p->c == listExtent && p->d == 1; };
-      using CMap = Eigen::Map<const Eigen::MatrixXd>;
-      Eigen::MatrixXd coef;
-      if (parts.size() == 1 && full(parts[0])) {  // one term: its coefficients are used in place
-        const CMap c(parts[0]->v.data(), n, listExtent);
-        out.sym = m.sym;
-        const Eigen::VectorXd mc0 = m.c0.toMatrix(listExtent, 1).col(0);
-        out.c0 = zip(out.c0, Tensor::column(c * mc0), [](double x, double y) { return x + y; });
-        for (const auto& [k, blk] : m.blocks) addBlock(k, CoefBlock::dense(leftMultiply(c, blk)));
-        continue;
-      }
-      if (parts.size() == 2 && full(parts[0]) && full(parts[1])) {
-        coef = CMap(parts[0]->v.data(), n, listExtent) + CMap(parts[1]->v.data(), n, listExtent);
-      } else {
-        coef = parts[0]->toMatrix(n, listExtent);
-        for (size_t k = 1; k < parts.size(); ++k) {
-          if (full(parts[k])) coef += CMap(parts[k]->v.data(), n, listExtent);
-          else coef += parts[k]->toMatrix(n, listExtent);
-        }
+      // The summed coefficients (one term: its own tensor, not copied).
+      Tensor summed;
+      const Tensor* coef = parts[0];
+      if (parts.size() > 1) {
+        summed = parts[0]->expand(n, listExtent, 1);
+        for (size_t k = 1; k < parts.size(); ++k)
+          summed = zip(summed, *parts[k], [](double x, double y) { return x + y; });
+        coef = &summed;
+      } else if (parts[0]->r != n || parts[0]->c != listExtent || parts[0]->d != 1) {
+        summed = parts[0]->expand(n, listExtent, 1);
+        coef = &summed;
       }
       out.sym = m.sym;
-      const Eigen::VectorXd mc0 = m.c0.toMatrix(listExtent, 1).col(0);
-      out.c0 = zip(out.c0, Tensor::column(coef * mc0), [](double x, double y) { return x + y; });
-      for (const auto& [k, blk] : m.blocks) addBlock(k, CoefBlock::dense(leftMultiply(coef, blk)));
+      if (!(m.c0.v.size() == 1 && m.c0.v[0] == 0))
+        out.c0 = zip(out.c0, backend.matVec(*coef, m.c0.expand(listExtent, 1, 1)), [](double x, double y) { return x + y; });
+      for (const auto& [k, blk] : m.blocks) addBlock(k, backend.leftMultiply(*coef, blk));
       continue;
     }
     // Gather: row i sums coef(i, j) * source neuron windows[i][j].
@@ -278,7 +264,7 @@ Lin linSumList(const Lin& a, int64_t n, int64_t listExtent, const MemberLookup& 
       if (same != group.end()) same->coef += a.lazy[tj].coef.toMatrix(n, listExtent);
       else group.push_back(GatherTerm{a.lazy[tj].coef.toMatrix(n, listExtent), &m});
     }
-    gatherInto(out, group, win, n, denseOnly, kernelRows, addBlock);
+    backend.gather(out, group, win, n, denseOnly, kernelRows, addBlock);
   }
   return out;
 }

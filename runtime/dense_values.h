@@ -15,6 +15,8 @@
 
 namespace cert::runtime {
 
+class Backend;  // runtime/backend/backend.h: the block operations the linear-form algebra calls
+
 /// std::allocator whose value-less construct leaves doubles uninitialized: a tensor about to be
 /// overwritten is not zero-filled first (resize(n) costs no memset).
 template <class T>
@@ -159,13 +161,13 @@ struct Lin {
 using Value = std::variant<Tensor, Lin>;
 
 /// a + sign * b (a by value: pass an rvalue to add in place).
-Lin linAdd(Lin a, const Lin& b, double sign = 1.0);
+Lin linAdd(const Backend& backend, Lin a, const Lin& b, double sign = 1.0);
 /// The same with b's blocks and lazy terms moved rather than copied.
-Lin linAdd(Lin a, Lin&& b, double sign = 1.0);
+Lin linAdd(const Backend& backend, Lin a, Lin&& b, double sign = 1.0);
 /// a * s; s must not vary along the list frame when a has materialized blocks.
-Lin linScale(const Lin& a, const Tensor& s);
+Lin linScale(const Backend& backend, const Lin& a, const Tensor& s);
 /// cond ? a : b per element (by coefficient selection, no arithmetic on the unselected side).
-Lin linSelect(const Tensor& cond, const Lin& a, const Lin& b);
+Lin linSelect(const Backend& backend, const Tensor& cond, const Lin& a, const Lin& b);
 
 /// Resolves a member of a layer as a materialized linear form (rows = the layer's neurons).
 using MemberLookup = std::function<const Lin&(int layer, const std::string& member)>;
@@ -174,9 +176,8 @@ using MemberLookup = std::function<const Lin&(int layer, const std::string& memb
 /// blocks via matrix products (C @ member blocks) or identity blocks for neuron atoms. With
 /// `denseOnly` (the dense executor) Kernel terms become Dense blocks.
 /// `kernelRows`, when given, returns a Kernel's Toeplitz rows as CSR built once (nullptr: build them here).
-using KernelRowsLookup = std::function<const gbcsr::SparseRM*(const gbcsr::KernelBlock&)>;
-Lin linSumList(const Lin& a, int64_t n, int64_t listExtent, const MemberLookup& members, bool denseOnly = false,
-               const KernelRowsLookup& kernelRows = nullptr);
+Lin linSumList(const Backend& backend, const Lin& a, int64_t n, int64_t listExtent, const MemberLookup& members,
+               bool denseOnly = false, const KernelRowsLookup& kernelRows = nullptr);
 
 /// The rows-n materialized form of a Lin without lazy terms (c0 expanded to [n x 1]).
 Lin linExpandRows(const Lin& a, int64_t n);

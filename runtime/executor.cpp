@@ -29,6 +29,7 @@
 #include "compiler/ir/scalar_ops.h"
 #include "runtime/dense_values.h"
 #include "runtime/allocator_tuning.h"
+#include "runtime/backend/backend.h"
 #include "runtime/layer_members_of.h"
 #include "runtime/layer_rule.h"
 #include "runtime/lp_rule.h"
@@ -106,6 +107,13 @@ void runBackwardFlow(ItemRun& run, const CompiledCertifier& cc, const LayerSeque
   }
 }
 
+/// A layer's bound member ([n x 1], or one value broadcast) on the host.
+Eigen::VectorXd downloadColumn(const runtime::Backend& backend, const Tensor& t, int64_t n) {
+  const std::vector<double> v = backend.download(t);
+  if (static_cast<int64_t>(v.size()) == n) return Eigen::Map<const Eigen::VectorXd>(v.data(), n);
+  return Eigen::VectorXd::Constant(n, v.empty() ? 0.0 : v[0]);
+}
+
 /// Runs every layer of `net` on one box; the states of every layer.
 Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, const LayerSequence& layers,
                                                   const InputBox& box,
@@ -123,7 +131,9 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
                                         " values; the network takes " + std::to_string(layers.inputSize())));
   std::optional<runtime::SharedWeights> own;
   if (!shared) shared = &own.emplace(layers.network());
-  ItemRun run(cc, layers, options && options->dense, *shared);
+  const Result<const runtime::Backend*> backend = runtime::backendNamed(options ? options->backend : "cpu");
+  if (!backend.ok()) return R::failure(backend.diagnostics);
+  ItemRun run(cc, layers, options && options->dense, *shared, **backend.value);
   const runtime::RowViews views(!(options && options->dense));  // the dense executor copies rows
   if (options && options->trace && options->trace->first >= 0 &&
       options->trace->first < static_cast<int>(layers.size()) && options->trace->second >= 0 &&
@@ -163,8 +173,8 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
     run.recordTracedMembers(layer);
     const auto& members = run.states.back().members;
     LayerBoundsResult b;
-    b.lower = std::get<Tensor>(members.at("l")).toMatrix(layer.size(), 1).col(0);
-    b.upper = std::get<Tensor>(members.at("u")).toMatrix(layer.size(), 1).col(0);
+    b.lower = downloadColumn(**backend.value, std::get<Tensor>(members.at("l")), layer.size());
+    b.upper = downloadColumn(**backend.value, std::get<Tensor>(members.at("u")), layer.size());
     b.runMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - layerStart).count();
     out.value->push_back(std::move(b));
     if (options && options->onLayer) options->onLayer(item, layer.index, static_cast<int>(layers.size()));
@@ -178,8 +188,8 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
     for (size_t k = 0; k < out.value->size(); ++k) {  // the refined bounds
       const auto& members = run.states[k].members;
       const int64_t n = layers[k].size();
-      (*out.value)[k].lower = std::get<Tensor>(members.at("l")).toMatrix(n, 1).col(0);
-      (*out.value)[k].upper = std::get<Tensor>(members.at("u")).toMatrix(n, 1).col(0);
+      (*out.value)[k].lower = downloadColumn(**backend.value, std::get<Tensor>(members.at("l")), n);
+      (*out.value)[k].upper = downloadColumn(**backend.value, std::get<Tensor>(members.at("u")), n);
     }
   }
   if (memory) *memory = run.memory();
@@ -333,6 +343,8 @@ Result<RunResult> certify(const CompiledCertifier& cc, const Network& net, const
                           const RunOptions& options) {
   Result<RunResult> out;
   out.value.emplace();
+  if (const Result<const runtime::Backend*> backend = runtime::backendNamed(options.backend); !backend.ok())
+    return Result<RunResult>::failure(backend.diagnostics);
   const size_t n = property.items.size();
   int threads = batchThreads(options, n);
   // The memory plan, before anything is allocated: refuse a run that cannot fit, and run no more

@@ -13,7 +13,7 @@
 #include "core/network/network.h"
 #include "core/property/property.h"
 #include "runtime/compiled_certifier.h"
-#include "runtime/gbcsr/tensor.h"
+#include "runtime/gbcsr/block_info.h"
 #include "runtime/layer_members.h"
 #include "runtime/verdict.h"
 
@@ -123,6 +123,9 @@ struct RunOptions {
   /// Batches: items run in parallel on this many threads (0 = one per core; 1 = in sequence).
   /// Items always run in sequence when onLayer is set. Results are in item order either way.
   int threads = 0;
+  /// The backend that computes (runtime/backend/backend.h): "cpu", or "cuda" (refused with the
+  /// reason while this build or machine has none).
+  std::string backend = "cpu";
   /// Keep every linear-form block dense (the dense executor, for comparison): no Diagonal or
   /// Kernel blocks, no storage shared between members.
   bool dense = false;

@@ -1,5 +1,7 @@
 // Per-run shared weights: structured layer weights, their zero-keeping images, Kernel CSR rows.
 #include "runtime/shared_weights.h"
+#include "runtime/backend/backend.h"
+#include "runtime/backend/cpu/convolution.h"
 
 #include <cmath>
 #include <stdexcept>
@@ -22,30 +24,9 @@ bool zeroKeeping(const std::string& op, double s) {
   return op == "mul" && std::isfinite(s);
 }
 
-CoefBlock mapStored(const CoefBlock& b, const std::string& op, double s) {
+CoefBlock mapStored(const Backend& backend, const CoefBlock& b, const std::string& op, double s) {
   if (!zeroKeeping(op, s)) throw std::logic_error("mapStored: '" + op + "' does not keep zeros");
-  auto f = [&op, s](double x) { return applyOp(op, x, s); };
-  switch (b.kind()) {
-    case CoefBlock::Kind::Kernel: {
-      auto k = std::make_shared<gbcsr::KernelBlock>(b.kernelBlock());
-      k->weight = k->weight.unaryExpr(f).eval();
-      return CoefBlock::kernel(std::move(k));
-    }
-    case CoefBlock::Kind::Diagonal: return CoefBlock::diagonal(b.diag().unaryExpr(f).eval());
-    case CoefBlock::Kind::Dense: return CoefBlock::dense(b.denseMatrix().unaryExpr(f).eval());
-    default: return CoefBlock::dense(b.toDense().unaryExpr(f).eval());
-  }
-}
-
-Eigen::VectorXd applyToVector(const CoefBlock& b, const Eigen::VectorXd& x) {
-  if (x.size() != b.cols()) throw std::logic_error("applyToVector: extents");
-  switch (b.kind()) {
-    case CoefBlock::Kind::Kernel: return gbcsr::kernelTimes(b.kernelBlock(), x);
-    case CoefBlock::Kind::Diagonal: return b.diag().cwiseProduct(x);
-    case CoefBlock::Kind::Dense: return b.denseMatrix() * x;
-    case CoefBlock::Kind::Csr: return b.sparse() * x;
-    default: return b.toDense() * x;
-  }
+  return backend.mapZeroKeeping(b, [&op, s](double x) { return applyOp(op, x, s); });
 }
 
 bool SharedWeights::caches(const Layer& layer) const {
@@ -98,7 +79,7 @@ const gbcsr::SparseRM* SharedWeights::kernelRows(const gbcsr::KernelBlock& k) {
   if (!owned_.count(&k)) return nullptr;
   auto it = rows_.find(&k);
   if (it != rows_.end()) return it->second.get();
-  auto m = std::make_unique<gbcsr::SparseRM>(gbcsr::kernelRowsCsr(k));
+  auto m = std::make_unique<gbcsr::SparseRM>(cpu::kernelRowsCsr(k));
   return rows_.emplace(&k, std::move(m)).first->second.get();
 }
 

@@ -18,14 +18,14 @@
 
 namespace cert::runtime {
 
+class Backend;
+
 /// True when x -> op(x, s) maps 0 to 0 and finite values to finite values ("max"/"min" against
 /// s == 0, "mul" by a finite s): such a map keeps a block's structure (its zeros stay zeros).
 bool zeroKeeping(const std::string& op, double s);
 /// op(b, s) element-wise (zeroKeeping(op, s) must hold): a Kernel stays a Kernel over op(weights)
 /// (every Toeplitz entry is one tap or 0), a Diagonal stays Diagonal, anything else becomes Dense.
-CoefBlock mapStored(const CoefBlock& b, const std::string& op, double s);
-/// b @ x for one column x (x.size() == b.cols()): a direct convolution for a Kernel block.
-Eigen::VectorXd applyToVector(const CoefBlock& b, const Eigen::VectorXd& x);
+CoefBlock mapStored(const Backend& backend, const CoefBlock& b, const std::string& op, double s);
 
 /// Thread-safe cache shared by the items of one run over one network.
 class SharedWeights {

@@ -8,7 +8,7 @@
 #include <cstdint>
 
 #include "core/network/network.h"
-#include "runtime/gbcsr/csr_block.h"
+#include "runtime/gbcsr/sparse_rows.h"
 
 namespace cert::gbcsr {
 
@@ -47,13 +47,5 @@ struct KernelBlock {
           }
   }
 };
-
-/// The Toeplitz matrix of k as CSR (rows in order, columns ascending; zero weights left out),
-/// written directly row by row (no triplets, no sort).
-SparseRM kernelRowsCsr(const KernelBlock& k);
-/// T @ X for the Toeplitz matrix T of k (a convolution of every column of X).
-Eigen::MatrixXd kernelTimes(const KernelBlock& k, const Eigen::MatrixXd& x);
-/// X @ T: a transposed convolution of every row of X (back-substitution through a conv layer).
-Eigen::MatrixXd timesKernel(const Eigen::MatrixXd& x, const KernelBlock& k);
 
 }  // namespace cert::gbcsr

@@ -48,9 +48,9 @@ Value ItemRun::binary(const Instr& i) {
     const int ia = i.operands[0], ib = i.operands[1];
     const bool moveA = ia != ib && la && dies(ia), moveB = ia != ib && lb && dies(ib);
     Lin left = moveA ? std::move(std::get<Lin>(at(ia))) : toLin(a, sym);
-    if (moveB) return runtime::linAdd(std::move(left), std::move(std::get<Lin>(at(ib))), sign);
-    if (lb) return runtime::linAdd(std::move(left), std::get<Lin>(b), sign);  // b copied once
-    return runtime::linAdd(std::move(left), toLin(b, sym), sign);
+    if (moveB) return runtime::linAdd(backend_, std::move(left), std::move(std::get<Lin>(at(ib))), sign);
+    if (lb) return runtime::linAdd(backend_, std::move(left), std::get<Lin>(b), sign);  // b copied once
+    return runtime::linAdd(backend_, std::move(left), toLin(b, sym), sign);
   }
   if (i.name == ir::Op::Mul) {
     const int linId = la ? i.operands[0] : i.operands[1], numId = la ? i.operands[1] : i.operands[0];
@@ -58,12 +58,12 @@ Value ItemRun::binary(const Instr& i) {
       markKernel(moved, std::get<Lin>(at(linId)), numId);
       return moved;
     }
-    Lin out = runtime::linScale(std::get<Lin>(at(linId)), asTensor(at(numId)));
+    Lin out = runtime::linScale(backend_, std::get<Lin>(at(linId)), asTensor(at(numId)));
     markKernel(out, std::get<Lin>(at(linId)), numId);
     return out;
   }
   if (i.name == ir::Op::Div && !lb)
-    return runtime::linScale(std::get<Lin>(a), runtime::mapTensor(asTensor(b), [](double x) { return 1.0 / x; }));
+    return runtime::linScale(backend_, std::get<Lin>(a), runtime::mapTensor(asTensor(b), [](double x) { return 1.0 / x; }));
   throw std::runtime_error("'" + i.name + "' is not defined on linear forms");
 }
 
@@ -71,10 +71,10 @@ Value ItemRun::reduce(const Instr& i) {
   const Value& v = at(i.operands[0]);
   if (const Lin* l = std::get_if<Lin>(&v)) {
     if (i.name != ir::Op::Sum && i.name != ir::Op::Avg) throw std::runtime_error("'" + i.name + "' over linear forms");
-    Lin s = runtime::linSumList(*l, n_, listExtent_, [this](int layer, const std::string& m) -> const Lin& {
+    Lin s = runtime::linSumList(backend_, *l, n_, listExtent_, [this](int layer, const std::string& m) -> const Lin& {
       return linMember(layer, m);
     }, dense_, sharedKernelRows_);
-    if (i.name == ir::Op::Avg) s = runtime::linScale(s, runtime::mapTensor(count(), [](double x) { return 1.0 / x; }));
+    if (i.name == ir::Op::Avg) s = runtime::linScale(backend_, s, runtime::mapTensor(count(), [](double x) { return 1.0 / x; }));
     return s;
   }
   const Tensor& t = asTensor(v);

@@ -39,10 +39,14 @@ void ItemRun::recordTracedMembers(const Layer& layer) {
 void ItemRun::input(const InputBox& box) {
   LayerState s;
   const int64_t n = box.lower.size();
+  auto upload = [this](const Eigen::VectorXd& v) {
+    return backend_.upload(std::span<const double>(v.data(), static_cast<size_t>(v.size())));
+  };
+  const Tensor lower = upload(box.lower), upper = upload(box.upper);
   for (size_t m = 0; m < cc_.memberNames.size(); ++m) {
     const std::string& name = cc_.memberNames[m];
     const bool isUpper = name == "u" || name == "U";
-    const Eigen::VectorXd& end = isUpper ? box.upper : box.lower;
+    const Tensor& end = isUpper ? upper : lower;
     if (isCtMember(m)) {  // the input's constraint: true (0 == 0)
       s.members[name] = trueConstraint(n);
       continue;
@@ -50,7 +54,7 @@ void ItemRun::input(const InputBox& box) {
     switch (cc_.memberTypes[m]) {
       case ir::ElemType::Poly: {
         Lin l;
-        l.c0 = Tensor::column(end);
+        l.c0 = end;
         s.members[name] = l;
         break;
       }
@@ -63,7 +67,7 @@ void ItemRun::input(const InputBox& box) {
         s.members[name] = z;
         break;
       }
-      default: s.members[name] = Tensor::column(end); break;
+      default: s.members[name] = end; break;
     }
   }
   (void)n;
@@ -88,7 +92,7 @@ void ItemRun::concat(const Layer& layer) {
         for (int64_t i = 0; i < src.size(); ++i) b(row + i, i) = 1;
         auto it = l.blocks.find(in);
         if (it == l.blocks.end()) l.blocks.emplace(in, CoefBlock::dense(std::move(b)));
-        else it->second = runtime::addBlocks(it->second, CoefBlock::dense(std::move(b)), 1.0);
+        else it->second = backend_.add(it->second, CoefBlock::dense(std::move(b)), 1.0);
         row += src.size();
       }
       s.members[name] = l;
@@ -176,7 +180,7 @@ void ItemRun::layer(const Layer& layer, const ir::Program& prog) {
       Lin l = toLin(v, cc_.memberTypes[m] == ir::ElemType::Sym);
       if (!l.lazy.empty()) throw std::runtime_error("member '" + name + "' is still a list");
       for (auto& [k, blk] : l.blocks) {
-        if (blk.rows() == 1 && n_ != 1) blk = runtime::repeatRow(blk, n_);
+        if (blk.rows() == 1 && n_ != 1) blk = backend_.repeatRow(blk, n_);
         if (!dense_) blk = CoefBlock::compressed(blk);  // sparse blocks are stored as Csr
       }
       s.members[name] = runtime::linExpandRows(l, n_);
@@ -278,7 +282,7 @@ Value ItemRun::eval(const Instr& i) {
     case Opcode::Unary: {
       const Value& v = at(i.operands[0]);
       if (i.name == ir::Op::Neg) {
-        if (const Lin* l = std::get_if<Lin>(&v)) return runtime::linScale(*l, Tensor::scalar(-1));
+        if (const Lin* l = std::get_if<Lin>(&v)) return runtime::linScale(backend_, *l, Tensor::scalar(-1));
         return runtime::mapTensor(asTensor(v), [](double x) { return -x; });
       }
       if (!ir::applyUnary(i.name.op(), 0.0)) throw std::runtime_error("unknown unary operator '" + i.name + "'");
@@ -294,7 +298,7 @@ Value ItemRun::eval(const Instr& i) {
         Lin sa, sb;  // conversions of non-linear operands only: linear ones are read in place
         const Lin& la = std::holds_alternative<Lin>(a) ? std::get<Lin>(a) : (sa = toLin(a, sym));
         const Lin& lb = std::holds_alternative<Lin>(b) ? std::get<Lin>(b) : (sb = toLin(b, sym));
-        return runtime::linSelect(c, la, lb);
+        return runtime::linSelect(backend_, c, la, lb);
       }
       return runtime::selectTensor(c, asTensor(a), asTensor(b));
     }

@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "runtime/backend/backend.h"
 #include "runtime/compiled_certifier.h"
 #include "runtime/dense_values.h"
 #include "runtime/executor.h"
@@ -78,8 +79,9 @@ class LayerSequence {
 /// Interprets programs for one batch item over one network.
 class ItemRun {
  public:
-  ItemRun(const CompiledCertifier& cc, const LayerSequence& layers, bool denseOnly, runtime::SharedWeights& shared)
-      : cc_(cc), layers_(layers), dense_(denseOnly), shared_(shared) {}
+  ItemRun(const CompiledCertifier& cc, const LayerSequence& layers, bool denseOnly, runtime::SharedWeights& shared,
+          const runtime::Backend& backend)
+      : cc_(cc), layers_(layers), dense_(denseOnly), shared_(shared), backend_(backend) {}
 
   /// Which terms of a coefficient block exist (non-zero coefficient, not stopped).
   struct TermMask {
@@ -135,6 +137,7 @@ class ItemRun {
   const Eigen::MatrixXd* weight_ = nullptr;  ///< the current layer's weight (Affine) or convWeight_
   Eigen::MatrixXd convWeight_;  ///< a conv layer's Toeplitz matrix, once something needs it dense
   runtime::SharedWeights& shared_;
+  const runtime::Backend& backend_;  ///< every block operation goes through it
   const ir::Program* program_ = nullptr;  ///< the program of the layer being run
   /// Kernel rows for linSumList's gathers: the run's shared CSR rows of its kernels.
   const runtime::KernelRowsLookup sharedKernelRows_ = [this](const gbcsr::KernelBlock& k) { return shared_.kernelRows(k); };
@@ -284,7 +287,7 @@ class ItemRun {
   /// Sum over the term frame of `v`, over the terms of `mask` only.
   Value sumTerms(const Value& v, const TermMask& mask, int64_t width);
 
-  static Value addValues(const Value& a, const Value& b);
+  Value addValues(const Value& a, const Value& b) const;
 
   Lin materialized(const Value& v, bool sym) { return materialized(toLin(v, sym)); }
 

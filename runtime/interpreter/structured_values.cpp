@@ -56,7 +56,7 @@ std::optional<Value> ItemRun::structuredEval(const Instr& i) {
     const CoefBlock& blk = *structured_.at(i.operands[0]).block;
     if (tb && windows_.empty() && i.frame == ir::FrameKind::Prev && tb->r == 1 && tb->d == 1 &&
         tb->c == listExtent_ && blk.rows() == n_ && blk.cols() == listExtent_)
-      return Tensor::column(runtime::applyToVector(blk, tb->toMatrix(1, listExtent_).row(0).transpose()));
+      return backend_.times(blk, tb->expand(1, listExtent_, 1));
   }
   return std::nullopt;
 }
@@ -67,7 +67,7 @@ Value ItemRun::derive(const Instr& i, int sId, const std::string& op, double s) 
   char suffix[64];
   std::snprintf(suffix, sizeof suffix, "|%s%.17g", op.c_str(), s);
   const std::string key = baseKey.empty() ? std::string() : baseKey + suffix;
-  structured_[i.id] = Structured{shared_.derived(key, [&] { return runtime::mapStored(*base, op, s); }), key, false};
+  structured_[i.id] = Structured{shared_.derived(key, [&] { return runtime::mapStored(backend_, *base, op, s); }), key, false};
   return Tensor::scalar(0);
 }
 

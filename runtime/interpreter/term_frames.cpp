@@ -1,5 +1,6 @@
 // ItemRun: the term context of map/traverse regions, sparse term frames, and sums over terms.
 #include "runtime/interpreter/item_run.h"
+#include "runtime/backend/cpu/convolution.h"
 
 #include <algorithm>
 #include <cmath>
@@ -34,7 +35,7 @@ const gbcsr::SparseRM& ItemRun::kernelRows(const CoefBlock& blk) {
   if (const gbcsr::SparseRM* shared = shared_.kernelRows(blk.kernelBlock())) return *shared;
   auto it = kernelRows_.find(blk.storage());
   if (it != kernelRows_.end()) return it->second;
-  gbcsr::SparseRM m = gbcsr::kernelRowsCsr(blk.kernelBlock());
+  gbcsr::SparseRM m = runtime::cpu::kernelRowsCsr(blk.kernelBlock());
   return kernelRows_.emplace(blk.storage(), std::move(m)).first->second;
 }
 
@@ -42,63 +43,15 @@ std::optional<ItemRun::SparseTerms> ItemRun::sparseTerms(const CoefBlock& blk) {
   constexpr double kSparseTermDensity = 0.25;
   constexpr int64_t kMinWidth = 32;
   if (dense_ || blk.cols() < kMinWidth || blk.rows() != n_) return std::nullopt;
+  std::optional<runtime::RowTerms> rt = backend_.nonZeroTerms(
+      blk, kSparseTermDensity, [this, &blk](const gbcsr::KernelBlock&) { return &kernelRows(blk); });
+  if (!rt) return std::nullopt;
   SparseTerms st;
-  st.windows.assign(static_cast<size_t>(n_), {});
-  std::vector<std::vector<double>> vals(static_cast<size_t>(n_));
-  auto fromCsr = [&](const gbcsr::SparseRM& m) {
-    for (int64_t r = 0; r < n_; ++r)
-      for (gbcsr::SparseRM::InnerIterator it(m, r); it; ++it)
-        if (it.value() != 0) {
-          st.windows[static_cast<size_t>(r)].push_back(it.col());
-          vals[static_cast<size_t>(r)].push_back(it.value());
-        }
-  };
-  const double budget = kSparseTermDensity * static_cast<double>(blk.rows()) * static_cast<double>(blk.cols());
-  switch (blk.kind()) {
-    case CoefBlock::Kind::Csr:
-      if (static_cast<double>(blk.sparse().nonZeros()) > budget) return std::nullopt;
-      fromCsr(blk.sparse());
-      break;
-    case CoefBlock::Kind::Kernel: {
-      const gbcsr::SparseRM& m = kernelRows(blk);
-      if (static_cast<double>(m.nonZeros()) > budget) return std::nullopt;
-      fromCsr(m);
-      break;
-    }
-    case CoefBlock::Kind::Diagonal:
-      for (int64_t r = 0; r < n_; ++r)
-        if (blk.diag()[r] != 0) {
-          st.windows[static_cast<size_t>(r)].push_back(r);
-          vals[static_cast<size_t>(r)].push_back(blk.diag()[r]);
-        }
-      break;
-    case CoefBlock::Kind::RowScaled: return std::nullopt;  // rows of a Dense block
-    case CoefBlock::Kind::Dense: {
-      const Eigen::MatrixXd& m = blk.denseMatrix();
-      if (static_cast<double>((m.array() != 0).count()) > budget) return std::nullopt;
-      for (int64_t j = 0; j < m.cols(); ++j)
-        for (int64_t r = 0; r < n_; ++r)
-          if (m(r, j) != 0) {
-            st.windows[static_cast<size_t>(r)].push_back(j);
-            vals[static_cast<size_t>(r)].push_back(m(r, j));
-          }
-      break;
-    }
-  }
-  for (const auto& w : st.windows) st.width = std::max<int64_t>(st.width, static_cast<int64_t>(w.size()));
-  st.width = std::max<int64_t>(st.width, 1);
-  st.values = Tensor::full(n_, st.width, 1, 0);
-  st.mask.where = Tensor::full(n_, st.width, 1, 0);
-  bool full = true;
-  for (int64_t r = 0; r < n_; ++r) {
-    const auto& v = vals[static_cast<size_t>(r)];
-    for (size_t k = 0; k < v.size(); ++k) {
-      st.values.ref(r, static_cast<int64_t>(k), 0) = v[k];
-      st.mask.where.ref(r, static_cast<int64_t>(k), 0) = 1;
-    }
-    full = full && static_cast<int64_t>(v.size()) == st.width;
-  }
-  st.mask.full = full;
+  st.windows = std::move(rt->windows);
+  st.values = std::move(rt->values);
+  st.mask.where = std::move(rt->where);
+  st.mask.full = rt->full;
+  st.width = rt->width;
   return st;
 }
 
@@ -126,11 +79,11 @@ Value ItemRun::sumTerms(const Value& v, const TermMask& mask, int64_t width) {
     bool allSet = mask.full || zeroWhereUnset(l->c0, where);
     for (const auto& t : l->lazy) allSet = allSet && (mask.full || zeroWhereUnset(t.coef, where));
     Lin maskedStore;
-    if (!allSet) maskedStore = runtime::linSelect(where, *l, Lin{l->sym, Tensor::scalar(0), {}, {}});
+    if (!allSet) maskedStore = runtime::linSelect(backend_, where, *l, Lin{l->sym, Tensor::scalar(0), {}, {}});
     const Lin& masked = allSet ? *l : maskedStore;
     const int64_t saved = listExtent_;
     listExtent_ = width;
-    Lin s = runtime::linSumList(masked, n_, width, [this](int layer, const std::string& m) -> const Lin& {
+    Lin s = runtime::linSumList(backend_, masked, n_, width, [this](int layer, const std::string& m) -> const Lin& {
       return linMember(layer, m);
     }, dense_, sharedKernelRows_);
     listExtent_ = saved;
@@ -146,11 +99,11 @@ Value ItemRun::sumTerms(const Value& v, const TermMask& mask, int64_t width) {
   return Tensor::column(t.toMatrix(n_, width).rowwise().sum());
 }
 
-Value ItemRun::addValues(const Value& a, const Value& b) {
+Value ItemRun::addValues(const Value& a, const Value& b) const {
   if (std::holds_alternative<Lin>(a) || std::holds_alternative<Lin>(b)) {
     const bool sym = (std::holds_alternative<Lin>(a) && std::get<Lin>(a).sym) ||
                      (std::holds_alternative<Lin>(b) && std::get<Lin>(b).sym);
-    return runtime::linAdd(toLin(a, sym), toLin(b, sym));
+    return runtime::linAdd(backend_, toLin(a, sym), toLin(b, sym));
   }
   return runtime::zip(std::get<Tensor>(a), std::get<Tensor>(b), [](double x, double y) { return x + y; });
 }
@@ -159,7 +112,7 @@ Lin ItemRun::materialized(Lin l) {
   if (!l.lazy.empty()) throw std::runtime_error("a list where a linear form is needed");
   if (l.c0.r != n_ || l.c0.c != 1 || l.c0.d != 1) l.c0 = l.c0.expand(n_, 1, 1);
   for (auto& [k, blk] : l.blocks)
-    if (blk.rows() == 1 && n_ != 1) blk = runtime::repeatRow(blk, n_);
+    if (blk.rows() == 1 && n_ != 1) blk = backend_.repeatRow(blk, n_);
   return l;
 }
 

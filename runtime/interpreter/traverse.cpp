@@ -144,20 +144,20 @@ Value ItemRun::traverse(const Instr& i) {
       if (!some) {
         Lin keep;
         keep.blocks.emplace(b, std::move(blk));
-        next = runtime::linAdd(std::move(next), std::move(keep));
+        next = runtime::linAdd(backend_, std::move(next), std::move(keep));
         continue;
       }
       // Every non-zero term chosen (the usual step: one layer's columns, no stop): nothing is
       // kept, the picked coefficients are the block itself and the mask is the active one.
       if (allRows && !ch.stopAny && sp != sparse.end()) {
         const Value rep = termValue(*i.regions[2], b, false, sp->second);
-        next = runtime::linAdd(std::move(next), toLin(sumTerms(rep, sp->second.mask, sp->second.width), false));
+        next = runtime::linAdd(backend_, std::move(next), toLin(sumTerms(rep, sp->second.mask, sp->second.width), false));
         continue;
       }
       const Eigen::MatrixXd& c = coefs.count(b) ? *coefs.at(b) : coefOf(b, blk);
       if (allRows && !ch.stopAny) {
         const Value rep = termValue(*i.regions[2], b, false, c);
-        next = runtime::linAdd(std::move(next), toLin(sumTerms(rep, ch.active, c.cols()), false));
+        next = runtime::linAdd(backend_, std::move(next), toLin(sumTerms(rep, ch.active, c.cols()), false));
         continue;
       }
       // Some rows only (a sparse block's mask is over its terms: rebuilt over the columns).
@@ -170,9 +170,9 @@ Value ItemRun::traverse(const Instr& i) {
       const Eigen::MatrixXd kept = (selM.array() != 0).select(0.0, c);
       const Eigen::MatrixXd picked = (selM.array() != 0).select(c, 0.0);
       if (kept.cwiseAbs().maxCoeff() > 0)
-        next = runtime::linAdd(std::move(next), Lin{false, Tensor::scalar(0), {{b, CoefBlock::dense(kept)}}, {}});
+        next = runtime::linAdd(backend_, std::move(next), Lin{false, Tensor::scalar(0), {{b, CoefBlock::dense(kept)}}, {}});
       const Value rep = termValue(*i.regions[2], b, false, picked);
-      next = runtime::linAdd(std::move(next), toLin(sumTerms(rep, sel, c.cols()), false));
+      next = runtime::linAdd(backend_, std::move(next), toLin(sumTerms(rep, sel, c.cols()), false));
     }
     e = materialized(std::move(next));
     if (tt && !tracedReplaced.empty()) {  // steps of other rows leave the traced row as it is

@@ -7,8 +7,8 @@
 #include <map>
 #include <string>
 
-#include "runtime/gbcsr/elementwise.h"
-#include "runtime/gbcsr/matmul.h"
+#include "tests/support/gbcsr_reference/elementwise.h"
+#include "tests/support/gbcsr_reference/matmul.h"
 
 using namespace cert::gbcsr;
 using Eigen::MatrixXd;

@@ -23,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "runtime/backend/backend.h"
 #include "runtime/coef_block.h"
 
 using namespace cert;
@@ -34,6 +35,22 @@ namespace {
 constexpr double kTol = 1e-12;
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+/// The block operations under test, called through the Backend interface (the CPU backend) as
+/// the interpreter calls them; host matrices in and out.
+namespace through {
+const Backend& backend() { return cpuBackend(); }
+CoefBlock addBlocks(const CoefBlock& a, const CoefBlock& b, double sign) { return backend().add(a, b, sign); }
+CoefBlock scaleBlock(const CoefBlock& a, double s) { return backend().scale(a, s); }
+CoefBlock scaleRows(const CoefBlock& a, const Eigen::VectorXd& s) {
+  return backend().scaleRows(a, std::span<const double>(s.data(), static_cast<size_t>(s.size())));
+}
+CoefBlock keepRows(const CoefBlock& a, const std::vector<bool>& keep) { return backend().keepRows(a, keep); }
+CoefBlock repeatRow(const CoefBlock& a, int64_t n) { return backend().repeatRow(a, n); }
+Eigen::MatrixXd leftMultiply(const Eigen::MatrixXd& coef, const CoefBlock& b) {
+  return backend().leftMultiply(Tensor::matrix(coef), b).toDense();
+}
+}  // namespace through
 
 const char* kindName(Kind k) {
   switch (k) {
@@ -300,7 +317,7 @@ class TestCoefBlock : public QObject {
     const CoefBlock a = makeBlock(Kind(kindA), sh, rnd), b = makeBlock(Kind(kindB), sh, rnd);
     const Eigen::MatrixXd A = a.toDense(), B = b.toDense();
     for (double sign : {1.0, -1.0, 0.375, 0.0}) {
-      const CoefBlock r = cert::runtime::addBlocks(a, b, sign);
+      const CoefBlock r = through::addBlocks(a, b, sign);
       QCOMPARE(r.rows(), sh.rows());
       QCOMPARE(r.cols(), sh.cols());
       const bool sa = a.kind() == Kind::Csr || a.kind() == Kind::Diagonal, sb = b.kind() == Kind::Csr || b.kind() == Kind::Diagonal;
@@ -317,8 +334,8 @@ class TestCoefBlock : public QObject {
       }
     }
     // A block plus itself (one storage on both sides).
-    VERIFY_CLOSE(cert::runtime::addBlocks(a, a, 1.0).toDense(), Eigen::MatrixXd(2 * A));
-    VERIFY_CLOSE(cert::runtime::addBlocks(a, a, -1.0).toDense(), Eigen::MatrixXd::Zero(sh.rows(), sh.cols()).eval());
+    VERIFY_CLOSE(through::addBlocks(a, a, 1.0).toDense(), Eigen::MatrixXd(2 * A));
+    VERIFY_CLOSE(through::addBlocks(a, a, -1.0).toDense(), Eigen::MatrixXd::Zero(sh.rows(), sh.cols()).eval());
     QVERIFY(a.toDense() == A);
     QVERIFY(b.toDense() == B);
   }
@@ -328,7 +345,7 @@ class TestCoefBlock : public QObject {
     const CoefBlock a = CoefBlock::dense(rnd.matrix(3, 4)), b = CoefBlock::dense(rnd.matrix(4, 3));
     bool threw = false;
     try {
-      (void)cert::runtime::addBlocks(a, b, 1.0);
+      (void)through::addBlocks(a, b, 1.0);
     } catch (const std::exception&) {
       threw = true;
     }
@@ -347,7 +364,7 @@ class TestCoefBlock : public QObject {
     const CoefBlock a = makeBlock(Kind(kind), sh, rnd);
     const Eigen::MatrixXd A = a.toDense();
     for (double s : {2.5, -1.0, 1e-3, 0.0, -7.25}) {
-      const CoefBlock r = cert::runtime::scaleBlock(a, s);
+      const CoefBlock r = through::scaleBlock(a, s);
       QCOMPARE(r.kind(), a.kind());
       QCOMPARE(r.rows(), a.rows());
       QCOMPARE(r.cols(), a.cols());
@@ -376,14 +393,14 @@ class TestCoefBlock : public QObject {
       Eigen::VectorXd s = variant == 0 ? Eigen::VectorXd(rnd.vector(sh.rows()) * 3.0)
                           : variant == 1 ? Eigen::VectorXd::Zero(sh.rows()).eval()
                                          : Eigen::VectorXd::Ones(sh.rows()).eval();
-      const CoefBlock r = cert::runtime::scaleRows(a, s);
+      const CoefBlock r = through::scaleRows(a, s);
       QCOMPARE(r.kind(), a.kind() == Kind::Diagonal || a.kind() == Kind::Csr ? a.kind() : Kind::Dense);
       VERIFY_CLOSE(r.toDense(), Eigen::MatrixXd(s.asDiagonal() * A));
     }
     QVERIFY(a.toDense() == A);
     bool threw = false;
     try {
-      (void)cert::runtime::scaleRows(a, Eigen::VectorXd::Ones(sh.rows() + 1));
+      (void)through::scaleRows(a, Eigen::VectorXd::Ones(sh.rows() + 1));
     } catch (const std::exception&) {
       threw = true;
     }
@@ -406,7 +423,7 @@ class TestCoefBlock : public QObject {
       Eigen::MatrixXd expected = A;
       for (Eigen::Index i = 0; i < expected.rows(); ++i)
         if (!keep[size_t(i)]) expected.row(i).setZero();
-      const CoefBlock r = cert::runtime::keepRows(a, keep);
+      const CoefBlock r = through::keepRows(a, keep);
       QCOMPARE(r.rows(), a.rows());
       QCOMPARE(r.cols(), a.cols());
       // Not documented in coef_block.h beyond the values; a Diagonal block has no reason to
@@ -458,7 +475,7 @@ class TestCoefBlock : public QObject {
       QCOMPARE(a.rows(), int64_t(1));
       QCOMPARE(a.kind(), Kind(kind));
       for (int64_t n : {int64_t(1), int64_t(2), int64_t(13)}) {
-        const CoefBlock r = cert::runtime::repeatRow(a, n);
+        const CoefBlock r = through::repeatRow(a, n);
         QCOMPARE(r.kind(), Kind::Dense);
         VERIFY_CLOSE(r.toDense(), Eigen::MatrixXd(a.toDense().replicate(n, 1)));
       }
@@ -477,14 +494,14 @@ class TestCoefBlock : public QObject {
     const Eigen::MatrixXd B = b.toDense();
     for (int64_t m : {int64_t(1), int64_t(3), int64_t(17)}) {
       const Eigen::MatrixXd c = rnd.matrix(m, sh.rows());
-      VERIFY_CLOSE(cert::runtime::leftMultiply(c, b), Eigen::MatrixXd(c * B));
+      VERIFY_CLOSE(through::leftMultiply(c, b), Eigen::MatrixXd(c * B));
     }
     // A Dense block that is diagonal in value (the dense executor's identities and ReLU
     // relaxations take a column-scaling shortcut).
     if (sh.square()) {
       const CoefBlock diagInDense = CoefBlock::dense(Eigen::MatrixXd(rnd.vector(sh.rows()).asDiagonal()));
       const Eigen::MatrixXd c = rnd.matrix(5, sh.rows());
-      VERIFY_CLOSE(cert::runtime::leftMultiply(c, diagInDense), Eigen::MatrixXd(c * diagInDense.toDense()));
+      VERIFY_CLOSE(through::leftMultiply(c, diagInDense), Eigen::MatrixXd(c * diagInDense.toDense()));
     }
   }
 
@@ -493,16 +510,16 @@ class TestCoefBlock : public QObject {
     Random rnd(4242);
     const CoefBlock b = CoefBlock::dense(rnd.matrix(512, 520));
     const Eigen::MatrixXd c = rnd.matrix(300, 512);
-    VERIFY_CLOSE(cert::runtime::leftMultiply(c, b), Eigen::MatrixXd(c * b.toDense()));
+    VERIFY_CLOSE(through::leftMultiply(c, b), Eigen::MatrixXd(c * b.toDense()));
     // And a large Kernel: 8 -> 16 channels over 28x28 (cnn-like), 64 coefficient rows.
     const Shape big{"c8to16_28x28_k3_p1", geometry(8, 28, 28, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1)};
     const CoefBlock k = makeBlock(Kind::Kernel, big, rnd);
     const Eigen::MatrixXd ck = rnd.matrix(64, big.rows());
-    VERIFY_CLOSE(cert::runtime::leftMultiply(ck, k), Eigen::MatrixXd(ck * k.toDense()));
+    VERIFY_CLOSE(through::leftMultiply(ck, k), Eigen::MatrixXd(ck * k.toDense()));
     // And a large Csr: 600 x 700 with zero rows and columns, 200 coefficient rows.
     const CoefBlock s = csrOf(sparseMatrix(600, 700, rnd));
     const Eigen::MatrixXd cs = rnd.matrix(200, 600);
-    VERIFY_CLOSE(cert::runtime::leftMultiply(cs, s), Eigen::MatrixXd(cs * s.toDense()));
+    VERIFY_CLOSE(through::leftMultiply(cs, s), Eigen::MatrixXd(cs * s.toDense()));
   }
 
   // Coefficients with zero columns (back-substitution through inactive ReLUs): the product over
@@ -516,11 +533,11 @@ class TestCoefBlock : public QObject {
     c(3, 10) = 0.0;                                          // and a zero inside a used column
     const CoefBlock b = CoefBlock::dense(m);
     const Eigen::MatrixXd expected = c * m;
-    const Eigen::MatrixXd got = cert::runtime::leftMultiply(c, b);
+    const Eigen::MatrixXd got = through::leftMultiply(c, b);
     VERIFY_CLOSE(got, expected);
     Eigen::MatrixXd mInf = m;
     mInf(4, 7) = std::numeric_limits<double>::infinity();  // row 4: a zero column of c
-    const Eigen::MatrixXd withInf = cert::runtime::leftMultiply(c, CoefBlock::dense(mInf));
+    const Eigen::MatrixXd withInf = through::leftMultiply(c, CoefBlock::dense(mInf));
     for (Eigen::Index i = 0; i < c.rows(); ++i) QVERIFY2(std::isnan(withInf(i, 7)), "0 * inf must stay NaN");
     QVERIFY(std::isfinite(withInf(0, 6)));
   }
@@ -550,7 +567,7 @@ class TestCoefBlock : public QObject {
         c(3, 0) = kInf, c(3, sh.rows() - 1) = -kInf;  // inf + -inf
       }
       const Eigen::MatrixXd expected = c * B;
-      const Eigen::MatrixXd actual = cert::runtime::leftMultiply(c, b);
+      const Eigen::MatrixXd actual = through::leftMultiply(c, b);
       VERIFY_CLOSE(actual, expected);
       QCOMPARE((actual.array().isNaN()).count(), (expected.array().isNaN()).count());
     }
@@ -597,13 +614,13 @@ class TestCoefBlock : public QObject {
     const Eigen::MatrixXd NB = nb.toDense();
     Eigen::MatrixXd c = rnd.matrix(4, sh.rows());
     {
-      const Eigen::MatrixXd e = c * NB, r = cert::runtime::leftMultiply(c, nb);
+      const Eigen::MatrixXd e = c * NB, r = through::leftMultiply(c, nb);
       VERIFY_CLOSE(r, e);
       QCOMPARE((r.array().isNaN()).count(), (e.array().isNaN()).count());
     }
     c(1, rnd.index(sh.rows())) = -kInf;
     {
-      const Eigen::MatrixXd e = c * NB, r = cert::runtime::leftMultiply(c, nb);
+      const Eigen::MatrixXd e = c * NB, r = through::leftMultiply(c, nb);
       VERIFY_CLOSE(r, e);
       QCOMPARE((r.array().isNaN()).count(), (e.array().isNaN()).count());
     }
@@ -614,7 +631,7 @@ class TestCoefBlock : public QObject {
     const CoefBlock b = CoefBlock::diagonal(rnd.vector(4));
     bool threw = false;
     try {
-      (void)cert::runtime::leftMultiply(rnd.matrix(2, 5), b);
+      (void)through::leftMultiply(rnd.matrix(2, 5), b);
     } catch (const std::exception&) {
       threw = true;
     }
@@ -826,20 +843,20 @@ class TestCoefBlock : public QObject {
     Random rnd(1234);
     const Eigen::MatrixXd m = sparseMatrix(9, 11, rnd);
     const CoefBlock a = csrOf(m);
-    const CoefBlock z = cert::runtime::addBlocks(a, a, -1.0);
+    const CoefBlock z = through::addBlocks(a, a, -1.0);
     QCOMPARE(z.kind(), Kind::Csr);
     QVERIFY(z.toDense() == Eigen::MatrixXd::Zero(9, 11));
     QCOMPARE(z.nonZeros(), int64_t(0));
     QCOMPARE(z.bytes(), int64_t(z.sparse().nonZeros()) * 12 + 10 * 4);
     QVERIFY(z.sameValues(CoefBlock::dense(Eigen::MatrixXd::Zero(9, 11))));
-    const CoefBlock s0 = cert::runtime::scaleBlock(a, 0.0);
+    const CoefBlock s0 = through::scaleBlock(a, 0.0);
     QCOMPARE(s0.kind(), Kind::Csr);
     QCOMPARE(s0.nonZeros(), int64_t(0));
     QVERIFY(s0.toDense() == Eigen::MatrixXd::Zero(9, 11));
     // Operations on a block with stored zeros.
     const Eigen::MatrixXd c = rnd.matrix(4, 9);
-    VERIFY_CLOSE(cert::runtime::leftMultiply(c, z), Eigen::MatrixXd(c * z.toDense()));
-    const CoefBlock sum = cert::runtime::addBlocks(z, a, 2.0);
+    VERIFY_CLOSE(through::leftMultiply(c, z), Eigen::MatrixXd(c * z.toDense()));
+    const CoefBlock sum = through::addBlocks(z, a, 2.0);
     VERIFY_CLOSE(sum.toDense(), Eigen::MatrixXd(2 * m));
     QCOMPARE(sum.nonZeros(), a.nonZeros());
   }
@@ -858,7 +875,7 @@ class TestCoefBlock : public QObject {
       const Eigen::Index infRow = rnd.index(m.rows()), nanRow = (infRow + 1) % m.rows();
       s[infRow] = rep % 2 == 0 ? kInf : -kInf;
       s[nanRow] = kNaN;
-      const CoefBlock r = cert::runtime::scaleRows(a, s);
+      const CoefBlock r = through::scaleRows(a, s);
       QCOMPARE(r.kind(), Kind::Csr);
       const Eigen::MatrixXd R = r.toDense();
       for (Eigen::Index i = 0; i < m.rows(); ++i)
@@ -874,7 +891,7 @@ class TestCoefBlock : public QObject {
         }
       // The dense form has NaN at the inf row's zeros (0 * inf) and on the whole NaN row; the
       // Csr form only at the NaN row's stored values. Elsewhere the two agree.
-      const Eigen::MatrixXd D = cert::runtime::scaleRows(CoefBlock::dense(m), s).toDense();
+      const Eigen::MatrixXd D = through::scaleRows(CoefBlock::dense(m), s).toDense();
       QCOMPARE(int64_t(D.row(infRow).array().isNaN().count()), int64_t((m.row(infRow).array() == 0).count()));
       QCOMPARE(int64_t(R.row(infRow).array().isNaN().count()), int64_t(0));
       QCOMPARE(int64_t(D.row(nanRow).array().isNaN().count()), int64_t(m.cols()));
@@ -891,7 +908,7 @@ class TestCoefBlock : public QObject {
       Eigen::MatrixXd expected = mn;
       for (Eigen::Index i = 0; i < expected.rows(); ++i)
         if (!keep[size_t(i)]) expected.row(i).setZero();
-      const CoefBlock k = cert::runtime::keepRows(csrOf(mn), keep);
+      const CoefBlock k = through::keepRows(csrOf(mn), keep);
       QCOMPARE(k.kind(), Kind::Csr);
       VERIFY_CLOSE(k.toDense(), expected);
       QCOMPARE(k.allFinite(), expected.allFinite());
@@ -908,10 +925,10 @@ class TestCoefBlock : public QObject {
       const CoefBlock shared = a;
       const Eigen::MatrixXd before = shared.toDense();
       std::vector<bool> keep(size_t(sh.rows()), false);
-      const CoefBlock r1 = cert::runtime::scaleBlock(a, 3.0);
-      const CoefBlock r2 = cert::runtime::scaleRows(a, Eigen::VectorXd::Constant(sh.rows(), 2.0));
-      const CoefBlock r3 = cert::runtime::keepRows(a, keep);
-      const CoefBlock r4 = cert::runtime::addBlocks(a, shared, 1.0);
+      const CoefBlock r1 = through::scaleBlock(a, 3.0);
+      const CoefBlock r2 = through::scaleRows(a, Eigen::VectorXd::Constant(sh.rows(), 2.0));
+      const CoefBlock r3 = through::keepRows(a, keep);
+      const CoefBlock r4 = through::addBlocks(a, shared, 1.0);
       for (const CoefBlock* r : {&r1, &r2, &r3, &r4}) QVERIFY(r->storage() != shared.storage());
       QVERIFY(shared.toDense() == before);
       QCOMPARE(shared.storage(), a.storage());
@@ -931,10 +948,10 @@ class TestCoefBlock : public QObject {
       for (auto&& k : keep) k = rnd.index(3) != 0;
       {
         const cert::runtime::RowViews off(false);
-        QCOMPARE(cert::runtime::scaleRows(a, s).kind(), Kind::Dense);  // the dense executor copies
+        QCOMPARE(through::scaleRows(a, s).kind(), Kind::Dense);  // the dense executor copies
       }
       const cert::runtime::RowViews on(true);
-      const CoefBlock v = cert::runtime::scaleRows(a, s);
+      const CoefBlock v = through::scaleRows(a, s);
       QCOMPARE(v.kind(), Kind::RowScaled);
       QCOMPARE(v.scaledBase().storage(), a.storage());  // the rows are not copied
       QCOMPARE(v.bytes(), rows * 8);
@@ -942,45 +959,45 @@ class TestCoefBlock : public QObject {
       for (int64_t i = 0; i < rows; ++i) VERIFY_CLOSE(Eigen::MatrixXd(v.row(i)), Eigen::MatrixXd((s[i] * A.row(i)).transpose()));
       QCOMPARE(v.nonZeros(), int64_t((v.toDense().array() != 0).count()));
       // Views of views compose; keepRows zeroes rows exactly; scaleBlock scales.
-      const CoefBlock vv = cert::runtime::scaleRows(v, t);
+      const CoefBlock vv = through::scaleRows(v, t);
       QCOMPARE(vv.kind(), Kind::RowScaled);
       VERIFY_CLOSE(vv.toDense(), Eigen::MatrixXd(t.asDiagonal() * (s.asDiagonal() * A)));
-      const CoefBlock k = cert::runtime::keepRows(v, keep);
+      const CoefBlock k = through::keepRows(v, keep);
       QCOMPARE(k.kind(), Kind::RowScaled);
       Eigen::MatrixXd K = s.asDiagonal() * A;
       for (int64_t i = 0; i < rows; ++i)
         if (!keep[static_cast<size_t>(i)]) K.row(i).setZero();
       QVERIFY(k.toDense() == K);
-      VERIFY_CLOSE(cert::runtime::scaleBlock(v, -2.5).toDense(), Eigen::MatrixXd(-2.5 * (s.asDiagonal() * A)));
+      VERIFY_CLOSE(through::scaleBlock(v, -2.5).toDense(), Eigen::MatrixXd(-2.5 * (s.asDiagonal() * A)));
       // Two views of one block add as one view (a ReLU's select); of different blocks densely.
-      const CoefBlock sum = cert::runtime::addBlocks(v, cert::runtime::scaleRows(a, t), -1.0);
+      const CoefBlock sum = through::addBlocks(v, through::scaleRows(a, t), -1.0);
       QCOMPARE(sum.kind(), Kind::RowScaled);
       VERIFY_CLOSE(sum.toDense(), Eigen::MatrixXd((s - t).asDiagonal() * A));
-      const CoefBlock other = cert::runtime::scaleRows(CoefBlock::dense(rnd.matrix(rows, cols)), t);
-      const CoefBlock mixed = cert::runtime::addBlocks(v, other, 1.0);
+      const CoefBlock other = through::scaleRows(CoefBlock::dense(rnd.matrix(rows, cols)), t);
+      const CoefBlock mixed = through::addBlocks(v, other, 1.0);
       QCOMPARE(mixed.kind(), Kind::Dense);
       VERIFY_CLOSE(mixed.toDense(), Eigen::MatrixXd(v.toDense() + other.toDense()));
       CoefBlock into = CoefBlock::dense(rnd.matrix(rows, cols));
       const Eigen::MatrixXd before = into.toDense();
-      cert::runtime::addInto(into, v, 0.5);
+      through::backend().addInto(into, v, 0.5);
       VERIFY_CLOSE(into.toDense(), Eigen::MatrixXd(before + 0.5 * v.toDense()));
       // Products: C @ view == C @ dense, also with non-finite coefficients (same NaN places).
       Eigen::MatrixXd c = rnd.matrix(5, rows);
-      VERIFY_CLOSE(cert::runtime::leftMultiply(c, v), Eigen::MatrixXd(c * v.toDense()));
+      VERIFY_CLOSE(through::leftMultiply(c, v), Eigen::MatrixXd(c * v.toDense()));
       c(rnd.index(5), rnd.index(rows)) = kInf;
-      VERIFY_CLOSE(cert::runtime::leftMultiply(c, v), Eigen::MatrixXd(c * v.toDense()));
+      VERIFY_CLOSE(through::leftMultiply(c, v), Eigen::MatrixXd(c * v.toDense()));
       QVERIFY(v.sameValues(CoefBlock::dense(v.toDense())));
       // Zeroing the row of an infinite scale gives exact zeros, as on the dense form.
       Eigen::VectorXd inf = s;
       inf[0] = kInf;
       std::vector<bool> dropFirst(static_cast<size_t>(rows), true);
       dropFirst[0] = false;
-      const CoefBlock z = cert::runtime::keepRows(cert::runtime::scaleRows(a, inf), dropFirst);
+      const CoefBlock z = through::keepRows(through::scaleRows(a, inf), dropFirst);
       QVERIFY(z.toDense().row(0).isZero(0.0));
       // Non-finite blocks are not viewed (row zeroing must stay exact).
       Eigen::MatrixXd I = A;
       I(0, 0) = kInf;
-      QCOMPARE(cert::runtime::scaleRows(CoefBlock::dense(I), s).kind(), Kind::Dense);
+      QCOMPARE(through::scaleRows(CoefBlock::dense(I), s).kind(), Kind::Dense);
     }
   }
 };

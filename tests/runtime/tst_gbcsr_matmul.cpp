@@ -5,8 +5,9 @@
 #include <limits>
 
 #include "runtime/gbcsr/kernel_block.h"
-#include "runtime/gbcsr/matmul.h"
-#include "runtime/gbcsr/random.h"
+#include "runtime/backend/cpu/convolution.h"
+#include "tests/support/gbcsr_reference/matmul.h"
+#include "tests/support/gbcsr_reference/random.h"
 #include "tests/support/conv_toeplitz.h"
 
 using namespace cert::gbcsr;
@@ -67,7 +68,7 @@ class TestGbcsrMatmul : public QObject {
     k.weight[0] = 0;  // a zero tap
     const Eigen::MatrixXd t = toeplitz(k);
     const Eigen::MatrixXd x = Eigen::MatrixXd::Random(t.cols(), 3), y = Eigen::MatrixXd::Random(4, t.rows());
-    const Eigen::MatrixXd tx = kernelTimes(k, x), yt = timesKernel(y, k);
+    const Eigen::MatrixXd tx = cert::runtime::cpu::kernelTimes(k, x), yt = cert::runtime::cpu::timesKernel(y, k);
     QVERIFY((tx - t * x).cwiseAbs().maxCoeff() <= 1e-12 * (1 + (t.cwiseAbs() * x.cwiseAbs()).maxCoeff()));
     QVERIFY((yt - y * t).cwiseAbs().maxCoeff() <= 1e-12 * (1 + (y.cwiseAbs() * t.cwiseAbs()).maxCoeff()));
     QVERIFY((k.item() - t).cwiseAbs().maxCoeff() == 0);

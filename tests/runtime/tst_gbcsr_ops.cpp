@@ -4,9 +4,9 @@
 
 #include <limits>
 
-#include "runtime/gbcsr/elementwise.h"
-#include "runtime/gbcsr/random.h"
-#include "runtime/gbcsr/reshape.h"
+#include "tests/support/gbcsr_reference/elementwise.h"
+#include "tests/support/gbcsr_reference/random.h"
+#include "tests/support/gbcsr_reference/reshape.h"
 
 using namespace cert::gbcsr;
 Q_DECLARE_METATYPE(cert::gbcsr::Kind)

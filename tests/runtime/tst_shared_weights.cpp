@@ -1,13 +1,14 @@
 // Shared per-run weights and the grouped gather, against dense computations written here: a
 // Kernel's CSR rows equal its Toeplitz matrix; zero-keeping maps of Kernel/Diagonal/Dense blocks
-// equal the map applied to the dense matrix; applyToVector equals the dense product; the cache
-// builds a layer's blocks once and refuses to key per-item layers; gatherInto over several terms
+// equal the map applied to the dense matrix; the backend's block x vector product equals the dense product; the cache
+// builds a layer's blocks once and refuses to key per-item layers; the backend's gather over several terms
 // (Diagonal, Csr, Kernel and Dense member rows, shared windows) equals the dense sum of products.
 #include <QtTest>
 
 #include <random>
 
-#include "runtime/gather_terms.h"
+#include "runtime/backend/backend.h"
+#include "runtime/backend/cpu/convolution.h"
 #include "runtime/shared_weights.h"
 #include "tests/support/conv_toeplitz.h"
 
@@ -68,7 +69,7 @@ class TestSharedWeights : public QObject {
     std::mt19937 rng(7);
     for (const ConvGeometry& g : geometries()) {
       const auto k = randomKernel(g, rng);
-      const Eigen::MatrixXd rows = Eigen::MatrixXd(gbcsr::kernelRowsCsr(*k));
+      const Eigen::MatrixXd rows = Eigen::MatrixXd(runtime::cpu::kernelRowsCsr(*k));
       QCOMPARE((rows - toeplitz(*k)).cwiseAbs().maxCoeff(), 0.0);
     }
   }
@@ -84,14 +85,14 @@ class TestSharedWeights : public QObject {
       const CoefBlock blocks[] = {kernel, CoefBlock::dense(dense), CoefBlock::diagonal(dense.col(0).head(std::min<Eigen::Index>(dense.rows(), 9)))};
       for (const CoefBlock& b : blocks)
         for (auto [name, s] : {std::pair<std::string, double>{"max", 0.0}, {"min", 0.0}, {"mul", -1.5}}) {
-          const CoefBlock m = mapStored(b, name, s);
+          const CoefBlock m = mapStored(cpuBackend(), b, name, s);
           QCOMPARE(m.kind(), b.kind());
           const Eigen::MatrixXd want = b.toDense().unaryExpr([&](double x) { return op(name, x, s); });
           QCOMPARE((m.toDense() - want).cwiseAbs().maxCoeff(), 0.0);
           std::normal_distribution<double> nd;
           Eigen::VectorXd x(b.cols());
           for (Eigen::Index i = 0; i < x.size(); ++i) x[i] = nd(rng);
-          const Eigen::VectorXd got = applyToVector(m, x), ref = want * x;
+          const Eigen::VectorXd got = cpuBackend().times(m, Tensor::column(x)).toMatrix(want.rows(), 1).col(0), ref = want * x;
           QVERIFY2((got - ref).cwiseAbs().maxCoeff() <= 1e-12 * (1 + ref.cwiseAbs().maxCoeff()), name.c_str());
         }
     }
@@ -111,8 +112,8 @@ class TestSharedWeights : public QObject {
     QCOMPARE(w1.get(), w2.get());          // built once
     QCOMPARE(&w1->denseMatrix(), &net.layers[1].weight);  // referenced, not copied
     int made = 0;
-    auto a = shared.derived("w1|max0", [&] { ++made; return mapStored(*w1, "max", 0); });
-    auto b = shared.derived("w1|max0", [&] { ++made; return mapStored(*w1, "max", 0); });
+    auto a = shared.derived("w1|max0", [&] { ++made; return mapStored(cpuBackend(), *w1, "max", 0); });
+    auto b = shared.derived("w1|max0", [&] { ++made; return mapStored(cpuBackend(), *w1, "max", 0); });
     QCOMPARE(made, 1);
     QCOMPARE(a.get(), b.get());
     shared.derived("", [&] { ++made; return *w1; });
@@ -193,7 +194,7 @@ class TestSharedWeights : public QObject {
       Lin out;
       out.c0 = Tensor::full(n, 1, 1, 0);
       std::map<int, Eigen::MatrixXd> got;
-      gatherInto(out, terms, windows, n, false, nullptr, [&](int key, CoefBlock b) {
+      cpuBackend().gather(out, terms, windows, n, false, nullptr, [&](int key, CoefBlock b) {
         if (!withDense && key == 3) QCOMPARE(b.kind(), CoefBlock::Kind::Csr);
         got[key] = got.count(key) ? Eigen::MatrixXd(got[key] + b.toDense()) : b.toDense();
       });

@@ -6,7 +6,7 @@
 #include <QDockWidget>
 #include <QWidget>
 
-#include "runtime/gbcsr/block.h"
+#include "runtime/gbcsr/block_info.h"
 
 class QComboBox;
 class QLabel;

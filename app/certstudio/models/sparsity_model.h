@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "app/certstudio/run/run_job.h"
-#include "runtime/gbcsr/tensor.h"
+#include "runtime/gbcsr/block_info.h"
 
 namespace cert::studio {
 

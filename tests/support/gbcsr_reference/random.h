@@ -4,7 +4,7 @@
 
 #include <random>
 
-#include "runtime/gbcsr/tensor.h"
+#include "tests/support/gbcsr_reference/tensor.h"
 
 namespace cert::gbcsr {
 

@@ -1,5 +1,5 @@
 // Piece partition on the grid of block edges, merged back into as few boxes as the grid allows.
-#include "runtime/gbcsr/partition.h"
+#include "tests/support/gbcsr_reference/partition.h"
 
 #include <algorithm>
 #include <tuple>

@@ -5,19 +5,18 @@
 
 #include <variant>
 
+#include "runtime/gbcsr/block_info.h"
 #include "runtime/gbcsr/box.h"
-#include "runtime/gbcsr/broadcast_block.h"
-#include "runtime/gbcsr/constant_block.h"
-#include "runtime/gbcsr/csr_block.h"
-#include "runtime/gbcsr/dense_block.h"
-#include "runtime/gbcsr/diagonal_block.h"
+#include "tests/support/gbcsr_reference/broadcast_block.h"
+#include "tests/support/gbcsr_reference/constant_block.h"
+#include "tests/support/gbcsr_reference/csr_block.h"
+#include "tests/support/gbcsr_reference/dense_block.h"
+#include "tests/support/gbcsr_reference/diagonal_block.h"
 #include "runtime/gbcsr/kernel_block.h"
 
 namespace cert::gbcsr {
 
-/// The storage kinds, in the order of BlockData's alternatives.
-enum class Kind { Dense, Constant, Diagonal, Broadcast, Kernel, Csr };
-const char* kindName(Kind k);
+// The kinds (runtime/gbcsr/block_info.h), in the order of BlockData's alternatives.
 
 using BlockData = std::variant<DenseBlock, ConstantBlock, DiagonalBlock, BroadcastBlock, KernelBlock, CsrBlock>;
 

@@ -1,5 +1,5 @@
 // Element-wise binary/unary/select over the piece partition, with kind-keeping rules per piece.
-#include "runtime/gbcsr/elementwise.h"
+#include "tests/support/gbcsr_reference/elementwise.h"
 
 #include <cmath>
 #include <functional>
@@ -7,7 +7,7 @@
 #include <optional>
 #include <stdexcept>
 
-#include "runtime/gbcsr/partition.h"
+#include "tests/support/gbcsr_reference/partition.h"
 
 namespace cert::gbcsr {
 

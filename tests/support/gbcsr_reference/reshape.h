@@ -1,7 +1,7 @@
 // Column slices (one layer's block), writing them back, repeating along batch, reductions.
 #pragma once
 
-#include "runtime/gbcsr/tensor.h"
+#include "tests/support/gbcsr_reference/tensor.h"
 
 namespace cert::gbcsr {
 

@@ -1,7 +1,7 @@
 // The batched block x block matrix product C[b] = A[b] @ B[b]: the hot spot of back-substitution.
 #pragma once
 
-#include "runtime/gbcsr/tensor.h"
+#include "tests/support/gbcsr_reference/tensor.h"
 
 namespace cert::gbcsr {
 

@@ -1,9 +1,10 @@
 // Batched g-BCSR products: per pair of meeting blocks, a kind-pair kernel; contributions summed.
-#include "runtime/gbcsr/matmul.h"
+#include "tests/support/gbcsr_reference/matmul.h"
+#include "runtime/backend/cpu/convolution.h"
 
 #include <stdexcept>
 
-#include "runtime/gbcsr/elementwise.h"
+#include "tests/support/gbcsr_reference/elementwise.h"
 
 namespace cert::gbcsr {
 
@@ -47,9 +48,9 @@ BlockData pairProduct(const Block& a, const Block& b) {
     if (da) r = da->diag(i).asDiagonal() * b.item(i);
     else if (db) r = a.item(i) * db->diag(i).asDiagonal();
     else if (const auto* ka = std::get_if<KernelBlock>(&a.data); ka && !std::holds_alternative<KernelBlock>(b.data))
-      r = kernelTimes(*ka, b.item(i));
+      r = runtime::cpu::kernelTimes(*ka, b.item(i));
     else if (const auto* kb = std::get_if<KernelBlock>(&b.data); kb && !std::holds_alternative<KernelBlock>(a.data))
-      r = timesKernel(a.item(i), *kb);
+      r = runtime::cpu::timesKernel(a.item(i), *kb);
     else if (const auto* sa = std::get_if<CsrBlock>(&a.data)) r = sa->sparse(i) * b.item(i);
     else if (const auto* sb = std::get_if<CsrBlock>(&b.data)) r = a.item(i) * sb->sparse(i);
     else if (const auto* xa = std::get_if<DenseBlock>(&a.data); xa && std::holds_alternative<DenseBlock>(b.data)) {

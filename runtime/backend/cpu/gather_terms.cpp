@@ -1,12 +1,14 @@
 // Gathers of sparse term frames, all terms over the same windows in one pass.
-#include "runtime/gather_terms.h"
+#include "runtime/backend/cpu/gather_terms.h"
+#include "runtime/backend/cpu/convolution.h"
+#include "runtime/backend/cpu/cpu_backend.h"
 
 #include <algorithm>
 #include <map>
 #include <memory>
 #include <optional>
 
-namespace cert::runtime {
+namespace cert::runtime::cpu {
 
 namespace {
 
@@ -187,7 +189,7 @@ std::optional<CoefBlock> gatherThroughKernels(const std::vector<Source>& sources
         for (size_t j = 0; j < w.size(); ++j) coef(i, w[j]) += crow[j];
       }
     }
-    Eigen::MatrixXd part = leftMultiply(coef, *sources[a].block);
+    Eigen::MatrixXd part = leftMultiplyMatrix(coef, *sources[a].block);
     if (out.size() == 0) out = std::move(part);
     else out += part;
   }
@@ -239,7 +241,7 @@ void gatherInto(Lin& out, const std::vector<GatherTerm>& terms, const std::vecto
       } else if (s.block->kind() == CoefBlock::Kind::Kernel) {
         s.rows = kernelRows ? kernelRows(s.block->kernelBlock()) : nullptr;
         if (!s.rows) {
-          built.push_back(std::make_unique<gbcsr::SparseRM>(gbcsr::kernelRowsCsr(s.block->kernelBlock())));
+          built.push_back(std::make_unique<gbcsr::SparseRM>(kernelRowsCsr(s.block->kernelBlock())));
           s.rows = built.back().get();
         }
       }
@@ -261,4 +263,4 @@ void gatherInto(Lin& out, const std::vector<GatherTerm>& terms, const std::vecto
   }
 }
 
-}  // namespace cert::runtime
+}  // namespace cert::runtime::cpu

@@ -1,9 +1,9 @@
 // Slicing, writing back, batch repetition and reductions of g-BCSR tensors.
-#include "runtime/gbcsr/reshape.h"
+#include "tests/support/gbcsr_reference/reshape.h"
 
 #include <stdexcept>
 
-#include "runtime/gbcsr/partition.h"
+#include "tests/support/gbcsr_reference/partition.h"
 
 namespace cert::gbcsr {
 

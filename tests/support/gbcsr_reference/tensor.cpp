@@ -1,5 +1,5 @@
 // The g-BCSR tensor: invariants, dense conversion with block detection, the layout descriptor.
-#include "runtime/gbcsr/tensor.h"
+#include "tests/support/gbcsr_reference/tensor.h"
 
 #include <cmath>
 #include <optional>

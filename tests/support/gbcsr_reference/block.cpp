@@ -1,5 +1,5 @@
 // Block dispatch over the kinds: materialization, sizes, restriction to a sub-box.
-#include "runtime/gbcsr/block.h"
+#include "tests/support/gbcsr_reference/block.h"
 
 #include <cmath>
 
@@ -15,18 +15,6 @@ Overload(F...) -> Overload<F...>;
 
 int64_t itemIndex(bool shared, int64_t b) { return shared ? 0 : b; }
 }  // namespace
-
-const char* kindName(Kind k) {
-  switch (k) {
-    case Kind::Dense: return "Dense";
-    case Kind::Constant: return "Constant";
-    case Kind::Diagonal: return "Diagonal";
-    case Kind::Broadcast: return "Broadcast";
-    case Kind::Kernel: return "Kernel";
-    case Kind::Csr: return "Csr";
-  }
-  return "?";
-}
 
 bool Block::shared() const {
   return std::visit([](const auto& d) { return d.shared(); }, data);

@@ -8,9 +8,9 @@
 #include <cstdint>
 #include <vector>
 
-namespace cert::gbcsr {
+#include "runtime/gbcsr/sparse_rows.h"
 
-using SparseRM = Eigen::SparseMatrix<double, Eigen::RowMajor>;
+namespace cert::gbcsr {
 
 struct CsrBlock {
   std::vector<SparseRM> items;

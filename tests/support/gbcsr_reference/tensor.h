@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/gbcsr/block.h"
+#include "tests/support/gbcsr_reference/block.h"
 
 namespace cert::gbcsr {
 
@@ -33,15 +33,6 @@ struct Tensor {
   int64_t bytes() const;
   /// Bytes of the dense form (batch * rows * cols * 8).
   int64_t denseBytes() const { return batch * rows * cols * 8; }
-};
-
-/// One block as the IDE's sparsity view and the tests see it.
-struct BlockInfo {
-  Kind kind;
-  Box box;
-  int64_t bytes;
-  double density;  ///< stored non-zeros / elements of one batch item, averaged over stored items
-  bool shared;     ///< one copy for every batch item
 };
 
 std::vector<BlockInfo> describe(const Tensor& t);

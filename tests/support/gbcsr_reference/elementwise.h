@@ -2,7 +2,7 @@
 // op(defaults); regions where every operand is its default cost nothing.
 #pragma once
 
-#include "runtime/gbcsr/tensor.h"
+#include "tests/support/gbcsr_reference/tensor.h"
 
 namespace cert::gbcsr {
 

@@ -1,0 +1,35 @@
+// The backends this build has, by name.
+#include "runtime/backend/backend.h"
+#include "runtime/backend/cpu/cpu_backend.h"
+#include "runtime/backend_info.h"
+
+namespace cert::runtime {
+
+const char* dtypeName(DType t) {
+  switch (t) {
+    case DType::Float64: return "float64";
+  }
+  return "?";
+}
+
+const Backend& cpuBackend() {
+  static const cpu::CpuBackend backend;
+  return backend;
+}
+
+Result<const Backend*> backendNamed(const std::string& name) {
+  if (name.empty() || name == "cpu") {
+    Result<const Backend*> r;
+    r.value = &cpuBackend();
+    return r;
+  }
+  if (name == "cuda") {
+    const std::string why = cudaUnavailableReason();
+    return Result<const Backend*>::failure(
+        Diagnostic::error("backend cuda: " + (why.empty() ? std::string("the CUDA backend is not implemented yet") : why) +
+                          "; use --backend cpu"));
+  }
+  return Result<const Backend*>::failure(Diagnostic::error("unknown backend '" + name + "' (cpu or cuda)"));
+}
+
+}  // namespace cert::runtime

@@ -1,0 +1,112 @@
+// The seam between the interpreter and the machine that computes (issue 12 item 5): allocation and
+// transfers of tensors, the g-BCSR blocks' operations (sums, scalings, row selection, zero-keeping
+// maps, products coef @ B and B @ x, products batched over one shared block, non-zero terms,
+// gathers) and the element type. The interpreter (runtime/interpreter/, runtime/dense_values.*)
+// reaches blocks' values only through it. The CPU backend (runtime/backend/cpu/) implements it
+// with Eigen, one file per block kind; a CUDA backend is a second implementation of this class.
+#pragma once
+
+#include <Eigen/Dense>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/diagnostics/diagnostic.h"
+#include "runtime/coef_block.h"
+#include "runtime/dense_values.h"
+
+namespace cert::runtime {
+
+/// The element type a backend computes in.
+enum class DType { Float64 };
+const char* dtypeName(DType t);
+
+/// A block's rows as a sparse term frame: per row, the columns of its non-zero coefficients and
+/// their values, padded to the widest row (an ELL layout).
+struct RowTerms {
+  std::vector<std::vector<int64_t>> windows;  ///< per row: the columns of its terms
+  Tensor values;                              ///< rows x width, 0 past a row's terms
+  Tensor where;                               ///< rows x width, 1 at a row's terms
+  bool full = false;                          ///< every row has `width` terms
+  int64_t width = 0;                          ///< the most terms of a row (at least 1)
+};
+
+/// One gather term: row i of the gather sums coef(i, j) * (row windows[i][j] of member); coef is
+/// n x (widest window), row-major, on the host.
+struct GatherTerm {
+  Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> coef;
+  const Lin* member = nullptr;
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+
+  /// "cpu" (or "cuda").
+  virtual const char* name() const = 0;
+  virtual DType dtype() const = 0;
+
+  // --- Allocation and transfers -------------------------------------------------------------
+  /// An r x c x d tensor whose values are to be overwritten.
+  virtual Tensor allocate(int64_t r, int64_t c, int64_t d) const = 0;
+  /// Host values as an [n x 1] tensor in the backend's memory.
+  virtual Tensor upload(std::span<const double> host) const = 0;
+  /// A tensor's values back on the host, in its storage order.
+  virtual std::vector<double> download(const Tensor& t) const = 0;
+
+  // --- Blocks ---------------------------------------------------------------------------------
+  /// a + sign * b (equal extents): Diagonal + Diagonal stays Diagonal, Csr/Diagonal + Csr/Diagonal
+  /// stays Csr, RowScaled + RowScaled of one base stays RowScaled; otherwise Dense.
+  virtual CoefBlock add(const CoefBlock& a, const CoefBlock& b, double sign) const = 0;
+  /// a += sign * b: in place when a is Dense and owns its storage alone.
+  virtual void addInto(CoefBlock& a, const CoefBlock& b, double sign) const = 0;
+  /// s * a: every kind keeps its kind (a Kernel's weights are scaled).
+  virtual CoefBlock scale(const CoefBlock& a, double s) const = 0;
+  /// Row i scaled by s[i] (s.size() == rows): Diagonal and Csr keep their kind, a finite Dense
+  /// block becomes a RowScaled view while RowViews are on, Kernel becomes Dense.
+  virtual CoefBlock scaleRows(const CoefBlock& a, std::span<const double> s) const = 0;
+  /// The block with the rows where keep[i] == false set to zero.
+  virtual CoefBlock keepRows(const CoefBlock& a, const std::vector<bool>& keep) const = 0;
+  /// A one-row block repeated to n rows (Dense).
+  virtual CoefBlock repeatRow(const CoefBlock& a, int64_t n) const = 0;
+  /// f element-wise, for an f with f(0) == 0 that keeps finite values finite: a Kernel stays a
+  /// Kernel over f(weights), a Diagonal stays Diagonal, anything else becomes Dense.
+  virtual CoefBlock mapZeroKeeping(const CoefBlock& a, const std::function<double(double)>& f) const = 0;
+
+  // --- Products -------------------------------------------------------------------------------
+  /// coef @ b as a Dense block, coef a full m x b.rows() tensor: a column scaling for Diagonal, a
+  /// transposed convolution for Kernel, dense x sparse for Csr, a GEMM for Dense. With
+  /// non-finite values the dense product's 0 * inf = NaN is kept.
+  virtual CoefBlock leftMultiply(const Tensor& coef, const CoefBlock& b) const = 0;
+  /// coefs[k] @ b for several coefficient tensors over one block: one product over their stacked
+  /// rows (one GEMM / one transposed convolution), split back in order.
+  virtual std::vector<CoefBlock> leftMultiplyBatch(const std::vector<const Tensor*>& coefs, const CoefBlock& b) const = 0;
+  /// b @ x for one column x (b.cols() values): [b.rows() x 1]; a direct convolution for a Kernel.
+  virtual Tensor times(const CoefBlock& b, const Tensor& x) const = 0;
+  /// m @ x for a full r x c matrix tensor m and x with c values: [r x 1].
+  virtual Tensor matVec(const Tensor& m, const Tensor& x) const = 0;
+
+  // --- Term frames ----------------------------------------------------------------------------
+  /// The block's rows as sparse terms when at most `maxDensity` of it is non-zero (a Kernel's rows
+  /// come from `kernelRows` when it has them); nullopt when denser or kept as rows of a Dense block.
+  virtual std::optional<RowTerms> nonZeroTerms(const CoefBlock& b, double maxDensity,
+                                               const KernelRowsLookup& kernelRows) const = 0;
+  /// Adds the sum over `terms` of the gather to `out`: its constant to out.c0 (n x 1) and one block
+  /// per key of the members' blocks through addBlock (Dense over dense member rows or denseOnly;
+  /// Csr built row by row over Diagonal, Csr and Kernel rows). Terms over the same windows are
+  /// summed in one pass.
+  virtual void gather(Lin& out, const std::vector<GatherTerm>& terms, const std::vector<std::vector<int64_t>>& windows,
+                      int64_t n, bool denseOnly, const KernelRowsLookup& kernelRows,
+                      const std::function<void(int, CoefBlock)>& addBlock) const = 0;
+};
+
+/// The CPU backend (float64, Eigen).
+const Backend& cpuBackend();
+/// The backend named `name` ("cpu" or "cuda"); an error that says why when it cannot run here.
+Result<const Backend*> backendNamed(const std::string& name);
+
+}  // namespace cert::runtime

@@ -1,0 +1,133 @@
+// Convolutions on the CPU: a Kernel block's Toeplitz rows as CSR, T @ X by im2col + GEMM and
+// X @ T (a transposed convolution) by GEMM + col2im.
+#include "runtime/backend/cpu/convolution.h"
+
+#include <algorithm>
+#include <vector>
+
+namespace cert::runtime::cpu {
+
+gbcsr::SparseRM kernelRowsCsr(const gbcsr::KernelBlock& k) {
+  const ConvGeometry& g = k.geometry;
+  std::vector<int> outer(static_cast<size_t>(k.rows()) + 1, 0), inner;
+  std::vector<double> values;
+  int64_t row = 0;
+  // Row (oc, oh, ow) reads inputs (ic, h, x): ic, then kh (h ascending), then kw (x ascending)
+  // visits its columns in ascending order.
+  for (int oc = 0; oc < g.outChannels; ++oc)
+    for (int oh = 0; oh < g.outHeight; ++oh)
+      for (int ow = 0; ow < g.outWidth; ++ow, ++row) {
+        for (int ic = 0; ic < g.inChannels; ++ic)
+          for (int kh = 0; kh < g.kernelH; ++kh) {
+            const int h = oh * g.strideH - g.padTop + kh * g.dilationH;
+            if (h < 0 || h >= g.inHeight) continue;
+            for (int kw = 0; kw < g.kernelW; ++kw) {
+              const int x = ow * g.strideW - g.padLeft + kw * g.dilationW;
+              if (x < 0 || x >= g.inWidth) continue;
+              const double w = k.weight[((int64_t(oc) * g.inChannels + ic) * g.kernelH + kh) * g.kernelW + kw];
+              if (w == 0) continue;
+              inner.push_back(static_cast<int>((int64_t(ic) * g.inHeight + h) * g.inWidth + x));
+              values.push_back(w);
+            }
+          }
+        outer[static_cast<size_t>(row) + 1] = static_cast<int>(inner.size());
+      }
+  const Eigen::Map<const gbcsr::SparseRM> view(k.rows(), k.cols(), static_cast<int64_t>(inner.size()), outer.data(),
+                                        inner.data(), values.data());
+  return gbcsr::SparseRM(view);
+}
+
+/// T @ X as a convolution by im2col + GEMM, column by column of X: col[(ic, kh, kw), p] is the
+/// input value tap (kh, kw) of channel ic reads at output position p (0 in the padding), and the
+/// column's output [oc, p] is Wm[oc, (ic, kh, kw)] @ col, already in neuron order (oc, oh, ow).
+/// Each tap's valid run of positions is computed once per output row, so the copy loop has no
+/// per-element bounds test.
+Eigen::MatrixXd kernelTimes(const gbcsr::KernelBlock& k, const Eigen::MatrixXd& x) {
+  const ConvGeometry& g = k.geometry;
+  const int64_t positions = int64_t(g.outHeight) * g.outWidth;
+  const int64_t taps = int64_t(g.inChannels) * g.kernelH * g.kernelW;
+  Eigen::MatrixXd out(k.rows(), x.cols());
+  if (positions == 0 || taps == 0) return out.setZero();
+  const Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> wm(
+      k.weight.data(), g.outChannels, taps);
+  // Per kernel column kw: the output columns ow whose input column x = ow*s - pad + kw*d is inside.
+  std::vector<int> owBegin(static_cast<size_t>(g.kernelW)), owEnd(static_cast<size_t>(g.kernelW));
+  for (int kw = 0; kw < g.kernelW; ++kw) {
+    int b = 0, e = g.outWidth;
+    while (b < e && b * g.strideW - g.padLeft + kw * g.dilationW < 0) ++b;
+    while (e > b && (e - 1) * g.strideW - g.padLeft + kw * g.dilationW >= g.inWidth) --e;
+    owBegin[static_cast<size_t>(kw)] = b;
+    owEnd[static_cast<size_t>(kw)] = e;
+  }
+  Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> col(taps, positions);
+  for (Eigen::Index c = 0; c < x.cols(); ++c) {
+    const double* in = x.col(c).data();
+    col.setZero();
+    for (int ic = 0; ic < g.inChannels; ++ic)
+      for (int kh = 0; kh < g.kernelH; ++kh)
+        for (int kw = 0; kw < g.kernelW; ++kw) {
+          double* row = col.row((int64_t(ic) * g.kernelH + kh) * g.kernelW + kw).data();
+          const int b = owBegin[static_cast<size_t>(kw)], e = owEnd[static_cast<size_t>(kw)];
+          for (int oh = 0; oh < g.outHeight; ++oh) {
+            const int h = oh * g.strideH - g.padTop + kh * g.dilationH;
+            if (h < 0 || h >= g.inHeight) continue;
+            const int64_t base = (int64_t(ic) * g.inHeight + h) * g.inWidth - g.padLeft + int64_t(kw) * g.dilationW;
+            double* dst = row + int64_t(oh) * g.outWidth;
+            for (int ow = b; ow < e; ++ow) dst[ow] = in[base + int64_t(ow) * g.strideW];
+          }
+        }
+    // [oc x positions] row-major is the output column in neuron order.
+    Eigen::Map<Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(out.col(c).data(), g.outChannels,
+                                                                                       positions)
+        .noalias() = wm * col;
+  }
+  return out;
+}
+
+/// X @ T as a transposed convolution by GEMM (col2im): per chunk of rows, with the chunk's
+/// coefficients over output (oc, p) viewed as A[(r, p), oc], col = A @ Wm where Wm[oc, (ic, kh, kw)]
+/// is the kernel, then every col[(., p), (ic, kh, kw)] (a contiguous run of the chunk's rows) is
+/// added to the output column of input (ic, h, x) that tap reads at position p. The GEMM does the
+/// multiply-adds at BLAS speed; the adds are contiguous. Chunks bound the col buffer (~32 MiB).
+Eigen::MatrixXd timesKernel(const Eigen::MatrixXd& x, const gbcsr::KernelBlock& k) {
+  const ConvGeometry& g = k.geometry;
+  const int64_t rows = x.rows(), positions = int64_t(g.outHeight) * g.outWidth;
+  const int64_t taps = int64_t(g.inChannels) * g.kernelH * g.kernelW;
+  Eigen::MatrixXd out = Eigen::MatrixXd::Zero(rows, k.cols());
+  if (rows == 0 || positions == 0 || taps == 0) return out;
+  const Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> wm(
+      k.weight.data(), g.outChannels, taps);
+  const int64_t budget = int64_t(4) << 20;  // doubles in the col buffer
+  const int64_t chunk = std::max<int64_t>(1, std::min<int64_t>(rows, budget / std::max<int64_t>(1, positions * taps)));
+  Eigen::MatrixXd xc, col;
+  for (int64_t r0 = 0; r0 < rows; r0 += chunk) {
+    const int64_t rc = std::min(chunk, rows - r0);
+    const double* src = x.data() + r0;
+    if (rc != rows) {  // the chunk's rows contiguous per column
+      xc = x.middleRows(r0, rc);
+      src = xc.data();
+    }
+    // A[(r + rc * p), oc] = X[r, oc * P + p]: column oc of A is X's columns [oc*P, oc*P + P).
+    const Eigen::Map<const Eigen::MatrixXd> a(src, rc * positions, g.outChannels);
+    col.noalias() = a * wm;  // [(rc * P) x taps]
+    for (int ic = 0; ic < g.inChannels; ++ic)
+      for (int kh = 0; kh < g.kernelH; ++kh)
+        for (int kw = 0; kw < g.kernelW; ++kw) {
+          const int64_t q = (int64_t(ic) * g.kernelH + kh) * g.kernelW + kw;
+          for (int oh = 0; oh < g.outHeight; ++oh) {
+            const int h = oh * g.strideH - g.padTop + kh * g.dilationH;
+            if (h < 0 || h >= g.inHeight) continue;
+            for (int ow = 0; ow < g.outWidth; ++ow) {
+              const int xw = ow * g.strideW - g.padLeft + kw * g.dilationW;
+              if (xw < 0 || xw >= g.inWidth) continue;
+              const int64_t p = int64_t(oh) * g.outWidth + ow;
+              const int64_t in = (int64_t(ic) * g.inHeight + h) * g.inWidth + xw;
+              out.col(in).segment(r0, rc) += col.col(q).segment(p * rc, rc);
+            }
+          }
+        }
+  }
+  return out;
+}
+
+}  // namespace cert::runtime::cpu

@@ -1,0 +1,20 @@
+// Convolutions on the CPU over a Kernel block (a convolution's Toeplitz matrix, never
+// materialized): its rows as CSR, T @ X and X @ T.
+#pragma once
+
+#include <Eigen/Dense>
+
+#include "runtime/gbcsr/kernel_block.h"
+#include "runtime/gbcsr/sparse_rows.h"
+
+namespace cert::runtime::cpu {
+
+/// The Toeplitz matrix of k as CSR (rows in order, columns ascending; zero weights left out),
+/// written directly row by row (no triplets, no sort).
+gbcsr::SparseRM kernelRowsCsr(const gbcsr::KernelBlock& k);
+/// T @ X for the Toeplitz matrix T of k (a convolution of every column of X).
+Eigen::MatrixXd kernelTimes(const gbcsr::KernelBlock& k, const Eigen::MatrixXd& x);
+/// X @ T: a transposed convolution of every row of X (back-substitution through a conv layer).
+Eigen::MatrixXd timesKernel(const Eigen::MatrixXd& x, const gbcsr::KernelBlock& k);
+
+}  // namespace cert::runtime::cpu

@@ -1,0 +1,210 @@
+// The CPU backend: dispatch on the block kind, the pairwise sums, batched products and the
+// tensor transfers (host memory: copies).
+#include "runtime/backend/cpu/cpu_backend.h"
+#include "runtime/backend/cpu/gather_terms.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace cert::runtime::cpu {
+
+namespace {
+thread_local bool rowViewsOn = false;
+}  // namespace
+
+}  // namespace cert::runtime::cpu
+
+namespace cert::runtime {
+
+RowViews::RowViews(bool on) : saved_(cpu::rowViewsOn) { cpu::rowViewsOn = on; }
+RowViews::~RowViews() { cpu::rowViewsOn = saved_; }
+bool RowViews::enabled() { return cpu::rowViewsOn; }
+
+}  // namespace cert::runtime
+
+namespace cert::runtime::cpu {
+
+bool viewable(const CoefBlock& a) {
+  if (!RowViews::enabled()) return false;
+  if (a.kind() == CoefBlock::Kind::RowScaled) return true;
+  return a.kind() == CoefBlock::Kind::Dense && a.cols() >= 8 && a.denseMatrix().allFinite();
+}
+
+/// Calls kind::op(args...) for the kind of block `b`.
+#define CERT_BY_KIND(b, op, ...)                                     \
+  switch ((b).kind()) {                                              \
+    case CoefBlock::Kind::Dense: return dense::op(__VA_ARGS__);      \
+    case CoefBlock::Kind::Diagonal: return diagonal::op(__VA_ARGS__); \
+    case CoefBlock::Kind::Kernel: return kernel::op(__VA_ARGS__);    \
+    case CoefBlock::Kind::Csr: return csr::op(__VA_ARGS__);          \
+    case CoefBlock::Kind::RowScaled: return row_scaled::op(__VA_ARGS__); \
+  }                                                                  \
+  throw std::logic_error("a block of no known kind")
+
+Eigen::MatrixXd toDense(const CoefBlock& b) { CERT_BY_KIND(b, toDense, b); }
+Eigen::VectorXd row(const CoefBlock& b, int64_t i) { CERT_BY_KIND(b, row, b, i); }
+int64_t nonZeros(const CoefBlock& b) { CERT_BY_KIND(b, nonZeros, b); }
+bool allFinite(const CoefBlock& b) { CERT_BY_KIND(b, allFinite, b); }
+
+namespace {
+void addToDense(Eigen::MatrixXd& m, const CoefBlock& b, double sign) { CERT_BY_KIND(b, addTo, m, b, sign); }
+}  // namespace
+
+Eigen::MatrixXd leftMultiplyMatrix(const MatrixRef& coef, const CoefBlock& b) {
+  if (coef.cols() != b.rows()) throw std::runtime_error("coefficient product with a wrong extent");
+  CERT_BY_KIND(b, leftMultiply, coef, b);
+}
+
+Tensor CpuBackend::allocate(int64_t r, int64_t c, int64_t d) const { return Tensor::uninitialized(r, c, d); }
+
+Tensor CpuBackend::upload(std::span<const double> host) const {
+  Tensor t = Tensor::uninitialized(static_cast<int64_t>(host.size()), 1, 1);
+  std::copy(host.begin(), host.end(), t.v.begin());
+  return t;
+}
+
+std::vector<double> CpuBackend::download(const Tensor& t) const { return std::vector<double>(t.v.begin(), t.v.end()); }
+
+CoefBlock CpuBackend::add(const CoefBlock& a, const CoefBlock& b, double sign) const {
+  if (a.rows() != b.rows() || a.cols() != b.cols()) throw std::runtime_error("linear forms over different row counts");
+  using K = CoefBlock::Kind;
+  if (a.kind() == K::Diagonal && b.kind() == K::Diagonal) return CoefBlock::diagonal(a.diag() + sign * b.diag());
+  auto sparseOf = [](const CoefBlock& x) -> gbcsr::SparseRM {
+    if (x.kind() == K::Csr) return x.sparse();
+    gbcsr::SparseRM d(x.rows(), x.cols());
+    d.reserve(Eigen::VectorXi::Constant(x.rows(), 1));
+    for (Eigen::Index i = 0; i < x.diag().size(); ++i) d.insert(i, i) = x.diag()[i];
+    return d;
+  };
+  if (a.kind() == K::RowScaled && b.kind() == K::RowScaled && a.scaledBase().storage() == b.scaledBase().storage())
+    return CoefBlock::rowScaled(a.scaledBase(), a.rowScale() + sign * b.rowScale());
+  const bool sa = a.kind() == K::Csr || a.kind() == K::Diagonal, sb = b.kind() == K::Csr || b.kind() == K::Diagonal;
+  if (sa && sb) return CoefBlock::csr(gbcsr::SparseRM(sparseOf(a) + sign * sparseOf(b)));
+  Eigen::MatrixXd m = toDense(a);
+  addToDense(m, b, sign);
+  return CoefBlock::dense(std::move(m));
+}
+
+void CpuBackend::addInto(CoefBlock& a, const CoefBlock& b, double sign) const {
+  Eigen::MatrixXd* m = a.uniqueDense();
+  if (!m || a.rows() != b.rows() || a.cols() != b.cols()) {
+    a = add(a, b, sign);
+    return;
+  }
+  addToDense(*m, b, sign);  // the same arithmetic as add's Dense result
+}
+
+CoefBlock CpuBackend::scale(const CoefBlock& a, double s) const { CERT_BY_KIND(a, scale, a, s); }
+
+CoefBlock CpuBackend::scaleRows(const CoefBlock& a, std::span<const double> s) const {
+  if (static_cast<int64_t>(s.size()) != a.rows()) throw std::runtime_error("row scaling of a linear form with a wrong extent");
+  const Eigen::VectorXd v = Eigen::Map<const Eigen::VectorXd>(s.data(), static_cast<Eigen::Index>(s.size()));
+  CERT_BY_KIND(a, scaleRows, a, v);
+}
+
+CoefBlock CpuBackend::keepRows(const CoefBlock& a, const std::vector<bool>& keep) const {
+  if (static_cast<int64_t>(keep.size()) != a.rows()) throw std::runtime_error("row selection with a wrong extent");
+  if (std::all_of(keep.begin(), keep.end(), [](bool k) { return k; })) return a;
+  CERT_BY_KIND(a, keepRows, a, keep);
+}
+
+CoefBlock CpuBackend::repeatRow(const CoefBlock& a, int64_t n) const {
+  if (a.rows() != 1) throw std::runtime_error("repeating a block of more than one row");
+  return CoefBlock::dense(toDense(a).replicate(n, 1));
+}
+
+CoefBlock CpuBackend::mapZeroKeeping(const CoefBlock& a, const std::function<double(double)>& f) const {
+  CERT_BY_KIND(a, map, a, f);
+}
+
+namespace {
+/// A full r x c tensor as a matrix view (a broadcast one expanded first into `storage`).
+Eigen::Map<const Eigen::MatrixXd> matrixOf(const Tensor& t, int64_t rows, int64_t cols, Eigen::MatrixXd& storage) {
+  if (t.r == rows && t.c == cols && t.d == 1) return Eigen::Map<const Eigen::MatrixXd>(t.v.data(), rows, cols);
+  storage = t.toMatrix(rows, cols);
+  return Eigen::Map<const Eigen::MatrixXd>(storage.data(), rows, cols);
+}
+}  // namespace
+
+CoefBlock CpuBackend::leftMultiply(const Tensor& coef, const CoefBlock& b) const {
+  Eigen::MatrixXd storage;
+  return CoefBlock::dense(leftMultiplyMatrix(matrixOf(coef, coef.r, b.rows(), storage), b));
+}
+
+std::vector<CoefBlock> CpuBackend::leftMultiplyBatch(const std::vector<const Tensor*>& coefs, const CoefBlock& b) const {
+  std::vector<CoefBlock> out;
+  if (coefs.size() == 1) {
+    out.push_back(leftMultiply(*coefs[0], b));
+    return out;
+  }
+  int64_t rows = 0;
+  for (const Tensor* c : coefs) rows += c->r;
+  Eigen::MatrixXd stacked(rows, b.rows());
+  int64_t at = 0;
+  for (const Tensor* c : coefs) {
+    Eigen::MatrixXd storage;
+    stacked.middleRows(at, c->r) = matrixOf(*c, c->r, b.rows(), storage);
+    at += c->r;
+  }
+  const Eigen::MatrixXd product = leftMultiplyMatrix(stacked, b);
+  at = 0;
+  for (const Tensor* c : coefs) {
+    out.push_back(CoefBlock::dense(product.middleRows(at, c->r)));
+    at += c->r;
+  }
+  return out;
+}
+
+Tensor CpuBackend::times(const CoefBlock& b, const Tensor& x) const {
+  if (static_cast<int64_t>(x.v.size()) != b.cols()) throw std::logic_error("a block times a vector of a wrong extent");
+  const Eigen::VectorXd v = Eigen::Map<const Eigen::VectorXd>(x.v.data(), b.cols());
+  auto product = [&]() -> Eigen::VectorXd { CERT_BY_KIND(b, times, b, v); };
+  return Tensor::column(product());
+}
+
+Tensor CpuBackend::matVec(const Tensor& m, const Tensor& x) const {
+  Eigen::MatrixXd storage;
+  const auto mm = matrixOf(m, m.r, m.c, storage);
+  Eigen::VectorXd xs;
+  if (x.v.size() == 1) xs = Eigen::VectorXd::Constant(m.c, x.v[0]);
+  else xs = Eigen::Map<const Eigen::VectorXd>(x.v.data(), m.c);
+  return Tensor::column(mm * xs);
+}
+
+std::optional<RowTerms> CpuBackend::nonZeroTerms(const CoefBlock& b, double maxDensity,
+                                                 const KernelRowsLookup& kernelRows) const {
+  const int64_t n = b.rows();
+  RowLists lists;
+  lists.columns.assign(static_cast<size_t>(n), {});
+  lists.values.assign(static_cast<size_t>(n), {});
+  const double budget = maxDensity * static_cast<double>(b.rows()) * static_cast<double>(b.cols());
+  auto fill = [&]() -> bool { CERT_BY_KIND(b, rowTerms, b, budget, kernelRows, lists); };
+  if (!fill()) return std::nullopt;
+  RowTerms st;
+  st.windows = std::move(lists.columns);
+  for (const auto& w : st.windows) st.width = std::max<int64_t>(st.width, static_cast<int64_t>(w.size()));
+  st.width = std::max<int64_t>(st.width, 1);
+  st.values = Tensor::full(n, st.width, 1, 0);
+  st.where = Tensor::full(n, st.width, 1, 0);
+  bool full = true;
+  for (int64_t r = 0; r < n; ++r) {
+    const auto& v = lists.values[static_cast<size_t>(r)];
+    for (size_t k = 0; k < v.size(); ++k) {
+      st.values.ref(r, static_cast<int64_t>(k), 0) = v[k];
+      st.where.ref(r, static_cast<int64_t>(k), 0) = 1;
+    }
+    full = full && static_cast<int64_t>(v.size()) == st.width;
+  }
+  st.full = full;
+  return st;
+}
+
+void CpuBackend::gather(Lin& out, const std::vector<GatherTerm>& terms, const std::vector<std::vector<int64_t>>& windows,
+                        int64_t n, bool denseOnly, const KernelRowsLookup& kernelRows,
+                        const std::function<void(int, CoefBlock)>& addBlock) const {
+  gatherInto(out, terms, windows, n, denseOnly, kernelRows, addBlock);
+}
+
+#undef CERT_BY_KIND
+
+}  // namespace cert::runtime::cpu

@@ -1,0 +1,47 @@
+// The CPU backend: float64 values in host memory, the block kinds' operations by Eigen
+// (runtime/backend/cpu/*_kind.cpp), convolutions by im2col + GEMM (convolution.h).
+#pragma once
+
+#include "runtime/backend/backend.h"
+#include "runtime/backend/cpu/block_kinds.h"
+
+namespace cert::runtime::cpu {
+
+class CpuBackend final : public Backend {
+ public:
+  const char* name() const override { return "cpu"; }
+  DType dtype() const override { return DType::Float64; }
+
+  Tensor allocate(int64_t r, int64_t c, int64_t d) const override;
+  Tensor upload(std::span<const double> host) const override;
+  std::vector<double> download(const Tensor& t) const override;
+
+  CoefBlock add(const CoefBlock& a, const CoefBlock& b, double sign) const override;
+  void addInto(CoefBlock& a, const CoefBlock& b, double sign) const override;
+  CoefBlock scale(const CoefBlock& a, double s) const override;
+  CoefBlock scaleRows(const CoefBlock& a, std::span<const double> s) const override;
+  CoefBlock keepRows(const CoefBlock& a, const std::vector<bool>& keep) const override;
+  CoefBlock repeatRow(const CoefBlock& a, int64_t n) const override;
+  CoefBlock mapZeroKeeping(const CoefBlock& a, const std::function<double(double)>& f) const override;
+
+  CoefBlock leftMultiply(const Tensor& coef, const CoefBlock& b) const override;
+  std::vector<CoefBlock> leftMultiplyBatch(const std::vector<const Tensor*>& coefs, const CoefBlock& b) const override;
+  Tensor times(const CoefBlock& b, const Tensor& x) const override;
+  Tensor matVec(const Tensor& m, const Tensor& x) const override;
+
+  std::optional<RowTerms> nonZeroTerms(const CoefBlock& b, double maxDensity,
+                                       const KernelRowsLookup& kernelRows) const override;
+  void gather(Lin& out, const std::vector<GatherTerm>& terms, const std::vector<std::vector<int64_t>>& windows,
+              int64_t n, bool denseOnly, const KernelRowsLookup& kernelRows,
+              const std::function<void(int, CoefBlock)>& addBlock) const override;
+};
+
+/// coef @ b on host matrices, dispatched on b's kind (the CPU backend's product).
+Eigen::MatrixXd leftMultiplyMatrix(const MatrixRef& coef, const CoefBlock& b);
+/// The kind's operations, dispatched on b's kind.
+Eigen::MatrixXd toDense(const CoefBlock& b);
+Eigen::VectorXd row(const CoefBlock& b, int64_t i);
+int64_t nonZeros(const CoefBlock& b);
+bool allFinite(const CoefBlock& b);
+
+}  // namespace cert::runtime::cpu

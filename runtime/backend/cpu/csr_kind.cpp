@@ -1,0 +1,63 @@
+// Csr blocks on the CPU: dense x sparse products, scalings and row selections that stay sparse.
+#include "runtime/backend/cpu/block_kinds.h"
+
+namespace cert::runtime::cpu {
+
+void appendCsrRows(const gbcsr::SparseRM& m, RowLists& out) {
+  for (int64_t r = 0; r < m.rows(); ++r)
+    for (gbcsr::SparseRM::InnerIterator it(m, r); it; ++it)
+      if (it.value() != 0) {
+        out.columns[static_cast<size_t>(r)].push_back(it.col());
+        out.values[static_cast<size_t>(r)].push_back(it.value());
+      }
+}
+
+namespace csr {
+
+Eigen::MatrixXd toDense(const CoefBlock& b) { return Eigen::MatrixXd(b.sparse()); }
+
+Eigen::VectorXd row(const CoefBlock& b, int64_t i) { return Eigen::VectorXd(b.sparse().row(i).transpose()); }
+
+int64_t nonZeros(const CoefBlock& b) {
+  int64_t n = 0;
+  for (Eigen::Index k = 0; k < b.sparse().nonZeros(); ++k) n += b.sparse().valuePtr()[k] != 0 ? 1 : 0;
+  return n;
+}
+
+bool allFinite(const CoefBlock& b) {
+  return Eigen::Map<const Eigen::VectorXd>(b.sparse().valuePtr(), b.sparse().nonZeros()).allFinite();
+}
+
+CoefBlock scale(const CoefBlock& b, double s) { return CoefBlock::csr(gbcsr::SparseRM(s * b.sparse())); }
+
+CoefBlock scaleRows(const CoefBlock& b, const Eigen::VectorXd& s) {
+  return CoefBlock::csr(gbcsr::SparseRM(s.asDiagonal() * b.sparse()));
+}
+
+CoefBlock keepRows(const CoefBlock& b, const std::vector<bool>& keep) {
+  gbcsr::SparseRM m = b.sparse();
+  m.prune([&](Eigen::Index i, Eigen::Index, double) { return keep[static_cast<size_t>(i)]; });
+  return CoefBlock::csr(std::move(m));
+}
+
+Eigen::MatrixXd leftMultiply(const MatrixRef& coef, const CoefBlock& b) {
+  if (allFinite(b) && coef.allFinite()) return coef * b.sparse();
+  return coef * toDense(b);  // 0 * inf = NaN as in the dense product
+}
+
+Eigen::VectorXd times(const CoefBlock& b, const Eigen::VectorXd& x) { return b.sparse() * x; }
+
+void addTo(Eigen::MatrixXd& m, const CoefBlock& b, double sign) { m += sign * b.sparse(); }
+
+CoefBlock map(const CoefBlock& b, const std::function<double(double)>& f) {
+  return CoefBlock::dense(toDense(b).unaryExpr(f).eval());
+}
+
+bool rowTerms(const CoefBlock& b, double budget, const KernelRowsLookup&, RowLists& out) {
+  if (static_cast<double>(b.sparse().nonZeros()) > budget) return false;
+  appendCsrRows(b.sparse(), out);
+  return true;
+}
+
+}  // namespace csr
+}  // namespace cert::runtime::cpu

@@ -1,0 +1,113 @@
+// Dense blocks on the CPU: GEMMs (over the coefficients' non-zero columns when many are zero),
+// row views instead of copies, and the dense form of everything else.
+#include "runtime/backend/cpu/block_kinds.h"
+#include "runtime/product_threads.h"
+
+#include <optional>
+
+namespace cert::runtime::cpu::dense {
+
+namespace {
+
+/// Square with only zeros off the diagonal (exits at the first off-diagonal non-zero).
+bool isDiagonal(const Eigen::MatrixXd& m) {
+  if (m.rows() != m.cols() || m.rows() < 2) return false;
+  for (Eigen::Index j = 0; j < m.cols(); ++j)
+    for (Eigen::Index i = 0; i < m.rows(); ++i)
+      if (i != j && m(i, j) != 0) return false;
+  return true;
+}
+
+/// coef * m over the columns of coef that hold a non-zero (rows of m that matter), when at least a
+/// fifth of coef's columns are zero: back-substitution through a ReLU layer leaves a zero column
+/// for every neuron whose relaxation has slope 0 (inactive), and the GEMM then skips those rows
+/// of the next weight. Empty (the full product is taken) when the columns are mostly non-zero or
+/// when a skipped row of m holds a non-finite value (the full product's 0 * inf = NaN is kept).
+std::optional<Eigen::MatrixXd> productOverNonZeroColumns(const MatrixRef& coef, const Eigen::MatrixXd& m) {
+  if (coef.cols() < 16 || coef.rows() * m.cols() < 4096) return std::nullopt;
+  std::vector<Eigen::Index> used;
+  used.reserve(static_cast<size_t>(coef.cols()));
+  for (Eigen::Index j = 0; j < coef.cols(); ++j) {
+    if ((coef.col(j).array() != 0).any()) used.push_back(j);
+    else if (!m.row(j).allFinite()) return std::nullopt;
+  }
+  if (static_cast<Eigen::Index>(used.size()) * 5 > coef.cols() * 4) return std::nullopt;
+  const auto k = static_cast<Eigen::Index>(used.size());
+  Eigen::MatrixXd c(coef.rows(), k), rows(k, m.cols());
+  for (Eigen::Index t = 0; t < k; ++t) {
+    c.col(t) = coef.col(used[static_cast<size_t>(t)]);
+    rows.row(t) = m.row(used[static_cast<size_t>(t)]);
+  }
+  const double work = static_cast<double>(coef.rows()) * static_cast<double>(k) * static_cast<double>(m.cols());
+  ScopedProductThreads serial(work < kParallelProductWork ? 1 : 0);
+  return Eigen::MatrixXd(c * rows);
+}
+
+}  // namespace
+
+Eigen::MatrixXd toDense(const CoefBlock& b) { return b.denseMatrix(); }
+
+Eigen::VectorXd row(const CoefBlock& b, int64_t i) { return b.denseMatrix().row(i).transpose(); }
+
+int64_t nonZeros(const CoefBlock& b) { return (b.denseMatrix().array() != 0).count(); }
+
+bool allFinite(const CoefBlock& b) { return b.denseMatrix().allFinite(); }
+
+CoefBlock scale(const CoefBlock& b, double s) { return CoefBlock::dense(s * b.denseMatrix()); }
+
+CoefBlock scaleRows(const CoefBlock& b, const Eigen::VectorXd& s) {
+  if (viewable(b)) return CoefBlock::rowScaled(b, s);
+  Eigen::MatrixXd m = s.asDiagonal() * b.denseMatrix();  // column by column (rows are strided)
+  return CoefBlock::dense(std::move(m));
+}
+
+CoefBlock keepRows(const CoefBlock& b, const std::vector<bool>& keep) {
+  std::vector<Eigen::Index> zeroed;
+  for (Eigen::Index i = 0; i < b.rows(); ++i)
+    if (!keep[static_cast<size_t>(i)]) zeroed.push_back(i);
+  if (zeroed.empty()) return b;
+  if (viewable(b)) {  // finite values: a 0 scale gives exact zeros
+    Eigen::VectorXd s = Eigen::VectorXd::Ones(b.rows());
+    for (Eigen::Index i : zeroed) s[i] = 0.0;
+    return CoefBlock::rowScaled(b, std::move(s));
+  }
+  Eigen::MatrixXd m = b.denseMatrix();
+  for (Eigen::Index j = 0; j < m.cols(); ++j) {  // column by column: contiguous
+    double* col = m.col(j).data();
+    for (Eigen::Index i : zeroed) col[i] = 0.0;
+  }
+  return CoefBlock::dense(std::move(m));
+}
+
+Eigen::MatrixXd leftMultiply(const MatrixRef& coef, const CoefBlock& b) {
+  const Eigen::MatrixXd& m = b.denseMatrix();
+  // The dense executor's blocks may be diagonal in value (identities, ReLU relaxations): a
+  // column scaling gives the same result (the GEMM only adds exact zeros).
+  if (isDiagonal(m) && m.allFinite() && coef.allFinite()) return coef * m.diagonal().asDiagonal();
+  if (std::optional<Eigen::MatrixXd> packed = productOverNonZeroColumns(coef, m)) return std::move(*packed);
+  const double work = static_cast<double>(coef.rows()) * static_cast<double>(coef.cols()) * static_cast<double>(m.cols());
+  ScopedProductThreads serial(work < kParallelProductWork ? 1 : 0);
+  return coef * m;
+}
+
+Eigen::VectorXd times(const CoefBlock& b, const Eigen::VectorXd& x) { return b.denseMatrix() * x; }
+
+void addTo(Eigen::MatrixXd& m, const CoefBlock& b, double sign) { m += sign * b.denseMatrix(); }
+
+CoefBlock map(const CoefBlock& b, const std::function<double(double)>& f) {
+  return CoefBlock::dense(b.denseMatrix().unaryExpr(f).eval());
+}
+
+bool rowTerms(const CoefBlock& b, double budget, const KernelRowsLookup&, RowLists& out) {
+  const Eigen::MatrixXd& m = b.denseMatrix();
+  if (static_cast<double>((m.array() != 0).count()) > budget) return false;
+  for (int64_t j = 0; j < m.cols(); ++j)
+    for (int64_t r = 0; r < m.rows(); ++r)
+      if (m(r, j) != 0) {
+        out.columns[static_cast<size_t>(r)].push_back(j);
+        out.values[static_cast<size_t>(r)].push_back(m(r, j));
+      }
+  return true;
+}
+
+}  // namespace cert::runtime::cpu::dense

@@ -1,0 +1,61 @@
+// Diagonal blocks on the CPU: products are column or row scalings, scalings stay Diagonal.
+#include "runtime/backend/cpu/block_kinds.h"
+
+namespace cert::runtime::cpu::diagonal {
+
+Eigen::MatrixXd toDense(const CoefBlock& b) { return Eigen::MatrixXd(b.diag().asDiagonal()); }
+
+Eigen::VectorXd row(const CoefBlock& b, int64_t i) {
+  Eigen::VectorXd r = Eigen::VectorXd::Zero(b.cols());
+  r[i] = b.diag()[i];
+  return r;
+}
+
+int64_t nonZeros(const CoefBlock& b) { return (b.diag().array() != 0).count(); }
+
+bool allFinite(const CoefBlock& b) { return b.diag().allFinite(); }
+
+CoefBlock scale(const CoefBlock& b, double s) { return CoefBlock::diagonal(s * b.diag()); }
+
+CoefBlock scaleRows(const CoefBlock& b, const Eigen::VectorXd& s) { return CoefBlock::diagonal(b.diag().cwiseProduct(s)); }
+
+CoefBlock keepRows(const CoefBlock& b, const std::vector<bool>& keep) {
+  Eigen::VectorXd d = b.diag();
+  for (Eigen::Index i = 0; i < d.size(); ++i)
+    if (!keep[static_cast<size_t>(i)]) d[i] = 0;
+  return CoefBlock::diagonal(std::move(d));
+}
+
+Eigen::MatrixXd leftMultiply(const MatrixRef& coef, const CoefBlock& b) {
+  // A column scaling. Non-finite coefficients show in the result (inf * d or NaN at the same
+  // place); then the dense product is taken instead, so that its 0 * inf = NaN is kept.
+  if (!b.diag().allFinite()) return coef * toDense(b);
+  Eigen::MatrixXd out(coef.rows(), coef.cols());
+  const Eigen::VectorXd& d = b.diag();
+  bool finite = true;
+  for (Eigen::Index j = 0; j < coef.cols(); ++j) {  // scaled and checked while in cache
+    out.col(j) = coef.col(j) * d[j];
+    finite = finite && out.col(j).allFinite();
+  }
+  if (!finite) return coef * toDense(b);
+  return out;
+}
+
+Eigen::VectorXd times(const CoefBlock& b, const Eigen::VectorXd& x) { return b.diag().cwiseProduct(x); }
+
+void addTo(Eigen::MatrixXd& m, const CoefBlock& b, double sign) { m.diagonal() += sign * b.diag(); }
+
+CoefBlock map(const CoefBlock& b, const std::function<double(double)>& f) {
+  return CoefBlock::diagonal(b.diag().unaryExpr(f).eval());
+}
+
+bool rowTerms(const CoefBlock& b, double, const KernelRowsLookup&, RowLists& out) {
+  for (int64_t r = 0; r < b.rows(); ++r)
+    if (b.diag()[r] != 0) {
+      out.columns[static_cast<size_t>(r)].push_back(r);
+      out.values[static_cast<size_t>(r)].push_back(b.diag()[r]);
+    }
+  return true;
+}
+
+}  // namespace cert::runtime::cpu::diagonal

@@ -1,0 +1,50 @@
+// RowScaled blocks on the CPU: diag(s) x a Dense base, kept lazily; products scale the
+// coefficients' columns and multiply by the base.
+#include "runtime/backend/cpu/block_kinds.h"
+
+namespace cert::runtime::cpu::row_scaled {
+
+Eigen::MatrixXd toDense(const CoefBlock& b) { return b.rowScale().asDiagonal() * b.scaledBase().denseMatrix(); }
+
+Eigen::VectorXd row(const CoefBlock& b, int64_t i) {
+  return b.rowScale()[i] * b.scaledBase().denseMatrix().row(i).transpose();
+}
+
+int64_t nonZeros(const CoefBlock& b) { return (toDense(b).array() != 0).count(); }
+
+bool allFinite(const CoefBlock& b) { return b.rowScale().allFinite() && b.scaledBase().denseMatrix().allFinite(); }
+
+CoefBlock scale(const CoefBlock& b, double s) { return CoefBlock::rowScaled(b.scaledBase(), s * b.rowScale()); }
+
+CoefBlock scaleRows(const CoefBlock& b, const Eigen::VectorXd& s) {
+  if (viewable(b)) return CoefBlock::rowScaled(b, s);
+  return CoefBlock::dense(Eigen::MatrixXd(s.asDiagonal() * toDense(b)));
+}
+
+CoefBlock keepRows(const CoefBlock& b, const std::vector<bool>& keep) {
+  // The dropped rows' scales are set to 0, not multiplied (an infinite scale times 0 is NaN).
+  Eigen::VectorXd s = b.rowScale();
+  for (Eigen::Index i = 0; i < s.size(); ++i)
+    if (!keep[static_cast<size_t>(i)]) s[i] = 0.0;
+  return CoefBlock::rowScaled(b.scaledBase(), std::move(s));
+}
+
+Eigen::MatrixXd leftMultiply(const MatrixRef& coef, const CoefBlock& b) {
+  if (coef.allFinite()) return dense::leftMultiply(coef * b.rowScale().asDiagonal(), b.scaledBase());
+  return coef * toDense(b);
+}
+
+Eigen::VectorXd times(const CoefBlock& b, const Eigen::VectorXd& x) {
+  if (!b.rowScale().allFinite()) return toDense(b) * x;  // inf * 0 = NaN per element, as the dense form
+  return b.rowScale().cwiseProduct(b.scaledBase().denseMatrix() * x);
+}
+
+void addTo(Eigen::MatrixXd& m, const CoefBlock& b, double sign) { m += sign * toDense(b); }
+
+CoefBlock map(const CoefBlock& b, const std::function<double(double)>& f) {
+  return CoefBlock::dense(toDense(b).unaryExpr(f).eval());
+}
+
+bool rowTerms(const CoefBlock&, double, const KernelRowsLookup&, RowLists&) { return false; }  // rows of a Dense block
+
+}  // namespace cert::runtime::cpu::row_scaled
