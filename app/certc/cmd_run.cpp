@@ -60,6 +60,7 @@ int cmdRun(int argc, char** argv) {
   const auto t1 = std::chrono::steady_clock::now();
   RunOptions options;
   options.dense = args.has("dense");
+  options.backend = backend;  // checked above: "cpu" here
   if (args.has("threads")) {
     const auto threads = args.number("threads", &err);
     if (!threads || *threads < 0 || *threads != static_cast<int>(*threads)) {

@@ -16,6 +16,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <optional>
 #include <limits>
 #include <memory>
 #include <random>
@@ -218,7 +220,7 @@ bool close(const Eigen::MatrixXd& actual, const Eigen::MatrixXd& expected, QStri
     QVERIFY2(close(actual, expected, &why_), qPrintable(why_)); \
   } while (0)
 
-const Kind kKinds[] = {Kind::Dense, Kind::Diagonal, Kind::Kernel, Kind::Csr};
+const Kind kKinds[] = {Kind::Dense, Kind::Diagonal, Kind::Kernel, Kind::Csr, Kind::RowScaled};
 const int kSeeds = 3;
 
 /// Data rows shape x kind x seed (kinds that fit the shape).
@@ -275,7 +277,8 @@ class TestCoefBlock : public QObject {
         break;
       case Kind::RowScaled: QCOMPARE(b.bytes(), sh.rows() * 8); break;
     }
-    QCOMPARE(b.gbcsrKind(), b.kind() == Kind::Dense      ? gbcsr::Kind::Dense
+    // A RowScaled view is shown as the Dense block it scales.
+    QCOMPARE(b.gbcsrKind(), b.kind() == Kind::Dense || b.kind() == Kind::RowScaled ? gbcsr::Kind::Dense
                             : b.kind() == Kind::Diagonal ? gbcsr::Kind::Diagonal
                             : b.kind() == Kind::Kernel   ? gbcsr::Kind::Kernel
                                                          : gbcsr::Kind::Csr);
@@ -999,6 +1002,137 @@ class TestCoefBlock : public QObject {
       I(0, 0) = kInf;
       QCOMPARE(through::scaleRows(CoefBlock::dense(I), s).kind(), Kind::Dense);
     }
+  }
+
+  // The rest of the Backend interface, per kind, against the same computation on toDense():
+  // B @ x, zero-keeping maps (max(., 0), min(., 0), scaling), the rows' non-zero terms, and
+  // products of several coefficient matrices over one block.
+  void backendTimesMatchesDense_data() { addShapeKindSeedRows(); }
+  void backendTimesMatchesDense() {
+    QFETCH(int, shape);
+    QFETCH(int, kind);
+    QFETCH(int, seed);
+    Random rnd(uint64_t(seed) * 7919 + uint64_t(shape) * 31 + uint64_t(kind));
+    const Shape& sh = shapes()[size_t(shape)];
+    const CoefBlock b = makeBlock(Kind(kind), sh, rnd);
+    const Eigen::VectorXd x = rnd.vector(sh.cols());
+    const Tensor got = through::backend().times(b, Tensor::column(x));
+    QCOMPARE(got.r, sh.rows());
+    VERIFY_CLOSE(got.toMatrix(sh.rows(), 1), Eigen::MatrixXd(b.toDense() * x));
+  }
+
+  void backendMapZeroKeepingMatchesDense_data() { addShapeKindSeedRows(); }
+  void backendMapZeroKeepingMatchesDense() {
+    QFETCH(int, shape);
+    QFETCH(int, kind);
+    QFETCH(int, seed);
+    Random rnd(uint64_t(seed) * 104729 + uint64_t(shape) * 17 + uint64_t(kind));
+    const Shape& sh = shapes()[size_t(shape)];
+    const CoefBlock b = makeBlock(Kind(kind), sh, rnd);
+    const Eigen::MatrixXd d = b.toDense();
+    const std::vector<std::pair<const char*, std::function<double(double)>>> maps = {
+        {"max0", [](double v) { return std::max(v, 0.0); }},
+        {"min0", [](double v) { return std::min(v, 0.0); }},
+        {"times-2.5", [](double v) { return -2.5 * v; }}};
+    for (const auto& [name, f] : maps) {
+      const CoefBlock m = through::backend().mapZeroKeeping(b, f);
+      VERIFY_CLOSE(m.toDense(), Eigen::MatrixXd(d.unaryExpr(f)));
+      // Kernel and Diagonal keep their kind (a Toeplitz entry is one tap or 0).
+      if (b.kind() == Kind::Kernel || b.kind() == Kind::Diagonal) QCOMPARE(int(m.kind()), int(b.kind()));
+      Q_UNUSED(name);
+    }
+  }
+
+  void backendNonZeroTermsMatchDense_data() { addShapeKindSeedRows(); }
+  void backendNonZeroTermsMatchDense() {
+    QFETCH(int, shape);
+    QFETCH(int, kind);
+    QFETCH(int, seed);
+    Random rnd(uint64_t(seed) * 1299709 + uint64_t(shape) * 13 + uint64_t(kind));
+    const Shape& sh = shapes()[size_t(shape)];
+    const CoefBlock b = makeBlock(Kind(kind), sh, rnd);
+    const Eigen::MatrixXd d = b.toDense();
+    const int64_t nnz = (d.array() != 0).count();
+    for (double density : {1.0, 0.25, 0.0}) {
+      const std::optional<RowTerms> t = through::backend().nonZeroTerms(b, density, nullptr);
+      // Diagonal rows are always terms; RowScaled rows are rows of a Dense block (never terms);
+      // the other kinds give terms exactly when their stored non-zeros fit the density.
+      if (b.kind() == Kind::RowScaled) {
+        QVERIFY(!t);
+        continue;
+      }
+      const double stored = b.kind() == Kind::Csr      ? double(b.sparse().nonZeros())
+                             : b.kind() == Kind::Kernel ? double(b.nonZeros())
+                                                        : double(nnz);
+      const bool expected = b.kind() == Kind::Diagonal || stored <= density * double(sh.rows()) * double(sh.cols());
+      QCOMPARE(bool(t), expected);
+      if (!t) continue;
+      // Rebuilt from the terms: the same matrix; every listed term is non-zero; each row's
+      // terms are the row's non-zeros (none missing).
+      Eigen::MatrixXd rebuilt = Eigen::MatrixXd::Zero(sh.rows(), sh.cols());
+      int64_t widest = 0;
+      for (int64_t r = 0; r < sh.rows(); ++r) {
+        const auto& w = t->windows[size_t(r)];
+        widest = std::max<int64_t>(widest, int64_t(w.size()));
+        QCOMPARE(int64_t(w.size()), int64_t((d.row(r).array() != 0).count()));
+        for (size_t k = 0; k < w.size(); ++k) {
+          QVERIFY(t->where.at(r, int64_t(k), 0) == 1);
+          QVERIFY(t->values.at(r, int64_t(k), 0) != 0);
+          rebuilt(r, w[k]) += t->values.at(r, int64_t(k), 0);
+        }
+        for (int64_t k = int64_t(w.size()); k < t->width; ++k) QVERIFY(t->where.at(r, k, 0) == 0);
+      }
+      QCOMPARE(t->width, std::max<int64_t>(widest, 1));
+      VERIFY_CLOSE(rebuilt, d);
+    }
+  }
+
+  void backendBatchedProductMatchesDense_data() { addShapeKindSeedRows(); }
+  void backendBatchedProductMatchesDense() {
+    QFETCH(int, shape);
+    QFETCH(int, kind);
+    QFETCH(int, seed);
+    Random rnd(uint64_t(seed) * 15485863 + uint64_t(shape) * 11 + uint64_t(kind));
+    const Shape& sh = shapes()[size_t(shape)];
+    const CoefBlock b = makeBlock(Kind(kind), sh, rnd);
+    const Eigen::MatrixXd B = b.toDense();
+    std::vector<Eigen::MatrixXd> coefs = {rnd.matrix(1, sh.rows()), rnd.matrix(3, sh.rows()), rnd.matrix(17, sh.rows())};
+    std::vector<Tensor> tensors;
+    for (const Eigen::MatrixXd& c : coefs) tensors.push_back(Tensor::matrix(c));
+    std::vector<const Tensor*> ptrs;
+    for (const Tensor& t : tensors) ptrs.push_back(&t);
+    const std::vector<CoefBlock> out = through::backend().leftMultiplyBatch(ptrs, b);
+    QCOMPARE(out.size(), coefs.size());
+    for (size_t k = 0; k < coefs.size(); ++k) VERIFY_CLOSE(out[k].toDense(), Eigen::MatrixXd(coefs[k] * B));
+  }
+
+  // matVec over a full and a broadcast vector, and host transfers, equal the plain computation;
+  // the backend registry answers "cpu" and refuses "cuda" (this build has none) and unknown names
+  // with a message.
+  void backendTensorsAndRegistry() {
+    Random rnd(5);
+    const Eigen::MatrixXd m = rnd.matrix(7, 5);
+    const Eigen::VectorXd x = rnd.vector(5);
+    const Backend& be = through::backend();
+    VERIFY_CLOSE(be.matVec(Tensor::matrix(m), Tensor::column(x)).toMatrix(7, 1), Eigen::MatrixXd(m * x));
+    VERIFY_CLOSE(be.matVec(Tensor::matrix(m), Tensor::scalar(2.0)).toMatrix(7, 1),
+                 Eigen::MatrixXd(m * Eigen::VectorXd::Constant(5, 2.0)));
+    const std::vector<double> host = {1.5, -2, 0, 7};
+    const Tensor up = be.upload(host);
+    QCOMPARE(up.r, int64_t(4));
+    QCOMPARE(be.download(up), host);
+    QCOMPARE(std::string(be.name()), std::string("cpu"));
+    QCOMPARE(std::string(dtypeName(be.dtype())), std::string("float64"));
+    const Result<const Backend*> cpu = backendNamed("cpu");
+    QVERIFY(cpu.ok() && *cpu.value == &be);
+#ifndef CERTSTUDIO_HAVE_CUDA
+    const Result<const Backend*> cuda = backendNamed("cuda");
+    QVERIFY(!cuda.ok());
+    QVERIFY(QString::fromStdString(cuda.diagnostics.at(0).message).contains("cuda"));
+#endif
+    const Result<const Backend*> other = backendNamed("tpu");
+    QVERIFY(!other.ok());
+    QVERIFY(QString::fromStdString(other.diagnostics.at(0).message).contains("unknown backend 'tpu'"));
   }
 };
 
