@@ -1,5 +1,6 @@
 // ItemRun: the input box, Concat, one layer's program, regions and the instruction dispatch.
 #include "runtime/interpreter/item_run.h"
+#include "compiler/analysis/liveness.h"
 
 #include <algorithm>
 #include <cmath>
@@ -223,28 +224,10 @@ void ItemRun::region(const ir::Region& r) {
   dyingNow_ = saved;
 }
 
-void ItemRun::collectReads(const Instr& i, std::set<int>& out) {
-  out.insert(i.operands.begin(), i.operands.end());
-  for (const auto& r : i.regions)
-    for (const Instr& n : r->body) collectReads(n, out);
-}
-
 const std::vector<std::vector<int>>& ItemRun::dyingIn(const ir::Region& r) {
   auto it = dying_.find(&r);
   if (it != dying_.end()) return it->second;
-  std::set<int> defined;
-  for (const Instr& i : r.body) defined.insert(i.id);
-  std::map<int, size_t> last;
-  for (size_t k = 0; k < r.body.size(); ++k) {
-    std::set<int> reads;
-    collectReads(r.body[k], reads);
-    for (int id : reads)
-      if (defined.count(id)) last[id] = k;
-  }
-  std::vector<std::vector<int>> d(r.body.size());
-  for (const auto& [id, k] : last)
-    if (!results_.count(id)) d[k].push_back(id);
-  return dying_.emplace(&r, std::move(d)).first->second;
+  return dying_.emplace(&r, analysis::lastUsesIn(r, results_)).first->second;
 }
 
 bool ItemRun::dies(int id) const {

@@ -182,12 +182,8 @@ class ItemRun {
 
   void region(const ir::Region& r);
 
-  /// Every value `i` reads: its operands and what its nested regions read.
-  static void collectReads(const Instr& i, std::set<int>& out);
-
   /// Per instruction of `r`: the values it reads for the last time, so that it may move them
-  /// (defined in `r` itself, read by no later instruction, nested region or yield, and not a
-  /// result of the program).
+  /// (compiler/analysis/liveness.h's lastUsesIn, once per region).
   const std::vector<std::vector<int>>& dyingIn(const ir::Region& r);
 
   /// True when the instruction being evaluated reads `id` for the last time.

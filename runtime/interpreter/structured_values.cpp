@@ -1,5 +1,6 @@
 // ItemRun: the layer's weight and zero-keeping maps of it kept as blocks (a Kernel, the referenced matrix) until something needs them dense.
 #include "runtime/interpreter/item_run.h"
+#include "compiler/analysis/liveness.h"
 
 #include <algorithm>
 #include <cmath>
@@ -101,7 +102,7 @@ std::optional<Value> ItemRun::layerProduct(const Instr& i, int sId, const Lin& n
 
 void ItemRun::prepareOperands(const Instr& i) {
   std::set<int> reads;
-  collectReads(i, reads);
+  analysis::collectReads(i, reads);
   for (int id : reads) {
     const auto it = structured_.find(id);
     if (it == structured_.end()) continue;
