@@ -84,8 +84,7 @@ Lin linAdd(const Backend& backend, Lin a, const Lin& b, double sign) {
     LazyTerm s = t;
     if (sign != 1.0) {
       s.coef = mapTensor(s.coef, [sign](double x) { return sign * x; });
-      s.kernel = nullptr;
-      s.weight = nullptr;
+      s.block = nullptr;
     }
     out.lazy.push_back(std::move(s));
   }
@@ -104,8 +103,7 @@ Lin linAdd(const Backend& backend, Lin a, Lin&& b, double sign) {
   for (auto& t : b.lazy) {
     if (sign != 1.0) {
       t.coef = mapTensor(t.coef, [sign](double x) { return sign * x; });
-      t.kernel = nullptr;
-      t.weight = nullptr;
+      t.block = nullptr;
     }
     out.lazy.push_back(std::move(t));
   }
@@ -198,12 +196,10 @@ Lin linSumList(const Backend& backend, const Lin& a, int64_t n, int64_t listExte
     const Atom& at = t.atom;
     if (at.source == Atom::Source::ColAll) {
       if (at.member.empty()) {
-        // A conv layer's weight times its inputs: the kernel itself, when the term is one row per
-        // output neuron.
-        if (t.kernel && !denseOnly && t.kernel->rows() == n && t.kernel->cols() == listExtent)
-          addBlock(at.layer, CoefBlock::kernel(t.kernel));
-        else if (t.weight && !denseOnly && t.weight->rows() == n && t.weight->cols() == listExtent)
-          addBlock(at.layer, CoefBlock::networkWeight(*t.weight));
+        // A layer's weight times its inputs: the weight's own block (a Kernel, the network's matrix
+        // or its Csr form), when the term is one row per output neuron.
+        if (t.block && !denseOnly && t.block->rows() == n && t.block->cols() == listExtent)
+          addBlock(at.layer, *t.block);
         else
           addBlock(at.layer, CoefBlock::dense(t.coef.toMatrix(n, listExtent)));
         continue;

@@ -139,15 +139,14 @@ struct Atom {
   int64_t width = 0;  ///< Gather: the source layer's neuron count (0: the widest window's reach)
 };
 
-/// coef * atom over the list frame. `kernel`, when set, is a convolution whose Toeplitz matrix
-/// equals coef (a conv layer's weight times its input neurons): summing the term gives a Kernel
-/// block instead of a Dense one. Both tags are dropped by any arithmetic on coef.
+/// coef * atom over the list frame. `block`, when set, is a structured block equal to coef: a conv
+/// layer's Kernel (its weight times its input neurons) or an Affine layer's shared weight block
+/// (the network's matrix referenced, or Csr when sparse); summing the term gives that block instead
+/// of a Dense copy. The tag is dropped by any arithmetic on coef.
 struct LazyTerm {
   Tensor coef;
   Atom atom;
-  std::shared_ptr<const gbcsr::KernelBlock> kernel = nullptr;
-  /// When set, coef equals this matrix (an Affine layer's weight): its sum references it.
-  const Eigen::MatrixXd* weight = nullptr;
+  std::shared_ptr<const CoefBlock> block = nullptr;
 };
 
 /// A linear form per element: c0 + sum over blocks (layer or noise block) + lazy terms.

@@ -61,7 +61,10 @@ std::shared_ptr<const CoefBlock> SharedWeights::weight(const Layer& layer) {
   if (layer.op != LayerOp::Affine) throw std::logic_error("SharedWeights::weight: not an Affine or Conv layer");
   if (!caches(layer)) return std::make_shared<const CoefBlock>(CoefBlock::networkWeight(layer.weight));
   const Eigen::MatrixXd& w = net_.layers[static_cast<size_t>(layer.index)].weight;  // outlives the run
-  return derived("w" + std::to_string(layer.index), [&w] { return CoefBlock::networkWeight(w); });
+  // A sparse weight (a layout permutation, a pooling or scaling written as Affine) is stored as
+  // Csr: its products cost its non-zeros, not n x m.
+  return derived("w" + std::to_string(layer.index),
+                 [&w] { return CoefBlock::compressed(CoefBlock::networkWeight(w), kSparseWeightDensity); });
 }
 
 std::shared_ptr<const CoefBlock> SharedWeights::derived(const std::string& key, const std::function<CoefBlock()>& make) {

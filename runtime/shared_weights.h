@@ -27,6 +27,10 @@ bool zeroKeeping(const std::string& op, double s);
 /// (every Toeplitz entry is one tap or 0), a Diagonal stays Diagonal, anything else becomes Dense.
 CoefBlock mapStored(const Backend& backend, const CoefBlock& b, const std::string& op, double s);
 
+/// An Affine weight at most this fraction non-zero is kept as a Csr block (below it a dense x
+/// sparse product beats the GEMM over the zeros).
+constexpr double kSparseWeightDensity = 0.05;
+
 /// Thread-safe cache shared by the items of one run over one network.
 class SharedWeights {
  public:
@@ -40,7 +44,8 @@ class SharedWeights {
   bool caches(const Layer& layer) const;
   /// A conv layer's kernel (weights and geometry), built once.
   std::shared_ptr<const gbcsr::KernelBlock> kernel(const Layer& layer);
-  /// The layer's weight as a block: Kernel (Conv) or the network's matrix referenced (Affine).
+  /// The layer's weight as a block: Kernel (Conv), the network's matrix referenced (Affine), or
+  /// its Csr form when at most kSparseWeightDensity of it is non-zero.
   std::shared_ptr<const CoefBlock> weight(const Layer& layer);
   /// The block named `key` (a cached layer's weight and the maps applied to it), made by `make`
   /// on first use. An empty key is never cached.

@@ -83,7 +83,7 @@ Value ItemRun::member(const Instr& i) {
 }
 
 bool ItemRun::takeAsCoefficients(const Lin& term, int numId, Lin& out) {
-  if (!term.blocks.empty() || term.lazy.size() != 1 || term.lazy[0].kernel || !dies(numId)) return false;
+  if (!term.blocks.empty() || term.lazy.size() != 1 || term.lazy[0].block || !dies(numId)) return false;
   if (term.c0.v.size() != 1 || term.c0.v[0] != 0) return false;
   const runtime::LazyTerm& t = term.lazy[0];
   Tensor* s = std::get_if<Tensor>(&at(numId));
@@ -105,11 +105,8 @@ void ItemRun::markKernel(Lin& product, const Lin& neurons, int weightId) {
     if (x != 1.0) return;
   for (double x : neurons.c0.v)
     if (x != 0.0) return;
-  if (layer_->op == LayerOp::Affine) {  // the layer's own weight, referenced
-    product.lazy[0].weight = &layer_->weight;
-    return;
-  }
-  product.lazy[0].kernel = shared_.kernel(*layer_);
+  // The layer's own weight block: its Kernel, or the Affine matrix referenced (Csr when sparse).
+  product.lazy[0].block = shared_.weight(*layer_);
 }
 
 Value ItemRun::meta(const Instr& i) {

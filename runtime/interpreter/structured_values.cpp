@@ -1,4 +1,4 @@
-// ItemRun: the layer's weight and zero-keeping maps of it kept as blocks (a Kernel, the referenced matrix) until something needs them dense.
+// ItemRun: the layer's weight and zero-keeping maps of it kept as blocks (a Kernel, the referenced matrix or its Csr form) until something needs them dense.
 #include "runtime/interpreter/item_run.h"
 #include "compiler/analysis/liveness.h"
 
@@ -90,12 +90,9 @@ std::optional<Value> ItemRun::layerProduct(const Instr& i, int sId, const Lin& n
   if (blk.rows() != n_ || blk.cols() != listExtent_) return std::nullopt;
   Lin out;
   out.sym = neurons.sym;
-  runtime::LazyTerm term{t.coef, t.atom, nullptr, nullptr};
-  if (blk.kind() == CoefBlock::Kind::Kernel) term.kernel = blk.kernelShared();
-  else if (layer_->op == LayerOp::Affine && layer_->weight.rows() == n_ && layer_->weight.cols() == listExtent_)
-    term.weight = &layer_->weight;
-  else
-    return std::nullopt;
+  runtime::LazyTerm term{t.coef, t.atom, nullptr};
+  if (blk.kind() == CoefBlock::Kind::Kernel || layer_->op == LayerOp::Affine) term.block = structured_.at(sId).block;
+  else return std::nullopt;
   out.lazy.push_back(std::move(term));
   return out;
 }

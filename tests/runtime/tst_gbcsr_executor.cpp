@@ -227,6 +227,26 @@ const std::vector<ZooCase>& zoo() {
       b.affine(x, 3);
       z.push_back({"conv_concat_tanh", b.build()});
     }
+    {
+      // A sparse Affine layer mid-network (a signed, scaled permutation, as a layout Transpose or
+      // an interleaving Concat imports): the g-BCSR executor keeps its weight as a Csr block.
+      RandomNetworkBuilder b({2, 6, 6}, 504);
+      int x = b.activation(b.conv(0, 4, 3, 1, 1), LayerOp::Relu);  // 4x6x6 = 144
+      const int perm = b.affine(x, 144);
+      x = b.activation(perm, LayerOp::Relu);
+      b.affine(b.activation(b.affine(x, 12), LayerOp::Relu), 4);
+      Network net = b.build();
+      Layer& p = net.layers[size_t(perm)];
+      p.weight.setZero();
+      uint64_t state = 77;
+      for (int64_t j = 0; j < 144; ++j) {
+        const int64_t src = (j * 37 + 5) % 144;  // 37 is coprime to 144: a permutation
+        const double scale = 0.5 + double(splitmix64(state) % 1000) / 666.0;
+        p.weight(j, src) = (splitmix64(state) & 1) ? scale : -scale;
+      }
+      p.bias.setZero();
+      z.push_back({"conv_sparse_affine", std::move(net)});
+    }
     return z;
   }();
   return kZoo;
@@ -293,6 +313,28 @@ class TestGbcsrExecutor : public QObject {
     const Property prop = zooProperty(z.net, radius, 7 + uint64_t(net));
     const Pair p = runBoth(spec.toStdString(), z.net, prop);
     COMPARE_RUNS(p, z.net);
+  }
+
+  // A sparse Affine weight (the zoo's signed permutation) is kept as a Csr block: DeepPoly's L of
+  // that layer is one Csr block over its input, whose density is the permutation's (1 / 144).
+  void sparseAffineWeightIsCsr() {
+    const ZooCase* z = nullptr;
+    for (const ZooCase& c : zoo())
+      if (c.name == "conv_sparse_affine") z = &c;
+    QVERIFY(z);
+    const Pair p = runBoth("deeppoly", z->net, zooProperty(z->net, 0.1, 3), /*keepLayouts=*/true);
+    QVERIFY2(p.gbcsr.ok(), firstMessage(p.gbcsr));
+    COMPARE_RUNS(p, z->net);
+    const ItemResult& g = p.gbcsr.value->items.front();
+    const size_t k = 3;  // input, conv, relu, the permutation
+    QCOMPARE(z->net.layers[k].op, LayerOp::Affine);
+    const MemberLayout* L = nullptr;
+    for (const MemberLayout& m : g.layouts.at(k).members)
+      if (m.member == "L") L = &m;
+    QVERIFY(L);
+    QCOMPARE(L->blocks.size(), size_t(1));
+    QVERIFY2(L->blocks.front().kind == gbcsr::Kind::Csr, gbcsr::kindName(L->blocks.front().kind));
+    QVERIFY(std::abs(L->blocks.front().density - 1.0 / 144) < 1e-12);
   }
 
   // The bundled CNN with DeepPoly: the g-BCSR state is at most a third of the dense executor's;

@@ -50,7 +50,10 @@ Eigen::VectorXd times(const CoefBlock& b, const Eigen::VectorXd& x) { return b.s
 void addTo(Eigen::MatrixXd& m, const CoefBlock& b, double sign) { m += sign * b.sparse(); }
 
 CoefBlock map(const CoefBlock& b, const std::function<double(double)>& f) {
-  return CoefBlock::dense(toDense(b).unaryExpr(f).eval());
+  // f(0) == 0: only the stored values change (a stored value mapped to 0 stays stored).
+  gbcsr::SparseRM m = b.sparse();
+  for (Eigen::Index k = 0; k < m.nonZeros(); ++k) m.valuePtr()[k] = f(m.valuePtr()[k]);
+  return CoefBlock::csr(std::move(m));
 }
 
 bool rowTerms(const CoefBlock& b, double budget, const KernelRowsLookup&, RowLists& out) {
