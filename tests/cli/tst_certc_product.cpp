@@ -1,8 +1,16 @@
 // certc on an ONNX network with a Mul of two computed values and a HardSwish (imported as Mul layers,
 // Neuron_mult): `certc net` prints them with their ONNX nodes, and `certc run` / `certc soundness`
-// with every shipped spec run it with 0 sampled violations.
+// with every shipped spec run it with 0 sampled violations, the dense executor (--dense) giving the
+// same bounds of every layer as the default g-BCSR one (to 1e-9).
 #include <QtTest>
 
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 
@@ -39,6 +47,18 @@ bool writeModel(const QString& path) {
   b.addNode("Gemm", {"r", "w3", "b3"}, {"y"}, "gemm_out");
   b.addOutput("y", {1, 3});
   return b.save(path.toStdString());
+}
+
+/// Every layer's lower and upper bounds of item 0 in a `certc run --json` report, in order.
+std::vector<double> jsonBounds(const QString& path) {
+  QFile f(path);
+  if (!f.open(QIODevice::ReadOnly)) return {};
+  const QJsonObject item = QJsonDocument::fromJson(f.readAll()).object()["inputs"].toArray()[0].toObject();
+  std::vector<double> out;
+  for (const QJsonValue& layer : item["layers"].toArray())
+    for (const char* side : {"lower", "upper"})
+      for (const QJsonValue& v : layer.toObject()[side].toArray()) out.push_back(v.toDouble());
+  return out;
 }
 
 bool writeText(const QString& path, const char* text) {
@@ -112,10 +132,19 @@ void TestCertcProduct::specsRunAndAreSound_data() {
 void TestCertcProduct::specsRunAndAreSound() {
   QFETCH(QString, spec);
   const QString specPath = src("specs/" + spec.toStdString() + ".cf");
-  const Run run = runCertc({"run", specPath, "--net", net_, "--vnnlib", prop_});
+  const QString sparseJson = dir_.filePath(spec + "_gbcsr.json"), denseJson = dir_.filePath(spec + "_dense.json");
+  const Run run = runCertc({"run", specPath, "--net", net_, "--vnnlib", prop_, "--json", sparseJson});
   QVERIFY2(!run.crashed && run.exitCode == 0, qPrintable(run.err + run.out));
   QVERIFY2(run.err.isEmpty(), qPrintable(run.err));
   qInfo("%s", qPrintable(run.out.right(600)));
+  const Run dense = runCertc({"run", specPath, "--net", net_, "--vnnlib", prop_, "--json", denseJson, "--dense"});
+  QVERIFY2(!dense.crashed && dense.exitCode == 0, qPrintable(dense.err + dense.out));
+  const std::vector<double> a = jsonBounds(sparseJson), b = jsonBounds(denseJson);
+  QVERIFY(a.size() > 100);
+  QCOMPARE(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i)
+    QVERIFY2(std::abs(a[i] - b[i]) <= 1e-9 * std::max(1.0, std::abs(a[i])),
+             qPrintable(QString("bound %1: g-BCSR %2 vs dense %3").arg(i).arg(a[i]).arg(b[i])));
   const Run s = runCertc({"soundness", specPath, "--net", net_, "--vnnlib", prop_, "--samples",
                           "300", "--seed", "5"});
   QVERIFY2(s.exitCode == 0, qPrintable(s.err + s.out.right(2000)));
