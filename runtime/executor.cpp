@@ -75,7 +75,7 @@ void runBackwardFlow(ItemRun& run, const CompiledCertifier& cc, const LayerSeque
     if (l->op == LayerOp::Input || l->op == LayerOp::Concat) continue;
     const auto it = cc.reverseRules.find("rev_" + ruleOperatorFor(*l));
     if (it == cc.reverseRules.end()) continue;
-    const bool pair = l->op == LayerOp::Add;
+    const bool pair = l->op == LayerOp::Add || l->op == LayerOp::Mul;
     const bool pool = l->op == LayerOp::MaxPool || l->op == LayerOp::AvgPool;
     const bool affine = l->op == LayerOp::Affine;  // rev_Affine: curr[equations] (lp) over W, b
     if (!pair && (l->inputs.size() != 1 || l->op == LayerOp::Conv)) continue;

@@ -18,6 +18,7 @@ std::string ruleOperatorFor(const Layer& layer) {
     case LayerOp::MaxPool: return "Maxpool";
     case LayerOp::AvgPool: return "Avgpool";
     case LayerOp::Add: return "Neuron_add";
+    case LayerOp::Mul: return "Neuron_mult";
     default: return {};
   }
 }

@@ -8,7 +8,7 @@
 namespace cert {
 
 /// "Affine" for Affine and Conv layers, "Relu", "Sigmoid", "Tanh", "Abs", "Maxpool", "Avgpool",
-/// "Neuron_add", "Relu6"/"HardTanh" for those clips; empty for the Input and Concat layers and
+/// "Neuron_add", "Neuron_mult", "Relu6"/"HardTanh" for those clips; empty for the Input and Concat layers and
 /// layers no spec operator covers.
 std::string ruleOperatorFor(const Layer& layer);
 

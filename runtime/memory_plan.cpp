@@ -44,7 +44,7 @@ Field throughLayer(const Layer& l, const Field& f) {
     }
     case LayerOp::Affine:
     case LayerOp::Concat: return {1, 1, true};
-    default: return f;  // element-wise and Add: the same positions
+    default: return f;  // element-wise, Add and Mul: the same positions
   }
 }
 
@@ -86,7 +86,7 @@ int64_t countMembers(const CompiledCertifier& cc, ir::ElemType t) {
 
 bool freshNoise(LayerOp op) {
   return op == LayerOp::Relu || op == LayerOp::LeakyRelu || op == LayerOp::Sigmoid || op == LayerOp::Tanh ||
-         op == LayerOp::Abs || op == LayerOp::Clip || op == LayerOp::MaxPool;
+         op == LayerOp::Abs || op == LayerOp::Clip || op == LayerOp::MaxPool || op == LayerOp::Mul;
 }
 
 }  // namespace

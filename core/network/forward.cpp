@@ -75,6 +75,7 @@ VectorXd applyLayer(const Layer& l, const std::vector<VectorXd>& outs) {
       for (size_t i = 1; i < l.inputs.size(); ++i) sum += outs[static_cast<size_t>(l.inputs[i])];
       return sum;
     }
+    case LayerOp::Mul: return x.cwiseProduct(outs[static_cast<size_t>(l.inputs[1])]);
     case LayerOp::Concat: {
       VectorXd cat(l.size());
       int64_t at = 0;

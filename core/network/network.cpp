@@ -19,6 +19,7 @@ const char* layerOpName(LayerOp op) {
     case LayerOp::MaxPool: return "MaxPool";
     case LayerOp::AvgPool: return "AvgPool";
     case LayerOp::Add: return "Add";
+    case LayerOp::Mul: return "Mul";
     case LayerOp::Concat: return "Concat";
   }
   return "?";

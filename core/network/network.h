@@ -26,6 +26,7 @@ enum class LayerOp {
   MaxPool,
   AvgPool,    ///< also GlobalAveragePool (window = whole plane)
   Add,        ///< sum of two layer outputs (residual connection): Neuron_add
+  Mul,        ///< element-wise product of two layer outputs (same shape): Neuron_mult
   Concat,     ///< neurons of several layers, one after the other
 };
 

@@ -105,6 +105,8 @@ class Context {
   bool exclusive(int layer) const { return refs_[static_cast<size_t>(layer)] == 1; }
   /// Drops one reference (a node input consumed).
   void release(int layer) { --refs_[static_cast<size_t>(layer)]; }
+  /// Adds one reference: a handler that reads `layer` again later keeps it from being folded into.
+  void retain(int layer) { ++refs_[static_cast<size_t>(layer)]; }
 
   /// `v` in its producer's neuron order: a pending permutation becomes an Affine layer (named
   /// after the value `name`) whose weight is the permutation matrix; a permutation of the input

@@ -1,7 +1,7 @@
 // Importing ops that have no layer kind of their own by exact decomposition into existing kinds:
 // HardSigmoid = (Clip(2 alpha x + 2 beta - 1, -1, 1) + 1) / 2, Max(a, b) = a + Relu(b - a),
-// Min(a, b) = a - Relu(a - b) (with a constant c: c + Relu(x - c), c - Relu(c - x)); HardSwish,
-// a product of two neurons, is refused with the reason.
+// Min(a, b) = a - Relu(a - b) (with a constant c: c + Relu(x - c), c - Relu(c - x)). HardSwish,
+// x * HardSigmoid(x), is in onnx_import_product.cpp.
 #include <onnx/onnx_pb.h>
 
 #include "core/network/network_printer.h"
@@ -97,19 +97,14 @@ bool importMaxMinConstant(Context& ctx, const onnx::NodeProto& node, const Layer
 
 }  // namespace
 
-bool importHardSigmoid(Context& ctx, const onnx::NodeProto& node) {
-  const NodeAttributes attrs(node);
-  const double alpha = attrs.getFloat("alpha", 0.2), beta = attrs.getFloat("beta", 0.5);
-  if (!attrs.error().empty()) return ctx.error(node, "HardSigmoid: " + attrs.error());
-  const LayerValue* x = ctx.requireLayer(node, 0, "input");
-  if (!x) return false;
+bool hardSigmoidOf(Context& ctx, const onnx::NodeProto& node, const LayerValue& x, double alpha,
+                   double beta, const std::string& name, LayerValue* out) {
   // Clip(alpha x + beta, 0, 1) = (HardTanh(2 alpha x + 2 beta - 1) + 1) / 2: the shipped specs
   // certify Clip [-1, 1] (their HardTanh rule), not Clip [0, 1].
-  const auto n = static_cast<size_t>(x->size());
-  const std::string& name = node.output(0);
-  const std::string origin = "HardSigmoid '" + nodeLabel(node) + "'";
+  const auto n = static_cast<size_t>(x.size());
+  const std::string origin = node.op_type() + " '" + nodeLabel(node) + "'";
   LayerValue scaled;
-  if (!ctx.applyElementwiseAffine(node, *x, std::vector<double>(n, 2.0 * alpha),
+  if (!ctx.applyElementwiseAffine(node, x, std::vector<double>(n, 2.0 * alpha),
                                   std::vector<double>(n, 2.0 * beta - 1.0),
                                   origin + " (2 alpha x + 2 beta - 1)", &scaled))
     return false;
@@ -117,12 +112,22 @@ bool importHardSigmoid(Context& ctx, const onnx::NodeProto& node) {
   if (scaledLayer.op != LayerOp::Input) scaledLayer.name = name + "/affine";
   const LayerValue t =
       addElementwise(ctx, node, scaled, LayerOp::Clip, name + "/hardtanh", -1.0, 1.0);
-  LayerValue y;
   if (!ctx.applyElementwiseAffine(node, t, std::vector<double>(n, 0.5), std::vector<double>(n, 0.5),
-                                  origin + " ((t + 1) / 2)", &y))
+                                  origin + " ((t + 1) / 2)", out))
     return false;
-  ctx.net.layers[static_cast<size_t>(y.layer)].name = name;
-  ctx.setLayer(name, std::move(y));
+  ctx.net.layers[static_cast<size_t>(out->layer)].name = name;
+  return true;
+}
+
+bool importHardSigmoid(Context& ctx, const onnx::NodeProto& node) {
+  const NodeAttributes attrs(node);
+  const double alpha = attrs.getFloat("alpha", 0.2), beta = attrs.getFloat("beta", 0.5);
+  if (!attrs.error().empty()) return ctx.error(node, "HardSigmoid: " + attrs.error());
+  const LayerValue* x = ctx.requireLayer(node, 0, "input");
+  if (!x) return false;
+  LayerValue y;
+  if (!hardSigmoidOf(ctx, node, *x, alpha, beta, node.output(0), &y)) return false;
+  ctx.setLayer(node.output(0), std::move(y));
   return true;
 }
 
@@ -168,13 +173,6 @@ bool importMaxMin(Context& ctx, const onnx::NodeProto& node) {
   if (!isMax && !addNegation(ctx, node, r, shape, name + "/neg_relu", &r)) return false;
   ctx.setLayer(name, LayerValue{addSum(ctx, node, a.layer, r, shape, name), shape, {}, {}});
   return true;
-}
-
-bool importHardSwish(Context& ctx, const onnx::NodeProto& node) {
-  return ctx.error(node,
-                   "HardSwish is x * HardSigmoid(x): a product of two computed values "
-                   "(Neuron_mult) is not supported: no layer kind multiplies two neurons, and "
-                   "the product is not an exact composition of affine, Relu and Clip layers");
 }
 
 }  // namespace cert::onnximport

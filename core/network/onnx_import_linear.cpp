@@ -139,10 +139,7 @@ bool importArithmetic(Context& ctx, const onnx::NodeProto& node) {
   const LayerValue* la = ctx.layerInput(node, 0);
   const LayerValue* lb = ctx.layerInput(node, 1);
   if (la && lb) {
-    if (op == "Mul")
-      return ctx.error(node,
-                       "Mul of two computed values: a product of two computed values "
-                       "(Neuron_mult) is not supported: no layer kind multiplies two neurons");
+    if (op == "Mul") return importProduct(ctx, node);
     if (op != "Add") return ctx.error(node, op + " of two computed values is not supported");
     std::vector<int64_t> shape;
     if (!broadcastShapes(la->shape, lb->shape, &shape) || elementCount(shape) != la->size() ||

@@ -1,7 +1,7 @@
 // The importer's node handlers, one per supported ONNX op type, grouped by file:
 // linear (Gemm, MatMul, element-wise arithmetic, BatchNormalization), conv (Conv, pools),
 // layout (Reshape, Flatten, Transpose, ..., Concat), activation (Relu, ..., Softmax), decomposed
-// (HardSigmoid, Max, Min as existing layer kinds).
+// (HardSigmoid, Max, Min as existing layer kinds), product (Mul of two computed values, HardSwish).
 #pragma once
 
 #include <string>
@@ -40,6 +40,14 @@ bool importSoftmax(Context& ctx, const onnx::NodeProto& node);     ///< a final 
 // onnx_import_decomposed.cpp (exact decompositions into existing layer kinds)
 bool importHardSigmoid(Context& ctx, const onnx::NodeProto& node);  ///< Affine, Clip [-1, 1], Affine
 bool importMaxMin(Context& ctx, const onnx::NodeProto& node);  ///< Max, Min: Add, Relu, Affine
-bool importHardSwish(Context& ctx, const onnx::NodeProto& node);  ///< refused: a neuron product
+/// HardSigmoid Clip(alpha x + beta, 0, 1) of the view `x` as Affine, Clip [-1, 1], Affine layers
+/// named after `name`; `out` views the last. False after reporting an error.
+bool hardSigmoidOf(Context& ctx, const onnx::NodeProto& node, const LayerValue& x, double alpha,
+                   double beta, const std::string& name, LayerValue* out);
+
+// onnx_import_product.cpp (the element-wise product of two computed values: a Mul layer)
+/// Mul of two computed values of one shape (a Mul layer, Neuron_mult); broadcasting is refused.
+bool importProduct(Context& ctx, const onnx::NodeProto& node);
+bool importHardSwish(Context& ctx, const onnx::NodeProto& node);  ///< x * HardSigmoid(x): a Mul layer
 
 }  // namespace cert::onnximport

@@ -49,6 +49,7 @@ class TestForward : public QObject {
   void pool();
   void activations();
   void addAndConcat();
+  void product();
   void forwardAllKeepsEveryLayer();
   void wrongInputSize();
 };
@@ -162,6 +163,17 @@ void TestForward::addAndConcat() {
   const Network net = networkOf({inputLayer({3}), unary(LayerOp::Abs, 0, {3}), add, cat});
   CERT_COMPARE_VEC(forward(net, Eigen::Vector3d(-1, 2, -3)),
               (std::vector<double>{-1, 2, -3, 1, 2, 3, 0, 4, 0}));
+}
+
+void TestForward::product() {
+  Layer mul = unary(LayerOp::Mul, 1, {3});
+  mul.inputs = {1, 0};  // Abs(x) * x
+  Layer square = unary(LayerOp::Mul, 0, {3});
+  square.inputs = {0, 0};  // x * x
+  const Network net = networkOf({inputLayer({3}), unary(LayerOp::Abs, 0, {3}), mul, square});
+  const std::vector<Eigen::VectorXd> outs = forwardAll(net, Eigen::Vector3d(-1.5, 2, -3));
+  CERT_COMPARE_VEC(outs[2], (std::vector<double>{-2.25, 4, -9}));
+  CERT_COMPARE_VEC(outs[3], (std::vector<double>{2.25, 4, 9}));
 }
 
 void TestForward::forwardAllKeepsEveryLayer() {

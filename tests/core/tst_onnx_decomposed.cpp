@@ -1,6 +1,7 @@
-// ONNX ops imported by exact decomposition (HardSigmoid, Max, Min) on tiny models built here: the
-// forward pass on random inputs against the ONNX formulas evaluated directly (to 1e-12), the node
-// named on every layer it became; HardSwish and Mul of two computed values refused with the reason.
+// ONNX ops imported by exact decomposition (HardSigmoid, Max, Min) and as a product layer (Mul of two
+// computed values, HardSwish = x * HardSigmoid(x)) on tiny models built here: the forward pass on
+// random inputs against the ONNX formulas evaluated directly (to 1e-12), the node named on every
+// layer it became; a Mul of two computed values that needs broadcasting refused naming the node.
 #include <QtTest>
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include <random>
 
 #include "core/network/forward.h"
+#include "core/network/network_printer.h"
 #include "core/network/onnx_builder.h"
 #include "tests/support/tiny_models.h"
 
@@ -75,7 +77,11 @@ class TestOnnxDecomposed : public QObject {
   void maxMinComputed();
   void maxMinConstant_data();
   void maxMinConstant();
-  void productsRefused();
+  void productComputed_data();
+  void productComputed();
+  void hardSwish_data();
+  void hardSwish();
+  void productBroadcastRefused();
 };
 
 void TestOnnxDecomposed::hardSigmoid_data() {
@@ -231,37 +237,135 @@ void TestOnnxDecomposed::maxMinConstant() {
   }
 }
 
-void TestOnnxDecomposed::productsRefused() {
-  {
-    OnnxBuilder b("hardswish", 14);
-    b.addInput("x", {1, 3});
-    b.addInitializer("w", {3, 3}, testWeights(9, 41));
-    b.addNode("MatMul", {"x", "w"}, {"h"});
-    b.addNode("HardSwish", {"h"}, {"y"}, "hswish_0");
-    b.addOutput("y", {1, 3});
-    const Result<Network> r = importModel(b);
-    QVERIFY(!r.ok());
-    QCOMPARE(r.diagnostics.size(), size_t{1});
-    QCOMPARE(r.diagnostics[0].node, std::string("hswish_0"));
-    QVERIFY2(r.diagnostics[0].message.find("a product of two computed values (Neuron_mult) is not "
-                                           "supported: ") != std::string::npos,
-             r.diagnostics[0].message.c_str());
+void TestOnnxDecomposed::productComputed_data() {
+  QTest::addColumn<int>("second");  // 0: another MatMul, 1: Relu(h1), 2: h1 itself, 3: the input
+  QTest::addColumn<bool>("transposed");  // operands [1, 6] -> [2, 3] -> [3, 2]: permutations
+  QTest::newRow("two MatMul branches") << 0 << false;
+  QTest::newRow("h * Relu(h)") << 1 << false;
+  QTest::newRow("h * h") << 2 << false;
+  QTest::newRow("h * x") << 3 << false;
+  QTest::newRow("two branches transposed") << 0 << true;
+}
+
+void TestOnnxDecomposed::productComputed() {
+  QFETCH(int, second);
+  QFETCH(bool, transposed);
+  const int n = 6, k = second == 3 ? n : 4;
+  const std::vector<float> w1 = testWeights(k * n, 51), w2 = testWeights(k * n, 52),
+                           w3 = testWeights(n * 2, 53);
+  OnnxBuilder b("mul2");
+  b.addInput("x", {1, k});
+  b.addInitializer("w1", {k, n}, w1);
+  b.addInitializer("w2", {k, n}, w2);
+  b.addInitializer("w3", {n, 2}, w3);
+  b.addNode("MatMul", {"x", "w1"}, {"h1"});
+  std::string other = "h2";
+  if (second == 0) b.addNode("MatMul", {"x", "w2"}, {"h2"});
+  if (second == 1) b.addNode("Relu", {"h1"}, {"h2"});
+  if (second == 2) other = "h1";
+  if (second == 3) other = "x";
+  if (transposed) {
+    b.addInitializerInt64("s23", {2}, {2, 3});
+    b.addInitializerInt64("s16", {2}, {1, 6});
+    for (const std::string h : {std::string("h1"), other}) {
+      b.addNode("Reshape", {h, "s23"}, {h + "r"});
+      b.addNode("Transpose", {h + "r"}, {h + "t"}).attr("perm", std::vector<int64_t>{1, 0});
+    }
+    b.addNode("Mul", {"h1t", other + "t"}, {"mt"}, "mul_0");
+    b.addNode("Transpose", {"mt"}, {"mr"}).attr("perm", std::vector<int64_t>{1, 0});
+    b.addNode("Reshape", {"mr", "s16"}, {"m"});
+  } else {
+    b.addNode("Mul", {"h1", other}, {"m"}, "mul_0");
   }
-  {
-    OnnxBuilder b("mul2");
-    b.addInput("x", {1, 3});
-    b.addInitializer("w", {3, 3}, testWeights(9, 42));
-    b.addNode("MatMul", {"x", "w"}, {"h"});
-    b.addNode("Mul", {"h", "x"}, {"y"}, "mul_0");
-    b.addOutput("y", {1, 3});
-    const Result<Network> r = importModel(b);
-    QVERIFY(!r.ok());
-    QCOMPARE(r.diagnostics.size(), size_t{1});
-    QCOMPARE(r.diagnostics[0].node, std::string("mul_0"));
-    QVERIFY2(r.diagnostics[0].message.find("a product of two computed values (Neuron_mult) is not "
-                                           "supported: ") != std::string::npos,
-             r.diagnostics[0].message.c_str());
+  b.addNode("MatMul", {"m", "w3"}, {"y"});
+  b.addOutput("y", {1, 2});
+  IMPORT_OK(net, b);
+  int products = 0;
+  for (const Layer& l : net.layers)
+    if (l.op == LayerOp::Mul) {
+      ++products;
+      QCOMPARE(l.inputs.size(), size_t{2});
+      QCOMPARE(l.size(), int64_t{n});
+      for (int in : l.inputs) QCOMPARE(net.layers[static_cast<size_t>(in)].size(), int64_t{n});
+      QVERIFY(std::find(l.onnxNodes.begin(), l.onnxNodes.end(), "mul_0") != l.onnxNodes.end());
+      if (second == 2 && !transposed) QCOMPARE(l.inputs[0], l.inputs[1]);
+    }
+  QCOMPARE(products, 1);
+  QVERIFY(printNetwork(net).find("Mul") != std::string::npos);
+  for (const auto& x : randomInputs(50, k, 400 + static_cast<uint32_t>(second))) {
+    const std::vector<double> h1 = matmul(x, w1, k, n);
+    std::vector<double> h2 = second == 0 ? matmul(x, w2, k, n) : second == 3 ? x : h1;
+    if (second == 1)
+      for (double& v : h2) v = std::max(v, 0.0);
+    std::vector<double> m(static_cast<size_t>(n));
+    for (size_t i = 0; i < m.size(); ++i) m[i] = h1[i] * h2[i];
+    COMPARE_EXACT(forward(net, normalizeInput(net, toVector(x))), matmul(m, w3, n, 2));
   }
+}
+
+void TestOnnxDecomposed::hardSwish_data() {
+  QTest::addColumn<int>("producer");  // 0: MatMul, 1: Relu (own layer), 2: the input
+  QTest::newRow("after MatMul") << 0;
+  QTest::newRow("after Relu") << 1;
+  QTest::newRow("on the input") << 2;
+}
+
+void TestOnnxDecomposed::hardSwish() {
+  QFETCH(int, producer);
+  const int k = 4, n = 6;
+  const std::vector<float> w = testWeights(k * n, 61), w2 = testWeights(n * 3, 62);
+  OnnxBuilder b("hardswish", 14);
+  b.addInput("x", {1, producer == 2 ? n : k});
+  b.addInitializer("w", {k, n}, w);
+  b.addInitializer("w2", {n, 3}, w2);
+  std::string in = "x";
+  if (producer != 2) b.addNode("MatMul", {"x", "w"}, {"h"}), in = "h";
+  if (producer == 1) b.addNode("Relu", {"h"}, {"r"}), in = "r";
+  b.addNode("HardSwish", {in}, {"hs"}, "hswish_0");
+  b.addNode("MatMul", {"hs", "w2"}, {"y"});
+  b.addOutput("y", {1, 3});
+  IMPORT_OK(net, b);
+  // 2 alpha x + 2 beta - 1 (its own layer: x is read again), Clip [-1, 1], (t + 1) / 2, Mul.
+  QCOMPARE(layersNaming(net, "hswish_0"), 4);
+  int products = 0;
+  for (const Layer& l : net.layers)
+    if (l.op == LayerOp::Mul) {
+      ++products;
+      QCOMPARE(l.name, std::string("hs"));
+      // One operand is x itself (the layer HardSwish reads), the other the HardSigmoid.
+      const Layer& first = net.layers[static_cast<size_t>(l.inputs[0])];
+      QCOMPARE(first.op, producer == 0 ? LayerOp::Affine : producer == 1 ? LayerOp::Relu : LayerOp::Input);
+      QCOMPARE(net.layers[static_cast<size_t>(l.inputs[1])].name, std::string("hs/hardsigmoid"));
+    }
+  QCOMPARE(products, 1);
+  QVERIFY(net.normalization.isIdentity());  // the HardSigmoid's scaling did not fold into x
+  for (const auto& x : randomInputs(50, producer == 2 ? n : k, 500 + static_cast<uint32_t>(producer))) {
+    std::vector<double> h = producer == 2 ? x : matmul(x, w, k, n);
+    if (producer == 1)
+      for (double& v : h) v = std::max(v, 0.0);
+    // ONNX HardSwish: x * max(0, min(1, x / 6 + 1/2)).
+    for (double& v : h) v = v * std::max(0.0, std::min(1.0, v / 6.0 + 0.5));
+    COMPARE_EXACT(forward(net, normalizeInput(net, toVector(x))), matmul(h, w2, n, 3));
+  }
+}
+
+void TestOnnxDecomposed::productBroadcastRefused() {
+  OnnxBuilder b("mulbroadcast");
+  b.addInput("x", {1, 3});
+  b.addInitializer("w", {3, 3}, testWeights(9, 42));
+  b.addInitializer("v", {3, 1}, testWeights(3, 43));
+  b.addNode("MatMul", {"x", "w"}, {"h"});
+  b.addNode("MatMul", {"x", "v"}, {"s"});  // [1, 1]: Mul would broadcast it over h's 3 elements
+  b.addNode("Mul", {"h", "s"}, {"y"}, "mul_0");
+  b.addOutput("y", {1, 3});
+  const Result<Network> r = importModel(b);
+  QVERIFY(!r.ok());
+  QCOMPARE(r.diagnostics.size(), size_t{1});
+  QCOMPARE(r.diagnostics[0].node, std::string("mul_0"));
+  const std::string& m = r.diagnostics[0].message;
+  QVERIFY2(m.find("Mul of computed values with shapes [1, 3] and [1, 1] needs broadcasting, which "
+                  "is not supported") != std::string::npos,
+           m.c_str());
 }
 
 QTEST_APPLESS_MAIN(TestOnnxDecomposed)

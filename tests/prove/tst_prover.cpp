@@ -92,6 +92,23 @@ std::vector<Planted> planted() {
                  [](const Cex& v, const RuleVerdict&) {
                    return misses(v("prev[l]") >= 0 ? v("prev[l]") : 0, relu(v("prev")), v("prev[u]"));
                  }});
+  out.push_back({"product bounded by the products of like ends only", kBox + kHelpers +
+                 "transformer t { Neuron_mult -> (prev_0[l] * prev_1[l], prev_0[u] * prev_1[u]); }\n" + kFlow,
+                 "Neuron_mult", [](const Cex& v, const RuleVerdict&) {
+                   return misses(v("prev_0[l]") * v("prev_1[l]"), v("prev_0") * v("prev_1"),
+                                 v("prev_0[u]") * v("prev_1[u]"));
+                 }});
+  out.push_back({"McCormick lower plane through the wrong corner", kPoly + kHelpers +
+                 "func lo(Neuron a, Neuron b) = min([a[l] * b[l], a[l] * b[u], a[u] * b[l], a[u] * b[u]]);\n"
+                 "func hi(Neuron a, Neuron b) = max([a[l] * b[l], a[l] * b[u], a[u] * b[l], a[u] * b[u]]);\n"
+                 "transformer t { Neuron_mult -> (lo(prev_0, prev_1), hi(prev_0, prev_1),"
+                 " prev_1[l] * prev_0 + prev_0[u] * prev_1 - prev_0[u] * prev_1[l],"
+                 " prev_1[u] * prev_0 + prev_0[l] * prev_1 - prev_0[l] * prev_1[u]); }\n" + kFlow,
+                 "Neuron_mult", [](const Cex& v, const RuleVerdict&) {
+                   // (x - ux)(y - ly) <= 0 on the box: the plane is above x y, not below.
+                   const double x = v("prev_0"), y = v("prev_1"), ux = v("prev_0[u]"), ly = v("prev_1[l]");
+                   return ly * x + ux * y - ux * ly > x * y + 1e-9;
+                 }});
   out.push_back({"relu with l and u swapped", kBox + kHelpers +
                  "transformer t { Relu -> ((prev[u] >= 0) ? prev[u] : 0, (prev[l] >= 0) ? prev[l] : 0); }\n" + kFlow,
                  "Relu", [](const Cex& v, const RuleVerdict&) {
@@ -223,7 +240,7 @@ void TestProver::shippedSpecsAreProved_data() {
   QTest::addColumn<QString>("op");
   for (const char* s : {"ibp", "deeppoly", "crown", "deepz", "deeppoly_deepz", "deeppoly_k", "deeppoly_eran"})
     for (const char* op : {"Affine", "Relu", "Sigmoid", "Tanh", "Abs", "HardTanh", "Relu6", "Maxpool", "Avgpool",
-                           "Neuron_add"})
+                           "Neuron_add", "Neuron_mult"})
       QTest::newRow((std::string(s) + " " + op).c_str()) << s << op;
 }
 

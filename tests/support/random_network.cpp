@@ -141,6 +141,15 @@ int RandomNetworkBuilder::add(int a, int b) {
   return push(std::move(l));
 }
 
+int RandomNetworkBuilder::multiply(int a, int b) {
+  if (numel(at(a).shape) != numel(at(b).shape)) throw std::invalid_argument("multiply needs equal sizes");
+  Layer l;
+  l.op = LayerOp::Mul;
+  l.inputs = {a, b};
+  l.shape = at(a).shape;
+  return push(std::move(l));
+}
+
 int RandomNetworkBuilder::concat(const std::vector<int>& parts) {
   Layer l;
   l.op = LayerOp::Concat;

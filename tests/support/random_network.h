@@ -34,6 +34,8 @@ class RandomNetworkBuilder {
   int maxPool(int from, int kernel, int stride, int pad = 0);
   int avgPool(int from, int kernel, int stride, int pad = 0, bool countIncludePad = false);
   int add(int a, int b);
+  /// The element-wise product a .* b (a Mul layer, Neuron_mult); a == b squares.
+  int multiply(int a, int b);
   int concat(const std::vector<int>& parts);
 
   /// The network, neuron ranges assigned. The builder stays usable.

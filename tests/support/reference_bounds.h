@@ -50,6 +50,14 @@ inline std::pair<double, double> elementwiseImage(const Layer& layer, double l, 
   }
 }
 
+/// The interval product [a0, a1] * [b0, b1]: min and max of the four end products (the specs'
+/// prod_lower / prod_upper of a Neuron_mult).
+inline std::pair<double, double> intervalProduct(double a0, double a1, double b0, double b1) {
+  const double p[4] = {a0 * b0, a0 * b1, a1 * b0, a1 * b1};
+  return {std::min(std::min(p[0], p[1]), std::min(p[2], p[3])),
+          std::max(std::max(p[0], p[1]), std::max(p[2], p[3]))};
+}
+
 inline bool isElementwise(LayerOp op) {
   return op == LayerOp::Relu || op == LayerOp::Sigmoid || op == LayerOp::Tanh ||
          op == LayerOp::Abs || op == LayerOp::Clip;
@@ -100,6 +108,7 @@ inline std::string unsupportedReason(const Network& net, const Layer& layer) {
       return "";
     }
     case LayerOp::Add:
+    case LayerOp::Mul:
       if (layer.inputs.size() != 2 || inputSize(0) != layer.size() || inputSize(1) != layer.size())
         return where + "needs two inputs of its own size";
       return "";

@@ -32,6 +32,9 @@
 //            l < a, b < u:   L = a + (b-a)/(u-a) (x-a), U = a + (b-a)/(b-l) (x-l).
 //   MaxPool: l = max l_j, u = max u_j over the window. D = {j : l_j >= u_k for every other k}:
 //            D nonempty: L = U = avg_{j in D} x_j; else L = avg of {j : l_j >= l_k for all k}, U = u.
+//   Mul:     x0 in [l0, u0], x1 in [l1, u1] (McCormick): L = l1 x0 + l0 x1 - l0 l1,
+//            U = u1 x0 + l0 x1 - l0 u1; l, u = back-substitution of L, U, and (productIntervals:
+//            every spec but CROWN) the larger / smaller of that and ref::intervalProduct.
 //   Concat:  L = U = the source neuron; l, u copied.   LeakyRelu: error.
 #include "tests/support/reference_deeppoly.h"
 
@@ -205,6 +208,26 @@ DeepPolyAnalysis::Linear DeepPolyAnalysis::maxPool(const Layer& layer, const Lay
   return lin;
 }
 
+DeepPolyAnalysis::Linear DeepPolyAnalysis::product(const Layer& layer, const LayerBounds& x0,
+                                                   const LayerBounds& x1) const {
+  const int64_t n = layer.size();
+  const Layer& a = net_.layers[static_cast<size_t>(layer.inputs[0])];
+  const Layer& b = net_.layers[static_cast<size_t>(layer.inputs[1])];
+  const int64_t first = std::min(a.start, b.start), last = std::max(a.end, b.end);
+  Linear lin{first, Eigen::MatrixXd::Zero(n, last - first), Eigen::MatrixXd::Zero(n, last - first),
+             Eigen::VectorXd(n), Eigen::VectorXd(n)};
+  for (int64_t o = 0; o < n; ++o) {
+    const double l0 = x0.lower[o], l1 = x1.lower[o], u1 = x1.upper[o];
+    lin.lowerCoeff(o, a.start + o - first) += l1;
+    lin.lowerCoeff(o, b.start + o - first) += l0;
+    lin.lowerConst[o] = -l0 * l1;
+    lin.upperCoeff(o, a.start + o - first) += u1;
+    lin.upperCoeff(o, b.start + o - first) += l0;
+    lin.upperConst[o] = -l0 * u1;
+  }
+  return lin;
+}
+
 DeepPolyAnalysis::Linear DeepPolyAnalysis::linearOf(const Layer& layer) const {
   const int64_t n = layer.size();
   auto src = [&](size_t i) -> const Layer& { return net_.layers[static_cast<size_t>(layer.inputs[i])]; };
@@ -313,6 +336,17 @@ Result<LayerBounds> DeepPolyAnalysis::step(int k, const std::vector<LayerBounds>
     }
     case LayerOp::MaxPool:
       lin = maxPool(layer, in(0), out);
+      break;
+    case LayerOp::Mul:
+      lin = product(layer, in(0), in(1));
+      out.lower = backSubstitute(k, lin, true, bounds);
+      out.upper = backSubstitute(k, lin, false, bounds);
+      if (options_.productIntervals)
+        for (int64_t i = 0; i < n; ++i) {
+          const auto [lo, hi] = ref::intervalProduct(in(0).lower[i], in(0).upper[i], in(1).lower[i], in(1).upper[i]);
+          out.lower[i] = std::max(out.lower[i], lo);
+          out.upper[i] = std::min(out.upper[i], hi);
+        }
       break;
     default:
       lin = elementwise(layer, in(0), out);

@@ -37,9 +37,11 @@ struct DeepPolyOptions {
   /// ERAN-style (deeppoly_eran.cf): each bound is the best of the bounds with K = 0 .. 12 and
   /// the full back-substitution (backsubLayers is then ignored).
   bool bestOverDepths = false;
+  /// Neuron_mult's l, u also meet the interval product (every spec but crown.cf).
+  bool productIntervals = true;
 
   static DeepPolyOptions deepPoly() { return {}; }
-  static DeepPolyOptions crown() { return {SlopeTie::Identity, SCurve::Crown, -1}; }
+  static DeepPolyOptions crown() { return {SlopeTie::Identity, SCurve::Crown, -1, false, false}; }
   static DeepPolyOptions limited(int k) { return {SlopeTie::Constant, SCurve::DeepPoly, k}; }
   static DeepPolyOptions eran() { return {SlopeTie::Constant, SCurve::DeepPoly, -1, true}; }
 };
@@ -64,6 +66,8 @@ class DeepPolyAnalysis {
   Linear elementwise(const Layer& layer, const LayerBounds& in, LayerBounds& out) const;
   Linear maxPool(const Layer& layer, const LayerBounds& in, LayerBounds& out) const;
   Linear linearOf(const Layer& layer) const;
+  /// A Mul layer's McCormick planes from its inputs' l/u.
+  Linear product(const Layer& layer, const LayerBounds& x0, const LayerBounds& x1) const;
   /// Lower (or upper) bound of coeff * x + constant over layers below k, by back-substitution.
   Eigen::VectorXd backSubstitute(int k, const Linear& expr, bool lower,
                                  const std::vector<LayerBounds>& bounds) const;

@@ -15,6 +15,9 @@
 //            l < a, b < u:   z = (a+b)/2 + (b-a)/2 eps.
 //   MaxPool: l = max l_j, u = max u_j. D = {j : l_j >= u_k for every other k}: D nonempty:
 //            z = avg_{j in D} z_j; else z = (u + l)/2 + (u - l)/2 eps (with those l, u).
+//   Mul:     x0, x1 with m_i = (l_i + u_i)/2, r_i = (u_i - l_i)/2 (from their l/u members):
+//            z = m1 z0 + m0 z1 - m0 m1 + r0 r1 eps (eps fresh, one per neuron);
+//            l, u = ref::intervalProduct.
 //   Concat:  z, l, u copied from the source neuron.   LeakyRelu: error.
 // DeepPoly x DeepZ (specs/deeppoly_deepz.cf): per layer, both analyses step from the same l/u of
 // earlier layers (DeepPoly with deepPoly() options); the layer's l/u are max of the lowers and
@@ -135,6 +138,25 @@ Result<LayerBounds> DeepZAnalysis::step(int k, const std::vector<LayerBounds>& b
       z.gens = gensOf(p0) + gensOf(layer.inputs[1]);
       linear = true;
       break;
+    case LayerOp::Mul: {
+      const int p1 = layer.inputs[1];
+      const LayerBounds& inB1 = bounds[static_cast<size_t>(p1)];
+      const Zonotope& in1 = z_[static_cast<size_t>(p1)];
+      const Eigen::MatrixXd g0 = gensOf(p0), g1 = gensOf(p1);
+      z.center = Eigen::VectorXd(n);
+      z.gens = Eigen::MatrixXd::Zero(n, noise_ + n);
+      for (int64_t i = 0; i < n; ++i) {
+        const double m0 = (inB.lower[i] + inB.upper[i]) / 2, r0 = (inB.upper[i] - inB.lower[i]) / 2;
+        const double m1 = (inB1.lower[i] + inB1.upper[i]) / 2, r1 = (inB1.upper[i] - inB1.lower[i]) / 2;
+        z.center[i] = m1 * in.center[i] + m0 * in1.center[i] - m0 * m1;
+        z.gens.row(i).head(noise_) = m1 * g0.row(i) + m0 * g1.row(i);
+        z.gens(i, noise_ + i) = r0 * r1;
+        std::tie(out.lower[i], out.upper[i]) =
+            ref::intervalProduct(inB.lower[i], inB.upper[i], inB1.lower[i], inB1.upper[i]);
+      }
+      noise_ += n;
+      break;
+    }
     case LayerOp::Concat: {
       z.center = Eigen::VectorXd(n);
       z.gens = Eigen::MatrixXd(n, noise_);

@@ -9,6 +9,7 @@
 //                (HardTanh a=-1, b=1; Relu6 a=0, b=6; any a < b here).
 //   MaxPool:     [max of window l, max of window u].   AvgPool: [avg of window l, avg of window u].
 //   Add:         [l0 + l1, u0 + u1].   Concat: the sources' bounds, copied.
+//   Mul:         [min, max] of l0 l1, l0 u1, u0 l1, u0 u1.
 //   LeakyRelu:   error (no spec operator).
 #include "tests/support/reference_ibp.h"
 
@@ -61,6 +62,11 @@ Result<std::vector<LayerBounds>> referenceIbp(const Network& net, const InputBox
       case LayerOp::Add:
         b.lower = in(0).lower + in(1).lower;
         b.upper = in(0).upper + in(1).upper;
+        break;
+      case LayerOp::Mul:
+        for (int64_t i = 0; i < n; ++i)
+          std::tie(b.lower[i], b.upper[i]) =
+              ref::intervalProduct(in(0).lower[i], in(0).upper[i], in(1).lower[i], in(1).upper[i]);
         break;
       case LayerOp::Concat: {
         int64_t o = 0;
