@@ -3,8 +3,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <atomic>
 #include <limits>
-#include <vector>
+#include <memory>
 
 #include "compiler/ir/sigma_tangent.h"
 
@@ -62,19 +63,35 @@ double solveEntry(SCurve g, double G) {
   return lo;
 }
 
-std::vector<double> buildTable(SCurve g) {
-  std::vector<double> t(static_cast<size_t>(kTangentEntries));
-  for (int i = 0; i < kTangentEntries; ++i) t[static_cast<size_t>(i)] = solveEntry(g, kTangentStep * i);
-  return t;
-}
+/// One curve's table, each entry solved on first use and kept: a run touches a few hundred of the
+/// 50005 entries, and solving all of them (about 0.15 s) would dominate a small network's run.
+/// 0 marks an entry not solved yet (every entry is < 0). Entries are atomics: two threads that
+/// solve the same entry store the same value (the search is deterministic).
+class LazyTable {
+ public:
+  explicit LazyTable(SCurve g) : g_(g), entries_(new std::atomic<double>[kTangentEntries]()) {}
+  double at(int i) const {
+    std::atomic<double>& e = entries_[static_cast<size_t>(i)];
+    double d = e.load(std::memory_order_relaxed);
+    if (d == 0) {
+      d = solveEntry(g_, kTangentStep * i);
+      e.store(d, std::memory_order_relaxed);
+    }
+    return d;
+  }
 
-const std::vector<double>& table(SCurve g) {
-  // Function-local statics: built on first use, once, thread-safe.
+ private:
+  SCurve g_;
+  std::unique_ptr<std::atomic<double>[]> entries_;
+};
+
+const LazyTable& table(SCurve g) {
+  // Function-local statics: created on first use, once, thread-safe.
   if (g == SCurve::Sigmoid) {
-    static const std::vector<double> sigmoidTable = buildTable(SCurve::Sigmoid);
+    static const LazyTable sigmoidTable(SCurve::Sigmoid);
     return sigmoidTable;
   }
-  static const std::vector<double> tanhTable = buildTable(SCurve::Tanh);
+  static const LazyTable tanhTable(SCurve::Tanh);
   return tanhTable;
 }
 
@@ -82,7 +99,7 @@ const std::vector<double>& table(SCurve g) {
 
 double tangentTableEntry(SCurve g, int i) {
   if (i < 0 || i >= kTangentEntries) return std::numeric_limits<double>::quiet_NaN();
-  return table(g)[static_cast<size_t>(i)];
+  return table(g).at(i);
 }
 
 double tangentFromTable(SCurve g, double x) {
@@ -93,7 +110,7 @@ double tangentFromTable(SCurve g, double x) {
     i = (k > 0 ? static_cast<long long>(k) : 0) + 1;
     if (kTangentStep * static_cast<double>(i) < x) ++i;  // x / 0.01 rounded down past a grid point
   }
-  if (i < kTangentEntries) return table(g)[static_cast<size_t>(i)];
+  if (i < kTangentEntries) return table(g).at(static_cast<int>(i));
   return g == SCurve::Sigmoid ? sigmaTangent(x) : sigmaTangent(2 * x) / 2;
 }
 

@@ -17,7 +17,8 @@ inline constexpr int kTangentEntries = 50005;  // 500 / 0.01 + 5, as auto_LiRPA'
 /// passes at or below the point, then 100 halvings towards 0 keeping that side; in double, with
 /// its operation order), then moved left until the tangent passes at least 1e-15 below the point
 /// with the gap evaluated in long double (the safe side: entries move by at most about 2e-10,
-/// the lines by about 1e-12). Built once per curve (thread-safe), deterministic.
+/// the lines by about 1e-12). Deterministic; each entry is solved on first use and cached
+/// (thread-safe), so a run pays only for the entries it reads.
 /// i out of [0, kTangentEntries) gives NaN.
 double tangentTableEntry(SCurve g, int i);
 
