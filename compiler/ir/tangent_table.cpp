@@ -2,8 +2,8 @@
 #include "compiler/ir/tangent_table.h"
 
 #include <algorithm>
-#include <cmath>
 #include <atomic>
+#include <cmath>
 #include <limits>
 #include <memory>
 
@@ -44,7 +44,8 @@ double solveEntry(SCurve g, double G) {
   // auto_LiRPA's test: the tangent at d, evaluated at G, is at or below g(G) (its operation order).
   auto below = [&](double d) { return slope(g, d) * (G - d) + value(g, d) <= gG; };
   double lo = -1.0;
-  // Far left both curves are flat (slope 0 in double below about -745 / -20), so this ends.
+  // Far left both curves are flat (slope 0 in double below about -745 for sigmoid, -19 for tanh),
+  // so the test holds there and this ends.
   while (!below(lo) && lo > -4096.0) lo *= 2;
   double hi = 0.0;
   for (int step = 0; step < 100; ++step) {
