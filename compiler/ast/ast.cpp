@@ -71,6 +71,8 @@ const char* unaryOpSpelling(UnaryOp op) {
     case UnaryOp::Not: return "!";
     case UnaryOp::Sigma: return "sigma";
     case UnaryOp::SigmaTangent: return "sigma_tangent";
+    case UnaryOp::SigmaTangentTable: return "sigma_tangent_table";
+    case UnaryOp::TanhTangentTable: return "tanh_tangent_table";
   }
   return "?";
 }

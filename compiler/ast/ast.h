@@ -50,7 +50,7 @@ enum class ExprKind {
   Error,        ///< placeholder the parser leaves where it recovered from a syntax error
 };
 
-enum class UnaryOp { Neg, Not, Sigma, SigmaTangent };
+enum class UnaryOp { Neg, Not, Sigma, SigmaTangent, SigmaTangentTable, TanhTangentTable };
 enum class BinaryOp { Add, Sub, Mul, Div, Eq, Ne, Lt, Le, Gt, Ge, In, And, Or };
 enum class BuiltinFn { Max, Min, Sum, Len, Avg, Argmax, Argmin };
 enum class Direction { Forward, Backward };

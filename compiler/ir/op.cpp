@@ -9,7 +9,7 @@ namespace {
 constexpr std::array<const char*, static_cast<size_t>(Op::All) + 1> kNames = {
     "",
     "add", "sub", "mul", "div", "min", "max", "lt", "le", "gt", "ge", "eq", "ne", "in", "and", "or",
-    "neg", "not", "sigma", "sigma_tangent", "abs",
+    "neg", "not", "sigma", "sigma_tangent", "abs", "sigma_tangent_table", "tanh_tangent_table",
     "sum", "avg", "len", "all",
 };
 

@@ -8,13 +8,13 @@
 
 namespace cert::ir {
 
-/// An operator of a Unary (neg not sigma sigma_tangent abs), Binary (add sub mul div min max lt
+/// An operator of a Unary (neg not sigma sigma_tangent abs sigma_tangent_table tanh_tangent_table), Binary (add sub mul div min max lt
 /// le gt ge eq ne in and or) or Reduce (sum max min len avg all) instruction; None: no operator
 /// (a member or metadata name, or an operator this table does not know).
 enum class Op : std::uint8_t {
   None,
   Add, Sub, Mul, Div, Min, Max, Lt, Le, Gt, Ge, Eq, Ne, In, And, Or,
-  Neg, Not, Sigma, SigmaTangent, Abs,
+  Neg, Not, Sigma, SigmaTangent, Abs, SigmaTangentTable, TanhTangentTable,
   Sum, Avg, Len, All,
 };
 

@@ -2,6 +2,7 @@
 #include "compiler/ir/scalar_ops.h"
 
 #include "compiler/ir/sigma_tangent.h"
+#include "compiler/ir/tangent_table.h"
 
 #include <algorithm>
 #include <cmath>
@@ -35,6 +36,8 @@ std::optional<double> applyUnary(Op op, double a) {
     case Op::Sigma: return 1.0 / (1.0 + std::exp(-a));
     case Op::Abs: return std::abs(a);
     case Op::SigmaTangent: return sigmaTangent(a);
+    case Op::SigmaTangentTable: return tangentFromTable(SCurve::Sigmoid, a);
+    case Op::TanhTangentTable: return tangentFromTable(SCurve::Tanh, a);
     default: return std::nullopt;
   }
 }

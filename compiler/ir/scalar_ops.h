@@ -13,7 +13,8 @@ namespace cert::ir {
 /// nothing for an unknown operator.
 std::optional<double> applyBinary(std::string_view op, double a, double b);
 
-/// neg not sigma abs sigma_tangent (compiler/ir/sigma_tangent.h); nothing for an unknown operator.
+/// neg not sigma abs sigma_tangent (compiler/ir/sigma_tangent.h), sigma_tangent_table and
+/// tanh_tangent_table (compiler/ir/tangent_table.h); nothing for an unknown operator.
 std::optional<double> applyUnary(std::string_view op, double a);
 
 /// applyBinary / applyUnary by enum (no name lookup).

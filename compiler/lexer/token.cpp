@@ -24,6 +24,8 @@ constexpr std::array kKeywords = {
     Entry{"and", TokenKind::KwAnd}, Entry{"or", TokenKind::KwOr},
     Entry{"In", TokenKind::KwIn}, Entry{"sigma", TokenKind::KwSigma},
     Entry{"sigma_tangent", TokenKind::KwSigmaTangent},
+    Entry{"sigma_tangent_table", TokenKind::KwSigmaTangentTable},
+    Entry{"tanh_tangent_table", TokenKind::KwTanhTangentTable},
     Entry{"traverse", TokenKind::KwTraverse}, Entry{"map", TokenKind::KwMap},
     Entry{"map_list", TokenKind::KwMapList}, Entry{"dot", TokenKind::KwDot},
     Entry{"concat", TokenKind::KwConcat}, Entry{"sum", TokenKind::KwSum},

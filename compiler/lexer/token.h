@@ -18,6 +18,7 @@ enum class TokenKind {
   KwDef, KwShape, KwAs, KwFunc, KwTransformer, KwFlow, KwForward, KwBackward,
   KwCurr, KwPrev, KwPrev0, KwPrev1, KwCurrList, KwEps, KwTrue, KwFalse,
   KwIf, KwThen, KwElse, KwFi, KwAnd, KwOr, KwIn, KwSigma, KwSigmaTangent,
+  KwSigmaTangentTable, KwTanhTangentTable,
   KwTraverse, KwMap, KwMapList, KwDot, KwConcat,
   KwSum, KwLen, KwAvg, KwMin, KwMax, KwArgmin, KwArgmax, KwLp, KwMinimize, KwMaximize,
   // types

@@ -317,7 +317,7 @@ class Lowerer {
       }
       case ExprKind::Unary: {
         const int v = value(e.kid(0));
-        static const char* kOps[] = {"neg", "not", "sigma", "sigma_tangent"};
+        static const char* kOps[] = {"neg", "not", "sigma", "sigma_tangent", "sigma_tangent_table", "tanh_tangent_table"};
         const char* op = kOps[static_cast<int>(e.unaryOp)];
         return val(unary(op, v, typeOf(e, def(v).type), &e));
       }

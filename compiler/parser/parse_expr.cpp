@@ -134,6 +134,8 @@ ExprPtr Parser::parseUnary() {
     case TokenKind::Bang: op = ast::UnaryOp::Not; break;
     case TokenKind::KwSigma: op = ast::UnaryOp::Sigma; break;
     case TokenKind::KwSigmaTangent: op = ast::UnaryOp::SigmaTangent; break;
+    case TokenKind::KwSigmaTangentTable: op = ast::UnaryOp::SigmaTangentTable; break;
+    case TokenKind::KwTanhTangentTable: op = ast::UnaryOp::TanhTangentTable; break;
     case TokenKind::Plus: {
       // A leading '+' is part of a number ("+1"); there is no unary plus otherwise.
       const TokenKind next = peekAt(1).kind;

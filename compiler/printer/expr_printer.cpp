@@ -77,7 +77,7 @@ std::string raw(const Expr& e) {
     case ExprKind::CurrList: return "curr_list";
     case ExprKind::Eps: return "eps";
     case ExprKind::Unary: {
-      if (e.unaryOp == ast::UnaryOp::Sigma || e.unaryOp == ast::UnaryOp::SigmaTangent)
+      if (e.unaryOp != ast::UnaryOp::Neg && e.unaryOp != ast::UnaryOp::Not)
         return std::string(ast::unaryOpSpelling(e.unaryOp)) + "(" + print(e.kid(0), 0) + ")";
       const std::string operand = print(e.kid(0), kPrefix);
       const std::string op = ast::unaryOpSpelling(e.unaryOp);

@@ -13,7 +13,9 @@ using ast::ExprKind;
 Evaluator::Evaluator(World& w, const ast::Program& p, const ProveOptions& o)
     : world(w), program(p), options(o), path(w.ctx.bool_val(true)),
       sigma(z3::function("sigma", w.ctx.real_sort(), w.ctx.real_sort())),
-      sigmaTangent(z3::function("sigma_tangent", w.ctx.real_sort(), w.ctx.real_sort())) {}
+      sigmaTangent(z3::function("sigma_tangent", w.ctx.real_sort(), w.ctx.real_sort())),
+      sigmaTangentTable(z3::function("sigma_tangent_table", w.ctx.real_sort(), w.ctx.real_sort())),
+      tanhTangentTable(z3::function("tanh_tangent_table", w.ctx.real_sort(), w.ctx.real_sort())) {}
 
 z3::expr Evaluator::asBool(const Value& v, const SourceRange& at) {
   if (v.kind != VKind::Bool) throw Unsupported{"a condition was expected here", at};
@@ -113,6 +115,14 @@ Value Evaluator::eval(const ast::Expr& e) {
           usesSigma = true;
           tangentArgs.push_back(x);
           return Value::real(sigmaTangent(x));
+        }
+        case ast::UnaryOp::SigmaTangentTable:
+        case ast::UnaryOp::TanhTangentTable: {
+          z3::expr x = asReal(a, e.range);
+          usesSigma = true;
+          const bool s = e.unaryOp == ast::UnaryOp::SigmaTangentTable;
+          (s ? sigmaTableArgs : tanhTableArgs).push_back(x);
+          return Value::real(s ? sigmaTangentTable(x) : tanhTangentTable(x));
         }
         case ast::UnaryOp::Neg:
           if (a.kind == VKind::Real) return Value::real(-a.x);

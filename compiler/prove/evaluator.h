@@ -53,6 +53,9 @@ class Evaluator {
   /// The `sigma_tangent` builtin, uninterpreted; its arguments (tangent_axioms.cpp states its facts).
   z3::func_decl sigmaTangent;
   std::vector<z3::expr> tangentArgs;
+  /// The `sigma_tangent_table` and `tanh_tangent_table` builtins, uninterpreted; their arguments.
+  z3::func_decl sigmaTangentTable, tanhTangentTable;
+  std::vector<z3::expr> sigmaTableArgs, tanhTableArgs;
   int traverseCount = 0;
   bool recordDivisions = true;
 

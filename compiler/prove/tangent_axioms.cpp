@@ -4,6 +4,7 @@
 #include <optional>
 #include <functional>
 #include <set>
+#include <utility>
 
 namespace cert::prove {
 
@@ -47,18 +48,25 @@ void shapeLemmas(z3::context& c, const std::vector<z3::expr>& ps, const Fn& g, c
 
 std::vector<z3::expr> tangentAxioms(const Evaluator& ev) {
   std::vector<z3::expr> out;
-  if (ev.tangentArgs.empty()) return out;
+  if (ev.tangentArgs.empty() && ev.sigmaTableArgs.empty() && ev.tanhTableArgs.empty()) return out;
   z3::context& c = ev.world.ctx;
   const z3::expr zero = c.real_val(0);
-  const std::vector<z3::expr> ys = distinct(ev.tangentArgs);
   const std::vector<z3::expr> ps = distinct(ev.sigmaArgs);
   auto s = [&ev](const z3::expr& t) { return ev.sigma(t); };
   auto ds = [&ev](const z3::expr& t) { return ev.sigma(t) * (1 - ev.sigma(t)); };
   auto tangent = [&](const z3::expr& p, const z3::expr& z) { return s(p) + ds(p) * (z - p); };
-  for (const auto& y : ys) {
-    const z3::expr d = ev.sigmaTangent(y);
+  // (d, y): sigma's tangent at d is below sigma on (-inf, y]. sigma_tangent(y) and
+  // sigma_tangent_table(y) directly; tanh_tangent_table(y) = t in sigma's terms, tanh's tangent at t
+  // being 2 (sigma's tangent at 2t, taken at 2z) - 1: (2t, 2y).
+  std::vector<std::pair<z3::expr, z3::expr>> points;
+  for (const auto& y : distinct(ev.tangentArgs)) {
+    out.push_back(z3::implies(y <= zero, ev.sigmaTangent(y) == y));
+    points.emplace_back(ev.sigmaTangent(y), y);
+  }
+  for (const auto& y : distinct(ev.sigmaTableArgs)) points.emplace_back(ev.sigmaTangentTable(y), y);
+  for (const auto& y : distinct(ev.tanhTableArgs)) points.emplace_back(2 * ev.tanhTangentTable(y), 2 * y);
+  for (const auto& [d, y] : points) {
     out.push_back(d <= zero);
-    out.push_back(z3::implies(y <= zero, d == y));
     for (const auto& z : ps) {
       out.push_back(z3::implies(z <= y, tangent(d, z) <= s(z)));
       out.push_back(z3::implies(z >= -y, tangent(-d, z) >= s(z)));

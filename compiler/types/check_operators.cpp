@@ -93,8 +93,10 @@ Type Checker::checkUnary(const ast::Expr& e) {
       error("'sigma' needs Int or Float; got " + t.str(), e.range);
       break;
     case ast::UnaryOp::SigmaTangent:
+    case ast::UnaryOp::SigmaTangentTable:
+    case ast::UnaryOp::TanhTangentTable:
       if (isSubtype(elem, kFloat)) return Type::of(Kind::Float, t.listDepth);
-      error("'sigma_tangent' needs Int or Float; got " + t.str(), e.range);
+      error("'" + std::string(ast::unaryOpSpelling(e.unaryOp)) + "' needs Int or Float; got " + t.str(), e.range);
       break;
   }
   return Type::error();

@@ -267,7 +267,7 @@ void TestOnnxDecomposed::productComputed() {
   if (transposed) {
     b.addInitializerInt64("s23", {2}, {2, 3});
     b.addInitializerInt64("s16", {2}, {1, 6});
-    for (const std::string h : {std::string("h1"), other}) {
+    for (const std::string& h : {std::string("h1"), other}) {
       b.addNode("Reshape", {h, "s23"}, {h + "r"});
       b.addNode("Transpose", {h + "r"}, {h + "t"}).attr("perm", std::vector<int64_t>{1, 0});
     }

@@ -1,14 +1,20 @@
 // The sigma_tangent builtin: its result is a sound tangent point (checked here on a grid, with an
 // independent bisection for the exact point), and the prover proves a rule that uses it as CROWN
-// does and never proves one that uses it on the wrong side.
+// does and never proves one that uses it on the wrong side. The table builtins
+// (sigma_tangent_table, tanh_tangent_table): auto_LiRPA's tangent points (against the test
+// reference, tests/support/reference_tangent.h), and the facts the prover assumes of them hold.
 #include <QtTest>
 
 #include <cmath>
+#include <limits>
+#include <random>
 #include <string>
+#include <vector>
 
 #include "compiler/frontend.h"
 #include "compiler/ir/scalar_ops.h"
 #include "compiler/prove/prove.h"
+#include "tests/support/reference_tangent.h"
 #include "tests/support/test_paths.h"
 
 using cert::prove::RuleVerdict;
@@ -18,6 +24,33 @@ namespace {
 
 double sig(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 double dsig(double x) { return sig(x) * (1.0 - sig(x)); }
+double tanhStd(double x) { return std::tanh(x); }
+double dtanhStd(double x) { return 1.0 - std::tanh(x) * std::tanh(x); }
+
+/// sigma and its tangent at p, in long double (the prover's facts are about real numbers).
+long double sigL(long double x) { return 1.0L / (1.0L + std::exp(-x)); }
+long double tangentL(long double p, long double z) {
+  const long double s = sigL(p);
+  return s + s * (1.0L - s) * (z - p);
+}
+
+/// End points for the table builtins: random ones, grid points 0.01 k and the doubles next to
+/// them, points at or below 0, and points beyond the table (above 500.04).
+std::vector<double> tableArguments() {
+  std::vector<double> xs = {-7.0, -0.3, -1e-9, 0.0, 1e-12, 0.004, 0.01, 0.015, 0.02, 1.0, 2.0, 499.99,
+                            500.03, 500.04, 500.05, 600.0, 1e4, -std::numeric_limits<double>::infinity()};
+  std::mt19937_64 rng(15);
+  std::uniform_real_distribution<double> small(-2.0, 12.0), large(0.0, 520.0);
+  for (int i = 0; i < 400; ++i) xs.push_back(small(rng));
+  for (int i = 0; i < 100; ++i) xs.push_back(large(rng));
+  for (int k = 1; k <= 1200; k += 7) {
+    const double g = 0.01 * k;
+    xs.push_back(g);
+    xs.push_back(std::nextafter(g, 0.0));
+    xs.push_back(std::nextafter(g, 1.0e9));
+  }
+  return xs;
+}
 
 /// The exact tangent point through (x, sigma(x)), x > 0, by 300 halvings of [-50, 0] (test code).
 double exactPoint(double x) {
@@ -63,6 +96,10 @@ class TestProveTangent : public QObject {
 
  private slots:
   void builtinIsASoundTangentPoint();
+  void tableBuiltinsAreAutoLirpaTables_data();
+  void tableBuiltinsAreAutoLirpaTables();
+  void tableBuiltinsSatisfyTheProversFacts_data();
+  void tableBuiltinsSatisfyTheProversFacts();
   void crownTangentsAreProved();
   void wrongSideIsNeverProved();
   void crownSCurvesAreProved_data();
@@ -86,6 +123,67 @@ void TestProveTangent::builtinIsASoundTangentPoint() {
   }
   QCOMPARE(*cert::ir::applyUnary("sigma_tangent", -2.0), -2.0);
   QVERIFY(std::isnan(*cert::ir::applyUnary("sigma_tangent", std::nan(""))));
+}
+
+void TestProveTangent::tableBuiltinsAreAutoLirpaTables_data() {
+  QTest::addColumn<QString>("builtin");
+  QTest::newRow("sigma_tangent_table") << "sigma_tangent_table";
+  QTest::newRow("tanh_tangent_table") << "tanh_tangent_table";
+}
+
+void TestProveTangent::tableBuiltinsAreAutoLirpaTables() {
+  QFETCH(QString, builtin);
+  const bool sigmoid = builtin == "sigma_tangent_table";
+  double (*g)(double) = sigmoid ? sig : tanhStd;
+  double (*dg)(double) = sigmoid ? dsig : dtanhStd;
+  for (const double x : tableArguments()) {
+    const double d = *cert::ir::applyUnary(builtin.toStdString(), x);
+    // The reference: the tangent through auto_LiRPA's grid point above x (test code). The builtin
+    // is moved to the safe side by at most about 2e-10 (docs/LANGUAGE.md, "Tangent tables").
+    const double want = cert::test::tableLowerTangent(x, g, dg);
+    const std::string where = builtin.toStdString() + "(" + std::to_string(x) + ") = " + std::to_string(d) +
+                              ", reference " + std::to_string(want);
+    QVERIFY2(std::abs(d - want) <= 1e-9, where.c_str());
+    // The tangent lines agree closely on [-10, 10].
+    for (const double z : {-10.0, -1.0, 0.0, 1.0, 10.0})
+      QVERIFY2(std::abs(g(d) + dg(d) * (z - d) - (g(want) + dg(want) * (z - want))) <= 1e-11, where.c_str());
+  }
+  // tanh has its own grid, not sigma's at 2x: at u = 0.012 tanh's grid point is 0.02, sigma's for
+  // 2u = 0.024 is 0.03, that is 0.015 in tanh's argument.
+  QVERIFY(std::abs(*cert::ir::applyUnary("tanh_tangent_table", 0.012) -
+                   *cert::ir::applyUnary("sigma_tangent_table", 0.024) / 2) > 1e-3);
+  QVERIFY(std::isnan(*cert::ir::applyUnary(builtin.toStdString(), std::nan(""))));
+  const double inf = *cert::ir::applyUnary(builtin.toStdString(), std::numeric_limits<double>::infinity());
+  QVERIFY(inf <= 0 && std::isfinite(inf));
+}
+
+void TestProveTangent::tableBuiltinsSatisfyTheProversFacts_data() {
+  tableBuiltinsAreAutoLirpaTables_data();
+}
+
+void TestProveTangent::tableBuiltinsSatisfyTheProversFacts() {
+  // compiler/prove/tangent_axioms.h, in sigma's terms: (D, Y) = (d, x) for sigma_tangent_table(x),
+  // (2d, 2x) for d = tanh_tangent_table(x). D <= 0; z <= Y: t_D(z) <= sigma(z); z >= -Y:
+  // t_{-D}(z) >= sigma(z); p <= D, z <= Y: t_p(z) <= sigma(z) (and the mirror). Checked in long
+  // double at many z, with 1e-17 for its rounding (the builtin keeps 1e-15 at the grid point).
+  QFETCH(QString, builtin);
+  const long double scale = builtin == "sigma_tangent_table" ? 1.0L : 2.0L;
+  constexpr long double kTol = 1e-17L;
+  for (const double x : tableArguments()) {
+    if (!std::isfinite(x)) continue;
+    const long double D = scale * *cert::ir::applyUnary(builtin.toStdString(), x), Y = scale * x;
+    const std::string where = builtin.toStdString() + "(" + std::to_string(x) + ")";
+    QVERIFY2(D <= 0, where.c_str());
+    std::vector<long double> zs = {Y, D, std::nextafter(Y, -1e300L), Y - 1e-9L};
+    for (int i = 0; i <= 600; ++i) zs.push_back(Y - 60.0L * i / 600.0L);
+    for (int i = 0; i <= 200; ++i) zs.push_back(Y - 1e-6L * i);
+    for (const long double z : zs) {
+      QVERIFY2(tangentL(D, z) <= sigL(z) + kTol, (where + " below at " + std::to_string(static_cast<double>(z))).c_str());
+      QVERIFY2(tangentL(-D, -z) >= sigL(-z) - kTol, (where + " above at " + std::to_string(static_cast<double>(-z))).c_str());
+      for (const long double p : {D - 0.01L, D - 1.0L, D - 7.0L})
+        QVERIFY2(tangentL(p, z) <= sigL(z) + kTol, (where + " left of d at " + std::to_string(static_cast<double>(z))).c_str());
+    }
+  }
 }
 
 void TestProveTangent::crownTangentsAreProved() {
@@ -128,6 +226,8 @@ void TestProveTangent::crownSCurveBugsAreNeverProved_data() {
   // leaves (l, g(l)) steeper than g (it crosses g).
   QTest::newRow("midpoint side") << "((t >= mid(n)) ? gm" << "((t <= mid(n)) ? gm";
   QTest::newRow("chord side") << "((chord_slope(n, gl, gu) < dl)" << "((chord_slope(n, gl, gu) > dl)";
+  // The upper tangent point from the table at u (a lower tangent's end point) instead of at -l.
+  QTest::newRow("table side") << "-sigma_tangent_table(-n[l])" << "-sigma_tangent_table(n[u])";
 }
 
 void TestProveTangent::crownSCurveBugsAreNeverProved() {

@@ -116,9 +116,10 @@ double sig(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 double dsig(double x) { return sig(x) * (1.0 - sig(x)); }
 double dtanhStd(double x) { return 1.0 - std::tanh(x) * std::tanh(x); }
 
-/// CROWN on l < 0 < u for y = g(x) - x (the selfDifference network), by the paper's rule: the
-/// tangent points dL <= 0 through (u, g(u)) and dU >= 0 through (l, g(l)) by bisection of
-/// g(d) + g'(d)(end - d) = g(end); L = tangent at m if dL >= m, else the chord if its slope is below
+/// CROWN on l < 0 < u for y = g(x) - x (the selfDifference network), by the paper's rule with
+/// auto_LiRPA's tables: the tangent points dL <= 0 through (G, g(G)) for the grid point
+/// G = 0.01 (trunc(u / 0.01) + 1) above u, and dU >= 0 through (-G', g(-G')) for the one above -l,
+/// by bisection of g(d) + g'(d)(end - d) = g(end); L = tangent at m if dL >= m, else the chord if its slope is below
 /// g'(l), else the tangent at dL (U mirrored). L, U have slopes below 1, so y's lower bound is
 /// L(u) - u and its upper bound U(l) - l.
 std::pair<double, double> crownMixedByHand(double (*g)(double), double (*dg)(double), double l, double u) {
@@ -130,7 +131,8 @@ std::pair<double, double> crownMixedByHand(double (*g)(double), double (*dg)(dou
     }
     return end > 0 ? lo : hi;  // the side whose tangent is a bound
   };
-  const double dL = point(u, -60, 0), dU = point(l, 0, 60), m = 0.5 * (l + u);
+  auto gridAbove = [](double x) { return 0.01 * (std::trunc(x / 0.01) + 1); };  // x > 0 here
+  const double dL = point(gridAbove(u), -60, 0), dU = point(-gridAbove(-l), 0, 60), m = 0.5 * (l + u);
   const double k = (g(u) - g(l)) / (u - l);
   auto tangentAt = [&](double p, double x) { return g(p) + dg(p) * (x - p); };
   const double lowerAtU = dL >= m ? tangentAt(m, u) : (k < dg(l) ? g(u) : tangentAt(dL, u));
@@ -239,8 +241,8 @@ void TestReferenceCertifiers::relaxationsByHand_data() {
   double p = std::min(dsig(-1), dsig(2));
   QTest::newRow("deeppoly sigmoid mixed") << "deeppoly" << S << -1.0 << 2.0 << sig(-1) + 3 * p - 2 << sig(2) - 3 * p + 1;
   // CROWN, mixed (issue 15: tangents through an end point; before, DeepPoly's lines as above):
-  // [-1, 2]: L the tangent at dL = -0.917, U the tangent at m = 0.5 (dU = 0.488 < m);
-  // [-3, 0.5]: L the tangent at m = -1.25 (dL = -0.248 >= m), U the chord (slope 0.164 < g'(0.5)).
+  // [-1, 2]: L the tangent at dL = -0.920 (through G = 2.01), U the tangent at m = 0.5 (dU = 0.493 < m);
+  // [-3, 0.5]: L the tangent at m = -1.25 (dL = -0.253 >= m), U the chord (slope 0.164 < g'(0.5)).
   for (const auto& [l, u] : {std::pair{-1.0, 2.0}, std::pair{-3.0, 0.5}, std::pair{-2.0, 1.0}}) {
     const auto [lo, hi] = crownMixedByHand(sig, dsig, l, u);
     QTest::newRow(("crown sigmoid mixed [" + std::to_string(l) + "," + std::to_string(u) + "]").c_str())

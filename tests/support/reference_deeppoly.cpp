@@ -20,8 +20,11 @@
 //            CROWN:    l >= 0: L = chordL, U = tangent.  u <= 0: L = tangent, U = chordU.
 //                      else (CrownMidpoint) L = primeL, U = primeU; else (Crown, from the CROWN
 //                      paper, Zhang et al. 2018, and auto_LiRPA's cases): dL <= 0 with
-//                      g(dL) + g'(dL)(u - dL) = g(u), dU >= 0 with g(dU) + g'(dU)(l - dU) = g(l)
-//                      (solved here by bisection on g itself, tanh included: no symmetry used),
+//                      g(dL) + g'(dL)(G - dL) = g(G) for auto_LiRPA's grid point G above u,
+//                      G = 0.01 (max(0, trunc(u / 0.01)) + 1) (u itself beyond 500.04), dU >= 0
+//                      with g(dU) + g'(dU)(-G' - dU) = g(-G'), G' the grid point above -l
+//                      (reference_tangent.h; solved by bisection on g itself, tanh included:
+//                      no symmetry used),
 //                      L = dL >= m ? tangent : (lambda < g'(l) ? chordL : tangent at dL),
 //                      U = dU < m ? tangent : (lambda < g'(u) ? chordU : tangent at dU).
 //   Abs:     l >= 0: x.  u <= 0: -x.  Else U = (u+l)/(u-l) (x-l) - l;
@@ -42,6 +45,8 @@
 #include <string>
 #include <tuple>
 
+#include "tests/support/reference_tangent.h"
+
 namespace cert::test {
 namespace {
 
@@ -61,22 +66,6 @@ Relax relaxRelu(double l, double u, const DeepPolyOptions& o) {
   if (l >= 0) return line(1, 0, 1, 0);
   if (u <= 0) return constant(0, 0);
   return line(pick(o.tie, u, -l) ? 1 : 0, 0, u / (u - l), -(u * l) / (u - l));
-}
-
-/// The point d on the far side of 0 from `end` whose tangent of g passes through (end, g(end)):
-/// the root of g(d) + g'(d) (end - d) - g(end), bracketed between 0 and a point 2^k away, halved
-/// 200 times (g is S-shaped: the tangent at 0 is on one side of the point, far tangents on the other).
-double tangentThrough(double end, double (*g)(double), double (*dg)(double)) {
-  const double dir = end > 0 ? -1.0 : 1.0;  // the side the tangent point lies on
-  auto miss = [&](double d) { return (g(d) + dg(d) * (end - d) - g(end)) * (end > 0 ? 1.0 : -1.0); };
-  // miss > 0: the tangent at d passes above (end > 0) / below (end < 0) the point: d is too near 0.
-  double near = 0.0, far = dir;
-  while (miss(far) > 0) { near = far; far *= 2; }
-  for (int i = 0; i < 200; ++i) {
-    const double d = (near + far) / 2;
-    (miss(d) > 0 ? near : far) = d;
-  }
-  return far;
 }
 
 Relax relaxSCurve(double l, double u, double (*g)(double), double (*dg)(double),
@@ -101,7 +90,7 @@ Relax relaxSCurve(double l, double u, double (*g)(double), double (*dg)(double),
   } else if (o.scurve == SCurve::CrownMidpoint) {
     primeL(); primeU();
   } else {
-    const double dL = tangentThrough(u, g, dg), dU = tangentThrough(l, g, dg);
+    const double dL = tableLowerTangent(u, g, dg), dU = tableUpperTangent(l, g, dg);
     if (dL >= m) tangentL();
     else if (lambda < dg(l)) chordL();
     else { r.lowerSlope = dg(dL); r.lowerConst = g(dL) - dg(dL) * dL; }

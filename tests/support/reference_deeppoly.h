@@ -24,7 +24,8 @@ enum class SlopeTie {
 enum class SCurve {
   DeepPoly,       ///< DeepPoly paper: chord / lambda' = min(g'(l), g'(u)) lines, cases l > 0, u <= 0
   CrownMidpoint,  ///< chord + tangent at (l+u)/2 when l >= 0 or u <= 0; else DeepPoly's (crown.cf before issue 15)
-  Crown,          ///< CROWN: as CrownMidpoint when l >= 0 or u <= 0; l < 0 < u: tangents through an end point
+  Crown,          ///< CROWN: as CrownMidpoint when l >= 0 or u <= 0; l < 0 < u: tangents through
+                  ///< auto_LiRPA's grid point above the end point (reference_tangent.h)
 };
 
 /// The one DeepPoly implementation's parameters; deepPoly(), crown() and limited(k) are the specs.
