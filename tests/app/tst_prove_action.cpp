@@ -80,10 +80,11 @@ void TestProveAction::refutedRuleShowsCounterexample() {
   QVERIFY(verdictOn(*e, 5, cert::Severity::Note));
   // The hover text at the rule shows it too.
   QVERIFY(e->diagnosticMessageAt(e->positionOf(bad->range.begin)).contains(QStringLiteral("unsound")));
-  // A live re-check of the same text keeps the verdicts.
+  // A live re-check of the same text keeps the verdicts. (Under load the editor's own debounced
+  // check may also land while this one runs: at least one check, each keeping the verdicts.)
   QSignalSpy checked(w.checker(), &cert::studio::SpecChecker::checked);
   w.checker()->checkNow(e);
-  QTRY_COMPARE_WITH_TIMEOUT(checked.count(), 1, 20000);
+  QTRY_VERIFY_WITH_TIMEOUT(checked.count() >= 1, 20000);
   QVERIFY(verdictOn(*e, 4, cert::Severity::Error));
 }
 
