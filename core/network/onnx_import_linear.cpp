@@ -149,15 +149,7 @@ bool importArithmetic(Context& ctx, const onnx::NodeProto& node) {
     LayerValue a = *la, b = *lb;
     if (!ctx.materialize(node, node.input(0), &a) || !ctx.materialize(node, node.input(1), &b))
       return false;
-    Layer l;
-    l.name = node.output(0);
-    l.op = LayerOp::Add;
-    l.inputs = {a.layer, b.layer};
-    l.shape = layerShapeOf(shape);
-    l.onnxNodes = a.layoutNodes;
-    l.onnxNodes.insert(l.onnxNodes.end(), b.layoutNodes.begin(), b.layoutNodes.end());
-    l.onnxNodes.push_back(nodeLabel(node));
-    ctx.setLayer(node.output(0), LayerValue{ctx.addLayer(std::move(l)), shape, {}, {}});
+    ctx.setLayer(node.output(0), LayerValue{addTwoInputLayer(ctx, node, LayerOp::Add, a, b, shape), shape, {}, {}});
     return true;
   }
   const LayerValue* x = la ? la : lb;

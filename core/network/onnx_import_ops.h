@@ -48,6 +48,10 @@ bool hardSigmoidOf(Context& ctx, const onnx::NodeProto& node, const LayerValue& 
 // onnx_import_product.cpp (the element-wise product of two computed values: a Mul layer)
 /// Mul of two computed values of one shape (a Mul layer, Neuron_mult); broadcasting is refused.
 bool importProduct(Context& ctx, const onnx::NodeProto& node);
+/// Appends the two-input layer `op` (Add, Mul) over the unpermuted views a and b of logical shape
+/// `shape`, named after the node's output, its ONNX nodes those of both views and the node.
+int addTwoInputLayer(Context& ctx, const onnx::NodeProto& node, LayerOp op, const LayerValue& a, const LayerValue& b,
+                     const std::vector<int64_t>& shape);
 bool importHardSwish(Context& ctx, const onnx::NodeProto& node);  ///< x * HardSigmoid(x): a Mul layer
 
 }  // namespace cert::onnximport

@@ -8,14 +8,11 @@
 
 namespace cert::onnximport {
 
-namespace {
-
-/// Appends the Mul layer a .* b of two unpermuted views of logical shape `shape`.
-int addProductLayer(Context& ctx, const onnx::NodeProto& node, const LayerValue& a,
-                    const LayerValue& b, const std::vector<int64_t>& shape) {
+int addTwoInputLayer(Context& ctx, const onnx::NodeProto& node, LayerOp op, const LayerValue& a, const LayerValue& b,
+                     const std::vector<int64_t>& shape) {
   Layer l;
   l.name = node.output(0);
-  l.op = LayerOp::Mul;
+  l.op = op;
   l.inputs = {a.layer, b.layer};
   l.shape = layerShapeOf(shape);
   l.onnxNodes = a.layoutNodes;
@@ -23,8 +20,6 @@ int addProductLayer(Context& ctx, const onnx::NodeProto& node, const LayerValue&
   l.onnxNodes.push_back(nodeLabel(node));
   return ctx.addLayer(std::move(l));
 }
-
-}  // namespace
 
 bool importProduct(Context& ctx, const onnx::NodeProto& node) {
   const LayerValue* la = ctx.layerInput(node, 0);
@@ -42,7 +37,7 @@ bool importProduct(Context& ctx, const onnx::NodeProto& node) {
   LayerValue a = *la, b = *lb;
   if (!ctx.materialize(node, node.input(0), &a) || !ctx.materialize(node, node.input(1), &b))
     return false;
-  ctx.setLayer(node.output(0), LayerValue{addProductLayer(ctx, node, a, b, shape), shape, {}, {}});
+  ctx.setLayer(node.output(0), LayerValue{addTwoInputLayer(ctx, node, LayerOp::Mul, a, b, shape), shape, {}, {}});
   return true;
 }
 
@@ -61,7 +56,7 @@ bool importHardSwish(Context& ctx, const onnx::NodeProto& node) {
   if (!ok) return false;
   LayerValue ux = x;
   ux.layoutNodes.clear();  // the HardSigmoid's first layer already names them
-  ctx.setLayer(name, LayerValue{addProductLayer(ctx, node, ux, h, x.shape), x.shape, {}, {}});
+  ctx.setLayer(name, LayerValue{addTwoInputLayer(ctx, node, LayerOp::Mul, ux, h, x.shape), x.shape, {}, {}});
   return true;
 }
 

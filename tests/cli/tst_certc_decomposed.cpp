@@ -7,6 +7,7 @@
 #include <QTemporaryDir>
 
 #include "core/network/onnx_builder.h"
+#include "tests/support/certc_box_checks.h"
 #include "tests/support/certc_process.h"
 #include "tests/support/test_paths.h"
 #include "tests/support/tiny_models.h"
@@ -45,13 +46,6 @@ bool writeModel(const QString& path) {
   return b.save(path.toStdString());
 }
 
-bool writeText(const QString& path, const char* text) {
-  QFile f(path);
-  if (!f.open(QIODevice::WriteOnly)) return false;
-  f.write(text);
-  return true;
-}
-
 }  // namespace
 
 class TestCertcDecomposed : public QObject {
@@ -73,15 +67,7 @@ void TestCertcDecomposed::initTestCase() {
   net_ = dir_.filePath("decomposed.onnx");
   prop_ = dir_.filePath("box.vnnlib");
   QVERIFY(writeModel(net_));
-  QVERIFY(writeText(prop_,
-                    "(declare-const X_0 Real)\n(declare-const X_1 Real)\n"
-                    "(declare-const X_2 Real)\n(declare-const X_3 Real)\n"
-                    "(declare-const Y_0 Real)\n(declare-const Y_1 Real)\n(declare-const Y_2 Real)\n"
-                    "(assert (>= X_0 -1.0))\n(assert (<= X_0 1.0))\n"
-                    "(assert (>= X_1 -0.5))\n(assert (<= X_1 0.5))\n"
-                    "(assert (>= X_2 -1.0))\n(assert (<= X_2 0.25))\n"
-                    "(assert (>= X_3 0.0))\n(assert (<= X_3 1.0))\n"
-                    "(assert (<= Y_0 Y_1))\n"));
+  QVERIFY(writeFourInputBox(prop_));
 }
 
 void TestCertcDecomposed::netNamesNodes() {
@@ -108,28 +94,14 @@ void TestCertcDecomposed::netNamesNodes() {
 
 void TestCertcDecomposed::specsRunAndAreSound_data() {
   QTest::addColumn<QString>("spec");
-  for (const char* spec :
-       {"ibp", "deeppoly", "crown", "deepz", "deeppoly_deepz", "deeppoly_k", "deeppoly_eran"})
+  for (const char* spec : shippedSpecNames())
     QTest::newRow(spec) << QString(spec);
 }
 
 void TestCertcDecomposed::specsRunAndAreSound() {
   QFETCH(QString, spec);
   const QString specPath = src("specs/" + spec.toStdString() + ".cf");
-  const Run run = runCertc({"run", specPath, "--net", net_, "--vnnlib", prop_});
-  QVERIFY2(!run.crashed && run.exitCode == 0, qPrintable(run.err + run.out));
-  QVERIFY2(run.err.isEmpty(), qPrintable(run.err));
-  qInfo("%s", qPrintable(run.out.right(600)));
-  const Run s = runCertc({"soundness", specPath, "--net", net_, "--vnnlib", prop_, "--samples",
-                          "200", "--seed", "3"});
-  QVERIFY2(s.exitCode == 0, qPrintable(s.err + s.out.right(2000)));
-  const QRegularExpressionMatch m =
-      QRegularExpression("soundness: 200 samples x (\\d+) neurons checked, 0 violations")
-          .match(s.out);
-  QVERIFY2(m.hasMatch(), qPrintable(s.out));
-  QVERIFY(m.captured(1).toInt() > 60);
-  QVERIFY(!s.out.contains("violation:"));
-  qInfo("%s", qPrintable(m.captured(0)));
+  verifyRunAndSoundness(specPath, net_, prop_, 200, 3, 60);
 }
 
 QTEST_MAIN(TestCertcDecomposed)

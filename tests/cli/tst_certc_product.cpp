@@ -15,6 +15,7 @@
 #include <QTemporaryDir>
 
 #include "core/network/onnx_builder.h"
+#include "tests/support/certc_box_checks.h"
 #include "tests/support/certc_process.h"
 #include "tests/support/test_paths.h"
 #include "tests/support/tiny_models.h"
@@ -61,13 +62,6 @@ std::vector<double> jsonBounds(const QString& path) {
   return out;
 }
 
-bool writeText(const QString& path, const char* text) {
-  QFile f(path);
-  if (!f.open(QIODevice::WriteOnly)) return false;
-  f.write(text);
-  return true;
-}
-
 }  // namespace
 
 class TestCertcProduct : public QObject {
@@ -89,15 +83,7 @@ void TestCertcProduct::initTestCase() {
   net_ = dir_.filePath("product.onnx");
   prop_ = dir_.filePath("box.vnnlib");
   QVERIFY(writeModel(net_));
-  QVERIFY(writeText(prop_,
-                    "(declare-const X_0 Real)\n(declare-const X_1 Real)\n"
-                    "(declare-const X_2 Real)\n(declare-const X_3 Real)\n"
-                    "(declare-const Y_0 Real)\n(declare-const Y_1 Real)\n(declare-const Y_2 Real)\n"
-                    "(assert (>= X_0 -1.0))\n(assert (<= X_0 1.0))\n"
-                    "(assert (>= X_1 -0.5))\n(assert (<= X_1 0.5))\n"
-                    "(assert (>= X_2 -1.0))\n(assert (<= X_2 0.25))\n"
-                    "(assert (>= X_3 0.0))\n(assert (<= X_3 1.0))\n"
-                    "(assert (<= Y_0 Y_1))\n"));
+  QVERIFY(writeFourInputBox(prop_));
 }
 
 void TestCertcProduct::netPrintsProducts() {
@@ -124,8 +110,7 @@ void TestCertcProduct::netPrintsProducts() {
 
 void TestCertcProduct::specsRunAndAreSound_data() {
   QTest::addColumn<QString>("spec");
-  for (const char* spec :
-       {"ibp", "deeppoly", "crown", "deepz", "deeppoly_deepz", "deeppoly_k", "deeppoly_eran"})
+  for (const char* spec : shippedSpecNames())
     QTest::newRow(spec) << QString(spec);
 }
 
@@ -133,10 +118,8 @@ void TestCertcProduct::specsRunAndAreSound() {
   QFETCH(QString, spec);
   const QString specPath = src("specs/" + spec.toStdString() + ".cf");
   const QString sparseJson = dir_.filePath(spec + "_gbcsr.json"), denseJson = dir_.filePath(spec + "_dense.json");
-  const Run run = runCertc({"run", specPath, "--net", net_, "--vnnlib", prop_, "--json", sparseJson});
-  QVERIFY2(!run.crashed && run.exitCode == 0, qPrintable(run.err + run.out));
-  QVERIFY2(run.err.isEmpty(), qPrintable(run.err));
-  qInfo("%s", qPrintable(run.out.right(600)));
+  verifyRunAndSoundness(specPath, net_, prop_, 300, 5, 40, {"--json", sparseJson});
+  if (QTest::currentTestFailed()) return;
   const Run dense = runCertc({"run", specPath, "--net", net_, "--vnnlib", prop_, "--json", denseJson, "--dense"});
   QVERIFY2(!dense.crashed && dense.exitCode == 0, qPrintable(dense.err + dense.out));
   const std::vector<double> a = jsonBounds(sparseJson), b = jsonBounds(denseJson);
@@ -145,16 +128,6 @@ void TestCertcProduct::specsRunAndAreSound() {
   for (size_t i = 0; i < a.size(); ++i)
     QVERIFY2(std::abs(a[i] - b[i]) <= 1e-9 * std::max(1.0, std::abs(a[i])),
              qPrintable(QString("bound %1: g-BCSR %2 vs dense %3").arg(i).arg(a[i]).arg(b[i])));
-  const Run s = runCertc({"soundness", specPath, "--net", net_, "--vnnlib", prop_, "--samples",
-                          "300", "--seed", "5"});
-  QVERIFY2(s.exitCode == 0, qPrintable(s.err + s.out.right(2000)));
-  const QRegularExpressionMatch m =
-      QRegularExpression("soundness: 300 samples x (\\d+) neurons checked, 0 violations")
-          .match(s.out);
-  QVERIFY2(m.hasMatch(), qPrintable(s.out));
-  QVERIFY(m.captured(1).toInt() > 40);
-  QVERIFY(!s.out.contains("violation:"));
-  qInfo("%s", qPrintable(m.captured(0)));
 }
 
 QTEST_MAIN(TestCertcProduct)
