@@ -122,7 +122,8 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
                                                   std::vector<LayerLayout>* layouts = nullptr,
                                                   std::optional<NeuronTrace>* trace = nullptr,
                                                   std::vector<LayerMembers>* members = nullptr,
-                                                  runtime::SharedWeights* shared = nullptr) {
+                                                  runtime::SharedWeights* shared = nullptr,
+                                                  std::vector<InstrTime>* profile = nullptr) {
   using R = Result<std::vector<LayerBoundsResult>>;
   if (memberIndex(cc, "l") < 0 || memberIndex(cc, "u") < 0)
     return R::failure(Diagnostic::error("the shape has no Float members named l and u to report"));
@@ -134,6 +135,7 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
   const Result<const runtime::Backend*> backend = runtime::backendNamed(options ? options->backend : "cpu");
   if (!backend.ok()) return R::failure(backend.diagnostics);
   ItemRun run(cc, layers, options && options->dense, *shared, **backend.value);
+  run.profile = profile;
   const runtime::RowViews views(!(options && options->dense));  // the dense executor copies rows
   if (options && options->trace && options->trace->first >= 0 &&
       options->trace->first < static_cast<int>(layers.size()) && options->trace->second >= 0 &&
@@ -163,6 +165,7 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
           d.node = layer.name;
           return R::failure(d);
         }
+        run.profileLayer = static_cast<int>(li);
         run.layer(layer, it->second);
       }
     } catch (const std::exception& e) {
@@ -308,7 +311,8 @@ Result<ItemResult> certifyItem(const CompiledCertifier& cc, const Network& net, 
   std::vector<LayerLayout>* layouts = options.keepLayouts ? &r.layouts : nullptr;
   Result<std::vector<LayerBoundsResult>> layers =
       runNetwork(cc, margins ? LayerSequence(net, &marginsRows) : LayerSequence(net), item.box, &options, position,
-                 &memory, layouts, &r.trace, options.keepMembers ? &r.members : nullptr, &shared);
+                 &memory, layouts, &r.trace, options.keepMembers ? &r.members : nullptr, &shared,
+                 options.profile ? &r.profile : nullptr);
   r.stateBytes = std::get<0>(memory);
   r.denseStateBytes = std::get<1>(memory);
   r.referencedWeightBytes = std::get<2>(memory);

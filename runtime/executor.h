@@ -77,6 +77,15 @@ struct NeuronTrace {
   std::vector<TraversalTrace> traversals;     ///< in program order
 };
 
+/// Time one top-level instruction of a layer's program took (RunOptions::profile): map and
+/// traverse include their regions. `what` is the opcode and operator ("traverse", "binary add").
+struct InstrTime {
+  int layer = 0;  ///< execution order; the margins layer is the last
+  int line = 0, column = 0;  ///< the spec position the instruction comes from
+  std::string what;
+  double ms = 0;
+};
+
 struct ItemResult {
   int index = 0;
   std::optional<int> label;
@@ -101,6 +110,8 @@ struct ItemResult {
   /// Filled when RunOptions::keepMembers: every layer's members at the end of the run, the
   /// margins layer last when one was appended (see withMargins).
   std::vector<LayerMembers> members;
+  /// Filled when RunOptions::profile: per layer, the time of each top-level instruction.
+  std::vector<InstrTime> profile;
 };
 
 /// One line per block: "layer 2 'relu_1' L: Diagonal [0,1) x [834,884) x [784,834) 400 B density 1".
@@ -135,6 +146,8 @@ struct RunOptions {
   int64_t memoryLimit = 0;
   /// Fill ItemResult::members (every member of every layer, dense; for soundness sampling).
   bool keepMembers = false;
+  /// Fill ItemResult::profile (where the run spends its time, per layer and spec position).
+  bool profile = false;
 };
 
 /// Certifies every item. Errors: a layer whose operator has no rule ("layer 3 'relu_1' (Relu):

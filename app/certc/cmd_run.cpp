@@ -1,5 +1,6 @@
 // certc run SPEC.cf --net NET.onnx (--data FILE.csv [--index I] [--count N] [--pixel-scale S] | --vnnlib FILE)
-//   --eps E [--backend cpu|cuda] [--dense] [--threads N] [--memory-limit SIZE] [--json OUT.json]: certifies every item
+//   --eps E [--backend cpu|cuda] [--dense] [--threads N] [--memory-limit SIZE] [--json OUT.json] [--profile]:
+//   certifies every item
 // (several items in parallel, one per core unless --threads says otherwise), prints a summary
 // table (per item: label, verified, margin lower bounds, time) and the abstract state's memory.
 // After the table, each item not verified gets a line with its status and reason ("item 0
@@ -7,13 +8,16 @@
 // "invalid" in the verified column, never "yes".
 // --dense runs the dense executor (every linear-form block Dense) for comparison with the default
 // g-BCSR state. A run whose memory plan is over --memory-limit (default: 3/4 of physical memory)
-// is refused before it allocates. Errors: exit 1; usage problems: exit 2.
+// is refused before it allocates. --profile adds the 20 rule instructions that took the most time
+// (summed over items, per layer and spec position). Errors: exit 1; usage problems: exit 2.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "app/certc/args.h"
 #include "app/certc/certify_inputs.h"
@@ -30,10 +34,41 @@ double msSince(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
 }
 
+/// --profile: the instructions that took the most time, summed over the items, per layer and
+/// spec position (a map or traverse includes its regions).
+void printProfile(const Network& net, const RunResult& run) {
+  struct Key {
+    int layer, line, column;
+    std::string what;
+    auto operator<=>(const Key&) const = default;
+  };
+  std::map<Key, std::pair<double, int>> total;  // ms, count
+  double all = 0;
+  for (const ItemResult& it : run.items)
+    for (const InstrTime& t : it.profile) {
+      auto& [ms, count] = total[Key{t.layer, t.line, t.column, t.what}];
+      ms += t.ms;
+      ++count;
+      all += t.ms;
+    }
+  std::vector<std::pair<Key, std::pair<double, int>>> rows(total.begin(), total.end());
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.second.first > b.second.first; });
+  std::printf("profile: %.1f ms in rule instructions over %zu item(s); the most expensive:\n", all, run.items.size());
+  std::printf("  %9s %6s  %-28s %-8s %s\n", "ms", "share", "layer", "spec", "instruction");
+  for (size_t k = 0; k < rows.size() && k < 20; ++k) {
+    const auto& [key, value] = rows[k];
+    const std::string layer = key.layer < static_cast<int>(net.layers.size())
+                                  ? std::to_string(key.layer) + " '" + net.layers[static_cast<size_t>(key.layer)].name + "'"
+                                  : std::to_string(key.layer) + " margins";
+    std::printf("  %9.2f %5.1f%%  %-28s %-8s %s\n", value.first, all > 0 ? 100.0 * value.first / all : 0.0,
+                layer.c_str(), (std::to_string(key.line) + ":" + std::to_string(key.column)).c_str(), key.what.c_str());
+  }
+}
+
 }  // namespace
 
 int cmdRun(int argc, char** argv) {
-  const Args args(argc, argv, 2, {"dense"});
+  const Args args(argc, argv, 2, {"dense", "profile"});
   const std::string backend = args.getOr("backend", "cpu");
   if (backend != "cpu" && backend != "cuda") {
     std::fprintf(stderr, "certc run: unknown backend '%s' (cpu or cuda)\n", backend.c_str());
@@ -46,7 +81,7 @@ int cmdRun(int argc, char** argv) {
     return 1;
   }
   int exitCode = 0;
-  std::optional<CertifyInputs> in = loadCertifyInputs(args, "run", {"backend", "json", "dense", "threads", "memory-limit"}, &exitCode);
+  std::optional<CertifyInputs> in = loadCertifyInputs(args, "run", {"backend", "json", "dense", "threads", "memory-limit", "profile"}, &exitCode);
   if (!in) return exitCode;
   const CompiledCertifier* cc = &in->certifier;
   const Network* net = &in->network;
@@ -60,6 +95,7 @@ int cmdRun(int argc, char** argv) {
   const auto t1 = std::chrono::steady_clock::now();
   RunOptions options;
   options.dense = args.has("dense");
+  options.profile = args.has("profile");
   options.backend = backend;  // checked above: "cpu" here
   if (args.has("threads")) {
     const auto threads = args.number("threads", &err);
@@ -110,6 +146,7 @@ int cmdRun(int argc, char** argv) {
               densePeak > 0 ? double(peak) / double(densePeak) : 0.0);
   if (referenced > 0) std::printf("; network weights referenced, not copied: %.2f MB", double(referenced) / 1e6);
   std::printf("\n");
+  if (options.profile) printProfile(*net, *run);
 
   if (const auto json = args.get("json")) {
     ReportInfo info{specPath, netPath, backend, eps.value_or(prop->eps), compileMs, runMs};

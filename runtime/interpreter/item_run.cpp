@@ -1,5 +1,7 @@
 // ItemRun: the input box, Concat, one layer's program, regions and the instruction dispatch.
 #include "runtime/interpreter/item_run.h"
+
+#include <chrono>
 #include "compiler/analysis/liveness.h"
 
 #include <algorithm>
@@ -211,15 +213,26 @@ void ItemRun::region(const ir::Region& r) {
     const Instr& i = r.body[k];
     if (i.op == Opcode::Yield) continue;
     dyingNow_ = &dying[k];
+    const bool timed = profile && &r == &program_->body;
+    const auto start = timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+    const auto record = [&] {
+      if (!timed) return;
+      std::string what = ir::opcodeName(i.op);
+      if (!i.name.empty()) what += " " + std::string(i.name);
+      profile->push_back(InstrTime{profileLayer, i.origin.begin.line, i.origin.begin.col, std::move(what),
+                                   std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count()});
+    };
     if (!structured_.empty()) {
       std::optional<Value> v = structuredEval(i);
       if (v) {
         at(i.id) = std::move(*v);
+        record();
         continue;
       }
       prepareOperands(i);
     }
     at(i.id) = eval(i);
+    record();
   }
   dyingNow_ = saved;
 }

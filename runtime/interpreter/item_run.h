@@ -101,6 +101,9 @@ class ItemRun {
   std::vector<LayerState> states;
   /// Teaching mode: what is recorded for the traced neuron (RunOptions::trace).
   std::optional<NeuronTrace> trace;
+  /// When set: each top-level instruction's time is appended (RunOptions::profile).
+  std::vector<InstrTime>* profile = nullptr;
+  int profileLayer = 0;  ///< the layer index profile entries get
 
   /// Row `row` of a materialized form as (constant, non-zero terms).
   static SymbolicForm formOf(const Lin& l, int64_t row);

@@ -5,6 +5,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 
 #include "core/network/onnx_import.h"
@@ -21,6 +22,7 @@ class TestCertcRun : public QObject {
  private slots:
   void deeppolyMarginsMatchReference();
   void cudaBackendIsAClearError();
+  void profileListsTheRuleInstructionsByTime();
 };
 
 void TestCertcRun::deeppolyMarginsMatchReference() {
@@ -77,6 +79,58 @@ void TestCertcRun::cudaBackendIsAClearError() {
   QCOMPARE(p.exitStatus(), QProcess::NormalExit);
   QCOMPARE(p.exitCode(), 1);
   QVERIFY(p.readAllStandardError().contains("cuda"));
+}
+
+// --profile: a table of the rule instructions that took the most time (per layer and spec
+// position, summed over items), sorted by time, with shares of the total; the verdicts and margins
+// are the same as without it.
+void TestCertcRun::profileListsTheRuleInstructionsByTime() {
+  const QStringList args{"run", QString::fromStdString(sourcePath("specs/deeppoly.cf")), "--net",
+                         QString::fromStdString(sourcePath("resources/networks/mlp_784_50_50_10.onnx")), "--data",
+                         QString::fromStdString(sourcePath("resources/inputs/mnist_10.csv")), "--count", "3", "--eps",
+                         "0.01", "--threads", "1"};
+  auto run = [](const QStringList& a) {
+    QProcess p;
+    p.start(QString::fromStdString(certcBinary()), a);
+    if (!p.waitForFinished(120000) || p.exitCode() != 0) return QStringList{};
+    return QString::fromUtf8(p.readAllStandardOutput()).split('\n');
+  };
+  const QStringList plain = run(args), profiled = run(QStringList(args) << "--profile");
+  QVERIFY(!plain.isEmpty() && !profiled.isEmpty());
+  // The item rows (label, verdict, margins) are unchanged; only the time column may differ.
+  auto items = [](const QStringList& lines) {
+    QStringList out;
+    for (const QString& l : lines) {
+      QStringList f = l.split(' ', Qt::SkipEmptyParts);
+      if (f.size() > 4 && f[0].toInt() >= 0 && (f[2] == "yes" || f[2] == "no")) {
+        f.removeAt(3);
+        out << f.join(' ');
+      }
+    }
+    return out;
+  };
+  QCOMPARE(items(profiled).size(), 3);
+  QCOMPARE(items(profiled), items(plain));
+  const qsizetype head = profiled.indexOf(QRegularExpression("^profile: [0-9.]+ ms in rule instructions over 3 item\\(s\\).*"));
+  QVERIFY2(head >= 0, qPrintable(profiled.join('\n')));
+  double previous = 1e300, shares = 0;
+  int rows = 0;
+  bool traverse = false;
+  const QRegularExpression row("^ +([0-9.]+) +([0-9.]+)% +([0-9]+) ('[^']*'|margins) +([0-9]+):([0-9]+) +(\\S.*)$");
+  for (qsizetype k = head + 2; k < profiled.size(); ++k) {
+    const QRegularExpressionMatch m = row.match(profiled[k]);
+    if (!m.hasMatch()) break;
+    ++rows;
+    const double ms = m.captured(1).toDouble();
+    QVERIFY2(ms <= previous, qPrintable(profiled[k]));  // sorted by time
+    previous = ms;
+    shares += m.captured(2).toDouble();
+    QVERIFY(m.captured(5).toInt() > 0);  // a spec line
+    traverse = traverse || m.captured(7) == "traverse";
+  }
+  QVERIFY2(rows >= 5 && rows <= 20, qPrintable(profiled.join('\n')));
+  QVERIFY(shares <= 100.5);
+  QVERIFY(traverse);  // DeepPoly's back-substitution is the traverse of its Affine rule
 }
 
 QTEST_GUILESS_MAIN(TestCertcRun)
