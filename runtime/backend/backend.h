@@ -102,6 +102,22 @@ class Backend {
   virtual void gather(Lin& out, const std::vector<GatherTerm>& terms, const std::vector<std::vector<int64_t>>& windows,
                       int64_t n, bool denseOnly, const KernelRowsLookup& kernelRows,
                       const std::function<void(int, CoefBlock)>& addBlock) const = 0;
+
+  // --- Sign-split products (compiler/analysis/sign_split.h) -----------------------------------
+  /// Adds sum_j (c_ij >= 0 ? c_ij * row j of onPositive : c_ij * row j of onNegative), zero
+  /// coefficients skipped, to `out`: the constants to out.c0 (n x 1), one block per key of the
+  /// two forms through addBlock. One product c @ A when both forms share a key's block, one pass
+  /// over c when both are Diagonal, else pos(c) @ A + neg(c) @ B. False, with nothing added, when
+  /// a value is not finite (the caller evaluates the terms one by one, where 0 * inf = NaN).
+  virtual bool signSplit(Lin& out, const CoefBlock& c, const Lin& onPositive, const Lin& onNegative,
+                         const KernelRowsLookup& kernelRows,
+                         const std::function<void(int, CoefBlock)>& addBlock) const = 0;
+  /// [c.rows() x 1]: sum_j (c_ij >= 0 ? c_ij * onPositive_j : c_ij * onNegative_j) for columns of
+  /// c.cols() values (or scalars); nullopt when a value is not finite.
+  virtual std::optional<Tensor> signSplitSum(const CoefBlock& c, const Tensor& onPositive, const Tensor& onNegative,
+                                             const KernelRowsLookup& kernelRows) const = 0;
+  /// Per row of c: whether it has a non-zero coefficient.
+  virtual std::vector<bool> nonZeroRows(const CoefBlock& c, const KernelRowsLookup& kernelRows) const = 0;
 };
 
 /// The CPU backend (float64, Eigen).

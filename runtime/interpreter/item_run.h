@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "compiler/analysis/sign_split.h"
 #include "runtime/backend/backend.h"
 #include "runtime/compiled_certifier.h"
 #include "runtime/dense_values.h"
@@ -298,6 +299,23 @@ class ItemRun {
   Value map(const Instr& i);
 
   Value traverse(const Instr& i);
+
+  /// One block's part in a traverse step.
+  struct Choice {
+    TermMask active;  ///< n x width: the terms that exist and are not stopped
+    Tensor priority;  ///< n x 1
+    Eigen::VectorXd rowActive;  ///< 1 where the row has a term to replace
+    bool stopAny = false;  ///< some non-zero term is stopped
+  };
+
+  /// The members of a sign-split region (compiler/analysis/sign_split.h), once per region.
+  const std::optional<analysis::SignSplit>& signSplitFor(const ir::Region& r);
+
+  /// Block b's choice in a traverse step without a term frame, when the replacement is a
+  /// sign-split product over linear members of layer b and the priority and stop do not read
+  /// coefficients (the stop a constant false); nullopt otherwise.
+  std::optional<Choice> signSplitChoice(const Instr& i, int b, const CoefBlock& blk);
+  std::map<const ir::Region*, std::optional<analysis::SignSplit>> signSplits_;
 
   bool isCtMember(size_t m) const { return m < cc_.ctMembers.size() && cc_.ctMembers[m]; }
 

@@ -5,7 +5,9 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <set>
 
+#include "compiler/analysis/sign_split.h"
 #include "compiler/ir/scalar_ops.h"
 
 namespace cert::interp {
@@ -17,7 +19,18 @@ using ir::Opcode;
 Value ItemRun::map(const Instr& i) {
   const Lin e = materialized(at(i.operands[0]), i.frame == ir::FrameKind::Sym);
   Value acc = e.c0;
+  const std::optional<analysis::SignSplit>& split = e.sym ? std::nullopt : signSplitFor(*i.regions[0]);
   for (const auto& [b, blk] : e.blocks) {
+    if (split) {  // sum_j c_j * (c_j >= 0 ? n_j[A] : n_j[B]) in one pass over the block
+      const Value& a = states.at(static_cast<size_t>(b)).members.at(split->onPositive);
+      const Value& bv = states.at(static_cast<size_t>(b)).members.at(split->onNegative);
+      if (std::holds_alternative<Tensor>(a) && std::holds_alternative<Tensor>(bv)) {
+        if (std::optional<Tensor> v = backend_.signSplitSum(blk, std::get<Tensor>(a), std::get<Tensor>(bv), sharedKernelRows_)) {
+          acc = addValues(acc, *v);
+          continue;
+        }
+      }
+    }
     if (!e.sym) {
       if (const std::optional<SparseTerms> st = sparseTerms(blk)) {  // the non-zero terms only
         const Value v = termValue(*i.regions[0], b, e.sym, *st);
@@ -53,13 +66,10 @@ Value ItemRun::traverse(const Instr& i) {
                                std::to_string(i.origin.begin.col) + " did not finish after " +
                                std::to_string(kMaxTraverseSteps) +
                                " steps: its replacement keeps producing terms it chooses again");
-    struct Choice {
-      TermMask active;  // n x width
-      Tensor priority;  // n x 1
-      Eigen::VectorXd rowActive;
-      bool stopAny = false;  // some non-zero term is stopped
-    };
     std::map<int, Choice> blocks;
+    // Blocks whose replacement is a sign-split product (see signSplitFor): no term frame is built;
+    // the whole block is replaced by one fused product when every row picks it.
+    std::set<int> fused;
     // The blocks as coefficient matrices: Dense ones in place, others materialized.
     std::map<int, Eigen::MatrixXd> materializedCoefs;
     std::map<int, const Eigen::MatrixXd*> coefs;
@@ -72,6 +82,13 @@ Value ItemRun::traverse(const Instr& i) {
     // Sparse blocks run their regions over their non-zero terms only, when nothing is stopped.
     std::map<int, SparseTerms> sparse;
     for (const auto& [b, blk] : e.blocks) {
+      std::optional<Choice> ch = signSplitChoice(i, b, blk);
+      if (!ch) continue;
+      blocks.emplace(b, std::move(*ch));
+      fused.insert(b);
+    }
+    for (const auto& [b, blk] : e.blocks) {
+      if (fused.count(b)) continue;
       // Replacing terms gathers rows of the term layer's linear members: that pays when they are
       // sparse rows (Diagonal, Kernel, Csr); against Dense rows a GEMM is faster.
       if (!sparseRowMembers(b)) continue;
@@ -91,7 +108,7 @@ Value ItemRun::traverse(const Instr& i) {
       sparse.emplace(b, std::move(*st));
     }
     for (const auto& [b, blk] : e.blocks) {
-      if (sparse.count(b)) continue;
+      if (sparse.count(b) || fused.count(b)) continue;
       const Eigen::MatrixXd& c = coefOf(b, blk);
       coefs.emplace(b, &c);
       Choice ch;
@@ -132,7 +149,7 @@ Value ItemRun::traverse(const Instr& i) {
     Lin next;
     next.c0 = e.c0;
     for (auto& [b, blk] : e.blocks) {  // e is replaced after the loop: its blocks may be moved
-      const Choice& ch = blocks.at(b);
+      Choice& ch = blocks.at(b);
       const auto sp = sparse.find(b);
       bool some = false, allRows = true;
       std::vector<bool> chosen(static_cast<size_t>(n_));
@@ -153,6 +170,23 @@ Value ItemRun::traverse(const Instr& i) {
         const Value rep = termValue(*i.regions[2], b, false, sp->second);
         next = runtime::linAdd(backend_, std::move(next), toLin(sumTerms(rep, sp->second.mask, sp->second.width), false));
         continue;
+      }
+      if (fused.count(b)) {
+        if (allRows) {
+          const std::optional<analysis::SignSplit>& split = signSplitFor(*i.regions[2]);
+          Lin part;
+          auto addBlock = [&](int k, CoefBlock m) {
+            auto it = part.blocks.find(k);
+            if (it == part.blocks.end()) part.blocks.emplace(k, std::move(m));
+            else backend_.addInto(it->second, m, 1.0);
+          };
+          if (backend_.signSplit(part, blk, linMember(b, split->onPositive), linMember(b, split->onNegative),
+                                 sharedKernelRows_, addBlock)) {
+            next = runtime::linAdd(backend_, std::move(next), std::move(part));
+            continue;
+          }
+        }
+        ch.active = nonZero(coefOf(b, blk));  // term by term below (some rows only, or not finite)
       }
       const Eigen::MatrixXd& c = coefs.count(b) ? *coefs.at(b) : coefOf(b, blk);
       if (allRows && !ch.stopAny) {
@@ -181,6 +215,36 @@ Value ItemRun::traverse(const Instr& i) {
     }
   }
   return e;
+}
+
+const std::optional<analysis::SignSplit>& ItemRun::signSplitFor(const ir::Region& r) {
+  auto it = signSplits_.find(&r);
+  if (it == signSplits_.end()) it = signSplits_.emplace(&r, analysis::signSplitOf(*program_, r)).first;
+  return it->second;
+}
+
+std::optional<ItemRun::Choice> ItemRun::signSplitChoice(const Instr& i, int b, const CoefBlock& blk) {
+  const std::optional<analysis::SignSplit>& split = signSplitFor(*i.regions[2]);
+  if (!split || b <= 0 || static_cast<size_t>(b) >= states.size()) return std::nullopt;
+  for (const ir::Region* r : {i.regions[0].get(), i.regions[1].get()})
+    for (const Instr& k : r->body)
+      if (k.op == Opcode::Coeff) return std::nullopt;  // priority or stop per coefficient: term frames
+  const auto& members = states[static_cast<size_t>(b)].members;
+  for (const std::string* name : {&split->onPositive, &split->onNegative}) {
+    const auto m = members.find(*name);
+    const Lin* l = m == members.end() ? nullptr : std::get_if<Lin>(&m->second);
+    if (!l || l->sym || !l->lazy.empty()) return std::nullopt;
+  }
+  auto noCoefficients = [] { return Tensor::scalar(0); };  // the regions read none (checked above)
+  const Value stop = termValueOver(*i.regions[1], b, false, blk.cols(), nullptr, noCoefficients);
+  const Tensor& stopT = asTensor(stop);
+  if (stopT.v.size() != 1 || stopT.v[0] != 0) return std::nullopt;  // only a constant false stop
+  Choice ch;
+  ch.priority = asTensor(termValueOver(*i.regions[0], b, false, blk.cols(), nullptr, noCoefficients)).expand(n_, 1, 1);
+  const std::vector<bool> rows = backend_.nonZeroRows(blk, sharedKernelRows_);
+  ch.rowActive = Eigen::VectorXd::Zero(n_);
+  for (int64_t r = 0; r < n_; ++r) ch.rowActive[r] = rows[static_cast<size_t>(r)] ? 1 : 0;
+  return ch;
 }
 
 }  // namespace cert::interp

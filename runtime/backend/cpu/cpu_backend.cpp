@@ -2,6 +2,7 @@
 // tensor transfers (host memory: copies).
 #include "runtime/backend/cpu/cpu_backend.h"
 #include "runtime/backend/cpu/gather_terms.h"
+#include "runtime/backend/cpu/sign_split.h"
 
 #include <algorithm>
 #include <stdexcept>
@@ -203,6 +204,21 @@ void CpuBackend::gather(Lin& out, const std::vector<GatherTerm>& terms, const st
                         int64_t n, bool denseOnly, const KernelRowsLookup& kernelRows,
                         const std::function<void(int, CoefBlock)>& addBlock) const {
   gatherInto(out, terms, windows, n, denseOnly, kernelRows, addBlock);
+}
+
+bool CpuBackend::signSplit(Lin& out, const CoefBlock& c, const Lin& onPositive, const Lin& onNegative,
+                           const KernelRowsLookup& kernelRows,
+                           const std::function<void(int, CoefBlock)>& addBlock) const {
+  return signSplitInto(out, c, onPositive, onNegative, kernelRows, addBlock);
+}
+
+std::optional<Tensor> CpuBackend::signSplitSum(const CoefBlock& c, const Tensor& onPositive, const Tensor& onNegative,
+                                               const KernelRowsLookup& kernelRows) const {
+  return cpu::signSplitSum(c, onPositive, onNegative, kernelRows);
+}
+
+std::vector<bool> CpuBackend::nonZeroRows(const CoefBlock& c, const KernelRowsLookup& kernelRows) const {
+  return cpu::nonZeroRows(c, kernelRows);
 }
 
 #undef CERT_BY_KIND

@@ -34,6 +34,12 @@ class CpuBackend final : public Backend {
   void gather(Lin& out, const std::vector<GatherTerm>& terms, const std::vector<std::vector<int64_t>>& windows,
               int64_t n, bool denseOnly, const KernelRowsLookup& kernelRows,
               const std::function<void(int, CoefBlock)>& addBlock) const override;
+
+  bool signSplit(Lin& out, const CoefBlock& c, const Lin& onPositive, const Lin& onNegative,
+                 const KernelRowsLookup& kernelRows, const std::function<void(int, CoefBlock)>& addBlock) const override;
+  std::optional<Tensor> signSplitSum(const CoefBlock& c, const Tensor& onPositive, const Tensor& onNegative,
+                                     const KernelRowsLookup& kernelRows) const override;
+  std::vector<bool> nonZeroRows(const CoefBlock& c, const KernelRowsLookup& kernelRows) const override;
 };
 
 /// coef @ b on host matrices, dispatched on b's kind (the CPU backend's product).

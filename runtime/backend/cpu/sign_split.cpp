@@ -1,0 +1,280 @@
+// Sign-split products on the CPU (Backend::signSplit, signSplitSum, nonZeroRows): one pass over the
+// coefficients' non-zeros instead of a term frame, products by the block kinds' own routes.
+#include "runtime/backend/cpu/sign_split.h"
+
+#include <cmath>
+#include <set>
+
+#include "runtime/backend/cpu/convolution.h"
+#include "runtime/backend/cpu/cpu_backend.h"
+
+namespace cert::runtime::cpu {
+
+namespace {
+
+using gbcsr::SparseRM;
+
+/// A coefficient block read as a dense matrix or as compressed CSR rows (Kernel: its Toeplitz
+/// rows; Diagonal: one entry per row; RowScaled: materialized).
+struct CoefView {
+  const Eigen::MatrixXd* dense = nullptr;
+  const SparseRM* csr = nullptr;
+  Eigen::MatrixXd denseStore;
+  SparseRM csrStore;
+  int64_t rows = 0, cols = 0;
+};
+
+void viewOf(const CoefBlock& c, const KernelRowsLookup& kernelRows, CoefView& v) {
+  v.rows = c.rows();
+  v.cols = c.cols();
+  switch (c.kind()) {
+    case CoefBlock::Kind::Dense: v.dense = &c.denseMatrix(); return;
+    case CoefBlock::Kind::RowScaled:
+      v.denseStore = toDense(c);
+      v.dense = &v.denseStore;
+      return;
+    case CoefBlock::Kind::Csr:
+      if (c.sparse().isCompressed()) {
+        v.csr = &c.sparse();
+      } else {
+        v.csrStore = c.sparse();
+        v.csrStore.makeCompressed();
+        v.csr = &v.csrStore;
+      }
+      return;
+    case CoefBlock::Kind::Kernel: {
+      const SparseRM* shared = kernelRows ? kernelRows(c.kernelBlock()) : nullptr;
+      if (shared && shared->isCompressed()) {
+        v.csr = shared;
+      } else {
+        v.csrStore = shared ? *shared : kernelRowsCsr(c.kernelBlock());
+        v.csrStore.makeCompressed();
+        v.csr = &v.csrStore;
+      }
+      return;
+    }
+    case CoefBlock::Kind::Diagonal: {
+      const Eigen::VectorXd& d = c.diag();
+      v.csrStore = SparseRM(d.size(), d.size());
+      v.csrStore.reserve(Eigen::VectorXi::Ones(d.size()));
+      for (Eigen::Index i = 0; i < d.size(); ++i)
+        if (d[i] != 0) v.csrStore.insert(i, i) = d[i];
+      v.csrStore.makeCompressed();
+      v.csr = &v.csrStore;
+      return;
+    }
+  }
+}
+
+/// A sparse product's result: Dense once more than a quarter of it is non-zero.
+CoefBlock finished(SparseRM m) {
+  if (static_cast<double>(m.nonZeros()) > CoefBlock::kCsrDensity * static_cast<double>(m.rows()) * static_cast<double>(m.cols()))
+    return CoefBlock::dense(Eigen::MatrixXd(m));
+  m.makeCompressed();
+  return CoefBlock::csr(std::move(m));
+}
+
+/// A Tensor column (scalar broadcast or [m x 1]) as m values.
+Eigen::VectorXd columnOf(const Tensor& t, int64_t m) {
+  if (t.v.size() == 1) return Eigen::VectorXd::Constant(m, t.v[0]);
+  return t.expand(m, 1, 1).toMatrix(m, 1).col(0);
+}
+
+bool finite(const Tensor& t) {
+  for (double x : t.v)
+    if (!std::isfinite(x)) return false;
+  return true;
+}
+
+bool zeroScalar(const Tensor& t) { return t.v.size() == 1 && t.v[0] == 0; }
+
+/// x @ y for a view x (rows x y.rows()) and a block y, by the kinds' routes.
+CoefBlock product(const CoefView& x, const CoefBlock& y, const KernelRowsLookup& kernelRows) {
+  if (x.dense) return CoefBlock::dense(leftMultiplyMatrix(*x.dense, y));
+  const SparseRM& s = *x.csr;
+  switch (y.kind()) {
+    case CoefBlock::Kind::Diagonal: {
+      SparseRM out = s;
+      const Eigen::VectorXd& d = y.diag();
+      for (Eigen::Index k = 0; k < out.nonZeros(); ++k) out.valuePtr()[k] *= d[out.innerIndexPtr()[k]];
+      return CoefBlock::csr(std::move(out));
+    }
+    case CoefBlock::Kind::Dense: return CoefBlock::dense(Eigen::MatrixXd(s * y.denseMatrix()));
+    case CoefBlock::Kind::RowScaled: {
+      SparseRM scaled = s * y.rowScale().asDiagonal();
+      return CoefBlock::dense(Eigen::MatrixXd(scaled * y.scaledBase().denseMatrix()));
+    }
+    case CoefBlock::Kind::Csr: return finished(SparseRM(s * y.sparse()));
+    case CoefBlock::Kind::Kernel: {
+      CoefView rows;
+      viewOf(y, kernelRows, rows);
+      const int* outer = rows.csr->outerIndexPtr();
+      double scattered = 0;
+      for (Eigen::Index k = 0; k < s.nonZeros(); ++k) {
+        const int j = s.innerIndexPtr()[k];
+        scattered += outer[j + 1] - outer[j];
+      }
+      // The dense route (x made dense, a transposed convolution by im2col GEMMs) against the
+      // sparse product: GEMM multiply-adds cost ~1/12 of scattered ones, but the dense route also
+      // writes x dense, the GEMM's [rows * positions x taps] result and every output column.
+      // Measured on convSmall (Cin 1) and cifar_base_kw (Cin 3): the sparse route wins there.
+      const ConvGeometry& g = y.kernelBlock().geometry;
+      const double positionsTaps = double(g.outHeight) * g.outWidth * g.inChannels * g.kernelH * g.kernelW;
+      const double gemm = static_cast<double>(s.rows()) * positionsTaps * g.outChannels;
+      const double written = static_cast<double>(s.rows()) * (static_cast<double>(y.rows() + y.cols()) + positionsTaps);
+      if (0.08 * gemm + written < 1.5 * scattered)
+        return CoefBlock::dense(leftMultiplyMatrix(Eigen::MatrixXd(s), y));
+      return finished(SparseRM(s * *rows.csr));
+    }
+  }
+  return CoefBlock::dense(leftMultiplyMatrix(Eigen::MatrixXd(s), y));
+}
+
+/// x with each entry scaled by its column's onPositive (entry >= 0) or onNegative value.
+CoefBlock scaledBySign(const CoefView& x, const Eigen::VectorXd& onPositive, const Eigen::VectorXd& onNegative) {
+  if (x.dense) {
+    const Eigen::MatrixXd& c = *x.dense;
+    Eigen::MatrixXd out(c.rows(), c.cols());
+    for (Eigen::Index j = 0; j < c.cols(); ++j) {
+      const double p = onPositive[j], q = onNegative[j];
+      const double* src = c.col(j).data();
+      double* dst = out.col(j).data();
+      for (Eigen::Index i = 0; i < c.rows(); ++i) dst[i] = src[i] * (src[i] >= 0 ? p : q);
+    }
+    return CoefBlock::dense(std::move(out));
+  }
+  SparseRM out = *x.csr;
+  for (Eigen::Index k = 0; k < out.nonZeros(); ++k) {
+    double& v = out.valuePtr()[k];
+    const int j = out.innerIndexPtr()[k];
+    v *= v >= 0 ? onPositive[j] : onNegative[j];
+  }
+  return CoefBlock::csr(std::move(out));
+}
+
+/// max(x, 0) (positive) or min(x, 0), as a view of the same form.
+void clamped(const CoefView& x, bool positive, CoefView& out) {
+  out.rows = x.rows;
+  out.cols = x.cols;
+  if (x.dense) {
+    if (positive) out.denseStore = x.dense->cwiseMax(0.0);
+    else out.denseStore = x.dense->cwiseMin(0.0);
+    out.dense = &out.denseStore;
+    return;
+  }
+  out.csrStore = *x.csr;
+  out.csrStore.prune([positive](Eigen::Index, Eigen::Index, double v) { return positive ? v > 0 : v < 0; });
+  out.csrStore.makeCompressed();
+  out.csr = &out.csrStore;
+}
+
+bool sameBlock(const CoefBlock& a, const CoefBlock& b) { return a.kind() == b.kind() && a.storage() == b.storage(); }
+
+Eigen::VectorXd sumBySign(const CoefView& x, const Eigen::VectorXd& onPositive, const Eigen::VectorXd& onNegative) {
+  Eigen::VectorXd v = Eigen::VectorXd::Zero(x.rows);
+  if (x.dense) {
+    const Eigen::MatrixXd& c = *x.dense;
+    for (Eigen::Index j = 0; j < c.cols(); ++j) {
+      const double p = onPositive[j], q = onNegative[j];
+      const double* src = c.col(j).data();
+      for (Eigen::Index i = 0; i < c.rows(); ++i) v[i] += src[i] * (src[i] >= 0 ? p : q);
+    }
+    return v;
+  }
+  const SparseRM& s = *x.csr;
+  for (Eigen::Index i = 0; i < s.rows(); ++i) {
+    double acc = 0;
+    for (int k = s.outerIndexPtr()[i]; k < s.outerIndexPtr()[i + 1]; ++k) {
+      const double c = s.valuePtr()[k];
+      const int j = s.innerIndexPtr()[k];
+      acc += c * (c >= 0 ? onPositive[j] : onNegative[j]);
+    }
+    v[i] = acc;
+  }
+  return v;
+}
+
+}  // namespace
+
+bool signSplitInto(Lin& out, const CoefBlock& c, const Lin& onPositive, const Lin& onNegative,
+                   const KernelRowsLookup& kernelRows, const std::function<void(int, CoefBlock)>& addBlock) {
+  // Terms with coefficient 0 do not exist (the term frame's mask): skipped here as there, which
+  // is exact only while no product meets 0 * inf.
+  if (!allFinite(c) || !finite(onPositive.c0) || !finite(onNegative.c0)) return false;
+  for (const Lin* form : {&onPositive, &onNegative})
+    for (const auto& [k, blk] : form->blocks)
+      if (!allFinite(blk)) return false;
+  CoefView x;
+  viewOf(c, kernelRows, x);
+  const int64_t m = c.cols();
+  if (!zeroScalar(onPositive.c0) || !zeroScalar(onNegative.c0)) {
+    const Eigen::VectorXd add = sumBySign(x, columnOf(onPositive.c0, m), columnOf(onNegative.c0, m));
+    out.c0 = zip(out.c0, Tensor::column(add), [](double a, double b) { return a + b; });
+  }
+  std::set<int> keys;
+  for (const Lin* form : {&onPositive, &onNegative})
+    for (const auto& [k, blk] : form->blocks) keys.insert(k);
+  std::optional<CoefView> pos, neg;  // max(c, 0) and min(c, 0), made on first need
+  for (int k : keys) {
+    const auto ip = onPositive.blocks.find(k);
+    const auto in = onNegative.blocks.find(k);
+    const CoefBlock* a = ip != onPositive.blocks.end() ? &ip->second : nullptr;
+    const CoefBlock* b = in != onNegative.blocks.end() ? &in->second : nullptr;
+    if (a && b && sameBlock(*a, *b)) {  // pos(c) @ A + neg(c) @ A = c @ A
+      addBlock(k, product(x, *a, kernelRows));
+      continue;
+    }
+    const bool diagonalA = !a || a->kind() == CoefBlock::Kind::Diagonal;
+    const bool diagonalB = !b || b->kind() == CoefBlock::Kind::Diagonal;
+    if (diagonalA && diagonalB) {  // a column scaling chosen per entry by its sign
+      addBlock(k, scaledBySign(x, a ? a->diag() : Eigen::VectorXd::Zero(m), b ? b->diag() : Eigen::VectorXd::Zero(m)));
+      continue;
+    }
+    CoefBlock sum;
+    bool any = false;
+    if (a) {
+      if (!pos) clamped(x, true, pos.emplace());
+      sum = product(*pos, *a, kernelRows);
+      any = true;
+    }
+    if (b) {
+      if (!neg) clamped(x, false, neg.emplace());
+      CoefBlock part = product(*neg, *b, kernelRows);
+      if (any) sum = cpuBackend().add(sum, part, 1.0);
+      else sum = std::move(part);
+    }
+    addBlock(k, std::move(sum));
+  }
+  return true;
+}
+
+std::optional<Tensor> signSplitSum(const CoefBlock& c, const Tensor& onPositive, const Tensor& onNegative,
+                                   const KernelRowsLookup& kernelRows) {
+  if (!allFinite(c) || !finite(onPositive) || !finite(onNegative)) return std::nullopt;
+  CoefView x;
+  viewOf(c, kernelRows, x);
+  return Tensor::column(sumBySign(x, columnOf(onPositive, c.cols()), columnOf(onNegative, c.cols())));
+}
+
+std::vector<bool> nonZeroRows(const CoefBlock& c, const KernelRowsLookup& kernelRows) {
+  CoefView x;
+  viewOf(c, kernelRows, x);
+  std::vector<bool> out(static_cast<size_t>(c.rows()), false);
+  if (x.dense) {
+    const Eigen::MatrixXd& m = *x.dense;
+    std::vector<char> any(static_cast<size_t>(m.rows()), 0);
+    for (Eigen::Index j = 0; j < m.cols(); ++j) {
+      const double* src = m.col(j).data();
+      for (Eigen::Index i = 0; i < m.rows(); ++i) any[static_cast<size_t>(i)] |= src[i] != 0;
+    }
+    for (size_t i = 0; i < any.size(); ++i) out[i] = any[i] != 0;
+    return out;
+  }
+  const SparseRM& s = *x.csr;
+  for (Eigen::Index i = 0; i < s.rows(); ++i)
+    for (int k = s.outerIndexPtr()[i]; k < s.outerIndexPtr()[i + 1] && !out[static_cast<size_t>(i)]; ++k)
+      out[static_cast<size_t>(i)] = s.valuePtr()[k] != 0;
+  return out;
+}
+
+}  // namespace cert::runtime::cpu

@@ -1,0 +1,382 @@
+// Sign-split products (Backend::signSplit, signSplitSum, nonZeroRows; compiler/analysis/sign_split.h).
+// Each result is compared with the term-by-term sum written here on dense matrices:
+//     sum_j (c_ij >= 0 ? c_ij * A_j : c_ij * B_j), zero coefficients skipped,
+// for coefficient blocks of every kind (Dense, Csr, Diagonal, Kernel, RowScaled) against member
+// forms whose blocks are Diagonal (ReLU relaxations), Dense, Csr or Kernel, shared between the two
+// members (an Affine layer's L = U) or not, with constants as columns or scalars and keys present
+// in one member only; to 1e-12 relative to max(1, |x|). Non-finite values are refused (false /
+// nullopt) so the interpreter falls back to the term frames. The recognizer accepts the shipped
+// specs' back-substitution and concretization regions and rejects near misses.
+#include <QtTest>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+#include <limits>
+#include <map>
+#include <memory>
+#include <random>
+
+#include "compiler/analysis/sign_split.h"
+#include "compiler/driver.h"
+#include "compiler/frontend.h"
+#include "runtime/backend/backend.h"
+#include "runtime/backend/cpu/convolution.h"
+#include "tests/support/test_paths.h"
+
+using namespace cert;
+using namespace cert::runtime;
+using Kind = CoefBlock::Kind;
+
+namespace {
+
+constexpr double kTol = 1e-12;
+
+class Random {
+ public:
+  explicit Random(uint64_t seed) : gen_(seed) {}
+  double value(double zeros = 0.2) {
+    if (std::uniform_real_distribution<double>(0, 1)(gen_) < zeros) return 0.0;
+    return std::uniform_real_distribution<double>(-1, 1)(gen_);
+  }
+  Eigen::MatrixXd matrix(int64_t r, int64_t c, double zeros = 0.2) {
+    Eigen::MatrixXd m(r, c);
+    for (Eigen::Index k = 0; k < m.size(); ++k) m.data()[k] = value(zeros);
+    return m;
+  }
+  Eigen::VectorXd vector(int64_t n) { return matrix(n, 1).col(0); }
+
+ private:
+  std::mt19937_64 gen_;
+};
+
+ConvGeometry geometry(int inC, int inH, int inW, int outC, int k, int s, int p) {
+  ConvGeometry g;
+  g.inChannels = inC, g.inHeight = inH, g.inWidth = inW, g.outChannels = outC;
+  g.kernelH = k, g.kernelW = k, g.strideH = s, g.strideW = s;
+  g.padTop = p, g.padLeft = p, g.padBottom = p, g.padRight = p;
+  g.dilationH = 1, g.dilationW = 1;
+  g.outHeight = (inH + 2 * p - k) / s + 1;
+  g.outWidth = (inW + 2 * p - k) / s + 1;
+  return g;
+}
+
+CoefBlock kernelBlock(const ConvGeometry& g, Random& rnd) {
+  return CoefBlock::kernel(std::make_shared<gbcsr::KernelBlock>(
+      gbcsr::KernelBlock{rnd.vector(int64_t(g.outChannels) * g.inChannels * g.kernelH * g.kernelW), g}));
+}
+
+/// An n x m coefficient block of `kind` (Diagonal: n == m; Kernel: of geometry g, n x m its
+/// Toeplitz extents).
+CoefBlock coefBlock(Kind kind, int64_t n, int64_t m, const ConvGeometry& g, Random& rnd) {
+  switch (kind) {
+    case Kind::Dense: return CoefBlock::dense(rnd.matrix(n, m));
+    case Kind::Csr: return CoefBlock::csr(gbcsr::SparseRM(rnd.matrix(n, m, 0.85).sparseView(0.0, 0.0)));
+    case Kind::Diagonal: return CoefBlock::diagonal(rnd.vector(n));
+    case Kind::RowScaled: return CoefBlock::rowScaled(CoefBlock::dense(rnd.matrix(n, m)), rnd.vector(n));
+    case Kind::Kernel: return kernelBlock(g, rnd);
+  }
+  return {};
+}
+
+/// The reference: constants and per-key blocks of sum_j (c_ij >= 0 ? c_ij A_j : c_ij B_j).
+struct Dense {
+  Eigen::VectorXd c0;
+  std::map<int, Eigen::MatrixXd> blocks;
+};
+
+Eigen::VectorXd column(const Tensor& t, int64_t m) {
+  if (t.v.size() == 1) return Eigen::VectorXd::Constant(m, t.v[0]);
+  return t.toMatrix(m, 1).col(0);
+}
+
+Dense reference(const Eigen::MatrixXd& c, const Lin& a, const Lin& b) {
+  Dense out;
+  out.c0 = Eigen::VectorXd::Zero(c.rows());
+  const Eigen::VectorXd a0 = column(a.c0, c.cols()), b0 = column(b.c0, c.cols());
+  std::map<int, int64_t> widths;
+  for (const Lin* f : {&a, &b})
+    for (const auto& [k, blk] : f->blocks) widths[k] = blk.cols();
+  for (const auto& [k, w] : widths) out.blocks[k] = Eigen::MatrixXd::Zero(c.rows(), w);
+  for (Eigen::Index i = 0; i < c.rows(); ++i)
+    for (Eigen::Index j = 0; j < c.cols(); ++j) {
+      const double x = c(i, j);
+      if (x == 0) continue;
+      const Lin& f = x >= 0 ? a : b;
+      out.c0[i] += x * (x >= 0 ? a0[j] : b0[j]);
+      for (const auto& [k, blk] : f.blocks) out.blocks[k].row(i) += x * blk.toDense().row(j);
+    }
+  return out;
+}
+
+bool close(const Eigen::MatrixXd& actual, const Eigen::MatrixXd& expected, QString* why) {
+  if (actual.rows() != expected.rows() || actual.cols() != expected.cols()) {
+    *why = QString("extents %1x%2 vs %3x%4").arg(actual.rows()).arg(actual.cols()).arg(expected.rows()).arg(expected.cols());
+    return false;
+  }
+  for (Eigen::Index i = 0; i < actual.rows(); ++i)
+    for (Eigen::Index j = 0; j < actual.cols(); ++j)
+      if (!(std::abs(actual(i, j) - expected(i, j)) <= kTol * std::max(1.0, std::abs(expected(i, j))))) {
+        *why = QString("(%1,%2): %3 vs %4").arg(i).arg(j).arg(actual(i, j), 0, 'g', 17).arg(expected(i, j), 0, 'g', 17);
+        return false;
+      }
+  return true;
+}
+
+const char* kindName(Kind k) {
+  switch (k) {
+    case Kind::Dense: return "Dense";
+    case Kind::Diagonal: return "Diagonal";
+    case Kind::Kernel: return "Kernel";
+    case Kind::Csr: return "Csr";
+    case Kind::RowScaled: return "RowScaled";
+  }
+  return "?";
+}
+
+/// The forward flow's rules of a spec text; nullopt when it does not compile.
+std::optional<driver::FlowPrograms> compileText(const std::string& text) {
+  const FrontendResult fe = runFrontend(text);
+  if (!fe.ok()) return std::nullopt;
+  Result<driver::FlowPrograms> flows = driver::compileFlows(fe);
+  if (!flows.ok()) return std::nullopt;
+  return std::move(*flows.value);
+}
+
+std::string fileText(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+class TestSignSplit : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void productsEqualTheTermByTermSum();
+  void sumsEqualTheTermByTermSum();
+  void nonFiniteValuesAreRefused();
+  void nonZeroRowsOfEveryKind();
+  void recognizesTheShippedSpecsRegions();
+  void rejectsNearMisses();
+};
+
+void TestSignSplit::productsEqualTheTermByTermSum() {
+  const Backend& be = cpuBackend();
+  Random rnd(7);
+  // c: the traverse's form over a term layer of m neurons (a conv output: 2 x 5 x 5 = 50); the
+  // members map those m neurons to layers 3 (m neurons, Diagonal/Dense/Csr) and 2 (a conv input
+  // of 3 x 7 x 7 = 147, Kernel/Dense).
+  const ConvGeometry term = geometry(3, 7, 7, 2, 3, 1, 0);  // 147 -> 50
+  const int64_t m = int64_t(term.outChannels) * term.outHeight * term.outWidth;
+  const ConvGeometry onTerm = geometry(2, 5, 5, 2, 3, 1, 1);  // 50 -> 50: a Kernel coefficient block
+  int checks = 0;
+  for (Kind ck : {Kind::Dense, Kind::Csr, Kind::Diagonal, Kind::RowScaled, Kind::Kernel}) {
+    const int64_t n = ck == Kind::Diagonal || ck == Kind::Kernel ? m : 9;
+    const CoefBlock c = coefBlock(ck, n, m, onTerm, rnd);
+    const Eigen::MatrixXd cd = c.toDense();
+    // Member pairs: ReLU-like (Diagonal + column constants), Affine-like (one shared Kernel or
+    // Dense block, shared constant), different Dense/Csr blocks, and a key in one member only.
+    struct Case {
+      const char* name;
+      Lin a, b;
+    };
+    std::vector<Case> cases;
+    {
+      Lin a, b;
+      a.blocks.emplace(3, CoefBlock::diagonal(rnd.vector(m)));
+      b.blocks.emplace(3, CoefBlock::diagonal(rnd.vector(m)));
+      a.c0 = Tensor::scalar(0);
+      b.c0 = Tensor::column(rnd.vector(m));
+      cases.push_back({"relu", a, b});
+    }
+    {
+      Lin a;
+      a.blocks.emplace(2, kernelBlock(term, rnd));
+      a.c0 = Tensor::column(rnd.vector(m));
+      cases.push_back({"conv shared", a, a});
+    }
+    {
+      Lin a;
+      a.blocks.emplace(2, CoefBlock::dense(rnd.matrix(m, 147)));
+      a.c0 = Tensor::scalar(0.5);
+      cases.push_back({"affine shared", a, a});
+    }
+    {
+      Lin a, b;
+      a.blocks.emplace(2, CoefBlock::dense(rnd.matrix(m, 147)));
+      b.blocks.emplace(2, CoefBlock::csr(gbcsr::SparseRM(rnd.matrix(m, 147, 0.9).sparseView(0.0, 0.0))));
+      b.blocks.emplace(3, CoefBlock::diagonal(rnd.vector(m)));
+      a.c0 = Tensor::column(rnd.vector(m));
+      cases.push_back({"dense vs csr, key in one only", a, b});
+    }
+    {
+      Lin a, b;
+      a.blocks.emplace(2, kernelBlock(term, rnd));
+      b.blocks.emplace(2, kernelBlock(term, rnd));
+      cases.push_back({"two kernels", a, b});
+    }
+    for (const Case& k : cases) {
+      const Dense expected = reference(cd, k.a, k.b);
+      Lin out;
+      std::map<int, int> added;
+      const bool ok = be.signSplit(out, c, k.a, k.b, nullptr, [&](int key, CoefBlock blk) {
+        ++added[key];
+        auto it = out.blocks.find(key);
+        if (it == out.blocks.end()) out.blocks.emplace(key, std::move(blk));
+        else be.addInto(it->second, blk, 1.0);
+      });
+      const QString where = QString("%1 coefficients, %2").arg(kindName(ck)).arg(k.name);
+      QVERIFY2(ok, qPrintable(where));
+      QString why;
+      QVERIFY2(close(column(out.c0, n), expected.c0, &why), qPrintable(where + " constants: " + why));
+      QCOMPARE(out.blocks.size(), expected.blocks.size());
+      for (const auto& [key, blk] : expected.blocks) {
+        QVERIFY2(out.blocks.count(key), qPrintable(where));
+        QCOMPARE(added[key], 1);  // one block per key
+        QVERIFY2(close(out.blocks.at(key).toDense(), blk, &why), qPrintable(where + QString(" key %1: ").arg(key) + why));
+        ++checks;
+      }
+    }
+  }
+  QVERIFY(checks >= 5 * 6);
+}
+
+void TestSignSplit::sumsEqualTheTermByTermSum() {
+  const Backend& be = cpuBackend();
+  Random rnd(11);
+  const ConvGeometry g = geometry(2, 6, 6, 2, 3, 1, 1);  // 72 x 72
+  for (Kind ck : {Kind::Dense, Kind::Csr, Kind::Diagonal, Kind::RowScaled, Kind::Kernel}) {
+    const CoefBlock c = coefBlock(ck, 72, 72, g, rnd);
+    const Eigen::MatrixXd cd = c.toDense();
+    const Eigen::VectorXd l = rnd.vector(72), u = rnd.vector(72);
+    Eigen::VectorXd expected = Eigen::VectorXd::Zero(72);
+    for (Eigen::Index i = 0; i < cd.rows(); ++i)
+      for (Eigen::Index j = 0; j < cd.cols(); ++j)
+        if (cd(i, j) != 0) expected[i] += cd(i, j) * (cd(i, j) >= 0 ? l[j] : u[j]);
+    const std::optional<Tensor> got = be.signSplitSum(c, Tensor::column(l), Tensor::column(u), nullptr);
+    QVERIFY(got);
+    QString why;
+    QVERIFY2(close(column(*got, 72), expected, &why), qPrintable(QString(kindName(ck)) + ": " + why));
+    // Scalars broadcast over the columns.
+    const std::optional<Tensor> scalars = be.signSplitSum(c, Tensor::scalar(2), Tensor::scalar(-3), nullptr);
+    QVERIFY(scalars);
+    Eigen::VectorXd e2 = Eigen::VectorXd::Zero(72);
+    for (Eigen::Index i = 0; i < cd.rows(); ++i)
+      for (Eigen::Index j = 0; j < cd.cols(); ++j) e2[i] += cd(i, j) * (cd(i, j) >= 0 ? 2.0 : -3.0);
+    QVERIFY2(close(column(*scalars, 72), e2, &why), qPrintable(why));
+  }
+}
+
+void TestSignSplit::nonFiniteValuesAreRefused() {
+  const Backend& be = cpuBackend();
+  Random rnd(3);
+  const double inf = std::numeric_limits<double>::infinity();
+  Eigen::MatrixXd cm = rnd.matrix(4, 5);
+  const CoefBlock c = CoefBlock::dense(cm);
+  Eigen::VectorXd l = rnd.vector(5);
+  l[2] = -inf;
+  QVERIFY(!be.signSplitSum(c, Tensor::column(l), Tensor::column(rnd.vector(5)), nullptr));
+  cm(1, 1) = std::numeric_limits<double>::quiet_NaN();
+  QVERIFY(!be.signSplitSum(CoefBlock::dense(cm), Tensor::scalar(1), Tensor::scalar(1), nullptr));
+  Lin a, b;
+  Eigen::VectorXd d = rnd.vector(5);
+  d[0] = inf;
+  a.blocks.emplace(1, CoefBlock::diagonal(d));
+  b.blocks.emplace(1, CoefBlock::diagonal(rnd.vector(5)));
+  Lin out;
+  int calls = 0;
+  QVERIFY(!be.signSplit(out, c, a, b, nullptr, [&](int, CoefBlock) { ++calls; }));
+  QCOMPARE(calls, 0);
+  QVERIFY(out.blocks.empty());
+  QCOMPARE(out.c0.v.size(), size_t(1));
+  QCOMPARE(out.c0.v[0], 0.0);
+}
+
+void TestSignSplit::nonZeroRowsOfEveryKind() {
+  const Backend& be = cpuBackend();
+  Random rnd(5);
+  const ConvGeometry g = geometry(1, 4, 4, 1, 3, 1, 1);  // 16 x 16
+  for (Kind ck : {Kind::Dense, Kind::Csr, Kind::Diagonal, Kind::RowScaled, Kind::Kernel}) {
+    CoefBlock c = coefBlock(ck, 16, 16, g, rnd);
+    // Zero rows 3 and 7.
+    std::vector<bool> keep(16, true);
+    keep[3] = keep[7] = false;
+    c = ck == Kind::Kernel ? be.keepRows(c, keep) : be.keepRows(c, keep);
+    const Eigen::MatrixXd d = c.toDense();
+    const std::vector<bool> rows = be.nonZeroRows(c, nullptr);
+    QCOMPARE(rows.size(), size_t(16));
+    for (int i = 0; i < 16; ++i) QCOMPARE(bool(rows[size_t(i)]), (d.row(i).array() != 0).any());
+    QVERIFY(!rows[3] && !rows[7]);
+  }
+}
+
+void TestSignSplit::recognizesTheShippedSpecsRegions() {
+  // DeepPoly and CROWN: each Affine rule's two traverses replace by (L, U) and (U, L), and their
+  // maps concretize by (l, u) and (u, l).
+  for (const char* spec : {"specs/deeppoly.cf", "specs/crown.cf"}) {
+    const auto compiled = compileText(fileText(cert::test::sourcePath(spec)));
+    QVERIFY2(compiled, spec);
+    const ir::Program* affine = nullptr;
+    for (const auto& p : compiled->rules)
+      if (p.op == "Affine") affine = &p;
+    QVERIFY2(affine, spec);
+    std::vector<std::pair<std::string, std::string>> traverses, maps;
+    for (const ir::Instr& i : affine->body.body) {
+      if (i.op == ir::Opcode::Traverse) {
+        const auto s = analysis::signSplitOf(*affine, *i.regions[2]);
+        QVERIFY2(s, spec);
+        traverses.emplace_back(s->onPositive, s->onNegative);
+        QVERIFY(!analysis::signSplitOf(*affine, *i.regions[0]));  // the priority is not one
+      }
+      if (i.op == ir::Opcode::Map) {
+        const auto s = analysis::signSplitOf(*affine, *i.regions[0]);
+        QVERIFY2(s, spec);
+        maps.emplace_back(s->onPositive, s->onNegative);
+      }
+    }
+    const std::vector<std::pair<std::string, std::string>> lu{{"L", "U"}, {"U", "L"}}, fu{{"l", "u"}, {"u", "l"}};
+    QCOMPARE(traverses, lu);
+    QCOMPARE(maps, fu);
+  }
+}
+
+void TestSignSplit::rejectsNearMisses() {
+  // CROWN with its lower concretization rewritten by hand: the clamp against 1, an extra factor,
+  // and (c <= 0) ? c * l : c * u, which is the sign split with its members swapped.
+  const std::string crown = fileText(cert::test::sourcePath("specs/crown.cf"));
+  const std::string original = "func simplify_lower(Neuron n, Float c) = (c >= 0) ? (c * n[l]) : (c * n[u]);";
+  QVERIFY(crown.find(original) != std::string::npos);
+  const std::vector<std::pair<std::string, std::optional<std::pair<std::string, std::string>>>> variants = {
+      {"(c >= 1) ? (c * n[l]) : (c * n[u])", std::nullopt},
+      {"(c >= 0) ? (2 * c * n[l]) : (c * n[u])", std::nullopt},
+      {"(c >= 0) ? (c * n[l]) : (c * n[layer])", std::nullopt},
+      {"(c <= 0) ? (c * n[l]) : (c * n[u])", std::make_pair(std::string("u"), std::string("l"))},
+  };
+  for (const auto& [body, expected] : variants) {
+    std::string text = crown;
+    text.replace(text.find(original), original.size(), "func simplify_lower(Neuron n, Float c) = " + body + ";");
+    const auto compiled = compileText(text);
+    QVERIFY2(compiled, body.c_str());
+    const ir::Program* affine = nullptr;
+    for (const auto& p : compiled->rules)
+      if (p.op == "Affine") affine = &p;
+    QVERIFY(affine);
+    std::vector<std::optional<analysis::SignSplit>> maps;
+    for (const ir::Instr& i : affine->body.body)
+      if (i.op == ir::Opcode::Map) maps.push_back(analysis::signSplitOf(*affine, *i.regions[0]));
+    QCOMPARE(maps.size(), size_t(2));  // l's (rewritten) and u's (as shipped)
+    QCOMPARE(maps[0].has_value(), expected.has_value());
+    if (expected) {
+      QCOMPARE(maps[0]->onPositive, expected->first);
+      QCOMPARE(maps[0]->onNegative, expected->second);
+    }
+    QVERIFY(maps[1] && maps[1]->onPositive == "u" && maps[1]->onNegative == "l");
+  }
+}
+
+QTEST_GUILESS_MAIN(TestSignSplit)
+#include "tst_sign_split.moc"
