@@ -138,4 +138,15 @@ bool CoefBlock::sameValues(const CoefBlock& o) const {
   return toDense() == o.toDense();
 }
 
+const char* kindName(CoefBlock::Kind k) {
+  switch (k) {
+    case CoefBlock::Kind::Dense: return "Dense";
+    case CoefBlock::Kind::Diagonal: return "Diagonal";
+    case CoefBlock::Kind::Kernel: return "Kernel";
+    case CoefBlock::Kind::Csr: return "Csr";
+    case CoefBlock::Kind::RowScaled: return "RowScaled";
+  }
+  return "?";
+}
+
 }  // namespace cert::runtime

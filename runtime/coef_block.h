@@ -100,4 +100,7 @@ class RowViews {
 /// needed).
 using KernelRowsLookup = std::function<const gbcsr::SparseRM*(const gbcsr::KernelBlock&)>;
 
+/// "Dense", "Diagonal", "Kernel", "Csr" or "RowScaled".
+const char* kindName(CoefBlock::Kind k);
+
 }  // namespace cert::runtime

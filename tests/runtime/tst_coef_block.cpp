@@ -54,17 +54,6 @@ Eigen::MatrixXd leftMultiply(const Eigen::MatrixXd& coef, const CoefBlock& b) {
 }
 }  // namespace through
 
-const char* kindName(Kind k) {
-  switch (k) {
-    case Kind::Dense: return "Dense";
-    case Kind::Diagonal: return "Diagonal";
-    case Kind::Kernel: return "Kernel";
-    case Kind::Csr: return "Csr";
-    case Kind::RowScaled: return "RowScaled";
-  }
-  return "?";
-}
-
 /// A convolution geometry; out sizes from the ONNX formula.
 ConvGeometry geometry(int inC, int inH, int inW, int outC, int kH, int kW, int sH, int sW, int pT, int pL, int pB,
                       int pR, int dH, int dW) {

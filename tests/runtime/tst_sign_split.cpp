@@ -123,17 +123,6 @@ bool close(const Eigen::MatrixXd& actual, const Eigen::MatrixXd& expected, QStri
   return true;
 }
 
-const char* kindName(Kind k) {
-  switch (k) {
-    case Kind::Dense: return "Dense";
-    case Kind::Diagonal: return "Diagonal";
-    case Kind::Kernel: return "Kernel";
-    case Kind::Csr: return "Csr";
-    case Kind::RowScaled: return "RowScaled";
-  }
-  return "?";
-}
-
 /// The forward flow's rules of a spec text; nullopt when it does not compile.
 std::optional<driver::FlowPrograms> compileText(const std::string& text) {
   const FrontendResult fe = runFrontend(text);

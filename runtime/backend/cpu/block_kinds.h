@@ -17,6 +17,10 @@ namespace cert::runtime::cpu {
 
 using MatrixRef = Eigen::Ref<const Eigen::MatrixXd>;
 
+/// No inf or NaN in m: one pass with four partial sums of x * 0 (NaN once any x is not finite),
+/// several times faster than Eigen's allFinite, which the products call on every coefficient.
+bool valuesFinite(const MatrixRef& m);
+
 /// Per row, the columns and values of its non-zero coefficients (a sparse term frame).
 struct RowLists {
   std::vector<std::vector<int64_t>> columns;

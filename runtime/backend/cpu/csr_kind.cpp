@@ -25,7 +25,7 @@ int64_t nonZeros(const CoefBlock& b) {
 }
 
 bool allFinite(const CoefBlock& b) {
-  return Eigen::Map<const Eigen::VectorXd>(b.sparse().valuePtr(), b.sparse().nonZeros()).allFinite();
+  return valuesFinite(Eigen::Map<const Eigen::VectorXd>(b.sparse().valuePtr(), b.sparse().nonZeros()));
 }
 
 CoefBlock scale(const CoefBlock& b, double s) { return CoefBlock::csr(gbcsr::SparseRM(s * b.sparse())); }
@@ -41,7 +41,7 @@ CoefBlock keepRows(const CoefBlock& b, const std::vector<bool>& keep) {
 }
 
 Eigen::MatrixXd leftMultiply(const MatrixRef& coef, const CoefBlock& b) {
-  if (allFinite(b) && coef.allFinite()) return coef * b.sparse();
+  if (allFinite(b) && valuesFinite(coef)) return coef * b.sparse();
   return coef * toDense(b);  // 0 * inf = NaN as in the dense product
 }
 

@@ -51,7 +51,7 @@ Eigen::VectorXd row(const CoefBlock& b, int64_t i) { return b.denseMatrix().row(
 
 int64_t nonZeros(const CoefBlock& b) { return (b.denseMatrix().array() != 0).count(); }
 
-bool allFinite(const CoefBlock& b) { return b.denseMatrix().allFinite(); }
+bool allFinite(const CoefBlock& b) { return valuesFinite(b.denseMatrix()); }
 
 CoefBlock scale(const CoefBlock& b, double s) { return CoefBlock::dense(s * b.denseMatrix()); }
 
@@ -83,7 +83,7 @@ Eigen::MatrixXd leftMultiply(const MatrixRef& coef, const CoefBlock& b) {
   const Eigen::MatrixXd& m = b.denseMatrix();
   // The dense executor's blocks may be diagonal in value (identities, ReLU relaxations): a
   // column scaling gives the same result (the GEMM only adds exact zeros).
-  if (isDiagonal(m) && m.allFinite() && coef.allFinite()) return coef * m.diagonal().asDiagonal();
+  if (isDiagonal(m) && valuesFinite(m) && valuesFinite(coef)) return coef * m.diagonal().asDiagonal();
   if (std::optional<Eigen::MatrixXd> packed = productOverNonZeroColumns(coef, m)) return std::move(*packed);
   const double work = static_cast<double>(coef.rows()) * static_cast<double>(coef.cols()) * static_cast<double>(m.cols());
   ScopedProductThreads serial(work < kParallelProductWork ? 1 : 0);

@@ -13,7 +13,7 @@ Eigen::VectorXd row(const CoefBlock& b, int64_t i) {
 
 int64_t nonZeros(const CoefBlock& b) { return (b.diag().array() != 0).count(); }
 
-bool allFinite(const CoefBlock& b) { return b.diag().allFinite(); }
+bool allFinite(const CoefBlock& b) { return valuesFinite(b.diag()); }
 
 CoefBlock scale(const CoefBlock& b, double s) { return CoefBlock::diagonal(s * b.diag()); }
 
@@ -29,13 +29,13 @@ CoefBlock keepRows(const CoefBlock& b, const std::vector<bool>& keep) {
 Eigen::MatrixXd leftMultiply(const MatrixRef& coef, const CoefBlock& b) {
   // A column scaling. Non-finite coefficients show in the result (inf * d or NaN at the same
   // place); then the dense product is taken instead, so that its 0 * inf = NaN is kept.
-  if (!b.diag().allFinite()) return coef * toDense(b);
+  if (!valuesFinite(b.diag())) return coef * toDense(b);
   Eigen::MatrixXd out(coef.rows(), coef.cols());
   const Eigen::VectorXd& d = b.diag();
   bool finite = true;
   for (Eigen::Index j = 0; j < coef.cols(); ++j) {  // scaled and checked while in cache
     out.col(j) = coef.col(j) * d[j];
-    finite = finite && out.col(j).allFinite();
+    finite = finite && valuesFinite(out.col(j));
   }
   if (!finite) return coef * toDense(b);
   return out;

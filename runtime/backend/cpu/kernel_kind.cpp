@@ -22,7 +22,7 @@ int64_t nonZeros(const CoefBlock& b) {
   return n;
 }
 
-bool allFinite(const CoefBlock& b) { return b.kernelBlock().weight.allFinite(); }
+bool allFinite(const CoefBlock& b) { return valuesFinite(b.kernelBlock().weight); }
 
 CoefBlock scale(const CoefBlock& b, double s) {
   auto k = std::make_shared<gbcsr::KernelBlock>(b.kernelBlock());
@@ -42,7 +42,7 @@ CoefBlock keepRows(const CoefBlock& b, const std::vector<bool>& keep) {
 }
 
 Eigen::MatrixXd leftMultiply(const MatrixRef& coef, const CoefBlock& b) {
-  if (!coef.allFinite() || !allFinite(b)) return coef * toDense(b);  // 0 * inf = NaN as in the dense product
+  if (!valuesFinite(coef) || !allFinite(b)) return coef * toDense(b);  // 0 * inf = NaN as in the dense product
   const ConvGeometry& g = b.kernelBlock().geometry;  // a transposed convolution by GEMMs (col2im)
   const double work = static_cast<double>(coef.rows()) * g.outHeight * g.outWidth * g.outChannels * g.inChannels *
                       g.kernelH * g.kernelW;

@@ -12,7 +12,7 @@ Eigen::VectorXd row(const CoefBlock& b, int64_t i) {
 
 int64_t nonZeros(const CoefBlock& b) { return (toDense(b).array() != 0).count(); }
 
-bool allFinite(const CoefBlock& b) { return b.rowScale().allFinite() && b.scaledBase().denseMatrix().allFinite(); }
+bool allFinite(const CoefBlock& b) { return valuesFinite(b.rowScale()) && valuesFinite(b.scaledBase().denseMatrix()); }
 
 CoefBlock scale(const CoefBlock& b, double s) { return CoefBlock::rowScaled(b.scaledBase(), s * b.rowScale()); }
 
@@ -30,12 +30,12 @@ CoefBlock keepRows(const CoefBlock& b, const std::vector<bool>& keep) {
 }
 
 Eigen::MatrixXd leftMultiply(const MatrixRef& coef, const CoefBlock& b) {
-  if (coef.allFinite()) return dense::leftMultiply(coef * b.rowScale().asDiagonal(), b.scaledBase());
+  if (valuesFinite(coef)) return dense::leftMultiply(coef * b.rowScale().asDiagonal(), b.scaledBase());
   return coef * toDense(b);
 }
 
 Eigen::VectorXd times(const CoefBlock& b, const Eigen::VectorXd& x) {
-  if (!b.rowScale().allFinite()) return toDense(b) * x;  // inf * 0 = NaN per element, as the dense form
+  if (!valuesFinite(b.rowScale())) return toDense(b) * x;  // inf * 0 = NaN per element, as the dense form
   return b.rowScale().cwiseProduct(b.scaledBase().denseMatrix() * x);
 }
 
