@@ -3,6 +3,7 @@
 
 #include "compiler/analysis/layer_form.h"
 #include "compiler/analysis/liveness.h"
+#include "compiler/analysis/sign_split.h"
 
 namespace cert::analysis {
 
@@ -10,6 +11,7 @@ const std::vector<Analysis>& analyses() {
   static const std::vector<Analysis> kAnalyses = {
       {"liveness", computeLiveness},
       {"layer-form", computeLayerForms},
+      {"sign-split", computeSignSplits},
   };
   return kAnalyses;
 }

@@ -75,4 +75,26 @@ std::optional<SignSplit> signSplitOf(const ir::Program& p, const ir::Region& r) 
   return std::nullopt;
 }
 
+namespace {
+
+void markSignSplits(const ir::Program& p, ir::Region& r) {
+  for (Instr& i : r.body) {
+    const ir::Region* split = i.op == Opcode::Map && !i.regions.empty()          ? i.regions[0].get()
+                              : i.op == Opcode::Traverse && i.regions.size() > 2 ? i.regions[2].get()
+                                                                                 : nullptr;
+    i.signSplitPositive.clear();
+    i.signSplitNegative.clear();
+    if (split)
+      if (const std::optional<SignSplit> s = signSplitOf(p, *split)) {
+        i.signSplitPositive = s->onPositive;
+        i.signSplitNegative = s->onNegative;
+      }
+    for (auto& nested : i.regions) markSignSplits(p, *nested);
+  }
+}
+
+}  // namespace
+
+void computeSignSplits(ir::Program& p) { markSignSplits(p, p.body); }
+
 }  // namespace cert::analysis

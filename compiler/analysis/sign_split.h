@@ -25,4 +25,8 @@ struct SignSplit {
 /// term (operands in either order, the constant 0 defined anywhere in `p`); nullopt otherwise.
 std::optional<SignSplit> signSplitOf(const ir::Program& p, const ir::Region& r);
 
+/// Marks every map and traverse of `p` whose body / replacement is a sign split
+/// (Instr::signSplitPositive/Negative), for `certc compile --emit=ir --annotate`.
+void computeSignSplits(ir::Program& p);
+
 }  // namespace cert::analysis

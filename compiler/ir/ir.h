@@ -111,6 +111,9 @@ struct Instr {
   // rewrites the program leaves them stale until analyze() runs again.
   std::vector<int> lastUses;  ///< liveness: values defined in this region read here for the last time
   LayerForm layerForm = LayerForm::None;  ///< layer-form analysis
+  /// sign-split analysis (compiler/analysis/sign_split.h), on a map (its body) or a traverse (its
+  /// replacement): the members a term with coefficient >= 0 / < 0 is scaled by; empty otherwise.
+  std::string signSplitPositive, signSplitNegative;
 };
 
 /// A list of instructions; regions end with a Yield. Traverse regions see Coeff/Term refs.

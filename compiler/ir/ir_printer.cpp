@@ -26,10 +26,11 @@ std::string number(double v) {
 
 void printRegion(std::ostringstream& os, const Region& r, int indent, bool withOrigins, bool annotate);
 
-/// "    ; layer-form product; last use %0, %1" ("" when the analyses found nothing).
+/// "    ; layer-form product; sign-split L/U; last use %0, %1" ("" when the analyses found nothing).
 std::string annotation(const Instr& i) {
   std::string out;
   if (i.layerForm != LayerForm::None) out += i.layerForm == LayerForm::Product ? "; layer-form product" : "; layer-form matmul";
+  if (!i.signSplitPositive.empty()) out += "; sign-split " + i.signSplitPositive + "/" + i.signSplitNegative;
   for (size_t k = 0; k < i.lastUses.size(); ++k)
     out += (k ? ", %" : "; last use %") + std::to_string(i.lastUses[k]);
   return out.empty() ? out : "    " + out;
