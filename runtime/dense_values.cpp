@@ -175,6 +175,14 @@ Lin linExpandRows(const Lin& a, int64_t n) {
   return out;
 }
 
+std::function<void(int, CoefBlock)> blockAdder(const Backend& backend, Lin& out) {
+  return [&backend, &out](int key, CoefBlock m) {
+    auto it = out.blocks.find(key);
+    if (it == out.blocks.end()) out.blocks.emplace(key, std::move(m));
+    else backend.addInto(it->second, m, 1.0);
+  };
+}
+
 Lin linSumList(const Backend& backend, const Lin& a, int64_t n, int64_t listExtent, const MemberLookup& members,
                bool denseOnly, const KernelRowsLookup& kernelRows) {
   if (!a.blocks.empty()) throw std::runtime_error("sum over a list of a materialized linear form");
@@ -182,11 +190,7 @@ Lin linSumList(const Backend& backend, const Lin& a, int64_t n, int64_t listExte
   out.sym = a.sym;
   if (a.c0.v.size() == 1 && a.c0.v[0] == 0) out.c0 = Tensor::scalar(0);  // the usual case: no constant
   else out.c0 = Tensor::column(a.c0.toMatrix(n, listExtent).rowwise().sum());
-  auto addBlock = [&](int key, CoefBlock m) {
-    auto it = out.blocks.find(key);
-    if (it == out.blocks.end()) out.blocks.emplace(key, std::move(m));
-    else backend.addInto(it->second, m, 1.0);
-  };
+  const std::function<void(int, CoefBlock)> addBlock = blockAdder(backend, out);
   // Terms over the same member form (DeepPoly's max(C,0) @ L + min(C,0) @ U where an Affine
   // layer's L and U are one expression) are multiplied once with their summed coefficients.
   std::vector<bool> merged(a.lazy.size(), false);

@@ -159,6 +159,10 @@ struct Lin {
 
 using Value = std::variant<Tensor, Lin>;
 
+/// Adds blocks into `out`: a new key is stored, an existing one summed in place (addInto). The
+/// sink linSumList, gathers and sign-split products write their blocks through.
+std::function<void(int, CoefBlock)> blockAdder(const Backend& backend, Lin& out);
+
 /// a + sign * b (a by value: pass an rvalue to add in place).
 Lin linAdd(const Backend& backend, Lin a, const Lin& b, double sign = 1.0);
 /// The same with b's blocks and lazy terms moved rather than copied.

@@ -57,24 +57,7 @@ Eigen::MatrixXd denseWeight(const Layer& layer) {
   const int64_t inSize = static_cast<int64_t>(g.inChannels) * g.inHeight * g.inWidth;
   const int64_t outSize = static_cast<int64_t>(g.outChannels) * g.outHeight * g.outWidth;
   Eigen::MatrixXd w = Eigen::MatrixXd::Zero(outSize, inSize);
-  for (int oc = 0; oc < g.outChannels; ++oc)
-    for (int oh = 0; oh < g.outHeight; ++oh)
-      for (int ow = 0; ow < g.outWidth; ++ow) {
-        const int64_t row = (static_cast<int64_t>(oc) * g.outHeight + oh) * g.outWidth + ow;
-        for (int ic = 0; ic < g.inChannels; ++ic)
-          for (int kh = 0; kh < g.kernelH; ++kh) {
-            const int h = oh * g.strideH - g.padTop + kh * g.dilationH;
-            if (h < 0 || h >= g.inHeight) continue;
-            for (int kw = 0; kw < g.kernelW; ++kw) {
-              const int x = ow * g.strideW - g.padLeft + kw * g.dilationW;
-              if (x < 0 || x >= g.inWidth) continue;
-              const int64_t col = (static_cast<int64_t>(ic) * g.inHeight + h) * g.inWidth + x;
-              const int64_t k =
-                  ((static_cast<int64_t>(oc) * g.inChannels + ic) * g.kernelH + kh) * g.kernelW + kw;
-              w(row, col) += layer.kernel[k];
-            }
-          }
-      }
+  forEachConvTap(g, layer.kernel.data(), [&](int64_t row, int64_t col, double v) { w(row, col) += v; });
   return w;
 }
 

@@ -42,6 +42,29 @@ struct ConvGeometry {
   int dilationH = 1, dilationW = 1;
 };
 
+/// Calls f(row, col, w) for every non-zero weight w of the convolution's Toeplitz matrix
+/// ([outC*outH*outW x inC*inH*inW], neurons in CHW order), `weight` in ONNX order
+/// [outC][inC][kH][kW]. Rows in ascending order, and within a row columns in ascending order
+/// (a CSR matrix can be written as they come); a column reached by two taps comes twice.
+template <class F>
+void forEachConvTap(const ConvGeometry& g, const double* weight, F&& f) {
+  int64_t row = 0;
+  for (int oc = 0; oc < g.outChannels; ++oc)
+    for (int oh = 0; oh < g.outHeight; ++oh)
+      for (int ow = 0; ow < g.outWidth; ++ow, ++row)
+        for (int ic = 0; ic < g.inChannels; ++ic)
+          for (int kh = 0; kh < g.kernelH; ++kh) {
+            const int h = oh * g.strideH - g.padTop + kh * g.dilationH;
+            if (h < 0 || h >= g.inHeight) continue;
+            for (int kw = 0; kw < g.kernelW; ++kw) {
+              const int x = ow * g.strideW - g.padLeft + kw * g.dilationW;
+              if (x < 0 || x >= g.inWidth) continue;
+              const double w = weight[((int64_t(oc) * g.inChannels + ic) * g.kernelH + kh) * g.kernelW + kw];
+              if (w != 0) f(row, (int64_t(ic) * g.inHeight + h) * g.inWidth + x, w);
+            }
+          }
+}
+
 /// Geometry of a 2-D pooling window over CHW tensors (no batch).
 struct PoolGeometry {
   int channels = 0, inHeight = 0, inWidth = 0, outHeight = 0, outWidth = 0;

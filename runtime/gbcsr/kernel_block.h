@@ -4,6 +4,7 @@
 #pragma once
 
 #include <Eigen/Dense>
+#include <utility>
 
 #include <cstdint>
 
@@ -24,27 +25,11 @@ struct KernelBlock {
   double density() const;
   /// The Toeplitz matrix (for fallbacks and tests).
   Eigen::MatrixXd item() const;
-  /// Calls f(outRow, inCol, weight) for every tap of the Toeplitz matrix.
+  /// Calls f(outRow, inCol, weight) for every non-zero tap of the Toeplitz matrix, row by row
+  /// (core/network/network.h's forEachConvTap).
   template <class F>
   void forEachTap(F&& f) const {
-    const ConvGeometry& g = geometry;
-    for (int oc = 0; oc < g.outChannels; ++oc)
-      for (int ic = 0; ic < g.inChannels; ++ic)
-        for (int kh = 0; kh < g.kernelH; ++kh)
-          for (int kw = 0; kw < g.kernelW; ++kw) {
-            const double w = weight[((int64_t(oc) * g.inChannels + ic) * g.kernelH + kh) * g.kernelW + kw];
-            if (w == 0) continue;
-            for (int oh = 0; oh < g.outHeight; ++oh) {
-              const int h = oh * g.strideH - g.padTop + kh * g.dilationH;
-              if (h < 0 || h >= g.inHeight) continue;
-              for (int ow = 0; ow < g.outWidth; ++ow) {
-                const int x = ow * g.strideW - g.padLeft + kw * g.dilationW;
-                if (x < 0 || x >= g.inWidth) continue;
-                f((int64_t(oc) * g.outHeight + oh) * g.outWidth + ow,
-                  (int64_t(ic) * g.inHeight + h) * g.inWidth + x, w);
-              }
-            }
-          }
+    forEachConvTap(geometry, weight.data(), std::forward<F>(f));
   }
 };
 

@@ -175,13 +175,8 @@ Value ItemRun::traverse(const Instr& i) {
         if (allRows) {
           const std::optional<analysis::SignSplit>& split = signSplitFor(*i.regions[2]);
           Lin part;
-          auto addBlock = [&](int k, CoefBlock m) {
-            auto it = part.blocks.find(k);
-            if (it == part.blocks.end()) part.blocks.emplace(k, std::move(m));
-            else backend_.addInto(it->second, m, 1.0);
-          };
           if (backend_.signSplit(part, blk, linMember(b, split->onPositive), linMember(b, split->onNegative),
-                                 sharedKernelRows_, addBlock)) {
+                                 sharedKernelRows_, runtime::blockAdder(backend_, part))) {
             next = runtime::linAdd(backend_, std::move(next), std::move(part));
             continue;
           }

@@ -212,11 +212,10 @@ void TestSignSplit::productsEqualTheTermByTermSum() {
       const Dense expected = reference(cd, k.a, k.b);
       Lin out;
       std::map<int, int> added;
+      const std::function<void(int, CoefBlock)> add = blockAdder(be, out);
       const bool ok = be.signSplit(out, c, k.a, k.b, nullptr, [&](int key, CoefBlock blk) {
         ++added[key];
-        auto it = out.blocks.find(key);
-        if (it == out.blocks.end()) out.blocks.emplace(key, std::move(blk));
-        else be.addInto(it->second, blk, 1.0);
+        add(key, std::move(blk));
       });
       const QString where = QString("%1 coefficients, %2").arg(kindName(ck)).arg(k.name);
       QVERIFY2(ok, qPrintable(where));

@@ -8,30 +8,15 @@
 namespace cert::runtime::cpu {
 
 gbcsr::SparseRM kernelRowsCsr(const gbcsr::KernelBlock& k) {
-  const ConvGeometry& g = k.geometry;
+  // forEachTap visits rows in order and, within a row, columns in ascending order.
   std::vector<int> outer(static_cast<size_t>(k.rows()) + 1, 0), inner;
   std::vector<double> values;
-  int64_t row = 0;
-  // Row (oc, oh, ow) reads inputs (ic, h, x): ic, then kh (h ascending), then kw (x ascending)
-  // visits its columns in ascending order.
-  for (int oc = 0; oc < g.outChannels; ++oc)
-    for (int oh = 0; oh < g.outHeight; ++oh)
-      for (int ow = 0; ow < g.outWidth; ++ow, ++row) {
-        for (int ic = 0; ic < g.inChannels; ++ic)
-          for (int kh = 0; kh < g.kernelH; ++kh) {
-            const int h = oh * g.strideH - g.padTop + kh * g.dilationH;
-            if (h < 0 || h >= g.inHeight) continue;
-            for (int kw = 0; kw < g.kernelW; ++kw) {
-              const int x = ow * g.strideW - g.padLeft + kw * g.dilationW;
-              if (x < 0 || x >= g.inWidth) continue;
-              const double w = k.weight[((int64_t(oc) * g.inChannels + ic) * g.kernelH + kh) * g.kernelW + kw];
-              if (w == 0) continue;
-              inner.push_back(static_cast<int>((int64_t(ic) * g.inHeight + h) * g.inWidth + x));
-              values.push_back(w);
-            }
-          }
-        outer[static_cast<size_t>(row) + 1] = static_cast<int>(inner.size());
-      }
+  k.forEachTap([&](int64_t row, int64_t col, double w) {
+    ++outer[static_cast<size_t>(row) + 1];
+    inner.push_back(static_cast<int>(col));
+    values.push_back(w);
+  });
+  for (size_t r = 1; r < outer.size(); ++r) outer[r] += outer[r - 1];
   const Eigen::Map<const gbcsr::SparseRM> view(k.rows(), k.cols(), static_cast<int64_t>(inner.size()), outer.data(),
                                         inner.data(), values.data());
   return gbcsr::SparseRM(view);
@@ -128,6 +113,13 @@ Eigen::MatrixXd timesKernel(const Eigen::MatrixXd& x, const gbcsr::KernelBlock& 
         }
   }
   return out;
+}
+
+double transposedConvolutionCost(int64_t rows, const ConvGeometry& g) {
+  const double positionsTaps = double(g.outHeight) * g.outWidth * g.inChannels * g.kernelH * g.kernelW;
+  const double inputs = double(g.inChannels) * g.inHeight * g.inWidth;
+  const double outputs = double(g.outChannels) * g.outHeight * g.outWidth;
+  return static_cast<double>(rows) * (0.08 * positionsTaps * g.outChannels + inputs + outputs + positionsTaps);
 }
 
 }  // namespace cert::runtime::cpu

@@ -17,4 +17,12 @@ Eigen::MatrixXd kernelTimes(const gbcsr::KernelBlock& k, const Eigen::MatrixXd& 
 /// X @ T: a transposed convolution of every row of X (back-substitution through a conv layer).
 Eigen::MatrixXd timesKernel(const Eigen::MatrixXd& x, const gbcsr::KernelBlock& k);
 
+/// The cost of X @ T by timesKernel for `rows` rows of X, in scattered multiply-adds (the unit of
+/// a sparse product: kScatteredCost each): GEMM multiply-adds at ~1/12 of one, plus the memory
+/// the dense route writes (X dense, the GEMM's [rows * positions x taps] result, the output).
+/// The gathers and sign-split products choose a transposed convolution over rows of CSR taps
+/// when it is lower. Measured on convSmall (1 input channel) and cifar_base_kw / resnet_2b (3).
+double transposedConvolutionCost(int64_t rows, const ConvGeometry& g);
+constexpr double kScatteredCost = 1.5;
+
 }  // namespace cert::runtime::cpu

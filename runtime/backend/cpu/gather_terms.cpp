@@ -155,26 +155,21 @@ CoefBlock gatherSparse(const std::vector<Source>& sources, const std::vector<std
 
 /// Over convolutions' kernels, when many rows reach far: the coefficients scattered into a dense
 /// n x (kernel rows) matrix, times each kernel by im2col GEMMs (a transposed convolution,
-/// leftMultiply). Chosen over the sparse gather by a cost estimate: GEMM multiply-adds are ~20x
-/// cheaper than scattered ones, but the dense route writes every column of the n output rows.
+/// leftMultiply). Chosen over the sparse gather by transposedConvolutionCost.
 /// Empty when a source is not a Kernel block or a value is not finite (the gather skips zero
 /// coefficients, where a product would turn 0 * inf into NaN).
 std::optional<CoefBlock> gatherThroughKernels(const std::vector<Source>& sources,
                                               const std::vector<std::vector<int64_t>>& windows, int64_t n) {
-  double scattered = 0, gemm = 0;
+  double scattered = 0, dense = 0;
   for (const Source& s : sources) {
     if (s.block->kind() != CoefBlock::Kind::Kernel || !s.rows || !s.block->allFinite() || !s.term->coef.allFinite())
       return std::nullopt;
     const int* outer = s.rows->outerIndexPtr();
     for (const auto& w : windows)
       for (int64_t r : w) scattered += outer[r + 1] - outer[r];
-    const ConvGeometry& g = s.block->kernelBlock().geometry;
-    gemm += static_cast<double>(n) * g.outHeight * g.outWidth * g.outChannels * g.inChannels * g.kernelH * g.kernelW;
+    dense += transposedConvolutionCost(n, s.block->kernelBlock().geometry);
   }
-  const double cols = static_cast<double>(sources.front().block->cols());
-  const double rows = static_cast<double>(sources.front().block->rows());
-  if (0.08 * gemm + 0.5 * static_cast<double>(n) * (rows + cols) * static_cast<double>(sources.size()) >= 1.5 * scattered)
-    return std::nullopt;
+  if (dense >= kScatteredCost * scattered) return std::nullopt;
   Eigen::MatrixXd out;
   std::vector<bool> summed(sources.size(), false);  // coefficients summed into an earlier source's
   for (size_t a = 0; a < sources.size(); ++a) {

@@ -114,15 +114,7 @@ CoefBlock product(const CoefView& x, const CoefBlock& y, const KernelRowsLookup&
         const int j = s.innerIndexPtr()[k];
         scattered += outer[j + 1] - outer[j];
       }
-      // The dense route (x made dense, a transposed convolution by im2col GEMMs) against the
-      // sparse product: GEMM multiply-adds cost ~1/12 of scattered ones, but the dense route also
-      // writes x dense, the GEMM's [rows * positions x taps] result and every output column.
-      // Measured on convSmall (Cin 1) and cifar_base_kw (Cin 3): the sparse route wins there.
-      const ConvGeometry& g = y.kernelBlock().geometry;
-      const double positionsTaps = double(g.outHeight) * g.outWidth * g.inChannels * g.kernelH * g.kernelW;
-      const double gemm = static_cast<double>(s.rows()) * positionsTaps * g.outChannels;
-      const double written = static_cast<double>(s.rows()) * (static_cast<double>(y.rows() + y.cols()) + positionsTaps);
-      if (0.08 * gemm + written < 1.5 * scattered)
+      if (transposedConvolutionCost(s.rows(), y.kernelBlock().geometry) < kScatteredCost * scattered)
         return CoefBlock::dense(leftMultiplyMatrix(Eigen::MatrixXd(s), y));
       return finished(SparseRM(s * *rows.csr));
     }
