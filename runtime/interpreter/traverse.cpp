@@ -220,7 +220,7 @@ const std::optional<analysis::SignSplit>& ItemRun::signSplitFor(const ir::Region
 
 std::optional<ItemRun::Choice> ItemRun::signSplitChoice(const Instr& i, int b, const CoefBlock& blk) {
   const std::optional<analysis::SignSplit>& split = signSplitFor(*i.regions[2]);
-  if (!split || b <= 0 || static_cast<size_t>(b) >= states.size()) return std::nullopt;
+  if (!split || b < 0 || static_cast<size_t>(b) >= states.size()) return std::nullopt;
   for (const ir::Region* r : {i.regions[0].get(), i.regions[1].get()})
     for (const Instr& k : r->body)
       if (k.op == Opcode::Coeff) return std::nullopt;  // priority or stop per coefficient: term frames

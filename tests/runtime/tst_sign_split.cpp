@@ -208,6 +208,13 @@ void TestSignSplit::productsEqualTheTermByTermSum() {
       b.blocks.emplace(2, kernelBlock(term, rnd));
       cases.push_back({"two kernels", a, b});
     }
+    {
+      // The input layer: L and U are its box's ends, constants only (back-substitution's last step).
+      Lin a, b;
+      a.c0 = Tensor::column(rnd.vector(m));
+      b.c0 = Tensor::column(rnd.vector(m));
+      cases.push_back({"input box", a, b});
+    }
     for (const Case& k : cases) {
       const Dense expected = reference(cd, k.a, k.b);
       Lin out;

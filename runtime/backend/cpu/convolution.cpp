@@ -82,7 +82,10 @@ Eigen::MatrixXd timesKernel(const Eigen::MatrixXd& x, const gbcsr::KernelBlock& 
   if (rows == 0 || positions == 0 || taps == 0) return out;
   const Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> wm(
       k.weight.data(), g.outChannels, taps);
-  const int64_t budget = int64_t(4) << 20;  // doubles in the col buffer
+  // Doubles in the col buffer: 8 MB, well under glibc's mmap threshold (32 MB, allocator_tuning.cpp),
+  // so the buffer is reused from the heap; at 32 MB every chunk was a fresh mmap, and its page
+  // faults and zeroing were a quarter of a resnet_2b run.
+  const int64_t budget = int64_t(1) << 20;
   const int64_t chunk = std::max<int64_t>(1, std::min<int64_t>(rows, budget / std::max<int64_t>(1, positions * taps)));
   Eigen::MatrixXd xc, col;
   for (int64_t r0 = 0; r0 < rows; r0 += chunk) {
