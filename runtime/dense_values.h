@@ -90,13 +90,14 @@ Tensor zip(const Tensor& a, const Tensor& b, F&& f) {
   } else if (bFull && a.v.size() == 1) {
     const double x = a.v[0];
     for (size_t k = 0; k < n; ++k) t.v[k] = f(x, b.v[k]);
-  } else if (d == 1 && a.d == 1 && b.d == 1) {
-    // Matrices with rows or columns broadcast (a row of coefficients times a per-neuron column):
-    // column by column, each operand a contiguous column or one value.
-    for (int64_t j = 0; j < c; ++j) {
-      const double* pa = a.v.data() + (a.c == 1 ? 0 : j) * a.r;
-      const double* pb = b.v.data() + (b.c == 1 ? 0 : j) * b.r;
-      double* pt = t.v.data() + j * r;
+  } else {
+    // Rows, columns or slices broadcast (a row of coefficients times a per-neuron column, a bias
+    // added to every item of a batch): column by column, each operand a contiguous column or one value.
+    for (int64_t jk = 0; jk < c * d; ++jk) {
+      const int64_t j = jk % c, k = jk / c;
+      const double* pa = a.v.data() + ((a.d == 1 ? 0 : k) * a.c + (a.c == 1 ? 0 : j)) * a.r;
+      const double* pb = b.v.data() + ((b.d == 1 ? 0 : k) * b.c + (b.c == 1 ? 0 : j)) * b.r;
+      double* pt = t.v.data() + jk * r;
       if (a.r == r && b.r == r) {
         for (int64_t i = 0; i < r; ++i) pt[i] = f(pa[i], pb[i]);
       } else if (a.r == r) {
@@ -110,10 +111,6 @@ Tensor zip(const Tensor& a, const Tensor& b, F&& f) {
         for (int64_t i = 0; i < r; ++i) pt[i] = x;
       }
     }
-  } else {
-    for (int64_t i = 0; i < r; ++i)
-      for (int64_t j = 0; j < c; ++j)
-        for (int64_t k = 0; k < d; ++k) t.ref(i, j, k) = f(a.at(i, j, k), b.at(i, j, k));
   }
   return t;
 }

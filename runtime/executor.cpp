@@ -22,6 +22,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <span>
 #include <thread>
 #include <tuple>
 #include <stdexcept>
@@ -30,6 +31,8 @@
 #include "runtime/dense_values.h"
 #include "runtime/allocator_tuning.h"
 #include "runtime/backend/backend.h"
+#include "runtime/batch_run.h"
+#include "runtime/item_margins.h"
 #include "runtime/layer_members_of.h"
 #include "runtime/layer_rule.h"
 #include "runtime/lp_rule.h"
@@ -51,10 +54,6 @@ using interp::LayerSequence;
 using interp::LayerState;
 using interp::asTensor;
 
-
-std::string where(const Layer& layer) {
-  return "layer " + std::to_string(layer.index) + " '" + layer.name + "' (" + layerOpName(layer.op) + ")";
-}
 
 int memberIndex(const CompiledCertifier& cc, const std::string& name) {
   for (size_t m = 0; m < cc.memberNames.size(); ++m)
@@ -107,13 +106,6 @@ void runBackwardFlow(ItemRun& run, const CompiledCertifier& cc, const LayerSeque
   }
 }
 
-/// A layer's bound member ([n x 1], or one value broadcast) on the host.
-Eigen::VectorXd downloadColumn(const runtime::Backend& backend, const Tensor& t, int64_t n) {
-  const std::vector<double> v = backend.download(t);
-  if (static_cast<int64_t>(v.size()) == n) return Eigen::Map<const Eigen::VectorXd>(v.data(), n);
-  return Eigen::VectorXd::Constant(n, v.empty() ? 0.0 : v[0]);
-}
-
 /// Runs every layer of `net` on one box; the states of every layer.
 Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, const LayerSequence& layers,
                                                   const InputBox& box,
@@ -160,7 +152,7 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
         const std::string rule = ruleOperatorFor(layer);
         const auto it = rule.empty() ? cc.rules.end() : cc.rules.find(rule);
         if (it == cc.rules.end()) {
-          Diagnostic d = Diagnostic::error(where(layer) + ": the spec has no rule for " +
+          Diagnostic d = Diagnostic::error(layerWhere(layer) + ": the spec has no rule for " +
                                            (rule.empty() ? std::string("this operator") : rule));
           d.node = layer.name;
           return R::failure(d);
@@ -169,15 +161,15 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
         run.layer(layer, it->second);
       }
     } catch (const std::exception& e) {
-      Diagnostic d = Diagnostic::error(where(layer) + ": " + e.what());
+      Diagnostic d = Diagnostic::error(layerWhere(layer) + ": " + e.what());
       d.node = layer.name;
       return R::failure(d);
     }
     run.recordTracedMembers(layer);
     const auto& members = run.states.back().members;
     LayerBoundsResult b;
-    b.lower = downloadColumn(**backend.value, std::get<Tensor>(members.at("l")), layer.size());
-    b.upper = downloadColumn(**backend.value, std::get<Tensor>(members.at("u")), layer.size());
+    b.lower = runtime::downloadColumn(**backend.value, std::get<Tensor>(members.at("l")), layer.size());
+    b.upper = runtime::downloadColumn(**backend.value, std::get<Tensor>(members.at("u")), layer.size());
     b.runMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - layerStart).count();
     out.value->push_back(std::move(b));
     if (options && options->onLayer) options->onLayer(item, layer.index, static_cast<int>(layers.size()));
@@ -191,8 +183,8 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
     for (size_t k = 0; k < out.value->size(); ++k) {  // the refined bounds
       const auto& members = run.states[k].members;
       const int64_t n = layers[k].size();
-      (*out.value)[k].lower = downloadColumn(**backend.value, std::get<Tensor>(members.at("l")), n);
-      (*out.value)[k].upper = downloadColumn(**backend.value, std::get<Tensor>(members.at("u")), n);
+      (*out.value)[k].lower = runtime::downloadColumn(**backend.value, std::get<Tensor>(members.at("l")), n);
+      (*out.value)[k].upper = runtime::downloadColumn(**backend.value, std::get<Tensor>(members.at("u")), n);
     }
   }
   if (memory) *memory = run.memory();
@@ -204,57 +196,10 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
   return out;
 }
 
-/// The rows appended to the network for an item: e_label - e_j (j != label) for a labelled item;
-/// for a VNN-LIB item, one row per atom `coeffs . y + constant >= 0` of its unsafe DNF.
-struct OutputRows {
-  Eigen::MatrixXd weight;
-  Eigen::VectorXd bias;
-};
-
-std::optional<OutputRows> outputRows(const PropertyItem& item, int64_t outputs) {
-  OutputRows rows;
-  if (item.label) {
-    if (*item.label < 0 || *item.label >= outputs || outputs < 2) return std::nullopt;
-    rows.weight = Eigen::MatrixXd::Zero(outputs - 1, outputs);
-    rows.bias = Eigen::VectorXd::Zero(outputs - 1);
-    int64_t row = 0;
-    for (int64_t j = 0; j < outputs; ++j) {
-      if (j == *item.label) continue;
-      rows.weight(row, *item.label) = 1;
-      rows.weight(row++, j) = -1;
-    }
-    return rows;
-  }
-  int64_t atoms = 0;
-  for (const auto& conj : item.unsafe) atoms += static_cast<int64_t>(conj.size());
-  if (atoms == 0) return std::nullopt;
-  rows.weight = Eigen::MatrixXd::Zero(atoms, outputs);
-  rows.bias = Eigen::VectorXd::Zero(atoms);
-  int64_t row = 0;
-  for (const auto& conj : item.unsafe)
-    for (const OutputInequality& atom : conj) {
-      if (atom.coeffs.size() != outputs) return std::nullopt;
-      rows.weight.row(row) = atom.coeffs.transpose();
-      rows.bias[row++] = atom.constant;
-    }
-  return rows;
-}
-
-/// The margins layer computing `rows` from the output of `net` (core/network/margin_folding.h:
-/// folded into the last layer when it is affine), appended after its last layer (index, neuron
-/// range) and certified by the same rule.
-Layer marginsLayer(const Network& net, const OutputRows& rows) {
-  Layer m = cert::marginsLayer(net, rows.weight, rows.bias);
-  m.index = static_cast<int>(net.layers.size());
-  m.start = net.neuronCount();
-  m.end = m.start + rows.weight.rows();
-  return m;
-}
-
 /// `net` with its margins layer (a copy: for callers that need a Network of their own).
-Network withOutputRows(const Network& net, const OutputRows& rows) {
+Network withOutputRows(const Network& net, const runtime::OutputRows& rows) {
   Network ext = net;
-  ext.layers.push_back(marginsLayer(net, rows));
+  ext.layers.push_back(runtime::appendedMarginsLayer(net, rows));
   assignNeuronRanges(ext);
   return ext;
 }
@@ -284,7 +229,7 @@ std::string layoutsText(const std::vector<LayerLayout>& layouts, const Network& 
 }
 
 std::optional<Network> withMargins(const Network& net, const PropertyItem& item) {
-  const std::optional<OutputRows> rows = outputRows(item, net.outputSize());
+  const std::optional<runtime::OutputRows> rows = runtime::outputRows(item, net.outputSize());
   if (!rows) return std::nullopt;
   return withOutputRows(net, *rows);
 }
@@ -304,9 +249,10 @@ Result<ItemResult> certifyItem(const CompiledCertifier& cc, const Network& net, 
   ItemResult r;
   r.index = item.index;
   r.label = item.label;
-  const std::optional<OutputRows> rows = options.margins ? outputRows(item, net.outputSize()) : std::nullopt;
+  const std::optional<runtime::OutputRows> rows =
+      options.margins ? runtime::outputRows(item, net.outputSize()) : std::nullopt;
   const bool margins = rows.has_value();
-  const Layer marginsRows = margins ? marginsLayer(net, *rows) : Layer{};
+  const Layer marginsRows = margins ? runtime::appendedMarginsLayer(net, *rows) : Layer{};
   std::tuple<int64_t, int64_t, int64_t> memory{0, 0, 0};
   std::vector<LayerLayout>* layouts = options.keepLayouts ? &r.layouts : nullptr;
   Result<std::vector<LayerBoundsResult>> layers =
@@ -318,17 +264,8 @@ Result<ItemResult> certifyItem(const CompiledCertifier& cc, const Network& net, 
   r.referencedWeightBytes = std::get<2>(memory);
   if (!layers.ok()) return Result<ItemResult>::failure(layers.diagnostics);
   r.layers = std::move(*layers.value);
-  if (margins) {
-    r.marginLower = r.layers.back().lower;
-    r.marginUpper = r.layers.back().upper;
-    r.layers.pop_back();
-    if (!r.layouts.empty()) r.layouts.pop_back();
-  }
-  const VerdictDecision verdict = decideVerdict(net, badParams, item, r.layers, r.marginLower, r.marginUpper);
-  r.verdict = verdict.verdict;
-  r.reason = verdict.reason;
-  r.verified = r.verdict == Verdict::Verified;
-  r.timeMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  runtime::finishItem(r, net, badParams, item, margins,
+                      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
   Result<ItemResult> out;
   out.value = std::move(r);
   return out;
@@ -347,8 +284,9 @@ Result<RunResult> certify(const CompiledCertifier& cc, const Network& net, const
                           const RunOptions& options) {
   Result<RunResult> out;
   out.value.emplace();
-  if (const Result<const runtime::Backend*> backend = runtime::backendNamed(options.backend); !backend.ok())
-    return Result<RunResult>::failure(backend.diagnostics);
+  const Result<const runtime::Backend*> backendFound = runtime::backendNamed(options.backend);
+  if (!backendFound.ok()) return Result<RunResult>::failure(backendFound.diagnostics);
+  const runtime::Backend& backend = **backendFound.value;
   const size_t n = property.items.size();
   int threads = batchThreads(options, n);
   // The memory plan, before anything is allocated: refuse a run that cannot fit, and run no more
@@ -368,40 +306,64 @@ Result<RunResult> certify(const CompiledCertifier& cc, const Network& net, const
   std::call_once(tuned, runtime::tuneAllocatorForRuns);
   runtime::SharedWeights shared(net);  // weights and kernels, built once for every item
   const std::vector<BadParameter> badParams = badParameters(net);  // scanned once, not per item
-  if (threads == 1) {
-    // Items in sequence: products may use the whole thread budget (--threads 1: one thread).
-    runtime::ScopedProductThreads productThreads(options.threads);
-    for (size_t k = 0; k < n; ++k) {
-      Result<ItemResult> r = certifyItem(cc, net, property.items[k], options, static_cast<int>(k), shared, badParams);
-      if (!r.ok()) return Result<RunResult>::failure(r.diagnostics);
-      out.value->items.push_back(std::move(*r.value));
-    }
-    return out;
+  // Tasks: chunks of items in one batch frame each when the spec allows it, else single items.
+  // Each chunk holds at most what fits in memory at once, and the chunks are split across threads.
+  const int64_t limit = options.memoryLimit > 0 ? options.memoryLimit : runtime::defaultMemoryLimit();
+  size_t chunk = 1;
+  if (n >= 2 && !runtime::batchFrameRefusal(cc, net, options)) {
+    const Result<int> atOnce = runtime::itemsWithinBudget(plan, net, static_cast<int>(std::min<size_t>(n, 1 << 20)), limit);
+    const size_t within = atOnce.ok() ? static_cast<size_t>(*atOnce.value) : 1;
+    chunk = std::max<size_t>(1, std::min((n + static_cast<size_t>(threads) - 1) / static_cast<size_t>(threads),
+                                         within / static_cast<size_t>(threads)));
+    if (options.batchSize > 0) chunk = std::min(chunk, static_cast<size_t>(options.batchSize));
   }
-  // A batch: items are independent, so workers take them in turn, each item on one thread (its
-  // products serial), and the results are put back in item order.
-  std::vector<std::optional<Result<ItemResult>>> results(n);
-  std::atomic<size_t> next{0};
-  auto worker = [&] {
-#ifdef _OPENMP
-    omp_set_num_threads(1);  // per thread: this worker's products stay on it
-#endif
-    for (size_t k = next++; k < n; k = next++) {
-      if (options.cancel && options.cancel->load(std::memory_order_relaxed)) break;
-      try {
-        results[k] = certifyItem(cc, net, property.items[k], options, static_cast<int>(k), shared, badParams);
-      } catch (const std::exception& e) {
-        results[k] = Result<ItemResult>::failure(Diagnostic::error(e.what()));
-      }
-    }
+  const size_t tasks = (n + chunk - 1) / chunk;
+  threads = static_cast<int>(std::min<size_t>(static_cast<size_t>(threads), std::max<size_t>(1, tasks)));
+  auto runTask = [&](size_t t) -> Result<std::vector<ItemResult>> {
+    const size_t first = t * chunk, count = std::min(chunk, n - first);
+    if (chunk > 1)
+      return runtime::certifyBatch(cc, net, std::span<const PropertyItem>(property.items).subspan(first, count), options,
+                                   shared, badParams, backend);
+    Result<ItemResult> r = certifyItem(cc, net, property.items[first], options, static_cast<int>(first), shared, badParams);
+    if (!r.ok()) return Result<std::vector<ItemResult>>::failure(r.diagnostics);
+    Result<std::vector<ItemResult>> one;
+    one.value.emplace();
+    one.value->push_back(std::move(*r.value));
+    return one;
   };
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
-  for (std::thread& t : pool) t.join();
-  for (size_t k = 0; k < n; ++k) {
-    if (!results[k]) return Result<RunResult>::failure(Diagnostic::error("cancelled"));
-    if (!results[k]->ok()) return Result<RunResult>::failure(results[k]->diagnostics);
-    out.value->items.push_back(std::move(*results[k]->value));
+  std::vector<std::optional<Result<std::vector<ItemResult>>>> results(tasks);
+  if (threads == 1) {
+    // Tasks in sequence: products may use the whole thread budget (--threads 1: one thread).
+    runtime::ScopedProductThreads productThreads(options.threads);
+    for (size_t t = 0; t < tasks; ++t) {
+      results[t] = runTask(t);
+      if (!results[t]->ok()) return Result<RunResult>::failure(results[t]->diagnostics);
+    }
+  } else {
+    // Tasks are independent, so workers take them in turn, each on one thread (its products
+    // serial), and the results are put back in item order.
+    std::atomic<size_t> next{0};
+    auto worker = [&] {
+#ifdef _OPENMP
+      omp_set_num_threads(1);  // per thread: this worker's products stay on it
+#endif
+      for (size_t t = next++; t < tasks; t = next++) {
+        if (options.cancel && options.cancel->load(std::memory_order_relaxed)) break;
+        try {
+          results[t] = runTask(t);
+        } catch (const std::exception& e) {
+          results[t] = Result<std::vector<ItemResult>>::failure(Diagnostic::error(e.what()));
+        }
+      }
+    };
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
+    for (std::thread& t : pool) t.join();
+  }
+  for (size_t t = 0; t < tasks; ++t) {
+    if (!results[t]) return Result<RunResult>::failure(Diagnostic::error("cancelled"));
+    if (!results[t]->ok()) return Result<RunResult>::failure(results[t]->diagnostics);
+    for (ItemResult& r : *results[t]->value) out.value->items.push_back(std::move(r));
   }
   return out;
 }

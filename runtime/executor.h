@@ -148,6 +148,10 @@ struct RunOptions {
   bool keepMembers = false;
   /// Fill ItemResult::profile (where the run spends its time, per layer and spec position).
   bool profile = false;
+  /// Items that go through the layers together in one batch frame (runtime/batch_run.h) when the
+  /// spec allows it: 0 = as many as the memory plan allows, split across the threads; 1 = item by
+  /// item (every spec). Results are the same either way, up to the products' rounding.
+  int batchSize = 0;
 };
 
 /// Certifies every item. Errors: a layer whose operator has no rule ("layer 3 'relu_1' (Relu):

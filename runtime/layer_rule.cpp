@@ -3,6 +3,10 @@
 
 namespace cert {
 
+std::string layerWhere(const Layer& layer) {
+  return "layer " + std::to_string(layer.index) + " '" + layer.name + "' (" + layerOpName(layer.op) + ")";
+}
+
 std::string ruleOperatorFor(const Layer& layer) {
   switch (layer.op) {
     case LayerOp::Affine:

@@ -12,4 +12,7 @@ namespace cert {
 /// layers no spec operator covers.
 std::string ruleOperatorFor(const Layer& layer);
 
+/// How diagnostics name a layer: "layer 3 'relu_1' (Relu)".
+std::string layerWhere(const Layer& layer);
+
 }  // namespace cert

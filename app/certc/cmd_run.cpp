@@ -1,5 +1,6 @@
 // certc run SPEC.cf --net NET.onnx (--data FILE.csv [--index I] [--count N] [--pixel-scale S] | --vnnlib FILE)
-//   --eps E [--backend cpu|cuda] [--dense] [--threads N] [--memory-limit SIZE] [--json OUT.json] [--profile]:
+//   --eps E [--backend cpu|cuda] [--dense] [--threads N] [--batch-size N] [--memory-limit SIZE] [--json OUT.json]
+//   [--profile]:
 //   certifies every item
 // (several items in parallel, one per core unless --threads says otherwise), prints a summary
 // table (per item: label, verified, margin lower bounds, time) and the abstract state's memory.
@@ -9,7 +10,10 @@
 // --dense runs the dense executor (every linear-form block Dense) for comparison with the default
 // g-BCSR state. A run whose memory plan is over --memory-limit (default: 3/4 of physical memory)
 // is refused before it allocates. --profile adds the 20 rule instructions that took the most time
-// (summed over items, per layer and spec position). Errors: exit 1; usage problems: exit 2.
+// (summed over items, per layer and spec position; items then run one by one). --batch-size N
+// caps how many items go through the layers together in one batch frame when the spec allows it
+// (Float members only, e.g. IBP; runtime/batch_run.h): 0 (default) as many as memory allows, 1
+// item by item. Errors: exit 1; usage problems: exit 2.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -81,7 +85,7 @@ int cmdRun(int argc, char** argv) {
     return 1;
   }
   int exitCode = 0;
-  std::optional<CertifyInputs> in = loadCertifyInputs(args, "run", {"backend", "json", "dense", "threads", "memory-limit", "profile"}, &exitCode);
+  std::optional<CertifyInputs> in = loadCertifyInputs(args, "run", {"backend", "json", "dense", "threads", "batch-size", "memory-limit", "profile"}, &exitCode);
   if (!in) return exitCode;
   const CompiledCertifier* cc = &in->certifier;
   const Network* net = &in->network;
@@ -104,6 +108,14 @@ int cmdRun(int argc, char** argv) {
       return 2;
     }
     options.threads = static_cast<int>(*threads);
+  }
+  if (args.has("batch-size")) {
+    const auto size = args.number("batch-size", &err);
+    if (!size || *size < 0 || *size != static_cast<int>(*size)) {
+      std::fprintf(stderr, "certc run: --batch-size needs a whole number >= 0 (0: as many as memory allows; 1: item by item)\n");
+      return 2;
+    }
+    options.batchSize = static_cast<int>(*size);
   }
   if (args.has("memory-limit")) {
     const std::optional<int64_t> limit = runtime::parseBytes(args.getOr("memory-limit", ""));

@@ -85,7 +85,9 @@ class Backend {
   /// coefs[k] @ b for several coefficient tensors over one block: one product over their stacked
   /// rows (one GEMM / one transposed convolution), split back in order.
   virtual std::vector<CoefBlock> leftMultiplyBatch(const std::vector<const Tensor*>& coefs, const CoefBlock& b) const = 0;
-  /// b @ x for one column x (b.cols() values): [b.rows() x 1]; a direct convolution for a Kernel.
+  /// b @ X for k columns X (b.cols() * k values, column after column; one column per item of a
+  /// batch): [b.rows() x 1 x k], column j in slice j; a GEMM for Dense, a direct convolution of every
+  /// column for a Kernel.
   virtual Tensor times(const CoefBlock& b, const Tensor& x) const = 0;
   /// m @ x for a full r x c matrix tensor m and x with c values: [r x 1].
   virtual Tensor matVec(const Tensor& m, const Tensor& x) const = 0;
@@ -119,6 +121,9 @@ class Backend {
   /// Per row of c: whether it has a non-zero coefficient.
   virtual std::vector<bool> nonZeroRows(const CoefBlock& c, const KernelRowsLookup& kernelRows) const = 0;
 };
+
+/// A layer's bound member ([n x 1], or one value broadcast) on the host as n values.
+Eigen::VectorXd downloadColumn(const Backend& backend, const Tensor& t, int64_t n);
 
 /// The CPU backend (float64, Eigen).
 const Backend& cpuBackend();

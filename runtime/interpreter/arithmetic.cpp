@@ -79,16 +79,17 @@ Value ItemRun::reduce(const Instr& i) {
   }
   const Tensor& t = asTensor(v);
   if (i.frame == ir::FrameKind::Other) return reduceAll(t);
-  const Tensor full = t.expand(std::max(t.r, n_), listExtent_, 1);
+  const Tensor full = t.expand(std::max(t.r, n_), listExtent_, t.d);  // t.d: a batch frame's items
   const Tensor valid = validity_.expand(full.r, listExtent_, 1);
-  Tensor out = Tensor::full(full.r, 1, 1, 0);
+  Tensor out = Tensor::full(full.r, 1, full.d, 0);
   const double inf = std::numeric_limits<double>::infinity();
-  for (int64_t r = 0; r < full.r; ++r) {
+  for (int64_t kr = 0; kr < full.d * full.r; ++kr) {
+    const int64_t k = kr / full.r, r = kr % full.r;
     double acc = i.name == ir::Op::Max ? -inf : i.name == ir::Op::Min ? inf : 0.0;
     double cnt = 0;
     for (int64_t j = 0; j < listExtent_; ++j) {
       if (valid.at(r, j, 0) == 0) continue;
-      const double x = full.at(r, j, 0);
+      const double x = full.at(r, j, k);
       cnt += 1;
       if (i.name == ir::Op::Max) acc = std::max(acc, x);
       else if (i.name == ir::Op::Min) acc = std::min(acc, x);
@@ -96,7 +97,7 @@ Value ItemRun::reduce(const Instr& i) {
     }
     if (i.name == ir::Op::Len) acc = cnt;
     if (i.name == ir::Op::Avg) acc /= cnt;
-    out.ref(r, 0, 0) = acc;
+    out.ref(r, 0, k) = acc;
   }
   return out;
 }
@@ -106,6 +107,15 @@ Value ItemRun::matmul(const Instr& i) {
   const Value& b = at(i.operands[1]);
   const Tensor* ta = std::get_if<Tensor>(&a);
   const Tensor* tb = std::get_if<Tensor>(&b);
+  if (ta && tb && windows_.empty() && i.frame == ir::FrameKind::Prev && tb->r == 1 && ta->d == 1 && tb->d > 1 &&
+      tb->c == listExtent_) {  // a batch frame: the items' rows as the columns of one GEMM
+    const Eigen::Map<const Eigen::MatrixXd> x(tb->v.data(), listExtent_, tb->d);
+    const Eigen::MatrixXd m = ta->c == listExtent_ ? Eigen::MatrixXd(Eigen::Map<const Eigen::MatrixXd>(ta->v.data(), ta->r, listExtent_) * x)
+                                                   : Eigen::MatrixXd(ta->toMatrix(ta->r, listExtent_) * x);
+    Tensor out = Tensor::uninitialized(m.rows(), 1, m.cols());
+    std::copy(m.data(), m.data() + m.size(), out.v.data());
+    return out;
+  }
   if (ta && tb && windows_.empty() && i.frame == ir::FrameKind::Prev && tb->r == 1 && ta->d == 1 && tb->d == 1) {
     const Eigen::VectorXd v = tb->toMatrix(1, listExtent_).row(0).transpose();
     if (ta->c == listExtent_)  // the matrix in place (column-major like Eigen's), no copy

@@ -77,6 +77,27 @@ void ItemRun::input(const InputBox& box) {
   states.push_back(std::move(s));
 }
 
+void ItemRun::inputBatch(const std::vector<const InputBox*>& boxes) {
+  if (boxes.empty()) throw std::logic_error("an empty batch");
+  batch_ = static_cast<int64_t>(boxes.size());
+  const int64_t n = boxes[0]->lower.size();
+  Tensor lower = Tensor::uninitialized(n, 1, batch_), upper = Tensor::uninitialized(n, 1, batch_);
+  for (int64_t k = 0; k < batch_; ++k) {
+    const InputBox& box = *boxes[static_cast<size_t>(k)];
+    if (box.lower.size() != n || box.upper.size() != n) throw std::logic_error("the boxes of a batch differ in size");
+    std::copy(box.lower.data(), box.lower.data() + n, lower.v.data() + k * n);
+    std::copy(box.upper.data(), box.upper.data() + n, upper.v.data() + k * n);
+  }
+  LayerState s;
+  for (size_t m = 0; m < cc_.memberNames.size(); ++m) {
+    const std::string& name = cc_.memberNames[m];
+    if (isCtMember(m) || cc_.memberTypes[m] != ir::ElemType::Float)
+      throw std::logic_error("a batch frame holds Float members only ('" + name + "')");
+    s.members[name] = name == "u" || name == "U" ? upper : lower;
+  }
+  states.push_back(std::move(s));
+}
+
 void ItemRun::concat(const Layer& layer) {
   LayerState s;
   for (size_t m = 0; m < cc_.memberNames.size(); ++m) {
@@ -126,15 +147,16 @@ void ItemRun::concat(const Layer& layer) {
       s.members[name] = z;
       continue;
     }
-    Eigen::VectorXd v(layer.size());
+    Tensor v = Tensor::uninitialized(layer.size(), 1, batch_);  // each item's slice stacked
     int64_t row = 0;
     for (int in : layer.inputs) {
       const Tensor& t = std::get<Tensor>(states[static_cast<size_t>(in)].members.at(name));
       const int64_t ns = layers_[static_cast<size_t>(in)].size();
-      for (int64_t i = 0; i < ns; ++i) v[row + i] = t.at(i, 0, 0);
+      for (int64_t k = 0; k < batch_; ++k)
+        for (int64_t i = 0; i < ns; ++i) v.ref(row + i, 0, k) = t.at(i, 0, k);
       row += ns;
     }
-    s.members[name] = Tensor::column(v);
+    s.members[name] = std::move(v);
   }
   states.push_back(std::move(s));
 }
@@ -177,7 +199,10 @@ void ItemRun::layer(const Layer& layer, const ir::Program& prog) {
   region(prog.body);
   LayerState s;
   for (size_t m = 0; m < prog.results.size(); ++m) {
-    const Value& v = env_[static_cast<size_t>(prog.results[m])];
+    Value& v = env_[static_cast<size_t>(prog.results[m])];
+    // A result no later member reads is moved into the state, not copied.
+    const bool last = std::find(prog.results.begin() + static_cast<std::ptrdiff_t>(m) + 1, prog.results.end(),
+                                prog.results[m]) == prog.results.end();
     const std::string& name = cc_.memberNames[m];
     if (cc_.memberTypes[m] == ir::ElemType::Poly || cc_.memberTypes[m] == ir::ElemType::Sym) {
       Lin l = toLin(v, cc_.memberTypes[m] == ir::ElemType::Sym);
@@ -188,7 +213,10 @@ void ItemRun::layer(const Layer& layer, const ir::Program& prog) {
       }
       s.members[name] = runtime::linExpandRows(l, n_);
     } else {
-      s.members[name] = asTensor(v).expand(n_, 1, 1);
+      asTensor(v);  // a linear form where a number is needed is refused here
+      Tensor& t = std::get<Tensor>(v);
+      if (last && t.r == n_ && t.c == 1 && t.d == batch_) s.members[name] = std::move(t);
+      else s.members[name] = t.expand(n_, 1, batch_);
     }
   }
   states.push_back(std::move(s));

@@ -121,6 +121,15 @@ class ItemRun {
 
   void input(const InputBox& box);
 
+  /// A batch frame (runtime/batch_run.h): the input layer of every item at once, each Float member
+  /// [n x 1 x items] (item k in slice k). Every later layer then computes all items together: shared
+  /// values (weights, biases, constants) keep a slice extent of 1, per-item values have one slice
+  /// per item, and a shared block times the items' columns is one product (a GEMM). Only for
+  /// programs over Float members that never use the `other` frame (batchFrameRefusal says).
+  void inputBatch(const std::vector<const InputBox*>& boxes);
+  /// Items in the batch frame (1 when running one item).
+  int64_t batchItems() const { return batch_; }
+
   void concat(const Layer& layer);
 
   /// Set by the backward flow for a rev_ pooling rule: per refined input neuron, the pooling
@@ -133,6 +142,7 @@ class ItemRun {
   const CompiledCertifier& cc_;
   const LayerSequence& layers_;
   const bool dense_;  ///< the dense executor: every block Dense
+  int64_t batch_ = 1;  ///< items in the batch frame (a Float member's third extent), see inputBatch
   const Layer* layer_ = nullptr;
   int64_t n_ = 0;
   std::vector<std::vector<int64_t>> windows_;

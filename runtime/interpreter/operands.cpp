@@ -40,13 +40,17 @@ Value ItemRun::member(const Instr& i) {
       }
       const Tensor& src = asTensor(states.at(static_cast<size_t>(p)).members.at(i.name));
       Tensor t;
-      if (windows_.empty()) {
-        t = Tensor::row(src.toMatrix(src.r, 1).col(0));
+      if (windows_.empty()) {  // [n x 1 x items] and [1 x n x items] have the same storage
+        if (src.c != 1) throw std::runtime_error("member '" + i.name + "' is not one value per neuron");
+        t = src;
+        t.c = t.r;
+        t.r = 1;
       } else {
-        t = Tensor::full(n_, listExtent_, 1, 0);
-        for (int64_t r = 0; r < n_; ++r)
-          for (size_t j = 0; j < windows_[static_cast<size_t>(r)].size(); ++j)
-            t.ref(r, static_cast<int64_t>(j), 0) = src.at(windows_[static_cast<size_t>(r)][j], 0, 0);
+        t = Tensor::full(n_, listExtent_, src.d, 0);
+        for (int64_t k = 0; k < src.d; ++k)
+          for (int64_t r = 0; r < n_; ++r)
+            for (size_t j = 0; j < windows_[static_cast<size_t>(r)].size(); ++j)
+              t.ref(r, static_cast<int64_t>(j), k) = src.at(windows_[static_cast<size_t>(r)][j], 0, k);
       }
       if (other) std::swap(t.c, t.d);
       return t;

@@ -55,9 +55,10 @@ std::optional<Value> ItemRun::structuredEval(const Instr& i) {
   if (i.op == Opcode::MatMul && isStructured(i.operands[0]) && !isStructured(i.operands[1])) {
     const Tensor* tb = std::get_if<Tensor>(&at(i.operands[1]));
     const CoefBlock& blk = *structured_.at(i.operands[0]).block;
-    if (tb && windows_.empty() && i.frame == ir::FrameKind::Prev && tb->r == 1 && tb->d == 1 &&
-        tb->c == listExtent_ && blk.rows() == n_ && blk.cols() == listExtent_)
-      return backend_.times(blk, tb->expand(1, listExtent_, 1));
+    // One column per item of a batch frame (tb->d items): one product for all of them.
+    if (tb && windows_.empty() && i.frame == ir::FrameKind::Prev && tb->r == 1 && tb->c == listExtent_ &&
+        blk.rows() == n_ && blk.cols() == listExtent_)
+      return backend_.times(blk, *tb);
   }
   return std::nullopt;
 }

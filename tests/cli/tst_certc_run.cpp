@@ -23,7 +23,33 @@ class TestCertcRun : public QObject {
   void deeppolyMarginsMatchReference();
   void cudaBackendIsAClearError();
   void profileListsTheRuleInstructionsByTime();
+  void batchSizeKeepsTheItemRows();
 };
+
+namespace {
+
+/// certc's stdout lines (empty when it failed).
+QStringList certcLines(const QStringList& a) {
+  QProcess p;
+  p.start(QString::fromStdString(certcBinary()), a);
+  if (!p.waitForFinished(120000) || p.exitCode() != 0) return QStringList{};
+  return QString::fromUtf8(p.readAllStandardOutput()).split('\n');
+}
+
+/// The item rows of a run's table (item, label, verdict, margins), without the time column.
+QStringList itemRows(const QStringList& lines) {
+  QStringList out;
+  for (const QString& l : lines) {
+    QStringList f = l.split(' ', Qt::SkipEmptyParts);
+    if (f.size() > 4 && f[0].toInt() >= 0 && (f[2] == "yes" || f[2] == "no")) {
+      f.removeAt(3);
+      out << f.join(' ');
+    }
+  }
+  return out;
+}
+
+}  // namespace
 
 void TestCertcRun::deeppolyMarginsMatchReference() {
   QTemporaryDir dir;
@@ -89,28 +115,11 @@ void TestCertcRun::profileListsTheRuleInstructionsByTime() {
                          QString::fromStdString(sourcePath("resources/networks/mlp_784_50_50_10.onnx")), "--data",
                          QString::fromStdString(sourcePath("resources/inputs/mnist_10.csv")), "--count", "3", "--eps",
                          "0.01", "--threads", "1"};
-  auto run = [](const QStringList& a) {
-    QProcess p;
-    p.start(QString::fromStdString(certcBinary()), a);
-    if (!p.waitForFinished(120000) || p.exitCode() != 0) return QStringList{};
-    return QString::fromUtf8(p.readAllStandardOutput()).split('\n');
-  };
-  const QStringList plain = run(args), profiled = run(QStringList(args) << "--profile");
+  const QStringList plain = certcLines(args), profiled = certcLines(QStringList(args) << "--profile");
   QVERIFY(!plain.isEmpty() && !profiled.isEmpty());
   // The item rows (label, verdict, margins) are unchanged; only the time column may differ.
-  auto items = [](const QStringList& lines) {
-    QStringList out;
-    for (const QString& l : lines) {
-      QStringList f = l.split(' ', Qt::SkipEmptyParts);
-      if (f.size() > 4 && f[0].toInt() >= 0 && (f[2] == "yes" || f[2] == "no")) {
-        f.removeAt(3);
-        out << f.join(' ');
-      }
-    }
-    return out;
-  };
-  QCOMPARE(items(profiled).size(), 3);
-  QCOMPARE(items(profiled), items(plain));
+  QCOMPARE(itemRows(profiled).size(), 3);
+  QCOMPARE(itemRows(profiled), itemRows(plain));
   const qsizetype head = profiled.indexOf(QRegularExpression("^profile: [0-9.]+ ms in rule instructions over 3 item\\(s\\).*"));
   QVERIFY2(head >= 0, qPrintable(profiled.join('\n')));
   double previous = 1e300, shares = 0;
@@ -131,6 +140,27 @@ void TestCertcRun::profileListsTheRuleInstructionsByTime() {
   QVERIFY2(rows >= 5 && rows <= 20, qPrintable(profiled.join('\n')));
   QVERIFY(shares <= 100.5);
   QVERIFY(traverse);  // DeepPoly's back-substitution is the traverse of its Affine rule
+}
+
+void TestCertcRun::batchSizeKeepsTheItemRows() {
+  // IBP runs its items in a batch frame unless --batch-size 1; the table is the same either way.
+  const QStringList args{"run", QString::fromStdString(sourcePath("specs/ibp.cf")), "--net",
+                         QString::fromStdString(sourcePath("resources/networks/trained/convSmallRELU__Point.onnx")),
+                         "--data", QString::fromStdString(sourcePath("resources/inputs/mnist_10.csv")), "--count", "10",
+                         "--eps", "0.02", "--threads", "1"};
+  const QStringList one = itemRows(certcLines(QStringList(args) << "--batch-size" << "1"));
+  QCOMPARE(one.size(), 10);
+  QCOMPARE(itemRows(certcLines(args)), one);
+  QCOMPARE(itemRows(certcLines(QStringList(args) << "--batch-size" << "4")), one);
+  QCOMPARE(itemRows(certcLines(QStringList(args) << "--threads" << "2")), one);
+  QStringList verdicts;
+  for (const QString& row : one) verdicts << row.split(' ')[2];
+  QVERIFY2(verdicts.contains("yes") && verdicts.contains("no"), qPrintable(one.join('\n')));
+  QProcess bad;
+  bad.start(QString::fromStdString(certcBinary()), QStringList(args) << "--batch-size" << "-2");
+  QVERIFY(bad.waitForFinished(60000));
+  QCOMPARE(bad.exitCode(), 2);
+  QVERIFY(bad.readAllStandardError().contains("--batch-size needs a whole number >= 0"));
 }
 
 QTEST_GUILESS_MAIN(TestCertcRun)

@@ -48,7 +48,7 @@ void appendCsrRows(const gbcsr::SparseRM& m, RowLists& out);
   CoefBlock scaleRows(const CoefBlock& b, const Eigen::VectorXd& s);                         \
   CoefBlock keepRows(const CoefBlock& b, const std::vector<bool>& keep);                     \
   Eigen::MatrixXd leftMultiply(const MatrixRef& coef, const CoefBlock& b);                   \
-  Eigen::VectorXd times(const CoefBlock& b, const Eigen::VectorXd& x);                       \
+  Eigen::MatrixXd times(const CoefBlock& b, const MatrixRef& x);                       \
   void addTo(Eigen::MatrixXd& m, const CoefBlock& b, double sign);                           \
   CoefBlock map(const CoefBlock& b, const std::function<double(double)>& f);                 \
   /* false when the block holds more than `budget` non-zeros (its rows are left untouched) */ \

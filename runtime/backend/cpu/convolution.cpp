@@ -22,19 +22,21 @@ gbcsr::SparseRM kernelRowsCsr(const gbcsr::KernelBlock& k) {
   return gbcsr::SparseRM(view);
 }
 
-/// T @ X as a convolution by im2col + GEMM, column by column of X: col[(ic, kh, kw), p] is the
-/// input value tap (kh, kw) of channel ic reads at output position p (0 in the padding), and the
-/// column's output [oc, p] is Wm[oc, (ic, kh, kw)] @ col, already in neuron order (oc, oh, ow).
-/// Each tap's valid run of positions is computed once per output row, so the copy loop has no
-/// per-element bounds test.
-Eigen::MatrixXd kernelTimes(const gbcsr::KernelBlock& k, const Eigen::MatrixXd& x) {
+/// T @ X as a convolution by im2col + GEMM over chunks of X's columns: col[(ic, kh, kw), (c, p)] is
+/// the input value tap (kh, kw) of channel ic reads at output position p of column c (0 in the
+/// padding), one GEMM Wm[oc, (ic, kh, kw)] @ col gives R[oc, (c, p)], and each column's output
+/// [oc, p] (neuron order oc, oh, ow) is copied out of R in runs of positions. Several columns (the
+/// items of a batch frame) share one GEMM, whose inner dimension, the taps, is small on early
+/// layers. Each tap's valid run of positions is computed once per output row, so the copy loop has
+/// no per-element bounds test.
+Eigen::MatrixXd kernelTimes(const gbcsr::KernelBlock& k, const Eigen::Ref<const Eigen::MatrixXd>& x) {
+  using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   const ConvGeometry& g = k.geometry;
   const int64_t positions = int64_t(g.outHeight) * g.outWidth;
   const int64_t taps = int64_t(g.inChannels) * g.kernelH * g.kernelW;
   Eigen::MatrixXd out(k.rows(), x.cols());
   if (positions == 0 || taps == 0) return out.setZero();
-  const Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> wm(
-      k.weight.data(), g.outChannels, taps);
+  const Eigen::Map<const RowMajor> wm(k.weight.data(), g.outChannels, taps);
   // Per kernel column kw: the output columns ow whose input column x = ow*s - pad + kw*d is inside.
   std::vector<int> owBegin(static_cast<size_t>(g.kernelW)), owEnd(static_cast<size_t>(g.kernelW));
   for (int kw = 0; kw < g.kernelW; ++kw) {
@@ -44,27 +46,37 @@ Eigen::MatrixXd kernelTimes(const gbcsr::KernelBlock& k, const Eigen::MatrixXd& 
     owBegin[static_cast<size_t>(kw)] = b;
     owEnd[static_cast<size_t>(kw)] = e;
   }
-  Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> col(taps, positions);
-  for (Eigen::Index c = 0; c < x.cols(); ++c) {
-    const double* in = x.col(c).data();
-    col.setZero();
-    for (int ic = 0; ic < g.inChannels; ++ic)
-      for (int kh = 0; kh < g.kernelH; ++kh)
-        for (int kw = 0; kw < g.kernelW; ++kw) {
-          double* row = col.row((int64_t(ic) * g.kernelH + kh) * g.kernelW + kw).data();
-          const int b = owBegin[static_cast<size_t>(kw)], e = owEnd[static_cast<size_t>(kw)];
-          for (int oh = 0; oh < g.outHeight; ++oh) {
-            const int h = oh * g.strideH - g.padTop + kh * g.dilationH;
-            if (h < 0 || h >= g.inHeight) continue;
-            const int64_t base = (int64_t(ic) * g.inHeight + h) * g.inWidth - g.padLeft + int64_t(kw) * g.dilationW;
-            double* dst = row + int64_t(oh) * g.outWidth;
-            for (int ow = b; ow < e; ++ow) dst[ow] = in[base + int64_t(ow) * g.strideW];
+  // Columns per GEMM: the col buffer at most ~1M doubles (8 MB, see timesKernel).
+  const int64_t chunk = std::max<int64_t>(1, std::min<int64_t>(x.cols(), (int64_t(1) << 20) / (positions * taps)));
+  RowMajor col, result;
+  for (int64_t c0 = 0; c0 < x.cols(); c0 += chunk) {
+    const int64_t cc = std::min(chunk, int64_t(x.cols()) - c0);
+    const int64_t width = cc * positions;
+    col.setZero(taps, width);
+    for (int64_t c = 0; c < cc; ++c) {
+      const double* in = x.col(c0 + c).data();
+      for (int ic = 0; ic < g.inChannels; ++ic)
+        for (int kh = 0; kh < g.kernelH; ++kh)
+          for (int kw = 0; kw < g.kernelW; ++kw) {
+            double* row = col.row((int64_t(ic) * g.kernelH + kh) * g.kernelW + kw).data() + c * positions;
+            const int b = owBegin[static_cast<size_t>(kw)], e = owEnd[static_cast<size_t>(kw)];
+            for (int oh = 0; oh < g.outHeight; ++oh) {
+              const int h = oh * g.strideH - g.padTop + kh * g.dilationH;
+              if (h < 0 || h >= g.inHeight) continue;
+              const int64_t base = (int64_t(ic) * g.inHeight + h) * g.inWidth - g.padLeft + int64_t(kw) * g.dilationW;
+              double* dst = row + int64_t(oh) * g.outWidth;
+              for (int ow = b; ow < e; ++ow) dst[ow] = in[base + int64_t(ow) * g.strideW];
+            }
           }
-        }
-    // [oc x positions] row-major is the output column in neuron order.
-    Eigen::Map<Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(out.col(c).data(), g.outChannels,
-                                                                                       positions)
-        .noalias() = wm * col;
+    }
+    if (cc == 1) {  // [oc x positions] row-major is the output column in neuron order
+      Eigen::Map<RowMajor>(out.col(c0).data(), g.outChannels, positions).noalias() = wm * col;
+      continue;
+    }
+    result.noalias() = wm * col;  // [oc x (cc * positions)]
+    for (int64_t c = 0; c < cc; ++c)
+      for (int oc = 0; oc < g.outChannels; ++oc)
+        std::copy_n(result.row(oc).data() + c * positions, positions, out.col(c0 + c).data() + int64_t(oc) * positions);
   }
   return out;
 }

@@ -13,7 +13,7 @@ namespace cert::runtime::cpu {
 /// written directly row by row (no triplets, no sort).
 gbcsr::SparseRM kernelRowsCsr(const gbcsr::KernelBlock& k);
 /// T @ X for the Toeplitz matrix T of k (a convolution of every column of X).
-Eigen::MatrixXd kernelTimes(const gbcsr::KernelBlock& k, const Eigen::MatrixXd& x);
+Eigen::MatrixXd kernelTimes(const gbcsr::KernelBlock& k, const Eigen::Ref<const Eigen::MatrixXd>& x);
 /// X @ T: a transposed convolution of every row of X (back-substitution through a conv layer).
 Eigen::MatrixXd timesKernel(const Eigen::MatrixXd& x, const gbcsr::KernelBlock& k);
 

@@ -174,10 +174,15 @@ std::vector<CoefBlock> CpuBackend::leftMultiplyBatch(const std::vector<const Ten
 }
 
 Tensor CpuBackend::times(const CoefBlock& b, const Tensor& x) const {
-  if (static_cast<int64_t>(x.v.size()) != b.cols()) throw std::logic_error("a block times a vector of a wrong extent");
-  const Eigen::VectorXd v = Eigen::Map<const Eigen::VectorXd>(x.v.data(), b.cols());
-  auto product = [&]() -> Eigen::VectorXd { CERT_BY_KIND(b, times, b, v); };
-  return Tensor::column(product());
+  const int64_t columns = b.cols() > 0 ? static_cast<int64_t>(x.v.size()) / b.cols() : 0;
+  if (columns < 1 || columns * b.cols() != static_cast<int64_t>(x.v.size()))
+    throw std::logic_error("a block times columns of a wrong extent");
+  const Eigen::Map<const Eigen::MatrixXd> xs(x.v.data(), b.cols(), columns);
+  auto product = [&]() -> Eigen::MatrixXd { CERT_BY_KIND(b, times, b, xs); };
+  const Eigen::MatrixXd p = product();
+  Tensor out = Tensor::uninitialized(b.rows(), 1, columns);  // column k of p is item k's [rows x 1]
+  std::copy(p.data(), p.data() + p.size(), out.v.data());
+  return out;
 }
 
 Tensor CpuBackend::matVec(const Tensor& m, const Tensor& x) const {

@@ -45,7 +45,7 @@ Eigen::MatrixXd leftMultiply(const MatrixRef& coef, const CoefBlock& b) {
   return coef * toDense(b);  // 0 * inf = NaN as in the dense product
 }
 
-Eigen::VectorXd times(const CoefBlock& b, const Eigen::VectorXd& x) { return b.sparse() * x; }
+Eigen::MatrixXd times(const CoefBlock& b, const MatrixRef& x) { return b.sparse() * x; }
 
 void addTo(Eigen::MatrixXd& m, const CoefBlock& b, double sign) { m += sign * b.sparse(); }
 

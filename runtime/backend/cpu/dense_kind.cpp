@@ -90,7 +90,7 @@ Eigen::MatrixXd leftMultiply(const MatrixRef& coef, const CoefBlock& b) {
   return coef * m;
 }
 
-Eigen::VectorXd times(const CoefBlock& b, const Eigen::VectorXd& x) { return b.denseMatrix() * x; }
+Eigen::MatrixXd times(const CoefBlock& b, const MatrixRef& x) { return b.denseMatrix() * x; }
 
 void addTo(Eigen::MatrixXd& m, const CoefBlock& b, double sign) { m += sign * b.denseMatrix(); }
 

@@ -41,7 +41,7 @@ Eigen::MatrixXd leftMultiply(const MatrixRef& coef, const CoefBlock& b) {
   return out;
 }
 
-Eigen::VectorXd times(const CoefBlock& b, const Eigen::VectorXd& x) { return b.diag().cwiseProduct(x); }
+Eigen::MatrixXd times(const CoefBlock& b, const MatrixRef& x) { return b.diag().asDiagonal() * x; }
 
 void addTo(Eigen::MatrixXd& m, const CoefBlock& b, double sign) { m.diagonal() += sign * b.diag(); }
 

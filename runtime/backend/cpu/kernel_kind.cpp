@@ -50,7 +50,7 @@ Eigen::MatrixXd leftMultiply(const MatrixRef& coef, const CoefBlock& b) {
   return timesKernel(Eigen::MatrixXd(coef), b.kernelBlock());
 }
 
-Eigen::VectorXd times(const CoefBlock& b, const Eigen::VectorXd& x) { return kernelTimes(b.kernelBlock(), x); }
+Eigen::MatrixXd times(const CoefBlock& b, const MatrixRef& x) { return kernelTimes(b.kernelBlock(), x); }
 
 void addTo(Eigen::MatrixXd& m, const CoefBlock& b, double sign) {
   b.kernelBlock().forEachTap([&](int64_t o, int64_t i, double w) { m(o, i) += sign * w; });

@@ -34,9 +34,9 @@ Eigen::MatrixXd leftMultiply(const MatrixRef& coef, const CoefBlock& b) {
   return coef * toDense(b);
 }
 
-Eigen::VectorXd times(const CoefBlock& b, const Eigen::VectorXd& x) {
+Eigen::MatrixXd times(const CoefBlock& b, const MatrixRef& x) {
   if (!valuesFinite(b.rowScale())) return toDense(b) * x;  // inf * 0 = NaN per element, as the dense form
-  return b.rowScale().cwiseProduct(b.scaledBase().denseMatrix() * x);
+  return b.rowScale().asDiagonal() * (b.scaledBase().denseMatrix() * x);
 }
 
 void addTo(Eigen::MatrixXd& m, const CoefBlock& b, double sign) { m += sign * toDense(b); }
