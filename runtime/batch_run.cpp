@@ -2,6 +2,7 @@
 #include "runtime/batch_run.h"
 
 #include <chrono>
+#include <map>
 #include <stdexcept>
 
 #include "runtime/interpreter/item_run.h"
@@ -44,21 +45,12 @@ double msSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 
-/// Item k's slice of a batch frame's tensor (a shared tensor as it is).
-Tensor sliceOf(const Tensor& t, int64_t k) {
-  if (t.d == 1) return t;
-  const int64_t size = t.r * t.c;
-  Tensor s = Tensor::uninitialized(t.r, t.c, 1);
-  std::copy(t.v.begin() + k * size, t.v.begin() + (k + 1) * size, s.v.begin());
-  return s;
-}
-
 }  // namespace
 
 std::optional<std::string> batchFrameRefusal(const CompiledCertifier& cc, const Network& net, const RunOptions& options) {
   if (options.batchSize == 1) return "batch size 1";
-  if (options.onLayer || options.trace || options.keepLayouts || options.keepMembers || options.profile)
-    return "the run reports per item (layer progress, trace, layouts, members or profile)";
+  if (options.onLayer || options.trace || options.keepLayouts || options.keepMembers)
+    return "the run reports per item (layer progress, trace, layouts or members)";
   if (options.dense) return "the dense executor runs item by item";
   if (!cc.reverseRules.empty()) return "the spec has a backward flow";
   bool l = false, u = false;
@@ -98,8 +90,11 @@ Result<std::vector<ItemResult>> certifyBatch(const CompiledCertifier& cc, const 
   const LayerSequence layers(net);
   ItemRun batch(cc, layers, false, shared, backend);
   const RowViews views(true);
+  std::vector<InstrTime> profile;  // the batch's instructions (all items at once), given to its first item
+  if (options.profile) batch.profile = &profile;
   std::vector<double> layerMs;
   for (const Layer& layer : net.layers) {
+    batch.profileLayer = layer.index;
     if (options.cancel && options.cancel->load(std::memory_order_relaxed))
       return R::failure(Diagnostic::error("cancelled"));
     const auto layerStart = std::chrono::steady_clock::now();
@@ -116,49 +111,83 @@ Result<std::vector<ItemResult>> certifyBatch(const CompiledCertifier& cc, const 
   }
   const double shareMs = msSince(start) / static_cast<double>(count);
 
+  // Every layer's l and u on the host once: [n x items], item k in column k.
+  std::vector<std::pair<std::vector<double>, std::vector<double>>> host;
+  for (const LayerState& st : batch.states)
+    host.emplace_back(backend.download(std::get<Tensor>(st.members.at("l"))),
+                      backend.download(std::get<Tensor>(st.members.at("u"))));
   R out;
-  out.value.emplace();
+  out.value.emplace(static_cast<size_t>(count));
+  std::vector<double> marginsMs(static_cast<size_t>(count), 0.0);
+  // The margins layers: items with the same rows (a label's) run theirs together as one batch
+  // frame over their columns of the layer it reads; a VNN-LIB item's rows are its own.
+  std::map<std::string, std::vector<int64_t>> groups;
   for (int64_t k = 0; k < count; ++k) {
-    const auto itemStart = std::chrono::steady_clock::now();
     const PropertyItem& item = items[static_cast<size_t>(k)];
-    ItemResult r;
+    if (!options.margins || !outputRows(item, net.outputSize())) continue;
+    const std::string key = marginsKey(item);
+    groups[key.empty() ? "item " + std::to_string(k) : key].push_back(k);
+  }
+  for (const auto& [name, members] : groups) {
+    const auto groupStart = std::chrono::steady_clock::now();
+    const PropertyItem& first = items[static_cast<size_t>(members.front())];
+    const Layer margins = appendedMarginsLayer(net, *outputRows(first, net.outputSize()));
+    const LayerSequence sequence(net, &margins, marginsKey(first));
+    ItemRun run(cc, sequence, false, shared, backend);
+    run.states.resize(batch.states.size());  // only the layers the margins layer reads are filled
+    for (int in : margins.inputs)
+      for (const auto& [member, v] : batch.states[static_cast<size_t>(in)].members) {
+        const Tensor& t = std::get<Tensor>(v);
+        Tensor mine = Tensor::uninitialized(t.r, 1, static_cast<int64_t>(members.size()));
+        for (size_t g = 0; g < members.size(); ++g)
+          std::copy_n(t.v.begin() + members[g] * t.r, t.r, mine.v.begin() + static_cast<int64_t>(g) * t.r);
+        run.states[static_cast<size_t>(in)].members[member] = std::move(mine);
+      }
+    run.adoptBatch(static_cast<int64_t>(members.size()));
+    if (options.profile) run.profile = &profile;
+    run.profileLayer = margins.index;
+    try {
+      run.layer(margins, cc.rules.at(ruleOperatorFor(margins)));
+    } catch (const std::exception& e) {
+      Diagnostic d = Diagnostic::error(layerWhere(margins) + ": " + e.what());
+      d.node = margins.name;
+      return R::failure(d);
+    }
+    const std::vector<double> lower = backend.download(std::get<Tensor>(run.states.back().members.at("l")));
+    const std::vector<double> upper = backend.download(std::get<Tensor>(run.states.back().members.at("u")));
+    const int64_t rows = margins.size();
+    const double ms = msSince(groupStart) / static_cast<double>(members.size());
+    for (size_t g = 0; g < members.size(); ++g) {
+      ItemResult& r = (*out.value)[static_cast<size_t>(members[g])];
+      r.marginLower = Eigen::Map<const Eigen::VectorXd>(lower.data() + static_cast<int64_t>(g) * rows, rows);
+      r.marginUpper = Eigen::Map<const Eigen::VectorXd>(upper.data() + static_cast<int64_t>(g) * rows, rows);
+      marginsMs[static_cast<size_t>(members[g])] = ms;
+    }
+  }
+  // Per item: its columns of every layer, the stored bytes of its state (Float members: one
+  // value per neuron each, as when it runs alone) and the verdict.
+  int64_t neurons = 0;
+  for (const Layer& layer : net.layers) neurons += layer.size();
+  const int64_t members = static_cast<int64_t>(cc.memberNames.size());
+  for (int64_t k = 0; k < count; ++k) {
+    const PropertyItem& item = items[static_cast<size_t>(k)];
+    ItemResult& r = (*out.value)[static_cast<size_t>(k)];
     r.index = item.index;
     r.label = item.label;
-    const std::optional<OutputRows> rows = options.margins ? outputRows(item, net.outputSize()) : std::nullopt;
-    const Layer marginsRows = rows ? appendedMarginsLayer(net, *rows) : Layer{};
-    const LayerSequence itemLayers = rows ? LayerSequence(net, &marginsRows) : LayerSequence(net);
-    ItemRun run(cc, itemLayers, false, shared, backend);  // item k's slice of every layer
-    for (const LayerState& s : batch.states) {
-      LayerState mine;
-      for (const auto& [name, v] : s.members) mine.members[name] = sliceOf(std::get<Tensor>(v), k);
-      run.states.push_back(std::move(mine));
-    }
-    if (rows) {
-      try {
-        run.layer(marginsRows, cc.rules.at(ruleOperatorFor(marginsRows)));
-      } catch (const std::exception& e) {
-        Diagnostic d = Diagnostic::error(layerWhere(marginsRows) + ": " + e.what());
-        d.node = marginsRows.name;
-        return R::failure(d);
-      }
-    }
-    const double marginsMs = msSince(itemStart);
-    for (size_t li = 0; li < run.states.size(); ++li) {
-      const auto& members = run.states[li].members;
-      const int64_t n = itemLayers[li].size();
+    for (size_t li = 0; li < host.size(); ++li) {
+      const int64_t n = net.layers[li].size();
       LayerBoundsResult b;
-      b.lower = downloadColumn(backend, std::get<Tensor>(members.at("l")), n);
-      b.upper = downloadColumn(backend, std::get<Tensor>(members.at("u")), n);
-      b.runMs = li < layerMs.size() ? layerMs[li] : marginsMs;
+      b.lower = Eigen::Map<const Eigen::VectorXd>(host[li].first.data() + k * n, n);
+      b.upper = Eigen::Map<const Eigen::VectorXd>(host[li].second.data() + k * n, n);
+      b.runMs = layerMs[li];
       r.layers.push_back(std::move(b));
     }
-    const auto [state, dense, referenced] = run.memory();
-    r.stateBytes = state;
-    r.denseStateBytes = dense;
-    r.referencedWeightBytes = referenced;
-    finishItem(r, net, badParams, item, rows.has_value(), shareMs + msSince(itemStart));
-    out.value->push_back(std::move(r));
+    const int64_t rows = r.marginLower.size();
+    r.stateBytes = r.denseStateBytes = 8 * members * (neurons + rows);
+    r.referencedWeightBytes = 0;
+    finishItem(r, net, badParams, item, false, shareMs + marginsMs[static_cast<size_t>(k)]);
   }
+  if (!out.value->empty()) out.value->front().profile = std::move(profile);
   return out;
 }
 

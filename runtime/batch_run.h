@@ -27,12 +27,13 @@ namespace cert::runtime {
 /// shape must hold Float members only, l and u among them; every rule the network's layers run
 /// must compute Float values (no linear forms, map, traverse, lp or noise) without the `other`
 /// frame (its third extent is the batch); no backward flow; and the options must not ask for what
-/// is per item (onLayer, trace, layouts, kept members, profile), the dense executor or batchSize 1.
+/// is per item (onLayer, trace, layouts, kept members), the dense executor or batchSize 1.
 std::optional<std::string> batchFrameRefusal(const CompiledCertifier& cc, const Network& net, const RunOptions& options);
 
 /// Certifies `items` in one batch frame (batchFrameRefusal must be nullopt). `firstPosition` is the
 /// position of items[0] in the property. An item's timeMs is its share of the batch's time plus
-/// its margins layer; each layer's runMs is the batch's time for it over the items.
+/// its margins layer; each layer's runMs is the batch's time for it over the items. With
+/// options.profile, the first item's profile holds every instruction's time for the whole batch.
 Result<std::vector<ItemResult>> certifyBatch(const CompiledCertifier& cc, const Network& net,
                                              std::span<const PropertyItem> items, const RunOptions& options,
                                              SharedWeights& shared, const std::vector<BadParameter>& badParams,

@@ -256,7 +256,8 @@ Result<ItemResult> certifyItem(const CompiledCertifier& cc, const Network& net, 
   std::tuple<int64_t, int64_t, int64_t> memory{0, 0, 0};
   std::vector<LayerLayout>* layouts = options.keepLayouts ? &r.layouts : nullptr;
   Result<std::vector<LayerBoundsResult>> layers =
-      runNetwork(cc, margins ? LayerSequence(net, &marginsRows) : LayerSequence(net), item.box, &options, position,
+      runNetwork(cc, margins ? LayerSequence(net, &marginsRows, runtime::marginsKey(item)) : LayerSequence(net), item.box,
+                 &options, position,
                  &memory, layouts, &r.trace, options.keepMembers ? &r.members : nullptr, &shared,
                  options.profile ? &r.profile : nullptr);
   r.stateBytes = std::get<0>(memory);

@@ -42,6 +42,11 @@ Layer appendedMarginsLayer(const Network& net, const OutputRows& rows) {
   return m;
 }
 
+std::string marginsKey(const PropertyItem& item) {
+  if (!item.label || !item.unsafe.empty()) return {};
+  return "margins|label " + std::to_string(*item.label);
+}
+
 void finishItem(ItemResult& r, const Network& net, const std::vector<BadParameter>& badParams,
                 const PropertyItem& item, bool margins, double timeMs) {
   if (margins) {

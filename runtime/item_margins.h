@@ -31,6 +31,11 @@ std::optional<OutputRows> outputRows(const PropertyItem& item, int64_t outputs);
 /// range) and certified by the same rule.
 Layer appendedMarginsLayer(const Network& net, const OutputRows& rows);
 
+/// The SharedWeights key of the item's margins layer when it is the same for every item of its
+/// kind (a labelled item's rows e_label - e_j depend only on the label): "margins|label 3"; ""
+/// for a VNN-LIB item, whose rows are its own.
+std::string marginsKey(const PropertyItem& item);
+
 /// Completes an item whose layers have run (r.layers, the margins layer last when `margins`):
 /// moves the margins layer's bounds to marginLower/Upper, decides the verdict, sets timeMs.
 void finishItem(ItemResult& r, const Network& net, const std::vector<BadParameter>& badParams,

@@ -9,24 +9,19 @@
 
 namespace cert::runtime {
 
-namespace {
-
-double applyOp(const std::string& op, double x, double s) {
-  if (op == "max") return std::max(x, s);
-  if (op == "min") return std::min(x, s);
-  return x * s;  // "mul"
-}
-
-}  // namespace
-
 bool zeroKeeping(const std::string& op, double s) {
   if (op == "max" || op == "min") return s == 0;
+  if (op == "abs") return true;
   return op == "mul" && std::isfinite(s);
 }
 
 CoefBlock mapStored(const Backend& backend, const CoefBlock& b, const std::string& op, double s) {
   if (!zeroKeeping(op, s)) throw std::logic_error("mapStored: '" + op + "' does not keep zeros");
-  return backend.mapZeroKeeping(b, [&op, s](double x) { return applyOp(op, x, s); });
+  // The operator resolved once, not per element.
+  if (op == "max") return backend.mapZeroKeeping(b, [s](double x) { return std::max(x, s); });
+  if (op == "min") return backend.mapZeroKeeping(b, [s](double x) { return std::min(x, s); });
+  if (op == "abs") return backend.mapZeroKeeping(b, [](double x) { return std::abs(x); });
+  return backend.mapZeroKeeping(b, [s](double x) { return x * s; });
 }
 
 bool SharedWeights::caches(const Layer& layer) const {

@@ -21,7 +21,7 @@ namespace cert::runtime {
 class Backend;
 
 /// True when x -> op(x, s) maps 0 to 0 and finite values to finite values ("max"/"min" against
-/// s == 0, "mul" by a finite s): such a map keeps a block's structure (its zeros stay zeros).
+/// s == 0, "mul" by a finite s, "abs"): such a map keeps a block's structure (its zeros stay zeros).
 bool zeroKeeping(const std::string& op, double s);
 /// op(b, s) element-wise (zeroKeeping(op, s) must hold): a Kernel stays a Kernel over op(weights)
 /// (every Toeplitz entry is one tap or 0), a Diagonal stays Diagonal, anything else becomes Dense.

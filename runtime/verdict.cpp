@@ -27,21 +27,29 @@ std::string layerText(const Network& net, size_t k) {
   return "layer " + std::to_string(k) + " 'margins'";
 }
 
-/// The first NaN, empty or inverted interval of one layer, in words.
-std::optional<std::string> badBounds(const std::string& where, const Eigen::VectorXd& lo, const Eigen::VectorXd& hi) {
+/// The first NaN, empty or inverted interval of one layer, in words; `whereOf` names the layer
+/// (called only then: the usual all-good case builds no string).
+template <class WhereOf>
+std::optional<std::string> badBounds(WhereOf&& whereOf, const Eigen::VectorXd& lo, const Eigen::VectorXd& hi) {
+  if (lo.size() == hi.size()) {  // one branch-free (vectorized) pass for the usual all-good case
+    constexpr double inf = std::numeric_limits<double>::infinity();
+    bool bad = false;
+    for (Eigen::Index i = 0; i < lo.size(); ++i) bad |= !(lo[i] <= hi[i]) | (lo[i] == inf) | (hi[i] == -inf);
+    if (!bad) return std::nullopt;
+  }
   for (Eigen::Index i = 0; i < lo.size() && i < hi.size(); ++i) {
     const double l = lo[i], u = hi[i];
     if (!std::isnan(l) && !std::isnan(u) && l != std::numeric_limits<double>::infinity() &&
         u != -std::numeric_limits<double>::infinity() && l <= u)
       continue;  // the usual case, checked without building the message
-    const std::string at = where + " neuron " + std::to_string(i);
+    const std::string at = whereOf() + " neuron " + std::to_string(i);
     if (std::isnan(l) || std::isnan(u)) return "NaN in " + at + " (lower " + num(l) + ", upper " + num(u) + ")";
     if (l == std::numeric_limits<double>::infinity() || u == -std::numeric_limits<double>::infinity())
       return "unsound bounds: " + at + " has the empty interval [" + num(l) + ", " + num(u) + "]";
     if (l > u + kBoundsTolerance * (1 + std::abs(l) + std::abs(u)))
       return "unsound bounds: " + at + " has lower " + num(l) + " > upper " + num(u);
   }
-  if (lo.size() != hi.size()) return where + ": " + std::to_string(lo.size()) + " lower bounds, " + std::to_string(hi.size()) + " upper";
+  if (lo.size() != hi.size()) return whereOf() + ": " + std::to_string(lo.size()) + " lower bounds, " + std::to_string(hi.size()) + " upper";
   return std::nullopt;
 }
 
@@ -162,7 +170,7 @@ VerdictDecision decideVerdict(const Network& net, const std::vector<BadParameter
     return d;
   }
   for (size_t k = 0; k < layers.size(); ++k)
-    if (auto why = badBounds(layerText(net, k), layers[k].lower, layers[k].upper)) {
+    if (auto why = badBounds([&] { return layerText(net, k); }, layers[k].lower, layers[k].upper)) {
       d.verdict = Verdict::Invalid;
       d.reason = *why;
       return d;
@@ -171,7 +179,7 @@ VerdictDecision decideVerdict(const Network& net, const std::vector<BadParameter
     d.reason = "no margins (the item has no label or output constraint)";
     return d;
   }
-  if (auto why = badBounds("margins", marginLower, marginUpper)) {
+  if (auto why = badBounds([] { return std::string("margins"); }, marginLower, marginUpper)) {
     d.verdict = Verdict::Invalid;
     d.reason = *why;
     return d;

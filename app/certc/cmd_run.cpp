@@ -1,6 +1,6 @@
 // certc run SPEC.cf --net NET.onnx (--data FILE.csv [--index I] [--count N] [--pixel-scale S] | --vnnlib FILE)
 //   --eps E [--backend cpu|cuda] [--dense] [--threads N] [--batch-size N] [--memory-limit SIZE] [--json OUT.json]
-//   [--profile]:
+//   [--profile] [--repeat N]:
 //   certifies every item
 // (several items in parallel, one per core unless --threads says otherwise), prints a summary
 // table (per item: label, verified, margin lower bounds, time) and the abstract state's memory.
@@ -10,10 +10,13 @@
 // --dense runs the dense executor (every linear-form block Dense) for comparison with the default
 // g-BCSR state. A run whose memory plan is over --memory-limit (default: 3/4 of physical memory)
 // is refused before it allocates. --profile adds the 20 rule instructions that took the most time
-// (summed over items, per layer and spec position; items then run one by one). --batch-size N
+// (summed over items, per layer and spec position; a batch frame's instructions count once for all
+// its items). --batch-size N
 // caps how many items go through the layers together in one batch frame when the spec allows it
 // (Float members only, e.g. IBP; runtime/batch_run.h): 0 (default) as many as memory allows, 1
-// item by item. Errors: exit 1; usage problems: exit 2.
+// item by item. --repeat N runs the certification N times in the process (a benchmark's warm
+// runs; reports from the last run, "run" the median time, plus a line with min/median/max).
+// Errors: exit 1; usage problems: exit 2.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -85,7 +88,7 @@ int cmdRun(int argc, char** argv) {
     return 1;
   }
   int exitCode = 0;
-  std::optional<CertifyInputs> in = loadCertifyInputs(args, "run", {"backend", "json", "dense", "threads", "batch-size", "memory-limit", "profile"}, &exitCode);
+  std::optional<CertifyInputs> in = loadCertifyInputs(args, "run", {"backend", "json", "dense", "threads", "batch-size", "memory-limit", "profile", "repeat"}, &exitCode);
   if (!in) return exitCode;
   const CompiledCertifier* cc = &in->certifier;
   const Network* net = &in->network;
@@ -96,27 +99,27 @@ int cmdRun(int argc, char** argv) {
   std::string err;
   const auto eps = args.number("eps", &err);
 
-  const auto t1 = std::chrono::steady_clock::now();
   RunOptions options;
   options.dense = args.has("dense");
   options.profile = args.has("profile");
   options.backend = backend;  // checked above: "cpu" here
-  if (args.has("threads")) {
-    const auto threads = args.number("threads", &err);
-    if (!threads || *threads < 0 || *threads != static_cast<int>(*threads)) {
-      std::fprintf(stderr, "certc run: --threads needs a whole number >= 0 (0: one per core)\n");
-      return 2;
+  // A whole-number option >= `least` into `out` (left as it is when absent); false after the
+  // usage message when malformed.
+  auto wholeOption = [&](const char* name, int least, const char* meaning, int& out) {
+    if (!args.has(name)) return true;
+    const auto v = args.number(name, &err);
+    if (!v || *v < least || *v != static_cast<int>(*v)) {
+      std::fprintf(stderr, "certc run: --%s needs a whole number >= %d%s\n", name, least, meaning);
+      return false;
     }
-    options.threads = static_cast<int>(*threads);
-  }
-  if (args.has("batch-size")) {
-    const auto size = args.number("batch-size", &err);
-    if (!size || *size < 0 || *size != static_cast<int>(*size)) {
-      std::fprintf(stderr, "certc run: --batch-size needs a whole number >= 0 (0: as many as memory allows; 1: item by item)\n");
-      return 2;
-    }
-    options.batchSize = static_cast<int>(*size);
-  }
+    out = static_cast<int>(*v);
+    return true;
+  };
+  int repeat = 1;
+  if (!wholeOption("threads", 0, " (0: one per core)", options.threads) ||
+      !wholeOption("batch-size", 0, " (0: as many as memory allows; 1: item by item)", options.batchSize) ||
+      !wholeOption("repeat", 1, "", repeat))
+    return 2;
   if (args.has("memory-limit")) {
     const std::optional<int64_t> limit = runtime::parseBytes(args.getOr("memory-limit", ""));
     if (!limit) {
@@ -125,10 +128,21 @@ int cmdRun(int argc, char** argv) {
     }
     options.memoryLimit = *limit;
   }
-  const Result<RunResult> run = certify(*cc, *net, *prop, options);
+  // --repeat N: the same certification N times in this process (warm caches and heap, as a
+  // benchmark times a library call); the reports are the last run's, the time the median.
+  std::vector<double> runTimes;
+  Result<RunResult> run;
+  for (int k = 0; k < repeat; ++k) {
+    const auto t = std::chrono::steady_clock::now();
+    run = certify(*cc, *net, *prop, options);
+    runTimes.push_back(msSince(t));
+    if (!run.ok()) break;
+  }
   printDiagnostics(netPath, run.diagnostics);
   if (!run.ok()) return 1;
-  const double runMs = msSince(t1);
+  std::vector<double> sorted = runTimes;
+  std::sort(sorted.begin(), sorted.end());
+  const double runMs = sorted[sorted.size() / 2];
 
   // Labelled items prove margins > 0 (lower bounds shown); VNN-LIB items refute each unsafe
   // conjunction with an atom whose upper bound is < 0 (upper bounds shown).
@@ -144,6 +158,8 @@ int cmdRun(int argc, char** argv) {
     std::printf("\n");
   }
   std::printf("verified %d/%zu  (compile %.1f ms, run %.1f ms)\n", verified, run->items.size(), compileMs, runMs);
+  if (repeat > 1)
+    std::printf("runs: %d, min %.1f ms, median %.1f ms, max %.1f ms\n", repeat, sorted.front(), runMs, sorted.back());
   for (const ItemResult& it : run->items)
     if (it.verdict != Verdict::Verified && !it.reason.empty())
       std::printf("item %d %s: %s\n", it.index, verdictName(it.verdict), it.reason.c_str());

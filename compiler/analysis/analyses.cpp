@@ -1,6 +1,7 @@
 // The list of analysis passes.
 #include "compiler/analysis/analyses.h"
 
+#include "compiler/analysis/interval_product.h"
 #include "compiler/analysis/layer_form.h"
 #include "compiler/analysis/liveness.h"
 #include "compiler/analysis/sign_split.h"
@@ -12,6 +13,7 @@ const std::vector<Analysis>& analyses() {
       {"liveness", computeLiveness},
       {"layer-form", computeLayerForms},
       {"sign-split", computeSignSplits},
+      {"interval-product", computeIntervalProducts},
   };
   return kAnalyses;
 }

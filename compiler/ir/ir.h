@@ -114,6 +114,9 @@ struct Instr {
   /// sign-split analysis (compiler/analysis/sign_split.h), on a map (its body) or a traverse (its
   /// replacement): the members a term with coefficient >= 0 / < 0 is scaled by; empty otherwise.
   std::string signSplitPositive, signSplitNegative;
+  /// interval-product analysis (compiler/analysis/interval_product.h), on the two sums of an
+  /// interval product: "lower" or "upper"; empty otherwise.
+  std::string intervalProduct;
 };
 
 /// A list of instructions; regions end with a Yield. Traverse regions see Coeff/Term refs.

@@ -13,6 +13,10 @@
 
 namespace cert::interp {
 
+namespace {
+const std::vector<analysis::IntervalProduct> kNoProducts;
+}  // namespace
+
 using ir::Instr;
 using ir::NeuronRef;
 using ir::Opcode;
@@ -237,30 +241,48 @@ const Lin& ItemRun::linMember(int layer, const std::string& name) const {
 void ItemRun::region(const ir::Region& r) {
   const std::vector<std::vector<int>>& dying = dyingIn(r);
   const std::vector<int>* saved = dyingNow_;
+  // Interval products: at the first of its parts, both sums at once (or, when that cannot be
+  // done, its parts one by one as written).
+  const std::vector<analysis::IntervalProduct>& products = dense_ ? kNoProducts : intervalProductsFor(r);
+  std::vector<char> tried(products.size(), 0);
+  std::vector<int> computed;
   for (size_t k = 0; k < r.body.size(); ++k) {
     const Instr& i = r.body[k];
     if (i.op == Opcode::Yield) continue;
-    dyingNow_ = &dying[k];
     const bool timed = profile && &r == &program_->body;
-    const auto start = timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
-    const auto record = [&] {
+    auto start = timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+    const auto record = [&](std::string what) {
       if (!timed) return;
-      std::string what = ir::opcodeName(i.op);
-      if (!i.name.empty()) what += " " + std::string(i.name);
       profile->push_back(InstrTime{profileLayer, i.origin.begin.line, i.origin.begin.col, std::move(what),
                                    std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count()});
     };
+    if (!products.empty()) {
+      if (std::find(computed.begin(), computed.end(), i.id) != computed.end()) continue;
+      for (size_t g = 0; g < products.size(); ++g) {
+        const analysis::IntervalProduct& ip = products[g];
+        if (tried[g] || std::find(ip.parts.begin(), ip.parts.end(), i.id) == ip.parts.end()) continue;
+        tried[g] = 1;
+        if (intervalProduct(ip)) {
+          computed.insert(computed.end(), ip.parts.begin(), ip.parts.end());
+          record("interval product");
+        }
+      }
+      if (std::find(computed.begin(), computed.end(), i.id) != computed.end()) continue;
+      if (timed) start = std::chrono::steady_clock::now();
+    }
+    dyingNow_ = &dying[k];
+    const std::string what = timed ? std::string(ir::opcodeName(i.op)) + (i.name.empty() ? "" : " " + std::string(i.name)) : "";
     if (!structured_.empty()) {
       std::optional<Value> v = structuredEval(i);
       if (v) {
         at(i.id) = std::move(*v);
-        record();
+        record(what);
         continue;
       }
       prepareOperands(i);
     }
     at(i.id) = eval(i);
-    record();
+    record(what);
   }
   dyingNow_ = saved;
 }

@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "compiler/analysis/interval_product.h"
 #include "compiler/analysis/sign_split.h"
 #include "runtime/backend/backend.h"
 #include "runtime/compiled_certifier.h"
@@ -66,15 +67,23 @@ inline const Tensor& asTensor(const Value& v) {
 /// appended without copying the network (a copy per item cost a copy of every weight).
 class LayerSequence {
  public:
-  explicit LayerSequence(const Network& net, const Layer* extra = nullptr) : net_(net), extra_(extra) {}
+  /// `extraKey`: the SharedWeights key of the appended layer's weight when items with the same
+  /// key have the same layer (runtime::marginsKey), so that what is derived from it is shared;
+  /// "" when it is the item's own.
+  explicit LayerSequence(const Network& net, const Layer* extra = nullptr, std::string extraKey = {})
+      : net_(net), extra_(extra), extraKey_(std::move(extraKey)) {}
   size_t size() const { return net_.layers.size() + (extra_ ? 1 : 0); }
   const Layer& operator[](size_t k) const { return k < net_.layers.size() ? net_.layers[k] : *extra_; }
   const Network& network() const { return net_; }
   int64_t inputSize() const { return net_.inputSize(); }
+  /// The SharedWeights key of the appended layer ("" for any other layer).
+  const std::string& keyOf(const Layer& layer) const { return &layer == extra_ ? extraKey_ : kNone; }
 
  private:
+  static inline const std::string kNone;
   const Network& net_;
   const Layer* extra_;
+  std::string extraKey_;
 };
 
 /// Interprets programs for one batch item over one network.
@@ -127,6 +136,8 @@ class ItemRun {
   /// per item, and a shared block times the items' columns is one product (a GEMM). Only for
   /// programs over Float members that never use the `other` frame (batchFrameRefusal says).
   void inputBatch(const std::vector<const InputBox*>& boxes);
+  /// A batch frame of `items` whose states the caller filled (each Float member [n x 1 x items]).
+  void adoptBatch(int64_t items) { batch_ = items; }
   /// Items in the batch frame (1 when running one item).
   int64_t batchItems() const { return batch_; }
 
@@ -159,11 +170,17 @@ class ItemRun {
   /// zero-keeping maps of it): kept as blocks (a Kernel, the referenced matrix) and shared by the
   /// run's items; env_ holds a placeholder until an instruction needs the values dense.
   struct Structured {
-    std::shared_ptr<const CoefBlock> block;
+    std::shared_ptr<const CoefBlock> block;  ///< null until first needed (blockOf), for a derived value
     std::string key;  ///< SharedWeights key ("" for a per-item layer)
     bool raw = false;  ///< the layer's weight itself (not a map of it)
+    int base = -1;     ///< a derived value: op(structured value `base`, s), made on first need
+    std::string op;
+    double s = 0;
   };
   std::map<int, Structured> structured_;
+  /// The block of structured value `id`, made now when it is a derived value not needed before
+  /// (IBP's max(W, 0) and min(W, 0) are never made when an interval product uses W and |W|).
+  const std::shared_ptr<const CoefBlock>& blockOf(int id);
   std::map<const ir::Program*, std::map<int, std::vector<const Instr*>>> consumers_;  ///< see consumersOf
   Eigen::VectorXd bias_;
   std::set<int> weightIds_;  ///< values of this layer that are its `weight` metadata
@@ -234,6 +251,18 @@ class ItemRun {
 
   /// op(structured value, s) as a structured value, shared by the run's items (SharedWeights).
   Value derive(const Instr& i, int sId, const std::string& op, double s);
+  /// The SharedWeights key of op(structured value sId, s) ("" when not shared).
+  std::string derivedKey(int sId, const std::string& op, double s) const;
+  /// The block of op(structured value sId, s), shared by the run's items when it has a key.
+  std::shared_ptr<const CoefBlock> derivedBlock(int sId, const std::string& op, double s);
+
+  /// The interval products of region `r` (compiler/analysis/interval_product.h), once per region.
+  const std::vector<analysis::IntervalProduct>& intervalProductsFor(const ir::Region& r);
+  std::map<const ir::Region*, std::vector<analysis::IntervalProduct>> intervalProducts_;
+  /// Computes an interval product as W @ c -/+ |W| @ r into its two sums when W is a stored block
+  /// of the layer's shape and l, u are finite rows over prev (one per item of a batch frame);
+  /// false (nothing computed) otherwise: the four products then run as written.
+  bool intervalProduct(const analysis::IntervalProduct& ip);
 
   /// `W * prev_list` whose only use is its sum over prev: the linear form whose block is the
   /// layer's weight itself (a Kernel for Conv, the referenced matrix for Affine), no coefficients.

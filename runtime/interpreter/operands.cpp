@@ -124,8 +124,11 @@ Value ItemRun::meta(const Instr& i) {
   if (i.name == "weight") {
     weightIds_.insert(i.id);
     if (!dense_) {  // kept structured until an instruction needs it dense (see prepareOperands)
-      structured_[i.id] = Structured{shared_.weight(*layer_),
-                                     shared_.caches(*layer_) ? "w" + std::to_string(layer_->index) : "", true};
+      Structured& st = structured_[i.id];
+      st = Structured{};
+      st.block = shared_.weight(*layer_);
+      st.key = shared_.caches(*layer_) ? "w" + std::to_string(layer_->index) : layers_.keyOf(*layer_);
+      st.raw = true;
       return Tensor::scalar(0);
     }
     return Tensor::matrix(denseLayerWeight());

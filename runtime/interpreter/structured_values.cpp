@@ -54,7 +54,7 @@ std::optional<Value> ItemRun::structuredEval(const Instr& i) {
   }
   if (i.op == Opcode::MatMul && isStructured(i.operands[0]) && !isStructured(i.operands[1])) {
     const Tensor* tb = std::get_if<Tensor>(&at(i.operands[1]));
-    const CoefBlock& blk = *structured_.at(i.operands[0]).block;
+    const CoefBlock& blk = *blockOf(i.operands[0]);
     // One column per item of a batch frame (tb->d items): one product for all of them.
     if (tb && windows_.empty() && i.frame == ir::FrameKind::Prev && tb->r == 1 && tb->c == listExtent_ &&
         blk.rows() == n_ && blk.cols() == listExtent_)
@@ -63,14 +63,62 @@ std::optional<Value> ItemRun::structuredEval(const Instr& i) {
   return std::nullopt;
 }
 
-Value ItemRun::derive(const Instr& i, int sId, const std::string& op, double s) {
-  const std::shared_ptr<const CoefBlock> base = structured_.at(sId).block;
+std::string ItemRun::derivedKey(int sId, const std::string& op, double s) const {
   const std::string& baseKey = structured_.at(sId).key;
   char suffix[64];
   std::snprintf(suffix, sizeof suffix, "|%s%.17g", op.c_str(), s);
-  const std::string key = baseKey.empty() ? std::string() : baseKey + suffix;
-  structured_[i.id] = Structured{shared_.derived(key, [&] { return runtime::mapStored(backend_, *base, op, s); }), key, false};
+  return baseKey.empty() ? std::string() : baseKey + suffix;
+}
+
+std::shared_ptr<const CoefBlock> ItemRun::derivedBlock(int sId, const std::string& op, double s) {
+  const std::shared_ptr<const CoefBlock> base = blockOf(sId);
+  return shared_.derived(derivedKey(sId, op, s), [&] { return runtime::mapStored(backend_, *base, op, s); });
+}
+
+Value ItemRun::derive(const Instr& i, int sId, const std::string& op, double s) {
+  Structured& st = structured_[i.id];
+  st = Structured{};
+  st.key = derivedKey(sId, op, s);
+  st.base = sId;
+  st.op = op;
+  st.s = s;
   return Tensor::scalar(0);
+}
+
+const std::shared_ptr<const CoefBlock>& ItemRun::blockOf(int id) {
+  Structured& st = structured_.at(id);
+  if (!st.block) st.block = derivedBlock(st.base, st.op, st.s);
+  return st.block;
+}
+
+const std::vector<analysis::IntervalProduct>& ItemRun::intervalProductsFor(const ir::Region& r) {
+  auto it = intervalProducts_.find(&r);
+  if (it == intervalProducts_.end()) it = intervalProducts_.emplace(&r, analysis::intervalProductsIn(*program_, r)).first;
+  return it->second;
+}
+
+bool ItemRun::intervalProduct(const analysis::IntervalProduct& ip) {
+  if (dense_ || !windows_.empty() || !structured_.count(ip.weight) || !structured_.count(ip.positive) ||
+      !structured_.count(ip.negative))
+    return false;
+  const Tensor* l = std::get_if<Tensor>(&at(ip.lowerEnd));
+  const Tensor* u = std::get_if<Tensor>(&at(ip.upperEnd));
+  const CoefBlock& w = *blockOf(ip.weight);
+  if (!l || !u || l->r != 1 || u->r != 1 || l->c != listExtent_ || u->c != listExtent_ || l->d != u->d ||
+      w.rows() != n_ || w.cols() != listExtent_)
+    return false;
+  // Non-finite ends keep the four products (their inf * 0 = NaN cases as written).
+  for (const Tensor* t : {l, u})
+    for (double x : t->v)
+      if (!std::isfinite(x)) return false;
+  // Halves first: l + u and u - l may overflow where the halves do not.
+  const Tensor center = runtime::zip(*l, *u, [](double a, double b) { return 0.5 * a + 0.5 * b; });
+  const Tensor radius = runtime::zip(*l, *u, [](double a, double b) { return 0.5 * b - 0.5 * a; });
+  const Tensor wc = backend_.times(w, center);
+  const Tensor ar = backend_.times(*derivedBlock(ip.weight, "abs", 0), radius);
+  at(ip.lower) = runtime::zip(wc, ar, [](double a, double b) { return a - b; });
+  at(ip.upper) = runtime::zip(wc, ar, [](double a, double b) { return a + b; });
+  return true;
 }
 
 std::optional<Value> ItemRun::layerProduct(const Instr& i, int sId, const Lin& neurons) {
@@ -87,12 +135,12 @@ std::optional<Value> ItemRun::layerProduct(const Instr& i, int sId, const Lin& n
   if (it == uses.end() || it->second.size() != 1) return std::nullopt;
   const Instr& use = *it->second[0];
   if (use.op != Opcode::Reduce || use.name != ir::Op::Sum || use.frame != ir::FrameKind::Prev) return std::nullopt;
-  const CoefBlock& blk = *structured_.at(sId).block;
+  const CoefBlock& blk = *blockOf(sId);
   if (blk.rows() != n_ || blk.cols() != listExtent_) return std::nullopt;
   Lin out;
   out.sym = neurons.sym;
   runtime::LazyTerm term{t.coef, t.atom, nullptr};
-  if (blk.kind() == CoefBlock::Kind::Kernel || layer_->op == LayerOp::Affine) term.block = structured_.at(sId).block;
+  if (blk.kind() == CoefBlock::Kind::Kernel || layer_->op == LayerOp::Affine) term.block = blockOf(sId);
   else return std::nullopt;
   out.lazy.push_back(std::move(term));
   return out;
@@ -104,7 +152,7 @@ void ItemRun::prepareOperands(const Instr& i) {
   for (int id : reads) {
     const auto it = structured_.find(id);
     if (it == structured_.end()) continue;
-    at(id) = it->second.raw ? Tensor::matrix(denseLayerWeight()) : Tensor::matrix(it->second.block->toDense());
+    at(id) = it->second.raw ? Tensor::matrix(denseLayerWeight()) : Tensor::matrix(blockOf(id)->toDense());
     structured_.erase(it);
   }
 }

@@ -1,4 +1,4 @@
-// certc compile --emit=ir --annotate: deeppoly.Affine against tests/golden/ir/annotated/
+// certc compile --emit=ir --annotate: deeppoly.Affine and ibp.Affine against tests/golden/ir/annotated/
 // (CERT_UPDATE_GOLDEN=1 rewrites it); the annotations stripped give the plain --emit=ir text
 // byte for byte; every "last use" annotation of every shipped spec's IR equals a liveness
 // recomputed here from the plain listing (forward scan per region, indentation = nesting); the
@@ -111,11 +111,17 @@ std::map<size_t, std::set<int>> annotatedLastUses(const std::vector<std::string>
 class TestCertcAnnotate : public QObject {
   Q_OBJECT
  private slots:
+  void golden_data() {
+    QTest::addColumn<QString>("spec");
+    QTest::newRow("deeppoly") << QStringLiteral("deeppoly");  // sign-split maps and traverses
+    QTest::newRow("ibp") << QStringLiteral("ibp");            // an interval product
+  }
   void golden() {
-    const auto r = runCertc({"compile", QString::fromStdString(cert::test::sourcePath("specs/deeppoly.cf")), "--emit=ir",
-                             "--annotate", "--transformer", "deeppoly", "--op", "Affine"});
+    QFETCH(QString, spec);
+    const auto r = runCertc({"compile", QString::fromStdString(cert::test::sourcePath("specs/" + spec.toStdString() + ".cf")),
+                             "--emit=ir", "--annotate", "--transformer", spec, "--op", "Affine"});
     QCOMPARE(r.exitCode, 0);
-    const std::string path = cert::test::sourcePath("tests/golden/ir/annotated/deeppoly.Affine.ir");
+    const std::string path = cert::test::sourcePath("tests/golden/ir/annotated/" + spec.toStdString() + ".Affine.ir");
     if (qEnvironmentVariableIntValue("CERT_UPDATE_GOLDEN") == 1) std::ofstream(path) << r.out.toStdString();
     std::ifstream in(path);
     std::stringstream want;

@@ -153,6 +153,11 @@ void TestCertcRun::batchSizeKeepsTheItemRows() {
   QCOMPARE(itemRows(certcLines(args)), one);
   QCOMPARE(itemRows(certcLines(QStringList(args) << "--batch-size" << "4")), one);
   QCOMPARE(itemRows(certcLines(QStringList(args) << "--threads" << "2")), one);
+  // --repeat: the same rows, and the runs' times.
+  const QStringList repeated = certcLines(QStringList(args) << "--repeat" << "3");
+  QCOMPARE(itemRows(repeated), one);
+  QVERIFY2(repeated.indexOf(QRegularExpression("^runs: 3, min [0-9.]+ ms, median [0-9.]+ ms, max [0-9.]+ ms$")) >= 0,
+           qPrintable(repeated.join('\n')));
   QStringList verdicts;
   for (const QString& row : one) verdicts << row.split(' ')[2];
   QVERIFY2(verdicts.contains("yes") && verdicts.contains("no"), qPrintable(one.join('\n')));

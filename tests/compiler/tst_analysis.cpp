@@ -1,12 +1,14 @@
 // The analysis passes on hand-built programs: liveness (last uses per region, results never die,
 // a value read in a nested region dies at the instruction holding it) and layer forms (W * prev
-// summed over prev, matmuls of the weight or a zero-keeping map of it, and near misses).
+// summed over prev, matmuls of the weight or a zero-keeping map of it, and near misses) and interval
+// products (IBP's four products W+ l + W- u, W+ u + W- l, and near misses).
 #include <QtTest>
 
 #include <string>
 #include <vector>
 
 #include "compiler/analysis/analyses.h"
+#include "compiler/analysis/interval_product.h"
 #include "compiler/analysis/layer_form.h"
 #include "compiler/analysis/liveness.h"
 #include "compiler/ir/ir.h"
@@ -54,6 +56,29 @@ struct Builder {
   }
   const ir::Instr& instr(int id) const { return *p.find(id); }
 };
+
+/// What one variant of the interval-product pattern changes.
+enum class Variant { Plain, SwappedSums, OtherWeightClamped, SameEndTwice, ProductReadTwice, ClampAgainstOne };
+
+/// IBP's Affine body: lower = max(W,0) @ l + min(W,0) @ u, upper = max(W,0) @ u + min(W,0) @ l,
+/// with one change per variant. Returns the ids {lower, upper, l, u, W}.
+std::vector<int> intervalPattern(Builder& b, Variant v) {
+  const int w = b.weight();
+  const int other = b.add(Opcode::Binary, ElemType::Float, {w, b.constant(2)}, "mul");
+  const int l = b.add(Opcode::Member, ElemType::Float, {}, "l");
+  const int u = b.add(Opcode::Member, ElemType::Float, {}, "u");
+  const int zero = b.constant(v == Variant::ClampAgainstOne ? 1 : 0);
+  const int pos = b.add(Opcode::Binary, ElemType::Float, {w, zero}, "max");
+  const int neg = b.add(Opcode::Binary, ElemType::Float, {v == Variant::OtherWeightClamped ? other : w, zero}, "min");
+  const int a = b.matmul(pos, l), c = b.matmul(neg, u);
+  const int lower = v == Variant::SwappedSums ? b.add(Opcode::Binary, ElemType::Float, {c, a}, "add")
+                                              : b.add(Opcode::Binary, ElemType::Float, {a, c}, "add");
+  const int d = b.matmul(pos, u), e = b.matmul(neg, v == Variant::SameEndTwice ? u : l);
+  const int upper = b.add(Opcode::Binary, ElemType::Float, {d, e}, "add");
+  b.p.results = {lower, upper};
+  if (v == Variant::ProductReadTwice) b.p.results.push_back(a);
+  return {lower, upper, l, u, w};
+}
 
 }  // namespace
 
@@ -152,6 +177,35 @@ class TestAnalysis : public QObject {
     QCOMPARE(b.instr(m4).layerForm, ir::LayerForm::MatMul);
     QCOMPARE(b.instr(m5).layerForm, ir::LayerForm::MatMul);
     QCOMPARE(b.instr(m6).layerForm, ir::LayerForm::None);  // the weight second: not the layer's map
+  }
+
+  void intervalProducts() {
+    for (Variant v : {Variant::Plain, Variant::SwappedSums}) {
+      Builder b;
+      const std::vector<int> ids = intervalPattern(b, v);
+      const std::vector<analysis::IntervalProduct> found = analysis::intervalProductsIn(b.p, b.p.body);
+      QCOMPARE(found.size(), size_t(1));
+      QCOMPARE(found[0].lower, ids[0]);
+      QCOMPARE(found[0].upper, ids[1]);
+      QCOMPARE(found[0].lowerEnd, ids[2]);
+      QCOMPARE(found[0].upperEnd, ids[3]);
+      QCOMPARE(found[0].weight, ids[4]);
+      QCOMPARE(found[0].parts.size(), size_t(6));
+      analysis::analyze(b.p);
+      QCOMPARE(QString::fromStdString(b.instr(ids[0]).intervalProduct), QStringLiteral("lower"));
+      QCOMPARE(QString::fromStdString(b.instr(ids[1]).intervalProduct), QStringLiteral("upper"));
+    }
+  }
+
+  void intervalProductNearMisses() {
+    for (Variant v : {Variant::OtherWeightClamped, Variant::SameEndTwice, Variant::ProductReadTwice,
+                      Variant::ClampAgainstOne}) {
+      Builder b;
+      const std::vector<int> ids = intervalPattern(b, v);
+      QVERIFY(analysis::intervalProductsIn(b.p, b.p.body).empty());
+      analysis::analyze(b.p);
+      QVERIFY(b.instr(ids[0]).intervalProduct.empty());
+    }
   }
 };
 

@@ -5,11 +5,13 @@
 // pooling, residual Add, Concat, Sigmoid/Tanh/Abs/clips, products), a batch mixing labelled items,
 // VNN-LIB items of different atom counts and an item without output rows, chunks split across
 // threads, an item with an infinite box that must not leak into its neighbours, and the refusals
-// (linear members, per-item reports, batch size 1) that send a run item by item.
+// (linear members, per-item reports, batch size 1) that send a run item by item. The affine and
+// conv layers' bounds are computed as interval products (the batch's profile lists them).
 #include <QtTest>
 
 #include <cmath>
 #include <limits>
+#include <set>
 
 #include "core/network/onnx_import.h"
 #include "core/property/dataset_csv.h"
@@ -160,6 +162,23 @@ class TestBatchFrame : public QObject {
     compareRuns(run(*net.value, *p.value, 0), single, 1e-12, "one batch");
     compareRuns(run(*net.value, *p.value, 3), single, 1e-12, "chunks of 3");
     compareRuns(run(*net.value, *p.value, 0, 2), single, 1e-12, "two threads");
+    // Every Affine and Conv layer (and the margins layer) computed its IBP bounds as an interval
+    // product (W @ c -/+ |W| @ r), once for the whole batch: the batch's profile is item 0's.
+    RunOptions profiled;
+    profiled.profile = true;
+    profiled.threads = 1;
+    const Result<RunResult> withProfile = certify(ibp(), *net.value, *p.value, profiled);
+    QVERIFY(withProfile.ok());
+    compareRuns(*withProfile.value, single, 1e-12, "profiled");
+    std::set<int> fused;
+    for (const InstrTime& t : withProfile.value->items[0].profile)
+      if (t.what == "interval product") fused.insert(t.layer);
+    std::set<int> linear;
+    for (const Layer& layer : net.value->layers)
+      if (layer.op == LayerOp::Affine || layer.op == LayerOp::Conv) linear.insert(layer.index);
+    linear.insert(static_cast<int>(net.value->layers.size()));  // the margins layer
+    QCOMPARE(fused, linear);
+    QVERIFY(withProfile.value->items[1].profile.empty());
     int verified = 0;
     for (const ItemResult& r : single.items) verified += r.verified ? 1 : 0;
     QVERIFY2(verified > 0 && verified < 10, "eps 0.02 proves some rows and not others");
@@ -204,8 +223,8 @@ class TestBatchFrame : public QObject {
     options.trace = std::make_pair(1, int64_t(0));
     QVERIFY(runtime::batchFrameRefusal(ibp(), net, options));
     options = RunOptions{};
-    options.profile = true;
-    QVERIFY(runtime::batchFrameRefusal(ibp(), net, options));
+    options.profile = true;  // profiles the batch's instructions
+    QVERIFY(!runtime::batchFrameRefusal(ibp(), net, options));
     options = RunOptions{};
     options.dense = true;
     QVERIFY(runtime::batchFrameRefusal(ibp(), net, options));

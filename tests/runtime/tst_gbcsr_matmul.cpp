@@ -53,6 +53,10 @@ class TestGbcsrMatmul : public QObject {
     QTest::newRow("stride2-pad-asym") << QList<int>{3, 7, 6, 4, 4, 3, 2, 2, 1, 2, 2, 0, 1, 1};
     QTest::newRow("dilated") << QList<int>{2, 8, 8, 2, 3, 2, 1, 2, 2, 1, 2, 1, 2, 3};
     QTest::newRow("1x1-stride3") << QList<int>{4, 7, 7, 5, 1, 1, 3, 3, 0, 0, 0, 0, 1, 1};
+    // kernelTimes' col buffer holds 2 columns here (5 columns: chunks of 2, 2, 1).
+    QTest::newRow("chunks-of-2") << QList<int>{8, 16, 16, 3, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1};
+    // A stride that leaves the last input row and column unread (no padding, col fully written).
+    QTest::newRow("stride2-uncovered-edge") << QList<int>{2, 10, 10, 3, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1};
   }
   void kernelProductsMatchToeplitz() {
     QFETCH(QList<int>, geometry);
@@ -67,7 +71,7 @@ class TestGbcsrMatmul : public QObject {
     k.weight = Eigen::VectorXd::Random(int64_t(g.outChannels) * g.inChannels * g.kernelH * g.kernelW);
     k.weight[0] = 0;  // a zero tap
     const Eigen::MatrixXd t = toeplitz(k);
-    const Eigen::MatrixXd x = Eigen::MatrixXd::Random(t.cols(), 3), y = Eigen::MatrixXd::Random(4, t.rows());
+    const Eigen::MatrixXd x = Eigen::MatrixXd::Random(t.cols(), 5), y = Eigen::MatrixXd::Random(4, t.rows());
     const Eigen::MatrixXd tx = cert::runtime::cpu::kernelTimes(k, x), yt = cert::runtime::cpu::timesKernel(y, k);
     QVERIFY((tx - t * x).cwiseAbs().maxCoeff() <= 1e-12 * (1 + (t.cwiseAbs() * x.cwiseAbs()).maxCoeff()));
     QVERIFY((yt - y * t).cwiseAbs().maxCoeff() <= 1e-12 * (1 + (y.cwiseAbs() * t.cwiseAbs()).maxCoeff()));

@@ -22,6 +22,12 @@ gbcsr::SparseRM kernelRowsCsr(const gbcsr::KernelBlock& k) {
   return gbcsr::SparseRM(view);
 }
 
+namespace {
+/// Doubles of kernelTimes' col buffer per GEMM (1 MB: the chunk of columns stays in L2 between
+/// its writes and the GEMM's reads).
+constexpr int64_t kColumnsBudget = int64_t(1) << 17;
+}  // namespace
+
 /// T @ X as a convolution by im2col + GEMM over chunks of X's columns: col[(ic, kh, kw), (c, p)] is
 /// the input value tap (kh, kw) of channel ic reads at output position p of column c (0 in the
 /// padding), one GEMM Wm[oc, (ic, kh, kw)] @ col gives R[oc, (c, p)], and each column's output
@@ -29,6 +35,7 @@ gbcsr::SparseRM kernelRowsCsr(const gbcsr::KernelBlock& k) {
 /// items of a batch frame) share one GEMM, whose inner dimension, the taps, is small on early
 /// layers. Each tap's valid run of positions is computed once per output row, so the copy loop has
 /// no per-element bounds test.
+
 Eigen::MatrixXd kernelTimes(const gbcsr::KernelBlock& k, const Eigen::Ref<const Eigen::MatrixXd>& x) {
   using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   const ConvGeometry& g = k.geometry;
@@ -46,13 +53,20 @@ Eigen::MatrixXd kernelTimes(const gbcsr::KernelBlock& k, const Eigen::Ref<const 
     owBegin[static_cast<size_t>(kw)] = b;
     owEnd[static_cast<size_t>(kw)] = e;
   }
-  // Columns per GEMM: the col buffer at most ~1M doubles (8 MB, see timesKernel).
-  const int64_t chunk = std::max<int64_t>(1, std::min<int64_t>(x.cols(), (int64_t(1) << 20) / (positions * taps)));
+  // Columns per GEMM: the col buffer at most kColumnsBudget doubles, so that it stays in cache
+  // between its writes and the GEMM's reads.
+  const int64_t chunk = std::max<int64_t>(1, std::min<int64_t>(x.cols(), kColumnsBudget / (positions * taps)));
+  // When every tap reads inside the input at every position (no padding reached), every entry of
+  // col is written below; otherwise the entries the loops skip are the padding's zeros.
+  bool covered = g.padTop <= 0 && (g.outHeight - 1) * g.strideH - g.padTop + (g.kernelH - 1) * g.dilationH < g.inHeight;
+  for (int kw = 0; kw < g.kernelW; ++kw)
+    covered = covered && owBegin[static_cast<size_t>(kw)] == 0 && owEnd[static_cast<size_t>(kw)] == g.outWidth;
   RowMajor col, result;
   for (int64_t c0 = 0; c0 < x.cols(); c0 += chunk) {
     const int64_t cc = std::min(chunk, int64_t(x.cols()) - c0);
     const int64_t width = cc * positions;
-    col.setZero(taps, width);
+    if (!covered) col.setZero(taps, width);
+    else col.resize(taps, width);
     for (int64_t c = 0; c < cc; ++c) {
       const double* in = x.col(c0 + c).data();
       for (int ic = 0; ic < g.inChannels; ++ic)
