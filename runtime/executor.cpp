@@ -316,6 +316,12 @@ Result<RunResult> certify(const CompiledCertifier& cc, const Network& net, const
     const size_t within = atOnce.ok() ? static_cast<size_t>(*atOnce.value) : 1;
     chunk = std::max<size_t>(1, std::min((n + static_cast<size_t>(threads) - 1) / static_cast<size_t>(threads),
                                          within / static_cast<size_t>(threads)));
+    // Per chunk, the widest layer's [n x items] tensors stay within about 1 MB (cache): measured
+    // on 1000 items, chunks of 32-48 (convSmall, cifar10_medium) and 128-167 (784-256x6) beat
+    // one chunk of all by 1.2-2x (its working set faulted in and streamed from memory).
+    int64_t widest = 1;
+    for (const Layer& layer : net.layers) widest = std::max(widest, layer.size());
+    chunk = std::min(chunk, static_cast<size_t>(std::clamp<int64_t>((int64_t(1) << 17) / widest, 16, 256)));
     if (options.batchSize > 0) chunk = std::min(chunk, static_cast<size_t>(options.batchSize));
   }
   const size_t tasks = (n + chunk - 1) / chunk;

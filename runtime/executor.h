@@ -149,8 +149,9 @@ struct RunOptions {
   /// Fill ItemResult::profile (where the run spends its time, per layer and spec position).
   bool profile = false;
   /// Items that go through the layers together in one batch frame (runtime/batch_run.h) when the
-  /// spec allows it: 0 = as many as the memory plan allows, split across the threads; 1 = item by
-  /// item (every spec). Results are the same either way, up to the products' rounding.
+  /// spec allows it: 0 = chunks that keep the widest layer's tensors within about 1 MB (16 to 256
+  /// items), within the memory plan and split across the threads; 1 = item by item (every spec).
+  /// Results are the same either way, up to the products' rounding.
   int batchSize = 0;
 };
 

@@ -13,7 +13,7 @@
 // (summed over items, per layer and spec position; a batch frame's instructions count once for all
 // its items). --batch-size N
 // caps how many items go through the layers together in one batch frame when the spec allows it
-// (Float members only, e.g. IBP; runtime/batch_run.h): 0 (default) as many as memory allows, 1
+// (Float members only, e.g. IBP; runtime/batch_run.h): 0 (default) chunks sized to the cache, 1
 // item by item. --repeat N runs the certification N times in the process (a benchmark's warm
 // runs; reports from the last run, "run" the median time, plus a line with min/median/max).
 // Errors: exit 1; usage problems: exit 2.
@@ -117,7 +117,7 @@ int cmdRun(int argc, char** argv) {
   };
   int repeat = 1;
   if (!wholeOption("threads", 0, " (0: one per core)", options.threads) ||
-      !wholeOption("batch-size", 0, " (0: as many as memory allows; 1: item by item)", options.batchSize) ||
+      !wholeOption("batch-size", 0, " (0: chunks sized to the cache; 1: item by item)", options.batchSize) ||
       !wholeOption("repeat", 1, "", repeat))
     return 2;
   if (args.has("memory-limit")) {
