@@ -17,11 +17,10 @@ bool zeroKeeping(const std::string& op, double s) {
 
 CoefBlock mapStored(const Backend& backend, const CoefBlock& b, const std::string& op, double s) {
   if (!zeroKeeping(op, s)) throw std::logic_error("mapStored: '" + op + "' does not keep zeros");
-  // The operator resolved once, not per element.
-  if (op == "max") return backend.mapZeroKeeping(b, [s](double x) { return std::max(x, s); });
-  if (op == "min") return backend.mapZeroKeeping(b, [s](double x) { return std::min(x, s); });
-  if (op == "abs") return backend.mapZeroKeeping(b, [](double x) { return std::abs(x); });
-  return backend.mapZeroKeeping(b, [s](double x) { return x * s; });
+  // The operator resolved once: the backend maps the values without a call per value.
+  using Map = Backend::ZeroKeepingMap;
+  const Map::Op named = op == "max" ? Map::Op::Max : op == "min" ? Map::Op::Min : op == "abs" ? Map::Op::Abs : Map::Op::Mul;
+  return backend.mapZeroKeeping(b, Map{named, s});
 }
 
 bool SharedWeights::caches(const Layer& layer) const {

@@ -8,8 +8,19 @@ namespace cert {
 namespace {
 
 /// Appends a BadParameter for `tensor` when any of its n values (read through `at`) is bad.
+/// True when any of the n values at `data` is bad: one branch-free (vectorized) pass over the
+/// storage; NaN and inf fail `|x| < kFloat32Overflow` too.
+bool anyBad(const double* data, int64_t n) {
+  bool bad = false;
+  for (int64_t i = 0; i < n; ++i) bad |= !(std::abs(data[i]) < kFloat32Overflow);
+  return bad;
+}
+
+/// `data`: the tensor's storage (any order), checked first in one pass; the values are read
+/// through `at` (in the order the report indexes them) only when one is bad.
 template <class At>
-void scan(std::vector<BadParameter>& out, const Layer& layer, const char* tensor, int64_t n, At at) {
+void scan(std::vector<BadParameter>& out, const Layer& layer, const char* tensor, int64_t n, const double* data, At at) {
+  if (!anyBad(data, n)) return;
   BadParameter b;
   for (int64_t i = 0; i < n; ++i) {
     const double x = at(i);
@@ -46,16 +57,16 @@ std::vector<BadParameter> badParameters(const Network& net) {
     if (layer.index == 0 && !net.normalization.isIdentity()) {
       const Eigen::VectorXd& s = net.normalization.scale;
       const Eigen::VectorXd& t = net.normalization.shift;
-      scan(out, layer, "normalization scale", s.size(), [&](int64_t i) { return s[i]; });
-      scan(out, layer, "normalization shift", t.size(), [&](int64_t i) { return t[i]; });
+      scan(out, layer, "normalization scale", s.size(), s.data(), [&](int64_t i) { return s[i]; });
+      scan(out, layer, "normalization shift", t.size(), t.data(), [&](int64_t i) { return t[i]; });
     }
     const Eigen::MatrixXd& w = layer.weight;
     const int64_t cols = w.cols();
-    scan(out, layer, "weight", w.size(), [&](int64_t i) { return w(i / cols, i % cols); });
-    scan(out, layer, "kernel", layer.kernel.size(), [&](int64_t i) { return layer.kernel[i]; });
-    scan(out, layer, "bias", layer.bias.size(), [&](int64_t i) { return layer.bias[i]; });
+    scan(out, layer, "weight", w.size(), w.data(), [&](int64_t i) { return w(i / cols, i % cols); });
+    scan(out, layer, "kernel", layer.kernel.size(), layer.kernel.data(), [&](int64_t i) { return layer.kernel[i]; });
+    scan(out, layer, "bias", layer.bias.size(), layer.bias.data(), [&](int64_t i) { return layer.bias[i]; });
     if (layer.op == LayerOp::LeakyRelu)
-      scan(out, layer, "alpha", 1, [&](int64_t) { return layer.alpha; });
+      scan(out, layer, "alpha", 1, &layer.alpha, [&](int64_t) { return layer.alpha; });
   }
   return out;
 }

@@ -76,6 +76,13 @@ class Backend {
   /// f element-wise, for an f with f(0) == 0 that keeps finite values finite: a Kernel stays a
   /// Kernel over f(weights), a Diagonal stays Diagonal, anything else becomes Dense.
   virtual CoefBlock mapZeroKeeping(const CoefBlock& a, const std::function<double(double)>& f) const = 0;
+  /// The same for a map named by its operator (max / min against s == 0, abs, mul by a finite s),
+  /// which a backend applies without a call per value.
+  struct ZeroKeepingMap {
+    enum class Op { Max, Min, Abs, Mul } op = Op::Mul;
+    double s = 1;
+  };
+  virtual CoefBlock mapZeroKeeping(const CoefBlock& a, ZeroKeepingMap map) const = 0;
 
   // --- Products -------------------------------------------------------------------------------
   /// coef @ b as a Dense block, coef a full m x b.rows() tensor: a column scaling for Diagonal, a

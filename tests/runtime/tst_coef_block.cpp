@@ -1019,16 +1019,19 @@ class TestCoefBlock : public QObject {
     const Shape& sh = shapes()[size_t(shape)];
     const CoefBlock b = makeBlock(Kind(kind), sh, rnd);
     const Eigen::MatrixXd d = b.toDense();
-    const std::vector<std::pair<const char*, std::function<double(double)>>> maps = {
-        {"max0", [](double v) { return std::max(v, 0.0); }},
-        {"min0", [](double v) { return std::min(v, 0.0); }},
-        {"times-2.5", [](double v) { return -2.5 * v; }}};
-    for (const auto& [name, f] : maps) {
-      const CoefBlock m = through::backend().mapZeroKeeping(b, f);
-      VERIFY_CLOSE(m.toDense(), Eigen::MatrixXd(d.unaryExpr(f)));
-      // Kernel and Diagonal keep their kind (a Toeplitz entry is one tap or 0).
-      if (b.kind() == Kind::Kernel || b.kind() == Kind::Diagonal) QCOMPARE(int(m.kind()), int(b.kind()));
-      Q_UNUSED(name);
+    using Named = cert::runtime::Backend::ZeroKeepingMap;
+    const std::vector<std::pair<Named, std::function<double(double)>>> maps = {
+        {{Named::Op::Max, 0}, [](double v) { return std::max(v, 0.0); }},
+        {{Named::Op::Min, 0}, [](double v) { return std::min(v, 0.0); }},
+        {{Named::Op::Abs, 0}, [](double v) { return std::abs(v); }},
+        {{Named::Op::Mul, -2.5}, [](double v) { return -2.5 * v; }}};
+    for (const auto& [named, f] : maps) {
+      // The map as a function and as a named operator (applied without a call per value).
+      for (const CoefBlock& m : {through::backend().mapZeroKeeping(b, f), through::backend().mapZeroKeeping(b, named)}) {
+        VERIFY_CLOSE(m.toDense(), Eigen::MatrixXd(d.unaryExpr(f)));
+        // Kernel and Diagonal keep their kind (a Toeplitz entry is one tap or 0).
+        if (b.kind() == Kind::Kernel || b.kind() == Kind::Diagonal) QCOMPARE(int(m.kind()), int(b.kind()));
+      }
     }
   }
 

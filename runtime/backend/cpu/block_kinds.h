@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "runtime/coef_block.h"
@@ -38,6 +39,23 @@ bool viewable(const CoefBlock& a);
 
 /// The row lists of a CSR matrix's non-zero values.
 void appendCsrRows(const gbcsr::SparseRM& m, RowLists& out);
+
+/// f applied to the stored values of a Dense, Diagonal or Kernel block (f(0) == 0: a Kernel's
+/// Toeplitz entries are each one tap or 0, so its map is the map of its weights), f inlined;
+/// nullopt for the other kinds. The kinds' `map` and CpuBackend's named maps both use it.
+template <class F>
+std::optional<CoefBlock> mapStoredValues(const CoefBlock& b, F&& f) {
+  switch (b.kind()) {
+    case CoefBlock::Kind::Dense: return CoefBlock::dense(b.denseMatrix().unaryExpr(f).eval());
+    case CoefBlock::Kind::Diagonal: return CoefBlock::diagonal(b.diag().unaryExpr(f).eval());
+    case CoefBlock::Kind::Kernel: {
+      auto k = std::make_shared<gbcsr::KernelBlock>(b.kernelBlock());
+      k->weight = k->weight.unaryExpr(f).eval();
+      return CoefBlock::kernel(std::move(k));
+    }
+    default: return std::nullopt;
+  }
+}
 
 #define CERT_BLOCK_KIND_OPS                                                                  \
   Eigen::MatrixXd toDense(const CoefBlock& b);                                               \

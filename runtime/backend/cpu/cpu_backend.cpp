@@ -135,6 +135,21 @@ CoefBlock CpuBackend::mapZeroKeeping(const CoefBlock& a, const std::function<dou
   CERT_BY_KIND(a, map, a, f);
 }
 
+CoefBlock CpuBackend::mapZeroKeeping(const CoefBlock& a, ZeroKeepingMap map) const {
+  auto apply = [&](auto f) {  // inlined over Dense, Diagonal and Kernel values; else per value
+    std::optional<CoefBlock> out = mapStoredValues(a, f);
+    return out ? std::move(*out) : mapZeroKeeping(a, std::function<double(double)>(f));
+  };
+  const double s = map.s;
+  switch (map.op) {
+    case ZeroKeepingMap::Op::Max: return apply([s](double x) { return std::max(x, s); });
+    case ZeroKeepingMap::Op::Min: return apply([s](double x) { return std::min(x, s); });
+    case ZeroKeepingMap::Op::Abs: return apply([](double x) { return std::abs(x); });
+    case ZeroKeepingMap::Op::Mul: break;
+  }
+  return apply([s](double x) { return x * s; });
+}
+
 namespace {
 /// A full r x c tensor as a matrix view (a broadcast one expanded first into `storage`).
 Eigen::Map<const Eigen::MatrixXd> matrixOf(const Tensor& t, int64_t rows, int64_t cols, Eigen::MatrixXd& storage) {

@@ -23,6 +23,7 @@ class CpuBackend final : public Backend {
   CoefBlock keepRows(const CoefBlock& a, const std::vector<bool>& keep) const override;
   CoefBlock repeatRow(const CoefBlock& a, int64_t n) const override;
   CoefBlock mapZeroKeeping(const CoefBlock& a, const std::function<double(double)>& f) const override;
+  CoefBlock mapZeroKeeping(const CoefBlock& a, ZeroKeepingMap map) const override;
 
   CoefBlock leftMultiply(const Tensor& coef, const CoefBlock& b) const override;
   std::vector<CoefBlock> leftMultiplyBatch(const std::vector<const Tensor*>& coefs, const CoefBlock& b) const override;

@@ -94,9 +94,7 @@ Eigen::MatrixXd times(const CoefBlock& b, const MatrixRef& x) { return b.denseMa
 
 void addTo(Eigen::MatrixXd& m, const CoefBlock& b, double sign) { m += sign * b.denseMatrix(); }
 
-CoefBlock map(const CoefBlock& b, const std::function<double(double)>& f) {
-  return CoefBlock::dense(b.denseMatrix().unaryExpr(f).eval());
-}
+CoefBlock map(const CoefBlock& b, const std::function<double(double)>& f) { return *mapStoredValues(b, f); }
 
 bool rowTerms(const CoefBlock& b, double budget, const KernelRowsLookup&, RowLists& out) {
   const Eigen::MatrixXd& m = b.denseMatrix();

@@ -45,9 +45,7 @@ Eigen::MatrixXd times(const CoefBlock& b, const MatrixRef& x) { return b.diag().
 
 void addTo(Eigen::MatrixXd& m, const CoefBlock& b, double sign) { m.diagonal() += sign * b.diag(); }
 
-CoefBlock map(const CoefBlock& b, const std::function<double(double)>& f) {
-  return CoefBlock::diagonal(b.diag().unaryExpr(f).eval());
-}
+CoefBlock map(const CoefBlock& b, const std::function<double(double)>& f) { return *mapStoredValues(b, f); }
 
 bool rowTerms(const CoefBlock& b, double, const KernelRowsLookup&, RowLists& out) {
   for (int64_t r = 0; r < b.rows(); ++r)

@@ -56,12 +56,7 @@ void addTo(Eigen::MatrixXd& m, const CoefBlock& b, double sign) {
   b.kernelBlock().forEachTap([&](int64_t o, int64_t i, double w) { m(o, i) += sign * w; });
 }
 
-CoefBlock map(const CoefBlock& b, const std::function<double(double)>& f) {
-  // Every Toeplitz entry is one tap or 0, so a zero-keeping map is the map of the weights.
-  auto k = std::make_shared<gbcsr::KernelBlock>(b.kernelBlock());
-  k->weight = k->weight.unaryExpr(f).eval();
-  return CoefBlock::kernel(std::move(k));
-}
+CoefBlock map(const CoefBlock& b, const std::function<double(double)>& f) { return *mapStoredValues(b, f); }
 
 bool rowTerms(const CoefBlock& b, double budget, const KernelRowsLookup& kernelRows, RowLists& out) {
   const gbcsr::SparseRM* shared = kernelRows ? kernelRows(b.kernelBlock()) : nullptr;
