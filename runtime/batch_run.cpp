@@ -103,9 +103,7 @@ Result<std::vector<ItemResult>> certifyBatch(const CompiledCertifier& cc, const 
       else if (layer.op == LayerOp::Concat) batch.concat(layer);
       else batch.layer(layer, cc.rules.at(ruleOperatorFor(layer)));
     } catch (const std::exception& e) {
-      Diagnostic d = Diagnostic::error(layerWhere(layer) + ": " + e.what());
-      d.node = layer.name;
-      return R::failure(d);
+      return R::failure(layerError(layer, e.what()));
     }
     layerMs.push_back(msSince(layerStart) / static_cast<double>(count));
   }
@@ -149,9 +147,7 @@ Result<std::vector<ItemResult>> certifyBatch(const CompiledCertifier& cc, const 
     try {
       run.layer(margins, cc.rules.at(ruleOperatorFor(margins)));
     } catch (const std::exception& e) {
-      Diagnostic d = Diagnostic::error(layerWhere(margins) + ": " + e.what());
-      d.node = margins.name;
-      return R::failure(d);
+      return R::failure(layerError(margins, e.what()));
     }
     const std::vector<double> lower = backend.download(std::get<Tensor>(run.states.back().members.at("l")));
     const std::vector<double> upper = backend.download(std::get<Tensor>(run.states.back().members.at("u")));

@@ -151,19 +151,13 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
       } else {
         const std::string rule = ruleOperatorFor(layer);
         const auto it = rule.empty() ? cc.rules.end() : cc.rules.find(rule);
-        if (it == cc.rules.end()) {
-          Diagnostic d = Diagnostic::error(layerWhere(layer) + ": the spec has no rule for " +
-                                           (rule.empty() ? std::string("this operator") : rule));
-          d.node = layer.name;
-          return R::failure(d);
-        }
+        if (it == cc.rules.end())
+          return R::failure(layerError(layer, "the spec has no rule for " + (rule.empty() ? std::string("this operator") : rule)));
         run.profileLayer = static_cast<int>(li);
         run.layer(layer, it->second);
       }
     } catch (const std::exception& e) {
-      Diagnostic d = Diagnostic::error(layerWhere(layer) + ": " + e.what());
-      d.node = layer.name;
-      return R::failure(d);
+      return R::failure(layerError(layer, e.what()));
     }
     run.recordTracedMembers(layer);
     const auto& members = run.states.back().members;

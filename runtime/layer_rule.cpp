@@ -7,6 +7,12 @@ std::string layerWhere(const Layer& layer) {
   return "layer " + std::to_string(layer.index) + " '" + layer.name + "' (" + layerOpName(layer.op) + ")";
 }
 
+Diagnostic layerError(const Layer& layer, const std::string& what) {
+  Diagnostic d = Diagnostic::error(layerWhere(layer) + ": " + what);
+  d.node = layer.name;
+  return d;
+}
+
 std::string ruleOperatorFor(const Layer& layer) {
   switch (layer.op) {
     case LayerOp::Affine:

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "core/diagnostics/diagnostic.h"
 #include "core/network/network.h"
 
 namespace cert {
@@ -14,5 +15,8 @@ std::string ruleOperatorFor(const Layer& layer);
 
 /// How diagnostics name a layer: "layer 3 'relu_1' (Relu)".
 std::string layerWhere(const Layer& layer);
+
+/// An error about running `layer`: "layer 3 'relu_1' (Relu): <what>", with the node named.
+Diagnostic layerError(const Layer& layer, const std::string& what);
 
 }  // namespace cert
