@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "runtime/backend/backend.h"
+#include "runtime/backend/cpu/convolution.h"
 #include "runtime/coef_block.h"
 
 using namespace cert;
@@ -996,6 +997,28 @@ class TestCoefBlock : public QObject {
   // The rest of the Backend interface, per kind, against the same computation on toDense():
   // B @ x, zero-keeping maps (max(., 0), min(., 0), scaling), the rows' non-zero terms, and
   // products of several coefficient matrices over one block.
+  // S @ T for a CSR S and a Kernel's Toeplitz T accumulated per row over its receptive field
+  // (cpu::csrTimesKernel, the sign-split products' sparse route) equals the dense product, on every
+  // geometry (strides, asymmetric pads, dilation, a kernel larger than its input), with zero rows
+  // and columns in S; its column indices ascend and it stores no zeros.
+  void csrTimesKernelMatchesDense() {
+    for (const Shape& sh : shapes())
+      for (int seed = 1; seed <= 3; ++seed) {
+        Random rnd(uint64_t(seed) * 104729 + uint64_t(sh.rows()));
+        const CoefBlock k = makeBlock(Kind::Kernel, sh, rnd);
+        const Eigen::MatrixXd s = sparseMatrix(7, sh.rows(), rnd);
+        const gbcsr::SparseRM got = cpu::csrTimesKernel(gbcsr::SparseRM(s.sparseView(0.0, 0.0)), k.kernelBlock());
+        QCOMPARE(got.rows(), int64_t(7));
+        QCOMPARE(got.cols(), sh.cols());
+        VERIFY_CLOSE(Eigen::MatrixXd(got), Eigen::MatrixXd(s * k.toDense()));
+        for (Eigen::Index r = 0; r < got.rows(); ++r)
+          for (int n = got.outerIndexPtr()[r]; n < got.outerIndexPtr()[r + 1]; ++n) {
+            QVERIFY2(got.valuePtr()[n] != 0, qPrintable(QString::fromStdString(sh.name) + ": a stored zero"));
+            if (n > got.outerIndexPtr()[r]) QVERIFY(got.innerIndexPtr()[n] > got.innerIndexPtr()[n - 1]);
+          }
+      }
+  }
+
   void backendTimesMatchesDense_data() { addShapeKindSeedRows(); }
   void backendTimesMatchesDense() {
     QFETCH(int, shape);

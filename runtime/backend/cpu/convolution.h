@@ -17,6 +17,12 @@ Eigen::MatrixXd kernelTimes(const gbcsr::KernelBlock& k, const Eigen::Ref<const 
 /// X @ T: a transposed convolution of every row of X (back-substitution through a conv layer).
 Eigen::MatrixXd timesKernel(const Eigen::MatrixXd& x, const gbcsr::KernelBlock& k);
 
+/// S @ T for a CSR matrix S with finite values: per row of S, its terms' taps accumulated into a
+/// dense row over T's columns and read back over the row's receptive field (columns ascending,
+/// zeros left out). Replaces a sparse x sparse product over T's rows (Eigen's conservative product,
+/// its index masks and the row/column-major conversions of its result).
+gbcsr::SparseRM csrTimesKernel(const gbcsr::SparseRM& s, const gbcsr::KernelBlock& k);
+
 /// The cost of X @ T by timesKernel for `rows` rows of X, in scattered multiply-adds (the unit of
 /// a sparse product: kScatteredCost each): GEMM multiply-adds at ~1/12 of one, plus the memory
 /// the dense route writes (X dense, the GEMM's [rows * positions x taps] result, the output).
