@@ -8,18 +8,19 @@
 namespace cert::runtime::cpu {
 
 gbcsr::SparseRM kernelRowsCsr(const gbcsr::KernelBlock& k) {
-  // forEachTap visits rows in order and, within a row, columns in ascending order.
-  std::vector<int> outer(static_cast<size_t>(k.rows()) + 1, 0), inner;
-  std::vector<double> values;
+  // forEachTap visits rows in order and, within a row, columns in ascending order: the matrix is
+  // written in place (no triplets, no sort, no copy).
+  const ConvGeometry& g = k.geometry;
+  gbcsr::SparseRM m(k.rows(), k.cols());
+  m.reserve(k.rows() * g.inChannels * g.kernelH * g.kernelW);
+  int64_t next = 0;  // the next row to start
   k.forEachTap([&](int64_t row, int64_t col, double w) {
-    ++outer[static_cast<size_t>(row) + 1];
-    inner.push_back(static_cast<int>(col));
-    values.push_back(w);
+    while (next <= row) m.startVec(next++);
+    m.insertBackByOuterInner(row, col) = w;
   });
-  for (size_t r = 1; r < outer.size(); ++r) outer[r] += outer[r - 1];
-  const Eigen::Map<const gbcsr::SparseRM> view(k.rows(), k.cols(), static_cast<int64_t>(inner.size()), outer.data(),
-                                        inner.data(), values.data());
-  return gbcsr::SparseRM(view);
+  while (next < k.rows()) m.startVec(next++);
+  m.finalize();
+  return m;
 }
 
 namespace {
@@ -153,7 +154,7 @@ gbcsr::SparseRM csrTimesKernel(const gbcsr::SparseRM& s, const gbcsr::KernelBloc
   // in a row's accumulator (channel 0) and in the weights, how many rows and columns of taps are
   // inside, and the input rows and columns they cover. Made once per call, not per term.
   struct Window {
-    int64_t acc = 0, weight = 0;
+    int64_t acc = 0, weight = 0, position = 0, channel = 0;  // channel: oc's first weight
     int rows = 0, cols = 0, h0 = 0, h1 = -1, x0 = 0, x1 = -1;
   };
   std::vector<Window> windows(static_cast<size_t>(k.rows()));
@@ -165,6 +166,8 @@ gbcsr::SparseRM csrTimesKernel(const gbcsr::SparseRM& s, const gbcsr::KernelBloc
     const int kwB = x >= 0 ? 0 : (-x + dW - 1) / dW;
     const int kwE = x > inW - 1 ? 0 : std::min(kW, (inW - 1 - x) / dW + 1);
     Window& w = windows[static_cast<size_t>(j)];
+    w.position = j % pout;
+    w.channel = int64_t(oc) * inC * taps;
     if (khB >= khE || kwB >= kwE) continue;
     w.rows = khE - khB, w.cols = kwE - kwB;
     w.h0 = h + khB * dH, w.h1 = h + (khE - 1) * dH, w.x0 = x + kwB * dW, w.x1 = x + (kwE - 1) * dW;
@@ -172,8 +175,10 @@ gbcsr::SparseRM csrTimesKernel(const gbcsr::SparseRM& s, const gbcsr::KernelBloc
     w.weight = int64_t(oc) * inC * taps + int64_t(khB) * kW + kwB;
   }
   std::vector<double> acc(static_cast<size_t>(k.cols()), 0.0);
-  std::vector<int> outer(static_cast<size_t>(s.rows()) + 1, 0), inner;
-  std::vector<double> values;
+  gbcsr::SparseRM out(s.rows(), k.cols());  // written in place, row by row
+  // Room for its terms, at most a quarter of the matrix (a denser product is made Dense by its
+  // callers; the storage grows if needed).
+  out.reserve(std::min<int64_t>(s.nonZeros() * inC * taps, s.rows() * k.cols() / 4 + 1));
   // A row's terms at one output position p (any channel oc) first sum c * W[oc, :] into that
   // position's taps, B[p, (ic, kh, kw)], with contiguous multiply-adds; each touched position's
   // taps are then added into the accumulator once. Adding every term's taps straight into the
@@ -186,11 +191,12 @@ gbcsr::SparseRM csrTimesKernel(const gbcsr::SparseRM& s, const gbcsr::KernelBloc
   for (Eigen::Index r = 0; r < s.rows(); ++r) {
     int hMin = inH, hMax = -1, xMin = inW, xMax = -1;  // the row's receptive field
     touched.clear();
+    out.startVec(r);
     for (int n = s.outerIndexPtr()[r]; n < s.outerIndexPtr()[r + 1]; ++n) {
       const int64_t j = s.innerIndexPtr()[n];
       const Window& w = windows[static_cast<size_t>(j)];
       if (w.rows == 0) continue;
-      const int64_t p = j % pout;
+      const int64_t p = w.position;
       if (!isTouched[static_cast<size_t>(p)]) {
         isTouched[static_cast<size_t>(p)] = 1;
         touched.push_back(j);
@@ -198,14 +204,14 @@ gbcsr::SparseRM csrTimesKernel(const gbcsr::SparseRM& s, const gbcsr::KernelBloc
       }
       const double c = s.valuePtr()[n];
       double* b = byPosition.data() + p * row;
-      const double* wo = weights + (j / pout) * row;
+      const double* wo = weights + w.channel;
       for (int64_t t = 0; t < row; ++t) b[t] += c * wo[t];
     }
     for (const int64_t j : touched) {
       const Window& w = windows[static_cast<size_t>(j)];
-      const int64_t p = j % pout;
+      const int64_t p = w.position;
       double* b = byPosition.data() + p * row;
-      const int64_t first = w.weight - (j / pout) * row;  // the first inside tap's offset in a channel's taps
+      const int64_t first = w.weight - w.channel;  // the first inside tap's offset in a channel's taps
       for (int ic = 0; ic < inC; ++ic) {
         double* a = acc.data() + ic * pin + w.acc;
         const double* bk = b + ic * taps + first;
@@ -223,18 +229,13 @@ gbcsr::SparseRM csrTimesKernel(const gbcsr::SparseRM& s, const gbcsr::KernelBloc
       for (int h = hMin; h <= hMax; ++h) {
         double* line = acc.data() + ic * pin + int64_t(h) * inW;
         for (int x = xMin; x <= xMax; ++x) {
-          if (line[x] != 0) {
-            inner.push_back(static_cast<int>(ic * pin + int64_t(h) * inW + x));
-            values.push_back(line[x]);
-          }
+          if (line[x] != 0) out.insertBackByOuterInner(r, ic * pin + int64_t(h) * inW + x) = line[x];
           line[x] = 0;
         }
       }
-    outer[static_cast<size_t>(r) + 1] = static_cast<int>(inner.size());
   }
-  const Eigen::Map<const gbcsr::SparseRM> view(s.rows(), k.cols(), static_cast<int64_t>(inner.size()), outer.data(),
-                                               inner.data(), values.data());
-  return gbcsr::SparseRM(view);
+  out.finalize();
+  return out;
 }
 
 double transposedConvolutionCost(int64_t rows, const ConvGeometry& g) {
