@@ -2,6 +2,9 @@
 // X @ T (a transposed convolution) by GEMM + col2im.
 #include "runtime/backend/cpu/convolution.h"
 
+#include "runtime/backend/cpu/block_kinds.h"
+#include "runtime/product_threads.h"
+
 #include <algorithm>
 #include <vector>
 
@@ -115,11 +118,13 @@ Eigen::MatrixXd kernelTimes(const gbcsr::KernelBlock& k, const Eigen::Ref<const 
 /// buffer of rc rows (the output itself when the chunk is every row), where with stride 1 the
 /// positions of one output row and tap are one run in `col` and in the buffer alike (one add of
 /// rc * outW values, not outW adds of rc).
-Eigen::MatrixXd timesKernel(const Eigen::MatrixXd& x, const gbcsr::KernelBlock& k) {
+Eigen::MatrixXd timesKernel(const Eigen::Ref<const Eigen::MatrixXd>& x, const gbcsr::KernelBlock& k) {
   const ConvGeometry& g = k.geometry;
   const int64_t rows = x.rows(), positions = int64_t(g.outHeight) * g.outWidth;
   const int64_t taps = int64_t(g.inChannels) * g.kernelH * g.kernelW;
   if (rows == 0 || positions == 0 || taps == 0) return Eigen::MatrixXd::Zero(rows, k.cols());
+  const double work = static_cast<double>(rows) * positions * g.outChannels * taps;
+  ScopedProductThreads serial(work < kParallelProductWork ? 1 : 0);
   Eigen::MatrixXd out(rows, k.cols());
   const Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> wm(
       k.weight.data(), g.outChannels, taps);
@@ -135,7 +140,7 @@ Eigen::MatrixXd timesKernel(const Eigen::MatrixXd& x, const gbcsr::KernelBlock& 
   for (int64_t r0 = 0; r0 < rows; r0 += chunk) {
     const int64_t rc = std::min(chunk, rows - r0);
     const double* src = x.data() + r0;
-    if (rc != rows) {  // the chunk's rows contiguous per column
+    if (rc != rows || x.outerStride() != rows) {  // the chunk's rows contiguous per column
       xc = x.middleRows(r0, rc);
       src = xc.data();
     }

@@ -15,7 +15,9 @@ gbcsr::SparseRM kernelRowsCsr(const gbcsr::KernelBlock& k);
 /// T @ X for the Toeplitz matrix T of k (a convolution of every column of X).
 Eigen::MatrixXd kernelTimes(const gbcsr::KernelBlock& k, const Eigen::Ref<const Eigen::MatrixXd>& x);
 /// X @ T: a transposed convolution of every row of X (back-substitution through a conv layer).
-Eigen::MatrixXd timesKernel(const Eigen::MatrixXd& x, const gbcsr::KernelBlock& k);
+/// Taps outside the input are skipped, so X and the weights must be finite for X @ T's values
+/// (0 * inf is NaN in the Toeplitz product). Runs on one thread below kParallelProductWork.
+Eigen::MatrixXd timesKernel(const Eigen::Ref<const Eigen::MatrixXd>& x, const gbcsr::KernelBlock& k);
 
 /// S @ T for a CSR matrix S with finite values: per row of S, its terms' taps accumulated into a
 /// dense row over T's columns and read back over the row's receptive field (columns ascending,

@@ -2,7 +2,6 @@
 // row operations fall back to the Toeplitz matrix (never needed on the hot path).
 #include "runtime/backend/cpu/block_kinds.h"
 #include "runtime/backend/cpu/convolution.h"
-#include "runtime/product_threads.h"
 
 namespace cert::runtime::cpu::kernel {
 
@@ -43,11 +42,7 @@ CoefBlock keepRows(const CoefBlock& b, const std::vector<bool>& keep) {
 
 Eigen::MatrixXd leftMultiply(const MatrixRef& coef, const CoefBlock& b) {
   if (!valuesFinite(coef) || !allFinite(b)) return coef * toDense(b);  // 0 * inf = NaN as in the dense product
-  const ConvGeometry& g = b.kernelBlock().geometry;  // a transposed convolution by GEMMs (col2im)
-  const double work = static_cast<double>(coef.rows()) * g.outHeight * g.outWidth * g.outChannels * g.inChannels *
-                      g.kernelH * g.kernelW;
-  ScopedProductThreads serial(work < kParallelProductWork ? 1 : 0);
-  return timesKernel(Eigen::MatrixXd(coef), b.kernelBlock());
+  return timesKernel(coef, b.kernelBlock());  // a transposed convolution by GEMMs (col2im)
 }
 
 Eigen::MatrixXd times(const CoefBlock& b, const MatrixRef& x) { return kernelTimes(b.kernelBlock(), x); }

@@ -90,6 +90,9 @@ bool zeroScalar(const Tensor& t) { return t.v.size() == 1 && t.v[0] == 0; }
 
 /// x @ y for a view x (rows x y.rows()) and a block y, by the kinds' routes.
 CoefBlock product(const CoefView& x, const CoefBlock& y, const KernelRowsLookup& kernelRows) {
+  // x and y are finite (signSplitInto's precondition): a Kernel's transposed convolution without
+  // checking x once more.
+  if (x.dense && y.kind() == CoefBlock::Kind::Kernel) return CoefBlock::dense(timesKernel(*x.dense, y.kernelBlock()));
   if (x.dense) return CoefBlock::dense(leftMultiplyMatrix(*x.dense, y));
   const SparseRM& s = *x.csr;
   switch (y.kind()) {
