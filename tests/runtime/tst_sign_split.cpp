@@ -307,6 +307,26 @@ void TestSignSplit::nonZeroRowsOfEveryKind() {
     for (int i = 0; i < 16; ++i) QCOMPARE(bool(rows[size_t(i)]), (d.row(i).array() != 0).any());
     QVERIFY(!rows[3] && !rows[7]);
   }
+  // A Kernel block's own zero rows, read from its taps: an output channel of zero weights,
+  // positions whose taps all read padding (1x1 kernel, pad 1), and a kernel with zero taps.
+  for (const ConvGeometry& kg : {geometry(2, 3, 3, 3, 1, 1, 1), geometry(1, 4, 4, 2, 2, 2, 1), geometry(2, 5, 4, 2, 3, 2, 2)}) {
+    auto k = std::make_shared<gbcsr::KernelBlock>();
+    k->geometry = kg;
+    k->weight = rnd.vector(int64_t(kg.outChannels) * kg.inChannels * kg.kernelH * kg.kernelW);
+    const int64_t perChannel = int64_t(kg.inChannels) * kg.kernelH * kg.kernelW;
+    k->weight.segment(perChannel, perChannel).setZero();  // output channel 1
+    for (int64_t t = 0; t < k->weight.size(); t += 3) k->weight[t] = 0;
+    const CoefBlock c = CoefBlock::kernel(k);
+    const Eigen::MatrixXd d = c.toDense();
+    const std::vector<bool> rows = be.nonZeroRows(c, nullptr);
+    QCOMPARE(int64_t(rows.size()), d.rows());
+    int zero = 0;
+    for (Eigen::Index i = 0; i < d.rows(); ++i) {
+      QCOMPARE(bool(rows[size_t(i)]), (d.row(i).array() != 0).any());
+      zero += rows[size_t(i)] ? 0 : 1;
+    }
+    QVERIFY(zero >= kg.outHeight * kg.outWidth);  // channel 1 at least
+  }
 }
 
 void TestSignSplit::recognizesTheShippedSpecsRegions() {

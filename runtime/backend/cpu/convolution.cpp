@@ -26,6 +26,33 @@ gbcsr::SparseRM kernelRowsCsr(const gbcsr::KernelBlock& k) {
   return m;
 }
 
+std::vector<bool> kernelNonZeroRows(const gbcsr::KernelBlock& k) {
+  const ConvGeometry& g = k.geometry;
+  const int64_t taps = int64_t(g.kernelH) * g.kernelW, pout = int64_t(g.outHeight) * g.outWidth;
+  std::vector<bool> out(static_cast<size_t>(k.rows()), false);
+  std::vector<char> nonZeroTap(static_cast<size_t>(taps));
+  for (int oc = 0; oc < g.outChannels; ++oc) {
+    std::fill(nonZeroTap.begin(), nonZeroTap.end(), 0);  // (kh, kw) with a non-zero weight in some channel
+    for (int ic = 0; ic < g.inChannels; ++ic)
+      for (int64_t t = 0; t < taps; ++t)
+        nonZeroTap[static_cast<size_t>(t)] |= k.weight[(int64_t(oc) * g.inChannels + ic) * taps + t] != 0;
+    for (int oh = 0; oh < g.outHeight; ++oh)
+      for (int ow = 0; ow < g.outWidth; ++ow) {
+        bool any = false;
+        for (int kh = 0; kh < g.kernelH && !any; ++kh) {
+          const int h = oh * g.strideH - g.padTop + kh * g.dilationH;
+          if (h < 0 || h >= g.inHeight) continue;
+          for (int kw = 0; kw < g.kernelW && !any; ++kw) {
+            const int x = ow * g.strideW - g.padLeft + kw * g.dilationW;
+            any = x >= 0 && x < g.inWidth && nonZeroTap[static_cast<size_t>(int64_t(kh) * g.kernelW + kw)];
+          }
+        }
+        out[static_cast<size_t>(oc * pout + int64_t(oh) * g.outWidth + ow)] = any;
+      }
+  }
+  return out;
+}
+
 namespace {
 
 /// Per kernel column kw: the output columns ow in [begin[kw], end[kw]) whose input column

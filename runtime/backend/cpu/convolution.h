@@ -4,6 +4,8 @@
 
 #include <Eigen/Dense>
 
+#include <vector>
+
 #include "runtime/gbcsr/kernel_block.h"
 #include "runtime/gbcsr/sparse_rows.h"
 
@@ -12,6 +14,9 @@ namespace cert::runtime::cpu {
 /// The Toeplitz matrix of k as CSR (rows in order, columns ascending; zero weights left out),
 /// written directly row by row (no triplets, no sort).
 gbcsr::SparseRM kernelRowsCsr(const gbcsr::KernelBlock& k);
+/// Rows of k's Toeplitz matrix holding a non-zero weight (from the kernel's taps per output
+/// channel and each position's taps inside the input; no rows built).
+std::vector<bool> kernelNonZeroRows(const gbcsr::KernelBlock& k);
 /// T @ X for the Toeplitz matrix T of k (a convolution of every column of X).
 Eigen::MatrixXd kernelTimes(const gbcsr::KernelBlock& k, const Eigen::Ref<const Eigen::MatrixXd>& x);
 /// X @ T: a transposed convolution of every row of X (back-substitution through a conv layer).

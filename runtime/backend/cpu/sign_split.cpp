@@ -109,14 +109,9 @@ CoefBlock product(const CoefView& x, const CoefBlock& y, const KernelRowsLookup&
     }
     case CoefBlock::Kind::Csr: return finished(SparseRM(s * y.sparse()));
     case CoefBlock::Kind::Kernel: {
-      CoefView rows;
-      viewOf(y, kernelRows, rows);
-      const int* outer = rows.csr->outerIndexPtr();
-      double scattered = 0;
-      for (Eigen::Index k = 0; k < s.nonZeros(); ++k) {
-        const int j = s.innerIndexPtr()[k];
-        scattered += outer[j + 1] - outer[j];
-      }
+      // Each term adds its output's taps (at most inC * kH * kW, fewer at the borders).
+      const ConvGeometry& g = y.kernelBlock().geometry;
+      const double scattered = static_cast<double>(s.nonZeros()) * g.inChannels * g.kernelH * g.kernelW;
       if (transposedConvolutionCost(s.rows(), y.kernelBlock().geometry) < kScatteredCost * scattered)
         return CoefBlock::dense(leftMultiplyMatrix(Eigen::MatrixXd(s), y));
       return finished(csrTimesKernel(s, y.kernelBlock()));
@@ -189,6 +184,25 @@ Eigen::VectorXd sumBySign(const CoefView& x, const Eigen::VectorXd& onPositive, 
   return v;
 }
 
+/// scaledAndSummedBySign for a Kernel block, from its taps (forEachTap: rows in order, columns
+/// ascending, zero weights left out, as its CSR rows): the scaled rows are written straight into
+/// the result, never as unscaled CSR rows first.
+CoefBlock kernelScaledAndSummedBySign(const gbcsr::KernelBlock& k, const Eigen::VectorXd& sp, const Eigen::VectorXd& sn,
+                                      const Eigen::VectorXd& cp, const Eigen::VectorXd& cn, Eigen::VectorXd& v) {
+  SparseRM out(k.rows(), k.cols());
+  out.reserve(k.rows() * k.geometry.inChannels * k.geometry.kernelH * k.geometry.kernelW);
+  int64_t next = 0;  // the next row to start
+  k.forEachTap([&](int64_t row, int64_t col, double w) {
+    while (next <= row) out.startVec(next++);
+    const bool positive = w >= 0;
+    out.insertBackByOuterInner(row, col) = w * (positive ? sp[col] : sn[col]);
+    v[row] += w * (positive ? cp[col] : cn[col]);
+  });
+  while (next < k.rows()) out.startVec(next++);
+  out.finalize();
+  return CoefBlock::csr(std::move(out));
+}
+
 /// scaledBySign and sumBySign in one pass over x (a ReLU step's coefficients and constants: the
 /// block is read once): returns x scaled by (sp, sn) per column and adds x @ (cp | cn) to v.
 CoefBlock scaledAndSummedBySign(const CoefView& x, const Eigen::VectorXd& sp, const Eigen::VectorXd& sn,
@@ -223,8 +237,6 @@ bool signSplitInto(Lin& out, const CoefBlock& c, const Lin& onPositive, const Li
   for (const Lin* form : {&onPositive, &onNegative})
     for (const auto& [k, blk] : form->blocks)
       if (!allFinite(blk)) return false;
-  CoefView x;
-  viewOf(c, kernelRows, x);
   const int64_t m = c.cols();
   std::set<int> keys;
   for (const Lin* form : {&onPositive, &onNegative})
@@ -237,13 +249,24 @@ bool signSplitInto(Lin& out, const CoefBlock& c, const Lin& onPositive, const Li
     const auto it = form.blocks.find(k);
     return it == form.blocks.end() || it->second.kind() == CoefBlock::Kind::Diagonal;
   };
+  const int key = keys.empty() ? 0 : *keys.begin();
+  const bool reluStep = keys.size() == 1 && diagonalOrNone(onPositive, key) && diagonalOrNone(onNegative, key);
+  if (reluStep && c.kind() == CoefBlock::Kind::Kernel) {  // straight from the taps
+    Eigen::VectorXd add = Eigen::VectorXd::Zero(c.rows());
+    addBlock(key, kernelScaledAndSummedBySign(c.kernelBlock(), diagonalOf(onPositive, key), diagonalOf(onNegative, key),
+                                              columnOf(onPositive.c0, m), columnOf(onNegative.c0, m), add));
+    if (!zeroScalar(onPositive.c0) || !zeroScalar(onNegative.c0))
+      out.c0 = zip(out.c0, Tensor::column(add), [](double a, double b) { return a + b; });
+    return true;
+  }
+  CoefView x;
+  viewOf(c, kernelRows, x);
   if (!zeroScalar(onPositive.c0) || !zeroScalar(onNegative.c0)) {
     Eigen::VectorXd add = Eigen::VectorXd::Zero(c.rows());
-    const int k = keys.empty() ? 0 : *keys.begin();
-    if (keys.size() == 1 && diagonalOrNone(onPositive, k) && diagonalOrNone(onNegative, k)) {
+    if (reluStep) {
       // One pass for the constants and the one column scaling (a ReLU step).
-      addBlock(k, scaledAndSummedBySign(x, diagonalOf(onPositive, k), diagonalOf(onNegative, k),
-                                        columnOf(onPositive.c0, m), columnOf(onNegative.c0, m), add));
+      addBlock(key, scaledAndSummedBySign(x, diagonalOf(onPositive, key), diagonalOf(onNegative, key),
+                                          columnOf(onPositive.c0, m), columnOf(onNegative.c0, m), add));
       keys.clear();
     } else if (onPositive.c0.v == onNegative.c0.v) {  // one constant (an Affine layer's bias): x @ c0
       const Eigen::VectorXd c0 = columnOf(onPositive.c0, m);
@@ -291,9 +314,15 @@ bool signSplitInto(Lin& out, const CoefBlock& c, const Lin& onPositive, const Li
 std::optional<Tensor> signSplitSum(const CoefBlock& c, const Tensor& onPositive, const Tensor& onNegative,
                                    const KernelRowsLookup& kernelRows) {
   if (!allFinite(c) || !finite(onPositive) || !finite(onNegative)) return std::nullopt;
+  const Eigen::VectorXd p = columnOf(onPositive, c.cols()), q = columnOf(onNegative, c.cols());
+  if (c.kind() == CoefBlock::Kind::Kernel) {  // straight from the taps, no CSR rows
+    Eigen::VectorXd v = Eigen::VectorXd::Zero(c.rows());
+    c.kernelBlock().forEachTap([&](int64_t row, int64_t col, double w) { v[row] += w * (w >= 0 ? p[col] : q[col]); });
+    return Tensor::column(v);
+  }
   CoefView x;
   viewOf(c, kernelRows, x);
-  return Tensor::column(sumBySign(x, columnOf(onPositive, c.cols()), columnOf(onNegative, c.cols())));
+  return Tensor::column(sumBySign(x, p, q));
 }
 
 namespace {
@@ -331,7 +360,7 @@ std::vector<bool> nonZeroRows(const CoefBlock& c, const KernelRowsLookup& kernel
       for (size_t i = 0; i < out.size(); ++i) out[i] = c.diag()[static_cast<Eigen::Index>(i)] != 0;
       return out;
     }
-    case CoefBlock::Kind::Kernel:
+    case CoefBlock::Kind::Kernel: return kernelNonZeroRows(c.kernelBlock());
     case CoefBlock::Kind::Csr: break;
   }
   CoefView x;
