@@ -11,19 +11,7 @@
 namespace cert::runtime::cpu {
 
 gbcsr::SparseRM kernelRowsCsr(const gbcsr::KernelBlock& k) {
-  // forEachTap visits rows in order and, within a row, columns in ascending order: the matrix is
-  // written in place (no triplets, no sort, no copy).
-  const ConvGeometry& g = k.geometry;
-  gbcsr::SparseRM m(k.rows(), k.cols());
-  m.reserve(k.rows() * g.inChannels * g.kernelH * g.kernelW);
-  int64_t next = 0;  // the next row to start
-  k.forEachTap([&](int64_t row, int64_t col, double w) {
-    while (next <= row) m.startVec(next++);
-    m.insertBackByOuterInner(row, col) = w;
-  });
-  while (next < k.rows()) m.startVec(next++);
-  m.finalize();
-  return m;
+  return kernelRowsMapped(k, [](int64_t, int64_t, double w) { return w; });
 }
 
 std::vector<bool> kernelNonZeroRows(const gbcsr::KernelBlock& k) {

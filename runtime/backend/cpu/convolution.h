@@ -4,6 +4,7 @@
 
 #include <Eigen/Dense>
 
+#include <algorithm>
 #include <vector>
 
 #include "runtime/gbcsr/kernel_block.h"
@@ -11,8 +12,28 @@
 
 namespace cert::runtime::cpu {
 
-/// The Toeplitz matrix of k as CSR (rows in order, columns ascending; zero weights left out),
-/// written directly row by row (no triplets, no sort).
+/// The Toeplitz matrix of k as CSR (rows in order, columns ascending; zero weights left out), its
+/// entry (row, col) of weight w stored as value(row, col, w): one pass counts each row's taps,
+/// one writes them through raw pointers (no per-entry capacity checks, no triplets, no sort).
+template <class Value>
+gbcsr::SparseRM kernelRowsMapped(const gbcsr::KernelBlock& k, Value&& value) {
+  gbcsr::SparseRM m(k.rows(), k.cols());
+  int* outer = m.outerIndexPtr();
+  std::fill(outer, outer + k.rows() + 1, 0);
+  k.forEachTap([outer](int64_t row, int64_t, double) { ++outer[row + 1]; });
+  for (int64_t r = 0; r < k.rows(); ++r) outer[r + 1] += outer[r];
+  m.resizeNonZeros(outer[k.rows()]);
+  int* inner = m.innerIndexPtr();
+  double* values = m.valuePtr();
+  int64_t at = 0;
+  k.forEachTap([&](int64_t row, int64_t col, double w) {
+    inner[at] = static_cast<int>(col);
+    values[at++] = value(row, col, w);
+  });
+  return m;
+}
+
+/// The Toeplitz matrix of k as CSR: kernelRowsMapped with the weights themselves.
 gbcsr::SparseRM kernelRowsCsr(const gbcsr::KernelBlock& k);
 /// Rows of k's Toeplitz matrix holding a non-zero weight (from the kernel's taps per output
 /// channel and each position's taps inside the input; no rows built).

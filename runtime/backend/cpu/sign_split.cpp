@@ -184,32 +184,29 @@ Eigen::VectorXd sumBySign(const CoefView& x, const Eigen::VectorXd& onPositive, 
   return v;
 }
 
-/// scaledAndSummedBySign for a Kernel block, from its taps (forEachTap: rows in order, columns
-/// ascending, zero weights left out, as its CSR rows): the scaled rows are written straight into
-/// the result, never as unscaled CSR rows first.
-CoefBlock kernelScaledAndSummedBySign(const gbcsr::KernelBlock& k, const Eigen::VectorXd& sp, const Eigen::VectorXd& sn,
-                                      const Eigen::VectorXd& cp, const Eigen::VectorXd& cn, Eigen::VectorXd& v) {
-  SparseRM out(k.rows(), k.cols());
-  out.reserve(k.rows() * k.geometry.inChannels * k.geometry.kernelH * k.geometry.kernelW);
-  int64_t next = 0;  // the next row to start
-  k.forEachTap([&](int64_t row, int64_t col, double w) {
-    while (next <= row) out.startVec(next++);
-    const bool positive = w >= 0;
-    out.insertBackByOuterInner(row, col) = w * (positive ? sp[col] : sn[col]);
-    v[row] += w * (positive ? cp[col] : cn[col]);
-  });
-  while (next < k.rows()) out.startVec(next++);
-  out.finalize();
-  return CoefBlock::csr(std::move(out));
-}
-
 /// scaledBySign and sumBySign in one pass over x (a ReLU step's coefficients and constants: the
 /// block is read once): returns x scaled by (sp, sn) per column and adds x @ (cp | cn) to v.
 CoefBlock scaledAndSummedBySign(const CoefView& x, const Eigen::VectorXd& sp, const Eigen::VectorXd& sn,
                                 const Eigen::VectorXd& cp, const Eigen::VectorXd& cn, Eigen::VectorXd& v) {
-  if (!x.dense) {
-    v += sumBySign(x, cp, cn);
-    return scaledBySign(x, sp, sn);
+  if (!x.dense) {  // the same rows and columns, each value scaled and summed in one loop
+    const SparseRM& c = *x.csr;
+    SparseRM out(c.rows(), c.cols());
+    out.resizeNonZeros(c.nonZeros());
+    std::copy_n(c.outerIndexPtr(), c.rows() + 1, out.outerIndexPtr());
+    std::copy_n(c.innerIndexPtr(), c.nonZeros(), out.innerIndexPtr());
+    const double* src = c.valuePtr();
+    const int* col = c.innerIndexPtr();
+    double* dst = out.valuePtr();
+    for (Eigen::Index r = 0; r < c.rows(); ++r) {
+      double acc = 0;
+      for (int k = c.outerIndexPtr()[r]; k < c.outerIndexPtr()[r + 1]; ++k) {
+        const bool positive = src[k] >= 0;
+        dst[k] = src[k] * (positive ? sp[col[k]] : sn[col[k]]);
+        acc += src[k] * (positive ? cp[col[k]] : cn[col[k]]);
+      }
+      v[r] += acc;
+    }
+    return CoefBlock::csr(std::move(out));
   }
   const Eigen::MatrixXd& c = *x.dense;
   Eigen::MatrixXd out(c.rows(), c.cols());
@@ -251,14 +248,6 @@ bool signSplitInto(Lin& out, const CoefBlock& c, const Lin& onPositive, const Li
   };
   const int key = keys.empty() ? 0 : *keys.begin();
   const bool reluStep = keys.size() == 1 && diagonalOrNone(onPositive, key) && diagonalOrNone(onNegative, key);
-  if (reluStep && c.kind() == CoefBlock::Kind::Kernel) {  // straight from the taps
-    Eigen::VectorXd add = Eigen::VectorXd::Zero(c.rows());
-    addBlock(key, kernelScaledAndSummedBySign(c.kernelBlock(), diagonalOf(onPositive, key), diagonalOf(onNegative, key),
-                                              columnOf(onPositive.c0, m), columnOf(onNegative.c0, m), add));
-    if (!zeroScalar(onPositive.c0) || !zeroScalar(onNegative.c0))
-      out.c0 = zip(out.c0, Tensor::column(add), [](double a, double b) { return a + b; });
-    return true;
-  }
   CoefView x;
   viewOf(c, kernelRows, x);
   if (!zeroScalar(onPositive.c0) || !zeroScalar(onNegative.c0)) {
