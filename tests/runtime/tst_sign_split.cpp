@@ -289,6 +289,30 @@ void TestSignSplit::nonFiniteValuesAreRefused() {
   QVERIFY(out.blocks.empty());
   QCOMPARE(out.c0.v.size(), size_t(1));
   QCOMPARE(out.c0.v[0], 0.0);
+  // Coefficients that are not finite, Dense and Csr, against a ReLU step with constants (the
+  // check made inside the step's one pass) and against one shared block (checked before the
+  // product): refused, nothing added.
+  for (const double bad : {inf, -inf, std::numeric_limits<double>::quiet_NaN()}) {
+    Eigen::MatrixXd cb = rnd.matrix(4, 5);
+    cb(3, 4) = bad;
+    for (const CoefBlock& cc : {CoefBlock::dense(cb), CoefBlock::csr(gbcsr::SparseRM(cb.sparseView(0.0, 0.0)))}) {
+      Lin relu, reluUpper, affine;
+      relu.blocks.emplace(1, CoefBlock::diagonal(rnd.vector(5)));
+      reluUpper.blocks.emplace(1, CoefBlock::diagonal(rnd.vector(5)));
+      reluUpper.c0 = Tensor::column(rnd.vector(5));
+      affine.blocks.emplace(1, CoefBlock::dense(rnd.matrix(5, 3)));
+      affine.c0 = Tensor::column(rnd.vector(5));
+      for (const auto& [pos, neg] : {std::pair<const Lin*, const Lin*>{&relu, &reluUpper}, {&affine, &affine}}) {
+        Lin o;
+        int n = 0;
+        QVERIFY(!be.signSplit(o, cc, *pos, *neg, nullptr, [&](int, CoefBlock) { ++n; }));
+        QCOMPARE(n, 0);
+        QVERIFY(o.blocks.empty());
+        QCOMPARE(o.c0.v.size(), size_t(1));
+        QCOMPARE(o.c0.v[0], 0.0);
+      }
+    }
+  }
 }
 
 void TestSignSplit::nonZeroRowsOfEveryKind() {

@@ -185,9 +185,11 @@ Eigen::VectorXd sumBySign(const CoefView& x, const Eigen::VectorXd& onPositive, 
 }
 
 /// scaledBySign and sumBySign in one pass over x (a ReLU step's coefficients and constants: the
-/// block is read once): returns x scaled by (sp, sn) per column and adds x @ (cp | cn) to v.
-CoefBlock scaledAndSummedBySign(const CoefView& x, const Eigen::VectorXd& sp, const Eigen::VectorXd& sn,
-                                const Eigen::VectorXd& cp, const Eigen::VectorXd& cn, Eigen::VectorXd& v) {
+/// block is read once): returns x scaled by (sp, sn) per column and adds x @ (cp | cn) to v; on a
+/// value of x that is not finite, nullopt (v is then undefined), found in the same pass.
+std::optional<CoefBlock> scaledAndSummedBySign(const CoefView& x, const Eigen::VectorXd& sp, const Eigen::VectorXd& sn,
+                                               const Eigen::VectorXd& cp, const Eigen::VectorXd& cn, Eigen::VectorXd& v) {
+  double probe = 0;  // sum of x * 0: NaN once any value is inf or NaN
   if (!x.dense) {  // the same rows and columns, each value scaled and summed in one loop
     const SparseRM& c = *x.csr;
     SparseRM out(c.rows(), c.cols());
@@ -203,9 +205,11 @@ CoefBlock scaledAndSummedBySign(const CoefView& x, const Eigen::VectorXd& sp, co
         const bool positive = src[k] >= 0;
         dst[k] = src[k] * (positive ? sp[col[k]] : sn[col[k]]);
         acc += src[k] * (positive ? cp[col[k]] : cn[col[k]]);
+        probe += src[k] * 0;
       }
       v[r] += acc;
     }
+    if (probe != 0) return std::nullopt;  // NaN
     return CoefBlock::csr(std::move(out));
   }
   const Eigen::MatrixXd& c = *x.dense;
@@ -215,12 +219,16 @@ CoefBlock scaledAndSummedBySign(const CoefView& x, const Eigen::VectorXd& sp, co
     const double p = sp[j], q = sn[j], a = cp[j], b = cn[j];
     const double* src = c.col(j).data();
     double* dst = out.col(j).data();
+    double columnProbe = 0;
     for (Eigen::Index i = 0; i < c.rows(); ++i) {
       const bool positive = src[i] >= 0;
       dst[i] = src[i] * (positive ? p : q);
       acc[i] += src[i] * (positive ? a : b);
+      columnProbe += src[i] * 0;
     }
+    probe += columnProbe;
   }
+  if (probe != 0) return std::nullopt;  // NaN
   return CoefBlock::dense(std::move(out));
 }
 
@@ -229,8 +237,9 @@ CoefBlock scaledAndSummedBySign(const CoefView& x, const Eigen::VectorXd& sp, co
 bool signSplitInto(Lin& out, const CoefBlock& c, const Lin& onPositive, const Lin& onNegative,
                    const KernelRowsLookup& kernelRows, const std::function<void(int, CoefBlock)>& addBlock) {
   // Terms with coefficient 0 do not exist (the term frame's mask): skipped here as there, which
-  // is exact only while no product meets 0 * inf.
-  if (!allFinite(c) || !finite(onPositive.c0) || !finite(onNegative.c0)) return false;
+  // is exact only while no product meets 0 * inf: c, the members' blocks and constants must be
+  // finite (c's check is made by the one pass of a ReLU step, elsewhere here).
+  if (!finite(onPositive.c0) || !finite(onNegative.c0)) return false;
   for (const Lin* form : {&onPositive, &onNegative})
     for (const auto& [k, blk] : form->blocks)
       if (!allFinite(blk)) return false;
@@ -248,14 +257,18 @@ bool signSplitInto(Lin& out, const CoefBlock& c, const Lin& onPositive, const Li
   };
   const int key = keys.empty() ? 0 : *keys.begin();
   const bool reluStep = keys.size() == 1 && diagonalOrNone(onPositive, key) && diagonalOrNone(onNegative, key);
+  const bool constants = !zeroScalar(onPositive.c0) || !zeroScalar(onNegative.c0);
+  if (!(reluStep && constants) && !allFinite(c)) return false;
   CoefView x;
   viewOf(c, kernelRows, x);
-  if (!zeroScalar(onPositive.c0) || !zeroScalar(onNegative.c0)) {
+  if (constants) {
     Eigen::VectorXd add = Eigen::VectorXd::Zero(c.rows());
     if (reluStep) {
-      // One pass for the constants and the one column scaling (a ReLU step).
-      addBlock(key, scaledAndSummedBySign(x, diagonalOf(onPositive, key), diagonalOf(onNegative, key),
-                                          columnOf(onPositive.c0, m), columnOf(onNegative.c0, m), add));
+      // One pass for the constants and the one column scaling (a ReLU step), c's check included.
+      std::optional<CoefBlock> scaled = scaledAndSummedBySign(x, diagonalOf(onPositive, key), diagonalOf(onNegative, key),
+                                                              columnOf(onPositive.c0, m), columnOf(onNegative.c0, m), add);
+      if (!scaled) return false;  // c is not finite: nothing was added to `out`
+      addBlock(key, std::move(*scaled));
       keys.clear();
     } else if (onPositive.c0.v == onNegative.c0.v) {  // one constant (an Affine layer's bias): x @ c0
       const Eigen::VectorXd c0 = columnOf(onPositive.c0, m);
