@@ -67,6 +67,7 @@ CoefBlock CoefBlock::networkWeight(const Eigen::MatrixXd& w) {
 
 Eigen::MatrixXd* CoefBlock::uniqueDense() {
   if (kind_ != Kind::Dense || borrowed_ || dense_.use_count() != 1) return nullptr;
+  finite_ = false;  // the caller may write any value
   // The storage is const for sharing; a sole owner may write it (it was created non-const).
   return const_cast<Eigen::MatrixXd*>(dense_.get());
 }

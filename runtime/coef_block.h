@@ -39,10 +39,19 @@ class CoefBlock {
   /// diag(s) x base, base Dense with finite values (s.size() == base.rows()).
   static CoefBlock rowScaled(const CoefBlock& base, Eigen::VectorXd s);
   static constexpr double kCsrDensity = 0.25;
-  /// The Dense matrix for writing, when this block is Dense and owns its storage alone.
+  /// The Dense matrix for writing, when this block is Dense and owns its storage alone (its
+  /// checkedFinite mark is dropped).
   Eigen::MatrixXd* uniqueDense();
   /// The n x n identity: Diagonal, or Dense when `denseOnly` (the dense executor).
   static CoefBlock identity(int64_t n, bool denseOnly);
+  /// This block, marked as holding only finite values by the code that made it and checked them
+  /// in the same pass (allFinite then answers without a scan).
+  CoefBlock checkedFinite() && {
+    finite_ = true;
+    return std::move(*this);
+  }
+  /// True when checkedFinite marked it.
+  bool knownFinite() const { return finite_; }
 
   Kind kind() const { return kind_; }
   /// True for networkWeight blocks (storage owned by the network).
@@ -74,6 +83,7 @@ class CoefBlock {
  private:
   Kind kind_ = Kind::Dense;
   bool borrowed_ = false;
+  bool finite_ = false;  ///< checkedFinite: the values are known to be finite
   int64_t rows_ = 0, cols_ = 0;
   std::shared_ptr<const Eigen::MatrixXd> dense_;
   std::shared_ptr<const Eigen::VectorXd> diag_;

@@ -919,6 +919,25 @@ class TestCoefBlock : public QObject {
 
   // Operations produce blocks that do not alias their operands' storage, so the immutable,
   // shared storage of a copy is never changed by an operation on another copy.
+  // checkedFinite marks a block whose maker checked its values: allFinite answers from the mark,
+  // copies keep it, a block opened for writing (uniqueDense) loses it.
+  void checkedFiniteMark() {
+    Random rnd(31);
+    CoefBlock plain = CoefBlock::dense(rnd.matrix(3, 4));
+    QVERIFY(!plain.knownFinite());
+    QVERIFY(plain.allFinite());
+    CoefBlock marked = CoefBlock::dense(rnd.matrix(3, 4)).checkedFinite();
+    QVERIFY(marked.knownFinite());
+    const CoefBlock copy = marked;
+    QVERIFY(copy.knownFinite());
+    CoefBlock alone = CoefBlock::dense(rnd.matrix(2, 2)).checkedFinite();
+    Eigen::MatrixXd* m = alone.uniqueDense();
+    QVERIFY(m);
+    (*m)(0, 0) = std::numeric_limits<double>::infinity();
+    QVERIFY(!alone.knownFinite());
+    QVERIFY(!alone.allFinite());
+  }
+
   void operationsDoNotChangeSharedStorage() {
     Random rnd(8);
     const Shape& sh = shapes()[3];  // square

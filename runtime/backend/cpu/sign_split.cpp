@@ -185,11 +185,12 @@ Eigen::VectorXd sumBySign(const CoefView& x, const Eigen::VectorXd& onPositive, 
 }
 
 /// scaledBySign and sumBySign in one pass over x (a ReLU step's coefficients and constants: the
-/// block is read once): returns x scaled by (sp, sn) per column and adds x @ (cp | cn) to v; on a
-/// value of x that is not finite, nullopt (v is then undefined), found in the same pass.
+/// block is read once): returns x scaled by (sp, sn) per column, marked checkedFinite, and adds
+/// x @ (cp | cn) to v; nullopt (v then undefined) when a scaled value is not finite (so when a
+/// value of x is not: each is scaled once), found in the same pass.
 std::optional<CoefBlock> scaledAndSummedBySign(const CoefView& x, const Eigen::VectorXd& sp, const Eigen::VectorXd& sn,
                                                const Eigen::VectorXd& cp, const Eigen::VectorXd& cn, Eigen::VectorXd& v) {
-  double probe = 0;  // sum of x * 0: NaN once any value is inf or NaN
+  double probe = 0;  // sum of the scaled values * 0: NaN once any is inf or NaN
   if (!x.dense) {  // the same rows and columns, each value scaled and summed in one loop
     const SparseRM& c = *x.csr;
     SparseRM out(c.rows(), c.cols());
@@ -205,12 +206,12 @@ std::optional<CoefBlock> scaledAndSummedBySign(const CoefView& x, const Eigen::V
         const bool positive = src[k] >= 0;
         dst[k] = src[k] * (positive ? sp[col[k]] : sn[col[k]]);
         acc += src[k] * (positive ? cp[col[k]] : cn[col[k]]);
-        probe += src[k] * 0;
+        probe += dst[k] * 0;
       }
       v[r] += acc;
     }
     if (probe != 0) return std::nullopt;  // NaN
-    return CoefBlock::csr(std::move(out));
+    return CoefBlock::csr(std::move(out)).checkedFinite();
   }
   const Eigen::MatrixXd& c = *x.dense;
   Eigen::MatrixXd out(c.rows(), c.cols());
@@ -224,12 +225,12 @@ std::optional<CoefBlock> scaledAndSummedBySign(const CoefView& x, const Eigen::V
       const bool positive = src[i] >= 0;
       dst[i] = src[i] * (positive ? p : q);
       acc[i] += src[i] * (positive ? a : b);
-      columnProbe += src[i] * 0;
+      columnProbe += dst[i] * 0;
     }
     probe += columnProbe;
   }
   if (probe != 0) return std::nullopt;  // NaN
-  return CoefBlock::dense(std::move(out));
+  return CoefBlock::dense(std::move(out)).checkedFinite();
 }
 
 }  // namespace
