@@ -57,8 +57,11 @@ std::shared_ptr<const CoefBlock> SharedWeights::weight(const Layer& layer) {
   const Eigen::MatrixXd& w = net_.layers[static_cast<size_t>(layer.index)].weight;  // outlives the run
   // A sparse weight (a layout permutation, a pooling or scaling written as Affine) is stored as
   // Csr: its products cost its non-zeros, not n x m.
-  return derived("w" + std::to_string(layer.index),
-                 [&w] { return CoefBlock::compressed(CoefBlock::networkWeight(w), kSparseWeightDensity); });
+  // Checked once here (a run's steps then read the mark, not the values, on every use).
+  return derived("w" + std::to_string(layer.index), [&w] {
+    CoefBlock b = CoefBlock::compressed(CoefBlock::networkWeight(w), kSparseWeightDensity);
+    return b.allFinite() ? std::move(b).checkedFinite() : b;
+  });
 }
 
 std::shared_ptr<const CoefBlock> SharedWeights::derived(const std::string& key, const std::function<CoefBlock()>& make) {

@@ -27,16 +27,17 @@ std::optional<Eigen::MatrixXd> productOverNonZeroColumns(const MatrixRef& coef, 
   if (coef.cols() < 16 || coef.rows() * m.cols() < 4096) return std::nullopt;
   std::vector<Eigen::Index> used;
   used.reserve(static_cast<size_t>(coef.cols()));
-  for (Eigen::Index j = 0; j < coef.cols(); ++j) {
+  for (Eigen::Index j = 0; j < coef.cols(); ++j)
     if ((coef.col(j).array() != 0).any()) used.push_back(j);
-    else if (!m.row(j).allFinite()) return std::nullopt;
-  }
   if (static_cast<Eigen::Index>(used.size()) * 5 > coef.cols() * 4) return std::nullopt;
+  if (!valuesFinite(m)) return std::nullopt;  // one contiguous scan, not one strided row per skipped column
   const auto k = static_cast<Eigen::Index>(used.size());
   Eigen::MatrixXd c(coef.rows(), k), rows(k, m.cols());
-  for (Eigen::Index t = 0; t < k; ++t) {
-    c.col(t) = coef.col(used[static_cast<size_t>(t)]);
-    rows.row(t) = m.row(used[static_cast<size_t>(t)]);
+  for (Eigen::Index t = 0; t < k; ++t) c.col(t) = coef.col(used[static_cast<size_t>(t)]);
+  for (Eigen::Index col = 0; col < m.cols(); ++col) {  // m's used rows, read down its columns
+    const double* from = m.col(col).data();
+    double* to = rows.col(col).data();
+    for (Eigen::Index t = 0; t < k; ++t) to[t] = from[used[static_cast<size_t>(t)]];
   }
   const double work = static_cast<double>(coef.rows()) * static_cast<double>(k) * static_cast<double>(m.cols());
   ScopedProductThreads serial(work < kParallelProductWork ? 1 : 0);

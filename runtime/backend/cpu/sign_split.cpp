@@ -241,9 +241,12 @@ bool signSplitInto(Lin& out, const CoefBlock& c, const Lin& onPositive, const Li
   // is exact only while no product meets 0 * inf: c, the members' blocks and constants must be
   // finite (c's check is made by the one pass of a ReLU step, elsewhere here).
   if (!finite(onPositive.c0) || !finite(onNegative.c0)) return false;
-  for (const Lin* form : {&onPositive, &onNegative})
-    for (const auto& [k, blk] : form->blocks)
-      if (!allFinite(blk)) return false;
+  for (const auto& [k, blk] : onPositive.blocks)
+    if (!allFinite(blk)) return false;
+  for (const auto& [k, blk] : onNegative.blocks) {
+    const auto same = onPositive.blocks.find(k);  // an Affine layer's L and U: one block, checked once
+    if ((same == onPositive.blocks.end() || !sameBlock(same->second, blk)) && !allFinite(blk)) return false;
+  }
   const int64_t m = c.cols();
   std::set<int> keys;
   for (const Lin* form : {&onPositive, &onNegative})
