@@ -13,23 +13,25 @@
 namespace cert::runtime::cpu {
 
 /// The Toeplitz matrix of k as CSR (rows in order, columns ascending; zero weights left out), its
-/// entry (row, col) of weight w stored as value(row, col, w): one pass counts each row's taps,
-/// one writes them through raw pointers (no per-entry capacity checks, no triplets, no sort).
+/// entry (row, col) of weight w stored as value(row, col, w): one pass over the taps writes them
+/// through raw pointers into storage sized for every tap (no per-entry capacity checks, no
+/// triplets, no sort), then the storage is cut to the taps written.
 template <class Value>
 gbcsr::SparseRM kernelRowsMapped(const gbcsr::KernelBlock& k, Value&& value) {
   gbcsr::SparseRM m(k.rows(), k.cols());
+  m.resizeNonZeros(k.rows() * k.geometry.inChannels * k.geometry.kernelH * k.geometry.kernelW);
   int* outer = m.outerIndexPtr();
-  std::fill(outer, outer + k.rows() + 1, 0);
-  k.forEachTap([outer](int64_t row, int64_t, double) { ++outer[row + 1]; });
-  for (int64_t r = 0; r < k.rows(); ++r) outer[r + 1] += outer[r];
-  m.resizeNonZeros(outer[k.rows()]);
   int* inner = m.innerIndexPtr();
   double* values = m.valuePtr();
-  int64_t at = 0;
+  int at = 0;
+  int64_t next = 0;  // the next row whose start is written
   k.forEachTap([&](int64_t row, int64_t col, double w) {
+    while (next <= row) outer[next++] = at;
     inner[at] = static_cast<int>(col);
     values[at++] = value(row, col, w);
   });
+  while (next <= k.rows()) outer[next++] = at;
+  m.resizeNonZeros(at);
   return m;
 }
 
