@@ -109,11 +109,13 @@ Result<std::vector<ItemResult>> certifyBatch(const CompiledCertifier& cc, const 
   }
   const double shareMs = msSince(start) / static_cast<double>(count);
 
-  // Every layer's l and u on the host once: [n x items], item k in column k.
-  std::vector<std::pair<std::vector<double>, std::vector<double>>> host;
-  for (const LayerState& st : batch.states)
-    host.emplace_back(backend.download(std::get<Tensor>(st.members.at("l"))),
-                      backend.download(std::get<Tensor>(st.members.at("u"))));
+  // Every layer's l and u on the host once: [n x items], item k in column k (read in place where
+  // the backend's memory is the host's).
+  std::vector<std::pair<std::vector<double>, std::vector<double>>> scratch(batch.states.size());
+  std::vector<std::pair<std::span<const double>, std::span<const double>>> host;
+  for (size_t li = 0; li < batch.states.size(); ++li)
+    host.emplace_back(backend.hostValues(std::get<Tensor>(batch.states[li].members.at("l")), scratch[li].first),
+                      backend.hostValues(std::get<Tensor>(batch.states[li].members.at("u")), scratch[li].second));
   R out;
   out.value.emplace(static_cast<size_t>(count));
   std::vector<double> marginsMs(static_cast<size_t>(count), 0.0);

@@ -57,6 +57,12 @@ class Backend {
   virtual Tensor upload(std::span<const double> host) const = 0;
   /// A tensor's values back on the host, in its storage order.
   virtual std::vector<double> download(const Tensor& t) const = 0;
+  /// A tensor's values on the host for reading: its own storage where that is host memory (the CPU
+  /// backend: no copy), else downloaded into `scratch`, which must outlive the view.
+  virtual std::span<const double> hostValues(const Tensor& t, std::vector<double>& scratch) const {
+    scratch = download(t);
+    return scratch;
+  }
 
   // --- Blocks ---------------------------------------------------------------------------------
   /// a + sign * b (equal extents): Diagonal + Diagonal stays Diagonal, Csr/Diagonal + Csr/Diagonal

@@ -15,6 +15,7 @@ class CpuBackend final : public Backend {
   Tensor allocate(int64_t r, int64_t c, int64_t d) const override;
   Tensor upload(std::span<const double> host) const override;
   std::vector<double> download(const Tensor& t) const override;
+  std::span<const double> hostValues(const Tensor& t, std::vector<double>&) const override { return t.v; }
 
   CoefBlock add(const CoefBlock& a, const CoefBlock& b, double sign) const override;
   void addInto(CoefBlock& a, const CoefBlock& b, double sign) const override;
