@@ -229,10 +229,12 @@ gbcsr::SparseRM csrTimesKernel(const gbcsr::SparseRM& s, const gbcsr::KernelBloc
     w.weight = int64_t(oc) * inC * taps + int64_t(khB) * kW + kwB;
   }
   std::vector<double> acc(static_cast<size_t>(k.cols()), 0.0);
-  gbcsr::SparseRM out(s.rows(), k.cols());  // written in place, row by row
-  // Room for its terms, at most a quarter of the matrix (a denser product is made Dense by its
-  // callers; the storage grows if needed).
-  out.reserve(std::min<int64_t>(s.nonZeros() * inC * taps, s.rows() * k.cols() / 4 + 1));
+  // Written in place, row by row, through raw pointers: room for a quarter of the matrix at first
+  // (a denser product is made Dense by its callers), grown before a row that might not fit.
+  gbcsr::SparseRM out(s.rows(), k.cols());
+  int64_t capacity = std::max<int64_t>(1, std::min<int64_t>(s.nonZeros() * inC * taps, s.rows() * k.cols() / 4 + 1));
+  out.resizeNonZeros(capacity);
+  int64_t at = 0;
   // A row's terms at one output position p (any channel oc) first sum c * W[oc, :] into that
   // position's taps, B[p, (ic, kh, kw)], with contiguous multiply-adds; each touched position's
   // taps are then added into the accumulator once. Adding every term's taps straight into the
@@ -245,7 +247,7 @@ gbcsr::SparseRM csrTimesKernel(const gbcsr::SparseRM& s, const gbcsr::KernelBloc
   for (Eigen::Index r = 0; r < s.rows(); ++r) {
     int hMin = inH, hMax = -1, xMin = inW, xMax = -1;  // the row's receptive field
     touched.clear();
-    out.startVec(r);
+    out.outerIndexPtr()[r] = static_cast<int>(at);
     for (int n = s.outerIndexPtr()[r]; n < s.outerIndexPtr()[r + 1]; ++n) {
       const int64_t j = s.innerIndexPtr()[n];
       const Window& w = windows[static_cast<size_t>(j)];
@@ -272,23 +274,38 @@ gbcsr::SparseRM csrTimesKernel(const gbcsr::SparseRM& s, const gbcsr::KernelBloc
         for (int kh = 0; kh < w.rows; ++kh) {
           double* line = a + int64_t(kh) * dH * inW;
           const double* bl = bk + int64_t(kh) * kW;
-          for (int kw = 0; kw < w.cols; ++kw) line[kw * dW] += bl[kw];
+          if (dW == 1)
+            for (int kw = 0; kw < w.cols; ++kw) line[kw] += bl[kw];
+          else
+            for (int kw = 0; kw < w.cols; ++kw) line[kw * dW] += bl[kw];
         }
       }
       std::fill(b, b + row, 0.0);
       isTouched[static_cast<size_t>(p)] = 0;
     }
     // The receptive field's values in column order (channel, row, column), taken and cleared.
-    for (int ic = 0; ic < inC && hMax >= 0; ++ic)
+    if (hMax < 0) continue;
+    const int64_t field = int64_t(inC) * (hMax - hMin + 1) * (xMax - xMin + 1);
+    if (at + field > capacity) {
+      capacity = std::max(2 * capacity, at + field);
+      out.data().resize(capacity);  // keeps the values and indices written so far
+    }
+    int* inner = out.innerIndexPtr();
+    double* values = out.valuePtr();
+    for (int ic = 0; ic < inC; ++ic)
       for (int h = hMin; h <= hMax; ++h) {
         double* line = acc.data() + ic * pin + int64_t(h) * inW;
+        const int base = static_cast<int>(ic * pin + int64_t(h) * inW);
         for (int x = xMin; x <= xMax; ++x) {
-          if (line[x] != 0) out.insertBackByOuterInner(r, ic * pin + int64_t(h) * inW + x) = line[x];
+          inner[at] = base + x;
+          values[at] = line[x];
+          at += line[x] != 0;
           line[x] = 0;
         }
       }
   }
-  out.finalize();
+  out.outerIndexPtr()[s.rows()] = static_cast<int>(at);
+  out.resizeNonZeros(at);
   return out;
 }
 
