@@ -1,5 +1,6 @@
-// Convolutions on the CPU: a Kernel block's Toeplitz rows as CSR, T @ X by im2col + GEMM and
-// X @ T (a transposed convolution) by GEMM + col2im.
+// Convolutions on the CPU: a Kernel block's Toeplitz rows as CSR and its non-zero rows, T @ X by
+// im2col + GEMM, X @ T (a transposed convolution) by GEMM + col2im, and S @ T for a CSR S by
+// per-position sums over each row's receptive field.
 #include "runtime/backend/cpu/convolution.h"
 
 #include "runtime/backend/cpu/block_kinds.h"

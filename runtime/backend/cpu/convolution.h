@@ -1,5 +1,5 @@
 // Convolutions on the CPU over a Kernel block (a convolution's Toeplitz matrix, never
-// materialized): its rows as CSR, T @ X and X @ T.
+// materialized): its rows as CSR, its non-zero rows, T @ X, X @ T and S @ T for a CSR S.
 #pragma once
 
 #include <Eigen/Dense>
@@ -57,7 +57,10 @@ gbcsr::SparseRM csrTimesKernel(const gbcsr::SparseRM& s, const gbcsr::KernelBloc
 /// a sparse product: kScatteredCost each): GEMM multiply-adds at ~1/12 of one, plus the memory
 /// the dense route writes (X dense, the GEMM's [rows * positions x taps] result, the output).
 /// The gathers and sign-split products choose a transposed convolution over rows of CSR taps
-/// when it is lower. Measured on convSmall (1 input channel) and cifar_base_kw / resnet_2b (3).
+/// when it is lower. Measured on convSmall (1 input channel) and cifar_base_kw / resnet_2b (3)
+/// against Eigen's sparse x sparse product; csrTimesKernel, which replaced it, is 1.5-2x faster per
+/// multiply-add and the constant has not been measured again (it may now pick the dense route
+/// somewhat too early).
 double transposedConvolutionCost(int64_t rows, const ConvGeometry& g);
 constexpr double kScatteredCost = 1.5;
 
