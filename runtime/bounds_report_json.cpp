@@ -64,7 +64,8 @@ int64_t statePeak(const RunResult& run, int which) {
 
 std::string boundsReportJson(const ReportInfo& info, const Network& net, const RunResult& run) {
   std::string o = "{\"spec\": " + quote(info.spec) + ", \"network\": " + quote(info.network) +
-                  ", \"backend\": " + quote(info.backend) + ", \"eps\": " + number(info.eps) +
+                  ", \"backend\": " + quote(info.backend) +
+                  ", \"intermediate\": " + quote(info.intermediate) + ", \"eps\": " + number(info.eps) +
                   ",\n \"time_ms\": {\"compile\": " + number(info.compileMs) + ", \"run\": " + number(info.runMs) +
                   "},\n \"memory_bytes\": {\"state_peak\": " + std::to_string(statePeak(run, 0)) +
                   ", \"dense_equivalent\": " + std::to_string(statePeak(run, 1)) +

@@ -154,7 +154,11 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
         if (it == cc.rules.end())
           return R::failure(layerError(layer, "the spec has no rule for " + (rule.empty() ? std::string("this operator") : rule)));
         run.profileLayer = static_cast<int>(li);
+        run.rowRefinement = options && options->intermediate == IntermediateBounds::ReluUnstable
+                                ? interp::rowRefinementOf(layers, li)
+                                : interp::RowRefinement::All;
         run.layer(layer, it->second);
+        run.rowRefinement = interp::RowRefinement::All;
       }
     } catch (const std::exception& e) {
       return R::failure(layerError(layer, e.what()));
@@ -220,6 +224,16 @@ std::string layoutsText(const std::vector<LayerLayout>& layouts, const Network& 
     }
   }
   return out;
+}
+
+const char* intermediateBoundsName(IntermediateBounds b) {
+  return b == IntermediateBounds::ReluUnstable ? "relu-unstable" : "all";
+}
+
+std::optional<IntermediateBounds> intermediateBoundsNamed(std::string_view name) {
+  if (name == "all") return IntermediateBounds::All;
+  if (name == "relu-unstable") return IntermediateBounds::ReluUnstable;
+  return std::nullopt;
 }
 
 std::optional<Network> withMargins(const Network& net, const PropertyItem& item) {

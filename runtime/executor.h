@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/diagnostics/diagnostic.h"
@@ -121,6 +122,19 @@ struct RunResult {
   std::vector<ItemResult> items;
 };
 
+/// RunOptions::intermediate.
+enum class IntermediateBounds {
+  All,           ///< every neuron: the spec's bounds as written (the default)
+  ReluUnstable,  ///< as auto_LiRPA's sparse intermediate bounds: a layer read only by Relu and
+                 ///< Add layers back-substitutes only the neurons whose one-step interval has
+                 ///< l < 0 < u when a Relu reads it, none when only Add layers read it; the
+                 ///< network's last layer, the margins and layers read by anything else: all
+};
+
+/// "all" / "relu-unstable", and back (nullopt for another name).
+const char* intermediateBoundsName(IntermediateBounds b);
+std::optional<IntermediateBounds> intermediateBoundsNamed(std::string_view name);
+
 struct RunOptions {
   bool margins = true;  ///< append the e_y - e_j layer for labelled items
   /// Called on the calling thread after each layer: item (0-based), layer done, layer count.
@@ -153,6 +167,10 @@ struct RunOptions {
   /// items), within the memory plan and split across the threads; 1 = item by item (every spec).
   /// Results are the same either way, up to the products' rounding.
   int batchSize = 0;
+  /// Which neurons of a layer get the spec's own bounds (its back-substitution) and which the
+  /// bound of their layer's expression over its inputs' l/u (the same traverse stopped before its
+  /// first step, which the traverse's invariant makes as sound as the full one).
+  IntermediateBounds intermediate = IntermediateBounds::All;
 };
 
 /// Certifies every item. Errors: a layer whose operator has no rule ("layer 3 'relu_1' (Relu):

@@ -35,6 +35,8 @@ struct SoundnessOptions {
   /// RunOptions::memoryLimit of the runs it makes (0: three quarters of physical memory); their
   /// plan counts every layer's members kept dense, so a run too big is refused with the layer named.
   int64_t memoryLimit = 0;
+  /// RunOptions::intermediate of the runs it makes.
+  IntermediateBounds intermediate = IntermediateBounds::All;
 };
 
 /// One neuron value outside its proven bounds.

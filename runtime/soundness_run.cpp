@@ -32,6 +32,7 @@ Result<SoundnessSummary> checkSoundnessBySampling(const CompiledCertifier& cc, c
   run.threads = 1;
   run.cancel = options.cancel;
   run.memoryLimit = options.memoryLimit;
+  run.intermediate = options.intermediate;
   int done = 0;
   for (const PropertyItem& item : property.items) {
     Property one;

@@ -85,12 +85,12 @@ class CaseError(Exception):
 # certc
 
 
-def certc_run(certc, spec, net, data, index, count, eps, json_path=None, timeout=600, repeat=1):
+def certc_run(certc, spec, net, data, index, count, eps, json_path=None, timeout=600, repeat=1, extra=()):
     """One `certc run` process (with --repeat N: N certifications in it, warm after the first).
     Returns (time_ms.run from certc's own report: the median of its runs, process wall ms,
     process CPU ms: user + system)."""
     cmd = [certc, "run", spec, "--net", net, "--data", data, "--index", str(index),
-           "--count", str(count), "--eps", repr(eps), "--threads", "1"]
+           "--count", str(count), "--eps", repr(eps), "--threads", "1"] + list(extra)
     if repeat > 1:
         cmd += ["--repeat", str(repeat)]
     if json_path:
@@ -410,7 +410,7 @@ def run_case(case, args, ctx):
     data = os.path.join(args.data_dir, "datasets", data_name + ".csv")
     spec = os.path.join(args.specs, SPEC_FILE[method])
     row = {"case": name, "certc_ms": None, "certc_cold_ms": None, "certc_wall_ms": None, "certc_cpu_ms": None,
-           "lirpa_ms": None, "lirpa_all_ms": None, "lirpa_cpu_ms": None, "ratio": None, "delta": None, "notes": []}
+           "lirpa_ms": None, "lirpa_all_ms": None, "certc_ru_ms": None, "delta_ru": None, "lirpa_cpu_ms": None, "ratio": None, "delta": None, "notes": []}
     for p in (net, data, spec):
         if not os.path.exists(p):
             row["notes"].append(f"missing {p}")
@@ -430,6 +430,15 @@ def run_case(case, args, ctx):
             row["notes"].append(f"certc reps {n}")
         row["certc_ms"] = certc_run(args.certc, spec, net, data, 0, batch, eps, repeat=n + 1)[0]
         row["certc_cold_ms"], row["certc_wall_ms"], row["certc_cpu_ms"] = first
+        if args.relu_unstable and method == "CROWN":
+            # certc with auto_LiRPA's default work: back-substitution only for the neurons a Relu
+            # reads that its one-step interval leaves unstable (--intermediate relu-unstable).
+            ru = ["--intermediate", "relu-unstable"]
+            rpath = os.path.join(ctx["tmp"], "certc_ru.json")
+            certc_run(args.certc, spec, net, data, 0, batch, eps, rpath, extra=ru)
+            with open(rpath) as f:
+                ru_items = json.load(f)["inputs"]
+            row["certc_ru_ms"] = certc_run(args.certc, spec, net, data, 0, batch, eps, repeat=n + 1, extra=ru)[0]
     except CaseError as e:
         row["notes"].append(str(e))
         return row
@@ -478,6 +487,10 @@ def run_case(case, args, ctx):
                 return module.compute_bounds(x=(x,), method=method, C=C if with_c else None)
 
         (lb, ub), first_ms, _ = timed(bounds)  # warm-up; its bounds are compared
+        if row["certc_ru_ms"] is not None:
+            rl = np.array([it["margins"]["lower"] for it in ru_items])
+            ru_ = np.array([it["margins"]["upper"] for it in ru_items])
+            row["delta_ru"] = max(float(np.max(np.abs(lb.numpy() - rl))), float(np.max(np.abs(ub.numpy() - ru_))))
         n = reps_for(args, first_ms)
         if n < args.reps:
             row["notes"].append(f"auto_LiRPA reps {n}")
@@ -600,6 +613,10 @@ def main():
     ap.add_argument("--all-neurons", action="store_true",
                     help="CROWN rows also time auto_LiRPA with sparse_intermediate_bounds off (CROWN bounds "
                          "on every neuron, the work certc's crown.cf does) in a column of their own")
+    ap.add_argument("--relu-unstable", action="store_true",
+                    help="CROWN rows also time certc --intermediate relu-unstable (back-substitution only for "
+                         "the Relu inputs IBP leaves unstable, auto_LiRPA's default) against auto_LiRPA's default, "
+                         "with its own margin difference, in columns of their own")
     ap.add_argument("--mnist-eps", type=float, default=MNIST_EPS)
     ap.add_argument("--cifar-eps", type=float, default=CIFAR_EPS)
     ap.add_argument("--tol", type=float, default=1e-9, help="margin difference above which CROWN rows are diagnosed")
@@ -670,6 +687,14 @@ def main():
             "certc cold: run / process wall / cpu ms", "auto_LiRPA cpu ms", "notes"]
     if args.all_neurons:
         head[5:5] = ["auto_LiRPA all-neurons ms", "all-neurons/certc"]
+    if args.relu_unstable:
+        head[5:5] = ["certc relu-unstable ms", "auto_LiRPA/certc relu-unstable", "|Δ margin| relu-unstable"]
+
+    def ru_cols(r):
+        if not args.relu_unstable:
+            return []
+        ratio = r["lirpa_ms"] / r["certc_ru_ms"] if r["lirpa_ms"] and r["certc_ru_ms"] else None
+        return [fmt(r["certc_ru_ms"]), fmt(ratio, ".2f"), fmt(r["delta_ru"], ".2e")]
 
     def all_cols(r):
         if not args.all_neurons:
@@ -678,7 +703,7 @@ def main():
         return [fmt(r["lirpa_all_ms"]), fmt(ratio, ".2f")]
 
     table = [[r["case"], fmt(c[5], ".4g"), fmt(r["certc_ms"]), fmt(r["lirpa_ms"]), fmt(r["ratio"], ".2f")] +
-             all_cols(r) + [
+             ru_cols(r) + all_cols(r) + [
               fmt(r["delta"], ".2e"),
               fmt(r["certc_cold_ms"]) + " / " + fmt(r["certc_wall_ms"]) + " / " + fmt(r["certc_cpu_ms"]),
               fmt(r["lirpa_cpu_ms"]), "; ".join(r["notes"])] for r, c in zip(rows, cases)]

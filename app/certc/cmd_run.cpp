@@ -1,6 +1,6 @@
 // certc run SPEC.cf --net NET.onnx (--data FILE.csv [--index I] [--count N] [--pixel-scale S] | --vnnlib FILE)
 //   --eps E [--backend cpu|cuda] [--dense] [--threads N] [--batch-size N] [--memory-limit SIZE] [--json OUT.json]
-//   [--profile] [--repeat N]:
+//   [--profile] [--repeat N] [--intermediate all|relu-unstable]:
 //   certifies every item
 // (several items in parallel, one per core unless --threads says otherwise), prints a summary
 // table (per item: label, verified, margin lower bounds, time) and the abstract state's memory.
@@ -16,6 +16,10 @@
 // (Float members only, e.g. IBP; runtime/batch_run.h): 0 (default) chunks sized to the cache, 1
 // item by item. --repeat N runs the certification N times in the process (a benchmark's warm
 // runs; reports from the last run, "run" the median time, plus a line with min/median/max).
+// --intermediate relu-unstable back-substitutes only the intermediate neurons whose relaxation
+// depends on it, as auto_LiRPA's sparse intermediate bounds do (RunOptions::intermediate): the
+// others get their one-step interval, looser but as sound; margins and verdicts are those of the
+// spec's relaxations with those bounds. Default all: every neuron's bounds as the spec writes them.
 // Errors: exit 1; usage problems: exit 2.
 #include <algorithm>
 #include <chrono>
@@ -88,7 +92,7 @@ int cmdRun(int argc, char** argv) {
     return 1;
   }
   int exitCode = 0;
-  std::optional<CertifyInputs> in = loadCertifyInputs(args, "run", {"backend", "json", "dense", "threads", "batch-size", "memory-limit", "profile", "repeat"}, &exitCode);
+  std::optional<CertifyInputs> in = loadCertifyInputs(args, "run", {"backend", "json", "dense", "threads", "batch-size", "memory-limit", "profile", "repeat", "intermediate"}, &exitCode);
   if (!in) return exitCode;
   const CompiledCertifier* cc = &in->certifier;
   const Network* net = &in->network;
@@ -120,6 +124,14 @@ int cmdRun(int argc, char** argv) {
       !wholeOption("batch-size", 0, " (0: chunks sized to the cache; 1: item by item)", options.batchSize) ||
       !wholeOption("repeat", 1, "", repeat))
     return 2;
+  if (args.has("intermediate")) {
+    const std::optional<IntermediateBounds> b = intermediateBoundsNamed(args.getOr("intermediate", ""));
+    if (!b) {
+      std::fprintf(stderr, "certc run: --intermediate needs all or relu-unstable\n");
+      return 2;
+    }
+    options.intermediate = *b;
+  }
   if (args.has("memory-limit")) {
     const std::optional<int64_t> limit = runtime::parseBytes(args.getOr("memory-limit", ""));
     if (!limit) {
@@ -177,7 +189,8 @@ int cmdRun(int argc, char** argv) {
   if (options.profile) printProfile(*net, *run);
 
   if (const auto json = args.get("json")) {
-    ReportInfo info{specPath, netPath, backend, eps.value_or(prop->eps), compileMs, runMs};
+    ReportInfo info{specPath, netPath, backend, eps.value_or(prop->eps), compileMs, runMs,
+                    intermediateBoundsName(options.intermediate)};
     std::ofstream out(*json);
     out << boundsReportJson(info, *net, *run);
     if (!out) {

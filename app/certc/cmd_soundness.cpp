@@ -1,5 +1,5 @@
 // certc soundness SPEC.cf --net NET.onnx (--data FILE.csv [--index I] [--count N] [--pixel-scale S] | --vnnlib FILE)
-//   --eps E --samples N [--seed S] [--memory-limit SIZE]: certifies every item exactly as `certc run` does (margins layer
+//   --eps E --samples N [--seed S] [--memory-limit SIZE] [--intermediate all|relu-unstable]: certifies every item exactly as `certc run` does (margins layer
 // included), runs N sampled concrete inputs of its box and prints every neuron whose value leaves
 // its proven [l, u] or breaks a checkable shape constraint (PolyExp L(x) <= x <= U(x), x in a
 // SymExp), and the concrete input of the first violation. Exit 1 on a violation or an error, 2 on
@@ -37,7 +37,7 @@ int cmdSoundness(int argc, char** argv) {
     if (!memoryLimit) return usage("--memory-limit needs a size such as 8G, 512M or a number of bytes");
   }
   int exitCode = 0;
-  std::optional<CertifyInputs> in = loadCertifyInputs(args, "soundness", {"samples", "seed", "memory-limit"}, &exitCode);
+  std::optional<CertifyInputs> in = loadCertifyInputs(args, "soundness", {"samples", "seed", "memory-limit", "intermediate"}, &exitCode);
   if (!in) return exitCode;
   const std::string& netPath = in->netPath;
 
@@ -45,6 +45,11 @@ int cmdSoundness(int argc, char** argv) {
   options.samples = static_cast<int>(samples.value_or(options.samples));
   options.seed = static_cast<uint64_t>(seed.value_or(static_cast<long>(options.seed)));
   options.memoryLimit = memoryLimit.value_or(0);
+  if (args.has("intermediate")) {
+    const std::optional<IntermediateBounds> b = intermediateBoundsNamed(args.getOr("intermediate", ""));
+    if (!b) return usage("--intermediate needs all or relu-unstable");
+    options.intermediate = *b;
+  }
   if (const std::optional<std::string> text = readSpecOrReport(in->specPath))
     options.constraints = shapeConstraints(*text, in->certifier);
   else

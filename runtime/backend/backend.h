@@ -77,6 +77,15 @@ class Backend {
   virtual CoefBlock scaleRows(const CoefBlock& a, std::span<const double> s) const = 0;
   /// The block with the rows where keep[i] == false set to zero.
   virtual CoefBlock keepRows(const CoefBlock& a, const std::vector<bool>& keep) const = 0;
+  /// Rows `rows` of a (ascending, distinct, each < a.rows()) as a block of rows.size() rows, in
+  /// that order: Dense and RowScaled give Dense, Diagonal, Kernel and Csr give Csr (a Kernel's rows
+  /// come from `kernelRows` when it has them).
+  virtual CoefBlock selectRows(const CoefBlock& a, std::span<const int64_t> rows,
+                               const KernelRowsLookup& kernelRows) const = 0;
+  /// The inverse of selectRows: a block of n rows whose row rows[k] is a's row k (a.rows() ==
+  /// rows.size()) and whose other rows are zero; Csr when a is Csr or the rows are at most a
+  /// quarter of n, else Dense.
+  virtual CoefBlock scatterRows(const CoefBlock& a, std::span<const int64_t> rows, int64_t n) const = 0;
   /// A one-row block repeated to n rows (Dense).
   virtual CoefBlock repeatRow(const CoefBlock& a, int64_t n) const = 0;
   /// f element-wise, for an f with f(0) == 0 that keeps finite values finite: a Kernel stays a

@@ -168,6 +168,7 @@ void ItemRun::concat(const Layer& layer) {
 void ItemRun::layer(const Layer& layer, const ir::Program& prog) {
   layer_ = &layer;
   n_ = layer.size();
+  refinedRowsCache_.reset();
   windows_.clear();
   validity_ = Tensor::scalar(1);
   listExtent_ = 1;

@@ -3,7 +3,7 @@
 // item_run.cpp (layers, regions, dispatch), operands.cpp (members, neurons, metadata),
 // structured_values.cpp (weights kept as blocks), arithmetic.cpp (binary, reduce, matmul),
 // term_frames.cpp (the term context and sparse term frames), traverse.cpp (map, traverse),
-// constraints.cpp (Ct members, lp),
+// row_refinement.cpp (traverses over some rows only), constraints.cpp (Ct members, lp),
 // item_report.cpp (memory and storage layouts); runtime/executor.cpp drives it.
 #pragma once
 
@@ -86,6 +86,18 @@ class LayerSequence {
   std::string extraKey_;
 };
 
+/// Which rows of a layer's traverses run (RunOptions::intermediate; runtime/interpreter/row_refinement.cpp).
+enum class RowRefinement {
+  All,       ///< every row: the spec as written
+  Unstable,  ///< rows whose form's one-step interval over its terms' l/u has l < 0 < u
+  None,      ///< no row: each traverse returns its form as it was given (stopped before a step)
+};
+
+/// The refinement layer k of `layers` gets under IntermediateBounds::ReluUnstable: Unstable when
+/// Relu layers read it (and otherwise only Add layers), None when only Add layers read it, All when
+/// nothing reads it (the network's last layer, the margins) or anything else does.
+RowRefinement rowRefinementOf(const LayerSequence& layers, size_t k);
+
 /// Interprets programs for one batch item over one network.
 class ItemRun {
  public:
@@ -148,6 +160,12 @@ class ItemRun {
   std::vector<std::vector<int64_t>> reverseWindows;
 
   void layer(const Layer& layer, const ir::Program& prog);
+
+  /// Which rows the next layer's traverses run (the driver sets it per layer; All by default).
+  /// Rows left out keep their form as given, which the traverse's invariant bounds as soundly
+  /// as the finished traverse; a traverse whose regions read anything per row (curr, its layer's
+  /// metadata, a non-scalar outer value) or that is traced runs every row.
+  RowRefinement rowRefinement = RowRefinement::All;
 
  private:
   const CompiledCertifier& cc_;
@@ -338,6 +356,39 @@ class ItemRun {
   Value map(const Instr& i);
 
   Value traverse(const Instr& i);
+  /// The traverse's steps on `e` (rows = n_) until no term is replaced.
+  Lin traverseSteps(const Instr& i, Lin e, TraversalTrace* tt, int64_t tracedRow);
+
+  // Row refinement (row_refinement.cpp).
+  /// The rows a traverse runs (ascending) and, once made, e's blocks with those rows zeroed.
+  struct RefinedRows {
+    std::vector<int64_t> rows;
+    std::map<int, CoefBlock> parked;
+  };
+  /// The rows of `e` the traverse `i` runs under rowRefinement; nullptr for every row
+  /// (RowRefinement::All, or a traverse that must run every row). Valid until the next call.
+  RefinedRows* refinedRows(const Instr& i, const Lin& e);
+  /// True when region r reads nothing per row of the current layer but outer values with one
+  /// number per row (their ids added to perRow) or one for all: no curr, prev or metadata of the
+  /// layer, no linear form from outside (`defined`: the ids defined inside so far).
+  bool rowFree(const ir::Region& r, std::set<int>& defined, std::set<int>& perRow) const;
+  /// The traverse on `rows` of e only (the others keep their form): the rows gathered into a
+  /// smaller frame, traversed, and placed back.
+  Lin traverseRows(const Instr& i, Lin e, RefinedRows& refined);
+  /// What refinedRows last decided on in this layer: the form's constant and blocks (held, so
+  /// that their storage is not reused by another form while compared by identity).
+  struct RefinedRowsKey {
+    runtime::Values c0;
+    std::vector<std::pair<int, CoefBlock>> blocks;
+    bool operator==(const RefinedRowsKey& o) const {
+      if (c0 != o.c0 || blocks.size() != o.blocks.size()) return false;
+      for (size_t k = 0; k < blocks.size(); ++k)
+        if (blocks[k].first != o.blocks[k].first || blocks[k].second.storage() != o.blocks[k].second.storage()) return false;
+      return true;
+    }
+  };
+  std::optional<std::pair<RefinedRowsKey, RefinedRows>> refinedRowsCache_;
+  RefinedRows noRows_;  ///< RowRefinement::None: no row runs
 
   /// One block's part in a traverse step.
   struct Choice {

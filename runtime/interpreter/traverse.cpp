@@ -55,7 +55,13 @@ Value ItemRun::traverse(const Instr& i) {
     tt->line = i.origin.begin.line;
     tt->column = i.origin.begin.col;
     tt->forms.push_back(formOf(e, tracedRow));
+  } else if (RefinedRows* refined = refinedRows(i, e)) {
+    return traverseRows(i, std::move(e), *refined);
   }
+  return traverseSteps(i, std::move(e), tt, tracedRow);
+}
+
+Lin ItemRun::traverseSteps(const Instr& i, Lin e, TraversalTrace* tt, int64_t tracedRow) {
   // A traverse that replaces terms forever (a priority that keeps choosing terms whose
   // replacement brings them back) is an error naming the spec position, never a silent stop
   // with a half-substituted form.

@@ -1,5 +1,6 @@
 // Run unit: a run fills the BoundsModel with what certify() returns; Cancel stops it; a bad input
 // file is an error in Problems and the status bar; a stale run is replaced; the GUI keeps ticking.
+#include <QComboBox>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QSignalSpy>
@@ -40,6 +41,7 @@ class TestRun : public QObject {
   void windowRunShowsVerdict();
   void eventLoopStallDuringRun();
   void windowEventLoopStallDuringRun();
+  void unstableOnlyBoundsFromTheRunBar();
 };
 
 void TestRun::runFillsBoundsModel() {
@@ -238,6 +240,46 @@ void TestRun::windowEventLoopStallDuringRun() {
   qInfo("window: longest event-loop gap during a %.0f ms run on mlp_784_100x6_10 and 300 ms after it: %lld ms "
         "(ending %lld ms after Run; the run finished at %lld ms)",
         s->controller()->lastOutcome().runMs, worst, worstAt, finishedAt);
+}
+
+// The Run bar's "Unstable only" reaches the engine: the run's bounds equal certify() with
+// IntermediateBounds::ReluUnstable, differ from the default run on some neuron, and the status
+// bar says which bounds are shown.
+void TestRun::unstableOnlyBoundsFromTheRunBar() {
+  QTemporaryDir dir;
+  MainWindowOptions o = cert::studio::test::isolatedWindowOptions(dir);
+  MainWindow w(o);
+  QSignalSpy loaded(w.networkDock(), &NetworkDock::loadFinished);
+  w.startUp(kSource + QStringLiteral("/specs/crown.cf"), kSource + QStringLiteral("/resources/networks/cnn_small.onnx"));
+  QVERIFY(loaded.wait(30000));
+  RunSession* s = w.runSession();
+  QVERIFY(s->bar()->intermediate() == cert::IntermediateBounds::All);  // the default
+  s->bar()->boundsBox()->setCurrentIndex(1);
+  QVERIFY(s->bar()->intermediate() == cert::IntermediateBounds::ReluUnstable);
+  QSignalSpy done(s, &RunSession::runFinished);
+  QVERIFY(s->run());
+  QVERIFY(done.wait(120000));
+  QVERIFY2(s->lastMessage().contains(QStringLiteral("unstable-only bounds")), qPrintable(s->lastMessage()));
+  const BoundsModel* m = s->model();
+  QVERIFY(m->hasRun());
+
+  const RunRequest r = request(QStringLiteral("cnn_small.onnx"), QStringLiteral("crown.cf"));
+  auto cc = cert::compileCertifier(r.specText);
+  QVERIFY(cc.ok());
+  auto prop = cert::datasetProperty(*r.network, r.input.path.toStdString(), 0, 1, s->bar()->eps());
+  QVERIFY(prop.ok());
+  cert::RunOptions thin;
+  thin.intermediate = cert::IntermediateBounds::ReluUnstable;
+  auto direct = cert::certify(*cc, *r.network, *prop, thin);
+  auto full = cert::certify(*cc, *r.network, *prop);
+  QVERIFY(direct.ok() && full.ok());
+  int differ = 0;
+  for (int k = 0; k < m->layerCount(); ++k) {
+    QCOMPARE(m->bounds(k)->lower, direct->items.front().layers[size_t(k)].lower);
+    QCOMPARE(m->bounds(k)->upper, direct->items.front().layers[size_t(k)].upper);
+    differ += (m->bounds(k)->lower - full->items.front().layers[size_t(k)].lower).cwiseAbs().maxCoeff() > 1e-9;
+  }
+  QVERIFY(differ > 0);
 }
 
 QTEST_MAIN(TestRun)

@@ -24,6 +24,7 @@ class TestCertcRun : public QObject {
   void cudaBackendIsAClearError();
   void profileListsTheRuleInstructionsByTime();
   void batchSizeKeepsTheItemRows();
+  void intermediateReluUnstable();
 };
 
 namespace {
@@ -166,6 +167,74 @@ void TestCertcRun::batchSizeKeepsTheItemRows() {
   QVERIFY(bad.waitForFinished(60000));
   QCOMPARE(bad.exitCode(), 2);
   QVERIFY(bad.readAllStandardError().contains("--batch-size needs a whole number >= 0"));
+}
+
+// --intermediate relu-unstable: the JSON says so, the margins are the reference's with
+// auto_LiRPA's sparse intermediate bounds (reluUnstableOnly), and the default run says "all";
+// a misspelt mode is a usage error.
+void TestCertcRun::intermediateReluUnstable() {
+  QTemporaryDir dir;
+  const std::string net = sourcePath("resources/networks/trained/convSmallRELU__Point.onnx");
+  const std::string csv = sourcePath("resources/inputs/mnist_10.csv");
+  const QStringList args{"run", QString::fromStdString(sourcePath("specs/crown.cf")), "--net", QString::fromStdString(net),
+                         "--data", QString::fromStdString(csv), "--index", "1", "--eps", "0.03", "--threads", "1"};
+  auto report = [&](const QStringList& extra, const QString& name) {
+    const QString json = dir.filePath(name);
+    QProcess p;
+    p.start(QString::fromStdString(certcBinary()), QStringList(args) << extra << "--json" << json);
+    if (!p.waitForFinished(120000) || p.exitCode() != 0) return QJsonObject{};
+    QFile f(json);
+    if (!f.open(QIODevice::ReadOnly)) return QJsonObject{};
+    return QJsonDocument::fromJson(f.readAll()).object();
+  };
+  const QJsonObject thin = report({"--intermediate", "relu-unstable"}, "thin.json");
+  const QJsonObject full = report({}, "full.json");
+  QCOMPARE(thin["intermediate"].toString(), QString("relu-unstable"));
+  QCOMPARE(full["intermediate"].toString(), QString("all"));
+  const QJsonArray margins = thin["inputs"].toArray()[0].toObject()["margins"].toObject()["lower"].toArray();
+
+  Result<Network> n = importOnnxFile(net);
+  QVERIFY(n.ok());
+  const Result<Property> prop = datasetProperty(*n, csv, 1, 1, 0.03);
+  QVERIFY(prop.ok());
+  const int label = *prop->items[0].label;
+  Network ext = *n.value;
+  Layer m;
+  m.name = "margins";
+  m.op = LayerOp::Affine;
+  m.inputs = {static_cast<int>(ext.layers.size()) - 1};
+  m.shape = {ext.outputSize() - 1};
+  m.weight = Eigen::MatrixXd::Zero(ext.outputSize() - 1, ext.outputSize());
+  m.bias = Eigen::VectorXd::Zero(ext.outputSize() - 1);
+  for (int64_t j = 0, r = 0; j < ext.outputSize(); ++j)
+    if (j != label) m.weight(r, label) = 1, m.weight(r++, j) = -1;
+  ext.layers.push_back(m);
+  assignNeuronRanges(ext);
+  DeepPolyOptions options = DeepPolyOptions::crown();
+  options.reluUnstableOnly = true;
+  const auto ref = referenceDeepPoly(ext, prop->items[0].box, options);
+  QVERIFY(ref.ok());
+  const Eigen::VectorXd& expected = ref.value->back().lower;
+  QCOMPARE(margins.size(), static_cast<qsizetype>(expected.size()));
+  for (int j = 0; j < margins.size(); ++j)
+    QVERIFY2(std::abs(margins[j].toDouble() - expected[j]) <= 1e-9 * std::max(1.0, std::abs(expected[j])),
+             qPrintable(QString("margin %1: %2 vs %3").arg(j).arg(margins[j].toDouble(), 0, 'g', 17).arg(expected[j], 0, 'g', 17)));
+  // Some intermediate neuron has a looser bound than the full run's (the mode is not a no-op).
+  const QJsonArray thinLayers = thin["inputs"].toArray()[0].toObject()["layers"].toArray();
+  const QJsonArray fullLayers = full["inputs"].toArray()[0].toObject()["layers"].toArray();
+  QCOMPARE(thinLayers.size(), fullLayers.size());
+  int looser = 0;
+  for (qsizetype k = 0; k < thinLayers.size(); ++k) {
+    const QJsonArray a = thinLayers[k].toObject()["lower"].toArray(), b = fullLayers[k].toObject()["lower"].toArray();
+    for (qsizetype i = 0; i < a.size(); ++i) looser += a[i].toDouble() < b[i].toDouble() - 1e-9;
+  }
+  QVERIFY(looser > 0);
+
+  QProcess bad;
+  bad.start(QString::fromStdString(certcBinary()), QStringList(args) << "--intermediate" << "unstable");
+  QVERIFY(bad.waitForFinished(60000));
+  QCOMPARE(bad.exitCode(), 2);
+  QVERIFY(bad.readAllStandardError().contains("--intermediate needs all or relu-unstable"));
 }
 
 QTEST_GUILESS_MAIN(TestCertcRun)

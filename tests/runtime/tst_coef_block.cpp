@@ -431,6 +431,51 @@ class TestCoefBlock : public QObject {
     QVERIFY(a.toDense() == A);
   }
 
+  // selectRows(a, rows) == A's rows in that order; scatterRows puts them back (the other rows
+  // zero); out-of-order or out-of-range rows are refused. Kinds: documented in backend.h.
+  void selectAndScatterRows_data() { addShapeKindSeedRows(); }
+  void selectAndScatterRows() {
+    QFETCH(int, shape);
+    QFETCH(int, kind);
+    QFETCH(int, seed);
+    const Shape& sh = shapes()[size_t(shape)];
+    Random rnd(173u * uint64_t(shape) + 17u * uint64_t(kind) + uint64_t(seed));
+    const CoefBlock a = makeBlock(Kind(kind), sh, rnd);
+    const Eigen::MatrixXd A = a.toDense();
+    for (int variant = 0; variant < 4; ++variant) {
+      std::vector<int64_t> rows;  // some, every, one (the last), none
+      for (int64_t i = 0; i < sh.rows(); ++i)
+        if (variant == 0 ? rnd.coin(0.4) : variant == 1 || (variant == 2 && i == sh.rows() - 1)) rows.push_back(i);
+      const CoefBlock picked = through::backend().selectRows(a, rows, nullptr);
+      QCOMPARE(picked.rows(), int64_t(rows.size()));
+      QCOMPARE(picked.cols(), a.cols());
+      const bool sparseKind = a.kind() == Kind::Diagonal || a.kind() == Kind::Kernel || a.kind() == Kind::Csr;
+      QCOMPARE(picked.kind(), sparseKind ? Kind::Csr : Kind::Dense);
+      Eigen::MatrixXd expected(Eigen::Index(rows.size()), A.cols());
+      for (size_t k = 0; k < rows.size(); ++k) expected.row(Eigen::Index(k)) = A.row(rows[k]);
+      VERIFY_CLOSE(picked.toDense(), expected);
+      const CoefBlock placed = through::backend().scatterRows(picked, rows, a.rows());
+      QCOMPARE(placed.rows(), a.rows());
+      Eigen::MatrixXd back = Eigen::MatrixXd::Zero(A.rows(), A.cols());
+      for (int64_t r : rows) back.row(r) = A.row(r);
+      VERIFY_CLOSE(placed.toDense(), back);
+      if (picked.kind() == Kind::Csr || 4 * rows.size() <= size_t(a.rows())) QCOMPARE(placed.kind(), Kind::Csr);
+    }
+    if (sh.rows() >= 2) {
+      const std::vector<int64_t> descending = {1, 0}, outside = {sh.rows()};
+      bool threw = false;
+      try { through::backend().selectRows(a, descending, nullptr); } catch (const std::runtime_error&) { threw = true; }
+      QVERIFY(threw);
+      threw = false;
+      try { through::backend().selectRows(a, outside, nullptr); } catch (const std::runtime_error&) { threw = true; }
+      QVERIFY(threw);
+      threw = false;
+      try { through::backend().scatterRows(through::backend().selectRows(a, std::vector<int64_t>{0}, nullptr), outside, sh.rows()); } catch (const std::runtime_error&) { threw = true; }
+      QVERIFY(threw);
+    }
+    QVERIFY(a.toDense() == A);
+  }
+
   // repeatRow(a, n) == n copies of A's one row, Dense.
   void repeatRow_data() {
     QTest::addColumn<int>("kind");

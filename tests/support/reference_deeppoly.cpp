@@ -296,6 +296,28 @@ Eigen::VectorXd DeepPolyAnalysis::backSubstituteTo(int k, const Linear& expr, bo
   return c;
 }
 
+void DeepPolyAnalysis::keepUnstableOnly(int k, const Linear& expr, const std::vector<LayerBounds>& bounds,
+                                        LayerBounds& out) const {
+  if (!options_.reluUnstableOnly) return;
+  bool read = false, byRelu = false, byOther = false;
+  for (const Layer& later : net_.layers)
+    if (later.index > k && std::find(later.inputs.begin(), later.inputs.end(), k) != later.inputs.end()) {
+      read = true;
+      byRelu = byRelu || later.op == LayerOp::Relu;
+      byOther = byOther || (later.op != LayerOp::Relu && later.op != LayerOp::Add);
+    }
+  if (!read || byOther) return;
+  // The interval of the layer's expression over its inputs' l/u: depth 0, nothing substituted.
+  const Eigen::VectorXd lo = backSubstituteTo(k, expr, true, bounds, 0);
+  const Eigen::VectorXd hi = backSubstituteTo(k, expr, false, bounds, 0);
+  for (Eigen::Index i = 0; i < lo.size(); ++i) {
+    const bool unstable = !(lo[i] >= 0) && !(hi[i] <= 0);
+    if (byRelu && unstable) continue;  // back-substituted
+    out.lower[i] = lo[i];
+    out.upper[i] = hi[i];
+  }
+}
+
 Result<LayerBounds> DeepPolyAnalysis::step(int k, const std::vector<LayerBounds>& bounds) {
   using R = Result<LayerBounds>;
   if (const std::string p = ref::stepProblem(net_, box_, k, bounds.size(), "DeepPolyAnalysis"); !p.empty())
@@ -313,6 +335,7 @@ Result<LayerBounds> DeepPolyAnalysis::step(int k, const std::vector<LayerBounds>
       lin = linearOf(layer);
       out.lower = backSubstitute(k, lin, true, bounds);
       out.upper = backSubstitute(k, lin, false, bounds);
+      keepUnstableOnly(k, lin, bounds, out);
       break;
     case LayerOp::Concat: {
       lin = linearOf(layer);
@@ -330,6 +353,7 @@ Result<LayerBounds> DeepPolyAnalysis::step(int k, const std::vector<LayerBounds>
       lin = product(layer, in(0), in(1));
       out.lower = backSubstitute(k, lin, true, bounds);
       out.upper = backSubstitute(k, lin, false, bounds);
+      keepUnstableOnly(k, lin, bounds, out);
       if (options_.productIntervals)
         for (int64_t i = 0; i < n; ++i) {
           const auto [lo, hi] = ref::intervalProduct(in(0).lower[i], in(0).upper[i], in(1).lower[i], in(1).upper[i]);

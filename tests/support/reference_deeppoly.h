@@ -40,6 +40,12 @@ struct DeepPolyOptions {
   bool bestOverDepths = false;
   /// Neuron_mult's l, u also meet the interval product (every spec but crown.cf).
   bool productIntervals = true;
+  /// auto_LiRPA's sparse intermediate bounds (certc --intermediate relu-unstable): a linear or
+  /// product layer read only by Relu and Add layers back-substitutes only the neurons whose
+  /// interval over their inputs' final l/u has l < 0 < u (a Relu reads it) or none (only Add
+  /// layers do); every other neuron keeps that interval. The last layer and layers read by any
+  /// other operator back-substitute every neuron.
+  bool reluUnstableOnly = false;
 
   static DeepPolyOptions deepPoly() { return {}; }
   static DeepPolyOptions crown() { return {SlopeTie::Identity, SCurve::Crown, -1, false, false}; }
@@ -72,6 +78,8 @@ class DeepPolyAnalysis {
   /// Lower (or upper) bound of coeff * x + constant over layers below k, by back-substitution.
   Eigen::VectorXd backSubstitute(int k, const Linear& expr, bool lower,
                                  const std::vector<LayerBounds>& bounds) const;
+  /// DeepPolyOptions::reluUnstableOnly: out's neurons that are not back-substituted get the interval.
+  void keepUnstableOnly(int k, const Linear& expr, const std::vector<LayerBounds>& bounds, LayerBounds& out) const;
   /// The same with terms of layers below k - depth concretized (depth < 0: none).
   Eigen::VectorXd backSubstituteTo(int k, const Linear& expr, bool lower, const std::vector<LayerBounds>& bounds,
                                    int depth) const;

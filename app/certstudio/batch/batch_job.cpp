@@ -27,6 +27,7 @@ RunOutcome executeBatch(const BatchRequest& request, const std::atomic<bool>& ca
     run.specName = request.specName;
     run.input = entry.input;
     run.eps = request.eps;
+    run.intermediate = request.intermediate;
     run.network = request.network;
     RunOutcome out;
     bool imported = true;

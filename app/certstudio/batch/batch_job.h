@@ -21,6 +21,7 @@ struct BatchRequest {
   std::shared_ptr<const cert::Network> network;  ///< entries without their own network use it
   std::vector<BatchEntry> entries;
   double eps = 0.01;
+  cert::IntermediateBounds intermediate = cert::IntermediateBounds::All;  ///< the Run bar's choice
 };
 
 /// Runs every entry with executeRun (the single-run job), in order, on the calling thread.

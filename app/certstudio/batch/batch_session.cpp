@@ -64,6 +64,7 @@ bool BatchSession::start(const BatchSource& source) {
   request.specName = editor->displayName();
   request.network = runs_.bar()->network() ? runs_.bar()->network() : window_.networkDock()->network();
   request.eps = runs_.bar()->eps();
+  request.intermediate = runs_.bar()->intermediate();
   const bool ownNetworks = source.kind == BatchSource::Kind::InstancesCsv;
   if (!request.network && !ownNetworks) {
     message(tr("Batch: no network is loaded (pick one in the Network dock)"));

@@ -72,6 +72,15 @@ RunBar::RunBar(QWidget* parent) : QToolBar(tr("Run"), parent) {
   }
   backend_->setToolTip(tr("GPU: %1").arg(QString::fromStdString(why)));
   addWidget(backend_);
+  bounds_ = new QComboBox(this);
+  bounds_->addItem(tr("All bounds"));
+  bounds_->addItem(tr("Unstable only"));
+  bounds_->setToolTip(
+      tr("All bounds: every neuron's bounds as the spec computes them (for reading tightness per layer).\n"
+         "Unstable only: a layer that only Relu (and Add) layers read back-substitutes only the neurons its "
+         "one-step interval leaves unstable (l < 0 < u); the others keep that interval, as sound but looser. "
+         "As auto_LiRPA's default; several times faster on convolutional networks, usually the same verdict."));
+  addWidget(bounds_);
   addSeparator();
 
   run_ = addAction(QIcon::fromTheme(QStringLiteral("media-playback-start")), tr("Run"), this, &RunBar::runRequested);
@@ -121,6 +130,14 @@ void RunBar::setInput(const RunInput& input) {
 double RunBar::eps() const { return eps_->value(); }
 void RunBar::setEps(double eps) { eps_->setValue(eps); }
 bool RunBar::gpuSelected() const { return backend_->currentIndex() == 1; }
+
+cert::IntermediateBounds RunBar::intermediate() const {
+  return bounds_->currentIndex() == 1 ? cert::IntermediateBounds::ReluUnstable : cert::IntermediateBounds::All;
+}
+
+void RunBar::setIntermediate(cert::IntermediateBounds b) {
+  bounds_->setCurrentIndex(b == cert::IntermediateBounds::ReluUnstable ? 1 : 0);
+}
 bool RunBar::liveRerun() const { return live_->isChecked(); }
 void RunBar::setLiveRerun(bool on) { live_->setChecked(on); }
 

@@ -34,6 +34,10 @@ class RunBar : public QToolBar {
   void setEps(double eps);
   /// True when the GPU backend is chosen (only possible when it is available).
   bool gpuSelected() const;
+  /// Every neuron back-substituted (All), or only the Relu inputs their interval leaves unstable.
+  cert::IntermediateBounds intermediate() const;
+  void setIntermediate(cert::IntermediateBounds b);
+  QComboBox* boundsBox() const { return bounds_; }
   bool liveRerun() const;
   void setLiveRerun(bool on);
 
@@ -67,6 +71,7 @@ class RunBar : public QToolBar {
   QSpinBox* row_ = nullptr;
   QDoubleSpinBox* eps_ = nullptr;
   QComboBox* backend_ = nullptr;
+  QComboBox* bounds_ = nullptr;
   QCheckBox* live_ = nullptr;
   QProgressBar* progress_ = nullptr;
   QAction* run_ = nullptr;

@@ -70,6 +70,8 @@ QString RunOutcome::summary() const {
                      .arg(compileMs, 0, 'f', 1);
   text += QStringLiteral(" — ") + verdictText(property, item).text;  // the bound that decides it
   if (itemCount > 1) text += QStringLiteral(" — %1 input boxes, bounds of the first shown").arg(itemCount);
+  if (intermediate == cert::IntermediateBounds::ReluUnstable)
+    text += QStringLiteral(" — unstable-only bounds: settled neurons show their interval");
   return text;
 }
 
@@ -79,6 +81,7 @@ RunOutcome executeRun(const RunRequest& request, const std::atomic<bool>& cancel
   out.network = request.network;
   out.input = request.input;
   out.eps = request.eps;
+  out.intermediate = request.intermediate;
   try {
     if (!request.network) return failed(out, QStringLiteral("input"), {cert::Diagnostic::error("no network is loaded")});
     const auto compileStart = std::chrono::steady_clock::now();
@@ -101,6 +104,7 @@ RunOutcome executeRun(const RunRequest& request, const std::atomic<bool>& cancel
     options.cancel = &cancel;
     options.keepLayouts = request.lastLayer < 0;  // the Sparsity dock draws those of whole runs
     options.trace = request.trace;
+    options.intermediate = request.intermediate;
     std::shared_ptr<const cert::Network> net = request.network;
     const int layerCount = static_cast<int>(net->layers.size());
     if (request.lastLayer >= 0) {

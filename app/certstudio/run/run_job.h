@@ -38,6 +38,8 @@ struct RunRequest {
   int lastLayer = -1;
   /// Teaching mode: record ItemResult::trace for (layer, 0-based neuron).
   std::optional<std::pair<int, int64_t>> trace;
+  /// Which neurons get the spec's back-substitution (RunOptions::intermediate).
+  cert::IntermediateBounds intermediate = cert::IntermediateBounds::All;
 };
 
 /// What a run produced: the bounds of the first property item, or why there are none.
@@ -50,6 +52,7 @@ struct RunOutcome {
   cert::PropertyItem property;  ///< the property item `item` certified (Done): label or unsafe atoms
   RunInput input;               ///< the request's input and eps, for labels
   double eps = 0;
+  cert::IntermediateBounds intermediate = cert::IntermediateBounds::All;  ///< the request's
   int itemCount = 0;
   bool verified = false;        ///< every item verified
   /// Invalid when any item is (non-finite parameters, NaN or lower > upper bounds): then

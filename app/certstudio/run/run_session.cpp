@@ -87,6 +87,7 @@ std::optional<RunRequest> RunSession::makeRequest() {
   }
   r.input = bar_->input();
   r.eps = bar_->eps();
+  r.intermediate = bar_->intermediate();
   if (r.input.path.isEmpty()) {
     report(tr("Run: choose an input file in the Run bar"), {cert::Diagnostic::error("no input file is chosen")}, tr("Run"));
     return std::nullopt;

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "runtime/coef_block.h"
@@ -40,6 +41,10 @@ bool viewable(const CoefBlock& a);
 /// The row lists of a CSR matrix's non-zero values.
 void appendCsrRows(const gbcsr::SparseRM& m, RowLists& out);
 
+/// Rows `rows` of m, in that order, as a CSR matrix of rows.size() rows (selectRows of Csr, and
+/// of Kernel over its Toeplitz rows).
+gbcsr::SparseRM selectCsrRows(const gbcsr::SparseRM& m, std::span<const int64_t> rows);
+
 /// f applied to the stored values of a Dense, Diagonal or Kernel block (f(0) == 0: a Kernel's
 /// Toeplitz entries are each one tap or 0, so its map is the map of its weights), f inlined;
 /// nullopt for the other kinds. The kinds' `map` and CpuBackend's named maps both use it.
@@ -65,6 +70,7 @@ std::optional<CoefBlock> mapStoredValues(const CoefBlock& b, F&& f) {
   CoefBlock scale(const CoefBlock& b, double s);                                             \
   CoefBlock scaleRows(const CoefBlock& b, const Eigen::VectorXd& s);                         \
   CoefBlock keepRows(const CoefBlock& b, const std::vector<bool>& keep);                     \
+  CoefBlock selectRows(const CoefBlock& b, std::span<const int64_t> rows, const KernelRowsLookup& kernelRows); \
   Eigen::MatrixXd leftMultiply(const MatrixRef& coef, const CoefBlock& b);                   \
   Eigen::MatrixXd times(const CoefBlock& b, const MatrixRef& x);                       \
   void addTo(Eigen::MatrixXd& m, const CoefBlock& b, double sign);                           \

@@ -15,6 +15,46 @@ gbcsr::SparseRM kernelRowsCsr(const gbcsr::KernelBlock& k) {
   return kernelRowsMapped(k, [](int64_t, int64_t, double w) { return w; });
 }
 
+gbcsr::SparseRM kernelRowsSelected(const gbcsr::KernelBlock& k, std::span<const int64_t> rows, int64_t placedIn) {
+  const ConvGeometry& g = k.geometry;
+  const int64_t pout = int64_t(g.outHeight) * g.outWidth;
+  const int64_t n = placedIn > 0 ? placedIn : static_cast<int64_t>(rows.size());
+  gbcsr::SparseRM m(n, k.cols());
+  m.resizeNonZeros(static_cast<Eigen::Index>(rows.size()) * g.inChannels * g.kernelH * g.kernelW);
+  int* outer = m.outerIndexPtr();
+  int* inner = m.innerIndexPtr();
+  double* values = m.valuePtr();
+  int at = 0;
+  int64_t next = 0;  // the next row whose start is written
+  for (size_t r = 0; r < rows.size(); ++r) {
+    const int64_t row = placedIn > 0 ? rows[r] : static_cast<int64_t>(r);
+    while (next <= row) outer[next++] = at;
+    const int oc = static_cast<int>(rows[r] / pout);
+    const int oh = static_cast<int>(rows[r] % pout / g.outWidth), ow = static_cast<int>(rows[r] % g.outWidth);
+    // The taps inside the input: kh in [kh0, kh1), kw in [kw0, kw1).
+    const int h0 = oh * g.strideH - g.padTop, x0 = ow * g.strideW - g.padLeft;
+    int kh0 = 0, kh1 = g.kernelH, kw0 = 0, kw1 = g.kernelW;
+    while (kh0 < kh1 && h0 + kh0 * g.dilationH < 0) ++kh0;
+    while (kh1 > kh0 && h0 + (kh1 - 1) * g.dilationH >= g.inHeight) --kh1;
+    while (kw0 < kw1 && x0 + kw0 * g.dilationW < 0) ++kw0;
+    while (kw1 > kw0 && x0 + (kw1 - 1) * g.dilationW >= g.inWidth) --kw1;
+    const double* wOc = k.weight.data() + int64_t(oc) * g.inChannels * g.kernelH * g.kernelW;
+    for (int ic = 0; ic < g.inChannels; ++ic)  // columns ascend: (ic, h, x) in order
+      for (int kh = kh0; kh < kh1; ++kh) {
+        const double* w = wOc + (int64_t(ic) * g.kernelH + kh) * g.kernelW;
+        const int col = static_cast<int>((int64_t(ic) * g.inHeight + h0 + kh * g.dilationH) * g.inWidth + x0);
+        for (int kw = kw0; kw < kw1; ++kw) {  // every tap written, kept when non-zero (no branch)
+          inner[at] = col + kw * g.dilationW;
+          values[at] = w[kw];
+          at += w[kw] != 0;
+        }
+      }
+  }
+  while (next <= n) outer[next++] = at;
+  m.resizeNonZeros(at);
+  return m;
+}
+
 std::vector<bool> kernelNonZeroRows(const gbcsr::KernelBlock& k) {
   const ConvGeometry& g = k.geometry;
   const int64_t taps = int64_t(g.kernelH) * g.kernelW, pout = int64_t(g.outHeight) * g.outWidth;
@@ -66,6 +106,49 @@ InsideColumns insideColumns(const ConvGeometry& g) {
 constexpr int64_t kColumnsBudget = int64_t(1) << 17;
 }  // namespace
 
+namespace {
+
+/// Writes the im2col rows of one input column `in` into `col` (row-major, `stride` doubles per
+/// row, the column's positions at col + row * stride): row (ic, kh, kw) holds the value that tap
+/// reads at each output position; entries in the padding are left as they are.
+void im2colColumn(const ConvGeometry& g, const InsideColumns& inside, const double* in, double* col, int64_t stride) {
+  for (int ic = 0; ic < g.inChannels; ++ic)
+    for (int kh = 0; kh < g.kernelH; ++kh)
+      for (int kw = 0; kw < g.kernelW; ++kw) {
+        double* row = col + ((int64_t(ic) * g.kernelH + kh) * g.kernelW + kw) * stride;
+        const int b = inside.begin[static_cast<size_t>(kw)], e = inside.end[static_cast<size_t>(kw)];
+        for (int oh = 0; oh < g.outHeight; ++oh) {
+          const int h = oh * g.strideH - g.padTop + kh * g.dilationH;
+          if (h < 0 || h >= g.inHeight) continue;
+          const int64_t base = (int64_t(ic) * g.inHeight + h) * g.inWidth - g.padLeft + int64_t(kw) * g.dilationW;
+          double* dst = row + int64_t(oh) * g.outWidth;
+          for (int ow = b; ow < e; ++ow) dst[ow] = in[base + int64_t(ow) * g.strideW];
+        }
+      }
+}
+
+}  // namespace
+
+Eigen::VectorXd kernelSignSplitSum(const gbcsr::KernelBlock& k, const Eigen::VectorXd& onPositive,
+                                   const Eigen::VectorXd& onNegative) {
+  using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  const ConvGeometry& g = k.geometry;
+  const int64_t positions = int64_t(g.outHeight) * g.outWidth;
+  const int64_t taps = int64_t(g.inChannels) * g.kernelH * g.kernelW;
+  Eigen::VectorXd out = Eigen::VectorXd::Zero(k.rows());
+  if (positions == 0 || taps == 0) return out;
+  const Eigen::Map<const RowMajor> wm(k.weight.data(), g.outChannels, taps);
+  const RowMajor positive = wm.cwiseMax(0.0), negative = wm.cwiseMin(0.0);
+  const InsideColumns inside = insideColumns(g);
+  RowMajor colP = RowMajor::Zero(taps, positions), colN = RowMajor::Zero(taps, positions);  // padding: 0
+  im2colColumn(g, inside, onPositive.data(), colP.data(), positions);
+  im2colColumn(g, inside, onNegative.data(), colN.data(), positions);
+  Eigen::Map<RowMajor> o(out.data(), g.outChannels, positions);  // neuron order (oc, oh, ow)
+  o.noalias() = positive * colP;
+  o.noalias() += negative * colN;
+  return out;
+}
+
 /// T @ X as a convolution by im2col + GEMM over chunks of X's columns: col[(ic, kh, kw), (c, p)] is
 /// the input value tap (kh, kw) of channel ic reads at output position p of column c (0 in the
 /// padding), one GEMM Wm[oc, (ic, kh, kw)] @ col gives R[oc, (c, p)], and each column's output
@@ -98,22 +181,7 @@ Eigen::MatrixXd kernelTimes(const gbcsr::KernelBlock& k, const Eigen::Ref<const 
     const int64_t width = cc * positions;
     if (!covered) col.setZero(taps, width);
     else col.resize(taps, width);
-    for (int64_t c = 0; c < cc; ++c) {
-      const double* in = x.col(c0 + c).data();
-      for (int ic = 0; ic < g.inChannels; ++ic)
-        for (int kh = 0; kh < g.kernelH; ++kh)
-          for (int kw = 0; kw < g.kernelW; ++kw) {
-            double* row = col.row((int64_t(ic) * g.kernelH + kh) * g.kernelW + kw).data() + c * positions;
-            const int b = owBegin[static_cast<size_t>(kw)], e = owEnd[static_cast<size_t>(kw)];
-            for (int oh = 0; oh < g.outHeight; ++oh) {
-              const int h = oh * g.strideH - g.padTop + kh * g.dilationH;
-              if (h < 0 || h >= g.inHeight) continue;
-              const int64_t base = (int64_t(ic) * g.inHeight + h) * g.inWidth - g.padLeft + int64_t(kw) * g.dilationW;
-              double* dst = row + int64_t(oh) * g.outWidth;
-              for (int ow = b; ow < e; ++ow) dst[ow] = in[base + int64_t(ow) * g.strideW];
-            }
-          }
-    }
+    for (int64_t c = 0; c < cc; ++c) im2colColumn(g, inside, x.col(c0 + c).data(), col.data() + c * positions, width);
     if (cc == 1) {  // [oc x positions] row-major is the output column in neuron order
       Eigen::Map<RowMajor>(out.col(c0).data(), g.outChannels, positions).noalias() = wm * col;
       continue;

@@ -5,6 +5,7 @@
 #include <Eigen/Dense>
 
 #include <algorithm>
+#include <span>
 #include <vector>
 
 #include "runtime/gbcsr/kernel_block.h"
@@ -37,9 +38,17 @@ gbcsr::SparseRM kernelRowsMapped(const gbcsr::KernelBlock& k, Value&& value) {
 
 /// The Toeplitz matrix of k as CSR: kernelRowsMapped with the weights themselves.
 gbcsr::SparseRM kernelRowsCsr(const gbcsr::KernelBlock& k);
+/// Rows `rows` (ascending) of k's Toeplitz matrix as CSR, built from the taps of those rows only:
+/// compact (rows.size() rows) when placedIn == 0, else at their own indices in a matrix of
+/// placedIn rows whose other rows are empty.
+gbcsr::SparseRM kernelRowsSelected(const gbcsr::KernelBlock& k, std::span<const int64_t> rows, int64_t placedIn = 0);
 /// Rows of k's Toeplitz matrix holding a non-zero weight (from the kernel's taps per output
 /// channel and each position's taps inside the input; no rows built).
 std::vector<bool> kernelNonZeroRows(const gbcsr::KernelBlock& k);
+/// sum_j (T_ij >= 0 ? T_ij * onPositive_j : T_ij * onNegative_j) per row i of k's Toeplitz matrix
+/// T, for finite columns: max(W, 0) and min(W, 0) convolved with the two columns (im2col + GEMM).
+Eigen::VectorXd kernelSignSplitSum(const gbcsr::KernelBlock& k, const Eigen::VectorXd& onPositive,
+                                   const Eigen::VectorXd& onNegative);
 /// T @ X for the Toeplitz matrix T of k (a convolution of every column of X).
 Eigen::MatrixXd kernelTimes(const gbcsr::KernelBlock& k, const Eigen::Ref<const Eigen::MatrixXd>& x);
 /// X @ T: a transposed convolution of every row of X (back-substitution through a conv layer).

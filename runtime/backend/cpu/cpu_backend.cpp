@@ -129,6 +129,43 @@ CoefBlock CpuBackend::keepRows(const CoefBlock& a, const std::vector<bool>& keep
   CERT_BY_KIND(a, keepRows, a, keep);
 }
 
+CoefBlock CpuBackend::selectRows(const CoefBlock& a, std::span<const int64_t> rows,
+                                 const KernelRowsLookup& kernelRows) const {
+  for (size_t k = 0; k < rows.size(); ++k)
+    if (rows[k] < 0 || rows[k] >= a.rows() || (k > 0 && rows[k] <= rows[k - 1]))
+      throw std::runtime_error("row selection: rows must ascend within the block");
+  CERT_BY_KIND(a, selectRows, a, rows, kernelRows);
+}
+
+CoefBlock CpuBackend::scatterRows(const CoefBlock& a, std::span<const int64_t> rows, int64_t n) const {
+  if (a.rows() != static_cast<int64_t>(rows.size())) throw std::runtime_error("row placement with a wrong extent");
+  for (size_t k = 0; k < rows.size(); ++k)
+    if (rows[k] < 0 || rows[k] >= n || (k > 0 && rows[k] <= rows[k - 1]))
+      throw std::runtime_error("row placement: rows must ascend within the block");
+  if (a.kind() == CoefBlock::Kind::Csr || 4 * static_cast<int64_t>(rows.size()) <= n) {
+    // Row k's values move to row rows[k]: CSR storage with empty rows in between.
+    const gbcsr::SparseRM own = a.kind() == CoefBlock::Kind::Csr ? gbcsr::SparseRM() : gbcsr::SparseRM(toDense(a).sparseView(0.0, 0.0));
+    const gbcsr::SparseRM& m = a.kind() == CoefBlock::Kind::Csr ? a.sparse() : own;
+    gbcsr::SparseRM out(n, a.cols());
+    out.resizeNonZeros(m.nonZeros());
+    std::copy(m.innerIndexPtr(), m.innerIndexPtr() + m.nonZeros(), out.innerIndexPtr());
+    std::copy(m.valuePtr(), m.valuePtr() + m.nonZeros(), out.valuePtr());
+    int* outer = out.outerIndexPtr();
+    const int* from = m.outerIndexPtr();
+    size_t k = 0;
+    for (int64_t r = 0; r <= n; ++r) {
+      while (k < rows.size() && rows[k] < r) ++k;  // rows before r that are placed
+      outer[r] = from[k];
+    }
+    return CoefBlock::csr(std::move(out));
+  }
+  const Eigen::MatrixXd m = toDense(a);
+  Eigen::MatrixXd out = Eigen::MatrixXd::Zero(n, a.cols());
+  for (Eigen::Index j = 0; j < m.cols(); ++j)
+    for (size_t k = 0; k < rows.size(); ++k) out(rows[k], j) = m(static_cast<Eigen::Index>(k), j);
+  return CoefBlock::dense(std::move(out));
+}
+
 CoefBlock CpuBackend::repeatRow(const CoefBlock& a, int64_t n) const {
   if (a.rows() != 1) throw std::runtime_error("repeating a block of more than one row");
   return CoefBlock::dense(toDense(a).replicate(n, 1));

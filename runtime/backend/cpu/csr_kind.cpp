@@ -12,6 +12,25 @@ void appendCsrRows(const gbcsr::SparseRM& m, RowLists& out) {
       }
 }
 
+gbcsr::SparseRM selectCsrRows(const gbcsr::SparseRM& m, std::span<const int64_t> rows) {
+  gbcsr::SparseRM out(static_cast<Eigen::Index>(rows.size()), m.cols());
+  const int* outer = m.outerIndexPtr();
+  int64_t nnz = 0;
+  for (int64_t r : rows) nnz += outer[r + 1] - outer[r];
+  out.resizeNonZeros(static_cast<Eigen::Index>(nnz));
+  int* outOuter = out.outerIndexPtr();
+  int pos = 0;
+  for (size_t k = 0; k < rows.size(); ++k) {
+    outOuter[k] = pos;
+    for (int q = outer[rows[k]]; q < outer[rows[k] + 1]; ++q, ++pos) {
+      out.innerIndexPtr()[pos] = m.innerIndexPtr()[q];
+      out.valuePtr()[pos] = m.valuePtr()[q];
+    }
+  }
+  outOuter[rows.size()] = pos;
+  return out;
+}
+
 namespace csr {
 
 Eigen::MatrixXd toDense(const CoefBlock& b) { return Eigen::MatrixXd(b.sparse()); }
@@ -32,6 +51,10 @@ CoefBlock scale(const CoefBlock& b, double s) { return CoefBlock::csr(gbcsr::Spa
 
 CoefBlock scaleRows(const CoefBlock& b, const Eigen::VectorXd& s) {
   return CoefBlock::csr(gbcsr::SparseRM(s.asDiagonal() * b.sparse()));
+}
+
+CoefBlock selectRows(const CoefBlock& b, std::span<const int64_t> rows, const KernelRowsLookup&) {
+  return CoefBlock::csr(selectCsrRows(b.sparse(), rows));
 }
 
 CoefBlock keepRows(const CoefBlock& b, const std::vector<bool>& keep) {

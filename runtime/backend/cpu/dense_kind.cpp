@@ -62,6 +62,14 @@ CoefBlock scaleRows(const CoefBlock& b, const Eigen::VectorXd& s) {
   return CoefBlock::dense(std::move(m));
 }
 
+CoefBlock selectRows(const CoefBlock& b, std::span<const int64_t> rows, const KernelRowsLookup&) {
+  const Eigen::MatrixXd& m = b.denseMatrix();
+  Eigen::MatrixXd out(static_cast<Eigen::Index>(rows.size()), m.cols());
+  for (Eigen::Index j = 0; j < m.cols(); ++j)  // down each column (the storage order)
+    for (size_t k = 0; k < rows.size(); ++k) out(static_cast<Eigen::Index>(k), j) = m(rows[k], j);
+  return CoefBlock::dense(std::move(out));
+}
+
 CoefBlock keepRows(const CoefBlock& b, const std::vector<bool>& keep) {
   std::vector<Eigen::Index> zeroed;
   for (Eigen::Index i = 0; i < b.rows(); ++i)

@@ -19,6 +19,15 @@ CoefBlock scale(const CoefBlock& b, double s) { return CoefBlock::diagonal(s * b
 
 CoefBlock scaleRows(const CoefBlock& b, const Eigen::VectorXd& s) { return CoefBlock::diagonal(b.diag().cwiseProduct(s)); }
 
+CoefBlock selectRows(const CoefBlock& b, std::span<const int64_t> rows, const KernelRowsLookup&) {
+  gbcsr::SparseRM out(static_cast<Eigen::Index>(rows.size()), b.cols());
+  out.reserve(Eigen::VectorXi::Ones(static_cast<Eigen::Index>(rows.size())));
+  for (size_t k = 0; k < rows.size(); ++k)
+    if (const double d = b.diag()[rows[k]]; d != 0) out.insert(static_cast<Eigen::Index>(k), rows[k]) = d;
+  out.makeCompressed();
+  return CoefBlock::csr(std::move(out));
+}
+
 CoefBlock keepRows(const CoefBlock& b, const std::vector<bool>& keep) {
   Eigen::VectorXd d = b.diag();
   for (Eigen::Index i = 0; i < d.size(); ++i)

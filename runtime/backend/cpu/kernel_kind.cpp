@@ -1,5 +1,5 @@
 // Kernel blocks on the CPU: products are convolutions (convolution.h), scaling scales the weights,
-// row operations fall back to the Toeplitz matrix (never needed on the hot path).
+// row selections build the selected rows' taps as Csr.
 #include "runtime/backend/cpu/block_kinds.h"
 #include "runtime/backend/cpu/convolution.h"
 
@@ -33,11 +33,15 @@ CoefBlock scaleRows(const CoefBlock& b, const Eigen::VectorXd& s) {
   return CoefBlock::dense(Eigen::MatrixXd(s.asDiagonal() * toDense(b)));
 }
 
-CoefBlock keepRows(const CoefBlock& b, const std::vector<bool>& keep) {
-  Eigen::MatrixXd m = toDense(b);
-  for (Eigen::Index i = 0; i < m.rows(); ++i)
-    if (!keep[static_cast<size_t>(i)]) m.row(i).setZero();
-  return CoefBlock::dense(std::move(m));
+CoefBlock selectRows(const CoefBlock& b, std::span<const int64_t> rows, const KernelRowsLookup&) {
+  return CoefBlock::csr(kernelRowsSelected(b.kernelBlock(), rows));  // those rows' taps only
+}
+
+CoefBlock keepRows(const CoefBlock& b, const std::vector<bool>& keep) {  // the kept rows' taps, as Csr
+  std::vector<int64_t> rows;
+  for (size_t i = 0; i < keep.size(); ++i)
+    if (keep[i]) rows.push_back(static_cast<int64_t>(i));
+  return CoefBlock::csr(kernelRowsSelected(b.kernelBlock(), rows, b.rows()));
 }
 
 Eigen::MatrixXd leftMultiply(const MatrixRef& coef, const CoefBlock& b) {

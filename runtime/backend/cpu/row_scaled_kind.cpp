@@ -21,6 +21,15 @@ CoefBlock scaleRows(const CoefBlock& b, const Eigen::VectorXd& s) {
   return CoefBlock::dense(Eigen::MatrixXd(s.asDiagonal() * toDense(b)));
 }
 
+CoefBlock selectRows(const CoefBlock& b, std::span<const int64_t> rows, const KernelRowsLookup&) {
+  const Eigen::MatrixXd& m = b.scaledBase().denseMatrix();
+  const Eigen::VectorXd& s = b.rowScale();
+  Eigen::MatrixXd out(static_cast<Eigen::Index>(rows.size()), m.cols());
+  for (Eigen::Index j = 0; j < m.cols(); ++j)
+    for (size_t k = 0; k < rows.size(); ++k) out(static_cast<Eigen::Index>(k), j) = s[rows[k]] * m(rows[k], j);
+  return CoefBlock::dense(std::move(out));
+}
+
 CoefBlock keepRows(const CoefBlock& b, const std::vector<bool>& keep) {
   // The dropped rows' scales are set to 0, not multiplied (an infinite scale times 0 is NaN).
   Eigen::VectorXd s = b.rowScale();

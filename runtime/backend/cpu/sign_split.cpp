@@ -321,11 +321,8 @@ std::optional<Tensor> signSplitSum(const CoefBlock& c, const Tensor& onPositive,
                                    const KernelRowsLookup& kernelRows) {
   if (!allFinite(c) || !finite(onPositive) || !finite(onNegative)) return std::nullopt;
   const Eigen::VectorXd p = columnOf(onPositive, c.cols()), q = columnOf(onNegative, c.cols());
-  if (c.kind() == CoefBlock::Kind::Kernel) {  // straight from the taps, no CSR rows
-    Eigen::VectorXd v = Eigen::VectorXd::Zero(c.rows());
-    c.kernelBlock().forEachTap([&](int64_t row, int64_t col, double w) { v[row] += w * (w >= 0 ? p[col] : q[col]); });
-    return Tensor::column(v);
-  }
+  if (c.kind() == CoefBlock::Kind::Kernel)  // two convolutions, no CSR rows
+    return Tensor::column(kernelSignSplitSum(c.kernelBlock(), p, q));
   CoefView x;
   viewOf(c, kernelRows, x);
   return Tensor::column(sumBySign(x, p, q));
