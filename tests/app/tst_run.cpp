@@ -28,6 +28,17 @@ using namespace cert::studio;
 
 using namespace cert::studio::test;
 
+namespace {
+
+/// Starts the window on specs/SPEC and resources/networks/NET; true once the network is loaded.
+bool startUpWith(MainWindow& w, const QString& spec, const QString& net) {
+  QSignalSpy loaded(w.networkDock(), &NetworkDock::loadFinished);
+  w.startUp(kSource + QStringLiteral("/specs/") + spec, kSource + QStringLiteral("/resources/networks/") + net);
+  return loaded.wait(30000);
+}
+
+}  // namespace
+
 class TestRun : public QObject {
   Q_OBJECT
 
@@ -149,9 +160,7 @@ void TestRun::windowRunShowsVerdict() {
   QTemporaryDir dir;
   MainWindowOptions o = cert::studio::test::isolatedWindowOptions(dir);
   MainWindow w(o);
-  QSignalSpy loaded(w.networkDock(), &NetworkDock::loadFinished);
-  w.startUp(kSource + QStringLiteral("/specs/deeppoly.cf"), kSource + QStringLiteral("/resources/networks/mlp_784_50_50_10.onnx"));
-  QVERIFY(loaded.wait(30000));
+  QVERIFY(startUpWith(w, QStringLiteral("deeppoly.cf"), QStringLiteral("mlp_784_50_50_10.onnx")));
   RunSession* s = w.runSession();
   QSignalSpy done(s, &RunSession::runFinished);
   QVERIFY(s->run());
@@ -249,9 +258,7 @@ void TestRun::unstableOnlyBoundsFromTheRunBar() {
   QTemporaryDir dir;
   MainWindowOptions o = cert::studio::test::isolatedWindowOptions(dir);
   MainWindow w(o);
-  QSignalSpy loaded(w.networkDock(), &NetworkDock::loadFinished);
-  w.startUp(kSource + QStringLiteral("/specs/crown.cf"), kSource + QStringLiteral("/resources/networks/cnn_small.onnx"));
-  QVERIFY(loaded.wait(30000));
+  QVERIFY(startUpWith(w, QStringLiteral("crown.cf"), QStringLiteral("cnn_small.onnx")));
   RunSession* s = w.runSession();
   QVERIFY(s->bar()->intermediate() == cert::IntermediateBounds::All);  // the default
   s->bar()->boundsBox()->setCurrentIndex(1);

@@ -50,6 +50,48 @@ QStringList itemRows(const QStringList& lines) {
   return out;
 }
 
+/// The reference's margin lower bounds (y_label - y_j, j != label) for row `index` of `csv` at
+/// `eps`: the reference run on the network plus the rows e_label - e_j. False when it fails.
+bool referenceMargins(const std::string& net, const std::string& csv, int index, double eps,
+                      const DeepPolyOptions& options, Eigen::VectorXd& out) {
+  Result<Network> n = importOnnxFile(net);
+  if (!n.ok()) return false;
+  const Result<Property> prop = datasetProperty(*n, csv, index, 1, eps);
+  if (!prop.ok() || !prop->items[0].label) return false;
+  const int label = *prop->items[0].label;
+  Network ext = *n.value;
+  Layer m;
+  m.name = "margins";
+  m.op = LayerOp::Affine;
+  m.inputs = {static_cast<int>(ext.layers.size()) - 1};
+  m.shape = {ext.outputSize() - 1};
+  m.weight = Eigen::MatrixXd::Zero(ext.outputSize() - 1, ext.outputSize());
+  m.bias = Eigen::VectorXd::Zero(ext.outputSize() - 1);
+  for (int64_t j = 0, r = 0; j < ext.outputSize(); ++j)
+    if (j != label) m.weight(r, label) = 1, m.weight(r++, j) = -1;
+  ext.layers.push_back(m);
+  assignNeuronRanges(ext);
+  const auto ref = referenceDeepPoly(ext, prop->items[0].box, options);
+  if (!ref.ok()) return false;
+  out = ref.value->back().lower;
+  return true;
+}
+
+/// The report's margins equal the reference's to 1e-9 (relative above 1); the first difference
+/// is printed.
+bool sameMargins(const QJsonArray& margins, const Eigen::VectorXd& expected) {
+  if (margins.size() != static_cast<qsizetype>(expected.size())) {
+    qWarning("%lld margins, the reference has %lld", static_cast<long long>(margins.size()), static_cast<long long>(expected.size()));
+    return false;
+  }
+  for (int j = 0; j < margins.size(); ++j)
+    if (!(std::abs(margins[j].toDouble() - expected[j]) <= 1e-9 * std::max(1.0, std::abs(expected[j])))) {
+      qWarning("margin %d: %.17g vs %.17g", j, margins[j].toDouble(), expected[j]);
+      return false;
+    }
+  return true;
+}
+
 }  // namespace
 
 void TestCertcRun::deeppolyMarginsMatchReference() {
@@ -69,30 +111,9 @@ void TestCertcRun::deeppolyMarginsMatchReference() {
   const QJsonObject item = QJsonDocument::fromJson(f.readAll()).object()["inputs"].toArray()[0].toObject();
   const QJsonArray margins = item["margins"].toObject()["lower"].toArray();
 
-  Result<Network> n = importOnnxFile(net);
-  QVERIFY(n.ok());
-  const Result<Property> prop = datasetProperty(*n, csv, 0, 1, 0.01);
-  QVERIFY(prop.ok());
-  const int label = *prop->items[0].label;
-  Network ext = *n.value;  // the reference on the network plus the rows e_label - e_j
-  Layer m;
-  m.name = "margins";
-  m.op = LayerOp::Affine;
-  m.inputs = {static_cast<int>(ext.layers.size()) - 1};
-  m.shape = {ext.outputSize() - 1};
-  m.weight = Eigen::MatrixXd::Zero(ext.outputSize() - 1, ext.outputSize());
-  m.bias = Eigen::VectorXd::Zero(ext.outputSize() - 1);
-  for (int64_t j = 0, r = 0; j < ext.outputSize(); ++j)
-    if (j != label) m.weight(r, label) = 1, m.weight(r++, j) = -1;
-  ext.layers.push_back(m);
-  assignNeuronRanges(ext);
-  const auto ref = referenceDeepPoly(ext, prop->items[0].box, DeepPolyOptions::deepPoly());
-  QVERIFY(ref.ok());
-  const Eigen::VectorXd& expected = ref.value->back().lower;
-  QCOMPARE(margins.size(), static_cast<qsizetype>(expected.size()));
-  for (int j = 0; j < margins.size(); ++j)
-    QVERIFY2(std::abs(margins[j].toDouble() - expected[j]) <= 1e-9 * std::max(1.0, std::abs(expected[j])),
-             qPrintable(QString("margin %1: %2 vs %3").arg(j).arg(margins[j].toDouble(), 0, 'g', 17).arg(expected[j], 0, 'g', 17)));
+  Eigen::VectorXd expected;
+  QVERIFY(referenceMargins(net, csv, 0, 0.01, DeepPolyOptions::deepPoly(), expected));
+  QVERIFY(sameMargins(margins, expected));
   QCOMPARE(item["verified"].toBool(), (expected.array() > 0).all());
 }
 
@@ -193,32 +214,11 @@ void TestCertcRun::intermediateReluUnstable() {
   QCOMPARE(full["intermediate"].toString(), QString("all"));
   const QJsonArray margins = thin["inputs"].toArray()[0].toObject()["margins"].toObject()["lower"].toArray();
 
-  Result<Network> n = importOnnxFile(net);
-  QVERIFY(n.ok());
-  const Result<Property> prop = datasetProperty(*n, csv, 1, 1, 0.03);
-  QVERIFY(prop.ok());
-  const int label = *prop->items[0].label;
-  Network ext = *n.value;
-  Layer m;
-  m.name = "margins";
-  m.op = LayerOp::Affine;
-  m.inputs = {static_cast<int>(ext.layers.size()) - 1};
-  m.shape = {ext.outputSize() - 1};
-  m.weight = Eigen::MatrixXd::Zero(ext.outputSize() - 1, ext.outputSize());
-  m.bias = Eigen::VectorXd::Zero(ext.outputSize() - 1);
-  for (int64_t j = 0, r = 0; j < ext.outputSize(); ++j)
-    if (j != label) m.weight(r, label) = 1, m.weight(r++, j) = -1;
-  ext.layers.push_back(m);
-  assignNeuronRanges(ext);
   DeepPolyOptions options = DeepPolyOptions::crown();
   options.reluUnstableOnly = true;
-  const auto ref = referenceDeepPoly(ext, prop->items[0].box, options);
-  QVERIFY(ref.ok());
-  const Eigen::VectorXd& expected = ref.value->back().lower;
-  QCOMPARE(margins.size(), static_cast<qsizetype>(expected.size()));
-  for (int j = 0; j < margins.size(); ++j)
-    QVERIFY2(std::abs(margins[j].toDouble() - expected[j]) <= 1e-9 * std::max(1.0, std::abs(expected[j])),
-             qPrintable(QString("margin %1: %2 vs %3").arg(j).arg(margins[j].toDouble(), 0, 'g', 17).arg(expected[j], 0, 'g', 17)));
+  Eigen::VectorXd expected;
+  QVERIFY(referenceMargins(net, csv, 1, 0.03, options, expected));
+  QVERIFY(sameMargins(margins, expected));
   // Some intermediate neuron has a looser bound than the full run's (the mode is not a no-op).
   const QJsonArray thinLayers = thin["inputs"].toArray()[0].toObject()["layers"].toArray();
   const QJsonArray fullLayers = full["inputs"].toArray()[0].toObject()["layers"].toArray();
