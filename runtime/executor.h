@@ -125,10 +125,11 @@ struct RunResult {
 /// RunOptions::intermediate.
 enum class IntermediateBounds {
   All,           ///< every neuron: the spec's bounds as written (the default)
-  ReluUnstable,  ///< as auto_LiRPA's sparse intermediate bounds: a layer read only by Relu and
-                 ///< Add layers back-substitutes only the neurons whose one-step interval has
-                 ///< l < 0 < u when a Relu reads it, none when only Add layers read it; the
-                 ///< network's last layer, the margins and layers read by anything else: all
+  ReluUnstable,  ///< as auto_LiRPA's sparse intermediate bounds: a layer that Relu layers read
+                 ///< (and otherwise only linear ones: Affine, Conv, AvgPool, Add) back-substitutes
+                 ///< only the neurons whose one-step interval has l < 0 < u; one only linear
+                 ///< layers read, and the network's last layer when margins decide the verdict,
+                 ///< none; the margins and layers read by any other operator: all
 };
 
 /// "all" / "relu-unstable", and back (nullopt for another name).

@@ -16,10 +16,10 @@
 // (Float members only, e.g. IBP; runtime/batch_run.h): 0 (default) chunks sized to the cache, 1
 // item by item. --repeat N runs the certification N times in the process (a benchmark's warm
 // runs; reports from the last run, "run" the median time, plus a line with min/median/max).
-// --intermediate relu-unstable back-substitutes only the intermediate neurons whose relaxation
-// depends on it, as auto_LiRPA's sparse intermediate bounds do (RunOptions::intermediate): the
-// others get their one-step interval, looser but as sound; margins and verdicts are those of the
-// spec's relaxations with those bounds. Default all: every neuron's bounds as the spec writes them.
+// --intermediate relu-unstable back-substitutes only the neurons whose relaxation depends on it
+// (unstable Relu inputs) and the margins, as auto_LiRPA's sparse intermediate bounds do
+// (RunOptions::intermediate): the others get their one-step interval, looser but as sound.
+// Default all: every neuron's bounds as the spec writes them.
 // Errors: exit 1; usage problems: exit 2.
 #include <algorithm>
 #include <chrono>

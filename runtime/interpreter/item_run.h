@@ -78,6 +78,8 @@ class LayerSequence {
   int64_t inputSize() const { return net_.inputSize(); }
   /// The SharedWeights key of the appended layer ("" for any other layer).
   const std::string& keyOf(const Layer& layer) const { return &layer == extra_ ? extraKey_ : kNone; }
+  /// True when a layer (the margins) is appended to the network's own.
+  bool appended() const { return extra_ != nullptr; }
 
  private:
   static inline const std::string kNone;
@@ -94,8 +96,9 @@ enum class RowRefinement {
 };
 
 /// The refinement layer k of `layers` gets under IntermediateBounds::ReluUnstable: Unstable when
-/// Relu layers read it (and otherwise only Add layers), None when only Add layers read it, All when
-/// nothing reads it (the network's last layer, the margins) or anything else does.
+/// Relu layers read it and otherwise only linear ones (Affine, Conv, AvgPool, Add); None when only
+/// linear layers read it, or when it is the network's last layer and margins are appended (the
+/// verdict reads the margins); All when anything else reads it or nothing does (the margins).
 RowRefinement rowRefinementOf(const LayerSequence& layers, size_t k);
 
 /// Interprets programs for one batch item over one network.

@@ -22,10 +22,16 @@ RowRefinement rowRefinementOf(const LayerSequence& layers, size_t k) {
     const Layer& consumer = layers[j];
     if (std::find(consumer.inputs.begin(), consumer.inputs.end(), index) == consumer.inputs.end()) continue;
     read = true;
-    if (consumer.op == LayerOp::Relu) byRelu = true;
-    else if (consumer.op != LayerOp::Add) return RowRefinement::All;
+    switch (consumer.op) {
+      case LayerOp::Relu: byRelu = true; break;
+      case LayerOp::Affine: case LayerOp::Conv: case LayerOp::AvgPool: case LayerOp::Add: break;  // linear
+      default: return RowRefinement::All;
+    }
   }
-  if (!read) return RowRefinement::All;
+  if (!read) {  // the network's last layer under margins (folded or not) or the margins themselves
+    const bool networkOutput = k + 1 == layers.network().layers.size();
+    return networkOutput && layers.appended() ? RowRefinement::None : RowRefinement::All;
+  }
   return byRelu ? RowRefinement::Unstable : RowRefinement::None;
 }
 
@@ -57,6 +63,11 @@ bool ItemRun::rowFree(const ir::Region& r, std::set<int>& defined, std::set<int>
 
 ItemRun::RefinedRows* ItemRun::refinedRows(const Instr& i, const Lin& e) {
   if (rowRefinement == RowRefinement::All || dense_ || batch_ != 1 || e.sym || !e.lazy.empty()) return nullptr;
+  // A form over the input alone has nothing to substitute: its bound is the one-step interval.
+  bool input = true;
+  for (const auto& [b, blk] : e.blocks)
+    input = input && b >= 0 && static_cast<size_t>(b) < layers_.size() && layers_[static_cast<size_t>(b)].op == LayerOp::Input;
+  if (input) return nullptr;
   std::set<int> defined, perRow;
   for (const auto& r : i.regions)
     if (!rowFree(*r, defined, perRow)) return nullptr;

@@ -215,7 +215,7 @@ void TestCertcRun::intermediateReluUnstable() {
   const QJsonArray margins = thin["inputs"].toArray()[0].toObject()["margins"].toObject()["lower"].toArray();
 
   DeepPolyOptions options = DeepPolyOptions::crown();
-  options.reluUnstableOnly = true;
+  options.reluUnstableOnly = true;  // the margins layer is the reference network's last layer
   Eigen::VectorXd expected;
   QVERIFY(referenceMargins(net, csv, 1, 0.03, options, expected));
   QVERIFY(sameMargins(margins, expected));

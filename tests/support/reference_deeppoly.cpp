@@ -303,10 +303,13 @@ void DeepPolyAnalysis::keepUnstableOnly(int k, const Linear& expr, const std::ve
   for (const Layer& later : net_.layers)
     if (later.index > k && std::find(later.inputs.begin(), later.inputs.end(), k) != later.inputs.end()) {
       read = true;
+      const bool linear = later.op == LayerOp::Affine || later.op == LayerOp::Conv || later.op == LayerOp::AvgPool ||
+                          later.op == LayerOp::Add;
       byRelu = byRelu || later.op == LayerOp::Relu;
-      byOther = byOther || (later.op != LayerOp::Relu && later.op != LayerOp::Add);
+      byOther = byOther || (later.op != LayerOp::Relu && !linear);
     }
-  if (!read || byOther) return;
+  const bool last = k + 1 == static_cast<int>(net_.layers.size());
+  if (byOther || (!read && !(last && options_.lastLayerIntervalOnly))) return;
   // The interval of the layer's expression over its inputs' l/u: depth 0, nothing substituted.
   const Eigen::VectorXd lo = backSubstituteTo(k, expr, true, bounds, 0);
   const Eigen::VectorXd hi = backSubstituteTo(k, expr, false, bounds, 0);

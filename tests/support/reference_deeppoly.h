@@ -41,11 +41,13 @@ struct DeepPolyOptions {
   /// Neuron_mult's l, u also meet the interval product (every spec but crown.cf).
   bool productIntervals = true;
   /// auto_LiRPA's sparse intermediate bounds (certc --intermediate relu-unstable): a linear or
-  /// product layer read only by Relu and Add layers back-substitutes only the neurons whose
-  /// interval over their inputs' final l/u has l < 0 < u (a Relu reads it) or none (only Add
-  /// layers do); every other neuron keeps that interval. The last layer and layers read by any
-  /// other operator back-substitute every neuron.
+  /// product layer read only by Relu and linear layers (Affine, Conv, AvgPool, Add)
+  /// back-substitutes only the neurons whose interval over their inputs' final l/u has
+  /// l < 0 < u (a Relu reads it) or none (only linear layers do); every other neuron keeps that
+  /// interval. Layers read by any other operator back-substitute every neuron; so does the last
+  /// layer, unless lastLayerIntervalOnly (a run whose margins decide: the network's output).
   bool reluUnstableOnly = false;
+  bool lastLayerIntervalOnly = false;
 
   static DeepPolyOptions deepPoly() { return {}; }
   static DeepPolyOptions crown() { return {SlopeTie::Identity, SCurve::Crown, -1, false, false}; }

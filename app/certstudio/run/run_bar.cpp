@@ -77,8 +77,8 @@ RunBar::RunBar(QWidget* parent) : QToolBar(tr("Run"), parent) {
   bounds_->addItem(tr("Unstable only"));
   bounds_->setToolTip(
       tr("All bounds: every neuron's bounds as the spec computes them (for reading tightness per layer).\n"
-         "Unstable only: a layer that only Relu (and Add) layers read back-substitutes only the neurons its "
-         "one-step interval leaves unstable (l < 0 < u); the others keep that interval, as sound but looser. "
+         "Unstable only: back-substitution only for the Relu inputs their one-step interval leaves unstable "
+         "(l < 0 < u) and for the margins; every other neuron keeps that interval, as sound but looser. "
          "As auto_LiRPA's default; several times faster on convolutional networks, usually the same verdict."));
   addWidget(bounds_);
   addSeparator();

@@ -126,7 +126,9 @@ CoefBlock CpuBackend::scaleRows(const CoefBlock& a, std::span<const double> s) c
 CoefBlock CpuBackend::keepRows(const CoefBlock& a, const std::vector<bool>& keep) const {
   if (static_cast<int64_t>(keep.size()) != a.rows()) throw std::runtime_error("row selection with a wrong extent");
   if (std::all_of(keep.begin(), keep.end(), [](bool k) { return k; })) return a;
-  CERT_BY_KIND(a, keepRows, a, keep);
+  CoefBlock out = [&]() -> CoefBlock { CERT_BY_KIND(a, keepRows, a, keep); }();
+  if (a.knownFinite()) return std::move(out).checkedFinite();  // finite values and zeros
+  return out;
 }
 
 CoefBlock CpuBackend::selectRows(const CoefBlock& a, std::span<const int64_t> rows,
@@ -134,10 +136,18 @@ CoefBlock CpuBackend::selectRows(const CoefBlock& a, std::span<const int64_t> ro
   for (size_t k = 0; k < rows.size(); ++k)
     if (rows[k] < 0 || rows[k] >= a.rows() || (k > 0 && rows[k] <= rows[k - 1]))
       throw std::runtime_error("row selection: rows must ascend within the block");
-  CERT_BY_KIND(a, selectRows, a, rows, kernelRows);
+  CoefBlock out = [&]() -> CoefBlock { CERT_BY_KIND(a, selectRows, a, rows, kernelRows); }();
+  if (a.knownFinite()) return std::move(out).checkedFinite();  // a subset of finite values
+  return out;
 }
 
 CoefBlock CpuBackend::scatterRows(const CoefBlock& a, std::span<const int64_t> rows, int64_t n) const {
+  CoefBlock out = placedRows(a, rows, n);
+  if (a.knownFinite()) return std::move(out).checkedFinite();  // the same values and zeros
+  return out;
+}
+
+CoefBlock CpuBackend::placedRows(const CoefBlock& a, std::span<const int64_t> rows, int64_t n) const {
   if (a.rows() != static_cast<int64_t>(rows.size())) throw std::runtime_error("row placement with a wrong extent");
   for (size_t k = 0; k < rows.size(); ++k)
     if (rows[k] < 0 || rows[k] >= n || (k > 0 && rows[k] <= rows[k - 1]))
