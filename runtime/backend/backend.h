@@ -78,10 +78,9 @@ class Backend {
   /// The block with the rows where keep[i] == false set to zero.
   virtual CoefBlock keepRows(const CoefBlock& a, const std::vector<bool>& keep) const = 0;
   /// Rows `rows` of a (ascending, distinct, each < a.rows()) as a block of rows.size() rows, in
-  /// that order: Dense and RowScaled give Dense, Diagonal, Kernel and Csr give Csr (a Kernel's rows
-  /// come from `kernelRows` when it has them).
-  virtual CoefBlock selectRows(const CoefBlock& a, std::span<const int64_t> rows,
-                               const KernelRowsLookup& kernelRows) const = 0;
+  /// that order: Dense and RowScaled give Dense, Diagonal, Kernel and Csr give Csr (a Kernel's
+  /// selected rows built from their taps alone).
+  virtual CoefBlock selectRows(const CoefBlock& a, std::span<const int64_t> rows) const = 0;
   /// The inverse of selectRows: a block of n rows whose row rows[k] is a's row k (a.rows() ==
   /// rows.size()) and whose other rows are zero; Csr when a is Csr or the rows are at most a
   /// quarter of n, else Dense.

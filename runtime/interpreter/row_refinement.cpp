@@ -5,8 +5,9 @@
 // traversed to the end, only less tightly. Under ReluUnstable the driver names, per layer, which
 // rows are worth the back-substitution (rowRefinementOf): the neurons a Relu reads whose one-step
 // interval, the form over its terms' l/u, has l < 0 < u (the others' relaxation is exact
-// whatever their bounds), none for a layer only Add layers read. The rows run in a frame of their
-// own (n_ = their count), so every product of the traverse costs only them.
+// whatever their bounds); none for a layer only linear layers read, or for the network's output
+// when the margins decide the verdict. The rows run in a frame of their own (n_ = their count), so
+// every product of the traverse costs only them.
 #include <algorithm>
 #include <cmath>
 #include <utility>
@@ -127,7 +128,7 @@ Lin ItemRun::traverseRows(const Instr& i, Lin e, RefinedRows& refined) {
     for (const auto& [b, blk] : e.blocks) refined.parked.emplace(b, backend_.keepRows(blk, keep));
   }
   if (others) out.blocks = refined.parked;
-  for (const auto& [b, blk] : e.blocks) picked.blocks.emplace(b, backend_.selectRows(blk, rows, sharedKernelRows_));
+  for (const auto& [b, blk] : e.blocks) picked.blocks.emplace(b, backend_.selectRows(blk, rows));
   e = Lin{};
   // Outer values the regions read per row: their rows gathered for the frame.
   std::set<int> defined, perRow;

@@ -70,7 +70,7 @@ std::optional<CoefBlock> mapStoredValues(const CoefBlock& b, F&& f) {
   CoefBlock scale(const CoefBlock& b, double s);                                             \
   CoefBlock scaleRows(const CoefBlock& b, const Eigen::VectorXd& s);                         \
   CoefBlock keepRows(const CoefBlock& b, const std::vector<bool>& keep);                     \
-  CoefBlock selectRows(const CoefBlock& b, std::span<const int64_t> rows, const KernelRowsLookup& kernelRows); \
+  CoefBlock selectRows(const CoefBlock& b, std::span<const int64_t> rows);                  \
   Eigen::MatrixXd leftMultiply(const MatrixRef& coef, const CoefBlock& b);                   \
   Eigen::MatrixXd times(const CoefBlock& b, const MatrixRef& x);                       \
   void addTo(Eigen::MatrixXd& m, const CoefBlock& b, double sign);                           \

@@ -131,23 +131,10 @@ CoefBlock CpuBackend::keepRows(const CoefBlock& a, const std::vector<bool>& keep
   return out;
 }
 
-CoefBlock CpuBackend::selectRows(const CoefBlock& a, std::span<const int64_t> rows,
-                                 const KernelRowsLookup& kernelRows) const {
-  for (size_t k = 0; k < rows.size(); ++k)
-    if (rows[k] < 0 || rows[k] >= a.rows() || (k > 0 && rows[k] <= rows[k - 1]))
-      throw std::runtime_error("row selection: rows must ascend within the block");
-  CoefBlock out = [&]() -> CoefBlock { CERT_BY_KIND(a, selectRows, a, rows, kernelRows); }();
-  if (a.knownFinite()) return std::move(out).checkedFinite();  // a subset of finite values
-  return out;
-}
+namespace {
 
-CoefBlock CpuBackend::scatterRows(const CoefBlock& a, std::span<const int64_t> rows, int64_t n) const {
-  CoefBlock out = placedRows(a, rows, n);
-  if (a.knownFinite()) return std::move(out).checkedFinite();  // the same values and zeros
-  return out;
-}
-
-CoefBlock CpuBackend::placedRows(const CoefBlock& a, std::span<const int64_t> rows, int64_t n) const {
+/// scatterRows' values (its finite mark aside).
+CoefBlock placedRows(const CoefBlock& a, std::span<const int64_t> rows, int64_t n) {
   if (a.rows() != static_cast<int64_t>(rows.size())) throw std::runtime_error("row placement with a wrong extent");
   for (size_t k = 0; k < rows.size(); ++k)
     if (rows[k] < 0 || rows[k] >= n || (k > 0 && rows[k] <= rows[k - 1]))
@@ -175,6 +162,24 @@ CoefBlock CpuBackend::placedRows(const CoefBlock& a, std::span<const int64_t> ro
     for (size_t k = 0; k < rows.size(); ++k) out(rows[k], j) = m(static_cast<Eigen::Index>(k), j);
   return CoefBlock::dense(std::move(out));
 }
+
+}  // namespace
+
+CoefBlock CpuBackend::selectRows(const CoefBlock& a, std::span<const int64_t> rows) const {
+  for (size_t k = 0; k < rows.size(); ++k)
+    if (rows[k] < 0 || rows[k] >= a.rows() || (k > 0 && rows[k] <= rows[k - 1]))
+      throw std::runtime_error("row selection: rows must ascend within the block");
+  CoefBlock out = [&]() -> CoefBlock { CERT_BY_KIND(a, selectRows, a, rows); }();
+  if (a.knownFinite()) return std::move(out).checkedFinite();  // a subset of finite values
+  return out;
+}
+
+CoefBlock CpuBackend::scatterRows(const CoefBlock& a, std::span<const int64_t> rows, int64_t n) const {
+  CoefBlock out = placedRows(a, rows, n);
+  if (a.knownFinite()) return std::move(out).checkedFinite();  // the same values and zeros
+  return out;
+}
+
 
 CoefBlock CpuBackend::repeatRow(const CoefBlock& a, int64_t n) const {
   if (a.rows() != 1) throw std::runtime_error("repeating a block of more than one row");

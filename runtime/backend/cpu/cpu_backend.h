@@ -22,14 +22,8 @@ class CpuBackend final : public Backend {
   CoefBlock scale(const CoefBlock& a, double s) const override;
   CoefBlock scaleRows(const CoefBlock& a, std::span<const double> s) const override;
   CoefBlock keepRows(const CoefBlock& a, const std::vector<bool>& keep) const override;
-  CoefBlock selectRows(const CoefBlock& a, std::span<const int64_t> rows,
-                       const KernelRowsLookup& kernelRows) const override;
+  CoefBlock selectRows(const CoefBlock& a, std::span<const int64_t> rows) const override;
   CoefBlock scatterRows(const CoefBlock& a, std::span<const int64_t> rows, int64_t n) const override;
-
- private:
-  CoefBlock placedRows(const CoefBlock& a, std::span<const int64_t> rows, int64_t n) const;
-
- public:
   CoefBlock repeatRow(const CoefBlock& a, int64_t n) const override;
   CoefBlock mapZeroKeeping(const CoefBlock& a, const std::function<double(double)>& f) const override;
   CoefBlock mapZeroKeeping(const CoefBlock& a, ZeroKeepingMap map) const override;

@@ -53,7 +53,7 @@ CoefBlock scaleRows(const CoefBlock& b, const Eigen::VectorXd& s) {
   return CoefBlock::csr(gbcsr::SparseRM(s.asDiagonal() * b.sparse()));
 }
 
-CoefBlock selectRows(const CoefBlock& b, std::span<const int64_t> rows, const KernelRowsLookup&) {
+CoefBlock selectRows(const CoefBlock& b, std::span<const int64_t> rows) {
   return CoefBlock::csr(selectCsrRows(b.sparse(), rows));
 }
 

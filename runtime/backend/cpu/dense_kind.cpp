@@ -62,7 +62,7 @@ CoefBlock scaleRows(const CoefBlock& b, const Eigen::VectorXd& s) {
   return CoefBlock::dense(std::move(m));
 }
 
-CoefBlock selectRows(const CoefBlock& b, std::span<const int64_t> rows, const KernelRowsLookup&) {
+CoefBlock selectRows(const CoefBlock& b, std::span<const int64_t> rows) {
   const Eigen::MatrixXd& m = b.denseMatrix();
   Eigen::MatrixXd out(static_cast<Eigen::Index>(rows.size()), m.cols());
   for (Eigen::Index j = 0; j < m.cols(); ++j)  // down each column (the storage order)

@@ -19,7 +19,7 @@ CoefBlock scale(const CoefBlock& b, double s) { return CoefBlock::diagonal(s * b
 
 CoefBlock scaleRows(const CoefBlock& b, const Eigen::VectorXd& s) { return CoefBlock::diagonal(b.diag().cwiseProduct(s)); }
 
-CoefBlock selectRows(const CoefBlock& b, std::span<const int64_t> rows, const KernelRowsLookup&) {
+CoefBlock selectRows(const CoefBlock& b, std::span<const int64_t> rows) {
   gbcsr::SparseRM out(static_cast<Eigen::Index>(rows.size()), b.cols());
   out.reserve(Eigen::VectorXi::Ones(static_cast<Eigen::Index>(rows.size())));
   for (size_t k = 0; k < rows.size(); ++k)

@@ -33,7 +33,7 @@ CoefBlock scaleRows(const CoefBlock& b, const Eigen::VectorXd& s) {
   return CoefBlock::dense(Eigen::MatrixXd(s.asDiagonal() * toDense(b)));
 }
 
-CoefBlock selectRows(const CoefBlock& b, std::span<const int64_t> rows, const KernelRowsLookup&) {
+CoefBlock selectRows(const CoefBlock& b, std::span<const int64_t> rows) {
   return CoefBlock::csr(kernelRowsSelected(b.kernelBlock(), rows));  // those rows' taps only
 }
 

@@ -21,7 +21,7 @@ CoefBlock scaleRows(const CoefBlock& b, const Eigen::VectorXd& s) {
   return CoefBlock::dense(Eigen::MatrixXd(s.asDiagonal() * toDense(b)));
 }
 
-CoefBlock selectRows(const CoefBlock& b, std::span<const int64_t> rows, const KernelRowsLookup&) {
+CoefBlock selectRows(const CoefBlock& b, std::span<const int64_t> rows) {
   const Eigen::MatrixXd& m = b.scaledBase().denseMatrix();
   const Eigen::VectorXd& s = b.rowScale();
   Eigen::MatrixXd out(static_cast<Eigen::Index>(rows.size()), m.cols());
