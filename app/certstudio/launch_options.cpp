@@ -51,8 +51,13 @@ LaunchOptions parseLaunchOptions(const QStringList& args) {
   const QCommandLineOption raise(QStringLiteral("raise"),
                                  QObject::tr("Bring the dock NAME (e.g. TeachingDock) to the front of its tabs; repeatable."),
                                  QStringLiteral("NAME"));
+  const QCommandLineOption intermediate(
+      QStringLiteral("intermediate"),
+      QObject::tr("all (default) or relu-unstable: the Run bar's bounds (relu-unstable: back-substitution only for "
+                  "unstable Relu inputs and the margins, as certc run --intermediate)."),
+      QStringLiteral("MODE"));
   parser.addOptions({net, shot, settle, run, layer, cursor, dock, type, trace, dockSize, soundness, prove, batch, compare,
-                     find, reference, raise});
+                     find, reference, raise, intermediate});
   parser.addPositionalArgument(QStringLiteral("SPEC.cf"), QObject::tr("A spec to open."), QStringLiteral("[SPEC.cf]"));
   out.helpText = parser.helpText();
   if (!parser.parse(args)) {
@@ -94,6 +99,12 @@ LaunchOptions parseLaunchOptions(const QStringList& args) {
   out.findText = parser.value(find);
   out.referenceWord = parser.value(reference);
   out.raiseDocks = parser.values(raise);
+  if (parser.isSet(intermediate)) {
+    const QString mode = parser.value(intermediate);
+    if (mode != QStringLiteral("all") && mode != QStringLiteral("relu-unstable"))
+      out.error = QObject::tr("--intermediate needs all or relu-unstable");
+    out.unstableOnly = mode == QStringLiteral("relu-unstable");
+  }
   const QStringList positional = parser.positionalArguments();
   if (positional.size() > 1) out.error = QObject::tr("at most one SPEC.cf may be given");
   if (!positional.isEmpty()) out.specPath = positional.front();

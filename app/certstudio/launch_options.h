@@ -29,6 +29,7 @@ struct LaunchOptions {
   QString findText;        ///< --find: open the find bar with TEXT and select its first match
   QString referenceWord;   ///< --reference: open the language reference at WORD's entry
   QStringList raiseDocks;  ///< --raise: bring these docks to the front of their tab groups
+  bool unstableOnly = false;  ///< --intermediate relu-unstable: the Run bar's "Unstable only"
   QString error;           ///< set when the arguments are invalid
   bool helpRequested = false;
   bool versionRequested = false;

@@ -20,6 +20,7 @@
 #include "app/certstudio/launch_options.h"
 #include "app/certstudio/main_window.h"
 #include "app/certstudio/prove/prove_session.h"
+#include "app/certstudio/run/run_bar.h"
 #include "app/certstudio/run/run_session.h"
 #include "app/certstudio/soundness/soundness_session.h"
 #include "app/certstudio/teaching/teaching_dock.h"
@@ -28,6 +29,7 @@
 namespace cert::studio {
 
 void applyLaunchScript(MainWindow& window, const LaunchOptions& options) {
+  if (options.unstableOnly) window.runSession()->bar()->setIntermediate(cert::IntermediateBounds::ReluUnstable);
   if (!options.cursorText.isEmpty())
     if (SpecEditor* e = window.editors()->currentEditor()) {
       const int at = e->text().toUtf8().indexOf(options.cursorText.toUtf8());

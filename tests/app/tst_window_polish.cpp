@@ -96,6 +96,11 @@ void TestWindowPolish::traceOptionNeedsALayer() {
   QCOMPARE(parseLaunchOptions({prog}).traceNeuron, qint64(-1));
   QVERIFY(!parseLaunchOptions({prog, QStringLiteral("--trace"), QStringLiteral("7")}).error.isEmpty());
   QVERIFY(!parseLaunchOptions({prog, QStringLiteral("--layer"), QStringLiteral("1"), QStringLiteral("--trace"), QStringLiteral("x")}).error.isEmpty());
+  // --intermediate: all or relu-unstable (the Run bar's bounds), anything else an error.
+  QVERIFY(parseLaunchOptions({prog, QStringLiteral("--intermediate"), QStringLiteral("relu-unstable")}).unstableOnly);
+  QVERIFY(!parseLaunchOptions({prog, QStringLiteral("--intermediate"), QStringLiteral("all")}).unstableOnly);
+  QVERIFY(!parseLaunchOptions({prog}).unstableOnly);
+  QVERIFY(!parseLaunchOptions({prog, QStringLiteral("--intermediate"), QStringLiteral("some")}).error.isEmpty());
 }
 
 void TestWindowPolish::chartTitlesFitNarrowWidths() {
