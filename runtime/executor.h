@@ -170,7 +170,8 @@ struct RunOptions {
   int batchSize = 0;
   /// Which neurons of a layer get the spec's own bounds (its back-substitution) and which the
   /// bound of their layer's expression over its inputs' l/u (the same traverse stopped before its
-  /// first step, which the traverse's invariant makes as sound as the full one).
+  /// first step, which the traverse's invariant makes as sound as the full one). The dense
+  /// executor (`dense`) and batch frames run every neuron (All).
   IntermediateBounds intermediate = IntermediateBounds::All;
 };
 

@@ -131,6 +131,10 @@ int cmdRun(int argc, char** argv) {
       return 2;
     }
     options.intermediate = *b;
+    if (options.dense && options.intermediate != IntermediateBounds::All) {
+      std::fprintf(stderr, "certc run: --intermediate relu-unstable runs on the g-BCSR executor, not with --dense\n");
+      return 2;
+    }
   }
   if (args.has("memory-limit")) {
     const std::optional<int64_t> limit = runtime::parseBytes(args.getOr("memory-limit", ""));

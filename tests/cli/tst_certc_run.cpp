@@ -235,6 +235,11 @@ void TestCertcRun::intermediateReluUnstable() {
   QVERIFY(bad.waitForFinished(60000));
   QCOMPARE(bad.exitCode(), 2);
   QVERIFY(bad.readAllStandardError().contains("--intermediate needs all or relu-unstable"));
+  QProcess dense;  // the dense executor keeps every block Dense: it runs every neuron, so it refuses
+  dense.start(QString::fromStdString(certcBinary()), QStringList(args) << "--intermediate" << "relu-unstable" << "--dense");
+  QVERIFY(dense.waitForFinished(60000));
+  QCOMPARE(dense.exitCode(), 2);
+  QVERIFY(dense.readAllStandardError().contains("not with --dense"));
 }
 
 QTEST_GUILESS_MAIN(TestCertcRun)
