@@ -4,6 +4,10 @@
 #include <QCommandLineParser>
 #include <QObject>
 
+#include <optional>
+
+#include "runtime/executor.h"
+
 namespace cert::studio {
 
 LaunchOptions parseLaunchOptions(const QStringList& args) {
@@ -100,10 +104,9 @@ LaunchOptions parseLaunchOptions(const QStringList& args) {
   out.referenceWord = parser.value(reference);
   out.raiseDocks = parser.values(raise);
   if (parser.isSet(intermediate)) {
-    const QString mode = parser.value(intermediate);
-    if (mode != QStringLiteral("all") && mode != QStringLiteral("relu-unstable"))
-      out.error = QObject::tr("--intermediate needs all or relu-unstable");
-    out.unstableOnly = mode == QStringLiteral("relu-unstable");
+    const std::optional<cert::IntermediateBounds> mode = cert::intermediateBoundsNamed(parser.value(intermediate).toStdString());
+    if (!mode) out.error = QObject::tr("--intermediate needs all or relu-unstable");
+    out.unstableOnly = mode == cert::IntermediateBounds::ReluUnstable;
   }
   const QStringList positional = parser.positionalArguments();
   if (positional.size() > 1) out.error = QObject::tr("at most one SPEC.cf may be given");
