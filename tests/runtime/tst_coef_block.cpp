@@ -91,6 +91,12 @@ const std::vector<Shape>& shapes() {
       {"c1_2x2_k3_p1_kernel_larger", geometry(1, 2, 2, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1)},
       {"c4to2_6x7_k2x3_s3x2_pads0120_d1x2", geometry(4, 6, 7, 2, 2, 3, 3, 2, 0, 1, 2, 0, 1, 2)},
       {"c1_1x1_k1_scalar", geometry(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1)},
+      // Stride 1 from 8 input channels (X @ T by one GEMM per tap): same width, narrower output,
+      // asymmetric padding with dilation, and a wider output than input.
+      {"c8to3_5x6_k3_p1_same", geometry(8, 5, 6, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1)},
+      {"c8to2_6x6_k3_valid", geometry(8, 6, 6, 2, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1)},
+      {"c9to2_7x6_k3x2_pads1021_d2x1", geometry(9, 7, 6, 2, 3, 2, 1, 1, 1, 0, 2, 1, 2, 1)},
+      {"c8to2_3x3_k2_p2_wider", geometry(8, 3, 3, 2, 2, 2, 1, 1, 2, 2, 2, 2, 1, 1)},
   };
   return kShapes;
 }

@@ -214,6 +214,7 @@ void TestSignSplit::productsEqualTheTermByTermSum() {
       a.c0 = Tensor::column(rnd.vector(m));
       b.c0 = Tensor::column(rnd.vector(m));
       cases.push_back({"input box", a, b});
+      cases.push_back({"input point (equal ends)", a, a});
     }
     for (const Case& k : cases) {
       const Dense expected = reference(cd, k.a, k.b);

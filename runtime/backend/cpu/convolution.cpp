@@ -202,6 +202,62 @@ Eigen::MatrixXd kernelTimes(const gbcsr::KernelBlock& k, const Eigen::Ref<const 
 /// buffer of rc rows (the output itself when the chunk is every row), where with stride 1 the
 /// positions of one output row and tap are one run in `col` and in the buffer alike (one add of
 /// rc * outW values, not outW adds of rc).
+namespace {
+
+/// X @ T for a stride-1 convolution by one GEMM per kernel tap and run of positions, accumulated
+/// in place. With X's rows fastest, the coefficients of output positions [p, p + n) over channel
+/// oc are one contiguous run of n * rows values, and at stride 1 so are those of the input
+/// positions a tap reads from them. So out[(r, in(p)), ic] += X[(r, p), oc] @ W_tap[oc, ic] is a
+/// GEMM on strided views, with no im2col buffer and no scattered adds. A run is a row of
+/// positions, or every row at once for a tap that reads every position of a row when input and
+/// output rows are equally wide. It reads X once per tap, against the col2im route's one GEMM
+/// and its [positions x taps] adds: 1.3-1.5x faster from 8 input channels up (resnet_2b's 16->16
+/// convolutions at 50 and 300 rows), 0.6-0.75x at 1 to 3, where the GEMMs are too thin.
+Eigen::MatrixXd timesKernelByTaps(const Eigen::Ref<const Eigen::MatrixXd>& x, const gbcsr::KernelBlock& k) {
+  using Strided = Eigen::Map<Eigen::MatrixXd, 0, Eigen::OuterStride<>>;
+  using ConstStrided = Eigen::Map<const Eigen::MatrixXd, 0, Eigen::OuterStride<>>;
+  const ConvGeometry& g = k.geometry;
+  const int64_t rows = x.rows(), positions = int64_t(g.outHeight) * g.outWidth;
+  const int64_t inPositions = int64_t(g.inHeight) * g.inWidth, kernelTaps = int64_t(g.kernelH) * g.kernelW;
+  Eigen::MatrixXd contiguous;
+  const double* src = x.data();
+  if (x.outerStride() != rows) {
+    contiguous = x;
+    src = contiguous.data();
+  }
+  Eigen::MatrixXd out = Eigen::MatrixXd::Zero(rows, k.cols());
+  const InsideColumns inside = insideColumns(g);
+  Eigen::MatrixXd tap(g.outChannels, g.inChannels);
+  for (int kh = 0; kh < g.kernelH; ++kh)
+    for (int kw = 0; kw < g.kernelW; ++kw) {
+      const int b = inside.begin[static_cast<size_t>(kw)], e = inside.end[static_cast<size_t>(kw)];
+      int ohB = 0, ohE = g.outHeight;  // output rows whose input row is inside
+      while (ohB < ohE && ohB - g.padTop + kh * g.dilationH < 0) ++ohB;
+      while (ohE > ohB && ohE - 1 - g.padTop + kh * g.dilationH >= g.inHeight) --ohE;
+      if (b >= e || ohB >= ohE) continue;
+      for (int oc = 0; oc < g.outChannels; ++oc)
+        for (int ic = 0; ic < g.inChannels; ++ic)
+          tap(oc, ic) = k.weight[(int64_t(oc) * g.inChannels + ic) * kernelTaps + int64_t(kh) * g.kernelW + kw];
+      const int x0 = b - g.padLeft + kw * g.dilationW;  // the input column position b reads
+      auto gemm = [&](int oh, int64_t n) {  // n positions from (oh, b)
+        const int h = oh - g.padTop + kh * g.dilationH;
+        const ConstStrided a(src + (int64_t(oh) * g.outWidth + b) * rows, n * rows, g.outChannels,
+                             Eigen::OuterStride<>(positions * rows));
+        Strided o(out.data() + (int64_t(h) * g.inWidth + x0) * rows, n * rows, g.inChannels,
+                  Eigen::OuterStride<>(inPositions * rows));
+        o.noalias() += a * tap;
+      };
+      if (b == 0 && e == g.outWidth && x0 == 0 && g.inWidth == g.outWidth) {
+        gemm(ohB, int64_t(ohE - ohB) * g.outWidth);
+        continue;
+      }
+      for (int oh = ohB; oh < ohE; ++oh) gemm(oh, e - b);
+    }
+  return out;
+}
+
+}  // namespace
+
 Eigen::MatrixXd timesKernel(const Eigen::Ref<const Eigen::MatrixXd>& x, const gbcsr::KernelBlock& k) {
   const ConvGeometry& g = k.geometry;
   const int64_t rows = x.rows(), positions = int64_t(g.outHeight) * g.outWidth;
@@ -209,6 +265,7 @@ Eigen::MatrixXd timesKernel(const Eigen::Ref<const Eigen::MatrixXd>& x, const gb
   if (rows == 0 || positions == 0 || taps == 0) return Eigen::MatrixXd::Zero(rows, k.cols());
   const double work = static_cast<double>(rows) * positions * g.outChannels * taps;
   ScopedProductThreads serial(work < kParallelProductWork ? 1 : 0);
+  if (g.strideH == 1 && g.strideW == 1 && g.inChannels >= 8) return timesKernelByTaps(x, k);
   Eigen::MatrixXd out(rows, k.cols());
   const Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> wm(
       k.weight.data(), g.outChannels, taps);

@@ -51,7 +51,8 @@ Eigen::VectorXd kernelSignSplitSum(const gbcsr::KernelBlock& k, const Eigen::Vec
                                    const Eigen::VectorXd& onNegative);
 /// T @ X for the Toeplitz matrix T of k (a convolution of every column of X).
 Eigen::MatrixXd kernelTimes(const gbcsr::KernelBlock& k, const Eigen::Ref<const Eigen::MatrixXd>& x);
-/// X @ T: a transposed convolution of every row of X (back-substitution through a conv layer).
+/// X @ T: a transposed convolution of every row of X (back-substitution through a conv layer):
+/// one GEMM per kernel tap at stride 1 from 8 input channels, else one GEMM and col2im adds.
 /// Taps outside the input are skipped, so X and the weights must be finite for X @ T's values
 /// (0 * inf is NaN in the Toeplitz product). Runs on one thread below kParallelProductWork.
 Eigen::MatrixXd timesKernel(const Eigen::Ref<const Eigen::MatrixXd>& x, const gbcsr::KernelBlock& k);
