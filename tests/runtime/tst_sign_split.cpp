@@ -209,6 +209,13 @@ void TestSignSplit::productsEqualTheTermByTermSum() {
       cases.push_back({"two kernels", a, b});
     }
     {
+      // An Add layer: L = U = prev_0 + prev_1, identities over two layers of m neurons.
+      Lin a;
+      a.blocks.emplace(3, CoefBlock::identity(m, false));
+      a.blocks.emplace(4, CoefBlock::identity(m, false));
+      cases.push_back({"add of two layers", a, a});
+    }
+    {
       // The input layer: L and U are its box's ends, constants only (back-substitution's last step).
       Lin a, b;
       a.c0 = Tensor::column(rnd.vector(m));

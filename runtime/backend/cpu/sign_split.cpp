@@ -160,6 +160,11 @@ void clamped(const CoefView& x, bool positive, CoefView& out) {
 
 bool sameBlock(const CoefBlock& a, const CoefBlock& b) { return a.kind() == b.kind() && a.storage() == b.storage(); }
 
+/// A Diagonal block of ones (c @ I = c).
+bool identity(const CoefBlock& a) {
+  return a.kind() == CoefBlock::Kind::Diagonal && a.rows() == a.cols() && (a.diag().array() == 1.0).all();
+}
+
 Eigen::VectorXd sumBySign(const CoefView& x, const Eigen::VectorXd& onPositive, const Eigen::VectorXd& onNegative) {
   Eigen::VectorXd v = Eigen::VectorXd::Zero(x.rows);
   if (x.dense) {
@@ -313,6 +318,10 @@ bool signSplitInto(Lin& out, const CoefBlock& c, const Lin& onPositive, const Li
     const CoefBlock* a = ip != onPositive.blocks.end() ? &ip->second : nullptr;
     const CoefBlock* b = in != onNegative.blocks.end() ? &in->second : nullptr;
     if (a && b && sameBlock(*a, *b)) {  // pos(c) @ A + neg(c) @ A = c @ A
+      if (identity(*a)) {  // an Add layer's input: c itself, its storage shared (c is finite)
+        addBlock(k, CoefBlock(c).checkedFinite());
+        continue;
+      }
       addBlock(k, product(x, *a, kernelRows));
       continue;
     }
