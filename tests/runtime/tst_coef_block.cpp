@@ -560,9 +560,9 @@ class TestCoefBlock : public QObject {
     const CoefBlock k = makeBlock(Kind::Kernel, big, rnd);
     const Eigen::MatrixXd ck = rnd.matrix(64, big.rows());
     VERIFY_CLOSE(through::leftMultiply(ck, k), Eigen::MatrixXd(ck * k.toDense()));
-    // Large enough that the transposed convolution runs in chunks of rows: strided with padding,
-    // and dilated with asymmetric padding.
-    // (Chunks hold 2^18 / (positions x taps) rows: 40 and 55 here, of 60.)
+    // Large enough that the transposed convolution runs in chunks of positions, which end inside
+    // an output row: strided with padding, and dilated with asymmetric padding.
+    // (Chunks hold 2^18 / (60 rows x taps) positions: 68 of 100 and 161 of 176 here.)
     for (const Shape& chunked : {Shape{"c4to16_20x20_k4_s2_p1", geometry(4, 20, 20, 16, 4, 4, 2, 2, 1, 1, 1, 1, 1, 1)},
                                  Shape{"c3to4_16x14_k3_d2_p2120", geometry(3, 16, 14, 4, 3, 3, 1, 1, 2, 1, 2, 0, 2, 2)}}) {
       const CoefBlock kc = makeBlock(Kind::Kernel, chunked, rnd);

@@ -194,14 +194,6 @@ Eigen::MatrixXd kernelTimes(const gbcsr::KernelBlock& k, const Eigen::Ref<const 
   return out;
 }
 
-/// X @ T as a transposed convolution by GEMM (col2im): per chunk of rows, with the chunk's
-/// coefficients over output (oc, p) viewed as A[(r, p), oc], col = A @ Wm where Wm[oc, (ic, kh, kw)]
-/// is the kernel, then every col[(., p), (ic, kh, kw)] (a contiguous run of the chunk's rows) is
-/// added to the output column of input (ic, h, x) that tap reads at position p. The GEMM does the
-/// multiply-adds at BLAS speed; the adds are contiguous: the chunk's output rows are gathered in a
-/// buffer of rc rows (the output itself when the chunk is every row), where with stride 1 the
-/// positions of one output row and tap are one run in `col` and in the buffer alike (one add of
-/// rc * outW values, not outW adds of rc).
 namespace {
 
 /// X @ T for a stride-1 convolution by one GEMM per kernel tap and run of positions, accumulated
@@ -258,6 +250,15 @@ Eigen::MatrixXd timesKernelByTaps(const Eigen::Ref<const Eigen::MatrixXd>& x, co
 
 }  // namespace
 
+/// X @ T as a transposed convolution by GEMM (col2im): per chunk of output positions, with the
+/// chunk's coefficients viewed in place as A[(p, r), oc] (X's rows fastest: the columns of
+/// positions [p0, p1) of channel oc are one run of (p1 - p0) * rows values), col = A @ Wm where
+/// Wm[oc, (ic, kh, kw)] is the kernel, then every col[(p, .), (ic, kh, kw)] (a contiguous run of
+/// the rows) is added to the output column of the input (ic, h, x) that tap reads at position p.
+/// The GEMM does the multiply-adds at BLAS speed; the adds are contiguous, and with stride 1 the
+/// positions of one output row and tap are one run in `col` and in the output alike. Chunks of
+/// positions, not of rows, so that X is read where it is and the output written once (chunks of
+/// rows copied X's rows out and each chunk's output back).
 Eigen::MatrixXd timesKernel(const Eigen::Ref<const Eigen::MatrixXd>& x, const gbcsr::KernelBlock& k) {
   const ConvGeometry& g = k.geometry;
   const int64_t rows = x.rows(), positions = int64_t(g.outHeight) * g.outWidth;
@@ -266,7 +267,13 @@ Eigen::MatrixXd timesKernel(const Eigen::Ref<const Eigen::MatrixXd>& x, const gb
   const double work = static_cast<double>(rows) * positions * g.outChannels * taps;
   ScopedProductThreads serial(work < kParallelProductWork ? 1 : 0);
   if (g.strideH == 1 && g.strideW == 1 && g.inChannels >= 8) return timesKernelByTaps(x, k);
-  Eigen::MatrixXd out(rows, k.cols());
+  Eigen::MatrixXd contiguous;
+  const double* src = x.data();
+  if (x.outerStride() != rows) {
+    contiguous = x;
+    src = contiguous.data();
+  }
+  Eigen::MatrixXd out = Eigen::MatrixXd::Zero(rows, k.cols());
   const Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> wm(
       k.weight.data(), g.outChannels, taps);
   // Doubles in the col buffer: 2 MB, under glibc's mmap threshold (32 MB, allocator_tuning.cpp), so
@@ -274,53 +281,41 @@ Eigen::MatrixXd timesKernel(const Eigen::Ref<const Eigen::MatrixXd>& x, const gb
   // and zeroing were a quarter of a resnet_2b run), and mostly in cache between the GEMM's writes
   // and the adds' reads: 20-30% faster than 8 MB on resnet_2b's and convSmall's convolutions.
   const int64_t budget = int64_t(1) << 18;
-  const int64_t chunk = std::max<int64_t>(1, std::min<int64_t>(rows, budget / std::max<int64_t>(1, positions * taps)));
+  const int64_t chunk = std::max<int64_t>(1, std::min<int64_t>(positions, budget / std::max<int64_t>(1, rows * taps)));
   const InsideColumns inside = insideColumns(g);
-  const std::vector<int>&owBegin = inside.begin, &owEnd = inside.end;
-  Eigen::MatrixXd xc, col, part;
-  for (int64_t r0 = 0; r0 < rows; r0 += chunk) {
-    const int64_t rc = std::min(chunk, rows - r0);
-    const double* src = x.data() + r0;
-    if (rc != rows || x.outerStride() != rows) {  // the chunk's rows contiguous per column
-      xc = x.middleRows(r0, rc);
-      src = xc.data();
-    }
-    // A[(r + rc * p), oc] = X[r, oc * P + p]: column oc of A is X's columns [oc*P, oc*P + P).
-    const Eigen::Map<const Eigen::MatrixXd> a(src, rc * positions, g.outChannels);
-    col.noalias() = a * wm;  // [(rc * P) x taps]
-    double* dst = out.data();
-    if (rc != rows) {
-      part.resize(rc, k.cols());
-      dst = part.data();
-    }
-    std::fill(dst, dst + rc * k.cols(), 0.0);
+  Eigen::MatrixXd col;
+  for (int64_t p0 = 0; p0 < positions; p0 += chunk) {
+    const int64_t pc = std::min(chunk, positions - p0);
+    const Eigen::Map<const Eigen::MatrixXd, 0, Eigen::OuterStride<>> a(src + p0 * rows, pc * rows, g.outChannels,
+                                                                       Eigen::OuterStride<>(positions * rows));
+    col.noalias() = a * wm;  // [(pc * rows) x taps]
+    const int ohFirst = static_cast<int>(p0 / g.outWidth), ohLast = static_cast<int>((p0 + pc - 1) / g.outWidth);
     for (int ic = 0; ic < g.inChannels; ++ic)
       for (int kh = 0; kh < g.kernelH; ++kh)
         for (int kw = 0; kw < g.kernelW; ++kw) {
-          const int b = owBegin[static_cast<size_t>(kw)], e = owEnd[static_cast<size_t>(kw)];
-          if (b >= e) continue;
           const double* from = col.col((int64_t(ic) * g.kernelH + kh) * g.kernelW + kw).data();
-          for (int oh = 0; oh < g.outHeight; ++oh) {
+          for (int oh = ohFirst; oh <= ohLast; ++oh) {
             const int h = oh * g.strideH - g.padTop + kh * g.dilationH;
             if (h < 0 || h >= g.inHeight) continue;
-            const int64_t p0 = int64_t(oh) * g.outWidth;
+            const int64_t rowStart = int64_t(oh) * g.outWidth;  // position (oh, 0)
+            const int b = static_cast<int>(std::max<int64_t>(inside.begin[static_cast<size_t>(kw)], p0 - rowStart));
+            const int e = static_cast<int>(std::min<int64_t>(inside.end[static_cast<size_t>(kw)], p0 + pc - rowStart));
+            if (b >= e) continue;
             // Input column of position ow: in0 + ow * strideW.
             const int64_t in0 = (int64_t(ic) * g.inHeight + h) * g.inWidth - g.padLeft + kw * g.dilationW;
+            const double* c = from + (rowStart + b - p0) * rows;
             if (g.strideW == 1) {
-              double* o = dst + (in0 + b) * rc;
-              const double* c = from + (p0 + b) * rc;
-              const int64_t n = int64_t(e - b) * rc;
+              double* o = out.data() + (in0 + b) * rows;
+              const int64_t n = int64_t(e - b) * rows;
               for (int64_t t = 0; t < n; ++t) o[t] += c[t];
               continue;
             }
-            for (int ow = b; ow < e; ++ow) {
-              double* o = dst + (in0 + int64_t(ow) * g.strideW) * rc;
-              const double* c = from + (p0 + ow) * rc;
-              for (int64_t t = 0; t < rc; ++t) o[t] += c[t];
+            for (int ow = b; ow < e; ++ow, c += rows) {
+              double* o = out.data() + (in0 + int64_t(ow) * g.strideW) * rows;
+              for (int64_t t = 0; t < rows; ++t) o[t] += c[t];
             }
           }
         }
-    if (rc != rows) out.middleRows(r0, rc) = part;
   }
   return out;
 }
