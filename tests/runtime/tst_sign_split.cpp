@@ -298,8 +298,9 @@ void TestSignSplit::nonFiniteValuesAreRefused() {
   QCOMPARE(out.c0.v.size(), size_t(1));
   QCOMPARE(out.c0.v[0], 0.0);
   // Coefficients that are not finite, Dense and Csr, against a ReLU step with constants (the
-  // check made inside the step's one pass) and against one shared block (checked before the
-  // product): refused, nothing added.
+  // check made inside the step's one pass), against one shared block (checked before the
+  // product) and against the input box's ends (constants only: checked in the sum's pass):
+  // refused, nothing added.
   for (const double bad : {inf, -inf, std::numeric_limits<double>::quiet_NaN()}) {
     Eigen::MatrixXd cb = rnd.matrix(4, 5);
     cb(3, 4) = bad;
@@ -310,7 +311,11 @@ void TestSignSplit::nonFiniteValuesAreRefused() {
       reluUpper.c0 = Tensor::column(rnd.vector(5));
       affine.blocks.emplace(1, CoefBlock::dense(rnd.matrix(5, 3)));
       affine.c0 = Tensor::column(rnd.vector(5));
-      for (const auto& [pos, neg] : {std::pair<const Lin*, const Lin*>{&relu, &reluUpper}, {&affine, &affine}}) {
+      Lin boxLower, boxUpper;
+      boxLower.c0 = Tensor::column(rnd.vector(5));
+      boxUpper.c0 = Tensor::column(rnd.vector(5));
+      for (const auto& [pos, neg] :
+           {std::pair<const Lin*, const Lin*>{&relu, &reluUpper}, {&affine, &affine}, {&boxLower, &boxUpper}}) {
         Lin o;
         int n = 0;
         QVERIFY(!be.signSplit(o, cc, *pos, *neg, nullptr, [&](int, CoefBlock) { ++n; }));

@@ -217,34 +217,53 @@ Eigen::MatrixXd timesKernelByTaps(const Eigen::Ref<const Eigen::MatrixXd>& x, co
     contiguous = x;
     src = contiguous.data();
   }
-  Eigen::MatrixXd out = Eigen::MatrixXd::Zero(rows, k.cols());
   const InsideColumns inside = insideColumns(g);
-  Eigen::MatrixXd tap(g.outChannels, g.inChannels);
+  // Per tap: its output rows [ohB, ohE) whose input row is inside, and whether one run covers
+  // every input position once (then that tap's GEMM writes the output and nothing zeroes it).
+  struct TapRuns {
+    int kh, kw, ohB, ohE;
+    bool everyInput;
+  };
+  std::vector<TapRuns> order;
   for (int kh = 0; kh < g.kernelH; ++kh)
     for (int kw = 0; kw < g.kernelW; ++kw) {
       const int b = inside.begin[static_cast<size_t>(kw)], e = inside.end[static_cast<size_t>(kw)];
-      int ohB = 0, ohE = g.outHeight;  // output rows whose input row is inside
+      int ohB = 0, ohE = g.outHeight;
       while (ohB < ohE && ohB - g.padTop + kh * g.dilationH < 0) ++ohB;
       while (ohE > ohB && ohE - 1 - g.padTop + kh * g.dilationH >= g.inHeight) --ohE;
       if (b >= e || ohB >= ohE) continue;
-      for (int oc = 0; oc < g.outChannels; ++oc)
-        for (int ic = 0; ic < g.inChannels; ++ic)
-          tap(oc, ic) = k.weight[(int64_t(oc) * g.inChannels + ic) * kernelTaps + int64_t(kh) * g.kernelW + kw];
-      const int x0 = b - g.padLeft + kw * g.dilationW;  // the input column position b reads
-      auto gemm = [&](int oh, int64_t n) {  // n positions from (oh, b)
-        const int h = oh - g.padTop + kh * g.dilationH;
-        const ConstStrided a(src + (int64_t(oh) * g.outWidth + b) * rows, n * rows, g.outChannels,
-                             Eigen::OuterStride<>(positions * rows));
-        Strided o(out.data() + (int64_t(h) * g.inWidth + x0) * rows, n * rows, g.inChannels,
-                  Eigen::OuterStride<>(inPositions * rows));
-        o.noalias() += a * tap;
-      };
-      if (b == 0 && e == g.outWidth && x0 == 0 && g.inWidth == g.outWidth) {
-        gemm(ohB, int64_t(ohE - ohB) * g.outWidth);
-        continue;
-      }
-      for (int oh = ohB; oh < ohE; ++oh) gemm(oh, e - b);
+      const bool wholeRows = b == 0 && e == g.outWidth && b - g.padLeft + kw * g.dilationW == 0 && g.inWidth == g.outWidth;
+      const bool everyInput = wholeRows && ohB - g.padTop + kh * g.dilationH == 0 && ohE - ohB == g.inHeight;
+      order.push_back({kh, kw, ohB, ohE, everyInput});
     }
+  const auto first = std::find_if(order.begin(), order.end(), [](const TapRuns& t) { return t.everyInput; });
+  const bool assignFirst = first != order.end();
+  if (assignFirst) std::rotate(order.begin(), first, first + 1);
+  Eigen::MatrixXd out(rows, k.cols());
+  if (!assignFirst) out.setZero();
+  Eigen::MatrixXd tap(g.outChannels, g.inChannels);
+  for (size_t t = 0; t < order.size(); ++t) {
+    const auto [kh, kw, ohB, ohE, everyInput] = order[t];
+    for (int oc = 0; oc < g.outChannels; ++oc)
+      for (int ic = 0; ic < g.inChannels; ++ic)
+        tap(oc, ic) = k.weight[(int64_t(oc) * g.inChannels + ic) * kernelTaps + int64_t(kh) * g.kernelW + kw];
+    const int b = inside.begin[static_cast<size_t>(kw)], e = inside.end[static_cast<size_t>(kw)];
+    const int x0 = b - g.padLeft + kw * g.dilationW;  // the input column position b reads
+    auto gemm = [&](int oh, int64_t n) {  // n positions from (oh, b)
+      const int h = oh - g.padTop + kh * g.dilationH;
+      const ConstStrided a(src + (int64_t(oh) * g.outWidth + b) * rows, n * rows, g.outChannels,
+                           Eigen::OuterStride<>(positions * rows));
+      Strided o(out.data() + (int64_t(h) * g.inWidth + x0) * rows, n * rows, g.inChannels,
+                Eigen::OuterStride<>(inPositions * rows));
+      if (t == 0 && assignFirst) o.noalias() = a * tap;
+      else o.noalias() += a * tap;
+    };
+    if (b == 0 && e == g.outWidth && x0 == 0 && g.inWidth == g.outWidth) {
+      gemm(ohB, int64_t(ohE - ohB) * g.outWidth);
+      continue;
+    }
+    for (int oh = ohB; oh < ohE; ++oh) gemm(oh, e - b);
+  }
   return out;
 }
 

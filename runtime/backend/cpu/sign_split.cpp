@@ -165,15 +165,25 @@ bool identity(const CoefBlock& a) {
   return a.kind() == CoefBlock::Kind::Diagonal && a.rows() == a.cols() && (a.diag().array() == 1.0).all();
 }
 
-Eigen::VectorXd sumBySign(const CoefView& x, const Eigen::VectorXd& onPositive, const Eigen::VectorXd& onNegative) {
+/// sum_j x_ij * (x_ij >= 0 ? onPositive_j : onNegative_j) per row i. With `finite` (Dense x only),
+/// it also says whether every value of x is finite, found in the same pass.
+Eigen::VectorXd sumBySign(const CoefView& x, const Eigen::VectorXd& onPositive, const Eigen::VectorXd& onNegative,
+                          bool* finite = nullptr) {
   Eigen::VectorXd v = Eigen::VectorXd::Zero(x.rows);
   if (x.dense) {
     const Eigen::MatrixXd& c = *x.dense;
+    double probe = 0;  // sum of the values * 0: NaN once any is inf or NaN
     for (Eigen::Index j = 0; j < c.cols(); ++j) {
       const double p = onPositive[j], q = onNegative[j];
       const double* src = c.col(j).data();
-      for (Eigen::Index i = 0; i < c.rows(); ++i) v[i] += src[i] * (src[i] >= 0 ? p : q);
+      double columnProbe = 0;
+      for (Eigen::Index i = 0; i < c.rows(); ++i) {
+        v[i] += src[i] * (src[i] >= 0 ? p : q);
+        columnProbe += src[i] * 0;
+      }
+      probe += columnProbe;
     }
+    if (finite) *finite = probe == 0;
     return v;
   }
   const SparseRM& s = *x.csr;
@@ -280,7 +290,10 @@ bool signSplitInto(Lin& out, const CoefBlock& c, const Lin& onPositive, const Li
   const int key = keys.empty() ? 0 : *keys.begin();
   const bool reluStep = keys.size() == 1 && diagonalOrNone(onPositive, key) && diagonalOrNone(onNegative, key);
   const bool constants = !zeroScalar(onPositive.c0) || !zeroScalar(onNegative.c0);
-  if (!(reluStep && constants) && !allFinite(c)) return false;
+  // A Dense form over constants only (the step onto the input box) is checked in its sum's pass.
+  const bool checkedInSum = keys.empty() && constants && c.kind() == CoefBlock::Kind::Dense &&
+                            onPositive.c0.v != onNegative.c0.v;
+  if (!(reluStep && constants) && !checkedInSum && !allFinite(c)) return false;
   if (keys.empty() && c.kind() == CoefBlock::Kind::Kernel) {
     // Constants only (a step onto the input box): c @ (p | q) by convolutions, never through the
     // kernel's Toeplitz rows as CSR (building them was 9% of a cifar_base_kw run).
@@ -307,7 +320,9 @@ bool signSplitInto(Lin& out, const CoefBlock& c, const Lin& onPositive, const Li
       if (x.dense) add.noalias() = *x.dense * c0;
       else add.noalias() = *x.csr * c0;
     } else {
-      add = sumBySign(x, columnOf(onPositive.c0, m), columnOf(onNegative.c0, m));
+      bool finiteX = true;
+      add = sumBySign(x, columnOf(onPositive.c0, m), columnOf(onNegative.c0, m), checkedInSum ? &finiteX : nullptr);
+      if (!finiteX) return false;  // nothing was added to `out`
     }
     out.c0 = zip(out.c0, Tensor::column(add), [](double a, double b) { return a + b; });
   }
