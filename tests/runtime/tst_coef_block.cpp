@@ -595,6 +595,33 @@ class TestCoefBlock : public QObject {
     QVERIFY(std::isfinite(withInf(0, 6)));
   }
 
+  // A Kernel's transposed convolution with coefficients that are zero over some output columns
+  // (inactive ReLUs; whole positions too), by col2im (strided, 3 channels) and by per-tap GEMMs
+  // (stride 1 from 8 channels, dilated too): C * T at every fraction of zero columns.
+  void leftMultiplyKernelZeroColumns() {
+    Random rnd(4711);
+    int compared = 0;
+    for (const Shape& sh : {Shape{"c8to16_12x12_k3_s2_p1", geometry(8, 12, 12, 16, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1)},
+                            Shape{"c3to8_14x13_k4_s2_p1021", geometry(3, 14, 13, 8, 4, 4, 2, 2, 1, 0, 2, 1, 1, 1)},
+                            Shape{"c16to16_8x8_k3_p1", geometry(16, 8, 8, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1)},
+                            Shape{"c8to4_9x9_k3_d2_p2", geometry(8, 9, 9, 4, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2)}}) {
+      const CoefBlock k = makeBlock(Kind::Kernel, sh, rnd);
+      const Eigen::MatrixXd T = k.toDense();
+      const int64_t positions = int64_t(sh.g.outHeight) * sh.g.outWidth;
+      for (int64_t rows : {int64_t(5), int64_t(40)})
+        for (double zero : {0.0, 0.3, 0.5, 0.8, 1.0}) {
+          Eigen::MatrixXd c = rnd.matrix(rows, sh.rows());
+          for (int64_t j = 0; j < c.cols(); ++j)
+            if (rnd.coin(zero)) c.col(j).setZero();
+          for (int oc = 0; oc < sh.g.outChannels; ++oc) c.col(oc * positions).setZero();  // position 0: none active
+          c(0, 1) = 0.0;  // a zero inside a column that is otherwise used
+          VERIFY_CLOSE(through::leftMultiply(c, k), Eigen::MatrixXd(c * T));
+          ++compared;
+        }
+    }
+    QCOMPARE(compared, 4 * 2 * 5);
+  }
+
   // With inf / -inf / NaN in the coefficients (and, separately, in the block), the result has
   // the dense product's NaN pattern (0 * inf = NaN is kept), its infinities, and its finite
   // values.
