@@ -106,7 +106,7 @@ LaunchOptions parseLaunchOptions(const QStringList& args) {
   if (parser.isSet(intermediate)) {
     const std::optional<cert::IntermediateBounds> mode = cert::intermediateBoundsNamed(parser.value(intermediate).toStdString());
     if (!mode) out.error = QObject::tr("--intermediate needs all or relu-unstable");
-    out.unstableOnly = mode == cert::IntermediateBounds::ReluUnstable;
+    out.intermediate = mode;
   }
   const QStringList positional = parser.positionalArguments();
   if (positional.size() > 1) out.error = QObject::tr("at most one SPEC.cf may be given");

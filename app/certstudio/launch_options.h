@@ -7,6 +7,10 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+
+#include "runtime/executor.h"
+
 namespace cert::studio {
 
 /// What the command line asked for.
@@ -29,7 +33,9 @@ struct LaunchOptions {
   QString findText;        ///< --find: open the find bar with TEXT and select its first match
   QString referenceWord;   ///< --reference: open the language reference at WORD's entry
   QStringList raiseDocks;  ///< --raise: bring these docks to the front of their tab groups
-  bool unstableOnly = false;  ///< --intermediate relu-unstable: the Run bar's "Unstable only"
+  /// --intermediate all|relu-unstable: the Run bar's "All bounds" / "Unstable only" (over the
+  /// choice remembered from the last session).
+  std::optional<cert::IntermediateBounds> intermediate;
   QString error;           ///< set when the arguments are invalid
   bool helpRequested = false;
   bool versionRequested = false;

@@ -29,7 +29,7 @@
 namespace cert::studio {
 
 void applyLaunchScript(MainWindow& window, const LaunchOptions& options) {
-  if (options.unstableOnly) window.runSession()->bar()->setIntermediate(cert::IntermediateBounds::ReluUnstable);
+  if (options.intermediate) window.runSession()->bar()->setIntermediate(*options.intermediate);
   if (!options.cursorText.isEmpty())
     if (SpecEditor* e = window.editors()->currentEditor()) {
       const int at = e->text().toUtf8().indexOf(options.cursorText.toUtf8());

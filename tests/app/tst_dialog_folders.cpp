@@ -1,6 +1,6 @@
 // File dialogs remember their folders (per kind, in the settings), never start in a build tree;
-// Save As of a bundled spec proposes the documents folder, not specs/; the Run bar's input is
-// remembered across windows.
+// Save As of a bundled spec proposes the documents folder, not specs/; the Run bar's input, eps
+// and bounds choice are remembered across windows (a launch option still decides over them).
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
@@ -10,6 +10,8 @@
 #include "app/certstudio/docks/network_dock.h"
 #include "app/certstudio/editor/editor_tabs.h"
 #include "app/certstudio/editor/spec_editor.h"
+#include "app/certstudio/launch_options.h"
+#include "app/certstudio/launch_script.h"
 #include "app/certstudio/main_window.h"
 #include "app/certstudio/run/run_bar.h"
 #include "app/certstudio/run/run_session.h"
@@ -26,6 +28,7 @@ class TestDialogFolders : public QObject {
   void remembersPerKindAndAvoidsBuildTrees();
   void saveAsOfBundledSpecProposesDocuments();
   void runInputIsRemembered();
+  void runChoicesAreRemembered();
 };
 
 void TestDialogFolders::remembersPerKindAndAvoidsBuildTrees() {
@@ -133,6 +136,44 @@ void TestDialogFolders::runInputIsRemembered() {
   QFile::remove(vnnlib);
   MainWindow w(test::isolatedWindowOptions(dir));
   QVERIFY(w.runSession()->bar()->input().path != csv);
+}
+
+void TestDialogFolders::runChoicesAreRemembered() {
+  QTemporaryDir dir;
+  {
+    MainWindow w(test::isolatedWindowOptions(dir));
+    RunBar* bar = w.runSession()->bar();
+    QCOMPARE(bar->eps(), 0.01);  // nothing remembered: the defaults
+    QCOMPARE(bar->intermediate(), cert::IntermediateBounds::All);
+    bar->setEps(0.03);
+    bar->setIntermediate(cert::IntermediateBounds::ReluUnstable);
+    w.settings().sync();
+  }
+  {
+    MainWindow w(test::isolatedWindowOptions(dir));
+    QCOMPARE(w.runSession()->bar()->eps(), 0.03);
+    QCOMPARE(w.runSession()->bar()->intermediate(), cert::IntermediateBounds::ReluUnstable);
+    // A launch option decides over the remembered choice.
+    LaunchOptions o;
+    o.intermediate = cert::IntermediateBounds::All;
+    applyLaunchScript(w, o);
+    QCOMPARE(w.runSession()->bar()->intermediate(), cert::IntermediateBounds::All);
+    w.settings().sync();
+  }
+  {
+    MainWindow w(test::isolatedWindowOptions(dir));
+    QCOMPARE(w.runSession()->bar()->intermediate(), cert::IntermediateBounds::All);  // the last choice
+  }
+  // Values the bar cannot take (edited by hand, or from another version) leave its defaults.
+  {
+    AppSettings s(test::isolatedWindowOptions(dir).settingsFile);
+    s.setLastEps(7.5);
+    s.setLastBounds(QStringLiteral("some-other-mode"));
+    s.sync();
+  }
+  MainWindow w(test::isolatedWindowOptions(dir));
+  QCOMPARE(w.runSession()->bar()->eps(), 0.01);
+  QCOMPARE(w.runSession()->bar()->intermediate(), cert::IntermediateBounds::All);
 }
 
 QTEST_MAIN(TestDialogFolders)

@@ -97,9 +97,11 @@ void TestWindowPolish::traceOptionNeedsALayer() {
   QVERIFY(!parseLaunchOptions({prog, QStringLiteral("--trace"), QStringLiteral("7")}).error.isEmpty());
   QVERIFY(!parseLaunchOptions({prog, QStringLiteral("--layer"), QStringLiteral("1"), QStringLiteral("--trace"), QStringLiteral("x")}).error.isEmpty());
   // --intermediate: all or relu-unstable (the Run bar's bounds), anything else an error.
-  QVERIFY(parseLaunchOptions({prog, QStringLiteral("--intermediate"), QStringLiteral("relu-unstable")}).unstableOnly);
-  QVERIFY(!parseLaunchOptions({prog, QStringLiteral("--intermediate"), QStringLiteral("all")}).unstableOnly);
-  QVERIFY(!parseLaunchOptions({prog}).unstableOnly);
+  QCOMPARE(parseLaunchOptions({prog, QStringLiteral("--intermediate"), QStringLiteral("relu-unstable")}).intermediate,
+           std::optional(cert::IntermediateBounds::ReluUnstable));
+  QCOMPARE(parseLaunchOptions({prog, QStringLiteral("--intermediate"), QStringLiteral("all")}).intermediate,
+           std::optional(cert::IntermediateBounds::All));
+  QVERIFY(!parseLaunchOptions({prog}).intermediate);
   QVERIFY(!parseLaunchOptions({prog, QStringLiteral("--intermediate"), QStringLiteral("some")}).error.isEmpty());
 }
 

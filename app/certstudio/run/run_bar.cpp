@@ -102,6 +102,8 @@ RunBar::RunBar(QWidget* parent) : QToolBar(tr("Run"), parent) {
   connect(browse, &QToolButton::clicked, this, &RunBar::browseInput);
   connect(live_, &QCheckBox::toggled, this, &RunBar::liveRerunToggled);
   connect(row_, &QSpinBox::valueChanged, this, &RunBar::inputChanged);
+  connect(eps_, &QDoubleSpinBox::valueChanged, this, &RunBar::choicesChanged);
+  connect(bounds_, &QComboBox::currentIndexChanged, this, &RunBar::choicesChanged);
   updateInputWidgets();
 }
 
@@ -129,6 +131,7 @@ void RunBar::setInput(const RunInput& input) {
 
 double RunBar::eps() const { return eps_->value(); }
 void RunBar::setEps(double eps) { eps_->setValue(eps); }
+bool RunBar::epsAllowed(double eps) const { return eps >= eps_->minimum() && eps <= eps_->maximum(); }
 bool RunBar::gpuSelected() const { return backend_->currentIndex() == 1; }
 
 cert::IntermediateBounds RunBar::intermediate() const {

@@ -32,6 +32,8 @@ class RunBar : public QToolBar {
   void setInput(const RunInput& input);
   double eps() const;
   void setEps(double eps);
+  /// Whether the eps box takes `eps` as it is (inside its range).
+  bool epsAllowed(double eps) const;
   /// True when the GPU backend is chosen (only possible when it is available).
   bool gpuSelected() const;
   /// Every neuron back-substituted (All), or only the Relu inputs their interval leaves unstable.
@@ -58,6 +60,8 @@ class RunBar : public QToolBar {
   void liveRerunToggled(bool on);
   /// The input kind, file or row changed (setInput, the file dialog, the row box).
   void inputChanged();
+  /// The eps or the bounds choice changed.
+  void choicesChanged();
 
  private:
   void browseInput();

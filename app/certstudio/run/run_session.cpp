@@ -10,7 +10,7 @@
 #include "app/certstudio/editor/editor_tabs.h"
 #include "app/certstudio/main_window.h"
 #include "app/certstudio/models/bounds_model.h"
-#include "app/certstudio/run/input_memory.h"
+#include "app/certstudio/run/run_bar_memory.h"
 #include "app/certstudio/run/run_bar.h"
 #include "app/certstudio/run/run_controller.h"
 #include "app/certstudio/run/size_mismatch.h"
@@ -26,7 +26,7 @@ RunSession::RunSession(MainWindow& window) : QObject(&window), window_(window) {
   bar_ = new RunBar(&window);
   window.addToolBarBreak();
   window.addToolBar(Qt::TopToolBarArea, bar_);
-  new InputMemory(*bar_, window.settings(), this);  // the input chosen last time, kept from now on
+  new RunBarMemory(*bar_, window.settings(), this);  // the choices made last time, kept from now on
   controller_ = new RunController(this);
   model_ = new BoundsModel(this);
   dock_ = new BoundsDock(*model_, &window);

@@ -4,6 +4,8 @@
 #include <QFileInfo>
 #include <QSettings>
 
+#include <cmath>
+
 namespace cert::studio {
 namespace {
 
@@ -17,6 +19,8 @@ const QString kInputKind = QStringLiteral("run/inputKind");
 const QString kDataset = QStringLiteral("run/dataset");
 const QString kVnnlib = QStringLiteral("run/vnnlib");
 const QString kRow = QStringLiteral("run/row");
+const QString kEps = QStringLiteral("run/eps");
+const QString kBounds = QStringLiteral("run/bounds");
 
 }  // namespace
 
@@ -67,6 +71,15 @@ void AppSettings::setLastInput(int kind, const QString& dataset, const QString& 
   settings_->setValue(kVnnlib, vnnlib);
   settings_->setValue(kRow, row);
 }
+
+std::optional<double> AppSettings::lastEps() const {
+  bool ok = false;
+  const double eps = settings_->value(kEps).toDouble(&ok);
+  return ok && std::isfinite(eps) ? std::optional<double>(eps) : std::nullopt;
+}
+void AppSettings::setLastEps(double eps) { settings_->setValue(kEps, eps); }
+QString AppSettings::lastBounds() const { return settings_->value(kBounds).toString(); }
+void AppSettings::setLastBounds(const QString& name) { settings_->setValue(kBounds, name); }
 
 QString AppSettings::lastNetwork() const { return settings_->value(kLastNetwork).toString(); }
 void AppSettings::setLastNetwork(const QString& path) { settings_->setValue(kLastNetwork, path); }

@@ -6,6 +6,7 @@
 #include <QStringList>
 
 #include <memory>
+#include <optional>
 
 class QSettings;
 
@@ -53,6 +54,12 @@ class AppSettings {
   QString lastVnnlib() const;
   int lastRow() const;
   void setLastInput(int kind, const QString& dataset, const QString& vnnlib, int row);
+  /// The Run bar's eps as set last (none when never set or not a number).
+  std::optional<double> lastEps() const;
+  void setLastEps(double eps);
+  /// The Run bar's bounds as chosen last, by the runtime's name ("all", "relu-unstable"); empty if none.
+  QString lastBounds() const;
+  void setLastBounds(const QString& name);
 
   /// Writes pending changes to storage.
   void sync();

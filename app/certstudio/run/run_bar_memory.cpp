@@ -1,5 +1,5 @@
-// InputMemory: restore once, save on each RunBar::inputChanged.
-#include "app/certstudio/run/input_memory.h"
+// RunBarMemory: restore once, save on each RunBar::inputChanged / choicesChanged.
+#include "app/certstudio/run/run_bar_memory.h"
 
 #include <QFileInfo>
 
@@ -10,13 +10,21 @@
 
 namespace cert::studio {
 
-InputMemory::InputMemory(RunBar& bar, AppSettings& settings, QObject* parent)
+RunBarMemory::RunBarMemory(RunBar& bar, AppSettings& settings, QObject* parent)
     : QObject(parent), bar_(bar), settings_(settings) {
   restore();
-  connect(&bar_, &RunBar::inputChanged, this, &InputMemory::save);
+  connect(&bar_, &RunBar::inputChanged, this, &RunBarMemory::saveInput);
+  connect(&bar_, &RunBar::choicesChanged, this, &RunBarMemory::saveChoices);
 }
 
-void InputMemory::restore() {
+void RunBarMemory::restore() {
+  restoreInput();
+  if (const std::optional<double> eps = settings_.lastEps(); eps && bar_.epsAllowed(*eps)) bar_.setEps(*eps);
+  if (const std::optional<cert::IntermediateBounds> b = cert::intermediateBoundsNamed(settings_.lastBounds().toStdString()))
+    bar_.setIntermediate(*b);
+}
+
+void RunBarMemory::restoreInput() {
   const QString dataset = settings_.lastDataset(), vnnlib = settings_.lastVnnlib();
   const bool datasetOk = QFileInfo::exists(dataset), vnnlibOk = QFileInfo::exists(vnnlib);
   if (!datasetOk && !vnnlibOk) return;  // nothing remembered (or moved away): keep the defaults
@@ -27,12 +35,17 @@ void InputMemory::restore() {
   if (settings_.lastInputKind() == 1 && vnnlibOk) bar_.setInput({RunInput::Kind::Vnnlib, vnnlib, row, nullptr});
 }
 
-void InputMemory::save() {
+void RunBarMemory::saveInput() {
   const RunInput in = bar_.input();
   // input() only reports the file of the kind shown; keep the other one as remembered.
   const QString dataset = in.kind == RunInput::Kind::Dataset ? in.path : settings_.lastDataset();
   const QString vnnlib = in.kind == RunInput::Kind::Vnnlib ? in.path : settings_.lastVnnlib();
   settings_.setLastInput(in.kind == RunInput::Kind::Vnnlib ? 1 : 0, dataset, vnnlib, in.row);
+}
+
+void RunBarMemory::saveChoices() {
+  settings_.setLastEps(bar_.eps());
+  settings_.setLastBounds(QString::fromLatin1(cert::intermediateBoundsName(bar_.intermediate())));
 }
 
 }  // namespace cert::studio
