@@ -371,6 +371,11 @@ class ItemRun {
   /// The rows of `e` the traverse `i` runs under rowRefinement; nullptr for every row
   /// (RowRefinement::All, or a traverse that must run every row). Valid until the next call.
   RefinedRows* refinedRows(const Instr& i, const Lin& e);
+  /// When `blk` is a block refinedRows parked for layer `b` (a Kernel's rows with the refined
+  /// ones zeroed, as the traverse left them), its sign-split sum by the Kernel's own route (two
+  /// convolutions) with the refined rows' sums zeroed; nullopt otherwise, or when the sum is
+  /// refused (values that are not finite).
+  std::optional<Tensor> parkedRowsSum(int b, const CoefBlock& blk, const Tensor& onPositive, const Tensor& onNegative);
   /// True when region r reads nothing per row of the current layer but outer values with one
   /// number per row (their ids added to perRow) or one for all: no curr, prev or metadata of the
   /// layer, no linear form from outside (`defined`: the ids defined inside so far).

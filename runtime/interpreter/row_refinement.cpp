@@ -109,6 +109,24 @@ ItemRun::RefinedRows* ItemRun::refinedRows(const Instr& i, const Lin& e) {
   return &refinedRowsCache_->second;
 }
 
+std::optional<Tensor> ItemRun::parkedRowsSum(int b, const CoefBlock& blk, const Tensor& onPositive,
+                                            const Tensor& onNegative) {
+  if (!refinedRowsCache_) return std::nullopt;
+  const auto& [key, refined] = *refinedRowsCache_;
+  const auto parked = refined.parked.find(b);
+  if (parked == refined.parked.end() || parked->second.storage() != blk.storage()) return std::nullopt;
+  for (const auto& [k, source] : key.blocks) {
+    if (k != b || source.kind() != CoefBlock::Kind::Kernel) continue;
+    // The parked block is `source` with the refined rows zeroed: its rows' sums are the source's,
+    // and the refined rows' are 0.
+    std::optional<Tensor> sums = backend_.signSplitSum(source, onPositive, onNegative, sharedKernelRows_);
+    if (!sums || sums->r != n_ || sums->c != 1 || sums->d != 1) return std::nullopt;
+    for (int64_t r : refined.rows) sums->v[static_cast<size_t>(r)] = 0;
+    return sums;
+  }
+  return std::nullopt;
+}
+
 Lin ItemRun::traverseRows(const Instr& i, Lin e, RefinedRows& refined) {
   const std::vector<int64_t>& rows = refined.rows;
   if (rows.empty()) return e;

@@ -25,7 +25,9 @@ Value ItemRun::map(const Instr& i) {
       const Value& a = states.at(static_cast<size_t>(b)).members.at(split->onPositive);
       const Value& bv = states.at(static_cast<size_t>(b)).members.at(split->onNegative);
       if (std::holds_alternative<Tensor>(a) && std::holds_alternative<Tensor>(bv)) {
-        if (std::optional<Tensor> v = backend_.signSplitSum(blk, std::get<Tensor>(a), std::get<Tensor>(bv), sharedKernelRows_)) {
+        std::optional<Tensor> v = parkedRowsSum(b, blk, std::get<Tensor>(a), std::get<Tensor>(bv));
+        if (!v) v = backend_.signSplitSum(blk, std::get<Tensor>(a), std::get<Tensor>(bv), sharedKernelRows_);
+        if (v) {
           acc = addValues(acc, *v);
           continue;
         }
