@@ -175,21 +175,38 @@ Eigen::MatrixXd kernelTimes(const gbcsr::KernelBlock& k, const Eigen::Ref<const 
   bool covered = g.padTop <= 0 && (g.outHeight - 1) * g.strideH - g.padTop + (g.kernelH - 1) * g.dilationH < g.inHeight;
   for (int kw = 0; kw < g.kernelW; ++kw)
     covered = covered && owBegin[static_cast<size_t>(kw)] == 0 && owEnd[static_cast<size_t>(kw)] == g.outWidth;
-  RowMajor col, result;
+  RowMajor col, result, columnsFastest;
   for (int64_t c0 = 0; c0 < x.cols(); c0 += chunk) {
     const int64_t cc = std::min(chunk, int64_t(x.cols()) - c0);
     const int64_t width = cc * positions;
     if (!covered) col.setZero(taps, width);
     else col.resize(taps, width);
-    for (int64_t c = 0; c < cc; ++c) im2colColumn(g, inside, x.col(c0 + c).data(), col.data() + c * positions, width);
     if (cc == 1) {  // [oc x positions] row-major is the output column in neuron order
+      im2colColumn(g, inside, x.col(c0).data(), col.data(), width);
       Eigen::Map<RowMajor>(out.col(c0).data(), g.outChannels, positions).noalias() = wm * col;
       continue;
     }
-    result.noalias() = wm * col;  // [oc x (cc * positions)]
-    for (int64_t c = 0; c < cc; ++c)
-      for (int oc = 0; oc < g.outChannels; ++oc)
-        std::copy_n(result.row(oc).data() + c * positions, positions, out.col(c0 + c).data() + int64_t(oc) * positions);
+    // Several columns (the items of a batch frame): with the chunk's columns fastest (its input
+    // as [inputs x cc] row-major), the values a tap reads at a position are a run of cc doubles,
+    // so col[(ic, kh, kw), (p, c)] is written a run at a time, not one strided value at a time;
+    // the GEMM's result [oc x (p, c)] is then [outputs x cc] row-major: the chunk's output columns.
+    columnsFastest = x.middleCols(c0, cc);
+    for (int ic = 0; ic < g.inChannels; ++ic)
+      for (int kh = 0; kh < g.kernelH; ++kh)
+        for (int kw = 0; kw < g.kernelW; ++kw) {
+          double* row = col.row((int64_t(ic) * g.kernelH + kh) * g.kernelW + kw).data();
+          const int b = owBegin[static_cast<size_t>(kw)], e = owEnd[static_cast<size_t>(kw)];
+          for (int oh = 0; oh < g.outHeight; ++oh) {
+            const int h = oh * g.strideH - g.padTop + kh * g.dilationH;
+            if (h < 0 || h >= g.inHeight) continue;
+            const int64_t base = (int64_t(ic) * g.inHeight + h) * g.inWidth - g.padLeft + int64_t(kw) * g.dilationW;
+            for (int ow = b; ow < e; ++ow)
+              std::copy_n(columnsFastest.row(base + int64_t(ow) * g.strideW).data(), cc,
+                          row + (int64_t(oh) * g.outWidth + ow) * cc);
+          }
+        }
+    result.noalias() = wm * col;  // [oc x (positions * cc)]
+    out.middleCols(c0, cc) = Eigen::Map<const RowMajor>(result.data(), k.rows(), cc);
   }
   return out;
 }
