@@ -33,9 +33,14 @@ template <class WhereOf>
 std::optional<std::string> badBounds(WhereOf&& whereOf, const Eigen::VectorXd& lo, const Eigen::VectorXd& hi) {
   if (lo.size() == hi.size()) {  // one branch-free (vectorized) pass for the usual all-good case
     constexpr double inf = std::numeric_limits<double>::infinity();
-    bool bad = false;
-    for (Eigen::Index i = 0; i < lo.size(); ++i) bad |= !(lo[i] <= hi[i]) | (lo[i] == inf) | (hi[i] == -inf);
-    if (!bad) return std::nullopt;
+    // An integer accumulator: with a bool one GCC kept the loop scalar (a tenth of an IBP run
+    // over 100 inputs went here).
+    int64_t bad = 0;
+    const double* l = lo.data();
+    const double* u = hi.data();
+    for (Eigen::Index i = 0; i < lo.size(); ++i)
+      bad |= int64_t(!(l[i] <= u[i])) | int64_t(l[i] == inf) | int64_t(u[i] == -inf);
+    if (bad == 0) return std::nullopt;
   }
   for (Eigen::Index i = 0; i < lo.size() && i < hi.size(); ++i) {
     const double l = lo[i], u = hi[i];
