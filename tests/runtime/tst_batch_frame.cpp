@@ -211,6 +211,58 @@ class TestBatchFrame : public QObject {
     for (int k : {0, 3}) QVERIFY(std::isfinite(batch.items[static_cast<size_t>(k)].marginLower.minCoeff()));
   }
 
+  // An unbounded input end reaching a conv layer: the outputs that do not read that input keep
+  // finite bounds, the spec's terms (w l or w u by the sign of w over the taps each output reads);
+  // an output that reads it has the infinite end of those sums, or NaN where an end meets
+  // inf * 0 or -inf + inf, and no item with such an output is verified. Item by item and in the
+  // batch frame, against the sums written here.
+  void anUnboundedEndMeetsAConvLayer() {
+    RandomNetworkBuilder builder({1, 5, 5}, 29);
+    builder.affine(builder.activation(builder.conv(0, 2, 3, 1, 1), LayerOp::Relu), 3);
+    const Network net = builder.build();
+    const Layer& conv = net.layers[1];
+    QCOMPARE(conv.op, LayerOp::Conv);
+    const Eigen::MatrixXd w = denseWeight(conv);
+    const Eigen::VectorXd bias = denseBias(conv);
+    Property p;
+    for (int k = 0; k < 3; ++k) {
+      PropertyItem item;
+      item.index = k;
+      item.label = 0;
+      item.box = randomBox(25, 0.05, 60 + static_cast<uint64_t>(k));
+      if (k != 1) item.box.lower[12] = -std::numeric_limits<double>::infinity();  // the center pixel
+      p.items.push_back(std::move(item));
+    }
+    for (int batchSize : {1, 0}) {
+      const RunResult r = run(net, p, batchSize);
+      for (size_t k = 0; k < p.items.size(); ++k) {
+        const InputBox& box = p.items[k].box;
+        const LayerBoundsResult& got = r.items[k].layers[1];
+        int finite = 0, unbounded = 0;
+        for (Eigen::Index i = 0; i < w.rows(); ++i) {
+          double lo = bias[i], hi = bias[i];
+          for (Eigen::Index j = 0; j < w.cols(); ++j) {
+            if (w(i, j) == 0) continue;  // not a tap of output i
+            lo += w(i, j) * (w(i, j) > 0 ? box.lower[j] : box.upper[j]);
+            hi += w(i, j) * (w(i, j) > 0 ? box.upper[j] : box.lower[j]);
+          }
+          const std::string at = "batch size " + std::to_string(batchSize) + " item " + std::to_string(k) +
+                                 " neuron " + std::to_string(i);
+          const bool readsIt = std::isinf(lo) || std::isinf(hi);
+          for (const auto& [g, want] : {std::pair{got.lower[i], lo}, {got.upper[i], hi}}) {
+            if (readsIt && std::isnan(g)) continue;
+            if (std::isinf(want)) QVERIFY2(g == want, (at + ": " + std::to_string(g)).c_str());
+            else QVERIFY2(std::abs(g - want) <= 1e-12 * (1 + std::abs(want)), (at + ": " + std::to_string(g)).c_str());
+          }
+          finite += std::isfinite(lo) && std::isfinite(hi);
+          unbounded += std::isinf(lo) || std::isinf(hi);
+        }
+        if (k != 1) QVERIFY(finite > 0 && unbounded > 0);  // not vacuous: both kinds of output
+        if (k != 1) QVERIFY(r.items[k].verdict != Verdict::Verified);
+      }
+    }
+  }
+
   void refusalsSendTheRunItemByItem() {
     const Network net = randomMlp(4, {5}, {LayerOp::Relu}, 2, 3);
     QVERIFY(!runtime::batchFrameRefusal(ibp(), net, RunOptions{}));
