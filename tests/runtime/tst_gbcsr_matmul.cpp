@@ -75,6 +75,11 @@ class TestGbcsrMatmul : public QObject {
     const Eigen::MatrixXd tx = cert::runtime::cpu::kernelTimes(k, x), yt = cert::runtime::cpu::timesKernel(y, k);
     QVERIFY((tx - t * x).cwiseAbs().maxCoeff() <= 1e-12 * (1 + (t.cwiseAbs() * x.cwiseAbs()).maxCoeff()));
     QVERIFY((yt - y * t).cwiseAbs().maxCoeff() <= 1e-12 * (1 + (y.cwiseAbs() * t.cwiseAbs()).maxCoeff()));
+    // Rows of a larger matrix (a strided view) and enough rows for the per-tap GEMMs.
+    const Eigen::MatrixXd big = Eigen::MatrixXd::Random(40, t.rows());
+    const Eigen::MatrixXd ys = cert::runtime::cpu::timesKernel(big.middleRows(3, 30), k);
+    const Eigen::MatrixXd ysWant = big.middleRows(3, 30) * t;
+    QVERIFY((ys - ysWant).cwiseAbs().maxCoeff() <= 1e-12 * (1 + (big.cwiseAbs() * t.cwiseAbs()).maxCoeff()));
     QVERIFY((k.item() - t).cwiseAbs().maxCoeff() == 0);
   }
 

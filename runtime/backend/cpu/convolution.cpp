@@ -222,18 +222,13 @@ namespace {
 /// output rows are equally wide. It reads X once per tap, against the col2im route's one GEMM
 /// and its [positions x taps] adds: 1.3-1.5x faster from 8 input channels up (resnet_2b's 16->16
 /// convolutions at 50 and 300 rows), 0.6-0.75x at 1 to 3, where the GEMMs are too thin.
-Eigen::MatrixXd timesKernelByTaps(const Eigen::Ref<const Eigen::MatrixXd>& x, const gbcsr::KernelBlock& k) {
+/// `src`: X's values, `rows` per column, columns contiguous.
+Eigen::MatrixXd timesKernelByTaps(const double* src, int64_t rows, const gbcsr::KernelBlock& k) {
   using Strided = Eigen::Map<Eigen::MatrixXd, 0, Eigen::OuterStride<>>;
   using ConstStrided = Eigen::Map<const Eigen::MatrixXd, 0, Eigen::OuterStride<>>;
   const ConvGeometry& g = k.geometry;
-  const int64_t rows = x.rows(), positions = int64_t(g.outHeight) * g.outWidth;
+  const int64_t positions = int64_t(g.outHeight) * g.outWidth;
   const int64_t inPositions = int64_t(g.inHeight) * g.inWidth, kernelTaps = int64_t(g.kernelH) * g.kernelW;
-  Eigen::MatrixXd contiguous;
-  const double* src = x.data();
-  if (x.outerStride() != rows) {
-    contiguous = x;
-    src = contiguous.data();
-  }
   const InsideColumns inside = insideColumns(g);
   // Per tap: its output rows [ohB, ohE) whose input row is inside, and whether one run covers
   // every input position once (then that tap's GEMM writes the output and nothing zeroes it).
@@ -260,7 +255,7 @@ Eigen::MatrixXd timesKernelByTaps(const Eigen::Ref<const Eigen::MatrixXd>& x, co
   if (!assignFirst) out.setZero();
   Eigen::MatrixXd tap(g.outChannels, g.inChannels);
   for (size_t t = 0; t < order.size(); ++t) {
-    const auto [kh, kw, ohB, ohE, everyInput] = order[t];
+    const int kh = order[t].kh, kw = order[t].kw, ohB = order[t].ohB, ohE = order[t].ohE;
     for (int oc = 0; oc < g.outChannels; ++oc)
       for (int ic = 0; ic < g.inChannels; ++ic)
         tap(oc, ic) = k.weight[(int64_t(oc) * g.inChannels + ic) * kernelTaps + int64_t(kh) * g.kernelW + kw];
@@ -302,13 +297,13 @@ Eigen::MatrixXd timesKernel(const Eigen::Ref<const Eigen::MatrixXd>& x, const gb
   if (rows == 0 || positions == 0 || taps == 0) return Eigen::MatrixXd::Zero(rows, k.cols());
   const double work = static_cast<double>(rows) * positions * g.outChannels * taps;
   ScopedProductThreads serial(work < kParallelProductWork ? 1 : 0);
-  if (g.strideH == 1 && g.strideW == 1 && g.inChannels >= 8) return timesKernelByTaps(x, k);
   Eigen::MatrixXd contiguous;
   const double* src = x.data();
   if (x.outerStride() != rows) {
     contiguous = x;
     src = contiguous.data();
   }
+  if (g.strideH == 1 && g.strideW == 1 && g.inChannels >= 8) return timesKernelByTaps(src, rows, k);
   Eigen::MatrixXd out = Eigen::MatrixXd::Zero(rows, k.cols());
   const Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> wm(
       k.weight.data(), g.outChannels, taps);
