@@ -36,6 +36,14 @@ gbcsr::SparseRM kernelRowsMapped(const gbcsr::KernelBlock& k, Value&& value) {
   return m;
 }
 
+/// Per kernel column kw: the output columns ow in [begin[kw], end[kw]) whose input column
+/// x = ow * strideW - padLeft + kw * dilationW is inside the input (convolution.cpp and
+/// transposed_convolution.cpp).
+struct InsideColumns {
+  std::vector<int> begin, end;
+};
+InsideColumns insideColumns(const ConvGeometry& g);
+
 /// The Toeplitz matrix of k as CSR: kernelRowsMapped with the weights themselves.
 gbcsr::SparseRM kernelRowsCsr(const gbcsr::KernelBlock& k);
 /// Rows `rows` (ascending) of k's Toeplitz matrix as CSR, built from the taps of those rows only:

@@ -1,4 +1,4 @@
-// Sign-split products on the CPU (Backend::signSplit, signSplitSum, nonZeroRows): one pass over the
+// Sign-split products on the CPU (Backend::signSplit, signSplitSum): one pass over the
 // coefficients' non-zeros instead of a term frame, products by the block kinds' own routes.
 #include "runtime/backend/cpu/sign_split.h"
 
@@ -373,54 +373,6 @@ std::optional<Tensor> signSplitSum(const CoefBlock& c, const Tensor& onPositive,
   CoefView x;
   viewOf(c, kernelRows, x);
   return Tensor::column(sumBySign(x, p, q));
-}
-
-namespace {
-
-/// Rows of m holding a non-zero, column by column, stopping once every row has one (dense
-/// coefficient rows usually do within a few columns: a full scan was 8% of a resnet_2b CROWN run).
-std::vector<bool> denseNonZeroRows(const Eigen::MatrixXd& m) {
-  std::vector<char> any(static_cast<size_t>(m.rows()), 0);
-  Eigen::Index zeroRows = m.rows();
-  for (Eigen::Index j = 0; j < m.cols() && zeroRows > 0; ++j) {
-    const double* src = m.col(j).data();
-    Eigen::Index found = 0;
-    for (Eigen::Index i = 0; i < m.rows(); ++i) {
-      const char nz = src[i] != 0;
-      found += nz & (any[static_cast<size_t>(i)] ^ 1);
-      any[static_cast<size_t>(i)] |= nz;
-    }
-    zeroRows -= found;
-  }
-  return std::vector<bool>(any.begin(), any.end());
-}
-
-}  // namespace
-
-std::vector<bool> nonZeroRows(const CoefBlock& c, const KernelRowsLookup& kernelRows) {
-  switch (c.kind()) {
-    case CoefBlock::Kind::Dense: return denseNonZeroRows(c.denseMatrix());
-    case CoefBlock::Kind::RowScaled: {  // diag(s) @ base: row i is base's row i times s_i
-      std::vector<bool> out = denseNonZeroRows(c.scaledBase().denseMatrix());
-      for (size_t i = 0; i < out.size(); ++i) out[i] = out[i] && c.rowScale()[static_cast<Eigen::Index>(i)] != 0;
-      return out;
-    }
-    case CoefBlock::Kind::Diagonal: {
-      std::vector<bool> out(static_cast<size_t>(c.rows()));
-      for (size_t i = 0; i < out.size(); ++i) out[i] = c.diag()[static_cast<Eigen::Index>(i)] != 0;
-      return out;
-    }
-    case CoefBlock::Kind::Kernel: return kernelNonZeroRows(c.kernelBlock());
-    case CoefBlock::Kind::Csr: break;
-  }
-  CoefView x;
-  viewOf(c, kernelRows, x);
-  std::vector<bool> out(static_cast<size_t>(c.rows()), false);
-  const SparseRM& s = *x.csr;
-  for (Eigen::Index i = 0; i < s.rows(); ++i)
-    for (int k = s.outerIndexPtr()[i]; k < s.outerIndexPtr()[i + 1] && !out[static_cast<size_t>(i)]; ++k)
-      out[static_cast<size_t>(i)] = s.valuePtr()[k] != 0;
-  return out;
 }
 
 }  // namespace cert::runtime::cpu
