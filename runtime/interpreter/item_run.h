@@ -367,14 +367,24 @@ class ItemRun {
   struct RefinedRows {
     std::vector<int64_t> rows;
     std::map<int, CoefBlock> parked;
+    /// The one-step interval's parts, per block of the form: its sign-split sum against the l
+    /// and u members of the block's layer (each order), every row. A map over a parked block
+    /// against the same members takes them instead of summing again.
+    struct BlockSum {
+      int block;
+      const Tensor* onPositive;
+      const Tensor* onNegative;
+      Tensor sums;
+    };
+    std::vector<BlockSum> blockSums;
   };
   /// The rows of `e` the traverse `i` runs under rowRefinement; nullptr for every row
   /// (RowRefinement::All, or a traverse that must run every row). Valid until the next call.
   RefinedRows* refinedRows(const Instr& i, const Lin& e);
-  /// When `blk` is a block refinedRows parked for layer `b` (a Kernel's rows with the refined
-  /// ones zeroed, as the traverse left them), its sign-split sum by the Kernel's own route (two
-  /// convolutions) with the refined rows' sums zeroed; nullopt otherwise, or when the sum is
-  /// refused (values that are not finite).
+  /// When `blk` is the block refinedRows parked for layer `b` (the form's rows with the refined
+  /// ones zeroed, as the traverse left them) and the members are those its one-step interval was
+  /// summed against: that sum with the refined rows' zeroed (no second pass over the block);
+  /// nullopt otherwise.
   std::optional<Tensor> parkedRowsSum(int b, const CoefBlock& blk, const Tensor& onPositive, const Tensor& onNegative);
   /// True when region r reads nothing per row of the current layer but outer values with one
   /// number per row (their ids added to perRow) or one for all: no curr, prev or metadata of the

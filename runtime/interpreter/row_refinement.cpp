@@ -80,6 +80,7 @@ ItemRun::RefinedRows* ItemRun::refinedRows(const Instr& i, const Lin& e) {
   if (refinedRowsCache_ && refinedRowsCache_->first == key) return &refinedRowsCache_->second;
   // The one-step interval: e's constant plus each block against its layer's l (u) by sign.
   Eigen::VectorXd lower = Eigen::VectorXd::Zero(n_), upper = Eigen::VectorXd::Zero(n_);
+  std::vector<RefinedRows::BlockSum> blockSums;
   const Tensor c0 = e.c0.expand(n_, 1, 1);
   for (int64_t r = 0; r < n_; ++r) lower[r] = upper[r] = c0.at(r, 0, 0);
   for (const auto& [b, blk] : e.blocks) {
@@ -93,6 +94,8 @@ ItemRun::RefinedRows* ItemRun::refinedRows(const Instr& i, const Lin& e) {
     const std::optional<Tensor> lo = backend_.signSplitSum(blk, *lt, *ut, sharedKernelRows_);
     const std::optional<Tensor> hi = lo ? backend_.signSplitSum(blk, *ut, *lt, sharedKernelRows_) : std::nullopt;
     if (!lo || !hi) return nullptr;  // values that are not finite: every row, as written
+    blockSums.push_back({b, lt, ut, *lo});
+    blockSums.push_back({b, ut, lt, *hi});
     const std::vector<double> los = backend_.download(*lo), his = backend_.download(*hi);
     if (static_cast<int64_t>(los.size()) != n_ || static_cast<int64_t>(his.size()) != n_) return nullptr;
     for (int64_t r = 0; r < n_; ++r) {
@@ -101,6 +104,7 @@ ItemRun::RefinedRows* ItemRun::refinedRows(const Instr& i, const Lin& e) {
     }
   }
   RefinedRows refined;
+  refined.blockSums = std::move(blockSums);
   for (int64_t r = 0; r < n_; ++r)
     // A row whose interval is not finite is refined: its relaxation is not settled.
     if (!(lower[r] >= 0) && !(upper[r] <= 0)) refined.rows.push_back(r);
@@ -112,16 +116,16 @@ ItemRun::RefinedRows* ItemRun::refinedRows(const Instr& i, const Lin& e) {
 std::optional<Tensor> ItemRun::parkedRowsSum(int b, const CoefBlock& blk, const Tensor& onPositive,
                                             const Tensor& onNegative) {
   if (!refinedRowsCache_) return std::nullopt;
-  const auto& [key, refined] = *refinedRowsCache_;
+  const RefinedRows& refined = refinedRowsCache_->second;
   const auto parked = refined.parked.find(b);
   if (parked == refined.parked.end() || parked->second.storage() != blk.storage()) return std::nullopt;
-  for (const auto& [k, source] : key.blocks) {
-    if (k != b || source.kind() != CoefBlock::Kind::Kernel) continue;
-    // The parked block is `source` with the refined rows zeroed: its rows' sums are the source's,
-    // and the refined rows' are 0.
-    std::optional<Tensor> sums = backend_.signSplitSum(source, onPositive, onNegative, sharedKernelRows_);
-    if (!sums || sums->r != n_ || sums->c != 1 || sums->d != 1) return std::nullopt;
-    for (int64_t r : refined.rows) sums->v[static_cast<size_t>(r)] = 0;
+  for (const RefinedRows::BlockSum& s : refined.blockSums) {
+    if (s.block != b || s.onPositive != &onPositive || s.onNegative != &onNegative) continue;
+    // The parked block is the form's block with the refined rows zeroed: its rows' sums are the
+    // block's, and the refined rows' are 0.
+    Tensor sums = s.sums;
+    if (sums.r != n_ || sums.c != 1 || sums.d != 1) return std::nullopt;
+    for (int64_t r : refined.rows) sums.v[static_cast<size_t>(r)] = 0;
     return sums;
   }
   return std::nullopt;

@@ -123,12 +123,20 @@ CoefBlock CpuBackend::scaleRows(const CoefBlock& a, std::span<const double> s) c
   CERT_BY_KIND(a, scaleRows, a, v);
 }
 
+namespace {
+
+/// `out`, made of a's values and zeros only (rows kept, selected or placed), with a's finite mark.
+CoefBlock withFiniteMarkOf(const CoefBlock& a, CoefBlock out) {
+  if (a.knownFinite()) return std::move(out).checkedFinite();
+  return out;
+}
+
+}  // namespace
+
 CoefBlock CpuBackend::keepRows(const CoefBlock& a, const std::vector<bool>& keep) const {
   if (static_cast<int64_t>(keep.size()) != a.rows()) throw std::runtime_error("row selection with a wrong extent");
   if (std::all_of(keep.begin(), keep.end(), [](bool k) { return k; })) return a;
-  CoefBlock out = [&]() -> CoefBlock { CERT_BY_KIND(a, keepRows, a, keep); }();
-  if (a.knownFinite()) return std::move(out).checkedFinite();  // finite values and zeros
-  return out;
+  return withFiniteMarkOf(a, [&]() -> CoefBlock { CERT_BY_KIND(a, keepRows, a, keep); }());
 }
 
 namespace {
@@ -169,17 +177,12 @@ CoefBlock CpuBackend::selectRows(const CoefBlock& a, std::span<const int64_t> ro
   for (size_t k = 0; k < rows.size(); ++k)
     if (rows[k] < 0 || rows[k] >= a.rows() || (k > 0 && rows[k] <= rows[k - 1]))
       throw std::runtime_error("row selection: rows must ascend within the block");
-  CoefBlock out = [&]() -> CoefBlock { CERT_BY_KIND(a, selectRows, a, rows); }();
-  if (a.knownFinite()) return std::move(out).checkedFinite();  // a subset of finite values
-  return out;
+  return withFiniteMarkOf(a, [&]() -> CoefBlock { CERT_BY_KIND(a, selectRows, a, rows); }());
 }
 
 CoefBlock CpuBackend::scatterRows(const CoefBlock& a, std::span<const int64_t> rows, int64_t n) const {
-  CoefBlock out = placedRows(a, rows, n);
-  if (a.knownFinite()) return std::move(out).checkedFinite();  // the same values and zeros
-  return out;
+  return withFiniteMarkOf(a, placedRows(a, rows, n));
 }
-
 
 CoefBlock CpuBackend::repeatRow(const CoefBlock& a, int64_t n) const {
   if (a.rows() != 1) throw std::runtime_error("repeating a block of more than one row");
