@@ -110,6 +110,14 @@ class Backend {
   /// batch): [b.rows() x 1 x k], column j in slice j; a GEMM for Dense, a direct convolution of every
   /// column for a Kernel.
   virtual Tensor times(const CoefBlock& b, const Tensor& x) const = 0;
+  /// The interval product per column: for the box [l, u] of each of k columns (b.cols() values
+  /// each, as for times), the bounds of b @ x over the box, b @ c - absB @ r and b @ c + absB @ r
+  /// with c = l/2 + u/2 and r = u/2 - l/2 (halves first: l + u may overflow where they do not);
+  /// absB holds |b|'s values (the caller keeps it). Both [b.rows() x 1 x k]; nullopt when a value
+  /// of l or u is not finite (the caller keeps the four products, whose inf * 0 = NaN cases are as
+  /// written). One fused pass of two direct convolutions for a Kernel block over several columns.
+  virtual std::optional<std::pair<Tensor, Tensor>> intervalTimes(const CoefBlock& b, const CoefBlock& absB, const Tensor& l,
+                                                  const Tensor& u) const = 0;
   /// m @ x for a full r x c matrix tensor m and x with c values: [r x 1].
   virtual Tensor matVec(const Tensor& m, const Tensor& x) const = 0;
 

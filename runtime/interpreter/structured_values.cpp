@@ -107,25 +107,10 @@ bool ItemRun::intervalProduct(const analysis::IntervalProduct& ip) {
   if (!l || !u || l->r != 1 || u->r != 1 || l->c != listExtent_ || u->c != listExtent_ || l->d != u->d ||
       w.rows() != n_ || w.cols() != listExtent_)
     return false;
-  // Center and radius in one pass, which also finds non-finite ends: those keep the four
-  // products (their inf * 0 = NaN cases as written). Halves first: l + u and u - l may overflow
-  // where the halves do not.
-  Tensor center = Tensor::uninitialized(l->r, l->c, l->d), radius = Tensor::uninitialized(l->r, l->c, l->d);
-  double probe = 0;  // NaN once an end is inf or NaN
-  for (size_t k = 0; k < l->v.size(); ++k) {
-    const double a = l->v[k], b = u->v[k];
-    center.v[k] = 0.5 * a + 0.5 * b;
-    radius.v[k] = 0.5 * b - 0.5 * a;
-    probe += a * 0 + b * 0;
-  }
-  if (probe != 0) return false;
-  const Tensor wc = backend_.times(w, center);
-  const Tensor ar = backend_.times(*derivedBlock(ip.weight, "abs", 0), radius);
-  Tensor lower = Tensor::uninitialized(wc.r, wc.c, wc.d), upper = Tensor::uninitialized(wc.r, wc.c, wc.d);
-  for (size_t k = 0; k < wc.v.size(); ++k) {
-    lower.v[k] = wc.v[k] - ar.v[k];
-    upper.v[k] = wc.v[k] + ar.v[k];
-  }
+  // Non-finite ends keep the four products (their inf * 0 = NaN cases as written).
+  auto bounds = backend_.intervalTimes(w, *derivedBlock(ip.weight, "abs", 0), *l, *u);
+  if (!bounds) return false;
+  auto& [lower, upper] = *bounds;
   at(ip.lower) = std::move(lower);
   at(ip.upper) = std::move(upper);
   return true;

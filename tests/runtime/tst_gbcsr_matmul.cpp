@@ -44,7 +44,8 @@ class TestGbcsrMatmul : public QObject {
   Q_OBJECT
 
  private slots:
-  /// T @ X (im2col + GEMM) and X @ T (GEMM + col2im) against the Toeplitz matrix, over geometries
+  /// T @ X (im2col + GEMM, or a direct convolution over 4+ columns), the fused interval product and
+  /// X @ T (GEMM + col2im) against the Toeplitz matrix, over geometries
   /// with padding on one or both sides, strides, dilation and windows that never fit at the edges.
   void kernelProductsMatchToeplitz_data() {
     QTest::addColumn<QList<int>>("geometry");  // inC inH inW outC kH kW sH sW padT padL padB padR dH dW
@@ -71,10 +72,35 @@ class TestGbcsrMatmul : public QObject {
     k.weight = Eigen::VectorXd::Random(int64_t(g.outChannels) * g.inChannels * g.kernelH * g.kernelW);
     k.weight[0] = 0;  // a zero tap
     const Eigen::MatrixXd t = toeplitz(k);
-    const Eigen::MatrixXd x = Eigen::MatrixXd::Random(t.cols(), 5), y = Eigen::MatrixXd::Random(4, t.rows());
-    const Eigen::MatrixXd tx = cert::runtime::cpu::kernelTimes(k, x), yt = cert::runtime::cpu::timesKernel(y, k);
-    QVERIFY((tx - t * x).cwiseAbs().maxCoeff() <= 1e-12 * (1 + (t.cwiseAbs() * x.cwiseAbs()).maxCoeff()));
+    const Eigen::MatrixXd y = Eigen::MatrixXd::Random(4, t.rows());
+    // T @ X: im2col + GEMM below kDirectMinColumns columns (3: the chunks of 2 and 1 above), a
+    // direct convolution from there: 5 columns (one vector block of 8 lanes, 3 of them padding)
+    // and 37 (a chunk of 32 as two blocks of 16, then a chunk of 5), read from a strided view.
+    static_assert(cert::runtime::cpu::kDirectMinColumns > 3 && cert::runtime::cpu::kDirectMinColumns <= 5);
+    for (int columns : {1, 3, 5, 37}) {
+      const Eigen::MatrixXd wide = Eigen::MatrixXd::Random(t.cols() + 7, columns + 2);
+      const auto x = wide.block(3, 1, t.cols(), columns);
+      const Eigen::MatrixXd tx = cert::runtime::cpu::kernelTimes(k, x);
+      QVERIFY2((tx - t * x).cwiseAbs().maxCoeff() <= 1e-12 * (1 + (t.cwiseAbs() * x.cwiseAbs()).maxCoeff()),
+               qPrintable(QString("%1 columns").arg(columns)));
+    }
+    const Eigen::MatrixXd yt = cert::runtime::cpu::timesKernel(y, k);
     QVERIFY((yt - y * t).cwiseAbs().maxCoeff() <= 1e-12 * (1 + (y.cwiseAbs() * t.cwiseAbs()).maxCoeff()));
+    // The interval product over boxes, fused (two direct convolutions): W c -/+ |W| r against the
+    // Toeplitz matrices, on 37 boxes; an infinite end makes it refuse.
+    KernelBlock absK = k;
+    absK.weight = k.weight.cwiseAbs();
+    const Eigen::MatrixXd a = Eigen::MatrixXd::Random(t.cols(), 37), b = Eigen::MatrixXd::Random(t.cols(), 37);
+    const Eigen::MatrixXd l = a.cwiseMin(b), u = a.cwiseMax(b);
+    Eigen::MatrixXd lower(t.rows(), 37), upper(t.rows(), 37);
+    QVERIFY(cert::runtime::cpu::kernelIntervalTimes(k, absK, l, u, lower, upper));
+    const Eigen::MatrixXd c = 0.5 * (l + u), r = 0.5 * (u - l);
+    const double scale = 1e-12 * (1 + (t.cwiseAbs() * (l.cwiseAbs() + u.cwiseAbs())).maxCoeff());
+    QVERIFY((lower - (t * c - t.cwiseAbs() * r)).cwiseAbs().maxCoeff() <= scale);
+    QVERIFY((upper - (t * c + t.cwiseAbs() * r)).cwiseAbs().maxCoeff() <= scale);
+    Eigen::MatrixXd unbounded = u;
+    unbounded(t.cols() - 1, 36) = std::numeric_limits<double>::infinity();
+    QVERIFY(!cert::runtime::cpu::kernelIntervalTimes(k, absK, l, unbounded, lower, upper));
     // Rows of a larger matrix (a strided view) and enough rows for the per-tap GEMMs.
     const Eigen::MatrixXd big = Eigen::MatrixXd::Random(40, t.rows());
     const Eigen::MatrixXd ys = cert::runtime::cpu::timesKernel(big.middleRows(3, 30), k);

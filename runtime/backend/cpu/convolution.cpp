@@ -151,6 +151,7 @@ Eigen::MatrixXd kernelTimes(const gbcsr::KernelBlock& k, const Eigen::Ref<const 
   const ConvGeometry& g = k.geometry;
   const int64_t positions = int64_t(g.outHeight) * g.outWidth;
   const int64_t taps = int64_t(g.inChannels) * g.kernelH * g.kernelW;
+  if (x.cols() >= kDirectMinColumns && valuesFinite(k.weight)) return kernelTimesColumns(k, x);
   Eigen::MatrixXd out(k.rows(), x.cols());
   if (positions == 0 || taps == 0) return out.setZero();
   const Eigen::Map<const RowMajor> wm(k.weight.data(), g.outChannels, taps);

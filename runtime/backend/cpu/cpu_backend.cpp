@@ -1,6 +1,7 @@
 // The CPU backend: dispatch on the block kind, the pairwise sums, batched products and the
 // tensor transfers (host memory: copies).
 #include "runtime/backend/cpu/cpu_backend.h"
+#include "runtime/backend/cpu/convolution.h"
 #include "runtime/backend/cpu/gather_terms.h"
 #include "runtime/backend/cpu/sign_split.h"
 
@@ -256,6 +257,34 @@ Tensor CpuBackend::times(const CoefBlock& b, const Tensor& x) const {
   Tensor out = Tensor::uninitialized(b.rows(), 1, columns);  // column k of p is item k's [rows x 1]
   std::copy(p.data(), p.data() + p.size(), out.v.data());
   return out;
+}
+
+std::optional<std::pair<Tensor, Tensor>> CpuBackend::intervalTimes(const CoefBlock& b, const CoefBlock& absB,
+                                                                   const Tensor& l, const Tensor& u) const {
+  const int64_t columns = b.cols() > 0 ? static_cast<int64_t>(l.v.size()) / b.cols() : 0;
+  if (columns < 1 || columns * b.cols() != static_cast<int64_t>(l.v.size()) || l.v.size() != u.v.size())
+    throw std::logic_error("an interval product over columns of a wrong extent");
+  using Columns = Eigen::Map<const Eigen::MatrixXd>;
+  const Columns ls(l.v.data(), b.cols(), columns), us(u.v.data(), b.cols(), columns);
+  Tensor lower = Tensor::uninitialized(b.rows(), 1, columns), upper = Tensor::uninitialized(b.rows(), 1, columns);
+  if (b.kind() == CoefBlock::Kind::Kernel && absB.kind() == CoefBlock::Kind::Kernel && columns >= kDirectMinColumns &&
+      valuesFinite(b.kernelBlock().weight)) {
+    Eigen::Map<Eigen::MatrixXd> lo(lower.v.data(), b.rows(), columns), up(upper.v.data(), b.rows(), columns);
+    if (!kernelIntervalTimes(b.kernelBlock(), absB.kernelBlock(), ls, us, lo, up)) return std::nullopt;
+    return std::pair{std::move(lower), std::move(upper)};
+  }
+  if (!valuesFinite(ls) || !valuesFinite(us)) return std::nullopt;
+  Tensor center = Tensor::uninitialized(l.r, l.c, l.d), radius = Tensor::uninitialized(l.r, l.c, l.d);
+  for (size_t k = 0; k < l.v.size(); ++k) {
+    center.v[k] = 0.5 * l.v[k] + 0.5 * u.v[k];
+    radius.v[k] = 0.5 * u.v[k] - 0.5 * l.v[k];
+  }
+  const Tensor wc = times(b, center), ar = times(absB, radius);
+  for (size_t k = 0; k < wc.v.size(); ++k) {
+    lower.v[k] = wc.v[k] - ar.v[k];
+    upper.v[k] = wc.v[k] + ar.v[k];
+  }
+  return std::pair{std::move(lower), std::move(upper)};
 }
 
 Tensor CpuBackend::matVec(const Tensor& m, const Tensor& x) const {

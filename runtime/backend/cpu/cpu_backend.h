@@ -31,6 +31,8 @@ class CpuBackend final : public Backend {
   CoefBlock leftMultiply(const Tensor& coef, const CoefBlock& b) const override;
   std::vector<CoefBlock> leftMultiplyBatch(const std::vector<const Tensor*>& coefs, const CoefBlock& b) const override;
   Tensor times(const CoefBlock& b, const Tensor& x) const override;
+  std::optional<std::pair<Tensor, Tensor>> intervalTimes(const CoefBlock& b, const CoefBlock& absB, const Tensor& l,
+                                                         const Tensor& u) const override;
   Tensor matVec(const Tensor& m, const Tensor& x) const override;
 
   std::optional<RowTerms> nonZeroTerms(const CoefBlock& b, double maxDensity,

@@ -1,0 +1,226 @@
+// T @ X over several columns (the items of a batch frame) as a direct convolution with the items
+// fastest: no im2col buffer, no GEMM over a small inner dimension (convolution.h).
+#include "runtime/backend/cpu/block_kinds.h"
+#include "runtime/backend/cpu/convolution.h"
+
+#include <algorithm>
+#include <memory>
+#include <stdexcept>
+#include <vector>
+
+namespace cert::runtime::cpu {
+
+namespace {
+
+using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+/// Eight doubles: one AVX-512 register (two AVX2 registers or four SSE2 ones elsewhere; GCC and
+/// Clang split the operations).
+typedef double Lanes __attribute__((vector_size(64)));
+constexpr int kLanes = 8;
+/// Output channels per register block: each input value loaded feeds this many accumulators.
+constexpr int kChannelBlock = 8;
+/// Items per chunk: a chunk's input [inputs x items] stays in L2 while every output reads it.
+constexpr int64_t kChunkItems = 32;
+
+/// The weights as [channel block][inC][kH][kW][kChannelBlock], channels past outC zero: the
+/// weights of one tap for a block of output channels are adjacent.
+std::vector<double> packWeights(const gbcsr::KernelBlock& k) {
+  const ConvGeometry& g = k.geometry;
+  const int64_t taps = int64_t(g.inChannels) * g.kernelH * g.kernelW;
+  const int blocks = (g.outChannels + kChannelBlock - 1) / kChannelBlock;
+  std::vector<double> packed(static_cast<size_t>(blocks * taps * kChannelBlock), 0.0);
+  for (int oc = 0; oc < g.outChannels; ++oc)
+    for (int64_t t = 0; t < taps; ++t)
+      packed[static_cast<size_t>(((oc / kChannelBlock) * taps + t) * kChannelBlock + oc % kChannelBlock)] =
+          k.weight[oc * taps + t];
+  return packed;
+}
+
+/// The taps of one output position that read inside the input: kh in [kh0, kh1), kw in [kw0, kw1).
+struct TapRange {
+  int begin = 0, end = 0;
+};
+TapRange insideTaps(int origin, int kernel, int dilation, int extent) {
+  TapRange r{0, kernel};
+  while (r.begin < r.end && origin + r.begin * dilation < 0) ++r.begin;
+  while (r.end > r.begin && origin + (r.end - 1) * dilation >= extent) --r.end;
+  return r;
+}
+
+/// out[(oc, p), i0 .. i0 + 8 * Vectors) for the output channels of block `cb` at position (oh, ow):
+/// the sum over the taps inside the input of weight * in[tap's input, same items]. `in` and `out`
+/// are row-major with `width` doubles per row (a multiple of kLanes).
+template <int Vectors>
+void convolveBlock(const ConvGeometry& g, const double* packed, int cb, int oh, int ow, TapRange kh, TapRange kw,
+                   const double* in, int64_t width, int64_t i0, double* out) {
+  const int64_t taps = int64_t(g.kernelH) * g.kernelW;
+  const int64_t positions = int64_t(g.outHeight) * g.outWidth;
+  const int h0 = oh * g.strideH - g.padTop, x0 = ow * g.strideW - g.padLeft;
+  Lanes acc[kChannelBlock][Vectors] = {};
+  for (int ic = 0; ic < g.inChannels; ++ic)
+    for (int h = kh.begin; h < kh.end; ++h) {
+      const double* row = in + ((int64_t(ic) * g.inHeight + h0 + h * g.dilationH) * g.inWidth + x0) * width + i0;
+      const double* w = packed + ((int64_t(cb) * g.inChannels + ic) * taps + int64_t(h) * g.kernelW) * kChannelBlock;
+      for (int x = kw.begin; x < kw.end; ++x) {
+        const double* values = row + int64_t(x) * g.dilationW * width;
+        Lanes v[Vectors];
+        for (int j = 0; j < Vectors; ++j) __builtin_memcpy(&v[j], values + kLanes * j, sizeof(Lanes));
+        for (int o = 0; o < kChannelBlock; ++o) {
+          const double wo = w[x * kChannelBlock + o];
+          for (int j = 0; j < Vectors; ++j) acc[o][j] += wo * v[j];
+        }
+      }
+    }
+  const int channels = std::min(kChannelBlock, g.outChannels - cb * kChannelBlock);
+  const int64_t p = int64_t(oh) * g.outWidth + ow;
+  for (int o = 0; o < channels; ++o)
+    for (int j = 0; j < Vectors; ++j)
+      __builtin_memcpy(out + ((int64_t(cb) * kChannelBlock + o) * positions + p) * width + i0 + kLanes * j, &acc[o][j],
+                       sizeof(Lanes));
+}
+
+/// T @ in for the items of one chunk: in [inputs x width], out [outputs x width], row-major.
+void convolveItems(const ConvGeometry& g, const std::vector<double>& packed, const double* in, int64_t width,
+                   double* out) {
+  const int blocks = (g.outChannels + kChannelBlock - 1) / kChannelBlock;
+  for (int cb = 0; cb < blocks; ++cb)
+    for (int oh = 0; oh < g.outHeight; ++oh) {
+      const TapRange kh = insideTaps(oh * g.strideH - g.padTop, g.kernelH, g.dilationH, g.inHeight);
+      for (int ow = 0; ow < g.outWidth; ++ow) {
+        const TapRange kw = insideTaps(ow * g.strideW - g.padLeft, g.kernelW, g.dilationW, g.inWidth);
+        int64_t i0 = 0;
+        for (; i0 + 2 * kLanes <= width; i0 += 2 * kLanes)
+          convolveBlock<2>(g, packed.data(), cb, oh, ow, kh, kw, in, width, i0, out);
+        if (i0 < width) convolveBlock<1>(g, packed.data(), cb, oh, ow, kh, kw, in, width, i0, out);
+      }
+    }
+}
+
+int64_t paddedWidth(int64_t items) { return (items + kLanes - 1) / kLanes * kLanes; }
+
+/// Calls f(first column, columns) for the chunks of `columns`, in parallel (OpenMP, the product
+/// threads) when the whole product is worth it.
+template <class F>
+void forEachChunk(int64_t columns, double workPerColumn, F&& f) {
+  const int64_t chunks = (columns + kChunkItems - 1) / kChunkItems;
+  const bool parallel = workPerColumn * static_cast<double>(columns) >= kParallelProductWork;
+#pragma omp parallel for schedule(static) if (parallel)
+  for (int64_t c = 0; c < chunks; ++c) f(c * kChunkItems, std::min(kChunkItems, columns - c * kChunkItems));
+}
+
+double workPerColumn(const gbcsr::KernelBlock& k) {
+  const ConvGeometry& g = k.geometry;
+  return static_cast<double>(k.rows()) * g.inChannels * g.kernelH * g.kernelW;
+}
+
+/// Rows of a tile in the transposes between X's columns and a chunk's rows: the tile's rows of one
+/// column are one contiguous read (or write), its rows of the chunk stay in cache across columns.
+constexpr int64_t kTileRows = 32;
+
+/// The chunk's cc columns of x (column j at x + j * ld) as the rows of a row-major [rows x width]
+/// chunk; columns cc..width are set to 0.
+void intoChunk(const double* x, int64_t ld, int64_t rows, int64_t cc, double* dst, int64_t width) {
+  for (int64_t i0 = 0; i0 < rows; i0 += kTileRows) {
+    const int64_t n = std::min(kTileRows, rows - i0);
+    for (int64_t j = 0; j < cc; ++j)
+      for (int64_t i = 0; i < n; ++i) dst[(i0 + i) * width + j] = x[j * ld + i0 + i];
+    for (int64_t i = 0; i < n; ++i) std::fill(dst + (i0 + i) * width + cc, dst + (i0 + i + 1) * width, 0.0);
+  }
+}
+
+/// The same for the center l/2 + u/2 and the radius u/2 - l/2 of the chunk's boxes (halves first:
+/// l + u and u - l may overflow where the halves do not). Returns a probe that is NaN once a value
+/// of l or u is not finite.
+double boxIntoChunks(const double* l, const double* u, int64_t ld, int64_t rows, int64_t cc, double* center,
+                     double* radius, int64_t width) {
+  double probe[kTileRows] = {};
+  for (int64_t i0 = 0; i0 < rows; i0 += kTileRows) {
+    const int64_t n = std::min(kTileRows, rows - i0);
+    for (int64_t j = 0; j < cc; ++j) {
+      const double *a = l + j * ld + i0, *b = u + j * ld + i0;
+      for (int64_t i = 0; i < n; ++i) {
+        center[(i0 + i) * width + j] = 0.5 * a[i] + 0.5 * b[i];
+        radius[(i0 + i) * width + j] = 0.5 * b[i] - 0.5 * a[i];
+        probe[i] += a[i] * 0 + b[i] * 0;
+      }
+    }
+    for (int64_t i = 0; i < n; ++i) {
+      std::fill(center + (i0 + i) * width + cc, center + (i0 + i + 1) * width, 0.0);
+      std::fill(radius + (i0 + i) * width + cc, radius + (i0 + i + 1) * width, 0.0);
+    }
+  }
+  double sum = 0;
+  for (double p : probe) sum += p;
+  return sum;
+}
+
+/// The chunk's cc columns back from a row-major [rows x width] chunk: out column j at out + j * ld.
+void fromChunk(const double* chunk, int64_t width, int64_t rows, int64_t cc, double* out, int64_t ld) {
+  for (int64_t i0 = 0; i0 < rows; i0 += kTileRows) {
+    const int64_t n = std::min(kTileRows, rows - i0);
+    for (int64_t j = 0; j < cc; ++j)
+      for (int64_t i = 0; i < n; ++i) out[j * ld + i0 + i] = chunk[(i0 + i) * width + j];
+  }
+}
+
+/// lower = wc - ar and upper = wc + ar back from the chunks, as fromChunk.
+void boundsFromChunks(const double* wc, const double* ar, int64_t width, int64_t rows, int64_t cc, double* lower,
+                      double* upper, int64_t ld) {
+  for (int64_t i0 = 0; i0 < rows; i0 += kTileRows) {
+    const int64_t n = std::min(kTileRows, rows - i0);
+    for (int64_t j = 0; j < cc; ++j)
+      for (int64_t i = 0; i < n; ++i) {
+        const double a = wc[(i0 + i) * width + j], b = ar[(i0 + i) * width + j];
+        lower[j * ld + i0 + i] = a - b;
+        upper[j * ld + i0 + i] = a + b;
+      }
+  }
+}
+
+/// Storage for a chunk, every value of which is written before it is read.
+std::unique_ptr<double[]> chunkStorage(int64_t rows, int64_t width) {
+  return std::make_unique_for_overwrite<double[]>(static_cast<size_t>(rows * width));
+}
+
+}  // namespace
+
+Eigen::MatrixXd kernelTimesColumns(const gbcsr::KernelBlock& k, const Eigen::Ref<const Eigen::MatrixXd>& x) {
+  Eigen::MatrixXd out(k.rows(), x.cols());
+  const std::vector<double> packed = packWeights(k);
+  forEachChunk(x.cols(), workPerColumn(k), [&](int64_t c0, int64_t cc) {
+    const int64_t width = paddedWidth(cc);
+    const auto in = chunkStorage(k.cols(), width), result = chunkStorage(k.rows(), width);
+    intoChunk(x.col(c0).data(), x.outerStride(), k.cols(), cc, in.get(), width);
+    convolveItems(k.geometry, packed, in.get(), width, result.get());
+    fromChunk(result.get(), width, k.rows(), cc, out.col(c0).data(), out.outerStride());
+  });
+  return out;
+}
+
+bool kernelIntervalTimes(const gbcsr::KernelBlock& w, const gbcsr::KernelBlock& absW,
+                         const Eigen::Ref<const Eigen::MatrixXd>& l, const Eigen::Ref<const Eigen::MatrixXd>& u,
+                         Eigen::Ref<Eigen::MatrixXd> lower, Eigen::Ref<Eigen::MatrixXd> upper) {
+  if (l.outerStride() != u.outerStride() || lower.outerStride() != upper.outerStride())
+    throw std::logic_error("kernelIntervalTimes: the ends (or the bounds) have different strides");
+  const std::vector<double> packed = packWeights(w), packedAbs = packWeights(absW);
+  const int64_t chunks = (l.cols() + kChunkItems - 1) / kChunkItems;
+  std::vector<char> finite(static_cast<size_t>(chunks), 1);
+  forEachChunk(l.cols(), 2 * workPerColumn(w), [&](int64_t c0, int64_t cc) {
+    const int64_t width = paddedWidth(cc), inputs = w.cols(), outputs = w.rows();
+    const auto center = chunkStorage(inputs, width), radius = chunkStorage(inputs, width);
+    if (boxIntoChunks(l.col(c0).data(), u.col(c0).data(), l.outerStride(), inputs, cc, center.get(), radius.get(),
+                      width) != 0) {
+      finite[static_cast<size_t>(c0 / kChunkItems)] = 0;
+      return;
+    }
+    const auto wc = chunkStorage(outputs, width), ar = chunkStorage(outputs, width);
+    convolveItems(w.geometry, packed, center.get(), width, wc.get());
+    convolveItems(absW.geometry, packedAbs, radius.get(), width, ar.get());
+    boundsFromChunks(wc.get(), ar.get(), width, outputs, cc, lower.col(c0).data(), upper.col(c0).data(),
+                     lower.outerStride());
+  });
+  return std::all_of(finite.begin(), finite.end(), [](char f) { return f != 0; });
+}
+
+}  // namespace cert::runtime::cpu
