@@ -162,6 +162,16 @@ Result<std::vector<ItemResult>> certifyBatch(const CompiledCertifier& cc, const 
       marginsMs[static_cast<size_t>(members[g])] = ms;
     }
   }
+  // Every layer's l and u tensors (or their host copies) are now owned by the items' results,
+  // which view their columns of them.
+  std::vector<std::pair<std::shared_ptr<const void>, std::shared_ptr<const void>>> owners;
+  for (size_t li = 0; li < host.size(); ++li) {
+    auto own = [&](const char* member, std::vector<double>& copy) -> std::shared_ptr<const void> {
+      if (!copy.empty()) return std::make_shared<std::vector<double>>(std::move(copy));
+      return std::make_shared<Tensor>(std::move(std::get<Tensor>(batch.states[li].members.at(member))));
+    };
+    owners.emplace_back(own("l", scratch[li].first), own("u", scratch[li].second));
+  }
   // Per item: its columns of every layer, the stored bytes of its state (Float members: one
   // value per neuron each, as when it runs alone) and the verdict.
   int64_t neurons = 0;
@@ -175,8 +185,8 @@ Result<std::vector<ItemResult>> certifyBatch(const CompiledCertifier& cc, const 
     for (size_t li = 0; li < host.size(); ++li) {
       const int64_t n = net.layers[li].size();
       LayerBoundsResult b;
-      b.lower = Eigen::Map<const Eigen::VectorXd>(host[li].first.data() + k * n, n);
-      b.upper = Eigen::Map<const Eigen::VectorXd>(host[li].second.data() + k * n, n);
+      b.lower = SharedVector(owners[li].first, host[li].first.data() + k * n, n);
+      b.upper = SharedVector(owners[li].second, host[li].second.data() + k * n, n);
       b.runMs = layerMs[li];
       r.layers.push_back(std::move(b));
     }

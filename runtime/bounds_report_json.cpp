@@ -45,7 +45,7 @@ std::string shapeArray(const std::vector<int64_t>& shape) {
   return out + "]";
 }
 
-std::string array(const Eigen::VectorXd& v) {
+std::string array(const Eigen::Ref<const Eigen::VectorXd>& v) {
   std::string out = "[";
   for (Eigen::Index i = 0; i < v.size(); ++i) out += (i ? "," : "") + number(v[i]);
   return out + "]";

@@ -16,14 +16,16 @@
 #include "runtime/compiled_certifier.h"
 #include "runtime/gbcsr/block_info.h"
 #include "runtime/layer_members.h"
+#include "runtime/shared_vector.h"
 #include "runtime/verdict.h"
 
 namespace cert {
 
-/// The Float members named l and u of one layer.
+/// The Float members named l and u of one layer. An item of a batch frame views its column of the
+/// batch's tensors (shared by the batch's items, no copy per item).
 struct LayerBoundsResult {
-  Eigen::VectorXd lower;
-  Eigen::VectorXd upper;
+  SharedVector lower;
+  SharedVector upper;
   double runMs = 0;  ///< time spent computing this layer's members (wall, this item's thread)
 };
 

@@ -30,7 +30,8 @@ std::string layerText(const Network& net, size_t k) {
 /// The first NaN, empty or inverted interval of one layer, in words; `whereOf` names the layer
 /// (called only then: the usual all-good case builds no string).
 template <class WhereOf>
-std::optional<std::string> badBounds(WhereOf&& whereOf, const Eigen::VectorXd& lo, const Eigen::VectorXd& hi) {
+std::optional<std::string> badBounds(WhereOf&& whereOf, const Eigen::Ref<const Eigen::VectorXd>& lo,
+                                     const Eigen::Ref<const Eigen::VectorXd>& hi) {
   if (lo.size() == hi.size()) {  // one branch-free (vectorized) pass for the usual all-good case
     constexpr double inf = std::numeric_limits<double>::infinity();
     // An integer accumulator: with a bool one GCC kept the loop scalar (a tenth of an IBP run

@@ -137,29 +137,29 @@ void TestVerdict::inconsistentBoundsAreInvalid() {
   QCOMPARE(decideVerdict(net, item, layers, lo, hi).verdict, Verdict::Verified);
 
   auto inverted = layers;
-  inverted[2].lower[1] = 0.31, inverted[2].upper[1] = 0.29;
+  inverted[2].lower.writable()[1] = 0.31, inverted[2].upper.writable()[1] = 0.29;
   VerdictDecision d = decideVerdict(net, item, inverted, lo, hi);
   QCOMPARE(d.verdict, Verdict::Invalid);
   QCOMPARE(d.reason, "unsound bounds: layer 2 '" + net.layers[2].name + "' neuron 1 has lower 0.31 > upper 0.29");
 
   auto rounding = layers;  // an inversion by rounding (1e-13 relative) is tolerated
-  rounding[2].lower[1] = 0.3 + 1e-14, rounding[2].upper[1] = 0.3;
+  rounding[2].lower.writable()[1] = 0.3 + 1e-14, rounding[2].upper.writable()[1] = 0.3;
   QCOMPARE(decideVerdict(net, item, rounding, lo, hi).verdict, Verdict::Verified);
 
   auto nan = layers;
-  nan[1].upper[4] = std::nan("");
+  nan[1].upper.writable()[4] = std::nan("");
   d = decideVerdict(net, item, nan, lo, hi);
   QCOMPARE(d.verdict, Verdict::Invalid);
   QVERIFY2(d.reason.rfind("NaN in layer 1 '" + net.layers[1].name + "' neuron 4", 0) == 0, d.reason.c_str());
 
   auto empty = layers;
-  empty[3].lower[0] = kInf;
+  empty[3].lower.writable()[0] = kInf;
   QCOMPARE(decideVerdict(net, item, empty, lo, hi).verdict, Verdict::Invalid);
   QCOMPARE(decideVerdict(net, item, layers, Eigen::Vector2d(0.5, std::nan("")), hi).verdict, Verdict::Invalid);
   QCOMPARE(decideVerdict(net, item, layers, Eigen::Vector2d(0.5, 2), hi).verdict, Verdict::Invalid);  // 2 > 1
   // Infinite output bounds: sound but nothing is proved.
   auto loose = layers;
-  loose.back().upper[1] = kInf;
+  loose.back().upper.writable()[1] = kInf;
   d = decideVerdict(net, item, loose, lo, hi);
   QCOMPARE(d.verdict, Verdict::NotVerified);
 }

@@ -12,7 +12,7 @@ namespace {
 
 QString exact(double v) { return QString::number(v, 'g', 17); }
 
-QJsonArray array(const Eigen::VectorXd& v) {
+QJsonArray array(const Eigen::Ref<const Eigen::VectorXd>& v) {
   QJsonArray a;
   for (Eigen::Index i = 0; i < v.size(); ++i) a.append(v[i]);
   return a;
