@@ -4,6 +4,7 @@
 #include <chrono>
 #include <map>
 #include <stdexcept>
+#include <type_traits>
 
 #include "runtime/interpreter/item_run.h"
 #include "runtime/item_margins.h"
@@ -93,6 +94,15 @@ Result<std::vector<ItemResult>> certifyBatch(const CompiledCertifier& cc, const 
   std::vector<InstrTime> profile;  // the batch's instructions (all items at once), given to its first item
   if (options.profile) batch.profile = &profile;
   std::vector<double> layerMs;
+  // Every layer's l and u on the host once: [n x items], item k in column k (read in place where
+  // the backend's memory is the host's), and per item whether every layer's intervals are
+  // consistent, checked while the layer is in cache (decideVerdict then skips its scan).
+  std::vector<std::pair<std::vector<double>, std::vector<double>>> scratch(net.layers.size());
+  std::vector<std::pair<std::span<const double>, std::span<const double>>> host;
+  std::vector<char> consistent(static_cast<size_t>(count), 1);
+  // The spans stay valid while later layers are appended: a reallocation moves each LayerState
+  // (its map's nodes, and the tensors' storage in them, stay where they are).
+  static_assert(std::is_nothrow_move_constructible_v<LayerState>);
   for (const Layer& layer : net.layers) {
     batch.profileLayer = layer.index;
     if (options.cancel && options.cancel->load(std::memory_order_relaxed))
@@ -106,16 +116,18 @@ Result<std::vector<ItemResult>> certifyBatch(const CompiledCertifier& cc, const 
       return R::failure(layerError(layer, e.what()));
     }
     layerMs.push_back(msSince(layerStart) / static_cast<double>(count));
+    const size_t li = host.size();
+    const LayerState& state = batch.states.at(li);
+    host.emplace_back(backend.hostValues(std::get<Tensor>(state.members.at("l")), scratch[li].first),
+                      backend.hostValues(std::get<Tensor>(state.members.at("u")), scratch[li].second));
+    const int64_t n = layer.size();
+    if (!intervalsConsistent(host[li].first.data(), host[li].second.data(), n * count))
+      for (int64_t k = 0; k < count; ++k)
+        consistent[static_cast<size_t>(k)] &= intervalsConsistent(host[li].first.data() + k * n,
+                                                                   host[li].second.data() + k * n, n);
   }
   const double shareMs = msSince(start) / static_cast<double>(count);
 
-  // Every layer's l and u on the host once: [n x items], item k in column k (read in place where
-  // the backend's memory is the host's).
-  std::vector<std::pair<std::vector<double>, std::vector<double>>> scratch(batch.states.size());
-  std::vector<std::pair<std::span<const double>, std::span<const double>>> host;
-  for (size_t li = 0; li < batch.states.size(); ++li)
-    host.emplace_back(backend.hostValues(std::get<Tensor>(batch.states[li].members.at("l")), scratch[li].first),
-                      backend.hostValues(std::get<Tensor>(batch.states[li].members.at("u")), scratch[li].second));
   R out;
   out.value.emplace(static_cast<size_t>(count));
   std::vector<double> marginsMs(static_cast<size_t>(count), 0.0);
@@ -193,7 +205,8 @@ Result<std::vector<ItemResult>> certifyBatch(const CompiledCertifier& cc, const 
     const int64_t rows = r.marginLower.size();
     r.stateBytes = r.denseStateBytes = 8 * members * (neurons + rows);
     r.referencedWeightBytes = 0;
-    finishItem(r, net, badParams, item, false, shareMs + marginsMs[static_cast<size_t>(k)]);
+    finishItem(r, net, badParams, item, false, shareMs + marginsMs[static_cast<size_t>(k)],
+               consistent[static_cast<size_t>(k)] != 0);
   }
   if (!out.value->empty()) out.value->front().profile = std::move(profile);
   return out;

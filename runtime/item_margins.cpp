@@ -48,14 +48,14 @@ std::string marginsKey(const PropertyItem& item) {
 }
 
 void finishItem(ItemResult& r, const Network& net, const std::vector<BadParameter>& badParams,
-                const PropertyItem& item, bool margins, double timeMs) {
+                const PropertyItem& item, bool margins, double timeMs, bool layersConsistent) {
   if (margins) {
     r.marginLower = r.layers.back().lower;
     r.marginUpper = r.layers.back().upper;
     r.layers.pop_back();
     if (!r.layouts.empty()) r.layouts.pop_back();
   }
-  const VerdictDecision verdict = decideVerdict(net, badParams, item, r.layers, r.marginLower, r.marginUpper);
+  const VerdictDecision verdict = decideVerdict(net, badParams, item, r.layers, r.marginLower, r.marginUpper, layersConsistent);
   r.verdict = verdict.verdict;
   r.reason = verdict.reason;
   r.verified = r.verdict == Verdict::Verified;

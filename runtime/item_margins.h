@@ -38,7 +38,8 @@ std::string marginsKey(const PropertyItem& item);
 
 /// Completes an item whose layers have run (r.layers, the margins layer last when `margins`):
 /// moves the margins layer's bounds to marginLower/Upper, decides the verdict, sets timeMs.
+/// layersConsistent: every layer's bounds passed intervalsConsistent (decideVerdict's).
 void finishItem(ItemResult& r, const Network& net, const std::vector<BadParameter>& badParams,
-                const PropertyItem& item, bool margins, double timeMs);
+                const PropertyItem& item, bool margins, double timeMs, bool layersConsistent = false);
 
 }  // namespace cert::runtime

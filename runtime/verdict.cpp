@@ -32,17 +32,8 @@ std::string layerText(const Network& net, size_t k) {
 template <class WhereOf>
 std::optional<std::string> badBounds(WhereOf&& whereOf, const Eigen::Ref<const Eigen::VectorXd>& lo,
                                      const Eigen::Ref<const Eigen::VectorXd>& hi) {
-  if (lo.size() == hi.size()) {  // one branch-free (vectorized) pass for the usual all-good case
-    constexpr double inf = std::numeric_limits<double>::infinity();
-    // An integer accumulator: with a bool one GCC kept the loop scalar (a tenth of an IBP run
-    // over 100 inputs went here).
-    int64_t bad = 0;
-    const double* l = lo.data();
-    const double* u = hi.data();
-    for (Eigen::Index i = 0; i < lo.size(); ++i)
-      bad |= int64_t(!(l[i] <= u[i])) | int64_t(l[i] == inf) | int64_t(u[i] == -inf);
-    if (bad == 0) return std::nullopt;
-  }
+  // One branch-free (vectorized) pass for the usual all-good case.
+  if (lo.size() == hi.size() && intervalsConsistent(lo.data(), hi.data(), lo.size())) return std::nullopt;
   for (Eigen::Index i = 0; i < lo.size() && i < hi.size(); ++i) {
     const double l = lo[i], u = hi[i];
     if (!std::isnan(l) && !std::isnan(u) && l != std::numeric_limits<double>::infinity() &&
@@ -124,6 +115,15 @@ class MarginSlack {
 
 }  // namespace
 
+bool intervalsConsistent(const double* lo, const double* hi, int64_t n) {
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  // An integer accumulator: with a bool one GCC kept the loop scalar (a tenth of an IBP run over
+  // 100 inputs went here).
+  int64_t bad = 0;
+  for (int64_t i = 0; i < n; ++i) bad |= int64_t(!(lo[i] <= hi[i])) | int64_t(lo[i] == inf) | int64_t(hi[i] == -inf);
+  return bad == 0;
+}
+
 const char* verdictName(Verdict v) {
   switch (v) {
     case Verdict::Verified: return "verified";
@@ -167,7 +167,7 @@ VerdictDecision decideVerdict(const Network& net, const PropertyItem& item, cons
 
 VerdictDecision decideVerdict(const Network& net, const std::vector<BadParameter>& bad, const PropertyItem& item,
                               const std::vector<LayerBoundsResult>& layers, const Eigen::VectorXd& marginLower,
-                              const Eigen::VectorXd& marginUpper) {
+                              const Eigen::VectorXd& marginUpper, bool layersConsistent) {
   VerdictDecision d;
   if (!bad.empty()) {
     d.verdict = Verdict::Invalid;
@@ -175,7 +175,7 @@ VerdictDecision decideVerdict(const Network& net, const std::vector<BadParameter
     if (bad.size() > 1) d.reason += " and " + std::to_string(bad.size() - 1) + " more tensor" + (bad.size() > 2 ? "s" : "");
     return d;
   }
-  for (size_t k = 0; k < layers.size(); ++k)
+  for (size_t k = 0; k < layers.size() && !layersConsistent; ++k)
     if (auto why = badBounds([&] { return layerText(net, k); }, layers[k].lower, layers[k].upper)) {
       d.verdict = Verdict::Invalid;
       d.reason = *why;

@@ -43,6 +43,11 @@ constexpr double kBoundsTolerance = 1e-9;
 /// +inf when an output bound it reads is infinite.
 double marginRoundingSlack(const PropertyItem& item, const LayerBoundsResult& output, Eigen::Index row, double bound);
 
+/// Whether every interval [lo[i], hi[i]] is certainly consistent: no NaN, no lower bound of +inf
+/// or upper bound of -inf, lower <= upper (one vectorized pass). False asks for the full check
+/// (decideVerdict's), which tolerates lower > upper within kBoundsTolerance.
+bool intervalsConsistent(const double* lo, const double* hi, int64_t n);
+
 /// The verdict of one item. In order: any parameter of `net` that is NaN, inf or |x| >= 1e38
 /// (kFloat32Overflow) makes it Invalid; so does any layer bound (or margin bound) that is NaN,
 /// a lower bound of +inf, an upper bound of -inf, or lower > upper beyond kBoundsTolerance.
@@ -54,9 +59,11 @@ double marginRoundingSlack(const PropertyItem& item, const LayerBoundsResult& ou
 /// empty margins: no margins were computed (NotVerified unless Invalid).
 VerdictDecision decideVerdict(const Network& net, const PropertyItem& item, const std::vector<LayerBoundsResult>& layers,
                               const Eigen::VectorXd& marginLower, const Eigen::VectorXd& marginUpper);
-/// The same with the parameter scan done once by the caller: `bad` is badParameters(net).
+/// The same with the parameter scan done once by the caller: `bad` is badParameters(net). With
+/// layersConsistent, the caller has found intervalsConsistent true on every layer of `layers`
+/// (a batch frame checks each layer's tensor while it is in cache) and they are not scanned again.
 VerdictDecision decideVerdict(const Network& net, const std::vector<BadParameter>& bad, const PropertyItem& item,
                               const std::vector<LayerBoundsResult>& layers, const Eigen::VectorXd& marginLower,
-                              const Eigen::VectorXd& marginUpper);
+                              const Eigen::VectorXd& marginUpper, bool layersConsistent = false);
 
 }  // namespace cert
