@@ -247,9 +247,15 @@ void ItemRun::region(const ir::Region& r) {
   const std::vector<analysis::IntervalProduct>& products = dense_ ? kNoProducts : intervalProductsFor(r);
   std::vector<char> tried(products.size(), 0);
   std::vector<int> computed;
+  const std::set<int> deferrable = products.empty() ? std::set<int>{} : deferrableEnds(r, products);
+  std::map<int, const Instr*> deferred;
   for (size_t k = 0; k < r.body.size(); ++k) {
     const Instr& i = r.body[k];
     if (i.op == Opcode::Yield) continue;
+    if (deferrable.count(i.id)) {
+      deferred.emplace(i.id, &i);
+      continue;
+    }
     const bool timed = profile && &r == &program_->body;
     auto start = timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
     const auto record = [&](std::string what) {
@@ -263,7 +269,7 @@ void ItemRun::region(const ir::Region& r) {
         const analysis::IntervalProduct& ip = products[g];
         if (tried[g] || std::find(ip.parts.begin(), ip.parts.end(), i.id) == ip.parts.end()) continue;
         tried[g] = 1;
-        if (intervalProduct(ip)) {
+        if (intervalProduct(ip, deferred)) {
           computed.insert(computed.end(), ip.parts.begin(), ip.parts.end());
           record("interval product");
         }

@@ -283,7 +283,12 @@ class ItemRun {
   /// Computes an interval product as W @ c -/+ |W| @ r into its two sums when W is a stored block
   /// of the layer's shape and l, u are finite rows over prev (one per item of a batch frame);
   /// false (nothing computed) otherwise: the four products then run as written.
-  bool intervalProduct(const analysis::IntervalProduct& ip);
+  /// `deferred`: ends of interval products that are Float members of the prev list read by
+  /// nothing but the product's parts, not yet copied out of the layer's state (deferredEnds); the
+  /// product reads them in place, and copies them into the environment when it falls back.
+  bool intervalProduct(const analysis::IntervalProduct& ip, std::map<int, const Instr*>& deferred);
+  /// The ends of `products` (instructions of `r`) that may be deferred, by id.
+  std::set<int> deferrableEnds(const ir::Region& r, const std::vector<analysis::IntervalProduct>& products);
 
   /// `W * prev_list` whose only use is its sum over prev: the linear form whose block is the
   /// layer's weight itself (a Kernel for Conv, the referenced matrix for Affine), no coefficients.

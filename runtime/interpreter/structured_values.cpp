@@ -97,23 +97,56 @@ const std::vector<analysis::IntervalProduct>& ItemRun::intervalProductsFor(const
   return it->second;
 }
 
-bool ItemRun::intervalProduct(const analysis::IntervalProduct& ip) {
-  if (dense_ || !windows_.empty() || !structured_.count(ip.weight) || !structured_.count(ip.positive) ||
-      !structured_.count(ip.negative))
-    return false;
-  const Tensor* l = std::get_if<Tensor>(&at(ip.lowerEnd));
-  const Tensor* u = std::get_if<Tensor>(&at(ip.upperEnd));
-  const CoefBlock& w = *blockOf(ip.weight);
-  if (!l || !u || l->r != 1 || u->r != 1 || l->c != listExtent_ || u->c != listExtent_ || l->d != u->d ||
-      w.rows() != n_ || w.cols() != listExtent_)
-    return false;
-  // Non-finite ends keep the four products (their inf * 0 = NaN cases as written).
-  auto bounds = backend_.intervalTimes(w, *derivedBlock(ip.weight, "abs", 0), *l, *u);
-  if (!bounds) return false;
-  auto& [lower, upper] = *bounds;
-  at(ip.lower) = std::move(lower);
-  at(ip.upper) = std::move(upper);
-  return true;
+std::set<int> ItemRun::deferrableEnds(const ir::Region& r, const std::vector<analysis::IntervalProduct>& products) {
+  std::set<int> out;
+  if (dense_ || !windows_.empty()) return out;
+  const auto& uses = consumersOf(*program_);
+  for (const analysis::IntervalProduct& ip : products)
+    for (int end : {ip.lowerEnd, ip.upperEnd}) {
+      const auto instr = std::find_if(r.body.begin(), r.body.end(), [&](const Instr& i) { return i.id == end; });
+      if (instr == r.body.end() || instr->op != Opcode::Member || instr->ref != NeuronRef::PrevList ||
+          isPolyMember(instr->name) || results_.count(end))
+        continue;
+      const auto it = uses.find(end);
+      if (it == uses.end()) continue;
+      const bool onlyParts = std::all_of(it->second.begin(), it->second.end(), [&](const Instr* use) {
+        return std::find(ip.parts.begin(), ip.parts.end(), use->id) != ip.parts.end();
+      });
+      if (onlyParts) out.insert(end);
+    }
+  return out;
+}
+
+bool ItemRun::intervalProduct(const analysis::IntervalProduct& ip, std::map<int, const Instr*>& deferred) {
+  // A deferred end is the prev layer's own [n x 1 x items] tensor; the others were evaluated.
+  auto end = [&](int id) -> const Tensor* {
+    if (!deferred.count(id)) return std::get_if<Tensor>(&at(id));
+    return std::get_if<Tensor>(&states.at(static_cast<size_t>(inputOf(NeuronRef::Prev))).members.at(deferred.at(id)->name));
+  };
+  auto computed = [&]() -> bool {
+    if (dense_ || !windows_.empty() || !structured_.count(ip.weight) || !structured_.count(ip.positive) ||
+        !structured_.count(ip.negative))
+      return false;
+    const Tensor* l = end(ip.lowerEnd);
+    const Tensor* u = end(ip.upperEnd);
+    const CoefBlock& w = *blockOf(ip.weight);
+    auto overPrev = [&](const Tensor* t) { return t && t->r * t->c == listExtent_ && (t->r == 1 || t->c == 1); };
+    if (!overPrev(l) || !overPrev(u) || l->d != u->d || w.rows() != n_ || w.cols() != listExtent_) return false;
+    // Non-finite ends keep the four products (their inf * 0 = NaN cases as written).
+    auto bounds = backend_.intervalTimes(w, *derivedBlock(ip.weight, "abs", 0), *l, *u);
+    if (!bounds) return false;
+    auto& [lower, upper] = *bounds;
+    at(ip.lower) = std::move(lower);
+    at(ip.upper) = std::move(upper);
+    return true;
+  };
+  if (computed()) return true;
+  for (int id : {ip.lowerEnd, ip.upperEnd})  // the parts run as written: their operands as evaluated
+    if (const auto it = deferred.find(id); it != deferred.end()) {
+      at(id) = member(*it->second);
+      deferred.erase(it);
+    }
+  return false;
 }
 
 std::optional<Value> ItemRun::layerProduct(const Instr& i, int sId, const Lin& neurons) {
