@@ -76,10 +76,11 @@ int64_t joinExtent(int64_t a, int64_t b);
 
 /// Element-wise f over the broadcast of a and b; throws std::runtime_error on mismatched extents.
 /// A template so that f inlines: the executor's element-wise work runs without per-element calls.
+/// t = f(a, b) element-wise with broadcasting, t already of the joined extents; t may be a or b
+/// itself (each value is read before its own position is written).
 template <class F>
-Tensor zip(const Tensor& a, const Tensor& b, F&& f) {
-  const int64_t r = joinExtent(a.r, b.r), c = joinExtent(a.c, b.c), d = joinExtent(a.d, b.d);
-  Tensor t = Tensor::uninitialized(r, c, d);
+void zipTo(const Tensor& a, const Tensor& b, Tensor& t, F&& f) {
+  const int64_t r = t.r, c = t.c, d = t.d;
   const size_t n = t.v.size();
   const bool aFull = a.v.size() == n, bFull = b.v.size() == n;
   if (aFull && bFull) {
@@ -112,7 +113,26 @@ Tensor zip(const Tensor& a, const Tensor& b, F&& f) {
       }
     }
   }
+}
+
+template <class F>
+Tensor zip(const Tensor& a, const Tensor& b, F&& f) {
+  Tensor t = Tensor::uninitialized(joinExtent(a.r, b.r), joinExtent(a.c, b.c), joinExtent(a.d, b.d));
+  zipTo(a, b, t, f);
   return t;
+}
+
+/// The same into the storage of an operand that is no longer needed (`into` is 0 for a, 1 for b)
+/// when it has the joined extents, else into new storage.
+template <class F>
+Tensor zipReusing(Tensor&& operand, int into, const Tensor& other, F&& f) {
+  const Tensor& a = into == 0 ? operand : other;
+  const Tensor& b = into == 0 ? other : operand;
+  const int64_t r = joinExtent(a.r, b.r), c = joinExtent(a.c, b.c), d = joinExtent(a.d, b.d);
+  if (operand.r != r || operand.c != c || operand.d != d || operand.v.size() != static_cast<size_t>(r * c * d))
+    return zip(a, b, f);
+  zipTo(a, b, operand, f);
+  return std::move(operand);
 }
 
 template <class F>

@@ -26,20 +26,28 @@ Value ItemRun::binary(const Instr& i) {
   if (!la && !lb) {
     const Tensor& x = asTensor(a);
     const Tensor& y = asTensor(b);
+    // An operand read for the last time lends its storage to the result (when it has the
+    // result's extents): no new tensor, and the values are written where they were just read.
+    const int ia = i.operands[0], ib = i.operands[1];
+    const int reuse = ia == ib ? -1 : dies(ia) ? 0 : dies(ib) ? 1 : -1;
+    auto zip = [&](auto&& f) -> Tensor {
+      if (reuse < 0) return runtime::zip(x, y, f);
+      return runtime::zipReusing(std::move(std::get<Tensor>(at(reuse == 0 ? ia : ib))), reuse, reuse == 0 ? y : x, f);
+    };
     // The operator is resolved once per instruction, not per element (same arithmetic as
     // ir::applyBinary, which the fallback calls for anything else).
     const ir::Name& op = i.name;
-    if (op == ir::Op::Add) return runtime::zip(x, y, [](double p, double q) { return p + q; });
-    if (op == ir::Op::Sub) return runtime::zip(x, y, [](double p, double q) { return p - q; });
-    if (op == ir::Op::Mul) return runtime::zip(x, y, [](double p, double q) { return p * q; });
-    if (op == ir::Op::Div) return runtime::zip(x, y, [](double p, double q) { return p / q; });
-    if (op == ir::Op::Min) return runtime::zip(x, y, [](double p, double q) { return std::min(p, q); });
-    if (op == ir::Op::Max) return runtime::zip(x, y, [](double p, double q) { return std::max(p, q); });
-    if (op == ir::Op::Ge) return runtime::zip(x, y, [](double p, double q) { return p >= q ? 1.0 : 0.0; });
-    if (op == ir::Op::Le) return runtime::zip(x, y, [](double p, double q) { return p <= q ? 1.0 : 0.0; });
-    if (op == ir::Op::Gt) return runtime::zip(x, y, [](double p, double q) { return p > q ? 1.0 : 0.0; });
-    if (op == ir::Op::Lt) return runtime::zip(x, y, [](double p, double q) { return p < q ? 1.0 : 0.0; });
-    return runtime::zip(x, y, [&op](double p, double q) { return binaryOp(op, p, q); });
+    if (op == ir::Op::Add) return zip([](double p, double q) { return p + q; });
+    if (op == ir::Op::Sub) return zip([](double p, double q) { return p - q; });
+    if (op == ir::Op::Mul) return zip([](double p, double q) { return p * q; });
+    if (op == ir::Op::Div) return zip([](double p, double q) { return p / q; });
+    if (op == ir::Op::Min) return zip([](double p, double q) { return std::min(p, q); });
+    if (op == ir::Op::Max) return zip([](double p, double q) { return std::max(p, q); });
+    if (op == ir::Op::Ge) return zip([](double p, double q) { return p >= q ? 1.0 : 0.0; });
+    if (op == ir::Op::Le) return zip([](double p, double q) { return p <= q ? 1.0 : 0.0; });
+    if (op == ir::Op::Gt) return zip([](double p, double q) { return p > q ? 1.0 : 0.0; });
+    if (op == ir::Op::Lt) return zip([](double p, double q) { return p < q ? 1.0 : 0.0; });
+    return zip([&op](double p, double q) { return binaryOp(op, p, q); });
   }
   const bool sym = i.type == ir::ElemType::Sym;
   if (i.name == ir::Op::Add || i.name == ir::Op::Sub) {
