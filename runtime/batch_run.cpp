@@ -121,6 +121,8 @@ Result<std::vector<ItemResult>> certifyBatch(const CompiledCertifier& cc, const 
     host.emplace_back(backend.hostValues(std::get<Tensor>(state.members.at("l")), scratch[li].first),
                       backend.hostValues(std::get<Tensor>(state.members.at("u")), scratch[li].second));
     const int64_t n = layer.size();
+    if (host[li].first.size() != static_cast<size_t>(n * count) || host[li].second.size() != static_cast<size_t>(n * count))
+      return R::failure(layerError(layer, "its l and u are not one value per neuron and item"));
     if (!intervalsConsistent(host[li].first.data(), host[li].second.data(), n * count))
       for (int64_t k = 0; k < count; ++k)
         consistent[static_cast<size_t>(k)] &= intervalsConsistent(host[li].first.data() + k * n,

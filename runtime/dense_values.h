@@ -74,8 +74,6 @@ struct Tensor {
 /// The extent of a broadcast of a and b along one dim; throws std::runtime_error on a mismatch.
 int64_t joinExtent(int64_t a, int64_t b);
 
-/// Element-wise f over the broadcast of a and b; throws std::runtime_error on mismatched extents.
-/// A template so that f inlines: the executor's element-wise work runs without per-element calls.
 /// t = f(a, b) element-wise with broadcasting, t already of the joined extents; t may be a or b
 /// itself (each value is read before its own position is written).
 template <class F>
@@ -115,6 +113,8 @@ void zipTo(const Tensor& a, const Tensor& b, Tensor& t, F&& f) {
   }
 }
 
+/// Element-wise f over the broadcast of a and b; throws std::runtime_error on mismatched extents.
+/// A template so that f inlines: the executor's element-wise work runs without per-element calls.
 template <class F>
 Tensor zip(const Tensor& a, const Tensor& b, F&& f) {
   Tensor t = Tensor::uninitialized(joinExtent(a.r, b.r), joinExtent(a.c, b.c), joinExtent(a.d, b.d));

@@ -11,9 +11,9 @@ namespace {
 /// True when any of the n values at `data` is bad: one branch-free (vectorized) pass over the
 /// storage; NaN and inf fail `|x| < kFloat32Overflow` too.
 bool anyBad(const double* data, int64_t n) {
-  bool bad = false;
-  for (int64_t i = 0; i < n; ++i) bad |= !(std::abs(data[i]) < kFloat32Overflow);
-  return bad;
+  int64_t bad = 0;  // an integer accumulator: with a bool GCC keeps the loop scalar
+  for (int64_t i = 0; i < n; ++i) bad |= int64_t(!(std::abs(data[i]) < kFloat32Overflow));
+  return bad != 0;
 }
 
 /// `data`: the tensor's storage (any order), checked first in one pass; the values are read

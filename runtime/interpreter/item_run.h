@@ -284,7 +284,7 @@ class ItemRun {
   /// of the layer's shape and l, u are finite rows over prev (one per item of a batch frame);
   /// false (nothing computed) otherwise: the four products then run as written.
   /// `deferred`: ends of interval products that are Float members of the prev list read by
-  /// nothing but the product's parts, not yet copied out of the layer's state (deferredEnds); the
+  /// nothing but the product's parts, not yet copied out of the layer's state (deferrableEnds); the
   /// product reads them in place, and copies them into the environment when it falls back.
   bool intervalProduct(const analysis::IntervalProduct& ip, std::map<int, const Instr*>& deferred);
   /// The ends of `products` (instructions of `r`) that may be deferred, by id.
