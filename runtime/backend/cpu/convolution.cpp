@@ -40,19 +40,16 @@ gbcsr::SparseRM kernelRowsSelected(const gbcsr::KernelBlock& k, std::span<const 
     while (next <= row) outer[next++] = at;
     const int oc = static_cast<int>(rows[r] / pout);
     const int oh = static_cast<int>(rows[r] % pout / g.outWidth), ow = static_cast<int>(rows[r] % g.outWidth);
-    // The taps inside the input: kh in [kh0, kh1), kw in [kw0, kw1).
+    // The taps inside the input.
     const int h0 = oh * g.strideH - g.padTop, x0 = ow * g.strideW - g.padLeft;
-    int kh0 = 0, kh1 = g.kernelH, kw0 = 0, kw1 = g.kernelW;
-    while (kh0 < kh1 && h0 + kh0 * g.dilationH < 0) ++kh0;
-    while (kh1 > kh0 && h0 + (kh1 - 1) * g.dilationH >= g.inHeight) --kh1;
-    while (kw0 < kw1 && x0 + kw0 * g.dilationW < 0) ++kw0;
-    while (kw1 > kw0 && x0 + (kw1 - 1) * g.dilationW >= g.inWidth) --kw1;
+    const TapRange khs = insideTaps(h0, g.kernelH, g.dilationH, g.inHeight);
+    const TapRange kws = insideTaps(x0, g.kernelW, g.dilationW, g.inWidth);
     const double* wOc = k.weight.data() + int64_t(oc) * g.inChannels * g.kernelH * g.kernelW;
     for (int ic = 0; ic < g.inChannels; ++ic)  // columns ascend: (ic, h, x) in order
-      for (int kh = kh0; kh < kh1; ++kh) {
+      for (int kh = khs.begin; kh < khs.end; ++kh) {
         const double* w = wOc + (int64_t(ic) * g.kernelH + kh) * g.kernelW;
         const int col = static_cast<int>((int64_t(ic) * g.inHeight + h0 + kh * g.dilationH) * g.inWidth + x0);
-        for (int kw = kw0; kw < kw1; ++kw) {  // every tap written, kept when non-zero (no branch)
+        for (int kw = kws.begin; kw < kws.end; ++kw) {  // every tap written, kept when non-zero (no branch)
           inner[at] = col + kw * g.dilationW;
           values[at] = w[kw];
           at += w[kw] != 0;

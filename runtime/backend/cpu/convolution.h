@@ -44,6 +44,18 @@ struct InsideColumns {
 };
 InsideColumns insideColumns(const ConvGeometry& g);
 
+/// The kernel offsets k in [begin, end) whose input coordinate origin + k * dilation is inside
+/// [0, extent): the taps of one output row (or column) that read inside the input.
+struct TapRange {
+  int begin = 0, end = 0;
+};
+inline TapRange insideTaps(int origin, int kernel, int dilation, int extent) {
+  TapRange r{0, kernel};
+  while (r.begin < r.end && origin + r.begin * dilation < 0) ++r.begin;
+  while (r.end > r.begin && origin + (r.end - 1) * dilation >= extent) --r.end;
+  return r;
+}
+
 /// The Toeplitz matrix of k as CSR: kernelRowsMapped with the weights themselves.
 gbcsr::SparseRM kernelRowsCsr(const gbcsr::KernelBlock& k);
 /// Rows `rows` (ascending) of k's Toeplitz matrix as CSR, built from the taps of those rows only:

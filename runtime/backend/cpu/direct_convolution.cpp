@@ -37,17 +37,6 @@ std::vector<double> packWeights(const gbcsr::KernelBlock& k) {
   return packed;
 }
 
-/// The taps of one output position that read inside the input: kh in [kh0, kh1), kw in [kw0, kw1).
-struct TapRange {
-  int begin = 0, end = 0;
-};
-TapRange insideTaps(int origin, int kernel, int dilation, int extent) {
-  TapRange r{0, kernel};
-  while (r.begin < r.end && origin + r.begin * dilation < 0) ++r.begin;
-  while (r.end > r.begin && origin + (r.end - 1) * dilation >= extent) --r.end;
-  return r;
-}
-
 /// out[(oc, p), i0 .. i0 + 8 * Vectors) for the output channels of block `cb` at position (oh, ow):
 /// the sum over the taps inside the input of weight * in[tap's input, same items]. `in` and `out`
 /// are row-major with `width` doubles per row (a multiple of kLanes).
