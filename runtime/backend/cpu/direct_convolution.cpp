@@ -2,6 +2,7 @@
 // fastest: no im2col buffer, no GEMM over a small inner dimension (convolution.h).
 #include "runtime/backend/cpu/block_kinds.h"
 #include "runtime/backend/cpu/convolution.h"
+#include "runtime/backend/cpu/vector_lanes.h"
 
 #include <algorithm>
 #include <memory>
@@ -14,10 +15,6 @@ namespace {
 
 using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
-/// Eight doubles: one AVX-512 register (two AVX2 registers or four SSE2 ones elsewhere; GCC and
-/// Clang split the operations).
-typedef double Lanes __attribute__((vector_size(64)));
-constexpr int kLanes = 8;
 /// Output channels per register block: each input value loaded feeds this many accumulators.
 constexpr int kChannelBlock = 8;
 /// Items per chunk: a chunk's input [inputs x items] stays in L2 while every output reads it.
@@ -87,16 +84,6 @@ void convolveItems(const ConvGeometry& g, const std::vector<double>& packed, con
 }
 
 int64_t paddedWidth(int64_t items) { return (items + kLanes - 1) / kLanes * kLanes; }
-
-/// Calls f(first column, columns) for the chunks of `columns`, in parallel (OpenMP, the product
-/// threads) when the whole product is worth it.
-template <class F>
-void forEachChunk(int64_t columns, double workPerColumn, F&& f) {
-  const int64_t chunks = (columns + kChunkItems - 1) / kChunkItems;
-  const bool parallel = workPerColumn * static_cast<double>(columns) >= kParallelProductWork;
-#pragma omp parallel for schedule(static) if (parallel)
-  for (int64_t c = 0; c < chunks; ++c) f(c * kChunkItems, std::min(kChunkItems, columns - c * kChunkItems));
-}
 
 double workPerColumn(const gbcsr::KernelBlock& k) {
   const ConvGeometry& g = k.geometry;
@@ -177,7 +164,7 @@ std::unique_ptr<double[]> chunkStorage(int64_t rows, int64_t width) {
 Eigen::MatrixXd kernelTimesColumns(const gbcsr::KernelBlock& k, const Eigen::Ref<const Eigen::MatrixXd>& x) {
   Eigen::MatrixXd out(k.rows(), x.cols());
   const std::vector<double> packed = packWeights(k);
-  forEachChunk(x.cols(), workPerColumn(k), [&](int64_t c0, int64_t cc) {
+  forEachChunk(x.cols(), kChunkItems, workPerColumn(k), [&](int64_t c0, int64_t cc) {
     const int64_t width = paddedWidth(cc);
     const auto in = chunkStorage(k.cols(), width), result = chunkStorage(k.rows(), width);
     intoChunk(x.col(c0).data(), x.outerStride(), k.cols(), cc, in.get(), width);
@@ -195,7 +182,7 @@ bool kernelIntervalTimes(const gbcsr::KernelBlock& w, const gbcsr::KernelBlock& 
   const std::vector<double> packed = packWeights(w), packedAbs = packWeights(absW);
   const int64_t chunks = (l.cols() + kChunkItems - 1) / kChunkItems;
   std::vector<char> finite(static_cast<size_t>(chunks), 1);
-  forEachChunk(l.cols(), 2 * workPerColumn(w), [&](int64_t c0, int64_t cc) {
+  forEachChunk(l.cols(), kChunkItems, 2 * workPerColumn(w), [&](int64_t c0, int64_t cc) {
     const int64_t width = paddedWidth(cc), inputs = w.cols(), outputs = w.rows();
     const auto center = chunkStorage(inputs, width), radius = chunkStorage(inputs, width);
     if (boxIntoChunks(l.col(c0).data(), u.col(c0).data(), l.outerStride(), inputs, cc, center.get(), radius.get(),
