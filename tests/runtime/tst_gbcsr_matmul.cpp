@@ -58,8 +58,9 @@ class TestGbcsrMatmul : public QObject {
     QTest::newRow("chunks-of-2") << QList<int>{8, 16, 16, 3, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1};
     // A stride that leaves the last input row and column unread (no padding, col fully written).
     QTest::newRow("stride2-uncovered-edge") << QList<int>{2, 10, 10, 3, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1};
-    // From 8 input channels X @ T is a direct transposed convolution over 16+ rows: blocks of 8
-    // channels (10: a block of 8 and one of 2), strides, asymmetric padding, dilation.
+    // From 8 input channels X @ T is a direct transposed convolution over 16+ rows in blocks of 8
+    // channels (10: a block of 8 and one of 2; from 3, blocks of 4): strides, asymmetric padding,
+    // dilation.
     QTest::newRow("10ch-stride2-pad-asym") << QList<int>{10, 7, 6, 4, 4, 3, 2, 2, 1, 2, 2, 0, 1, 1};
     QTest::newRow("8ch-dilated") << QList<int>{8, 8, 8, 2, 3, 2, 1, 2, 2, 1, 2, 1, 2, 3};
     QTest::newRow("9ch-stride2-uncovered-edge") << QList<int>{9, 10, 10, 3, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1};
@@ -107,9 +108,9 @@ class TestGbcsrMatmul : public QObject {
     Eigen::MatrixXd unbounded = u;
     unbounded(t.cols() - 1, 36) = std::numeric_limits<double>::infinity();
     QVERIFY(!cert::runtime::cpu::kernelIntervalTimes(k, absK, l, unbounded, lower, upper));
-    // X @ T over rows of a larger matrix (a strided view): 4 and 30 rows by GEMMs below 8 input
-    // channels; from 8, 4 by GEMMs, 16 by the direct route (one block of 16 rows), 45 by a chunk of
-    // 32 rows, one of 8 and a zero-padded tail of 5.
+    // X @ T over rows of a larger matrix (a strided view): 4 rows by GEMMs; from 3 input channels
+    // (1x1 kernels excepted) 16 by the direct route (one block of 16 rows), 30 by one of 24 and a
+    // zero-padded tail of 6, 45 by a chunk of 40 (blocks of 24 and 16) and a tail of 5.
     static_assert(cert::runtime::cpu::kDirectMinRows > 4 && cert::runtime::cpu::kDirectMinRows <= 16);
     const Eigen::MatrixXd big = Eigen::MatrixXd::Random(50, t.rows());
     for (int rows : {4, 16, 30, 45}) {

@@ -90,22 +90,22 @@ bool kernelIntervalTimes(const gbcsr::KernelBlock& w, const gbcsr::KernelBlock& 
                          const Eigen::Ref<const Eigen::MatrixXd>& l, const Eigen::Ref<const Eigen::MatrixXd>& u,
                          Eigen::Ref<Eigen::MatrixXd> lower, Eigen::Ref<Eigen::MatrixXd> upper);
 /// X @ T: a transposed convolution of every row of X (back-substitution through a conv layer):
-/// timesKernelRows from kDirectMinRows rows (8+ input channels, 2+ taps), else one GEMM per kernel
+/// timesKernelRows from kDirectMinRows rows (3+ input channels, 2+ taps), else one GEMM per kernel
 /// tap at stride 1 from 8 input channels, else one GEMM and col2im adds.
 /// Taps outside the input are skipped, so X and the weights must be finite for X @ T's values
 /// (0 * inf is NaN in the Toeplitz product). Runs on one thread below kParallelProductWork.
 Eigen::MatrixXd timesKernel(const Eigen::Ref<const Eigen::MatrixXd>& x, const gbcsr::KernelBlock& k);
 
 /// Rows from which X @ T is a direct transposed convolution (timesKernelRows) when the convolution
-/// has 8 or more input channels and more than one tap: 1.3-2x faster than the GEMM routes on the
-/// convolutions of resnet_2b, cifar_base_kw and convSmall from 16 rows (8 to 1024 input channels);
-/// 0.7-0.9x at 9-12 rows, and at 1-3 input channels or a 1x1 kernel, where a register block of 8
-/// channels is partly idle or no value of X is read twice.
+/// has 3 or more input channels and more than one tap: 1.3-2x faster than the GEMM routes on the
+/// convolutions of resnet_2b, cifar_base_kw and convSmall from 16 rows (8 to 1024 rows, 8+ input
+/// channels; 1.0-1.4x at 3); 0.7-0.9x at 9-12 rows, and at 1 input channel or a 1x1 kernel, where
+/// loads bound it or no value of X is read twice.
 constexpr int64_t kDirectMinRows = 16;
 /// X @ T as a direct transposed convolution with X's rows fastest (direct_transposed_convolution.cpp):
-/// X column-major, `rows` values per column at x. Each output value of a block of 8 input channels
-/// accumulates weight * X over the taps and output channels that read its input position, for
-/// 8-16 rows at once in registers; X is read where it is. Taps in the padding are skipped, so X and
+/// X column-major, `rows` values per column at x. Each output value of a block of 8 (or 4) input
+/// channels accumulates weight * X over the taps and output channels that read its input position,
+/// for 24 (or 32) rows at once in registers; X is read where it is. Taps in the padding are skipped, so X and
 /// the weights must be finite for X @ T's values.
 Eigen::MatrixXd timesKernelRows(const double* x, int64_t rows, const gbcsr::KernelBlock& k);
 

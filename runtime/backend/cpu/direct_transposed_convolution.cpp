@@ -10,13 +10,12 @@ namespace cert::runtime::cpu {
 
 namespace {
 
-/// Input channels per register block: each value of X loaded feeds this many accumulators.
-constexpr int kChannelBlock = 8;
 /// Rows of X per chunk: a chunk's columns of X and of the output stay in L2 across the positions.
-constexpr int64_t kChunkRows = 32;
+constexpr int64_t kChunkRows = 48;
 
 /// The weights as [channel block][outC][kH][kW][kChannelBlock] over input channels, channels past
 /// inC zero: the weights of one tap and output channel for a block of input channels are adjacent.
+template <int kChannelBlock>
 std::vector<double> packTransposedWeights(const gbcsr::KernelBlock& k) {
   const ConvGeometry& g = k.geometry;
   const int64_t taps = int64_t(g.kernelH) * g.kernelW;
@@ -62,7 +61,7 @@ struct Plan {
 /// out[r0 .. r0 + 8 * Vectors, (ic, h, w)] for the input channels of block `cb`: the sum over the
 /// taps (kh, kw) and output channels oc that read input position (h, w) from output position p of
 /// W[oc, ic, kh, kw] * x[same rows, (oc, p)]. x and out are column-major, ld and outLd per column.
-template <int Vectors>
+template <int kChannelBlock, int Vectors>
 void transposedBlock(const Plan& plan, int cb, int h, int w, const double* x, int64_t ld, int64_t r0, double* out,
                      int64_t outLd) {
   const ConvGeometry& g = plan.g;
@@ -94,7 +93,9 @@ void transposedBlock(const Plan& plan, int cb, int h, int w, const double* x, in
                        &acc[i][j], sizeof(Lanes));
 }
 
-/// Rows [r0, r0 + n) of X @ T, n a multiple of kLanes.
+/// Rows [r0, r0 + n) of X @ T, n a multiple of kLanes: blocks of kChannelBlock input channels x
+/// 8 * Vectors rows, then fewer rows.
+template <int kChannelBlock, int Vectors>
 void transposedRows(const Plan& plan, const double* x, int64_t ld, int64_t r0, int64_t n, double* out, int64_t outLd) {
   const ConvGeometry& g = plan.g;
   const int blocks = (g.inChannels + kChannelBlock - 1) / kChannelBlock;
@@ -102,23 +103,30 @@ void transposedRows(const Plan& plan, const double* x, int64_t ld, int64_t r0, i
     for (int h = 0; h < g.inHeight; ++h)
       for (int w = 0; w < g.inWidth; ++w) {
         int64_t r = r0;
-        for (; r + 2 * kLanes <= r0 + n; r += 2 * kLanes) transposedBlock<2>(plan, cb, h, w, x, ld, r, out, outLd);
-        if (r < r0 + n) transposedBlock<1>(plan, cb, h, w, x, ld, r, out, outLd);
+        for (; r + Vectors * kLanes <= r0 + n; r += Vectors * kLanes)
+          transposedBlock<kChannelBlock, Vectors>(plan, cb, h, w, x, ld, r, out, outLd);
+        if constexpr (Vectors > 2)
+          for (; r + 2 * kLanes <= r0 + n; r += 2 * kLanes)
+            transposedBlock<kChannelBlock, 2>(plan, cb, h, w, x, ld, r, out, outLd);
+        for (; r < r0 + n; r += kLanes) transposedBlock<kChannelBlock, 1>(plan, cb, h, w, x, ld, r, out, outLd);
       }
 }
 
 }  // namespace
 
-Eigen::MatrixXd timesKernelRows(const double* x, int64_t rows, const gbcsr::KernelBlock& k) {
+namespace {
+
+template <int kChannelBlock, int Vectors>
+Eigen::MatrixXd transposedConvolution(const double* x, int64_t rows, const gbcsr::KernelBlock& k) {
   const ConvGeometry& g = k.geometry;
-  const Plan plan{g, packTransposedWeights(k),
+  const Plan plan{g, packTransposedWeights<kChannelBlock>(k),
                   readersAlong(g.inHeight, g.outHeight, g.kernelH, g.strideH, g.padTop, g.dilationH),
                   readersAlong(g.inWidth, g.outWidth, g.kernelW, g.strideW, g.padLeft, g.dilationW)};
   Eigen::MatrixXd out(rows, k.cols());
   const int64_t whole = rows / kLanes * kLanes;
   const double workPerRow = static_cast<double>(k.rows()) * g.inChannels * g.kernelH * g.kernelW;
   forEachChunk(whole, kChunkRows, workPerRow, [&](int64_t r0, int64_t n) {
-    transposedRows(plan, x, rows, r0, n, out.data(), rows);
+    transposedRows<kChannelBlock, Vectors>(plan, x, rows, r0, n, out.data(), rows);
   });
   if (whole == rows) return out;
   // The last rows % kLanes rows through one zero-padded block of kLanes rows.
@@ -126,9 +134,18 @@ Eigen::MatrixXd timesKernelRows(const double* x, int64_t rows, const gbcsr::Kern
   Eigen::MatrixXd in = Eigen::MatrixXd::Zero(kLanes, k.rows()), result(kLanes, k.cols());
   in.topRows(tail) = Eigen::Map<const Eigen::MatrixXd, 0, Eigen::OuterStride<>>(x + whole, tail, k.rows(),
                                                                                  Eigen::OuterStride<>(rows));
-  transposedRows(plan, in.data(), kLanes, 0, kLanes, result.data(), kLanes);
+  transposedRows<kChannelBlock, 1>(plan, in.data(), kLanes, 0, kLanes, result.data(), kLanes);
   out.bottomRows(tail) = result.topRows(tail);
   return out;
+}
+
+}  // namespace
+
+Eigen::MatrixXd timesKernelRows(const double* x, int64_t rows, const gbcsr::KernelBlock& k) {
+  // Registers hold 8 channels x 24 rows (10-20% faster than x 16), or 4 x 32 under 8 input
+  // channels (fewer channels idle); a single channel is load-bound either way (timesKernel).
+  if (k.geometry.inChannels >= 8) return transposedConvolution<8, 3>(x, rows, k);
+  return transposedConvolution<4, 4>(x, rows, k);
 }
 
 }  // namespace cert::runtime::cpu
