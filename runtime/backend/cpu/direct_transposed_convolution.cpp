@@ -13,19 +13,19 @@ namespace {
 /// Rows of X per chunk: a chunk's columns of X and of the output stay in L2 across the positions.
 constexpr int64_t kChunkRows = 48;
 
-/// The weights as [channel block][outC][kH][kW][kChannelBlock] over input channels, channels past
+/// The weights as [channel block][outC][kH][kW][ChannelBlock] over input channels, channels past
 /// inC zero: the weights of one tap and output channel for a block of input channels are adjacent.
-template <int kChannelBlock>
+template <int ChannelBlock>
 std::vector<double> packTransposedWeights(const gbcsr::KernelBlock& k) {
   const ConvGeometry& g = k.geometry;
   const int64_t taps = int64_t(g.kernelH) * g.kernelW;
-  const int blocks = (g.inChannels + kChannelBlock - 1) / kChannelBlock;
-  std::vector<double> packed(static_cast<size_t>(int64_t(blocks) * g.outChannels * taps * kChannelBlock), 0.0);
+  const int blocks = (g.inChannels + ChannelBlock - 1) / ChannelBlock;
+  std::vector<double> packed(static_cast<size_t>(int64_t(blocks) * g.outChannels * taps * ChannelBlock), 0.0);
   for (int oc = 0; oc < g.outChannels; ++oc)
     for (int ic = 0; ic < g.inChannels; ++ic)
       for (int64_t t = 0; t < taps; ++t)
-        packed[static_cast<size_t>(((int64_t(ic / kChannelBlock) * g.outChannels + oc) * taps + t) * kChannelBlock +
-                                   ic % kChannelBlock)] = k.weight[(int64_t(oc) * g.inChannels + ic) * taps + t];
+        packed[static_cast<size_t>(((int64_t(ic / ChannelBlock) * g.outChannels + oc) * taps + t) * ChannelBlock +
+                                   ic % ChannelBlock)] = k.weight[(int64_t(oc) * g.inChannels + ic) * taps + t];
   return packed;
 }
 
@@ -61,54 +61,54 @@ struct Plan {
 /// out[r0 .. r0 + 8 * Vectors, (ic, h, w)] for the input channels of block `cb`: the sum over the
 /// taps (kh, kw) and output channels oc that read input position (h, w) from output position p of
 /// W[oc, ic, kh, kw] * x[same rows, (oc, p)]. x and out are column-major, ld and outLd per column.
-template <int kChannelBlock, int Vectors>
+template <int ChannelBlock, int Vectors>
 void transposedBlock(const Plan& plan, int cb, int h, int w, const double* x, int64_t ld, int64_t r0, double* out,
                      int64_t outLd) {
   const ConvGeometry& g = plan.g;
   const int64_t taps = int64_t(g.kernelH) * g.kernelW, positions = int64_t(g.outHeight) * g.outWidth;
-  const int64_t channelStride = positions * ld, weightStride = taps * kChannelBlock;
-  Lanes acc[kChannelBlock][Vectors] = {};
+  const int64_t channelStride = positions * ld, weightStride = taps * ChannelBlock;
+  Lanes acc[ChannelBlock][Vectors] = {};
   for (int a = plan.alongH.first[h]; a < plan.alongH.first[h + 1]; ++a) {
     const auto [kh, oh] = plan.alongH.readers[a];
     for (int b = plan.alongW.first[w]; b < plan.alongW.first[w + 1]; ++b) {
       const auto [kw, ow] = plan.alongW.readers[b];
       const double* values = x + (int64_t(oh) * g.outWidth + ow) * ld + r0;
       const double* weights =
-          plan.packed.data() + (int64_t(cb) * g.outChannels * taps + int64_t(kh) * g.kernelW + kw) * kChannelBlock;
+          plan.packed.data() + (int64_t(cb) * g.outChannels * taps + int64_t(kh) * g.kernelW + kw) * ChannelBlock;
       for (int oc = 0; oc < g.outChannels; ++oc, values += channelStride, weights += weightStride) {
         Lanes v[Vectors];
         for (int j = 0; j < Vectors; ++j) __builtin_memcpy(&v[j], values + kLanes * j, sizeof(Lanes));
-        for (int i = 0; i < kChannelBlock; ++i) {
+        for (int i = 0; i < ChannelBlock; ++i) {
           const double wi = weights[i];
           for (int j = 0; j < Vectors; ++j) acc[i][j] += wi * v[j];
         }
       }
     }
   }
-  const int channels = std::min(kChannelBlock, g.inChannels - cb * kChannelBlock);
+  const int channels = std::min(ChannelBlock, g.inChannels - cb * ChannelBlock);
   const int64_t position = int64_t(h) * g.inWidth + w, inPositions = int64_t(g.inHeight) * g.inWidth;
   for (int i = 0; i < channels; ++i)
     for (int j = 0; j < Vectors; ++j)
-      __builtin_memcpy(out + ((int64_t(cb) * kChannelBlock + i) * inPositions + position) * outLd + r0 + kLanes * j,
+      __builtin_memcpy(out + ((int64_t(cb) * ChannelBlock + i) * inPositions + position) * outLd + r0 + kLanes * j,
                        &acc[i][j], sizeof(Lanes));
 }
 
-/// Rows [r0, r0 + n) of X @ T, n a multiple of kLanes: blocks of kChannelBlock input channels x
+/// Rows [r0, r0 + n) of X @ T, n a multiple of kLanes: blocks of ChannelBlock input channels x
 /// 8 * Vectors rows, then fewer rows.
-template <int kChannelBlock, int Vectors>
+template <int ChannelBlock, int Vectors>
 void transposedRows(const Plan& plan, const double* x, int64_t ld, int64_t r0, int64_t n, double* out, int64_t outLd) {
   const ConvGeometry& g = plan.g;
-  const int blocks = (g.inChannels + kChannelBlock - 1) / kChannelBlock;
+  const int blocks = (g.inChannels + ChannelBlock - 1) / ChannelBlock;
   for (int cb = 0; cb < blocks; ++cb)
     for (int h = 0; h < g.inHeight; ++h)
       for (int w = 0; w < g.inWidth; ++w) {
         int64_t r = r0;
         for (; r + Vectors * kLanes <= r0 + n; r += Vectors * kLanes)
-          transposedBlock<kChannelBlock, Vectors>(plan, cb, h, w, x, ld, r, out, outLd);
+          transposedBlock<ChannelBlock, Vectors>(plan, cb, h, w, x, ld, r, out, outLd);
         if constexpr (Vectors > 2)
           for (; r + 2 * kLanes <= r0 + n; r += 2 * kLanes)
-            transposedBlock<kChannelBlock, 2>(plan, cb, h, w, x, ld, r, out, outLd);
-        for (; r < r0 + n; r += kLanes) transposedBlock<kChannelBlock, 1>(plan, cb, h, w, x, ld, r, out, outLd);
+            transposedBlock<ChannelBlock, 2>(plan, cb, h, w, x, ld, r, out, outLd);
+        for (; r < r0 + n; r += kLanes) transposedBlock<ChannelBlock, 1>(plan, cb, h, w, x, ld, r, out, outLd);
       }
 }
 
@@ -116,17 +116,17 @@ void transposedRows(const Plan& plan, const double* x, int64_t ld, int64_t r0, i
 
 namespace {
 
-template <int kChannelBlock, int Vectors>
+template <int ChannelBlock, int Vectors>
 Eigen::MatrixXd transposedConvolution(const double* x, int64_t rows, const gbcsr::KernelBlock& k) {
   const ConvGeometry& g = k.geometry;
-  const Plan plan{g, packTransposedWeights<kChannelBlock>(k),
+  const Plan plan{g, packTransposedWeights<ChannelBlock>(k),
                   readersAlong(g.inHeight, g.outHeight, g.kernelH, g.strideH, g.padTop, g.dilationH),
                   readersAlong(g.inWidth, g.outWidth, g.kernelW, g.strideW, g.padLeft, g.dilationW)};
   Eigen::MatrixXd out(rows, k.cols());
   const int64_t whole = rows / kLanes * kLanes;
   const double workPerRow = static_cast<double>(k.rows()) * g.inChannels * g.kernelH * g.kernelW;
   forEachChunk(whole, kChunkRows, workPerRow, [&](int64_t r0, int64_t n) {
-    transposedRows<kChannelBlock, Vectors>(plan, x, rows, r0, n, out.data(), rows);
+    transposedRows<ChannelBlock, Vectors>(plan, x, rows, r0, n, out.data(), rows);
   });
   if (whole == rows) return out;
   // The last rows % kLanes rows through one zero-padded block of kLanes rows.
@@ -134,7 +134,7 @@ Eigen::MatrixXd transposedConvolution(const double* x, int64_t rows, const gbcsr
   Eigen::MatrixXd in = Eigen::MatrixXd::Zero(kLanes, k.rows()), result(kLanes, k.cols());
   in.topRows(tail) = Eigen::Map<const Eigen::MatrixXd, 0, Eigen::OuterStride<>>(x + whole, tail, k.rows(),
                                                                                  Eigen::OuterStride<>(rows));
-  transposedRows<kChannelBlock, 1>(plan, in.data(), kLanes, 0, kLanes, result.data(), kLanes);
+  transposedRows<ChannelBlock, 1>(plan, in.data(), kLanes, 0, kLanes, result.data(), kLanes);
   out.bottomRows(tail) = result.topRows(tail);
   return out;
 }
