@@ -108,6 +108,11 @@ class TestGbcsrMatmul : public QObject {
     Eigen::MatrixXd unbounded = u;
     unbounded(t.cols() - 1, 36) = std::numeric_limits<double>::infinity();
     QVERIFY(!cert::runtime::cpu::kernelIntervalTimes(k, absK, l, unbounded, lower, upper));
+    // The same for an end read in a whole tile of 8 x 8 (the last one above is in the rows past
+    // the last whole tile where the inputs are not a multiple of 8).
+    Eigen::MatrixXd unboundedBelow = l;
+    unboundedBelow(1, 3) = -std::numeric_limits<double>::infinity();
+    QVERIFY(!cert::runtime::cpu::kernelIntervalTimes(k, absK, unboundedBelow, u, lower, upper));
     // X @ T over rows of a larger matrix (a strided view): 4 rows by GEMMs; from 3 input channels
     // (1x1 kernels excepted) 16 by the direct route (one block of 16 rows), 30 by one of 24 and a
     // zero-padded tail of 6, 45 by a chunk of 40 (blocks of 24 and 16) and a tail of 5.

@@ -15,6 +15,25 @@ namespace cert::runtime::cpu {
 typedef double Lanes __attribute__((vector_size(64)));
 constexpr int kLanes = 8;
 
+/// Transposes the 8 x 8 tile v in registers: afterwards v[i][j] is the v[j][i] of before (three
+/// rounds of 8 two-vector shuffles instead of 64 scalar stores).
+inline void transposeTile(Lanes v[kLanes]) {
+  Lanes t[kLanes], u[kLanes];
+  for (int j = 0; j < kLanes; j += 2) {
+    t[j] = __builtin_shufflevector(v[j], v[j + 1], 0, 8, 2, 10, 4, 12, 6, 14);
+    t[j + 1] = __builtin_shufflevector(v[j], v[j + 1], 1, 9, 3, 11, 5, 13, 7, 15);
+  }
+  for (int j = 0; j < kLanes; j += 4)
+    for (int k = 0; k < 2; ++k) {
+      u[j + k] = __builtin_shufflevector(t[j + k], t[j + k + 2], 0, 1, 8, 9, 4, 5, 12, 13);
+      u[j + k + 2] = __builtin_shufflevector(t[j + k], t[j + k + 2], 2, 3, 10, 11, 6, 7, 14, 15);
+    }
+  for (int k = 0; k < 4; ++k) {
+    v[k] = __builtin_shufflevector(u[k], u[k + 4], 0, 1, 2, 3, 8, 9, 10, 11);
+    v[k + 4] = __builtin_shufflevector(u[k], u[k + 4], 4, 5, 6, 7, 12, 13, 14, 15);
+  }
+}
+
 /// Calls f(first, count) for the chunks of `chunk` of `n` independent items (columns or rows), in
 /// parallel (OpenMP, the product threads) when the whole product, workPerItem * n, is worth it.
 template <class F>
