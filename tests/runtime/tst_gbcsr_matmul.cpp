@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "runtime/gbcsr/kernel_block.h"
+#include "runtime/backend/cpu/block_kinds.h"
 #include "runtime/backend/cpu/convolution.h"
 #include "tests/support/gbcsr_reference/matmul.h"
 #include "tests/support/gbcsr_reference/random.h"
@@ -125,6 +126,28 @@ class TestGbcsrMatmul : public QObject {
                qPrintable(QString("%1 rows").arg(rows)));
     }
     QVERIFY((k.item() - t).cwiseAbs().maxCoeff() == 0);
+  }
+
+  // The finiteness scan that guards every fast route (0 * inf must stay NaN): one infinity or NaN
+  // anywhere in a strided view (whole vector steps of 32 values, then the rest of a column) is
+  // found, and values outside the view are not read.
+  void valuesFiniteFindsEveryValue() {
+    const double bad[] = {std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(),
+                          std::numeric_limits<double>::quiet_NaN()};
+    Eigen::MatrixXd wide = Eigen::MatrixXd::Random(80, 5);
+    wide.row(0).setConstant(bad[0]);
+    wide.row(79).setConstant(bad[2]);
+    const auto view = [&] { return wide.block(2, 1, 70, 3); };  // 70 rows: two steps of 32 and 6 more
+    QVERIFY(cert::runtime::cpu::valuesFinite(view()));
+    int found = 0;
+    for (int j = 0; j < 3; ++j)
+      for (int i = 0; i < 70; ++i) {
+        const double keep = wide(2 + i, 1 + j);
+        wide(2 + i, 1 + j) = bad[(i + j) % 3];
+        found += !cert::runtime::cpu::valuesFinite(view());
+        wide(2 + i, 1 + j) = keep;
+      }
+    QCOMPARE(found, 210);
   }
 
   void products_data() {
