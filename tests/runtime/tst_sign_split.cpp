@@ -300,10 +300,13 @@ void TestSignSplit::nonFiniteValuesAreRefused() {
   // Coefficients that are not finite, Dense and Csr, against a ReLU step with constants (the
   // check made inside the step's one pass), against one shared block (checked before the
   // product) and against the input box's ends (constants only: checked in the sum's pass):
-  // refused, nothing added.
-  for (const double bad : {inf, -inf, std::numeric_limits<double>::quiet_NaN()}) {
-    Eigen::MatrixXd cb = rnd.matrix(4, 5);
-    cb(3, 4) = bad;
+  // refused, nothing added. 21 rows: the bad value in a vector step of 8 rows (row 10) and in the
+  // rows after the last step (row 20).
+  const double bads[] = {inf, -inf, std::numeric_limits<double>::quiet_NaN()};
+  for (const auto& [rows, badRow, bad] : {std::tuple{4, 3, bads[0]}, {4, 3, bads[1]}, {4, 3, bads[2]},
+                                          {21, 10, bads[0]}, {21, 20, bads[1]}, {21, 10, bads[2]}}) {
+    Eigen::MatrixXd cb = rnd.matrix(rows, 5);
+    cb(badRow, badRow % 5) = bad;
     for (const CoefBlock& cc : {CoefBlock::dense(cb), CoefBlock::csr(gbcsr::SparseRM(cb.sparseView(0.0, 0.0)))}) {
       Lin relu, reluUpper, affine;
       relu.blocks.emplace(1, CoefBlock::diagonal(rnd.vector(5)));

@@ -1,6 +1,7 @@
 // Sign-split products on the CPU (Backend::signSplit, signSplitSum): one pass over the
 // coefficients' non-zeros instead of a term frame, products by the block kinds' own routes.
 #include "runtime/backend/cpu/sign_split.h"
+#include "runtime/backend/cpu/vector_lanes.h"
 
 #include <cmath>
 #include <set>
@@ -172,17 +173,25 @@ Eigen::VectorXd sumBySign(const CoefView& x, const Eigen::VectorXd& onPositive, 
   Eigen::VectorXd v = Eigen::VectorXd::Zero(x.rows);
   if (x.dense) {
     const Eigen::MatrixXd& c = *x.dense;
-    double probe = 0;  // sum of the values * 0: NaN once any is inf or NaN
+    // Sums of the values * 0, NaN once any is inf or NaN: per lane (a scalar sum's in-order adds
+    // bound the loop).
+    Lanes probes = {};
+    double probe = 0;
+    const Eigen::Index whole = c.rows() / kLanes * kLanes;
     for (Eigen::Index j = 0; j < c.cols(); ++j) {
       const double p = onPositive[j], q = onNegative[j];
       const double* src = c.col(j).data();
-      double columnProbe = 0;
-      for (Eigen::Index i = 0; i < c.rows(); ++i) {
-        v[i] += src[i] * (src[i] >= 0 ? p : q);
-        columnProbe += src[i] * 0;
+      for (Eigen::Index i = 0; i < whole; i += kLanes) {
+        const Lanes x = loadLanes(src + i);
+        storeLanes(v.data() + i, loadLanes(v.data() + i) + x * bySign(x, p, q));
+        probes += x * 0;
       }
-      probe += columnProbe;
+      for (Eigen::Index i = whole; i < c.rows(); ++i) {
+        v[i] += src[i] * (src[i] >= 0 ? p : q);
+        probe += src[i] * 0;
+      }
     }
+    for (int k = 0; k < kLanes; ++k) probe += probes[k];
     if (finite) *finite = probe == 0;
     return v;
   }
@@ -244,19 +253,26 @@ std::optional<CoefBlock> scaledAndSummedBySign(const CoefView& x, const Eigen::V
   const Eigen::MatrixXd& c = *x.dense;
   Eigen::MatrixXd out(c.rows(), c.cols());
   double* acc = v.data();
+  Lanes probes = {};  // per lane, as in sumBySign
+  const Eigen::Index whole = c.rows() / kLanes * kLanes;
   for (Eigen::Index j = 0; j < c.cols(); ++j) {
     const double p = sp[j], q = sn[j], a = cp[j], b = cn[j];
     const double* src = c.col(j).data();
     double* dst = out.col(j).data();
-    double columnProbe = 0;
-    for (Eigen::Index i = 0; i < c.rows(); ++i) {
+    for (Eigen::Index i = 0; i < whole; i += kLanes) {
+      const Lanes x = loadLanes(src + i), scaled = x * bySign(x, p, q);
+      storeLanes(dst + i, scaled);
+      storeLanes(acc + i, loadLanes(acc + i) + x * bySign(x, a, b));
+      probes += scaled * 0;
+    }
+    for (Eigen::Index i = whole; i < c.rows(); ++i) {
       const bool positive = src[i] >= 0;
       dst[i] = src[i] * (positive ? p : q);
       acc[i] += src[i] * (positive ? a : b);
-      columnProbe += dst[i] * 0;
+      probe += dst[i] * 0;
     }
-    probe += columnProbe;
   }
+  for (int k = 0; k < kLanes; ++k) probe += probes[k];
   if (probe != 0) return std::nullopt;  // NaN
   return CoefBlock::dense(std::move(out)).checkedFinite();
 }

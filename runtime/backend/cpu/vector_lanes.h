@@ -15,6 +15,17 @@ namespace cert::runtime::cpu {
 typedef double Lanes __attribute__((vector_size(64)));
 constexpr int kLanes = 8;
 
+inline Lanes loadLanes(const double* p) {
+  Lanes v;
+  __builtin_memcpy(&v, p, sizeof(Lanes));
+  return v;
+}
+inline void storeLanes(double* p, Lanes v) { __builtin_memcpy(p, &v, sizeof(Lanes)); }
+/// Per lane: onPositive where x >= 0, else onNegative (NaN too, as the scalar x >= 0 ? : does).
+inline Lanes bySign(Lanes x, double onPositive, double onNegative) {
+  return x >= 0 ? Lanes{} + onPositive : Lanes{} + onNegative;
+}
+
 /// Transposes the 8 x 8 tile v in registers: afterwards v[i][j] is the v[j][i] of before (three
 /// rounds of 8 two-vector shuffles instead of 64 scalar stores).
 inline void transposeTile(Lanes v[kLanes]) {
