@@ -10,8 +10,9 @@ namespace cert::runtime::cpu {
 
 namespace {
 
-/// Rows of X per chunk: a chunk's columns of X and of the output stay in L2 across the positions.
-constexpr int64_t kChunkRows = 48;
+/// Register blocks of rows per chunk: a chunk's columns of X and of the output stay in L2 across
+/// the positions, and its rows are whole blocks (48 rows at 8 channels x 24, 64 at 4 x 32).
+constexpr int64_t kChunkBlocks = 2;
 
 /// The weights as [channel block][outC][kH][kW][ChannelBlock] over input channels, channels past
 /// inC zero: the weights of one tap and output channel for a block of input channels are adjacent.
@@ -125,7 +126,7 @@ Eigen::MatrixXd transposedConvolution(const double* x, int64_t rows, const gbcsr
   Eigen::MatrixXd out(rows, k.cols());
   const int64_t whole = rows / kLanes * kLanes;
   const double workPerRow = static_cast<double>(k.rows()) * g.inChannels * g.kernelH * g.kernelW;
-  forEachChunk(whole, kChunkRows, workPerRow, [&](int64_t r0, int64_t n) {
+  forEachChunk(whole, kChunkBlocks * Vectors * kLanes, workPerRow, [&](int64_t r0, int64_t n) {
     transposedRows<ChannelBlock, Vectors>(plan, x, rows, r0, n, out.data(), rows);
   });
   if (whole == rows) return out;
