@@ -103,9 +103,9 @@ Eigen::MatrixXd timesKernel(const Eigen::Ref<const Eigen::MatrixXd>& x, const gb
 /// loads bound it or no value of X is read twice.
 constexpr int64_t kDirectMinRows = 16;
 /// X @ T as a direct transposed convolution with X's rows fastest (direct_transposed_convolution.cpp):
-/// X column-major, `rows` values per column at x. Each output value of a block of 8 (or 4) input
-/// channels accumulates weight * X over the taps and output channels that read its input position,
-/// for 24 (or 32) rows at once in registers; X is read where it is. Taps in the padding are skipped, so X and
+/// X column-major, `rows` values per column at x. Each output value of a block of 8 input channels
+/// (3 or 4 under 8) accumulates weight * X over the taps and output channels that read its input
+/// position, for 24 rows (40 or 32) at once in registers; X is read where it is. Taps in the padding are skipped, so X and
 /// the weights must be finite for X @ T's values.
 Eigen::MatrixXd timesKernelRows(const double* x, int64_t rows, const gbcsr::KernelBlock& k);
 
