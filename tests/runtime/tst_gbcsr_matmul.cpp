@@ -3,6 +3,7 @@
 #include <QtTest>
 
 #include <limits>
+#include <random>
 
 #include "runtime/gbcsr/kernel_block.h"
 #include "runtime/backend/cpu/block_kinds.h"
@@ -126,6 +127,43 @@ class TestGbcsrMatmul : public QObject {
                qPrintable(QString("%1 rows").arg(rows)));
     }
     QVERIFY((k.item() - t).cwiseAbs().maxCoeff() == 0);
+  }
+
+  // T @ X and X @ T against the Toeplitz matrix written from the definition on 300 random
+  // geometries (1-12 channels, strides and dilations 1-3, padding 0-3 per side, kernels 1-5 that
+  // may overhang the input) and row counts on both sides of every route's thresholds.
+  void kernelProductsOnRandomGeometries() {
+    std::mt19937 rng(11);
+    auto pick = [&](int a, int b) { return std::uniform_int_distribution<int>(a, b)(rng); };
+    int checked = 0;
+    while (checked < 300) {
+      KernelBlock k;
+      cert::ConvGeometry& g = k.geometry;
+      g.inChannels = pick(1, 12), g.inHeight = pick(1, 9), g.inWidth = pick(1, 9), g.outChannels = pick(1, 10);
+      g.kernelH = pick(1, 5), g.kernelW = pick(1, 5), g.strideH = pick(1, 3), g.strideW = pick(1, 3);
+      g.padTop = pick(0, 3), g.padLeft = pick(0, 3), g.padBottom = pick(0, 3), g.padRight = pick(0, 3);
+      g.dilationH = pick(1, 3), g.dilationW = pick(1, 3);
+      const int spanH = (g.kernelH - 1) * g.dilationH + 1, spanW = (g.kernelW - 1) * g.dilationW + 1;
+      if (g.inHeight + g.padTop + g.padBottom < spanH || g.inWidth + g.padLeft + g.padRight < spanW) continue;
+      g.outHeight = (g.inHeight + g.padTop + g.padBottom - spanH) / g.strideH + 1;
+      g.outWidth = (g.inWidth + g.padLeft + g.padRight - spanW) / g.strideW + 1;
+      k.weight = Eigen::VectorXd::Random(int64_t(g.outChannels) * g.inChannels * g.kernelH * g.kernelW);
+      const Eigen::MatrixXd t = toeplitz(k);
+      const QString where = QString("geometry %1: %2 channels, %3x%4 kernel, stride %5x%6, dilation %7x%8")
+                                .arg(checked).arg(g.inChannels).arg(g.kernelH).arg(g.kernelW).arg(g.strideH)
+                                .arg(g.strideW).arg(g.dilationH).arg(g.dilationW);
+      for (int rows : {9, 17, 83}) {
+        const Eigen::MatrixXd x = Eigen::MatrixXd::Random(rows, t.rows());
+        const double scale = 1e-12 * (1 + (x.cwiseAbs() * t.cwiseAbs()).maxCoeff());
+        QVERIFY2((cert::runtime::cpu::timesKernel(x, k) - x * t).cwiseAbs().maxCoeff() <= scale,
+                 qPrintable(where + QString(", %1 rows").arg(rows)));
+      }
+      const Eigen::MatrixXd y = Eigen::MatrixXd::Random(t.cols(), 37);
+      QVERIFY2((cert::runtime::cpu::kernelTimes(k, y) - t * y).cwiseAbs().maxCoeff() <=
+                   1e-12 * (1 + (t.cwiseAbs() * y.cwiseAbs()).maxCoeff()),
+               qPrintable(where + ", 37 columns"));
+      ++checked;
+    }
   }
 
   // The finiteness scan that guards every fast route (0 * inf must stay NaN): one infinity or NaN
