@@ -21,7 +21,8 @@ namespace {
 /// output rows are equally wide. It reads X once per tap, against the col2im route's one GEMM
 /// and its [positions x taps] adds: 1.3-1.5x faster from 8 input channels up (resnet_2b's 16->16
 /// convolutions at 50 and 300 rows), 0.6-0.75x at 1 to 3, where the GEMMs are too thin. Since the
-/// direct transposed convolution (timesKernelRows) takes 16 rows and more, it runs for 4 to 15.
+/// direct transposed convolution (timesKernelRows) takes 16 rows and more, it runs for fewer (a
+/// margin back-substitution's 9 rows).
 /// `src`: X's values, `rows` per column, columns contiguous.
 Eigen::MatrixXd timesKernelByTaps(const double* src, int64_t rows, const gbcsr::KernelBlock& k) {
   using Strided = Eigen::Map<Eigen::MatrixXd, 0, Eigen::OuterStride<>>;
