@@ -1,6 +1,6 @@
-// Register blocks of the direct convolutions on the CPU (direct_convolution.cpp,
-// direct_transposed_convolution.cpp): a vector of doubles and the chunked loop over independent
-// columns (or rows) they share.
+// Vectors of 8 doubles for the CPU backend's hot loops (the direct convolutions, the sign-split
+// sums, the finiteness scan): loads, stores, a per-lane select by sign, an 8 x 8 transpose in
+// registers, and the chunked loop over independent columns (or rows) of the direct convolutions.
 #pragma once
 
 #include <algorithm>
