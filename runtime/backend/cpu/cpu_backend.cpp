@@ -21,11 +21,7 @@ bool valuesFinite(const MatrixRef& m) {
     const Eigen::Index n = m.rows();
     Eigen::Index i = 0;
     for (; i + 4 * kLanes <= n; i += 4 * kLanes)
-      for (int k = 0; k < 4; ++k) {
-        Lanes v;
-        __builtin_memcpy(&v, p + i + k * kLanes, sizeof(Lanes));
-        acc[k] += v * 0.0;
-      }
+      for (int k = 0; k < 4; ++k) acc[k] += loadLanes(p + i + k * kLanes) * 0.0;
     for (; i < n; ++i) rest += p[i] * 0.0;
   }
   const Lanes sum = (acc[0] + acc[1]) + (acc[2] + acc[3]);

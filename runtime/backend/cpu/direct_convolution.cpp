@@ -43,12 +43,8 @@ void convolveBlock(const ConvGeometry& g, const double* packed, int cb, int oh, 
   const int64_t taps = int64_t(g.kernelH) * g.kernelW;
   const int64_t positions = int64_t(g.outHeight) * g.outWidth;
   const int h0 = oh * g.strideH - g.padTop, x0 = ow * g.strideW - g.padLeft;
-  // Zeroed lane by lane, unrolled: "= {}" became a memset of the array on the stack per block.
   Lanes acc[kChannelBlock][Vectors];
-#pragma GCC unroll 8
-  for (int i = 0; i < kChannelBlock; ++i)
-#pragma GCC unroll 4
-    for (int j = 0; j < Vectors; ++j) acc[i][j] = Lanes{};
+  zeroLanes(acc);
   for (int ic = 0; ic < g.inChannels; ++ic)
     for (int h = kh.begin; h < kh.end; ++h) {
       const double* row = in + ((int64_t(ic) * g.inHeight + h0 + h * g.dilationH) * g.inWidth + x0) * width + i0;
@@ -56,7 +52,7 @@ void convolveBlock(const ConvGeometry& g, const double* packed, int cb, int oh, 
       for (int x = kw.begin; x < kw.end; ++x) {
         const double* values = row + int64_t(x) * g.dilationW * width;
         Lanes v[Vectors];
-        for (int j = 0; j < Vectors; ++j) __builtin_memcpy(&v[j], values + kLanes * j, sizeof(Lanes));
+        for (int j = 0; j < Vectors; ++j) v[j] = loadLanes(values + kLanes * j);
         for (int o = 0; o < kChannelBlock; ++o) {
           const double wo = w[x * kChannelBlock + o];
           for (int j = 0; j < Vectors; ++j) acc[o][j] += wo * v[j];
@@ -67,8 +63,7 @@ void convolveBlock(const ConvGeometry& g, const double* packed, int cb, int oh, 
   const int64_t p = int64_t(oh) * g.outWidth + ow;
   for (int o = 0; o < channels; ++o)
     for (int j = 0; j < Vectors; ++j)
-      __builtin_memcpy(out + ((int64_t(cb) * kChannelBlock + o) * positions + p) * width + i0 + kLanes * j, &acc[o][j],
-                       sizeof(Lanes));
+      storeLanes(out + ((int64_t(cb) * kChannelBlock + o) * positions + p) * width + i0 + kLanes * j, acc[o][j]);
 }
 
 /// T @ in for the items of one chunk: in [inputs x width], out [outputs x width], row-major.
@@ -103,21 +98,21 @@ double workPerColumn(const gbcsr::KernelBlock& k) {
 /// Loads the tile of x's rows [i0, i0 + 8) and columns [j0, j0 + 8), columns from cc on as 0.
 void loadColumns(const double* x, int64_t ld, int64_t i0, int64_t j0, int64_t cc, Lanes v[kLanes]) {
   for (int j = 0; j < kLanes; ++j) {
-    if (j0 + j < cc) __builtin_memcpy(&v[j], x + (j0 + j) * ld + i0, sizeof(Lanes));
+    if (j0 + j < cc) v[j] = loadLanes(x + (j0 + j) * ld + i0);
     else v[j] = Lanes{};
   }
 }
 /// Stores the transposed tile's rows v[i] at row i0 + i, columns [j0, j0 + 8), of a chunk.
 void storeRows(const Lanes v[kLanes], double* dst, int64_t width, int64_t i0, int64_t j0) {
-  for (int i = 0; i < kLanes; ++i) __builtin_memcpy(dst + (i0 + i) * width + j0, &v[i], sizeof(Lanes));
+  for (int i = 0; i < kLanes; ++i) storeLanes(dst + (i0 + i) * width + j0, v[i]);
 }
 /// Loads the chunk's rows [i0, i0 + 8), columns [j0, j0 + 8).
 void loadRows(const double* chunk, int64_t width, int64_t i0, int64_t j0, Lanes v[kLanes]) {
-  for (int i = 0; i < kLanes; ++i) __builtin_memcpy(&v[i], chunk + (i0 + i) * width + j0, sizeof(Lanes));
+  for (int i = 0; i < kLanes; ++i) v[i] = loadLanes(chunk + (i0 + i) * width + j0);
 }
 /// Stores the transposed tile's columns v[j] at column j0 + j (those under cc), rows [i0, i0 + 8).
 void storeColumns(const Lanes v[kLanes], double* out, int64_t ld, int64_t i0, int64_t j0, int64_t cc) {
-  for (int j = 0; j < kLanes && j0 + j < cc; ++j) __builtin_memcpy(out + (j0 + j) * ld + i0, &v[j], sizeof(Lanes));
+  for (int j = 0; j < kLanes && j0 + j < cc; ++j) storeLanes(out + (j0 + j) * ld + i0, v[j]);
 }
 
 /// The chunk's cc columns of x as the rows of a row-major [rows x width] chunk; columns cc..width

@@ -68,12 +68,8 @@ void transposedBlock(const Plan& plan, int cb, int h, int w, const double* x, in
   const ConvGeometry& g = plan.g;
   const int64_t taps = int64_t(g.kernelH) * g.kernelW, positions = int64_t(g.outHeight) * g.outWidth;
   const int64_t channelStride = positions * ld, weightStride = taps * ChannelBlock;
-  // Zeroed lane by lane, unrolled: "= {}" became a memset of the array on the stack per block.
   Lanes acc[ChannelBlock][Vectors];
-#pragma GCC unroll 8
-  for (int i = 0; i < ChannelBlock; ++i)
-#pragma GCC unroll 4
-    for (int j = 0; j < Vectors; ++j) acc[i][j] = Lanes{};
+  zeroLanes(acc);
   for (int a = plan.alongH.first[h]; a < plan.alongH.first[h + 1]; ++a) {
     const auto [kh, oh] = plan.alongH.readers[a];
     for (int b = plan.alongW.first[w]; b < plan.alongW.first[w + 1]; ++b) {
@@ -83,7 +79,7 @@ void transposedBlock(const Plan& plan, int cb, int h, int w, const double* x, in
           plan.packed.data() + (int64_t(cb) * g.outChannels * taps + int64_t(kh) * g.kernelW + kw) * ChannelBlock;
       for (int oc = 0; oc < g.outChannels; ++oc, values += channelStride, weights += weightStride) {
         Lanes v[Vectors];
-        for (int j = 0; j < Vectors; ++j) __builtin_memcpy(&v[j], values + kLanes * j, sizeof(Lanes));
+        for (int j = 0; j < Vectors; ++j) v[j] = loadLanes(values + kLanes * j);
         for (int i = 0; i < ChannelBlock; ++i) {
           const double wi = weights[i];
           for (int j = 0; j < Vectors; ++j) acc[i][j] += wi * v[j];
@@ -95,8 +91,7 @@ void transposedBlock(const Plan& plan, int cb, int h, int w, const double* x, in
   const int64_t position = int64_t(h) * g.inWidth + w, inPositions = int64_t(g.inHeight) * g.inWidth;
   for (int i = 0; i < channels; ++i)
     for (int j = 0; j < Vectors; ++j)
-      __builtin_memcpy(out + ((int64_t(cb) * ChannelBlock + i) * inPositions + position) * outLd + r0 + kLanes * j,
-                       &acc[i][j], sizeof(Lanes));
+      storeLanes(out + ((int64_t(cb) * ChannelBlock + i) * inPositions + position) * outLd + r0 + kLanes * j, acc[i][j]);
 }
 
 /// Rows [r0, r0 + n) of X @ T, n a multiple of kLanes: blocks of ChannelBlock input channels x
@@ -117,10 +112,6 @@ void transposedRows(const Plan& plan, const double* x, int64_t ld, int64_t r0, i
         for (; r < r0 + n; r += kLanes) transposedBlock<ChannelBlock, 1>(plan, cb, h, w, x, ld, r, out, outLd);
       }
 }
-
-}  // namespace
-
-namespace {
 
 template <int ChannelBlock, int Vectors>
 Eigen::MatrixXd transposedConvolution(const double* x, int64_t rows, const gbcsr::KernelBlock& k) {

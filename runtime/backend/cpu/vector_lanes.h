@@ -21,6 +21,15 @@ inline Lanes loadLanes(const double* p) {
   return v;
 }
 inline void storeLanes(double* p, Lanes v) { __builtin_memcpy(p, &v, sizeof(Lanes)); }
+/// Sets every accumulator of a register block to 0, unrolled: "Lanes acc[R][C] = {}" compiled to a
+/// memset of the array on the stack (then loaded into registers) for every block.
+template <int R, int C>
+inline void zeroLanes(Lanes (&acc)[R][C]) {
+#pragma GCC unroll 8
+  for (int i = 0; i < R; ++i)
+#pragma GCC unroll 8
+    for (int j = 0; j < C; ++j) acc[i][j] = Lanes{};
+}
 /// Per lane: onPositive where x >= 0, else onNegative (NaN too, as the scalar x >= 0 ? : does).
 inline Lanes bySign(Lanes x, double onPositive, double onNegative) {
   return x >= 0 ? Lanes{} + onPositive : Lanes{} + onNegative;
