@@ -2,6 +2,7 @@
 // of |terms|), with zero, non-zero and infinite defaults; and describe() on known layouts.
 #include <QtTest>
 
+#include <algorithm>
 #include <limits>
 #include <random>
 
@@ -129,7 +130,7 @@ class TestGbcsrMatmul : public QObject {
     QVERIFY((k.item() - t).cwiseAbs().maxCoeff() == 0);
   }
 
-  // T @ X and X @ T against the Toeplitz matrix written from the definition on 300 random
+  // T @ X, X @ T and S @ T (CSR S) against the Toeplitz matrix written from the definition on 300 random
   // geometries (1-12 channels, strides and dilations 1-3, padding 0-3 per side, kernels 1-5 that
   // may overhang the input) and row counts on both sides of every route's thresholds.
   void kernelProductsOnRandomGeometries() {
@@ -162,6 +163,38 @@ class TestGbcsrMatmul : public QObject {
       QVERIFY2((cert::runtime::cpu::kernelTimes(k, y) - t * y).cwiseAbs().maxCoeff() <=
                    1e-12 * (1 + (t.cwiseAbs() * y.cwiseAbs()).maxCoeff()),
                qPrintable(where + ", 37 columns"));
+      // S @ T for a CSR S whose rows come in groups with the same columns (run at once, rows as
+      // vector lanes: 1 to 41 rows, past one and several register blocks), shuffled among rows of
+      // their own columns and empty rows; stored zeros in S, none in the product.
+      std::vector<std::vector<int>> rowColumns;
+      for (int groupRows : {1, 3, 7, 8, 9, 16, 23, 41}) {
+        std::vector<int> columns;
+        const double density = std::uniform_real_distribution<double>(0.05, 0.7)(rng);
+        for (int j = 0; j < t.rows(); ++j)
+          if (std::uniform_real_distribution<double>(0, 1)(rng) < density) columns.push_back(j);
+        for (int r = 0; r < groupRows; ++r) rowColumns.push_back(columns);
+      }
+      rowColumns.emplace_back();
+      std::shuffle(rowColumns.begin(), rowColumns.end(), rng);
+      Eigen::MatrixXd sDense = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(rowColumns.size()), t.rows());
+      std::vector<Eigen::Triplet<double>> terms;
+      for (size_t r = 0; r < rowColumns.size(); ++r)
+        for (const int j : rowColumns[r]) {
+          const double v = pick(0, 9) == 0 ? 0.0 : std::uniform_real_distribution<double>(-1, 1)(rng);
+          terms.emplace_back(static_cast<int>(r), j, v);
+          sDense(static_cast<Eigen::Index>(r), j) = v;
+        }
+      cert::gbcsr::SparseRM sparse(sDense.rows(), sDense.cols());
+      sparse.setFromTriplets(terms.begin(), terms.end());
+      sparse.makeCompressed();
+      const cert::gbcsr::SparseRM st = cert::runtime::cpu::csrTimesKernel(sparse, k);
+      QVERIFY2((Eigen::MatrixXd(st) - sDense * t).cwiseAbs().maxCoeff() <= 1e-12 * (1 + (sDense.cwiseAbs() * t.cwiseAbs()).maxCoeff()),
+               qPrintable(where + ", grouped CSR rows"));
+      for (Eigen::Index r = 0; r < st.rows(); ++r)
+        for (int n = st.outerIndexPtr()[r]; n < st.outerIndexPtr()[r + 1]; ++n) {
+          QVERIFY2(st.valuePtr()[n] != 0, qPrintable(where + ": a stored zero"));
+          if (n > st.outerIndexPtr()[r]) QVERIFY(st.innerIndexPtr()[n] > st.innerIndexPtr()[n - 1]);
+        }
       ++checked;
     }
   }

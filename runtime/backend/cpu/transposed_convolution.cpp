@@ -1,5 +1,5 @@
 // Transposed convolutions on the CPU (back-substitution through a conv layer): X @ T for a dense X
-// by per-tap GEMMs or by GEMM + col2im, and S @ T for a CSR S by per-position sums.
+// by per-tap GEMMs or by GEMM + col2im (S @ T for a CSR S: csr_times_kernel.cpp).
 #include "runtime/backend/cpu/convolution.h"
 
 #include <algorithm>
@@ -150,116 +150,6 @@ Eigen::MatrixXd timesKernel(const Eigen::Ref<const Eigen::MatrixXd>& x, const gb
           }
         }
   }
-  return out;
-}
-
-gbcsr::SparseRM csrTimesKernel(const gbcsr::SparseRM& s, const gbcsr::KernelBlock& k) {
-  const ConvGeometry& g = k.geometry;
-  const int inH = g.inHeight, inW = g.inWidth, kW = g.kernelW, dH = g.dilationH, dW = g.dilationW, inC = g.inChannels;
-  const int64_t pin = int64_t(inH) * inW, pout = int64_t(g.outHeight) * g.outWidth;
-  const int64_t taps = int64_t(g.kernelH) * kW;
-  // Per output neuron j of the convolution (a column of S): where its taps inside the input start
-  // in a row's accumulator (channel 0) and in the weights, how many rows and columns of taps are
-  // inside, and the input rows and columns they cover. Made once per call, not per term.
-  struct Window {
-    int64_t acc = 0, weight = 0, position = 0, channel = 0;  // channel: oc's first weight
-    int rows = 0, cols = 0, h0 = 0, h1 = -1, x0 = 0, x1 = -1;
-  };
-  std::vector<Window> windows(static_cast<size_t>(k.rows()));
-  for (int64_t j = 0; j < k.rows(); ++j) {
-    const int oc = static_cast<int>(j / pout), oy = static_cast<int>((j % pout) / g.outWidth), ox = static_cast<int>(j % g.outWidth);
-    const int h = oy * g.strideH - g.padTop, x = ox * g.strideW - g.padLeft;
-    const int khB = h >= 0 ? 0 : (-h + dH - 1) / dH;
-    const int khE = h > inH - 1 ? 0 : std::min(g.kernelH, (inH - 1 - h) / dH + 1);
-    const int kwB = x >= 0 ? 0 : (-x + dW - 1) / dW;
-    const int kwE = x > inW - 1 ? 0 : std::min(kW, (inW - 1 - x) / dW + 1);
-    Window& w = windows[static_cast<size_t>(j)];
-    w.position = j % pout;
-    w.channel = int64_t(oc) * inC * taps;
-    if (khB >= khE || kwB >= kwE) continue;
-    w.rows = khE - khB, w.cols = kwE - kwB;
-    w.h0 = h + khB * dH, w.h1 = h + (khE - 1) * dH, w.x0 = x + kwB * dW, w.x1 = x + (kwE - 1) * dW;
-    w.acc = int64_t(w.h0) * inW + w.x0;
-    w.weight = int64_t(oc) * inC * taps + int64_t(khB) * kW + kwB;
-  }
-  std::vector<double> acc(static_cast<size_t>(k.cols()), 0.0);
-  // Written in place, row by row, through raw pointers: room for a quarter of the matrix at first
-  // (a denser product is made Dense by its callers), grown before a row that might not fit.
-  gbcsr::SparseRM out(s.rows(), k.cols());
-  int64_t capacity = std::max<int64_t>(1, std::min<int64_t>(s.nonZeros() * inC * taps, s.rows() * k.cols() / 4 + 1));
-  out.resizeNonZeros(capacity);
-  int64_t at = 0;
-  // A row's terms at one output position p (any channel oc) first sum c * W[oc, :] into that
-  // position's taps, B[p, (ic, kh, kw)], with contiguous multiply-adds; each touched position's
-  // taps are then added into the accumulator once. Adding every term's taps straight into the
-  // accumulator was twice as slow: overlapping windows of neighbouring terms stall the stores.
-  const int64_t row = int64_t(inC) * taps;
-  std::vector<double> byPosition(static_cast<size_t>(pout * row), 0.0);
-  std::vector<int64_t> touched;
-  std::vector<char> isTouched(static_cast<size_t>(pout), 0);
-  const double* weights = k.weight.data();
-  for (Eigen::Index r = 0; r < s.rows(); ++r) {
-    int hMin = inH, hMax = -1, xMin = inW, xMax = -1;  // the row's receptive field
-    touched.clear();
-    out.outerIndexPtr()[r] = static_cast<int>(at);
-    for (int n = s.outerIndexPtr()[r]; n < s.outerIndexPtr()[r + 1]; ++n) {
-      const int64_t j = s.innerIndexPtr()[n];
-      const Window& w = windows[static_cast<size_t>(j)];
-      if (w.rows == 0) continue;
-      const int64_t p = w.position;
-      if (!isTouched[static_cast<size_t>(p)]) {
-        isTouched[static_cast<size_t>(p)] = 1;
-        touched.push_back(j);
-        hMin = std::min(hMin, w.h0), hMax = std::max(hMax, w.h1), xMin = std::min(xMin, w.x0), xMax = std::max(xMax, w.x1);
-      }
-      const double c = s.valuePtr()[n];
-      double* b = byPosition.data() + p * row;
-      const double* wo = weights + w.channel;
-      for (int64_t t = 0; t < row; ++t) b[t] += c * wo[t];
-    }
-    for (const int64_t j : touched) {
-      const Window& w = windows[static_cast<size_t>(j)];
-      const int64_t p = w.position;
-      double* b = byPosition.data() + p * row;
-      const int64_t first = w.weight - w.channel;  // the first inside tap's offset in a channel's taps
-      for (int ic = 0; ic < inC; ++ic) {
-        double* a = acc.data() + ic * pin + w.acc;
-        const double* bk = b + ic * taps + first;
-        for (int kh = 0; kh < w.rows; ++kh) {
-          double* line = a + int64_t(kh) * dH * inW;
-          const double* bl = bk + int64_t(kh) * kW;
-          if (dW == 1)
-            for (int kw = 0; kw < w.cols; ++kw) line[kw] += bl[kw];
-          else
-            for (int kw = 0; kw < w.cols; ++kw) line[kw * dW] += bl[kw];
-        }
-      }
-      std::fill(b, b + row, 0.0);
-      isTouched[static_cast<size_t>(p)] = 0;
-    }
-    // The receptive field's values in column order (channel, row, column), taken and cleared.
-    if (hMax < 0) continue;
-    const int64_t field = int64_t(inC) * (hMax - hMin + 1) * (xMax - xMin + 1);
-    if (at + field > capacity) {
-      capacity = std::max(2 * capacity, at + field);
-      out.data().resize(capacity);  // keeps the values and indices written so far
-    }
-    int* inner = out.innerIndexPtr();
-    double* values = out.valuePtr();
-    for (int ic = 0; ic < inC; ++ic)
-      for (int h = hMin; h <= hMax; ++h) {
-        double* line = acc.data() + ic * pin + int64_t(h) * inW;
-        const int base = static_cast<int>(ic * pin + int64_t(h) * inW);
-        for (int x = xMin; x <= xMax; ++x) {
-          inner[at] = base + x;
-          values[at] = line[x];
-          at += line[x] != 0;
-          line[x] = 0;
-        }
-      }
-  }
-  out.outerIndexPtr()[s.rows()] = static_cast<int>(at);
-  out.resizeNonZeros(at);
   return out;
 }
 

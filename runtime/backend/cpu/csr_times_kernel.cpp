@@ -1,0 +1,332 @@
+// S @ T for a CSR S and a Kernel block T (back-substitution of sparse coefficient rows through a
+// conv layer): rows that share their columns at once, with the rows as vector lanes; any other
+// row by itself, with its terms' taps summed per position (convolution.h).
+#include "runtime/backend/cpu/convolution.h"
+#include "runtime/backend/cpu/vector_lanes.h"
+
+#include <algorithm>
+#include <vector>
+
+namespace cert::runtime::cpu {
+
+namespace {
+
+using gbcsr::SparseRM;
+
+/// Per output neuron j of the convolution (a row of T, a column of S): where its taps inside the
+/// input start in an accumulator over the input (channel 0) and in the weights, how many rows and
+/// columns of taps are inside, and the input rows and columns they cover.
+struct Window {
+  int64_t acc = 0, weight = 0, position = 0, channel = 0;  // channel: oc's first weight
+  int rows = 0, cols = 0, h0 = 0, h1 = -1, x0 = 0, x1 = -1;
+};
+
+std::vector<Window> windowsOf(const gbcsr::KernelBlock& k) {
+  const ConvGeometry& g = k.geometry;
+  const int inH = g.inHeight, inW = g.inWidth, dH = g.dilationH, dW = g.dilationW;
+  const int64_t pout = int64_t(g.outHeight) * g.outWidth, taps = int64_t(g.kernelH) * g.kernelW;
+  std::vector<Window> windows(static_cast<size_t>(k.rows()));
+  for (int64_t j = 0; j < k.rows(); ++j) {
+    const int oc = static_cast<int>(j / pout), oy = static_cast<int>((j % pout) / g.outWidth), ox = static_cast<int>(j % g.outWidth);
+    const int h = oy * g.strideH - g.padTop, x = ox * g.strideW - g.padLeft;
+    const int khB = h >= 0 ? 0 : (-h + dH - 1) / dH;
+    const int khE = h > inH - 1 ? 0 : std::min(g.kernelH, (inH - 1 - h) / dH + 1);
+    const int kwB = x >= 0 ? 0 : (-x + dW - 1) / dW;
+    const int kwE = x > inW - 1 ? 0 : std::min(g.kernelW, (inW - 1 - x) / dW + 1);
+    Window& w = windows[static_cast<size_t>(j)];
+    w.position = j % pout;
+    w.channel = int64_t(oc) * g.inChannels * taps;
+    if (khB >= khE || kwB >= kwE) continue;
+    w.rows = khE - khB, w.cols = kwE - kwB;
+    w.h0 = h + khB * dH, w.h1 = h + (khE - 1) * dH, w.x0 = x + kwB * dW, w.x1 = x + (kwE - 1) * dW;
+    w.acc = int64_t(w.h0) * inW + w.x0;
+    w.weight = w.channel + int64_t(khB) * g.kernelW + kwB;
+  }
+  return windows;
+}
+
+/// Rows of S with the same columns (the rows of one output position of a convolution's Toeplitz
+/// matrix, over all its channels, scaled per column by a ReLU's slopes) in groups of at least
+/// kMinGroupRows; `of[r]` is row r's group or -1.
+constexpr size_t kMinGroupRows = 8;
+struct RowGroups {
+  std::vector<int> of;
+  std::vector<std::vector<int64_t>> rows;
+};
+
+RowGroups groupsOfSameColumns(const SparseRM& s) {
+  RowGroups out;
+  out.of.assign(static_cast<size_t>(s.rows()), -1);
+  if (static_cast<size_t>(s.rows()) < kMinGroupRows) return out;
+  const int* outer = s.outerIndexPtr();
+  const int* inner = s.innerIndexPtr();
+  // Rows by a hash of their columns (FNV-1a), then runs of one hash split into runs of the same
+  // columns (rows in order within each: a stable sort).
+  std::vector<std::pair<uint64_t, int64_t>> byHash;
+  byHash.reserve(static_cast<size_t>(s.rows()));
+  for (int64_t r = 0; r < s.rows(); ++r) {
+    if (outer[r + 1] == outer[r]) continue;
+    uint64_t h = 1469598103934665603ull ^ static_cast<uint64_t>(outer[r + 1] - outer[r]);
+    for (int n = outer[r]; n < outer[r + 1]; ++n) h = (h ^ static_cast<uint64_t>(inner[n])) * 1099511628211ull;
+    byHash.emplace_back(h, r);
+  }
+  std::sort(byHash.begin(), byHash.end());
+  auto sameColumns = [&](int64_t a, int64_t b) {
+    return outer[a + 1] - outer[a] == outer[b + 1] - outer[b] &&
+           std::equal(inner + outer[a], inner + outer[a + 1], inner + outer[b]);
+  };
+  std::vector<int64_t> run, rest;
+  for (size_t b = 0, e = 0; b < byHash.size(); b = e) {
+    for (e = b; e < byHash.size() && byHash[e].first == byHash[b].first;) ++e;
+    if (e - b < kMinGroupRows) continue;
+    rest.clear();
+    for (size_t i = b; i < e; ++i) rest.push_back(byHash[i].second);
+    while (rest.size() >= kMinGroupRows) {  // a hash shared by different columns: split
+      run.clear();
+      std::vector<int64_t> others;
+      for (const int64_t r : rest) (sameColumns(rest.front(), r) ? run : others).push_back(r);
+      if (run.size() >= kMinGroupRows) {
+        for (const int64_t r : run) out.of[static_cast<size_t>(r)] = static_cast<int>(out.rows.size());
+        out.rows.push_back(run);
+      }
+      rest.swap(others);
+    }
+  }
+  return out;
+}
+
+/// One group's product: its rows' values over their receptive field [inC x fieldH x fieldW] (column
+/// order), `lanes` values per entry, row i of the group in lane i (lanes past the rows are 0).
+struct GroupProduct {
+  int hMin = 0, hMax = -1, xMin = 0, xMax = -1;
+  int64_t lanes = 0;
+  std::vector<double> values;
+  int64_t fieldH() const { return hMax - hMin + 1; }
+  int64_t fieldW() const { return xMax - xMin + 1; }
+};
+
+/// The taps of one output position p for V vectors of rows: for every tap t inside the input,
+/// sum over S's columns (oc, p) of W[oc, t] * S[., (oc, p)] in registers, then added into the
+/// field once. `terms`: (the column's index among the group's columns, W[oc]'s first weight)
+/// pairs; `columns`: the group's values, `lanes` per column, from the block's first lane; `field`:
+/// the field's values from the same lane.
+template <int V>
+void accumulatePosition(const double* weights, std::span<const int64_t> terms, const double* columns, double* field,
+                        const Window& w, const ConvGeometry& g, const GroupProduct& gp) {
+  const int64_t taps = int64_t(g.kernelH) * g.kernelW, lanes = gp.lanes;
+  const int64_t first = w.weight - w.channel;  // the first inside tap's offset in a channel's taps
+  for (int ic = 0; ic < g.inChannels; ++ic)
+    for (int kh = 0; kh < w.rows; ++kh) {
+      const int64_t fieldRow = (int64_t(ic) * gp.fieldH() + (w.h0 + kh * g.dilationH - gp.hMin)) * gp.fieldW();
+      const double* tapRow = weights + ic * taps + first + int64_t(kh) * g.kernelW;
+      for (int kw = 0; kw < w.cols; ++kw) {
+        Lanes acc[V];
+#pragma GCC unroll 4
+        for (int v = 0; v < V; ++v) acc[v] = Lanes{};
+        for (size_t n = 0; n < terms.size(); n += 2) {
+          const double wt = tapRow[terms[n + 1] + kw];
+          const double* c = columns + terms[n] * lanes;
+#pragma GCC unroll 4
+          for (int v = 0; v < V; ++v) acc[v] += wt * loadLanes(c + v * kLanes);
+        }
+        double* o = field + (fieldRow + w.x0 + kw * g.dilationW - gp.xMin) * lanes;
+#pragma GCC unroll 4
+        for (int v = 0; v < V; ++v) storeLanes(o + v * kLanes, loadLanes(o + v * kLanes) + acc[v]);
+      }
+    }
+}
+
+/// S[rows, :] @ T for rows with the same columns.
+GroupProduct groupProduct(const SparseRM& s, std::span<const int64_t> rows, const gbcsr::KernelBlock& k,
+                          const std::vector<Window>& windows) {
+  const ConvGeometry& g = k.geometry;
+  GroupProduct gp;
+  gp.lanes = (static_cast<int64_t>(rows.size()) + kLanes - 1) / kLanes * kLanes;
+  const int begin = s.outerIndexPtr()[rows.front()];
+  const int64_t n = s.outerIndexPtr()[rows.front() + 1] - begin;
+  const int* inner = s.innerIndexPtr() + begin;
+  // The group's values, a column's rows adjacent; the columns by output position.
+  std::vector<double> columns(static_cast<size_t>(n * gp.lanes), 0.0);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const double* v = s.valuePtr() + s.outerIndexPtr()[rows[i]];
+    for (int64_t c = 0; c < n; ++c) columns[static_cast<size_t>(c * gp.lanes) + i] = v[c];
+  }
+  std::vector<std::pair<int64_t, int64_t>> byPosition;  // (position, column index)
+  gp.hMin = g.inHeight, gp.xMin = g.inWidth;
+  for (int64_t c = 0; c < n; ++c) {
+    const Window& w = windows[static_cast<size_t>(inner[c])];
+    if (w.rows == 0) continue;
+    byPosition.emplace_back(w.position, c);
+    gp.hMin = std::min(gp.hMin, w.h0), gp.hMax = std::max(gp.hMax, w.h1);
+    gp.xMin = std::min(gp.xMin, w.x0), gp.xMax = std::max(gp.xMax, w.x1);
+  }
+  if (byPosition.empty()) return gp;
+  std::sort(byPosition.begin(), byPosition.end());
+  gp.values.assign(static_cast<size_t>(g.inChannels * gp.fieldH() * gp.fieldW() * gp.lanes), 0.0);
+  std::vector<int64_t> terms;
+  for (size_t b = 0; b < byPosition.size();) {
+    size_t e = b;
+    terms.clear();
+    for (; e < byPosition.size() && byPosition[e].first == byPosition[b].first; ++e) {
+      terms.push_back(byPosition[e].second);
+      terms.push_back(windows[static_cast<size_t>(inner[byPosition[e].second])].channel);
+    }
+    const Window& w = windows[static_cast<size_t>(inner[byPosition[b].second])];
+    for (int64_t lane = 0; lane < gp.lanes;) {
+      const double* c = columns.data() + lane;
+      double* f = gp.values.data() + lane;
+      switch (std::min<int64_t>(4, (gp.lanes - lane) / kLanes)) {
+        case 4: accumulatePosition<4>(k.weight.data(), terms, c, f, w, g, gp), lane += 4 * kLanes; break;
+        case 3: accumulatePosition<3>(k.weight.data(), terms, c, f, w, g, gp), lane += 3 * kLanes; break;
+        case 2: accumulatePosition<2>(k.weight.data(), terms, c, f, w, g, gp), lane += 2 * kLanes; break;
+        default: accumulatePosition<1>(k.weight.data(), terms, c, f, w, g, gp), lane += kLanes; break;
+      }
+    }
+    b = e;
+  }
+  return gp;
+}
+
+/// A rectangle of input rows [hMin, hMax] and columns [xMin, xMax] (over every channel); empty
+/// while hMax < 0.
+struct Field {
+  int hMin, hMax, xMin, xMax;
+};
+
+/// Scratch space of rows of S multiplied one at a time: the accumulator over T's columns and the
+/// output positions' taps.
+struct RowScratch {
+  std::vector<double> acc, byPosition;
+  std::vector<int64_t> touched;
+  std::vector<char> isTouched;
+};
+
+/// Row r of S @ T added into scratch.acc (zero before). The row's terms at one output position p
+/// (any channel oc) first sum c * W[oc, :] into that position's taps, B[p, (ic, kh, kw)], with
+/// contiguous multiply-adds; each touched position's taps are then added into the accumulator
+/// once. Adding every term's taps straight into the accumulator was twice as slow: overlapping
+/// windows of neighbouring terms stall the stores. Returns the row's receptive field.
+Field accumulateRow(const SparseRM& s, int64_t r, const gbcsr::KernelBlock& k, const std::vector<Window>& windows,
+                    RowScratch& scratch) {
+  const ConvGeometry& g = k.geometry;
+  const int inW = g.inWidth, kW = g.kernelW, dH = g.dilationH, dW = g.dilationW, inC = g.inChannels;
+  const int64_t pin = int64_t(g.inHeight) * inW, taps = int64_t(g.kernelH) * kW, row = int64_t(inC) * taps;
+  Field f{g.inHeight, -1, inW, -1};
+  scratch.touched.clear();
+  const double* weights = k.weight.data();
+  for (int n = s.outerIndexPtr()[r]; n < s.outerIndexPtr()[r + 1]; ++n) {
+    const int64_t j = s.innerIndexPtr()[n];
+    const Window& w = windows[static_cast<size_t>(j)];
+    if (w.rows == 0) continue;
+    const int64_t p = w.position;
+    if (!scratch.isTouched[static_cast<size_t>(p)]) {
+      scratch.isTouched[static_cast<size_t>(p)] = 1;
+      scratch.touched.push_back(j);
+      f.hMin = std::min(f.hMin, w.h0), f.hMax = std::max(f.hMax, w.h1);
+      f.xMin = std::min(f.xMin, w.x0), f.xMax = std::max(f.xMax, w.x1);
+    }
+    const double c = s.valuePtr()[n];
+    double* b = scratch.byPosition.data() + p * row;
+    const double* wo = weights + w.channel;
+    for (int64_t t = 0; t < row; ++t) b[t] += c * wo[t];
+  }
+  for (const int64_t j : scratch.touched) {
+    const Window& w = windows[static_cast<size_t>(j)];
+    const int64_t p = w.position;
+    double* b = scratch.byPosition.data() + p * row;
+    const int64_t first = w.weight - w.channel;
+    for (int ic = 0; ic < inC; ++ic) {
+      double* a = scratch.acc.data() + ic * pin + w.acc;
+      const double* bk = b + ic * taps + first;
+      for (int kh = 0; kh < w.rows; ++kh) {
+        double* line = a + int64_t(kh) * dH * inW;
+        const double* bl = bk + int64_t(kh) * kW;
+        if (dW == 1)
+          for (int kw = 0; kw < w.cols; ++kw) line[kw] += bl[kw];
+        else
+          for (int kw = 0; kw < w.cols; ++kw) line[kw * dW] += bl[kw];
+      }
+    }
+    std::fill(b, b + row, 0.0);
+    scratch.isTouched[static_cast<size_t>(p)] = 0;
+  }
+  return f;
+}
+
+}  // namespace
+
+gbcsr::SparseRM csrTimesKernel(const gbcsr::SparseRM& s, const gbcsr::KernelBlock& k) {
+  const ConvGeometry& g = k.geometry;
+  const int inW = g.inWidth, inC = g.inChannels;
+  const int64_t pin = int64_t(g.inHeight) * inW, pout = int64_t(g.outHeight) * g.outWidth;
+  const int64_t taps = int64_t(g.kernelH) * g.kernelW;
+  const std::vector<Window> windows = windowsOf(k);
+  // Rows that share their columns first, each group at once.
+  const RowGroups groups = groupsOfSameColumns(s);
+  std::vector<GroupProduct> products;
+  std::vector<int64_t> laneOf(groups.rows.empty() ? 0 : static_cast<size_t>(s.rows()), 0);
+  for (const std::vector<int64_t>& rows : groups.rows) {
+    products.push_back(groupProduct(s, rows, k, windows));
+    for (size_t i = 0; i < rows.size(); ++i) laneOf[static_cast<size_t>(rows[i])] = static_cast<int64_t>(i);
+  }
+  RowScratch scratch{std::vector<double>(static_cast<size_t>(k.cols()), 0.0),
+                     std::vector<double>(static_cast<size_t>(pout * inC * taps), 0.0), {},
+                     std::vector<char>(static_cast<size_t>(pout), 0)};
+  // Written in place, row by row, through raw pointers: room for a quarter of the matrix at first
+  // (a denser product is made Dense by its callers), grown before a row that might not fit.
+  gbcsr::SparseRM out(s.rows(), k.cols());
+  int64_t capacity = std::max<int64_t>(1, std::min<int64_t>(s.nonZeros() * inC * taps, s.rows() * k.cols() / 4 + 1));
+  out.resizeNonZeros(capacity);
+  int64_t at = 0;
+  auto reserveField = [&](const Field& f) {
+    const int64_t field = int64_t(inC) * (f.hMax - f.hMin + 1) * (f.xMax - f.xMin + 1);
+    if (at + field > capacity) {
+      capacity = std::max(2 * capacity, at + field);
+      out.data().resize(capacity);  // keeps the values and indices written so far
+    }
+  };
+  // The field's values of a row in column order (channel, row, column), zeros left out; `next`
+  // gives them in that order.
+  auto emitField = [&](const Field& f, auto&& next) {
+    reserveField(f);
+    int* inner = out.innerIndexPtr();
+    double* values = out.valuePtr();
+    for (int ic = 0; ic < inC; ++ic)
+      for (int h = f.hMin; h <= f.hMax; ++h) {
+        const int base = static_cast<int>(ic * pin + int64_t(h) * inW);
+        for (int x = f.xMin; x <= f.xMax; ++x) {
+          const double v = next(base + x);
+          inner[at] = base + x;
+          values[at] = v;
+          at += v != 0;
+        }
+      }
+  };
+  for (Eigen::Index r = 0; r < s.rows(); ++r) {
+    out.outerIndexPtr()[r] = static_cast<int>(at);
+    if (const int group = groups.of[static_cast<size_t>(r)]; group >= 0) {
+      // The row's lane of its group's product.
+      const GroupProduct& gp = products[static_cast<size_t>(group)];
+      if (gp.values.empty()) continue;
+      const double* v = gp.values.data() + laneOf[static_cast<size_t>(r)];
+      emitField(Field{gp.hMin, gp.hMax, gp.xMin, gp.xMax}, [&](int) {
+        const double value = *v;
+        v += gp.lanes;
+        return value;
+      });
+      continue;
+    }
+    const Field f = accumulateRow(s, r, k, windows, scratch);
+    if (f.hMax < 0) continue;
+    emitField(f, [&](int column) {  // taken and cleared
+      const double value = scratch.acc[static_cast<size_t>(column)];
+      scratch.acc[static_cast<size_t>(column)] = 0;
+      return value;
+    });
+  }
+  out.outerIndexPtr()[s.rows()] = static_cast<int>(at);
+  out.resizeNonZeros(at);
+  return out;
+}
+
+}  // namespace cert::runtime::cpu
