@@ -291,6 +291,14 @@ int batchThreads(const RunOptions& options, size_t items) {
 
 Result<RunResult> certify(const CompiledCertifier& cc, const Network& net, const Property& property,
                           const RunOptions& options) {
+  runtime::SharedWeights shared(net);  // weights and kernels, built once for every item
+  return certify(cc, net, property, options, shared);
+}
+
+Result<RunResult> certify(const CompiledCertifier& cc, const Network& net, const Property& property,
+                          const RunOptions& options, runtime::SharedWeights& shared) {
+  if (&shared.network() != &net)
+    return Result<RunResult>::failure(Diagnostic::error("certify: the prepared weights were made for another network"));
   Result<RunResult> out;
   out.value.emplace();
   const Result<const runtime::Backend*> backendFound = runtime::backendNamed(options.backend);
@@ -313,7 +321,6 @@ Result<RunResult> certify(const CompiledCertifier& cc, const Network& net, const
   threads = std::min(threads, *fit.value);
   static std::once_flag tuned;
   std::call_once(tuned, runtime::tuneAllocatorForRuns);
-  runtime::SharedWeights shared(net);  // weights and kernels, built once for every item
   const std::vector<BadParameter> badParams = badParameters(net);  // scanned once, not per item
   // Tasks: chunks of items in one batch frame each when the spec allows it, else single items.
   // Each chunk holds at most what fits in memory at once, and the chunks are split across threads.

@@ -21,6 +21,10 @@
 
 namespace cert {
 
+namespace runtime {
+class SharedWeights;
+}
+
 /// The Float members named l and u of one layer. An item of a batch frame views its column of the
 /// batch's tensors (shared by the batch's items, no copy per item).
 struct LayerBoundsResult {
@@ -181,6 +185,12 @@ struct RunOptions {
 /// the spec has no rule for Relu"), a spec without l/u members, a box that does not fit.
 Result<RunResult> certify(const CompiledCertifier& cc, const Network& net, const Property& property,
                           const RunOptions& options = {});
+/// The same with the weights prepared for `net` by earlier runs (conv kernels, their Toeplitz
+/// rows as CSR, zero-keeping maps of weights): a caller that certifies the same network again
+/// (certc run --repeat) keeps `prepared` with it and pays that preparation once. `prepared` must
+/// have been made for this `net` (refused otherwise).
+Result<RunResult> certify(const CompiledCertifier& cc, const Network& net, const Property& property,
+                          const RunOptions& options, runtime::SharedWeights& prepared);
 
 /// `net` with the margins layer certify appends for `item` (named "margins"), or nothing when
 /// the item has no label or output constraint that fits the network.

@@ -1,4 +1,5 @@
-// What every item of a run shares, built once per run and read by every item's interpreter:
+// What every item of a run shares, built once per run (or once for every run over one network,
+// certify's `prepared`) and read by every item's interpreter:
 // a layer's weight as a structured block (a conv layer's Kernel, never its Toeplitz matrix; an
 // Affine layer's matrix, referenced), the zero-keeping element-wise images of those blocks (IBP's
 // max(W, 0) and min(W, 0)), and a Kernel's Toeplitz rows as CSR for sparse gathers.
@@ -40,6 +41,8 @@ class SharedWeights {
   SharedWeights(const SharedWeights&) = delete;
   SharedWeights& operator=(const SharedWeights&) = delete;
 
+  /// The network whose layers it caches.
+  const Network& network() const { return net_; }
   /// True when `layer` is the cached network's layer of that index (not a per-item layer).
   bool caches(const Layer& layer) const;
   /// A conv layer's kernel (weights and geometry), built once.
