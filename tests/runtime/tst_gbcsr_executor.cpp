@@ -15,6 +15,7 @@
 #include "core/network/onnx_import.h"
 #include "core/property/dataset_csv.h"
 #include "runtime/executor.h"
+#include "runtime/shared_weights.h"
 #include "tests/support/random_network.h"
 #include "tests/support/soundness_sampler.h"
 #include "tests/support/spec_references.h"
@@ -384,6 +385,35 @@ class TestGbcsrExecutor : public QObject {
     }
     QCOMPARE(convs, 2);
     QCOMPARE(relus, 3);
+  }
+
+  // Weights prepared by earlier runs over the same network (certc run --repeat) give every later
+  // run, with other specs and boxes, the bounds and verdicts of a fresh run; weights prepared for
+  // another network (even an equal copy) are refused.
+  void preparedWeightsServeLaterRuns() {
+    const Network& n = bundled("cnn_small");
+    runtime::SharedWeights prepared(n);
+    for (int round = 0; round < 2; ++round)
+      for (const std::string& s : specs())
+        for (const BoxCase& b : boxesFor("cnn_small")) {
+          const Property prop = bundledProperty(n, b);
+          const auto fresh = certify(spec(s), n, prop, RunOptions{});
+          const auto kept = certify(spec(s), n, prop, RunOptions{}, prepared);
+          QVERIFY2(fresh.ok() && kept.ok(), firstMessage(fresh.ok() ? kept : fresh));
+          const ItemResult& f = fresh.value->items.front();
+          const ItemResult& k = kept.value->items.front();
+          const QString where = QString::fromStdString(s + " " + b.name);
+          QCOMPARE(k.verdict, f.verdict);
+          QVERIFY2(k.marginLower == f.marginLower && k.marginUpper == f.marginUpper, qPrintable(where));
+          QCOMPARE(k.layers.size(), f.layers.size());
+          for (size_t l = 0; l < f.layers.size(); ++l)
+            QVERIFY2(k.layers[l].lower == f.layers[l].lower && k.layers[l].upper == f.layers[l].upper,
+                     qPrintable(where + QString(", layer %1").arg(l)));
+        }
+    const Network copy = n;
+    const auto refused = certify(spec("crown"), copy, bundledProperty(copy, boxesFor("cnn_small").front()), RunOptions{}, prepared);
+    QVERIFY(!refused.ok());
+    QVERIFY2(std::string(firstMessage(refused)).find("another network") != std::string::npos, firstMessage(refused));
   }
 
   // The g-BCSR bounds of the bundled CNN (every spec) contain sampled concrete activations.
