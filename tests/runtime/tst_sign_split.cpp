@@ -329,6 +329,23 @@ void TestSignSplit::nonFiniteValuesAreRefused() {
       }
     }
   }
+  // CSR rows of 11 values, every one stored: a bad value at each of the 33 places (each of the
+  // ReLU step's four interleaved sums and probes, and the values after the last group of four).
+  for (int place = 0; place < 33; ++place)
+    for (const double bad : bads) {
+      Eigen::MatrixXd cb = rnd.matrix(3, 11).cwiseAbs().array() + 0.5;
+      cb(place / 11, place % 11) = bad;
+      const CoefBlock cc = CoefBlock::csr(gbcsr::SparseRM(cb.sparseView(0.0, 0.0)));
+      QCOMPARE(cc.sparse().nonZeros(), Eigen::Index(33));
+      Lin relu, reluUpper;
+      relu.blocks.emplace(1, CoefBlock::diagonal(rnd.vector(11)));
+      reluUpper.blocks.emplace(1, CoefBlock::diagonal(rnd.vector(11)));
+      reluUpper.c0 = Tensor::column(rnd.vector(11));
+      Lin o;
+      QVERIFY2(!be.signSplit(o, cc, relu, reluUpper, nullptr, [](int, CoefBlock) {}),
+               qPrintable(QString("bad value at %1").arg(place)));
+      QVERIFY(o.blocks.empty());
+    }
 }
 
 void TestSignSplit::nonZeroRowsOfEveryKind() {
