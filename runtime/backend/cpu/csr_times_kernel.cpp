@@ -60,14 +60,20 @@ RowGroups groupsOfSameColumns(const SparseRM& s) {
   if (static_cast<size_t>(s.rows()) < kMinGroupRows) return out;
   const int* outer = s.outerIndexPtr();
   const int* inner = s.innerIndexPtr();
-  // Rows by a hash of their columns (FNV-1a), then runs of one hash split into runs of the same
-  // columns (rows in order within each: a stable sort).
+  // Rows by a hash of their columns (their count, first, middle and last, and their sum: no chain
+  // of dependent multiplies through every index as in FNV; equal hashes are compared below),
+  // then runs of one hash split into runs of the same columns (rows in order within each).
   std::vector<std::pair<uint64_t, int64_t>> byHash;
   byHash.reserve(static_cast<size_t>(s.rows()));
   for (int64_t r = 0; r < s.rows(); ++r) {
-    if (outer[r + 1] == outer[r]) continue;
-    uint64_t h = 1469598103934665603ull ^ static_cast<uint64_t>(outer[r + 1] - outer[r]);
-    for (int n = outer[r]; n < outer[r + 1]; ++n) h = (h ^ static_cast<uint64_t>(inner[n])) * 1099511628211ull;
+    const int b = outer[r], e = outer[r + 1];
+    if (b == e) continue;
+    uint64_t sum = 0;
+    for (int n = b; n < e; ++n) sum += static_cast<uint64_t>(inner[n]);
+    uint64_t h = 0;
+    for (const uint64_t part : {static_cast<uint64_t>(e - b), static_cast<uint64_t>(inner[b]),
+                                static_cast<uint64_t>(inner[(b + e) / 2]), static_cast<uint64_t>(inner[e - 1]), sum})
+      h = (h ^ part) * 1099511628211ull;
     byHash.emplace_back(h, r);
   }
   std::sort(byHash.begin(), byHash.end());
