@@ -152,10 +152,23 @@ GroupProduct groupProduct(const SparseRM& s, std::span<const int64_t> rows, cons
   const int64_t n = s.outerIndexPtr()[rows.front() + 1] - begin;
   const int* inner = s.innerIndexPtr() + begin;
   // The group's values, a column's rows adjacent; the columns by output position.
+  // Transposed in 8 x 8 tiles in registers (rows past the group's are 0): one value at a time,
+  // strided stores were a fifth of the product on convSmall.
   std::vector<double> columns(static_cast<size_t>(n * gp.lanes), 0.0);
-  for (size_t i = 0; i < rows.size(); ++i) {
-    const double* v = s.valuePtr() + s.outerIndexPtr()[rows[i]];
-    for (int64_t c = 0; c < n; ++c) columns[static_cast<size_t>(c * gp.lanes) + i] = v[c];
+  const int64_t wholeColumns = n / kLanes * kLanes;
+  for (int64_t i0 = 0; i0 < static_cast<int64_t>(rows.size()); i0 += kLanes) {
+    const double* v[kLanes];
+    for (int64_t i = 0; i < kLanes; ++i)
+      v[i] = i0 + i < static_cast<int64_t>(rows.size()) ? s.valuePtr() + s.outerIndexPtr()[rows[static_cast<size_t>(i0 + i)]] : nullptr;
+    for (int64_t c = 0; c < wholeColumns; c += kLanes) {
+      Lanes tile[kLanes];
+      for (int i = 0; i < kLanes; ++i) tile[i] = v[i] ? loadLanes(v[i] + c) : Lanes{};
+      transposeTile(tile);
+      for (int j = 0; j < kLanes; ++j) storeLanes(columns.data() + (c + j) * gp.lanes + i0, tile[j]);
+    }
+    for (int64_t i = 0; i < kLanes; ++i)
+      if (v[i])
+        for (int64_t c = wholeColumns; c < n; ++c) columns[static_cast<size_t>(c * gp.lanes + i0 + i)] = v[i][c];
   }
   std::vector<std::pair<int64_t, int64_t>> byPosition;  // (position, column index)
   gp.hMin = g.inHeight, gp.xMin = g.inWidth;
