@@ -36,14 +36,18 @@ CoefBlock CoefBlock::kernel(std::shared_ptr<const gbcsr::KernelBlock> k) {
   return b;
 }
 
-CoefBlock CoefBlock::csr(gbcsr::SparseRM m) {
+CoefBlock CoefBlock::csr(gbcsr::SparseRM&& m) {
   CoefBlock b;
   b.kind_ = Kind::Csr;
   b.rows_ = m.rows();
   b.cols_ = m.cols();
   b.dense_.reset();
   m.makeCompressed();
-  b.csr_ = std::make_shared<const gbcsr::SparseRM>(std::move(m));
+  // Swapped in, not moved: Eigen 3.4's SparseMatrix has no move constructor, and std::move copied
+  // every index and value (a tenth of a convSmall CROWN run in memcpy).
+  auto stored = std::make_shared<gbcsr::SparseRM>();
+  stored->swap(m);
+  b.csr_ = std::move(stored);
   return b;
 }
 

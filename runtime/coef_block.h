@@ -30,7 +30,7 @@ class CoefBlock {
   static CoefBlock dense(Eigen::MatrixXd m);
   static CoefBlock diagonal(Eigen::VectorXd d);
   static CoefBlock kernel(std::shared_ptr<const gbcsr::KernelBlock> k);
-  static CoefBlock csr(gbcsr::SparseRM m);
+  static CoefBlock csr(gbcsr::SparseRM&& m);
   /// A Dense block that is the network's own weight matrix, referenced, not copied (an Affine
   /// layer's `W * prev`); `w` must outlive the block.
   static CoefBlock networkWeight(const Eigen::MatrixXd& w);
