@@ -111,33 +111,60 @@ struct GroupProduct {
   int64_t fieldW() const { return xMax - xMin + 1; }
 };
 
-/// The taps of one output position p for V vectors of rows: for every tap t inside the input,
-/// sum over S's columns (oc, p) of W[oc, t] * S[., (oc, p)] in registers, then added into the
-/// field once. `terms`: (the column's index among the group's columns, W[oc]'s first weight)
-/// pairs; `columns`: the group's values, `lanes` per column, from the block's first lane; `field`:
-/// the field's values from the same lane.
+/// Taps (kh, kw0 .. kw0 + Taps) of one output position for V vectors of rows: per tap, the sum
+/// over S's columns (oc, p) of W[oc, tap] * S[., (oc, p)] in registers (each column's values
+/// loaded once for all Taps taps), then added into the field. `weights`: W[0] at the first tap;
+/// `terms`: (the column's index among the group's columns, W[oc]'s first weight) pairs;
+/// `columns` and `field`: from the block's first lane, `lanes` values per column or field entry;
+/// `step`: the distance between two taps' field entries.
+template <int V, int Taps>
+void tapsAtOnce(const double* weights, std::span<const int64_t> terms, const double* columns, int64_t lanes,
+                double* field, int64_t step) {
+  Lanes acc[Taps][V];
+  zeroLanes(acc);
+  for (size_t n = 0; n < terms.size(); n += 2) {
+    const double* w = weights + terms[n + 1];
+    const double* c = columns + terms[n] * lanes;
+    Lanes v[V];
+#pragma GCC unroll 4
+    for (int j = 0; j < V; ++j) v[j] = loadLanes(c + j * kLanes);
+#pragma GCC unroll 4
+    for (int t = 0; t < Taps; ++t) {
+      const double wt = w[t];
+#pragma GCC unroll 4
+      for (int j = 0; j < V; ++j) acc[t][j] += wt * v[j];
+    }
+  }
+#pragma GCC unroll 4
+  for (int t = 0; t < Taps; ++t)
+#pragma GCC unroll 4
+    for (int j = 0; j < V; ++j) {
+      double* o = field + t * step + j * kLanes;
+      storeLanes(o, loadLanes(o) + acc[t][j]);
+    }
+}
+
+/// The taps of one output position p for V vectors of rows, up to four taps of a kernel row at
+/// once (tapsAtOnce).
 template <int V>
 void accumulatePosition(const double* weights, std::span<const int64_t> terms, const double* columns, double* field,
                         const Window& w, const ConvGeometry& g, const GroupProduct& gp) {
   const int64_t taps = int64_t(g.kernelH) * g.kernelW, lanes = gp.lanes;
   const int64_t first = w.weight - w.channel;  // the first inside tap's offset in a channel's taps
+  const int64_t step = int64_t(g.dilationW) * lanes;
   for (int ic = 0; ic < g.inChannels; ++ic)
     for (int kh = 0; kh < w.rows; ++kh) {
       const int64_t fieldRow = (int64_t(ic) * gp.fieldH() + (w.h0 + kh * g.dilationH - gp.hMin)) * gp.fieldW();
       const double* tapRow = weights + ic * taps + first + int64_t(kh) * g.kernelW;
-      for (int kw = 0; kw < w.cols; ++kw) {
-        Lanes acc[V];
-#pragma GCC unroll 4
-        for (int v = 0; v < V; ++v) acc[v] = Lanes{};
-        for (size_t n = 0; n < terms.size(); n += 2) {
-          const double wt = tapRow[terms[n + 1] + kw];
-          const double* c = columns + terms[n] * lanes;
-#pragma GCC unroll 4
-          for (int v = 0; v < V; ++v) acc[v] += wt * loadLanes(c + v * kLanes);
-        }
+      for (int kw = 0; kw < w.cols; kw += 4) {
+        const double* wk = tapRow + kw;
         double* o = field + (fieldRow + w.x0 + kw * g.dilationW - gp.xMin) * lanes;
-#pragma GCC unroll 4
-        for (int v = 0; v < V; ++v) storeLanes(o + v * kLanes, loadLanes(o + v * kLanes) + acc[v]);
+        switch (std::min(4, w.cols - kw)) {
+          case 4: tapsAtOnce<V, 4>(wk, terms, columns, lanes, o, step); break;
+          case 3: tapsAtOnce<V, 3>(wk, terms, columns, lanes, o, step); break;
+          case 2: tapsAtOnce<V, 2>(wk, terms, columns, lanes, o, step); break;
+          default: tapsAtOnce<V, 1>(wk, terms, columns, lanes, o, step); break;
+        }
       }
     }
 }
