@@ -110,12 +110,13 @@ constexpr int64_t kDirectMinRows = 16;
 Eigen::MatrixXd timesKernelRows(const double* x, int64_t rows, const gbcsr::KernelBlock& k);
 
 /// S @ T for a CSR matrix S with finite values (csr_times_kernel.cpp). Rows of S with the same
-/// columns, 8 or more (a conv layer's Toeplitz rows of one position over its channels, scaled by a
-/// ReLU's slopes: back-substitution from every neuron of a conv layer), run at once with the rows
-/// as vector lanes: per output position and tap, W[oc, tap] * S[rows, (oc, p)] summed over the
-/// position's channels in registers (1.2-1.8x faster than row by row on convSmall's, cifar_base_kw's
-/// and resnet_2b's layers). Any other row: its terms' taps accumulated into a dense row over T's
-/// columns. Both are read back over the rows' receptive field (columns ascending, zeros left out).
+/// columns, 8 or more (a conv layer's Toeplitz rows of one position over its channels, scaled by
+/// a ReLU's slopes: back-substitution from every neuron of a conv layer), run at once with the
+/// rows as vector lanes: per output position and up to four taps, W[oc, tap] * S[rows, (oc, p)]
+/// summed over the position's channels in registers (2-3.2x faster than row by row on the
+/// whole-layer products of convSmall, cifar_base_kw and resnet_2b). Any other row: its terms'
+/// taps accumulated into a dense row over T's columns. Both are read back over the rows'
+/// receptive field (columns ascending, zeros left out).
 gbcsr::SparseRM csrTimesKernel(const gbcsr::SparseRM& s, const gbcsr::KernelBlock& k);
 
 /// The cost of X @ T by timesKernel for `rows` rows of X, in scattered multiply-adds (the unit of
