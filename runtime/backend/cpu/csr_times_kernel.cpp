@@ -101,14 +101,26 @@ RowGroups groupsOfSameColumns(const SparseRM& s) {
   return out;
 }
 
-/// One group's product: its rows' values over their receptive field [inC x fieldH x fieldW] (column
-/// order), `lanes` values per entry, row i of the group in lane i (lanes past the rows are 0).
+/// A rectangle of input rows [hMin, hMax] and columns [xMin, xMax] (over every channel); empty
+/// while hMax < 0.
+struct Field {
+  int hMin, hMax, xMin, xMax;
+  int64_t height() const { return hMax - hMin + 1; }
+  int64_t width() const { return xMax - xMin + 1; }
+  /// Grown to cover window w's taps inside the input.
+  void cover(const Window& w) {
+    hMin = std::min(hMin, w.h0), hMax = std::max(hMax, w.h1);
+    xMin = std::min(xMin, w.x0), xMax = std::max(xMax, w.x1);
+  }
+};
+
+/// One group's product: its rows' values over their receptive field [inC x height x width]
+/// (column order), `lanes` values per entry, row i of the group in lane i (lanes past the rows
+/// are 0).
 struct GroupProduct {
-  int hMin = 0, hMax = -1, xMin = 0, xMax = -1;
+  Field field{0, -1, 0, -1};
   int64_t lanes = 0;
   std::vector<double> values;
-  int64_t fieldH() const { return hMax - hMin + 1; }
-  int64_t fieldW() const { return xMax - xMin + 1; }
 };
 
 /// Taps (kh, kw0 .. kw0 + Taps) of one output position for V vectors of rows: per tap, the sum
@@ -154,11 +166,11 @@ void accumulatePosition(const double* weights, std::span<const int64_t> terms, c
   const int64_t step = int64_t(g.dilationW) * lanes;
   for (int ic = 0; ic < g.inChannels; ++ic)
     for (int kh = 0; kh < w.rows; ++kh) {
-      const int64_t fieldRow = (int64_t(ic) * gp.fieldH() + (w.h0 + kh * g.dilationH - gp.hMin)) * gp.fieldW();
+      const int64_t fieldRow = (int64_t(ic) * gp.field.height() + (w.h0 + kh * g.dilationH - gp.field.hMin)) * gp.field.width();
       const double* tapRow = weights + ic * taps + first + int64_t(kh) * g.kernelW;
       for (int kw = 0; kw < w.cols; kw += 4) {
         const double* wk = tapRow + kw;
-        double* o = field + (fieldRow + w.x0 + kw * g.dilationW - gp.xMin) * lanes;
+        double* o = field + (fieldRow + w.x0 + kw * g.dilationW - gp.field.xMin) * lanes;
         switch (std::min(4, w.cols - kw)) {
           case 4: tapsAtOnce<V, 4>(wk, terms, columns, lanes, o, step); break;
           case 3: tapsAtOnce<V, 3>(wk, terms, columns, lanes, o, step); break;
@@ -178,9 +190,9 @@ GroupProduct groupProduct(const SparseRM& s, std::span<const int64_t> rows, cons
   const int begin = s.outerIndexPtr()[rows.front()];
   const int64_t n = s.outerIndexPtr()[rows.front() + 1] - begin;
   const int* inner = s.innerIndexPtr() + begin;
-  // The group's values, a column's rows adjacent; the columns by output position.
-  // Transposed in 8 x 8 tiles in registers (rows past the group's are 0): one value at a time,
-  // strided stores were a fifth of the product on convSmall.
+  // The group's values, a column's rows adjacent, transposed in 8 x 8 tiles in registers (rows
+  // past the group's are 0): one value at a time, strided stores were a fifth of the product on
+  // convSmall.
   std::vector<double> columns(static_cast<size_t>(n * gp.lanes), 0.0);
   const int64_t wholeColumns = n / kLanes * kLanes;
   for (int64_t i0 = 0; i0 < static_cast<int64_t>(rows.size()); i0 += kLanes) {
@@ -198,17 +210,16 @@ GroupProduct groupProduct(const SparseRM& s, std::span<const int64_t> rows, cons
         for (int64_t c = wholeColumns; c < n; ++c) columns[static_cast<size_t>(c * gp.lanes + i0 + i)] = v[i][c];
   }
   std::vector<std::pair<int64_t, int64_t>> byPosition;  // (position, column index)
-  gp.hMin = g.inHeight, gp.xMin = g.inWidth;
+  gp.field.hMin = g.inHeight, gp.field.xMin = g.inWidth;
   for (int64_t c = 0; c < n; ++c) {
     const Window& w = windows[static_cast<size_t>(inner[c])];
     if (w.rows == 0) continue;
     byPosition.emplace_back(w.position, c);
-    gp.hMin = std::min(gp.hMin, w.h0), gp.hMax = std::max(gp.hMax, w.h1);
-    gp.xMin = std::min(gp.xMin, w.x0), gp.xMax = std::max(gp.xMax, w.x1);
+    gp.field.cover(w);
   }
   if (byPosition.empty()) return gp;
   std::sort(byPosition.begin(), byPosition.end());
-  gp.values.assign(static_cast<size_t>(g.inChannels * gp.fieldH() * gp.fieldW() * gp.lanes), 0.0);
+  gp.values.assign(static_cast<size_t>(g.inChannels * gp.field.height() * gp.field.width() * gp.lanes), 0.0);
   std::vector<int64_t> terms;
   for (size_t b = 0; b < byPosition.size();) {
     size_t e = b;
@@ -232,12 +243,6 @@ GroupProduct groupProduct(const SparseRM& s, std::span<const int64_t> rows, cons
   }
   return gp;
 }
-
-/// A rectangle of input rows [hMin, hMax] and columns [xMin, xMax] (over every channel); empty
-/// while hMax < 0.
-struct Field {
-  int hMin, hMax, xMin, xMax;
-};
 
 /// Scratch space of rows of S multiplied one at a time: the accumulator over T's columns and the
 /// output positions' taps.
@@ -268,8 +273,7 @@ Field accumulateRow(const SparseRM& s, int64_t r, const gbcsr::KernelBlock& k, c
     if (!scratch.isTouched[static_cast<size_t>(p)]) {
       scratch.isTouched[static_cast<size_t>(p)] = 1;
       scratch.touched.push_back(j);
-      f.hMin = std::min(f.hMin, w.h0), f.hMax = std::max(f.hMax, w.h1);
-      f.xMin = std::min(f.xMin, w.x0), f.xMax = std::max(f.xMax, w.x1);
+      f.cover(w);
     }
     const double c = s.valuePtr()[n];
     double* b = scratch.byPosition.data() + p * row;
@@ -325,7 +329,7 @@ gbcsr::SparseRM csrTimesKernel(const gbcsr::SparseRM& s, const gbcsr::KernelBloc
   out.resizeNonZeros(capacity);
   int64_t at = 0;
   auto reserveField = [&](const Field& f) {
-    const int64_t field = int64_t(inC) * (f.hMax - f.hMin + 1) * (f.xMax - f.xMin + 1);
+    const int64_t field = int64_t(inC) * f.height() * f.width();
     if (at + field > capacity) {
       capacity = std::max(2 * capacity, at + field);
       out.data().resize(capacity);  // keeps the values and indices written so far
@@ -355,7 +359,7 @@ gbcsr::SparseRM csrTimesKernel(const gbcsr::SparseRM& s, const gbcsr::KernelBloc
       const GroupProduct& gp = products[static_cast<size_t>(group)];
       if (gp.values.empty()) continue;
       const double* v = gp.values.data() + laneOf[static_cast<size_t>(r)];
-      emitField(Field{gp.hMin, gp.hMax, gp.xMin, gp.xMax}, [&](int) {
+      emitField(gp.field, [&](int) {
         const double value = *v;
         v += gp.lanes;
         return value;
