@@ -1,11 +1,11 @@
 // Sign-split products on the CPU (Backend::signSplit, signSplitSum): one pass over the
 // coefficients' non-zeros instead of a term frame, products by the block kinds' own routes.
 #include "runtime/backend/cpu/sign_split.h"
-#include "runtime/backend/cpu/vector_lanes.h"
 
 #include <cmath>
 #include <set>
 
+#include "runtime/backend/cpu/coef_view.h"
 #include "runtime/backend/cpu/convolution.h"
 #include "runtime/backend/cpu/cpu_backend.h"
 
@@ -14,58 +14,6 @@ namespace cert::runtime::cpu {
 namespace {
 
 using gbcsr::SparseRM;
-
-/// A coefficient block read as a dense matrix or as compressed CSR rows (Kernel: its Toeplitz
-/// rows; Diagonal: one entry per row; RowScaled: materialized).
-struct CoefView {
-  const Eigen::MatrixXd* dense = nullptr;
-  const SparseRM* csr = nullptr;
-  Eigen::MatrixXd denseStore;
-  SparseRM csrStore;
-  int64_t rows = 0, cols = 0;
-};
-
-void viewOf(const CoefBlock& c, const KernelRowsLookup& kernelRows, CoefView& v) {
-  v.rows = c.rows();
-  v.cols = c.cols();
-  switch (c.kind()) {
-    case CoefBlock::Kind::Dense: v.dense = &c.denseMatrix(); return;
-    case CoefBlock::Kind::RowScaled:
-      v.denseStore = toDense(c);
-      v.dense = &v.denseStore;
-      return;
-    case CoefBlock::Kind::Csr:
-      if (c.sparse().isCompressed()) {
-        v.csr = &c.sparse();
-      } else {
-        v.csrStore = c.sparse();
-        v.csrStore.makeCompressed();
-        v.csr = &v.csrStore;
-      }
-      return;
-    case CoefBlock::Kind::Kernel: {
-      const SparseRM* shared = kernelRows ? kernelRows(c.kernelBlock()) : nullptr;
-      if (shared && shared->isCompressed()) {
-        v.csr = shared;
-      } else {
-        v.csrStore = shared ? *shared : kernelRowsCsr(c.kernelBlock());
-        v.csrStore.makeCompressed();
-        v.csr = &v.csrStore;
-      }
-      return;
-    }
-    case CoefBlock::Kind::Diagonal: {
-      const Eigen::VectorXd& d = c.diag();
-      v.csrStore = SparseRM(d.size(), d.size());
-      v.csrStore.reserve(Eigen::VectorXi::Ones(d.size()));
-      for (Eigen::Index i = 0; i < d.size(); ++i)
-        if (d[i] != 0) v.csrStore.insert(i, i) = d[i];
-      v.csrStore.makeCompressed();
-      v.csr = &v.csrStore;
-      return;
-    }
-  }
-}
 
 /// A sparse product's result: Dense once more than a quarter of it is non-zero.
 CoefBlock finished(SparseRM m) {
@@ -166,134 +114,49 @@ bool identity(const CoefBlock& a) {
   return a.kind() == CoefBlock::Kind::Diagonal && a.rows() == a.cols() && (a.diag().array() == 1.0).all();
 }
 
-/// sum_j x_ij * (x_ij >= 0 ? onPositive_j : onNegative_j) per row i. With `finite` (Dense x only),
-/// it also says whether every value of x is finite, found in the same pass.
-Eigen::VectorXd sumBySign(const CoefView& x, const Eigen::VectorXd& onPositive, const Eigen::VectorXd& onNegative,
-                          bool* finite = nullptr) {
-  Eigen::VectorXd v = Eigen::VectorXd::Zero(x.rows);
-  if (x.dense) {
-    const Eigen::MatrixXd& c = *x.dense;
-    // Sums of the values * 0, NaN once any is inf or NaN: per lane (a scalar sum's in-order adds
-    // bound the loop).
-    Lanes probes = {};
-    double probe = 0;
-    const Eigen::Index whole = c.rows() / kLanes * kLanes;
-    for (Eigen::Index j = 0; j < c.cols(); ++j) {
-      const double p = onPositive[j], q = onNegative[j];
-      const double* src = c.col(j).data();
-      for (Eigen::Index i = 0; i < whole; i += kLanes) {
-        const Lanes x = loadLanes(src + i);
-        storeLanes(v.data() + i, loadLanes(v.data() + i) + x * bySign(x, p, q));
-        probes += x * 0;
-      }
-      for (Eigen::Index i = whole; i < c.rows(); ++i) {
-        v[i] += src[i] * (src[i] >= 0 ? p : q);
-        probe += src[i] * 0;
-      }
-    }
-    for (int k = 0; k < kLanes; ++k) probe += probes[k];
-    if (finite) *finite = probe == 0;
-    return v;
-  }
-  const SparseRM& s = *x.csr;
-  const double* values = s.valuePtr();
-  const int* columns = s.innerIndexPtr();
-  const double* p = onPositive.data();
-  const double* q = onNegative.data();
-  auto term = [&](int k) {
-    const double c = values[k];
-    return c * (c >= 0 ? p[columns[k]] : q[columns[k]]);
-  };
-  for (Eigen::Index i = 0; i < s.rows(); ++i) {
-    // Four partial sums: one chain of dependent adds per row was the loop's bound (latency).
-    double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-    int k = s.outerIndexPtr()[i];
-    const int end = s.outerIndexPtr()[i + 1];
-    for (; k + 4 <= end; k += 4) {
-      a0 += term(k);
-      a1 += term(k + 1);
-      a2 += term(k + 2);
-      a3 += term(k + 3);
-    }
-    for (; k < end; ++k) a0 += term(k);
-    v[i] = (a0 + a1) + (a2 + a3);
-  }
-  return v;
-}
-
-/// scaledBySign and sumBySign in one pass over x (a ReLU step's coefficients and constants: the
-/// block is read once): returns x scaled by (sp, sn) per column, marked checkedFinite, and adds
-/// x @ (cp | cn) to v; nullopt (v then undefined) when a scaled value is not finite (so when a
-/// value of x is not: each is scaled once), found in the same pass.
-std::optional<CoefBlock> scaledAndSummedBySign(const CoefView& x, const Eigen::VectorXd& sp, const Eigen::VectorXd& sn,
-                                               const Eigen::VectorXd& cp, const Eigen::VectorXd& cn, Eigen::VectorXd& v) {
-  double probe = 0;  // sum of the scaled values * 0: NaN once any is inf or NaN
-  if (!x.dense) {  // the same rows and columns, each value scaled and summed in one loop
-    const SparseRM& c = *x.csr;
-    SparseRM out(c.rows(), c.cols());
-    out.resizeNonZeros(c.nonZeros());
-    std::copy_n(c.outerIndexPtr(), c.rows() + 1, out.outerIndexPtr());
-    std::copy_n(c.innerIndexPtr(), c.nonZeros(), out.innerIndexPtr());
-    const double* src = c.valuePtr();
-    const int* col = c.innerIndexPtr();
-    double* dst = out.valuePtr();
-    // Per column, its scale and constant for a positive value, then for a negative one, adjacent:
-    // one cache line per value instead of four arrays' (each as long as a row).
-    std::vector<double> byColumn(static_cast<size_t>(4 * c.cols()));
-    for (Eigen::Index j = 0; j < c.cols(); ++j) {
-      double* f = byColumn.data() + 4 * j;
-      f[0] = sp[j], f[1] = cp[j], f[2] = sn[j], f[3] = cn[j];
-    }
-    // Four independent sums and probes per row: one chain of dependent adds through every value
-    // bound the loop (a quarter of its time on convSmall's CSR rows).
-    double probes[4] = {0, 0, 0, 0};
-    for (Eigen::Index r = 0; r < c.rows(); ++r) {
-      double acc[4] = {0, 0, 0, 0};
-      const int end = c.outerIndexPtr()[r + 1];
-      int k = c.outerIndexPtr()[r];
-      auto one = [&](int k, int lane) {
-        const double* f = byColumn.data() + 4 * int64_t(col[k]) + (src[k] >= 0 ? 0 : 2);
-        dst[k] = src[k] * f[0];
-        acc[lane] += src[k] * f[1];
-        probes[lane] += dst[k] * 0;
-      };
-      for (; k + 4 <= end; k += 4)
-        for (int lane = 0; lane < 4; ++lane) one(k + lane, lane);
-      for (; k < end; ++k) one(k, 0);
-      v[r] += (acc[0] + acc[1]) + (acc[2] + acc[3]);
-    }
-    probe = (probes[0] + probes[1]) + (probes[2] + probes[3]);
-    if (probe != 0) return std::nullopt;  // NaN
-    return CoefBlock::csr(std::move(out)).checkedFinite();
-  }
-  const Eigen::MatrixXd& c = *x.dense;
-  Eigen::MatrixXd out(c.rows(), c.cols());
-  double* acc = v.data();
-  Lanes probes = {};  // per lane, as in sumBySign
-  const Eigen::Index whole = c.rows() / kLanes * kLanes;
-  for (Eigen::Index j = 0; j < c.cols(); ++j) {
-    const double p = sp[j], q = sn[j], a = cp[j], b = cn[j];
-    const double* src = c.col(j).data();
-    double* dst = out.col(j).data();
-    for (Eigen::Index i = 0; i < whole; i += kLanes) {
-      const Lanes x = loadLanes(src + i), scaled = x * bySign(x, p, q);
-      storeLanes(dst + i, scaled);
-      storeLanes(acc + i, loadLanes(acc + i) + x * bySign(x, a, b));
-      probes += scaled * 0;
-    }
-    for (Eigen::Index i = whole; i < c.rows(); ++i) {
-      const bool positive = src[i] >= 0;
-      dst[i] = src[i] * (positive ? p : q);
-      acc[i] += src[i] * (positive ? a : b);
-      probe += dst[i] * 0;
-    }
-  }
-  for (int k = 0; k < kLanes; ++k) probe += probes[k];
-  if (probe != 0) return std::nullopt;  // NaN
-  return CoefBlock::dense(std::move(out)).checkedFinite();
-}
-
 }  // namespace
+
+void viewOf(const CoefBlock& c, const KernelRowsLookup& kernelRows, CoefView& v) {
+  v.rows = c.rows();
+  v.cols = c.cols();
+  switch (c.kind()) {
+    case CoefBlock::Kind::Dense: v.dense = &c.denseMatrix(); return;
+    case CoefBlock::Kind::RowScaled:
+      v.denseStore = toDense(c);
+      v.dense = &v.denseStore;
+      return;
+    case CoefBlock::Kind::Csr:
+      if (c.sparse().isCompressed()) {
+        v.csr = &c.sparse();
+      } else {
+        v.csrStore = c.sparse();
+        v.csrStore.makeCompressed();
+        v.csr = &v.csrStore;
+      }
+      return;
+    case CoefBlock::Kind::Kernel: {
+      const SparseRM* shared = kernelRows ? kernelRows(c.kernelBlock()) : nullptr;
+      if (shared && shared->isCompressed()) {
+        v.csr = shared;
+      } else {
+        v.csrStore = shared ? *shared : kernelRowsCsr(c.kernelBlock());
+        v.csrStore.makeCompressed();
+        v.csr = &v.csrStore;
+      }
+      return;
+    }
+    case CoefBlock::Kind::Diagonal: {
+      const Eigen::VectorXd& d = c.diag();
+      v.csrStore = SparseRM(d.size(), d.size());
+      v.csrStore.reserve(Eigen::VectorXi::Ones(d.size()));
+      for (Eigen::Index i = 0; i < d.size(); ++i)
+        if (d[i] != 0) v.csrStore.insert(i, i) = d[i];
+      v.csrStore.makeCompressed();
+      v.csr = &v.csrStore;
+      return;
+    }
+  }
+}
 
 bool signSplitInto(Lin& out, const CoefBlock& c, const Lin& onPositive, const Lin& onNegative,
                    const KernelRowsLookup& kernelRows, const std::function<void(int, CoefBlock)>& addBlock) {
