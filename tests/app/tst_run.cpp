@@ -53,6 +53,7 @@ class TestRun : public QObject {
   void eventLoopStallDuringRun();
   void windowEventLoopStallDuringRun();
   void unstableOnlyBoundsFromTheRunBar();
+  void preparedWeightsAcrossRuns();
 };
 
 void TestRun::runFillsBoundsModel() {
@@ -287,6 +288,42 @@ void TestRun::unstableOnlyBoundsFromTheRunBar() {
     differ += (m->bounds(k)->lower - full->items.front().layers[size_t(k)].lower).cwiseAbs().maxCoeff() > 1e-9;
   }
   QVERIFY(differ > 0);
+}
+
+// Runs that share a network's prepared weights (the Run session keeps them between runs) give
+// every row the bounds of a run without them, bit for bit; they are left unused by a run of the
+// first layers only and by a run on another network object.
+void TestRun::preparedWeightsAcrossRuns() {
+  RunRequest r = request(QStringLiteral("cnn_small.onnx"), QStringLiteral("crown.cf"));
+  QVERIFY(r.network);
+  auto prepared = std::make_shared<PreparedNetwork>(r.network);
+  std::atomic<bool> cancel{false};
+  auto sameBounds = [](const RunOutcome& a, const RunOutcome& b) {
+    if (a.state != RunOutcome::State::Done || b.state != RunOutcome::State::Done) return false;
+    if (a.item.layers.size() != b.item.layers.size() || a.item.marginLower != b.item.marginLower) return false;
+    for (size_t l = 0; l < a.item.layers.size(); ++l)
+      if (a.item.layers[l].lower != b.item.layers[l].lower || a.item.layers[l].upper != b.item.layers[l].upper) return false;
+    return true;
+  };
+  for (int round = 0; round < 2; ++round)
+    for (int row : {0, 1, 2}) {
+      r.input.row = row;
+      r.prepared = nullptr;
+      const RunOutcome fresh = executeRun(r, cancel);
+      r.prepared = prepared;
+      const RunOutcome kept = executeRun(r, cancel);
+      QVERIFY2(sameBounds(fresh, kept), qPrintable(QString("row %1, round %2").arg(row).arg(round)));
+    }
+  RunRequest firstLayers = r;  // a prefix network: its own weights
+  firstLayers.lastLayer = 2;
+  RunRequest unprepared = firstLayers;
+  unprepared.prepared = nullptr;
+  QVERIFY(sameBounds(executeRun(firstLayers, cancel), executeRun(unprepared, cancel)));
+  RunRequest other = r;  // an equal network loaded again: another object
+  other.network = std::make_shared<const cert::Network>(*r.network);
+  RunRequest otherFresh = other;
+  otherFresh.prepared = nullptr;
+  QVERIFY(sameBounds(executeRun(other, cancel), executeRun(otherFresh, cancel)));
 }
 
 QTEST_MAIN(TestRun)

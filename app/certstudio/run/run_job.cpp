@@ -120,7 +120,9 @@ RunOutcome executeRun(const RunRequest& request, const std::atomic<bool>& cancel
     if (progress)
       options.onLayer = [&progress, shownLayers](int, int layer, int) { progress(std::min(layer + 1, shownLayers), shownLayers); };
     const auto runStart = std::chrono::steady_clock::now();
-    cert::Result<cert::RunResult> run = cert::certify(*cc, *net, *property, options);
+    cert::Result<cert::RunResult> run = request.prepared && request.prepared->network == net
+                                            ? cert::certify(*cc, *net, *property, options, request.prepared->weights)
+                                            : cert::certify(*cc, *net, *property, options);
     out.runMs = msSince(runStart);
     if (!run.ok()) {
       if (cancel.load() && isCancel(run.diagnostics)) {

@@ -13,6 +13,7 @@
 #include "core/network/network.h"
 #include "core/property/dataset_csv.h"
 #include "runtime/executor.h"
+#include "runtime/shared_weights.h"
 
 namespace cert::studio {
 
@@ -26,11 +27,23 @@ struct RunInput {
   std::shared_ptr<const std::vector<cert::DatasetRow>> rows;
 };
 
+/// A network and its weights prepared by the runs over it (conv kernels' Toeplitz rows, ...),
+/// kept together so the cache never outlives the network it refers to; thread-safe, so runs on
+/// other threads share it.
+struct PreparedNetwork {
+  explicit PreparedNetwork(std::shared_ptr<const cert::Network> n) : network(std::move(n)), weights(*network) {}
+  std::shared_ptr<const cert::Network> network;
+  cert::runtime::SharedWeights weights;
+};
+
 /// Everything a run needs, copied so the worker thread shares nothing mutable with the GUI.
 struct RunRequest {
   std::string specText;
   QString specName;  ///< "deeppoly.cf", for messages and the comparison legend
   std::shared_ptr<const cert::Network> network;
+  /// Weights prepared by earlier runs; used when made for `network` itself (a run of the first
+  /// layers only, or a network loaded since, prepares its own).
+  std::shared_ptr<PreparedNetwork> prepared;
   RunInput input;
   double eps = 0.01;
   /// Teaching mode: >= 0 runs only layers 0..lastLayer (the flow is forward, so their bounds are

@@ -85,6 +85,9 @@ std::optional<RunRequest> RunSession::makeRequest() {
            {cert::Diagnostic::error("no network is loaded: pick one in the Network dock")}, tr("Run"));
     return std::nullopt;
   }
+  // Re-runs on the same network (after a spec edit, another input) reuse its prepared weights.
+  if (!prepared_ || prepared_->network != r.network) prepared_ = std::make_shared<PreparedNetwork>(r.network);
+  r.prepared = prepared_;
   r.input = bar_->input();
   r.eps = bar_->eps();
   r.intermediate = bar_->intermediate();

@@ -58,6 +58,7 @@ class RunSession : public QObject {
   BoundsDock* dock_ = nullptr;
   QTimer live_;
   QString lastMessage_;
+  std::shared_ptr<PreparedNetwork> prepared_;  ///< the last run's network and its prepared weights
 };
 
 }  // namespace cert::studio
