@@ -29,10 +29,8 @@ std::vector<Window> windowsOf(const gbcsr::KernelBlock& k) {
   for (int64_t j = 0; j < k.rows(); ++j) {
     const int oc = static_cast<int>(j / pout), oy = static_cast<int>((j % pout) / g.outWidth), ox = static_cast<int>(j % g.outWidth);
     const int h = oy * g.strideH - g.padTop, x = ox * g.strideW - g.padLeft;
-    const int khB = h >= 0 ? 0 : (-h + dH - 1) / dH;
-    const int khE = h > inH - 1 ? 0 : std::min(g.kernelH, (inH - 1 - h) / dH + 1);
-    const int kwB = x >= 0 ? 0 : (-x + dW - 1) / dW;
-    const int kwE = x > inW - 1 ? 0 : std::min(g.kernelW, (inW - 1 - x) / dW + 1);
+    const TapRange kh = insideTaps(h, g.kernelH, dH, inH), kw = insideTaps(x, g.kernelW, dW, inW);
+    const int khB = kh.begin, khE = kh.end, kwB = kw.begin, kwE = kw.end;
     Window& w = windows[static_cast<size_t>(j)];
     w.position = j % pout;
     w.channel = int64_t(oc) * g.inChannels * taps;
