@@ -154,10 +154,17 @@ class TestGbcsrMatmul : public QObject {
                                 .arg(checked).arg(g.inChannels).arg(g.kernelH).arg(g.kernelW).arg(g.strideH)
                                 .arg(g.strideW).arg(g.dilationH).arg(g.dilationW);
       for (int rows : {9, 17, 83}) {
-        const Eigen::MatrixXd x = Eigen::MatrixXd::Random(rows, t.rows());
+        Eigen::MatrixXd x = Eigen::MatrixXd::Random(rows, t.rows());
         const double scale = 1e-12 * (1 + (x.cwiseAbs() * t.cwiseAbs()).maxCoeff());
         QVERIFY2((cert::runtime::cpu::timesKernel(x, k) - x * t).cwiseAbs().maxCoeff() <= scale,
                  qPrintable(where + QString(", %1 rows").arg(rows)));
+        // Columns of X that are zero in every row (a ReLU's inactive neurons: their multiply-adds
+        // are skipped), about 60% of them, and a column zero in every row but the last.
+        for (int j = 0; j < t.rows(); ++j)
+          if (std::uniform_real_distribution<double>(0, 1)(rng) < 0.6) x.col(j).setZero();
+        x.col(pick(0, int(t.rows()) - 1)).head(rows - 1).setZero();
+        QVERIFY2((cert::runtime::cpu::timesKernel(x, k) - x * t).cwiseAbs().maxCoeff() <= scale,
+                 qPrintable(where + QString(", %1 rows, zero columns").arg(rows)));
       }
       const Eigen::MatrixXd y = Eigen::MatrixXd::Random(t.cols(), 37);
       QVERIFY2((cert::runtime::cpu::kernelTimes(k, y) - t * y).cwiseAbs().maxCoeff() <=

@@ -105,8 +105,10 @@ constexpr int64_t kDirectMinRows = 16;
 /// X @ T as a direct transposed convolution with X's rows fastest (direct_transposed_convolution.cpp):
 /// X column-major, `rows` values per column at x. Each output value of a block of 8 input channels
 /// (3 or 4 under 8) accumulates weight * X over the taps and output channels that read its input
-/// position, for 24 rows (40 or 32) at once in registers; X is read where it is. Taps in the padding are skipped, so X and
-/// the weights must be finite for X @ T's values.
+/// position, for 24 rows (40 or 32) at once in registers; X is read where it is. Columns of X that
+/// are zero in every row (a ReLU's inactive neurons) are skipped: 1.07-1.24x on CROWN runs of
+/// convSmall, cifar_base_kw and resnet_2b. Taps in the padding are skipped, so X and the weights
+/// must be finite for X @ T's values.
 Eigen::MatrixXd timesKernelRows(const double* x, int64_t rows, const gbcsr::KernelBlock& k);
 
 /// S @ T for a CSR matrix S with finite values (csr_times_kernel.cpp). Rows of S with the same
