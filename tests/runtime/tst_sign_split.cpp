@@ -183,6 +183,18 @@ void TestSignSplit::productsEqualTheTermByTermSum() {
       cases.push_back({"relu", a, b});
     }
     {
+      // A ReLU with inactive neurons (slope 0 on both sides: every third column), whose columns a
+      // Csr result leaves out (checked below).
+      Lin a, b;
+      Eigen::VectorXd sa = rnd.vector(m), sb = rnd.vector(m), cb = rnd.vector(m);
+      for (int64_t j = 0; j < m; j += 3) sa[j] = sb[j] = 0;
+      a.blocks.emplace(3, CoefBlock::diagonal(sa));
+      b.blocks.emplace(3, CoefBlock::diagonal(sb));
+      a.c0 = Tensor::scalar(0);
+      b.c0 = Tensor::column(cb);
+      cases.push_back({"relu with inactive neurons", a, b});
+    }
+    {
       Lin a;
       a.blocks.emplace(2, kernelBlock(term, rnd));
       a.c0 = Tensor::column(rnd.vector(m));
@@ -241,6 +253,11 @@ void TestSignSplit::productsEqualTheTermByTermSum() {
         QVERIFY2(out.blocks.count(key), qPrintable(where));
         QCOMPARE(added[key], 1);  // one block per key
         QVERIFY2(close(out.blocks.at(key).toDense(), blk, &why), qPrintable(where + QString(" key %1: ").arg(key) + why));
+        if (std::string(k.name) == "relu with inactive neurons" && out.blocks.at(key).kind() == Kind::Csr) {
+          const gbcsr::SparseRM& sp = out.blocks.at(key).sparse();
+          for (Eigen::Index e = 0; e < sp.nonZeros(); ++e)
+            QVERIFY2(sp.innerIndexPtr()[e] % 3 != 0, qPrintable(where + ": an inactive neuron's column is stored"));
+        }
         ++checks;
       }
     }
@@ -337,14 +354,20 @@ void TestSignSplit::nonFiniteValuesAreRefused() {
       cb(place / 11, place % 11) = bad;
       const CoefBlock cc = CoefBlock::csr(gbcsr::SparseRM(cb.sparseView(0.0, 0.0)));
       QCOMPARE(cc.sparse().nonZeros(), Eigen::Index(33));
-      Lin relu, reluUpper;
-      relu.blocks.emplace(1, CoefBlock::diagonal(rnd.vector(11)));
-      reluUpper.blocks.emplace(1, CoefBlock::diagonal(rnd.vector(11)));
-      reluUpper.c0 = Tensor::column(rnd.vector(11));
-      Lin o;
-      QVERIFY2(!be.signSplit(o, cc, relu, reluUpper, nullptr, [](int, CoefBlock) {}),
-               qPrintable(QString("bad value at %1").arg(place)));
-      QVERIFY(o.blocks.empty());
+      // Also where the bad value's neuron is inactive (both slopes 0): its column is left out of
+      // the result, and the value is still probed.
+      for (const bool inactive : {false, true}) {
+        Eigen::VectorXd lower = rnd.vector(11), upper = rnd.vector(11);
+        if (inactive) lower[place % 11] = upper[place % 11] = 0;
+        Lin relu, reluUpper;
+        relu.blocks.emplace(1, CoefBlock::diagonal(lower));
+        reluUpper.blocks.emplace(1, CoefBlock::diagonal(upper));
+        reluUpper.c0 = Tensor::column(rnd.vector(11));
+        Lin o;
+        QVERIFY2(!be.signSplit(o, cc, relu, reluUpper, nullptr, [](int, CoefBlock) {}),
+                 qPrintable(QString("bad value at %1%2").arg(place).arg(inactive ? ", inactive neuron" : "")));
+        QVERIFY(o.blocks.empty());
+      }
     }
 }
 

@@ -31,8 +31,8 @@ Eigen::VectorXd sumBySign(const CoefView& x, const Eigen::VectorXd& onPositive, 
                           bool* finite = nullptr);
 
 /// scaledBySign and sumBySign in one pass over x (a ReLU step's coefficients and constants: the
-/// block is read once): returns x scaled by (sp, sn) per column, marked checkedFinite, and adds
-/// x @ (cp | cn) to v; nullopt (v then undefined) when a scaled value is not finite (so when a
+/// block is read once): returns x scaled by (sp, sn) per column, marked checkedFinite (Csr x: the
+/// columns whose sp and sn are both 0 left out), and adds x @ (cp | cn) to v; nullopt (v then undefined) when a scaled value is not finite (so when a
 /// value of x is not: each is scaled once), found in the same pass.
 std::optional<CoefBlock> scaledAndSummedBySign(const CoefView& x, const Eigen::VectorXd& sp, const Eigen::VectorXd& sn,
                                                const Eigen::VectorXd& cp, const Eigen::VectorXd& cn, Eigen::VectorXd& v);
