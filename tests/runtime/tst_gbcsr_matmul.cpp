@@ -202,6 +202,31 @@ class TestGbcsrMatmul : public QObject {
           QVERIFY2(st.valuePtr()[n] != 0, qPrintable(where + ": a stored zero"));
           if (n > st.outerIndexPtr()[r]) QVERIFY(st.innerIndexPtr()[n] > st.innerIndexPtr()[n - 1]);
         }
+      // The rows in groups of 8 or more (and the empty row): every row with a term is grouped, so
+      // a product denser than denseAbove is written straight into a dense matrix.
+      std::vector<Eigen::Index> groupedRows;
+      for (size_t r = 0; r < rowColumns.size(); ++r)
+        if (rowColumns[r].empty() || std::count(rowColumns.begin(), rowColumns.end(), rowColumns[r]) >= 8)
+          groupedRows.push_back(static_cast<Eigen::Index>(r));
+      const Eigen::MatrixXd gDense = sDense(groupedRows, Eigen::placeholders::all);
+      std::vector<Eigen::Triplet<double>> groupedTerms;  // S's stored zeros kept
+      for (size_t i = 0; i < groupedRows.size(); ++i)
+        for (cert::gbcsr::SparseRM::InnerIterator it(sparse, groupedRows[i]); it; ++it)
+          groupedTerms.emplace_back(static_cast<int>(i), static_cast<int>(it.col()), it.value());
+      cert::gbcsr::SparseRM grouped(gDense.rows(), gDense.cols());
+      grouped.setFromTriplets(groupedTerms.begin(), groupedTerms.end());
+      grouped.makeCompressed();
+      const double gScale = 1e-12 * (1 + (gDense.cwiseAbs() * t.cwiseAbs()).maxCoeff());
+      const auto asDense = cert::runtime::cpu::csrTimesKernel(grouped, k, 0.0);
+      const auto asSparse = cert::runtime::cpu::csrTimesKernel(grouped, k, 1.0);
+      QVERIFY2(std::holds_alternative<cert::gbcsr::SparseRM>(asSparse), qPrintable(where));
+      QVERIFY2((Eigen::MatrixXd(std::get<cert::gbcsr::SparseRM>(asSparse)) - gDense * t).cwiseAbs().maxCoeff() <= gScale,
+               qPrintable(where + ", grouped rows only, CSR"));
+      const bool anyNonZero = (gDense * t).cwiseAbs().maxCoeff() > 0;
+      QVERIFY2(std::holds_alternative<Eigen::MatrixXd>(asDense) == anyNonZero, qPrintable(where));
+      if (anyNonZero)
+        QVERIFY2((std::get<Eigen::MatrixXd>(asDense) - gDense * t).cwiseAbs().maxCoeff() <= gScale,
+                 qPrintable(where + ", grouped rows only, dense"));
       ++checked;
     }
   }

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <span>
+#include <variant>
 #include <vector>
 
 #include "runtime/gbcsr/kernel_block.h"
@@ -120,6 +121,11 @@ Eigen::MatrixXd timesKernelRows(const double* x, int64_t rows, const gbcsr::Kern
 /// taps accumulated into a dense row over T's columns. Both are read back over the rows'
 /// receptive field (columns ascending, zeros left out).
 gbcsr::SparseRM csrTimesKernel(const gbcsr::SparseRM& s, const gbcsr::KernelBlock& k);
+/// The same, Dense when more than a fraction `denseAbove` of S @ T is non-zero and every row of S
+/// with a term is in a group (then its non-zeros are counted before anything is written, and the
+/// values go straight into the dense matrix); otherwise CSR.
+std::variant<gbcsr::SparseRM, Eigen::MatrixXd> csrTimesKernel(const gbcsr::SparseRM& s, const gbcsr::KernelBlock& k,
+                                                              double denseAbove);
 
 /// The cost of X @ T by timesKernel for `rows` rows of X, in scattered multiply-adds (the unit of
 /// a sparse product: kScatteredCost each): GEMM multiply-adds at ~1/12 of one, plus the memory

@@ -5,6 +5,8 @@
 #include "runtime/backend/cpu/vector_lanes.h"
 
 #include <algorithm>
+#include <limits>
+#include <variant>
 #include <vector>
 
 namespace cert::runtime::cpu {
@@ -304,6 +306,11 @@ Field accumulateRow(const SparseRM& s, int64_t r, const gbcsr::KernelBlock& k, c
 }  // namespace
 
 gbcsr::SparseRM csrTimesKernel(const gbcsr::SparseRM& s, const gbcsr::KernelBlock& k) {
+  return std::get<gbcsr::SparseRM>(csrTimesKernel(s, k, std::numeric_limits<double>::infinity()));
+}
+
+std::variant<gbcsr::SparseRM, Eigen::MatrixXd> csrTimesKernel(const gbcsr::SparseRM& s, const gbcsr::KernelBlock& k,
+                                                              double denseAbove) {
   const ConvGeometry& g = k.geometry;
   const int inW = g.inWidth, inC = g.inChannels;
   const int64_t pin = int64_t(g.inHeight) * inW, pout = int64_t(g.outHeight) * g.outWidth;
@@ -316,6 +323,33 @@ gbcsr::SparseRM csrTimesKernel(const gbcsr::SparseRM& s, const gbcsr::KernelBloc
   for (const std::vector<int64_t>& rows : groups.rows) {
     products.push_back(groupProduct(s, rows, k, windows));
     for (size_t i = 0; i < rows.size(); ++i) laneOf[static_cast<size_t>(rows[i])] = static_cast<int64_t>(i);
+  }
+  // Every row with a term in a group: the product's non-zeros are known before it is written, and
+  // a product that is Dense anyway (back-substitution's last step onto the input, whose fields
+  // cover most of it) is written straight into a dense matrix, never as CSR first.
+  bool allGrouped = !products.empty();
+  for (Eigen::Index r = 0; r < s.rows() && allGrouped; ++r)
+    allGrouped = groups.of[static_cast<size_t>(r)] >= 0 || s.outerIndexPtr()[r + 1] == s.outerIndexPtr()[r];
+  if (allGrouped) {
+    int64_t nonZeros = 0;
+    for (const GroupProduct& gp : products)
+      nonZeros += std::count_if(gp.values.begin(), gp.values.end(), [](double v) { return v != 0; });
+    if (static_cast<double>(nonZeros) > denseAbove * static_cast<double>(s.rows()) * static_cast<double>(k.cols())) {
+      Eigen::MatrixXd dense = Eigen::MatrixXd::Zero(s.rows(), k.cols());
+      for (size_t group = 0; group < products.size(); ++group) {
+        const GroupProduct& gp = products[group];
+        const std::vector<int64_t>& rows = groups.rows[group];
+        if (gp.values.empty()) continue;
+        const double* v = gp.values.data();
+        for (int ic = 0; ic < inC; ++ic)
+          for (int h = gp.field.hMin; h <= gp.field.hMax; ++h)
+            for (int x = gp.field.xMin; x <= gp.field.xMax; ++x, v += gp.lanes) {
+              double* column = dense.data() + (ic * pin + int64_t(h) * inW + x) * s.rows();
+              for (size_t i = 0; i < rows.size(); ++i) column[rows[i]] = v[i];
+            }
+      }
+      return dense;
+    }
   }
   RowScratch scratch{std::vector<double>(static_cast<size_t>(k.cols()), 0.0),
                      std::vector<double>(static_cast<size_t>(pout * inC * taps), 0.0), {},

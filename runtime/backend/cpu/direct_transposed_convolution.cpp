@@ -61,6 +61,21 @@ Readers readersAlong(int inExtent, int outExtent, int kernel, int stride, int pa
 struct LiveColumns {
   std::vector<int> liveFirst, liveChannels;
 };
+/// Whether any of c[0 .. n) is not 0 (NaN is), 32 values per test (a scalar scan with an early
+/// exit was 3-4% of a resnet_2b run: an inactive neuron's column is read to its end).
+bool nonZeroIn(const double* c, int64_t n) {
+  int64_t i = 0;
+  for (; i + 4 * kLanes <= n; i += 4 * kLanes) {
+    const auto a = (loadLanes(c + i) != 0) | (loadLanes(c + i + kLanes) != 0) |
+                   (loadLanes(c + i + 2 * kLanes) != 0) | (loadLanes(c + i + 3 * kLanes) != 0);
+    for (int k = 0; k < kLanes; ++k)
+      if (a[k]) return true;
+  }
+  for (; i < n; ++i)
+    if (c[i] != 0) return true;
+  return false;
+}
+
 LiveColumns liveColumnsOf(const double* x, int64_t ld, int64_t rows, const ConvGeometry& g) {
   const int64_t positions = int64_t(g.outHeight) * g.outWidth;
   LiveColumns live;
@@ -69,8 +84,7 @@ LiveColumns liveColumnsOf(const double* x, int64_t ld, int64_t rows, const ConvG
   for (int64_t p = 0; p < positions; ++p) {
     live.liveFirst.push_back(static_cast<int>(live.liveChannels.size()));
     for (int oc = 0; oc < g.outChannels; ++oc) {
-      const double* c = x + (int64_t(oc) * positions + p) * ld;
-      if (std::any_of(c, c + rows, [](double v) { return v != 0; })) live.liveChannels.push_back(oc);
+      if (nonZeroIn(x + (int64_t(oc) * positions + p) * ld, rows)) live.liveChannels.push_back(oc);
     }
   }
   live.liveFirst.push_back(static_cast<int>(live.liveChannels.size()));

@@ -15,8 +15,10 @@ namespace {
 
 using gbcsr::SparseRM;
 
-/// A sparse product's result: Dense once more than a quarter of it is non-zero.
-CoefBlock finished(SparseRM m) {
+/// A sparse product's result: Dense once more than a quarter of it is non-zero. Taken as an rvalue
+/// and swapped in: Eigen 3.4's SparseMatrix has no move constructor, so a by-value parameter
+/// copied every index and value.
+CoefBlock finished(SparseRM&& m) {
   if (static_cast<double>(m.nonZeros()) > CoefBlock::kCsrDensity * static_cast<double>(m.rows()) * static_cast<double>(m.cols()))
     return CoefBlock::dense(Eigen::MatrixXd(m));
   m.makeCompressed();
@@ -63,7 +65,9 @@ CoefBlock product(const CoefView& x, const CoefBlock& y, const KernelRowsLookup&
       const double scattered = static_cast<double>(s.nonZeros()) * g.inChannels * g.kernelH * g.kernelW;
       if (transposedConvolutionCost(s.rows(), y.kernelBlock().geometry) < kScatteredCost * scattered)
         return CoefBlock::dense(leftMultiplyMatrix(Eigen::MatrixXd(s), y));
-      return finished(csrTimesKernel(s, y.kernelBlock()));
+      std::variant<SparseRM, Eigen::MatrixXd> st = csrTimesKernel(s, y.kernelBlock(), CoefBlock::kCsrDensity);
+      if (SparseRM* sparse = std::get_if<SparseRM>(&st)) return finished(std::move(*sparse));
+      return CoefBlock::dense(std::move(std::get<Eigen::MatrixXd>(st)));
     }
   }
   return CoefBlock::dense(leftMultiplyMatrix(Eigen::MatrixXd(s), y));
