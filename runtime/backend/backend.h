@@ -147,6 +147,12 @@ class Backend {
   /// c.cols() values (or scalars); nullopt when a value is not finite.
   virtual std::optional<Tensor> signSplitSum(const CoefBlock& c, const Tensor& onPositive, const Tensor& onNegative,
                                              const KernelRowsLookup& kernelRows) const = 0;
+  /// signSplitSum of the product c @ a, the product never stored where the block kinds allow
+  /// (back-substitution's step through a conv layer onto the input box fused with the box's
+  /// concretization); nullopt when a value of c, of the ends or of the product is not finite.
+  virtual std::optional<Tensor> productSignSplitSum(const CoefBlock& c, const CoefBlock& a, const Tensor& onPositive,
+                                                    const Tensor& onNegative,
+                                                    const KernelRowsLookup& kernelRows) const = 0;
   /// Per row of c: whether it has a non-zero coefficient.
   virtual std::vector<bool> nonZeroRows(const CoefBlock& c, const KernelRowsLookup& kernelRows) const = 0;
 };

@@ -428,6 +428,14 @@ class ItemRun {
   /// sign-split product over linear members of layer b and the priority and stop do not read
   /// coefficients (the stop a constant false); nullopt otherwise.
   std::optional<Choice> signSplitChoice(const Instr& i, int b, const CoefBlock& blk);
+  /// Whether signSplitChoice applies to layer b (whose blocks have `cols` columns).
+  bool signSplitApplies(const Instr& i, int b, int64_t cols);
+  /// The step of block b (every row) when layer b's members are one shared block over an earlier
+  /// layer a whose members are constants only (a conv layer onto the input box), together with
+  /// the next step, a's sign-split sum, which then replaces the only block left: their sum by
+  /// Backend::productSignSplitSum, the product over layer a never stored. Adds to `next`; false,
+  /// with nothing added, where that does not apply or a value is not finite.
+  bool stepOntoConstants(const Instr& i, int b, const CoefBlock& blk, Lin& next);
   std::map<const ir::Region*, std::optional<analysis::SignSplit>> signSplits_;
 
   bool isCtMember(size_t m) const { return m < cc_.ctMembers.size() && cc_.ctMembers[m]; }

@@ -180,6 +180,9 @@ Lin ItemRun::traverseSteps(const Instr& i, Lin e, TraversalTrace* tt, int64_t tr
         continue;
       }
       if (fused.count(b)) {
+        // The step onto the input box and its concretization at once: b is the only block, so its
+        // step leaves only the block onto the constants' layer, which the next step replaces.
+        if (allRows && !tt && e.blocks.size() == 1 && stepOntoConstants(i, b, blk, next)) continue;
         if (allRows) {
           const std::optional<analysis::SignSplit>& split = signSplitFor(*i.regions[2]);
           Lin part;
@@ -226,22 +229,56 @@ const std::optional<analysis::SignSplit>& ItemRun::signSplitFor(const ir::Region
   return it->second;
 }
 
-std::optional<ItemRun::Choice> ItemRun::signSplitChoice(const Instr& i, int b, const CoefBlock& blk) {
+bool ItemRun::signSplitApplies(const Instr& i, int b, int64_t cols) {
   const std::optional<analysis::SignSplit>& split = signSplitFor(*i.regions[2]);
-  if (!split || b < 0 || static_cast<size_t>(b) >= states.size()) return std::nullopt;
+  if (!split || b < 0 || static_cast<size_t>(b) >= states.size()) return false;
   for (const ir::Region* r : {i.regions[0].get(), i.regions[1].get()})
     for (const Instr& k : r->body)
-      if (k.op == Opcode::Coeff) return std::nullopt;  // priority or stop per coefficient: term frames
+      if (k.op == Opcode::Coeff) return false;  // priority or stop per coefficient: term frames
   const auto& members = states[static_cast<size_t>(b)].members;
   for (const std::string* name : {&split->onPositive, &split->onNegative}) {
     const auto m = members.find(*name);
     const Lin* l = m == members.end() ? nullptr : std::get_if<Lin>(&m->second);
-    if (!l || l->sym || !l->lazy.empty()) return std::nullopt;
+    if (!l || l->sym || !l->lazy.empty()) return false;
   }
   auto noCoefficients = [] { return Tensor::scalar(0); };  // the regions read none (checked above)
-  const Value stop = termValueOver(*i.regions[1], b, false, blk.cols(), nullptr, noCoefficients);
+  const Value stop = termValueOver(*i.regions[1], b, false, cols, nullptr, noCoefficients);
   const Tensor& stopT = asTensor(stop);
-  if (stopT.v.size() != 1 || stopT.v[0] != 0) return std::nullopt;  // only a constant false stop
+  return stopT.v.size() == 1 && stopT.v[0] == 0;  // only a constant false stop
+}
+
+bool ItemRun::stepOntoConstants(const Instr& i, int b, const CoefBlock& blk, Lin& next) {
+  const std::optional<analysis::SignSplit>& split = signSplitFor(*i.regions[2]);
+  const Lin& onPositive = linMember(b, split->onPositive);
+  const Lin& onNegative = linMember(b, split->onNegative);
+  if (onPositive.blocks.size() != 1 || onNegative.blocks.size() != 1) return false;
+  const auto& [a, shared] = *onPositive.blocks.begin();
+  const auto& [aNegative, sharedNegative] = *onNegative.blocks.begin();
+  if (a != aNegative || shared.kind() != sharedNegative.kind() || shared.storage() != sharedNegative.storage()) return false;
+  // Layer a's step: the only block left, replaced for every row with a term by the same sign split
+  // over its members, which must be constants only.
+  if (a == b || !signSplitApplies(i, a, shared.cols())) return false;
+  const Lin& nextPositive = linMember(a, split->onPositive);
+  const Lin& nextNegative = linMember(a, split->onNegative);
+  if (!nextPositive.blocks.empty() || !nextNegative.blocks.empty()) return false;
+  const std::optional<Tensor> sums =
+      backend_.productSignSplitSum(blk, shared, nextPositive.c0, nextNegative.c0, sharedKernelRows_);
+  if (!sums) return false;
+  // Layer b's constants (the conv layer's bias) as its own step adds them.
+  Lin part, constantsPositive, constantsNegative;
+  constantsPositive.c0 = onPositive.c0;
+  constantsNegative.c0 = onNegative.c0;
+  if (!backend_.signSplit(part, blk, constantsPositive, constantsNegative, sharedKernelRows_,
+                          runtime::blockAdder(backend_, part)))
+    return false;
+  next = runtime::linAdd(backend_, std::move(next), std::move(part));
+  next.c0 = zip(next.c0, *sums, [](double x, double y) { return x + y; });
+  return true;
+}
+
+std::optional<ItemRun::Choice> ItemRun::signSplitChoice(const Instr& i, int b, const CoefBlock& blk) {
+  if (!signSplitApplies(i, b, blk.cols())) return std::nullopt;
+  auto noCoefficients = [] { return Tensor::scalar(0); };  // the regions read none (signSplitApplies)
   Choice ch;
   ch.priority = asTensor(termValueOver(*i.regions[0], b, false, blk.cols(), nullptr, noCoefficients)).expand(n_, 1, 1);
   const std::vector<bool> rows = backend_.nonZeroRows(blk, sharedKernelRows_);

@@ -147,6 +147,7 @@ class TestSignSplit : public QObject {
  private slots:
   void productsEqualTheTermByTermSum();
   void sumsEqualTheTermByTermSum();
+  void productSumsEqualTheTermByTermSum();
   void nonFiniteValuesAreRefused();
   void nonZeroRowsOfEveryKind();
   void recognizesTheShippedSpecsRegions();
@@ -289,6 +290,78 @@ void TestSignSplit::sumsEqualTheTermByTermSum() {
       for (Eigen::Index j = 0; j < cd.cols(); ++j) e2[i] += cd(i, j) * (cd(i, j) >= 0 ? 2.0 : -3.0);
     QVERIFY2(close(column(*scalars, 72), e2, &why), qPrintable(why));
   }
+}
+
+// Backend::productSignSplitSum (the step through a conv layer onto the input box fused with its
+// concretization, the product never stored) against the term-by-term sum of the product written
+// here: for dense coefficient rows (the direct transposed convolution from 16 rows, with a tail of
+// rows past a vector and with zero columns; 5 rows, 1 input channel and 1x1 kernels by the
+// product and then its sum) and CSR rows (grouped Toeplitz rows of a following convolution,
+// scattered rows, and rows dense enough for the dense route); non-finite values refused.
+void TestSignSplit::productSumsEqualTheTermByTermSum() {
+  const Backend& be = cpuBackend();
+  Random rnd(17);
+  int checks = 0;
+  for (const ConvGeometry& g : {geometry(3, 7, 7, 4, 3, 1, 1), geometry(10, 8, 8, 6, 3, 2, 1), geometry(1, 6, 6, 3, 2, 1, 0),
+                                geometry(4, 5, 5, 5, 1, 1, 0)}) {
+    const CoefBlock a = kernelBlock(g, rnd);
+    const Eigen::MatrixXd t = a.toDense();  // Toeplitz: [outputs x inputs]
+    const int64_t outputs = t.rows(), inputs = t.cols();
+    // The Toeplitz rows of a convolution reading a's output, 9 channels: 9 rows per position with
+    // the same columns.
+    const ConvGeometry next = geometry(g.outChannels, g.outHeight, g.outWidth, 9, std::min(2, g.outHeight), 1, 0);
+    const Eigen::MatrixXd nextRows = kernelBlock(next, rnd).toDense();
+    Eigen::MatrixXd withZeroColumns = rnd.matrix(37, outputs);
+    for (int64_t j = 0; j < outputs; j += 3) withZeroColumns.col(j).setZero();
+    struct Case {
+      const char* name;
+      CoefBlock c;
+    };
+    const std::vector<Case> cases = {
+        {"dense, 37 rows", CoefBlock::dense(rnd.matrix(37, outputs))},
+        {"dense, 37 rows, zero columns", CoefBlock::dense(withZeroColumns)},
+        {"dense, 5 rows", CoefBlock::dense(rnd.matrix(5, outputs))},
+        {"csr, grouped rows", CoefBlock::csr(gbcsr::SparseRM(nextRows.sparseView(0.0, 0.0)))},
+        {"csr, scattered rows", CoefBlock::csr(gbcsr::SparseRM(rnd.matrix(23, outputs, 0.95).sparseView(0.0, 0.0)))},
+        {"csr, dense rows", CoefBlock::csr(gbcsr::SparseRM(rnd.matrix(40, outputs, 0.1).sparseView(0.0, 0.0)))},
+    };
+    const Eigen::VectorXd l = rnd.vector(inputs), u = l + rnd.vector(inputs).cwiseAbs();
+    for (const Case& k : cases) {
+      const QString where = QString("%1 input channels, %2x%2 kernel, %3").arg(g.inChannels).arg(g.kernelH).arg(k.name);
+      const Eigen::MatrixXd product = k.c.toDense() * t;
+      Eigen::VectorXd expected = Eigen::VectorXd::Zero(product.rows()), scale = expected;
+      for (Eigen::Index i = 0; i < product.rows(); ++i)
+        for (Eigen::Index j = 0; j < product.cols(); ++j) {
+          const double v = product(i, j), term = v * (v >= 0 ? l[j] : u[j]);
+          expected[i] += term;
+          scale[i] += std::abs(term);
+        }
+      const std::optional<Tensor> got = be.productSignSplitSum(k.c, a, Tensor::column(l), Tensor::column(u), nullptr);
+      QVERIFY2(got, qPrintable(where));
+      const Eigen::VectorXd sums = column(*got, product.rows());
+      for (Eigen::Index i = 0; i < product.rows(); ++i)
+        QVERIFY2(std::abs(sums[i] - expected[i]) <= 1e-12 * (1 + scale[i]),
+                 qPrintable(where + QString(", row %1: %2 vs %3").arg(i).arg(sums[i], 0, 'g', 17).arg(expected[i], 0, 'g', 17)));
+      ++checks;
+      // Not finite: a coefficient, an end, or a value of the product (finite factors overflowing).
+      Eigen::MatrixXd bad = k.c.toDense();
+      bad(bad.rows() - 1, 0) = std::numeric_limits<double>::infinity();
+      QVERIFY2(!be.productSignSplitSum(CoefBlock::dense(bad), a, Tensor::column(l), Tensor::column(u), nullptr),
+               qPrintable(where));
+      Eigen::VectorXd badEnd = u;
+      badEnd[inputs - 1] = std::numeric_limits<double>::quiet_NaN();
+      QVERIFY2(!be.productSignSplitSum(k.c, a, Tensor::column(l), Tensor::column(badEnd), nullptr), qPrintable(where));
+      const Eigen::MatrixXd huge = k.c.toDense().unaryExpr([](double v) { return v == 0 ? 0.0 : 1e308 * (v > 0 ? 1 : -1); });
+      const CoefBlock hugeC = k.c.kind() == Kind::Csr ? CoefBlock::csr(gbcsr::SparseRM(huge.sparseView(0.0, 0.0)))
+                                                       : CoefBlock::dense(huge);
+      bool overflows = false;
+      for (Eigen::Index i = 0; i < huge.rows(); ++i) overflows |= !(huge.row(i) * t).allFinite();
+      if (overflows)
+        QVERIFY2(!be.productSignSplitSum(hugeC, a, Tensor::column(l), Tensor::column(u), nullptr),
+                 qPrintable(where + ", overflow"));
+    }
+  }
+  QCOMPARE(checks, 4 * 6);
 }
 
 void TestSignSplit::nonFiniteValuesAreRefused() {

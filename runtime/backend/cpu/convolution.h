@@ -111,6 +111,11 @@ constexpr int64_t kDirectMinRows = 16;
 /// convSmall, cifar_base_kw and resnet_2b. Taps in the padding are skipped, so X and the weights
 /// must be finite for X @ T's values.
 Eigen::MatrixXd timesKernelRows(const double* x, int64_t rows, const gbcsr::KernelBlock& k);
+/// Per row r of X @ T (computed as timesKernelRows, never stored): sum_j v_rj * (v_rj >= 0 ?
+/// onPositive_j : onNegative_j) over T's columns j: back-substitution's step onto the input box
+/// fused with its concretization. A value that is not finite makes its row's sum not finite.
+Eigen::VectorXd timesKernelRowsSummedBySign(const double* x, int64_t rows, const gbcsr::KernelBlock& k,
+                                            const Eigen::VectorXd& onPositive, const Eigen::VectorXd& onNegative);
 
 /// S @ T for a CSR matrix S with finite values (csr_times_kernel.cpp). Rows of S with the same
 /// columns, 8 or more (a conv layer's Toeplitz rows of one position over its channels, scaled by
@@ -126,6 +131,11 @@ gbcsr::SparseRM csrTimesKernel(const gbcsr::SparseRM& s, const gbcsr::KernelBloc
 /// values go straight into the dense matrix); otherwise CSR.
 std::variant<gbcsr::SparseRM, Eigen::MatrixXd> csrTimesKernel(const gbcsr::SparseRM& s, const gbcsr::KernelBlock& k,
                                                               double denseAbove);
+/// Per row r of S @ T (computed as csrTimesKernel, never stored): sum_j v_rj * (v_rj >= 0 ?
+/// onPositive_j : onNegative_j), in column order: back-substitution's step onto the input box
+/// fused with its concretization. A value that is not finite makes its row's sum not finite.
+Eigen::VectorXd csrTimesKernelSummedBySign(const gbcsr::SparseRM& s, const gbcsr::KernelBlock& k,
+                                           const Eigen::VectorXd& onPositive, const Eigen::VectorXd& onNegative);
 
 /// The cost of X @ T by timesKernel for `rows` rows of X, in scattered multiply-adds (the unit of
 /// a sparse product: kScatteredCost each): GEMM multiply-adds at ~1/12 of one, plus the memory

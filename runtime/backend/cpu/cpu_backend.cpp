@@ -343,6 +343,11 @@ std::optional<Tensor> CpuBackend::signSplitSum(const CoefBlock& c, const Tensor&
   return cpu::signSplitSum(c, onPositive, onNegative, kernelRows);
 }
 
+std::optional<Tensor> CpuBackend::productSignSplitSum(const CoefBlock& c, const CoefBlock& a, const Tensor& onPositive,
+                                                      const Tensor& onNegative, const KernelRowsLookup& kernelRows) const {
+  return cpu::productSignSplitSum(c, a, onPositive, onNegative, kernelRows);
+}
+
 std::vector<bool> CpuBackend::nonZeroRows(const CoefBlock& c, const KernelRowsLookup& kernelRows) const {
   return cpu::nonZeroRows(c, kernelRows);
 }

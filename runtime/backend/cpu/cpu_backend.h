@@ -45,6 +45,8 @@ class CpuBackend final : public Backend {
                  const KernelRowsLookup& kernelRows, const std::function<void(int, CoefBlock)>& addBlock) const override;
   std::optional<Tensor> signSplitSum(const CoefBlock& c, const Tensor& onPositive, const Tensor& onNegative,
                                      const KernelRowsLookup& kernelRows) const override;
+  std::optional<Tensor> productSignSplitSum(const CoefBlock& c, const CoefBlock& a, const Tensor& onPositive,
+                                            const Tensor& onNegative, const KernelRowsLookup& kernelRows) const override;
   std::vector<bool> nonZeroRows(const CoefBlock& c, const KernelRowsLookup& kernelRows) const override;
 };
 

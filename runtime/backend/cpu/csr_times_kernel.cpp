@@ -305,6 +305,54 @@ Field accumulateRow(const SparseRM& s, int64_t r, const gbcsr::KernelBlock& k, c
 
 }  // namespace
 
+Eigen::VectorXd csrTimesKernelSummedBySign(const gbcsr::SparseRM& s, const gbcsr::KernelBlock& k,
+                                           const Eigen::VectorXd& onPositive, const Eigen::VectorXd& onNegative) {
+  const ConvGeometry& g = k.geometry;
+  const int inW = g.inWidth, inC = g.inChannels;
+  const int64_t pin = int64_t(g.inHeight) * inW, pout = int64_t(g.outHeight) * g.outWidth;
+  const int64_t taps = int64_t(g.kernelH) * g.kernelW;
+  const std::vector<Window> windows = windowsOf(k);
+  const RowGroups groups = groupsOfSameColumns(s);
+  Eigen::VectorXd sums = Eigen::VectorXd::Zero(s.rows());
+  // Per group, its lanes' sums over the field in column order, a vector of rows at a time.
+  for (const std::vector<int64_t>& rows : groups.rows) {
+    const GroupProduct gp = groupProduct(s, rows, k, windows);
+    if (gp.values.empty()) continue;
+    for (int64_t lane = 0; lane < gp.lanes; lane += kLanes) {
+      Lanes sum{};
+      const double* v = gp.values.data() + lane;
+      for (int ic = 0; ic < inC; ++ic)
+        for (int h = gp.field.hMin; h <= gp.field.hMax; ++h)
+          for (int x = gp.field.xMin; x <= gp.field.xMax; ++x, v += gp.lanes) {
+            const int64_t column = ic * pin + int64_t(h) * inW + x;
+            const Lanes value = loadLanes(v);
+            sum += value * bySign(value, onPositive[column], onNegative[column]);
+          }
+      for (int64_t i = 0; i < kLanes && lane + i < static_cast<int64_t>(rows.size()); ++i)
+        sums[rows[static_cast<size_t>(lane + i)]] = sum[i];
+    }
+  }
+  RowScratch scratch{std::vector<double>(static_cast<size_t>(k.cols()), 0.0),
+                     std::vector<double>(static_cast<size_t>(pout * inC * taps), 0.0), {},
+                     std::vector<char>(static_cast<size_t>(pout), 0)};
+  for (Eigen::Index r = 0; r < s.rows(); ++r) {
+    if (groups.of[static_cast<size_t>(r)] >= 0) continue;
+    const Field f = accumulateRow(s, r, k, windows, scratch);
+    if (f.hMax < 0) continue;
+    double sum = 0;
+    for (int ic = 0; ic < inC; ++ic)
+      for (int h = f.hMin; h <= f.hMax; ++h)
+        for (int x = f.xMin; x <= f.xMax; ++x) {
+          const int64_t column = ic * pin + int64_t(h) * inW + x;
+          const double value = scratch.acc[static_cast<size_t>(column)];
+          scratch.acc[static_cast<size_t>(column)] = 0;
+          sum += value * (value >= 0 ? onPositive[column] : onNegative[column]);
+        }
+    sums[r] = sum;
+  }
+  return sums;
+}
+
 gbcsr::SparseRM csrTimesKernel(const gbcsr::SparseRM& s, const gbcsr::KernelBlock& k) {
   return std::get<gbcsr::SparseRM>(csrTimesKernel(s, k, std::numeric_limits<double>::infinity()));
 }

@@ -98,12 +98,23 @@ struct Plan {
   LiveColumns live;
 };
 
-/// out[r0 .. r0 + 8 * Vectors, (ic, h, w)] for the input channels of block `cb`: the sum over the
+/// Where X @ T's values go: stored in `out` (column-major, outLd per column), or, with `sums`, never
+/// stored but summed per row by sign: sums[r] += v * (v >= 0 ? onPositive[j] : onNegative[j]) for
+/// the value v of row r and column j.
+struct Output {
+  double* out = nullptr;
+  int64_t outLd = 0;
+  double* sums = nullptr;
+  const double* onPositive = nullptr;
+  const double* onNegative = nullptr;
+};
+
+/// X @ T[r0 .. r0 + 8 * Vectors, (ic, h, w)] for the input channels of block `cb`: the sum over the
 /// taps (kh, kw) and output channels oc that read input position (h, w) from output position p of
-/// W[oc, ic, kh, kw] * x[same rows, (oc, p)]. x and out are column-major, ld and outLd per column.
+/// W[oc, ic, kh, kw] * x[same rows, (oc, p)], stored or summed by sign (Output). x is
+/// column-major, ld per column.
 template <int ChannelBlock, int Vectors>
-void transposedBlock(const Plan& plan, int cb, int h, int w, const double* x, int64_t ld, int64_t r0, double* out,
-                     int64_t outLd) {
+void transposedBlock(const Plan& plan, int cb, int h, int w, const double* x, int64_t ld, int64_t r0, const Output& o) {
   const ConvGeometry& g = plan.g;
   const int64_t taps = int64_t(g.kernelH) * g.kernelW, positions = int64_t(g.outHeight) * g.outWidth;
   const int64_t channelStride = positions * ld, weightStride = taps * ChannelBlock;
@@ -133,15 +144,27 @@ void transposedBlock(const Plan& plan, int cb, int h, int w, const double* x, in
   }
   const int channels = std::min(ChannelBlock, g.inChannels - cb * ChannelBlock);
   const int64_t position = int64_t(h) * g.inWidth + w, inPositions = int64_t(g.inHeight) * g.inWidth;
-  for (int i = 0; i < channels; ++i)
-    for (int j = 0; j < Vectors; ++j)
-      storeLanes(out + ((int64_t(cb) * ChannelBlock + i) * inPositions + position) * outLd + r0 + kLanes * j, acc[i][j]);
+  if (!o.sums) {
+    for (int i = 0; i < channels; ++i)
+      for (int j = 0; j < Vectors; ++j)
+        storeLanes(o.out + ((int64_t(cb) * ChannelBlock + i) * inPositions + position) * o.outLd + r0 + kLanes * j,
+                   acc[i][j]);
+    return;
+  }
+  Lanes sum[Vectors];
+  for (int j = 0; j < Vectors; ++j) sum[j] = loadLanes(o.sums + r0 + kLanes * j);
+  for (int i = 0; i < channels; ++i) {
+    const int64_t column = (int64_t(cb) * ChannelBlock + i) * inPositions + position;
+    const double p = o.onPositive[column], q = o.onNegative[column];
+    for (int j = 0; j < Vectors; ++j) sum[j] += acc[i][j] * bySign(acc[i][j], p, q);
+  }
+  for (int j = 0; j < Vectors; ++j) storeLanes(o.sums + r0 + kLanes * j, sum[j]);
 }
 
 /// Rows [r0, r0 + n) of X @ T, n a multiple of kLanes: blocks of ChannelBlock input channels x
 /// 8 * Vectors rows, then fewer rows.
 template <int ChannelBlock, int Vectors>
-void transposedRows(const Plan& plan, const double* x, int64_t ld, int64_t r0, int64_t n, double* out, int64_t outLd) {
+void transposedRows(const Plan& plan, const double* x, int64_t ld, int64_t r0, int64_t n, const Output& o) {
   const ConvGeometry& g = plan.g;
   const int blocks = (g.inChannels + ChannelBlock - 1) / ChannelBlock;
   for (int cb = 0; cb < blocks; ++cb)
@@ -149,47 +172,73 @@ void transposedRows(const Plan& plan, const double* x, int64_t ld, int64_t r0, i
       for (int w = 0; w < g.inWidth; ++w) {
         int64_t r = r0;
         for (; r + Vectors * kLanes <= r0 + n; r += Vectors * kLanes)
-          transposedBlock<ChannelBlock, Vectors>(plan, cb, h, w, x, ld, r, out, outLd);
+          transposedBlock<ChannelBlock, Vectors>(plan, cb, h, w, x, ld, r, o);
         if constexpr (Vectors > 2)
           for (; r + 2 * kLanes <= r0 + n; r += 2 * kLanes)
-            transposedBlock<ChannelBlock, 2>(plan, cb, h, w, x, ld, r, out, outLd);
-        for (; r < r0 + n; r += kLanes) transposedBlock<ChannelBlock, 1>(plan, cb, h, w, x, ld, r, out, outLd);
+            transposedBlock<ChannelBlock, 2>(plan, cb, h, w, x, ld, r, o);
+        for (; r < r0 + n; r += kLanes) transposedBlock<ChannelBlock, 1>(plan, cb, h, w, x, ld, r, o);
       }
 }
 
+/// X @ T into `out` ([rows x T's columns]), or, with `o.sums` (rows values, zero before), summed
+/// per row by sign (Output).
 template <int ChannelBlock, int Vectors>
-Eigen::MatrixXd transposedConvolution(const double* x, int64_t rows, const gbcsr::KernelBlock& k) {
+void transposedConvolution(const double* x, int64_t rows, const gbcsr::KernelBlock& k, Eigen::MatrixXd* out,
+                           Output o) {
   const ConvGeometry& g = k.geometry;
   const Plan plan{g, packTransposedWeights<ChannelBlock>(k),
                   readersAlong(g.inHeight, g.outHeight, g.kernelH, g.strideH, g.padTop, g.dilationH),
                   readersAlong(g.inWidth, g.outWidth, g.kernelW, g.strideW, g.padLeft, g.dilationW),
                   liveColumnsOf(x, rows, rows, g)};
-  Eigen::MatrixXd out(rows, k.cols());
+  if (out) {
+    out->resize(rows, k.cols());
+    o.out = out->data(), o.outLd = rows;
+  }
   const int64_t whole = rows / kLanes * kLanes;
   const double workPerRow = static_cast<double>(k.rows()) * g.inChannels * g.kernelH * g.kernelW;
   forEachChunk(whole, kChunkBlocks * Vectors * kLanes, workPerRow, [&](int64_t r0, int64_t n) {
-    transposedRows<ChannelBlock, Vectors>(plan, x, rows, r0, n, out.data(), rows);
+    transposedRows<ChannelBlock, Vectors>(plan, x, rows, r0, n, o);
   });
-  if (whole == rows) return out;
+  if (whole == rows) return;
   // The last rows % kLanes rows through one zero-padded block of kLanes rows.
   const int64_t tail = rows - whole;
   Eigen::MatrixXd in = Eigen::MatrixXd::Zero(kLanes, k.rows()), result(kLanes, k.cols());
   in.topRows(tail) = Eigen::Map<const Eigen::MatrixXd, 0, Eigen::OuterStride<>>(x + whole, tail, k.rows(),
                                                                                  Eigen::OuterStride<>(rows));
-  transposedRows<ChannelBlock, 1>(plan, in.data(), kLanes, 0, kLanes, result.data(), kLanes);
-  out.bottomRows(tail) = result.topRows(tail);
-  return out;
+  Output tailOutput = o;
+  double tailSums[kLanes] = {};
+  if (o.sums) tailOutput.sums = tailSums;
+  else tailOutput.out = result.data(), tailOutput.outLd = kLanes;
+  transposedRows<ChannelBlock, 1>(plan, in.data(), kLanes, 0, kLanes, tailOutput);
+  if (o.sums) std::copy_n(tailSums, tail, o.sums + whole);
+  else out->bottomRows(tail) = result.topRows(tail);
+}
+
+/// The register blocks by input channels: 8 x 24 rows (10-20% faster than x 16), 3 x 40 for RGB
+/// inputs (5-18% faster than 4 x 32, which idles a quarter), or 4 x 32 for other channel counts
+/// under 8; a single channel is load-bound either way (timesKernel).
+void transposedConvolutionFor(const double* x, int64_t rows, const gbcsr::KernelBlock& k, Eigen::MatrixXd* out,
+                              const Output& o) {
+  if (k.geometry.inChannels >= 8) return transposedConvolution<8, 3>(x, rows, k, out, o);
+  if (k.geometry.inChannels == 3) return transposedConvolution<3, 5>(x, rows, k, out, o);
+  return transposedConvolution<4, 4>(x, rows, k, out, o);
 }
 
 }  // namespace
 
 Eigen::MatrixXd timesKernelRows(const double* x, int64_t rows, const gbcsr::KernelBlock& k) {
-  // Registers hold 8 channels x 24 rows (10-20% faster than x 16), 3 x 40 for RGB inputs (5-18%
-  // faster than 4 x 32, which idles a quarter), or 4 x 32 for other channel counts under 8; a
-  // single channel is load-bound either way (timesKernel).
-  if (k.geometry.inChannels >= 8) return transposedConvolution<8, 3>(x, rows, k);
-  if (k.geometry.inChannels == 3) return transposedConvolution<3, 5>(x, rows, k);
-  return transposedConvolution<4, 4>(x, rows, k);
+  Eigen::MatrixXd out;
+  transposedConvolutionFor(x, rows, k, &out, Output{});
+  return out;
+}
+
+Eigen::VectorXd timesKernelRowsSummedBySign(const double* x, int64_t rows, const gbcsr::KernelBlock& k,
+                                            const Eigen::VectorXd& onPositive, const Eigen::VectorXd& onNegative) {
+  Eigen::VectorXd sums = Eigen::VectorXd::Zero(rows);
+  Output o;
+  o.sums = sums.data(), o.onPositive = onPositive.data(), o.onNegative = onNegative.data();
+  transposedConvolutionFor(x, rows, k, nullptr, o);
+  return sums;
 }
 
 }  // namespace cert::runtime::cpu

@@ -274,4 +274,41 @@ std::optional<Tensor> signSplitSum(const CoefBlock& c, const Tensor& onPositive,
   return Tensor::column(sumBySign(x, p, q));
 }
 
+std::optional<Tensor> productSignSplitSum(const CoefBlock& c, const CoefBlock& a, const Tensor& onPositive,
+                                          const Tensor& onNegative, const KernelRowsLookup& kernelRows) {
+  if (!finite(onPositive) || !finite(onNegative) || !allFinite(c)) return std::nullopt;
+  const Eigen::VectorXd p = columnOf(onPositive, a.cols()), q = columnOf(onNegative, a.cols());
+  CoefView x;
+  viewOf(c, kernelRows, x);
+  Eigen::VectorXd sums;
+  if (a.kind() == CoefBlock::Kind::Kernel) {
+    // The routes of product() and timesKernel through a conv layer, each summing its values by
+    // sign where it would store them: a direct transposed convolution of dense rows (timesKernel's
+    // route from kDirectMinRows rows, 3+ input channels, 2+ taps) or S @ T of CSR rows.
+    const gbcsr::KernelBlock& k = a.kernelBlock();
+    const ConvGeometry& g = k.geometry;
+    const bool direct = x.rows >= kDirectMinRows && g.inChannels >= 3 && g.kernelH * g.kernelW > 1;
+    if (x.csr) {
+      const double scattered = static_cast<double>(x.csr->nonZeros()) * g.inChannels * g.kernelH * g.kernelW;
+      if (!(transposedConvolutionCost(x.rows, g) < kScatteredCost * scattered)) {
+        sums = csrTimesKernelSummedBySign(*x.csr, k, p, q);
+      } else if (direct) {
+        const Eigen::MatrixXd dense(*x.csr);
+        sums = timesKernelRowsSummedBySign(dense.data(), dense.rows(), k, p, q);
+      }
+    } else if (direct && x.dense->outerStride() == x.rows) {
+      sums = timesKernelRowsSummedBySign(x.dense->data(), x.rows, k, p, q);
+    }
+  }
+  if (sums.size() != x.rows) {  // any other route: the product, then its sum
+    const CoefBlock product = cpu::product(x, a, kernelRows);
+    if (!allFinite(product)) return std::nullopt;
+    CoefView y;
+    viewOf(product, kernelRows, y);
+    sums = sumBySign(y, p, q);
+  }
+  if (!sums.allFinite()) return std::nullopt;
+  return Tensor::column(sums);
+}
+
 }  // namespace cert::runtime::cpu

@@ -15,6 +15,9 @@ bool signSplitInto(Lin& out, const CoefBlock& c, const Lin& onPositive, const Li
 std::optional<Tensor> signSplitSum(const CoefBlock& c, const Tensor& onPositive, const Tensor& onNegative,
                                    const KernelRowsLookup& kernelRows);
 
+std::optional<Tensor> productSignSplitSum(const CoefBlock& c, const CoefBlock& a, const Tensor& onPositive,
+                                          const Tensor& onNegative, const KernelRowsLookup& kernelRows);
+
 std::vector<bool> nonZeroRows(const CoefBlock& c, const KernelRowsLookup& kernelRows);
 
 }  // namespace cert::runtime::cpu
