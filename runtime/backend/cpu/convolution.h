@@ -103,6 +103,10 @@ Eigen::MatrixXd timesKernel(const Eigen::Ref<const Eigen::MatrixXd>& x, const gb
 /// channels; 1.0-1.4x at 3); 0.7-0.9x at 9-12 rows, and at 1 input channel or a 1x1 kernel, where
 /// loads bound it or no value of X is read twice.
 constexpr int64_t kDirectMinRows = 16;
+/// Whether X @ T over `rows` rows runs as a direct transposed convolution (timesKernelRows).
+inline bool directTransposedConvolution(int64_t rows, const ConvGeometry& g) {
+  return rows >= kDirectMinRows && g.inChannels >= 3 && g.kernelH * g.kernelW > 1;
+}
 /// X @ T as a direct transposed convolution with X's rows fastest (direct_transposed_convolution.cpp):
 /// X column-major, `rows` values per column at x. Each output value of a block of 8 input channels
 /// (3 or 4 under 8) accumulates weight * X over the taps and output channels that read its input

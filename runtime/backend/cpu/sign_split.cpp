@@ -287,7 +287,7 @@ std::optional<Tensor> productSignSplitSum(const CoefBlock& c, const CoefBlock& a
     // route from kDirectMinRows rows, 3+ input channels, 2+ taps) or S @ T of CSR rows.
     const gbcsr::KernelBlock& k = a.kernelBlock();
     const ConvGeometry& g = k.geometry;
-    const bool direct = x.rows >= kDirectMinRows && g.inChannels >= 3 && g.kernelH * g.kernelW > 1;
+    const bool direct = directTransposedConvolution(x.rows, g);
     if (x.csr) {
       const double scattered = static_cast<double>(x.csr->nonZeros()) * g.inChannels * g.kernelH * g.kernelW;
       if (!(transposedConvolutionCost(x.rows, g) < kScatteredCost * scattered)) {

@@ -104,7 +104,7 @@ Eigen::MatrixXd timesKernel(const Eigen::Ref<const Eigen::MatrixXd>& x, const gb
     contiguous = x;
     src = contiguous.data();
   }
-  if (rows >= kDirectMinRows && g.inChannels >= 3 && g.kernelH * g.kernelW > 1) return timesKernelRows(src, rows, k);
+  if (directTransposedConvolution(rows, g)) return timesKernelRows(src, rows, k);
   if (g.strideH == 1 && g.strideW == 1 && g.inChannels >= 8) return timesKernelByTaps(src, rows, k);
   Eigen::MatrixXd out = Eigen::MatrixXd::Zero(rows, k.cols());
   const Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> wm(
