@@ -15,6 +15,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <numeric>
 #include <random>
 
 #include "compiler/analysis/sign_split.h"
@@ -148,6 +149,7 @@ class TestSignSplit : public QObject {
   void productsEqualTheTermByTermSum();
   void sumsEqualTheTermByTermSum();
   void productSumsEqualTheTermByTermSum();
+  void reluStepOverRowsWithTheSameColumns();
   void nonFiniteValuesAreRefused();
   void nonZeroRowsOfEveryKind();
   void recognizesTheShippedSpecsRegions();
@@ -362,6 +364,81 @@ void TestSignSplit::productSumsEqualTheTermByTermSum() {
     }
   }
   QCOMPARE(checks, 4 * 6);
+}
+
+// The ReLU step over CSR rows as a conv layer's back-substitution makes them: rows that share
+// their columns (three column sets of 10 rows each, one with the first column and count of
+// another but other columns; 17 and 43 values), short rows between them; inactive neurons (both
+// slopes 0) at every fourth column. Against the term-by-term sum; no inactive column stored; a
+// bad value anywhere refused.
+void TestSignSplit::reluStepOverRowsWithTheSameColumns() {
+  const Backend& be = cpuBackend();
+  Random rnd(23);
+  const int64_t m = 60;
+  std::mt19937 gen(5);
+  std::vector<std::vector<int>> sets;
+  for (const int count : {43, 17, 17}) {
+    std::vector<int> columns(m);
+    std::iota(columns.begin(), columns.end(), 0);
+    std::shuffle(columns.begin() + 1, columns.end(), gen);  // column 0 first in every set
+    columns.resize(static_cast<size_t>(count));
+    std::sort(columns.begin(), columns.end());
+    sets.push_back(columns);
+  }
+  QVERIFY(sets[1] != sets[2]);  // same first column and count, other columns
+  Eigen::MatrixXd cd = Eigen::MatrixXd::Zero(37, m);
+  std::vector<Eigen::Triplet<double>> terms;
+  for (int r = 0; r < 37; ++r) {
+    const std::vector<int> shortRow = {r % 7, 10 + r % 5, 30 + r % 11, 50, 59};
+    const std::vector<int>& columns = r % 4 == 3 ? shortRow : sets[static_cast<size_t>(r % 3)];
+    for (const int j : columns) {
+      const double v = rnd.value(0.0);
+      cd(r, j) = v;
+      terms.emplace_back(r, j, v);
+    }
+  }
+  gbcsr::SparseRM sparse(37, m);
+  sparse.setFromTriplets(terms.begin(), terms.end());
+  sparse.makeCompressed();
+  Eigen::VectorXd lower = rnd.vector(m), upper = rnd.vector(m);
+  for (int64_t j = 0; j < m; j += 4) lower[j] = upper[j] = 0;
+  Lin relu, reluUpper;
+  relu.blocks.emplace(1, CoefBlock::diagonal(lower));
+  reluUpper.blocks.emplace(1, CoefBlock::diagonal(upper));
+  reluUpper.c0 = Tensor::column(rnd.vector(m));
+  for (const bool withInactive : {true, false}) {
+    Lin a = relu, b = reluUpper;
+    if (!withInactive) {
+      a.blocks.at(1) = CoefBlock::diagonal(rnd.vector(m).cwiseAbs().array() + 0.1);
+      b.blocks.at(1) = CoefBlock::diagonal(rnd.vector(m).cwiseAbs().array() + 0.1);
+    }
+    const Dense expected = reference(cd, a, b);
+    Lin out;
+    QVERIFY(be.signSplit(out, CoefBlock::csr(gbcsr::SparseRM(sparse)), a, b, nullptr, blockAdder(be, out)));
+    QString why;
+    QVERIFY2(close(column(out.c0, 37), expected.c0, &why), qPrintable("constants: " + why));
+    QVERIFY2(close(out.blocks.at(1).toDense(), expected.blocks.at(1), &why), qPrintable("coefficients: " + why));
+    QVERIFY(out.blocks.at(1).kind() == Kind::Csr);
+    const gbcsr::SparseRM& result = out.blocks.at(1).sparse();
+    for (Eigen::Index e = 0; e < result.nonZeros(); ++e)
+      QVERIFY2(!withInactive || result.innerIndexPtr()[e] % 4 != 0, "an inactive neuron's column is stored");
+    // Stored: the columns with a slope that is not 0 (also the random slopes can both be 0).
+    const Eigen::VectorXd& sa = a.blocks.at(1).diag();
+    const Eigen::VectorXd& sb = b.blocks.at(1).diag();
+    QCOMPARE(result.nonZeros(), Eigen::Index(std::count_if(terms.begin(), terms.end(), [&](const auto& t) {
+               return sa[t.col()] != 0 || sb[t.col()] != 0;
+             })));
+  }
+  // A bad value at every place of rows 0-2 (one of each column set) and of row 3 (short).
+  for (int r = 0; r < 4; ++r)
+    for (gbcsr::SparseRM::InnerIterator it(sparse, r); it; ++it) {
+      gbcsr::SparseRM bad = sparse;
+      bad.coeffRef(r, it.col()) = it.col() % 2 ? std::numeric_limits<double>::infinity()
+                                               : std::numeric_limits<double>::quiet_NaN();
+      Lin o;
+      QVERIFY2(!be.signSplit(o, CoefBlock::csr(std::move(bad)), relu, reluUpper, nullptr, [](int, CoefBlock) {}),
+               qPrintable(QString("bad value at row %1, column %2").arg(r).arg(it.col())));
+    }
 }
 
 void TestSignSplit::nonFiniteValuesAreRefused() {
