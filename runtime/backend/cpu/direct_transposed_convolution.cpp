@@ -76,7 +76,7 @@ bool nonZeroIn(const double* c, int64_t n) {
   return false;
 }
 
-LiveColumns liveColumnsOf(const double* x, int64_t ld, int64_t rows, const ConvGeometry& g) {
+LiveColumns liveColumnsOf(const double* x, int64_t rows, const ConvGeometry& g) {
   const int64_t positions = int64_t(g.outHeight) * g.outWidth;
   LiveColumns live;
   live.liveFirst.reserve(static_cast<size_t>(positions) + 1);
@@ -84,7 +84,7 @@ LiveColumns liveColumnsOf(const double* x, int64_t ld, int64_t rows, const ConvG
   for (int64_t p = 0; p < positions; ++p) {
     live.liveFirst.push_back(static_cast<int>(live.liveChannels.size()));
     for (int oc = 0; oc < g.outChannels; ++oc) {
-      if (nonZeroIn(x + (int64_t(oc) * positions + p) * ld, rows)) live.liveChannels.push_back(oc);
+      if (nonZeroIn(x + (int64_t(oc) * positions + p) * rows, rows)) live.liveChannels.push_back(oc);
     }
   }
   live.liveFirst.push_back(static_cast<int>(live.liveChannels.size()));
@@ -189,7 +189,7 @@ void transposedConvolution(const double* x, int64_t rows, const gbcsr::KernelBlo
   const Plan plan{g, packTransposedWeights<ChannelBlock>(k),
                   readersAlong(g.inHeight, g.outHeight, g.kernelH, g.strideH, g.padTop, g.dilationH),
                   readersAlong(g.inWidth, g.outWidth, g.kernelW, g.strideW, g.padLeft, g.dilationW),
-                  liveColumnsOf(x, rows, rows, g)};
+                  liveColumnsOf(x, rows, g)};
   if (out) {
     out->resize(rows, k.cols());
     o.out = out->data(), o.outLd = rows;

@@ -39,6 +39,14 @@ bool finite(const Tensor& t) {
 
 bool zeroScalar(const Tensor& t) { return t.v.size() == 1 && t.v[0] == 0; }
 
+/// Whether S @ T for CSR rows S through a conv layer of geometry g is cheaper as a transposed
+/// convolution of S made dense than row by row: each term adds its output's taps (at most
+/// inC * kH * kW, fewer at the borders).
+bool throughDenseRows(const SparseRM& s, const ConvGeometry& g) {
+  const double scattered = static_cast<double>(s.nonZeros()) * g.inChannels * g.kernelH * g.kernelW;
+  return transposedConvolutionCost(s.rows(), g) < kScatteredCost * scattered;
+}
+
 /// x @ y for a view x (rows x y.rows()) and a block y, by the kinds' routes.
 CoefBlock product(const CoefView& x, const CoefBlock& y, const KernelRowsLookup& kernelRows) {
   // x and y are finite (signSplitInto's precondition): a Kernel's transposed convolution without
@@ -60,10 +68,7 @@ CoefBlock product(const CoefView& x, const CoefBlock& y, const KernelRowsLookup&
     }
     case CoefBlock::Kind::Csr: return finished(SparseRM(s * y.sparse()));
     case CoefBlock::Kind::Kernel: {
-      // Each term adds its output's taps (at most inC * kH * kW, fewer at the borders).
-      const ConvGeometry& g = y.kernelBlock().geometry;
-      const double scattered = static_cast<double>(s.nonZeros()) * g.inChannels * g.kernelH * g.kernelW;
-      if (transposedConvolutionCost(s.rows(), y.kernelBlock().geometry) < kScatteredCost * scattered)
+      if (throughDenseRows(s, y.kernelBlock().geometry))
         return CoefBlock::dense(leftMultiplyMatrix(Eigen::MatrixXd(s), y));
       std::variant<SparseRM, Eigen::MatrixXd> st = csrTimesKernel(s, y.kernelBlock(), CoefBlock::kCsrDensity);
       if (SparseRM* sparse = std::get_if<SparseRM>(&st)) return finished(std::move(*sparse));
@@ -289,8 +294,7 @@ std::optional<Tensor> productSignSplitSum(const CoefBlock& c, const CoefBlock& a
     const ConvGeometry& g = k.geometry;
     const bool direct = directTransposedConvolution(x.rows, g);
     if (x.csr) {
-      const double scattered = static_cast<double>(x.csr->nonZeros()) * g.inChannels * g.kernelH * g.kernelW;
-      if (!(transposedConvolutionCost(x.rows, g) < kScatteredCost * scattered)) {
+      if (!throughDenseRows(*x.csr, g)) {
         sums = csrTimesKernelSummedBySign(*x.csr, k, p, q);
       } else if (direct) {
         const Eigen::MatrixXd dense(*x.csr);
