@@ -208,7 +208,8 @@ class TestGbcsrMatmul : public QObject {
       for (size_t r = 0; r < rowColumns.size(); ++r)
         if (rowColumns[r].empty() || std::count(rowColumns.begin(), rowColumns.end(), rowColumns[r]) >= 8)
           groupedRows.push_back(static_cast<Eigen::Index>(r));
-      const Eigen::MatrixXd gDense = sDense(groupedRows, Eigen::placeholders::all);
+      Eigen::MatrixXd gDense(static_cast<Eigen::Index>(groupedRows.size()), sDense.cols());
+      for (size_t i = 0; i < groupedRows.size(); ++i) gDense.row(static_cast<Eigen::Index>(i)) = sDense.row(groupedRows[i]);
       std::vector<Eigen::Triplet<double>> groupedTerms;  // S's stored zeros kept
       for (size_t i = 0; i < groupedRows.size(); ++i)
         for (cert::gbcsr::SparseRM::InnerIterator it(sparse, groupedRows[i]); it; ++it)
