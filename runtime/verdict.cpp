@@ -7,6 +7,8 @@
 #include <limits>
 #include <optional>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include "core/network/finite_check.h"
 #include "core/network/margin_folding.h"
@@ -50,22 +52,25 @@ std::optional<std::string> badBounds(WhereOf&& whereOf, const Eigen::Ref<const E
   return std::nullopt;
 }
 
-/// Margin row `row` as a linear form w . y + c over the network output y (false: no such row).
-bool marginRowOverOutputs(const PropertyItem& item, Eigen::Index n, Eigen::Index row, Eigen::VectorXd* w, double* c) {
-  *w = Eigen::VectorXd::Zero(n);
+/// Margin row `row` as its non-zero coefficients over the network output y and its constant c
+/// (false: no such row).
+bool marginRowOverOutputs(const PropertyItem& item, Eigen::Index n, Eigen::Index row,
+                          std::vector<std::pair<Eigen::Index, double>>* w, double* c) {
+  w->clear();
   *c = 0;
   if (item.label) {
     const Eigen::Index label = *item.label, j = row < label ? row : row + 1;
     if (label < 0 || label >= n || j >= n) return false;
-    (*w)[label] = 1;
-    (*w)[j] = -1;
+    w->push_back({label, 1.0});
+    w->push_back({j, -1.0});
     return true;
   }
   Eigen::Index r = 0;
   for (const auto& conj : item.unsafe)
     for (const OutputInequality& atom : conj)
       if (r++ == row) {
-        for (Eigen::Index j = 0; j < atom.coeffs.size() && j < n; ++j) (*w)[j] = atom.coeffs[j];
+        for (Eigen::Index j = 0; j < atom.coeffs.size() && j < n; ++j)
+          if (atom.coeffs[j] != 0) w->push_back({j, atom.coeffs[j]});
         *c = atom.constant;
         return true;
       }
@@ -75,31 +80,43 @@ bool marginRowOverOutputs(const PropertyItem& item, Eigen::Index n, Eigen::Index
 /// The margins' last step as the run computes it. When the margins are folded into the last
 /// affine layer (core/network/margin_folding.h) the row is (w W) x + (w . b + c) over that layer's
 /// input x: its rounding is bounded like marginRoundingSlack's, over x's bounds; the larger of the
-/// two is used.
+/// two is used. w W is summed over w's non-zero entries only (two rows of W for a label's margin),
+/// read from the layer where it is (no copy of W per item).
 class MarginSlack {
  public:
   MarginSlack(const Network& net, const PropertyItem& item, const std::vector<LayerBoundsResult>& layers)
       : item_(item), layers_(layers) {
     const Layer* f = marginFoldingLayer(net);
     if (f && !layers.empty() && static_cast<size_t>(f->inputs[0]) < layers.size() &&
-        layers.back().lower.size() == f->size()) {
+        layers.back().lower.size() == f->size())
       folded_ = f;
-      weight_ = denseWeight(*f);
-      bias_ = denseBias(*f);
-    }
   }
 
   double operator()(Eigen::Index row, double bound) const {
     const double outputStep = marginRoundingSlack(item_, layers_.back(), row, bound);
     if (!folded_) return outputStep;
-    Eigen::VectorXd w;
+    const Layer& f = *folded_;
+    std::vector<std::pair<Eigen::Index, double>> w;
     double c = 0;
-    if (!marginRowOverOutputs(item_, weight_.rows(), row, &w, &c)) return std::numeric_limits<double>::infinity();
-    const Eigen::VectorXd wf = weight_.transpose() * w;
-    const LayerBoundsResult& x = layers_[static_cast<size_t>(folded_->inputs[0])];
-    double s = std::abs(w.dot(bias_) + c);
+    if (!marginRowOverOutputs(item_, f.size(), row, &w, &c)) return std::numeric_limits<double>::infinity();
+    const LayerBoundsResult& x = layers_[static_cast<size_t>(f.inputs[0])];
+    const int64_t inputs = f.op == LayerOp::Affine ? f.weight.cols()
+                                                   : int64_t(f.conv.inChannels) * f.conv.inHeight * f.conv.inWidth;
+    if (inputs != x.lower.size() || x.upper.size() != x.lower.size()) return std::numeric_limits<double>::infinity();
+    Eigen::VectorXd wf = Eigen::VectorXd::Zero(x.lower.size());
+    double wb = c;
+    for (const auto& [k, wk] : w) {
+      if (f.bias.size() == f.size()) wb += wk * f.bias[k];
+      if (f.op == LayerOp::Affine) wf += wk * f.weight.row(k).transpose();
+    }
+    if (f.op == LayerOp::Conv)
+      forEachConvTap(f.conv, f.kernel.data(), [&](int64_t r, int64_t col, double v) {
+        for (const auto& [k, wk] : w)
+          if (k == r) wf[col] += wk * v;
+      });
+    double s = std::abs(wb);
     int terms = 1;
-    for (Eigen::Index i = 0; i < wf.size() && i < x.lower.size(); ++i)
+    for (Eigen::Index i = 0; i < wf.size(); ++i)
       if (wf[i] != 0) s += std::abs(wf[i]) * std::max(std::abs(x.lower[i]), std::abs(x.upper[i])), ++terms;
     const double foldedStep = (terms + 2) * DBL_EPSILON * (s + std::abs(bound));
     return std::isnan(foldedStep) ? std::numeric_limits<double>::infinity() : std::max(outputStep, foldedStep);
@@ -109,8 +126,6 @@ class MarginSlack {
   const PropertyItem& item_;
   const std::vector<LayerBoundsResult>& layers_;
   const Layer* folded_ = nullptr;
-  Eigen::MatrixXd weight_;
-  Eigen::VectorXd bias_;
 };
 
 }  // namespace

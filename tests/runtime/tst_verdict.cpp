@@ -64,6 +64,7 @@ class TestVerdict : public QObject {
   void inconsistentBoundsAreInvalid();
   void equalLogitsNeverVerify();
   void foldedMarginsCarryTheFoldedRoundingError();
+  void foldedConvMarginsCarryTheFoldedRoundingError();
   void clearMarginsStillVerify();
   void jsonHasStatusAndReason();
 };
@@ -242,6 +243,47 @@ void TestVerdict::foldedMarginsCarryTheFoldedRoundingError() {
   QCOMPARE(decideVerdict(net, item, layers, above, above).verdict, Verdict::Verified);
   const Eigen::VectorXd below = Eigen::VectorXd::Constant(1, 0.99 * foldedSlack);
   QCOMPARE(decideVerdict(net, item, layers, below, below).verdict, Verdict::NotVerified);
+}
+
+void TestVerdict::foldedConvMarginsCarryTheFoldedRoundingError() {
+  // The same map as a last 1x1 convolution over 2 channels of 1x2 pixels (input neurons c0p0,
+  // c0p1, c1p0, c1p1): output channel 0 is x_c0 - x_c1, channel 1 is x_c1 - x_c0. At x = 1e6 the
+  // outputs are 0; the folded margin y_(0,0) - y_(0,1) = (x_c0p0 - x_c1p0) - (x_c0p1 - x_c1p1) has
+  // four terms of 1e6 in the folded step, so (4 + 1 + 2) eps (4e6 + bound).
+  Network net;
+  Layer in;
+  in.name = "x";
+  in.op = LayerOp::Input;
+  in.shape = {2, 1, 2};
+  Layer conv;
+  conv.name = "conv";
+  conv.op = LayerOp::Conv;
+  conv.inputs = {0};
+  conv.shape = {2, 1, 2};
+  conv.conv.inChannels = 2, conv.conv.inHeight = 1, conv.conv.inWidth = 2;
+  conv.conv.outChannels = 2, conv.conv.outHeight = 1, conv.conv.outWidth = 2;
+  conv.kernel = (Eigen::Vector4d() << 1, -1, -1, 1).finished();  // [outC][inC]
+  conv.bias = Eigen::Vector4d::Zero();
+  net.layers = {in, conv};
+  assignNeuronRanges(net);
+  PropertyItem item;
+  item.label = 0;
+  const Eigen::Vector4d x = Eigen::Vector4d::Constant(1e6);
+  const std::vector<LayerBoundsResult> layers = {{x, x}, {Eigen::Vector4d::Zero(), Eigen::Vector4d::Zero()}};
+  const double eps = std::numeric_limits<double>::epsilon();
+  const double foldedSlack = 7 * eps * 4e6;
+  const Eigen::VectorXd above = Eigen::VectorXd::Constant(3, 1.01 * foldedSlack);
+  QCOMPARE(decideVerdict(net, item, layers, above, above).verdict, Verdict::Verified);
+  Eigen::VectorXd below = above;
+  below[0] = 0.99 * foldedSlack;  // margin y0 - y1
+  const VerdictDecision d = decideVerdict(net, item, layers, below, below);
+  QCOMPARE(d.verdict, Verdict::NotVerified);
+  QVERIFY2(d.reason.find("y0 - y1") != std::string::npos && d.reason.find("within its rounding error") != std::string::npos,
+           d.reason.c_str());
+  // A folded layer whose input does not match the bounds it reads gives no slack to lean on.
+  std::vector<LayerBoundsResult> mismatched = layers;
+  mismatched[0] = {Eigen::Vector3d::Constant(1e6), Eigen::Vector3d::Constant(1e6)};
+  QCOMPARE(decideVerdict(net, item, mismatched, above, above).verdict, Verdict::NotVerified);
 }
 
 void TestVerdict::clearMarginsStillVerify() {
