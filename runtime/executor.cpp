@@ -321,7 +321,7 @@ Result<RunResult> certify(const CompiledCertifier& cc, const Network& net, const
   threads = std::min(threads, *fit.value);
   static std::once_flag tuned;
   std::call_once(tuned, runtime::tuneAllocatorForRuns);
-  const std::vector<BadParameter> badParams = badParameters(net);  // scanned once, not per item
+  const std::vector<BadParameter>& badParams = shared.badParameters();  // scanned once per network, not per item or run
   // Tasks: chunks of items in one batch frame each when the spec allows it, else single items.
   // Each chunk holds at most what fits in memory at once, and the chunks are split across threads.
   const int64_t limit = options.memoryLimit > 0 ? options.memoryLimit : runtime::defaultMemoryLimit();

@@ -83,4 +83,10 @@ const gbcsr::SparseRM* SharedWeights::kernelRows(const gbcsr::KernelBlock& k) {
   return rows_.emplace(&k, std::move(m)).first->second.get();
 }
 
+const std::vector<BadParameter>& SharedWeights::badParameters() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!badParameters_) badParameters_ = cert::badParameters(net_);
+  return *badParameters_;
+}
+
 }  // namespace cert::runtime

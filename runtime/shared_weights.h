@@ -11,9 +11,11 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 
+#include "core/network/finite_check.h"
 #include "core/network/network.h"
 #include "runtime/coef_block.h"
 
@@ -56,6 +58,8 @@ class SharedWeights {
   /// The Toeplitz rows of a kernel this cache made (kernel() or derived()) as CSR, once per
   /// kernel; nullptr for any other kernel (whose storage may not outlive one item).
   const gbcsr::SparseRM* kernelRows(const gbcsr::KernelBlock& k);
+  /// The network's non-finite parameters (badParameters), scanned once for every run over it.
+  const std::vector<BadParameter>& badParameters();
 
  private:
   const Network& net_;
@@ -64,6 +68,7 @@ class SharedWeights {
   std::map<std::string, std::shared_ptr<const CoefBlock>> blocks_;
   std::set<const gbcsr::KernelBlock*> owned_;
   std::map<const gbcsr::KernelBlock*, std::unique_ptr<gbcsr::SparseRM>> rows_;
+  std::optional<std::vector<BadParameter>> badParameters_;
 };
 
 }  // namespace cert::runtime

@@ -5,6 +5,7 @@
 // (Diagonal, Csr, Kernel and Dense member rows, shared windows) equals the dense sum of products.
 #include <QtTest>
 
+#include <limits>
 #include <random>
 
 #include "runtime/backend/backend.h"
@@ -126,6 +127,27 @@ class TestSharedWeights : public QObject {
     renamed.name = "other";
     QVERIFY(!shared.caches(renamed));
     QVERIFY(shared.caches(net.layers[1]));
+  }
+
+  void badParametersScannedOnceAndFound() {
+    Network net;
+    Layer in;
+    in.index = 0, in.name = "x", in.op = LayerOp::Input, in.shape = {4};
+    Layer fc;
+    fc.index = 1, fc.name = "fc", fc.op = LayerOp::Affine, fc.inputs = {0}, fc.shape = {3};
+    fc.weight = Eigen::MatrixXd::Ones(3, 4);
+    fc.bias = Eigen::VectorXd::Zero(3);
+    fc.weight(2, 1) = std::numeric_limits<double>::quiet_NaN();
+    net.layers = {in, fc};
+    SharedWeights shared(net);
+    const std::vector<BadParameter>& first = shared.badParameters();
+    QCOMPARE(first.size(), badParameters(net).size());
+    QVERIFY(!first.empty());
+    QVERIFY2(first.front().describe().find("weight") != std::string::npos, first.front().describe().c_str());
+    QCOMPARE(&shared.badParameters(), &first);  // the scan is kept, not redone
+    net.layers[1].weight(2, 1) = 1;
+    SharedWeights clean(net);
+    QVERIFY(clean.badParameters().empty());
   }
 
   void kernelRowsOnlyForOwnedKernels() {
