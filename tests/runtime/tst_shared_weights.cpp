@@ -60,6 +60,19 @@ double op(const std::string& name, double x, double s) {
   return x * s;
 }
 
+/// x [4] -> fc [3] (Affine with weight w, zero bias).
+Network affineNet(const Eigen::MatrixXd& w) {
+  Network net;
+  Layer in;
+  in.index = 0, in.name = "x", in.op = LayerOp::Input, in.shape = {4};
+  Layer fc;
+  fc.index = 1, fc.name = "fc", fc.op = LayerOp::Affine, fc.inputs = {0}, fc.shape = {3};
+  fc.weight = w;
+  fc.bias = Eigen::VectorXd::Zero(3);
+  net.layers = {in, fc};
+  return net;
+}
+
 }  // namespace
 
 class TestSharedWeights : public QObject {
@@ -100,14 +113,8 @@ class TestSharedWeights : public QObject {
   }
 
   void cacheBuildsOnceAndKeepsPerItemLayersApart() {
-    Network net;
-    Layer in;
-    in.index = 0, in.name = "x", in.op = LayerOp::Input, in.shape = {4};
-    Layer fc;
-    fc.index = 1, fc.name = "fc", fc.op = LayerOp::Affine, fc.inputs = {0}, fc.shape = {3};
-    fc.weight = Eigen::MatrixXd::Random(3, 4);
-    fc.bias = Eigen::VectorXd::Zero(3);
-    net.layers = {in, fc};
+    Network net = affineNet(Eigen::MatrixXd::Random(3, 4));
+    const Layer& fc = net.layers[1];
     SharedWeights shared(net);
     const auto w1 = shared.weight(net.layers[1]), w2 = shared.weight(net.layers[1]);
     QCOMPARE(w1.get(), w2.get());          // built once
@@ -130,15 +137,9 @@ class TestSharedWeights : public QObject {
   }
 
   void badParametersScannedOnceAndFound() {
-    Network net;
-    Layer in;
-    in.index = 0, in.name = "x", in.op = LayerOp::Input, in.shape = {4};
-    Layer fc;
-    fc.index = 1, fc.name = "fc", fc.op = LayerOp::Affine, fc.inputs = {0}, fc.shape = {3};
-    fc.weight = Eigen::MatrixXd::Ones(3, 4);
-    fc.bias = Eigen::VectorXd::Zero(3);
-    fc.weight(2, 1) = std::numeric_limits<double>::quiet_NaN();
-    net.layers = {in, fc};
+    Eigen::MatrixXd w = Eigen::MatrixXd::Ones(3, 4);
+    w(2, 1) = std::numeric_limits<double>::quiet_NaN();
+    Network net = affineNet(w);
     SharedWeights shared(net);
     const std::vector<BadParameter>& first = shared.badParameters();
     QCOMPARE(first.size(), badParameters(net).size());
