@@ -151,26 +151,13 @@ const char* verdictName(Verdict v) {
 const char* verdictKey(Verdict v) { return v == Verdict::NotVerified ? "not_verified" : verdictName(v); }
 
 double marginRoundingSlack(const PropertyItem& item, const LayerBoundsResult& output, Eigen::Index row, double bound) {
-  const Eigen::Index n = output.lower.size();
-  auto mag = [&](Eigen::Index j) { return std::max(std::abs(output.lower[j]), std::abs(output.upper[j])); };
-  double s = 0;
+  std::vector<std::pair<Eigen::Index, double>> w;
+  double c = 0;
+  if (!marginRowOverOutputs(item, output.lower.size(), row, &w, &c)) return std::numeric_limits<double>::infinity();
+  double s = std::abs(c);
   int terms = 1;
-  if (item.label) {  // row r: y_label - y_j for the r-th j != label
-    const Eigen::Index label = *item.label;
-    const Eigen::Index j = row < label ? row : row + 1;
-    if (label < 0 || label >= n || j >= n) return std::numeric_limits<double>::infinity();
-    s = mag(label) + mag(j);
-    terms = 3;
-  } else {
-    Eigen::Index r = 0;
-    for (const auto& conj : item.unsafe)
-      for (const OutputInequality& atom : conj) {
-        if (r++ != row) continue;
-        s = std::abs(atom.constant);
-        for (Eigen::Index j = 0; j < atom.coeffs.size() && j < n; ++j)
-          if (atom.coeffs[j] != 0) s += std::abs(atom.coeffs[j]) * mag(j), ++terms;
-      }
-  }
+  for (const auto& [j, wj] : w)
+    s += std::abs(wj) * std::max(std::abs(output.lower[j]), std::abs(output.upper[j])), ++terms;
   const double slack = (terms + 2) * DBL_EPSILON * (s + std::abs(bound));
   return std::isnan(slack) ? std::numeric_limits<double>::infinity() : slack;
 }
