@@ -153,6 +153,25 @@ class Backend {
   virtual std::optional<Tensor> productSignSplitSum(const CoefBlock& c, const CoefBlock& a, const Tensor& onPositive,
                                                     const Tensor& onNegative,
                                                     const KernelRowsLookup& kernelRows) const = 0;
+  /// The values of back-substitution's three last steps, each chosen by the sign of what it
+  /// multiplies: a ReLU's slopes (its members' Diagonal blocks; a missing one is 0) and constants
+  /// over its neurons, the constants of the conv layer before it over the same neurons, the input
+  /// box's ends (its members' constants) over the conv layer's inputs.
+  struct ReluConvBox {
+    Tensor slopeOnPositive, slopeOnNegative, constantOnPositive, constantOnNegative;
+    Tensor convConstantOnPositive, convConstantOnNegative;
+    Tensor boxOnPositive, boxOnNegative;
+  };
+  /// [c.rows() x 1]: the constants that signSplit through the ReLU step, signSplit of the conv
+  /// layer `conv`'s constants and productSignSplitSum of the result @ conv onto the box (in that
+  /// order) add, for c a conv layer's rows and conv the shared block of the conv layer before the
+  /// ReLU, no block between them stored. nullopt where the backend has no such route for the
+  /// kinds (the default) or a value is not finite: the caller then takes the steps one by one.
+  virtual std::optional<Tensor> reluConvOntoBoxSum(const CoefBlock& c, const CoefBlock& conv,
+                                                   const ReluConvBox& columns) const {
+    (void)c, (void)conv, (void)columns;
+    return std::nullopt;
+  }
   /// Per row of c: whether it has a non-zero coefficient.
   virtual std::vector<bool> nonZeroRows(const CoefBlock& c, const KernelRowsLookup& kernelRows) const = 0;
 };

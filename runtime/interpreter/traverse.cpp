@@ -16,6 +16,13 @@ using ir::Instr;
 using ir::NeuronRef;
 using ir::Opcode;
 
+namespace {
+
+/// One block read twice (an Affine or Conv layer's L and U).
+bool sameStorage(const CoefBlock& a, const CoefBlock& b) { return a.kind() == b.kind() && a.storage() == b.storage(); }
+
+}  // namespace
+
 Value ItemRun::map(const Instr& i) {
   const Lin e = materialized(at(i.operands[0]), i.frame == ir::FrameKind::Sym);
   Value acc = e.c0;
@@ -182,7 +189,9 @@ Lin ItemRun::traverseSteps(const Instr& i, Lin e, TraversalTrace* tt, int64_t tr
       if (fused.count(b)) {
         // The step onto the input box and its concretization at once: b is the only block, so its
         // step leaves only the block onto the constants' layer, which the next step replaces.
-        if (allRows && !tt && e.blocks.size() == 1 && stepOntoConstants(i, b, blk, next)) continue;
+        if (allRows && !tt && e.blocks.size() == 1 &&
+            (stepsThroughReluOntoConstants(i, b, blk, next) || stepOntoConstants(i, b, blk, next)))
+          continue;
         if (allRows) {
           const std::optional<analysis::SignSplit>& split = signSplitFor(*i.regions[2]);
           Lin part;
@@ -254,7 +263,7 @@ bool ItemRun::stepOntoConstants(const Instr& i, int b, const CoefBlock& blk, Lin
   if (onPositive.blocks.size() != 1 || onNegative.blocks.size() != 1) return false;
   const auto& [a, shared] = *onPositive.blocks.begin();
   const auto& [aNegative, sharedNegative] = *onNegative.blocks.begin();
-  if (a != aNegative || shared.kind() != sharedNegative.kind() || shared.storage() != sharedNegative.storage()) return false;
+  if (a != aNegative || !sameStorage(shared, sharedNegative)) return false;
   // Layer a's step: the only block left, replaced for every row with a term by the same sign split
   // over its members, which must be constants only.
   if (a == b || !signSplitApplies(i, a, shared.cols())) return false;
@@ -272,6 +281,42 @@ bool ItemRun::stepOntoConstants(const Instr& i, int b, const CoefBlock& blk, Lin
                           runtime::blockAdder(backend_, part)))
     return false;
   next = runtime::linAdd(backend_, std::move(next), std::move(part));
+  next.c0 = zip(next.c0, *sums, [](double x, double y) { return x + y; });
+  return true;
+}
+
+bool ItemRun::stepsThroughReluOntoConstants(const Instr& i, int b, const CoefBlock& blk, Lin& next) {
+  if (blk.kind() != CoefBlock::Kind::Kernel) return false;
+  const std::optional<analysis::SignSplit>& split = signSplitFor(*i.regions[2]);
+  const Lin& reluPositive = linMember(b, split->onPositive);
+  const Lin& reluNegative = linMember(b, split->onNegative);
+  // Layer b's step: a column scaling chosen by sign onto one earlier layer a (a ReLU's relaxation).
+  int a = -1;
+  for (const Lin* form : {&reluPositive, &reluNegative})
+    for (const auto& [k, block] : form->blocks) {
+      if (block.kind() != CoefBlock::Kind::Diagonal || (a >= 0 && k != a)) return false;
+      a = k;
+    }
+  if (a < 0 || a == b || !signSplitApplies(i, a, blk.cols())) return false;
+  // Layer a's step: one shared Kernel block over a layer c whose members are constants only.
+  const Lin& convPositive = linMember(a, split->onPositive);
+  const Lin& convNegative = linMember(a, split->onNegative);
+  if (convPositive.blocks.size() != 1 || convNegative.blocks.size() != 1) return false;
+  const auto& [c, conv] = *convPositive.blocks.begin();
+  const auto& [cNegative, convOnNegative] = *convNegative.blocks.begin();
+  if (c != cNegative || c == a || c == b || conv.kind() != CoefBlock::Kind::Kernel || !sameStorage(conv, convOnNegative) ||
+      !signSplitApplies(i, c, conv.cols()))
+    return false;
+  const Lin& boxPositive = linMember(c, split->onPositive);
+  const Lin& boxNegative = linMember(c, split->onNegative);
+  if (!boxPositive.blocks.empty() || !boxNegative.blocks.empty()) return false;
+  auto slopes = [](const Lin& relu) {
+    return relu.blocks.empty() ? Tensor::scalar(0) : Tensor::column(relu.blocks.begin()->second.diag());
+  };
+  const runtime::Backend::ReluConvBox columns{slopes(reluPositive), slopes(reluNegative), reluPositive.c0, reluNegative.c0,
+                                     convPositive.c0,      convNegative.c0,      boxPositive.c0,  boxNegative.c0};
+  const std::optional<Tensor> sums = backend_.reluConvOntoBoxSum(blk, conv, columns);
+  if (!sums) return false;
   next.c0 = zip(next.c0, *sums, [](double x, double y) { return x + y; });
   return true;
 }

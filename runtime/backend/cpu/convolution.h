@@ -5,6 +5,7 @@
 #include <Eigen/Dense>
 
 #include <algorithm>
+#include <optional>
 #include <span>
 #include <variant>
 #include <vector>
@@ -140,6 +141,29 @@ std::variant<gbcsr::SparseRM, Eigen::MatrixXd> csrTimesKernel(const gbcsr::Spars
 /// fused with its concretization. A value that is not finite makes its row's sum not finite.
 Eigen::VectorXd csrTimesKernelSummedBySign(const gbcsr::SparseRM& s, const gbcsr::KernelBlock& k,
                                            const Eigen::VectorXd& onPositive, const Eigen::VectorXd& onNegative);
+
+/// The per-column values of back-substitution's three last steps from a conv layer's rows
+/// (kernelReluKernelSummedBySign), each chosen by the sign of the value it multiplies: a ReLU's
+/// slopes and constants over its neurons, the conv layer's constants over the same neurons, the
+/// input box's ends over the conv layer's inputs.
+struct ReluConvBoxColumns {
+  Eigen::VectorXd slopePositive, slopeNegative, constantPositive, constantNegative;
+  Eigen::VectorXd biasPositive, biasNegative;
+  Eigen::VectorXd boxPositive, boxNegative;
+};
+/// Per row r of a conv layer's Toeplitz matrix R (rows), the constant that three steps of
+/// back-substitution leave, none of their blocks stored: through a ReLU (value x of column j
+/// scaled to s = x * (x >= 0 ? slopePositive_j : slopeNegative_j), adding x * (x >= 0 ?
+/// constantPositive_j : constantNegative_j)), through the conv layer T before it (adding s * (s >= 0
+/// ? biasPositive_j : biasNegative_j)) and onto the input box (the sign-split sum of (S @ T)_ri
+/// with the box's ends), as the Backend's signSplit, signSplit and productSignSplitSum give them
+/// one after another. The rows of one output position of R have the same columns: they run at
+/// once as vector lanes, read from R's weights with the output channels fastest (no CSR rows, no
+/// transposes), and their product with T is csrTimesKernel's group product. Columns scaled by 0 on
+/// both sides (inactive neurons) are not multiplied. nullopt when the extents do not match or a
+/// value (weights, columns, a scaled value, a sum) is not finite.
+std::optional<Eigen::VectorXd> kernelReluKernelSummedBySign(const gbcsr::KernelBlock& rows, const gbcsr::KernelBlock& conv,
+                                                            const ReluConvBoxColumns& columns);
 
 /// The cost of X @ T by timesKernel for `rows` rows of X, in scattered multiply-adds (the unit of
 /// a sparse product: kScatteredCost each): GEMM multiply-adds at ~1/12 of one, plus the memory

@@ -348,6 +348,35 @@ std::optional<Tensor> CpuBackend::productSignSplitSum(const CoefBlock& c, const 
   return cpu::productSignSplitSum(c, a, onPositive, onNegative, kernelRows);
 }
 
+namespace {
+
+/// Whether t is one value per column of n (a scalar broadcast, or [n x 1] of one item).
+bool columnFits(const Tensor& t, int64_t n) { return t.v.size() == 1 || (t.r == n && t.c == 1 && t.d == 1); }
+Eigen::VectorXd columnValues(const Tensor& t, int64_t n) {
+  if (t.v.size() == 1) return Eigen::VectorXd::Constant(n, t.v[0]);
+  return Eigen::Map<const Eigen::VectorXd>(t.v.data(), n);
+}
+
+}  // namespace
+
+std::optional<Tensor> CpuBackend::reluConvOntoBoxSum(const CoefBlock& c, const CoefBlock& conv,
+                                                     const ReluConvBox& columns) const {
+  if (c.kind() != CoefBlock::Kind::Kernel || conv.kind() != CoefBlock::Kind::Kernel) return std::nullopt;
+  const int64_t n = c.cols(), inputs = conv.cols();
+  for (const Tensor* t : {&columns.slopeOnPositive, &columns.slopeOnNegative, &columns.constantOnPositive,
+                          &columns.constantOnNegative, &columns.convConstantOnPositive, &columns.convConstantOnNegative})
+    if (!columnFits(*t, n)) return std::nullopt;
+  for (const Tensor* t : {&columns.boxOnPositive, &columns.boxOnNegative})
+    if (!columnFits(*t, inputs)) return std::nullopt;
+  const ReluConvBoxColumns v{columnValues(columns.slopeOnPositive, n), columnValues(columns.slopeOnNegative, n),
+                             columnValues(columns.constantOnPositive, n), columnValues(columns.constantOnNegative, n),
+                             columnValues(columns.convConstantOnPositive, n), columnValues(columns.convConstantOnNegative, n),
+                             columnValues(columns.boxOnPositive, inputs), columnValues(columns.boxOnNegative, inputs)};
+  std::optional<Eigen::VectorXd> sums = kernelReluKernelSummedBySign(c.kernelBlock(), conv.kernelBlock(), v);
+  if (!sums) return std::nullopt;
+  return Tensor::column(*sums);
+}
+
 std::vector<bool> CpuBackend::nonZeroRows(const CoefBlock& c, const KernelRowsLookup& kernelRows) const {
   return cpu::nonZeroRows(c, kernelRows);
 }

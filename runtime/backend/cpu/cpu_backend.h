@@ -47,6 +47,8 @@ class CpuBackend final : public Backend {
                                      const KernelRowsLookup& kernelRows) const override;
   std::optional<Tensor> productSignSplitSum(const CoefBlock& c, const CoefBlock& a, const Tensor& onPositive,
                                             const Tensor& onNegative, const KernelRowsLookup& kernelRows) const override;
+  std::optional<Tensor> reluConvOntoBoxSum(const CoefBlock& c, const CoefBlock& conv,
+                                           const ReluConvBox& columns) const override;
   std::vector<bool> nonZeroRows(const CoefBlock& c, const KernelRowsLookup& kernelRows) const override;
 };
 

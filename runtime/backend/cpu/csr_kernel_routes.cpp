@@ -143,16 +143,13 @@ void accumulatePosition(const double* weights, std::span<const int64_t> terms, c
 
 GroupProduct groupProduct(const SparseRM& s, std::span<const int64_t> rows, const gbcsr::KernelBlock& k,
                           const std::vector<Window>& windows) {
-  const ConvGeometry& g = k.geometry;
-  GroupProduct gp;
-  gp.lanes = (static_cast<int64_t>(rows.size()) + kLanes - 1) / kLanes * kLanes;
+  const int64_t lanes = (static_cast<int64_t>(rows.size()) + kLanes - 1) / kLanes * kLanes;
   const int begin = s.outerIndexPtr()[rows.front()];
   const int64_t n = s.outerIndexPtr()[rows.front() + 1] - begin;
-  const int* inner = s.innerIndexPtr() + begin;
   // The group's values, a column's rows adjacent, transposed in 8 x 8 tiles in registers (rows
   // past the group's are 0): one value at a time, strided stores were a fifth of the product on
   // convSmall.
-  std::vector<double> columns(static_cast<size_t>(n * gp.lanes), 0.0);
+  std::vector<double> columns(static_cast<size_t>(n * lanes), 0.0);
   const int64_t wholeColumns = n / kLanes * kLanes;
   for (int64_t i0 = 0; i0 < static_cast<int64_t>(rows.size()); i0 += kLanes) {
     const double* v[kLanes];
@@ -162,16 +159,26 @@ GroupProduct groupProduct(const SparseRM& s, std::span<const int64_t> rows, cons
       Lanes tile[kLanes];
       for (int i = 0; i < kLanes; ++i) tile[i] = v[i] ? loadLanes(v[i] + c) : Lanes{};
       transposeTile(tile);
-      for (int j = 0; j < kLanes; ++j) storeLanes(columns.data() + (c + j) * gp.lanes + i0, tile[j]);
+      for (int j = 0; j < kLanes; ++j) storeLanes(columns.data() + (c + j) * lanes + i0, tile[j]);
     }
     for (int64_t i = 0; i < kLanes; ++i)
       if (v[i])
-        for (int64_t c = wholeColumns; c < n; ++c) columns[static_cast<size_t>(c * gp.lanes + i0 + i)] = v[i][c];
+        for (int64_t c = wholeColumns; c < n; ++c) columns[static_cast<size_t>(c * lanes + i0 + i)] = v[i][c];
   }
+  return groupProductOfColumns(columns.data(), lanes, std::span<const int>(s.innerIndexPtr() + begin, static_cast<size_t>(n)),
+                               k, windows);
+}
+
+GroupProduct groupProductOfColumns(const double* columns, int64_t lanes, std::span<const int> columnIndices,
+                                   const gbcsr::KernelBlock& k, const std::vector<Window>& windows) {
+  const ConvGeometry& g = k.geometry;
+  GroupProduct gp;
+  gp.lanes = lanes;
+  const int64_t n = static_cast<int64_t>(columnIndices.size());
   std::vector<std::pair<int64_t, int64_t>> byPosition;  // (position, column index)
   gp.field.hMin = g.inHeight, gp.field.xMin = g.inWidth;
   for (int64_t c = 0; c < n; ++c) {
-    const Window& w = windows[static_cast<size_t>(inner[c])];
+    const Window& w = windows[static_cast<size_t>(columnIndices[static_cast<size_t>(c)])];
     if (w.rows == 0) continue;
     byPosition.emplace_back(w.position, c);
     gp.field.cover(w);
@@ -185,11 +192,11 @@ GroupProduct groupProduct(const SparseRM& s, std::span<const int64_t> rows, cons
     terms.clear();
     for (; e < byPosition.size() && byPosition[e].first == byPosition[b].first; ++e) {
       terms.push_back(byPosition[e].second);
-      terms.push_back(windows[static_cast<size_t>(inner[byPosition[e].second])].channel);
+      terms.push_back(windows[static_cast<size_t>(columnIndices[static_cast<size_t>(byPosition[e].second)])].channel);
     }
-    const Window& w = windows[static_cast<size_t>(inner[byPosition[b].second])];
+    const Window& w = windows[static_cast<size_t>(columnIndices[static_cast<size_t>(byPosition[b].second)])];
     for (int64_t lane = 0; lane < gp.lanes;) {
-      const double* c = columns.data() + lane;
+      const double* c = columns + lane;
       double* f = gp.values.data() + lane;
       switch (std::min<int64_t>(4, (gp.lanes - lane) / kLanes)) {
         case 4: accumulatePosition<4>(k.weight.data(), terms, c, f, w, g, gp), lane += 4 * kLanes; break;
@@ -201,6 +208,22 @@ GroupProduct groupProduct(const SparseRM& s, std::span<const int64_t> rows, cons
     b = e;
   }
   return gp;
+}
+
+void fieldSumsBySign(const GroupProduct& gp, const gbcsr::KernelBlock& k, const double* onPositive,
+                     const double* onNegative, double* sums) {
+  const ConvGeometry& g = k.geometry;
+  const int64_t pin = int64_t(g.inHeight) * g.inWidth;
+  for (int64_t lane = 0; lane < gp.lanes; lane += kLanes) {
+    Lanes sum{};
+    const double* v = gp.values.data() + lane;
+    gp.field.forEachColumn(g.inChannels, pin, g.inWidth, [&](int64_t column) {
+      const Lanes value = loadLanes(v);
+      sum += value * bySign(value, onPositive[column], onNegative[column]);
+      v += gp.lanes;
+    });
+    storeLanes(sums + lane, sum);
+  }
 }
 
 RowScratch scratchFor(const gbcsr::KernelBlock& k) {

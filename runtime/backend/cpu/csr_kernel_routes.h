@@ -70,6 +70,16 @@ struct GroupProduct {
 /// S[rows, :] @ T for rows with the same columns.
 GroupProduct groupProduct(const SparseRM& s, std::span<const int64_t> rows, const gbcsr::KernelBlock& k,
                           const std::vector<Window>& windows);
+/// The same from the group's values with a column's rows adjacent: `lanes` values per column
+/// (a multiple of kLanes; lanes past the group's rows 0), column i of the group being T's row
+/// columnIndices[i].
+GroupProduct groupProductOfColumns(const double* columns, int64_t lanes, std::span<const int> columnIndices,
+                                   const gbcsr::KernelBlock& k, const std::vector<Window>& windows);
+
+/// Per lane i of gp (gp.lanes values into sums): the sum over its field of v * (v >= 0 ?
+/// onPositive[column] : onNegative[column]) for its value v at each column, in column order.
+void fieldSumsBySign(const GroupProduct& gp, const gbcsr::KernelBlock& k, const double* onPositive,
+                     const double* onNegative, double* sums);
 
 /// Scratch space of rows of S multiplied one at a time: the accumulator over T's columns and the
 /// output positions' taps.

@@ -36,21 +36,14 @@ Eigen::VectorXd csrTimesKernelSummedBySign(const gbcsr::SparseRM& s, const gbcsr
   const Plan plan = planOf(s, k);
   const RowGroups& groups = plan.groups;
   Eigen::VectorXd sums = Eigen::VectorXd::Zero(s.rows());
+  std::vector<double> laneSums;
   // Per group, its lanes' sums over the field in column order, a vector of rows at a time.
   for (const std::vector<int64_t>& rows : groups.rows) {
     const GroupProduct gp = groupProduct(s, rows, k, plan.windows);
     if (gp.values.empty()) continue;
-    for (int64_t lane = 0; lane < gp.lanes; lane += kLanes) {
-      Lanes sum{};
-      const double* v = gp.values.data() + lane;
-      gp.field.forEachColumn(plan.inC, plan.pin, plan.inW, [&](int64_t column) {
-        const Lanes value = loadLanes(v);
-        sum += value * bySign(value, onPositive[column], onNegative[column]);
-        v += gp.lanes;
-      });
-      for (int64_t i = 0; i < kLanes && lane + i < static_cast<int64_t>(rows.size()); ++i)
-        sums[rows[static_cast<size_t>(lane + i)]] = sum[i];
-    }
+    laneSums.resize(static_cast<size_t>(gp.lanes));
+    fieldSumsBySign(gp, k, onPositive.data(), onNegative.data(), laneSums.data());
+    for (size_t i = 0; i < rows.size(); ++i) sums[rows[i]] = laneSums[i];
   }
   RowScratch scratch = scratchFor(k);
   for (Eigen::Index r = 0; r < s.rows(); ++r) {

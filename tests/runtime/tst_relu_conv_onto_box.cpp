@@ -1,0 +1,187 @@
+// Backend::reluConvOntoBoxSum (back-substitution's three last steps from a conv layer's rows at
+// once: through a ReLU, through the conv layer before it, onto the input box) against the three
+// steps written here term by term on dense Toeplitz matrices, per row r of R:
+//     x = R_rj: s_rj = x * (x >= 0 ? slope+_j : slope-_j), constant += x * (x >= 0 ? c+_j : c-_j)
+//     constant += s_rj * (s_rj >= 0 ? bias+_j : bias-_j)
+//     t_r = s_r @ T,  constant += sum_i t_ri * (t_ri >= 0 ? lower_i : upper_i)
+// for strides, padding, dilation, 1 to 4 input channels and output channel counts that are and are
+// not whole vectors, with inactive neurons (both slopes 0), different constants per sign and
+// scalar (broadcast) columns; to 1e-12 relative to the sum of the terms' magnitudes. Non-finite
+// values, extents that do not fit and blocks that are not Kernels are refused (nullopt).
+#include <QtTest>
+
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <random>
+
+#include "runtime/backend/backend.h"
+#include "runtime/backend/cpu/cpu_backend.h"
+
+using namespace cert;
+using namespace cert::runtime;
+
+namespace {
+
+struct Conv {
+  int inC, inH, inW, outC, k, stride, pad, dilation;
+};
+
+ConvGeometry geometryOf(const Conv& c) {
+  ConvGeometry g;
+  g.inChannels = c.inC, g.inHeight = c.inH, g.inWidth = c.inW, g.outChannels = c.outC;
+  g.kernelH = g.kernelW = c.k, g.strideH = g.strideW = c.stride;
+  g.padTop = g.padLeft = g.padBottom = g.padRight = c.pad;
+  g.dilationH = g.dilationW = c.dilation;
+  g.outHeight = (c.inH + 2 * c.pad - c.dilation * (c.k - 1) - 1) / c.stride + 1;
+  g.outWidth = (c.inW + 2 * c.pad - c.dilation * (c.k - 1) - 1) / c.stride + 1;
+  return g;
+}
+
+class Random {
+ public:
+  explicit Random(uint64_t seed) : gen_(seed) {}
+  double uniform(double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(gen_); }
+  Eigen::VectorXd vector(int64_t n, double lo = -1, double hi = 1) {
+    Eigen::VectorXd v(n);
+    for (Eigen::Index i = 0; i < n; ++i) v[i] = uniform(lo, hi);
+    return v;
+  }
+
+ private:
+  std::mt19937_64 gen_;
+};
+
+CoefBlock kernelOf(const ConvGeometry& g, Random& rnd) {
+  Eigen::VectorXd w = rnd.vector(int64_t(g.outChannels) * g.inChannels * g.kernelH * g.kernelW);
+  for (Eigen::Index i = 0; i < w.size(); i += 7) w[i] = 0;  // zero weights: taps that are no terms
+  return CoefBlock::kernel(std::make_shared<gbcsr::KernelBlock>(gbcsr::KernelBlock{w, g}));
+}
+
+Eigen::VectorXd valuesOf(const Tensor& t, int64_t n) {
+  if (t.v.size() == 1) return Eigen::VectorXd::Constant(n, t.v[0]);
+  return Eigen::Map<const Eigen::VectorXd>(t.v.data(), n);
+}
+
+/// The three steps term by term; `magnitude`: per row, the sum of the terms' magnitudes.
+Eigen::VectorXd threeSteps(const Eigen::MatrixXd& r, const Eigen::MatrixXd& t, const Backend::ReluConvBox& v,
+                           Eigen::VectorXd& magnitude) {
+  const int64_t n = r.cols(), inputs = t.cols();
+  const Eigen::VectorXd sp = valuesOf(v.slopeOnPositive, n), sn = valuesOf(v.slopeOnNegative, n);
+  const Eigen::VectorXd cp = valuesOf(v.constantOnPositive, n), cn = valuesOf(v.constantOnNegative, n);
+  const Eigen::VectorXd bp = valuesOf(v.convConstantOnPositive, n), bn = valuesOf(v.convConstantOnNegative, n);
+  const Eigen::VectorXd lo = valuesOf(v.boxOnPositive, inputs), hi = valuesOf(v.boxOnNegative, inputs);
+  Eigen::VectorXd out = Eigen::VectorXd::Zero(r.rows());
+  magnitude = out;
+  for (Eigen::Index i = 0; i < r.rows(); ++i) {
+    Eigen::RowVectorXd scaled = Eigen::RowVectorXd::Zero(n);
+    for (Eigen::Index j = 0; j < n; ++j) {
+      const double x = r(i, j);
+      if (x == 0) continue;
+      const double constant = x * (x >= 0 ? cp[j] : cn[j]);
+      scaled[j] = x * (x >= 0 ? sp[j] : sn[j]);
+      const double bias = scaled[j] * (scaled[j] >= 0 ? bp[j] : bn[j]);
+      out[i] += constant + bias;
+      magnitude[i] += std::abs(constant) + std::abs(bias);
+    }
+    const Eigen::RowVectorXd product = scaled * t;
+    for (Eigen::Index k = 0; k < inputs; ++k) {
+      const double term = product[k] * (product[k] >= 0 ? lo[k] : hi[k]);
+      out[i] += term;
+      magnitude[i] += std::abs(term);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+class TestReluConvOntoBox : public QObject {
+  Q_OBJECT
+ private slots:
+  void sumsEqualTheThreeStepsTermByTerm();
+  void refusesWhatItCannotSum();
+};
+
+void TestReluConvOntoBox::sumsEqualTheThreeStepsTermByTerm() {
+  const Backend& be = cpuBackend();
+  Random rnd(41);
+  struct Case {
+    const char* name;
+    Conv conv, rows;  // conv: inputs -> the ReLU's neurons; rows: the ReLU's neurons -> R's rows
+  };
+  const Case cases[] = {
+      {"1 channel, 12 output channels, stride 2, padding 1", {1, 12, 12, 5, 3, 1, 0, 1}, {5, 10, 10, 12, 3, 2, 1, 1}},
+      {"3 channels, 8 output channels (one vector)", {3, 8, 8, 4, 3, 1, 1, 1}, {4, 8, 8, 8, 2, 2, 0, 1}},
+      {"2 channels, dilation 2, 20 output channels", {2, 7, 7, 3, 2, 1, 0, 1}, {3, 6, 6, 20, 2, 1, 0, 2}},
+      {"4 channels, stride 2 then padding 2, 33 output channels", {4, 9, 9, 6, 4, 2, 1, 1}, {6, 4, 4, 33, 3, 1, 2, 1}},
+  };
+  int checks = 0;
+  for (const Case& c : cases) {
+    const ConvGeometry gConv = geometryOf(c.conv), gRows = geometryOf(c.rows);
+    QCOMPARE(int64_t(gConv.outChannels) * gConv.outHeight * gConv.outWidth,
+             int64_t(gRows.inChannels) * gRows.inHeight * gRows.inWidth);
+    const CoefBlock conv = kernelOf(gConv, rnd), rows = kernelOf(gRows, rnd);
+    const int64_t n = rows.cols(), inputs = conv.cols();
+    // A ReLU's relaxation: a third of the neurons inactive (both slopes 0, no constants), the
+    // rest with slopes in [0, 1] and constants that differ by sign.
+    Eigen::VectorXd sp = rnd.vector(n, 0, 1), sn = rnd.vector(n, 0, 1), cp = rnd.vector(n, -1, 0), cn = rnd.vector(n, 0, 1);
+    for (Eigen::Index j = 0; j < n; j += 3) sp[j] = sn[j] = cp[j] = cn[j] = 0;
+    const Eigen::VectorXd bias = rnd.vector(n), lo = rnd.vector(inputs, -1, 0), hi = lo + rnd.vector(inputs, 0, 2);
+    const Backend::ReluConvBox perColumn{Tensor::column(sp), Tensor::column(sn), Tensor::column(cp), Tensor::column(cn),
+                                         Tensor::column(bias),       Tensor::column(bias + rnd.vector(n, 0, 1)),
+                                         Tensor::column(lo),         Tensor::column(hi)};
+    // Scalars broadcast over the columns: a lower relaxation with no constants, one bias.
+    const Backend::ReluConvBox scalars{Tensor::column(sp), Tensor::scalar(0), Tensor::scalar(0), Tensor::scalar(0),
+                                       Tensor::column(bias), Tensor::column(bias), Tensor::column(lo), Tensor::column(hi)};
+    for (const auto& [what, v] : {std::pair{"per column", &perColumn}, std::pair{"scalars", &scalars}}) {
+      const QString where = QString("%1, %2").arg(c.name, what);
+      Eigen::VectorXd magnitude;
+      const Eigen::VectorXd expected = threeSteps(rows.toDense(), conv.toDense(), *v, magnitude);
+      const std::optional<Tensor> got = be.reluConvOntoBoxSum(rows, conv, *v);
+      QVERIFY2(got, qPrintable(where));
+      QCOMPARE(got->r, rows.rows());
+      const Eigen::VectorXd sums = valuesOf(*got, rows.rows());
+      for (Eigen::Index i = 0; i < sums.size(); ++i)
+        QVERIFY2(std::abs(sums[i] - expected[i]) <= 1e-12 * (1 + magnitude[i]),
+                 qPrintable(where + QString(", row %1: %2 vs %3").arg(i).arg(sums[i], 0, 'g', 17).arg(expected[i], 0, 'g', 17)));
+      QVERIFY2(magnitude.maxCoeff() > 0, qPrintable(where));  // the sums are not all empty
+      ++checks;
+    }
+  }
+  QCOMPARE(checks, 8);
+}
+
+void TestReluConvOntoBox::refusesWhatItCannotSum() {
+  const Backend& be = cpuBackend();
+  Random rnd(43);
+  const ConvGeometry gConv = geometryOf({1, 8, 8, 4, 3, 1, 0, 1}), gRows = geometryOf({4, 6, 6, 9, 3, 1, 1, 1});
+  const CoefBlock conv = kernelOf(gConv, rnd), rows = kernelOf(gRows, rnd);
+  const int64_t n = rows.cols(), inputs = conv.cols();
+  const Eigen::VectorXd lo = rnd.vector(inputs, -1, 0), hi = lo + rnd.vector(inputs, 0, 1);
+  auto box = [&](Eigen::VectorXd sp, Eigen::VectorXd up) {
+    return Backend::ReluConvBox{Tensor::column(sp), Tensor::scalar(0), Tensor::scalar(0), Tensor::scalar(0),
+                                Tensor::scalar(0),  Tensor::scalar(0), Tensor::column(lo), Tensor::column(up)};
+  };
+  const Eigen::VectorXd slopes = rnd.vector(n, 0, 1);
+  QVERIFY(be.reluConvOntoBoxSum(rows, conv, box(slopes, hi)));
+  Eigen::VectorXd nanSlope = slopes;
+  nanSlope[n / 2] = std::numeric_limits<double>::quiet_NaN();
+  QVERIFY(!be.reluConvOntoBoxSum(rows, conv, box(nanSlope, hi)));
+  Eigen::VectorXd infEnd = hi;
+  infEnd[0] = std::numeric_limits<double>::infinity();
+  QVERIFY(!be.reluConvOntoBoxSum(rows, conv, box(slopes, infEnd)));
+  // Finite factors whose scaled values overflow.
+  const CoefBlock hugeRows = CoefBlock::kernel(std::make_shared<gbcsr::KernelBlock>(
+      gbcsr::KernelBlock{Eigen::VectorXd::Constant(rows.kernelBlock().weight.size(), 1e300), gRows}));
+  QVERIFY(!be.reluConvOntoBoxSum(hugeRows, conv, box(Eigen::VectorXd::Constant(n, 1e300), hi)));
+  // Extents that do not fit, and blocks that are not Kernels.
+  QVERIFY(!be.reluConvOntoBoxSum(rows, conv, box(slopes.head(n - 1), hi)));
+  QVERIFY(!be.reluConvOntoBoxSum(rows, conv, box(slopes, hi.head(inputs - 1))));
+  QVERIFY(!be.reluConvOntoBoxSum(CoefBlock::dense(rows.toDense()), conv, box(slopes, hi)));
+  QVERIFY(!be.reluConvOntoBoxSum(rows, CoefBlock::dense(conv.toDense()), box(slopes, hi)));
+  QVERIFY(!be.reluConvOntoBoxSum(rows, rows, box(slopes, hi)));  // conv's rows are not R's columns
+}
+
+QTEST_GUILESS_MAIN(TestReluConvOntoBox)
+#include "tst_relu_conv_onto_box.moc"
