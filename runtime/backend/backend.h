@@ -166,7 +166,9 @@ class Backend {
   /// layer `conv`'s constants and productSignSplitSum of the result @ conv onto the box (in that
   /// order) add, for c a conv layer's rows and conv the shared block of the conv layer before the
   /// ReLU, no block between them stored. nullopt where the backend has no such route for the
-  /// kinds (the default) or a value is not finite: the caller then takes the steps one by one.
+  /// kinds (the default) or a value is not finite: the caller then takes the steps one by one. The
+  /// CPU backend's routes: c a Kernel (a conv layer's own rows), or c Dense through a conv layer of
+  /// 16 taps (a one-channel 4 x 4 first layer) from 32 rows.
   virtual std::optional<Tensor> reluConvOntoBoxSum(const CoefBlock& c, const CoefBlock& conv,
                                                    const ReluConvBox& columns) const {
     (void)c, (void)conv, (void)columns;

@@ -286,7 +286,7 @@ bool ItemRun::stepOntoConstants(const Instr& i, int b, const CoefBlock& blk, Lin
 }
 
 bool ItemRun::stepsThroughReluOntoConstants(const Instr& i, int b, const CoefBlock& blk, Lin& next) {
-  if (blk.kind() != CoefBlock::Kind::Kernel) return false;
+  if (blk.kind() != CoefBlock::Kind::Kernel && blk.kind() != CoefBlock::Kind::Dense) return false;
   const std::optional<analysis::SignSplit>& split = signSplitFor(*i.regions[2]);
   const Lin& reluPositive = linMember(b, split->onPositive);
   const Lin& reluNegative = linMember(b, split->onNegative);

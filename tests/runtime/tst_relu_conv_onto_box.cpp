@@ -4,9 +4,10 @@
 //     x = R_rj: s_rj = x * (x >= 0 ? slope+_j : slope-_j), constant += x * (x >= 0 ? c+_j : c-_j)
 //     constant += s_rj * (s_rj >= 0 ? bias+_j : bias-_j)
 //     t_r = s_r @ T,  constant += sum_i t_ri * (t_ri >= 0 ? lower_i : upper_i)
-// for strides, padding, dilation, 1 to 4 input channels and output channel counts that are and are
-// not whole vectors, with inactive neurons (both slopes 0), different constants per sign and
-// scalar (broadcast) columns; to 1e-12 relative to the sum of the terms' magnitudes. Non-finite
+// for R a conv layer's rows (strides, padding, dilation, 1 to 4 input channels, output channel
+// counts that are and are not whole vectors) and for dense rows (through a one-channel 4 x 4 conv
+// layer), with inactive neurons (both slopes 0), different constants per sign and scalar
+// (broadcast) columns; to 1e-12 relative to the sum of the terms' magnitudes. Non-finite
 // values, extents that do not fit and blocks that are not Kernels are refused (nullopt).
 #include <QtTest>
 
@@ -16,10 +17,12 @@
 #include <random>
 
 #include "runtime/backend/backend.h"
+#include "runtime/backend/cpu/convolution.h"
 #include "runtime/backend/cpu/cpu_backend.h"
 
 using namespace cert;
 using namespace cert::runtime;
+using cert::runtime::cpu::kDenseReluConvMinRows;
 
 namespace {
 
@@ -100,6 +103,7 @@ class TestReluConvOntoBox : public QObject {
   Q_OBJECT
  private slots:
   void sumsEqualTheThreeStepsTermByTerm();
+  void denseRowsEqualTheThreeStepsTermByTerm();
   void refusesWhatItCannotSum();
 };
 
@@ -150,6 +154,53 @@ void TestReluConvOntoBox::sumsEqualTheThreeStepsTermByTerm() {
     }
   }
   QCOMPARE(checks, 8);
+}
+
+// Dense rows (back-substitution from a dense layer's neurons) through a ReLU and a conv layer of
+// 16 taps (one input channel, a 4 x 4 kernel, as the first layer of convSmall) onto the box: 32 to
+// 41 rows (whole vectors and a tail), with zero rows and zero columns, and strides and padding.
+void TestReluConvOntoBox::denseRowsEqualTheThreeStepsTermByTerm() {
+  const Backend& be = cpuBackend();
+  Random rnd(47);
+  int checks = 0;
+  for (const Conv& shape : {Conv{1, 12, 12, 5, 4, 2, 1, 1}, Conv{1, 9, 9, 3, 4, 1, 0, 1}, Conv{1, 10, 10, 17, 4, 3, 2, 1}}) {
+    const ConvGeometry g = geometryOf(shape);
+    const CoefBlock conv = kernelOf(g, rnd);
+    const int64_t n = conv.rows(), inputs = conv.cols();
+    for (const int64_t rows : {int64_t(32), int64_t(41)}) {
+      Eigen::MatrixXd x(rows, n);
+      for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] = rnd.uniform(-1, 1);
+      x.row(3).setZero();
+      for (int64_t j = 0; j < n; j += 5) x.col(j).setZero();
+      Eigen::VectorXd sp = rnd.vector(n, 0, 1), sn = rnd.vector(n, 0, 1), cp = rnd.vector(n, -1, 0), cn = rnd.vector(n, 0, 1);
+      for (Eigen::Index j = 1; j < n; j += 3) sp[j] = sn[j] = 0;  // inactive, with constants left
+      const Eigen::VectorXd lo = rnd.vector(inputs, -1, 0), hi = lo + rnd.vector(inputs, 0, 2);
+      const Backend::ReluConvBox v{Tensor::column(sp),           Tensor::column(sn),
+                                   Tensor::column(cp),           Tensor::column(cn),
+                                   Tensor::column(rnd.vector(n)), Tensor::column(rnd.vector(n)),
+                                   Tensor::column(lo),           Tensor::column(hi)};
+      const QString where = QString("%1 neurons, %2 rows, stride %3").arg(n).arg(rows).arg(shape.stride);
+      Eigen::VectorXd magnitude;
+      const Eigen::VectorXd expected = threeSteps(x, conv.toDense(), v, magnitude);
+      const std::optional<Tensor> got = be.reluConvOntoBoxSum(CoefBlock::dense(x), conv, v);
+      QVERIFY2(got, qPrintable(where));
+      const Eigen::VectorXd sums = valuesOf(*got, rows);
+      for (Eigen::Index i = 0; i < rows; ++i)
+        QVERIFY2(std::abs(sums[i] - expected[i]) <= 1e-12 * (1 + magnitude[i]),
+                 qPrintable(where + QString(", row %1: %2 vs %3").arg(i).arg(sums[i], 0, 'g', 17).arg(expected[i], 0, 'g', 17)));
+      QCOMPARE(sums[3], 0.0);  // a zero row adds nothing
+      // Not finite: a value of X (in an inactive neuron's column too), or fewer rows than the route
+      // takes (the caller then takes the steps one by one).
+      for (const int64_t column : {int64_t(0), int64_t(1)}) {
+        Eigen::MatrixXd bad = x;
+        bad(rows - 1, column) = std::numeric_limits<double>::infinity();
+        QVERIFY2(!be.reluConvOntoBoxSum(CoefBlock::dense(bad), conv, v), qPrintable(where));
+      }
+      QVERIFY2(!be.reluConvOntoBoxSum(CoefBlock::dense(x.topRows(kDenseReluConvMinRows - 1)), conv, v), qPrintable(where));
+      ++checks;
+    }
+  }
+  QCOMPARE(checks, 6);
 }
 
 void TestReluConvOntoBox::refusesWhatItCannotSum() {

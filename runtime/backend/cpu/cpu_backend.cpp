@@ -361,7 +361,8 @@ Eigen::VectorXd columnValues(const Tensor& t, int64_t n) {
 
 std::optional<Tensor> CpuBackend::reluConvOntoBoxSum(const CoefBlock& c, const CoefBlock& conv,
                                                      const ReluConvBox& columns) const {
-  if (c.kind() != CoefBlock::Kind::Kernel || conv.kind() != CoefBlock::Kind::Kernel) return std::nullopt;
+  const bool denseRows = c.kind() == CoefBlock::Kind::Dense;
+  if ((c.kind() != CoefBlock::Kind::Kernel && !denseRows) || conv.kind() != CoefBlock::Kind::Kernel) return std::nullopt;
   const int64_t n = c.cols(), inputs = conv.cols();
   for (const Tensor* t : {&columns.slopeOnPositive, &columns.slopeOnNegative, &columns.constantOnPositive,
                           &columns.constantOnNegative, &columns.convConstantOnPositive, &columns.convConstantOnNegative})
@@ -372,7 +373,8 @@ std::optional<Tensor> CpuBackend::reluConvOntoBoxSum(const CoefBlock& c, const C
                              columnValues(columns.constantOnPositive, n), columnValues(columns.constantOnNegative, n),
                              columnValues(columns.convConstantOnPositive, n), columnValues(columns.convConstantOnNegative, n),
                              columnValues(columns.boxOnPositive, inputs), columnValues(columns.boxOnNegative, inputs)};
-  std::optional<Eigen::VectorXd> sums = kernelReluKernelSummedBySign(c.kernelBlock(), conv.kernelBlock(), v);
+  std::optional<Eigen::VectorXd> sums = denseRows ? denseReluKernelSummedBySign(c.denseMatrix(), conv.kernelBlock(), v)
+                                                  : kernelReluKernelSummedBySign(c.kernelBlock(), conv.kernelBlock(), v);
   if (!sums) return std::nullopt;
   return Tensor::column(*sums);
 }
