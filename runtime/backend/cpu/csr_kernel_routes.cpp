@@ -184,7 +184,7 @@ GroupProduct groupProductOfColumns(const double* columns, int64_t lanes, std::sp
     gp.field.cover(w);
   }
   if (byPosition.empty()) return gp;
-  std::sort(byPosition.begin(), byPosition.end());
+  if (!std::is_sorted(byPosition.begin(), byPosition.end())) std::sort(byPosition.begin(), byPosition.end());
   gp.values.assign(static_cast<size_t>(g.inChannels * gp.field.height() * gp.field.width() * gp.lanes), 0.0);
   std::vector<int64_t> terms;
   for (size_t b = 0; b < byPosition.size();) {

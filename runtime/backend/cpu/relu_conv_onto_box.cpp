@@ -183,20 +183,22 @@ std::optional<Eigen::VectorXd> kernelReluKernelSummedBySign(const gbcsr::KernelB
   const std::vector<double> weights = channelsFastest(rows, lanes);
   const std::vector<Window> rowWindows = windowsOf(rows), convWindows = windowsOf(conv);
   Eigen::VectorXd sums = Eigen::VectorXd::Zero(rows.rows());
-  std::vector<double> columns, boxSums(static_cast<size_t>(lanes));
+  // A position's scaled columns (at most every tap), `lanes` values each.
+  std::vector<double> columns(static_cast<size_t>(int64_t(g.inChannels) * taps * lanes)), boxSums(static_cast<size_t>(lanes));
   std::vector<int> columnIndices;
   std::vector<Lanes> constants(static_cast<size_t>(vectors)), probes(static_cast<size_t>(vectors));
   for (int64_t p = 0; p < positions; ++p) {
     // The rows (oc, p) over every oc: their columns are the taps of p's window inside the input.
     const Window& w = rowWindows[static_cast<size_t>(p)];
     if (w.rows == 0) continue;
-    columns.clear();
     columnIndices.clear();
     std::fill(constants.begin(), constants.end(), Lanes{});
     const int64_t first = w.weight - w.channel;
-    for (int ic = 0; ic < g.inChannels; ++ic)
-      for (int a = 0; a < w.rows; ++a)
-        for (int b = 0; b < w.cols; ++b) {
+    // Taps by input position, channels within: the columns come ordered as the group product
+    // takes them (by the conv layer's output position), so it does not sort them.
+    for (int a = 0; a < w.rows; ++a)
+      for (int b = 0; b < w.cols; ++b)
+        for (int ic = 0; ic < g.inChannels; ++ic) {
           const int64_t j = ic * inPositions + int64_t(w.h0 + a * g.dilationH) * g.inWidth + (w.x0 + b * g.dilationW);
           const double* x = weights.data() + ((ic * taps) + first + int64_t(a) * g.kernelW + b) * lanes;
           const double sp = v.slopePositive[j], sn = v.slopeNegative[j];
@@ -204,11 +206,8 @@ std::optional<Eigen::VectorXd> kernelReluKernelSummedBySign(const gbcsr::KernelB
           const double bp = v.biasPositive[j], bn = v.biasNegative[j];
           // A column scaled by 0 on both sides (an inactive neuron) adds its constants only.
           const bool kept = !(sp == 0 && sn == 0);
-          const size_t at = columns.size();
-          if (kept) {
-            columnIndices.push_back(static_cast<int>(j));
-            columns.resize(at + static_cast<size_t>(lanes));
-          }
+          const size_t at = columnIndices.size() * static_cast<size_t>(lanes);
+          if (kept) columnIndices.push_back(static_cast<int>(j));
           for (int64_t k = 0; k < vectors; ++k) {
             const Lanes value = loadLanes(x + k * kLanes);
             Lanes add = value * bySign(value, cp, cn);
