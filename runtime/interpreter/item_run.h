@@ -436,7 +436,8 @@ class ItemRun {
   /// Backend::productSignSplitSum, the product over layer a never stored. Adds to `next`; false,
   /// with nothing added, where that does not apply or a value is not finite.
   bool stepOntoConstants(const Instr& i, int b, const CoefBlock& blk, Lin& next);
-  /// Three steps at once, for block b a conv layer's rows (Kernel) when layer b's members are a
+  /// Three steps at once, for block b a conv layer's rows (Kernel) or dense rows (the backend
+  /// says which it takes) when layer b's members are a
   /// column scaling chosen by sign (a ReLU's relaxation: Diagonal blocks over one layer a and
   /// constants) and layer a is a conv layer onto constants as in stepOntoConstants: b's, a's and
   /// the constants' steps by Backend::reluConvOntoBoxSum, nothing between them stored. Adds to

@@ -313,8 +313,9 @@ bool ItemRun::stepsThroughReluOntoConstants(const Instr& i, int b, const CoefBlo
   auto slopes = [](const Lin& relu) {
     return relu.blocks.empty() ? Tensor::scalar(0) : Tensor::column(relu.blocks.begin()->second.diag());
   };
-  const runtime::Backend::ReluConvBox columns{slopes(reluPositive), slopes(reluNegative), reluPositive.c0, reluNegative.c0,
-                                     convPositive.c0,      convNegative.c0,      boxPositive.c0,  boxNegative.c0};
+  const runtime::Backend::ReluConvBox columns{slopes(reluPositive), slopes(reluNegative), reluPositive.c0,
+                                              reluNegative.c0,        convPositive.c0,      convNegative.c0,
+                                              boxPositive.c0,         boxNegative.c0};
   const std::optional<Tensor> sums = backend_.reluConvOntoBoxSum(blk, conv, columns);
   if (!sums) return false;
   next.c0 = zip(next.c0, *sums, [](double x, double y) { return x + y; });
