@@ -169,8 +169,8 @@ std::optional<Eigen::VectorXd> kernelReluKernelSummedBySign(const gbcsr::KernelB
 /// tap's sum over a position's channels stays in a register (the first convolution of a
 /// one-channel network with a 4 x 4 kernel, as convSmall's).
 constexpr int kDenseReluConvTaps = 16;
-/// Rows from which denseReluKernelSummedBySign runs (below, the steps one by one are faster: 9 and
-/// 10 rows of convSmall took 60 us one by one, 120 us at once).
+/// Rows from which denseReluKernelSummedBySign runs (below, the steps one by one were faster: an
+/// earlier variant took 120 us for 9 and 10 rows of convSmall, the steps one by one 60 us).
 constexpr int64_t kDenseReluConvMinRows = 32;
 /// kernelReluKernelSummedBySign for dense rows X (X's columns are the ReLU's neurons, the conv
 /// layer's outputs), eight rows at a time as vector lanes: X read once in its own order, each value

@@ -350,12 +350,9 @@ std::optional<Tensor> CpuBackend::productSignSplitSum(const CoefBlock& c, const 
 
 namespace {
 
-/// Whether t is one value per column of n (a scalar broadcast, or [n x 1] of one item).
+/// Whether t is one value per column of n (a scalar broadcast, or [n x 1] of one item): what
+/// columnOf reads.
 bool columnFits(const Tensor& t, int64_t n) { return t.v.size() == 1 || (t.r == n && t.c == 1 && t.d == 1); }
-Eigen::VectorXd columnValues(const Tensor& t, int64_t n) {
-  if (t.v.size() == 1) return Eigen::VectorXd::Constant(n, t.v[0]);
-  return Eigen::Map<const Eigen::VectorXd>(t.v.data(), n);
-}
 
 }  // namespace
 
@@ -369,10 +366,10 @@ std::optional<Tensor> CpuBackend::reluConvOntoBoxSum(const CoefBlock& c, const C
     if (!columnFits(*t, n)) return std::nullopt;
   for (const Tensor* t : {&columns.boxOnPositive, &columns.boxOnNegative})
     if (!columnFits(*t, inputs)) return std::nullopt;
-  const ReluConvBoxColumns v{columnValues(columns.slopeOnPositive, n), columnValues(columns.slopeOnNegative, n),
-                             columnValues(columns.constantOnPositive, n), columnValues(columns.constantOnNegative, n),
-                             columnValues(columns.convConstantOnPositive, n), columnValues(columns.convConstantOnNegative, n),
-                             columnValues(columns.boxOnPositive, inputs), columnValues(columns.boxOnNegative, inputs)};
+  const ReluConvBoxColumns v{columnOf(columns.slopeOnPositive, n), columnOf(columns.slopeOnNegative, n),
+                             columnOf(columns.constantOnPositive, n), columnOf(columns.constantOnNegative, n),
+                             columnOf(columns.convConstantOnPositive, n), columnOf(columns.convConstantOnNegative, n),
+                             columnOf(columns.boxOnPositive, inputs), columnOf(columns.boxOnNegative, inputs)};
   std::optional<Eigen::VectorXd> sums = denseRows ? denseReluKernelSummedBySign(c.denseMatrix(), conv.kernelBlock(), v)
                                                   : kernelReluKernelSummedBySign(c.kernelBlock(), conv.kernelBlock(), v);
   if (!sums) return std::nullopt;

@@ -25,12 +25,6 @@ CoefBlock finished(SparseRM&& m) {
   return CoefBlock::csr(std::move(m));
 }
 
-/// A Tensor column (scalar broadcast or [m x 1]) as m values.
-Eigen::VectorXd columnOf(const Tensor& t, int64_t m) {
-  if (t.v.size() == 1) return Eigen::VectorXd::Constant(m, t.v[0]);
-  return t.expand(m, 1, 1).toMatrix(m, 1).col(0);
-}
-
 bool finite(const Tensor& t) {
   for (double x : t.v)
     if (!std::isfinite(x)) return false;
@@ -124,6 +118,11 @@ bool identity(const CoefBlock& a) {
 }
 
 }  // namespace
+
+Eigen::VectorXd columnOf(const Tensor& t, int64_t m) {
+  if (t.v.size() == 1) return Eigen::VectorXd::Constant(m, t.v[0]);
+  return t.expand(m, 1, 1).toMatrix(m, 1).col(0);
+}
 
 void viewOf(const CoefBlock& c, const KernelRowsLookup& kernelRows, CoefView& v) {
   v.rows = c.rows();

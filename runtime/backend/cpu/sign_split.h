@@ -9,6 +9,9 @@
 
 namespace cert::runtime::cpu {
 
+/// A Tensor column (a scalar broadcast, or [m x 1]) as m values.
+Eigen::VectorXd columnOf(const Tensor& t, int64_t m);
+
 bool signSplitInto(Lin& out, const CoefBlock& c, const Lin& onPositive, const Lin& onNegative,
                    const KernelRowsLookup& kernelRows, const std::function<void(int, CoefBlock)>& addBlock);
 
