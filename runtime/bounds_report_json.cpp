@@ -83,7 +83,12 @@ std::string boundsReportJson(const ReportInfo& info, const Network& net, const R
       o += "{\"layer\": " + std::to_string(layer.index) + ", \"name\": " + quote(layer.name) + ", \"op\": " +
            quote(layerOpName(layer.op)) + ", \"size\": " + std::to_string(layer.size()) +
            ", \"shape\": " + shapeArray(layer.shape) +
-           ", \"time_ms\": " + number(it.layers[l].runMs) + ", \"lower\": " + array(it.layers[l].lower) + ", \"upper\": " + array(it.layers[l].upper) + "}";
+           ", \"time_ms\": " + number(it.layers[l].runMs);
+      // null: a run that left the layer's bounds out as unread (RunOptions::allLayerBounds false)
+      if (it.layers[l].computed)
+        o += ", \"lower\": " + array(it.layers[l].lower) + ", \"upper\": " + array(it.layers[l].upper) + "}";
+      else
+        o += ", \"lower\": null, \"upper\": null}";
     }
     o += "],\n   \"margins\": {\"lower\": " + array(it.marginLower) + ", \"upper\": " + array(it.marginUpper) + "}}";
   }

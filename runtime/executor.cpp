@@ -30,6 +30,7 @@
 #include "compiler/ir/scalar_ops.h"
 #include "runtime/dense_values.h"
 #include "runtime/allocator_tuning.h"
+#include "runtime/interpreter/unread_members.h"
 #include "runtime/backend/backend.h"
 #include "runtime/batch_run.h"
 #include "runtime/item_margins.h"
@@ -115,7 +116,8 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
                                                   std::optional<NeuronTrace>* trace = nullptr,
                                                   std::vector<LayerMembers>* members = nullptr,
                                                   runtime::SharedWeights* shared = nullptr,
-                                                  std::vector<InstrTime>* profile = nullptr) {
+                                                  std::vector<InstrTime>* profile = nullptr,
+                                                  bool mayLeaveOut = true) {
   using R = Result<std::vector<LayerBoundsResult>>;
   if (memberIndex(cc, "l") < 0 || memberIndex(cc, "u") < 0)
     return R::failure(Diagnostic::error("the shape has no Float members named l and u to report"));
@@ -136,6 +138,12 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
     run.trace->layer = options->trace->first;
     run.trace->neuron = options->trace->second;
   }
+  // Members nothing reads, left out when the caller reads only margins and verdicts.
+  const bool leaveOut = mayLeaveOut && options && !options->allLayerBounds && !options->dense &&
+                        options->intermediate == IntermediateBounds::All && !options->trace &&
+                        !options->keepLayouts && !options->keepMembers && !members && !layouts;
+  const std::vector<std::set<std::string>> unread =
+      leaveOut ? interp::unreadFloatMembers(cc, layers) : std::vector<std::set<std::string>>(layers.size());
   R out;
   out.value.emplace();
   for (size_t li = 0; li < layers.size(); ++li) {
@@ -157,17 +165,24 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
         run.rowRefinement = options && options->intermediate == IntermediateBounds::ReluUnstable
                                 ? interp::rowRefinementOf(layers, li)
                                 : interp::RowRefinement::All;
+        run.leaveOut = unread[li];
         run.layer(layer, it->second);
         run.rowRefinement = interp::RowRefinement::All;
+        run.leaveOut.clear();
       }
+    } catch (const interp::UnreadMemberRead&) {
+      throw;  // certifyItem runs the item again with every member
     } catch (const std::exception& e) {
       return R::failure(layerError(layer, e.what()));
     }
     run.recordTracedMembers(layer);
     const auto& members = run.states.back().members;
     LayerBoundsResult b;
-    b.lower = runtime::downloadColumn(**backend.value, std::get<Tensor>(members.at("l")), layer.size());
-    b.upper = runtime::downloadColumn(**backend.value, std::get<Tensor>(members.at("u")), layer.size());
+    b.computed = !members.leftOut("l") && !members.leftOut("u");
+    if (b.computed) {
+      b.lower = runtime::downloadColumn(**backend.value, std::get<Tensor>(members.at("l")), layer.size());
+      b.upper = runtime::downloadColumn(**backend.value, std::get<Tensor>(members.at("u")), layer.size());
+    }
     b.runMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - layerStart).count();
     out.value->push_back(std::move(b));
     if (options && options->onLayer) options->onLayer(item, layer.index, static_cast<int>(layers.size()));
@@ -190,7 +205,7 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
   if (trace) *trace = std::move(run.trace);
   if (members)
     for (size_t k = 0; k < run.states.size(); ++k)
-      members->push_back(denseMembers(run.states[k].members, cc.memberNames, layers[k].size()));
+      members->push_back(denseMembers(run.states[k].members.stored(), cc.memberNames, layers[k].size()));
   return out;
 }
 
@@ -263,11 +278,21 @@ Result<ItemResult> certifyItem(const CompiledCertifier& cc, const Network& net, 
   const Layer marginsRows = margins ? runtime::appendedMarginsLayer(net, *rows) : Layer{};
   std::tuple<int64_t, int64_t, int64_t> memory{0, 0, 0};
   std::vector<LayerLayout>* layouts = options.keepLayouts ? &r.layouts : nullptr;
-  Result<std::vector<LayerBoundsResult>> layers =
-      runNetwork(cc, margins ? LayerSequence(net, &marginsRows, runtime::marginsKey(item)) : LayerSequence(net), item.box,
-                 &options, position,
-                 &memory, layouts, &r.trace, options.keepMembers ? &r.members : nullptr, &shared,
-                 options.profile ? &r.profile : nullptr);
+  const LayerSequence sequence =
+      margins ? LayerSequence(net, &marginsRows, runtime::marginsKey(item)) : LayerSequence(net);
+  auto run = [&](bool mayLeaveOut) {
+    return runNetwork(cc, sequence, item.box, &options, position, &memory, layouts, &r.trace,
+                      options.keepMembers ? &r.members : nullptr, &shared, options.profile ? &r.profile : nullptr,
+                      mayLeaveOut);
+  };
+  std::optional<Result<std::vector<LayerBoundsResult>>> once;
+  try {
+    once = run(true);
+  } catch (const interp::UnreadMemberRead&) {  // a rule read a member left out: every member, again
+    r.profile.clear();
+    once = run(false);
+  }
+  Result<std::vector<LayerBoundsResult>>& layers = *once;
   r.stateBytes = std::get<0>(memory);
   r.denseStateBytes = std::get<1>(memory);
   r.referencedWeightBytes = std::get<2>(memory);

@@ -31,6 +31,9 @@ struct LayerBoundsResult {
   SharedVector lower;
   SharedVector upper;
   double runMs = 0;  ///< time spent computing this layer's members (wall, this item's thread)
+  /// False when the run left this layer's l/u out as unread (RunOptions::allLayerBounds): lower
+  /// and upper are then empty.
+  bool computed = true;
 };
 
 /// One property item's result: every layer's bounds and the bounds of the property's output rows
@@ -179,6 +182,14 @@ struct RunOptions {
   /// first step, which the traverse's invariant makes as sound as the full one). The dense
   /// executor (`dense`) and batch frames run every neuron (All).
   IntermediateBounds intermediate = IntermediateBounds::All;
+  /// Every layer's l/u in ItemResult::layers (the default). False, for a caller that reads only
+  /// margins and verdicts (certc run without --json): a layer's Float members that no later rule
+  /// and no verdict reads are left out, with the instructions only they need (resnet_2b under
+  /// CROWN: its three conv layers that only Adds read, a third of the run), and its
+  /// LayerBoundsResult says so (computed false). Margins, verdicts and every computed bound are
+  /// those of the full run (runtime/interpreter/unread_members.h). Only with intermediate All and
+  /// the g-BCSR executor, without trace, layouts or kept members; ignored otherwise.
+  bool allLayerBounds = true;
 };
 
 /// Certifies every item. Errors: a layer whose operator has no rule ("layer 3 'relu_1' (Relu):

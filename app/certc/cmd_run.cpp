@@ -21,6 +21,8 @@
 // (unstable Relu inputs) and the margins, as auto_LiRPA's sparse intermediate bounds do
 // (RunOptions::intermediate): the others get their one-step interval, looser but as sound.
 // Default all: every neuron's bounds as the spec writes them.
+// Without --json no layer's bounds are printed: the Float members that no later rule and no
+// verdict reads are left out (RunOptions::allLayerBounds), and a line names their layers.
 // Errors: exit 1; usage problems: exit 2.
 #include <algorithm>
 #include <chrono>
@@ -108,6 +110,8 @@ int cmdRun(int argc, char** argv) {
   RunOptions options;
   options.dense = args.has("dense");
   options.profile = args.has("profile");
+  // Without --json nothing prints a layer's bounds: the ones no rule or verdict reads are left out.
+  options.allLayerBounds = args.has("json");
   options.backend = backend;  // checked above: "cpu" here
   // A whole-number option >= `least` into `out` (left as it is when absent); false after the
   // usage message when malformed.
@@ -195,6 +199,18 @@ int cmdRun(int argc, char** argv) {
               densePeak > 0 ? double(peak) / double(densePeak) : 0.0);
   if (referenced > 0) std::printf("; network weights referenced, not copied: %.2f MB", double(referenced) / 1e6);
   std::printf("\n");
+  // The layers whose bounds no rule or verdict read (RunOptions::allLayerBounds), as the first
+  // item left them out.
+  if (!run->items.empty()) {
+    std::string leftOut;
+    const std::vector<LayerBoundsResult>& layers = run->items.front().layers;
+    for (size_t k = 0; k < layers.size() && k < net->layers.size(); ++k)
+      if (!layers[k].computed)
+        leftOut += (leftOut.empty() ? "" : ", ") + std::to_string(k) + " '" + net->layers[k].name + "'";
+    if (!leftOut.empty())
+      std::printf("left out: the bounds of layers %s, which no rule or verdict reads (--json computes them)\n",
+                  leftOut.c_str());
+  }
   if (options.profile) printProfile(*net, *run);
 
   if (const auto json = args.get("json")) {

@@ -39,6 +39,7 @@ std::tuple<int64_t, int64_t, int64_t> ItemRun::memory() const {
     for (const auto& [name, v] : states[k].members)
       if (const Lin* l = std::get_if<Lin>(&v)) dense += n * ((l->sym ? noise : neurons) + 1) * 8;
       else dense += n * 8;
+    dense += n * 8 * static_cast<int64_t>(states[k].members.leftOutCount());  // the all-neurons form has them
   }
   return {stored, dense, referenced};
 }

@@ -4,7 +4,8 @@
 // structured_values.cpp (weights kept as blocks), arithmetic.cpp (binary, reduce, matmul),
 // term_frames.cpp (the term context and sparse term frames), traverse.cpp (map, traverse),
 // row_refinement.cpp (traverses over some rows only), constraints.cpp (Ct members, lp),
-// item_report.cpp (memory and storage layouts); runtime/executor.cpp drives it.
+// item_report.cpp (memory and storage layouts); layer_state.h holds a layer's members,
+// unread_members.cpp says which ones a run may leave out; runtime/executor.cpp drives it.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +26,7 @@
 #include "runtime/compiled_certifier.h"
 #include "runtime/dense_values.h"
 #include "runtime/executor.h"
+#include "runtime/interpreter/layer_state.h"
 #include "runtime/shared_weights.h"
 
 namespace cert::interp {
@@ -38,11 +40,6 @@ using runtime::Value;
 using ir::Instr;
 using ir::NeuronRef;
 using ir::Opcode;
-
-/// One layer's members, by name: Float members as [n x 1] tensors, Poly/Sym materialized.
-struct LayerState {
-  std::map<std::string, Value> members;
-};
 
 inline Lin toLin(const Value& v, bool sym) {
   if (const Lin* l = std::get_if<Lin>(&v)) return *l;
@@ -169,6 +166,10 @@ class ItemRun {
   /// as the finished traverse; a traverse whose regions read anything per row (curr, its layer's
   /// metadata, a non-scalar outer value) or that is traced runs every row.
   RowRefinement rowRefinement = RowRefinement::All;
+  /// Float members the next layer leaves out (the driver sets them per layer from
+  /// unreadFloatMembers; none by default): neither they nor the instructions only they need are
+  /// computed, and the state marks them left out (Members::leaveOut).
+  std::set<std::string> leaveOut;
 
  private:
   const CompiledCertifier& cc_;
@@ -185,6 +186,8 @@ class ItemRun {
   runtime::SharedWeights& shared_;
   const runtime::Backend& backend_;  ///< every block operation goes through it
   const ir::Program* program_ = nullptr;  ///< the program of the layer being run
+  /// Top-level instructions of program_ that no kept member needs (see leaveOut).
+  std::set<int> unneeded_;
   /// Kernel rows for linSumList's gathers: the run's shared CSR rows of its kernels.
   const runtime::KernelRowsLookup sharedKernelRows_ = [this](const gbcsr::KernelBlock& k) { return shared_.kernelRows(k); };
   /// Values of the current layer that are structured matrices over [curr, prev] (its weight and

@@ -1,0 +1,31 @@
+// Which Float members of which layers nothing in a run reads (RunOptions::unreadBounds): a run
+// that reports only margins and verdicts leaves them out, with the instructions only they need.
+//
+// A layer's Float member is read when a later layer's rule reads it by name through its inputs
+// (prev, prev_0, prev_1, the prev list, argmax's other element), a Concat copies it, or the verdict
+// reads it (the network's output layer, the layer the margins are folded over, the margins). A
+// read through a term's neuron (n[l] in a map or traverse region) or an lp bound may reach any
+// earlier layer, and counts as a read of every earlier layer's member, except in the body of a
+// map over a traverse whose stop is a constant false: that traverse replaces every term, so the
+// map has none (CROWN's and DeepPoly's `.map(simplify_lower)` after back-substitution). Should a
+// run read a member left out all the same, it finds it marked (UnreadMemberRead,
+// runtime/interpreter/layer_state.h) and the item runs again with every member: slower, never
+// different. resnet_2b under CROWN leaves out the bounds of the three conv layers that only its
+// Adds read (a third of its run); IBP's maps over `prev.dot(w)` read every earlier layer's l, u.
+#pragma once
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "runtime/compiled_certifier.h"
+#include "runtime/interpreter/item_run.h"
+
+namespace cert::interp {
+
+/// Per layer of `layers` (execution order), the names of its Float members that no rule and no
+/// verdict reads. Every set is empty when the spec has reverse rules (a backward flow reads every
+/// layer again).
+std::vector<std::set<std::string>> unreadFloatMembers(const CompiledCertifier& cc, const LayerSequence& layers);
+
+}  // namespace cert::interp

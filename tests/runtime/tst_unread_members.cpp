@@ -1,0 +1,215 @@
+// RunOptions::allLayerBounds false (certc run without --json): the Float members no later rule and
+// no verdict reads are left out (runtime/interpreter/unread_members.h). Which layers that is on a
+// residual network, spec by spec; that every shipped spec gives the same margins, verdicts and
+// computed bounds, bit for bit, as the full run on residual, conv and dense networks, and leaves
+// out what the analysis says (so nothing ran twice); that a left-out member is never read as
+// absent (the lookup throws, which makes the driver run the item again in full).
+#include <QtTest>
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/network/onnx_import.h"
+#include "core/property/dataset_csv.h"
+#include "runtime/executor.h"
+#include "runtime/interpreter/layer_state.h"
+#include "runtime/interpreter/unread_members.h"
+#include "tests/support/random_network.h"
+#include "tests/support/spec_references.h"
+#include "tests/support/test_paths.h"
+
+using namespace cert;
+using namespace cert::test;
+
+namespace {
+
+/// A residual conv network as resnet_2b is built: convs feeding an Add, Relu after the Add.
+/// Layers: 0 input, 1 conv, 2 relu, 3 conv, 4 relu, 5 conv (into the Add), 6 shortcut conv (into
+/// the Add), 7 add, 8 relu, 9 conv, 10 relu, 11 affine, 12 relu, 13 affine (the output).
+Network residualConvRelu(uint64_t seed) {
+  RandomNetworkBuilder b({2, 8, 8}, seed);
+  const int a = b.activation(b.conv(0, 4, 3, 1, 1), LayerOp::Relu);
+  const int c = b.conv(b.activation(b.conv(a, 4, 3, 1, 1), LayerOp::Relu), 4, 3, 1, 1);
+  const int s = b.conv(a, 4, 1, 1, 0);
+  int x = b.activation(b.add(c, s), LayerOp::Relu);
+  x = b.activation(b.conv(x, 3, 4, 2, 1), LayerOp::Relu);
+  b.affine(b.activation(b.affine(x, 10), LayerOp::Relu), 4);
+  return b.build();
+}
+
+struct Case {
+  std::string name;
+  Network net;
+  Property property;
+};
+
+Property labelled(const Network& net, uint64_t seed, int items) {
+  Property p;
+  for (int k = 0; k < items; ++k) {
+    PropertyItem item;
+    item.index = k;
+    item.box = randomBox(net.inputSize(), 0.02, seed + static_cast<uint64_t>(k));
+    item.center = (item.box.lower + item.box.upper) / 2;
+    item.label = k % 4;
+    p.items.push_back(item);
+  }
+  return p;
+}
+
+const std::vector<Case>& cases() {
+  static const std::vector<Case> kCases = [] {
+    std::vector<Case> out;
+    for (uint64_t seed : {5u, 6u}) {
+      Network net = residualConvRelu(seed);
+      Property p = labelled(net, seed, 2);
+      out.push_back({"residual_conv_relu@" + std::to_string(seed), std::move(net), std::move(p)});
+    }
+    for (const char* name : {"resnet_small", "cnn_small", "mlp_784_50_50_10"}) {
+      auto net = importOnnxFile(sourcePath(std::string("resources/networks/") + name + ".onnx"));
+      if (!net.ok()) qFatal("cannot import %s", name);
+      auto prop = datasetProperty(*net.value, sourcePath("resources/inputs/mnist_10.csv"), 0, 3, 0.02);
+      if (!prop.ok()) qFatal("no property for %s", name);
+      out.push_back({name, std::move(*net.value), std::move(*prop.value)});
+    }
+    return out;
+  }();
+  return kCases;
+}
+
+RunResult certified(const std::string& spec, const Case& c, bool allLayerBounds) {
+  RunOptions options;
+  options.threads = 1;
+  options.allLayerBounds = allLayerBounds;
+  const Result<RunResult> r = certify(compiledSpec(spec), c.net, c.property, options);
+  if (!r.ok()) qFatal("%s on %s: %s", spec.c_str(), c.name.c_str(), r.diagnostics.front().message.c_str());
+  return *r.value;
+}
+
+/// The layers (of the network) whose l and u unreadFloatMembers leaves out for the item's run.
+std::set<size_t> unreadLayers(const std::string& spec, const Case& c, const PropertyItem& item) {
+  const std::optional<Network> withMarginsNet = withMargins(c.net, item);
+  if (!withMarginsNet) qFatal("no margins for %s", c.name.c_str());
+  const interp::LayerSequence layers(c.net, &withMarginsNet->layers.back());
+  const std::vector<std::set<std::string>> unread = interp::unreadFloatMembers(compiledSpec(spec), layers);
+  std::set<size_t> out;
+  for (size_t k = 0; k < c.net.layers.size(); ++k)
+    if (unread[k].count("l") && unread[k].count("u")) out.insert(k);
+  return out;
+}
+
+/// The shipped specs whose traverses run to the input (a constant false stop).
+constexpr const char* kLeavingOut[] = {"crown", "deeppoly", "deepz", "deeppoly_deepz"};
+
+bool bitEqual(const Eigen::VectorXd& a, const Eigen::VectorXd& b) {
+  if (a.size() != b.size()) return false;
+  for (Eigen::Index i = 0; i < a.size(); ++i)
+    if (!(a[i] == b[i]) && !(std::isnan(a[i]) && std::isnan(b[i]))) return false;
+  return true;
+}
+
+bool bitEqual(const SharedVector& a, const SharedVector& b) {
+  if (a.size() != b.size()) return false;
+  for (int64_t i = 0; i < a.size(); ++i)
+    if (!(a[i] == b[i]) && !(std::isnan(a[i]) && std::isnan(b[i]))) return false;
+  return true;
+}
+
+}  // namespace
+
+class TestUnreadMembers : public QObject {
+  Q_OBJECT
+
+ private slots:
+  /// A left-out member is never "absent": at() and find() throw, the others are as stored.
+  void leftOutMembersThrowOnLookup() {
+    interp::Members m;
+    m["l"] = runtime::Tensor::scalar(1);
+    m["u"] = runtime::Tensor::scalar(2);
+    m.leaveOut("l");
+    QVERIFY(m.leftOut("l"));
+    QVERIFY(!m.leftOut("u"));
+    QVERIFY_THROWS_EXCEPTION(interp::UnreadMemberRead, m.at("l"));
+    QVERIFY_THROWS_EXCEPTION(interp::UnreadMemberRead, (void)m.find("l"));
+    const interp::Members& constM = m;
+    QVERIFY_THROWS_EXCEPTION(interp::UnreadMemberRead, constM.at("l"));
+    QCOMPARE(std::get<runtime::Tensor>(m.at("u")).v[0], 2.0);
+    QVERIFY(m.find("z") == m.end());
+    int stored = 0;
+    for (const auto& [name, v] : m) stored += name == "u" ? 1 : 100;
+    QCOMPARE(stored, 1);
+  }
+
+  /// On the residual network: CROWN, DeepPoly and DeepZ read l and u only in their Relu rules (the
+  /// relaxation's case split) and in maps after a traverse to the input, which leaves no term;
+  /// the network's output, the margins and the layer they are folded over are the verdict's.
+  /// DeepPoly-k's and the ERAN variant's traverses stop at a depth, and their maps then read l
+  /// and u of whatever layer the remaining terms are over; IBP's Affine rule maps over prev's
+  /// terms: both read every earlier layer's, and nothing is left out.
+  void unreadLayersOfAResidualNetwork_data() {
+    QTest::addColumn<QString>("spec");
+    QTest::addColumn<QString>("expected");
+    const QString relaxedByRelu = "2 4 5 6 8 10";  // 1, 3, 7, 9, 11 feed Relus; 12, 13 the verdict
+    for (const char* spec : kLeavingOut) QTest::newRow(spec) << spec << relaxedByRelu;
+    for (const char* spec : {"deeppoly_k", "deeppoly_eran", "ibp"}) QTest::newRow(spec) << spec << "";
+  }
+
+  void unreadLayersOfAResidualNetwork() {
+    QFETCH(QString, spec);
+    QFETCH(QString, expected);
+    const Case& c = cases().front();
+    QCOMPARE(c.net.layers.size(), size_t(14));
+    QString got;
+    for (size_t k : unreadLayers(spec.toStdString(), c, c.property.items.front()))
+      got += (got.isEmpty() ? "" : " ") + QString::number(k);
+    QCOMPARE(got, expected);
+  }
+
+  /// Every shipped spec: the same margins, verdicts, reasons and computed bounds, bit for bit; the
+  /// layers left out are the analysis's (had a run read one, the item would have run again in
+  /// full and left nothing out).
+  void sameResultsAsTheFullRun_data() {
+    QTest::addColumn<QString>("spec");
+    QTest::addColumn<QString>("net");
+    for (const char* spec : {"crown", "deeppoly", "deeppoly_k", "deeppoly_eran", "deepz", "deeppoly_deepz", "ibp"})
+      for (const Case& c : cases()) QTest::newRow((std::string(spec) + "/" + c.name).c_str()) << spec << QString::fromStdString(c.name);
+  }
+
+  void sameResultsAsTheFullRun() {
+    QFETCH(QString, spec);
+    QFETCH(QString, net);
+    const Case* found = nullptr;
+    for (const Case& c : cases())
+      if (c.name == net.toStdString()) found = &c;
+    QVERIFY(found);
+    const Case& c = *found;
+    const RunResult full = certified(spec.toStdString(), c, true);
+    const RunResult thin = certified(spec.toStdString(), c, false);
+    QCOMPARE(thin.items.size(), full.items.size());
+    for (size_t i = 0; i < full.items.size(); ++i) {
+      const ItemResult& a = full.items[i];
+      const ItemResult& b = thin.items[i];
+      QVERIFY2(bitEqual(a.marginLower, b.marginLower) && bitEqual(a.marginUpper, b.marginUpper), "margins differ");
+      QCOMPARE(b.verdict, a.verdict);
+      QCOMPARE(b.reason, a.reason);
+      QCOMPARE(b.layers.size(), a.layers.size());
+      const std::set<size_t> unread = unreadLayers(spec.toStdString(), c, c.property.items[i]);
+      for (size_t k = 0; k < a.layers.size(); ++k) {
+        QVERIFY(a.layers[k].computed);
+        QCOMPARE(!b.layers[k].computed, unread.count(k) == 1);
+        if (b.layers[k].computed)
+          QVERIFY2(bitEqual(a.layers[k].lower, b.layers[k].lower) && bitEqual(a.layers[k].upper, b.layers[k].upper),
+                   qPrintable(QString("layer %1 differs").arg(k)));
+        else
+          QVERIFY(b.layers[k].lower.size() == 0 && b.layers[k].upper.size() == 0);
+      }
+    }
+    // The specs that back-substitute to the input leave layers out on every one of these networks.
+    const std::set<size_t> unread = unreadLayers(spec.toStdString(), c, c.property.items.front());
+    for (const char* s : kLeavingOut)
+      if (spec == s) QVERIFY2(!unread.empty(), "nothing left out");
+  }
+};
+
+QTEST_GUILESS_MAIN(TestUnreadMembers)
+#include "tst_unread_members.moc"
