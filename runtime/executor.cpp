@@ -30,6 +30,7 @@
 #include "compiler/ir/scalar_ops.h"
 #include "runtime/dense_values.h"
 #include "runtime/allocator_tuning.h"
+#include "runtime/interpreter/backward_flow.h"
 #include "runtime/interpreter/unread_members.h"
 #include "runtime/backend/backend.h"
 #include "runtime/batch_run.h"
@@ -60,51 +61,6 @@ int memberIndex(const CompiledCertifier& cc, const std::string& name) {
   for (size_t m = 0; m < cc.memberNames.size(); ++m)
     if (cc.memberNames[m] == name && cc.memberTypes[m] == ir::ElemType::Float) return static_cast<int>(m);
   return -1;
-}
-
-/// A backward flow after the forward one: from the output to the input, each layer whose
-/// operator has a rev_ rule refines the layer(s) it reads. The rule runs as a layer whose own
-/// neurons (curr) are those of the refined input, whose prev / prev_0 is the layer's output and
-/// whose prev_1 is the other input of a two-input operator; its results replace the input's
-/// members. For pooling, prev is the list of outputs whose window holds curr. For rev_Affine, prev
-/// is the list of the layer's outputs and the layer's W, b give curr[equations] (lp). A layer
-/// without a rev_ rule keeps its forward members.
-void runBackwardFlow(ItemRun& run, const CompiledCertifier& cc, const LayerSequence& layers) {
-  for (size_t li = layers.size(); li-- > 0;) {
-    const Layer* l = &layers[li];
-    if (l->op == LayerOp::Input || l->op == LayerOp::Concat) continue;
-    const auto it = cc.reverseRules.find("rev_" + ruleOperatorFor(*l));
-    if (it == cc.reverseRules.end()) continue;
-    const bool pair = l->op == LayerOp::Add || l->op == LayerOp::Mul;
-    const bool pool = l->op == LayerOp::MaxPool || l->op == LayerOp::AvgPool;
-    const bool affine = l->op == LayerOp::Affine;  // rev_Affine: curr[equations] (lp) over W, b
-    if (!pair && (l->inputs.size() != 1 || l->op == LayerOp::Conv)) continue;
-    if (pool) {  // prev of an input neuron: the outputs whose window holds it
-      const Layer& in = layers[static_cast<size_t>(l->inputs[0])];
-      run.reverseWindows.assign(static_cast<size_t>(in.size()), {});
-      int64_t out = 0;
-      const PoolGeometry& g = l->pool;
-      for (int c = 0; c < g.channels; ++c)
-        for (int oh = 0; oh < g.outHeight; ++oh)
-          for (int ow = 0; ow < g.outWidth; ++ow, ++out)
-            for (int64_t j : g.window(c, oh, ow)) run.reverseWindows[static_cast<size_t>(j)].push_back(out);
-    }
-    for (size_t k = 0; k < (pair ? 2u : 1u); ++k) {
-      const int refined = l->inputs[k];
-      const Layer& in = layers[static_cast<size_t>(refined)];
-      if (!pool && !affine && in.size() != l->size()) continue;
-      Layer as = *l;  // the rule's layer: curr = the refined input's neurons
-      as.index = refined;
-      as.start = in.start;
-      as.end = in.end;
-      as.inputs = {l->index};
-      if (pair) as.inputs.push_back(l->inputs[1 - k]);
-      run.layer(as, it->second);
-      run.states[static_cast<size_t>(refined)] = std::move(run.states.back());
-      run.states.pop_back();
-    }
-    run.reverseWindows.clear();
-  }
 }
 
 /// Runs every layer of `net` on one box; the states of every layer.
@@ -189,7 +145,7 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
   }
   if (!cc.reverseRules.empty()) {
     try {
-      runBackwardFlow(run, cc, layers);
+      interp::runBackwardFlow(run, cc, layers);
     } catch (const std::exception& e) {
       return R::failure(Diagnostic::error(std::string("backward flow: ") + e.what()));
     }

@@ -1,5 +1,6 @@
 // ItemRun: the input box, Concat, one layer's program, regions and the instruction dispatch.
 #include "runtime/interpreter/item_run.h"
+#include "runtime/interpreter/unread_members.h"
 
 #include <chrono>
 #include "compiler/analysis/liveness.h"
@@ -15,32 +16,6 @@ namespace cert::interp {
 
 namespace {
 const std::vector<analysis::IntervalProduct> kNoProducts;
-
-/// The top-level instructions of `prog` that only the members in `leaveOut` need: those the kept
-/// members' results do not read, directly or through other instructions (nested regions' reads
-/// of outer values included).
-std::set<int> unneededFor(const ir::Program& prog, const std::vector<std::string>& memberNames,
-                          const std::set<std::string>& leaveOut) {
-  std::map<int, const Instr*> byId;
-  for (const Instr& i : prog.body.body) byId.emplace(i.id, &i);
-  std::set<int> needed;
-  std::vector<int> work;
-  for (size_t m = 0; m < prog.results.size(); ++m)
-    if (!leaveOut.count(memberNames[m]) && needed.insert(prog.results[m]).second) work.push_back(prog.results[m]);
-  while (!work.empty()) {
-    const auto it = byId.find(work.back());
-    work.pop_back();
-    if (it == byId.end()) continue;
-    std::set<int> reads;
-    analysis::collectReads(*it->second, reads);
-    for (int id : reads)
-      if (needed.insert(id).second) work.push_back(id);
-  }
-  std::set<int> unneeded;
-  for (const Instr& i : prog.body.body)
-    if (!needed.count(i.id)) unneeded.insert(i.id);
-  return unneeded;
-}
 }  // namespace
 
 using ir::Instr;
@@ -227,7 +202,7 @@ void ItemRun::layer(const Layer& layer, const ir::Program& prog) {
     results_ = std::set<int>(prog.results.begin(), prog.results.end());
     dyingProgram_ = &prog;
   }
-  unneeded_ = leaveOut.empty() ? std::set<int>{} : unneededFor(prog, cc_.memberNames, leaveOut);
+  unneeded_ = leaveOut.empty() ? std::set<int>{} : instructionsOnlyFor(prog, cc_.memberNames, leaveOut);
   region(prog.body);
   unneeded_.clear();
   LayerState s;

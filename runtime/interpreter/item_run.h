@@ -5,7 +5,8 @@
 // term_frames.cpp (the term context and sparse term frames), traverse.cpp (map, traverse),
 // row_refinement.cpp (traverses over some rows only), constraints.cpp (Ct members, lp),
 // item_report.cpp (memory and storage layouts); layer_state.h holds a layer's members,
-// unread_members.cpp says which ones a run may leave out; runtime/executor.cpp drives it.
+// unread_members.cpp says which ones a run may leave out, backward_flow.cpp runs the rev_ rules;
+// runtime/executor.cpp drives it.
 #pragma once
 
 #include <cstdint>

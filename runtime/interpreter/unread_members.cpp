@@ -1,6 +1,9 @@
 // unreadFloatMembers: the Float members no later rule or verdict reads (see the header).
 #include "runtime/interpreter/unread_members.h"
 
+#include <map>
+
+#include "compiler/analysis/liveness.h"
 #include "runtime/layer_rule.h"
 
 namespace cert::interp {
@@ -91,6 +94,29 @@ std::vector<std::set<std::string>> unreadFloatMembers(const CompiledCertifier& c
     }
   }
   return unread;
+}
+
+std::set<int> instructionsOnlyFor(const ir::Program& prog, const std::vector<std::string>& memberNames,
+                                  const std::set<std::string>& leaveOut) {
+  std::map<int, const Instr*> byId;
+  for (const Instr& i : prog.body.body) byId.emplace(i.id, &i);
+  std::set<int> needed;
+  std::vector<int> work;
+  for (size_t m = 0; m < prog.results.size(); ++m)
+    if (!leaveOut.count(memberNames[m]) && needed.insert(prog.results[m]).second) work.push_back(prog.results[m]);
+  while (!work.empty()) {
+    const auto it = byId.find(work.back());
+    work.pop_back();
+    if (it == byId.end()) continue;
+    std::set<int> reads;
+    analysis::collectReads(*it->second, reads);
+    for (int id : reads)
+      if (needed.insert(id).second) work.push_back(id);
+  }
+  std::set<int> unneeded;
+  for (const Instr& i : prog.body.body)
+    if (!needed.count(i.id)) unneeded.insert(i.id);
+  return unneeded;
 }
 
 }  // namespace cert::interp

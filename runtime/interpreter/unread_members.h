@@ -28,4 +28,10 @@ namespace cert::interp {
 /// layer again).
 std::vector<std::set<std::string>> unreadFloatMembers(const CompiledCertifier& cc, const LayerSequence& layers);
 
+/// The top-level instructions of `prog` that only the members in `leaveOut` need: those the kept
+/// members' results do not read, directly or through other instructions (nested regions' reads
+/// of outer values included). `memberNames`: the program's results' member names, in order.
+std::set<int> instructionsOnlyFor(const ir::Program& prog, const std::vector<std::string>& memberNames,
+                                  const std::set<std::string>& leaveOut);
+
 }  // namespace cert::interp
