@@ -30,18 +30,6 @@ struct Case {
   InputBox box;
 };
 
-/// A residual conv network as resnet_2b is built: convs feeding an Add, Relu after the Add.
-Network residualConvRelu(uint64_t seed) {
-  RandomNetworkBuilder b({2, 8, 8}, seed);
-  const int a = b.activation(b.conv(0, 4, 3, 1, 1), LayerOp::Relu);         // 4x8x8
-  const int c = b.conv(b.activation(b.conv(a, 4, 3, 1, 1), LayerOp::Relu), 4, 3, 1, 1);
-  const int s = b.conv(a, 4, 1, 1, 0);                                        // the shortcut conv
-  int x = b.activation(b.add(c, s), LayerOp::Relu);
-  x = b.activation(b.conv(x, 3, 4, 2, 1), LayerOp::Relu);                     // 3x4x4
-  b.affine(b.activation(b.affine(x, 10), LayerOp::Relu), 4);
-  return b.build();
-}
-
 const std::vector<Case>& cases() {
   static const std::vector<Case> kCases = [] {
     std::vector<Case> out;

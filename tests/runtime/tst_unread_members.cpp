@@ -24,20 +24,6 @@ using namespace cert::test;
 
 namespace {
 
-/// A residual conv network as resnet_2b is built: convs feeding an Add, Relu after the Add.
-/// Layers: 0 input, 1 conv, 2 relu, 3 conv, 4 relu, 5 conv (into the Add), 6 shortcut conv (into
-/// the Add), 7 add, 8 relu, 9 conv, 10 relu, 11 affine, 12 relu, 13 affine (the output).
-Network residualConvRelu(uint64_t seed) {
-  RandomNetworkBuilder b({2, 8, 8}, seed);
-  const int a = b.activation(b.conv(0, 4, 3, 1, 1), LayerOp::Relu);
-  const int c = b.conv(b.activation(b.conv(a, 4, 3, 1, 1), LayerOp::Relu), 4, 3, 1, 1);
-  const int s = b.conv(a, 4, 1, 1, 0);
-  int x = b.activation(b.add(c, s), LayerOp::Relu);
-  x = b.activation(b.conv(x, 3, 4, 2, 1), LayerOp::Relu);
-  b.affine(b.activation(b.affine(x, 10), LayerOp::Relu), 4);
-  return b.build();
-}
-
 struct Case {
   std::string name;
   Network net;

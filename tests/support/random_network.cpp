@@ -285,6 +285,17 @@ std::vector<NamedNetwork> linearNetworkZoo(uint64_t seed) {
   return zoo;
 }
 
+Network residualConvRelu(uint64_t seed) {
+  RandomNetworkBuilder b({2, 8, 8}, seed);
+  const int a = b.activation(b.conv(0, 4, 3, 1, 1), LayerOp::Relu);
+  const int c = b.conv(b.activation(b.conv(a, 4, 3, 1, 1), LayerOp::Relu), 4, 3, 1, 1);
+  const int s = b.conv(a, 4, 1, 1, 0);  // the shortcut conv
+  int x = b.activation(b.add(c, s), LayerOp::Relu);
+  x = b.activation(b.conv(x, 3, 4, 2, 1), LayerOp::Relu);  // 3x4x4
+  b.affine(b.activation(b.affine(x, 10), LayerOp::Relu), 4);
+  return b.build();
+}
+
 InputBox randomBox(int64_t inputSize, double radius, uint64_t seed) {
   uint64_t s = seed;
   InputBox box{Eigen::VectorXd(inputSize), Eigen::VectorXd(inputSize)};

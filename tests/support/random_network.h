@@ -67,6 +67,11 @@ std::vector<NamedNetwork> randomNetworkZoo(uint64_t seed);
 /// Networks with only linear layers (Affine, Conv, AvgPool, Add, Concat).
 std::vector<NamedNetwork> linearNetworkZoo(uint64_t seed);
 
+/// A residual conv network as resnet_2b is built: convs feeding an Add, Relu after the Add.
+/// Layers: 0 input [2, 8, 8], 1 conv, 2 relu, 3 conv, 4 relu, 5 conv (into the Add), 6 shortcut
+/// conv (into the Add), 7 add, 8 relu, 9 conv, 10 relu, 11 affine, 12 relu, 13 affine (the output, 4).
+Network residualConvRelu(uint64_t seed);
+
 /// A box center +- radius around a seeded random center in [-1, 1]^n.
 InputBox randomBox(int64_t inputSize, double radius, uint64_t seed);
 
