@@ -1,5 +1,5 @@
 // One layer's state in an item run: its members by name, and the members the run left out
-// because nothing was to read them (runtime/unread_bounds.h). Looking one of those up by name
+// because nothing was to read them (unread_members.h). Looking one of those up by name
 // throws UnreadMemberRead, never "absent": the driver then runs the item again with every member
 // computed (runtime/executor.cpp), so a member left out can make a run slower, never different.
 #pragma once

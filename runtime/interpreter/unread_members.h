@@ -1,5 +1,5 @@
-// Which Float members of which layers nothing in a run reads (RunOptions::unreadBounds): a run
-// that reports only margins and verdicts leaves them out, with the instructions only they need.
+// Which Float members of which layers nothing in a run reads: a run that reports only margins and
+// verdicts (RunOptions::allLayerBounds false) leaves them out, with the instructions only they need.
 //
 // A layer's Float member is read when a later layer's rule reads it by name through its inputs
 // (prev, prev_0, prev_1, the prev list, argmax's other element), a Concat copies it, or the verdict
