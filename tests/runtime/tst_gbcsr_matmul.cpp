@@ -117,11 +117,13 @@ class TestGbcsrMatmul : public QObject {
     unboundedBelow(1, 3) = -std::numeric_limits<double>::infinity();
     QVERIFY(!cert::runtime::cpu::kernelIntervalTimes(k, absK, unboundedBelow, u, lower, upper));
     // X @ T over rows of a larger matrix (a strided view): 4 rows by GEMMs; from 3 input channels
-    // (1x1 kernels excepted) 16 by the direct route (one block of 16 rows), 30 by one of 24 and a
-    // zero-padded tail of 6, 45 by a chunk of 40 (blocks of 24 and 16) and a tail of 5.
-    static_assert(cert::runtime::cpu::kDirectMinRows > 4 && cert::runtime::cpu::kDirectMinRows <= 16);
+    // (1x1 kernels excepted) 10 by the direct route padded with zero rows to 16, 16 by the direct
+    // route (one block of 16 rows), 30 by one of 24 and a zero-padded tail of 6, 45 by a chunk of
+    // 40 (blocks of 24 and 16) and a tail of 5.
+    static_assert(cert::runtime::cpu::kPaddedDirectMinRows > 4 && cert::runtime::cpu::kPaddedDirectMinRows <= 10 &&
+                  cert::runtime::cpu::kDirectMinRows > 10 && cert::runtime::cpu::kDirectMinRows <= 16);
     const Eigen::MatrixXd big = Eigen::MatrixXd::Random(50, t.rows());
-    for (int rows : {4, 16, 30, 45}) {
+    for (int rows : {4, 10, 16, 30, 45}) {
       const Eigen::MatrixXd ys = cert::runtime::cpu::timesKernel(big.middleRows(3, rows), k);
       const Eigen::MatrixXd ysWant = big.middleRows(3, rows) * t;
       QVERIFY2((ys - ysWant).cwiseAbs().maxCoeff() <= 1e-12 * (1 + (big.cwiseAbs() * t.cwiseAbs()).maxCoeff()),

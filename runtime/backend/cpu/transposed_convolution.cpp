@@ -105,6 +105,12 @@ Eigen::MatrixXd timesKernel(const Eigen::Ref<const Eigen::MatrixXd>& x, const gb
     src = contiguous.data();
   }
   if (directTransposedConvolution(rows, g)) return timesKernelRows(src, rows, k);
+  if (rows >= kPaddedDirectMinRows && directTransposedConvolution(kDirectMinRows, g)) {
+    // Zero rows up to kDirectMinRows: the direct route at 16 rows beats the GEMM routes at 8-15.
+    Eigen::MatrixXd padded = Eigen::MatrixXd::Zero(kDirectMinRows, x.cols());
+    padded.topRows(rows) = Eigen::Map<const Eigen::MatrixXd>(src, rows, x.cols());
+    return timesKernelRows(padded.data(), kDirectMinRows, k).topRows(rows);
+  }
   if (g.strideH == 1 && g.strideW == 1 && g.inChannels >= 8) return timesKernelByTaps(src, rows, k);
   Eigen::MatrixXd out = Eigen::MatrixXd::Zero(rows, k.cols());
   const Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> wm(
