@@ -7,10 +7,9 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "core/network/onnx_import.h"
-#include "core/property/dataset_csv.h"
 #include "core/property/vnnlib.h"
 #include "runtime/executor.h"
+#include "tests/support/bundled_inputs.h"
 #include "tests/support/soundness_sampler.h"
 #include "tests/support/spec_references.h"
 #include "tests/support/test_paths.h"
@@ -27,14 +26,12 @@ struct Case {
 
 Case load(const std::string& name) {
   Case c;
-  auto net = importOnnxFile(sourcePath("resources/networks/" + name + ".onnx"));
-  if (!net.ok()) qFatal("cannot import %s", name.c_str());
-  c.net = std::move(*net.value);
-  Result<Property> prop =
-      name == "deeppoly_example"
-          ? readVnnlib(sourcePath("resources/inputs/deeppoly_example.vnnlib"), c.net)
-          : datasetProperty(c.net, sourcePath("resources/inputs/mnist_10.csv"), 0, 1,
-                            name == "mlp_784_100x6_10" ? 0.002 : 0.01);
+  c.net = bundledNetwork(name);
+  if (name != "deeppoly_example") {
+    c.prop = mnistRows(c.net, 0, 1, name == "mlp_784_100x6_10" ? 0.002 : 0.01);
+    return c;
+  }
+  Result<Property> prop = readVnnlib(sourcePath("resources/inputs/deeppoly_example.vnnlib"), c.net);
   if (!prop.ok()) qFatal("cannot build the property for %s", name.c_str());
   c.prop = std::move(*prop.value);
   return c;

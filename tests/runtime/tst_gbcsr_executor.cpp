@@ -12,10 +12,9 @@
 #include <filesystem>
 #include <map>
 
-#include "core/network/onnx_import.h"
-#include "core/property/dataset_csv.h"
 #include "runtime/executor.h"
 #include "runtime/shared_weights.h"
+#include "tests/support/bundled_inputs.h"
 #include "tests/support/random_network.h"
 #include "tests/support/soundness_sampler.h"
 #include "tests/support/spec_references.h"
@@ -46,9 +45,7 @@ const Network& bundled(const std::string& name) {
   static std::map<std::string, Network> cache;
   auto it = cache.find(name);
   if (it == cache.end()) {
-    auto net = importOnnxFile(sourcePath("resources/networks/" + name + ".onnx"));
-    if (!net.ok()) qFatal("cannot import %s", name.c_str());
-    it = cache.emplace(name, std::move(*net.value)).first;
+    it = cache.emplace(name, bundledNetwork(name)).first;
   }
   return it->second;
 }
@@ -72,9 +69,7 @@ std::vector<BoxCase> boxesFor(const std::string& net) {
 
 Property bundledProperty(const Network& net, const BoxCase& b) {
   if (net.inputSize() == 784) {
-    auto p = datasetProperty(net, sourcePath("resources/inputs/mnist_10.csv"), b.row, 1, b.eps);
-    if (!p.ok()) qFatal("cannot build the property");
-    return std::move(*p.value);
+    return mnistRows(net, b.row, 1, b.eps);
   }
   Property p;
   PropertyItem item;

@@ -8,11 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "core/network/onnx_import.h"
-#include "core/property/dataset_csv.h"
 #include "runtime/executor.h"
 #include "runtime/layer_rule.h"
 #include "runtime/interpreter/item_run.h"
+#include "tests/support/bundled_inputs.h"
 #include "tests/support/random_network.h"
 #include "tests/support/reference_deeppoly.h"
 #include "tests/support/soundness_sampler.h"
@@ -52,11 +51,9 @@ const std::vector<Case>& cases() {
       out.push_back({"residual_conv_relu@" + std::to_string(seed), std::move(net), std::move(box)});
     }
     for (const char* name : {"cnn_small", "resnet_small", "mlp_784_50_50_10"}) {
-      auto net = importOnnxFile(sourcePath(std::string("resources/networks/") + name + ".onnx"));
-      if (!net.ok()) qFatal("cannot import %s", name);
-      auto prop = datasetProperty(*net.value, sourcePath("resources/inputs/mnist_10.csv"), 0, 1, 0.02);
-      if (!prop.ok()) qFatal("no property for %s", name);
-      out.push_back({name, std::move(*net.value), prop->items.front().box});
+      Network net = bundledNetwork(name);
+      InputBox box = mnistRows(net, 0, 1, 0.02).items.front().box;
+      out.push_back({name, std::move(net), std::move(box)});
     }
     if (out.size() < 14) qFatal("the zoo shrank to %zu networks", out.size());
     return out;

@@ -10,11 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "core/network/onnx_import.h"
-#include "core/property/dataset_csv.h"
 #include "runtime/executor.h"
 #include "runtime/interpreter/layer_state.h"
 #include "runtime/interpreter/unread_members.h"
+#include "tests/support/bundled_inputs.h"
 #include "tests/support/random_network.h"
 #include "tests/support/spec_references.h"
 #include "tests/support/test_paths.h"
@@ -52,11 +51,9 @@ const std::vector<Case>& cases() {
       out.push_back({"residual_conv_relu@" + std::to_string(seed), std::move(net), std::move(p)});
     }
     for (const char* name : {"resnet_small", "cnn_small", "mlp_784_50_50_10"}) {
-      auto net = importOnnxFile(sourcePath(std::string("resources/networks/") + name + ".onnx"));
-      if (!net.ok()) qFatal("cannot import %s", name);
-      auto prop = datasetProperty(*net.value, sourcePath("resources/inputs/mnist_10.csv"), 0, 3, 0.02);
-      if (!prop.ok()) qFatal("no property for %s", name);
-      out.push_back({name, std::move(*net.value), std::move(*prop.value)});
+      Network net = bundledNetwork(name);
+      Property prop = mnistRows(net, 0, 3, 0.02);
+      out.push_back({name, std::move(net), std::move(prop)});
     }
     return out;
   }();
