@@ -241,14 +241,13 @@ Result<ItemResult> certifyItem(const CompiledCertifier& cc, const Network& net, 
                       options.keepMembers ? &r.members : nullptr, &shared, options.profile ? &r.profile : nullptr,
                       mayLeaveOut);
   };
-  std::optional<Result<std::vector<LayerBoundsResult>>> once;
+  Result<std::vector<LayerBoundsResult>> layers;
   try {
-    once = run(true);
+    layers = run(true);
   } catch (const interp::UnreadMemberRead&) {  // a rule read a member left out: every member, again
     r.profile.clear();
-    once = run(false);
+    layers = run(false);
   }
-  Result<std::vector<LayerBoundsResult>>& layers = *once;
   r.stateBytes = std::get<0>(memory);
   r.denseStateBytes = std::get<1>(memory);
   r.referencedWeightBytes = std::get<2>(memory);
