@@ -115,7 +115,9 @@ class Backend {
   /// with c = l/2 + u/2 and r = u/2 - l/2 (halves first: l + u may overflow where they do not);
   /// absB holds |b|'s values (the caller keeps it). Both [b.rows() x 1 x k]; nullopt when a value
   /// of l or u is not finite (the caller keeps the four products, whose inf * 0 = NaN cases are as
-  /// written). One fused pass of two direct convolutions for a Kernel block over several columns.
+  /// written). One fused pass of two direct convolutions for a Kernel block over several columns;
+  /// for a Dense block over several columns, one pass over W's rows in blocks of 8 that skips the
+  /// inputs [0, 0] in every item of a chunk (the CPU backend takes |b| from b itself there).
   virtual std::optional<std::pair<Tensor, Tensor>> intervalTimes(const CoefBlock& b, const CoefBlock& absB, const Tensor& l,
                                                   const Tensor& u) const = 0;
   /// m @ x for a full r x c matrix tensor m and x with c values: [r x 1].

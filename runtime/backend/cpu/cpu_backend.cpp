@@ -2,6 +2,7 @@
 // tensor transfers (host memory: copies).
 #include "runtime/backend/cpu/cpu_backend.h"
 #include "runtime/backend/cpu/convolution.h"
+#include "runtime/backend/cpu/dense_interval_times.h"
 #include "runtime/backend/cpu/gather_terms.h"
 #include "runtime/backend/cpu/sign_split.h"
 #include "runtime/backend/cpu/vector_lanes.h"
@@ -273,6 +274,11 @@ std::optional<std::pair<Tensor, Tensor>> CpuBackend::intervalTimes(const CoefBlo
       valuesFinite(b.kernelBlock().weight)) {
     Eigen::Map<Eigen::MatrixXd> lo(lower.v.data(), b.rows(), columns), up(upper.v.data(), b.rows(), columns);
     if (!kernelIntervalTimes(b.kernelBlock(), absB.kernelBlock(), ls, us, lo, up)) return std::nullopt;
+    return std::pair{std::move(lower), std::move(upper)};
+  }
+  if (b.kind() == CoefBlock::Kind::Dense && columns >= kDenseIntervalMinColumns) {
+    Eigen::Map<Eigen::MatrixXd> lo(lower.v.data(), b.rows(), columns), up(upper.v.data(), b.rows(), columns);
+    if (!denseIntervalTimes(b.denseMatrix(), ls, us, lo, up)) return std::nullopt;
     return std::pair{std::move(lower), std::move(upper)};
   }
   if (!valuesFinite(ls) || !valuesFinite(us)) return std::nullopt;
