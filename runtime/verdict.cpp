@@ -77,24 +77,24 @@ bool marginRowOverOutputs(const PropertyItem& item, Eigen::Index n, Eigen::Index
   return false;
 }
 
-/// The margins' last step as the run computes it. When the margins are folded into the last
-/// affine layer (core/network/margin_folding.h) the row is (w W) x + (w . b + c) over that layer's
-/// input x: its rounding is bounded like marginRoundingSlack's, over x's bounds; the larger of the
-/// two is used. w W is summed over w's non-zero entries only (two rows of W for a label's margin),
-/// read from the layer where it is (no copy of W per item).
+/// The margins' last step. Not folded: the row w . y + c over the output bounds
+/// (marginRoundingSlack). Folded into the last affine layer (core/network/margin_folding.h): the
+/// run computes the row as (w W) x + (w . b + c) over that layer's input x, so its rounding is
+/// bounded like marginRoundingSlack's over x's bounds; and the unfolded row's too, with each
+/// output's magnitude bounded over x's bounds, |y_j| <= |b_j| + sum_i |W_ji| max(|l_i|, |u_i|)
+/// (the outputs' own bounds are not read: a run that leaves them out gives the same verdicts).
+/// The larger of the two is used. w W is summed over w's non-zero entries only (two rows of W for
+/// a label's margin), read from the layer where it is (no copy of W per item).
 class MarginSlack {
  public:
   MarginSlack(const Network& net, const PropertyItem& item, const std::vector<LayerBoundsResult>& layers)
       : item_(item), layers_(layers) {
     const Layer* f = marginFoldingLayer(net);
-    if (f && !layers.empty() && static_cast<size_t>(f->inputs[0]) < layers.size() &&
-        layers.back().lower.size() == f->size())
-      folded_ = f;
+    if (f && layers.size() == net.layers.size() && static_cast<size_t>(f->inputs[0]) < layers.size()) folded_ = f;
   }
 
   double operator()(Eigen::Index row, double bound) const {
-    const double outputStep = marginRoundingSlack(item_, layers_.back(), row, bound);
-    if (!folded_) return outputStep;
+    if (!folded_) return marginRoundingSlack(item_, layers_.back(), row, bound);
     const Layer& f = *folded_;
     std::vector<std::pair<Eigen::Index, double>> w;
     double c = 0;
@@ -103,23 +103,38 @@ class MarginSlack {
     const int64_t inputs = f.op == LayerOp::Affine ? f.weight.cols()
                                                    : int64_t(f.conv.inChannels) * f.conv.inHeight * f.conv.inWidth;
     if (inputs != x.lower.size() || x.upper.size() != x.lower.size()) return std::numeric_limits<double>::infinity();
+    auto magnitude = [&](Eigen::Index i) { return std::max(std::abs(x.lower[i]), std::abs(x.upper[i])); };
+    // The folded row w W and, per output j it reads, sum_i |W_ji| max(|l_i|, |u_i|).
     Eigen::VectorXd wf = Eigen::VectorXd::Zero(x.lower.size());
+    std::vector<double> reach(w.size(), 0.0);
     double wb = c;
-    for (const auto& [k, wk] : w) {
-      if (f.bias.size() == f.size()) wb += wk * f.bias[k];
-      if (f.op == LayerOp::Affine) wf += wk * f.weight.row(k).transpose();
+    for (size_t t = 0; t < w.size(); ++t) {
+      const auto [k, wk] = w[t];
+      const double bias = f.bias.size() == f.size() ? f.bias[k] : 0.0;
+      wb += wk * bias;
+      reach[t] = std::abs(bias);
+      if (f.op != LayerOp::Affine) continue;
+      wf += wk * f.weight.row(k).transpose();
+      for (Eigen::Index i = 0; i < wf.size(); ++i) reach[t] += std::abs(f.weight(k, i)) * magnitude(i);
     }
     if (f.op == LayerOp::Conv)
       forEachConvTap(f.conv, f.kernel.data(), [&](int64_t r, int64_t col, double v) {
-        for (const auto& [k, wk] : w)
-          if (k == r) wf[col] += wk * v;
+        for (size_t t = 0; t < w.size(); ++t)
+          if (w[t].first == r) {
+            wf[col] += w[t].second * v;
+            reach[t] += std::abs(v) * magnitude(col);
+          }
       });
-    double s = std::abs(wb);
-    int terms = 1;
+    double folded = std::abs(wb), unfolded = std::abs(c);
+    int foldedTerms = 1;
     for (Eigen::Index i = 0; i < wf.size(); ++i)
-      if (wf[i] != 0) s += std::abs(wf[i]) * std::max(std::abs(x.lower[i]), std::abs(x.upper[i])), ++terms;
-    const double foldedStep = (terms + 2) * DBL_EPSILON * (s + std::abs(bound));
-    return std::isnan(foldedStep) ? std::numeric_limits<double>::infinity() : std::max(outputStep, foldedStep);
+      if (wf[i] != 0) folded += std::abs(wf[i]) * magnitude(i), ++foldedTerms;
+    for (size_t t = 0; t < w.size(); ++t) unfolded += std::abs(w[t].second) * reach[t];
+    const int unfoldedTerms = static_cast<int>(w.size()) + 1;
+    const double foldedStep = (foldedTerms + 2) * DBL_EPSILON * (folded + std::abs(bound)),
+                 unfoldedStep = (unfoldedTerms + 2) * DBL_EPSILON * (unfolded + std::abs(bound));
+    if (std::isnan(foldedStep) || std::isnan(unfoldedStep)) return std::numeric_limits<double>::infinity();
+    return std::max(foldedStep, unfoldedStep);
   }
 
  private:

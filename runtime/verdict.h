@@ -55,7 +55,9 @@ bool intervalsConsistent(const double* lo, const double* hi, int64_t n);
 /// lower_r - slack_r > 0, a VNN-LIB item when every unsafe conjunction has an atom with
 /// upper_r + slack_r < 0, where slack_r bounds the float64 error of the last step (the margin
 /// row's dot product with the outputs, see marginRoundingSlack; when the margins are folded into
-/// the last affine layer, also the folded row's dot product with that layer's input bounds). `layers`: the network's layers;
+/// the last affine layer, the larger of the folded row's over that layer's input bounds and the
+/// unfolded row's with the outputs' magnitudes bounded over the same input bounds: the outputs'
+/// own bounds are then not read, and may be left out). `layers`: the network's layers;
 /// empty margins: no margins were computed (NotVerified unless Invalid).
 VerdictDecision decideVerdict(const Network& net, const PropertyItem& item, const std::vector<LayerBoundsResult>& layers,
                               const Eigen::VectorXd& marginLower, const Eigen::VectorXd& marginUpper);

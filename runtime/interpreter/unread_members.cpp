@@ -4,6 +4,7 @@
 #include <map>
 
 #include "compiler/analysis/liveness.h"
+#include "core/network/margin_folding.h"
 #include "runtime/layer_rule.h"
 
 namespace cert::interp {
@@ -66,10 +67,17 @@ std::vector<std::set<std::string>> unreadFloatMembers(const CompiledCertifier& c
   auto keep = [&](size_t k) {
     if (k < unread.size()) unread[k].clear();
   };
-  // The verdict reads the margins (the last layer), the network's output and the layer the
-  // margins are folded over (an input of either).
-  const size_t last = layers.size() - 1, output = layers.network().layers.size() - 1;
+  // The verdict reads the margins (the last layer) and their inputs; the network's output and its
+  // inputs unless the margins are folded into the output layer (verdict.cpp's MarginSlack then
+  // reads the layer they are folded over, the output layer's input, and not the outputs).
+  const Network& net = layers.network();
+  const Layer* folded = marginFoldingLayer(net);
+  const size_t last = layers.size() - 1, output = net.layers.size() - 1;
   for (size_t k : {last, output}) {
+    if (k == output && k != last && folded) {
+      for (int in : folded->inputs) keep(position(in));
+      continue;
+    }
     keep(k);
     if (k < layers.size())
       for (int in : layers[k].inputs) keep(position(in));

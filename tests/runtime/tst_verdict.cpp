@@ -2,6 +2,8 @@
 // give no "verified" for any shipped spec; a margin whose exact value is 0 never verifies.
 #include <QtTest>
 
+#include "core/network/margin_folding.h"
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -64,6 +66,7 @@ class TestVerdict : public QObject {
   void inconsistentBoundsAreInvalid();
   void equalLogitsNeverVerify();
   void foldedMarginsCarryTheFoldedRoundingError();
+  void foldedMarginsCarryTheOutputsRoundingError();
   void foldedConvMarginsCarryTheFoldedRoundingError();
   void clearMarginsStillVerify();
   void jsonHasStatusAndReason();
@@ -158,11 +161,23 @@ void TestVerdict::inconsistentBoundsAreInvalid() {
   QCOMPARE(decideVerdict(net, item, empty, lo, hi).verdict, Verdict::Invalid);
   QCOMPARE(decideVerdict(net, item, layers, Eigen::Vector2d(0.5, std::nan("")), hi).verdict, Verdict::Invalid);
   QCOMPARE(decideVerdict(net, item, layers, Eigen::Vector2d(0.5, 2), hi).verdict, Verdict::Invalid);  // 2 > 1
-  // Infinite output bounds: sound but nothing is proved.
+  // Infinite bounds on the layer the margins are folded over (mlp's last layer is affine): sound
+  // but nothing is proved, the folded row's rounding slack is infinite.
+  QVERIFY(marginFoldingLayer(net) == &net.layers.back());
   auto loose = layers;
-  loose.back().upper.writable()[1] = kInf;
+  loose[static_cast<size_t>(net.layers.back().inputs[0])].upper.writable()[1] = kInf;
   d = decideVerdict(net, item, loose, lo, hi);
   QCOMPARE(d.verdict, Verdict::NotVerified);
+  QVERIFY2(d.reason.find("within its rounding error inf") != std::string::npos, d.reason.c_str());
+  // The outputs' own bounds are not read then (the margins are computed from that layer's):
+  // an infinite one changes nothing, nor does an output layer left out of the run.
+  auto looseOutput = layers;
+  looseOutput.back().upper.writable()[1] = kInf;
+  QCOMPARE(decideVerdict(net, item, looseOutput, lo, hi).verdict, Verdict::Verified);
+  auto leftOut = layers;
+  leftOut.back() = LayerBoundsResult{};
+  leftOut.back().computed = false;
+  QCOMPARE(decideVerdict(net, item, leftOut, lo, hi).verdict, Verdict::Verified);
 }
 
 void TestVerdict::equalLogitsNeverVerify() {
@@ -243,6 +258,39 @@ void TestVerdict::foldedMarginsCarryTheFoldedRoundingError() {
   QCOMPARE(decideVerdict(net, item, layers, above, above).verdict, Verdict::Verified);
   const Eigen::VectorXd below = Eigen::VectorXd::Constant(1, 0.99 * foldedSlack);
   QCOMPARE(decideVerdict(net, item, layers, below, below).verdict, Verdict::NotVerified);
+}
+
+void TestVerdict::foldedMarginsCarryTheOutputsRoundingError() {
+  // y = x + b with b = (1e6, 1e6): the folded margin y0 - y1 = x0 - x1 + (b0 - b1) adds the biases
+  // exactly (0) over x in [0, 1]^2, but the outputs the unfolded row reads are 1e6 each: its
+  // rounding, (3 + 2) eps (|y0| + |y1| + bound) with |y_j| <= |b_j| + max(|l|, |u|) of x, counts.
+  // The outputs' own bounds (given here as 0, a wrong value) are not read.
+  Network net;
+  Layer in;
+  in.name = "x";
+  in.op = LayerOp::Input;
+  in.shape = {2};
+  Layer fc;
+  fc.name = "fc";
+  fc.op = LayerOp::Affine;
+  fc.inputs = {0};
+  fc.shape = {2};
+  fc.weight = Eigen::Matrix2d::Identity();
+  fc.bias = Eigen::Vector2d::Constant(1e6);
+  net.layers = {in, fc};
+  assignNeuronRanges(net);
+  PropertyItem item;
+  item.label = 0;
+  const std::vector<LayerBoundsResult> layers = {{Eigen::Vector2d::Zero(), Eigen::Vector2d::Ones()},
+                                                 {Eigen::Vector2d::Zero(), Eigen::Vector2d::Zero()}};
+  const double eps = std::numeric_limits<double>::epsilon();
+  const double unfoldedSlack = 5 * eps * 2 * (1e6 + 1);  // the folded row's: 5 eps (1 + 1 + bound)
+  const Eigen::VectorXd above = Eigen::VectorXd::Constant(1, 1.01 * unfoldedSlack);
+  QCOMPARE(decideVerdict(net, item, layers, above, above).verdict, Verdict::Verified);
+  const Eigen::VectorXd below = Eigen::VectorXd::Constant(1, 0.99 * unfoldedSlack);
+  const VerdictDecision d = decideVerdict(net, item, layers, below, below);
+  QCOMPARE(d.verdict, Verdict::NotVerified);
+  QVERIFY2(d.reason.find("within its rounding error") != std::string::npos, d.reason.c_str());
 }
 
 void TestVerdict::foldedConvMarginsCarryTheFoldedRoundingError() {
