@@ -3,17 +3,22 @@
 #include "runtime/backend/cpu/csr_kernel_routes.h"
 
 #include <algorithm>
+#include <array>
+#include <map>
+#include <mutex>
 
 #include "runtime/backend/cpu/vector_lanes.h"
 
 namespace cert::runtime::cpu::csr_kernel {
 
-std::vector<Window> windowsOf(const gbcsr::KernelBlock& k) {
-  const ConvGeometry& g = k.geometry;
+namespace {
+
+std::vector<Window> windowsOfGeometry(const ConvGeometry& g) {
   const int inH = g.inHeight, inW = g.inWidth, dH = g.dilationH, dW = g.dilationW;
   const int64_t pout = int64_t(g.outHeight) * g.outWidth, taps = int64_t(g.kernelH) * g.kernelW;
-  std::vector<Window> windows(static_cast<size_t>(k.rows()));
-  for (int64_t j = 0; j < k.rows(); ++j) {
+  const int64_t rows = int64_t(g.outChannels) * pout;
+  std::vector<Window> windows(static_cast<size_t>(rows));
+  for (int64_t j = 0; j < rows; ++j) {
     const int oc = static_cast<int>(j / pout), oy = static_cast<int>((j % pout) / g.outWidth), ox = static_cast<int>(j % g.outWidth);
     const int h = oy * g.strideH - g.padTop, x = ox * g.strideW - g.padLeft;
     const TapRange kh = insideTaps(h, g.kernelH, dH, inH), kw = insideTaps(x, g.kernelW, dW, inW);
@@ -27,6 +32,21 @@ std::vector<Window> windowsOf(const gbcsr::KernelBlock& k) {
     w.acc = int64_t(w.h0) * inW + w.x0;
     w.weight = w.channel + int64_t(khB) * g.kernelW + kwB;
   }
+  return windows;
+}
+
+}  // namespace
+
+std::shared_ptr<const std::vector<Window>> windowsOf(const gbcsr::KernelBlock& k) {
+  const ConvGeometry& g = k.geometry;
+  const std::array<int, 16> key{g.inChannels, g.inHeight, g.inWidth, g.outChannels, g.outHeight, g.outWidth,
+                                g.kernelH,    g.kernelW,  g.strideH, g.strideW,     g.padTop,    g.padLeft,
+                                g.padBottom,  g.padRight, g.dilationH, g.dilationW};
+  static std::mutex mu;
+  static std::map<std::array<int, 16>, std::shared_ptr<const std::vector<Window>>> cache;
+  const std::lock_guard<std::mutex> lock(mu);
+  auto& windows = cache[key];
+  if (!windows) windows = std::make_shared<const std::vector<Window>>(windowsOfGeometry(g));
   return windows;
 }
 

@@ -3,6 +3,7 @@
 // itself (accumulateRow); T's windows and S's row groups that both read.
 #pragma once
 
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -20,7 +21,9 @@ struct Window {
   int rows = 0, cols = 0, h0 = 0, h1 = -1, x0 = 0, x1 = -1;
 };
 
-std::vector<Window> windowsOf(const gbcsr::KernelBlock& k);
+/// The windows of k's rows, a function of its geometry alone: built once per geometry in the
+/// process (2% of a convSmall CROWN run went to building them per product) and shared.
+std::shared_ptr<const std::vector<Window>> windowsOf(const gbcsr::KernelBlock& k);
 
 /// Rows of S with the same columns (the rows of one output position of a convolution's Toeplitz
 /// matrix, over all its channels, scaled per column by a ReLU's slopes) in groups of at least

@@ -19,7 +19,7 @@ namespace {
 
 /// What both S @ T products read: T's windows and input extents, and S's rows in groups.
 struct Plan {
-  std::vector<Window> windows;
+  std::shared_ptr<const std::vector<Window>> windows;
   RowGroups groups;
   int inW, inC;
   int64_t pin;
@@ -39,7 +39,7 @@ Eigen::VectorXd csrTimesKernelSummedBySign(const gbcsr::SparseRM& s, const gbcsr
   std::vector<double> laneSums;
   // Per group, its lanes' sums over the field in column order, a vector of rows at a time.
   for (const std::vector<int64_t>& rows : groups.rows) {
-    const GroupProduct gp = groupProduct(s, rows, k, plan.windows);
+    const GroupProduct gp = groupProduct(s, rows, k, *plan.windows);
     if (gp.values.empty()) continue;
     laneSums.resize(static_cast<size_t>(gp.lanes));
     fieldSumsBySign(gp, k, onPositive.data(), onNegative.data(), laneSums.data());
@@ -48,7 +48,7 @@ Eigen::VectorXd csrTimesKernelSummedBySign(const gbcsr::SparseRM& s, const gbcsr
   RowScratch scratch = scratchFor(k);
   for (Eigen::Index r = 0; r < s.rows(); ++r) {
     if (groups.of[static_cast<size_t>(r)] >= 0) continue;
-    const Field f = accumulateRow(s, r, k, plan.windows, scratch);
+    const Field f = accumulateRow(s, r, k, *plan.windows, scratch);
     if (f.hMax < 0) continue;
     double sum = 0;
     f.forEachColumn(plan.inC, plan.pin, plan.inW, [&](int64_t column) {  // taken and cleared
@@ -76,7 +76,7 @@ std::variant<gbcsr::SparseRM, Eigen::MatrixXd> csrTimesKernel(const gbcsr::Spars
   std::vector<GroupProduct> products;
   std::vector<int64_t> laneOf(groups.rows.empty() ? 0 : static_cast<size_t>(s.rows()), 0);
   for (const std::vector<int64_t>& rows : groups.rows) {
-    products.push_back(groupProduct(s, rows, k, plan.windows));
+    products.push_back(groupProduct(s, rows, k, *plan.windows));
     for (size_t i = 0; i < rows.size(); ++i) laneOf[static_cast<size_t>(rows[i])] = static_cast<int64_t>(i);
   }
   // Every row with a term in a group: the product's non-zeros are known before it is written, and
@@ -146,7 +146,7 @@ std::variant<gbcsr::SparseRM, Eigen::MatrixXd> csrTimesKernel(const gbcsr::Spars
       });
       continue;
     }
-    const Field f = accumulateRow(s, r, k, plan.windows, scratch);
+    const Field f = accumulateRow(s, r, k, *plan.windows, scratch);
     if (f.hMax < 0) continue;
     emitField(f, [&](int column) {  // taken and cleared
       const double value = scratch.acc[static_cast<size_t>(column)];

@@ -181,7 +181,7 @@ std::optional<Eigen::VectorXd> kernelReluKernelSummedBySign(const gbcsr::KernelB
   const int64_t inPositions = int64_t(g.inHeight) * g.inWidth;
   const int64_t lanes = (int64_t(g.outChannels) + kLanes - 1) / kLanes * kLanes, vectors = lanes / kLanes;
   const std::vector<double> weights = channelsFastest(rows, lanes);
-  const std::vector<Window> rowWindows = windowsOf(rows), convWindows = windowsOf(conv);
+  const auto rowWindows = windowsOf(rows), convWindows = windowsOf(conv);
   Eigen::VectorXd sums = Eigen::VectorXd::Zero(rows.rows());
   // A position's scaled columns (at most every tap), `lanes` values each.
   std::vector<double> columns(static_cast<size_t>(int64_t(g.inChannels) * taps * lanes)), boxSums(static_cast<size_t>(lanes));
@@ -189,7 +189,7 @@ std::optional<Eigen::VectorXd> kernelReluKernelSummedBySign(const gbcsr::KernelB
   std::vector<Lanes> constants(static_cast<size_t>(vectors)), probes(static_cast<size_t>(vectors));
   for (int64_t p = 0; p < positions; ++p) {
     // The rows (oc, p) over every oc: their columns are the taps of p's window inside the input.
-    const Window& w = rowWindows[static_cast<size_t>(p)];
+    const Window& w = (*rowWindows)[static_cast<size_t>(p)];
     if (w.rows == 0) continue;
     columnIndices.clear();
     std::fill(constants.begin(), constants.end(), Lanes{});
@@ -222,7 +222,7 @@ std::optional<Eigen::VectorXd> kernelReluKernelSummedBySign(const gbcsr::KernelB
         }
     std::fill(boxSums.begin(), boxSums.end(), 0.0);
     if (!columnIndices.empty()) {
-      const GroupProduct gp = groupProductOfColumns(columns.data(), lanes, columnIndices, conv, convWindows);
+      const GroupProduct gp = groupProductOfColumns(columns.data(), lanes, columnIndices, conv, *convWindows);
       if (!gp.values.empty()) fieldSumsBySign(gp, conv, v.boxPositive.data(), v.boxNegative.data(), boxSums.data());
     }
     for (int oc = 0; oc < g.outChannels; ++oc)
