@@ -20,16 +20,21 @@ double ItemRun::binaryOp(const ir::Name& op, double a, double b) {
 }
 
 Value ItemRun::binary(const Instr& i) {
-  const Value& a = at(i.operands[0]);
-  const Value& b = at(i.operands[1]);
+  // With a linear form, the routes below read and move operands in the environment.
+  if (std::holds_alternative<Lin>(operandOf(i.operands[0])) || std::holds_alternative<Lin>(operandOf(i.operands[1])))
+    stopLending(i);
+  const Value& a = operandOf(i.operands[0]);
+  const Value& b = operandOf(i.operands[1]);
   const bool la = std::holds_alternative<Lin>(a), lb = std::holds_alternative<Lin>(b);
   if (!la && !lb) {
     const Tensor& x = asTensor(a);
     const Tensor& y = asTensor(b);
     // An operand read for the last time lends its storage to the result (when it has the
     // result's extents): no new tensor, and the values are written where they were just read.
+    // A member lent by the layer state is read in place, never written.
     const int ia = i.operands[0], ib = i.operands[1];
-    const int reuse = ia == ib ? -1 : dies(ia) ? 0 : dies(ib) ? 1 : -1;
+    auto own = [&](int id) { return dies(id) && !lent_.count(id); };
+    const int reuse = ia == ib ? -1 : own(ia) ? 0 : own(ib) ? 1 : -1;
     auto zip = [&](auto&& f) -> Tensor {
       if (reuse < 0) return runtime::zip(x, y, f);
       return runtime::zipReusing(std::move(std::get<Tensor>(at(reuse == 0 ? ia : ib))), reuse, reuse == 0 ? y : x, f);

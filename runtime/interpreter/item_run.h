@@ -236,6 +236,19 @@ class ItemRun {
 
   Value& at(int id) { return env_.at(static_cast<size_t>(id)); }
 
+  /// Float members of an input layer lent to their readers instead of copied (region: a Member
+  /// whose only consumers are Binary instructions of the same region, read where the layer state
+  /// holds it; a ReLU's max(prev[l], 0) over a batch frame wrote a copy of the layer first).
+  std::map<int, const Value*> lent_;
+  /// Whether `i` (an instruction of `r`) may be lent: a Float member through prev, prev_0 or
+  /// prev_1, not a program result, read only by Binary instructions of `r`.
+  bool lendable(const ir::Region& r, const Instr& i);
+  /// The value of `id`: the lent member, else the environment's.
+  const Value& operandOf(int id) { return lent_.count(id) ? *lent_.at(id) : at(id); }
+  /// Copies the lent operands of `i` into the environment (for the structured route, which reads
+  /// operands there).
+  void stopLending(const Instr& i);
+
   void region(const ir::Region& r);
 
   /// Per instruction of `r`: the values it reads for the last time, so that it may move them
