@@ -48,33 +48,27 @@ struct TapOffset {
 };
 
 /// What every vector of dense rows reads of the conv layer and the columns: each column's values
-/// in one cache line (one line read per value instead of six arrays'), each output position's
-/// active channels (not both slopes 0) in a list (the others' scaled values are 0: not multiplied).
+/// in one cache line (one line read per value instead of six arrays'), with whether it is active
+/// (not both slopes 0: an inactive column's scaled values are 0, not multiplied).
 struct DensePlan {
   struct Column {
-    double slopePositive, slopeNegative, constantPositive, constantNegative, biasPositive, biasNegative, pad[2];
+    double slopePositive, slopeNegative, constantPositive, constantNegative, biasPositive, biasNegative;
+    int64_t active, pad;
   };
   std::vector<Column> columns;
-  std::vector<int> activeFirst, active;
   TapOffset taps[kDenseReluConvTaps];
 };
 
 DensePlan densePlanOf(const gbcsr::KernelBlock& conv, const ReluConvBoxColumns& v) {
   const ConvGeometry& g = conv.geometry;
-  const int64_t positions = int64_t(g.outHeight) * g.outWidth;
   DensePlan plan;
   plan.columns.resize(static_cast<size_t>(conv.rows()));
-  for (int64_t j = 0; j < conv.rows(); ++j)
-    plan.columns[static_cast<size_t>(j)] = {v.slopePositive[j],    v.slopeNegative[j], v.constantPositive[j],
-                                            v.constantNegative[j], v.biasPositive[j],  v.biasNegative[j], {0, 0}};
-  for (int64_t p = 0; p < positions; ++p) {
-    plan.activeFirst.push_back(static_cast<int>(plan.active.size()));
-    for (int oc = 0; oc < g.outChannels; ++oc) {
-      const int64_t j = oc * positions + p;
-      if (!(v.slopePositive[j] == 0 && v.slopeNegative[j] == 0)) plan.active.push_back(oc);
-    }
+  for (int64_t j = 0; j < conv.rows(); ++j) {
+    const bool active = !(v.slopePositive[j] == 0 && v.slopeNegative[j] == 0);
+    plan.columns[static_cast<size_t>(j)] = {v.slopePositive[j], v.slopeNegative[j], v.constantPositive[j],
+                                            v.constantNegative[j], v.biasPositive[j],  v.biasNegative[j],
+                                            active ? 1 : 0,        0};
   }
-  plan.activeFirst.push_back(static_cast<int>(plan.active.size()));
   for (int t = 0; t < kDenseReluConvTaps; ++t) {
     const int ic = t / (g.kernelH * g.kernelW), kh = (t / g.kernelW) % g.kernelH, kw = t % g.kernelW;
     plan.taps[t] = {kh * g.dilationH - g.padTop, kw * g.dilationW - g.padLeft, int64_t(ic) * g.inHeight * g.inWidth};
@@ -82,29 +76,45 @@ DensePlan densePlanOf(const gbcsr::KernelBlock& conv, const ReluConvBoxColumns& 
   return plan;
 }
 
-/// The box sums of one vector of rows (kLanes rows of X as lanes) from their scaled values
-/// (`scaled`: a vector per column of X, the ReLU's neurons): per output position p of the conv
-/// layer, W[oc, tap] * scaled summed over p's active channels for every tap in registers and added
-/// into the box's columns the taps read (`field`: a vector per column), which are then summed by
-/// sign with the box's ends.
-template <int Taps>
-Lanes boxSums(const Lanes* scaled, const gbcsr::KernelBlock& conv, const ReluConvBoxColumns& v, const DensePlan& plan,
-              std::vector<Lanes>& field) {
+/// One vector of rows (kLanes rows of X as lanes, from `row0`; `count` of them, the others 0):
+/// their constants (the ReLU's and the conv layer's) plus their box sums. Per output position p
+/// of the conv layer, each channel's value of those rows is read from X where it is and scaled by
+/// the ReLU's slopes (its constants summed on the way); for an active channel W[oc, tap] * scaled
+/// is summed for every tap in registers; the sums are added into the box's columns the taps read
+/// (`field`: a vector per column), which are then summed by sign with the box's ends. `probe`
+/// becomes NaN when a scaled value is not finite. Whole (count == kLanes) reads 8 adjacent values;
+/// otherwise the values are copied one by one (the last rows).
+template <int Taps, bool Whole>
+Lanes rowsOntoBox(const Eigen::Ref<const Eigen::MatrixXd>& x, int64_t row0, int64_t count, const gbcsr::KernelBlock& conv,
+                  const ReluConvBoxColumns& v, const DensePlan& plan, std::vector<Lanes>& field, Lanes& probe) {
   const ConvGeometry& g = conv.geometry;
   const int64_t positions = int64_t(g.outHeight) * g.outWidth, perChannel = int64_t(g.inChannels) * g.kernelH * g.kernelW;
+  const int64_t ld = x.outerStride();
   std::fill(field.begin(), field.end(), Lanes{});
+  Lanes constants{};
   for (int64_t p = 0; p < positions; ++p) {
-    const int first = plan.activeFirst[p], last = plan.activeFirst[p + 1];
-    if (first == last) continue;
     Lanes acc[Taps];
     for (int t = 0; t < Taps; ++t) acc[t] = Lanes{};
-    for (int n = first; n < last; ++n) {
-      const int oc = plan.active[static_cast<size_t>(n)];
+    bool any = false;
+    for (int oc = 0; oc < g.outChannels; ++oc) {
+      const int64_t j = oc * positions + p;
+      const DensePlan::Column& c = plan.columns[static_cast<size_t>(j)];
+      const double* values = x.data() + j * ld + row0;
+      Lanes value{};
+      if constexpr (Whole) value = loadLanes(values);
+      else
+        for (int64_t i = 0; i < count; ++i) value[i] = values[i];
+      const Lanes scaled = value * bySign(value, c.slopePositive, c.slopeNegative);
+      constants += value * bySign(value, c.constantPositive, c.constantNegative) +
+                   scaled * bySign(scaled, c.biasPositive, c.biasNegative);
+      probe += scaled * 0;  // NaN when scaled is not finite: so when value is not (the slopes are finite)
+      if (c.active == 0) continue;
+      any = true;
       const double* w = conv.weight.data() + oc * perChannel;
-      const Lanes s = scaled[oc * positions + p];
 #pragma GCC unroll 16
-      for (int t = 0; t < Taps; ++t) acc[t] += w[t] * s;
+      for (int t = 0; t < Taps; ++t) acc[t] += w[t] * scaled;
     }
+    if (!any) continue;
     const int h0 = static_cast<int>(p / g.outWidth) * g.strideH, w0 = static_cast<int>(p % g.outWidth) * g.strideW;
     for (int t = 0; t < Taps; ++t) {
       const int h = h0 + plan.taps[t].h, w = w0 + plan.taps[t].w;
@@ -112,7 +122,7 @@ Lanes boxSums(const Lanes* scaled, const gbcsr::KernelBlock& conv, const ReluCon
       field[static_cast<size_t>(plan.taps[t].channel + int64_t(h) * g.inWidth + w)] += acc[t];
     }
   }
-  Lanes sum{};
+  Lanes sum = constants;
   for (int64_t column = 0; column < conv.cols(); ++column) {
     const Lanes value = field[static_cast<size_t>(column)];
     sum += value * bySign(value, v.boxPositive[column], v.boxNegative[column]);
@@ -129,41 +139,22 @@ std::optional<Eigen::VectorXd> denseReluKernelSummedBySign(const Eigen::Ref<cons
   if (int64_t(g.inChannels) * g.kernelH * g.kernelW != kDenseReluConvTaps || x.rows() < kDenseReluConvMinRows ||
       x.cols() != conv.rows() || !columnsFit(conv, columns))
     return std::nullopt;
-  const int64_t rows = x.rows(), n = x.cols(), ld = x.outerStride(), vectors = (rows + kLanes - 1) / kLanes;
+  const int64_t rows = x.rows(), vectors = (rows + kLanes - 1) / kLanes;
   const DensePlan plan = densePlanOf(conv, columns);
-  // X's values column after column (X is read in its own order: read per vector of rows, a column
-  // apart, the loads waited on memory for half of the time), each scaled by the ReLU's slopes into
-  // the vector of its rows (`scaled`: per vector of rows, a vector per column), the constants of
-  // the ReLU and of the conv layer summed on the way (an inactive neuron adds its constants only).
-  std::unique_ptr<Lanes[]> scaled(new Lanes[static_cast<size_t>(vectors * n)]);
+  // Eight rows at a time, each value read from X where it is (64 adjacent bytes of a column) and
+  // scaled where it is used: no scaled copy of X (13 vectors x 2704 columns of convSmall, 2.2 MB,
+  // was written and read back through L3 at twice the time of this pass).
   // A vector per input column, aligned (a read-modify-write across two cache lines stalls the
   // next read of the same column: half of the time at 8-byte alignment).
   std::vector<Lanes> field(static_cast<size_t>(conv.cols()));
   Eigen::VectorXd sums(rows);
   Lanes probe{};
-  const int64_t whole = rows / kLanes;
-  std::vector<Lanes> constants(static_cast<size_t>(vectors));
-  for (int64_t j = 0; j < n; ++j) {
-    const DensePlan::Column& c = plan.columns[static_cast<size_t>(j)];
-    const double* column = x.data() + j * ld;
-    auto scale = [&](int64_t k, Lanes value) {
-      const Lanes s = value * bySign(value, c.slopePositive, c.slopeNegative);
-      constants[static_cast<size_t>(k)] +=
-          value * bySign(value, c.constantPositive, c.constantNegative) + s * bySign(s, c.biasPositive, c.biasNegative);
-      probe += s * 0;  // NaN when s is not finite: so when value is not (the slopes are finite)
-      scaled[static_cast<size_t>(k * n + j)] = s;
-    };
-    for (int64_t k = 0; k < whole; ++k) scale(k, loadLanes(column + k * kLanes));
-    if (whole < vectors) {  // the last rows, zero past them
-      double last[kLanes] = {};
-      std::copy_n(column + whole * kLanes, rows - whole * kLanes, last);
-      scale(whole, loadLanes(last));
-    }
-  }
   for (int64_t k = 0; k < vectors; ++k) {
-    const Lanes sum = constants[static_cast<size_t>(k)] +
-                      boxSums<kDenseReluConvTaps>(scaled.get() + k * n, conv, columns, plan, field);
-    for (int64_t i = 0; i < kLanes && k * kLanes + i < rows; ++i) sums[k * kLanes + i] = sum[i];
+    const int64_t count = std::min<int64_t>(kLanes, rows - k * kLanes);
+    const Lanes sum = count == kLanes
+                          ? rowsOntoBox<kDenseReluConvTaps, true>(x, k * kLanes, count, conv, columns, plan, field, probe)
+                          : rowsOntoBox<kDenseReluConvTaps, false>(x, k * kLanes, count, conv, columns, plan, field, probe);
+    for (int64_t i = 0; i < count; ++i) sums[k * kLanes + i] = sum[i];
   }
   for (int k = 0; k < kLanes; ++k)
     if (probe[k] != 0) return std::nullopt;  // NaN: a value of x or a scaled value was not finite
