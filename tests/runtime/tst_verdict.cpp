@@ -34,6 +34,25 @@ std::vector<std::string> shippedSpecs() {
 /// 4 inputs -> 6 (Relu) -> 3 outputs; one labelled item (label 0) around a fixed point.
 Network mlp() { return test::randomMlp(4, {6}, {LayerOp::Relu}, 3, 5); }
 
+/// x [2] -> fc = weight x + bias [2]: the margins of a label fold into fc.
+Network twoByTwo(const Eigen::Matrix2d& weight, const Eigen::Vector2d& bias) {
+  Network net;
+  Layer in;
+  in.name = "x";
+  in.op = LayerOp::Input;
+  in.shape = {2};
+  Layer fc;
+  fc.name = "fc";
+  fc.op = LayerOp::Affine;
+  fc.inputs = {0};
+  fc.shape = {2};
+  fc.weight = weight;
+  fc.bias = bias;
+  net.layers = {in, fc};
+  assignNeuronRanges(net);
+  return net;
+}
+
 Property labelled(const Network& net, double radius, int label = 0) {
   Property p;
   PropertyItem item;
@@ -227,20 +246,7 @@ void TestVerdict::equalLogitsNeverVerify() {
 void TestVerdict::foldedMarginsCarryTheFoldedRoundingError() {
   // y = W x with rows [1, -1] and [-1, 1] at x = (1e6, 1e6): the outputs are 0, but the margins,
   // folded into the last layer, are computed as 2 x0 - 2 x1: a float error up to ~ eps * 4e6.
-  Network net;
-  Layer in;
-  in.name = "x";
-  in.op = LayerOp::Input;
-  in.shape = {2};
-  Layer fc;
-  fc.name = "fc";
-  fc.op = LayerOp::Affine;
-  fc.inputs = {0};
-  fc.shape = {2};
-  fc.weight = (Eigen::Matrix2d() << 1, -1, -1, 1).finished();
-  fc.bias = Eigen::Vector2d::Zero();
-  net.layers = {in, fc};
-  assignNeuronRanges(net);
+  const Network net = twoByTwo((Eigen::Matrix2d() << 1, -1, -1, 1).finished(), Eigen::Vector2d::Zero());
   PropertyItem item;
   item.label = 0;
   const std::vector<LayerBoundsResult> layers = {{Eigen::Vector2d(1e6, 1e6), Eigen::Vector2d(1e6, 1e6)},
@@ -265,20 +271,7 @@ void TestVerdict::foldedMarginsCarryTheOutputsRoundingError() {
   // exactly (0) over x in [0, 1]^2, but the outputs the unfolded row reads are 1e6 each: its
   // rounding, (3 + 2) eps (|y0| + |y1| + bound) with |y_j| <= |b_j| + max(|l|, |u|) of x, counts.
   // The outputs' own bounds (given here as 0, a wrong value) are not read.
-  Network net;
-  Layer in;
-  in.name = "x";
-  in.op = LayerOp::Input;
-  in.shape = {2};
-  Layer fc;
-  fc.name = "fc";
-  fc.op = LayerOp::Affine;
-  fc.inputs = {0};
-  fc.shape = {2};
-  fc.weight = Eigen::Matrix2d::Identity();
-  fc.bias = Eigen::Vector2d::Constant(1e6);
-  net.layers = {in, fc};
-  assignNeuronRanges(net);
+  const Network net = twoByTwo(Eigen::Matrix2d::Identity(), Eigen::Vector2d::Constant(1e6));
   PropertyItem item;
   item.label = 0;
   const std::vector<LayerBoundsResult> layers = {{Eigen::Vector2d::Zero(), Eigen::Vector2d::Ones()},

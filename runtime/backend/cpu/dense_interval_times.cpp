@@ -89,33 +89,18 @@ void rowsTimesChunk(const Eigen::MatrixXd& w, const std::vector<double>& partial
 bool denseIntervalTimes(const Eigen::MatrixXd& w, const Eigen::Ref<const Eigen::MatrixXd>& l,
                         const Eigen::Ref<const Eigen::MatrixXd>& u, Eigen::Ref<Eigen::MatrixXd> lower,
                         Eigen::Ref<Eigen::MatrixXd> upper) {
-  if (l.outerStride() != u.outerStride() || lower.outerStride() != upper.outerStride())
-    throw std::logic_error("denseIntervalTimes: the ends (or the bounds) have different strides");
   if (l.rows() != w.cols() || lower.rows() != w.rows() || l.cols() != lower.cols())
     throw std::logic_error("denseIntervalTimes: extents do not match the block");
   if (!valuesFinite(w)) return false;
   const std::vector<double> partial = partialBlock(w);
-  const int64_t inputs = w.cols(), rows = w.rows();
-  const int64_t chunks = (l.cols() + kChunkItems - 1) / kChunkItems;
-  std::vector<char> finite(static_cast<size_t>(chunks), 1);
-  forEachChunk(l.cols(), kChunkItems, 2.0 * double(rows) * double(inputs), [&](int64_t c0, int64_t cc) {
-    const int64_t width = paddedWidth(cc);
-    const auto center = chunkStorage(inputs, width), radius = chunkStorage(inputs, width);
-    if (boxIntoChunks(l.col(c0).data(), u.col(c0).data(), l.outerStride(), inputs, cc, center.get(), radius.get(),
-                      width) != 0) {
-      finite[static_cast<size_t>(c0 / kChunkItems)] = 0;
-      return;
-    }
-    const auto wc = chunkStorage(rows, width), ar = chunkStorage(rows, width);
-    std::vector<int32_t> live;
-    liveInputs(center.get(), inputs, width, live);
-    rowsTimesChunk<false>(w, partial, live, center.get(), width, wc.get());
-    liveInputs(radius.get(), inputs, width, live);
-    rowsTimesChunk<true>(w, partial, live, radius.get(), width, ar.get());
-    boundsFromChunks(wc.get(), ar.get(), width, rows, cc, lower.col(c0).data(), upper.col(c0).data(),
-                     lower.outerStride());
-  });
-  return std::all_of(finite.begin(), finite.end(), [](char f) { return f != 0; });
+  return intervalProductByChunks(l, u, lower, upper, w.cols(), w.rows(), 2.0 * double(w.rows()) * double(w.cols()),
+                                 [&](const double* center, const double* radius, int64_t width, double* wc, double* ar) {
+                                   std::vector<int32_t> live;
+                                   liveInputs(center, w.cols(), width, live);
+                                   rowsTimesChunk<false>(w, partial, live, center, width, wc);
+                                   liveInputs(radius, w.cols(), width, live);
+                                   rowsTimesChunk<true>(w, partial, live, radius, width, ar);
+                                 });
 }
 
 }  // namespace cert::runtime::cpu

@@ -106,26 +106,12 @@ Eigen::MatrixXd kernelTimesColumns(const gbcsr::KernelBlock& k, const Eigen::Ref
 bool kernelIntervalTimes(const gbcsr::KernelBlock& w, const gbcsr::KernelBlock& absW,
                          const Eigen::Ref<const Eigen::MatrixXd>& l, const Eigen::Ref<const Eigen::MatrixXd>& u,
                          Eigen::Ref<Eigen::MatrixXd> lower, Eigen::Ref<Eigen::MatrixXd> upper) {
-  if (l.outerStride() != u.outerStride() || lower.outerStride() != upper.outerStride())
-    throw std::logic_error("kernelIntervalTimes: the ends (or the bounds) have different strides");
   const std::vector<double> packed = packWeights(w), packedAbs = packWeights(absW);
-  const int64_t chunks = (l.cols() + kChunkItems - 1) / kChunkItems;
-  std::vector<char> finite(static_cast<size_t>(chunks), 1);
-  forEachChunk(l.cols(), kChunkItems, 2 * workPerColumn(w), [&](int64_t c0, int64_t cc) {
-    const int64_t width = paddedWidth(cc), inputs = w.cols(), outputs = w.rows();
-    const auto center = chunkStorage(inputs, width), radius = chunkStorage(inputs, width);
-    if (boxIntoChunks(l.col(c0).data(), u.col(c0).data(), l.outerStride(), inputs, cc, center.get(), radius.get(),
-                      width) != 0) {
-      finite[static_cast<size_t>(c0 / kChunkItems)] = 0;
-      return;
-    }
-    const auto wc = chunkStorage(outputs, width), ar = chunkStorage(outputs, width);
-    convolveItems(w.geometry, packed, center.get(), width, wc.get());
-    convolveItems(absW.geometry, packedAbs, radius.get(), width, ar.get());
-    boundsFromChunks(wc.get(), ar.get(), width, outputs, cc, lower.col(c0).data(), upper.col(c0).data(),
-                     lower.outerStride());
-  });
-  return std::all_of(finite.begin(), finite.end(), [](char f) { return f != 0; });
+  return intervalProductByChunks(l, u, lower, upper, w.cols(), w.rows(), 2 * workPerColumn(w),
+                                 [&](const double* center, const double* radius, int64_t width, double* wc, double* ar) {
+                                   convolveItems(w.geometry, packed, center, width, wc);
+                                   convolveItems(absW.geometry, packedAbs, radius, width, ar);
+                                 });
 }
 
 }  // namespace cert::runtime::cpu

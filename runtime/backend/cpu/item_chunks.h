@@ -4,8 +4,15 @@
 // doubles per row, a multiple of kLanes), in 8 x 8 tiles transposed in registers.
 #pragma once
 
+#include <Eigen/Dense>
+
+#include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <stdexcept>
+#include <vector>
+
+#include "runtime/backend/cpu/vector_lanes.h"
 
 namespace cert::runtime::cpu {
 
@@ -36,5 +43,34 @@ void fromChunk(const double* chunk, int64_t width, int64_t rows, int64_t cc, dou
 /// lower = wc - ar and upper = wc + ar back from two chunks, as fromChunk.
 void boundsFromChunks(const double* wc, const double* ar, int64_t width, int64_t rows, int64_t cc, double* lower,
                       double* upper, int64_t ld);
+
+/// The interval product's frame over chunks of kChunkItems columns (items), in parallel as
+/// forEachChunk: per chunk, the center and radius of the boxes [l, u] transposed in (`inputs`
+/// rows), `products(center, radius, width, wc, ar)` writes W c and |W| r as row-major [outputs x
+/// width] chunks, and lower = wc - ar, upper = wc + ar are written back. False (lower and upper
+/// partly written) when a value of l or u is not finite.
+template <class Products>
+bool intervalProductByChunks(const Eigen::Ref<const Eigen::MatrixXd>& l, const Eigen::Ref<const Eigen::MatrixXd>& u,
+                             Eigen::Ref<Eigen::MatrixXd> lower, Eigen::Ref<Eigen::MatrixXd> upper, int64_t inputs,
+                             int64_t outputs, double workPerColumn, Products&& products) {
+  if (l.outerStride() != u.outerStride() || lower.outerStride() != upper.outerStride())
+    throw std::logic_error("an interval product whose ends (or bounds) have different strides");
+  const int64_t chunks = (l.cols() + kChunkItems - 1) / kChunkItems;
+  std::vector<char> finite(static_cast<size_t>(chunks), 1);
+  forEachChunk(l.cols(), kChunkItems, workPerColumn, [&](int64_t c0, int64_t cc) {
+    const int64_t width = paddedWidth(cc);
+    const auto center = chunkStorage(inputs, width), radius = chunkStorage(inputs, width);
+    if (boxIntoChunks(l.col(c0).data(), u.col(c0).data(), l.outerStride(), inputs, cc, center.get(), radius.get(),
+                      width) != 0) {
+      finite[static_cast<size_t>(c0 / kChunkItems)] = 0;
+      return;
+    }
+    const auto wc = chunkStorage(outputs, width), ar = chunkStorage(outputs, width);
+    products(center.get(), radius.get(), width, wc.get(), ar.get());
+    boundsFromChunks(wc.get(), ar.get(), width, outputs, cc, lower.col(c0).data(), upper.col(c0).data(),
+                     lower.outerStride());
+  });
+  return std::all_of(finite.begin(), finite.end(), [](char f) { return f != 0; });
+}
 
 }  // namespace cert::runtime::cpu
