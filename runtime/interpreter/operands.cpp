@@ -165,4 +165,26 @@ Value ItemRun::neuron(const Instr& i) {
   throw std::runtime_error("the other element cannot be used as a linear form");
 }
 
+bool ItemRun::lendable(const ir::Region& r, const Instr& i) {
+  if (i.ref != NeuronRef::Prev && i.ref != NeuronRef::Prev0 && i.ref != NeuronRef::Prev1) return false;
+  if (isPolyMember(i.name) || results_.count(i.id)) return false;
+  const auto& uses = consumersOf(*program_);
+  const auto it = uses.find(i.id);
+  if (it == uses.end() || it->second.empty()) return false;
+  const Instr* first = r.body.data();
+  const Instr* end = first + r.body.size();
+  for (const Instr* use : it->second)
+    if (use < first || use >= end || use->op != Opcode::Binary) return false;
+  const Value& v = states.at(static_cast<size_t>(inputOf(i.ref))).members.at(i.name);
+  return std::holds_alternative<Tensor>(v);
+}
+
+void ItemRun::stopLending(const Instr& i) {
+  for (int id : i.operands)
+    if (const auto it = lent_.find(id); it != lent_.end()) {
+      at(id) = *it->second;
+      lent_.erase(it);
+    }
+}
+
 }  // namespace cert::interp
