@@ -4,9 +4,10 @@
 // 1e-9, and contain sampled concrete values. Covered: every network of the random zoo (conv,
 // pooling, residual Add, Concat, Sigmoid/Tanh/Abs/clips, products), a batch mixing labelled items,
 // VNN-LIB items of different atom counts and an item without output rows, chunks split across
-// threads, an item with an infinite box that must not leak into its neighbours, and the refusals
-// (linear members, per-item reports, batch size 1) that send a run item by item. The affine and
-// conv layers' bounds are computed as interval products (the batch's profile lists them).
+// threads, 20 items (the Dense interval product's route from 16 items), an item with an infinite
+// box that must not leak into its neighbours, and the refusals (linear members, per-item reports,
+// batch size 1) that send a run item by item. The affine and conv layers' bounds are computed as
+// interval products (the batch's profile lists them).
 #include <QtTest>
 
 #include <cmath>
@@ -15,6 +16,7 @@
 
 #include "core/network/onnx_import.h"
 #include "core/property/dataset_csv.h"
+#include "runtime/backend/cpu/dense_interval_times.h"
 #include "runtime/batch_run.h"
 #include "runtime/executor.h"
 #include "tests/support/random_network.h"
@@ -190,6 +192,45 @@ class TestBatchFrame : public QObject {
           checkSoundness(*net.value, p.value->items[k].box, toLayerBounds(run(*net.value, *p.value, 0).items[k].layers), sampling);
       QVERIFY2(sound.sound(), sound.describe().c_str());
     }
+  }
+
+  /// Sixteen items and more: the Affine layers' interval products take the Dense route over
+  /// chunks of 16 items (cpu::denseIntervalTimes), which skips the inputs a ReLU leaves at [0, 0]
+  /// in every item of a chunk. Against the same items one by one (GEMMs over one column), the
+  /// independent IBP reference, and sampled concrete values; 20 items (a chunk of 16 and one of
+  /// 4), as one batch and in chunks of 17 (16 + 1, then 3).
+  void denseLayersOverSixteenItemsAndMore() {
+    const auto net = importOnnxFile(sourcePath("resources/networks/trained/convSmallRELU__Point.onnx"));
+    QVERIFY(net.ok());
+    auto p = datasetProperty(*net.value, sourcePath("resources/inputs/mnist_10.csv"), 0, 10, 0.02);
+    const auto tight = datasetProperty(*net.value, sourcePath("resources/inputs/mnist_10.csv"), 0, 10, 0.004);
+    QVERIFY(p.ok() && tight.ok());
+    for (PropertyItem item : tight.value->items) {
+      item.index += 10;
+      p.value->items.push_back(std::move(item));
+    }
+    QCOMPARE(p.value->items.size(), size_t(20));
+    static_assert(runtime::cpu::kDenseIntervalMinColumns <= 16);
+    const RunResult single = run(*net.value, *p.value, 1);
+    const RunResult batch = run(*net.value, *p.value, 0);
+    compareRuns(batch, single, 1e-12, "one batch of 20");
+    compareRuns(run(*net.value, *p.value, 17), single, 1e-12, "chunks of 17");
+    int verified = 0;
+    for (size_t k = 0; k < p.value->items.size(); ++k) {
+      const Result<std::vector<LayerBounds>> ref = referenceIbp(*net.value, p.value->items[k].box);
+      QVERIFY(ref.ok());
+      std::string where;
+      const double d = maxRelativeDifference(toLayerBounds(batch.items[k].layers), *ref.value, &where);
+      QVERIFY2(d >= 0 && d <= 1e-9, ("item " + std::to_string(k) + " vs reference: " + where).c_str());
+      SamplingOptions sampling;
+      sampling.uniformSamples = 40;
+      sampling.randomVertices = 20;
+      sampling.seed = 31 + k;
+      const SoundnessReport sound = checkSoundness(*net.value, p.value->items[k].box, toLayerBounds(batch.items[k].layers), sampling);
+      QVERIFY2(sound.sound(), sound.describe().c_str());
+      verified += batch.items[k].verified ? 1 : 0;
+    }
+    QVERIFY2(verified > 0 && verified < 20, "some items proved and some not");
   }
 
   void anInfiniteBoxStaysInItsItem() {
