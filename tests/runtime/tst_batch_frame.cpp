@@ -64,6 +64,23 @@ Property mixedProperty(const Network& net, uint64_t seed) {
   return p;
 }
 
+/// Item k's bounds (`got`, over `box`) against the independent IBP reference (1e-9 relative) and
+/// `uniformSamples` uniform samples plus 20 random vertices of the box run through the network.
+void checkAgainstReferenceAndSamples(const Network& net, const InputBox& box, const ItemResult& got, size_t k,
+                                     int uniformSamples, uint64_t seed) {
+  const Result<std::vector<LayerBounds>> ref = referenceIbp(net, box);
+  QVERIFY(ref.ok());
+  std::string where;
+  const double d = maxRelativeDifference(toLayerBounds(got.layers), *ref.value, &where);
+  QVERIFY2(d >= 0 && d <= 1e-9, ("item " + std::to_string(k) + " vs reference: " + where).c_str());
+  SamplingOptions sampling;
+  sampling.uniformSamples = uniformSamples;
+  sampling.randomVertices = 20;
+  sampling.seed = seed;
+  const SoundnessReport sound = checkSoundness(net, box, toLayerBounds(got.layers), sampling);
+  QVERIFY2(sound.sound(), sound.describe().c_str());
+}
+
 RunResult run(const Network& net, const Property& p, int batchSize, int threads = 1) {
   RunOptions options;
   options.batchSize = batchSize;
@@ -135,17 +152,8 @@ class TestBatchFrame : public QObject {
     compareRuns(batch, single, 1e-12, "batch vs item by item");
     bool sawMargins = false, sawNone = false;
     for (size_t k = 0; k < p.items.size(); ++k) {
-      const Result<std::vector<LayerBounds>> ref = referenceIbp(net, p.items[k].box);
-      QVERIFY(ref.ok());
-      std::string where;
-      const double d = maxRelativeDifference(toLayerBounds(batch.items[k].layers), *ref.value, &where);
-      QVERIFY2(d >= 0 && d <= 1e-9, ("item " + std::to_string(k) + " vs reference: " + where).c_str());
-      SamplingOptions sampling;
-      sampling.uniformSamples = 60;
-      sampling.randomVertices = 20;
-      sampling.seed = 5 + k;
-      const SoundnessReport sound = checkSoundness(net, p.items[k].box, toLayerBounds(batch.items[k].layers), sampling);
-      QVERIFY2(sound.sound(), sound.describe().c_str());
+      checkAgainstReferenceAndSamples(net, p.items[k].box, batch.items[k], k, 60, 5 + k);
+      if (QTest::currentTestFailed()) return;
       sawMargins = sawMargins || batch.items[k].marginLower.size() > 0;
       sawNone = sawNone || batch.items[k].marginLower.size() == 0;
     }
@@ -217,17 +225,8 @@ class TestBatchFrame : public QObject {
     compareRuns(run(*net.value, *p.value, 17), single, 1e-12, "chunks of 17");
     int verified = 0;
     for (size_t k = 0; k < p.value->items.size(); ++k) {
-      const Result<std::vector<LayerBounds>> ref = referenceIbp(*net.value, p.value->items[k].box);
-      QVERIFY(ref.ok());
-      std::string where;
-      const double d = maxRelativeDifference(toLayerBounds(batch.items[k].layers), *ref.value, &where);
-      QVERIFY2(d >= 0 && d <= 1e-9, ("item " + std::to_string(k) + " vs reference: " + where).c_str());
-      SamplingOptions sampling;
-      sampling.uniformSamples = 40;
-      sampling.randomVertices = 20;
-      sampling.seed = 31 + k;
-      const SoundnessReport sound = checkSoundness(*net.value, p.value->items[k].box, toLayerBounds(batch.items[k].layers), sampling);
-      QVERIFY2(sound.sound(), sound.describe().c_str());
+      checkAgainstReferenceAndSamples(*net.value, p.value->items[k].box, batch.items[k], k, 40, 31 + k);
+      if (QTest::currentTestFailed()) return;
       verified += batch.items[k].verified ? 1 : 0;
     }
     QVERIFY2(verified > 0 && verified < 20, "some items proved and some not");
