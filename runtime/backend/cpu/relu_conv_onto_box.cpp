@@ -142,8 +142,8 @@ std::optional<Eigen::VectorXd> denseReluKernelSummedBySign(const Eigen::Ref<cons
   const int64_t rows = x.rows(), vectors = (rows + kLanes - 1) / kLanes;
   const DensePlan plan = densePlanOf(conv, columns);
   // Eight rows at a time, each value read from X where it is (64 adjacent bytes of a column) and
-  // scaled where it is used: no scaled copy of X (13 vectors x 2704 columns of convSmall, 2.2 MB,
-  // was written and read back through L3 at twice the time of this pass).
+  // scaled where it is used: no scaled copy of X (13 vectors x 2704 columns of convSmall, 2.2 MB;
+  // per call within this machine's noise of the copying variant, without its memory).
   // A vector per input column, aligned (a read-modify-write across two cache lines stalls the
   // next read of the same column: half of the time at 8-byte alignment).
   std::vector<Lanes> field(static_cast<size_t>(conv.cols()));
