@@ -90,7 +90,25 @@ class MarginSlack {
   MarginSlack(const Network& net, const PropertyItem& item, const std::vector<LayerBoundsResult>& layers)
       : item_(item), layers_(layers) {
     const Layer* f = marginFoldingLayer(net);
-    if (f && layers.size() == net.layers.size() && static_cast<size_t>(f->inputs[0]) < layers.size()) folded_ = f;
+    if (!f || layers.size() != net.layers.size() || static_cast<size_t>(f->inputs[0]) >= layers.size()) return;
+    const LayerBoundsResult& x = layers[static_cast<size_t>(f->inputs[0])];
+    const int64_t inputs = f->op == LayerOp::Affine ? f->weight.cols()
+                                                    : int64_t(f->conv.inChannels) * f->conv.inHeight * f->conv.inWidth;
+    folded_ = f;
+    if (inputs != x.lower.size() || x.upper.size() != x.lower.size()) return;  // every row: infinite slack
+    consistent_ = true;
+    // Per input, max(|l_i|, |u_i|); per output j, |b_j| + sum_i |W_ji| max(|l_i|, |u_i|): the same
+    // for every row, computed once per item.
+    magnitude_ = x.lower.cwiseAbs().cwiseMax(x.upper.cwiseAbs());
+    reach_.assign(static_cast<size_t>(f->size()), 0.0);
+    for (Eigen::Index k = 0; k < f->size(); ++k) reach_[static_cast<size_t>(k)] = f->bias.size() == f->size() ? std::abs(f->bias[k]) : 0.0;
+    if (f->op == LayerOp::Affine)
+      for (Eigen::Index k = 0; k < f->weight.rows(); ++k)
+        for (Eigen::Index i = 0; i < f->weight.cols(); ++i) reach_[static_cast<size_t>(k)] += std::abs(f->weight(k, i)) * magnitude_[i];
+    else
+      forEachConvTap(f->conv, f->kernel.data(), [&](int64_t r, int64_t col, double v) {
+        reach_[static_cast<size_t>(r)] += std::abs(v) * magnitude_[col];
+      });
   }
 
   double operator()(Eigen::Index row, double bound) const {
@@ -98,38 +116,25 @@ class MarginSlack {
     const Layer& f = *folded_;
     std::vector<std::pair<Eigen::Index, double>> w;
     double c = 0;
-    if (!marginRowOverOutputs(item_, f.size(), row, &w, &c)) return std::numeric_limits<double>::infinity();
-    const LayerBoundsResult& x = layers_[static_cast<size_t>(f.inputs[0])];
-    const int64_t inputs = f.op == LayerOp::Affine ? f.weight.cols()
-                                                   : int64_t(f.conv.inChannels) * f.conv.inHeight * f.conv.inWidth;
-    if (inputs != x.lower.size() || x.upper.size() != x.lower.size()) return std::numeric_limits<double>::infinity();
-    auto magnitude = [&](Eigen::Index i) { return std::max(std::abs(x.lower[i]), std::abs(x.upper[i])); };
-    // The folded row w W and, per output j it reads, sum_i |W_ji| max(|l_i|, |u_i|).
-    Eigen::VectorXd wf = Eigen::VectorXd::Zero(x.lower.size());
-    std::vector<double> reach(w.size(), 0.0);
+    if (!consistent_ || !marginRowOverOutputs(item_, f.size(), row, &w, &c))
+      return std::numeric_limits<double>::infinity();
+    // The folded row w W (over w's non-zero entries only) and w . b + c.
+    Eigen::VectorXd wf = Eigen::VectorXd::Zero(magnitude_.size());
     double wb = c;
-    for (size_t t = 0; t < w.size(); ++t) {
-      const auto [k, wk] = w[t];
-      const double bias = f.bias.size() == f.size() ? f.bias[k] : 0.0;
-      wb += wk * bias;
-      reach[t] = std::abs(bias);
-      if (f.op != LayerOp::Affine) continue;
-      wf += wk * f.weight.row(k).transpose();
-      for (Eigen::Index i = 0; i < wf.size(); ++i) reach[t] += std::abs(f.weight(k, i)) * magnitude(i);
+    for (const auto& [k, wk] : w) {
+      wb += wk * (f.bias.size() == f.size() ? f.bias[k] : 0.0);
+      if (f.op == LayerOp::Affine) wf += wk * f.weight.row(k).transpose();
     }
     if (f.op == LayerOp::Conv)
       forEachConvTap(f.conv, f.kernel.data(), [&](int64_t r, int64_t col, double v) {
-        for (size_t t = 0; t < w.size(); ++t)
-          if (w[t].first == r) {
-            wf[col] += w[t].second * v;
-            reach[t] += std::abs(v) * magnitude(col);
-          }
+        for (const auto& [k, wk] : w)
+          if (k == r) wf[col] += wk * v;
       });
     double folded = std::abs(wb), unfolded = std::abs(c);
     int foldedTerms = 1;
     for (Eigen::Index i = 0; i < wf.size(); ++i)
-      if (wf[i] != 0) folded += std::abs(wf[i]) * magnitude(i), ++foldedTerms;
-    for (size_t t = 0; t < w.size(); ++t) unfolded += std::abs(w[t].second) * reach[t];
+      if (wf[i] != 0) folded += std::abs(wf[i]) * magnitude_[i], ++foldedTerms;
+    for (const auto& [k, wk] : w) unfolded += std::abs(wk) * reach_[static_cast<size_t>(k)];
     const int unfoldedTerms = static_cast<int>(w.size()) + 1;
     const double foldedStep = (foldedTerms + 2) * DBL_EPSILON * (folded + std::abs(bound)),
                  unfoldedStep = (unfoldedTerms + 2) * DBL_EPSILON * (unfolded + std::abs(bound));
@@ -141,6 +146,9 @@ class MarginSlack {
   const PropertyItem& item_;
   const std::vector<LayerBoundsResult>& layers_;
   const Layer* folded_ = nullptr;
+  bool consistent_ = false;  // the folded layer's input bounds have its input size
+  Eigen::VectorXd magnitude_;
+  std::vector<double> reach_;
 };
 
 }  // namespace

@@ -93,13 +93,16 @@ void ItemRun::inputBatch(const std::vector<const InputBox*>& boxes) {
     std::copy(box.lower.data(), box.lower.data() + n, lower.v.data() + k * n);
     std::copy(box.upper.data(), box.upper.data() + n, upper.v.data() + k * n);
   }
-  LayerState s;
+  std::vector<const std::string*> lowers, uppers;
   for (size_t m = 0; m < cc_.memberNames.size(); ++m) {
     const std::string& name = cc_.memberNames[m];
     if (isCtMember(m) || cc_.memberTypes[m] != ir::ElemType::Float)
       throw std::logic_error("a batch frame holds Float members only ('" + name + "')");
-    s.members[name] = name == "u" || name == "U" ? upper : lower;
+    (name == "u" || name == "U" ? uppers : lowers).push_back(&name);
   }
+  LayerState s;  // each box copied once per member beyond the first (moved into the last)
+  for (size_t k = 0; k < lowers.size(); ++k) s.members[*lowers[k]] = k + 1 < lowers.size() ? lower : std::move(lower);
+  for (size_t k = 0; k < uppers.size(); ++k) s.members[*uppers[k]] = k + 1 < uppers.size() ? upper : std::move(upper);
   states.push_back(std::move(s));
 }
 
@@ -197,8 +200,7 @@ void ItemRun::layer(const Layer& layer, const ir::Program& prog) {
   }
   env_.assign(static_cast<size_t>(prog.nextId), Value(Tensor::scalar(0)));
   program_ = &prog;
-  if (dyingProgram_ != &prog) {  // liveness is per program (each layer's rule)
-    dying_.clear();
+  if (dyingProgram_ != &prog) {  // results per program (each layer's rule); dying_ keeps every region's
     results_ = std::set<int>(prog.results.begin(), prog.results.end());
     dyingProgram_ = &prog;
   }

@@ -225,10 +225,11 @@ class ItemRun {
   };
   TermContext term_;
   std::map<const void*, gbcsr::SparseRM> kernelRows_;  ///< see kernelRows
-  std::map<const ir::Region*, std::vector<std::vector<int>>> dying_;  ///< see dyingIn
+  /// See dyingIn: per region of every program the run has met (a region belongs to one program).
+  std::map<const ir::Region*, std::vector<std::vector<int>>> dying_;
   const std::vector<int>* dyingNow_ = nullptr;
   std::set<int> results_;  ///< the program's results (never moved)
-  const ir::Program* dyingProgram_ = nullptr;  ///< the program dying_ and results_ are for
+  const ir::Program* dyingProgram_ = nullptr;  ///< the program results_ is for
 
   int inputOf(NeuronRef r) const;
 
