@@ -73,7 +73,7 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
                                                   std::vector<LayerMembers>* members = nullptr,
                                                   runtime::SharedWeights* shared = nullptr,
                                                   std::vector<InstrTime>* profile = nullptr,
-                                                  bool mayLeaveOut = true) {
+                                                  bool mayLeaveOut = true, const std::string& marginsMember = {}) {
   using R = Result<std::vector<LayerBoundsResult>>;
   if (memberIndex(cc, "l") < 0 || memberIndex(cc, "u") < 0)
     return R::failure(Diagnostic::error("the shape has no Float members named l and u to report"));
@@ -99,7 +99,7 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
                         options->intermediate == IntermediateBounds::All && !options->trace &&
                         !options->keepLayouts && !options->keepMembers && !members && !layouts;
   const std::vector<std::set<std::string>> unread =
-      leaveOut ? interp::unreadFloatMembers(cc, layers) : std::vector<std::set<std::string>>(layers.size());
+      leaveOut ? interp::unreadFloatMembers(cc, layers, marginsMember) : std::vector<std::set<std::string>>(layers.size());
   R out;
   out.value.emplace();
   for (size_t li = 0; li < layers.size(); ++li) {
@@ -134,11 +134,10 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
     run.recordTracedMembers(layer);
     const auto& members = run.states.back().members;
     LayerBoundsResult b;
-    b.computed = !members.leftOut("l") && !members.leftOut("u");
-    if (b.computed) {
-      b.lower = runtime::downloadColumn(**backend.value, std::get<Tensor>(members.at("l")), layer.size());
-      b.upper = runtime::downloadColumn(**backend.value, std::get<Tensor>(members.at("u")), layer.size());
-    }
+    const bool lower = !members.leftOut("l"), upper = !members.leftOut("u");  // the margins may keep one
+    b.computed = lower && upper;
+    if (lower) b.lower = runtime::downloadColumn(**backend.value, std::get<Tensor>(members.at("l")), layer.size());
+    if (upper) b.upper = runtime::downloadColumn(**backend.value, std::get<Tensor>(members.at("u")), layer.size());
     b.runMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - layerStart).count();
     out.value->push_back(std::move(b));
     if (options && options->onLayer) options->onLayer(item, layer.index, static_cast<int>(layers.size()));
@@ -239,7 +238,7 @@ Result<ItemResult> certifyItem(const CompiledCertifier& cc, const Network& net, 
   auto run = [&](bool mayLeaveOut) {
     return runNetwork(cc, sequence, item.box, &options, position, &memory, layouts, &r.trace,
                       options.keepMembers ? &r.members : nullptr, &shared, options.profile ? &r.profile : nullptr,
-                      mayLeaveOut);
+                      mayLeaveOut, margins ? (item.label ? "l" : "u") : "");
   };
   Result<std::vector<LayerBoundsResult>> layers;
   try {

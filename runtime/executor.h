@@ -32,7 +32,7 @@ struct LayerBoundsResult {
   SharedVector upper;
   double runMs = 0;  ///< time spent computing this layer's members (wall, this item's thread)
   /// False when the run left this layer's l/u out as unread (RunOptions::allLayerBounds): lower
-  /// and upper are then empty.
+  /// and upper are then empty, except for the margins, which keep the side their verdict reads.
   bool computed = true;
 };
 
@@ -100,6 +100,8 @@ struct ItemResult {
   int index = 0;
   std::optional<int> label;
   std::vector<LayerBoundsResult> layers;  ///< the network's layers, in execution order
+  /// Without RunOptions::allLayerBounds, only the side the verdict reads (lower for a label's
+  /// margins, upper for a VNN-LIB item's atoms); the other is empty.
   Eigen::VectorXd marginLower, marginUpper;
   bool verified = false;  ///< verdict == Verdict::Verified
   Verdict verdict = Verdict::NotVerified;  ///< see decideVerdict (runtime/verdict.h)

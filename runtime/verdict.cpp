@@ -52,6 +52,18 @@ std::optional<std::string> badBounds(WhereOf&& whereOf, const Eigen::Ref<const E
   return std::nullopt;
 }
 
+/// The first NaN or empty-interval end (a lower bound of +inf, an upper bound of -inf) of one side
+/// of the margins, whose other side the run left out.
+std::optional<std::string> badSide(const Eigen::VectorXd& v, bool lower) {
+  for (Eigen::Index i = 0; i < v.size(); ++i) {
+    const std::string at = "margins neuron " + std::to_string(i) + " (" + (lower ? "lower " : "upper ") + num(v[i]) + ")";
+    if (std::isnan(v[i])) return "NaN in " + at;
+    if (v[i] == (lower ? 1 : -1) * std::numeric_limits<double>::infinity())
+      return "unsound bounds: an empty interval in " + at;
+  }
+  return std::nullopt;
+}
+
 /// Margin row `row` as its non-zero coefficients over the network output y and its constant c
 /// (false: no such row).
 bool marginRowOverOutputs(const PropertyItem& item, Eigen::Index n, Eigen::Index row,
@@ -206,11 +218,20 @@ VerdictDecision decideVerdict(const Network& net, const std::vector<BadParameter
       d.reason = *why;
       return d;
     }
-  if (marginLower.size() == 0) {
+  const Eigen::VectorXd& read = item.label ? marginLower : marginUpper;  // the side the verdict reads
+  if (read.size() == 0) {
     d.reason = "no margins (the item has no label or output constraint)";
     return d;
   }
-  if (auto why = badBounds([] { return std::string("margins"); }, marginLower, marginUpper)) {
+  if (item.label && read.size() != net.outputSize() - 1) {
+    d.verdict = Verdict::Invalid;
+    d.reason = "margins: " + std::to_string(read.size()) + " rows for a label over " + std::to_string(net.outputSize()) +
+               " outputs";
+    return d;
+  }
+  const bool oneSide = (marginLower.size() == 0) != (marginUpper.size() == 0);
+  if (auto why = oneSide ? badSide(read, item.label.has_value())
+                         : badBounds([] { return std::string("margins"); }, marginLower, marginUpper)) {
     d.verdict = Verdict::Invalid;
     d.reason = *why;
     return d;

@@ -58,7 +58,10 @@ bool intervalsConsistent(const double* lo, const double* hi, int64_t n);
 /// the last affine layer, the larger of the folded row's over that layer's input bounds and the
 /// unfolded row's with the outputs' magnitudes bounded over the same input bounds: the outputs'
 /// own bounds are then not read, and may be left out). `layers`: the network's layers;
-/// empty margins: no margins were computed (NotVerified unless Invalid).
+/// empty margins: no margins were computed (NotVerified unless Invalid). A run may leave out the
+/// side of the margins the verdict does not read (marginUpper for a labelled item, marginLower
+/// for a VNN-LIB item): the side read is then checked alone (NaN, +inf lower, -inf upper). A
+/// labelled item's margins must have one row per output but the label (else Invalid).
 VerdictDecision decideVerdict(const Network& net, const PropertyItem& item, const std::vector<LayerBoundsResult>& layers,
                               const Eigen::VectorXd& marginLower, const Eigen::VectorXd& marginUpper);
 /// The same with the parameter scan done once by the caller: `bad` is badParameters(net). With

@@ -207,9 +207,15 @@ int cmdRun(int argc, char** argv) {
     for (size_t k = 0; k < layers.size() && k < net->layers.size(); ++k)
       if (!layers[k].computed)
         leftOut += (leftOut.empty() ? "" : ", ") + std::to_string(k) + " '" + net->layers[k].name + "'";
-    if (!leftOut.empty())
-      std::printf("left out: the bounds of layers %s, which no rule or verdict reads (--json computes them)\n",
-                  leftOut.c_str());
+    const ItemResult& first = run->items.front();
+    const char* marginSide = first.marginUpper.size() == 0 && first.marginLower.size() > 0   ? "upper"
+                             : first.marginLower.size() == 0 && first.marginUpper.size() > 0 ? "lower"
+                                                                                             : nullptr;
+    if (!leftOut.empty() || marginSide)
+      std::printf("left out: %s%s%s%s, which no rule or verdict reads (--json computes them)\n",
+                  leftOut.empty() ? "" : "the bounds of layers ", leftOut.c_str(),
+                  marginSide && !leftOut.empty() ? " and " : "",
+                  marginSide ? (std::string("the margins' ") + marginSide + " bounds").c_str() : "");
   }
   if (options.profile) printProfile(*net, *run);
 

@@ -49,7 +49,8 @@ bool readsAnyLayersMember(const ir::Program& p, const ir::Region& r, const std::
 
 }  // namespace
 
-std::vector<std::set<std::string>> unreadFloatMembers(const CompiledCertifier& cc, const LayerSequence& layers) {
+std::vector<std::set<std::string>> unreadFloatMembers(const CompiledCertifier& cc, const LayerSequence& layers,
+                                                      const std::string& marginsMember) {
   std::vector<std::set<std::string>> unread(layers.size());
   if (!cc.reverseRules.empty()) return unread;
   std::set<std::string> floats;
@@ -81,6 +82,11 @@ std::vector<std::set<std::string>> unreadFloatMembers(const CompiledCertifier& c
     keep(k);
     if (k < layers.size())
       for (int in : layers[k].inputs) keep(position(in));
+  }
+  // The margins layer (after the network's layers; no rule reads it): only the member the verdict reads.
+  if (last > output && floats.count(marginsMember)) {
+    unread[last] = floats;
+    unread[last].erase(marginsMember);
   }
   for (size_t k = 1; k < layers.size(); ++k) {
     const Layer& layer = layers[k];

@@ -26,8 +26,13 @@ namespace cert::interp {
 
 /// Per layer of `layers` (execution order), the names of its Float members that no rule and no
 /// verdict reads. Every set is empty when the spec has reverse rules (a backward flow reads every
-/// layer again).
-std::vector<std::set<std::string>> unreadFloatMembers(const CompiledCertifier& cc, const LayerSequence& layers);
+/// layer again). `marginsMember`: where the last layer of `layers` is the margins layer, the one
+/// member of it the verdict reads ("l" for a labelled item, whose margins must have lower bounds
+/// > 0; "u" for a VNN-LIB item, whose atoms must have upper bounds < 0): its other Float members
+/// are left out too (a label's margins: the upper back-substitution, a seventh of a one-input
+/// CROWN run on convSmall). Empty: the margins layer keeps every member.
+std::vector<std::set<std::string>> unreadFloatMembers(const CompiledCertifier& cc, const LayerSequence& layers,
+                                                      const std::string& marginsMember = {});
 
 /// The top-level instructions of `prog` that only the members in `leaveOut` need: those the kept
 /// members' results do not read, directly or through other instructions (nested regions' reads

@@ -1,7 +1,8 @@
 // RunOptions::allLayerBounds false (certc run without --json): the Float members no later rule and
 // no verdict reads are left out (runtime/interpreter/unread_members.h). Which layers that is on a
-// residual network, spec by spec; that every shipped spec gives the same margins, verdicts and
-// computed bounds, bit for bit, as the full run on residual, conv and dense networks, and leaves
+// residual network, spec by spec; that every shipped spec gives the same margins (the side the
+// verdict reads), verdicts and computed bounds, bit for bit, as the full run on residual, conv and
+// dense networks, labelled and VNN-LIB items, and leaves
 // out what the analysis says (so nothing ran twice); that a left-out member is never read as
 // absent (the lookup throws, which makes the driver run the item again in full).
 #include <QtTest>
@@ -10,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/network/forward.h"
 #include "runtime/batch_run.h"
 #include "runtime/executor.h"
 #include "runtime/interpreter/layer_state.h"
@@ -59,6 +61,25 @@ const std::vector<Case>& cases() {
     Network one = bundledNetwork("cnn_small");  // one item: IBP runs it alone, not in a batch frame
     Property row = mnistRows(one, 4, 1, 0.02);
     out.push_back({"cnn_small_one_item", std::move(one), std::move(row)});
+    // VNN-LIB items (the verdict reads the margins' upper bounds): per j != the class the network
+    // gives the row, one conjunction of the one atom y_j - y_class >= 0 (at eps 0.002, CROWN
+    // refutes every conjunction of two of the rows, not of the other two).
+    Network vnn = bundledNetwork("cnn_small");
+    Property dnf = mnistRows(vnn, 0, 4, 0.002);
+    for (PropertyItem& item : dnf.items) {
+      Eigen::Index label = 0;
+      forward(vnn, item.center).maxCoeff(&label);
+      item.label.reset();
+      for (int j = 0; j < vnn.outputSize(); ++j) {
+        if (j == label) continue;
+        OutputInequality atom;
+        atom.coeffs = Eigen::VectorXd::Zero(vnn.outputSize());
+        atom.coeffs[j] = 1;
+        atom.coeffs[label] = -1;
+        item.unsafe.push_back({atom});
+      }
+    }
+    out.push_back({"cnn_small_vnnlib", std::move(vnn), std::move(dnf)});
     return out;
   }();
   return kCases;
@@ -163,6 +184,33 @@ class TestUnreadMembers : public QObject {
     QCOMPARE(got, expected);
   }
 
+  /// The margins layer keeps only the member its verdict reads: l for a label, u for a VNN-LIB
+  /// item, both when the caller names neither; the network's layers are left out as before.
+  void marginsKeepTheSideTheVerdictReads_data() {
+    QTest::addColumn<QString>("spec");
+    for (const char* spec : {"crown", "deeppoly", "deepz", "ibp"}) QTest::newRow(spec) << spec;
+  }
+
+  void marginsKeepTheSideTheVerdictReads() {
+    QFETCH(QString, spec);
+    const Case& c = cases().front();
+    const std::optional<Network> withMarginsNet = withMargins(c.net, c.property.items.front());
+    QVERIFY(withMarginsNet);
+    const interp::LayerSequence layers(c.net, &withMarginsNet->layers.back());
+    const CompiledCertifier cc = compiledSpec(spec.toStdString());
+    const auto both = interp::unreadFloatMembers(cc, layers), lower = interp::unreadFloatMembers(cc, layers, "l"),
+               upper = interp::unreadFloatMembers(cc, layers, "u");
+    const size_t margins = layers.size() - 1;
+    QCOMPARE(margins, c.net.layers.size());
+    QVERIFY(both[margins].empty());
+    QVERIFY(lower[margins].count("u") && !lower[margins].count("l"));
+    QVERIFY(upper[margins].count("l") && !upper[margins].count("u"));
+    for (size_t k = 0; k < margins; ++k) {
+      QCOMPARE(lower[k], both[k]);
+      QCOMPARE(upper[k], both[k]);
+    }
+  }
+
   /// Every shipped spec: the same margins, verdicts, reasons and computed bounds, bit for bit; the
   /// layers left out are the analysis's (had a run read one, the item would have run again in
   /// full and left nothing out), none where the items run in a batch frame (IBP).
@@ -187,7 +235,15 @@ class TestUnreadMembers : public QObject {
     for (size_t i = 0; i < full.items.size(); ++i) {
       const ItemResult& a = full.items[i];
       const ItemResult& b = thin.items[i];
-      QVERIFY2(bitEqual(a.marginLower, b.marginLower) && bitEqual(a.marginUpper, b.marginUpper), "margins differ");
+      // The side of the margins the verdict reads, bit for bit; the other side only where the items
+      // ran in a batch frame (which computes everything), else left out.
+      const bool label = c.property.items[i].label.has_value();
+      QVERIFY2(bitEqual(label ? a.marginLower : a.marginUpper, label ? b.marginLower : b.marginUpper), "margins differ");
+      const Eigen::VectorXd& otherSide = label ? b.marginUpper : b.marginLower;
+      if (batched(spec.toStdString(), c))
+        QVERIFY2(bitEqual(label ? a.marginUpper : a.marginLower, otherSide), "the margins' other side differs");
+      else
+        QVERIFY2(otherSide.size() == 0, "the margins' other side was computed");
       QCOMPARE(b.verdict, a.verdict);
       QCOMPARE(b.reason, a.reason);
       QCOMPARE(b.layers.size(), a.layers.size());

@@ -83,6 +83,7 @@ class TestVerdict : public QObject {
   void brokenParametersAreNeverVerified();
   void badParametersNameTheTensor();
   void inconsistentBoundsAreInvalid();
+  void oneSideOfTheMarginsIsCheckedAlone();
   void equalLogitsNeverVerify();
   void foldedMarginsCarryTheFoldedRoundingError();
   void foldedMarginsCarryTheOutputsRoundingError();
@@ -197,6 +198,50 @@ void TestVerdict::inconsistentBoundsAreInvalid() {
   leftOut.back() = LayerBoundsResult{};
   leftOut.back().computed = false;
   QCOMPARE(decideVerdict(net, item, leftOut, lo, hi).verdict, Verdict::Verified);
+}
+
+/// A run that reports only verdicts computes the side of the margins its verdict reads (lower for
+/// a label, upper for a VNN-LIB item): that side alone is checked, and its absence proves nothing.
+void TestVerdict::oneSideOfTheMarginsIsCheckedAlone() {
+  const Network net = mlp();
+  PropertyItem item = labelled(net, 0.01).items[0];
+  std::vector<LayerBoundsResult> layers;
+  for (const Layer& l : net.layers)
+    layers.push_back({Eigen::VectorXd::Constant(l.size(), -1), Eigen::VectorXd::Constant(l.size(), 1)});
+  const Eigen::VectorXd none;
+  QCOMPARE(decideVerdict(net, item, layers, Eigen::Vector2d(0.5, 0.25), none).verdict, Verdict::Verified);
+  VerdictDecision d = decideVerdict(net, item, layers, Eigen::Vector2d(0.5, std::nan("")), none);
+  QCOMPARE(d.verdict, Verdict::Invalid);
+  QVERIFY2(d.reason.rfind("NaN in margins neuron 1", 0) == 0, d.reason.c_str());
+  d = decideVerdict(net, item, layers, Eigen::Vector2d(kInf, 0.25), none);
+  QCOMPARE(d.verdict, Verdict::Invalid);
+  QVERIFY2(d.reason.rfind("unsound bounds: an empty interval in margins neuron 0", 0) == 0, d.reason.c_str());
+  d = decideVerdict(net, item, layers, Eigen::VectorXd::Constant(1, 0.5), none);  // a row missing
+  QCOMPARE(d.verdict, Verdict::Invalid);
+  QCOMPARE(d.reason, std::string("margins: 1 rows for a label over 3 outputs"));
+  d = decideVerdict(net, item, layers, none, Eigen::Vector2d(1, 1));  // the side a label does not read
+  QCOMPARE(d.verdict, Verdict::NotVerified);
+  QVERIFY2(d.reason.rfind("no margins", 0) == 0, d.reason.c_str());
+
+  // VNN-LIB: two conjunctions of one atom each; refuted when every atom's upper bound is < 0.
+  PropertyItem vnn = item;
+  vnn.label.reset();
+  for (int j : {1, 2}) {
+    OutputInequality atom;
+    atom.coeffs = Eigen::Vector3d::Zero();
+    atom.coeffs[j] = 1;
+    atom.coeffs[0] = -1;
+    vnn.unsafe.push_back({atom});
+  }
+  QCOMPARE(decideVerdict(net, vnn, layers, none, Eigen::Vector2d(-0.5, -0.25)).verdict, Verdict::Verified);
+  QCOMPARE(decideVerdict(net, vnn, layers, none, Eigen::Vector2d(-0.5, 0.25)).verdict, Verdict::NotVerified);
+  d = decideVerdict(net, vnn, layers, none, Eigen::Vector2d(-kInf, -0.25));
+  QCOMPARE(d.verdict, Verdict::Invalid);
+  QVERIFY2(d.reason.rfind("unsound bounds: an empty interval in margins neuron 0", 0) == 0, d.reason.c_str());
+  QCOMPARE(decideVerdict(net, vnn, layers, Eigen::Vector2d(1, 1), none).verdict, Verdict::NotVerified);
+  // Both sides given: still checked against each other.
+  QCOMPARE(decideVerdict(net, vnn, layers, Eigen::Vector2d(0, 0), Eigen::Vector2d(-0.5, -0.25)).verdict,
+           Verdict::Invalid);
 }
 
 void TestVerdict::equalLogitsNeverVerify() {
