@@ -4,6 +4,7 @@
 #include "compiler/analysis/interval_product.h"
 #include "compiler/analysis/layer_form.h"
 #include "compiler/analysis/liveness.h"
+#include "compiler/analysis/sign_scale.h"
 #include "compiler/analysis/sign_split.h"
 
 namespace cert::analysis {
@@ -13,6 +14,7 @@ const std::vector<Analysis>& analyses() {
       {"liveness", computeLiveness},
       {"layer-form", computeLayerForms},
       {"sign-split", computeSignSplits},
+      {"sign-scale", computeSignScales},
       {"interval-product", computeIntervalProducts},
   };
   return kAnalyses;

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -114,6 +115,9 @@ struct Instr {
   /// sign-split analysis (compiler/analysis/sign_split.h), on a map (its body) or a traverse (its
   /// replacement): the members a term with coefficient >= 0 / < 0 is scaled by; empty otherwise.
   std::string signSplitPositive, signSplitNegative;
+  /// sign-scale analysis (compiler/analysis/sign_scale.h), on a map: the factors a term's
+  /// coefficient is scaled by when > 0 / < 0 (the body yields c * (c >= 0 ? a : b)).
+  std::optional<std::pair<double, double>> signScale;
   /// interval-product analysis (compiler/analysis/interval_product.h), on the two sums of an
   /// interval product: "lower" or "upper"; empty otherwise.
   std::string intervalProduct;

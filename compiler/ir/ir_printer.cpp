@@ -31,6 +31,7 @@ std::string annotation(const Instr& i) {
   std::string out;
   if (i.layerForm != LayerForm::None) out += i.layerForm == LayerForm::Product ? "; layer-form product" : "; layer-form matmul";
   if (!i.signSplitPositive.empty()) out += "; sign-split " + i.signSplitPositive + "/" + i.signSplitNegative;
+  if (i.signScale) out += "; sign-scale " + number(i.signScale->first) + "/" + number(i.signScale->second);
   if (!i.intervalProduct.empty()) out += "; interval-product " + i.intervalProduct;
   for (size_t k = 0; k < i.lastUses.size(); ++k)
     out += (k ? ", %" : "; last use %") + std::to_string(i.lastUses[k]);

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "compiler/analysis/interval_product.h"
+#include "compiler/analysis/sign_scale.h"
 #include "compiler/analysis/sign_split.h"
 #include "runtime/backend/backend.h"
 #include "runtime/compiled_certifier.h"
@@ -462,6 +463,9 @@ class ItemRun {
   /// `next`; false, with nothing added, where that does not apply or a value is not finite.
   bool stepsThroughReluOntoConstants(const Instr& i, int b, const CoefBlock& blk, Lin& next);
   std::map<const ir::Region*, std::optional<analysis::SignSplit>> signSplits_;
+  /// The factors of a sign-scale map body (compiler/analysis/sign_scale.h), once per region.
+  const std::optional<analysis::SignScale>& signScaleFor(const ir::Region& r);
+  std::map<const ir::Region*, std::optional<analysis::SignScale>> signScales_;
 
   bool isCtMember(size_t m) const { return m < cc_.ctMembers.size() && cc_.ctMembers[m]; }
 

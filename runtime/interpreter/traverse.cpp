@@ -27,7 +27,15 @@ Value ItemRun::map(const Instr& i) {
   const Lin e = materialized(at(i.operands[0]), i.frame == ir::FrameKind::Sym);
   Value acc = e.c0;
   const std::optional<analysis::SignSplit>& split = e.sym ? std::nullopt : signSplitFor(*i.regions[0]);
+  const std::optional<analysis::SignScale>& scale = signScaleFor(*i.regions[0]);
   for (const auto& [b, blk] : e.blocks) {
+    if (scale) {  // sum_j c_j * (c_j >= 0 ? a : b) in one pass over the block's stored values
+      if (std::optional<Tensor> v = backend_.signSplitSum(blk, Tensor::scalar(scale->onPositive),
+                                                          Tensor::scalar(scale->onNegative), sharedKernelRows_)) {
+        acc = addValues(acc, *v);
+        continue;
+      }
+    }
     if (split) {  // sum_j c_j * (c_j >= 0 ? n_j[A] : n_j[B]) in one pass over the block
       const Value& a = states.at(static_cast<size_t>(b)).members.at(split->onPositive);
       const Value& bv = states.at(static_cast<size_t>(b)).members.at(split->onNegative);
@@ -235,6 +243,12 @@ Lin ItemRun::traverseSteps(const Instr& i, Lin e, TraversalTrace* tt, int64_t tr
 const std::optional<analysis::SignSplit>& ItemRun::signSplitFor(const ir::Region& r) {
   auto it = signSplits_.find(&r);
   if (it == signSplits_.end()) it = signSplits_.emplace(&r, analysis::signSplitOf(*program_, r)).first;
+  return it->second;
+}
+
+const std::optional<analysis::SignScale>& ItemRun::signScaleFor(const ir::Region& r) {
+  auto it = signScales_.find(&r);
+  if (it == signScales_.end()) it = signScales_.emplace(&r, analysis::signScaleOf(*program_, r)).first;
   return it->second;
 }
 
