@@ -209,6 +209,19 @@ Lin linSumList(const Backend& backend, const Lin& a, int64_t n, int64_t listExte
         continue;
       }
       const Lin& m = members(at.layer, at.member);
+      if (t.block && !denseOnly) {
+        // A layer's weight times a linear member of its inputs (DeepZ's prev[z].dot(weight)): the
+        // weight's own block (a Kernel: its rows) times the member's blocks, W @ Z, never W dense;
+        // a value that is not finite takes the dense product below, where 0 * inf is NaN.
+        out.sym = m.sym;
+        if (t.block->rows() == n && t.block->cols() == listExtent && backend.signSplit(out, *t.block, m, m, kernelRows, addBlock))
+          continue;
+        const Tensor w = Tensor::matrix(t.block->toDense());
+        if (!(m.c0.v.size() == 1 && m.c0.v[0] == 0))
+          out.c0 = zip(out.c0, backend.matVec(w, m.c0.expand(listExtent, 1, 1)), [](double x, double y) { return x + y; });
+        for (const auto& [k, blk] : m.blocks) addBlock(k, backend.leftMultiply(w, blk));
+        continue;
+      }
       std::vector<const Tensor*> parts{&t.coef};
       for (size_t tj = ti + 1; tj < a.lazy.size(); ++tj) {
         const Atom& o = a.lazy[tj].atom;

@@ -156,10 +156,12 @@ struct Atom {
   int64_t width = 0;  ///< Gather: the source layer's neuron count (0: the widest window's reach)
 };
 
-/// coef * atom over the list frame. `block`, when set, is a structured block equal to coef: a conv
-/// layer's Kernel (its weight times its input neurons) or an Affine layer's shared weight block
-/// (the network's matrix referenced, or Csr when sparse); summing the term gives that block instead
-/// of a Dense copy. The tag is dropped by any arithmetic on coef.
+/// coef * atom over the list frame. `block`, when set, is the layer's weight the term stands for
+/// (ItemRun::layerProduct; coef then holds ones): a conv layer's Kernel or an Affine layer's shared
+/// weight block (the network's matrix referenced, or Csr when sparse). Summing the term gives that
+/// block (atom: the input neurons) or that block times the member's blocks (atom: a linear member
+/// of the inputs) instead of a Dense copy of the weight. Made only where the sum is the term's one
+/// use (no arithmetic on coef in between).
 struct LazyTerm {
   Tensor coef;
   Atom atom;

@@ -54,7 +54,13 @@ bool weightDerived(const Index& x, int id) {
   return false;
 }
 
-bool isPrevList(const Instr* i) { return i && i->op == Opcode::Neuron && i->ref == ir::NeuronRef::PrevList; }
+/// The input neurons, or a linear member of them (DeepZ's prev[z]): either way the layer's weight
+/// times it, summed over prev, is the weight's own block (times the member's blocks).
+bool isPrevList(const Instr* i) {
+  if (!i || i->ref != ir::NeuronRef::PrevList) return false;
+  return i->op == Opcode::Neuron ||
+         (i->op == Opcode::Member && (i->type == ir::ElemType::Poly || i->type == ir::ElemType::Sym));
+}
 
 ir::LayerForm formOf(const Index& x, const Instr& i) {
   if (i.op == Opcode::MatMul && i.frame == ir::FrameKind::Prev && !i.operands.empty() && weightDerived(x, i.operands[0]))

@@ -152,8 +152,9 @@ bool ItemRun::intervalProduct(const analysis::IntervalProduct& ip, std::map<int,
 std::optional<Value> ItemRun::layerProduct(const Instr& i, int sId, const Lin& neurons) {
   if (!neurons.blocks.empty() || neurons.lazy.size() != 1) return std::nullopt;
   const runtime::LazyTerm& t = neurons.lazy[0];
-  if (t.atom.source != Atom::Source::ColAll || !t.atom.member.empty() || t.atom.layer != inputOf(NeuronRef::Prev))
-    return std::nullopt;
+  // The input neurons themselves (DeepPoly's W * prev) or a linear member of them (DeepZ's
+  // prev[z].dot(weight): linSumList then multiplies the member's blocks by the weight's block).
+  if (t.atom.source != Atom::Source::ColAll || t.atom.layer != inputOf(NeuronRef::Prev)) return std::nullopt;
   for (double x : t.coef.v)
     if (x != 1.0) return std::nullopt;
   for (double x : neurons.c0.v)

@@ -115,6 +115,7 @@ class TestCertcAnnotate : public QObject {
     QTest::addColumn<QString>("spec");
     QTest::newRow("deeppoly") << QStringLiteral("deeppoly");  // sign-split maps and traverses
     QTest::newRow("ibp") << QStringLiteral("ibp");            // an interval product
+    QTest::newRow("deepz") << QStringLiteral("deepz");        // sign-scale maps (its concretization)
   }
   void golden() {
     QFETCH(QString, spec);
@@ -132,10 +133,9 @@ class TestCertcAnnotate : public QObject {
   void annotationsOnlyAppend_data() {
     QTest::addColumn<QString>("spec");
     QTest::addColumn<bool>("layerForms");
-    // deepz's Affine multiplies the weight by a member (z) of prev_list, not by the neurons.
-    for (const char* s : {"ibp", "deeppoly", "crown", "deeppoly_deepz", "deeppoly_k", "deeppoly_eran"})
+    // deepz's Affine multiplies the weight by a linear member (z) of prev_list: a layer form too.
+    for (const char* s : {"ibp", "deeppoly", "crown", "deeppoly_deepz", "deeppoly_k", "deeppoly_eran", "deepz"})
       QTest::newRow(s) << QString::fromLatin1(s) << true;
-    QTest::newRow("deepz") << QStringLiteral("deepz") << false;
   }
   void annotationsOnlyAppend() {
     QFETCH(QString, spec);

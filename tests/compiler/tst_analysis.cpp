@@ -133,6 +133,20 @@ class TestAnalysis : public QObject {
     QCOMPARE(b.instr(w).layerForm, ir::LayerForm::None);
   }
 
+  /// A linear member of the input list (DeepZ's prev[z]) times the weight, summed: a layer form;
+  /// a Float member (prev[l]) is not one (the product is numbers, not the layer's linear map).
+  void layerProductOfALinearMember() {
+    for (const ElemType t : {ElemType::Sym, ElemType::Poly, ElemType::Float}) {
+      Builder b;
+      const int member = b.add(Opcode::Member, t, {}, t == ElemType::Float ? "l" : "z");
+      b.p.body.body.back().ref = ir::NeuronRef::PrevList;
+      const int prod = b.add(Opcode::Binary, t, {b.weight(), member}, "mul");
+      b.p.results = {b.reduce(prod)};
+      analysis::computeLayerForms(b.p);
+      QCOMPARE(b.instr(prod).layerForm, t == ElemType::Float ? ir::LayerForm::None : ir::LayerForm::Product);
+    }
+  }
+
   void productNearMisses() {
     {  // read twice: not only summed
       Builder b;

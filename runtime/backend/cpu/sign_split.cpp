@@ -41,6 +41,9 @@ bool throughDenseRows(const SparseRM& s, const ConvGeometry& g) {
   return transposedConvolutionCost(s.rows(), g) < kScatteredCost * scattered;
 }
 
+/// Above this density a Csr block a conv layer multiplies is convolved as dense columns.
+constexpr double kDenseColumnsDensity = 0.05;
+
 /// x @ y for a view x (rows x y.rows()) and a block y, by the kinds' routes.
 CoefBlock product(const CoefView& x, const CoefBlock& y, const KernelRowsLookup& kernelRows) {
   // x and y are finite (signSplitInto's precondition): a Kernel's transposed convolution without
@@ -238,6 +241,25 @@ bool signSplitInto(Lin& out, const CoefBlock& c, const Lin& onPositive, const Li
     if (a && b && sameBlock(*a, *b)) {  // pos(c) @ A + neg(c) @ A = c @ A
       if (identity(*a)) {  // an Add layer's input: c itself, its storage shared (c is finite)
         addBlock(k, CoefBlock(c).checkedFinite());
+        continue;
+      }
+      if (c.kind() == CoefBlock::Kind::Kernel && a->kind() == CoefBlock::Kind::Dense) {
+        // A conv layer over a member's dense columns (DeepZ's z over the input's noise symbols):
+        // the convolution of every column (direct, the columns fastest), not its rows as CSR.
+        addBlock(k, CoefBlock::dense(kernelTimes(c.kernelBlock(), a->denseMatrix())));
+        continue;
+      }
+      if (c.kind() == CoefBlock::Kind::Kernel && a->kind() == CoefBlock::Kind::Csr &&
+          double(a->sparse().nonZeros()) > kDenseColumnsDensity * double(a->rows()) * double(a->cols())) {
+        // Csr columns that fill more than a twentieth: the sparse product's per-entry cost loses to
+        // the convolution of the dense columns (resnet_2b's DeepZ after its first Add).
+        addBlock(k, CoefBlock::dense(kernelTimes(c.kernelBlock(), Eigen::MatrixXd(a->sparse()))));
+        continue;
+      }
+      if (c.kind() == CoefBlock::Kind::Kernel && a->kind() == CoefBlock::Kind::RowScaled &&
+          a->scaledBase().kind() == CoefBlock::Kind::Dense) {  // the same after a ReLU's row scaling
+        const Eigen::MatrixXd scaled = a->rowScale().asDiagonal() * a->scaledBase().denseMatrix();
+        addBlock(k, CoefBlock::dense(kernelTimes(c.kernelBlock(), scaled)));
         continue;
       }
       addBlock(k, product(x, *a, kernelRows));
