@@ -447,6 +447,10 @@ class ItemRun {
   /// sign-split product over linear members of layer b and the priority and stop do not read
   /// coefficients (the stop a constant false); nullopt otherwise.
   std::optional<Choice> signSplitChoice(const Instr& i, int b, const CoefBlock& blk);
+  /// Block b's choice when the traverse's stop reads no coefficient and is true for every term of
+  /// layer b (a depth-limited back-substitution's layers below its depth): no row replaces it, and
+  /// nothing is materialized; nullopt otherwise.
+  std::optional<Choice> stoppedChoice(const Instr& i, int b, int64_t cols);
   /// Whether signSplitChoice applies to layer b (whose blocks have `cols` columns).
   bool signSplitApplies(const Instr& i, int b, int64_t cols);
   /// The step of block b (every row) when layer b's members are one shared block over an earlier

@@ -106,6 +106,7 @@ Lin ItemRun::traverseSteps(const Instr& i, Lin e, TraversalTrace* tt, int64_t tr
     std::map<int, SparseTerms> sparse;
     for (const auto& [b, blk] : e.blocks) {
       std::optional<Choice> ch = signSplitChoice(i, b, blk);
+      if (!ch) ch = stoppedChoice(i, b, blk.cols());
       if (!ch) continue;
       blocks.emplace(b, std::move(*ch));
       fused.insert(b);
@@ -334,6 +335,19 @@ bool ItemRun::stepsThroughReluOntoConstants(const Instr& i, int b, const CoefBlo
   if (!sums) return false;
   next.c0 = zip(next.c0, *sums, [](double x, double y) { return x + y; });
   return true;
+}
+
+std::optional<ItemRun::Choice> ItemRun::stoppedChoice(const Instr& i, int b, int64_t cols) {
+  if (b < 0 || static_cast<size_t>(b) >= states.size()) return std::nullopt;
+  for (const Instr& k : i.regions[1]->body)
+    if (k.op == Opcode::Coeff) return std::nullopt;  // a stop per coefficient: term frames
+  auto noCoefficients = [] { return Tensor::scalar(0); };  // the stop reads none (checked above)
+  const Tensor stop = asTensor(termValueOver(*i.regions[1], b, false, cols, nullptr, noCoefficients));
+  if (stop.v.size() != 1 || stop.v[0] == 0 || std::isnan(stop.v[0])) return std::nullopt;
+  Choice ch;
+  ch.priority = Tensor::scalar(0).expand(n_, 1, 1);
+  ch.rowActive = Eigen::VectorXd::Zero(n_);
+  return ch;
 }
 
 std::optional<ItemRun::Choice> ItemRun::signSplitChoice(const Instr& i, int b, const CoefBlock& blk) {
