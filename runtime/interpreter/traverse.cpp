@@ -47,6 +47,17 @@ Value ItemRun::map(const Instr& i) {
           continue;
         }
       }
+      // Linear members (a map that replaces each term by its neuron's L or U: one back-substitution
+      // step written as a map): the traverse's fused product, pos(c) @ A + neg(c) @ B.
+      const Lin* la = std::get_if<Lin>(&a);
+      const Lin* lb = std::get_if<Lin>(&bv);
+      if (la && lb && !la->sym && !lb->sym && la->lazy.empty() && lb->lazy.empty()) {
+        Lin part;
+        if (backend_.signSplit(part, blk, *la, *lb, sharedKernelRows_, runtime::blockAdder(backend_, part))) {
+          acc = addValues(acc, Value(std::move(part)));
+          continue;
+        }
+      }
     }
     if (!e.sym) {
       if (const std::optional<SparseTerms> st = sparseTerms(blk)) {  // the non-zero terms only

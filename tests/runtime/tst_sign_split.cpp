@@ -11,6 +11,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <limits>
 #include <map>
@@ -22,6 +23,10 @@
 #include "compiler/driver.h"
 #include "compiler/frontend.h"
 #include "runtime/backend/backend.h"
+#include "runtime/compiled_certifier.h"
+#include "runtime/executor.h"
+#include "tests/support/bundled_inputs.h"
+#include "tests/support/spec_references.h"
 #include "runtime/backend/cpu/convolution.h"
 #include "tests/support/test_paths.h"
 
@@ -154,6 +159,7 @@ class TestSignSplit : public QObject {
   void nonZeroRowsOfEveryKind();
   void recognizesTheShippedSpecsRegions();
   void rejectsNearMisses();
+  void mapOverLinearMembersAsTheTermFrame();
 };
 
 void TestSignSplit::productsEqualTheTermByTermSum() {
@@ -620,6 +626,63 @@ void TestSignSplit::rejectsNearMisses() {
       QCOMPARE(maps[0]->onNegative, expected->second);
     }
     QVERIFY(maps[1] && maps[1]->onPositive == "u" && maps[1]->onNegative == "l");
+  }
+}
+
+/// A map whose body replaces each term by its neuron's U or L (a back-substitution step written as
+/// a map, as published CROWN variants write a Relu's upper bound) runs as the traverse's fused
+/// product over the members' blocks: the same bounds as the term frame, which the same function
+/// written so that it is not recognized takes.
+void TestSignSplit::mapOverLinearMembersAsTheTermFrame() {
+  const std::string crown = fileText(cert::test::sourcePath("specs/crown.cf"));
+  const std::string original = "func relu_upper(Neuron n) = (n[u] / pos(n[u] - n[l])) * n - (n[u] * n[l]) / pos(n[u] - n[l]);";
+  QVERIFY(crown.find(original) != std::string::npos);
+  auto variant = [&](const std::string& body) {
+    std::string text = crown;
+    text.replace(text.find(original), original.size(),
+                 "func map_upper(Neuron n, Float c) = " + body +
+                     ";\nfunc relu_upper(Neuron n) = (n[u] / pos(n[u] - n[l])) * (n[U].map(map_upper)) - (n[u] * n[l]) / "
+                     "pos(n[u] - n[l]);");
+    return text;
+  };
+  const std::string fused = variant("(c >= 0) ? (c * n[U]) : (c * n[L])");
+  const std::string termFrame = variant("(c >= 0) ? (c * n[U]) : (c * n[L] + 0 * c)");
+  auto reluMapSplit = [&](const std::string& text) {
+    const auto compiled = compileText(text);
+    if (!compiled) qFatal("a variant does not compile");
+    for (const auto& p : compiled->rules)
+      if (p.op == "Relu") {
+        std::function<std::optional<analysis::SignSplit>(const ir::Region&)> find =
+            [&](const ir::Region& r) -> std::optional<analysis::SignSplit> {
+          for (const ir::Instr& i : r.body) {
+            if (i.op == ir::Opcode::Map) return analysis::signSplitOf(p, *i.regions[0]);
+            for (const auto& nested : i.regions)
+              if (auto s = find(*nested)) return s;
+          }
+          return std::nullopt;
+        };
+        return find(p.body);
+      }
+    return std::optional<analysis::SignSplit>{};
+  };
+  const auto split = reluMapSplit(fused);
+  QVERIFY(split && split->onPositive == "U" && split->onNegative == "L");
+  QVERIFY(!reluMapSplit(termFrame));
+  const Result<CompiledCertifier> a = compileCertifier(fused), b = compileCertifier(termFrame);
+  QVERIFY(a.ok() && b.ok());
+  RunOptions options;
+  options.threads = 1;
+  for (const char* name : {"cnn_small", "mlp_784_50_50_10", "resnet_small"}) {
+    const Network net = cert::test::bundledNetwork(name);
+    const Property prop = cert::test::mnistRows(net, 0, 2, 0.02);
+    const Result<RunResult> ra = certify(*a.value, net, prop, options), rb = certify(*b.value, net, prop, options);
+    QVERIFY2(ra.ok() && rb.ok(), name);
+    for (size_t k = 0; k < ra.value->items.size(); ++k) {
+      std::string where;
+      const double d = cert::test::maxRelativeDifference(cert::test::toLayerBounds(ra.value->items[k].layers),
+                                                         cert::test::toLayerBounds(rb.value->items[k].layers), &where);
+      QVERIFY2(d >= 0 && d <= 1e-12, qPrintable(QString("%1 item %2: %3 at %4").arg(name).arg(k).arg(d).arg(where.c_str())));
+    }
   }
 }
 
