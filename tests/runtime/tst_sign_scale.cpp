@@ -4,9 +4,7 @@
 // bundled networks, DeepZ and variants of its concretization.
 #include <QtTest>
 
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -23,18 +21,11 @@ using namespace cert;
 
 namespace {
 
-std::string fileText(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 const std::string kOriginal = "func sym_lower(Noise e, Float c) = (c >= 0) ? -c : c;";
 
 /// DeepZ with its lower concretization's body replaced by `body`.
 std::string deepzWith(const std::string& body) {
-  std::string text = fileText(test::sourcePath("specs/deepz.cf"));
+  std::string text = test::readTextFile(test::sourcePath("specs/deepz.cf"));
   const size_t at = text.find(kOriginal);
   if (at == std::string::npos) qFatal("specs/deepz.cf no longer has sym_lower as this test expects");
   text.replace(at, kOriginal.size(), "func sym_lower(Noise e, Float c) = " + body + ";");

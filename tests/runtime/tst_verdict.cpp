@@ -35,6 +35,14 @@ std::vector<std::string> shippedSpecs() {
 Network mlp() { return test::randomMlp(4, {6}, {LayerOp::Relu}, 3, 5); }
 
 /// x [2] -> fc = weight x + bias [2]: the margins of a label fold into fc.
+/// [-1, 1] for every neuron of every layer of `net`.
+std::vector<LayerBoundsResult> unitBoundsOf(const Network& net) {
+  std::vector<LayerBoundsResult> layers;
+  for (const Layer& l : net.layers)
+    layers.push_back({Eigen::VectorXd::Constant(l.size(), -1), Eigen::VectorXd::Constant(l.size(), 1)});
+  return layers;
+}
+
 Network twoByTwo(const Eigen::Matrix2d& weight, const Eigen::Vector2d& bias) {
   Network net;
   Layer in;
@@ -154,9 +162,7 @@ void TestVerdict::badParametersNameTheTensor() {
 void TestVerdict::inconsistentBoundsAreInvalid() {
   const Network net = mlp();
   PropertyItem item = labelled(net, 0.01).items[0];
-  std::vector<LayerBoundsResult> layers;
-  for (const Layer& l : net.layers)
-    layers.push_back({Eigen::VectorXd::Constant(l.size(), -1), Eigen::VectorXd::Constant(l.size(), 1)});
+  std::vector<LayerBoundsResult> layers = unitBoundsOf(net);
   const Eigen::Vector2d lo(0.5, 0.25), hi(1, 1);
   QCOMPARE(decideVerdict(net, item, layers, lo, hi).verdict, Verdict::Verified);
 
@@ -205,9 +211,7 @@ void TestVerdict::inconsistentBoundsAreInvalid() {
 void TestVerdict::oneSideOfTheMarginsIsCheckedAlone() {
   const Network net = mlp();
   PropertyItem item = labelled(net, 0.01).items[0];
-  std::vector<LayerBoundsResult> layers;
-  for (const Layer& l : net.layers)
-    layers.push_back({Eigen::VectorXd::Constant(l.size(), -1), Eigen::VectorXd::Constant(l.size(), 1)});
+  std::vector<LayerBoundsResult> layers = unitBoundsOf(net);
   const Eigen::VectorXd none;
   QCOMPARE(decideVerdict(net, item, layers, Eigen::Vector2d(0.5, 0.25), none).verdict, Verdict::Verified);
   VerdictDecision d = decideVerdict(net, item, layers, Eigen::Vector2d(0.5, std::nan("")), none);
