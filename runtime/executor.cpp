@@ -95,11 +95,18 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
     run.trace->neuron = options->trace->second;
   }
   // Members nothing reads, left out when the caller reads only margins and verdicts.
-  const bool leaveOut = mayLeaveOut && options && !options->allLayerBounds && !options->dense &&
-                        options->intermediate == IntermediateBounds::All && !options->trace &&
+  // With relu-unstable intermediate bounds only the margins' unread side is left out (the layers'
+  // bounds are read by the row refinement).
+  const bool mayLeave = mayLeaveOut && options && !options->allLayerBounds && !options->dense && !options->trace &&
                         !options->keepLayouts && !options->keepMembers && !members && !layouts;
-  const std::vector<std::set<std::string>> unread =
-      leaveOut ? interp::unreadFloatMembers(cc, layers, marginsMember) : std::vector<std::set<std::string>>(layers.size());
+  const bool leaveOut = mayLeave && options->intermediate == IntermediateBounds::All;
+  std::vector<std::set<std::string>> unread(layers.size());
+  if (leaveOut) {
+    unread = interp::unreadFloatMembers(cc, layers, marginsMember);
+  } else if (mayLeave && !marginsMember.empty()) {
+    std::vector<std::set<std::string>> all = interp::unreadFloatMembers(cc, layers, marginsMember);
+    unread.back() = std::move(all.back());
+  }
   R out;
   out.value.emplace();
   for (size_t li = 0; li < layers.size(); ++li) {

@@ -189,8 +189,9 @@ struct RunOptions {
   /// and no verdict reads are left out, with the instructions only they need (resnet_2b under
   /// CROWN: its three conv layers that only Adds read, a third of the run), and its
   /// LayerBoundsResult says so (computed false). Margins, verdicts and every computed bound are
-  /// those of the full run (runtime/interpreter/unread_members.h). Only with intermediate All and
-  /// the g-BCSR executor, without trace, layouts or kept members; ignored otherwise.
+  /// those of the full run (runtime/interpreter/unread_members.h). Only with the g-BCSR executor,
+  /// without trace, layouts or kept members; ignored otherwise. With intermediate ReluUnstable
+  /// only the margins' side the verdict does not read is left out.
   bool allLayerBounds = true;
 };
 

@@ -211,6 +211,45 @@ class TestUnreadMembers : public QObject {
     }
   }
 
+  /// With relu-unstable intermediate bounds (whose row refinement reads the layers' bounds) only
+  /// the margins' unread side is left out: every layer computed and bit-equal to the full run, the
+  /// margins' read side too, verdicts and reasons the same.
+  void reluUnstableLeavesOutOnlyTheMarginsOtherSide_data() {
+    QTest::addColumn<QString>("spec");
+    QTest::addColumn<QString>("net");
+    for (const char* spec : {"crown", "deeppoly"})
+      for (const char* net : {"cnn_small", "resnet_small", "cnn_small_vnnlib"})
+        QTest::newRow((std::string(spec) + "/" + net).c_str()) << spec << net;
+  }
+
+  void reluUnstableLeavesOutOnlyTheMarginsOtherSide() {
+    QFETCH(QString, spec);
+    QFETCH(QString, net);
+    const Case* c = nullptr;
+    for (const Case& k : cases())
+      if (k.name == net.toStdString()) c = &k;
+    QVERIFY(c);
+    RunOptions full = runOptions(true), thin = runOptions(false);
+    full.intermediate = thin.intermediate = IntermediateBounds::ReluUnstable;
+    const CompiledCertifier cc = compiledSpec(spec.toStdString());
+    const Result<RunResult> a = certify(cc, c->net, c->property, full), b = certify(cc, c->net, c->property, thin);
+    QVERIFY(a.ok() && b.ok());
+    for (size_t i = 0; i < a.value->items.size(); ++i) {
+      const ItemResult& x = a.value->items[i];
+      const ItemResult& y = b.value->items[i];
+      const bool label = c->property.items[i].label.has_value();
+      QVERIFY(bitEqual(label ? x.marginLower : x.marginUpper, label ? y.marginLower : y.marginUpper));
+      QCOMPARE((label ? y.marginUpper : y.marginLower).size(), Eigen::Index(0));
+      QCOMPARE(y.verdict, x.verdict);
+      QCOMPARE(y.reason, x.reason);
+      QCOMPARE(y.layers.size(), x.layers.size());
+      for (size_t k = 0; k < x.layers.size(); ++k) {
+        QVERIFY(y.layers[k].computed);
+        QVERIFY(bitEqual(x.layers[k].lower, y.layers[k].lower) && bitEqual(x.layers[k].upper, y.layers[k].upper));
+      }
+    }
+  }
+
   /// Every shipped spec: the same margins, verdicts, reasons and computed bounds, bit for bit; the
   /// layers left out are the analysis's (had a run read one, the item would have run again in
   /// full and left nothing out), none where the items run in a batch frame (IBP).
