@@ -85,6 +85,13 @@ const std::vector<Case>& cases() {
   return kCases;
 }
 
+/// The case named `name` (nullptr: none).
+const Case* caseNamed(const std::string& name) {
+  for (const Case& c : cases())
+    if (c.name == name) return &c;
+  return nullptr;
+}
+
 RunOptions runOptions(bool allLayerBounds) {
   RunOptions options;
   options.threads = 1;
@@ -225,9 +232,7 @@ class TestUnreadMembers : public QObject {
   void reluUnstableLeavesOutOnlyTheMarginsOtherSide() {
     QFETCH(QString, spec);
     QFETCH(QString, net);
-    const Case* c = nullptr;
-    for (const Case& k : cases())
-      if (k.name == net.toStdString()) c = &k;
+    const Case* c = caseNamed(net.toStdString());
     QVERIFY(c);
     RunOptions full = runOptions(true), thin = runOptions(false);
     full.intermediate = thin.intermediate = IntermediateBounds::ReluUnstable;
@@ -263,9 +268,7 @@ class TestUnreadMembers : public QObject {
   void sameResultsAsTheFullRun() {
     QFETCH(QString, spec);
     QFETCH(QString, net);
-    const Case* found = nullptr;
-    for (const Case& c : cases())
-      if (c.name == net.toStdString()) found = &c;
+    const Case* found = caseNamed(net.toStdString());
     QVERIFY(found);
     const Case& c = *found;
     const RunResult full = certified(spec.toStdString(), c, true);
