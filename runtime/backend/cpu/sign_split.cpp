@@ -3,6 +3,7 @@
 #include "runtime/backend/cpu/sign_split.h"
 
 #include <cmath>
+#include <optional>
 #include <set>
 
 #include "runtime/backend/cpu/coef_view.h"
@@ -41,8 +42,29 @@ bool throughDenseRows(const SparseRM& s, const ConvGeometry& g) {
   return transposedConvolutionCost(s.rows(), g) < kScatteredCost * scattered;
 }
 
-/// Above this density a Csr block a conv layer multiplies is convolved as dense columns.
+/// Above this density a Csr block a conv layer multiplies is convolved as dense columns
+/// (kernelOverColumns).
 constexpr double kDenseColumnsDensity = 0.05;
+
+/// c @ y as the convolution of y's columns (direct, the columns fastest) when c is a conv layer's
+/// Kernel and y's columns are dense: a Dense block, a row-scaled Dense one (after a ReLU), or Csr
+/// filling more than kDenseColumnsDensity (the sparse product's per-entry cost loses there:
+/// resnet_2b's DeepZ after its first Add). DeepZ's z over the input's noise symbols takes this
+/// route instead of the kernel's rows as CSR. nullopt: not such a pair.
+std::optional<CoefBlock> kernelOverColumns(const CoefBlock& c, const CoefBlock& y) {
+  if (c.kind() != CoefBlock::Kind::Kernel) return std::nullopt;
+  const gbcsr::KernelBlock& k = c.kernelBlock();
+  switch (y.kind()) {
+    case CoefBlock::Kind::Dense: return CoefBlock::dense(kernelTimes(k, y.denseMatrix()));
+    case CoefBlock::Kind::RowScaled:
+      if (y.scaledBase().kind() != CoefBlock::Kind::Dense) return std::nullopt;
+      return CoefBlock::dense(kernelTimes(k, Eigen::MatrixXd(y.rowScale().asDiagonal() * y.scaledBase().denseMatrix())));
+    case CoefBlock::Kind::Csr:
+      if (double(y.sparse().nonZeros()) <= kDenseColumnsDensity * double(y.rows()) * double(y.cols())) return std::nullopt;
+      return CoefBlock::dense(kernelTimes(k, Eigen::MatrixXd(y.sparse())));
+    default: return std::nullopt;
+  }
+}
 
 /// x @ y for a view x (rows x y.rows()) and a block y, by the kinds' routes.
 CoefBlock product(const CoefView& x, const CoefBlock& y, const KernelRowsLookup& kernelRows) {
@@ -243,23 +265,8 @@ bool signSplitInto(Lin& out, const CoefBlock& c, const Lin& onPositive, const Li
         addBlock(k, CoefBlock(c).checkedFinite());
         continue;
       }
-      if (c.kind() == CoefBlock::Kind::Kernel && a->kind() == CoefBlock::Kind::Dense) {
-        // A conv layer over a member's dense columns (DeepZ's z over the input's noise symbols):
-        // the convolution of every column (direct, the columns fastest), not its rows as CSR.
-        addBlock(k, CoefBlock::dense(kernelTimes(c.kernelBlock(), a->denseMatrix())));
-        continue;
-      }
-      if (c.kind() == CoefBlock::Kind::Kernel && a->kind() == CoefBlock::Kind::Csr &&
-          double(a->sparse().nonZeros()) > kDenseColumnsDensity * double(a->rows()) * double(a->cols())) {
-        // Csr columns that fill more than a twentieth: the sparse product's per-entry cost loses to
-        // the convolution of the dense columns (resnet_2b's DeepZ after its first Add).
-        addBlock(k, CoefBlock::dense(kernelTimes(c.kernelBlock(), Eigen::MatrixXd(a->sparse()))));
-        continue;
-      }
-      if (c.kind() == CoefBlock::Kind::Kernel && a->kind() == CoefBlock::Kind::RowScaled &&
-          a->scaledBase().kind() == CoefBlock::Kind::Dense) {  // the same after a ReLU's row scaling
-        const Eigen::MatrixXd scaled = a->rowScale().asDiagonal() * a->scaledBase().denseMatrix();
-        addBlock(k, CoefBlock::dense(kernelTimes(c.kernelBlock(), scaled)));
+      if (std::optional<CoefBlock> conv = kernelOverColumns(c, *a)) {
+        addBlock(k, std::move(*conv));
         continue;
       }
       addBlock(k, product(x, *a, kernelRows));
