@@ -84,7 +84,10 @@ VectorXd applyLayer(const Layer& l, const std::vector<VectorXd>& outs) {
         cat.segment(at, part.size()) = part;
         at += part.size();
       }
-      return cat;
+      if (l.order.empty()) return cat;
+      VectorXd out(l.size());
+      for (int64_t j = 0; j < l.size(); ++j) out[j] = cat[l.concatSource(j)];
+      return out;
     }
   }
   return x;

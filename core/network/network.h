@@ -27,7 +27,8 @@ enum class LayerOp {
   AvgPool,    ///< also GlobalAveragePool (window = whole plane)
   Add,        ///< sum of two layer outputs (residual connection): Neuron_add
   Mul,        ///< element-wise product of two layer outputs (same shape): Neuron_mult
-  Concat,     ///< neurons of several layers, one after the other
+  Concat,     ///< neurons of several layers, one after the other, read through `order` (a layout
+              ///< permutation: a Transpose that no Affine absorbs, an interleaving Concat)
 };
 
 const char* layerOpName(LayerOp op);
@@ -93,9 +94,14 @@ struct Layer {
   PoolGeometry pool;                  ///< MaxPool, AvgPool
   double alpha = 0.01;                ///< LeakyRelu
   double clipMin = 0.0, clipMax = 6.0;  ///< Clip
+  /// Concat: neuron j is neuron order[j] of the inputs one after the other (an index map: a
+  /// layout permutation costs no weights); empty: that order itself.
+  std::vector<int64_t> order;
   std::vector<std::string> onnxNodes; ///< the ONNX nodes folded into this layer
 
   int64_t size() const { return end - start; }
+  /// Concat: the position of neuron j among the inputs' neurons one after the other.
+  int64_t concatSource(int64_t j) const { return order.empty() ? j : order[static_cast<size_t>(j)]; }
   /// Number of stored parameters (weights, kernel, bias).
   int64_t parameterCount() const;
 };

@@ -37,7 +37,7 @@ std::vector<std::string> row(const Layer& l) {
   for (int i : l.inputs) inputs.push_back(std::to_string(i));
   return {std::to_string(l.index),
           l.name,
-          layerOpName(l.op),
+          std::string(layerOpName(l.op)) + (l.order.empty() ? "" : " (reordered)"),
           inputs.empty() ? "-" : join(inputs, ","),
           formatShape(l.shape),
           "[" + std::to_string(l.start) + ", " + std::to_string(l.end) + ")",

@@ -168,20 +168,63 @@ bool Context::materialize(const onnx::NodeProto& node, const std::string& name, 
     foldIntoInputOrder(v);
     return true;
   }
-  if (!checkDense(node, n, n)) return false;
+  (void)node;
+  // A producer that only this value reads takes the order itself: an Affine layer's rows (and
+  // bias) permuted, a Concat layer's order composed.
+  Layer& producer = net.layers[static_cast<size_t>(v->layer)];
+  if (exclusive(v->layer) && (producer.op == LayerOp::Affine || producer.op == LayerOp::Concat)) {
+    std::vector<int64_t> order(static_cast<size_t>(n));
+    for (int64_t j = 0; j < n; ++j) order[static_cast<size_t>(j)] = v->neuron(j);
+    if (producer.op == LayerOp::Affine) {
+      Eigen::MatrixXd w(producer.weight.rows(), producer.weight.cols());
+      Eigen::VectorXd b(producer.bias.size());
+      for (int64_t j = 0; j < n; ++j) {
+        w.row(j) = producer.weight.row(order[static_cast<size_t>(j)]);
+        b[j] = producer.bias[order[static_cast<size_t>(j)]];
+      }
+      producer.weight = std::move(w);
+      producer.bias = std::move(b);
+    } else {
+      for (int64_t& o : order) o = producer.concatSource(o);
+      producer.order = std::move(order);
+    }
+    producer.shape = layerShapeOf(v->shape);
+    producer.name = name;  // the layer now ends here
+    producer.onnxNodes.insert(producer.onnxNodes.end(), v->layoutNodes.begin(), v->layoutNodes.end());
+    v->perm.clear();
+    v->layoutNodes.clear();
+    return true;
+  }
+  // Elsewhere the permutation is an index map: a one-input Concat layer that reads its input's
+  // neurons in the permuted order (no weights; its bounds are its input's, reordered).
   Layer l;
   l.name = name;
-  l.op = LayerOp::Affine;
+  l.op = LayerOp::Concat;
   l.inputs = {v->layer};
   l.shape = layerShapeOf(v->shape);
-  l.weight = Eigen::MatrixXd::Zero(n, n);
-  for (int64_t j = 0; j < n; ++j) l.weight(j, v->perm[static_cast<size_t>(j)]) = 1.0;
-  l.bias = Eigen::VectorXd::Zero(n);
+  l.order = std::move(v->perm);
   l.onnxNodes = v->layoutNodes;
   v->layer = addLayer(std::move(l));
   v->perm.clear();
   v->layoutNodes.clear();
   return true;
+}
+
+bool Context::commonOrder(const onnx::NodeProto& node, LayerValue* a, LayerValue* b, const std::vector<int64_t>& shape,
+                          std::vector<int64_t>* stored, std::vector<int64_t>* shared) {
+  shared->clear();
+  *stored = shape;
+  if (!a->perm.empty() && a->perm == b->perm) {
+    const Layer& producer = net.layers[static_cast<size_t>(a->layer)];
+    stored->assign(1, 1);
+    if (elementCount(producer.shape) == a->size()) stored->insert(stored->end(), producer.shape.begin(), producer.shape.end());
+    else stored->push_back(a->size());
+    *shared = std::move(a->perm);
+    a->perm.clear();
+    b->perm.clear();
+    return true;
+  }
+  return materialize(node, node.input(0), a) && materialize(node, node.input(1), b);
 }
 
 namespace {

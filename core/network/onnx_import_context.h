@@ -108,10 +108,18 @@ class Context {
   /// Adds one reference: a handler that reads `layer` again later keeps it from being folded into.
   void retain(int layer) { ++refs_[static_cast<size_t>(layer)]; }
 
-  /// `v` in its producer's neuron order: a pending permutation becomes an Affine layer (named
-  /// after the value `name`) whose weight is the permutation matrix; a permutation of the input
-  /// before any layer reads it is folded into the input order instead (no layer, no weights).
+  /// `v` in its producer's neuron order: a pending permutation is folded into the input order (a
+  /// permutation of the input before any layer reads it), into the rows of an Affine producer or
+  /// the order of a Concat producer that only `v` reads, else it becomes a one-input Concat layer
+  /// (named after the value `name`) that reads its input in the permuted order: never weights.
   bool materialize(const onnx::NodeProto& node, const std::string& name, LayerValue* v);
+  /// The two operands of an element-wise op of computed values (Add, Mul, Max, Min) in their
+  /// producers' order. When both read their producers through one pending permutation, the op
+  /// commutes with it: it stays pending (moved into `shared`; `stored` is the shape to build the
+  /// op's layers with, the producers' own) and nothing is added. Otherwise each is materialized
+  /// and `stored` is `shape`.
+  bool commonOrder(const onnx::NodeProto& node, LayerValue* a, LayerValue* b, const std::vector<int64_t>& shape,
+                   std::vector<int64_t>* stored, std::vector<int64_t>* shared);
 
   /// y = a .* x + b element-wise (a, b over x's logical elements): folded into the
   /// normalization (x is the unshared input), into the unshared producing Affine layer (or Conv,

@@ -88,24 +88,55 @@ void setWindow(const Window2d& w, const int64_t in[2], Geometry* g) {
   g->padRight = w.padEnd[1];
 }
 
-/// The computed input of a Conv or pool as [1, C, H, W], in its producer's order.
-bool spatialInput(Context& ctx, const onnx::NodeProto& node, LayerValue* x) {
+/// The order that reads a [c, h, w] tensor from one stored as [c, w, h] (rows and columns swapped):
+/// element (k, i, j) is stored at (k * w + j) * h + i.
+std::vector<int64_t> swappedPlanes(int64_t c, int64_t h, int64_t w) {
+  std::vector<int64_t> order(static_cast<size_t>(c * h * w));
+  size_t at = 0;
+  for (int64_t k = 0; k < c; ++k)
+    for (int64_t i = 0; i < h; ++i)
+      for (int64_t j = 0; j < w; ++j) order[at++] = (k * w + j) * h + i;
+  return order;
+}
+
+/// The computed input of a Conv or pool as [1, C, H, W], in its producer's order; `swapped` when
+/// its pending permutation swaps the planes' rows and columns (a Transpose(0, 1, 3, 2)), which the
+/// window then reads with its axes swapped instead (no layer, no index map).
+bool spatialInput(Context& ctx, const onnx::NodeProto& node, LayerValue* x, bool* swapped) {
   const LayerValue* in = ctx.requireLayer(node, 0, "input X");
   if (!in) return false;
   if (in->shape.size() != 4 || in->shape[0] != 1)
     return ctx.error(node, node.op_type() + " needs a [1, C, H, W] input, got " +
                                formatShape(in->shape));
   *x = *in;
-  return ctx.materialize(node, node.input(0), x);
+  *swapped = !x->perm.empty() && x->perm == swappedPlanes(x->shape[1], x->shape[2], x->shape[3]);
+  return *swapped || ctx.materialize(node, node.input(0), x);
 }
 
-void addSpatialLayer(Context& ctx, const onnx::NodeProto& node, Layer l, const LayerValue& x) {
+/// The window along the other axis: rows and columns swapped.
+void swapAxes(Window2d* w) {
+  std::swap(w->kernel[0], w->kernel[1]);
+  std::swap(w->stride[0], w->stride[1]);
+  std::swap(w->dilation[0], w->dilation[1]);
+  std::swap(w->padBegin[0], w->padBegin[1]);
+  std::swap(w->padEnd[0], w->padEnd[1]);
+  std::swap(w->out[0], w->out[1]);
+}
+
+/// Adds the layer (shape {C, H, W} over its input's stored order); with `swapped` its output is read
+/// as [1, C, W, H] through a pending permutation, as the node's output is that transposed.
+void addSpatialLayer(Context& ctx, const onnx::NodeProto& node, Layer l, const LayerValue& x, bool swapped) {
   l.name = node.output(0);
   l.inputs = {x.layer};
   l.onnxNodes = x.layoutNodes;
   l.onnxNodes.push_back(nodeLabel(node));
-  const std::vector<int64_t> shape = {1, l.shape[0], l.shape[1], l.shape[2]};
-  ctx.setLayer(node.output(0), LayerValue{ctx.addLayer(std::move(l)), shape, {}, {}});
+  const int64_t c = l.shape[0], h = l.shape[1], w = l.shape[2];
+  LayerValue out{ctx.addLayer(std::move(l)), {1, c, h, w}, {}, {}};
+  if (swapped) {
+    out.shape = {1, c, w, h};
+    out.perm = swappedPlanes(c, w, h);
+  }
+  ctx.setLayer(node.output(0), std::move(out));
 }
 
 }  // namespace
@@ -156,23 +187,33 @@ bool importConv(Context& ctx, const onnx::NodeProto& node) {
   }
 
   LayerValue x;
-  if (!spatialInput(ctx, node, &x)) return false;
+  bool swapped = false;
+  if (!spatialInput(ctx, node, &x, &swapped)) return false;
   if (!ctx.checkDense(node, outC, static_cast<int64_t>(w.out[0]) * w.out[1])) return false;
   Layer l;
   l.op = LayerOp::Conv;
+  l.kernel = Eigen::Map<const Eigen::VectorXd>(wt->values.data(), wt->size());
+  if (swapped) {  // the transposed convolution over the stored planes: kernel rows and columns swapped
+    const int64_t kh = kernel[0], kw = kernel[1];
+    const Eigen::VectorXd k = l.kernel;
+    for (int64_t p = 0; p < k.size() / (kh * kw); ++p)
+      for (int64_t a = 0; a < kh; ++a)
+        for (int64_t b = 0; b < kw; ++b) l.kernel[(p * kw + b) * kh + a] = k[(p * kh + a) * kw + b];
+    swapAxes(&w);
+  }
+  const int64_t stored[2] = {swapped ? hw[1] : hw[0], swapped ? hw[0] : hw[1]};
   ConvGeometry& g = l.conv;
   g.inChannels = static_cast<int>(x.shape[1]);
   g.outChannels = static_cast<int>(outC);
   g.dilationH = w.dilation[0];
   g.dilationW = w.dilation[1];
-  setWindow(w, hw, &g);
+  setWindow(w, stored, &g);
   l.shape = {outC, w.out[0], w.out[1]};
-  l.kernel = Eigen::Map<const Eigen::VectorXd>(wt->values.data(), wt->size());
   const int64_t plane = static_cast<int64_t>(w.out[0]) * w.out[1];
   l.bias = Eigen::VectorXd::Zero(outC * plane);
   if (bt)
     for (int64_t i = 0; i < l.bias.size(); ++i) l.bias[i] = bt->values[static_cast<size_t>(i / plane)];
-  addSpatialLayer(ctx, node, std::move(l), x);
+  addSpatialLayer(ctx, node, std::move(l), x, swapped);
   return true;
 }
 
@@ -183,7 +224,8 @@ bool importPool(Context& ctx, const onnx::NodeProto& node) {
   if (node.output_size() > 1 && ctx.consumers(node.output(1)) > 0)
     return ctx.error(node, "MaxPool's Indices output is not supported");
   LayerValue x;
-  if (!spatialInput(ctx, node, &x)) return false;
+  bool swapped = false;
+  if (!spatialInput(ctx, node, &x, &swapped)) return false;
   const NodeAttributes attrs(node);
   const int64_t hw[2] = {x.shape[2], x.shape[3]};
   Window2d w;
@@ -207,11 +249,13 @@ bool importPool(Context& ctx, const onnx::NodeProto& node) {
   l.op = isMax ? LayerOp::MaxPool : LayerOp::AvgPool;
   PoolGeometry& g = l.pool;
   g.channels = static_cast<int>(x.shape[1]);
-  setWindow(w, hw, &g);
+  if (swapped) swapAxes(&w);  // the window over the stored planes
+  const int64_t stored[2] = {swapped ? hw[1] : hw[0], swapped ? hw[0] : hw[1]};
+  setWindow(w, stored, &g);
   g.countIncludePad = !isMax && attrs.getInt("count_include_pad", 0) != 0;
   if (!attrs.error().empty()) return ctx.error(node, op + ": " + attrs.error());
   l.shape = {x.shape[1], w.out[0], w.out[1]};
-  addSpatialLayer(ctx, node, std::move(l), x);
+  addSpatialLayer(ctx, node, std::move(l), x, swapped);
   return true;
 }
 

@@ -159,8 +159,8 @@ bool importMaxMin(Context& ctx, const onnx::NodeProto& node) {
     return ctx.error(node, op + " of computed values with different shapes " +
                                formatShape(la->shape) + " and " + formatShape(lb->shape));
   LayerValue a = *la, b = *lb;
-  if (!ctx.materialize(node, node.input(0), &a) || !ctx.materialize(node, node.input(1), &b))
-    return false;
+  std::vector<int64_t> logical = shape, order;
+  if (!ctx.commonOrder(node, &a, &b, logical, &shape, &order)) return false;
   std::vector<std::string> layout = a.layoutNodes;
   layout.insert(layout.end(), b.layoutNodes.begin(), b.layoutNodes.end());
   const std::string& name = node.output(0);
@@ -171,7 +171,7 @@ bool importMaxMin(Context& ctx, const onnx::NodeProto& node) {
   LayerValue dv{d, shape, {}, {}};
   int r = addElementwise(ctx, node, dv, LayerOp::Relu, name + "/relu").layer;
   if (!isMax && !addNegation(ctx, node, r, shape, name + "/neg_relu", &r)) return false;
-  ctx.setLayer(name, LayerValue{addSum(ctx, node, a.layer, r, shape, name), shape, {}, {}});
+  ctx.setLayer(name, LayerValue{addSum(ctx, node, a.layer, r, shape, name), logical, std::move(order), {}});
   return true;
 }
 

@@ -1,6 +1,7 @@
 // Importing layout ops on computed values. Reshape, Flatten, Squeeze and Unsqueeze keep the
 // flat element order; Transpose composes the value's pending permutation; none adds a layer.
-// Concat adds a Concat layer (with a permutation when it interleaves its inputs).
+// Concat adds a Concat layer that reads its inputs' pending permutations through its order (and
+// leaves a pending permutation when it interleaves its inputs).
 #include <onnx/onnx_pb.h>
 
 #include "core/network/network_printer.h"
@@ -97,8 +98,7 @@ bool importConcat(Context& ctx, const onnx::NodeProto& node) {
     const LayerValue* x = ctx.layerInput(node, i);
     if (!x)
       return ctx.error(node, "Concat of constants and computed values is not supported");
-    in.push_back(*x);
-    if (!ctx.materialize(node, node.input(i), &in.back())) return false;
+    in.push_back(*x);  // a pending permutation is read through the layer's order
   }
   if (in.empty()) return ctx.error(node, "Concat without inputs");
   const std::vector<int64_t>& first = in[0].shape;
@@ -143,6 +143,13 @@ bool importConcat(Context& ctx, const onnx::NodeProto& node) {
     l.inputs.push_back(x.layer);
     l.onnxNodes.insert(l.onnxNodes.end(), x.layoutNodes.begin(), x.layoutNodes.end());
   }
+  // The layer's neurons are the values one after the other; a value with a pending permutation
+  // is read through it (its producer's neurons sit at the same offset, in the producer's order).
+  bool permuted = false;
+  for (const LayerValue& x : in) permuted = permuted || !x.perm.empty();
+  if (permuted)
+    for (size_t t = 0; t < in.size(); ++t)
+      for (int64_t e = 0; e < in[t].size(); ++e) l.order.push_back(offsets[t] + in[t].neuron(e));
   l.onnxNodes.push_back(nodeLabel(node));
   l.shape = outer > 1 ? std::vector<int64_t>{total} : layerShapeOf(shape);
   out.layer = ctx.addLayer(std::move(l));

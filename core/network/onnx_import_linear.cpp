@@ -147,9 +147,9 @@ bool importArithmetic(Context& ctx, const onnx::NodeProto& node) {
       return ctx.error(node, "Add of computed values with different shapes " +
                                  formatShape(la->shape) + " and " + formatShape(lb->shape));
     LayerValue a = *la, b = *lb;
-    if (!ctx.materialize(node, node.input(0), &a) || !ctx.materialize(node, node.input(1), &b))
-      return false;
-    ctx.setLayer(node.output(0), LayerValue{addTwoInputLayer(ctx, node, LayerOp::Add, a, b, shape), shape, {}, {}});
+    std::vector<int64_t> stored, order;
+    if (!ctx.commonOrder(node, &a, &b, shape, &stored, &order)) return false;
+    ctx.setLayer(node.output(0), LayerValue{addTwoInputLayer(ctx, node, LayerOp::Add, a, b, stored), shape, std::move(order), {}});
     return true;
   }
   const LayerValue* x = la ? la : lb;

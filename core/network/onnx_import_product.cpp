@@ -35,9 +35,9 @@ bool importProduct(Context& ctx, const onnx::NodeProto& node) {
                                "computed values (Neuron_mult) multiplies neurons at the same "
                                "position of two tensors of one shape");
   LayerValue a = *la, b = *lb;
-  if (!ctx.materialize(node, node.input(0), &a) || !ctx.materialize(node, node.input(1), &b))
-    return false;
-  ctx.setLayer(node.output(0), LayerValue{addTwoInputLayer(ctx, node, LayerOp::Mul, a, b, shape), shape, {}, {}});
+  std::vector<int64_t> stored, order;
+  if (!ctx.commonOrder(node, &a, &b, shape, &stored, &order)) return false;
+  ctx.setLayer(node.output(0), LayerValue{addTwoInputLayer(ctx, node, LayerOp::Mul, a, b, stored), shape, std::move(order), {}});
   return true;
 }
 

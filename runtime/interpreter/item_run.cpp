@@ -1,4 +1,4 @@
-// ItemRun: the input box, Concat, one layer's program, regions and the instruction dispatch.
+// ItemRun: the input box, one layer's program, regions and the instruction dispatch.
 #include "runtime/interpreter/item_run.h"
 #include "runtime/interpreter/unread_members.h"
 
@@ -103,69 +103,6 @@ void ItemRun::inputBatch(const std::vector<const InputBox*>& boxes) {
   LayerState s;  // each box copied once per member beyond the first (moved into the last)
   for (size_t k = 0; k < lowers.size(); ++k) s.members[*lowers[k]] = k + 1 < lowers.size() ? lower : std::move(lower);
   for (size_t k = 0; k < uppers.size(); ++k) s.members[*uppers[k]] = k + 1 < uppers.size() ? upper : std::move(upper);
-  states.push_back(std::move(s));
-}
-
-void ItemRun::concat(const Layer& layer) {
-  LayerState s;
-  for (size_t m = 0; m < cc_.memberNames.size(); ++m) {
-    const std::string& name = cc_.memberNames[m];
-    if (isCtMember(m)) {
-      s.members[name] = trueConstraint(layer.size());
-      continue;
-    }
-    if (cc_.memberTypes[m] == ir::ElemType::Poly) {  // L = U = the source neuron
-      Lin l;
-      l.c0 = Tensor::full(layer.size(), 1, 1, 0);
-      int64_t row = 0;
-      for (int in : layer.inputs) {
-        const Layer& src = layers_[static_cast<size_t>(in)];
-        Eigen::MatrixXd b = Eigen::MatrixXd::Zero(layer.size(), src.size());
-        for (int64_t i = 0; i < src.size(); ++i) b(row + i, i) = 1;
-        auto it = l.blocks.find(in);
-        if (it == l.blocks.end()) l.blocks.emplace(in, CoefBlock::dense(std::move(b)));
-        else it->second = backend_.add(it->second, CoefBlock::dense(std::move(b)), 1.0);
-        row += src.size();
-      }
-      s.members[name] = l;
-      continue;
-    }
-    if (cc_.memberTypes[m] == ir::ElemType::Sym) {
-      Lin z;
-      z.sym = true;
-      std::vector<double> c0;
-      std::vector<std::pair<int, const Lin*>> parts;
-      for (int in : layer.inputs) parts.push_back({in, &std::get<Lin>(states[static_cast<size_t>(in)].members.at(name))});
-      int64_t row = 0;
-      Eigen::VectorXd cv(layer.size());
-      std::map<int, Eigen::MatrixXd> stacked;
-      for (const auto& [in, src] : parts) {
-        const int64_t ns = layers_[static_cast<size_t>(in)].size();
-        for (int64_t i = 0; i < ns; ++i) cv[row + i] = src->c0.at(i, 0, 0);
-        for (const auto& [k, blk] : src->blocks) {
-          auto it = stacked.find(k);
-          if (it == stacked.end()) it = stacked.emplace(k, Eigen::MatrixXd::Zero(layer.size(), blk.cols())).first;
-          if (it->second.cols() < blk.cols()) it->second.conservativeResize(Eigen::NoChange, blk.cols());
-          it->second.block(row, 0, ns, blk.cols()) += blk.toDense();
-        }
-        row += ns;
-      }
-      for (auto& [k, m] : stacked) z.blocks.emplace(k, CoefBlock::dense(std::move(m)));
-      z.c0 = Tensor::column(cv);
-      s.members[name] = z;
-      continue;
-    }
-    Tensor v = Tensor::uninitialized(layer.size(), 1, batch_);  // each item's slice stacked
-    int64_t row = 0;
-    for (int in : layer.inputs) {
-      const Tensor& t = std::get<Tensor>(states[static_cast<size_t>(in)].members.at(name));
-      const int64_t ns = layers_[static_cast<size_t>(in)].size();
-      for (int64_t k = 0; k < batch_; ++k)
-        for (int64_t i = 0; i < ns; ++i) v.ref(row + i, 0, k) = t.at(i, 0, k);
-      row += ns;
-    }
-    s.members[name] = std::move(v);
-  }
   states.push_back(std::move(s));
 }
 

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "core/network/forward.h"
+#include "core/network/network_printer.h"
 #include "core/network/onnx_builder.h"
 #include "tests/support/tiny_models.h"
 
@@ -47,6 +48,12 @@ class TestOnnxOps : public QObject {
   void transposeReshapeBeforeGemm();
   void inputTransposeFoldsIntoInputOrder();
   void transposeMaterialized();
+  void transposeBetweenConvs_data();
+  void transposeBetweenConvs();
+  void transposedPools();
+  void elementwiseOpsKeepACommonOrder();
+  void transposeFoldsIntoItsProducer();
+  void concatReadsPermutedInputs();
   void batchNorm_data();
   void batchNorm();
   void normalizationSubDiv();
@@ -354,17 +361,259 @@ void TestOnnxOps::inputTransposeFoldsIntoInputOrder() {
 }
 
 void TestOnnxOps::transposeMaterialized() {
-  // A transposed value that reaches the graph output needs its real order: a permutation layer.
+  // A transposed value that reaches the graph output needs its real order: an index map (a
+  // one-input Concat layer with an order), never a permutation matrix.
   OnnxBuilder b("transpose");
   b.addInput("x", {1, 2, 3});
   b.addNode("Relu", {"x"}, {"r"});
   b.addNode("Transpose", {"r"}, {"t"}).attr("perm", std::vector<int64_t>{0, 2, 1});
   b.addOutput("t", {1, 3, 2});
   IMPORT_OK(net, b);
-  QCOMPARE(opsOf(net), (std::vector<LayerOp>{LayerOp::Input, LayerOp::Relu, LayerOp::Affine}));
+  QCOMPARE(opsOf(net), (std::vector<LayerOp>{LayerOp::Input, LayerOp::Relu, LayerOp::Concat}));
   QCOMPARE(net.layers[2].shape, (std::vector<int64_t>{3, 2}));
+  QCOMPARE(net.layers[2].inputs, (std::vector<int>{1}));
+  QCOMPARE(net.layers[2].order, (std::vector<int64_t>{0, 3, 1, 4, 2, 5}));
+  QCOMPARE(net.layers[2].parameterCount(), int64_t{0});
+  QCOMPARE(net.layers[2].onnxNodes, (std::vector<std::string>{"t"}));
+  QVERIFY(printNetwork(net).find("Concat (reordered)") != std::string::npos);
   const std::vector<double> x = {1, -2, 3, -4, 5, 6};  // [[1,-2,3],[-4,5,6]]
   CERT_COMPARE_VEC(run(net, x), (std::vector<double>{1, 0, 0, 5, 3, 6}));
+}
+
+void TestOnnxOps::transposeBetweenConvs_data() {
+  QTest::addColumn<QList<int>>("perm");
+  QTest::addColumn<bool>("indexMap");  // a Concat layer reads the permuted neurons
+  // Rows and columns swapped: the second Conv reads the planes with its window's axes swapped,
+  // and its output's pending permutation folds into the Gemm's columns: no layer at all.
+  QTest::newRow("planes swapped") << QList<int>{0, 1, 3, 2} << false;
+  // Channels and rows swapped: an index map of 12,288 neurons (as a dense permutation matrix,
+  // 151M values, it was refused).
+  QTest::newRow("channels and rows swapped") << QList<int>{0, 2, 1, 3} << true;
+}
+
+void TestOnnxOps::transposeBetweenConvs() {
+  QFETCH(QList<int>, perm);
+  QFETCH(bool, indexMap);
+  // Conv -> Relu -> Transpose(perm) -> Conv -> Relu -> Flatten -> Gemm on an 8 x 16 x 96 layer.
+  const int64_t c = 8, h = 16, w = 96;
+  const std::vector<int64_t> p(perm.begin(), perm.end());
+  const std::vector<int64_t> dims = {1, c, h, w};
+  const int64_t tc = dims[size_t(p[1])], th = dims[size_t(p[2])], tw = dims[size_t(p[3])];
+  const int64_t oh = (th - 2) / 2 + 1, ow = (tw - 3) / 2 + 1;  // the second Conv: 2 x 3, stride 2
+  const std::vector<float> w1 = testWeights(c * 1 * 3 * 3, 41), b1 = testWeights(c, 42);
+  const std::vector<float> w2 = testWeights(2 * tc * 2 * 3, 43), b2 = testWeights(2, 44);
+  const std::vector<float> gw = testWeights(3 * 2 * oh * ow, 46), gb = testWeights(3, 47);
+  OnnxBuilder b("transposed_conv");
+  b.addInput("x", {1, 1, h, w});
+  b.addInitializer("w1", {c, 1, 3, 3}, w1);
+  b.addInitializer("b1", {c}, b1);
+  b.addInitializer("w2", {2, tc, 2, 3}, w2);
+  b.addInitializer("b2", {2}, b2);
+  b.addInitializer("gw", {3, 2 * oh * ow}, gw);
+  b.addInitializer("gb", {3}, gb);
+  b.addNode("Conv", {"x", "w1", "b1"}, {"c1"}).attr("pads", std::vector<int64_t>{1, 1, 1, 1});
+  b.addNode("Relu", {"c1"}, {"r"});
+  b.addNode("Transpose", {"r"}, {"t"}).attr("perm", p);
+  b.addNode("Conv", {"t", "w2", "b2"}, {"c2"}).attr("strides", std::vector<int64_t>{2, 2});
+  b.addNode("Relu", {"c2"}, {"r2"});
+  b.addNode("Flatten", {"r2"}, {"f"});
+  b.addNode("Gemm", {"f", "gw", "gb"}, {"y"}).attr("transB", int64_t{1});
+  b.addOutput("y", {1, 3});
+  IMPORT_OK(net, b);
+  std::vector<LayerOp> ops = {LayerOp::Input, LayerOp::Conv, LayerOp::Relu, LayerOp::Conv, LayerOp::Relu, LayerOp::Affine};
+  if (indexMap) ops.insert(ops.begin() + 3, LayerOp::Concat);
+  QCOMPARE(opsOf(net), ops);
+  if (indexMap) {
+    QCOMPARE(net.layers[3].parameterCount(), int64_t{0});
+    QCOMPARE(net.layers[3].order.size(), size_t(c * h * w));
+  } else {
+    QCOMPARE(net.layers[3].shape, (std::vector<int64_t>{2, ow, oh}));  // the stored planes: transposed
+  }
+  const std::vector<double> x = toDouble(testWeights(h * w, 45));
+  ref::Window g1;
+  g1.kH = g1.kW = 3;
+  for (int& pad : g1.pads) pad = 1;
+  int oh1 = 0, ow1 = 0;
+  std::vector<double> r = ref::conv2d(x, 1, int(h), int(w), toDouble(w1), int(c), toDouble(b1), g1, &oh1, &ow1);
+  for (double& v : r) v = std::max(v, 0.0);
+  std::vector<double> t(r.size());  // r transposed: element (i0, i1, i2) of t is r at the permuted index
+  const int64_t rd[3] = {c, h, w}, td[3] = {tc, th, tw};
+  for (int64_t i0 = 0; i0 < td[0]; ++i0)
+    for (int64_t i1 = 0; i1 < td[1]; ++i1)
+      for (int64_t i2 = 0; i2 < td[2]; ++i2) {
+        int64_t src[3] = {0, 0, 0};
+        const int64_t at[3] = {i0, i1, i2};
+        for (int a = 0; a < 3; ++a) src[p[size_t(a + 1)] - 1] = at[a];
+        t[size_t((i0 * td[1] + i1) * td[2] + i2)] = r[size_t((src[0] * rd[1] + src[1]) * rd[2] + src[2])];
+      }
+  ref::Window g2;
+  g2.kH = 2;
+  g2.kW = 3;
+  g2.sH = g2.sW = 2;
+  std::vector<double> r2 = ref::conv2d(t, int(tc), int(th), int(tw), toDouble(w2), 2, toDouble(b2), g2, &oh1, &ow1);
+  QCOMPARE(int64_t(oh1), oh);
+  QCOMPARE(int64_t(ow1), ow);
+  for (double& v : r2) v = std::max(v, 0.0);
+  CERT_COMPARE_VEC(run(net, x), ref::gemm(r2, toDouble(gw), toDouble(gb), 1, int(2 * oh * ow), 3, false, true, 1, 1));
+}
+
+void TestOnnxOps::transposedPools() {
+  // Relu -> Transpose(0, 1, 3, 2) -> MaxPool (2 x 3, strides 1 x 2, padded) -> AveragePool -> Flatten
+  // -> Gemm: both pools read the stored planes with their windows' axes swapped; no layer is added.
+  const int64_t c = 2, h = 5, w = 7;  // transposed: 2 x 7 x 5
+  OnnxBuilder b("transposed_pools");
+  const std::vector<float> gw = testWeights(2 * 12, 71), gb = testWeights(2, 72);
+  b.addInput("x", {1, c, h, w});
+  b.addInitializer("gw", {2, 12}, gw);
+  b.addInitializer("gb", {2}, gb);
+  b.addNode("Relu", {"x"}, {"r"});
+  b.addNode("Transpose", {"r"}, {"t"}).attr("perm", std::vector<int64_t>{0, 1, 3, 2});
+  b.addNode("MaxPool", {"t"}, {"m"})
+      .attr("kernel_shape", std::vector<int64_t>{2, 3})
+      .attr("strides", std::vector<int64_t>{1, 2})
+      .attr("pads", std::vector<int64_t>{1, 0, 0, 1});  // [1, 2, 7, 2]
+  b.addNode("AveragePool", {"m"}, {"a"})
+      .attr("kernel_shape", std::vector<int64_t>{2, 2})
+      .attr("strides", std::vector<int64_t>{1, 1});  // [1, 2, 6, 1]
+  b.addNode("Flatten", {"a"}, {"f"});
+  b.addNode("Gemm", {"f", "gw", "gb"}, {"y"}).attr("transB", int64_t{1});
+  b.addOutput("y", {1, 2});
+  IMPORT_OK(net, b);
+  QCOMPARE(opsOf(net), (std::vector<LayerOp>{LayerOp::Input, LayerOp::Relu, LayerOp::MaxPool, LayerOp::AvgPool,
+                                             LayerOp::Affine}));
+  QCOMPARE(net.layers[2].shape, (std::vector<int64_t>{2, 2, 7}));  // the stored planes: transposed
+  const std::vector<double> x = toDouble(testWeights(c * h * w, 73));
+  std::vector<double> t(x.size());  // Relu(x) transposed: [2][7][5]
+  for (int64_t k = 0; k < c; ++k)
+    for (int64_t i = 0; i < h; ++i)
+      for (int64_t j = 0; j < w; ++j) t[size_t((k * w + j) * h + i)] = std::max(x[size_t((k * h + i) * w + j)], 0.0);
+  ref::Window mw;
+  mw.kH = 2;
+  mw.kW = 3;
+  mw.sH = 1;
+  mw.sW = 2;
+  mw.pads[0] = 1;
+  mw.pads[3] = 1;
+  int oh = 0, ow = 0;
+  const std::vector<double> m = ref::pool2d(t, 2, 7, 5, mw, true, false, &oh, &ow);
+  QCOMPARE(oh, 7);
+  QCOMPARE(ow, 2);
+  ref::Window aw;
+  aw.kH = aw.kW = 2;
+  const std::vector<double> a = ref::pool2d(m, 2, 7, 2, aw, false, false, &oh, &ow);
+  CERT_COMPARE_VEC(run(net, x), ref::gemm(a, toDouble(gw), toDouble(gb), 1, 12, 2, false, true, 1, 1));
+}
+
+void TestOnnxOps::elementwiseOpsKeepACommonOrder() {
+  // Add, Mul and Max of values that read their producers through one Transpose commute with it:
+  // their layers are built in the producers' order and the permutation stays pending until the
+  // Gemm takes it into its columns. No permutation layer.
+  OnnxBuilder b("common_order");
+  const std::vector<float> gw = testWeights(2 * 24, 81), gb = testWeights(2, 82);
+  b.addInput("x", {1, 2, 3, 4});
+  b.addInitializer("gw", {2, 24}, gw);
+  b.addInitializer("gb", {2}, gb);
+  b.addNode("Sigmoid", {"x"}, {"s"});
+  b.addNode("Tanh", {"x"}, {"h"});
+  b.addNode("Transpose", {"s"}, {"st"}).attr("perm", std::vector<int64_t>{0, 3, 1, 2});
+  b.addNode("Transpose", {"h"}, {"ht"}).attr("perm", std::vector<int64_t>{0, 3, 1, 2});
+  b.addNode("Relu", {"ht"}, {"r"});
+  b.addNode("Add", {"st", "r"}, {"sum"});
+  b.addNode("Mul", {"sum", "ht"}, {"prod"});
+  b.addNode("Max", {"prod", "st"}, {"m"});
+  b.addNode("Flatten", {"m"}, {"f"});
+  b.addNode("Gemm", {"f", "gw", "gb"}, {"y"}).attr("transB", int64_t{1});
+  b.addOutput("y", {1, 2});
+  IMPORT_OK(net, b);
+  for (const Layer& l : net.layers) {
+    QVERIFY2(l.op != LayerOp::Concat, l.name.c_str());
+    QVERIFY2(l.op != LayerOp::Affine || l.index == static_cast<int>(net.layers.size()) - 1 || l.weight.rows() == 0 ||
+                 (l.weight - Eigen::MatrixXd(l.weight.diagonal().asDiagonal())).norm() == 0,
+             ("layer " + l.name + " is not element-wise").c_str());
+  }
+  const std::vector<double> x = toDouble(testWeights(24, 83));
+  std::vector<double> m(24);  // [4][2][3] from x's [2][3][4]
+  for (int c = 0; c < 2; ++c)
+    for (int i = 0; i < 3; ++i)
+      for (int j = 0; j < 4; ++j) {
+        const double v = x[size_t((c * 3 + i) * 4 + j)];
+        const double sv = 1.0 / (1.0 + std::exp(-v)), hv = std::tanh(v);
+        m[size_t((j * 2 + c) * 3 + i)] = std::max((sv + std::max(hv, 0.0)) * hv, sv);
+      }
+  CERT_COMPARE_VEC(run(net, x), ref::gemm(m, toDouble(gw), toDouble(gb), 1, 24, 2, false, true, 1, 1));
+}
+
+void TestOnnxOps::transposeFoldsIntoItsProducer() {
+  // Gemm -> Reshape [1, 2, 3, 4] -> Transpose(0, 2, 1, 3) -> Conv: the Gemm (read by nothing else)
+  // computes its rows in the transposed order; no layer is added.
+  const std::vector<float> gw = testWeights(5 * 24, 51), gb = testWeights(24, 52);
+  const std::vector<float> cw = testWeights(3 * 2 * 2, 53), cb = testWeights(1, 54);
+  OnnxBuilder b("transposed_gemm");
+  b.addInput("x", {1, 5});
+  b.addInitializer("gw", {5, 24}, gw);
+  b.addInitializer("gb", {24}, gb);
+  b.addInitializerInt64("s", {4}, {1, 2, 3, 4});
+  b.addInitializer("cw", {1, 3, 2, 2}, cw);
+  b.addInitializer("cb", {1}, cb);
+  b.addNode("Gemm", {"x", "gw", "gb"}, {"g"});
+  b.addNode("Reshape", {"g", "s"}, {"gr"});
+  b.addNode("Transpose", {"gr"}, {"t"}).attr("perm", std::vector<int64_t>{0, 2, 1, 3});  // [1, 3, 2, 4]
+  b.addNode("Conv", {"t", "cw", "cb"}, {"y"}).attr("kernel_shape", std::vector<int64_t>{2, 2});
+  b.addOutput("y", {1, 1, 1, 3});
+  IMPORT_OK(net, b);
+  QCOMPARE(opsOf(net), (std::vector<LayerOp>{LayerOp::Input, LayerOp::Affine, LayerOp::Conv}));
+  QCOMPARE(net.layers[1].shape, (std::vector<int64_t>{3, 2, 4}));
+  QCOMPARE(net.layers[1].name, std::string("t"));
+  const std::vector<double> x = toDouble(testWeights(5, 55));
+  const std::vector<double> g = ref::gemm(x, toDouble(gw), toDouble(gb), 1, 5, 24, false, false, 1, 1);
+  std::vector<double> t(24);  // [3][2][4] from g's [2][3][4]
+  for (int k = 0; k < 2; ++k)
+    for (int i = 0; i < 3; ++i)
+      for (int j = 0; j < 4; ++j) t[static_cast<size_t>((i * 2 + k) * 4 + j)] = g[static_cast<size_t>((k * 3 + i) * 4 + j)];
+  ref::Window w2;
+  w2.kH = w2.kW = 2;
+  int oh = 0, ow = 0;
+  CERT_COMPARE_VEC(run(net, x), ref::conv2d(t, 3, 2, 4, toDouble(cw), 1, toDouble(cb), w2, &oh, &ow));
+}
+
+void TestOnnxOps::concatReadsPermutedInputs() {
+  // Relu(transposed) and Abs(transposed) concatenated along the channels, the result transposed
+  // again and read by a Conv: the Concat reads its inputs' permutations through its order and
+  // takes the second Transpose into it too: one Concat layer, no permutation layer.
+  const std::vector<float> cw = testWeights(4 * 2 * 2, 61), cb = testWeights(1, 62);
+  OnnxBuilder b("concat_permuted");
+  b.addInput("x", {1, 2, 3, 4});
+  b.addInitializer("cw", {1, 4, 2, 2}, cw);
+  b.addInitializer("cb", {1}, cb);
+  b.addNode("Transpose", {"x"}, {"t"}).attr("perm", std::vector<int64_t>{0, 1, 3, 2});  // [1, 2, 4, 3]
+  b.addNode("Sigmoid", {"t"}, {"s"});  // the input's order stays: t is read twice
+  b.addNode("Relu", {"t"}, {"r"});
+  b.addNode("Abs", {"s"}, {"a"});
+  b.addNode("Concat", {"r", "a"}, {"cat"}).attr("axis", int64_t{1});  // [1, 4, 4, 3]
+  b.addNode("Transpose", {"cat"}, {"ct"}).attr("perm", std::vector<int64_t>{0, 2, 1, 3});  // [1, 4, 4, 3]
+  b.addNode("Conv", {"ct", "cw", "cb"}, {"y"}).attr("kernel_shape", std::vector<int64_t>{2, 2});
+  b.addOutput("y", {1, 1, 3, 2});
+  IMPORT_OK(net, b);
+  QCOMPARE(opsOf(net), (std::vector<LayerOp>{LayerOp::Input, LayerOp::Sigmoid, LayerOp::Relu, LayerOp::Abs,
+                                             LayerOp::Concat, LayerOp::Conv}));
+  QCOMPARE(net.layers[4].order.size(), size_t{48});
+  QCOMPARE(net.layers[4].onnxNodes, (std::vector<std::string>{"t", "t", "cat", "ct"}));
+  const std::vector<double> x = toDouble(testWeights(24, 63));
+  std::vector<double> t(24);  // [2][4][3] from x's [2][3][4]
+  for (int k = 0; k < 2; ++k)
+    for (int i = 0; i < 3; ++i)
+      for (int j = 0; j < 4; ++j) t[static_cast<size_t>((k * 4 + j) * 3 + i)] = x[static_cast<size_t>((k * 3 + i) * 4 + j)];
+  std::vector<double> cat;  // [4][4][3]: Relu(t) then Abs(Sigmoid(t)) along the channels
+  for (double v : t) cat.push_back(std::max(v, 0.0));
+  for (double v : t) cat.push_back(std::abs(1.0 / (1.0 + std::exp(-v))));
+  std::vector<double> ct(48);  // [4][4][3] with the first two axes swapped
+  for (int a = 0; a < 4; ++a)
+    for (int c = 0; c < 4; ++c)
+      for (int e = 0; e < 3; ++e) ct[static_cast<size_t>((c * 4 + a) * 3 + e)] = cat[static_cast<size_t>((a * 4 + c) * 3 + e)];
+  ref::Window w2;
+  w2.kH = w2.kW = 2;
+  int oh = 0, ow = 0;
+  CERT_COMPARE_VEC(run(net, x), ref::conv2d(ct, 4, 4, 3, toDouble(cw), 1, toDouble(cb), w2, &oh, &ow));
 }
 
 void TestOnnxOps::batchNorm_data() {
@@ -637,7 +886,9 @@ void TestOnnxOps::concatInterleaved() {
   b.addNode("Concat", {"a", "b"}, {"y"}).attr("axis", int64_t{-1});
   b.addOutput("y", {1, 2, 4});
   IMPORT_OK(net, b);
-  QCOMPARE(net.layers[3].op, LayerOp::Concat);
+  // One Concat layer whose order interleaves its inputs (no permutation layer after it).
+  QCOMPARE(opsOf(net), (std::vector<LayerOp>{LayerOp::Input, LayerOp::Relu, LayerOp::Abs, LayerOp::Concat}));
+  QCOMPARE(net.layers[3].order, (std::vector<int64_t>{0, 1, 4, 5, 2, 3, 6, 7}));
   CERT_COMPARE_VEC(run(net, {1, -2, -3, 4}), (std::vector<double>{1, 0, 1, 2, 0, 4, 3, 4}));
 }
 

@@ -160,6 +160,20 @@ int RandomNetworkBuilder::concat(const std::vector<int>& parts) {
   return push(std::move(l));
 }
 
+int RandomNetworkBuilder::transposeHW(int from) {
+  const std::vector<int64_t>& in = at(from).shape;
+  if (in.size() != 3) throw std::invalid_argument("transposeHW needs a [C, H, W] layer");
+  const int64_t c = in[0], h = in[1], w = in[2];
+  Layer l;
+  l.op = LayerOp::Concat;
+  l.inputs = {from};
+  l.shape = {c, w, h};
+  for (int64_t k = 0; k < c; ++k)
+    for (int64_t x = 0; x < w; ++x)
+      for (int64_t y = 0; y < h; ++y) l.order.push_back((k * h + y) * w + x);  // (k, x, y) reads (k, y, x)
+  return push(std::move(l));
+}
+
 Network RandomNetworkBuilder::build() const {
   Network net = net_;
   assignNeuronRanges(net);
@@ -233,6 +247,14 @@ std::vector<NamedNetwork> randomNetworkZoo(uint64_t seed) {
     const int c = b.activation(b.affine(0, 3), Op::Sigmoid);
     b.affine(b.activation(b.affine(b.concat({a, c}), 4), Op::Relu), 2);
     zoo.push_back({"concat", b.build()});
+  }
+  {  // a layout permutation between conv layers (an index map: no weights) and an interleaving one
+    RandomNetworkBuilder b({2, 5, 6}, seed + 14);
+    int x = b.activation(b.conv(0, 3, 3, 1, 1), Op::Relu);          // 3x5x6
+    x = b.transposeHW(x);                                            // 3x6x5
+    x = b.activation(b.conv(x, 2, 3, 2, 1), Op::Sigmoid);           // 2x3x3
+    b.affine(b.activation(b.affine(b.transposeHW(x), 6), Op::Relu), 3);
+    zoo.push_back({"conv_transposed", b.build()});
   }
   {  // constant neurons (zero rows: l == u == 0) and tied max-pool windows
     RandomNetworkBuilder b({2, 4, 4}, seed + 13);

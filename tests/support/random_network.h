@@ -1,4 +1,5 @@
-// Seeded random networks built in memory (test code): MLPs, conv, pooling, residual Add, Concat.
+// Seeded random networks built in memory (test code): MLPs, conv, pooling, residual Add, Concat,
+// layout permutations.
 #pragma once
 
 #include <cstdint>
@@ -37,6 +38,9 @@ class RandomNetworkBuilder {
   /// The element-wise product a .* b (a Mul layer, Neuron_mult); a == b squares.
   int multiply(int a, int b);
   int concat(const std::vector<int>& parts);
+  /// A [C, H, W] layer's neurons as [C, W, H] (its rows and columns swapped, as an ONNX
+  /// Transpose(0, 1, 3, 2) that no Affine absorbs imports): a one-input Concat with an order.
+  int transposeHW(int from);
 
   /// The network, neuron ranges assigned. The builder stays usable.
   Network build() const;

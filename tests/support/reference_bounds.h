@@ -115,7 +115,14 @@ inline std::string unsupportedReason(const Network& net, const Layer& layer) {
     case LayerOp::Concat: {
       int64_t total = 0;
       for (size_t i = 0; i < layer.inputs.size(); ++i) total += inputSize(i);
-      return total == layer.size() ? "" : where + "input sizes do not add up";
+      if (total != layer.size()) return where + "input sizes do not add up";
+      std::vector<bool> seen(static_cast<size_t>(total), false);
+      if (!layer.order.empty() && static_cast<int64_t>(layer.order.size()) != total) return where + "order of the wrong size";
+      for (const int64_t k : layer.order) {
+        if (k < 0 || k >= total || seen[static_cast<size_t>(k)]) return where + "order is not a permutation";
+        seen[static_cast<size_t>(k)] = true;
+      }
+      return "";
     }
     case LayerOp::LeakyRelu:
       return where + "not covered by the specs (no LeakyRelu operator)";
@@ -136,9 +143,12 @@ inline std::vector<std::vector<int64_t>> poolWindows(const Layer& layer) {
 
 /// For a Concat layer: (source layer, index in it) of each output neuron, in order.
 inline std::vector<std::pair<int, int64_t>> concatSources(const Network& net, const Layer& layer) {
-  std::vector<std::pair<int, int64_t>> out;
+  std::vector<std::pair<int, int64_t>> stacked;
   for (int in : layer.inputs)
-    for (int64_t i = 0; i < net.layers[static_cast<size_t>(in)].size(); ++i) out.emplace_back(in, i);
+    for (int64_t i = 0; i < net.layers[static_cast<size_t>(in)].size(); ++i) stacked.emplace_back(in, i);
+  if (layer.order.empty()) return stacked;
+  std::vector<std::pair<int, int64_t>> out;  // neuron j is the order[j]-th of the stacked inputs
+  for (const int64_t k : layer.order) out.push_back(stacked.at(static_cast<size_t>(k)));
   return out;
 }
 
