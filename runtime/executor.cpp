@@ -118,7 +118,9 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
       if (layer.op == LayerOp::Input) {
         run.input(box);
       } else if (layer.op == LayerOp::Concat) {
+        run.leaveOut = unread[li];
         run.concat(layer);
+        run.leaveOut.clear();
       } else {
         const std::string rule = ruleOperatorFor(layer);
         const auto it = rule.empty() ? cc.rules.end() : cc.rules.find(rule);

@@ -66,9 +66,17 @@ CoefBlock selection(const std::vector<std::pair<int64_t, int64_t>>& pairs, int64
 void ItemRun::concat(const Layer& layer) {
   const int64_t n = layer.size();
   const auto sources = sourcesByLayer(layer, layers_);
+  // One selection per input layer, shared by every member (a PolyExp's L and U are one expression:
+  // a back-substitution step multiplies the shared storage once).
+  std::map<int, CoefBlock> picks;
+  for (const auto& [in, pairs] : sources) picks.emplace(in, selection(pairs, n, layers_[static_cast<size_t>(in)].size(), dense_));
   LayerState s;
   for (size_t m = 0; m < cc_.memberNames.size(); ++m) {
     const std::string& name = cc_.memberNames[m];
+    if (leaveOut.count(name)) {  // nothing reads it (unread_members.h): not copied
+      s.members.leaveOut(name);
+      continue;
+    }
     if (isCtMember(m)) {
       s.members[name] = trueConstraint(n);
       continue;
@@ -76,8 +84,7 @@ void ItemRun::concat(const Layer& layer) {
     if (cc_.memberTypes[m] == ir::ElemType::Poly) {  // L = U = the source neuron
       Lin l;
       l.c0 = Tensor::full(n, 1, 1, 0);
-      for (const auto& [in, pairs] : sources)
-        l.blocks.emplace(in, selection(pairs, n, layers_[static_cast<size_t>(in)].size(), dense_));
+      for (const auto& [in, pick] : picks) l.blocks.emplace(in, pick);
       s.members[name] = std::move(l);
       continue;
     }
@@ -87,7 +94,7 @@ void ItemRun::concat(const Layer& layer) {
       z.c0 = Tensor::full(n, 1, 1, 0);
       for (const auto& [in, pairs] : sources) {
         const Lin& src = std::get<Lin>(states[static_cast<size_t>(in)].members.at(name));
-        const CoefBlock pick = selection(pairs, n, layers_[static_cast<size_t>(in)].size(), dense_);
+        const CoefBlock& pick = picks.at(in);
         if (!dense_ && backend_.signSplit(z, pick, src, src, sharedKernelRows_, runtime::blockAdder(backend_, z)))
           continue;
         // The dense executor, or a value that is not finite: the rows copied one by one.

@@ -99,12 +99,24 @@ std::vector<std::set<std::string>> unreadFloatMembers(const CompiledCertifier& c
     for (int in : layer.inputs) {
       const size_t p = position(in);
       if (p >= unread.size()) continue;
-      if (it == cc.rules.end()) {  // a Concat copies every member; a layer without a rule fails the run
-        keep(p);
+      if (it == cc.rules.end()) {  // a Concat: below; a layer without a rule fails the run
+        if (layer.op != LayerOp::Concat) keep(p);
         continue;
       }
       for (auto name = unread[p].begin(); name != unread[p].end();)
         name = readsInputMember(it->second.body, *name) ? unread[p].erase(name) : std::next(name);
+    }
+  }
+  // A Concat copies each member its own readers read from its inputs: last to first, so that a
+  // Concat read by a later one knows what it must copy.
+  for (size_t k = layers.size(); k-- > 1;) {
+    const Layer& layer = layers[k];
+    if (layer.op != LayerOp::Concat || cc.rules.count(ruleOperatorFor(layer))) continue;
+    for (int in : layer.inputs) {
+      const size_t p = position(in);
+      if (p >= unread.size()) continue;
+      for (auto name = unread[p].begin(); name != unread[p].end();)
+        name = unread[k].count(*name) ? std::next(name) : unread[p].erase(name);
     }
   }
   return unread;

@@ -2,8 +2,8 @@
 // verdicts (RunOptions::allLayerBounds false) leaves them out, with the instructions only they need.
 //
 // A layer's Float member is read when a later layer's rule reads it by name through its inputs
-// (prev, prev_0, prev_1, the prev list, argmax's other element), a Concat copies it, or the verdict
-// reads it (the margins and their inputs; the network's output layer and its inputs unless the
+// (prev, prev_0, prev_1, the prev list, argmax's other element), a Concat copies it into a member
+// that is read, or the verdict reads it (the margins and their inputs; the network's output layer and its inputs unless the
 // margins are folded into it, when the verdict reads the layer they are folded over instead). A
 // read through a term's neuron (n[l] in a map or traverse region) or an lp bound may reach any
 // earlier layer, and counts as a read of every earlier layer's member, except in the body of a

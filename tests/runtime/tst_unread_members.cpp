@@ -53,6 +53,19 @@ const std::vector<Case>& cases() {
       Property p = labelled(net, seed, 2);
       out.push_back({"residual_conv_relu@" + std::to_string(seed), std::move(net), std::move(p)});
     }
+    {  // a layout permutation (a one-input Concat with an order) between conv layers, and a Concat
+      RandomNetworkBuilder b({2, 6, 5}, 7);
+      const int r1 = b.activation(b.conv(0, 3, 3, 1, 1), LayerOp::Relu);      // 1, 2: 3x6x5
+      const int t = b.transposeHW(r1);                                          // 3: 3x5x6
+      const int r2 = b.activation(b.conv(t, 2, 3, 1, 1), LayerOp::Relu);       // 4, 5: 2x5x6
+      const int side = b.activation(b.affine(0, 6), LayerOp::Sigmoid);          // 6, 7
+      const int cat = b.concat({side, b.transposeHW(r2)});                      // 8, 9
+      b.affine(b.activation(b.affine(cat, 8), LayerOp::Relu), 4);               // 10, 11, 12
+      (void)cat;
+      Network net = b.build();
+      Property p = labelled(net, 7, 2);
+      out.push_back({"conv_permuted", std::move(net), std::move(p)});
+    }
     for (const char* name : {"resnet_small", "cnn_small", "mlp_784_50_50_10"}) {
       Network net = bundledNetwork(name);
       Property prop = mnistRows(net, 0, 3, 0.02);
@@ -187,6 +200,31 @@ class TestUnreadMembers : public QObject {
     QCOMPARE(c.net.layers.size(), size_t(14));
     QString got;
     for (size_t k : unreadLayers(spec.toStdString(), c, c.property.items.front()))
+      got += (got.isEmpty() ? "" : " ") + QString::number(k);
+    QCOMPARE(got, expected);
+  }
+
+  /// A Concat (a permutation or a concatenation) copies the members its readers read, and only
+  /// those: under CROWN nothing reads a ReLU's or a Concat's bounds (back-substitution reads their
+  /// linear members), so the ReLUs behind the permutations, the Sigmoid the Concat reads and the
+  /// Concats are left out; the layers feeding ReLUs and the Sigmoid are kept, and the output (12,
+  /// the margins folded into it) is read by nothing. IBP's maps read every layer's bounds.
+  void aConcatCopiesOnlyWhatIsRead_data() {
+    QTest::addColumn<QString>("spec");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("crown") << "crown" << "2 3 5 7 8 9 12";
+    QTest::newRow("ibp") << "ibp" << "12";
+  }
+
+  void aConcatCopiesOnlyWhatIsRead() {
+    QFETCH(QString, spec);
+    QFETCH(QString, expected);
+    const Case* c = caseNamed("conv_permuted");
+    QVERIFY(c);
+    QCOMPARE(c->net.layers[3].op, LayerOp::Concat);
+    QCOMPARE(c->net.layers[9].inputs, (std::vector<int>{7, 8}));
+    QString got;
+    for (size_t k : unreadLayers(spec.toStdString(), *c, c->property.items.front()))
       got += (got.isEmpty() ? "" : " ") + QString::number(k);
     QCOMPARE(got, expected);
   }
