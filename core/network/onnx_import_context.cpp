@@ -278,16 +278,38 @@ bool Context::applyElementwiseAffine(const onnx::NodeProto& node, const LayerVal
     if (x.layoutNodes.empty()) producer.name = node.output(0);  // the layer now ends here
     return true;
   }
-  if (!checkDense(node, n, n)) return false;
+  const std::vector<int64_t> shape = producer.shape;  // the new layer's neurons: the producer's order
+  return addScalingLayer(node, x.layer, shape, ap, bp, node.output(0), {nodeLabel(node)}, &out->layer);
+}
+
+bool Context::addScalingLayer(const onnx::NodeProto& node, int input, const std::vector<int64_t>& shape,
+                              const Eigen::VectorXd& a, const Eigen::VectorXd& b, const std::string& name,
+                              std::vector<std::string> onnxNodes, int* out) {
+  const int64_t n = a.size();
   Layer l;
-  l.name = node.output(0);
-  l.op = LayerOp::Affine;
-  l.inputs = {x.layer};
-  l.shape = producer.shape;
-  l.weight = ap.asDiagonal();
-  l.bias = bp;
-  l.onnxNodes = {nodeLabel(node)};
-  out->layer = addLayer(std::move(l));
+  l.name = name;
+  l.inputs = {input};
+  l.shape = shape;
+  l.bias = b;
+  l.onnxNodes = std::move(onnxNodes);
+  ConvGeometry g;
+  if (shape.size() == 3 && elementCount(shape) == n) {
+    g.inChannels = g.outChannels = static_cast<int>(shape[0]);
+    g.inHeight = g.outHeight = static_cast<int>(shape[1]);
+    g.inWidth = g.outWidth = static_cast<int>(shape[2]);
+  }
+  if (g.inChannels > 0 && uniformPerChannel(a, g) && g.inChannels <= 4096) {
+    const int64_t c = g.inChannels, plane = n / c;
+    l.op = LayerOp::Conv;
+    l.conv = g;
+    l.kernel = Eigen::VectorXd::Zero(c * c);  // [outC][inC][1][1]: channel k scaled by its a
+    for (int64_t k = 0; k < c; ++k) l.kernel[k * c + k] = a[k * plane];
+  } else {
+    if (!checkDense(node, n, n)) return false;
+    l.op = LayerOp::Affine;
+    l.weight = a.asDiagonal();
+  }
+  *out = addLayer(std::move(l));
   return true;
 }
 

@@ -121,9 +121,16 @@ class Context {
   bool commonOrder(const onnx::NodeProto& node, LayerValue* a, LayerValue* b, const std::vector<int64_t>& shape,
                    std::vector<int64_t>* stored, std::vector<int64_t>* shared);
 
+  /// Appends y = a .* x + b over the neurons of layer `input` (stored as `shape`), named `name`:
+  /// over [C, H, W] neurons with `a` one value per channel a 1x1 Conv with a diagonal C x C kernel
+  /// (a Kernel block at run time: no n x n matrix), else a diagonal Affine layer (refused where
+  /// its dense n x n weight would not fit). False after reporting an error.
+  bool addScalingLayer(const onnx::NodeProto& node, int input, const std::vector<int64_t>& shape, const Eigen::VectorXd& a,
+                       const Eigen::VectorXd& b, const std::string& name, std::vector<std::string> onnxNodes, int* out);
+
   /// y = a .* x + b element-wise (a, b over x's logical elements): folded into the
   /// normalization (x is the unshared input), into the unshared producing Affine layer (or Conv,
-  /// when a is uniform per channel), else a diagonal Affine layer.
+  /// when a is uniform per channel), else a scaling layer (addScalingLayer).
   bool applyElementwiseAffine(const onnx::NodeProto& node, const LayerValue& x,
                               const std::vector<double>& a, const std::vector<double>& b,
                               const std::string& origin, LayerValue* out);

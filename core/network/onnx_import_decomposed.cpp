@@ -34,22 +34,14 @@ LayerValue addElementwise(Context& ctx, const onnx::NodeProto& node, const Layer
   return out;
 }
 
-/// Appends y = -x (a diagonal Affine layer) over the unpermuted layer `x` of shape `shape`.
+/// Appends y = -x (a scaling layer: a 1x1 Conv over [C, H, W], else a diagonal Affine layer) over
+/// the unpermuted layer `x` of shape `shape`.
 bool addNegation(Context& ctx, const onnx::NodeProto& node, int x,
                  const std::vector<int64_t>& shape,
                  const std::string& name, int* out) {
   const int64_t n = elementCount(shape);
-  if (!ctx.checkDense(node, n, n)) return false;
-  Layer l;
-  l.name = name;
-  l.op = LayerOp::Affine;
-  l.inputs = {x};
-  l.shape = layerShapeOf(shape);
-  l.weight = -Eigen::MatrixXd::Identity(n, n);
-  l.bias = Eigen::VectorXd::Zero(n);
-  l.onnxNodes = {nodeLabel(node)};
-  *out = ctx.addLayer(std::move(l));
-  return true;
+  return ctx.addScalingLayer(node, x, layerShapeOf(shape), -Eigen::VectorXd::Ones(n), Eigen::VectorXd::Zero(n), name,
+                             {nodeLabel(node)}, out);
 }
 
 /// Appends the residual sum a + b of two unpermuted layers of shape `shape`.

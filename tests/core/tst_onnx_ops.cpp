@@ -60,6 +60,7 @@ class TestOnnxOps : public QObject {
   void normalizationMulAddAndConstantFirst();
   void normalizationLeadingConv1x1();
   void midNetworkScaling();
+  void channelScalingAfterRelu();
   void clip_data();
   void clip();
   void activations_data();
@@ -624,8 +625,9 @@ void TestOnnxOps::batchNorm_data() {
   QTest::newRow("Gemm") << "Gemm" << QList<int>{int(LayerOp::Input), int(LayerOp::Affine)} << false;
   QTest::newRow("input") << "input"
                          << QList<int>{int(LayerOp::Input), int(LayerOp::Relu)} << true;
+  // After a Relu the per-channel scaling is a layer of its own: a 1x1 Conv with a diagonal kernel.
   QTest::newRow("Relu") << "Relu"
-                        << QList<int>{int(LayerOp::Input), int(LayerOp::Relu), int(LayerOp::Affine)}
+                        << QList<int>{int(LayerOp::Input), int(LayerOp::Relu), int(LayerOp::Conv)}
                         << false;
 }
 
@@ -779,6 +781,64 @@ void TestOnnxOps::midNetworkScaling() {
   std::vector<double> g = ref::gemm(x, toDouble(w), toDouble(bias), 1, 3, 2, false, true, 1, 1);
   const std::vector<double> want = {std::max(2.0 * g[0], 0.0) + 0.25, std::max(-0.5 * g[1], 0.0) + 1.0};
   CERT_COMPARE_VEC(run(net, x), want);
+}
+
+void TestOnnxOps::channelScalingAfterRelu() {
+  // Conv -> Relu -> BatchNormalization -> Max(bn, Relu) -> Conv over 32 x 32 x 32 values: the
+  // BatchNormalization and the Max's negation are 1x1 Convs with diagonal kernels (as diagonal
+  // Affine layers their 32,768 x 32,768 weights were refused).
+  const int64_t c = 32, h = 32, w = 32;
+  const std::vector<float> w1 = testWeights(c * 3 * 3, 91), b1 = testWeights(c, 92);
+  const std::vector<float> scale = testWeights(c, 93), shift = testWeights(c, 94), mean = testWeights(c, 95);
+  std::vector<float> var = testWeights(c, 96);
+  for (float& v : var) v = std::abs(v) + 0.5f;
+  const std::vector<float> w2 = testWeights(2 * c * 2 * 2, 97), b2 = testWeights(2, 98);
+  OnnxBuilder b("bn_after_relu");
+  b.addInput("x", {1, 1, h, w});
+  b.addInitializer("w1", {c, 1, 3, 3}, w1);
+  b.addInitializer("b1", {c}, b1);
+  b.addInitializer("s", {c}, scale);
+  b.addInitializer("t", {c}, shift);
+  b.addInitializer("m", {c}, mean);
+  b.addInitializer("v", {c}, var);
+  b.addInitializer("w2", {2, c, 2, 2}, w2);
+  b.addInitializer("b2", {2}, b2);
+  b.addNode("Conv", {"x", "w1", "b1"}, {"c1"}).attr("pads", std::vector<int64_t>{1, 1, 1, 1});
+  b.addNode("Relu", {"c1"}, {"r"});
+  b.addNode("BatchNormalization", {"r", "s", "t", "m", "v"}, {"bn"}).attr("epsilon", 0.25f);
+  b.addNode("Max", {"bn", "r"}, {"mx"});
+  b.addNode("Conv", {"mx", "w2", "b2"}, {"y"}).attr("strides", std::vector<int64_t>{2, 2});
+  b.addOutput("y", {1, 2, 16, 16});
+  IMPORT_OK(net, b);
+  int scalings = 0;
+  for (const Layer& l : net.layers) {
+    QVERIFY2(l.op != LayerOp::Affine, l.name.c_str());
+    if (l.op == LayerOp::Conv && l.conv.kernelH == 1 && l.conv.kernelW == 1) {
+      ++scalings;
+      QCOMPARE(l.kernel.size(), Eigen::Index(c * c));
+      for (int64_t o = 0; o < c; ++o)
+        for (int64_t i = 0; i < c; ++i)
+          if (o != i) QCOMPARE(l.kernel[o * c + i], 0.0);  // channel o reads only channel o
+    }
+  }
+  QCOMPARE(scalings, 2);  // the BatchNormalization, the Max's negation
+  const std::vector<double> x = toDouble(testWeights(h * w, 99));
+  ref::Window g1;
+  g1.kH = g1.kW = 3;
+  for (int& p : g1.pads) p = 1;
+  int oh = 0, ow = 0;
+  std::vector<double> r = ref::conv2d(x, 1, int(h), int(w), toDouble(w1), int(c), toDouble(b1), g1, &oh, &ow);
+  std::vector<double> mx(r.size());
+  for (size_t i = 0; i < r.size(); ++i) {
+    const size_t k = i / size_t(h * w);
+    const double relu = std::max(r[i], 0.0);
+    const double bn = scale[k] * (relu - mean[k]) / std::sqrt(double(var[k]) + double(0.25f)) + shift[k];
+    mx[i] = std::max(bn, relu);
+  }
+  ref::Window g2;
+  g2.kH = g2.kW = 2;
+  g2.sH = g2.sW = 2;
+  CERT_COMPARE_VEC(run(net, x), ref::conv2d(mx, int(c), int(h), int(w), toDouble(w2), 2, toDouble(b2), g2, &oh, &ow));
 }
 
 void TestOnnxOps::clip_data() {
