@@ -282,6 +282,33 @@ bool Context::applyElementwiseAffine(const onnx::NodeProto& node, const LayerVal
   return addScalingLayer(node, x.layer, shape, ap, bp, node.output(0), {nodeLabel(node)}, &out->layer);
 }
 
+bool Context::exclusiveScaling(int layer, Eigen::VectorXd* a, Eigen::VectorXd* b) const {
+  if (!exclusive(layer)) return false;
+  const Layer& s = net.layers[static_cast<size_t>(layer)];
+  const int64_t n = elementCount(s.shape);  // (neuron ranges are assigned after the import)
+  if (s.op == LayerOp::Affine) {
+    if (s.weight.rows() != n || s.weight.cols() != n || s.inputs.size() != 1) return false;
+    for (int64_t j = 0; j < n; ++j)
+      for (int64_t i = 0; i < n; ++i)
+        if (i != j && s.weight(i, j) != 0) return false;
+    *a = s.weight.diagonal();
+    *b = s.bias;
+    return true;
+  }
+  const ConvGeometry& g = s.conv;
+  if (s.op != LayerOp::Conv || g.kernelH != 1 || g.kernelW != 1 || g.strideH != 1 || g.strideW != 1 || g.padTop != 0 ||
+      g.padLeft != 0 || g.padBottom != 0 || g.padRight != 0 || g.inChannels != g.outChannels)
+    return false;
+  const int64_t c = g.inChannels, plane = n / c;
+  for (int64_t o = 0; o < c; ++o)
+    for (int64_t i = 0; i < c; ++i)
+      if (o != i && s.kernel[o * c + i] != 0) return false;
+  a->resize(n);
+  for (int64_t i = 0; i < n; ++i) (*a)[i] = s.kernel[(i / plane) * c + i / plane];
+  *b = s.bias;
+  return true;
+}
+
 bool Context::addScalingLayer(const onnx::NodeProto& node, int input, const std::vector<int64_t>& shape,
                               const Eigen::VectorXd& a, const Eigen::VectorXd& b, const std::string& name,
                               std::vector<std::string> onnxNodes, int* out) {

@@ -128,6 +128,11 @@ class Context {
   bool addScalingLayer(const onnx::NodeProto& node, int input, const std::vector<int64_t>& shape, const Eigen::VectorXd& a,
                        const Eigen::VectorXd& b, const std::string& name, std::vector<std::string> onnxNodes, int* out);
 
+  /// Whether layer `layer` is a scaling layer y = a .* v + b (addScalingLayer's 1x1 Conv with a
+  /// diagonal kernel, or an Affine layer with a square diagonal weight) that only one node reads:
+  /// a and b per neuron, for the reader to fold it in (the layer is then pruned, read by nothing).
+  bool exclusiveScaling(int layer, Eigen::VectorXd* a, Eigen::VectorXd* b) const;
+
   /// y = a .* x + b element-wise (a, b over x's logical elements): folded into the
   /// normalization (x is the unshared input), into the unshared producing Affine layer (or Conv,
   /// when a is uniform per channel), else a scaling layer (addScalingLayer).

@@ -139,6 +139,25 @@ void addSpatialLayer(Context& ctx, const onnx::NodeProto& node, Layer l, const L
   ctx.setLayer(node.output(0), std::move(out));
 }
 
+/// Folds a scaling y = a .* v + b (one factor per channel) that only the Conv `l` reads (a
+/// BatchNormalization after a Relu) into it: Conv_K(a .* v + b) = Conv_{K a}(v) + Conv_K(b), the
+/// kernel's input channels scaled and the shift convolved into the bias (per output neuron: padding
+/// reads no shift). `x` then reads the scaling's input.
+void foldChannelScaling(Context& ctx, LayerValue* x, Layer* l) {
+  Eigen::VectorXd a, b;
+  const int64_t plane = static_cast<int64_t>(l->conv.inHeight) * l->conv.inWidth, c = l->conv.inChannels;
+  if (!x->perm.empty() || !ctx.exclusiveScaling(x->layer, &a, &b) || a.size() != c * plane) return;
+  for (int64_t i = 0; i < a.size(); ++i)
+    if (a[i] != a[(i / plane) * plane]) return;  // a factor per neuron: not a kernel's
+  forEachConvTap(l->conv, l->kernel.data(), [&](int64_t row, int64_t col, double w) { l->bias[row] += w * b[col]; });
+  const int64_t taps = static_cast<int64_t>(l->conv.kernelH) * l->conv.kernelW;
+  for (int64_t oc = 0; oc < l->conv.outChannels; ++oc)
+    for (int64_t ic = 0; ic < c; ++ic) l->kernel.segment((oc * c + ic) * taps, taps) *= a[ic * plane];
+  const Layer& s = ctx.net.layers[static_cast<size_t>(x->layer)];
+  x->layoutNodes.insert(x->layoutNodes.begin(), s.onnxNodes.begin(), s.onnxNodes.end());
+  x->layer = s.inputs.front();
+}
+
 }  // namespace
 
 bool importConv(Context& ctx, const onnx::NodeProto& node) {
@@ -213,6 +232,7 @@ bool importConv(Context& ctx, const onnx::NodeProto& node) {
   l.bias = Eigen::VectorXd::Zero(outC * plane);
   if (bt)
     for (int64_t i = 0; i < l.bias.size(); ++i) l.bias[i] = bt->values[static_cast<size_t>(i / plane)];
+  if (!swapped) foldChannelScaling(ctx, &x, &l);
   addSpatialLayer(ctx, node, std::move(l), x, swapped);
   return true;
 }

@@ -26,6 +26,16 @@ bool addLinearLayer(Context& ctx, const onnx::NodeProto& node, const LayerValue&
   for (int64_t j = 0; j < w.cols(); ++j) l.weight.col(x.neuron(j)) = w.col(j);
   l.bias = std::move(bias);
   l.onnxNodes = x.layoutNodes;
+  // A scaling y = a .* v + b that only this layer reads (a BatchNormalization after a Relu) is
+  // folded in: W (a .* v + b) = (W diag(a)) v + W b.
+  Eigen::VectorXd a, s;
+  if (ctx.exclusiveScaling(x.layer, &a, &s) && a.size() == l.weight.cols()) {
+    const Layer& scaling = ctx.net.layers[static_cast<size_t>(x.layer)];
+    l.bias += l.weight * s;
+    l.weight = l.weight * a.asDiagonal();
+    l.inputs = scaling.inputs;
+    l.onnxNodes.insert(l.onnxNodes.begin(), scaling.onnxNodes.begin(), scaling.onnxNodes.end());
+  }
   l.onnxNodes.push_back(nodeLabel(node));
   ctx.setLayer(node.output(0), LayerValue{ctx.addLayer(std::move(l)), outShape, {}, {}});
   return true;

@@ -61,6 +61,7 @@ class TestOnnxOps : public QObject {
   void normalizationLeadingConv1x1();
   void midNetworkScaling();
   void channelScalingAfterRelu();
+  void scalingFoldsIntoItsReader();
   void clip_data();
   void clip();
   void activations_data();
@@ -839,6 +840,74 @@ void TestOnnxOps::channelScalingAfterRelu() {
   g2.kH = g2.kW = 2;
   g2.sH = g2.sW = 2;
   CERT_COMPARE_VEC(run(net, x), ref::conv2d(mx, int(c), int(h), int(w), toDouble(w2), 2, toDouble(b2), g2, &oh, &ow));
+}
+
+void TestOnnxOps::scalingFoldsIntoItsReader() {
+  // Conv -> Relu -> BatchNormalization -> Conv (padded) -> Relu -> BatchNormalization -> Flatten ->
+  // Gemm: each BatchNormalization is folded into the layer that reads it (the Conv's input channels
+  // scaled and the shift convolved into a bias per output neuron, where the padding reads no shift;
+  // the Gemm's columns scaled and W b added to its bias). No scaling layer is left.
+  const int64_t c = 3, h = 6, w = 5;
+  const std::vector<float> w1 = testWeights(c * 3 * 3, 101), b1 = testWeights(c, 102);
+  const std::vector<float> s1 = testWeights(c, 103), t1 = testWeights(c, 104), m1 = testWeights(c, 105);
+  const std::vector<float> w2 = testWeights(2 * c * 3 * 3, 106), b2 = testWeights(2, 107);
+  const std::vector<float> s2 = testWeights(2, 108), t2 = testWeights(2, 109), m2 = testWeights(2, 110);
+  const std::vector<float> ones3(c, 1.0f), ones2(2, 1.0f);
+  const std::vector<float> gw = testWeights(4 * 2 * 3 * 2, 111), gb = testWeights(4, 112);
+  OnnxBuilder b("bn_folds");
+  b.addInput("x", {1, 1, h, w});
+  b.addInitializer("w1", {c, 1, 3, 3}, w1);
+  b.addInitializer("b1", {c}, b1);
+  b.addInitializer("s1", {c}, s1);
+  b.addInitializer("t1", {c}, t1);
+  b.addInitializer("m1", {c}, m1);
+  b.addInitializer("v1", {c}, ones3);
+  b.addInitializer("w2", {2, c, 3, 3}, w2);
+  b.addInitializer("b2", {2}, b2);
+  b.addInitializer("s2", {2}, s2);
+  b.addInitializer("t2", {2}, t2);
+  b.addInitializer("m2", {2}, m2);
+  b.addInitializer("v2", {2}, ones2);
+  b.addInitializer("gw", {4, 12}, gw);
+  b.addInitializer("gb", {4}, gb);
+  b.addNode("Conv", {"x", "w1", "b1"}, {"c1"}).attr("pads", std::vector<int64_t>{1, 1, 1, 1});
+  b.addNode("Relu", {"c1"}, {"r1"});
+  b.addNode("BatchNormalization", {"r1", "s1", "t1", "m1", "v1"}, {"n1"}).attr("epsilon", 0.0f);
+  b.addNode("Conv", {"n1", "w2", "b2"}, {"c2"})
+      .attr("pads", std::vector<int64_t>{1, 0, 0, 1})
+      .attr("strides", std::vector<int64_t>{2, 2});
+  b.addNode("Relu", {"c2"}, {"r2"});
+  b.addNode("BatchNormalization", {"r2", "s2", "t2", "m2", "v2"}, {"n2"}).attr("epsilon", 0.0f);
+  b.addNode("Flatten", {"n2"}, {"f"});
+  b.addNode("Gemm", {"f", "gw", "gb"}, {"y"}).attr("transB", int64_t{1});
+  b.addOutput("y", {1, 4});
+  IMPORT_OK(net, b);
+  QCOMPARE(opsOf(net), (std::vector<LayerOp>{LayerOp::Input, LayerOp::Conv, LayerOp::Relu, LayerOp::Conv, LayerOp::Relu,
+                                             LayerOp::Affine}));
+  QCOMPARE(net.layers[3].onnxNodes, (std::vector<std::string>{"n1", "c2"}));
+  QCOMPARE(net.layers[5].onnxNodes, (std::vector<std::string>{"n2", "f", "y"}));
+  const std::vector<double> x = toDouble(testWeights(h * w, 113));
+  ref::Window g1;
+  g1.kH = g1.kW = 3;
+  for (int& p : g1.pads) p = 1;
+  int oh = 0, ow = 0;
+  std::vector<double> r = ref::conv2d(x, 1, int(h), int(w), toDouble(w1), int(c), toDouble(b1), g1, &oh, &ow);
+  for (size_t i = 0; i < r.size(); ++i) {
+    const size_t k = i / size_t(h * w);
+    r[i] = double(s1[k]) * (std::max(r[i], 0.0) - double(m1[k])) + double(t1[k]);
+  }
+  ref::Window g2;
+  g2.kH = g2.kW = 3;
+  g2.sH = g2.sW = 2;
+  g2.pads[0] = 1;
+  g2.pads[3] = 1;
+  std::vector<double> r2 = ref::conv2d(r, int(c), int(h), int(w), toDouble(w2), 2, toDouble(b2), g2, &oh, &ow);
+  QCOMPARE(oh * ow, 6);
+  for (size_t i = 0; i < r2.size(); ++i) {
+    const size_t k = i / 6;
+    r2[i] = double(s2[k]) * (std::max(r2[i], 0.0) - double(m2[k])) + double(t2[k]);
+  }
+  CERT_COMPARE_VEC(run(net, x), ref::gemm(r2, toDouble(gw), toDouble(gb), 1, 12, 4, false, true, 1, 1));
 }
 
 void TestOnnxOps::clip_data() {
