@@ -118,8 +118,10 @@ std::string Context::budgetMessage(int64_t values) const {
 int Context::addLayer(Layer layer) {
   used_ += layer.parameterCount();
   layer.index = static_cast<int>(net.layers.size());
+  for (int in : layer.inputs) ++readers_[static_cast<size_t>(in)];
   net.layers.push_back(std::move(layer));
   refs_.push_back(0);
+  readers_.push_back(0);
   return static_cast<int>(net.layers.size()) - 1;
 }
 

@@ -101,8 +101,13 @@ class Context {
   // --- layers ------------------------------------------------------------------------------
   /// Appends a layer (its index is set) and returns the index.
   int addLayer(Layer layer);
-  /// True when the node being imported holds the only reference to `layer`'s neurons.
-  bool exclusive(int layer) const { return refs_[static_cast<size_t>(layer)] == 1; }
+  /// True when the node being imported holds the only reference to `layer`'s neurons and no layer
+  /// reads them yet: the node may change the layer (fold into it) without changing what anything
+  /// else computes. (A consumer imported earlier has released its reference, but the layer it
+  /// added reads `layer`.)
+  bool exclusive(int layer) const {
+    return refs_[static_cast<size_t>(layer)] == 1 && readers_[static_cast<size_t>(layer)] == 0;
+  }
   /// Drops one reference (a node input consumed).
   void release(int layer) { --refs_[static_cast<size_t>(layer)]; }
   /// Adds one reference: a handler that reads `layer` again later keeps it from being folded into.
@@ -147,6 +152,7 @@ class Context {
   std::map<std::string, Value> values_;
   std::map<std::string, int> consumers_;
   std::vector<int> refs_;  ///< per layer: outstanding uses of values viewing it
+  std::vector<int> readers_;  ///< per layer: the layers added that read it
   int64_t used_ = 0;       ///< values held by constants and layer parameters (kImportBudget)
 };
 

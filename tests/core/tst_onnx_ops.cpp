@@ -62,6 +62,8 @@ class TestOnnxOps : public QObject {
   void midNetworkScaling();
   void channelScalingAfterRelu();
   void scalingFoldsIntoItsReader();
+  void noFoldIntoALayerAlreadyRead_data();
+  void noFoldIntoALayerAlreadyRead();
   void clip_data();
   void clip();
   void activations_data();
@@ -908,6 +910,38 @@ void TestOnnxOps::scalingFoldsIntoItsReader() {
     r2[i] = double(s2[k]) * (std::max(r2[i], 0.0) - double(m2[k])) + double(t2[k]);
   }
   CERT_COMPARE_VEC(run(net, x), ref::gemm(r2, toDouble(gw), toDouble(gb), 1, 12, 4, false, true, 1, 1));
+}
+
+void TestOnnxOps::noFoldIntoALayerAlreadyRead_data() {
+  QTest::addColumn<bool>("fromInput");  // the shared value is the network input, else a Gemm
+  QTest::newRow("Gemm read by a Relu, then scaled") << false;
+  QTest::newRow("input read by a Relu, then scaled") << true;
+}
+
+void TestOnnxOps::noFoldIntoALayerAlreadyRead() {
+  QFETCH(bool, fromInput);
+  // g -> Relu -> r; g * 2 -> m; y = r + m. When the Mul is imported the Relu has released its use
+  // of g, but its layer reads g: scaling g's layer (or the input normalization) in place would make
+  // the Relu read 2 g. The Mul must become a layer of its own.
+  const std::vector<float> w = testWeights(12, 121), bias = testWeights(3, 122);
+  OnnxBuilder b("shared_producer");
+  b.addInput("x", {1, fromInput ? 3 : 4});
+  b.addInitializer("w", {3, 4}, w);
+  b.addInitializer("b", {3}, bias);
+  b.addInitializer("two", {1}, {2.0f});
+  if (!fromInput) b.addNode("Gemm", {"x", "w", "b"}, {"g"}).attr("transB", int64_t{1});
+  const std::string g = fromInput ? "x" : "g";
+  b.addNode("Relu", {g}, {"r"});
+  b.addNode("Mul", {g, "two"}, {"m"});
+  b.addNode("Add", {"r", "m"}, {"y"});
+  b.addOutput("y", {1, 3});
+  IMPORT_OK(net, b);
+  QVERIFY(net.normalization.isIdentity() || net.normalization.scale.size() == 0);
+  const std::vector<double> x = fromInput ? std::vector<double>{0.5, -1.0, 0.25} : std::vector<double>{0.5, -1.0, 0.25, 2.0};
+  const std::vector<double> gv = fromInput ? x : ref::gemm(x, toDouble(w), toDouble(bias), 1, 4, 3, false, true, 1, 1);
+  std::vector<double> y(3);
+  for (size_t i = 0; i < 3; ++i) y[i] = std::max(gv[i], 0.0) + 2.0 * gv[i];
+  CERT_COMPARE_VEC(run(net, x), y);
 }
 
 void TestOnnxOps::clip_data() {
