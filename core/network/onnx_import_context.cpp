@@ -165,8 +165,10 @@ bool Context::materialize(const onnx::NodeProto& node, const std::string& name, 
   const int64_t n = v->size();
   // A permutation of the input before any layer reads it costs nothing: the input neurons are
   // numbered in the permuted order instead (the box is permuted when it is normalized).
+  // Only for the input's one view: a copy of another view that the caller holds would keep the old
+  // numbering.
   if (v->layer == 0 && net.layers.size() == 1 && net.layers.front().op == LayerOp::Input &&
-      n == elementCount(net.layers.front().shape) && !isGraphOutput(name)) {
+      n == elementCount(net.layers.front().shape) && !isGraphOutput(name) && exclusive(0)) {
     foldIntoInputOrder(v);
     return true;
   }

@@ -1,0 +1,221 @@
+// Seeded random ONNX graphs against the importer: directed acyclic graphs of the layout ops
+// (Reshape, Transpose, Flatten), element-wise constants (Mul, Add, Sub, Div: folded into producers
+// where they can be), activations, Gemm/MatMul, Add and Mul of two computed values and Concat, where
+// a value has several readers (the importer's folds and pending permutations must respect every
+// one). Every graph must import, and compute what the ONNX definitions say
+// (tests/support/onnx_reference) on random inputs, to 1e-9.
+#include <QtTest>
+
+#include <onnx/onnx_pb.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "core/network/forward.h"
+#include "core/network/network_printer.h"
+#include "core/network/onnx_builder.h"
+#include "core/network/onnx_import.h"
+#include "tests/support/onnx_reference.h"
+#include "tests/support/tiny_models.h"
+
+using namespace cert;
+
+namespace {
+
+/// A value of the graph: its name and shape ([1, 3, 4], [1, 4, 3] or [1, 12]: twelve elements).
+struct GraphValue {
+  std::string name;
+  std::vector<int64_t> shape;
+};
+
+class GraphGenerator {
+ public:
+  explicit GraphGenerator(uint32_t seed) : rng_(seed), b_("random_graph", 13) {}
+
+  /// A graph of `nodes` random nodes after the input, ending in Flatten -> Gemm to 3 outputs.
+  std::string build(int nodes) {
+    b_.addInput("x", {1, 3, 4});
+    values_.push_back({"x", {1, 3, 4}});
+    for (int k = 0; k < nodes; ++k) addRandomNode();
+    // The output reads the newest value (older ones stay, read or not).
+    const GraphValue last = values_.back();
+    const std::string flat = fresh("flat");
+    b_.addNode("Flatten", {last.name}, {flat}).attr("axis", int64_t{1});
+    const std::string w = fresh("wo"), bias = fresh("bo");
+    b_.addInitializer(w, {3, 12}, weights(36));
+    b_.addInitializer(bias, {3}, weights(3));
+    b_.addNode("Gemm", {flat, w, bias}, {"y"}).attr("transB", int64_t{1});
+    b_.addOutput("y", {1, 3});
+    return b_.serialize();
+  }
+
+ private:
+  std::string fresh(const std::string& stem) { return stem + std::to_string(name_++); }
+  int pick(int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng_); }
+  std::vector<float> weights(int64_t n) {
+    std::vector<float> w(static_cast<size_t>(n));
+    for (float& v : w) v = std::uniform_real_distribution<float>(-1.0f, 1.0f)(rng_);
+    return w;
+  }
+  /// A value chosen among the earlier ones, newer ones likelier (long chains and many readers).
+  const GraphValue& anyValue() {
+    const int n = static_cast<int>(values_.size());
+    return values_[static_cast<size_t>(std::max(pick(n), pick(n)))];
+  }
+  void push(const std::string& name, std::vector<int64_t> shape) { values_.push_back({name, std::move(shape)}); }
+
+  void addRandomNode() {
+    const GraphValue v = anyValue();
+    const std::string out = fresh("v");
+    switch (pick(9)) {
+      case 0: {  // Reshape to one of the three shapes
+        static const std::vector<std::vector<int64_t>> kShapes = {{1, 3, 4}, {1, 4, 3}, {1, 12}};
+        const std::vector<int64_t>& s = kShapes[static_cast<size_t>(pick(3))];
+        const std::string target = fresh("shape");
+        b_.addInitializerInt64(target, {static_cast<int64_t>(s.size())}, s);
+        b_.addNode("Reshape", {v.name, target}, {out});
+        push(out, s);
+        return;
+      }
+      case 1: {  // Transpose the last two axes (a [1, 12] value is reshaped first)
+        std::string in = v.name;
+        std::vector<int64_t> s = v.shape;
+        if (s.size() == 2) {
+          const std::string target = fresh("shape"), r = fresh("r");
+          b_.addInitializerInt64(target, {3}, {1, 3, 4});
+          b_.addNode("Reshape", {in, target}, {r});
+          in = r;
+          s = {1, 3, 4};
+        }
+        b_.addNode("Transpose", {in}, {out}).attr("perm", std::vector<int64_t>{0, 2, 1});
+        push(out, {1, s[2], s[1]});
+        return;
+      }
+      case 2: {
+        static const char* kActs[] = {"Relu", "Sigmoid", "Tanh", "Abs"};
+        b_.addNode(kActs[pick(4)], {v.name}, {out});
+        push(out, v.shape);
+        return;
+      }
+      case 3: {  // an element-wise constant: whole shape, the last axis, or one value
+        static const char* kOps[] = {"Mul", "Add", "Sub", "Div"};
+        const std::string op = kOps[pick(4)];
+        const int form = pick(3);
+        const std::vector<int64_t> dims = form == 0 ? v.shape : form == 1 ? std::vector<int64_t>{v.shape.back()}
+                                                                          : std::vector<int64_t>{1};
+        int64_t n = 1;
+        for (int64_t d : dims) n *= d;
+        std::vector<float> c = weights(n);
+        if (op == "Div")
+          for (float& x : c) x = (x < 0 ? -1.0f : 1.0f) * (0.5f + std::abs(x));  // away from 0
+        const std::string cn = fresh("c");
+        b_.addInitializer(cn, dims, c);
+        if (op == "Div" || pick(2) == 0) b_.addNode(op, {v.name, cn}, {out});  // c / x is not affine
+        else b_.addNode(op, {cn, v.name}, {out});
+        push(out, v.shape);
+        return;
+      }
+      case 4:
+      case 5: {  // Gemm or MatMul over the flattened value
+        std::string in = v.name;
+        if (v.shape.size() != 2) {
+          in = fresh("f");
+          b_.addNode("Flatten", {v.name}, {in}).attr("axis", int64_t{1});
+        }
+        const std::string w = fresh("w");
+        if (pick(2) == 0) {
+          const std::string bias = fresh("b");
+          b_.addInitializer(w, {12, 12}, weights(144));
+          b_.addInitializer(bias, {12}, weights(12));
+          b_.addNode("Gemm", {in, w, bias}, {out}).attr("transB", int64_t{pick(2)});
+        } else {
+          b_.addInitializer(w, {12, 12}, weights(144));
+          b_.addNode("MatMul", {in, w}, {out});
+        }
+        push(out, {1, 12});
+        return;
+      }
+      case 6:
+      case 7: {  // Add or Mul of two computed values of one shape (the second reshaped to fit)
+        const GraphValue& u = anyValue();
+        std::string other = u.name;
+        if (u.shape != v.shape) {
+          other = fresh("r");
+          const std::string target = fresh("shape");
+          b_.addInitializerInt64(target, {static_cast<int64_t>(v.shape.size())}, v.shape);
+          b_.addNode("Reshape", {u.name, target}, {other});
+        }
+        b_.addNode(pick(2) == 0 ? "Add" : "Mul", {v.name, other}, {out});
+        push(out, v.shape);
+        return;
+      }
+      default: {  // Concat of two [1, 3, 4]-or-[1, 4, 3] values along an axis, then back to 12
+        const GraphValue& u = anyValue();
+        if (v.shape.size() != 3 || u.shape != v.shape) {
+          b_.addNode("Relu", {v.name}, {out});
+          push(out, v.shape);
+          return;
+        }
+        const int64_t axis = 1 + pick(2);
+        const std::string cat = fresh("cat"), flat = fresh("f"), w = fresh("w");
+        b_.addNode("Concat", {v.name, u.name}, {cat}).attr("axis", axis);
+        b_.addNode("Flatten", {cat}, {flat}).attr("axis", int64_t{1});
+        b_.addInitializer(w, {24, 12}, weights(288));
+        b_.addNode("MatMul", {flat, w}, {out});
+        push(out, {1, 12});
+        return;
+      }
+    }
+  }
+
+  std::mt19937 rng_;
+  OnnxBuilder b_;
+  std::vector<GraphValue> values_;
+  int name_ = 0;
+};
+
+}  // namespace
+
+class TestRandomOnnxGraphs : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void importedGraphsComputeWhatOnnxSays() {
+    constexpr uint32_t kGraphs = 3000;
+    int layers = 0, concats = 0;
+    for (uint32_t seed = 1; seed <= kGraphs; ++seed) {
+      GraphGenerator g(seed);
+      const std::string bytes = g.build(4 + static_cast<int>(seed % 9));
+      const Result<Network> net = importOnnxBytes(bytes, "random");
+      const std::string where = "seed " + std::to_string(seed);
+      QVERIFY2(net.ok(), (where + ": " + (net.diagnostics.empty() ? "" : net.diagnostics.front().message)).c_str());
+      onnx::ModelProto model;
+      QVERIFY(model.ParseFromString(bytes));
+      std::mt19937 rng(seed);
+      for (int trial = 0; trial < 3; ++trial) {
+        std::vector<double> x(12);
+        for (double& v : x) v = std::uniform_real_distribution<double>(-2.0, 2.0)(rng);
+        std::string why;
+        const auto want = test::evalOnnxReference(model, x, &why);
+        QVERIFY2(want, (where + ": " + why).c_str());
+        const Eigen::VectorXd got = forward(*net, normalizeInput(*net, test::toVector(x)));
+        QCOMPARE(got.size(), Eigen::Index(3));
+        double scale = 1.0;
+        for (double v : *want) scale = std::max(scale, std::abs(v));
+        for (Eigen::Index j = 0; j < 3; ++j)
+          QVERIFY2(std::abs(got[j] - (*want)[static_cast<size_t>(j)]) <= 1e-9 * scale,
+                   (where + ": output " + std::to_string(j) + " is " + std::to_string(got[j]) + ", ONNX says " +
+                    std::to_string((*want)[static_cast<size_t>(j)]) + "\n" + printNetwork(*net))
+                       .c_str());
+      }
+      layers += static_cast<int>(net->layers.size());
+      for (const Layer& l : net->layers) concats += l.op == LayerOp::Concat;
+    }
+    qInfo("%d graphs, %d layers, %d Concat layers (permutations and concatenations)", int(kGraphs), layers, concats);
+    QVERIFY(concats > 100);  // the graphs reach the index maps, not only the folds
+  }
+};
+
+QTEST_GUILESS_MAIN(TestRandomOnnxGraphs)
+#include "tst_random_onnx_graphs.moc"
