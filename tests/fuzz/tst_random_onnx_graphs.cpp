@@ -1,6 +1,7 @@
 // Seeded random ONNX graphs against the importer: directed acyclic graphs of the layout ops
-// (Reshape, Transpose, Flatten), element-wise constants (Mul, Add, Sub, Div: folded into producers
-// where they can be), activations, Gemm/MatMul, Add and Mul of two computed values and Concat, where
+// (Reshape, Transpose, Flatten), element-wise constants (Mul, Add, Sub, Div, BatchNormalization:
+// folded into producers or readers where they can be), activations, Gemm/MatMul, shape-keeping Conv,
+// MaxPool and AveragePool, Add and Mul of two computed values and Concat, where
 // a value has several readers (the importer's folds and pending permutations must respect every
 // one). Every graph must import, and compute what the ONNX definitions say
 // (tests/support/onnx_reference) on random inputs, to 1e-9.
@@ -23,7 +24,7 @@ using namespace cert;
 
 namespace {
 
-/// A value of the graph: its name and shape ([1, 3, 4], [1, 4, 3] or [1, 12]: twelve elements).
+/// A value of the graph: its name and shape (24 elements: [1, 24] or [1, C, H, W]).
 struct GraphValue {
   std::string name;
   std::vector<int64_t> shape;
@@ -35,15 +36,15 @@ class GraphGenerator {
 
   /// A graph of `nodes` random nodes after the input, ending in Flatten -> Gemm to 3 outputs.
   std::string build(int nodes) {
-    b_.addInput("x", {1, 3, 4});
-    values_.push_back({"x", {1, 3, 4}});
+    b_.addInput("x", {1, 2, 3, 4});
+    values_.push_back({"x", {1, 2, 3, 4}});
     for (int k = 0; k < nodes; ++k) addRandomNode();
     // The output reads the newest value (older ones stay, read or not).
     const GraphValue last = values_.back();
     const std::string flat = fresh("flat");
     b_.addNode("Flatten", {last.name}, {flat}).attr("axis", int64_t{1});
     const std::string w = fresh("wo"), bias = fresh("bo");
-    b_.addInitializer(w, {3, 12}, weights(36));
+    b_.addInitializer(w, {3, 24}, weights(72));
     b_.addInitializer(bias, {3}, weights(3));
     b_.addNode("Gemm", {flat, w, bias}, {"y"}).attr("transB", int64_t{1});
     b_.addOutput("y", {1, 3});
@@ -65,31 +66,35 @@ class GraphGenerator {
   }
   void push(const std::string& name, std::vector<int64_t> shape) { values_.push_back({name, std::move(shape)}); }
 
+  /// `v` as a [1, C, H, W] value (a [1, 24] one reshaped to [1, 2, 3, 4]).
+  GraphValue spatial(const GraphValue& v) {
+    if (v.shape.size() == 4) return v;
+    const std::string target = fresh("shape"), r = fresh("r");
+    b_.addInitializerInt64(target, {4}, {1, 2, 3, 4});
+    b_.addNode("Reshape", {v.name, target}, {r});
+    return {r, {1, 2, 3, 4}};
+  }
+
   void addRandomNode() {
     const GraphValue v = anyValue();
     const std::string out = fresh("v");
-    switch (pick(9)) {
-      case 0: {  // Reshape to one of the three shapes
-        static const std::vector<std::vector<int64_t>> kShapes = {{1, 3, 4}, {1, 4, 3}, {1, 12}};
-        const std::vector<int64_t>& s = kShapes[static_cast<size_t>(pick(3))];
+    switch (pick(12)) {
+      case 0: {  // Reshape to one of the shapes
+        static const std::vector<std::vector<int64_t>> kShapes = {{1, 2, 3, 4}, {1, 4, 3, 2}, {1, 3, 2, 4}, {1, 24}};
+        const std::vector<int64_t>& s = kShapes[static_cast<size_t>(pick(4))];
         const std::string target = fresh("shape");
         b_.addInitializerInt64(target, {static_cast<int64_t>(s.size())}, s);
         b_.addNode("Reshape", {v.name, target}, {out});
         push(out, s);
         return;
       }
-      case 1: {  // Transpose the last two axes (a [1, 12] value is reshaped first)
-        std::string in = v.name;
-        std::vector<int64_t> s = v.shape;
-        if (s.size() == 2) {
-          const std::string target = fresh("shape"), r = fresh("r");
-          b_.addInitializerInt64(target, {3}, {1, 3, 4});
-          b_.addNode("Reshape", {in, target}, {r});
-          in = r;
-          s = {1, 3, 4};
-        }
-        b_.addNode("Transpose", {in}, {out}).attr("perm", std::vector<int64_t>{0, 2, 1});
-        push(out, {1, s[2], s[1]});
+      case 1: {  // Transpose the three inner axes (rows and columns swapped half the time)
+        const GraphValue x = spatial(v);
+        static const std::vector<std::vector<int64_t>> kPerms = {{0, 1, 3, 2}, {0, 1, 3, 2}, {0, 2, 1, 3}, {0, 3, 2, 1},
+                                                                 {0, 2, 3, 1}, {0, 3, 1, 2}};
+        const std::vector<int64_t>& p = kPerms[static_cast<size_t>(pick(6))];
+        b_.addNode("Transpose", {x.name}, {out}).attr("perm", p);
+        push(out, {1, x.shape[size_t(p[1])], x.shape[size_t(p[2])], x.shape[size_t(p[3])]});
         return;
       }
       case 2: {
@@ -116,28 +121,26 @@ class GraphGenerator {
         push(out, v.shape);
         return;
       }
-      case 4:
-      case 5: {  // Gemm or MatMul over the flattened value
+      case 4: {  // Gemm or MatMul over the flattened value
         std::string in = v.name;
         if (v.shape.size() != 2) {
           in = fresh("f");
           b_.addNode("Flatten", {v.name}, {in}).attr("axis", int64_t{1});
         }
         const std::string w = fresh("w");
+        b_.addInitializer(w, {24, 24}, weights(576));
         if (pick(2) == 0) {
           const std::string bias = fresh("b");
-          b_.addInitializer(w, {12, 12}, weights(144));
-          b_.addInitializer(bias, {12}, weights(12));
+          b_.addInitializer(bias, {24}, weights(24));
           b_.addNode("Gemm", {in, w, bias}, {out}).attr("transB", int64_t{pick(2)});
         } else {
-          b_.addInitializer(w, {12, 12}, weights(144));
           b_.addNode("MatMul", {in, w}, {out});
         }
-        push(out, {1, 12});
+        push(out, {1, 24});
         return;
       }
-      case 6:
-      case 7: {  // Add or Mul of two computed values of one shape (the second reshaped to fit)
+      case 5:
+      case 6: {  // Add or Mul of two computed values of one shape (the second reshaped to fit)
         const GraphValue& u = anyValue();
         std::string other = u.name;
         if (u.shape != v.shape) {
@@ -150,20 +153,56 @@ class GraphGenerator {
         push(out, v.shape);
         return;
       }
-      default: {  // Concat of two [1, 3, 4]-or-[1, 4, 3] values along an axis, then back to 12
+      case 7: {  // a Conv that keeps the shape: C -> C channels, 3 x 3 (or 1 x 1), padded
+        const GraphValue x = spatial(v);
+        const int64_t c = x.shape[1], k = pick(3) == 0 ? 1 : 3;
+        const std::string w = fresh("cw"), bias = fresh("cb");
+        b_.addInitializer(w, {c, c, k, k}, weights(c * c * k * k));
+        b_.addInitializer(bias, {c}, weights(c));
+        const int64_t p = k / 2;
+        b_.addNode("Conv", {x.name, w, bias}, {out}).attr("pads", std::vector<int64_t>{p, p, p, p});
+        push(out, x.shape);
+        return;
+      }
+      case 8: {  // a pool that keeps the shape: 3 x 3 windows or 2 x 2 (padded at the end), stride 1
+        const GraphValue x = spatial(v);
+        const bool big = pick(2) == 0;
+        const bool isMax = pick(2) == 0;
+        OnnxNodeRef node = b_.addNode(isMax ? "MaxPool" : "AveragePool", {x.name}, {out});
+        node.attr("kernel_shape", big ? std::vector<int64_t>{3, 3} : std::vector<int64_t>{2, 2})
+            .attr("pads", big ? std::vector<int64_t>{1, 1, 1, 1} : std::vector<int64_t>{0, 0, 1, 1});
+        if (!isMax && pick(2) == 0) node.attr("count_include_pad", int64_t{1});
+        push(out, x.shape);
+        return;
+      }
+      case 9: {  // BatchNormalization (per channel)
+        const GraphValue x = spatial(v);
+        const int64_t c = x.shape[1];
+        std::vector<float> var = weights(c);
+        for (float& e : var) e = 0.25f + std::abs(e);
+        const std::string sc = fresh("s"), sh = fresh("t"), mu = fresh("mu"), va = fresh("var");
+        b_.addInitializer(sc, {c}, weights(c));
+        b_.addInitializer(sh, {c}, weights(c));
+        b_.addInitializer(mu, {c}, weights(c));
+        b_.addInitializer(va, {c}, var);
+        b_.addNode("BatchNormalization", {x.name, sc, sh, mu, va}, {out});
+        push(out, x.shape);
+        return;
+      }
+      default: {  // Concat of two values of one 4-D shape along an axis, then back to 24
         const GraphValue& u = anyValue();
-        if (v.shape.size() != 3 || u.shape != v.shape) {
+        if (v.shape.size() != 4 || u.shape != v.shape) {
           b_.addNode("Relu", {v.name}, {out});
           push(out, v.shape);
           return;
         }
-        const int64_t axis = 1 + pick(2);
+        const int64_t axis = 1 + pick(3);
         const std::string cat = fresh("cat"), flat = fresh("f"), w = fresh("w");
         b_.addNode("Concat", {v.name, u.name}, {cat}).attr("axis", axis);
         b_.addNode("Flatten", {cat}, {flat}).attr("axis", int64_t{1});
-        b_.addInitializer(w, {24, 12}, weights(288));
+        b_.addInitializer(w, {48, 24}, weights(1152));
         b_.addNode("MatMul", {flat, w}, {out});
-        push(out, {1, 12});
+        push(out, {1, 24});
         return;
       }
     }
@@ -194,7 +233,7 @@ class TestRandomOnnxGraphs : public QObject {
       QVERIFY(model.ParseFromString(bytes));
       std::mt19937 rng(seed);
       for (int trial = 0; trial < 3; ++trial) {
-        std::vector<double> x(12);
+        std::vector<double> x(24);
         for (double& v : x) v = std::uniform_real_distribution<double>(-2.0, 2.0)(rng);
         std::string why;
         const auto want = test::evalOnnxReference(model, x, &why);

@@ -289,6 +289,91 @@ T concat(const onnx::NodeProto& n, const std::vector<const T*>& in) {
   return out;
 }
 
+std::vector<int64_t> attrInts(const onnx::NodeProto& n, const std::string& name, std::vector<int64_t> fallback) {
+  const auto* a = attr(n, name);
+  return a ? std::vector<int64_t>(a->ints().begin(), a->ints().end()) : fallback;
+}
+
+/// The 2-D window of Conv, MaxPool and AveragePool ([N, C, H, W], N = 1; explicit pads only).
+struct Window {
+  int64_t kh = 1, kw = 1, sh = 1, sw = 1, dh = 1, dw = 1, top = 0, left = 0, bottom = 0, right = 0, oh = 0, ow = 0;
+};
+
+Window windowOf(const onnx::NodeProto& n, int64_t h, int64_t w, int64_t kh, int64_t kw) {
+  if (attr(n, "auto_pad") && attr(n, "auto_pad")->s() != "NOTSET") throw Bad("auto_pad");
+  const auto k = attrInts(n, "kernel_shape", {kh, kw}), s = attrInts(n, "strides", {1, 1}),
+             d = attrInts(n, "dilations", {1, 1}), p = attrInts(n, "pads", {0, 0, 0, 0});
+  if (k.size() != 2 || s.size() != 2 || d.size() != 2 || p.size() != 4) throw Bad("window attributes");
+  Window g{k[0], k[1], s[0], s[1], d[0], d[1], p[0], p[1], p[2], p[3], 0, 0};
+  g.oh = (h + g.top + g.bottom - (g.dh * (g.kh - 1) + 1)) / g.sh + 1;
+  g.ow = (w + g.left + g.right - (g.dw * (g.kw - 1) + 1)) / g.sw + 1;
+  if (g.oh < 1 || g.ow < 1) throw Bad("window larger than the input");
+  return g;
+}
+
+/// Conv (group 1): y[m][i][j] = B[m] + sum over c, a, b of W[m][c][a][b] x[c][i sh + a dh - top][j sw + b dw - left].
+T conv(const onnx::NodeProto& n, const T& x, const T& wt, const T* bias) {
+  if (x.dims.size() != 4 || x.dims[0] != 1 || wt.dims.size() != 4 || wt.dims[1] != x.dims[1]) throw Bad("Conv dims");
+  if (attrInt(n, "group", 1) != 1) throw Bad("Conv group");
+  const int64_t c = x.dims[1], h = x.dims[2], w = x.dims[3], m = wt.dims[0];
+  const Window g = windowOf(n, h, w, wt.dims[2], wt.dims[3]);
+  T out{{1, m, g.oh, g.ow}, std::vector<double>(static_cast<size_t>(m * g.oh * g.ow), 0.0)};
+  for (int64_t o = 0; o < m; ++o)
+    for (int64_t i = 0; i < g.oh; ++i)
+      for (int64_t j = 0; j < g.ow; ++j) {
+        double acc = bias ? bias->v.at(static_cast<size_t>(o)) : 0.0;
+        for (int64_t ch = 0; ch < c; ++ch)
+          for (int64_t a = 0; a < g.kh; ++a)
+            for (int64_t b = 0; b < g.kw; ++b) {
+              const int64_t y = i * g.sh + a * g.dh - g.top, z = j * g.sw + b * g.dw - g.left;
+              if (y < 0 || y >= h || z < 0 || z >= w) continue;
+              acc += wt.v[static_cast<size_t>(((o * c + ch) * g.kh + a) * g.kw + b)] * x.v[static_cast<size_t>((ch * h + y) * w + z)];
+            }
+        out.v[static_cast<size_t>((o * g.oh + i) * g.ow + j)] = acc;
+      }
+  return out;
+}
+
+/// MaxPool / AveragePool: the max or the mean of the window's positions inside the input (all of the
+/// window's positions with count_include_pad).
+T pool(const onnx::NodeProto& n, const T& x, bool isMax) {
+  if (x.dims.size() != 4 || x.dims[0] != 1) throw Bad("pool dims");
+  const int64_t c = x.dims[1], h = x.dims[2], w = x.dims[3];
+  const Window g = windowOf(n, h, w, 1, 1);
+  const bool includePad = attrInt(n, "count_include_pad", 0) != 0;
+  T out{{1, c, g.oh, g.ow}, {}};
+  for (int64_t ch = 0; ch < c; ++ch)
+    for (int64_t i = 0; i < g.oh; ++i)
+      for (int64_t j = 0; j < g.ow; ++j) {
+        double best = -std::numeric_limits<double>::infinity(), sum = 0;
+        int64_t inside = 0;
+        for (int64_t a = 0; a < g.kh; ++a)
+          for (int64_t b = 0; b < g.kw; ++b) {
+            const int64_t y = i * g.sh + a - g.top, z = j * g.sw + b - g.left;
+            if (y < 0 || y >= h || z < 0 || z >= w) continue;
+            const double v = x.v[static_cast<size_t>((ch * h + y) * w + z)];
+            best = std::max(best, v);
+            sum += v;
+            ++inside;
+          }
+        out.v.push_back(isMax ? best : sum / static_cast<double>(includePad ? g.kh * g.kw : inside));
+      }
+  return out;
+}
+
+/// BatchNormalization (inference): scale (x - mean) / sqrt(var + epsilon) + B per channel (axis 1).
+T batchNorm(const onnx::NodeProto& n, const T& x, const T& scale, const T& b, const T& mean, const T& var) {
+  if (x.dims.size() < 2) throw Bad("BatchNormalization dims");
+  const int64_t c = x.dims[1], inner = count({x.dims.begin() + 2, x.dims.end()});
+  const double eps = attrFloat(n, "epsilon", 1e-5);
+  T out = x;
+  for (int64_t k = 0; k < count(x.dims); ++k) {
+    const auto ch = static_cast<size_t>((k / inner) % c);
+    out.v[static_cast<size_t>(k)] = scale.v.at(ch) * (x.v[static_cast<size_t>(k)] - mean.v.at(ch)) / std::sqrt(var.v.at(ch) + eps) + b.v.at(ch);
+  }
+  return out;
+}
+
 T unary(const T& x, const std::function<double(double)>& f) {
   T out{x.dims, {}};
   for (double e : x.v) out.v.push_back(f(e));
@@ -350,6 +435,9 @@ T evalNode(const onnx::NodeProto& n, const std::vector<const T*>& in, int64_t op
     return transpose(need(0), p ? std::vector<int64_t>(p->ints().begin(), p->ints().end()) : std::vector<int64_t>{});
   }
   if (op == "Concat") return concat(n, in);
+  if (op == "Conv") return conv(n, need(0), need(1), in.size() > 2 ? in[2] : nullptr);
+  if (op == "MaxPool" || op == "AveragePool") return pool(n, need(0), op == "MaxPool");
+  if (op == "BatchNormalization") return batchNorm(n, need(0), need(1), need(2), need(3), need(4));
   throw Bad("the reference evaluator does not know " + op);
 }
 
