@@ -275,6 +275,26 @@ bool importPool(Context& ctx, const onnx::NodeProto& node) {
   g.countIncludePad = !isMax && attrs.getInt("count_include_pad", 0) != 0;
   if (!attrs.error().empty()) return ctx.error(node, op + ": " + attrs.error());
   l.shape = {x.shape[1], w.out[0], w.out[1]};
+  const bool padded = g.padTop > 0 || g.padLeft > 0 || g.padBottom > 0 || g.padRight > 0;
+  if (g.countIncludePad && padded) {
+    // Every window divides by its full size, padding included: a convolution with weights
+    // 1 / (kH kW) from each channel to itself and zero padding (a spec's avg(prev) divides by the
+    // positions a window has inside the input, which differ at the borders).
+    const int64_t c = x.shape[1], taps = static_cast<int64_t>(g.kernelH) * g.kernelW;
+    Layer conv;
+    conv.op = LayerOp::Conv;
+    ConvGeometry& cg = conv.conv;
+    cg.inChannels = cg.outChannels = static_cast<int>(c);
+    cg.inHeight = g.inHeight, cg.inWidth = g.inWidth, cg.outHeight = g.outHeight, cg.outWidth = g.outWidth;
+    cg.kernelH = g.kernelH, cg.kernelW = g.kernelW, cg.strideH = g.strideH, cg.strideW = g.strideW;
+    cg.padTop = g.padTop, cg.padLeft = g.padLeft, cg.padBottom = g.padBottom, cg.padRight = g.padRight;
+    conv.kernel = Eigen::VectorXd::Zero(c * c * taps);
+    for (int64_t k = 0; k < c; ++k) conv.kernel.segment((k * c + k) * taps, taps).setConstant(1.0 / static_cast<double>(taps));
+    conv.bias = Eigen::VectorXd::Zero(c * w.out[0] * w.out[1]);
+    conv.shape = l.shape;
+    addSpatialLayer(ctx, node, std::move(conv), x, swapped);
+    return true;
+  }
   addSpatialLayer(ctx, node, std::move(l), x, swapped);
   return true;
 }
