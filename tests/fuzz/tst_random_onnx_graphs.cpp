@@ -1,7 +1,8 @@
 // Seeded random ONNX graphs against the importer: directed acyclic graphs of the layout ops
 // (Reshape, Transpose, Flatten), element-wise constants (Mul, Add, Sub, Div, BatchNormalization:
-// folded into producers or readers where they can be), activations, Gemm/MatMul, shape-keeping Conv,
-// MaxPool and AveragePool, Add and Mul of two computed values and Concat, where
+// folded into producers or readers where they can be), activations (HardSigmoid, HardSwish, Clip and
+// LeakyRelu too), Gemm/MatMul, shape-keeping Conv, MaxPool and AveragePool, global pools, Add, Mul,
+// Max and Min of two computed values and Concat, where
 // a value has several readers (the importer's folds and pending permutations must respect every
 // one). Every graph must import, and compute what the ONNX definitions say
 // (tests/support/onnx_reference) on random inputs, to 1e-9; and every shipped spec with an
@@ -38,7 +39,7 @@ struct GraphValue {
 
 class GraphGenerator {
  public:
-  explicit GraphGenerator(uint32_t seed) : rng_(seed), b_("random_graph", 13) {}
+  explicit GraphGenerator(uint32_t seed) : rng_(seed), b_("random_graph", 14) {}
 
   /// A graph of `nodes` random nodes after the input, ending in Flatten -> Gemm to 3 outputs.
   std::string build(int nodes) {
@@ -84,7 +85,7 @@ class GraphGenerator {
   void addRandomNode() {
     const GraphValue v = anyValue();
     const std::string out = fresh("v");
-    switch (pick(12)) {
+    switch (pick(13)) {
       case 0: {  // Reshape to one of the shapes
         static const std::vector<std::vector<int64_t>> kShapes = {{1, 2, 3, 4}, {1, 4, 3, 2}, {1, 3, 2, 4}, {1, 24}};
         const std::vector<int64_t>& s = kShapes[static_cast<size_t>(pick(4))];
@@ -104,8 +105,21 @@ class GraphGenerator {
         return;
       }
       case 2: {
-        static const char* kActs[] = {"Relu", "Sigmoid", "Tanh", "Abs"};
-        b_.addNode(kActs[pick(4)], {v.name}, {out});
+        static const char* kActs[] = {"Relu", "Sigmoid", "Tanh", "Abs", "LeakyRelu", "Clip", "HardSigmoid", "HardSwish"};
+        const std::string op = kActs[pick(8)];
+        if (op == "Clip") {  // Relu6 or HardTanh (the clips the specs have rules for)
+          const bool relu6 = pick(2) == 0;
+          const std::string lo = fresh("lo"), hi = fresh("hi");
+          b_.addInitializer(lo, {}, {relu6 ? 0.0f : -1.0f});
+          b_.addInitializer(hi, {}, {relu6 ? 6.0f : 1.0f});
+          b_.addNode(op, {v.name, lo, hi}, {out});
+        } else if (op == "LeakyRelu") {
+          b_.addNode(op, {v.name}, {out}).attr("alpha", 0.125);
+        } else if (op == "HardSigmoid") {
+          b_.addNode(op, {v.name}, {out}).attr("alpha", 0.25).attr("beta", 0.375);
+        } else {
+          b_.addNode(op, {v.name}, {out});
+        }
         push(out, v.shape);
         return;
       }
@@ -146,7 +160,7 @@ class GraphGenerator {
         return;
       }
       case 5:
-      case 6: {  // Add or Mul of two computed values of one shape (the second reshaped to fit)
+      case 6: {  // Add, Mul, Max or Min of two computed values of one shape (the second reshaped to fit)
         const GraphValue& u = anyValue();
         std::string other = u.name;
         if (u.shape != v.shape) {
@@ -155,7 +169,8 @@ class GraphGenerator {
           b_.addInitializerInt64(target, {static_cast<int64_t>(v.shape.size())}, v.shape);
           b_.addNode("Reshape", {u.name, target}, {other});
         }
-        b_.addNode(pick(2) == 0 ? "Add" : "Mul", {v.name, other}, {out});
+        static const char* kOps[] = {"Add", "Mul", "Max", "Min"};
+        b_.addNode(kOps[pick(4)], {v.name, other}, {out});
         push(out, v.shape);
         return;
       }
@@ -179,6 +194,17 @@ class GraphGenerator {
             .attr("pads", big ? std::vector<int64_t>{1, 1, 1, 1} : std::vector<int64_t>{0, 0, 1, 1});
         if (!isMax && pick(2) == 0) node.attr("count_include_pad", int64_t{1});
         push(out, x.shape);
+        return;
+      }
+      case 10: {  // a global pool, broadcast back over the planes by an Add with the value itself
+        const GraphValue x = spatial(v);
+        const std::string gp = fresh("gp");
+        b_.addNode(pick(2) == 0 ? "GlobalAveragePool" : "GlobalMaxPool", {x.name}, {gp});
+        const std::string w = fresh("w"), f = fresh("f");
+        b_.addNode("Flatten", {gp}, {f}).attr("axis", int64_t{1});
+        b_.addInitializer(w, {x.shape[1], 24}, weights(x.shape[1] * 24));
+        b_.addNode("MatMul", {f, w}, {out});
+        push(out, {1, 24});
         return;
       }
       case 9: {  // BatchNormalization (per channel)

@@ -435,6 +435,37 @@ T evalNode(const onnx::NodeProto& n, const std::vector<const T*>& in, int64_t op
     return transpose(need(0), p ? std::vector<int64_t>(p->ints().begin(), p->ints().end()) : std::vector<int64_t>{});
   }
   if (op == "Concat") return concat(n, in);
+  if (op == "Max" || op == "Min") {  // variadic, with broadcasting
+    T acc = need(0);
+    for (size_t i = 1; i < in.size(); ++i)
+      acc = broadcast(acc, need(i), op == "Max" ? [](double a, double b) { return std::max(a, b); }
+                                                 : [](double a, double b) { return std::min(a, b); });
+    return acc;
+  }
+  if (op == "HardSigmoid" || op == "HardSwish") {  // max(0, min(1, alpha x + beta)) (times x for HardSwish)
+    const double alpha = op == "HardSwish" ? 1.0 / 6.0 : attrFloat(n, "alpha", 0.2);
+    const double beta = op == "HardSwish" ? 0.5 : attrFloat(n, "beta", 0.5);
+    const bool swish = op == "HardSwish";
+    return unary(need(0), [=](double x) {
+      const double h = std::max(0.0, std::min(1.0, alpha * x + beta));
+      return swish ? x * h : h;
+    });
+  }
+  if (op == "GlobalAveragePool" || op == "GlobalMaxPool") {
+    const T& x = need(0);
+    if (x.dims.size() != 4 || x.dims[0] != 1) throw Bad("global pool dims");
+    const int64_t c = x.dims[1], plane = x.dims[2] * x.dims[3];
+    T out{{1, c, 1, 1}, {}};
+    for (int64_t k = 0; k < c; ++k) {
+      double best = -std::numeric_limits<double>::infinity(), sum = 0;
+      for (int64_t i = 0; i < plane; ++i) {
+        best = std::max(best, x.v[static_cast<size_t>(k * plane + i)]);
+        sum += x.v[static_cast<size_t>(k * plane + i)];
+      }
+      out.v.push_back(op == "GlobalMaxPool" ? best : sum / static_cast<double>(plane));
+    }
+    return out;
+  }
   if (op == "Conv") return conv(n, need(0), need(1), in.size() > 2 ? in[2] : nullptr);
   if (op == "MaxPool" || op == "AveragePool") return pool(n, need(0), op == "MaxPool");
   if (op == "BatchNormalization") return batchNorm(n, need(0), need(1), need(2), need(3), need(4));

@@ -17,7 +17,8 @@ namespace cert::test {
 /// missing required attribute or input, mismatched shapes, an undefined name) or uses an op
 /// outside the evaluator's set: Constant, Identity, Relu, Sigmoid, Tanh, Abs, LeakyRelu, Clip,
 /// Add, Sub, Mul, Div, Gemm, MatMul, Flatten, Reshape, Squeeze, Unsqueeze, Transpose, Concat, Conv
-/// (group 1, explicit pads), MaxPool, AveragePool, BatchNormalization (inference).
+/// (group 1, explicit pads), MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool,
+/// BatchNormalization (inference), Max, Min, HardSigmoid, HardSwish.
 std::optional<std::vector<double>> evalOnnxReference(const onnx::ModelProto& model,
                                                      const std::vector<double>& input,
                                                      std::string* why);
