@@ -76,9 +76,11 @@ VectorXd applyLayer(const Layer& l, const std::vector<VectorXd>& outs) {
       return sum;
     }
     case LayerOp::Mul: return x.cwiseProduct(outs[static_cast<size_t>(l.inputs[1])]);
-    case LayerOp::Concat: {
-      VectorXd cat(l.size());
-      int64_t at = 0;
+    case LayerOp::Concat: {  // the inputs one after the other, read through the order (which may select)
+      Eigen::Index total = 0;
+      for (int in : l.inputs) total += outs[static_cast<size_t>(in)].size();
+      VectorXd cat(total);
+      Eigen::Index at = 0;
       for (int in : l.inputs) {
         const VectorXd& part = outs[static_cast<size_t>(in)];
         cat.segment(at, part.size()) = part;

@@ -95,7 +95,8 @@ struct Layer {
   double alpha = 0.01;                ///< LeakyRelu
   double clipMin = 0.0, clipMax = 6.0;  ///< Clip
   /// Concat: neuron j is neuron order[j] of the inputs one after the other (an index map: a
-  /// layout permutation costs no weights); empty: that order itself.
+  /// layout permutation, or a Slice, Gather or Split that selects, costs no weights); empty: that
+  /// order itself (the layer then has as many neurons as its inputs together).
   std::vector<int64_t> order;
   std::vector<std::string> onnxNodes; ///< the ONNX nodes folded into this layer
 

@@ -33,6 +33,10 @@ bool importPassThrough(Context& ctx, const onnx::NodeProto& node);  ///< Identit
 bool importShape(Context& ctx, const onnx::NodeProto& node);
 bool importConcat(Context& ctx, const onnx::NodeProto& node);
 
+// onnx_import_index_map.cpp (ops whose output elements each read one input element)
+bool importSliceGather(Context& ctx, const onnx::NodeProto& node);  ///< Slice, Gather (constant indices)
+bool importSplit(Context& ctx, const onnx::NodeProto& node);
+
 // onnx_import_activation.cpp
 bool importActivation(Context& ctx, const onnx::NodeProto& node);  ///< Relu, Sigmoid, Tanh, ...
 bool importSoftmax(Context& ctx, const onnx::NodeProto& node);     ///< a final (Log)Softmax

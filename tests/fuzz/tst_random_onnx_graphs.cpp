@@ -1,5 +1,5 @@
 // Seeded random ONNX graphs against the importer: directed acyclic graphs of the layout ops
-// (Reshape, Transpose, Flatten), element-wise constants (Mul, Add, Sub, Div, BatchNormalization:
+// (Reshape, Transpose, Flatten, Slice, Gather, Split), element-wise constants (Mul, Add, Sub, Div, BatchNormalization:
 // folded into producers or readers where they can be), activations (HardSigmoid, HardSwish, Clip and
 // LeakyRelu too), Gemm/MatMul, shape-keeping Conv, MaxPool and AveragePool, global pools, Add, Mul,
 // Max and Min of two computed values and Concat, where
@@ -11,6 +11,8 @@
 
 #include <onnx/onnx_pb.h>
 
+#include <algorithm>
+#include <numeric>
 #include <random>
 #include <string>
 #include <vector>
@@ -82,10 +84,20 @@ class GraphGenerator {
     return {r, {1, 2, 3, 4}};
   }
 
+  /// `in` (`elements` values) flattened and taken back to 24 values by a MatMul, named `out`.
+  void toTwentyFour(const std::string& in, int64_t elements, const std::string& out) {
+    const std::string f = fresh("f"), w = fresh("w"), sh = fresh("shape");
+    b_.addInitializerInt64(sh, {2}, {1, -1});
+    b_.addNode("Reshape", {in, sh}, {f});
+    b_.addInitializer(w, {elements, 24}, weights(elements * 24));
+    b_.addNode("MatMul", {f, w}, {out});
+    push(out, {1, 24});
+  }
+
   void addRandomNode() {
     const GraphValue v = anyValue();
     const std::string out = fresh("v");
-    switch (pick(13)) {
+    switch (pick(16)) {
       case 0: {  // Reshape to one of the shapes
         static const std::vector<std::vector<int64_t>> kShapes = {{1, 2, 3, 4}, {1, 4, 3, 2}, {1, 3, 2, 4}, {1, 24}};
         const std::vector<int64_t>& s = kShapes[static_cast<size_t>(pick(4))];
@@ -205,6 +217,56 @@ class GraphGenerator {
         b_.addInitializer(w, {x.shape[1], 24}, weights(x.shape[1] * 24));
         b_.addNode("MatMul", {f, w}, {out});
         push(out, {1, 24});
+        return;
+      }
+      case 11: {  // Slice along one axis (negative bounds, steps 1, 2 or -1), back to 24 by a MatMul
+        const GraphValue x = spatial(v);
+        const int64_t axis = 1 + pick(3), dim = x.shape[static_cast<size_t>(axis)];
+        const int64_t step = std::vector<int64_t>{1, 2, -1}[static_cast<size_t>(pick(3))];
+        int64_t start = pick(static_cast<int>(dim)), end = step > 0 ? start + 1 + pick(static_cast<int>(dim - start)) : -dim - 1;
+        if (pick(2) == 0) start -= dim;  // the same position, counted from the end
+        const std::string st = fresh("st"), en = fresh("en"), ax = fresh("ax"), sp = fresh("sp");
+        b_.addInitializerInt64(st, {1}, {start});
+        b_.addInitializerInt64(en, {1}, {end});
+        b_.addInitializerInt64(ax, {1}, {axis});
+        b_.addInitializerInt64(sp, {1}, {step});
+        const std::string sl = fresh("sl");
+        b_.addNode("Slice", {x.name, st, en, ax, sp}, {sl});
+        const int64_t from = start < 0 ? start + dim : start, to = step > 0 ? end : -1;
+        const int64_t picked = step > 0 ? (to - from + step - 1) / step : from - to;
+        toTwentyFour(sl, 24 / dim * picked, out);
+        return;
+      }
+      case 12: {  // Gather along an axis: a permutation of it (a view), or any indices (repeats too)
+        const GraphValue x = spatial(v);
+        const int64_t axis = pick(3) + 1, dim = x.shape[static_cast<size_t>(axis)];
+        std::vector<int64_t> idx(static_cast<size_t>(dim));
+        std::iota(idx.begin(), idx.end(), 0);
+        std::shuffle(idx.begin(), idx.end(), rng_);
+        const bool permutation = pick(2) == 0;
+        if (!permutation) {
+          idx.resize(static_cast<size_t>(1 + pick(static_cast<int>(dim))));
+          for (int64_t& k : idx) k = pick(2) == 0 ? k : k - dim;  // negative indices count back
+          if (pick(2) == 0) idx.push_back(idx.front());           // a repeat
+        }
+        const std::string ind = fresh("idx");
+        b_.addInitializerInt64(ind, {static_cast<int64_t>(idx.size())}, idx);
+        const std::string ga = permutation ? out : fresh("ga");
+        b_.addNode("Gather", {x.name, ind}, {ga}).attr("axis", axis);
+        if (permutation) push(out, x.shape);
+        else toTwentyFour(ga, 24 / dim * static_cast<int64_t>(idx.size()), out);
+        return;
+      }
+      case 13: {  // Split along an axis into two parts, concatenated back the other way round
+        const GraphValue x = spatial(v);
+        int64_t axis = 1 + pick(3);
+        if (x.shape[static_cast<size_t>(axis)] < 2) axis = 1;
+        const int64_t dim = x.shape[static_cast<size_t>(axis)], first = 1 + pick(static_cast<int>(dim - 1));
+        const std::string sz = fresh("sz"), p0 = fresh("p"), p1 = fresh("p");
+        b_.addInitializerInt64(sz, {2}, {first, dim - first});
+        b_.addNode("Split", {x.name, sz}, {p0, p1}).attr("axis", axis);
+        b_.addNode("Concat", {p1, p0}, {out}).attr("axis", axis);
+        push(out, x.shape);
         return;
       }
       case 9: {  // BatchNormalization (per channel)

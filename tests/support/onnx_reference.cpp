@@ -11,6 +11,7 @@
 #include <functional>
 #include <limits>
 #include <map>
+#include <numeric>
 #include <stdexcept>
 
 namespace cert::test {
@@ -374,6 +375,115 @@ T batchNorm(const onnx::NodeProto& n, const T& x, const T& scale, const T& b, co
   return out;
 }
 
+/// The element x[idx] of a row-major tensor, idx one coordinate per axis.
+double at(const T& x, const std::vector<int64_t>& idx) {
+  if (idx.size() != x.dims.size()) throw Bad("internal: a coordinate of the wrong rank");
+  int64_t flat = 0;
+  for (size_t a = 0; a < idx.size(); ++a) {
+    if (idx[a] < 0 || idx[a] >= x.dims[a]) throw Bad("internal: a coordinate outside the tensor");
+    flat = flat * x.dims[a] + idx[a];
+  }
+  return x.v.at(static_cast<size_t>(flat));
+}
+
+/// Every coordinate of `dims` in row-major order, calling f(coordinate).
+void forEachIndex(const std::vector<int64_t>& dims, const std::function<void(const std::vector<int64_t>&)>& f) {
+  const int64_t n = count(dims);
+  std::vector<int64_t> idx(dims.size(), 0);
+  for (int64_t k = 0; k < n; ++k) {
+    f(idx);
+    for (size_t a = dims.size(); a-- > 0;)
+      if (++idx[a] < dims[a]) break;
+      else idx[a] = 0;
+  }
+}
+
+/// Slice (opset 10+: starts, ends, axes, steps as inputs), with the ONNX clamping rules.
+T slice(const T& x, const std::vector<const T*>& in) {
+  if (in.size() < 3 || !in[1] || !in[2]) throw Bad("Slice needs starts and ends");
+  const auto rank = static_cast<int64_t>(x.dims.size());
+  const std::vector<int64_t> starts = ints(*in[1]), ends = ints(*in[2]);
+  std::vector<int64_t> axes(starts.size()), steps(starts.size(), 1);
+  std::iota(axes.begin(), axes.end(), 0);
+  if (in.size() > 3 && in[3]) axes = ints(*in[3]);
+  if (in.size() > 4 && in[4]) steps = ints(*in[4]);
+  std::vector<std::vector<int64_t>> picks(static_cast<size_t>(rank));
+  for (int64_t a = 0; a < rank; ++a)
+    for (int64_t k = 0; k < x.dims[static_cast<size_t>(a)]; ++k) picks[static_cast<size_t>(a)].push_back(k);
+  for (size_t i = 0; i < axes.size(); ++i) {
+    const int64_t a = axisOf(axes[i], rank), dim = x.dims[static_cast<size_t>(a)], step = steps.at(i);
+    if (step == 0) throw Bad("Slice step 0");
+    int64_t start = starts[i] < 0 ? starts[i] + dim : starts[i], end = ends[i] < 0 ? ends[i] + dim : ends[i];
+    if (step > 0) start = std::clamp<int64_t>(start, 0, dim), end = std::clamp<int64_t>(end, 0, dim);
+    else start = std::clamp<int64_t>(start, 0, dim - 1), end = std::clamp<int64_t>(end, -1, dim - 1);
+    std::vector<int64_t>& p = picks[static_cast<size_t>(a)];
+    p.clear();
+    for (int64_t k = start; step > 0 ? k < end : k > end; k += step) p.push_back(k);
+  }
+  T out;
+  for (const auto& p : picks) out.dims.push_back(static_cast<int64_t>(p.size()));
+  forEachIndex(out.dims, [&](const std::vector<int64_t>& idx) {
+    std::vector<int64_t> src(idx.size());
+    for (size_t a = 0; a < idx.size(); ++a) src[a] = picks[a][static_cast<size_t>(idx[a])];
+    out.v.push_back(at(x, src));
+  });
+  return out;
+}
+
+/// Gather along `axis` with the indices' shape in place of that axis; negative indices count back.
+T gather(const onnx::NodeProto& n, const T& x, const T& indices) {
+  const auto rank = static_cast<int64_t>(x.dims.size());
+  const int64_t axis = axisOf(attrInt(n, "axis", 0), rank), dim = x.dims[static_cast<size_t>(axis)];
+  T out;
+  out.dims.assign(x.dims.begin(), x.dims.begin() + axis);
+  out.dims.insert(out.dims.end(), indices.dims.begin(), indices.dims.end());
+  out.dims.insert(out.dims.end(), x.dims.begin() + axis + 1, x.dims.end());
+  const auto q = static_cast<int64_t>(indices.dims.size());
+  forEachIndex(out.dims, [&](const std::vector<int64_t>& idx) {
+    int64_t flat = 0;  // the index tensor's element at idx[axis .. axis + q)
+    for (int64_t a = 0; a < q; ++a) flat = flat * indices.dims[static_cast<size_t>(a)] + idx[static_cast<size_t>(axis + a)];
+    int64_t k = static_cast<int64_t>(indices.v[static_cast<size_t>(flat)]);
+    if (k < 0) k += dim;
+    if (k < 0 || k >= dim) throw Bad("Gather index out of range");
+    std::vector<int64_t> src(idx.begin(), idx.begin() + axis);
+    src.push_back(k);
+    src.insert(src.end(), idx.begin() + axis + q, idx.end());
+    out.v.push_back(at(x, src));
+  });
+  return out;
+}
+
+/// Split along `axis` into the sizes given (input 1 from opset 13, else the attribute) or equal parts.
+std::vector<T> split(const onnx::NodeProto& n, const std::vector<const T*>& in, int64_t opset) {
+  if (in.empty() || !in[0]) throw Bad("Split needs an input");
+  const T& x = *in[0];
+  const auto rank = static_cast<int64_t>(x.dims.size());
+  const int64_t axis = axisOf(attrInt(n, "axis", 0), rank), dim = x.dims[static_cast<size_t>(axis)];
+  std::vector<int64_t> sizes;
+  if (opset >= 13 && in.size() > 1 && in[1]) sizes = ints(*in[1]);
+  else if (const auto* a = attr(n, "split")) sizes.assign(a->ints().begin(), a->ints().end());
+  const auto outputs = static_cast<int64_t>(n.output_size());
+  if (sizes.empty())
+    for (int64_t k = 0; k < outputs; ++k) sizes.push_back(std::min((dim + outputs - 1) / outputs, dim - k * ((dim + outputs - 1) / outputs)));
+  if (static_cast<int64_t>(sizes.size()) != outputs) throw Bad("Split sizes");
+  std::vector<T> out;
+  int64_t offset = 0;
+  for (int64_t len : sizes) {
+    T part;
+    part.dims = x.dims;
+    part.dims[static_cast<size_t>(axis)] = len;
+    forEachIndex(part.dims, [&](const std::vector<int64_t>& idx) {
+      std::vector<int64_t> src = idx;
+      src[static_cast<size_t>(axis)] += offset;
+      part.v.push_back(at(x, src));
+    });
+    offset += len;
+    out.push_back(std::move(part));
+  }
+  if (offset != dim) throw Bad("Split sizes do not add up");
+  return out;
+}
+
 T unary(const T& x, const std::function<double(double)>& f) {
   T out{x.dims, {}};
   for (double e : x.v) out.v.push_back(f(e));
@@ -436,10 +546,13 @@ T evalNode(const onnx::NodeProto& n, const std::vector<const T*>& in, int64_t op
   }
   if (op == "Concat") return concat(n, in);
   if (op == "Max" || op == "Min") {  // variadic, with broadcasting
+    const bool isMax = op == "Max";
+    const std::function<double(double, double)> f = [isMax](double a, double b) { return isMax ? std::max(a, b) : std::min(a, b); };
     T acc = need(0);
-    for (size_t i = 1; i < in.size(); ++i)
-      acc = broadcast(acc, need(i), op == "Max" ? [](double a, double b) { return std::max(a, b); }
-                                                 : [](double a, double b) { return std::min(a, b); });
+    for (size_t i = 1; i < in.size(); ++i) {
+      T next = broadcast(acc, need(i), f);
+      acc = std::move(next);
+    }
     return acc;
   }
   if (op == "HardSigmoid" || op == "HardSwish") {  // max(0, min(1, alpha x + beta)) (times x for HardSwish)
@@ -466,6 +579,8 @@ T evalNode(const onnx::NodeProto& n, const std::vector<const T*>& in, int64_t op
     }
     return out;
   }
+  if (op == "Slice") return slice(need(0), in);
+  if (op == "Gather") return gather(n, need(0), need(1));
   if (op == "Conv") return conv(n, need(0), need(1), in.size() > 2 ? in[2] : nullptr);
   if (op == "MaxPool" || op == "AveragePool") return pool(n, need(0), op == "MaxPool");
   if (op == "BatchNormalization") return batchNorm(n, need(0), need(1), need(2), need(3), need(4));
@@ -505,6 +620,12 @@ std::optional<std::vector<double>> evalOnnxReference(const onnx::ModelProto& mod
         in.push_back(&it->second);
       }
       if (n.output_size() < 1) throw Bad("node without outputs");
+      if (n.op_type() == "Split") {  // several outputs
+        std::vector<T> parts = split(n, in, opset);
+        for (size_t k = 0; k < parts.size(); ++k)
+          if (!n.output(static_cast<int>(k)).empty()) values[n.output(static_cast<int>(k))] = std::move(parts[k]);
+        continue;
+      }
       T out = evalNode(n, in, opset);
       if (count(out.dims) != static_cast<int64_t>(out.v.size())) throw Bad("internal: dims and values differ");
       values[n.output(0)] = std::move(out);

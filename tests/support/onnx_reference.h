@@ -18,7 +18,8 @@ namespace cert::test {
 /// outside the evaluator's set: Constant, Identity, Relu, Sigmoid, Tanh, Abs, LeakyRelu, Clip,
 /// Add, Sub, Mul, Div, Gemm, MatMul, Flatten, Reshape, Squeeze, Unsqueeze, Transpose, Concat, Conv
 /// (group 1, explicit pads), MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool,
-/// BatchNormalization (inference), Max, Min, HardSigmoid, HardSwish.
+/// BatchNormalization (inference), Max, Min, HardSigmoid, HardSwish, Slice (opset 10+), Gather,
+/// Split.
 std::optional<std::vector<double>> evalOnnxReference(const onnx::ModelProto& model,
                                                      const std::vector<double>& input,
                                                      std::string* why);

@@ -115,13 +115,10 @@ inline std::string unsupportedReason(const Network& net, const Layer& layer) {
     case LayerOp::Concat: {
       int64_t total = 0;
       for (size_t i = 0; i < layer.inputs.size(); ++i) total += inputSize(i);
-      if (total != layer.size()) return where + "input sizes do not add up";
-      std::vector<bool> seen(static_cast<size_t>(total), false);
-      if (!layer.order.empty() && static_cast<int64_t>(layer.order.size()) != total) return where + "order of the wrong size";
-      for (const int64_t k : layer.order) {
-        if (k < 0 || k >= total || seen[static_cast<size_t>(k)]) return where + "order is not a permutation";
-        seen[static_cast<size_t>(k)] = true;
-      }
+      if (layer.order.empty()) return total == layer.size() ? "" : where + "input sizes do not add up";
+      if (static_cast<int64_t>(layer.order.size()) != layer.size()) return where + "order of the wrong size";
+      for (const int64_t k : layer.order)  // a permutation or a selection (repeats allowed) of the inputs
+        if (k < 0 || k >= total) return where + "order reads outside the inputs";
       return "";
     }
     case LayerOp::LeakyRelu:
