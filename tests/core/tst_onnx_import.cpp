@@ -352,7 +352,6 @@ void TestOnnxImport::unsupportedUsesOfSupportedOps() {
   // that need constants, and a Softmax that is not final.
   OnnxBuilder b("uses");
   b.addInput("x", {1, 4});
-  b.addInitializerInt64("idx", {1}, {0});
   b.addInitializer("c", {4}, {1, 2, 3, 4});
   b.addNode("Relu", {"x"}, {"r"});
   b.addNode("Div", {"c", "x"}, {"inv"}, "div_cx");

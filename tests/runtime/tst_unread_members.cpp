@@ -61,7 +61,6 @@ const std::vector<Case>& cases() {
       const int side = b.activation(b.affine(0, 6), LayerOp::Sigmoid);          // 6, 7
       const int cat = b.concat({side, b.transposeHW(r2)});                      // 8, 9
       b.affine(b.activation(b.affine(cat, 8), LayerOp::Relu), 4);               // 10, 11, 12
-      (void)cat;
       Network net = b.build();
       Property p = labelled(net, 7, 2);
       out.push_back({"conv_permuted", std::move(net), std::move(p)});
