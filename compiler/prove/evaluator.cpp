@@ -180,9 +180,13 @@ Value Evaluator::evalBinary(const ast::Expr& e) {
     const z3::expr d = asReal(b, e.kid(1).range);
     const z3::expr nz = (d != 0).simplify();
     if (!nz.is_true()) {
-      Obligation ob{"division by zero in '" + printer::printExpr(e) + "'", path, nz,
-                    world.ctx.real_val(0), false};
-      obligations.push_back(ob);
+      if (options.divisionsAssumed) {
+        world.hypotheses.push_back(z3::implies(path, nz));
+      } else {
+        Obligation ob{"division by zero in '" + printer::printExpr(e) + "'", path, nz,
+                      world.ctx.real_val(0), false};
+        obligations.push_back(ob);
+      }
     }
   }
   return arith(op, a, b, e.range);

@@ -19,6 +19,11 @@ struct ProveOptions {
   int listWidth = 2;   ///< neurons in prev for Affine and pooling
   int termWidth = 2;   ///< neuron terms of a generic PolyExp (traverse, expanded members)
   int noiseWidth = 2;  ///< noise symbols of an input SymExp
+  /// Divisions are assumed to divide by non-zero values (each divisor, where its branch is taken,
+  /// is a hypothesis) instead of being proof obligations: what the rule promises wherever it
+  /// computes finite values. certc run proves its rules so before trusting a verdict: a division
+  /// by zero at run time is a non-finite value, which makes the verdict invalid on its own.
+  bool divisionsAssumed = false;
   /// Polled between proof obligations; true stops the proof (the remaining rules are skipped).
   std::function<bool()> cancelled;
   /// Each rule in a child process, killed (SIGKILL) at timeoutSeconds + a small grace: z3 has
