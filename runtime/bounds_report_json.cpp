@@ -60,14 +60,27 @@ int64_t statePeak(const RunResult& run, int which) {
   return peak;
 }
 
+std::string rulesArray(const std::optional<std::vector<RuleProofEntry>>& rules) {
+  if (!rules) return "null";
+  std::string o = "[";
+  for (size_t k = 0; k < rules->size(); ++k) {
+    const RuleProofEntry& r = (*rules)[k];
+    o += (k ? ", " : "") + std::string("{\"transformer\": ") + quote(r.transformer) + ", \"op\": " + quote(r.op) +
+         ", \"verdict\": " + quote(r.verdict) + ", \"reason\": " + quote(r.reason) +
+         ", \"cached\": " + (r.cached ? "true" : "false") + "}";
+  }
+  return o + "]";
+}
+
 }  // namespace
 
 std::string boundsReportJson(const ReportInfo& info, const Network& net, const RunResult& run) {
   std::string o = "{\"spec\": " + quote(info.spec) + ", \"network\": " + quote(info.network) +
                   ", \"backend\": " + quote(info.backend) +
                   ", \"intermediate\": " + quote(info.intermediate) + ", \"eps\": " + number(info.eps) +
-                  ",\n \"time_ms\": {\"compile\": " + number(info.compileMs) + ", \"run\": " + number(info.runMs) +
-                  "},\n \"memory_bytes\": {\"state_peak\": " + std::to_string(statePeak(run, 0)) +
+                  ",\n \"time_ms\": {\"compile\": " + number(info.compileMs) + ", \"prove\": " + number(info.proveMs) +
+                  ", \"run\": " + number(info.runMs) + "},\n \"rules\": " + rulesArray(info.rules) +
+                  ",\n \"memory_bytes\": {\"state_peak\": " + std::to_string(statePeak(run, 0)) +
                   ", \"dense_equivalent\": " + std::to_string(statePeak(run, 1)) +
                   ", \"network_weights_referenced\": " + std::to_string(statePeak(run, 2)) + "},\n \"inputs\": [";
   for (size_t k = 0; k < run.items.size(); ++k) {

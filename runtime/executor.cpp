@@ -277,6 +277,14 @@ int batchThreads(const RunOptions& options, size_t items) {
 
 }  // namespace
 
+void withholdVerdicts(RunResult& run, const std::string& why) {
+  for (ItemResult& item : run.items) {
+    item.verdict = Verdict::Invalid;
+    item.verified = false;
+    item.reason = "verdict withheld: " + why;
+  }
+}
+
 Result<RunResult> certify(const CompiledCertifier& cc, const Network& net, const Property& property,
                           const RunOptions& options) {
   runtime::SharedWeights shared(net);  // weights and kernels, built once for every item

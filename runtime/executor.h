@@ -133,6 +133,10 @@ struct RunResult {
   std::vector<ItemResult> items;
 };
 
+/// Every item's verdict becomes Invalid with the reason "verdict withheld: <why>": what a caller
+/// does when a rule the run relied on is refuted (compiler/prove/run_proofs.h). Bounds stay.
+void withholdVerdicts(RunResult& run, const std::string& why);
+
 /// RunOptions::intermediate.
 enum class IntermediateBounds {
   All,           ///< every neuron: the spec's bounds as written (the default)

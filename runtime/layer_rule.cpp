@@ -1,6 +1,8 @@
 // ruleOperatorFor: LayerOp -> the ConstraintFlow operator whose rule certifies the layer.
 #include "runtime/layer_rule.h"
 
+#include <algorithm>
+
 namespace cert {
 
 std::string layerWhere(const Layer& layer) {
@@ -31,6 +33,16 @@ std::string ruleOperatorFor(const Layer& layer) {
     case LayerOp::Mul: return "Neuron_mult";
     default: return {};
   }
+}
+
+std::vector<std::string> ruleOperatorsRun(const Network& net, bool margins) {
+  std::vector<std::string> ops;
+  auto add = [&](const std::string& op) {
+    if (!op.empty() && std::find(ops.begin(), ops.end(), op) == ops.end()) ops.push_back(op);
+  };
+  for (const Layer& layer : net.layers) add(ruleOperatorFor(layer));
+  if (margins) add("Affine");
+  return ops;
 }
 
 }  // namespace cert

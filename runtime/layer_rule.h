@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/diagnostics/diagnostic.h"
 #include "core/network/network.h"
@@ -12,6 +13,10 @@ namespace cert {
 /// "Neuron_add", "Neuron_mult", "Relu6"/"HardTanh" for those clips; empty for the Input and Concat layers and
 /// layers no spec operator covers.
 std::string ruleOperatorFor(const Layer& layer);
+
+/// The operators whose rules a run over `net` runs, each once, in the order of first use; "Affine"
+/// also when `margins` (the appended margins layer). What certc run proves before a verdict.
+std::vector<std::string> ruleOperatorsRun(const Network& net, bool margins);
 
 /// How diagnostics name a layer: "layer 3 'relu_1' (Relu)".
 std::string layerWhere(const Layer& layer);

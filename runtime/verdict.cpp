@@ -53,10 +53,11 @@ std::optional<std::string> badBounds(WhereOf&& whereOf, const Eigen::Ref<const E
 }
 
 /// The first NaN or empty-interval end (a lower bound of +inf, an upper bound of -inf) of one side
-/// of the margins, whose other side the run left out.
-std::optional<std::string> badSide(const Eigen::VectorXd& v, bool lower) {
+/// of a layer's bounds or the margins, whose other side the run left out; `where` names them.
+std::optional<std::string> badSide(const std::string& where, const Eigen::Ref<const Eigen::VectorXd>& v, bool lower) {
   for (Eigen::Index i = 0; i < v.size(); ++i) {
-    const std::string at = "margins neuron " + std::to_string(i) + " (" + (lower ? "lower " : "upper ") + num(v[i]) + ")";
+    if (!std::isnan(v[i]) && v[i] != (lower ? 1 : -1) * std::numeric_limits<double>::infinity()) continue;
+    const std::string at = where + " neuron " + std::to_string(i) + " (" + (lower ? "lower " : "upper ") + num(v[i]) + ")";
     if (std::isnan(v[i])) return "NaN in " + at;
     if (v[i] == (lower ? 1 : -1) * std::numeric_limits<double>::infinity())
       return "unsound bounds: an empty interval in " + at;
@@ -212,12 +213,18 @@ VerdictDecision decideVerdict(const Network& net, const std::vector<BadParameter
     if (bad.size() > 1) d.reason += " and " + std::to_string(bad.size() - 1) + " more tensor" + (bad.size() > 2 ? "s" : "");
     return d;
   }
-  for (size_t k = 0; k < layers.size() && !layersConsistent; ++k)
-    if (auto why = badBounds([&] { return layerText(net, k); }, layers[k].lower, layers[k].upper)) {
+  for (size_t k = 0; k < layers.size() && !layersConsistent; ++k) {
+    // A run may leave out one side of a layer that rules read only the other side of
+    // (RunOptions::allLayerBounds): the side computed is checked alone.
+    const LayerBoundsResult& b = layers[k];
+    const bool oneSide = !b.computed && (b.lower.size() == 0) != (b.upper.size() == 0);
+    if (auto why = oneSide ? badSide(layerText(net, k), b.lower.size() ? b.lower : b.upper, b.lower.size() != 0)
+                           : badBounds([&] { return layerText(net, k); }, b.lower, b.upper)) {
       d.verdict = Verdict::Invalid;
       d.reason = *why;
       return d;
     }
+  }
   const Eigen::VectorXd& read = item.label ? marginLower : marginUpper;  // the side the verdict reads
   if (read.size() == 0) {
     d.reason = "no margins (the item has no label or output constraint)";
@@ -230,7 +237,7 @@ VerdictDecision decideVerdict(const Network& net, const std::vector<BadParameter
     return d;
   }
   const bool oneSide = (marginLower.size() == 0) != (marginUpper.size() == 0);
-  if (auto why = oneSide ? badSide(read, item.label.has_value())
+  if (auto why = oneSide ? badSide("margins", read, item.label.has_value())
                          : badBounds([] { return std::string("margins"); }, marginLower, marginUpper)) {
     d.verdict = Verdict::Invalid;
     d.reason = *why;

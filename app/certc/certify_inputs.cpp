@@ -65,6 +65,7 @@ std::optional<CertifyInputs> loadCertifyInputs(const Args& args, const std::stri
   printDiagnostics(in.specPath, cc.diagnostics);
   if (!cc.ok()) return failed();
   in.certifier = std::move(*cc.value);
+  in.specText = *text;
   in.compileMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 
   in.netPath = *args.get("net");

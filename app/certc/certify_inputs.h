@@ -30,6 +30,7 @@ inline constexpr const char* kCertifyUsage =
 
 struct CertifyInputs {
   std::string specPath, netPath, propertyPath;
+  std::string specText;
   CompiledCertifier certifier;
   Network network;
   Property property;

@@ -1,6 +1,6 @@
 // certc run SPEC.cf --net NET.onnx (--data FILE.csv [--index I] [--count N] [--pixel-scale S] | --vnnlib FILE)
 //   --eps E [--backend cpu|cuda] [--dense] [--threads N] [--batch-size N] [--memory-limit SIZE] [--json OUT.json]
-//   [--profile] [--repeat N] [--intermediate all|relu-unstable]:
+//   [--profile] [--repeat N] [--intermediate all|relu-unstable] [--no-prove]:
 //   certifies every item
 // (several items in parallel, one per core unless --threads says otherwise), prints a summary
 // table (per item: label, verified, margin lower bounds, time) and the abstract state's memory.
@@ -23,6 +23,12 @@
 // Default all: every neuron's bounds as the spec writes them.
 // Without --json no layer's bounds are printed: the Float members that no later rule and no
 // verdict reads are left out (RunOptions::allLayerBounds), and a line names their layers.
+// Before its verdicts count, the rules the network's layers run (and Affine for the margins) are
+// proved with z3 (compiler/prove/run_proofs.h: divisions assumed non-zero, verdicts cached per
+// spec text and binary under ~/.cache/certstudio/proofs); a line "rules: ..." says what the prover
+// said. A refuted rule withholds every verdict: the items are "invalid" with the refutation as
+// reason, whatever the bounds say. --no-prove skips the proofs (the line says the verdicts rest on
+// unproved rules).
 // Errors: exit 1; usage problems: exit 2.
 #include <algorithm>
 #include <chrono>
@@ -36,9 +42,11 @@
 #include "app/certc/args.h"
 #include "app/certc/certify_inputs.h"
 #include "app/certc/commands.h"
+#include "compiler/prove/run_proofs.h"
 #include "runtime/backend_info.h"
 #include "runtime/bounds_report_json.h"
 #include "runtime/executor.h"
+#include "runtime/layer_rule.h"
 #include "runtime/memory_plan.h"
 #include "runtime/shared_weights.h"
 
@@ -83,7 +91,7 @@ void printProfile(const Network& net, const RunResult& run) {
 }  // namespace
 
 int cmdRun(int argc, char** argv) {
-  const Args args(argc, argv, 2, {"dense", "profile"});
+  const Args args(argc, argv, 2, {"dense", "profile", "no-prove"});
   const std::string backend = args.getOr("backend", "cpu");
   if (backend != "cpu" && backend != "cuda") {
     std::fprintf(stderr, "certc run: unknown backend '%s' (cpu or cuda)\n", backend.c_str());
@@ -96,7 +104,7 @@ int cmdRun(int argc, char** argv) {
     return 1;
   }
   int exitCode = 0;
-  std::optional<CertifyInputs> in = loadCertifyInputs(args, "run", {"backend", "json", "dense", "threads", "batch-size", "memory-limit", "profile", "repeat", "intermediate"}, &exitCode);
+  std::optional<CertifyInputs> in = loadCertifyInputs(args, "run", {"backend", "json", "dense", "threads", "batch-size", "memory-limit", "profile", "repeat", "intermediate", "no-prove"}, &exitCode);
   if (!in) return exitCode;
   const CompiledCertifier* cc = &in->certifier;
   const Network* net = &in->network;
@@ -165,6 +173,13 @@ int cmdRun(int argc, char** argv) {
   }
   printDiagnostics(netPath, run.diagnostics);
   if (!run.ok()) return 1;
+  // The rules the run relied on, proved (or read from the cache) before its verdicts are shown.
+  std::optional<prove::RunProofs> proofs;
+  if (!args.has("no-prove")) {
+    proofs = prove::proveRunRules(runFrontend(in->specText), in->specText, cc->transformer,
+                                  ruleOperatorsRun(*net, options.margins), prove::defaultProofCacheDir());
+    if (const std::optional<std::string> refuted = proofs->refutation()) withholdVerdicts(*run.value, *refuted);
+  }
   std::vector<double> sorted = runTimes;
   std::sort(sorted.begin(), sorted.end());
   const double runMs = sorted[sorted.size() / 2];
@@ -185,6 +200,11 @@ int cmdRun(int argc, char** argv) {
   std::printf("verified %d/%zu  (compile %.1f ms, run %.1f ms)\n", verified, run->items.size(), compileMs, runMs);
   if (repeat > 1)
     std::printf("runs: %d, min %.1f ms, median %.1f ms, max %.1f ms\n", repeat, sorted.front(), runMs, sorted.back());
+  if (!proofs)
+    std::printf("rules: not proved (--no-prove): the verdicts rest on the spec's rules as written\n");
+  else
+    std::printf("rules: %s%s\n", proofs->summary().c_str(),
+                proofs->refutation() ? ": every verdict withheld" : "");
   for (const ItemResult& it : run->items)
     if (it.verdict != Verdict::Verified && !it.reason.empty())
       std::printf("item %d %s: %s\n", it.index, verdictName(it.verdict), it.reason.c_str());
@@ -220,8 +240,23 @@ int cmdRun(int argc, char** argv) {
   if (options.profile) printProfile(*net, *run);
 
   if (const auto json = args.get("json")) {
-    ReportInfo info{specPath, netPath, backend, eps.value_or(prop->eps), compileMs, runMs,
-                    intermediateBoundsName(options.intermediate)};
+    ReportInfo info;
+    info.spec = specPath;
+    info.network = netPath;
+    info.backend = backend;
+    info.eps = eps.value_or(prop->eps);
+    info.compileMs = compileMs;
+    info.runMs = runMs;
+    info.intermediate = intermediateBoundsName(options.intermediate);
+    if (proofs) {
+      info.proveMs = proofs->seconds * 1000.0;
+      info.rules.emplace();
+      for (size_t k = 0; k < proofs->rules.size(); ++k) {
+        const prove::RuleVerdict& v = proofs->rules[k];
+        const std::string reason = v.verdict == prove::Verdict::Proved ? "" : prove::describe(v);
+        info.rules->push_back({v.transformer, v.op, prove::verdictName(v.verdict), reason, proofs->cached[k] != 0});
+      }
+    }
     std::ofstream out(*json);
     out << boundsReportJson(info, *net, *run);
     if (!out) {

@@ -25,6 +25,7 @@ class TestCertcRun : public QObject {
   void profileListsTheRuleInstructionsByTime();
   void batchSizeKeepsTheItemRows();
   void intermediateReluUnstable();
+  void refutedRulesWithholdVerdicts();
 };
 
 namespace {
@@ -240,6 +241,67 @@ void TestCertcRun::intermediateReluUnstable() {
   QVERIFY(dense.waitForFinished(60000));
   QCOMPARE(dense.exitCode(), 2);
   QVERIFY(dense.readAllStandardError().contains("not with --dense"));
+}
+
+
+// certc run proves the rules it ran before its verdicts count: IBP with a Relu upper bound of
+// max(l, 0) (refuted: x in [l, u] may exceed it) gives bounds that verify items, but every verdict
+// is withheld ("invalid", the rule named); the sound spec's rules are proved; --no-prove says the
+// verdicts rest on unproved rules.
+void TestCertcRun::refutedRulesWithholdVerdicts() {
+  QTemporaryDir dir;
+  std::string spec = readTextFile(sourcePath("specs/ibp.cf"));
+  const std::string relu = "Relu -> ((prev[l] >= 0) ? prev[l] : 0, (prev[u] >= 0) ? prev[u] : 0);";
+  const size_t at = spec.find(relu);
+  QVERIFY(at != std::string::npos);
+  spec.replace(at, relu.size(), "Relu -> ((prev[l] >= 0) ? prev[l] : 0, (prev[l] >= 0) ? prev[l] : 0);");
+  const QString unsound = dir.filePath("ibp_unsound.cf");
+  {
+    QFile f(unsound);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(spec.c_str());
+  }
+  const QString json = dir.filePath("out.json");
+  auto run = [&](const QString& specPath, const QStringList& extra) {
+    return certcLines(QStringList{"run", specPath, "--net",
+                                  QString::fromStdString(sourcePath("resources/networks/mlp_784_50_50_10.onnx")),
+                                  "--data", QString::fromStdString(sourcePath("resources/inputs/mnist_10.csv")),
+                                  "--count", "3", "--eps", "0.005"} +
+                      extra);
+  };
+  // Unproved, the unsound spec's looser-looking (lower) upper bounds verify items.
+  const QStringList unproved = run(unsound, {"--no-prove"});
+  QVERIFY(!unproved.isEmpty());
+  QVERIFY2(unproved.filter(QRegularExpression("^verified [1-3]/3")).size() == 1, qPrintable(unproved.join('\n')));
+  QVERIFY(unproved.contains("rules: not proved (--no-prove): the verdicts rest on the spec's rules as written"));
+  // Proved, each of them is withheld.
+  const QStringList withheld = run(unsound, {"--json", json});
+  QVERIFY2(withheld.filter(QRegularExpression("^verified 0/3 ")).size() == 1, qPrintable(withheld.join('\n')));
+  QCOMPARE(withheld.filter(QRegularExpression("^[0-2] +[0-9] +invalid ")).size(), 3);
+  QCOMPARE(withheld.filter(QRegularExpression("^item [0-2] invalid: verdict withheld: the rule for Relu \\(transformer "
+                                              "ibp, line 31\\) is unsound: curr\\[u\\] >= curr fails \\(certc prove\\)$"))
+               .size(),
+           3);
+  QVERIFY2(withheld.filter(QRegularExpression("^rules: Affine proved; Relu unsound: curr\\[u\\] >= curr fails at .*: every "
+                                              "verdict withheld$"))
+                   .size() == 1,
+           qPrintable(withheld.join('\n')));
+  QFile f(json);
+  QVERIFY(f.open(QIODevice::ReadOnly));
+  const QJsonObject report = QJsonDocument::fromJson(f.readAll()).object();
+  const QJsonArray rules = report["rules"].toArray();
+  QCOMPARE(rules.size(), 2);
+  QCOMPARE(rules[1].toObject()["op"].toString(), QString("Relu"));
+  QCOMPARE(rules[1].toObject()["verdict"].toString(), QString("unsound"));
+  for (const QJsonValue item : report["inputs"].toArray()) {
+    QCOMPARE(item.toObject()["status"].toString(), QString("invalid"));
+    QVERIFY(!item.toObject()["verified"].toBool());
+  }
+  // The shipped spec: its rules proved, nothing withheld.
+  const QStringList sound = run(QString::fromStdString(sourcePath("specs/ibp.cf")), {});
+  QVERIFY2(sound.filter(QRegularExpression("^rules: Affine, Relu proved \\([0-9.]+ s, [0-2] cached\\)$")).size() == 1,
+           qPrintable(sound.join('\n')));
+  QVERIFY(sound.filter("invalid").isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestCertcRun)

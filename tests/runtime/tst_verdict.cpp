@@ -92,12 +92,14 @@ class TestVerdict : public QObject {
   void badParametersNameTheTensor();
   void inconsistentBoundsAreInvalid();
   void oneSideOfTheMarginsIsCheckedAlone();
+  void oneSideOfALayerIsCheckedAlone();
   void equalLogitsNeverVerify();
   void foldedMarginsCarryTheFoldedRoundingError();
   void foldedMarginsCarryTheOutputsRoundingError();
   void foldedConvMarginsCarryTheFoldedRoundingError();
   void clearMarginsStillVerify();
   void jsonHasStatusAndReason();
+  void withheldVerdictsAreInvalid();
 };
 
 void TestVerdict::brokenParametersAreNeverVerified_data() {
@@ -248,6 +250,41 @@ void TestVerdict::oneSideOfTheMarginsIsCheckedAlone() {
            Verdict::Invalid);
 }
 
+/// A layer whose one side no rule reads (a spec whose Relu reads only prev[l]) keeps only the
+/// other side (RunOptions::allLayerBounds false): that side is checked alone, the missing one is
+/// not a mismatch (it made such items "invalid: 50 lower bounds, 0 upper"); both sides missing
+/// (the layer left out) is checked by nothing, as before.
+void TestVerdict::oneSideOfALayerIsCheckedAlone() {
+  const Network net = mlp();
+  const PropertyItem item = labelled(net, 0.01).items[0];
+  const Eigen::Vector2d margins(0.5, 0.25);
+  const Eigen::VectorXd none;
+  for (const bool lowerKept : {true, false}) {
+    std::vector<LayerBoundsResult> layers = unitBoundsOf(net);
+    LayerBoundsResult& half = layers[1];
+    half.computed = false;
+    (lowerKept ? half.upper : half.lower) = SharedVector();
+    QCOMPARE(decideVerdict(net, item, layers, margins, none).verdict, Verdict::Verified);
+    Eigen::VectorXd side = Eigen::VectorXd::Constant(net.layers[1].size(), lowerKept ? -1 : 1);
+    side[2] = std::nan("");
+    (lowerKept ? half.lower : half.upper) = SharedVector(side);
+    VerdictDecision d = decideVerdict(net, item, layers, margins, none);
+    QCOMPARE(d.verdict, Verdict::Invalid);
+    QVERIFY2(d.reason.rfind("NaN in layer 1 'Affine_1' neuron 2", 0) == 0, d.reason.c_str());
+    side[2] = lowerKept ? kInf : -kInf;
+    (lowerKept ? half.lower : half.upper) = SharedVector(side);
+    d = decideVerdict(net, item, layers, margins, none);
+    QCOMPARE(d.verdict, Verdict::Invalid);
+    QVERIFY2(d.reason.rfind("unsound bounds: an empty interval in layer 1 'Affine_1' neuron 2", 0) == 0, d.reason.c_str());
+  }
+  // Computed layers with a side missing are still a mismatch.
+  std::vector<LayerBoundsResult> layers = unitBoundsOf(net);
+  layers[1].upper = SharedVector();
+  const VerdictDecision d = decideVerdict(net, item, layers, margins, none);
+  QCOMPARE(d.verdict, Verdict::Invalid);
+  QVERIFY2(d.reason.find("lower bounds, 0 upper") != std::string::npos, d.reason.c_str());
+}
+
 void TestVerdict::equalLogitsNeverVerify() {
   // x = (1, 2^-53, 2^-53) (a flat box). Layer 1: a = x0 + x1, b = x2, c = x1 + x2, d = x0.
   // Outputs: y0 = a + b, y1 = d + c. Exactly, y0 = y1 = 1 + 2^-52: the margin y1 - y0 is 0. In
@@ -393,10 +430,44 @@ void TestVerdict::jsonHasStatusAndReason() {
   net.layers[1].bias[0] = kInf;
   RunResult run;
   run.items = {certifyOne("ibp.cf", net, labelled(net, 0.01))};
-  const std::string json = boundsReportJson({"ibp.cf", "n.onnx", "cpu", 0.01, 0, 0}, net, run);
+  ReportInfo info;
+  info.spec = "ibp.cf";
+  info.network = "n.onnx";
+  info.eps = 0.01;
+  const std::string json = boundsReportJson(info, net, run);
   QVERIFY2(json.find("\"verified\": false, \"status\": \"invalid\", \"reason\": \"non-finite values in layer 1") !=
                std::string::npos,
            json.substr(0, 600).c_str());
+  QVERIFY2(json.find("\"rules\": null") != std::string::npos, json.substr(0, 600).c_str());  // not proved
+}
+
+/// A refuted rule withholds the verdict of an item whose margins are clear (certc run proves the
+/// rules first: compiler/prove/run_proofs.h); the bounds stay as they were.
+void TestVerdict::withheldVerdictsAreInvalid() {
+  Network net = mlp();
+  net.layers.back().bias = Eigen::Vector3d(50, -50, -50);
+  RunResult run;
+  run.items = {certifyOne("ibp.cf", net, labelled(net, 0.01))};
+  QVERIFY(run.items[0].verified);
+  const Eigen::VectorXd margins = run.items[0].marginLower;
+  withholdVerdicts(run, "the rule for Relu (transformer ibp, line 9) is unsound: curr[u] >= curr fails (certc prove)");
+  const ItemResult& r = run.items[0];
+  QVERIFY(!r.verified);
+  QCOMPARE(r.verdict, Verdict::Invalid);
+  QCOMPARE(r.reason, std::string("verdict withheld: the rule for Relu (transformer ibp, line 9) is unsound: "
+                                 "curr[u] >= curr fails (certc prove)"));
+  QCOMPARE(r.marginLower, margins);
+  ReportInfo info;
+  info.rules = std::vector<RuleProofEntry>{{"ibp", "Affine", "proved", "", true},
+                                           {"ibp", "Relu", "unsound", "unsound: curr[u] >= curr fails at curr = 2", false}};
+  const std::string json = boundsReportJson(info, net, run);
+  QVERIFY2(json.find("\"rules\": [{\"transformer\": \"ibp\", \"op\": \"Affine\", \"verdict\": \"proved\", "
+                     "\"reason\": \"\", \"cached\": true}, {\"transformer\": \"ibp\", \"op\": \"Relu\", "
+                     "\"verdict\": \"unsound\", \"reason\": \"unsound: curr[u] >= curr fails at curr = 2\", "
+                     "\"cached\": false}]") != std::string::npos,
+           json.substr(0, 800).c_str());
+  QVERIFY2(json.find("\"status\": \"invalid\", \"reason\": \"verdict withheld: the rule for Relu") != std::string::npos,
+           json.substr(0, 800).c_str());
 }
 
 QTEST_APPLESS_MAIN(TestVerdict)
