@@ -171,7 +171,8 @@ fs::path defaultProofCacheDir() {
 }
 
 RunProofs proveRunRules(const FrontendResult& fe, std::string_view specText, const std::string& transformer,
-                        const std::vector<std::string>& ops, const fs::path& cacheDir, double timeoutSeconds) {
+                        const std::vector<std::string>& ops, const fs::path& cacheDir, double timeoutSeconds,
+                        const std::function<bool()>& cancelled) {
   const auto start = std::chrono::steady_clock::now();
   RunProofs out;
   const ast::TransformerDecl* t = nullptr;
@@ -204,6 +205,7 @@ RunProofs proveRunRules(const FrontendResult& fe, std::string_view specText, con
     options.op = asked[k];
     options.timeoutSeconds = timeoutSeconds;
     options.divisionsAssumed = true;
+    options.cancelled = cancelled;
     pending[k] = std::async(std::launch::async, [&fe, options] { return proveSpec(fe, options); });
   }
   for (size_t k = 0; k < asked.size(); ++k) {

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,8 +45,9 @@ std::filesystem::path defaultProofCacheDir();
 /// transformer, operator, the prover's options and this executable's identity (path, size and
 /// modification time: a rebuilt prover proves again); only proved and unsound verdicts are stored
 /// (unknown may be a timeout under load). A cache that cannot be read or written is ignored.
+/// `cancelled` is polled while proving (ProveOptions::cancelled); a cancelled rule is unknown.
 RunProofs proveRunRules(const FrontendResult& fe, std::string_view specText, const std::string& transformer,
                         const std::vector<std::string>& ops, const std::filesystem::path& cacheDir,
-                        double timeoutSeconds = 10.0);
+                        double timeoutSeconds = 10.0, const std::function<bool()>& cancelled = {});
 
 }  // namespace cert::prove

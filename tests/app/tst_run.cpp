@@ -54,6 +54,7 @@ class TestRun : public QObject {
   void windowEventLoopStallDuringRun();
   void unstableOnlyBoundsFromTheRunBar();
   void preparedWeightsAcrossRuns();
+  void refutedRuleWithholdsTheVerdict();
 };
 
 void TestRun::runFillsBoundsModel() {
@@ -324,6 +325,35 @@ void TestRun::preparedWeightsAcrossRuns() {
   RunRequest otherFresh = other;
   otherFresh.prepared = nullptr;
   QVERIFY(sameBounds(executeRun(other, cancel), executeRun(otherFresh, cancel)));
+}
+
+/// The IDE's run proves the rules it ran, as certc run does: IBP with a Relu upper bound of
+/// max(l, 0) verifies row 2 at eps 0.005 from bounds the prover refutes, and the verdict is
+/// withheld (invalid, the rule named in the status bar); the shipped spec's rules are proved.
+void TestRun::refutedRuleWithholdsTheVerdict() {
+  RunRequest r = request(QStringLiteral("mlp_784_50_50_10.onnx"), QStringLiteral("ibp.cf"));
+  r.input.row = 2;
+  r.eps = 0.005;
+  std::atomic<bool> cancel{false};
+  const RunOutcome sound = executeRun(r, cancel);
+  QCOMPARE(sound.state, RunOutcome::State::Done);
+  QVERIFY2(sound.verdict != cert::Verdict::Invalid, qPrintable(sound.summary()));
+  QVERIFY2(sound.rules.startsWith(QStringLiteral("Affine, Relu proved (")), qPrintable(sound.rules));
+  const std::string relu = "Relu -> ((prev[l] >= 0) ? prev[l] : 0, (prev[u] >= 0) ? prev[u] : 0);";
+  const size_t at = r.specText.find(relu);
+  QVERIFY(at != std::string::npos);
+  r.specText.replace(at, relu.size(), "Relu -> ((prev[l] >= 0) ? prev[l] : 0, (prev[l] >= 0) ? prev[l] : 0);");
+  const RunOutcome refuted = executeRun(r, cancel);
+  QCOMPARE(refuted.state, RunOutcome::State::Done);
+  QVERIFY(!refuted.verified);
+  QCOMPARE(refuted.verdict, cert::Verdict::Invalid);
+  QVERIFY2(refuted.rules.contains(QStringLiteral("Relu unsound: curr[u] >= curr fails at")), qPrintable(refuted.rules));
+  QVERIFY2(refuted.summary().contains(QStringLiteral(
+               "invalid, no verdict — verdict withheld: the rule for Relu (transformer ibp, line 31) is unsound")),
+           qPrintable(refuted.summary()));
+  // Its margins are positive all the same: only the proof withholds the verdict.
+  QCOMPARE(refuted.item.marginLower.size(), Eigen::Index(9));
+  QVERIFY((refuted.item.marginLower.array() > 0).all());
 }
 
 QTEST_MAIN(TestRun)

@@ -1,4 +1,5 @@
-// executeRun: compileCertifier, then datasetProperty / readVnnlib, then certify on the CPU executor.
+// executeRun: compileCertifier, then datasetProperty / readVnnlib, then certify on the CPU executor,
+// then the proofs of the rules it ran (a refuted one withholds the verdict).
 #include "app/certstudio/run/run_job.h"
 
 #include <algorithm>
@@ -6,10 +7,13 @@
 #include <exception>
 #include <new>
 
+#include "compiler/frontend.h"
+#include "compiler/prove/run_proofs.h"
 #include "core/property/dataset_csv.h"
 #include "core/property/vnnlib.h"
 #include "app/certstudio/run/verdict_text.h"
 #include "runtime/compiled_certifier.h"
+#include "runtime/layer_rule.h"
 
 namespace cert::studio {
 namespace {
@@ -130,6 +134,21 @@ RunOutcome executeRun(const RunRequest& request, const std::atomic<bool>& cancel
         return out;
       }
       return failed(out, QStringLiteral("run"), run.diagnostics);
+    }
+    // The rules the run relied on, proved (or read from the cache) before its verdict is shown;
+    // a refuted one withholds every verdict, as certc run does.
+    if (options.margins) {
+      const auto proveStart = std::chrono::steady_clock::now();
+      const cert::prove::RunProofs proofs = cert::prove::proveRunRules(
+          cert::runFrontend(request.specText), request.specText, cc->transformer, cert::ruleOperatorsRun(*net, true),
+          cert::prove::defaultProofCacheDir(), 10.0, [&cancel] { return cancel.load(); });
+      out.proveMs = msSince(proveStart);
+      if (cancel.load()) {
+        out.state = RunOutcome::State::Cancelled;
+        return out;
+      }
+      out.rules = QString::fromStdString(proofs.summary());
+      if (const std::optional<std::string> refuted = proofs.refutation()) cert::withholdVerdicts(*run.value, *refuted);
     }
     out.itemCount = static_cast<int>(run->items.size());
     if (run->items.empty()) return failed(out, QStringLiteral("input"), {cert::Diagnostic::error("the property has no input box")});

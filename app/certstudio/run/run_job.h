@@ -75,7 +75,11 @@ struct RunOutcome {
   QString reason;
   cert::Diagnostics diagnostics;  ///< errors and warnings of every stage
   QString stage;                ///< Failed: "spec", "input" or "run"
-  double compileMs = 0, runMs = 0;
+  double compileMs = 0, runMs = 0, proveMs = 0;
+  /// What the prover said about the rules the run relied on (compiler/prove/run_proofs.h):
+  /// "Affine, Relu proved (0.1 s, 2 cached)"; empty for a run without verdict (teaching mode).
+  /// A refuted rule makes every item Invalid, its verdict withheld.
+  QString rules;
 
   /// "not verified: the spec has no rule for Relu" style one-liner for the status bar.
   QString summary() const;
