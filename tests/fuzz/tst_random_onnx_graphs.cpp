@@ -1,7 +1,9 @@
-// Seeded random ONNX graphs against the importer: directed acyclic graphs of the layout ops
-// (Reshape, Transpose, Flatten, Slice, Gather, Split), element-wise constants (Mul, Add, Sub, Div, BatchNormalization:
+// Seeded random ONNX graphs against the importer (opsets 11, 13, 14 and 17): directed acyclic graphs
+// of the layout ops (Reshape, Transpose, Flatten at any axis, Squeeze/Unsqueeze, Slice, Gather,
+// Split, Identity, Dropout, Cast), element-wise constants (Mul, Add, Sub, Div, BatchNormalization:
 // folded into producers or readers where they can be), activations (HardSigmoid, HardSwish, Clip and
-// LeakyRelu too), Gemm/MatMul, shape-keeping Conv, MaxPool and AveragePool, global pools, Add, Mul,
+// LeakyRelu too), Gemm/MatMul, Conv (shape-keeping, or strided, dilated, asymmetrically padded
+// into 1-3 channels), MaxPool and AveragePool, global pools, Add, Mul,
 // Max and Min of two computed values and Concat, where
 // a value has several readers (the importer's folds and pending permutations must respect every
 // one). Every graph must import, and compute what the ONNX definitions say
@@ -12,6 +14,7 @@
 #include <onnx/onnx_pb.h>
 
 #include <algorithm>
+#include <map>
 #include <numeric>
 #include <random>
 #include <string>
@@ -41,7 +44,9 @@ struct GraphValue {
 
 class GraphGenerator {
  public:
-  explicit GraphGenerator(uint32_t seed) : rng_(seed), b_("random_graph", 14) {}
+  /// Opsets 11, 13, 14 and 17 in turn (11: Split sizes and Squeeze/Unsqueeze axes as attributes;
+  /// HardSwish only from 14).
+  explicit GraphGenerator(uint32_t seed) : rng_(seed), opset_(kOpsets[seed % 4]), b_("random_graph", opset_) {}
 
   /// A graph of `nodes` random nodes after the input, ending in Flatten -> Gemm to 3 outputs.
   std::string build(int nodes) {
@@ -61,6 +66,8 @@ class GraphGenerator {
   }
 
  private:
+  static constexpr int64_t kOpsets[] = {11, 13, 14, 17};
+
   std::string fresh(const std::string& stem) { return stem + std::to_string(name_++); }
   int pick(int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng_); }
   std::vector<float> weights(int64_t n) {
@@ -97,7 +104,7 @@ class GraphGenerator {
   void addRandomNode() {
     const GraphValue v = anyValue();
     const std::string out = fresh("v");
-    switch (pick(16)) {
+    switch (pick(20)) {
       case 0: {  // Reshape to one of the shapes
         static const std::vector<std::vector<int64_t>> kShapes = {{1, 2, 3, 4}, {1, 4, 3, 2}, {1, 3, 2, 4}, {1, 24}};
         const std::vector<int64_t>& s = kShapes[static_cast<size_t>(pick(4))];
@@ -118,7 +125,8 @@ class GraphGenerator {
       }
       case 2: {
         static const char* kActs[] = {"Relu", "Sigmoid", "Tanh", "Abs", "LeakyRelu", "Clip", "HardSigmoid", "HardSwish"};
-        const std::string op = kActs[pick(8)];
+        std::string op = kActs[pick(8)];
+        if (op == "HardSwish" && opset_ < 14) op = "HardSigmoid";
         if (op == "Clip") {  // Relu6 or HardTanh (the clips the specs have rules for)
           const bool relu6 = pick(2) == 0;
           const std::string lo = fresh("lo"), hi = fresh("hi");
@@ -263,10 +271,75 @@ class GraphGenerator {
         if (x.shape[static_cast<size_t>(axis)] < 2) axis = 1;
         const int64_t dim = x.shape[static_cast<size_t>(axis)], first = 1 + pick(static_cast<int>(dim - 1));
         const std::string sz = fresh("sz"), p0 = fresh("p"), p1 = fresh("p");
-        b_.addInitializerInt64(sz, {2}, {first, dim - first});
-        b_.addNode("Split", {x.name, sz}, {p0, p1}).attr("axis", axis);
+        if (opset_ < 13) {
+          b_.addNode("Split", {x.name}, {p0, p1}).attr("axis", axis).attr("split", std::vector<int64_t>{first, dim - first});
+        } else {
+          b_.addInitializerInt64(sz, {2}, {first, dim - first});
+          b_.addNode("Split", {x.name, sz}, {p0, p1}).attr("axis", axis);
+        }
         b_.addNode("Concat", {p1, p0}, {out}).attr("axis", axis);
         push(out, x.shape);
+        return;
+      }
+      case 14: {  // a Conv that changes the shape: 1-3 output channels, kernels 1-3, strides and
+                  // dilations 1-2, asymmetric pads; back to 24 by a MatMul
+        const GraphValue x = spatial(v);
+        const int64_t c = x.shape[1], h = x.shape[2], w = x.shape[3], m = 1 + pick(3);
+        int64_t kh = 1 + pick(3), kw = 1 + pick(3), sh = 1 + pick(2), sw = 1 + pick(2), dh = 1 + pick(2), dw = 1 + pick(2);
+        const int64_t top = pick(2), left = pick(2), bottom = pick(2), right = pick(2);
+        if (dh * (kh - 1) + 1 > h + top + bottom) dh = 1, kh = std::min(kh, h + top + bottom);
+        if (dw * (kw - 1) + 1 > w + left + right) dw = 1, kw = std::min(kw, w + left + right);
+        const int64_t oh = (h + top + bottom - dh * (kh - 1) - 1) / sh + 1, ow = (w + left + right - dw * (kw - 1) - 1) / sw + 1;
+        const std::string cw = fresh("cw"), cv = fresh("cv");
+        b_.addInitializer(cw, {m, c, kh, kw}, weights(m * c * kh * kw));
+        std::vector<std::string> inputs = {x.name, cw};
+        if (pick(2) == 0) {
+          inputs.push_back(fresh("cb"));
+          b_.addInitializer(inputs.back(), {m}, weights(m));
+        }
+        b_.addNode("Conv", inputs, {cv})
+            .attr("kernel_shape", std::vector<int64_t>{kh, kw})
+            .attr("strides", std::vector<int64_t>{sh, sw})
+            .attr("dilations", std::vector<int64_t>{dh, dw})
+            .attr("pads", std::vector<int64_t>{top, left, bottom, right});
+        toTwentyFour(cv, m * oh * ow, out);
+        return;
+      }
+      case 15: {  // Unsqueeze at any axis (a Relu on the longer value half the time), Squeeze back
+        const int64_t axis = pick(static_cast<int>(v.shape.size()) + 1) - (pick(2) == 0 ? 0 : static_cast<int64_t>(v.shape.size()) + 1);
+        const std::string up = fresh("up"), mid = fresh("mid");
+        auto withAxes = [&](const char* op, const std::string& in, const std::string& result) {
+          if (opset_ < 13) {
+            b_.addNode(op, {in}, {result}).attr("axes", std::vector<int64_t>{axis});
+          } else {
+            const std::string ax = fresh("axes");
+            b_.addInitializerInt64(ax, {1}, {axis});
+            b_.addNode(op, {in, ax}, {result});
+          }
+        };
+        withAxes("Unsqueeze", v.name, up);
+        std::string longer = up;
+        if (pick(2) == 0) {
+          b_.addNode("Relu", {up}, {mid});
+          longer = mid;
+        }
+        withAxes("Squeeze", longer, out);
+        push(out, v.shape);
+        return;
+      }
+      case 16: {  // Identity, Dropout (inference: the identity) or a Cast to float
+        const int kind = pick(3);
+        if (kind == 0) b_.addNode("Identity", {v.name}, {out});
+        else if (kind == 1) b_.addNode("Dropout", {v.name}, {out});
+        else b_.addNode("Cast", {v.name}, {out}).attr("to", int64_t{1});
+        push(out, v.shape);
+        return;
+      }
+      case 17: {  // Flatten at an axis that gives [1, 24] (0, 1, or counted from the end)
+        const int64_t r = static_cast<int64_t>(v.shape.size());
+        const int64_t axis = std::vector<int64_t>{0, 1, -r, 1 - r}[static_cast<size_t>(pick(4))];
+        b_.addNode("Flatten", {v.name}, {out}).attr("axis", axis);
+        push(out, {1, 24});
         return;
       }
       case 9: {  // BatchNormalization (per channel)
@@ -303,6 +376,7 @@ class GraphGenerator {
   }
 
   std::mt19937 rng_;
+  int64_t opset_;
   OnnxBuilder b_;
   std::vector<GraphValue> values_;
   int name_ = 0;
@@ -317,6 +391,7 @@ class TestRandomOnnxGraphs : public QObject {
   void importedGraphsComputeWhatOnnxSays() {
     constexpr uint32_t kGraphs = 3000;
     int layers = 0, concats = 0;
+    std::map<std::string, int> drawn;  // op types (and Conv strides/dilations above 1, opsets) drawn
     for (uint32_t seed = 1; seed <= kGraphs; ++seed) {
       GraphGenerator g(seed);
       const std::string bytes = g.build(4 + static_cast<int>(seed % 9));
@@ -325,6 +400,13 @@ class TestRandomOnnxGraphs : public QObject {
       QVERIFY2(net.ok(), (where + ": " + (net.diagnostics.empty() ? "" : net.diagnostics.front().message)).c_str());
       onnx::ModelProto model;
       QVERIFY(model.ParseFromString(bytes));
+      for (const onnx::NodeProto& n : model.graph().node()) {
+        ++drawn[n.op_type()];
+        for (const onnx::AttributeProto& a : n.attribute())
+          if (n.op_type() == "Conv" && (a.name() == "strides" || a.name() == "dilations"))
+            for (int64_t e : a.ints()) drawn["Conv " + a.name()] += e > 1;
+      }
+      ++drawn["opset " + std::to_string(model.opset_import(0).version())];
       std::mt19937 rng(seed);
       for (int trial = 0; trial < 3; ++trial) {
         std::vector<double> x(24);
@@ -347,6 +429,12 @@ class TestRandomOnnxGraphs : public QObject {
     }
     qInfo("%d graphs, %d layers, %d Concat layers (permutations and concatenations)", int(kGraphs), layers, concats);
     QVERIFY(concats > 100);  // the graphs reach the index maps, not only the folds
+    std::string tally;
+    for (const auto& [what, n] : drawn) tally += (tally.empty() ? "" : ", ") + what + " " + std::to_string(n);
+    qInfo("drawn: %s", tally.c_str());
+    for (const char* what : {"Conv strides", "Conv dilations", "Squeeze", "Unsqueeze", "Dropout", "Cast", "Identity", "Split",
+                             "Slice", "Gather", "HardSwish", "opset 11", "opset 13", "opset 14", "opset 17"})
+      QVERIFY2(drawn[what] >= 50, what);
   }
 
   /// The imported graphs certified: each spec with a reference (IBP, DeepPoly, CROWN, DeepZ and the

@@ -505,6 +505,17 @@ T evalNode(const onnx::NodeProto& n, const std::vector<const T*>& in, int64_t op
     throw Bad("Constant without a value");
   }
   if (op == "Identity") return need(0);
+  // Dropout in inference (no training_mode input, or a false one) passes its input through.
+  if (op == "Dropout") {
+    if (in.size() > 2 && in[2] && !in[2]->v.empty() && in[2]->v[0] != 0) throw Bad("Dropout in training mode");
+    return need(0);
+  }
+  // A Cast to float or double keeps the values (the reference computes in double throughout).
+  if (op == "Cast") {
+    const int64_t to = attrInt(n, "to", 0);
+    if (to != 1 && to != 11) throw Bad("Cast to a type other than float or double");
+    return need(0);
+  }
   if (op == "Relu") return unary(need(0), [](double x) { return x > 0 ? x : 0.0; });
   if (op == "Sigmoid") return unary(need(0), [](double x) { return 1.0 / (1.0 + std::exp(-x)); });
   if (op == "Tanh") return unary(need(0), [](double x) { return std::tanh(x); });
