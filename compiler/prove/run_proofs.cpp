@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <future>
+#include <map>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -49,16 +51,35 @@ std::string oneLine(std::string s) {
   return s;
 }
 
-fs::path cacheFile(const fs::path& dir, std::string_view specText, const std::string& transformer, const std::string& op,
-                   double timeoutSeconds, const std::string& identity) {
+/// The key of one rule's verdict: the spec text, the rule, the prover's options and (for the disk
+/// cache) the executable's identity.
+uint64_t ruleKey(std::string_view specText, const std::string& transformer, const std::string& op, double timeoutSeconds,
+                 const std::string& identity) {
   const ProveOptions defaults;
   std::ostringstream key;
   key << kCacheHeader << '\n' << compilerVersion() << '\n' << identity << '\n' << transformer << '\n' << op << '\n'
       << defaults.listWidth << ' ' << defaults.termWidth << ' ' << defaults.noiseWidth << ' ' << timeoutSeconds << '\n'
       << specText;
+  return fnv1a(key.str());
+}
+
+fs::path cacheFile(const fs::path& dir, std::string_view specText, const std::string& transformer, const std::string& op,
+                   double timeoutSeconds, const std::string& identity) {
   char name[40];
-  std::snprintf(name, sizeof name, "%016llx.proof", static_cast<unsigned long long>(fnv1a(key.str())));
+  std::snprintf(name, sizeof name, "%016llx.proof",
+                static_cast<unsigned long long>(ruleKey(specText, transformer, op, timeoutSeconds, identity)));
   return dir / name;
+}
+
+/// Verdicts this process has already proved or read (a batch of runs over one spec, a run without
+/// a disk cache), by ruleKey without the identity: the prover that runs is this one.
+struct ProcessMemo {
+  std::mutex mutex;
+  std::map<uint64_t, RuleVerdict> verdicts;
+};
+ProcessMemo& processMemo() {
+  static ProcessMemo memo;
+  return memo;
 }
 
 std::optional<RuleVerdict> readCached(const fs::path& file, const std::string& transformer, const std::string& op) {
@@ -163,6 +184,12 @@ std::string RunProofs::summary() const {
   return s + " (" + timing + ")";
 }
 
+void forgetRememberedProofs() {
+  ProcessMemo& memo = processMemo();
+  const std::lock_guard<std::mutex> lock(memo.mutex);
+  memo.verdicts.clear();
+}
+
 fs::path defaultProofCacheDir() {
   if (const char* dir = std::getenv("CERTSTUDIO_PROOF_CACHE")) return fs::path(dir);
   if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return fs::path(xdg) / "certstudio" / "proofs";
@@ -192,7 +219,18 @@ RunProofs proveRunRules(const FrontendResult& fe, std::string_view specText, con
   out.rules.resize(asked.size());
   out.cached.assign(asked.size(), false);
   std::vector<std::future<ProveReport>> pending(asked.size());
+  ProcessMemo& memo = processMemo();
+  std::vector<uint64_t> memoKeys(asked.size());
   for (size_t k = 0; k < asked.size(); ++k) {
+    memoKeys[k] = ruleKey(specText, transformer, asked[k], timeoutSeconds, {});
+    {
+      const std::lock_guard<std::mutex> lock(memo.mutex);
+      if (const auto hit = memo.verdicts.find(memoKeys[k]); hit != memo.verdicts.end()) {
+        out.rules[k] = hit->second;
+        out.cached[k] = true;
+        continue;
+      }
+    }
     if (useCache)
       if (auto hit = readCached(cacheFile(cacheDir, specText, transformer, asked[k], timeoutSeconds, identity),
                                 transformer, asked[k])) {
@@ -219,9 +257,14 @@ RunProofs proveRunRules(const FrontendResult& fe, std::string_view specText, con
       continue;
     }
     out.rules[k] = std::move(report.rules.front());
-    if (useCache && out.rules[k].verdict != Verdict::Unknown)
-      writeCached(cacheFile(cacheDir, specText, transformer, asked[k], timeoutSeconds, identity), out.rules[k]);
+    if (out.rules[k].verdict == Verdict::Unknown) continue;
+    if (useCache) writeCached(cacheFile(cacheDir, specText, transformer, asked[k], timeoutSeconds, identity), out.rules[k]);
   }
+  for (size_t k = 0; k < asked.size(); ++k)
+    if (out.rules[k].verdict != Verdict::Unknown) {
+      const std::lock_guard<std::mutex> lock(memo.mutex);
+      memo.verdicts.emplace(memoKeys[k], out.rules[k]);
+    }
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
 }

@@ -45,9 +45,15 @@ std::filesystem::path defaultProofCacheDir();
 /// transformer, operator, the prover's options and this executable's identity (path, size and
 /// modification time: a rebuilt prover proves again); only proved and unsound verdicts are stored
 /// (unknown may be a timeout under load). A cache that cannot be read or written is ignored.
+/// Proved and unsound verdicts are also remembered in this process (a batch of runs over one spec
+/// proves it once, with or without a disk cache); they count as cached.
 /// `cancelled` is polled while proving (ProveOptions::cancelled); a cancelled rule is unknown.
 RunProofs proveRunRules(const FrontendResult& fe, std::string_view specText, const std::string& transformer,
                         const std::vector<std::string>& ops, const std::filesystem::path& cacheDir,
                         double timeoutSeconds = 10.0, const std::function<bool()>& cancelled = {});
+
+/// Forgets the verdicts this process remembers (proveRunRules then reads the disk cache or proves
+/// again): for tests of the disk cache.
+void forgetRememberedProofs();
 
 }  // namespace cert::prove

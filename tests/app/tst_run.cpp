@@ -339,6 +339,8 @@ void TestRun::refutedRuleWithholdsTheVerdict() {
   QCOMPARE(sound.state, RunOutcome::State::Done);
   QVERIFY2(sound.verdict != cert::Verdict::Invalid, qPrintable(sound.summary()));
   QVERIFY2(sound.rules.startsWith(QStringLiteral("Affine, Relu proved (")), qPrintable(sound.rules));
+  QVERIFY(sound.rulesProved);
+  QVERIFY2(sound.summary().endsWith(QStringLiteral(" — rules proved")), qPrintable(sound.summary()));
   const std::string relu = "Relu -> ((prev[l] >= 0) ? prev[l] : 0, (prev[u] >= 0) ? prev[u] : 0);";
   const size_t at = r.specText.find(relu);
   QVERIFY(at != std::string::npos);
@@ -347,6 +349,7 @@ void TestRun::refutedRuleWithholdsTheVerdict() {
   QCOMPARE(refuted.state, RunOutcome::State::Done);
   QVERIFY(!refuted.verified);
   QCOMPARE(refuted.verdict, cert::Verdict::Invalid);
+  QVERIFY(!refuted.rulesProved);
   QVERIFY2(refuted.rules.contains(QStringLiteral("Relu unsound: curr[u] >= curr fails at")), qPrintable(refuted.rules));
   QVERIFY2(refuted.summary().contains(QStringLiteral(
                "invalid, no verdict — verdict withheld: the rule for Relu (transformer ibp, line 31) is unsound")),

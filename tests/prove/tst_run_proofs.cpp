@@ -35,7 +35,11 @@ const std::string kDividingRelu = kBox + kHelpers + "transformer t {\n" + kAffin
                                   "Relu -> (0, (prev[l] > 0) ? prev[u] : ((prev[u] < 0) ? 0 : "
                                   "prev[u] * (prev[u] - prev[l]) / (prev[u] - prev[l])));\n}\n" + kFlow;
 
-RunProofs proveRun(const std::string& spec, const std::vector<std::string>& ops, const std::filesystem::path& cache) {
+/// Proves as a run does; the process's memory of earlier proofs is forgotten first unless
+/// `remembered` (the disk cache is what these tests look at).
+RunProofs proveRun(const std::string& spec, const std::vector<std::string>& ops, const std::filesystem::path& cache,
+                   bool remembered = false) {
+  if (!remembered) cert::prove::forgetRememberedProofs();
   const cert::FrontendResult fe = cert::runFrontend(spec);
   if (!fe.ok()) qWarning("the test's spec has errors: %s", fe.diagnostics.front().message.c_str());
   return cert::prove::proveRunRules(fe, spec, "t", ops, cache, 20.0);
@@ -52,6 +56,7 @@ class TestRunProofs : public QObject {
   void onlyTheRulesAskedForEachOnce();
   void verdictsAreCachedPerSpecText();
   void aDamagedCacheEntryIsProvedAgain();
+  void theProcessRemembersItsProofs();
 };
 
 void TestRunProofs::aRefutedRuleNamesItself() {
@@ -149,6 +154,20 @@ void TestRunProofs::aDamagedCacheEntryIsProvedAgain() {
   const RunProofs again = proveRun(kUnsoundRelu, {"Relu"}, cache);
   QCOMPARE(again.cached, (std::vector<bool>{true}));
   QCOMPARE(again.rules[0].verdict, Verdict::Unsound);
+}
+
+/// Without a disk cache, a second run over the same spec in the process (the IDE's batch: one run
+/// per row) does not prove again; another text does.
+void TestRunProofs::theProcessRemembersItsProofs() {
+  const std::string spec = "// remembered\n" + kUnsoundRelu;
+  const RunProofs first = proveRun(spec, {"Affine", "Relu"}, {});
+  QCOMPARE(first.cached, (std::vector<bool>{false, false}));
+  const RunProofs second = proveRun(spec, {"Relu", "Affine"}, {}, true);
+  QCOMPARE(second.cached, (std::vector<bool>{true, true}));
+  QCOMPARE(second.rules[0].op, std::string("Relu"));
+  QCOMPARE(second.rules[0].verdict, Verdict::Unsound);
+  QCOMPARE(second.refutation(), first.refutation());
+  QCOMPARE(proveRun("// other\n" + kUnsoundRelu, {"Relu"}, {}, true).cached, (std::vector<bool>{false}));
 }
 
 QTEST_APPLESS_MAIN(TestRunProofs)

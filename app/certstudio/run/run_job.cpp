@@ -76,6 +76,8 @@ QString RunOutcome::summary() const {
   if (itemCount > 1) text += QStringLiteral(" — %1 input boxes, bounds of the first shown").arg(itemCount);
   if (intermediate == cert::IntermediateBounds::ReluUnstable)
     text += QStringLiteral(" — unstable-only bounds: settled neurons show their interval");
+  // What the verdict rests on: its rules proved, or which are not (a refuted one made it invalid).
+  if (!rules.isEmpty()) text += rulesProved ? QStringLiteral(" — rules proved") : QStringLiteral(" — rules: ") + rules;
   return text;
 }
 
@@ -148,6 +150,9 @@ RunOutcome executeRun(const RunRequest& request, const std::atomic<bool>& cancel
         return out;
       }
       out.rules = QString::fromStdString(proofs.summary());
+      out.rulesProved = true;
+      for (const cert::prove::RuleVerdict& v : proofs.rules)
+        out.rulesProved = out.rulesProved && v.verdict == cert::prove::Verdict::Proved;
       if (const std::optional<std::string> refuted = proofs.refutation()) cert::withholdVerdicts(*run.value, *refuted);
     }
     out.itemCount = static_cast<int>(run->items.size());

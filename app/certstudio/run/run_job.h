@@ -80,6 +80,7 @@ struct RunOutcome {
   /// "Affine, Relu proved (0.1 s, 2 cached)"; empty for a run without verdict (teaching mode).
   /// A refuted rule makes every item Invalid, its verdict withheld.
   QString rules;
+  bool rulesProved = false;  ///< every rule the run relied on is proved
 
   /// "not verified: the spec has no rule for Relu" style one-liner for the status bar.
   QString summary() const;
