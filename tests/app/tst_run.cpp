@@ -350,6 +350,7 @@ void TestRun::refutedRuleWithholdsTheVerdict() {
   QVERIFY(!refuted.verified);
   QCOMPARE(refuted.verdict, cert::Verdict::Invalid);
   QVERIFY(!refuted.rulesProved);
+  QCOMPARE(refuted.refutedRule, QStringLiteral("Relu"));
   QVERIFY2(refuted.rules.contains(QStringLiteral("Relu unsound: curr[u] >= curr fails at")), qPrintable(refuted.rules));
   QVERIFY2(refuted.summary().contains(QStringLiteral(
                "invalid, no verdict — verdict withheld: the rule for Relu (transformer ibp, line 31) is unsound")),

@@ -151,8 +151,11 @@ RunOutcome executeRun(const RunRequest& request, const std::atomic<bool>& cancel
       }
       out.rules = QString::fromStdString(proofs.summary());
       out.rulesProved = true;
-      for (const cert::prove::RuleVerdict& v : proofs.rules)
+      for (const cert::prove::RuleVerdict& v : proofs.rules) {
         out.rulesProved = out.rulesProved && v.verdict == cert::prove::Verdict::Proved;
+        if (v.verdict == cert::prove::Verdict::Unsound && out.refutedRule.isEmpty())
+          out.refutedRule = QString::fromStdString(v.op);
+      }
       if (const std::optional<std::string> refuted = proofs.refutation()) cert::withholdVerdicts(*run.value, *refuted);
     }
     out.itemCount = static_cast<int>(run->items.size());

@@ -81,6 +81,7 @@ struct RunOutcome {
   /// A refuted rule makes every item Invalid, its verdict withheld.
   QString rules;
   bool rulesProved = false;  ///< every rule the run relied on is proved
+  QString refutedRule;       ///< the operator of the first refuted rule ("Relu"), which withheld the verdict
 
   /// "not verified: the spec has no rule for Relu" style one-liner for the status bar.
   QString summary() const;

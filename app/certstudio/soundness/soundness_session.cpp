@@ -115,7 +115,9 @@ void SoundnessSession::showVerdict(const RunOutcome& o) {
   }
   if (o.verdict == cert::Verdict::Invalid) {
     verdict_->setStyleSheet(QStringLiteral("QLabel { color: #c03030; font-weight: bold; }"));
-    const QString text = tr("  invalid run, no verdict: %1").arg(o.reason);
+    // A refuted rule: named short (the tooltip and the status bar carry the whole reason).
+    const QString text = o.refutedRule.isEmpty() ? tr("  invalid run, no verdict: %1").arg(o.reason)
+                                                 : tr("  no verdict: the %1 rule is unsound").arg(o.refutedRule);
     verdict_->setText(verdict_->fontMetrics().elidedText(text, Qt::ElideRight, 560));
   } else {
     verdict_->setStyleSheet(o.verdict == cert::Verdict::Verified ? QStringLiteral("QLabel { color: #2a7d2a; }") : QString());
