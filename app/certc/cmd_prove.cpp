@@ -1,6 +1,8 @@
-// certc prove SPEC.cf [--transformer T] [--op Op] [--timeout S]: prove each transformer rule
-// sound against the shape's constraints with z3. One line per rule (verdict, time, and the
-// counterexample or reason); exit 1 when a rule is unsound, 2 on bad usage.
+// certc prove SPEC.cf [--transformer T] [--op Op] [--timeout S] [--assume-nonzero-divisors]: prove
+// each transformer rule sound against the shape's constraints with z3. One line per rule
+// (verdict, time, and the counterexample or reason); exit 1 when a rule is unsound, 2 on bad usage.
+// --assume-nonzero-divisors proves as certc run does before its verdicts (ProveOptions::
+// divisionsAssumed): a division by zero is not a failure, only the constraints are.
 #include <cstdio>
 
 #include "app/certc/args.h"
@@ -11,14 +13,15 @@
 namespace cert::cli {
 
 int cmdProve(int argc, char** argv) {
-  const Args args(argc, argv, 2);
+  const Args args(argc, argv, 2, {"assume-nonzero-divisors"});
   std::string error;
   const auto timeout = args.number("timeout", &error);
   const auto width = args.integer("width", &error);
   if (args.positionals().size() != 1 || !args.errors().empty() || !error.empty() ||
-      !args.unknown({"transformer", "op", "timeout", "width"}).empty()) {
+      !args.unknown({"transformer", "op", "timeout", "width", "assume-nonzero-divisors"}).empty()) {
     std::fprintf(stderr,
-                 "usage: certc prove SPEC.cf [--transformer T] [--op Op] [--timeout S] [--width N]\n");
+                 "usage: certc prove SPEC.cf [--transformer T] [--op Op] [--timeout S] [--width N] "
+                 "[--assume-nonzero-divisors]\n");
     return 2;
   }
   const std::string& path = args.positionals().front();
@@ -37,6 +40,7 @@ int cmdProve(int argc, char** argv) {
   options.op = args.getOr("op", "");
   if (timeout) options.timeoutSeconds = *timeout;
   if (width) options.listWidth = static_cast<int>(*width);
+  options.divisionsAssumed = args.has("assume-nonzero-divisors");
   const prove::ProveReport report = prove::proveSpec(fe, options);
   for (const auto& d : report.diagnostics) std::printf("%s\n", formatDiagnostic(path, d).c_str());
   int counts[3] = {0, 0, 0};

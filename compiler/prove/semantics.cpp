@@ -87,8 +87,11 @@ int bindOperator(Evaluator& ev, const std::string& op, const SourceRange& at) {
     value = clip(x, zero, c.real_val(6));
   } else if (op == "HardTanh") {
     value = clip(x, c.real_val(-1), c.real_val(1));
-  } else if (op == "HardSigmoid") {  // ONNX defaults: alpha 0.2, beta 0.5
-    value = clip(c.real_val(1, 5) * x + c.real_val(1, 2), zero, c.real_val(1));
+  } else if (op == "HardSigmoid") {
+    // ConstraintFlow's HardSigmoid: clip((x + 1) / 2, 0, 1), as its published verifier and
+    // examples define it. (An ONNX HardSigmoid node, alpha x + beta clipped, is imported as an
+    // affine layer and a clip; no network layer runs this rule.)
+    value = clip((x + 1) / 2, zero, c.real_val(1));
   } else if (op == "HardSwish") {
     value = x * clip(x / 6 + c.real_val(1, 2), zero, c.real_val(1));
   } else if (op == "Abs") {

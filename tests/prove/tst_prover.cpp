@@ -92,6 +92,16 @@ std::vector<Planted> planted() {
                  [](const Cex& v, const RuleVerdict&) {
                    return misses(v("prev[l]") >= 0 ? v("prev[l]") : 0, relu(v("prev")), v("prev[u]"));
                  }});
+  // ConstraintFlow's HardSigmoid is clip((x + 1) / 2, 0, 1): ONNX's default slope 0.2 is another
+  // function, and bounds computed with it miss.
+  out.push_back({"hard sigmoid with ONNX's default slope", kBox + kHelpers +
+                 "func hs(Float r) = max(0, min(1, r / 5 + 0.5));\n"
+                 "transformer t { HardSigmoid -> (hs(prev[l]), hs(prev[u])); }\n" + kFlow, "HardSigmoid",
+                 [](const Cex& v, const RuleVerdict&) {
+                   auto hs = [](double r) { return std::max(0.0, std::min(1.0, r / 5 + 0.5)); };
+                   const double x = v("prev");
+                   return misses(hs(v("prev[l]")), std::max(0.0, std::min(1.0, (x + 1) / 2)), hs(v("prev[u]")));
+                 }});
   out.push_back({"product bounded by the products of like ends only", kBox + kHelpers +
                  "transformer t { Neuron_mult -> (prev_0[l] * prev_1[l], prev_0[u] * prev_1[u]); }\n" + kFlow,
                  "Neuron_mult", [](const Cex& v, const RuleVerdict&) {
@@ -233,6 +243,7 @@ class TestProver : public QObject {
   void hangingProofIsStoppedAtTheDeadline();
   void isolatedAndInProcessAgree();
   void outcomeEncodingRoundTrips();
+  void hardActivationsAsConstraintFlowDefinesThem();
 };
 
 void TestProver::shippedSpecsAreProved_data() {
@@ -302,6 +313,22 @@ void TestProver::unsupportedIsUnknownWithReason() {
   QCOMPARE(rules.size(), std::size_t(1));
   QCOMPARE(rules.front().verdict, Verdict::Unknown);
   QVERIFY2(rules.front().reason.find("reads curr[l]") != std::string::npos, rules.front().reason.c_str());
+}
+
+/// HardSigmoid is clip((x + 1) / 2, 0, 1) and HardSwish x clip(x / 6 + 1 / 2, 0, 1), as ConstraintFlow's
+/// published verifier and examples define them: the box rules written with those functions (the
+/// end points mapped, both monotone; HardSwish's minimum -3/8 at x = -3/2 where l < -3/2 < u) are
+/// proved.
+void TestProver::hardActivationsAsConstraintFlowDefinesThem() {
+  const auto rules = prove(kBox + kHelpers +
+                           "func hs(Float r) = max(0, min(1, (r + 1) / 2));\n"
+                           "func hw(Float r) = r * max(0, min(1, r / 6 + 0.5));\n"
+                           "transformer t { HardSigmoid -> (hs(prev[l]), hs(prev[u]));\n"
+                           "  HardSwish -> ((prev[u] <= -1.5) ? hw(prev[u]) : ((prev[l] >= -1.5) ? hw(prev[l]) : -0.375),"
+                           " max(hw(prev[l]), hw(prev[u]))); }\n" +
+                           kFlow);
+  QCOMPARE(rules.size(), std::size_t(2));
+  for (const RuleVerdict& r : rules) QVERIFY2(r.verdict == Verdict::Proved, (r.op + ": " + cert::prove::describe(r)).c_str());
 }
 
 QTEST_APPLESS_MAIN(TestProver)
