@@ -260,8 +260,11 @@ RunProofs proveRunRules(const FrontendResult& fe, std::string_view specText, con
     if (out.rules[k].verdict == Verdict::Unknown) continue;
     if (useCache) writeCached(cacheFile(cacheDir, specText, transformer, asked[k], timeoutSeconds, identity), out.rules[k]);
   }
+  // The process remembers unknown verdicts too (a rule that timed out is not tried again on every
+  // run of the IDE's batch), unless the proof was cancelled.
+  const bool wasCancelled = cancelled && cancelled();
   for (size_t k = 0; k < asked.size(); ++k)
-    if (out.rules[k].verdict != Verdict::Unknown) {
+    if (out.rules[k].verdict != Verdict::Unknown || !wasCancelled) {
       const std::lock_guard<std::mutex> lock(memo.mutex);
       memo.verdicts.emplace(memoKeys[k], out.rules[k]);
     }

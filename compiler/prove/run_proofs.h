@@ -45,8 +45,8 @@ std::filesystem::path defaultProofCacheDir();
 /// transformer, operator, the prover's options and this executable's identity (path, size and
 /// modification time: a rebuilt prover proves again); only proved and unsound verdicts are stored
 /// (unknown may be a timeout under load). A cache that cannot be read or written is ignored.
-/// Proved and unsound verdicts are also remembered in this process (a batch of runs over one spec
-/// proves it once, with or without a disk cache); they count as cached.
+/// Every verdict (unknown too, unless cancelled) is also remembered in this process: a batch of
+/// runs over one spec proves it once, with or without a disk cache; they count as cached.
 /// `cancelled` is polled while proving (ProveOptions::cancelled); a cancelled rule is unknown.
 RunProofs proveRunRules(const FrontendResult& fe, std::string_view specText, const std::string& transformer,
                         const std::vector<std::string>& ops, const std::filesystem::path& cacheDir,

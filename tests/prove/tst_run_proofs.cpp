@@ -168,6 +168,19 @@ void TestRunProofs::theProcessRemembersItsProofs() {
   QCOMPARE(second.rules[0].verdict, Verdict::Unsound);
   QCOMPARE(second.refutation(), first.refutation());
   QCOMPARE(proveRun("// other\n" + kUnsoundRelu, {"Relu"}, {}, true).cached, (std::vector<bool>{false}));
+  // An unknown verdict (a rule reading curr's own member) is remembered in the process as well,
+  // never stored on disk, and withholds nothing.
+  QTemporaryDir dir;
+  const std::filesystem::path cache = dir.path().toStdString();
+  const std::string unknown = kBox + kHelpers + "transformer t {\n" + kAffine + "Relu -> (prev[l], curr[l]);\n}\n" + kFlow;
+  const RunProofs u1 = proveRun(unknown, {"Relu"}, cache);
+  QCOMPARE(u1.rules[0].verdict, Verdict::Unknown);
+  QVERIFY(!u1.refutation());
+  QCOMPARE(u1.cached, (std::vector<bool>{false}));
+  QVERIFY(std::filesystem::is_empty(cache));
+  const RunProofs u2 = proveRun(unknown, {"Relu"}, cache, true);
+  QCOMPARE(u2.cached, (std::vector<bool>{true}));
+  QCOMPARE(u2.rules[0].reason, u1.rules[0].reason);
 }
 
 QTEST_APPLESS_MAIN(TestRunProofs)
