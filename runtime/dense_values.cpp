@@ -1,5 +1,7 @@
 // Broadcasting tensor arithmetic and linear-form algebra of the dense executor.
 #include "runtime/dense_values.h"
+
+#include "compiler/ir/scalar_ops.h"
 #include "runtime/backend/backend.h"
 
 #include <algorithm>
@@ -54,6 +56,11 @@ Eigen::MatrixXd Tensor::toMatrix(int64_t rows, int64_t cols) const {
   return Eigen::Map<const Eigen::MatrixXd>(t.v.data(), rows, cols);
 }
 
+namespace {
+/// cond ? a : b, poison when cond is (compiler/ir/scalar_ops.h): the branch taken is unknown.
+inline double selected(double cond, double a, double b) { return cond != cond ? ir::kPoison : cond != 0 ? a : b; }
+}  // namespace
+
 Tensor selectTensor(const Tensor& cond, const Tensor& a, const Tensor& b) {
   const int64_t r = joinExtent(joinExtent(cond.r, a.r), b.r), c = joinExtent(joinExtent(cond.c, a.c), b.c),
                 d = joinExtent(joinExtent(cond.d, a.d), b.d);
@@ -62,12 +69,12 @@ Tensor selectTensor(const Tensor& cond, const Tensor& a, const Tensor& b) {
   auto flat = [n](const Tensor& x) { return x.v.size() == n || x.v.size() == 1; };
   if (cond.v.size() == n && flat(a) && flat(b)) {  // no index arithmetic: the executor's hot case
     const size_t sa = a.v.size() == n ? 1 : 0, sb = b.v.size() == n ? 1 : 0;
-    for (size_t k = 0; k < n; ++k) t.v[k] = cond.v[k] != 0 ? a.v[k * sa] : b.v[k * sb];
+    for (size_t k = 0; k < n; ++k) t.v[k] = selected(cond.v[k], a.v[k * sa], b.v[k * sb]);
     return t;
   }
   for (int64_t k = 0; k < d; ++k)
     for (int64_t j = 0; j < c; ++j)
-      for (int64_t i = 0; i < r; ++i) t.ref(i, j, k) = cond.at(i, j, k) != 0 ? a.at(i, j, k) : b.at(i, j, k);
+      for (int64_t i = 0; i < r; ++i) t.ref(i, j, k) = selected(cond.at(i, j, k), a.at(i, j, k), b.at(i, j, k));
   return t;
 }
 

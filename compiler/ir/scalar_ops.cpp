@@ -14,17 +14,17 @@ std::optional<double> applyBinary(Op op, double a, double b) {
     case Op::Add: return a + b;
     case Op::Sub: return a - b;
     case Op::Mul: return a * b;
-    case Op::Div: return a / b;
-    case Op::Min: return std::min(a, b);
-    case Op::Max: return std::max(a, b);
-    case Op::Lt: return a < b;
-    case Op::Le: return a <= b;
-    case Op::Gt: return a > b;
-    case Op::Ge: return a >= b;
-    case Op::Eq: return a == b;
-    case Op::Ne: return a != b;
-    case Op::And: return a != 0 && b != 0;
-    case Op::Or: return a != 0 || b != 0;
+    case Op::Div: return divide(a, b);
+    case Op::Min: return minimum(a, b);
+    case Op::Max: return maximum(a, b);
+    case Op::Lt: return truth(a < b, a, b);
+    case Op::Le: return truth(a <= b, a, b);
+    case Op::Gt: return truth(a > b, a, b);
+    case Op::Ge: return truth(a >= b, a, b);
+    case Op::Eq: return truth(a == b, a, b);
+    case Op::Ne: return truth(a != b, a, b);
+    case Op::And: return truth(a != 0 && b != 0, a, b);
+    case Op::Or: return truth(a != 0 || b != 0, a, b);
     default: return std::nullopt;
   }
 }
@@ -32,7 +32,7 @@ std::optional<double> applyBinary(Op op, double a, double b) {
 std::optional<double> applyUnary(Op op, double a) {
   switch (op) {
     case Op::Neg: return -a;
-    case Op::Not: return a == 0 ? 1.0 : 0.0;
+    case Op::Not: return truth(a == 0, a, a);
     case Op::Sigma: return 1.0 / (1.0 + std::exp(-a));
     case Op::Abs: return std::abs(a);
     case Op::SigmaTangent: return sigmaTangent(a);

@@ -45,13 +45,14 @@ Value ItemRun::binary(const Instr& i) {
     if (op == ir::Op::Add) return zip([](double p, double q) { return p + q; });
     if (op == ir::Op::Sub) return zip([](double p, double q) { return p - q; });
     if (op == ir::Op::Mul) return zip([](double p, double q) { return p * q; });
-    if (op == ir::Op::Div) return zip([](double p, double q) { return p / q; });
-    if (op == ir::Op::Min) return zip([](double p, double q) { return std::min(p, q); });
-    if (op == ir::Op::Max) return zip([](double p, double q) { return std::max(p, q); });
-    if (op == ir::Op::Ge) return zip([](double p, double q) { return p >= q ? 1.0 : 0.0; });
-    if (op == ir::Op::Le) return zip([](double p, double q) { return p <= q ? 1.0 : 0.0; });
-    if (op == ir::Op::Gt) return zip([](double p, double q) { return p > q ? 1.0 : 0.0; });
-    if (op == ir::Op::Lt) return zip([](double p, double q) { return p < q ? 1.0 : 0.0; });
+    // Poison (NaN) is kept by every operator, comparisons included (compiler/ir/scalar_ops.h).
+    if (op == ir::Op::Div) return zip([](double p, double q) { return ir::divide(p, q); });
+    if (op == ir::Op::Min) return zip([](double p, double q) { return ir::minimum(p, q); });
+    if (op == ir::Op::Max) return zip([](double p, double q) { return ir::maximum(p, q); });
+    if (op == ir::Op::Ge) return zip([](double p, double q) { return ir::truth(p >= q, p, q); });
+    if (op == ir::Op::Le) return zip([](double p, double q) { return ir::truth(p <= q, p, q); });
+    if (op == ir::Op::Gt) return zip([](double p, double q) { return ir::truth(p > q, p, q); });
+    if (op == ir::Op::Lt) return zip([](double p, double q) { return ir::truth(p < q, p, q); });
     return zip([&op](double p, double q) { return binaryOp(op, p, q); });
   }
   const bool sym = i.type == ir::ElemType::Sym;
@@ -76,7 +77,7 @@ Value ItemRun::binary(const Instr& i) {
     return out;
   }
   if (i.name == ir::Op::Div && !lb)
-    return runtime::linScale(backend_, std::get<Lin>(a), runtime::mapTensor(asTensor(b), [](double x) { return 1.0 / x; }));
+    return runtime::linScale(backend_, std::get<Lin>(a), runtime::mapTensor(asTensor(b), [](double x) { return ir::divide(1.0, x); }));
   throw std::runtime_error("'" + i.name + "' is not defined on linear forms");
 }
 
@@ -104,8 +105,8 @@ Value ItemRun::reduce(const Instr& i) {
       if (valid.at(r, j, 0) == 0) continue;
       const double x = full.at(r, j, k);
       cnt += 1;
-      if (i.name == ir::Op::Max) acc = std::max(acc, x);
-      else if (i.name == ir::Op::Min) acc = std::min(acc, x);
+      if (i.name == ir::Op::Max) acc = ir::maximum(acc, x);  // poison kept
+      else if (i.name == ir::Op::Min) acc = ir::minimum(acc, x);
       else acc += x;
     }
     if (i.name == ir::Op::Len) acc = cnt;
@@ -164,10 +165,14 @@ Tensor ItemRun::reduceAll(const Tensor& t) const {
   for (int64_t r = 0; r < full.r; ++r)
     for (int64_t j = 0; j < listExtent_; ++j) {
       if (valid.at(r, j, 0) == 0) continue;
-      bool all = true;
-      for (int64_t k = 0; k < listExtent_ && all; ++k)
-        if (k != j && valid.at(r, k, 0) != 0 && full.at(r, j, k) == 0) all = false;
-      out.ref(r, j, 0) = all ? 1 : 0;
+      bool all = true, poison = false;
+      for (int64_t k = 0; k < listExtent_; ++k) {
+        if (k == j || valid.at(r, k, 0) == 0) continue;
+        const double x = full.at(r, j, k);
+        poison = poison || x != x;
+        all = all && x != 0;
+      }
+      out.ref(r, j, 0) = poison ? ir::kPoison : all ? 1 : 0;
     }
   return out;
 }
