@@ -15,27 +15,20 @@
 #include "core/network/network.h"
 #include "runtime/compiled_certifier.h"
 #include "runtime/executor.h"
+#include "tests/prove/box_spec_parts.h"
 #include "tests/support/test_paths.h"
 
 using namespace cert;
 
 namespace {
 
-const std::string kBox =
-    "def Shape as (Float l, Float u){[(curr[l]<=curr),(curr[u]>=curr)]};\n"
-    "func priority(Neuron n) = n[layer];\n"
-    "func simplify_lower(Neuron n, Float c) = (c >= 0) ? (c * n[l]) : (c * n[u]);\n"
-    "func simplify_upper(Neuron n, Float c) = (c >= 0) ? (c * n[u]) : (c * n[l]);\n";
-const std::string kAffine =
-    "Affine -> ((prev.dot(curr[weight]) + curr[bias]).map(simplify_lower), "
-    "(prev.dot(curr[weight]) + curr[bias]).map(simplify_upper));\n";
 /// IBP whose Relu tests (u - l) / (u - l) > 0.5 (true wherever it is defined) and otherwise
 /// claims [5, 5]: proved with divisors assumed non-zero, unsound where l = u (0 / 0).
 const std::string kDividingRelu =
-    kBox + "transformer t {\n" + kAffine +
+    test::kBoxShape + test::kBoxHelpers + "transformer t {\n" + test::kBoxAffine +
     "Relu -> ((prev[u] - prev[l]) / (prev[u] - prev[l]) > 0.5) ? "
-    "((prev[l] >= 0) ? prev[l] : 0, (prev[u] >= 0) ? prev[u] : 0) : (5, 5);\n}\n"
-    "flow(forward, priority, false, t);\n";
+    "((prev[l] >= 0) ? prev[l] : 0, (prev[u] >= 0) ? prev[u] : 0) : (5, 5);\n}\n" +
+    test::kFlowOfT;
 
 /// x [2] -> fc1 [2] (row 1 has no weights and bias 1: l = u = 1 for every input) -> Relu ->
 /// fc2: y0 = r1, y1 = 2 r0 + 1.5. y1 > y0 for every input, so label 0 is never robust.

@@ -10,21 +10,17 @@
 
 #include "compiler/frontend.h"
 #include "compiler/prove/run_proofs.h"
+#include "tests/prove/box_spec_parts.h"
 
 using cert::prove::RunProofs;
 using cert::prove::Verdict;
 
 namespace {
 
-const std::string kBox = "def Shape as (Float l, Float u){[(curr[l]<=curr),(curr[u]>=curr)]};\n";
-const std::string kHelpers =
-    "func priority(Neuron n) = n[layer];\n"
-    "func simplify_lower(Neuron n, Float c) = (c >= 0) ? (c * n[l]) : (c * n[u]);\n"
-    "func simplify_upper(Neuron n, Float c) = (c >= 0) ? (c * n[u]) : (c * n[l]);\n";
-const std::string kAffine =
-    "Affine -> ((prev.dot(curr[weight]) + curr[bias]).map(simplify_lower), "
-    "(prev.dot(curr[weight]) + curr[bias]).map(simplify_upper));\n";
-const std::string kFlow = "flow(forward, priority, false, t);\n";
+const std::string& kBox = cert::test::kBoxShape;
+const std::string& kHelpers = cert::test::kBoxHelpers;
+const std::string& kAffine = cert::test::kBoxAffine;
+const std::string& kFlow = cert::test::kFlowOfT;
 
 /// IBP whose Relu upper bound is its input's lower bound: unsound where l < x.
 const std::string kUnsoundRelu =
