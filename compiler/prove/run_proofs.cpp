@@ -24,8 +24,10 @@ namespace {
 /// Bumped when the stored form changes.
 constexpr const char* kCacheHeader = "certstudio-rule-proof 1";
 
-uint64_t fnv1a(std::string_view s) {
-  uint64_t h = 1469598103934665603ull;
+/// FNV-1a, 64 bits; `basis` picks one of two independent hashes (the file name and a check stored
+/// in the file, so that two keys must collide twice to be confused).
+uint64_t fnv1a(std::string_view s, uint64_t basis = 1469598103934665603ull) {
+  uint64_t h = basis;
   for (const char c : s) {
     h ^= static_cast<unsigned char>(c);
     h *= 1099511628211ull;
@@ -53,21 +55,26 @@ std::string oneLine(std::string s) {
 
 /// The key of one rule's verdict: the spec text, the rule, the prover's options and (for the disk
 /// cache) the executable's identity.
-uint64_t ruleKey(std::string_view specText, const std::string& transformer, const std::string& op, double timeoutSeconds,
-                 const std::string& identity) {
+std::string ruleKey(std::string_view specText, const std::string& transformer, const std::string& op, double timeoutSeconds,
+                    const std::string& identity) {
   const ProveOptions defaults;
   std::ostringstream key;
   key << kCacheHeader << '\n' << compilerVersion() << '\n' << identity << '\n' << transformer << '\n' << op << '\n'
       << defaults.listWidth << ' ' << defaults.termWidth << ' ' << defaults.noiseWidth << ' ' << timeoutSeconds << '\n'
       << specText;
-  return fnv1a(key.str());
+  return key.str();
 }
 
-fs::path cacheFile(const fs::path& dir, std::string_view specText, const std::string& transformer, const std::string& op,
-                   double timeoutSeconds, const std::string& identity) {
+/// The second hash of a key, stored in its file and compared on reading.
+std::string keyCheck(const std::string& key) {
+  char text[24];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(fnv1a(key, 0x84222325cbf29ce4ull)));
+  return text;
+}
+
+fs::path cacheFile(const fs::path& dir, const std::string& key) {
   char name[40];
-  std::snprintf(name, sizeof name, "%016llx.proof",
-                static_cast<unsigned long long>(ruleKey(specText, transformer, op, timeoutSeconds, identity)));
+  std::snprintf(name, sizeof name, "%016llx.proof", static_cast<unsigned long long>(fnv1a(key)));
   return dir / name;
 }
 
@@ -75,18 +82,20 @@ fs::path cacheFile(const fs::path& dir, std::string_view specText, const std::st
 /// a disk cache), by ruleKey without the identity: the prover that runs is this one.
 struct ProcessMemo {
   std::mutex mutex;
-  std::map<uint64_t, RuleVerdict> verdicts;
+  std::map<std::string, RuleVerdict> verdicts;
 };
 ProcessMemo& processMemo() {
   static ProcessMemo memo;
   return memo;
 }
 
-std::optional<RuleVerdict> readCached(const fs::path& file, const std::string& transformer, const std::string& op) {
-  std::ifstream in(file);
+std::optional<RuleVerdict> readCached(const fs::path& dir, const std::string& key, const std::string& transformer,
+                                      const std::string& op) {
+  std::ifstream in(cacheFile(dir, key));
   if (!in) return std::nullopt;
   std::string line;
   if (!std::getline(in, line) || line != kCacheHeader) return std::nullopt;
+  if (!std::getline(in, line) || line != "key " + keyCheck(key)) return std::nullopt;  // another key, same name
   RuleVerdict v;
   bool haveVerdict = false, haveRule = false;
   while (std::getline(in, line)) {
@@ -98,7 +107,7 @@ std::optional<RuleVerdict> readCached(const fs::path& file, const std::string& t
       v.verdict = value == "proved" ? Verdict::Proved : Verdict::Unsound;
       haveVerdict = true;
     } else if (field == "rule") {
-      if (value != transformer + " " + op) return std::nullopt;  // a hash collision
+      if (value != transformer + " " + op) return std::nullopt;
       v.transformer = transformer;
       v.op = op;
       haveRule = true;
@@ -121,7 +130,8 @@ std::optional<RuleVerdict> readCached(const fs::path& file, const std::string& t
   return v;
 }
 
-void writeCached(const fs::path& file, const RuleVerdict& v) {
+void writeCached(const fs::path& dir, const std::string& key, const RuleVerdict& v) {
+  const fs::path file = cacheFile(dir, key);
   std::error_code ec;
   fs::create_directories(file.parent_path(), ec);
   if (ec) return;
@@ -132,6 +142,7 @@ void writeCached(const fs::path& file, const RuleVerdict& v) {
     std::ofstream out(tmp);
     if (!out) return;
     out << kCacheHeader << '\n'
+        << "key " << keyCheck(key) << '\n'
         << "verdict " << verdictName(v.verdict) << '\n'
         << "rule " << v.transformer << ' ' << v.op << '\n'
         << "line " << v.range.begin.line << '\n'
@@ -220,7 +231,7 @@ RunProofs proveRunRules(const FrontendResult& fe, std::string_view specText, con
   out.cached.assign(asked.size(), false);
   std::vector<std::future<ProveReport>> pending(asked.size());
   ProcessMemo& memo = processMemo();
-  std::vector<uint64_t> memoKeys(asked.size());
+  std::vector<std::string> memoKeys(asked.size());
   for (size_t k = 0; k < asked.size(); ++k) {
     memoKeys[k] = ruleKey(specText, transformer, asked[k], timeoutSeconds, {});
     {
@@ -232,7 +243,7 @@ RunProofs proveRunRules(const FrontendResult& fe, std::string_view specText, con
       }
     }
     if (useCache)
-      if (auto hit = readCached(cacheFile(cacheDir, specText, transformer, asked[k], timeoutSeconds, identity),
+      if (auto hit = readCached(cacheDir, ruleKey(specText, transformer, asked[k], timeoutSeconds, identity),
                                 transformer, asked[k])) {
         out.rules[k] = std::move(*hit);
         out.cached[k] = true;
@@ -258,7 +269,8 @@ RunProofs proveRunRules(const FrontendResult& fe, std::string_view specText, con
     }
     out.rules[k] = std::move(report.rules.front());
     if (out.rules[k].verdict == Verdict::Unknown) continue;
-    if (useCache) writeCached(cacheFile(cacheDir, specText, transformer, asked[k], timeoutSeconds, identity), out.rules[k]);
+    if (useCache)
+      writeCached(cacheDir, ruleKey(specText, transformer, asked[k], timeoutSeconds, identity), out.rules[k]);
   }
   // The process remembers unknown verdicts too (a rule that timed out is not tried again on every
   // run of the IDE's batch), unless the proof was cancelled.

@@ -139,13 +139,24 @@ void TestRunProofs::aDamagedCacheEntryIsProvedAgain() {
   std::filesystem::path entry;
   for (const auto& e : std::filesystem::directory_iterator(cache)) entry = e.path();
   QVERIFY(!entry.empty());
+  std::string header, key;  // the format line and the key's second hash
+  {
+    std::ifstream in(entry);
+    std::getline(in, header);
+    std::getline(in, key);
+  }
+  QCOMPARE(header, std::string("certstudio-rule-proof 1"));
+  QVERIFY2(key.rfind("key ", 0) == 0, key.c_str());
   // A "proved" written over the refutation by hand, with a wrong field: not trusted.
-  std::ofstream(entry) << "certstudio-rule-proof 1\nverdict proved\nrule t Relu\nline 7\nreason \nbogus 1\n";
+  std::ofstream(entry) << header << "\n" << key << "\nverdict proved\nrule t Relu\nline 7\nreason \nbogus 1\n";
   const RunProofs damaged = proveRun(kUnsoundRelu, {"Relu"}, cache);
   QCOMPARE(damaged.cached, (std::vector<bool>{false}));
   QCOMPARE(damaged.rules[0].verdict, Verdict::Unsound);
+  // A well-formed "proved" under another key (a file name shared by two keys) is not read either.
+  std::ofstream(entry) << header << "\nkey 0123456789abcdef\nverdict proved\nrule t Relu\nline 7\nreason \n";
+  QCOMPARE(proveRun(kUnsoundRelu, {"Relu"}, cache).cached, (std::vector<bool>{false}));
   // A truncated file (no verdict) is proved again too; the entry is then rewritten whole.
-  std::ofstream(entry) << "certstudio-rule-proof 1\nrule t Relu\n";
+  std::ofstream(entry) << header << "\n" << key << "\nrule t Relu\n";
   QCOMPARE(proveRun(kUnsoundRelu, {"Relu"}, cache).cached, (std::vector<bool>{false}));
   const RunProofs again = proveRun(kUnsoundRelu, {"Relu"}, cache);
   QCOMPARE(again.cached, (std::vector<bool>{true}));
