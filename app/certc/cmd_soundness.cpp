@@ -5,6 +5,9 @@
 // SymExp), and the concrete input of the first violation. Exit 1 on a violation or an error, 2 on
 // a usage problem, 0 when every sample stays inside. A run whose memory plan (every layer's
 // members kept dense for the checks) is over --memory-limit is refused with the layer named.
+// When a sample leaves the bounds, a last line says what the prover says of the rules the run ran
+// ("rules: Affine proved; Relu unsound: curr[u] >= curr fails at ...", as certc run proves them):
+// the rule to blame, or none refuted.
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -12,6 +15,8 @@
 #include "app/certc/args.h"
 #include "app/certc/certify_inputs.h"
 #include "app/certc/commands.h"
+#include "compiler/prove/run_proofs.h"
+#include "runtime/layer_rule.h"
 #include "runtime/memory_plan.h"
 #include "runtime/shape_constraints.h"
 #include "runtime/soundness.h"
@@ -50,10 +55,7 @@ int cmdSoundness(int argc, char** argv) {
     if (!b) return usage("--intermediate needs all or relu-unstable");
     options.intermediate = *b;
   }
-  if (const std::optional<std::string> text = readSpecOrReport(in->specPath))
-    options.constraints = shapeConstraints(*text, in->certifier);
-  else
-    return 1;
+  options.constraints = shapeConstraints(in->specText, in->certifier);
   const Result<SoundnessSummary> sum = checkSoundnessBySampling(in->certifier, in->network, in->property, options);
   printDiagnostics(netPath, sum.diagnostics);
   if (!sum.ok()) return 1;
@@ -75,7 +77,13 @@ int cmdSoundness(int argc, char** argv) {
   std::printf("soundness: %lld samples x %lld neurons checked, %zu violations\n",
               static_cast<long long>(sum->samples), static_cast<long long>(sum->neuronsPerSample),
               sum->violations.size());
-  return sum->sound() ? 0 : 1;
+  if (sum->sound()) return 0;
+  const prove::RunProofs proofs =
+      prove::proveRunRules(runFrontend(in->specText), in->specText, in->certifier.transformer,
+                           ruleOperatorsRun(in->network, true), prove::defaultProofCacheDir());
+  std::printf("rules: %s%s\n", proofs.summary().c_str(),
+              proofs.refutation() ? "" : "; the prover refutes none of them");
+  return 1;
 }
 
 }  // namespace cert::cli

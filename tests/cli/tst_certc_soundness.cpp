@@ -101,6 +101,10 @@ void TestCertcSoundness::plantedViolationIsReported() {
   QVERIFY2(m.hasMatch(), qPrintable(r.out));
   QCOMPARE(m.captured(1).toInt(), static_cast<int>(r.out.count("violation: ")));
   QVERIFY(m.captured(1).toInt() > 0);
+  // The rule to blame, as the prover says (x = 2 above its upper bound 0.5 * 2).
+  QVERIFY2(r.out.contains(QRegularExpression("\nrules: Affine proved; Relu unsound: curr\\[u\\] >= curr fails at [^\n]* "
+                                             "\\([0-9.]+ s, [0-2] cached\\)\n")),
+           qPrintable(r.out.right(600)));
 
   // On an MNIST MLP too: some Relu neuron of layer 2 ('relu1' or whatever its name) is named.
   const Run mlp = certc({"soundness", spec, "--net", src("resources/networks/mlp_784_50_50_10.onnx"), "--data",
