@@ -176,7 +176,7 @@ int cmdRun(int argc, char** argv) {
   // The rules the run relied on, proved (or read from the cache) before its verdicts are shown.
   std::optional<prove::RunProofs> proofs;
   if (!args.has("no-prove")) {
-    proofs = prove::proveRunRules(runFrontend(in->specText), in->specText, cc->transformer,
+    proofs = prove::proveRunRules(in->specText, cc->transformer,
                                   ruleOperatorsRun(*net, options.margins), prove::defaultProofCacheDir());
     if (const std::optional<std::string> refuted = proofs->refutation()) withholdVerdicts(*run.value, *refuted);
   }

@@ -208,11 +208,12 @@ fs::path defaultProofCacheDir() {
   return {};
 }
 
-RunProofs proveRunRules(const FrontendResult& fe, std::string_view specText, const std::string& transformer,
+RunProofs proveRunRules(std::string_view specText, const std::string& transformer,
                         const std::vector<std::string>& ops, const fs::path& cacheDir, double timeoutSeconds,
                         const std::function<bool()>& cancelled) {
   const auto start = std::chrono::steady_clock::now();
   RunProofs out;
+  const FrontendResult fe = runFrontend(specText);
   const ast::TransformerDecl* t = nullptr;
   for (const auto& candidate : fe.program.transformers)
     if (candidate.name == transformer) t = &candidate;

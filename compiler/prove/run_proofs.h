@@ -39,7 +39,8 @@ struct RunProofs {
 /// $XDG_CACHE_HOME/certstudio/proofs, else $HOME/.cache/certstudio/proofs (empty when neither is set).
 std::filesystem::path defaultProofCacheDir();
 
-/// Proves the rule of `transformer` for each operator in `ops` (the rules concurrently, each in a
+/// Proves the rule of `transformer` of the spec `specText` (front end run here; a spec with errors
+/// has no rules to prove) for each operator in `ops` (the rules concurrently, each in a
 /// child process as `proveSpec` isolates it), with ProveOptions::divisionsAssumed, or reads its
 /// verdict from `cacheDir` (empty: no cache). A verdict is stored under a key of the spec text,
 /// transformer, operator, the prover's options and this executable's identity (path, size and
@@ -48,7 +49,7 @@ std::filesystem::path defaultProofCacheDir();
 /// Every verdict (unknown too, unless cancelled) is also remembered in this process: a batch of
 /// runs over one spec proves it once, with or without a disk cache; they count as cached.
 /// `cancelled` is polled while proving (ProveOptions::cancelled); a cancelled rule is unknown.
-RunProofs proveRunRules(const FrontendResult& fe, std::string_view specText, const std::string& transformer,
+RunProofs proveRunRules(std::string_view specText, const std::string& transformer,
                         const std::vector<std::string>& ops, const std::filesystem::path& cacheDir,
                         double timeoutSeconds = 10.0, const std::function<bool()>& cancelled = {});
 

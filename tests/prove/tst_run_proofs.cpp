@@ -38,7 +38,7 @@ RunProofs proveRun(const std::string& spec, const std::vector<std::string>& ops,
   if (!remembered) cert::prove::forgetRememberedProofs();
   const cert::FrontendResult fe = cert::runFrontend(spec);
   if (!fe.ok()) qWarning("the test's spec has errors: %s", fe.diagnostics.front().message.c_str());
-  return cert::prove::proveRunRules(fe, spec, "t", ops, cache, 20.0);
+  return cert::prove::proveRunRules(spec, "t", ops, cache, 20.0);
 }
 
 }  // namespace

@@ -7,7 +7,6 @@
 #include <exception>
 #include <new>
 
-#include "compiler/frontend.h"
 #include "compiler/prove/run_proofs.h"
 #include "core/property/dataset_csv.h"
 #include "core/property/vnnlib.h"
@@ -142,7 +141,7 @@ RunOutcome executeRun(const RunRequest& request, const std::atomic<bool>& cancel
     if (options.margins) {
       const auto proveStart = std::chrono::steady_clock::now();
       const cert::prove::RunProofs proofs = cert::prove::proveRunRules(
-          cert::runFrontend(request.specText), request.specText, cc->transformer, cert::ruleOperatorsRun(*net, true),
+          request.specText, cc->transformer, cert::ruleOperatorsRun(*net, true),
           cert::prove::defaultProofCacheDir(), 10.0, [&cancel] { return cancel.load(); });
       out.proveMs = msSince(proveStart);
       if (cancel.load()) {
