@@ -41,3 +41,9 @@ endif()
 certstudio_import_library(GLPK::GLPK GLPK glpk.h glpk libglpk-dev)
 # z3 (libz3-dev) for the prover (compiler/prove); no CMake package.
 certstudio_import_library(Z3::Z3 Z3 z3++.h z3 libz3-dev)
+# OpenBLAS (libopenblas-dev) for the CPU backend's dense GEMMs (runtime/backend/cpu/gemm.cpp).
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(OpenBLAS QUIET IMPORTED_TARGET openblas)
+if(NOT OpenBLAS_FOUND)
+  message(FATAL_ERROR "OpenBLAS not found (pkg-config openblas): apt-get install libopenblas-dev")
+endif()

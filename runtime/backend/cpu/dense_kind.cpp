@@ -1,6 +1,7 @@
 // Dense blocks on the CPU: GEMMs (over the coefficients' non-zero columns when many are zero),
 // row views instead of copies, and the dense form of everything else.
 #include "runtime/backend/cpu/block_kinds.h"
+#include "runtime/backend/cpu/gemm.h"
 #include "runtime/product_threads.h"
 
 #include <optional>
@@ -41,7 +42,7 @@ std::optional<Eigen::MatrixXd> productOverNonZeroColumns(const MatrixRef& coef, 
   }
   const double work = static_cast<double>(coef.rows()) * static_cast<double>(k) * static_cast<double>(m.cols());
   ScopedProductThreads serial(work < kParallelProductWork ? 1 : 0);
-  return Eigen::MatrixXd(c * rows);
+  return gemm(c, rows);
 }
 
 }  // namespace
@@ -96,10 +97,10 @@ Eigen::MatrixXd leftMultiply(const MatrixRef& coef, const CoefBlock& b) {
   if (std::optional<Eigen::MatrixXd> packed = productOverNonZeroColumns(coef, m)) return std::move(*packed);
   const double work = static_cast<double>(coef.rows()) * static_cast<double>(coef.cols()) * static_cast<double>(m.cols());
   ScopedProductThreads serial(work < kParallelProductWork ? 1 : 0);
-  return coef * m;
+  return gemm(coef, m);
 }
 
-Eigen::MatrixXd times(const CoefBlock& b, const MatrixRef& x) { return b.denseMatrix() * x; }
+Eigen::MatrixXd times(const CoefBlock& b, const MatrixRef& x) { return gemm(b.denseMatrix(), x); }
 
 void addTo(Eigen::MatrixXd& m, const CoefBlock& b, double sign) { m += sign * b.denseMatrix(); }
 

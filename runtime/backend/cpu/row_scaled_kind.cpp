@@ -1,6 +1,7 @@
 // RowScaled blocks on the CPU: diag(s) x a Dense base, kept lazily; products scale the
 // coefficients' columns and multiply by the base.
 #include "runtime/backend/cpu/block_kinds.h"
+#include "runtime/backend/cpu/gemm.h"
 
 namespace cert::runtime::cpu::row_scaled {
 
@@ -45,7 +46,7 @@ Eigen::MatrixXd leftMultiply(const MatrixRef& coef, const CoefBlock& b) {
 
 Eigen::MatrixXd times(const CoefBlock& b, const MatrixRef& x) {
   if (!valuesFinite(b.rowScale())) return toDense(b) * x;  // inf * 0 = NaN per element, as the dense form
-  return b.rowScale().asDiagonal() * (b.scaledBase().denseMatrix() * x);
+  return b.rowScale().asDiagonal() * gemm(b.scaledBase().denseMatrix(), x);
 }
 
 void addTo(Eigen::MatrixXd& m, const CoefBlock& b, double sign) { m += sign * toDense(b); }
