@@ -377,8 +377,9 @@ class TestCoefBlock : public QObject {
     QVERIFY(a.toDense() == A);
   }
 
-  // scaleRows(a, s) == diag(s) * A (finite s); Diagonal and Csr keep their kind, Kernel becomes
-  // Dense.
+  // scaleRows(a, s) == diag(s) * A (finite s); Diagonal and Csr keep their kind, a Kernel becomes
+  // its Toeplitz rows as Csr when its taps fill at most kCsrDensity of it (else Dense), and Dense
+  // with a scale that is not finite (0 * inf is NaN there, as in the dense product).
   void scaleRows_data() { addShapeKindSeedRows(); }
   void scaleRows() {
     QFETCH(int, shape);
@@ -393,8 +394,21 @@ class TestCoefBlock : public QObject {
                           : variant == 1 ? Eigen::VectorXd::Zero(sh.rows()).eval()
                                          : Eigen::VectorXd::Ones(sh.rows()).eval();
       const CoefBlock r = through::scaleRows(a, s);
-      QCOMPARE(r.kind(), a.kind() == Kind::Diagonal || a.kind() == Kind::Csr ? a.kind() : Kind::Dense);
+      const bool sparseKernel = a.kind() == Kind::Kernel && double(a.nonZeros()) <= CoefBlock::kCsrDensity *
+                                                                                       double(sh.rows()) * double(sh.cols());
+      QCOMPARE(r.kind(), a.kind() == Kind::Diagonal || a.kind() == Kind::Csr ? a.kind()
+                         : sparseKernel                                    ? Kind::Csr
+                                                                           : Kind::Dense);
       VERIFY_CLOSE(r.toDense(), Eigen::MatrixXd(s.asDiagonal() * A));
+    }
+    if (a.kind() == Kind::Kernel && sh.rows() > 0 && sh.cols() > 0) {
+      Eigen::VectorXd s = Eigen::VectorXd::Ones(sh.rows());
+      s[0] = kInf;
+      const CoefBlock r = through::scaleRows(a, s);
+      QCOMPARE(r.kind(), Kind::Dense);
+      const Eigen::MatrixXd R = r.toDense();
+      for (Eigen::Index j = 0; j < A.cols(); ++j)  // row 0: inf * tap, NaN where no tap (0 * inf)
+        QVERIFY(A(0, j) == 0 ? std::isnan(R(0, j)) : R(0, j) == kInf * A(0, j));
     }
     QVERIFY(a.toDense() == A);
     bool threw = false;

@@ -30,6 +30,19 @@ CoefBlock scale(const CoefBlock& b, double s) {
 }
 
 CoefBlock scaleRows(const CoefBlock& b, const Eigen::VectorXd& s) {
+  // The Toeplitz rows hold their taps only: scaled, they stay sparse (a conv layer's rows scaled
+  // by a ReLU's slopes, e.g. a relaxation written over the layer before the conv) unless most of
+  // the matrix is taps. A scale that is not finite takes the dense form, where inf * 0 is NaN as
+  // in the product written out.
+  if (valuesFinite(s)) {
+    gbcsr::SparseRM rows = kernelRowsCsr(b.kernelBlock());
+    if (static_cast<double>(rows.nonZeros()) <=
+        CoefBlock::kCsrDensity * static_cast<double>(b.rows()) * static_cast<double>(b.cols())) {
+      for (Eigen::Index i = 0; i < rows.outerSize(); ++i)
+        for (gbcsr::SparseRM::InnerIterator it(rows, i); it; ++it) it.valueRef() *= s[i];
+      return CoefBlock::csr(std::move(rows));
+    }
+  }
   return CoefBlock::dense(Eigen::MatrixXd(s.asDiagonal() * toDense(b)));
 }
 
