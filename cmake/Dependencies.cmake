@@ -41,9 +41,21 @@ endif()
 certstudio_import_library(GLPK::GLPK GLPK glpk.h glpk libglpk-dev)
 # z3 (libz3-dev) for the prover (compiler/prove); no CMake package.
 certstudio_import_library(Z3::Z3 Z3 z3++.h z3 libz3-dev)
-# OpenBLAS (libopenblas-dev) for the CPU backend's dense GEMMs (runtime/backend/cpu/gemm.cpp).
-find_package(PkgConfig REQUIRED)
-pkg_check_modules(OpenBLAS QUIET IMPORTED_TARGET openblas)
-if(NOT OpenBLAS_FOUND)
-  message(FATAL_ERROR "OpenBLAS not found (pkg-config openblas): apt-get install libopenblas-dev")
+# OpenBLAS for the CPU backend's dense GEMMs (runtime/backend/cpu/gemm.cpp): Debian's OpenMP
+# build (libopenblas-openmp-dev), linked by its own directory whatever libopenblas.so.0 the system
+# alternative names. It multiplies on the calling thread's OpenMP team and starts no threads of its
+# own; the pthread build starts nproc - 1 threads when loaded, each spinning about 0.1 s.
+set(CERTSTUDIO_OPENBLAS_DIR /usr/lib/${CMAKE_LIBRARY_ARCHITECTURE}/openblas-openmp)
+find_library(OPENBLAS_LIBRARY openblas PATHS ${CERTSTUDIO_OPENBLAS_DIR} NO_DEFAULT_PATH)
+find_path(OPENBLAS_INCLUDE_DIR cblas.h PATHS /usr/include/${CMAKE_LIBRARY_ARCHITECTURE}/openblas-openmp NO_DEFAULT_PATH)
+if(NOT OPENBLAS_LIBRARY OR NOT OPENBLAS_INCLUDE_DIR)
+  message(FATAL_ERROR "OpenBLAS (OpenMP build) not found in ${CERTSTUDIO_OPENBLAS_DIR}: apt-get install libopenblas-openmp-dev")
 endif()
+add_library(OpenBLAS::OpenBLAS UNKNOWN IMPORTED GLOBAL)
+set_target_properties(OpenBLAS::OpenBLAS PROPERTIES
+  IMPORTED_LOCATION ${OPENBLAS_LIBRARY}
+  INTERFACE_INCLUDE_DIRECTORIES ${OPENBLAS_INCLUDE_DIR})
+# Every binary, in the build tree and installed, finds it through its RUNPATH: that directory only
+# (this project builds no shared libraries of its own that a build RUNPATH would have to name).
+list(APPEND CMAKE_INSTALL_RPATH ${CERTSTUDIO_OPENBLAS_DIR})
+set(CMAKE_BUILD_WITH_INSTALL_RPATH ON)

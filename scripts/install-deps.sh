@@ -4,7 +4,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   qt6-base-dev qt6-base-dev-tools libqscintilla2-qt6-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev
-  libeigen3-dev libopenblas-dev libonnx-dev libprotobuf-dev protobuf-compiler libz3-dev libglpk-dev
+  libeigen3-dev libopenblas-openmp-dev libonnx-dev libprotobuf-dev protobuf-compiler libz3-dev libglpk-dev
   libbenchmark-dev
   xvfb xauth
   desktop-file-utils appstream

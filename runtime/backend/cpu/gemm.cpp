@@ -15,9 +15,10 @@ namespace cert::runtime::cpu {
 
 namespace {
 
-/// OpenBLAS multiplies on the calling thread only: its own thread pool would run beside the
-/// threads the run already splits its items over (RunOptions::threads), and a product given
-/// several threads goes to Eigen's OpenMP GEMM instead. Set once per process.
+/// OpenBLAS (its OpenMP build, cmake/Dependencies.cmake) multiplies on the calling thread only:
+/// it is called on one-thread budgets, and a product given several threads goes to Eigen's OpenMP
+/// GEMM instead. Set once per process (OpenBLAS would otherwise size its team per call from the
+/// calling thread's OpenMP setting, a process-wide value).
 void blasOnCallingThread() {
   static std::once_flag once;
   std::call_once(once, [] { openblas_set_num_threads(1); });
