@@ -230,6 +230,25 @@ void TestSignSplit::productsEqualTheTermByTermSum() {
       cases.push_back({"two kernels", a, b});
     }
     {
+      // Row scalings of one block (a ReLU's L and U written over the layer before its affine
+      // layer: diag(sL) W and diag(sU) W, zero scales for dropped rows), W itself against a
+      // scaling of it, and a scaling whose other member lacks the key: one product each.
+      const CoefBlock w = CoefBlock::dense(rnd.matrix(m, 147));
+      Eigen::VectorXd sa = rnd.vector(m), sb = rnd.vector(m);
+      for (int64_t j = 0; j < m; j += 4) sa[j] = 0;
+      Lin a, b;
+      a.blocks.emplace(2, CoefBlock::rowScaled(w, sa));
+      b.blocks.emplace(2, CoefBlock::rowScaled(w, sb));
+      b.c0 = Tensor::column(rnd.vector(m));
+      cases.push_back({"row scalings of one block", a, b});
+      Lin whole;
+      whole.blocks.emplace(2, w);
+      cases.push_back({"a block and a row scaling of it", whole, b});
+      Lin none;
+      none.blocks.emplace(3, CoefBlock::diagonal(rnd.vector(m)));
+      cases.push_back({"a row scaling, the other member without its key", a, none});
+    }
+    {
       // An Add layer: L = U = prev_0 + prev_1, identities over two layers of m neurons.
       Lin a;
       a.blocks.emplace(3, CoefBlock::identity(m, false));

@@ -137,6 +137,33 @@ void clamped(const CoefView& x, bool positive, CoefView& out) {
 
 bool sameBlock(const CoefBlock& a, const CoefBlock& b) { return a.kind() == b.kind() && a.storage() == b.storage(); }
 
+/// Two blocks that scale the rows of one block W: a RowScaled view of W or W itself (scale 1); a
+/// missing one scales by 0.
+struct RowScalings {
+  const CoefBlock* base = nullptr;
+  Eigen::VectorXd a, b;  ///< the scales of a and b
+};
+
+/// a and b as row scalings of one block, at least one of them a RowScaled view; nullopt otherwise.
+std::optional<RowScalings> rowScalingsOfOneBlock(const CoefBlock* a, const CoefBlock* b, int64_t m) {
+  const CoefBlock* base = nullptr;
+  bool view = false;
+  for (const CoefBlock* x : {a, b}) {
+    if (!x) continue;
+    const bool scaled = x->kind() == CoefBlock::Kind::RowScaled;
+    const CoefBlock& under = scaled ? x->scaledBase() : *x;
+    if (base && !sameBlock(*base, under)) return std::nullopt;
+    base = &under;
+    view = view || scaled;
+  }
+  if (!base || !view) return std::nullopt;
+  auto scaleOf = [m](const CoefBlock* x) -> Eigen::VectorXd {
+    if (!x) return Eigen::VectorXd::Zero(m);
+    return x->kind() == CoefBlock::Kind::RowScaled ? x->rowScale() : Eigen::VectorXd::Ones(m);
+  };
+  return RowScalings{base, scaleOf(a), scaleOf(b)};
+}
+
 /// A Diagonal block of ones (c @ I = c).
 bool identity(const CoefBlock& a) {
   return a.kind() == CoefBlock::Kind::Diagonal && a.rows() == a.cols() && (a.diag().array() == 1.0).all();
@@ -276,6 +303,16 @@ bool signSplitInto(Lin& out, const CoefBlock& c, const Lin& onPositive, const Li
     const bool diagonalB = !b || b->kind() == CoefBlock::Kind::Diagonal;
     if (diagonalA && diagonalB) {  // a column scaling chosen per entry by its sign
       addBlock(k, scaledBySign(x, a ? a->diag() : Eigen::VectorXd::Zero(m), b ? b->diag() : Eigen::VectorXd::Zero(m)));
+      continue;
+    }
+    if (const std::optional<RowScalings> rs = rowScalingsOfOneBlock(a, b, m)) {
+      // Row scalings of one block W (a ReLU's L and U written over the layer before its affine
+      // layer, diag(sa) W and diag(sb) W): pos(c) diag(sa) W + neg(c) diag(sb) W is c scaled per
+      // entry by its sign, times W: one product instead of two and their sum.
+      const CoefBlock scaled = scaledBySign(x, rs->a, rs->b);
+      CoefView sx;
+      viewOf(scaled, kernelRows, sx);
+      addBlock(k, product(sx, *rs->base, kernelRows));
       continue;
     }
     CoefBlock sum;
