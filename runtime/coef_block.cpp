@@ -78,7 +78,8 @@ Eigen::MatrixXd* CoefBlock::uniqueDense() {
 
 CoefBlock CoefBlock::rowScaled(const CoefBlock& base, Eigen::VectorXd s) {
   if (base.kind() == Kind::RowScaled) return rowScaled(base.scaledBase(), base.rowScale().cwiseProduct(s));
-  if (base.kind() != Kind::Dense || s.size() != base.rows()) throw std::runtime_error("a row view of a non-Dense block");
+  if ((base.kind() != Kind::Dense && base.kind() != Kind::Kernel) || s.size() != base.rows())
+    throw std::runtime_error("a row view of a block that is neither Dense nor Kernel");
   CoefBlock b;
   b.kind_ = Kind::RowScaled;
   b.rows_ = base.rows_;
@@ -100,7 +101,7 @@ gbcsr::Kind CoefBlock::gbcsrKind() const {
     case Kind::Diagonal: return gbcsr::Kind::Diagonal;
     case Kind::Kernel: return gbcsr::Kind::Kernel;
     case Kind::Csr: return gbcsr::Kind::Csr;
-    case Kind::RowScaled: return gbcsr::Kind::Dense;  // shown as the Dense block it scales
+    case Kind::RowScaled: return base_->gbcsrKind();  // shown as the block it scales
   }
   return gbcsr::Kind::Dense;
 }

@@ -36,7 +36,8 @@ class CoefBlock {
   static CoefBlock networkWeight(const Eigen::MatrixXd& w);
   /// A Dense block stored as Csr when at most `density` of it is non-zero (else returned as is).
   static CoefBlock compressed(const CoefBlock& b, double density = kCsrDensity);
-  /// diag(s) x base, base Dense with finite values (s.size() == base.rows()).
+  /// diag(s) x base, base Dense or Kernel with finite values (s.size() == base.rows()): a
+  /// Kernel's rows scaled (a conv layer's rows times a ReLU's slopes) keep its convolutions.
   static CoefBlock rowScaled(const CoefBlock& base, Eigen::VectorXd s);
   static constexpr double kCsrDensity = 0.25;
   /// The Dense matrix for writing, when this block is Dense and owns its storage alone (its
@@ -89,7 +90,7 @@ class CoefBlock {
   std::shared_ptr<const Eigen::VectorXd> diag_;
   std::shared_ptr<const gbcsr::KernelBlock> kernel_;
   std::shared_ptr<const gbcsr::SparseRM> csr_;
-  std::shared_ptr<const CoefBlock> base_;  ///< RowScaled: the Dense block (its scale in diag_)
+  std::shared_ptr<const CoefBlock> base_;  ///< RowScaled: the Dense or Kernel block (its scale in diag_)
 };
 
 /// While alive on this thread, scaleRows/keepRows/scaleBlock of a finite Dense block give

@@ -27,7 +27,9 @@ bool ItemRun::sparseRowMembers(int b) const {
   for (const auto& [name, v] : states.at(static_cast<size_t>(b)).members)
     if (const Lin* l = std::get_if<Lin>(&v))
       for (const auto& [k, blk] : l->blocks)
-        if (blk.kind() == CoefBlock::Kind::Dense || blk.kind() == CoefBlock::Kind::RowScaled) return false;
+        if (blk.kind() == CoefBlock::Kind::Dense ||
+            (blk.kind() == CoefBlock::Kind::RowScaled && blk.scaledBase().kind() == CoefBlock::Kind::Dense))
+          return false;
   return true;
 }
 

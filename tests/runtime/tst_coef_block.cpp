@@ -173,7 +173,8 @@ CoefBlock csrOf(const Eigen::MatrixXd& m) { return CoefBlock::csr(gbcsr::SparseR
 CoefBlock makeBlock(Kind kind, const Shape& shape, Random& rnd) {
   switch (kind) {
     case Kind::Csr: return csrOf(sparseMatrix(shape.rows(), shape.cols(), rnd));
-    case Kind::RowScaled:
+    case Kind::RowScaled:  // over a Dense or (half the time) a Kernel block: a conv layer's rows scaled
+      if (rnd.coin(0.5)) return CoefBlock::rowScaled(makeBlock(Kind::Kernel, shape, rnd), rnd.vector(shape.rows()));
       return CoefBlock::rowScaled(CoefBlock::dense(rnd.matrix(shape.rows(), shape.cols())), rnd.vector(shape.rows()));
     case Kind::Dense: return CoefBlock::dense(rnd.matrix(shape.rows(), shape.cols()));
     case Kind::Diagonal: return CoefBlock::diagonal(rnd.vector(shape.rows()));
@@ -273,8 +274,9 @@ class TestCoefBlock : public QObject {
         break;
       case Kind::RowScaled: QCOMPARE(b.bytes(), sh.rows() * 8); break;
     }
-    // A RowScaled view is shown as the Dense block it scales.
-    QCOMPARE(b.gbcsrKind(), b.kind() == Kind::Dense || b.kind() == Kind::RowScaled ? gbcsr::Kind::Dense
+    // A RowScaled view is shown as the (Dense or Kernel) block it scales.
+    if (b.kind() == Kind::RowScaled) QCOMPARE(b.gbcsrKind(), b.scaledBase().gbcsrKind());
+    else QCOMPARE(b.gbcsrKind(), b.kind() == Kind::Dense ? gbcsr::Kind::Dense
                             : b.kind() == Kind::Diagonal ? gbcsr::Kind::Diagonal
                             : b.kind() == Kind::Kernel   ? gbcsr::Kind::Kernel
                                                          : gbcsr::Kind::Csr);
@@ -319,7 +321,10 @@ class TestCoefBlock : public QObject {
       const CoefBlock r = through::addBlocks(a, b, sign);
       QCOMPARE(r.rows(), sh.rows());
       QCOMPARE(r.cols(), sh.cols());
-      const bool sa = a.kind() == Kind::Csr || a.kind() == Kind::Diagonal, sb = b.kind() == Kind::Csr || b.kind() == Kind::Diagonal;
+      // A conv layer's rows scaled (RowScaled over a Kernel) count as sparse rows.
+      auto kernelView = [](const CoefBlock& x) { return x.kind() == Kind::RowScaled && x.scaledBase().kind() == Kind::Kernel; };
+      const bool sa = a.kind() == Kind::Csr || a.kind() == Kind::Diagonal || kernelView(a),
+                 sb = b.kind() == Kind::Csr || b.kind() == Kind::Diagonal || kernelView(b);
       const Kind expectedKind = (a.kind() == Kind::Diagonal && b.kind() == Kind::Diagonal) ? Kind::Diagonal
                                 : (sa && sb)                                             ? Kind::Csr
                                                                                          : Kind::Dense;
@@ -469,7 +474,8 @@ class TestCoefBlock : public QObject {
       const CoefBlock picked = through::backend().selectRows(a, rows);
       QCOMPARE(picked.rows(), int64_t(rows.size()));
       QCOMPARE(picked.cols(), a.cols());
-      const bool sparseKind = a.kind() == Kind::Diagonal || a.kind() == Kind::Kernel || a.kind() == Kind::Csr;
+      const bool sparseKind = a.kind() == Kind::Diagonal || a.kind() == Kind::Kernel || a.kind() == Kind::Csr ||
+                              (a.kind() == Kind::RowScaled && a.scaledBase().kind() == Kind::Kernel);
       QCOMPARE(picked.kind(), sparseKind ? Kind::Csr : Kind::Dense);
       Eigen::MatrixXd expected(Eigen::Index(rows.size()), A.cols());
       for (size_t k = 0; k < rows.size(); ++k) expected.row(Eigen::Index(k)) = A.row(rows[k]);
@@ -960,6 +966,51 @@ class TestCoefBlock : public QObject {
   // block's off-diagonal zeros do; the dense form (0 * inf) would have NaN there. With finite
   // scales the result equals the dense computation (scaleRows above). keepRows multiplies
   // nothing: its result is the dense computation also with non-finite stored values.
+  void rowViewsOfAKernelStayConvolutions() {
+    // With row views on (the g-BCSR executor), a Kernel's rows scaled or kept are RowScaled views
+    // of it (its convolutions stay), equal to the dense computation; a view plus or minus its own
+    // base stays a view (scale s + sign, or 1 + sign s); with a scale or weight that is not finite
+    // the dense (scaleRows) or Csr (keepRows) forms are kept, as without views.
+    const RowViews views(true);
+    for (size_t si = 0; si < shapes().size(); ++si) {
+      const Shape& sh = shapes()[si];
+      Random rnd(4242u + si);
+      const CoefBlock k = makeBlock(Kind::Kernel, sh, rnd);
+      const Eigen::MatrixXd K = k.toDense();
+      const Eigen::VectorXd s = rnd.vector(sh.rows());
+      const CoefBlock scaled = through::scaleRows(k, s);
+      QCOMPARE(scaled.kind(), Kind::RowScaled);
+      QCOMPARE(scaled.scaledBase().storage(), k.storage());
+      VERIFY_CLOSE(scaled.toDense(), Eigen::MatrixXd(s.asDiagonal() * K));
+      std::vector<bool> keep(size_t(sh.rows()));
+      for (size_t i = 0; i < keep.size(); ++i) keep[i] = rnd.coin(0.5);
+      if (!keep.empty()) keep[0] = false;  // every row kept is the block itself
+      const CoefBlock kept = through::keepRows(k, keep);
+      QCOMPARE(kept.kind(), keep.empty() ? Kind::Kernel : Kind::RowScaled);
+      Eigen::MatrixXd expectedKept = K;
+      for (Eigen::Index i = 0; i < K.rows(); ++i)
+        if (!keep[size_t(i)]) expectedKept.row(i).setZero();
+      VERIFY_CLOSE(kept.toDense(), expectedKept);
+      for (double sign : {1.0, -1.0}) {
+        const CoefBlock viewPlusBase = through::addBlocks(scaled, k, sign);
+        QCOMPARE(viewPlusBase.kind(), Kind::RowScaled);
+        VERIFY_CLOSE(viewPlusBase.toDense(), Eigen::MatrixXd(s.asDiagonal() * K + sign * K));
+        const CoefBlock basePlusView = through::addBlocks(k, scaled, sign);
+        QCOMPARE(basePlusView.kind(), Kind::RowScaled);
+        VERIFY_CLOSE(basePlusView.toDense(), Eigen::MatrixXd(K + sign * (s.asDiagonal() * K)));
+      }
+      if (sh.rows() > 0 && sh.cols() > 0) {
+        Eigen::VectorXd inf = s;
+        inf[0] = kInf;
+        QCOMPARE(through::scaleRows(k, inf).kind(), Kind::Dense);  // NaN where row 0 has no tap
+        gbcsr::KernelBlock withInf = k.kernelBlock();
+        withInf.weight[0] = kInf;
+        const CoefBlock kInfWeight = CoefBlock::kernel(std::make_shared<gbcsr::KernelBlock>(withInf));
+        QVERIFY(through::keepRows(kInfWeight, keep).kind() != Kind::RowScaled);
+      }
+    }
+  }
+
   void csrNonFiniteRowScaleKeepsStructuralZeros() {
     Random rnd(99);
     for (int rep = 0; rep < 5; ++rep) {
@@ -1190,15 +1241,16 @@ class TestCoefBlock : public QObject {
     const int64_t nnz = (d.array() != 0).count();
     for (double density : {1.0, 0.25, 0.0}) {
       const std::optional<RowTerms> t = through::backend().nonZeroTerms(b, density, nullptr);
-      // Diagonal rows are always terms; RowScaled rows are rows of a Dense block (never terms);
-      // the other kinds give terms exactly when their stored non-zeros fit the density.
-      if (b.kind() == Kind::RowScaled) {
+      // Diagonal rows are always terms; rows of a RowScaled view of a Dense block never are;
+      // the other kinds (a RowScaled Kernel: its scaled taps) give terms exactly when their
+      // stored non-zeros fit the density.
+      if (b.kind() == Kind::RowScaled && b.scaledBase().kind() == Kind::Dense) {
         QVERIFY(!t);
         continue;
       }
-      const double stored = b.kind() == Kind::Csr      ? double(b.sparse().nonZeros())
-                             : b.kind() == Kind::Kernel ? double(b.nonZeros())
-                                                        : double(nnz);
+      const double stored = b.kind() == Kind::Csr                                   ? double(b.sparse().nonZeros())
+                             : b.kind() == Kind::Kernel || b.kind() == Kind::RowScaled ? double(b.nonZeros())
+                                                                                     : double(nnz);
       const bool expected = b.kind() == Kind::Diagonal || stored <= density * double(sh.rows()) * double(sh.cols());
       QCOMPARE(bool(t), expected);
       if (!t) continue;

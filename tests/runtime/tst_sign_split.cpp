@@ -9,6 +9,7 @@
 // specs' back-substitution and concretization regions and rejects near misses.
 #include <QtTest>
 
+#include <array>
 #include <cmath>
 #include <fstream>
 #include <functional>
@@ -79,7 +80,10 @@ CoefBlock coefBlock(Kind kind, int64_t n, int64_t m, const ConvGeometry& g, Rand
     case Kind::Dense: return CoefBlock::dense(rnd.matrix(n, m));
     case Kind::Csr: return CoefBlock::csr(gbcsr::SparseRM(rnd.matrix(n, m, 0.85).sparseView(0.0, 0.0)));
     case Kind::Diagonal: return CoefBlock::diagonal(rnd.vector(n));
-    case Kind::RowScaled: return CoefBlock::rowScaled(CoefBlock::dense(rnd.matrix(n, m)), rnd.vector(n));
+    case Kind::RowScaled:  // a Dense block's rows scaled, or (when g's extents fit) a conv layer's
+      if (int64_t(g.outChannels) * g.outHeight * g.outWidth == n && int64_t(g.inChannels) * g.inHeight * g.inWidth == m)
+        return CoefBlock::rowScaled(kernelBlock(g, rnd), rnd.vector(n));
+      return CoefBlock::rowScaled(CoefBlock::dense(rnd.matrix(n, m)), rnd.vector(n));
     case Kind::Kernel: return kernelBlock(g, rnd);
   }
   return {};
@@ -172,9 +176,12 @@ void TestSignSplit::productsEqualTheTermByTermSum() {
   const int64_t m = int64_t(term.outChannels) * term.outHeight * term.outWidth;
   const ConvGeometry onTerm = geometry(2, 5, 5, 2, 3, 1, 1);  // 50 -> 50: a Kernel coefficient block
   int checks = 0;
-  for (Kind ck : {Kind::Dense, Kind::Csr, Kind::Diagonal, Kind::RowScaled, Kind::Kernel}) {
-    const int64_t n = ck == Kind::Diagonal || ck == Kind::Kernel ? m : 9;
+  // Coefficient kinds, RowScaled twice: over a Dense block (9 rows) and over a conv layer's rows.
+  for (int variant = 0; variant < 6; ++variant) {
+    const Kind ck = std::array{Kind::Dense, Kind::Csr, Kind::Diagonal, Kind::RowScaled, Kind::RowScaled, Kind::Kernel}[size_t(variant)];
+    const int64_t n = ck == Kind::Diagonal || ck == Kind::Kernel || variant == 4 ? m : 9;
     const CoefBlock c = coefBlock(ck, n, m, onTerm, rnd);
+    QCOMPARE(ck == Kind::RowScaled ? c.scaledBase().kind() : ck, variant == 4 ? Kind::Kernel : variant == 3 ? Kind::Dense : ck);
     const Eigen::MatrixXd cd = c.toDense();
     // Member pairs: ReLU-like (Diagonal + column constants), Affine-like (one shared Kernel or
     // Dense block, shared constant), different Dense/Csr blocks, and a key in one member only.
@@ -247,6 +254,19 @@ void TestSignSplit::productsEqualTheTermByTermSum() {
       Lin none;
       none.blocks.emplace(3, CoefBlock::diagonal(rnd.vector(m)));
       cases.push_back({"a row scaling, the other member without its key", a, none});
+      // The same over a conv layer's rows (a Kernel base): the product is its convolution.
+      const CoefBlock conv = kernelBlock(term, rnd);
+      Lin ka, kb, kwhole;
+      ka.blocks.emplace(2, CoefBlock::rowScaled(conv, sa));
+      kb.blocks.emplace(2, CoefBlock::rowScaled(conv, sb));
+      kb.c0 = Tensor::column(rnd.vector(m));
+      kwhole.blocks.emplace(2, conv);
+      cases.push_back({"row scalings of one conv", ka, kb});
+      cases.push_back({"a conv and a row scaling of it", kwhole, kb});
+      cases.push_back({"a conv's row scaling, the other member without its key", ka, none});
+      Lin other;
+      other.blocks.emplace(2, CoefBlock::rowScaled(kernelBlock(term, rnd), sb));
+      cases.push_back({"row scalings of two convs", ka, other});
     }
     {
       // An Add layer: L = U = prev_0 + prev_1, identities over two layers of m neurons.
@@ -290,7 +310,7 @@ void TestSignSplit::productsEqualTheTermByTermSum() {
       }
     }
   }
-  QVERIFY(checks >= 5 * 6);
+  QVERIFY(checks >= 6 * 6);
 }
 
 void TestSignSplit::sumsEqualTheTermByTermSum() {

@@ -38,6 +38,10 @@ constexpr double kParallelProductWork = 64.0 * 1024 * 1024;
 /// scalings and selections of `a` are kept as RowScaled views instead of copies.
 bool viewable(const CoefBlock& a);
 
+/// A RowScaled block over a Kernel base as CSR rows: the base's Toeplitz rows (kernelRows' shared
+/// ones where it has them) times the scales, rows with scale 0 left out. Scale and base finite.
+gbcsr::SparseRM rowScaledKernelRows(const CoefBlock& b, const KernelRowsLookup& kernelRows);
+
 /// The row lists of a CSR matrix's non-zero values.
 void appendCsrRows(const gbcsr::SparseRM& m, RowLists& out);
 

@@ -1,6 +1,7 @@
 // The CPU backend: dispatch on the block kind, the pairwise sums, batched products and the
 // tensor transfers (host memory: copies).
 #include "runtime/backend/cpu/cpu_backend.h"
+
 #include "runtime/backend/cpu/convolution.h"
 #include "runtime/backend/cpu/dense_interval_times.h"
 #include "runtime/backend/cpu/gather_terms.h"
@@ -9,6 +10,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <tuple>
 
 namespace cert::runtime::cpu {
 
@@ -103,6 +105,21 @@ CoefBlock CpuBackend::add(const CoefBlock& a, const CoefBlock& b, double sign) c
   };
   if (a.kind() == K::RowScaled && b.kind() == K::RowScaled && a.scaledBase().storage() == b.scaledBase().storage())
     return CoefBlock::rowScaled(a.scaledBase(), a.rowScale() + sign * b.rowScale());
+  // A row scaling of a block plus (or minus) that block: one view, finite scales.
+  for (const auto& [x, y, sx, sy] : {std::tuple{&a, &b, 1.0, sign}, std::tuple{&b, &a, sign, 1.0}})
+    if (x->kind() == K::RowScaled && y->kind() == x->scaledBase().kind() && y->storage() == x->scaledBase().storage() &&
+        valuesFinite(x->rowScale()))
+      return CoefBlock::rowScaled(*y, sx * x->rowScale() + Eigen::VectorXd::Constant(x->rows(), sy));
+  // A conv layer's rows scaled (finite scales) meeting sparse rows: summed as CSR rows, as a
+  // Kernel's selected rows were before they became views (never its dense Toeplitz matrix).
+  auto kernelView = [](const CoefBlock& x) {
+    return x.kind() == K::RowScaled && x.scaledBase().kind() == K::Kernel && valuesFinite(x.rowScale());
+  };
+  auto sparseKind = [&](const CoefBlock& x) { return x.kind() == K::Csr || x.kind() == K::Diagonal || kernelView(x); };
+  if ((kernelView(a) || kernelView(b)) && sparseKind(a) && sparseKind(b)) {
+    auto rows = [&](const CoefBlock& x) { return kernelView(x) ? rowScaledKernelRows(x, nullptr) : sparseOf(x); };
+    return CoefBlock::csr(gbcsr::SparseRM(rows(a) + sign * rows(b)));
+  }
   const bool sa = a.kind() == K::Csr || a.kind() == K::Diagonal, sb = b.kind() == K::Csr || b.kind() == K::Diagonal;
   if (sa && sb) return CoefBlock::csr(gbcsr::SparseRM(sparseOf(a) + sign * sparseOf(b)));
   Eigen::MatrixXd m = toDense(a);

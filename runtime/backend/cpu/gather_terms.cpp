@@ -19,7 +19,10 @@ struct Source {
   const gbcsr::SparseRM* rows = nullptr;  ///< Csr / Kernel rows; nullptr for Diagonal
 };
 
-bool denseRows(const CoefBlock& b) { return b.kind() == CoefBlock::Kind::Dense || b.kind() == CoefBlock::Kind::RowScaled; }
+bool denseRows(const CoefBlock& b) {
+  return b.kind() == CoefBlock::Kind::Dense ||
+         (b.kind() == CoefBlock::Kind::RowScaled && b.scaledBase().kind() == CoefBlock::Kind::Dense);
+}
 
 /// The output block over dense member rows: acc.row(i) += c * src.row(windows[i][j]).
 CoefBlock gatherDense(const std::vector<Source>& sources, const std::vector<std::vector<int64_t>>& windows, int64_t n,
@@ -239,6 +242,11 @@ void gatherInto(Lin& out, const std::vector<GatherTerm>& terms, const std::vecto
           built.push_back(std::make_unique<gbcsr::SparseRM>(kernelRowsCsr(s.block->kernelBlock())));
           s.rows = built.back().get();
         }
+      } else if (s.block->kind() == CoefBlock::Kind::RowScaled) {  // over a Kernel (denseRows: not Dense)
+        const bool finite = valuesFinite(s.block->rowScale());
+        built.push_back(std::make_unique<gbcsr::SparseRM>(
+            finite ? rowScaledKernelRows(*s.block, kernelRows) : gbcsr::SparseRM(toDense(*s.block).sparseView(0.0, 0.0))));
+        s.rows = built.back().get();
       }
       if (s.rows && !s.rows->isCompressed()) {
         built.push_back(std::make_unique<gbcsr::SparseRM>(*s.rows));

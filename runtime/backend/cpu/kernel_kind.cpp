@@ -30,10 +30,12 @@ CoefBlock scale(const CoefBlock& b, double s) {
 }
 
 CoefBlock scaleRows(const CoefBlock& b, const Eigen::VectorXd& s) {
-  // The Toeplitz rows hold their taps only: scaled, they stay sparse (a conv layer's rows scaled
-  // by a ReLU's slopes, e.g. a relaxation written over the layer before the conv) unless most of
+  // A conv layer's rows scaled (by a ReLU's slopes, e.g. a relaxation written over the layer
+  // before the conv) stay a convolution: a RowScaled view while row views are on and the values
+  // are finite; else the Toeplitz rows, which hold their taps only, stay sparse unless most of
   // the matrix is taps. A scale that is not finite takes the dense form, where inf * 0 is NaN as
   // in the product written out.
+  if (RowViews::enabled() && valuesFinite(s) && allFinite(b)) return CoefBlock::rowScaled(b, s);
   if (valuesFinite(s)) {
     gbcsr::SparseRM rows = kernelRowsCsr(b.kernelBlock());
     if (static_cast<double>(rows.nonZeros()) <=
@@ -50,7 +52,15 @@ CoefBlock selectRows(const CoefBlock& b, std::span<const int64_t> rows) {
   return CoefBlock::csr(kernelRowsSelected(b.kernelBlock(), rows));  // those rows' taps only
 }
 
-CoefBlock keepRows(const CoefBlock& b, const std::vector<bool>& keep) {  // the kept rows' taps, as Csr
+CoefBlock keepRows(const CoefBlock& b, const std::vector<bool>& keep) {
+  // A row view with scales 1 and 0 while row views are on and the weights finite (it stays a
+  // convolution, and a scaling of the same rows meets it in one product); else the kept rows' taps
+  // as Csr.
+  if (RowViews::enabled() && allFinite(b)) {
+    Eigen::VectorXd s(b.rows());
+    for (Eigen::Index i = 0; i < s.size(); ++i) s[i] = keep[static_cast<size_t>(i)] ? 1.0 : 0.0;
+    return CoefBlock::rowScaled(b, std::move(s));
+  }
   std::vector<int64_t> rows;
   for (size_t i = 0; i < keep.size(); ++i)
     if (keep[i]) rows.push_back(static_cast<int64_t>(i));

@@ -34,7 +34,7 @@ std::vector<bool> nonZeroRows(const CoefBlock& c, const KernelRowsLookup& kernel
   switch (c.kind()) {
     case CoefBlock::Kind::Dense: return denseNonZeroRows(c.denseMatrix());
     case CoefBlock::Kind::RowScaled: {  // diag(s) @ base: row i is base's row i times s_i
-      std::vector<bool> out = denseNonZeroRows(c.scaledBase().denseMatrix());
+      std::vector<bool> out = nonZeroRows(c.scaledBase(), kernelRows);
       for (size_t i = 0; i < out.size(); ++i) out[i] = out[i] && c.rowScale()[static_cast<Eigen::Index>(i)] != 0;
       return out;
     }

@@ -1,19 +1,41 @@
-// RowScaled blocks on the CPU: diag(s) x a Dense base, kept lazily; products scale the
-// coefficients' columns and multiply by the base.
+// RowScaled blocks on the CPU: diag(s) x a Dense or Kernel base, kept lazily; products scale the
+// coefficients' columns and multiply by the base through the base's own routes (a GEMM, or a
+// Kernel's transposed convolution), so a conv layer's rows scaled by a ReLU's slopes stay a
+// convolution.
 #include "runtime/backend/cpu/block_kinds.h"
+#include "runtime/backend/cpu/convolution.h"
+#include "runtime/backend/cpu/cpu_backend.h"
 #include "runtime/backend/cpu/gemm.h"
 
-namespace cert::runtime::cpu::row_scaled {
+namespace cert::runtime::cpu {
 
-Eigen::MatrixXd toDense(const CoefBlock& b) { return b.rowScale().asDiagonal() * b.scaledBase().denseMatrix(); }
-
-Eigen::VectorXd row(const CoefBlock& b, int64_t i) {
-  return b.rowScale()[i] * b.scaledBase().denseMatrix().row(i).transpose();
+gbcsr::SparseRM rowScaledKernelRows(const CoefBlock& b, const KernelRowsLookup& kernelRows) {
+  const gbcsr::SparseRM* shared = kernelRows ? kernelRows(b.scaledBase().kernelBlock()) : nullptr;
+  gbcsr::SparseRM m = shared ? *shared : kernelRowsCsr(b.scaledBase().kernelBlock());
+  const Eigen::VectorXd& s = b.rowScale();
+  for (Eigen::Index i = 0; i < m.outerSize(); ++i)
+    for (gbcsr::SparseRM::InnerIterator it(m, i); it; ++it) it.valueRef() *= s[i];
+  m.prune(0.0, 0.0);  // the rows a 0 scale drops (scale and base are finite: nothing else is 0 * x)
+  m.makeCompressed();
+  return m;
 }
 
-int64_t nonZeros(const CoefBlock& b) { return (toDense(b).array() != 0).count(); }
+namespace row_scaled {
 
-bool allFinite(const CoefBlock& b) { return valuesFinite(b.rowScale()) && valuesFinite(b.scaledBase().denseMatrix()); }
+namespace {
+bool kernelBase(const CoefBlock& b) { return b.scaledBase().kind() == CoefBlock::Kind::Kernel; }
+}  // namespace
+
+Eigen::MatrixXd toDense(const CoefBlock& b) { return b.rowScale().asDiagonal() * cpu::toDense(b.scaledBase()); }
+
+Eigen::VectorXd row(const CoefBlock& b, int64_t i) { return b.rowScale()[i] * cpu::row(b.scaledBase(), i); }
+
+int64_t nonZeros(const CoefBlock& b) {
+  if (kernelBase(b) && valuesFinite(b.rowScale())) return rowScaledKernelRows(b, nullptr).nonZeros();
+  return (toDense(b).array() != 0).count();
+}
+
+bool allFinite(const CoefBlock& b) { return valuesFinite(b.rowScale()) && cpu::allFinite(b.scaledBase()); }
 
 CoefBlock scale(const CoefBlock& b, double s) { return CoefBlock::rowScaled(b.scaledBase(), s * b.rowScale()); }
 
@@ -23,8 +45,14 @@ CoefBlock scaleRows(const CoefBlock& b, const Eigen::VectorXd& s) {
 }
 
 CoefBlock selectRows(const CoefBlock& b, std::span<const int64_t> rows) {
-  const Eigen::MatrixXd& m = b.scaledBase().denseMatrix();
   const Eigen::VectorXd& s = b.rowScale();
+  if (kernelBase(b)) {  // those rows' taps, scaled, as Csr (as a Kernel's selection)
+    gbcsr::SparseRM m = kernelRowsSelected(b.scaledBase().kernelBlock(), rows);
+    for (Eigen::Index k = 0; k < m.outerSize(); ++k)
+      for (gbcsr::SparseRM::InnerIterator it(m, k); it; ++it) it.valueRef() *= s[rows[static_cast<size_t>(k)]];
+    return CoefBlock::csr(std::move(m));
+  }
+  const Eigen::MatrixXd& m = b.scaledBase().denseMatrix();
   Eigen::MatrixXd out(static_cast<Eigen::Index>(rows.size()), m.cols());
   for (Eigen::Index j = 0; j < m.cols(); ++j)
     for (size_t k = 0; k < rows.size(); ++k) out(static_cast<Eigen::Index>(k), j) = s[rows[k]] * m(rows[k], j);
@@ -40,21 +68,44 @@ CoefBlock keepRows(const CoefBlock& b, const std::vector<bool>& keep) {
 }
 
 Eigen::MatrixXd leftMultiply(const MatrixRef& coef, const CoefBlock& b) {
-  if (valuesFinite(coef)) return dense::leftMultiply(coef * b.rowScale().asDiagonal(), b.scaledBase());
-  return coef * toDense(b);
+  // coef diag(s) base: the columns scaled, then the base's product (a GEMM or a Kernel's
+  // transposed convolution).
+  if (valuesFinite(coef) && valuesFinite(b.rowScale()))
+    return leftMultiplyMatrix(Eigen::MatrixXd(coef * b.rowScale().asDiagonal()), b.scaledBase());
+  return coef * toDense(b);  // 0 * inf = NaN as in the dense product
 }
 
 Eigen::MatrixXd times(const CoefBlock& b, const MatrixRef& x) {
   if (!valuesFinite(b.rowScale())) return toDense(b) * x;  // inf * 0 = NaN per element, as the dense form
+  if (kernelBase(b)) return b.rowScale().asDiagonal() * kernel::times(b.scaledBase(), x);
   return b.rowScale().asDiagonal() * gemm(b.scaledBase().denseMatrix(), x);
 }
 
-void addTo(Eigen::MatrixXd& m, const CoefBlock& b, double sign) { m += sign * toDense(b); }
+void addTo(Eigen::MatrixXd& m, const CoefBlock& b, double sign) {
+  if (kernelBase(b) && valuesFinite(b.rowScale())) {
+    const Eigen::VectorXd& s = b.rowScale();
+    b.scaledBase().kernelBlock().forEachTap([&](int64_t o, int64_t i, double w) { m(o, i) += sign * s[o] * w; });
+    return;
+  }
+  m += sign * toDense(b);
+}
 
 CoefBlock map(const CoefBlock& b, const std::function<double(double)>& f) {
+  if (kernelBase(b) && valuesFinite(b.rowScale())) {  // f(0) == 0: only the stored (scaled) taps change
+    gbcsr::SparseRM m = rowScaledKernelRows(b, nullptr);
+    for (Eigen::Index k = 0; k < m.nonZeros(); ++k) m.valuePtr()[k] = f(m.valuePtr()[k]);
+    return CoefBlock::csr(std::move(m));
+  }
   return CoefBlock::dense(toDense(b).unaryExpr(f).eval());
 }
 
-bool rowTerms(const CoefBlock&, double, const KernelRowsLookup&, RowLists&) { return false; }  // rows of a Dense block
+bool rowTerms(const CoefBlock& b, double budget, const KernelRowsLookup& kernelRows, RowLists& out) {
+  if (!kernelBase(b) || !valuesFinite(b.rowScale())) return false;  // rows of a Dense block (or not finite)
+  const gbcsr::SparseRM m = rowScaledKernelRows(b, kernelRows);
+  if (static_cast<double>(m.nonZeros()) > budget) return false;
+  appendCsrRows(m, out);
+  return true;
+}
 
-}  // namespace cert::runtime::cpu::row_scaled
+}  // namespace row_scaled
+}  // namespace cert::runtime::cpu

@@ -81,9 +81,13 @@ CoefBlock product(const CoefView& x, const CoefBlock& y, const KernelRowsLookup&
       return CoefBlock::csr(std::move(out));
     }
     case CoefBlock::Kind::Dense: return CoefBlock::dense(Eigen::MatrixXd(s * y.denseMatrix()));
-    case CoefBlock::Kind::RowScaled: {
-      SparseRM scaled = s * y.rowScale().asDiagonal();
-      return CoefBlock::dense(Eigen::MatrixXd(scaled * y.scaledBase().denseMatrix()));
+    case CoefBlock::Kind::RowScaled: {  // (s diag(scale)) @ base, by the base's route
+      CoefView scaled;
+      scaled.rows = s.rows();
+      scaled.cols = s.cols();
+      scaled.csrStore = s * y.rowScale().asDiagonal();
+      scaled.csr = &scaled.csrStore;
+      return product(scaled, y.scaledBase(), kernelRows);
     }
     case CoefBlock::Kind::Csr: return finished(SparseRM(s * y.sparse()));
     case CoefBlock::Kind::Kernel: {
@@ -182,6 +186,11 @@ void viewOf(const CoefBlock& c, const KernelRowsLookup& kernelRows, CoefView& v)
   switch (c.kind()) {
     case CoefBlock::Kind::Dense: v.dense = &c.denseMatrix(); return;
     case CoefBlock::Kind::RowScaled:
+      if (c.scaledBase().kind() == CoefBlock::Kind::Kernel && valuesFinite(c.rowScale())) {
+        v.csrStore = rowScaledKernelRows(c, kernelRows);  // a conv layer's rows, scaled
+        v.csr = &v.csrStore;
+        return;
+      }
       v.denseStore = toDense(c);
       v.dense = &v.denseStore;
       return;
