@@ -1,7 +1,6 @@
-// The CPU backend: dispatch on the block kind, the pairwise sums, batched products and the
-// tensor transfers (host memory: copies).
+// The CPU backend: dispatch on the block kind, batched products and the tensor transfers (host
+// memory: copies); the pairwise sums are in block_sums.cpp.
 #include "runtime/backend/cpu/cpu_backend.h"
-
 #include "runtime/backend/cpu/convolution.h"
 #include "runtime/backend/cpu/dense_interval_times.h"
 #include "runtime/backend/cpu/gather_terms.h"
@@ -10,7 +9,6 @@
 
 #include <algorithm>
 #include <stdexcept>
-#include <tuple>
 
 namespace cert::runtime::cpu {
 
@@ -73,9 +71,7 @@ bool allFinite(const CoefBlock& b) {
   CERT_BY_KIND(b, allFinite, b);
 }
 
-namespace {
 void addToDense(Eigen::MatrixXd& m, const CoefBlock& b, double sign) { CERT_BY_KIND(b, addTo, m, b, sign); }
-}  // namespace
 
 Eigen::MatrixXd leftMultiplyMatrix(const MatrixRef& coef, const CoefBlock& b) {
   if (coef.cols() != b.rows()) throw std::runtime_error("coefficient product with a wrong extent");
@@ -91,50 +87,6 @@ Tensor CpuBackend::upload(std::span<const double> host) const {
 }
 
 std::vector<double> CpuBackend::download(const Tensor& t) const { return std::vector<double>(t.v.begin(), t.v.end()); }
-
-CoefBlock CpuBackend::add(const CoefBlock& a, const CoefBlock& b, double sign) const {
-  if (a.rows() != b.rows() || a.cols() != b.cols()) throw std::runtime_error("linear forms over different row counts");
-  using K = CoefBlock::Kind;
-  if (a.kind() == K::Diagonal && b.kind() == K::Diagonal) return CoefBlock::diagonal(a.diag() + sign * b.diag());
-  auto sparseOf = [](const CoefBlock& x) -> gbcsr::SparseRM {
-    if (x.kind() == K::Csr) return x.sparse();
-    gbcsr::SparseRM d(x.rows(), x.cols());
-    d.reserve(Eigen::VectorXi::Constant(x.rows(), 1));
-    for (Eigen::Index i = 0; i < x.diag().size(); ++i) d.insert(i, i) = x.diag()[i];
-    return d;
-  };
-  if (a.kind() == K::RowScaled && b.kind() == K::RowScaled && a.scaledBase().storage() == b.scaledBase().storage())
-    return CoefBlock::rowScaled(a.scaledBase(), a.rowScale() + sign * b.rowScale());
-  // A row scaling of a block plus (or minus) that block: one view, finite scales.
-  for (const auto& [x, y, sx, sy] : {std::tuple{&a, &b, 1.0, sign}, std::tuple{&b, &a, sign, 1.0}})
-    if (x->kind() == K::RowScaled && y->kind() == x->scaledBase().kind() && y->storage() == x->scaledBase().storage() &&
-        valuesFinite(x->rowScale()))
-      return CoefBlock::rowScaled(*y, sx * x->rowScale() + Eigen::VectorXd::Constant(x->rows(), sy));
-  // A conv layer's rows scaled (finite scales) meeting sparse rows: summed as CSR rows, as a
-  // Kernel's selected rows were before they became views (never its dense Toeplitz matrix).
-  auto kernelView = [](const CoefBlock& x) {
-    return x.kind() == K::RowScaled && x.scaledBase().kind() == K::Kernel && valuesFinite(x.rowScale());
-  };
-  auto sparseKind = [&](const CoefBlock& x) { return x.kind() == K::Csr || x.kind() == K::Diagonal || kernelView(x); };
-  if ((kernelView(a) || kernelView(b)) && sparseKind(a) && sparseKind(b)) {
-    auto rows = [&](const CoefBlock& x) { return kernelView(x) ? rowScaledKernelRows(x, nullptr) : sparseOf(x); };
-    return CoefBlock::csr(gbcsr::SparseRM(rows(a) + sign * rows(b)));
-  }
-  const bool sa = a.kind() == K::Csr || a.kind() == K::Diagonal, sb = b.kind() == K::Csr || b.kind() == K::Diagonal;
-  if (sa && sb) return CoefBlock::csr(gbcsr::SparseRM(sparseOf(a) + sign * sparseOf(b)));
-  Eigen::MatrixXd m = toDense(a);
-  addToDense(m, b, sign);
-  return CoefBlock::dense(std::move(m));
-}
-
-void CpuBackend::addInto(CoefBlock& a, const CoefBlock& b, double sign) const {
-  Eigen::MatrixXd* m = a.uniqueDense();
-  if (!m || a.rows() != b.rows() || a.cols() != b.cols()) {
-    a = add(a, b, sign);
-    return;
-  }
-  addToDense(*m, b, sign);  // the same arithmetic as add's Dense result
-}
 
 CoefBlock CpuBackend::scale(const CoefBlock& a, double s) const { CERT_BY_KIND(a, scale, a, s); }
 

@@ -59,5 +59,7 @@ Eigen::MatrixXd toDense(const CoefBlock& b);
 Eigen::VectorXd row(const CoefBlock& b, int64_t i);
 int64_t nonZeros(const CoefBlock& b);
 bool allFinite(const CoefBlock& b);
+/// m += sign * b, dispatched on b's kind (Dense results of the pairwise sums).
+void addToDense(Eigen::MatrixXd& m, const CoefBlock& b, double sign);
 
 }  // namespace cert::runtime::cpu

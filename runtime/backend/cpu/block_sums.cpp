@@ -1,0 +1,54 @@
+// The CPU backend's pairwise sums of blocks (Backend::add, addInto): kinds that stay what they
+// are (Diagonal + Diagonal, row scalings of one block), sparse rows summed as CSR, else dense.
+#include "runtime/backend/cpu/cpu_backend.h"
+
+#include <stdexcept>
+#include <tuple>
+
+namespace cert::runtime::cpu {
+
+CoefBlock CpuBackend::add(const CoefBlock& a, const CoefBlock& b, double sign) const {
+  if (a.rows() != b.rows() || a.cols() != b.cols()) throw std::runtime_error("linear forms over different row counts");
+  using K = CoefBlock::Kind;
+  if (a.kind() == K::Diagonal && b.kind() == K::Diagonal) return CoefBlock::diagonal(a.diag() + sign * b.diag());
+  auto sparseOf = [](const CoefBlock& x) -> gbcsr::SparseRM {
+    if (x.kind() == K::Csr) return x.sparse();
+    gbcsr::SparseRM d(x.rows(), x.cols());
+    d.reserve(Eigen::VectorXi::Constant(x.rows(), 1));
+    for (Eigen::Index i = 0; i < x.diag().size(); ++i) d.insert(i, i) = x.diag()[i];
+    return d;
+  };
+  if (a.kind() == K::RowScaled && b.kind() == K::RowScaled && a.scaledBase().storage() == b.scaledBase().storage())
+    return CoefBlock::rowScaled(a.scaledBase(), a.rowScale() + sign * b.rowScale());
+  // A row scaling of a block plus (or minus) that block: one view, finite scales.
+  for (const auto& [x, y, sx, sy] : {std::tuple{&a, &b, 1.0, sign}, std::tuple{&b, &a, sign, 1.0}})
+    if (x->kind() == K::RowScaled && y->kind() == x->scaledBase().kind() && y->storage() == x->scaledBase().storage() &&
+        valuesFinite(x->rowScale()))
+      return CoefBlock::rowScaled(*y, sx * x->rowScale() + Eigen::VectorXd::Constant(x->rows(), sy));
+  // A conv layer's rows scaled (finite scales) meeting sparse rows: summed as CSR rows, as a
+  // Kernel's selected rows were before they became views (never its dense Toeplitz matrix).
+  auto kernelView = [](const CoefBlock& x) {
+    return x.kind() == K::RowScaled && x.scaledBase().kind() == K::Kernel && valuesFinite(x.rowScale());
+  };
+  auto sparseKind = [&](const CoefBlock& x) { return x.kind() == K::Csr || x.kind() == K::Diagonal || kernelView(x); };
+  if ((kernelView(a) || kernelView(b)) && sparseKind(a) && sparseKind(b)) {
+    auto rows = [&](const CoefBlock& x) { return kernelView(x) ? rowScaledKernelRows(x, nullptr) : sparseOf(x); };
+    return CoefBlock::csr(gbcsr::SparseRM(rows(a) + sign * rows(b)));
+  }
+  const bool sa = a.kind() == K::Csr || a.kind() == K::Diagonal, sb = b.kind() == K::Csr || b.kind() == K::Diagonal;
+  if (sa && sb) return CoefBlock::csr(gbcsr::SparseRM(sparseOf(a) + sign * sparseOf(b)));
+  Eigen::MatrixXd m = toDense(a);
+  addToDense(m, b, sign);
+  return CoefBlock::dense(std::move(m));
+}
+
+void CpuBackend::addInto(CoefBlock& a, const CoefBlock& b, double sign) const {
+  Eigen::MatrixXd* m = a.uniqueDense();
+  if (!m || a.rows() != b.rows() || a.cols() != b.cols()) {
+    a = add(a, b, sign);
+    return;
+  }
+  addToDense(*m, b, sign);  // the same arithmetic as add's Dense result
+}
+
+}  // namespace cert::runtime::cpu
