@@ -582,6 +582,18 @@ void TestSignSplit::nonZeroRowsOfEveryKind() {
     for (int i = 0; i < 16; ++i) QCOMPARE(bool(rows[size_t(i)]), (d.row(i).array() != 0).any());
     QVERIFY(!rows[3] && !rows[7]);
   }
+  // Dense rows whose one non-zero sits in any column (the scan stops only once every row has
+  // one, checked after columns 1, 2, 4, 8, 16, ...), some rows all zero, and a block whose first
+  // column already answers every row.
+  for (int zeroRows : {0, 3}) {
+    Eigen::MatrixXd m = Eigen::MatrixXd::Zero(40, 37);
+    for (Eigen::Index r = zeroRows; r < m.rows(); ++r) m(r, (r * 7) % m.cols()) = r % 2 ? -0.5 : 2.0;
+    for (const Eigen::MatrixXd& x : {m, Eigen::MatrixXd(Eigen::MatrixXd::Ones(40, 37))}) {
+      const std::vector<bool> rows = be.nonZeroRows(CoefBlock::dense(x), nullptr);
+      QCOMPARE(rows.size(), size_t(40));
+      for (Eigen::Index i = 0; i < x.rows(); ++i) QCOMPARE(bool(rows[size_t(i)]), (x.row(i).array() != 0).any());
+    }
+  }
   // A Kernel block's own zero rows, read from its taps: an output channel of zero weights,
   // positions whose taps all read padding (1x1 kernel, pad 1), and a kernel with zero taps.
   for (const ConvGeometry& kg : {geometry(2, 3, 3, 3, 1, 1, 1), geometry(1, 4, 4, 2, 2, 2, 1), geometry(2, 5, 4, 2, 3, 2, 2)}) {
