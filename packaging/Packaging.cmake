@@ -11,8 +11,10 @@ set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "IDE for designing DNN certifiers in Const
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION "science")
-# Not found by shlibdeps: Qt loads the SVG icon engine (toolbar and diagnostic icons) as a plugin.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "libqt6svg6")
+# Not found by shlibdeps: Qt loads the SVG icon engine (toolbar and diagnostic icons) as a plugin;
+# shlibdeps names only libopenblas0 for libopenblas.so.0, while the binaries' RUNPATH points at the
+# OpenMP build (cmake/Dependencies.cmake), which starts no threads of its own.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libqt6svg6, libopenblas0-openmp")
 set(CPACK_PACKAGE_HOMEPAGE_URL "https://github.com/certstudio/certstudio")
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/specs/ DESTINATION share/certstudio/specs FILES_MATCHING PATTERN "*.cf")
 
