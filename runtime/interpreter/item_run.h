@@ -436,8 +436,11 @@ class ItemRun {
   struct Choice {
     TermMask active;  ///< n x width: the terms that exist and are not stopped
     Tensor priority;  ///< n x 1
-    Eigen::VectorXd rowActive;  ///< 1 where the row has a term to replace
+    std::vector<bool> rowActive;  ///< per row: whether it has a term to replace
     bool stopAny = false;  ///< some non-zero term is stopped
+    /// rowActive not asked yet (a sign-split block: a pass over its values); traverseSteps asks
+    /// it only when the block's priority can win a row.
+    bool rowsPending = false;
   };
 
   /// The members of a sign-split region (compiler/analysis/sign_split.h), once per region.
@@ -445,12 +448,15 @@ class ItemRun {
 
   /// Block b's choice in a traverse step without a term frame, when the replacement is a
   /// sign-split product over linear members of layer b and the priority and stop do not read
-  /// coefficients (the stop a constant false); nullopt otherwise.
+  /// coefficients (the stop a constant false); nullopt otherwise. Its rows are pending.
   std::optional<Choice> signSplitChoice(const Instr& i, int b, const CoefBlock& blk);
   /// Block b's choice when the traverse's stop reads no coefficient and is true for every term of
   /// layer b (a depth-limited back-substitution's layers below its depth): no row replaces it, and
   /// nothing is materialized; nullopt otherwise.
   std::optional<Choice> stoppedChoice(const Instr& i, int b, int64_t cols);
+  /// Per row, the greatest priority among the blocks with a term in that row (-inf where none),
+  /// asking the pending blocks' rows (resolvePendingRows) on the way; nullopt when no row has one.
+  std::optional<std::vector<double>> bestPriorities(const Lin& e, std::map<int, Choice>& blocks);
   /// Whether signSplitChoice applies to layer b (whose blocks have `cols` columns).
   bool signSplitApplies(const Instr& i, int b, int64_t cols);
   /// The step of block b (every row) when layer b's members are one shared block over an earlier

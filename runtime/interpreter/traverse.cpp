@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <limits>
 #include <set>
 
 #include "compiler/analysis/sign_split.h"
@@ -137,8 +136,8 @@ Lin ItemRun::traverseSteps(const Instr& i, Lin e, TraversalTrace* tt, int64_t tr
       Choice ch;
       ch.active = st->mask;
       ch.priority = priority.expand(n_, 1, 1);
-      ch.rowActive = Eigen::VectorXd::Zero(n_);
-      for (int64_t r = 0; r < n_; ++r) ch.rowActive[r] = st->windows[static_cast<size_t>(r)].empty() ? 0 : 1;
+      ch.rowActive.resize(static_cast<size_t>(n_));
+      for (int64_t r = 0; r < n_; ++r) ch.rowActive[static_cast<size_t>(r)] = !st->windows[static_cast<size_t>(r)].empty();
       blocks.emplace(b, std::move(ch));
       sparse.emplace(b, std::move(*st));
     }
@@ -160,27 +159,21 @@ Lin ItemRun::traverseSteps(const Instr& i, Lin e, TraversalTrace* tt, int64_t tr
         if (ch.stopAny) ch.active.full = false;
       }
       ch.priority = asTensor(termValue(*i.regions[0], b, false, c)).expand(n_, 1, 1);
-      ch.rowActive = Eigen::VectorXd::Zero(n_);
+      ch.rowActive.assign(static_cast<size_t>(n_), false);
       for (int64_t j = 0; j < c.cols(); ++j)
         for (int64_t r = 0; r < n_; ++r)
-          if (ch.active.where.v[static_cast<size_t>(j * n_ + r)] != 0) ch.rowActive[r] = 1;
+          if (ch.active.where.v[static_cast<size_t>(j * n_ + r)] != 0) ch.rowActive[static_cast<size_t>(r)] = true;
       blocks.emplace(b, std::move(ch));
     }
-    // Per row: the greatest priority among blocks with active terms.
-    const double ninf = -std::numeric_limits<double>::infinity();
-    Eigen::VectorXd best = Eigen::VectorXd::Constant(n_, ninf);
-    bool any = false;
-    for (const auto& [b, ch] : blocks)
-      for (int64_t r = 0; r < n_; ++r)
-        if (ch.rowActive[r] != 0) {
-          best[r] = std::max(best[r], ch.priority.at(r, 0, 0));
-          any = true;
-        }
-    if (!any) break;
+    const std::optional<std::vector<double>> bestOrNone = bestPriorities(e, blocks);
+    if (!bestOrNone) break;
+    const std::vector<double>& best = *bestOrNone;
     std::vector<int> tracedReplaced;  // the blocks the traced row replaces in this step
     if (tt)
       for (const auto& [b, ch] : blocks)
-        if (ch.rowActive[tracedRow] != 0 && ch.priority.at(tracedRow, 0, 0) == best[tracedRow]) tracedReplaced.push_back(b);
+        if (ch.rowActive[static_cast<size_t>(tracedRow)] &&
+            ch.priority.at(tracedRow, 0, 0) == best[static_cast<size_t>(tracedRow)])
+          tracedReplaced.push_back(b);
     Lin next;
     next.c0 = e.c0;
     for (auto& [b, blk] : e.blocks) {  // e is replaced after the loop: its blocks may be moved
@@ -189,8 +182,9 @@ Lin ItemRun::traverseSteps(const Instr& i, Lin e, TraversalTrace* tt, int64_t tr
       bool some = false, allRows = true;
       std::vector<bool> chosen(static_cast<size_t>(n_));
       for (int64_t r = 0; r < n_; ++r) {
-        chosen[static_cast<size_t>(r)] = ch.rowActive[r] != 0 && ch.priority.at(r, 0, 0) == best[r];
-        allRows = allRows && (chosen[static_cast<size_t>(r)] || ch.rowActive[r] == 0);
+        const size_t row = static_cast<size_t>(r);
+        chosen[row] = ch.rowActive[row] && ch.priority.at(r, 0, 0) == best[row];
+        allRows = allRows && (chosen[row] || !ch.rowActive[row]);
         some = some || chosen[static_cast<size_t>(r)];
       }
       if (!some) {
@@ -212,14 +206,21 @@ Lin ItemRun::traverseSteps(const Instr& i, Lin e, TraversalTrace* tt, int64_t tr
         if (allRows && !tt && e.blocks.size() == 1 &&
             (stepsThroughReluOntoConstants(i, b, blk, next) || stepOntoConstants(i, b, blk, next)))
           continue;
-        if (allRows) {
-          const std::optional<analysis::SignSplit>& split = signSplitFor(*i.regions[2]);
-          Lin part;
-          if (backend_.signSplit(part, blk, linMember(b, split->onPositive), linMember(b, split->onNegative),
-                                 sharedKernelRows_, runtime::blockAdder(backend_, part))) {
-            next = runtime::linAdd(backend_, std::move(next), std::move(part));
-            continue;
+        // Some rows only (the others choose a block of a higher priority): the chosen rows step as
+        // a row view of the block (the backend's keepRows), the other rows stay as they are.
+        const CoefBlock picked = allRows ? blk : backend_.keepRows(blk, chosen);
+        const std::optional<analysis::SignSplit>& split = signSplitFor(*i.regions[2]);
+        Lin part;
+        if (backend_.signSplit(part, picked, linMember(b, split->onPositive), linMember(b, split->onNegative),
+                               sharedKernelRows_, runtime::blockAdder(backend_, part))) {
+          if (!allRows) {
+            std::vector<bool> unchosen(chosen.size());
+            std::transform(chosen.begin(), chosen.end(), unchosen.begin(), [](bool c) { return !c; });
+            next = runtime::linAdd(backend_, std::move(next),
+                                   Lin{false, Tensor::scalar(0), {{b, backend_.keepRows(blk, unchosen)}}, {}});
           }
+          next = runtime::linAdd(backend_, std::move(next), std::move(part));
+          continue;
         }
         ch.active = nonZero(coefOf(b, blk));  // term by term below (some rows only, or not finite)
       }
@@ -346,30 +347,6 @@ bool ItemRun::stepsThroughReluOntoConstants(const Instr& i, int b, const CoefBlo
   if (!sums) return false;
   next.c0 = zip(next.c0, *sums, [](double x, double y) { return x + y; });
   return true;
-}
-
-std::optional<ItemRun::Choice> ItemRun::stoppedChoice(const Instr& i, int b, int64_t cols) {
-  if (b < 0 || static_cast<size_t>(b) >= states.size()) return std::nullopt;
-  for (const Instr& k : i.regions[1]->body)
-    if (k.op == Opcode::Coeff) return std::nullopt;  // a stop per coefficient: term frames
-  auto noCoefficients = [] { return Tensor::scalar(0); };  // the stop reads none (checked above)
-  const Tensor stop = asTensor(termValueOver(*i.regions[1], b, false, cols, nullptr, noCoefficients));
-  if (stop.v.size() != 1 || stop.v[0] == 0 || std::isnan(stop.v[0])) return std::nullopt;
-  Choice ch;
-  ch.priority = Tensor::scalar(0).expand(n_, 1, 1);
-  ch.rowActive = Eigen::VectorXd::Zero(n_);
-  return ch;
-}
-
-std::optional<ItemRun::Choice> ItemRun::signSplitChoice(const Instr& i, int b, const CoefBlock& blk) {
-  if (!signSplitApplies(i, b, blk.cols())) return std::nullopt;
-  auto noCoefficients = [] { return Tensor::scalar(0); };  // the regions read none (signSplitApplies)
-  Choice ch;
-  ch.priority = asTensor(termValueOver(*i.regions[0], b, false, blk.cols(), nullptr, noCoefficients)).expand(n_, 1, 1);
-  const std::vector<bool> rows = backend_.nonZeroRows(blk, sharedKernelRows_);
-  ch.rowActive = Eigen::VectorXd::Zero(n_);
-  for (int64_t r = 0; r < n_; ++r) ch.rowActive[r] = rows[static_cast<size_t>(r)] ? 1 : 0;
-  return ch;
 }
 
 }  // namespace cert::interp
