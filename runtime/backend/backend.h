@@ -85,6 +85,10 @@ class Backend {
   /// rows.size()) and whose other rows are zero; Csr when a is Csr or the rows are at most a
   /// quarter of n, else Dense.
   virtual CoefBlock scatterRows(const CoefBlock& a, std::span<const int64_t> rows, int64_t n) const = 0;
+  /// The block marked as holding finite values (CoefBlock::checkedFinite) when it does, after one
+  /// pass over its values (none when it is marked already); as it is otherwise. A layer's stored
+  /// linear members are marked once: the products that read them in later layers ask the mark.
+  virtual CoefBlock markedFinite(CoefBlock a) const = 0;
   /// A one-row block repeated to n rows (Dense).
   virtual CoefBlock repeatRow(const CoefBlock& a, int64_t n) const = 0;
   /// f element-wise, for an f with f(0) == 0 that keeps finite values finite: a Kernel stays a

@@ -161,6 +161,7 @@ void ItemRun::layer(const Layer& layer, const ir::Program& prog) {
       for (auto& [k, blk] : l.blocks) {
         if (blk.rows() == 1 && n_ != 1) blk = backend_.repeatRow(blk, n_);
         if (!dense_) blk = CoefBlock::compressed(blk);  // sparse blocks are stored as Csr
+        blk = backend_.markedFinite(std::move(blk));  // later layers' products read the mark
       }
       s.members[name] = runtime::linExpandRows(l, n_);
     } else {

@@ -220,6 +220,44 @@ bool close(const Eigen::MatrixXd& actual, const Eigen::MatrixXd& expected, QStri
 const Kind kKinds[] = {Kind::Dense, Kind::Diagonal, Kind::Kernel, Kind::Csr, Kind::RowScaled};
 const int kSeeds = 3;
 
+/// b with non-finite values in its own storage (an inf and a NaN or -inf; a RowScaled block's
+/// scale gets the inf, its base stays finite).
+CoefBlock withNonFiniteValues(const CoefBlock& b, Random& rnd) {
+  const Eigen::MatrixXd B = b.toDense();
+  switch (b.kind()) {
+    case Kind::Dense: {
+      Eigen::MatrixXd m = B;
+      m(rnd.index(m.rows()), rnd.index(m.cols())) = kInf;
+      m(rnd.index(m.rows()), rnd.index(m.cols())) = -kInf;
+      return CoefBlock::dense(m);
+    }
+    case Kind::Diagonal: {
+      Eigen::VectorXd d = b.diag();
+      d[rnd.index(d.size())] = kInf;
+      d[rnd.index(d.size())] = kNaN;
+      return CoefBlock::diagonal(d);
+    }
+    case Kind::Kernel: {
+      gbcsr::KernelBlock k = b.kernelBlock();
+      k.weight[rnd.index(k.weight.size())] = kInf;
+      return CoefBlock::kernel(std::make_shared<gbcsr::KernelBlock>(k));
+    }
+    case Kind::Csr: {
+      // Non-finite stored values (a NaN at a place that was zero, an inf at one too).
+      Eigen::MatrixXd m = B;
+      m(rnd.index(m.rows()), rnd.index(m.cols())) = kInf;
+      m(rnd.index(m.rows()), rnd.index(m.cols())) = kNaN;
+      return csrOf(m);
+    }
+    case Kind::RowScaled: {  // views are made of finite blocks only; an infinite scale here
+      Eigen::VectorXd sc = b.rowScale();
+      sc[rnd.index(sc.size())] = kInf;
+      return CoefBlock::rowScaled(b.scaledBase(), sc);
+    }
+  }
+  return b;
+}
+
 /// Data rows shape x kind x seed (kinds that fit the shape).
 void addShapeKindSeedRows() {
   QTest::addColumn<int>("shape");
@@ -604,10 +642,23 @@ class TestCoefBlock : public QObject {
     Eigen::MatrixXd c = rnd.matrix(60, 64);  // 60 x 90 outputs: over the packed product's size floor
     for (int j = 0; j < 64; j += 2) c.col(j).setZero();  // half the columns zero
     c(3, 10) = 0.0;                                          // and a zero inside a used column
+    // Columns zero but for one value, at each place the column scan reads differently (its first
+    // value, inside and at the ends of a 32-value step, in the rest after the last step).
+    const int lone[] = {0, 7, 8, 31, 32, 40, 59};
+    for (int k = 0; k < 7; ++k) c(lone[k], 2 * k + 20) = 0.5 + k;
+    c(45, 40) = -1e-300;  // a subnormal-scale value is non-zero too
     const CoefBlock b = CoefBlock::dense(m);
     const Eigen::MatrixXd expected = c * m;
     const Eigen::MatrixXd got = through::leftMultiply(c, b);
     VERIFY_CLOSE(got, expected);
+    // A NaN alone in a zero column: its row of the product is NaN (nothing skipped).
+    Eigen::MatrixXd cNaN = c;
+    cNaN(50, 42) = std::numeric_limits<double>::quiet_NaN();
+    const Eigen::MatrixXd withNaN = through::leftMultiply(cNaN, b);
+    for (Eigen::Index j = 0; j < withNaN.cols(); ++j) QVERIFY(std::isnan(withNaN(50, j)));
+    QVERIFY(std::isfinite(withNaN(49, 0)));
+    // The block marked finite (a stored member) gives the same product.
+    VERIFY_CLOSE(through::leftMultiply(c, through::backend().markedFinite(b)), expected);
     Eigen::MatrixXd mInf = m;
     mInf(4, 7) = std::numeric_limits<double>::infinity();  // row 4: a zero column of c
     const Eigen::MatrixXd withInf = through::leftMultiply(c, CoefBlock::dense(mInf));
@@ -672,44 +723,8 @@ class TestCoefBlock : public QObject {
       QCOMPARE((actual.array().isNaN()).count(), (expected.array().isNaN()).count());
     }
     // Non-finite values in the block itself (finite coefficients, then an infinite one too).
-    CoefBlock nb;
-    switch (b.kind()) {
-      case Kind::Dense: {
-        Eigen::MatrixXd m = B;
-        m(rnd.index(m.rows()), rnd.index(m.cols())) = kInf;
-        m(rnd.index(m.rows()), rnd.index(m.cols())) = -kInf;
-        nb = CoefBlock::dense(m);
-        break;
-      }
-      case Kind::Diagonal: {
-        Eigen::VectorXd d = b.diag();
-        d[rnd.index(d.size())] = kInf;
-        d[rnd.index(d.size())] = kNaN;
-        nb = CoefBlock::diagonal(d);
-        break;
-      }
-      case Kind::Kernel: {
-        gbcsr::KernelBlock k = b.kernelBlock();
-        k.weight[rnd.index(k.weight.size())] = kInf;
-        nb = CoefBlock::kernel(std::make_shared<gbcsr::KernelBlock>(k));
-        break;
-      }
-      case Kind::Csr: {
-        // Non-finite stored values (a NaN at a place that was zero, an inf at one too).
-        Eigen::MatrixXd m = B;
-        m(rnd.index(m.rows()), rnd.index(m.cols())) = kInf;
-        m(rnd.index(m.rows()), rnd.index(m.cols())) = kNaN;
-        nb = csrOf(m);
-        QCOMPARE(nb.kind(), Kind::Csr);
-        break;
-      }
-      case Kind::RowScaled: {  // views are made of finite blocks only; an infinite scale here
-        Eigen::VectorXd sc = b.rowScale();
-        sc[rnd.index(sc.size())] = kInf;
-        nb = CoefBlock::rowScaled(b.scaledBase(), sc);
-        break;
-      }
-    }
+    const CoefBlock nb = withNonFiniteValues(b, rnd);
+    QCOMPARE(nb.kind(), b.kind());
     QVERIFY(!nb.allFinite());
     const Eigen::MatrixXd NB = nb.toDense();
     Eigen::MatrixXd c = rnd.matrix(4, sh.rows());
@@ -1079,6 +1094,26 @@ class TestCoefBlock : public QObject {
     (*m)(0, 0) = std::numeric_limits<double>::infinity();
     QVERIFY(!alone.knownFinite());
     QVERIFY(!alone.allFinite());
+  }
+
+  // Backend::markedFinite marks a block of any kind whose values are finite (the same storage,
+  // allFinite then answers from the mark) and leaves one with an inf or a NaN unmarked.
+  void backendMarkedFinite_data() { addShapeKindSeedRows(); }
+  void backendMarkedFinite() {
+    QFETCH(int, shape);
+    QFETCH(int, kind);
+    QFETCH(int, seed);
+    const Shape& sh = shapes()[size_t(shape)];
+    Random rnd(613u * uint64_t(shape) + 29u * uint64_t(kind) + uint64_t(seed));
+    const CoefBlock b = makeBlock(Kind(kind), sh, rnd);
+    const CoefBlock marked = through::backend().markedFinite(b);
+    QVERIFY(marked.knownFinite());
+    QCOMPARE(marked.kind(), b.kind());
+    QCOMPARE(marked.storage(), b.storage());
+    QVERIFY(through::backend().markedFinite(marked).knownFinite());
+    const CoefBlock bad = through::backend().markedFinite(withNonFiniteValues(b, rnd));
+    QVERIFY(!bad.knownFinite());
+    QVERIFY(!bad.allFinite());
   }
 
   void operationsDoNotChangeSharedStorage() {

@@ -157,6 +157,11 @@ CoefBlock CpuBackend::scatterRows(const CoefBlock& a, std::span<const int64_t> r
   return withFiniteMarkOf(a, placedRows(a, rows, n));
 }
 
+CoefBlock CpuBackend::markedFinite(CoefBlock a) const {
+  if (a.knownFinite() || !allFinite(a)) return a;
+  return std::move(a).checkedFinite();
+}
+
 CoefBlock CpuBackend::repeatRow(const CoefBlock& a, int64_t n) const {
   if (a.rows() != 1) throw std::runtime_error("repeating a block of more than one row");
   return CoefBlock::dense(toDense(a).replicate(n, 1));

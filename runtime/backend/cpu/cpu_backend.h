@@ -24,6 +24,7 @@ class CpuBackend final : public Backend {
   CoefBlock keepRows(const CoefBlock& a, const std::vector<bool>& keep) const override;
   CoefBlock selectRows(const CoefBlock& a, std::span<const int64_t> rows) const override;
   CoefBlock scatterRows(const CoefBlock& a, std::span<const int64_t> rows, int64_t n) const override;
+  CoefBlock markedFinite(CoefBlock a) const override;
   CoefBlock repeatRow(const CoefBlock& a, int64_t n) const override;
   CoefBlock mapZeroKeeping(const CoefBlock& a, const std::function<double(double)>& f) const override;
   CoefBlock mapZeroKeeping(const CoefBlock& a, ZeroKeepingMap map) const override;

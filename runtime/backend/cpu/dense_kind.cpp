@@ -1,7 +1,9 @@
 // Dense blocks on the CPU: GEMMs (over the coefficients' non-zero columns when many are zero),
 // row views instead of copies, and the dense form of everything else.
 #include "runtime/backend/cpu/block_kinds.h"
+#include "runtime/backend/cpu/cpu_backend.h"
 #include "runtime/backend/cpu/gemm.h"
+#include "runtime/backend/cpu/vector_lanes.h"
 #include "runtime/product_threads.h"
 
 #include <optional>
@@ -24,14 +26,16 @@ bool isDiagonal(const Eigen::MatrixXd& m) {
 /// for every neuron whose relaxation has slope 0 (inactive), and the GEMM then skips those rows
 /// of the next weight. Empty (the full product is taken) when the columns are mostly non-zero or
 /// when a skipped row of m holds a non-finite value (the full product's 0 * inf = NaN is kept).
-std::optional<Eigen::MatrixXd> productOverNonZeroColumns(const MatrixRef& coef, const Eigen::MatrixXd& m) {
+/// m is b's matrix (b's finite mark spares the scan of m).
+std::optional<Eigen::MatrixXd> productOverNonZeroColumns(const MatrixRef& coef, const CoefBlock& b) {
+  const Eigen::MatrixXd& m = b.denseMatrix();
   if (coef.cols() < 16 || coef.rows() * m.cols() < 4096) return std::nullopt;
   std::vector<Eigen::Index> used;
   used.reserve(static_cast<size_t>(coef.cols()));
   for (Eigen::Index j = 0; j < coef.cols(); ++j)
-    if ((coef.col(j).array() != 0).any()) used.push_back(j);
+    if (anyNonZero(coef.col(j).data(), coef.rows())) used.push_back(j);
   if (static_cast<Eigen::Index>(used.size()) * 5 > coef.cols() * 4) return std::nullopt;
-  if (!valuesFinite(m)) return std::nullopt;  // one contiguous scan, not one strided row per skipped column
+  if (!cpu::allFinite(b)) return std::nullopt;  // one contiguous scan, not one strided row per skipped column
   const auto k = static_cast<Eigen::Index>(used.size());
   Eigen::MatrixXd c(coef.rows(), k), rows(k, m.cols());
   for (Eigen::Index t = 0; t < k; ++t) c.col(t) = coef.col(used[static_cast<size_t>(t)]);
@@ -93,8 +97,8 @@ Eigen::MatrixXd leftMultiply(const MatrixRef& coef, const CoefBlock& b) {
   const Eigen::MatrixXd& m = b.denseMatrix();
   // The dense executor's blocks may be diagonal in value (identities, ReLU relaxations): a
   // column scaling gives the same result (the GEMM only adds exact zeros).
-  if (isDiagonal(m) && valuesFinite(m) && valuesFinite(coef)) return coef * m.diagonal().asDiagonal();
-  if (std::optional<Eigen::MatrixXd> packed = productOverNonZeroColumns(coef, m)) return std::move(*packed);
+  if (isDiagonal(m) && cpu::allFinite(b) && valuesFinite(coef)) return coef * m.diagonal().asDiagonal();
+  if (std::optional<Eigen::MatrixXd> packed = productOverNonZeroColumns(coef, b)) return std::move(*packed);
   const double work = static_cast<double>(coef.rows()) * static_cast<double>(coef.cols()) * static_cast<double>(m.cols());
   ScopedProductThreads serial(work < kParallelProductWork ? 1 : 0);
   return gemm(coef, m);

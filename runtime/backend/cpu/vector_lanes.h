@@ -35,6 +35,22 @@ inline Lanes bySign(Lanes x, double onPositive, double onNegative) {
   return x >= 0 ? Lanes{} + onPositive : Lanes{} + onNegative;
 }
 
+/// Whether any of p[0, n) is non-zero (a NaN is): 32 values a step, stopping after the first step
+/// that holds one (a zero column read 8x faster than value by value).
+inline bool anyNonZero(const double* p, int64_t n) {
+  int64_t i = 0;
+  for (; i + 4 * kLanes <= n; i += 4 * kLanes) {
+    const auto m = (loadLanes(p + i) != 0) | (loadLanes(p + i + kLanes) != 0) | (loadLanes(p + i + 2 * kLanes) != 0) |
+                   (loadLanes(p + i + 3 * kLanes) != 0);
+    long long any = 0;
+    for (int k = 0; k < kLanes; ++k) any |= m[k];
+    if (any != 0) return true;
+  }
+  for (; i < n; ++i)
+    if (p[i] != 0) return true;
+  return false;
+}
+
 /// Transposes the 8 x 8 tile v in registers: afterwards v[i][j] is the v[j][i] of before (three
 /// rounds of 8 two-vector shuffles instead of 64 scalar stores).
 inline void transposeTile(Lanes v[kLanes]) {
