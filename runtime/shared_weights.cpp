@@ -1,7 +1,6 @@
 // Per-run shared weights: structured layer weights, their zero-keeping images, Kernel CSR rows.
 #include "runtime/shared_weights.h"
 #include "runtime/backend/backend.h"
-#include "runtime/backend/cpu/convolution.h"
 
 #include <cmath>
 #include <stdexcept>
@@ -74,12 +73,12 @@ std::shared_ptr<const CoefBlock> SharedWeights::derived(const std::string& key, 
   return blocks_.emplace(key, std::move(b)).first->second;
 }
 
-const gbcsr::SparseRM* SharedWeights::kernelRows(const gbcsr::KernelBlock& k) {
+const gbcsr::SparseRM* SharedWeights::kernelRows(const gbcsr::KernelBlock& k, const Backend& backend) {
   const std::lock_guard<std::mutex> lock(mu_);
   if (!owned_.count(&k)) return nullptr;
   auto it = rows_.find(&k);
   if (it != rows_.end()) return it->second.get();
-  auto m = std::make_unique<gbcsr::SparseRM>(cpu::kernelRowsCsr(k));
+  auto m = std::make_unique<gbcsr::SparseRM>(backend.kernelRows(k));
   return rows_.emplace(&k, std::move(m)).first->second.get();
 }
 

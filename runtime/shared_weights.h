@@ -55,9 +55,9 @@ class SharedWeights {
   /// The block named `key` (a cached layer's weight and the maps applied to it), made by `make`
   /// on first use. An empty key is never cached.
   std::shared_ptr<const CoefBlock> derived(const std::string& key, const std::function<CoefBlock()>& make);
-  /// The Toeplitz rows of a kernel this cache made (kernel() or derived()) as CSR, once per
-  /// kernel; nullptr for any other kernel (whose storage may not outlive one item).
-  const gbcsr::SparseRM* kernelRows(const gbcsr::KernelBlock& k);
+  /// The Toeplitz rows of a kernel this cache made (kernel() or derived()) as CSR, built by the
+  /// backend once per kernel; nullptr for any other kernel (whose storage may not outlive one item).
+  const gbcsr::SparseRM* kernelRows(const gbcsr::KernelBlock& k, const Backend& backend);
   /// The network's non-finite parameters (badParameters), scanned once for every run over it.
   const std::vector<BadParameter>& badParameters();
 

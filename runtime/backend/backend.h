@@ -127,6 +127,11 @@ class Backend {
   /// m @ x for a full r x c matrix tensor m and x with c values: [r x 1].
   virtual Tensor matVec(const Tensor& m, const Tensor& x) const = 0;
 
+  /// A Kernel block's Toeplitz rows as CSR on the host (its taps inside the input, one row per
+  /// output neuron): what the KernelRowsLookup of the block operations returns, built once per
+  /// kernel by the caller's cache.
+  virtual gbcsr::SparseRM kernelRows(const gbcsr::KernelBlock& k) const = 0;
+
   // --- Term frames ----------------------------------------------------------------------------
   /// The block's rows as sparse terms when at most `maxDensity` of it is non-zero (a Kernel's rows
   /// come from `kernelRows` when it has them); nullopt when denser or kept as rows of a Dense block.

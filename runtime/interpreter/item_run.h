@@ -191,7 +191,7 @@ class ItemRun {
   /// Top-level instructions of program_ that no kept member needs (see leaveOut).
   std::set<int> unneeded_;
   /// Kernel rows for linSumList's gathers: the run's shared CSR rows of its kernels.
-  const runtime::KernelRowsLookup sharedKernelRows_ = [this](const gbcsr::KernelBlock& k) { return shared_.kernelRows(k); };
+  const runtime::KernelRowsLookup sharedKernelRows_ = [this](const gbcsr::KernelBlock& k) { return shared_.kernelRows(k, backend_); };
   /// Values of the current layer that are structured matrices over [curr, prev] (its weight and
   /// zero-keeping maps of it): kept as blocks (a Kernel, the referenced matrix) and shared by the
   /// run's items; env_ holds a placeholder until an instruction needs the values dense.

@@ -1,6 +1,5 @@
 // ItemRun: the term context of map/traverse regions, sparse term frames, and sums over terms.
 #include "runtime/interpreter/item_run.h"
-#include "runtime/backend/cpu/convolution.h"
 
 #include <algorithm>
 #include <cmath>
@@ -34,10 +33,10 @@ bool ItemRun::sparseRowMembers(int b) const {
 }
 
 const gbcsr::SparseRM& ItemRun::kernelRows(const CoefBlock& blk) {
-  if (const gbcsr::SparseRM* shared = shared_.kernelRows(blk.kernelBlock())) return *shared;
+  if (const gbcsr::SparseRM* shared = shared_.kernelRows(blk.kernelBlock(), backend_)) return *shared;
   auto it = kernelRows_.find(blk.storage());
   if (it != kernelRows_.end()) return it->second;
-  gbcsr::SparseRM m = runtime::cpu::kernelRowsCsr(blk.kernelBlock());
+  gbcsr::SparseRM m = backend_.kernelRows(blk.kernelBlock());
   return kernelRows_.emplace(blk.storage(), std::move(m)).first->second;
 }
 

@@ -163,12 +163,12 @@ class TestSharedWeights : public QObject {
     net.layers = {in, conv};
     SharedWeights shared(net);
     const auto k = shared.kernel(net.layers[1]);
-    const gbcsr::SparseRM* rows = shared.kernelRows(*k);
+    const gbcsr::SparseRM* rows = shared.kernelRows(*k, cpuBackend());
     QVERIFY(rows);
-    QCOMPARE(shared.kernelRows(*k), rows);  // once
+    QCOMPARE(shared.kernelRows(*k, cpuBackend()), rows);  // once
     QCOMPARE((Eigen::MatrixXd(*rows) - toeplitz(*k)).cwiseAbs().maxCoeff(), 0.0);
     const gbcsr::KernelBlock foreign = *k;
-    QVERIFY(!shared.kernelRows(foreign));  // not its own: may not outlive an item
+    QVERIFY(!shared.kernelRows(foreign, cpuBackend()));  // not its own: may not outlive an item
   }
 
   /// Several member forms gathered over shared windows at once == the dense sum of products.

@@ -157,6 +157,8 @@ CoefBlock CpuBackend::scatterRows(const CoefBlock& a, std::span<const int64_t> r
   return withFiniteMarkOf(a, placedRows(a, rows, n));
 }
 
+gbcsr::SparseRM CpuBackend::kernelRows(const gbcsr::KernelBlock& k) const { return kernelRowsCsr(k); }
+
 CoefBlock CpuBackend::markedFinite(CoefBlock a) const {
   if (a.knownFinite() || !allFinite(a)) return a;
   return std::move(a).checkedFinite();

@@ -36,6 +36,7 @@ class CpuBackend final : public Backend {
                                                          const Tensor& u) const override;
   Tensor matVec(const Tensor& m, const Tensor& x) const override;
 
+  gbcsr::SparseRM kernelRows(const gbcsr::KernelBlock& k) const override;
   std::optional<RowTerms> nonZeroTerms(const CoefBlock& b, double maxDensity,
                                        const KernelRowsLookup& kernelRows) const override;
   void gather(Lin& out, const std::vector<GatherTerm>& terms, const std::vector<std::vector<int64_t>>& windows,
