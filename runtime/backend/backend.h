@@ -124,7 +124,9 @@ class Backend {
   /// inputs [0, 0] in every item of a chunk (the CPU backend takes |b| from b itself there).
   virtual std::optional<std::pair<Tensor, Tensor>> intervalTimes(const CoefBlock& b, const CoefBlock& absB, const Tensor& l,
                                                   const Tensor& u) const = 0;
-  /// m @ x for a full r x c matrix tensor m and x with c values: [r x 1].
+  /// m @ x for an r x c matrix tensor m (broadcast extents expanded) and x with c values: [r x 1]
+  /// (x of one value broadcasts); or x with k columns of c values each, column after column (a
+  /// batch frame's items): [r x 1 x k], one matrix product (a GEMM on the CPU).
   virtual Tensor matVec(const Tensor& m, const Tensor& x) const = 0;
 
   /// A Kernel block's Toeplitz rows as CSR on the host (its taps inside the input, one row per

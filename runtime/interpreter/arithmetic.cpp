@@ -121,20 +121,14 @@ Value ItemRun::matmul(const Instr& i) {
   const Value& b = at(i.operands[1]);
   const Tensor* ta = std::get_if<Tensor>(&a);
   const Tensor* tb = std::get_if<Tensor>(&b);
-  if (ta && tb && windows_.empty() && i.frame == ir::FrameKind::Prev && tb->r == 1 && ta->d == 1 && tb->d > 1 &&
-      tb->c == listExtent_) {  // a batch frame: the items' rows as the columns of one GEMM
-    const Eigen::Map<const Eigen::MatrixXd> x(tb->v.data(), listExtent_, tb->d);
-    const Eigen::MatrixXd m = ta->c == listExtent_ ? Eigen::MatrixXd(Eigen::Map<const Eigen::MatrixXd>(ta->v.data(), ta->r, listExtent_) * x)
-                                                   : Eigen::MatrixXd(ta->toMatrix(ta->r, listExtent_) * x);
-    Tensor out = Tensor::uninitialized(m.rows(), 1, m.cols());
-    std::copy(m.data(), m.data() + m.size(), out.v.data());
-    return out;
-  }
-  if (ta && tb && windows_.empty() && i.frame == ir::FrameKind::Prev && tb->r == 1 && ta->d == 1 && tb->d == 1) {
-    const Eigen::VectorXd v = tb->toMatrix(1, listExtent_).row(0).transpose();
-    if (ta->c == listExtent_)  // the matrix in place (column-major like Eigen's), no copy
-      return Tensor::column(Eigen::Map<const Eigen::MatrixXd>(ta->v.data(), ta->r, listExtent_) * v);
-    return Tensor::column(ta->toMatrix(ta->r, listExtent_) * v);
+  if (ta && tb && windows_.empty() && i.frame == ir::FrameKind::Prev && tb->r == 1 && ta->d == 1 &&
+      (tb->d == 1 || tb->c == listExtent_)) {
+    // One matrix product on the backend (a batch frame: the items' rows as the columns of one GEMM);
+    // the matrix read in place when it is full (column-major like the backend's), else expanded.
+    const Tensor expandedMatrix = ta->c == listExtent_ ? Tensor{} : ta->expand(ta->r, listExtent_, 1);
+    const Tensor expandedRow = tb->c == listExtent_ || tb->v.size() == 1 ? Tensor{} : tb->expand(1, listExtent_, 1);
+    return backend_.matVec(ta->c == listExtent_ ? *ta : expandedMatrix,
+                           tb->c == listExtent_ || tb->v.size() == 1 ? *tb : expandedRow);
   }
   Instr product;
   product.op = Opcode::Binary;

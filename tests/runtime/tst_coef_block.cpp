@@ -22,6 +22,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -1339,6 +1340,18 @@ class TestCoefBlock : public QObject {
     VERIFY_CLOSE(be.matVec(Tensor::matrix(m), Tensor::column(x)).toMatrix(7, 1), Eigen::MatrixXd(m * x));
     VERIFY_CLOSE(be.matVec(Tensor::matrix(m), Tensor::scalar(2.0)).toMatrix(7, 1),
                  Eigen::MatrixXd(m * Eigen::VectorXd::Constant(5, 2.0)));
+    // Over k columns (a batch frame's items, column after column): one product, [r x 1 x k]; at
+    // the sizes where the GEMM goes to OpenBLAS (64 x 40 x 20) and below; a wrong extent refused.
+    for (const auto& [r, c, k] : {std::tuple{7, 5, 3}, std::tuple{64, 40, 20}}) {
+      const Eigen::MatrixXd a = rnd.matrix(r, c), cols = rnd.matrix(c, k);
+      Tensor items = Tensor::uninitialized(1, c, k);
+      std::copy(cols.data(), cols.data() + cols.size(), items.v.data());
+      const Tensor product = be.matVec(Tensor::matrix(a), items);
+      QCOMPARE(product.r, int64_t(r));
+      QCOMPARE(product.d, int64_t(k));
+      VERIFY_CLOSE(Eigen::Map<const Eigen::MatrixXd>(product.v.data(), r, k), Eigen::MatrixXd(a * cols));
+    }
+    QVERIFY_THROWS_EXCEPTION(std::logic_error, be.matVec(Tensor::matrix(m), Tensor::column(rnd.vector(7))));
     const std::vector<double> host = {1.5, -2, 0, 7};
     const Tensor up = be.upload(host);
     QCOMPARE(up.r, int64_t(4));

@@ -4,6 +4,7 @@
 #include "runtime/backend/cpu/convolution.h"
 #include "runtime/backend/cpu/dense_interval_times.h"
 #include "runtime/backend/cpu/gather_terms.h"
+#include "runtime/backend/cpu/gemm.h"
 #include "runtime/backend/cpu/sign_split.h"
 #include "runtime/backend/cpu/vector_lanes.h"
 
@@ -274,10 +275,19 @@ std::optional<std::pair<Tensor, Tensor>> CpuBackend::intervalTimes(const CoefBlo
 Tensor CpuBackend::matVec(const Tensor& m, const Tensor& x) const {
   Eigen::MatrixXd storage;
   const auto mm = matrixOf(m, m.r, m.c, storage);
-  Eigen::VectorXd xs;
-  if (x.v.size() == 1) xs = Eigen::VectorXd::Constant(m.c, x.v[0]);
-  else xs = Eigen::Map<const Eigen::VectorXd>(x.v.data(), m.c);
-  return Tensor::column(mm * xs);
+  const int64_t columns = m.c > 0 ? static_cast<int64_t>(x.v.size()) / m.c : 0;
+  if (x.v.size() != 1 && (columns < 1 || columns * m.c != static_cast<int64_t>(x.v.size())))
+    throw std::logic_error("a matrix product over columns of a wrong extent");
+  if (x.v.size() == 1 || columns == 1) {
+    Eigen::VectorXd xs;
+    if (x.v.size() == 1) xs = Eigen::VectorXd::Constant(m.c, x.v[0]);
+    else xs = Eigen::Map<const Eigen::VectorXd>(x.v.data(), m.c);
+    return Tensor::column(mm * xs);
+  }
+  const Eigen::MatrixXd product = gemm(mm, Eigen::Map<const Eigen::MatrixXd>(x.v.data(), m.c, columns));
+  Tensor out = Tensor::uninitialized(m.r, 1, columns);
+  std::copy(product.data(), product.data() + product.size(), out.v.data());
+  return out;
 }
 
 std::optional<RowTerms> CpuBackend::nonZeroTerms(const CoefBlock& b, double maxDensity,
