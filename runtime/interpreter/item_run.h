@@ -454,8 +454,9 @@ class ItemRun {
   /// layer b (a depth-limited back-substitution's layers below its depth): no row replaces it, and
   /// nothing is materialized; nullopt otherwise.
   std::optional<Choice> stoppedChoice(const Instr& i, int b, int64_t cols);
-  /// Per row, the greatest priority among the blocks with a term in that row (-inf where none),
-  /// asking the pending blocks' rows (resolvePendingRows) on the way; nullopt when no row has one.
+  /// Per row, the greatest priority among the blocks with a term in that row (-inf where none);
+  /// asks a pending block's rows only when its priority can win a row (else it has none this
+  /// step: it is kept); nullopt when no row has a term.
   std::optional<std::vector<double>> bestPriorities(const Lin& e, std::map<int, Choice>& blocks);
   /// Whether signSplitChoice applies to layer b (whose blocks have `cols` columns).
   bool signSplitApplies(const Instr& i, int b, int64_t cols);
