@@ -377,6 +377,9 @@ class ItemRun {
 
   /// In place (no copy of the blocks): the constant expanded to [n x 1], single-row blocks repeated.
   Lin materialized(Lin l);
+  /// A form over `rows.size()` rows placed at rows `rows` (ascending) of a form over the layer's n
+  /// rows, the other rows zero (the backend's scatterRows for the blocks).
+  Lin scatteredRows(Lin part, std::span<const int64_t> rows) const;
 
   static TermMask nonZero(const Eigen::MatrixXd& c);
 

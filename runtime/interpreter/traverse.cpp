@@ -206,13 +206,20 @@ Lin ItemRun::traverseSteps(const Instr& i, Lin e, TraversalTrace* tt, int64_t tr
         if (allRows && !tt && e.blocks.size() == 1 &&
             (stepsThroughReluOntoConstants(i, b, blk, next) || stepOntoConstants(i, b, blk, next)))
           continue;
-        // Some rows only (the others choose a block of a higher priority): the chosen rows step as
-        // a row view of the block (the backend's keepRows), the other rows stay as they are.
-        const CoefBlock picked = allRows ? blk : backend_.keepRows(blk, chosen);
+        // Some rows only (the others choose a block of a higher priority): the chosen rows step, the
+        // other rows keep the block as it is. Up to a quarter of the rows step compacted (the
+        // backend's selectRows, their result scattered back to their rows: 1 of 100 rows costs one
+        // row's product); more as a row view of the block (keepRows).
+        std::vector<int64_t> chosenRows;
+        for (int64_t r = 0; !allRows && r < n_; ++r)
+          if (chosen[static_cast<size_t>(r)]) chosenRows.push_back(r);
+        const bool compact = !allRows && 4 * static_cast<int64_t>(chosenRows.size()) <= n_;
+        const CoefBlock picked = allRows ? blk : compact ? backend_.selectRows(blk, chosenRows) : backend_.keepRows(blk, chosen);
         const std::optional<analysis::SignSplit>& split = signSplitFor(*i.regions[2]);
         Lin part;
         if (backend_.signSplit(part, picked, linMember(b, split->onPositive), linMember(b, split->onNegative),
                                sharedKernelRows_, runtime::blockAdder(backend_, part))) {
+          if (compact) part = scatteredRows(std::move(part), chosenRows);
           if (!allRows) {
             std::vector<bool> unchosen(chosen.size());
             std::transform(chosen.begin(), chosen.end(), unchosen.begin(), [](bool c) { return !c; });
