@@ -117,16 +117,6 @@ Lin ItemRun::materialized(Lin l) {
   return l;
 }
 
-Lin ItemRun::scatteredRows(Lin part, std::span<const int64_t> rows) const {
-  for (auto& [k, blk] : part.blocks) blk = backend_.scatterRows(blk, rows, n_);
-  if (part.c0.v.size() == 1 && part.c0.v[0] == 0) return part;  // no constants
-  const Tensor values = part.c0.expand(static_cast<int64_t>(rows.size()), 1, 1);
-  Tensor c0 = Tensor::full(n_, 1, 1, 0.0);
-  for (size_t k = 0; k < rows.size(); ++k) c0.v[static_cast<size_t>(rows[k])] = values.v[k];
-  part.c0 = std::move(c0);
-  return part;
-}
-
 ItemRun::TermMask ItemRun::nonZero(const Eigen::MatrixXd& c) {
   TermMask m;
   m.where = Tensor::uninitialized(c.rows(), c.cols(), 1);  // same column-major order

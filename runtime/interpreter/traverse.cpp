@@ -185,7 +185,7 @@ Lin ItemRun::traverseSteps(const Instr& i, Lin e, TraversalTrace* tt, int64_t tr
         const size_t row = static_cast<size_t>(r);
         chosen[row] = ch.rowActive[row] && ch.priority.at(r, 0, 0) == best[row];
         allRows = allRows && (chosen[row] || !ch.rowActive[row]);
-        some = some || chosen[static_cast<size_t>(r)];
+        some = some || chosen[row];
       }
       if (!some) {
         Lin keep;
@@ -258,6 +258,16 @@ Lin ItemRun::traverseSteps(const Instr& i, Lin e, TraversalTrace* tt, int64_t tr
     }
   }
   return e;
+}
+
+Lin ItemRun::scatteredRows(Lin part, std::span<const int64_t> rows) const {
+  for (auto& [k, blk] : part.blocks) blk = backend_.scatterRows(blk, rows, n_);
+  if (part.c0.v.size() == 1 && part.c0.v[0] == 0) return part;  // no constants
+  const Tensor values = part.c0.expand(static_cast<int64_t>(rows.size()), 1, 1);
+  Tensor c0 = Tensor::full(n_, 1, 1, 0.0);
+  for (size_t k = 0; k < rows.size(); ++k) c0.v[static_cast<size_t>(rows[k])] = values.v[k];
+  part.c0 = std::move(c0);
+  return part;
 }
 
 const std::optional<analysis::SignSplit>& ItemRun::signSplitFor(const ir::Region& r) {
