@@ -36,6 +36,7 @@ if os.environ.get("_BENCH_LIRPA_ENV") != "1":
 import argparse
 import ctypes
 import json
+import math
 import re
 import resource
 import statistics
@@ -393,10 +394,14 @@ def timed(f):
     return r, (time.perf_counter() - t0) * 1e3, (time.process_time() - c0) * 1e3
 
 
-def reps_for(args, first_ms):
-    """Timed repetitions: --reps, fewer when one call is so slow that they would take more than
-    --case-budget seconds (the row says so)."""
-    return max(1, min(args.reps, int(args.case_budget * 1e3 // max(first_ms, 1e-3))))
+def reps_for(args, call_ms):
+    """Timed repetitions for calls of about `call_ms`: --reps, more where they would last less than
+    --min-time seconds together (on a shared machine a burst of noise can hold a process for tens
+    of ms: a median of 4 certc runs moved by 35% from one process to the next, one of hundreds
+    does not), fewer where --reps would take more than --case-budget seconds (the row says so)."""
+    call_ms = max(call_ms, 1e-3)
+    wanted = max(args.reps, math.ceil(args.min_time * 1e3 / call_ms))
+    return max(1, min(wanted, int(args.case_budget * 1e3 // call_ms)))
 
 
 def fmt(x, spec=".1f"):
@@ -425,7 +430,7 @@ def run_case(case, args, ctx):
         with open(jpath) as f:
             rep = json.load(f)
         items = rep["inputs"]
-        n = reps_for(args, first[1])
+        n = reps_for(args, first[0])
         if n < args.reps:
             row["notes"].append(f"certc reps {n}")
         row["certc_ms"] = certc_run(args.certc, spec, net, data, 0, batch, eps, repeat=n + 1)[0]
@@ -605,6 +610,9 @@ def main():
     ap.add_argument("--quick", action="store_true", help="batch 100 cases run with 10 items")
     ap.add_argument("--logits", action="store_true",
                     help="CROWN rows also compare the logits' bounds (one more untimed call)")
+    ap.add_argument("--min-time", type=float, default=1.0,
+                    help="seconds the timed repetitions of a fast call should last at least (more reps "
+                         "than --reps where needed; default 1)")
     ap.add_argument("--case-budget", type=float, default=60.0,
                     help="seconds of timed repetitions per tool and case; slower calls get fewer reps")
     ap.add_argument("--malloc-tuned", action="store_true",
@@ -665,8 +673,9 @@ def main():
           f"certc --threads 1")
     print(f"unset for this run: {unset}; BLAS: " + " | ".join(blas_report(torch)))
     print(f"timing: both tools warm, in one process each: certc ms = the median time_ms.run of "
-          f"`certc run --repeat {args.reps + 1}`; auto_LiRPA ms = the median of {args.reps} "
-          f"compute_bounds calls under no_grad after one warm-up (wall; cpu = this process's "
+          f"`certc run --repeat N+1`; auto_LiRPA ms = the median of N compute_bounds calls under "
+          f"no_grad after one warm-up; N = {args.reps}, more where N calls would last under "
+          f"{args.min_time:g} s, per tool (wall; cpu = this process's "
           f"user+system); certc cold = a fresh process's run and its whole wall / cpu; "
           f"ratio = auto_LiRPA ms / certc ms")
     print(flush=True)
