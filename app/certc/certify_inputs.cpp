@@ -9,6 +9,7 @@
 #include "core/network/onnx_import.h"
 #include "core/property/dataset_csv.h"
 #include "core/property/vnnlib.h"
+#include "runtime/memory_plan.h"
 
 namespace cert::cli {
 
@@ -69,7 +70,11 @@ std::optional<CertifyInputs> loadCertifyInputs(const Args& args, const std::stri
   in.compileMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 
   in.netPath = *args.get("net");
-  Result<Network> net = importOnnxFile(in.netPath);
+  // The import may hold what the run may (--memory-limit, default 3/4 of physical memory): a
+  // network too large for it is refused by node, before its layers are allocated.
+  const std::optional<int64_t> limit = args.has("memory-limit") ? runtime::parseBytes(args.getOr("memory-limit", ""))
+                                                                : std::nullopt;
+  Result<Network> net = importOnnxFile(in.netPath, importLimitsFor(limit.value_or(runtime::defaultMemoryLimit())));
   printDiagnostics(in.netPath, net.diagnostics);
   if (!net.ok()) return failed();
   in.network = std::move(*net.value);

@@ -17,6 +17,7 @@
 #include "core/network/forward.h"
 #include "core/network/onnx_import.h"
 #include "core/property/dataset_csv.h"
+#include "runtime/memory_plan.h"
 
 namespace cert::cli {
 namespace {
@@ -61,7 +62,7 @@ int evaluate(const Args& args) {
   if (!scaleError.empty()) return usageError(scaleError);
 
   const std::string netPath = args.positionals().front();
-  auto net = importOnnxFile(netPath);
+  auto net = importOnnxFile(netPath, importLimitsFor(runtime::defaultMemoryLimit()));
   printDiagnostics(netPath, net.diagnostics);  // the import warnings are among them
   if (!net) return 1;
   if (net->outputSize() < 1) {

@@ -8,6 +8,7 @@
 #include "core/network/margin_folding.h"
 #include "core/network/network_printer.h"
 #include "core/network/onnx_import.h"
+#include "runtime/memory_plan.h"
 
 namespace cert::cli {
 
@@ -21,7 +22,7 @@ int cmdNet(int argc, char** argv) {
     return 2;
   }
   const std::string& path = args.positionals().front();
-  const Result<Network> net = importOnnxFile(path);
+  const Result<Network> net = importOnnxFile(path, importLimitsFor(runtime::defaultMemoryLimit()));
   if (!net) {
     for (const Diagnostic& d : net.diagnostics)
       std::fprintf(stderr, "certc: %s\n", formatDiagnostic(path, d).c_str());

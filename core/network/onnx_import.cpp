@@ -207,7 +207,7 @@ void pruneLayers(Network& net, int output) {
 
 }  // namespace onnximport
 
-Result<Network> importOnnxBytes(const std::string& bytes, const std::string& name) {
+Result<Network> importOnnxBytes(const std::string& bytes, const std::string& name, const ImportLimits& limits) {
   using namespace onnximport;
   if (bytes.empty()) return fail("the file is empty (not an ONNX model)");
   onnx::ModelProto model;
@@ -223,7 +223,7 @@ Result<Network> importOnnxBytes(const std::string& bytes, const std::string& nam
 
   Network net;
   net.name = name;
-  Context ctx(net, defaultOpset(model));
+  Context ctx(net, defaultOpset(model), limits.values);
   ctx.diagnostics = std::move(validation);
 
   for (const auto& init : graph.initializer()) {
@@ -231,7 +231,7 @@ Result<Network> importOnnxBytes(const std::string& bytes, const std::string& nam
     if (!t) return fail(t.diagnostics);
     if (!ctx.charge(t->size()))
       return fail("the initializers hold more values than the importer's memory budget (" +
-                  std::to_string(kImportBudget) + ")");
+                  std::to_string(ctx.budget()) + " values, " + std::to_string(ctx.budget() * 8 >> 20) + " MiB)");
     if (auto w = checkConstantValues(init.name(), *t)) ctx.diagnostics.push_back(*w);
     ctx.setConstant(init.name(), std::move(*t));
   }
@@ -294,7 +294,11 @@ Result<Network> importOnnxBytes(const std::string& bytes, const std::string& nam
   return r;
 }
 
-Result<Network> importOnnxFile(const std::string& path) {
+ImportLimits importLimitsFor(int64_t bytes) {
+  return {std::max(ImportLimits::kDefaultValues, bytes / 8)};
+}
+
+Result<Network> importOnnxFile(const std::string& path, const ImportLimits& limits) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec))
     return Result<Network>::failure(Diagnostic::error("no such file"));
@@ -305,7 +309,7 @@ Result<Network> importOnnxFile(const std::string& path) {
   std::ostringstream bytes;
   bytes << in.rdbuf();
   if (in.bad()) return Result<Network>::failure(Diagnostic::error("cannot read the file"));
-  return importOnnxBytes(bytes.str(), std::filesystem::path(path).stem().string());
+  return importOnnxBytes(bytes.str(), std::filesystem::path(path).stem().string(), limits);
 }
 
 }  // namespace cert

@@ -111,7 +111,7 @@ bool Context::charge(int64_t values) {
 
 std::string Context::budgetMessage(int64_t values) const {
   return std::to_string(values) + " more values would take the network past the importer's memory budget (" +
-         std::to_string(kImportBudget) + " values, " + std::to_string(kImportBudget * 8 >> 20) +
+         std::to_string(budget_) + " values, " + std::to_string(budget_ * 8 >> 20) +
          " MiB; " + std::to_string(used_) + " in use)";
 }
 

@@ -41,11 +41,6 @@ struct Value {
 /// Dense matrices above this many entries are refused (a clear error instead of bad_alloc).
 constexpr int64_t kMaxDenseEntries = int64_t{1} << 26;
 
-/// All constants and layer parameters of one import together (values, 8 bytes each: 1 GiB).
-/// Folding (ConstantOfShape, broadcasts, ...) and layer construction check it before they
-/// allocate, so a small file that expands to many GB is refused with an error, not bad_alloc.
-constexpr int64_t kImportBudget = int64_t{1} << 27;
-
 /// The layer shape for a value of logical shape `shape`: the batch dim (a leading 1) dropped.
 std::vector<int64_t> layerShapeOf(const std::vector<int64_t>& shape);
 
@@ -54,7 +49,8 @@ std::string nodeLabel(const onnx::NodeProto& node);
 
 class Context {
  public:
-  Context(Network& net, int64_t opset) : net(net), opset(opset) {}
+  /// `budget`: the values all constants and layer parameters may hold together (ImportLimits).
+  Context(Network& net, int64_t opset, int64_t budget) : net(net), opset(opset), budget_(budget) {}
 
   Network& net;
   const int64_t opset;
@@ -86,12 +82,13 @@ class Context {
   bool error(const onnx::NodeProto& node, const std::string& message);
   void warning(const onnx::NodeProto& node, const std::string& message);
   /// Reports an error when a dense [rows x cols] matrix (or output) would be too large, alone or
-  /// with what the import already holds (kImportBudget).
+  /// with what the import already holds (the budget).
   bool checkDense(const onnx::NodeProto& node, int64_t rows, int64_t cols);
 
   // --- memory budget -----------------------------------------------------------------------
   /// Values still free in the import budget.
-  int64_t budgetLeft() const { return kImportBudget - used_; }
+  int64_t budgetLeft() const { return budget_ - used_; }
+  int64_t budget() const { return budget_; }
   /// Counts `values` against the budget; false (nothing counted) when they do not fit; the
   /// caller reports.
   bool charge(int64_t values);
@@ -153,7 +150,8 @@ class Context {
   std::map<std::string, int> consumers_;
   std::vector<int> refs_;  ///< per layer: outstanding uses of values viewing it
   std::vector<int> readers_;  ///< per layer: the layers added that read it
-  int64_t used_ = 0;       ///< values held by constants and layer parameters (kImportBudget)
+  int64_t budget_;         ///< values constants and layer parameters may hold together (ImportLimits)
+  int64_t used_ = 0;       ///< values held by them
 };
 
 }  // namespace cert::onnximport

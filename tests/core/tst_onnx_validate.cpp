@@ -69,6 +69,7 @@ class TestOnnxValidate : public QObject {
   void subgraphNesting();
   void constantOfShapeBudget();
   void largeLayersBudget();
+  void budgetFromTheMemoryLimit();
   void nonFiniteInitializerWarns();
   void gemmAlphaOverflowWarns();
 };
@@ -230,6 +231,38 @@ void TestOnnxValidate::largeLayersBudget() {
   const Result<Network> r = importModel(b);
   QVERIFY(!r.ok());
   QVERIFY2(mentions(r.diagnostics, {"node 'gemm1'", "memory budget"}), messages(r.diagnostics).c_str());
+}
+
+void TestOnnxValidate::budgetFromTheMemoryLimit() {
+  // The same chain at 2000 x 2000 (4M values per weight and per constant): ImportLimits decides
+  // where it stops. 14M values: the second Gemm crosses it (each ConstantOfShape counts until the
+  // import ends: 4M + 4M + 4M + 4M; refused by name); 40M: all four layers
+  // (16M values of weights) import.
+  OnnxBuilder b("deep", 13);
+  b.addInput("x", {1, 2000});
+  b.addInitializerInt64("shape", {2}, {2000, 2000});
+  std::string prev = "x";
+  for (int i = 0; i < 4; ++i) {
+    const std::string w = "w" + std::to_string(i), y = "h" + std::to_string(i);
+    b.addNode("ConstantOfShape", {"shape"}, {w}, "fill" + std::to_string(i)).tensorAttr("value", {1}, {0.5f});
+    b.addNode("Gemm", {prev, w}, {y}, "gemm" + std::to_string(i));
+    prev = y;
+  }
+  b.addOutput(prev, {1, 2000});
+  const Result<Network> small = importOnnxBytes(b.serialize(), "deep", ImportLimits{14'000'000});
+  QVERIFY(!small.ok());
+  QVERIFY2(mentions(small.diagnostics, {"node 'gemm1'", "memory budget", "14000000 values"}),
+           messages(small.diagnostics).c_str());
+  const Result<Network> large = importOnnxBytes(b.serialize(), "deep", ImportLimits{40'000'000});
+  QVERIFY2(large.ok(), messages(large.diagnostics).c_str());
+  QCOMPARE(large.value->layers.back().size(), int64_t(2000));
+  int64_t weights = 0;
+  for (const Layer& layer : large.value->layers) weights += layer.weight.size();
+  QCOMPARE(weights, int64_t(4) * 2000 * 2000);
+  // A memory limit in bytes: 8 bytes per value, never below the default.
+  QCOMPARE(importLimitsFor(int64_t(16) << 30).values, int64_t(2) << 30);
+  QCOMPARE(importLimitsFor(1 << 20).values, ImportLimits::kDefaultValues);
+  QCOMPARE(importLimitsFor(0).values, ImportLimits::kDefaultValues);
 }
 
 void TestOnnxValidate::nonFiniteInitializerWarns() {

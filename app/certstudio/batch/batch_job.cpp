@@ -5,6 +5,7 @@
 #include <map>
 
 #include "core/network/onnx_import.h"
+#include "runtime/memory_plan.h"
 
 namespace cert::studio {
 
@@ -34,7 +35,8 @@ RunOutcome executeBatch(const BatchRequest& request, const std::atomic<bool>& ca
     if (!entry.onnxPath.isEmpty()) {
       auto found = networks.find(entry.onnxPath);
       if (found == networks.end()) {
-        cert::Result<cert::Network> net = cert::importOnnxFile(entry.onnxPath.toStdString());
+        cert::Result<cert::Network> net =
+            cert::importOnnxFile(entry.onnxPath.toStdString(), cert::importLimitsFor(cert::runtime::defaultMemoryLimit()));
         std::shared_ptr<const cert::Network> shared;
         if (net.ok()) shared = std::make_shared<const cert::Network>(std::move(*net.value));
         else out.diagnostics = net.diagnostics;

@@ -9,6 +9,7 @@
 #include <exception>
 
 #include "core/network/onnx_import.h"
+#include "runtime/memory_plan.h"
 
 namespace cert::studio {
 
@@ -27,7 +28,8 @@ NetworkLoad NetworkLoader::importNow(const QString& path) {
   if (!info.isReadable()) return fail(QObject::tr("%1: permission denied").arg(path));
   if (info.size() == 0) return fail(QObject::tr("%1 is empty (0 bytes); an ONNX model was expected").arg(path));
   try {
-    cert::Result<cert::Network> r = cert::importOnnxFile(path.toStdString());
+    cert::Result<cert::Network> r =
+        cert::importOnnxFile(path.toStdString(), cert::importLimitsFor(cert::runtime::defaultMemoryLimit()));
     out.diagnostics = std::move(r.diagnostics);
     if (r.ok()) {
       for (const cert::Diagnostic& w : r.value->warnings) {
