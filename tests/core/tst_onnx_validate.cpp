@@ -51,6 +51,23 @@ std::string matmulRelu(int64_t opset, int64_t irVersion = 7) {
   return m.SerializeAsString();
 }
 
+/// Four Gemm layers of width x width, each weight a ConstantOfShape filled with `value` (a few
+/// bytes of ONNX for 4 * width^2 weight values), serialized: node names fill0..3 and gemm0..3.
+std::string constantGemmChain(int64_t width, float value) {
+  OnnxBuilder b("deep", 13);
+  b.addInput("x", {1, width});
+  b.addInitializerInt64("shape", {2}, {width, width});
+  std::string prev = "x";
+  for (int i = 0; i < 4; ++i) {
+    const std::string w = "w" + std::to_string(i), y = "h" + std::to_string(i);
+    b.addNode("ConstantOfShape", {"shape"}, {w}, "fill" + std::to_string(i)).tensorAttr("value", {1}, {value});
+    b.addNode("Gemm", {prev, w}, {y}, "gemm" + std::to_string(i));
+    prev = y;
+  }
+  b.addOutput(prev, {1, width});
+  return b.serialize();
+}
+
 }  // namespace
 
 class TestOnnxValidate : public QObject {
@@ -217,18 +234,7 @@ void TestOnnxValidate::constantOfShapeBudget() {
 void TestOnnxValidate::largeLayersBudget() {
   // Each 6000 x 6000 ConstantOfShape (36M values) and the Gemm weight built from it fit alone;
   // together they cross the import budget (2^27 values) at the second layer, refused by name.
-  OnnxBuilder b("deep", 13);
-  b.addInput("x", {1, 6000});
-  b.addInitializerInt64("shape", {2}, {6000, 6000});
-  std::string prev = "x";
-  for (int i = 0; i < 4; ++i) {
-    const std::string w = "w" + std::to_string(i), y = "h" + std::to_string(i);
-    b.addNode("ConstantOfShape", {"shape"}, {w}, "fill" + std::to_string(i)).tensorAttr("value", {1}, {0.0f});
-    b.addNode("Gemm", {prev, w}, {y}, "gemm" + std::to_string(i));
-    prev = y;
-  }
-  b.addOutput(prev, {1, 6000});
-  const Result<Network> r = importModel(b);
+  const Result<Network> r = importOnnxBytes(constantGemmChain(6000, 0.0f), "deep");
   QVERIFY(!r.ok());
   QVERIFY2(mentions(r.diagnostics, {"node 'gemm1'", "memory budget"}), messages(r.diagnostics).c_str());
 }
@@ -238,22 +244,12 @@ void TestOnnxValidate::budgetFromTheMemoryLimit() {
   // where it stops. 14M values: the second Gemm crosses it (each ConstantOfShape counts until the
   // import ends: 4M + 4M + 4M + 4M; refused by name); 40M: all four layers
   // (16M values of weights) import.
-  OnnxBuilder b("deep", 13);
-  b.addInput("x", {1, 2000});
-  b.addInitializerInt64("shape", {2}, {2000, 2000});
-  std::string prev = "x";
-  for (int i = 0; i < 4; ++i) {
-    const std::string w = "w" + std::to_string(i), y = "h" + std::to_string(i);
-    b.addNode("ConstantOfShape", {"shape"}, {w}, "fill" + std::to_string(i)).tensorAttr("value", {1}, {0.5f});
-    b.addNode("Gemm", {prev, w}, {y}, "gemm" + std::to_string(i));
-    prev = y;
-  }
-  b.addOutput(prev, {1, 2000});
-  const Result<Network> small = importOnnxBytes(b.serialize(), "deep", ImportLimits{14'000'000});
+  const std::string chain = constantGemmChain(2000, 0.5f);
+  const Result<Network> small = importOnnxBytes(chain, "deep", ImportLimits{14'000'000});
   QVERIFY(!small.ok());
   QVERIFY2(mentions(small.diagnostics, {"node 'gemm1'", "memory budget", "14000000 values"}),
            messages(small.diagnostics).c_str());
-  const Result<Network> large = importOnnxBytes(b.serialize(), "deep", ImportLimits{40'000'000});
+  const Result<Network> large = importOnnxBytes(chain, "deep", ImportLimits{40'000'000});
   QVERIFY2(large.ok(), messages(large.diagnostics).c_str());
   QCOMPARE(large.value->layers.back().size(), int64_t(2000));
   int64_t weights = 0;
