@@ -404,6 +404,14 @@ def reps_for(args, call_ms):
     return max(1, min(wanted, int(args.case_budget * 1e3 // call_ms)))
 
 
+def round_shares(args, reps, least=1):
+    """`reps` timed repetitions split over --rounds rounds (at least `least` each: certc's 2, so that
+    a round's median of its share + 1 runs in one process is never the mean of the cold first run
+    and one warm run)."""
+    rounds = max(1, args.rounds)
+    return [max(least, math.ceil(reps / rounds))] * rounds
+
+
 def fmt(x, spec=".1f"):
     return "-" if x is None else format(x, spec)
 
@@ -422,31 +430,47 @@ def run_case(case, args, ctx):
             return row
 
     # certc: the first process writes the boxes and bounds (its run is the cold time: a fresh
-    # process, heap and caches); then one process certifies `reps` + 1 times and its median
-    # (warm, the first run included) is the time compared, as auto_LiRPA's calls after a warm-up.
+    # process, heap and caches). The timed runs come later, in rounds alternating with auto_LiRPA's
+    # calls (timed_rounds): per round one process certifies its share of the reps + 1 times, and
+    # its median (warm, the first run included) is that round's time, as auto_LiRPA's calls after
+    # a warm-up.
+    ru = ["--intermediate", "relu-unstable"] if args.relu_unstable and method == "CROWN" else None
     try:
         jpath = os.path.join(ctx["tmp"], "certc.json")
         first = certc_run(args.certc, spec, net, data, 0, batch, eps, jpath)
         with open(jpath) as f:
             rep = json.load(f)
         items = rep["inputs"]
-        n = reps_for(args, first[0])
-        if n < args.reps:
-            row["notes"].append(f"certc reps {n}")
-        row["certc_ms"] = certc_run(args.certc, spec, net, data, 0, batch, eps, repeat=n + 1)[0]
+        n_certc = reps_for(args, first[0])
+        if n_certc < args.reps:
+            row["notes"].append(f"certc reps {n_certc}")
         row["certc_cold_ms"], row["certc_wall_ms"], row["certc_cpu_ms"] = first
-        if args.relu_unstable and method == "CROWN":
+        if ru:
             # certc with auto_LiRPA's default work: back-substitution only for the neurons a Relu
             # reads that its one-step interval leaves unstable (--intermediate relu-unstable).
-            ru = ["--intermediate", "relu-unstable"]
             rpath = os.path.join(ctx["tmp"], "certc_ru.json")
             certc_run(args.certc, spec, net, data, 0, batch, eps, rpath, extra=ru)
             with open(rpath) as f:
                 ru_items = json.load(f)["inputs"]
-            row["certc_ru_ms"] = certc_run(args.certc, spec, net, data, 0, batch, eps, repeat=n + 1, extra=ru)[0]
     except CaseError as e:
         row["notes"].append(str(e))
         return row
+
+    def certc_round(share):
+        """One round's certc processes: (median ms, relu-unstable median ms or None)."""
+        ms = certc_run(args.certc, spec, net, data, 0, batch, eps, repeat=share + 1)[0]
+        ru_ms = certc_run(args.certc, spec, net, data, 0, batch, eps, repeat=share + 1, extra=ru)[0] if ru else None
+        return ms, ru_ms
+
+    def certc_alone():
+        """certc's timed rounds when auto_LiRPA cannot run the case."""
+        try:
+            times = [certc_round(share) for share in round_shares(args, n_certc, least=2)]
+            row["certc_ms"] = statistics.median(t[0] for t in times)
+            if ru:
+                row["certc_ru_ms"] = statistics.median(t[1] for t in times)
+        except CaseError as e:
+            row["notes"].append(str(e))
 
     # auto_LiRPA on the same boxes.
     try:
@@ -492,14 +516,24 @@ def run_case(case, args, ctx):
                 return module.compute_bounds(x=(x,), method=method, C=C if with_c else None)
 
         (lb, ub), first_ms, _ = timed(bounds)  # warm-up; its bounds are compared
-        if row["certc_ru_ms"] is not None:
+        if ru:
             rl = np.array([it["margins"]["lower"] for it in ru_items])
             ru_ = np.array([it["margins"]["upper"] for it in ru_items])
             row["delta_ru"] = max(float(np.max(np.abs(lb.numpy() - rl))), float(np.max(np.abs(ub.numpy() - ru_))))
         n = reps_for(args, first_ms)
         if n < args.reps:
             row["notes"].append(f"auto_LiRPA reps {n}")
-        runs = [timed(bounds)[1:] for _ in range(n)]
+        # The timed runs, in --rounds rounds: certc's share, then auto_LiRPA's. A slow spell of a
+        # shared machine (here up to 1.5x for a second or so) then falls on both tools' samples,
+        # not on one tool's whole block. certc ms: the median of its rounds' medians; auto_LiRPA
+        # ms: the median of all its calls.
+        certc_times, runs = [], []
+        for certc_share, lirpa_share in zip(round_shares(args, n_certc, least=2), round_shares(args, n)):
+            certc_times.append(certc_round(certc_share))
+            runs += [timed(bounds)[1:] for _ in range(lirpa_share)]
+        row["certc_ms"] = statistics.median(t[0] for t in certc_times)
+        if ru:
+            row["certc_ru_ms"] = statistics.median(t[1] for t in certc_times)
         row["lirpa_ms"] = statistics.median(r[0] for r in runs)
         row["lirpa_cpu_ms"] = statistics.median(r[1] for r in runs)
         row["ratio"] = row["lirpa_ms"] / row["certc_ms"] if row["certc_ms"] else None
@@ -556,6 +590,8 @@ def run_case(case, args, ctx):
         row["notes"].append(f"auto_LiRPA: {type(e).__name__}: {str(e).splitlines()[0][:150] if str(e) else ''}")
         if args.verbose:
             traceback.print_exc()
+    if row["certc_ms"] is None:
+        certc_alone()
     return row
 
 
@@ -613,6 +649,8 @@ def main():
     ap.add_argument("--min-time", type=float, default=1.0,
                     help="seconds the timed repetitions of a fast call should last at least (more reps "
                          "than --reps where needed; default 1)")
+    ap.add_argument("--rounds", type=int, default=3,
+                    help="the timed repetitions of both tools in this many alternating rounds (default 3)")
     ap.add_argument("--case-budget", type=float, default=60.0,
                     help="seconds of timed repetitions per tool and case; slower calls get fewer reps")
     ap.add_argument("--malloc-tuned", action="store_true",
@@ -672,9 +710,10 @@ def main():
           f"torch {torch.__version__}, float64, torch threads {torch.get_num_threads()}; "
           f"certc --threads 1")
     print(f"unset for this run: {unset}; BLAS: " + " | ".join(blas_report(torch)))
-    print(f"timing: both tools warm, in one process each: certc ms = the median time_ms.run of "
-          f"`certc run --repeat N+1`; auto_LiRPA ms = the median of N compute_bounds calls under "
-          f"no_grad after one warm-up; N = {args.reps}, more where N calls would last under "
+    print(f"timing: both tools warm, in {args.rounds} alternating rounds: certc ms = the median over "
+          f"the rounds of the median time_ms.run of `certc run --repeat N/{args.rounds}+1`; auto_LiRPA ms = "
+          f"the median of N compute_bounds calls under no_grad after one warm-up (N/{args.rounds} per "
+          f"round); N = {args.reps}, more where N calls would last under "
           f"{args.min_time:g} s, per tool (wall; cpu = this process's "
           f"user+system); certc cold = a fresh process's run and its whole wall / cpu; "
           f"ratio = auto_LiRPA ms / certc ms")
