@@ -71,10 +71,10 @@ std::optional<CertifyInputs> loadCertifyInputs(const Args& args, const std::stri
 
   in.netPath = *args.get("net");
   // The import may hold what the run may (--memory-limit, default 3/4 of physical memory): a
-  // network too large for it is refused by node, before its layers are allocated.
-  const std::optional<int64_t> limit = args.has("memory-limit") ? runtime::parseBytes(args.getOr("memory-limit", ""))
-                                                                : std::nullopt;
-  Result<Network> net = importOnnxFile(in.netPath, importLimitsFor(limit.value_or(runtime::defaultMemoryLimit())));
+  // network too large for it is refused by node, before its layers are allocated. (A value that
+  // is not a size is reported by the command.)
+  const int64_t limit = memoryLimitOption(args, runtime::defaultMemoryLimit()).value_or(runtime::defaultMemoryLimit());
+  Result<Network> net = importOnnxFile(in.netPath, importLimitsFor(limit));
   printDiagnostics(in.netPath, net.diagnostics);
   if (!net.ok()) return failed();
   in.network = std::move(*net.value);

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "app/certc/args.h"
+#include "app/certc/memory_limit_option.h"
 #include "core/diagnostics/diagnostic.h"
 #include "core/network/network.h"
 #include "core/property/property.h"

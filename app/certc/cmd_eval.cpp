@@ -13,6 +13,7 @@
 #include <string>
 
 #include "app/certc/args.h"
+#include "app/certc/memory_limit_option.h"
 #include "app/certc/commands.h"
 #include "core/network/forward.h"
 #include "core/network/onnx_import.h"
@@ -22,7 +23,8 @@
 namespace cert::cli {
 namespace {
 
-constexpr const char* kUsage = "usage: certc eval NET.onnx --data FILE.csv [--index I] [--count N] [--pixel-scale S]\n";
+constexpr const char* kUsage =
+    "usage: certc eval NET.onnx --data FILE.csv [--index I] [--count N] [--pixel-scale S] [--memory-limit SIZE]\n";
 
 int usageError(const std::string& message) {
   std::fprintf(stderr, "certc eval: %s\n%s", message.c_str(), kUsage);
@@ -49,7 +51,7 @@ bool intOption(const Args& args, const std::string& name, int64_t& out) {
 
 int evaluate(const Args& args) {
   if (!args.errors().empty()) return usageError(args.errors().front());
-  const auto unknown = args.unknown({"data", "index", "count", "pixel-scale"});
+  const auto unknown = args.unknown({"data", "index", "count", "pixel-scale", "memory-limit"});
   if (!unknown.empty()) return usageError("unknown option --" + unknown.front());
   if (args.positionals().size() != 1)
     return usageError(args.positionals().empty() ? "missing NET.onnx" : "expected one network file");
@@ -62,7 +64,9 @@ int evaluate(const Args& args) {
   if (!scaleError.empty()) return usageError(scaleError);
 
   const std::string netPath = args.positionals().front();
-  auto net = importOnnxFile(netPath, importLimitsFor(runtime::defaultMemoryLimit()));
+  const std::optional<int64_t> limit = memoryLimitOption(args, runtime::defaultMemoryLimit());
+  if (!limit) return usageError(kMemoryLimitError);
+  auto net = importOnnxFile(netPath, importLimitsFor(*limit));
   printDiagnostics(netPath, net.diagnostics);  // the import warnings are among them
   if (!net) return 1;
   if (net->outputSize() < 1) {

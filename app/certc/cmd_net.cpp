@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "app/certc/args.h"
+#include "app/certc/memory_limit_option.h"
 #include "app/certc/commands.h"
 #include "core/network/finite_check.h"
 #include "core/network/margin_folding.h"
@@ -14,15 +15,21 @@ namespace cert::cli {
 
 int cmdNet(int argc, char** argv) {
   const Args args(argc, argv, 2);
-  const auto unknown = args.unknown({});
+  const auto unknown = args.unknown({"memory-limit"});
   if (args.positionals().size() != 1 || !unknown.empty() || !args.errors().empty()) {
     for (const auto& e : args.errors()) std::fprintf(stderr, "certc net: %s\n", e.c_str());
     for (const auto& u : unknown) std::fprintf(stderr, "certc net: unknown option --%s\n", u.c_str());
-    std::fprintf(stderr, "usage: certc net NET.onnx\n");
+    std::fprintf(stderr, "usage: certc net NET.onnx [--memory-limit SIZE]\n");
+    return 2;
+  }
+  // The importer's budget: --memory-limit (default 3/4 of physical memory), as for a run.
+  const std::optional<int64_t> limit = memoryLimitOption(args, runtime::defaultMemoryLimit());
+  if (!limit) {
+    std::fprintf(stderr, "certc net: %s\nusage: certc net NET.onnx [--memory-limit SIZE]\n", kMemoryLimitError);
     return 2;
   }
   const std::string& path = args.positionals().front();
-  const Result<Network> net = importOnnxFile(path, importLimitsFor(runtime::defaultMemoryLimit()));
+  const Result<Network> net = importOnnxFile(path, importLimitsFor(*limit));
   if (!net) {
     for (const Diagnostic& d : net.diagnostics)
       std::fprintf(stderr, "certc: %s\n", formatDiagnostic(path, d).c_str());

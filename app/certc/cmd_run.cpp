@@ -151,9 +151,9 @@ int cmdRun(int argc, char** argv) {
     }
   }
   if (args.has("memory-limit")) {
-    const std::optional<int64_t> limit = runtime::parseBytes(args.getOr("memory-limit", ""));
+    const std::optional<int64_t> limit = memoryLimitOption(args, 0);
     if (!limit) {
-      std::fprintf(stderr, "certc run: --memory-limit needs a size such as 8G, 512M or a number of bytes\n");
+      std::fprintf(stderr, "certc run: %s\n", kMemoryLimitError);
       return 2;
     }
     options.memoryLimit = *limit;

@@ -36,11 +36,8 @@ int cmdSoundness(int argc, char** argv) {
   if (!err.empty()) return usage(err);
   if (samples && (*samples < 1 || *samples > 1000000)) return usage("--samples must be in 1..1000000");
   if (seed && *seed < 0) return usage("--seed must be >= 0");
-  std::optional<int64_t> memoryLimit;
-  if (args.has("memory-limit")) {
-    memoryLimit = runtime::parseBytes(args.getOr("memory-limit", ""));
-    if (!memoryLimit) return usage("--memory-limit needs a size such as 8G, 512M or a number of bytes");
-  }
+  const std::optional<int64_t> memoryLimit = memoryLimitOption(args, 0);
+  if (!memoryLimit) return usage(kMemoryLimitError);
   int exitCode = 0;
   std::optional<CertifyInputs> in = loadCertifyInputs(args, "soundness", {"samples", "seed", "memory-limit", "intermediate"}, &exitCode);
   if (!in) return exitCode;
@@ -49,7 +46,7 @@ int cmdSoundness(int argc, char** argv) {
   SoundnessOptions options;
   options.samples = static_cast<int>(samples.value_or(options.samples));
   options.seed = static_cast<uint64_t>(seed.value_or(static_cast<long>(options.seed)));
-  options.memoryLimit = memoryLimit.value_or(0);
+  options.memoryLimit = *memoryLimit;
   if (args.has("intermediate")) {
     const std::optional<IntermediateBounds> b = intermediateBoundsNamed(args.getOr("intermediate", ""));
     if (!b) return usage("--intermediate needs all or relu-unstable");

@@ -120,7 +120,10 @@ class TestCertcLimits : public QObject {
     const QString path = dir_.filePath("huge.onnx");
     QVERIFY(b.save(path.toStdString()));
     QVERIFY(QFileInfo(path).size() < 4096);
-    expect({"net", path}, 1, "memory budget");
+    // Under the default budget (3/4 of physical memory) this file would import (2.1 GB); under
+    // --memory-limit 1G it is refused by node before its third layer is allocated.
+    expect({"net", path, "--memory-limit", "1G"}, 1, "memory budget");
+    expect({"net", path, "--memory-limit", "lots"}, 2, "--memory-limit needs a size");
   }
 
   void unsqueezeWithoutAxes() {
