@@ -13,8 +13,8 @@
 #include <string>
 
 #include "app/certc/args.h"
-#include "app/certc/memory_limit_option.h"
 #include "app/certc/commands.h"
+#include "app/certc/memory_limit_option.h"
 #include "core/network/forward.h"
 #include "core/network/onnx_import.h"
 #include "core/property/dataset_csv.h"

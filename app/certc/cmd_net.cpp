@@ -3,8 +3,8 @@
 #include <cstdio>
 
 #include "app/certc/args.h"
-#include "app/certc/memory_limit_option.h"
 #include "app/certc/commands.h"
+#include "app/certc/memory_limit_option.h"
 #include "core/network/finite_check.h"
 #include "core/network/margin_folding.h"
 #include "core/network/network_printer.h"
