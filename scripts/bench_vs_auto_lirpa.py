@@ -431,7 +431,7 @@ def run_case(case, args, ctx):
 
     # certc: the first process writes the boxes and bounds (its run is the cold time: a fresh
     # process, heap and caches). The timed runs come later, in rounds alternating with auto_LiRPA's
-    # calls (timed_rounds): per round one process certifies its share of the reps + 1 times, and
+    # calls: per round one process certifies its share of the reps + 1 times, and
     # its median (warm, the first run included) is that round's time, as auto_LiRPA's calls after
     # a warm-up.
     ru = ["--intermediate", "relu-unstable"] if args.relu_unstable and method == "CROWN" else None
@@ -462,13 +462,16 @@ def run_case(case, args, ctx):
         ru_ms = certc_run(args.certc, spec, net, data, 0, batch, eps, repeat=share + 1, extra=ru)[0] if ru else None
         return ms, ru_ms
 
+    def certc_medians(times):
+        """certc ms (and relu-unstable ms): the median of the rounds' medians."""
+        row["certc_ms"] = statistics.median(t[0] for t in times)
+        if ru:
+            row["certc_ru_ms"] = statistics.median(t[1] for t in times)
+
     def certc_alone():
         """certc's timed rounds when auto_LiRPA cannot run the case."""
         try:
-            times = [certc_round(share) for share in round_shares(args, n_certc, least=2)]
-            row["certc_ms"] = statistics.median(t[0] for t in times)
-            if ru:
-                row["certc_ru_ms"] = statistics.median(t[1] for t in times)
+            certc_medians([certc_round(share) for share in round_shares(args, n_certc, least=2)])
         except CaseError as e:
             row["notes"].append(str(e))
 
@@ -531,9 +534,7 @@ def run_case(case, args, ctx):
         for certc_share, lirpa_share in zip(round_shares(args, n_certc, least=2), round_shares(args, n)):
             certc_times.append(certc_round(certc_share))
             runs += [timed(bounds)[1:] for _ in range(lirpa_share)]
-        row["certc_ms"] = statistics.median(t[0] for t in certc_times)
-        if ru:
-            row["certc_ru_ms"] = statistics.median(t[1] for t in certc_times)
+        certc_medians(certc_times)
         row["lirpa_ms"] = statistics.median(r[0] for r in runs)
         row["lirpa_cpu_ms"] = statistics.median(r[1] for r in runs)
         row["ratio"] = row["lirpa_ms"] / row["certc_ms"] if row["certc_ms"] else None

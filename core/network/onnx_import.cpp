@@ -229,9 +229,7 @@ Result<Network> importOnnxBytes(const std::string& bytes, const std::string& nam
   for (const auto& init : graph.initializer()) {
     Result<ConstTensor> t = readTensor(init);
     if (!t) return fail(t.diagnostics);
-    if (!ctx.charge(t->size()))
-      return fail("the initializers hold more values than the importer's memory budget (" +
-                  std::to_string(ctx.budget()) + " values, " + std::to_string(ctx.budget() * 8 >> 20) + " MiB)");
+    if (!ctx.charge(t->size())) return fail("initializer '" + init.name() + "': " + ctx.budgetMessage(t->size()));
     if (auto w = checkConstantValues(init.name(), *t)) ctx.diagnostics.push_back(*w);
     ctx.setConstant(init.name(), std::move(*t));
   }

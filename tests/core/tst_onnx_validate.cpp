@@ -255,6 +255,11 @@ void TestOnnxValidate::budgetFromTheMemoryLimit() {
   int64_t weights = 0;
   for (const Layer& layer : large.value->layers) weights += layer.weight.size();
   QCOMPARE(weights, int64_t(4) * 2000 * 2000);
+  // An initializer alone over the limit: refused by name with the same budget message.
+  const Result<Network> tiny = importOnnxBytes(matmulRelu(13), "mm", ImportLimits{10});
+  QVERIFY(!tiny.ok());
+  QVERIFY2(mentions(tiny.diagnostics, {"initializer 'w'", "12 more values", "memory budget (10 values"}),
+           messages(tiny.diagnostics).c_str());
   // A memory limit in bytes: 8 bytes per value, never below the default.
   QCOMPARE(importLimitsFor(int64_t(16) << 30).values, int64_t(2) << 30);
   QCOMPARE(importLimitsFor(1 << 20).values, ImportLimits::kDefaultValues);
