@@ -9,6 +9,7 @@
 #include "runtime/backend/cpu/coef_view.h"
 #include "runtime/backend/cpu/convolution.h"
 #include "runtime/backend/cpu/cpu_backend.h"
+#include "runtime/backend/cpu/csr_times_dense.h"
 
 namespace cert::runtime::cpu {
 
@@ -80,7 +81,7 @@ CoefBlock product(const CoefView& x, const CoefBlock& y, const KernelRowsLookup&
       for (Eigen::Index k = 0; k < out.nonZeros(); ++k) out.valuePtr()[k] *= d[out.innerIndexPtr()[k]];
       return CoefBlock::csr(std::move(out));
     }
-    case CoefBlock::Kind::Dense: return CoefBlock::dense(Eigen::MatrixXd(s * y.denseMatrix()));
+    case CoefBlock::Kind::Dense: return CoefBlock::dense(csrTimesDense(s, y.denseMatrix(), true));
     case CoefBlock::Kind::RowScaled: {  // (s diag(scale)) @ base, by the base's route
       CoefView scaled;
       scaled.rows = s.rows();
