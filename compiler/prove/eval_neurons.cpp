@@ -54,7 +54,11 @@ Value Evaluator::neuronMember(int atom, const std::string& m, const SourceRange&
     switch (decl->type.base) {
       case ast::BaseType::Int:
       case ast::BaseType::Float: r = Value::real(world.real(name)); break;
-      case ast::BaseType::Bool: r = Value::boolean(world.boolean(name)); break;
+      case ast::BaseType::Bool:
+      // A Ct member (a constraint over concrete values) of an input: a free truth value; the shape
+      // constraint `curr[c]` then assumes it holds, which says nothing about the values (sound: an
+      // input's constraint is only ever assumed). curr's Ct is the rule's expression itself.
+      case ast::BaseType::Ct: r = Value::boolean(world.boolean(name)); break;
       case ast::BaseType::PolyExp: {
         const int opaque = world.addAtom(AtomKind::Opaque, name, world.real(name), world.atoms[atom].depth);
         r = linValue(Lin{world.ctx.real_val(0), {Term{opaque, world.ctx.real_val(1)}}});

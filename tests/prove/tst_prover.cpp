@@ -25,6 +25,14 @@ const std::string kPoly =
     "def Shape as (Float l, Float u, PolyExp L, PolyExp U)"
     "{[(curr[l]<=curr),(curr[u]>=curr),(curr[L]<=curr),(curr[U]>=curr)]};\n";
 const std::string kZono = "def Shape as (Float l, Float u, SymExp z){[(curr[l]<=curr),(curr[u]>=curr),(curr In curr[z])]};\n";
+// A box with a constraint member (RefineZono's `Ct c`): curr[c] must hold at the concrete values.
+const std::string kBoxCt = "def Shape as (Float l, Float u, Ct c){[(curr[l]<=curr),(curr[u]>=curr),curr[c]]};\n";
+// The ReLU rule of the published RefineZono over that box: the constraint is exact per case.
+const std::string kReluCt =
+    "  Relu -> (prev[l] >= 0) ? (prev[l], prev[u], (prev[l] <= curr) and (prev[u] >= curr)) :\n"
+    "    ((prev[u] <= 0) ? (0, 0, curr == 0) :\n"
+    "     (0, prev[u], (prev[l] <= prev) and (prev[u] >= prev) and\n"
+    "      (((prev <= 0) and (curr == 0)) or ((prev > 0) and (curr == prev)))));\n";
 const std::string kHelpers =
     "func priority(Neuron n) = n[layer];\n"
     "func pos(Float d) = (d > 0) ? d : 1;\n"
@@ -210,6 +218,27 @@ std::vector<Planted> planted() {
                    }
                    return before <= v("curr") + 1e-9 && after > v("curr") + 1e-9;
                  }});
+  // Constraint members: the rule's constraint, evaluated at the concrete values, must hold.
+  auto reluCt = [](const std::string& from, const std::string& to) {
+    std::string rule = kReluCt;
+    rule.replace(rule.find(from), from.size(), to);
+    return kBoxCt + kHelpers + "transformer t {\n" + rule + "}\n" + kFlow;
+  };
+  out.push_back({"constraint member: an inactive ReLU's output said to be 1", reluCt("curr == 0)", "curr == 1)"), "Relu",
+                 [](const Cex& v, const RuleVerdict& r) {
+                   return r.reason.find("curr[c]") != std::string::npos && v("prev[u]") <= 0 && relu(v("prev")) != 1;
+                 }});
+  out.push_back({"constraint member: an active ReLU's output said to be above prev[u]",
+                 reluCt("(prev[u] >= curr)", "(prev[u] <= curr)"), "Relu", [](const Cex& v, const RuleVerdict& r) {
+                   return r.reason.find("curr[c]") != std::string::npos && v("prev[l]") >= 0 &&
+                          !(v("prev[u]") <= relu(v("prev")));
+                 }});
+  out.push_back({"constraint member: an unstable ReLU's positive branch doubled",
+                 reluCt("(curr == prev)", "(curr == 2 * prev)"), "Relu", [](const Cex& v, const RuleVerdict& r) {
+                   const double x = v("prev");
+                   return r.reason.find("curr[c]") != std::string::npos && v("prev[l]") < 0 && v("prev[u]") > 0 &&
+                          x > 0 && relu(x) != 2 * x;
+                 }});
   out.push_back({"maxpool upper bound taking the min", kBox + kHelpers +
                  "transformer t { Maxpool -> (max(prev[l]), min(prev[u])); }\n" + kFlow, "Maxpool",
                  [](const Cex& v, const RuleVerdict&) {
@@ -237,6 +266,7 @@ class TestProver : public QObject {
   void plantedBugsAreRefuted_data();
   void plantedBugsAreRefuted();
   void noConstraintsNothingToProve();
+  void constraintMembersAreProved();
   void unsupportedIsUnknownWithReason();
   void sCurveBugsAreNeverProved();
   void sCurveZonotopeBugsAreNeverProved();
@@ -306,6 +336,15 @@ void TestProver::noConstraintsNothingToProve() {
   QVERIFY(report.rules.empty());
   QCOMPARE(report.diagnostics.size(), std::size_t(1));
   QVERIFY(report.diagnostics.front().message.find("nothing to prove") != std::string::npos);
+}
+
+/// A constraint member (Ct) of an input is assumed to hold (a free truth value: nothing about the
+/// values); curr's is the rule's expression at the concrete values. RefineZono's ReLU constraint,
+/// exact in each case, is proved (the planted variants above are refuted).
+void TestProver::constraintMembersAreProved() {
+  const auto rules = prove(kBoxCt + kHelpers + "transformer t {\n" + kReluCt + "}\n" + kFlow, "Relu");
+  QCOMPARE(rules.size(), std::size_t(1));
+  QVERIFY2(rules.front().verdict == Verdict::Proved, cert::prove::describe(rules.front()).c_str());
 }
 
 void TestProver::unsupportedIsUnknownWithReason() {
