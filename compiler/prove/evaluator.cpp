@@ -160,7 +160,7 @@ Value Evaluator::eval(const ast::Expr& e) {
     case ExprKind::MapList: return evalBuiltin(e);
     case ExprKind::Map: return evalMap(eval(e.kid(0)), eval(e.kid(1)), e.range);
     case ExprKind::Traverse: return evalTraverse(e);
-    case ExprKind::Lp: throw Unsupported{"'lp' (linear programs) is not modelled by the prover", e.range};
+    case ExprKind::Lp: return evalLp(e);
     case ExprKind::CurrList: throw Unsupported{"'curr_list' (backward flows) is not modelled by the prover", e.range};
     case ExprKind::Error: throw Unsupported{"the expression has errors", e.range};
   }

@@ -57,6 +57,7 @@ class Evaluator {
   z3::func_decl sigmaTangentTable, tanhTangentTable;
   std::vector<z3::expr> sigmaTableArgs, tanhTableArgs;
   int traverseCount = 0;
+  int lpCount = 0;
   bool recordDivisions = true;
 
  private:
@@ -64,6 +65,8 @@ class Evaluator {
   Value evalBuiltin(const ast::Expr& e);
   Value evalMap(const Value& target, const Value& fn, const SourceRange& at);
   Value evalTraverse(const ast::Expr& e);
+  /// lp(goal, e, cs): a fresh real below (above) e's value wherever cs hold (eval_lp.cpp).
+  Value evalLp(const ast::Expr& e);
   Value arith(ast::BinaryOp op, const Value& a, const Value& b, const SourceRange& at);
   /// a In z as (distance of a from z's centre) - (z's radius over the fresh symbols).
   z3::expr inSlack(const Value& a, const Value& z, const SourceRange& at);

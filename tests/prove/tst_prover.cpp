@@ -33,6 +33,14 @@ const std::string kReluCt =
     "    ((prev[u] <= 0) ? (0, 0, curr == 0) :\n"
     "     (0, prev[u], (prev[l] <= prev) and (prev[u] >= prev) and\n"
     "      (((prev <= 0) and (curr == 0)) or ((prev > 0) and (curr == prev)))));\n";
+// RefineZono's Affine over that box: each bound an LP over the inputs' constraints.
+const std::string kAffineLp =
+    "func foo(Neuron n) = n[c];\n"
+    "transformer t {\n"
+    "  Affine -> (lp(minimize, prev.dot(curr[weight]) + curr[bias], prev.map_list(foo)),\n"
+    "             lp(maximize, prev.dot(curr[weight]) + curr[bias], prev.map_list(foo)),\n"
+    "             (prev.dot(curr[weight]) + curr[bias]) == curr);\n"
+    "}\n";
 const std::string kHelpers =
     "func priority(Neuron n) = n[layer];\n"
     "func pos(Float d) = (d > 0) ? d : 1;\n"
@@ -239,6 +247,26 @@ std::vector<Planted> planted() {
                    return r.reason.find("curr[c]") != std::string::npos && v("prev[l]") < 0 && v("prev[u]") > 0 &&
                           x > 0 && relu(x) != 2 * x;
                  }});
+  // lp: a bound below (above) the objective's value wherever the constraints hold.
+  auto affineLp = [](const std::string& from, const std::string& to) {
+    std::string rule = kAffineLp;
+    rule.replace(rule.find(from), from.size(), to);
+    return kBoxCt + kHelpers + rule + kFlow;
+  };
+  // The counterexample is an Affine execution (curr = w . prev + b) whose lower bound is above curr.
+  auto lowerAboveAffineValue = [](const Cex& v, const RuleVerdict& r) {
+    const double value =
+        v("curr[weight][0]") * v("prev[0]") + v("curr[weight][1]") * v("prev[1]") + v("curr[bias]");
+    return r.reason.find("curr[l] <= curr") != std::string::npos && std::abs(value - v("curr")) < 1e-9 &&
+           v("curr[l]") > v("curr") + 1e-9;
+  };
+  out.push_back({"lp: the lower bound maximized", affineLp("(lp(minimize", "(lp(maximize"), "Affine", lowerAboveAffineValue});
+  out.push_back({"lp: the lower bound's objective without the bias",
+                 affineLp("(lp(minimize, prev.dot(curr[weight]) + curr[bias],", "(lp(minimize, prev.dot(curr[weight]),"),
+                 "Affine", lowerAboveAffineValue});
+  out.push_back({"lp: constraints that need not hold at the inputs' values",
+                 affineLp("func foo(Neuron n) = n[c];", "func foo(Neuron n) = n[l] >= 1;"), "Affine",
+                 lowerAboveAffineValue});
   out.push_back({"maxpool upper bound taking the min", kBox + kHelpers +
                  "transformer t { Maxpool -> (max(prev[l]), min(prev[u])); }\n" + kFlow, "Maxpool",
                  [](const Cex& v, const RuleVerdict&) {
@@ -267,6 +295,7 @@ class TestProver : public QObject {
   void plantedBugsAreRefuted();
   void noConstraintsNothingToProve();
   void constraintMembersAreProved();
+  void linearProgramsBoundTheirObjective();
   void unsupportedIsUnknownWithReason();
   void sCurveBugsAreNeverProved();
   void sCurveZonotopeBugsAreNeverProved();
@@ -345,6 +374,23 @@ void TestProver::constraintMembersAreProved() {
   const auto rules = prove(kBoxCt + kHelpers + "transformer t {\n" + kReluCt + "}\n" + kFlow, "Relu");
   QCOMPARE(rules.size(), std::size_t(1));
   QVERIFY2(rules.front().verdict == Verdict::Proved, cert::prove::describe(rules.front()).c_str());
+}
+
+/// lp(minimize, e, cs) is a value below e's wherever cs hold (the runtime's LP keeps the concrete
+/// point in its region: the inputs' constraints hold there and their values lie in [l, u]):
+/// RefineZono's Affine is proved. Without `curr[l] <= curr` in the shape, the LP's intervals from
+/// l need not hold the concrete value: unknown, with the reason.
+void TestProver::linearProgramsBoundTheirObjective() {
+  const auto proved = prove(kBoxCt + kHelpers + kAffineLp + kFlow, "Affine");
+  QCOMPARE(proved.size(), std::size_t(1));
+  QVERIFY2(proved.front().verdict == Verdict::Proved, cert::prove::describe(proved.front()).c_str());
+  std::string unbounded = kBoxCt;
+  unbounded.replace(unbounded.find("(curr[l]<=curr),"), 16, "");
+  const auto unknown = prove(unbounded + kHelpers + kAffineLp + kFlow, "Affine");
+  QCOMPARE(unknown.size(), std::size_t(1));
+  QCOMPARE(unknown.front().verdict, Verdict::Unknown);
+  QVERIFY2(unknown.front().reason.find("does not state curr[l] <= curr") != std::string::npos,
+           unknown.front().reason.c_str());
 }
 
 void TestProver::unsupportedIsUnknownWithReason() {
