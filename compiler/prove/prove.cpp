@@ -27,6 +27,16 @@ SolveOutcome proveRule(const ast::Program& program, const ast::Rule& rule, const
   Evaluator ev(world, program, options);
   const auto& members = program.shape->members;
   const int curr = bindOperator(ev, rule.op, rule.opRange);
+  if (!world.atoms[curr].isCurr) {
+    // A rev_ rule: curr's members as the forward run left them satisfy the shape (assumed here,
+    // before the rule reads them); the obligations below are on the members the rule gives.
+    // Their unknowns are reported as "curr[m] before".
+    const std::size_t named = world.named.size();
+    for (const z3::expr& h : ev.constraintsOf(curr)) world.hypotheses.push_back(h);
+    world.atoms[curr].assumed = true;
+    for (std::size_t k = named; k < world.named.size(); ++k)
+      if (world.named[k].first.rfind("curr[", 0) == 0) world.named[k].first += " before";
+  }
   Value body = ev.eval(*rule.body);
   if (body.kind != VKind::Tuple) {
     Value t(ctx);

@@ -1,6 +1,8 @@
 // The concrete meaning of each layer operator over a bounded number of input neurons.
 #include "compiler/prove/semantics.h"
 
+#include <vector>
+
 #include "compiler/types/operators.h"
 
 namespace cert::prove {
@@ -20,46 +22,14 @@ z3::expr clip(const z3::expr& x, const z3::expr& a, const z3::expr& b) {
 
 }  // namespace
 
-int bindOperator(Evaluator& ev, const std::string& op, const SourceRange& at) {
+namespace {
+
+/// The operator's concrete value at inputs xs (Affine: sum w_i x_i + b, its w and b made free and
+/// stored as members of atom `curr`).
+z3::expr operatorValue(Evaluator& ev, const std::string& op, const std::vector<z3::expr>& xs, int curr,
+                       const SourceRange& at) {
   World& w = ev.world;
   z3::context& c = w.ctx;
-  const types::OperatorInfo* info = types::findOperator(op);
-  if (!info) throw Unsupported{"unknown operator '" + op + "'", at};
-  if (info->reverse) throw Unsupported{"backward (rev_) operators are not modelled by the prover", at};
-  std::vector<z3::expr> xs;
-  switch (info->inputs) {
-    case types::Inputs::Single: {
-      const int p = w.neuron("prev", 0);
-      ev.env.insert_or_assign("prev", neuronValue(c, p));
-      xs.push_back(w.atoms[p].value);
-      break;
-    }
-    case types::Inputs::List: {
-      Value list(c);
-      list.kind = VKind::List;
-      for (int i = 0; i < ev.options.listWidth; ++i) {
-        const int p = w.neuron("prev[" + std::to_string(i) + "]", 0);
-        list.items.push_back(neuronValue(c, p));
-        list.present.push_back(c.bool_val(true));
-        xs.push_back(w.atoms[p].value);
-      }
-      ev.env.insert_or_assign("prev", list);
-      break;
-    }
-    case types::Inputs::Pair:
-      for (int i = 0; i < 2; ++i) {
-        const std::string name = "prev_" + std::to_string(i);
-        const int p = w.neuron(name, 0);
-        ev.env.insert_or_assign(name, neuronValue(c, p));
-        xs.push_back(w.atoms[p].value);
-      }
-      break;
-    case types::Inputs::PairList:
-      throw Unsupported{"'" + op + "' (two input lists) is not modelled by the prover", at};
-  }
-  const int curr = w.addAtom(AtomKind::Neuron, "curr", c.real_val(0), 0);
-  w.atoms[curr].isCurr = true;
-  ev.env.insert_or_assign("curr", neuronValue(c, curr));
   const z3::expr x = xs.front();
   const z3::expr zero = c.real_val(0);
   auto sigma = [&](const z3::expr& a) {
@@ -116,6 +86,85 @@ int bindOperator(Evaluator& ev, const std::string& op, const SourceRange& at) {
   } else {
     throw Unsupported{"the prover has no concrete meaning for operator '" + op + "'", at};
   }
+  return value;
+}
+
+/// A rev_ rule (a backward flow, runtime/interpreter/backward_flow.h): curr is the refined input
+/// of the layer, a constrained neuron whose members as the forward run left them are read by the
+/// rule (their constraints are assumed, proveRule's reverse step); prev is the layer's output
+/// (prev_0, with prev_1 the other input of a two-input operator), constrained, whose value is the
+/// operator applied to curr's (the two-input operators are commutative: one order covers both
+/// inputs the runtime refines). Lists of outputs (rev_Affine's layer, a pooling window's outputs)
+/// are not modelled.
+int bindReverse(Evaluator& ev, const types::OperatorInfo& info, const SourceRange& at) {
+  World& w = ev.world;
+  z3::context& c = w.ctx;
+  if (info.inputs != types::Inputs::Single && info.inputs != types::Inputs::Pair)
+    throw Unsupported{"backward (rev_) rules over a list of outputs (rev_Affine, pooling) are not modelled by the prover",
+                      at};
+  const std::string op = info.name.substr(4);
+  if (op == "Affine")  // curr[equations] over the layer's outputs, in lp
+    throw Unsupported{"rev_Affine (the layer's equations over its outputs) is not modelled by the prover", at};
+  const int curr = w.neuron("curr", 0);
+  ev.env.insert_or_assign("curr", neuronValue(c, curr));
+  std::vector<z3::expr> xs{w.atoms[curr].value};
+  if (info.inputs == types::Inputs::Pair) {
+    const int other = w.neuron("prev_1", 0);
+    ev.env.insert_or_assign("prev_1", neuronValue(c, other));
+    xs.push_back(w.atoms[other].value);
+  }
+  const std::string outName = info.inputs == types::Inputs::Pair ? "prev_0" : "prev";
+  const z3::expr y = operatorValue(ev, op, xs, curr, at);
+  const int out = w.addAtom(AtomKind::Neuron, outName, y, 0);
+  w.atoms[out].constrained = true;
+  w.derived.emplace_back(outName, y);
+  ev.env.insert_or_assign(outName, neuronValue(c, out));
+  return curr;
+}
+
+}  // namespace
+
+int bindOperator(Evaluator& ev, const std::string& op, const SourceRange& at) {
+  World& w = ev.world;
+  z3::context& c = w.ctx;
+  const types::OperatorInfo* info = types::findOperator(op);
+  if (!info) throw Unsupported{"unknown operator '" + op + "'", at};
+  if (info->reverse) return bindReverse(ev, *info, at);
+  std::vector<z3::expr> xs;
+  switch (info->inputs) {
+    case types::Inputs::Single: {
+      const int p = w.neuron("prev", 0);
+      ev.env.insert_or_assign("prev", neuronValue(c, p));
+      xs.push_back(w.atoms[p].value);
+      break;
+    }
+    case types::Inputs::List: {
+      Value list(c);
+      list.kind = VKind::List;
+      for (int i = 0; i < ev.options.listWidth; ++i) {
+        const int p = w.neuron("prev[" + std::to_string(i) + "]", 0);
+        list.items.push_back(neuronValue(c, p));
+        list.present.push_back(c.bool_val(true));
+        xs.push_back(w.atoms[p].value);
+      }
+      ev.env.insert_or_assign("prev", list);
+      break;
+    }
+    case types::Inputs::Pair:
+      for (int i = 0; i < 2; ++i) {
+        const std::string name = "prev_" + std::to_string(i);
+        const int p = w.neuron(name, 0);
+        ev.env.insert_or_assign(name, neuronValue(c, p));
+        xs.push_back(w.atoms[p].value);
+      }
+      break;
+    case types::Inputs::PairList:
+      throw Unsupported{"'" + op + "' (two input lists) is not modelled by the prover", at};
+  }
+  const int curr = w.addAtom(AtomKind::Neuron, "curr", c.real_val(0), 0);
+  w.atoms[curr].isCurr = true;
+  ev.env.insert_or_assign("curr", neuronValue(c, curr));
+  const z3::expr value = operatorValue(ev, op, xs, curr, at);
   w.atoms[curr].value = value;
   w.derived.emplace_back("curr", value);
   return curr;

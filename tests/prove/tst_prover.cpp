@@ -41,6 +41,15 @@ const std::string kAffineLp =
     "             lp(maximize, prev.dot(curr[weight]) + curr[bias], prev.map_list(foo)),\n"
     "             (prev.dot(curr[weight]) + curr[bias]) == curr);\n"
     "}\n";
+// VeGaS's backward ReLU over a DeepPoly shape: curr is the ReLU's input, its members as the
+// forward run left them; prev is the ReLU's output.
+const std::string kRevRelu =
+    "  rev_Relu -> (prev[l]) > 0 ?\n"
+    "    ((prev[u]) >= 0 ? (max((prev[l]), curr[l]), min((prev[u]), curr[u]), curr[L], curr[U]) :\n"
+    "                      (max((prev[l]), curr[l]), curr[u], curr[L], curr[U])) :\n"
+    "    ((prev[u]) >= 0 ? (curr[l], min((prev[u]), curr[u]), curr[L], curr[U]) :\n"
+    "                      (curr[l], curr[u], curr[L], curr[U]));\n";
+const std::string kBackwardFlow = "flow(backward, priority, true, t);\n";
 const std::string kHelpers =
     "func priority(Neuron n) = n[layer];\n"
     "func pos(Float d) = (d > 0) ? d : 1;\n"
@@ -267,6 +276,32 @@ std::vector<Planted> planted() {
   out.push_back({"lp: constraints that need not hold at the inputs' values",
                  affineLp("func foo(Neuron n) = n[c];", "func foo(Neuron n) = n[l] >= 1;"), "Affine",
                  lowerAboveAffineValue});
+  // Backward (rev_) rules: the refined input's new members must hold at its value.
+  auto revRelu = [](const std::string& from, const std::string& to) {
+    std::string rule = kRevRelu;
+    rule.replace(rule.find(from), from.size(), to);
+    return kPoly + kHelpers + "transformer t {\n" + rule + "}\n" + kBackwardFlow;
+  };
+  out.push_back({"rev_Relu: the input's lower bound raised to the output's upper bound",
+                 revRelu("(max((prev[l]), curr[l]), min((prev[u]), curr[u])", "(max((prev[u]), curr[l]), min((prev[u]), curr[u])"),
+                 "rev_Relu", [](const Cex& v, const RuleVerdict& r) {
+                   return r.reason.find("curr[l] <= curr") != std::string::npos &&
+                          std::abs(v("prev") - relu(v("curr"))) < 1e-12 && v("curr[l]") > v("curr") + 1e-9;
+                 }});
+  out.push_back({"rev_Relu: the output's lower bound taken for an input that may be below it",
+                 revRelu("(curr[l], min((prev[u]), curr[u])", "(max(prev[l], curr[l]), min((prev[u]), curr[u])"),
+                 "rev_Relu", [](const Cex& v, const RuleVerdict& r) {
+                   return r.reason.find("curr[l] <= curr") != std::string::npos &&
+                          std::abs(v("prev") - relu(v("curr"))) < 1e-12 && v("curr[l]") > v("curr") + 1e-9;
+                 }});
+  out.push_back({"rev_Neuron_mult: an input bounded as if the output were a sum",
+                 kPoly + kHelpers + "transformer t {\n  rev_Neuron_mult -> (curr[l], prev_0[u] - prev_1[l], curr[L], curr[U]);\n}\n" +
+                     kBackwardFlow,
+                 "rev_Neuron_mult", [](const Cex& v, const RuleVerdict& r) {
+                   return r.reason.find("curr[u] >= curr") != std::string::npos &&
+                          std::abs(v("prev_0") - v("curr") * v("prev_1")) < 1e-12 &&
+                          v("prev_0[u]") - v("prev_1[l]") < v("curr") - 1e-9;
+                 }});
   out.push_back({"maxpool upper bound taking the min", kBox + kHelpers +
                  "transformer t { Maxpool -> (max(prev[l]), min(prev[u])); }\n" + kFlow, "Maxpool",
                  [](const Cex& v, const RuleVerdict&) {
@@ -296,6 +331,7 @@ class TestProver : public QObject {
   void noConstraintsNothingToProve();
   void constraintMembersAreProved();
   void linearProgramsBoundTheirObjective();
+  void backwardRulesRefineTheirInput();
   void unsupportedIsUnknownWithReason();
   void sCurveBugsAreNeverProved();
   void sCurveZonotopeBugsAreNeverProved();
@@ -391,6 +427,32 @@ void TestProver::linearProgramsBoundTheirObjective() {
   QCOMPARE(unknown.front().verdict, Verdict::Unknown);
   QVERIFY2(unknown.front().reason.find("does not state curr[l] <= curr") != std::string::npos,
            unknown.front().reason.c_str());
+}
+
+/// A rev_ rule (a backward flow) refines the input of a layer: the input's members as the forward
+/// run left them are assumed to hold, the output's value is the operator applied to the input's,
+/// and the rule's new members must hold at the input's value. VeGaS's backward ReLU and a sum's
+/// input bounded from the output and the other input are proved; the planted variants above are
+/// refuted; rev_Affine and pooling (lists of outputs) are unknown with the reason.
+void TestProver::backwardRulesRefineTheirInput() {
+  const auto relu = prove(kPoly + kHelpers + "transformer t {\n" + kRevRelu + "}\n" + kBackwardFlow, "rev_Relu");
+  QCOMPARE(relu.size(), std::size_t(1));
+  QVERIFY2(relu.front().verdict == Verdict::Proved, cert::prove::describe(relu.front()).c_str());
+  const auto add = prove(kPoly + kHelpers +
+                             "transformer t {\n  rev_Neuron_add -> (max(curr[l], prev_0[l] - prev_1[u]),"
+                             " min(curr[u], prev_0[u] - prev_1[l]), curr[L], curr[U]);\n}\n" +
+                             kBackwardFlow,
+                         "rev_Neuron_add");
+  QCOMPARE(add.size(), std::size_t(1));
+  QVERIFY2(add.front().verdict == Verdict::Proved, cert::prove::describe(add.front()).c_str());
+  for (const char* op : {"rev_Maxpool", "rev_Affine"}) {
+    const auto r = prove(kPoly + kHelpers + "transformer t {\n  " + op + " -> (curr[l], curr[u], curr[L], curr[U]);\n}\n" +
+                             kBackwardFlow,
+                         op);
+    QCOMPARE(r.size(), std::size_t(1));
+    QCOMPARE(r.front().verdict, Verdict::Unknown);
+    QVERIFY2(r.front().reason.find("not modelled") != std::string::npos, r.front().reason.c_str());
+  }
 }
 
 void TestProver::unsupportedIsUnknownWithReason() {
