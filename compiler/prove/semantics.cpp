@@ -94,19 +94,35 @@ z3::expr operatorValue(Evaluator& ev, const std::string& op, const std::vector<z
 /// rule (their constraints are assumed, proveRule's reverse step); prev is the layer's output
 /// (prev_0, with prev_1 the other input of a two-input operator), constrained, whose value is the
 /// operator applied to curr's (the two-input operators are commutative: one order covers both
-/// inputs the runtime refines). Lists of outputs (rev_Affine's layer, a pooling window's outputs)
-/// are not modelled.
+/// inputs the runtime refines). rev_Affine: curr[equations], the layer's equations solved for
+/// curr (lp's constraints), each equal to curr at the concrete values; prev (the layer's outputs)
+/// is not modelled, nor a pooling window's outputs.
 int bindReverse(Evaluator& ev, const types::OperatorInfo& info, const SourceRange& at) {
   World& w = ev.world;
   z3::context& c = w.ctx;
   if (info.inputs != types::Inputs::Single && info.inputs != types::Inputs::Pair)
-    throw Unsupported{"backward (rev_) rules over a list of outputs (rev_Affine, pooling) are not modelled by the prover",
+    throw Unsupported{"backward (rev_) rules over lists of neurons (pooling's outputs per input) are not modelled by the prover",
                       at};
   const std::string op = info.name.substr(4);
-  if (op == "Affine")  // curr[equations] over the layer's outputs, in lp
-    throw Unsupported{"rev_Affine (the layer's equations over its outputs) is not modelled by the prover", at};
   const int curr = w.neuron("curr", 0);
   ev.env.insert_or_assign("curr", neuronValue(c, curr));
+  if (op == "Affine") {
+    // curr[equations]: the layer's equations solved for curr, each a PolyExp over the layer's
+    // inputs and outputs whose value is curr's (an opaque value equal to it: lp's constraint
+    // curr == e holds at the concrete values). prev, the layer's outputs, is not bound: a rule
+    // that reads it is unknown.
+    Value equations(c);
+    equations.kind = VKind::List;
+    for (int k = 0; k < ev.options.listWidth; ++k) {
+      const std::string name = "curr[equations][" + std::to_string(k) + "]";
+      const int e = w.addAtom(AtomKind::Opaque, name, w.real(name), 1);
+      w.hypotheses.push_back(w.atoms[e].value == w.atoms[curr].value);
+      equations.items.push_back(linValue(Lin{c.real_val(0), {Term{e, c.real_val(1)}}}));
+      equations.present.push_back(c.bool_val(true));
+    }
+    w.atoms[curr].members.insert_or_assign("equations", equations);
+    return curr;
+  }
   std::vector<z3::expr> xs{w.atoms[curr].value};
   if (info.inputs == types::Inputs::Pair) {
     const int other = w.neuron("prev_1", 0);

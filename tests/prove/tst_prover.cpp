@@ -49,6 +49,13 @@ const std::string kRevRelu =
     "                      (max((prev[l]), curr[l]), curr[u], curr[L], curr[U])) :\n"
     "    ((prev[u]) >= 0 ? (curr[l], min((prev[u]), curr[u]), curr[L], curr[U]) :\n"
     "                      (curr[l], curr[u], curr[L], curr[U]));\n";
+// VeGaS's backward Affine: curr's bounds from LPs over the layer's equations solved for curr.
+const std::string kRevAffine =
+    "func create_c(Neuron n, PolyExp e) = n == e;\n"
+    "transformer t {\n"
+    "  rev_Affine -> (lp(minimize, curr, (curr[equations].map_list(create_c curr))),\n"
+    "                 lp(maximize, curr, (curr[equations].map_list(create_c curr))), curr[L], curr[U]);\n"
+    "}\n";
 const std::string kBackwardFlow = "flow(backward, priority, true, t);\n";
 const std::string kHelpers =
     "func priority(Neuron n) = n[layer];\n"
@@ -302,6 +309,19 @@ std::vector<Planted> planted() {
                           std::abs(v("prev_0") - v("curr") * v("prev_1")) < 1e-12 &&
                           v("prev_0[u]") - v("prev_1[l]") < v("curr") - 1e-9;
                  }});
+  auto revAffine = [](const std::string& from, const std::string& to) {
+    std::string rule = kRevAffine;
+    rule.replace(rule.find(from), from.size(), to);
+    return kPoly + kHelpers + rule + kBackwardFlow;
+  };
+  // The layer's equations make curr's value known to the LP: a lower bound above it is wrong.
+  auto lowerAboveCurr = [](const Cex& v, const RuleVerdict& r) {
+    return r.reason.find("curr[l] <= curr") != std::string::npos && v("curr[l]") > v("curr") + 1e-9;
+  };
+  out.push_back({"rev_Affine: the lower bound maximized", revAffine("(lp(minimize, curr,", "(lp(maximize, curr,"),
+                 "rev_Affine", lowerAboveCurr});
+  out.push_back({"rev_Affine: the lower bound of curr + 1", revAffine("(lp(minimize, curr,", "(lp(minimize, curr + 1,"),
+                 "rev_Affine", lowerAboveCurr});
   out.push_back({"maxpool upper bound taking the min", kBox + kHelpers +
                  "transformer t { Maxpool -> (max(prev[l]), min(prev[u])); }\n" + kFlow, "Maxpool",
                  [](const Cex& v, const RuleVerdict&) {
@@ -433,7 +453,8 @@ void TestProver::linearProgramsBoundTheirObjective() {
 /// run left them are assumed to hold, the output's value is the operator applied to the input's,
 /// and the rule's new members must hold at the input's value. VeGaS's backward ReLU and a sum's
 /// input bounded from the output and the other input are proved; the planted variants above are
-/// refuted; rev_Affine and pooling (lists of outputs) are unknown with the reason.
+/// refuted. rev_Affine's LPs over the layer's equations (curr[equations], each equal to curr) are
+/// proved; pooling (a list of outputs per input) and rev_Affine's prev are unknown with the reason.
 void TestProver::backwardRulesRefineTheirInput() {
   const auto relu = prove(kPoly + kHelpers + "transformer t {\n" + kRevRelu + "}\n" + kBackwardFlow, "rev_Relu");
   QCOMPARE(relu.size(), std::size_t(1));
@@ -445,14 +466,24 @@ void TestProver::backwardRulesRefineTheirInput() {
                          "rev_Neuron_add");
   QCOMPARE(add.size(), std::size_t(1));
   QVERIFY2(add.front().verdict == Verdict::Proved, cert::prove::describe(add.front()).c_str());
-  for (const char* op : {"rev_Maxpool", "rev_Affine"}) {
-    const auto r = prove(kPoly + kHelpers + "transformer t {\n  " + op + " -> (curr[l], curr[u], curr[L], curr[U]);\n}\n" +
-                             kBackwardFlow,
-                         op);
-    QCOMPARE(r.size(), std::size_t(1));
-    QCOMPARE(r.front().verdict, Verdict::Unknown);
-    QVERIFY2(r.front().reason.find("not modelled") != std::string::npos, r.front().reason.c_str());
-  }
+  // rev_Affine: each bound an LP over the layer's equations solved for curr (VeGaS's rule).
+  const auto affine = prove(kPoly + kHelpers + kRevAffine + kBackwardFlow, "rev_Affine");
+  QCOMPARE(affine.size(), std::size_t(1));
+  QVERIFY2(affine.front().verdict == Verdict::Proved, cert::prove::describe(affine.front()).c_str());
+  // Pooling's outputs per input, and rev_Affine's prev (the layer's outputs), are not modelled.
+  const auto pool = prove(kPoly + kHelpers + "transformer t {\n  rev_Maxpool -> (curr[l], curr[u], curr[L], curr[U]);\n}\n" +
+                              kBackwardFlow,
+                          "rev_Maxpool");
+  QCOMPARE(pool.size(), std::size_t(1));
+  QCOMPARE(pool.front().verdict, Verdict::Unknown);
+  QVERIFY2(pool.front().reason.find("not modelled") != std::string::npos, pool.front().reason.c_str());
+  const auto readsPrev =
+      prove(kPoly + kHelpers + "transformer t {\n  rev_Affine -> (max(curr[l], prev[l]), curr[u], curr[L], curr[U]);\n}\n" +
+                kBackwardFlow,
+            "rev_Affine");
+  QCOMPARE(readsPrev.size(), std::size_t(1));
+  QCOMPARE(readsPrev.front().verdict, Verdict::Unknown);
+  QVERIFY2(readsPrev.front().reason.find("'prev' is not defined") != std::string::npos, readsPrev.front().reason.c_str());
 }
 
 void TestProver::unsupportedIsUnknownWithReason() {
