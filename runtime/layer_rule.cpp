@@ -45,4 +45,25 @@ std::vector<std::string> ruleOperatorsRun(const Network& net, bool margins) {
   return ops;
 }
 
+bool backwardFlowRefines(const Layer& layer) {
+  if (layer.op == LayerOp::Input || layer.op == LayerOp::Concat) return false;
+  const bool pair = layer.op == LayerOp::Add || layer.op == LayerOp::Mul;
+  return pair || (layer.inputs.size() == 1 && layer.op != LayerOp::Conv);
+}
+
+std::vector<std::pair<std::string, std::vector<std::string>>> rulesRun(const CompiledCertifier& cc, const Network& net,
+                                                                      bool margins) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> out{{cc.transformer, ruleOperatorsRun(net, margins)}};
+  for (const Layer& layer : net.layers) {
+    if (!backwardFlowRefines(layer)) continue;
+    const auto it = cc.reverseRules.find("rev_" + ruleOperatorFor(layer));
+    if (it == cc.reverseRules.end()) continue;
+    const std::string& transformer = it->second.transformer;
+    auto set = std::find_if(out.begin() + 1, out.end(), [&](const auto& s) { return s.first == transformer; });
+    if (set == out.end()) set = out.insert(out.end(), {transformer, {}});
+    if (std::find(set->second.begin(), set->second.end(), it->first) == set->second.end()) set->second.push_back(it->first);
+  }
+  return out;
+}
+
 }  // namespace cert

@@ -2,10 +2,12 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/diagnostics/diagnostic.h"
 #include "core/network/network.h"
+#include "runtime/compiled_certifier.h"
 
 namespace cert {
 
@@ -17,6 +19,18 @@ std::string ruleOperatorFor(const Layer& layer);
 /// The operators whose rules a run over `net` runs, each once, in the order of first use; "Affine"
 /// also when `margins` (the appended margins layer). What certc run proves before a verdict.
 std::vector<std::string> ruleOperatorsRun(const Network& net, bool margins);
+
+/// Whether the backward flow (runtime/interpreter/backward_flow.h) refines the input(s) of `layer`
+/// when the spec has a rev_ rule for its operator: every layer but the input, Concat and Conv
+/// layers, and layers of one input or two (Neuron_add, Neuron_mult).
+bool backwardFlowRefines(const Layer& layer);
+
+/// The rules a run of `cc` over `net` relies on, by transformer, each operator once in the order
+/// of first use: the forward flow's transformer with ruleOperatorsRun(net, margins), then, for the
+/// layers the backward flow refines, each rev_ rule's transformer with its operators (the rule
+/// cc.reverseRules runs). What certc run and the IDE prove before a verdict.
+std::vector<std::pair<std::string, std::vector<std::string>>> rulesRun(const CompiledCertifier& cc, const Network& net,
+                                                                      bool margins);
 
 /// How diagnostics name a layer: "layer 3 'relu_1' (Relu)".
 std::string layerWhere(const Layer& layer);

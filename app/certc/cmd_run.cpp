@@ -23,7 +23,8 @@
 // Default all: every neuron's bounds as the spec writes them.
 // Without --json no layer's bounds are printed: the Float members that no later rule and no
 // verdict reads are left out (RunOptions::allLayerBounds), and a line names their layers.
-// Before its verdicts count, the rules the network's layers run (and Affine for the margins) are
+// Before its verdicts count, the rules the network's layers run (and Affine for the margins, and the
+// backward flow's rev_ rules: layer_rule.h's rulesRun) are
 // proved with z3 (compiler/prove/run_proofs.h: divisions assumed non-zero, verdicts cached per
 // spec text and binary under ~/.cache/certstudio/proofs); a line "rules: ..." says what the prover
 // said. A refuted rule withholds every verdict: the items are "invalid" with the refutation as
@@ -176,8 +177,7 @@ int cmdRun(int argc, char** argv) {
   // The rules the run relied on, proved (or read from the cache) before its verdicts are shown.
   std::optional<prove::RunProofs> proofs;
   if (!args.has("no-prove")) {
-    proofs = prove::proveRunRules(in->specText, cc->transformer,
-                                  ruleOperatorsRun(*net, options.margins), prove::defaultProofCacheDir());
+    proofs = prove::proveRunRules(in->specText, rulesRun(*cc, *net, options.margins), prove::defaultProofCacheDir());
     if (const std::optional<std::string> refuted = proofs->refutation()) withholdVerdicts(*run.value, *refuted);
   }
   std::vector<double> sorted = runTimes;

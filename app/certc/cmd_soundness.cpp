@@ -76,8 +76,7 @@ int cmdSoundness(int argc, char** argv) {
               sum->violations.size());
   if (sum->sound()) return 0;
   const prove::RunProofs proofs =
-      prove::proveRunRules(in->specText, in->certifier.transformer,
-                           ruleOperatorsRun(in->network, true), prove::defaultProofCacheDir());
+      prove::proveRunRules(in->specText, rulesRun(in->certifier, in->network, true), prove::defaultProofCacheDir());
   std::printf("rules: %s%s\n", proofs.summary().c_str(),
               proofs.refutation() ? "" : "; the prover refutes none of them");
   return 1;

@@ -195,6 +195,19 @@ std::string RunProofs::summary() const {
   return s + " (" + timing + ")";
 }
 
+RunProofs proveRunRules(std::string_view specText,
+                        const std::vector<std::pair<std::string, std::vector<std::string>>>& rules,
+                        const fs::path& cacheDir, double timeoutSeconds, const std::function<bool()>& cancelled) {
+  RunProofs out;
+  for (const auto& [transformer, ops] : rules) {
+    RunProofs part = proveRunRules(specText, transformer, ops, cacheDir, timeoutSeconds, cancelled);
+    out.rules.insert(out.rules.end(), part.rules.begin(), part.rules.end());
+    out.cached.insert(out.cached.end(), part.cached.begin(), part.cached.end());
+    out.seconds += part.seconds;
+  }
+  return out;
+}
+
 void forgetRememberedProofs() {
   ProcessMemo& memo = processMemo();
   const std::lock_guard<std::mutex> lock(memo.mutex);

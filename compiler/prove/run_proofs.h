@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "compiler/frontend.h"
@@ -52,6 +53,13 @@ std::filesystem::path defaultProofCacheDir();
 RunProofs proveRunRules(std::string_view specText, const std::string& transformer,
                         const std::vector<std::string>& ops, const std::filesystem::path& cacheDir,
                         double timeoutSeconds = 10.0, const std::function<bool()>& cancelled = {});
+
+/// The rules of several transformers: (transformer, operators) in order (a run's forward flow's
+/// transformer, then its backward flows'), each as proveRunRules above; one RunProofs of them all.
+RunProofs proveRunRules(std::string_view specText,
+                        const std::vector<std::pair<std::string, std::vector<std::string>>>& rules,
+                        const std::filesystem::path& cacheDir, double timeoutSeconds = 10.0,
+                        const std::function<bool()>& cancelled = {});
 
 /// Forgets the verdicts this process remembers (proveRunRules then reads the disk cache or proves
 /// again): for tests of the disk cache.

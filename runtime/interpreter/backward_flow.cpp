@@ -8,13 +8,12 @@ namespace cert::interp {
 void runBackwardFlow(ItemRun& run, const CompiledCertifier& cc, const LayerSequence& layers) {
   for (size_t li = layers.size(); li-- > 0;) {
     const Layer* l = &layers[li];
-    if (l->op == LayerOp::Input || l->op == LayerOp::Concat) continue;
+    if (!backwardFlowRefines(*l)) continue;
     const auto it = cc.reverseRules.find("rev_" + ruleOperatorFor(*l));
     if (it == cc.reverseRules.end()) continue;
     const bool pair = l->op == LayerOp::Add || l->op == LayerOp::Mul;
     const bool pool = l->op == LayerOp::MaxPool || l->op == LayerOp::AvgPool;
     const bool affine = l->op == LayerOp::Affine;  // rev_Affine: curr[equations] (lp) over W, b
-    if (!pair && (l->inputs.size() != 1 || l->op == LayerOp::Conv)) continue;
     if (pool) {  // prev of an input neuron: the outputs whose window holds it
       const Layer& in = layers[static_cast<size_t>(l->inputs[0])];
       run.reverseWindows.assign(static_cast<size_t>(in.size()), {});

@@ -26,6 +26,7 @@ class TestCertcRun : public QObject {
   void batchSizeKeepsTheItemRows();
   void intermediateReluUnstable();
   void refutedRulesWithholdVerdicts();
+  void refutedBackwardRulesWithholdVerdicts();
 };
 
 namespace {
@@ -302,6 +303,45 @@ void TestCertcRun::refutedRulesWithholdVerdicts() {
   QVERIFY2(sound.filter(QRegularExpression("^rules: Affine, Relu proved \\([0-9.]+ s, [0-2] cached\\)$")).size() == 1,
            qPrintable(sound.join('\n')));
   QVERIFY(sound.filter("invalid").isEmpty());
+}
+
+// A backward flow's rev_ rules are proved with the forward ones: IBP followed by a backward ReLU
+// that raises the input's lower bound to the output's upper bound (refuted: an input below it
+// maps to an output within it) withholds every verdict, the rule named with its transformer; a
+// backward ReLU that lowers the input's upper bound to the output's is proved, nothing withheld.
+void TestCertcRun::refutedBackwardRulesWithholdVerdicts() {
+  QTemporaryDir dir;
+  const std::string ibp = readTextFile(sourcePath("specs/ibp.cf"));
+  auto write = [&](const QString& name, const std::string& revRelu) {
+    const QString path = dir.filePath(name);
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly)) return QString();
+    f.write((ibp + "\ntransformer back {\n    rev_Relu -> " + revRelu + ";\n}\n\nflow(backward, priority, false, back);\n").c_str());
+    return path;
+  };
+  const QString unsound = write("back_unsound.cf", "(max(curr[l], prev[u]), curr[u])");
+  const QString sound = write("back_sound.cf", "(curr[l], (prev[u] >= 0) ? min(curr[u], prev[u]) : curr[u])");
+  QVERIFY(!unsound.isEmpty() && !sound.isEmpty());
+  auto run = [&](const QString& specPath) {
+    return certcLines(QStringList{"run", specPath, "--net",
+                                  QString::fromStdString(sourcePath("resources/networks/mlp_784_50_50_10.onnx")),
+                                  "--data", QString::fromStdString(sourcePath("resources/inputs/mnist_10.csv")),
+                                  "--count", "2", "--eps", "0.005"});
+  };
+  const QStringList withheld = run(unsound);
+  QVERIFY2(withheld.filter(QRegularExpression("^verified 0/2 ")).size() == 1, qPrintable(withheld.join('\n')));
+  QCOMPARE(withheld.filter(QRegularExpression("^item [0-1] invalid: verdict withheld: the rule for rev_Relu \\(transformer "
+                                              "back, line [0-9]+\\) is unsound: curr\\[l\\] <= curr fails \\(certc prove\\)$"))
+               .size(),
+           2);
+  QVERIFY2(withheld.filter(QRegularExpression("^rules: Affine, Relu proved; rev_Relu unsound: curr\\[l\\] <= curr fails at "
+                                              ".*: every verdict withheld$"))
+                   .size() == 1,
+           qPrintable(withheld.join('\n')));
+  const QStringList proved = run(sound);
+  QVERIFY2(proved.filter(QRegularExpression("^rules: Affine, Relu, rev_Relu proved \\([0-9.]+ s, [0-3] cached\\)$")).size() == 1,
+           qPrintable(proved.join('\n')));
+  QVERIFY(proved.filter("invalid").isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestCertcRun)

@@ -141,8 +141,8 @@ RunOutcome executeRun(const RunRequest& request, const std::atomic<bool>& cancel
     if (options.margins) {
       const auto proveStart = std::chrono::steady_clock::now();
       const cert::prove::RunProofs proofs = cert::prove::proveRunRules(
-          request.specText, cc->transformer, cert::ruleOperatorsRun(*net, true),
-          cert::prove::defaultProofCacheDir(), 10.0, [&cancel] { return cancel.load(); });
+          request.specText, cert::rulesRun(*cc, *net, true), cert::prove::defaultProofCacheDir(), 10.0,
+          [&cancel] { return cancel.load(); });
       out.proveMs = msSince(proveStart);
       if (cancel.load()) {
         out.state = RunOutcome::State::Cancelled;
