@@ -120,8 +120,12 @@ void Checker::warnUncovered(const ast::FlowDecl& f, const ast::TransformerDecl& 
     missing += (count++ ? ", " : "") + prefix + op;
   }
   if (count == 0) return;
-  warning("transformer '" + t.name + "' has no rule for " + missing + "; networks with " +
-              (count == 1 ? "this layer" : "these layers") + " cannot be certified",
+  const std::string layers = count == 1 ? "this layer" : "these layers";
+  // A backward flow without a rule for an operator leaves that layer's input as the forward flow
+  // bounded it: nothing is refused.
+  warning("transformer '" + t.name + "' has no rule for " + missing + "; " +
+              (prefix.empty() ? "networks with " + layers + " cannot be certified"
+                              : "the backward flow does not refine the inputs of " + layers),
           f.transformerRange);
 }
 
