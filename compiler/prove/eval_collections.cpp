@@ -86,6 +86,15 @@ Value Evaluator::evalBuiltin(const ast::Expr& e) {
         m = z3::ite(list.present[i] && (!seen || better), x, m);
         seen = seen || list.present[i];
       }
+      // Of an empty list (an argmax that keeps nothing) the run gives -inf (max) or +inf (min),
+      // which no real here stands for: where the list may be empty on the rule's path, that is an
+      // obligation of its own (a bound of -inf above a value, or +inf below it, is unsound).
+      if (recordDivisions && !seen.simplify().is_true()) {
+        const bool max = fn == BuiltinFn::Max;
+        obligations.push_back(Obligation{std::string(max ? "max" : "min") + " of a list that may be empty (the run gives " +
+                                             (max ? "-inf" : "+inf") + " for it)",
+                                         path, seen, c.real_val(0), false});
+      }
       return Value::real(m);
     }
     case BuiltinFn::Sum: return sumOf(list, e.range);

@@ -322,6 +322,15 @@ std::vector<Planted> planted() {
                  "rev_Affine", lowerAboveCurr});
   out.push_back({"rev_Affine: the lower bound of curr + 1", revAffine("(lp(minimize, curr,", "(lp(minimize, curr + 1,"),
                  "rev_Affine", lowerAboveCurr});
+  // max over an argmax that keeps nothing is -inf at run time: an upper bound below any value.
+  out.push_back({"maxpool upper bound from an argmax that may keep nothing",
+                 kBox + kHelpers + "func f(Neuron n1, Neuron n2) = n1[l] >= n2[u];\n"
+                                   "transformer t { Maxpool -> (max(prev[l]), max(argmax(prev, f)[u])); }\n" + kFlow,
+                 "Maxpool", [](const Cex& v, const RuleVerdict& r) {
+                   // Neither input's lower bound reaches the other's upper bound: argmax is empty.
+                   return r.reason.find("max of a list that may be empty") != std::string::npos &&
+                          v("prev[0][l]") < v("prev[1][u]") && v("prev[1][l]") < v("prev[0][u]");
+                 }});
   out.push_back({"maxpool upper bound taking the min", kBox + kHelpers +
                  "transformer t { Maxpool -> (max(prev[l]), min(prev[u])); }\n" + kFlow, "Maxpool",
                  [](const Cex& v, const RuleVerdict&) {
@@ -352,6 +361,7 @@ class TestProver : public QObject {
   void constraintMembersAreProved();
   void linearProgramsBoundTheirObjective();
   void backwardRulesRefineTheirInput();
+  void guardedArgmaxIsProved();
   void unsupportedIsUnknownWithReason();
   void sCurveBugsAreNeverProved();
   void sCurveZonotopeBugsAreNeverProved();
@@ -484,6 +494,19 @@ void TestProver::backwardRulesRefineTheirInput() {
   QCOMPARE(readsPrev.size(), std::size_t(1));
   QCOMPARE(readsPrev.front().verdict, Verdict::Unknown);
   QVERIFY2(readsPrev.front().reason.find("'prev' is not defined") != std::string::npos, readsPrev.front().reason.c_str());
+}
+
+/// max/min of a list that an argmax filters is proved where the rule guards it with len(...) > 0
+/// (the empty list, -inf / +inf at run time, is then never on the path); the unguarded rule is
+/// among the planted bugs.
+void TestProver::guardedArgmaxIsProved() {
+  const auto rules = prove(kBox + kHelpers + "func f(Neuron n1, Neuron n2) = n1[l] >= n2[u];\n"
+                                             "transformer t { Maxpool -> len(argmax(prev, f)) > 0 ?"
+                                             " (max(prev[l]), max(argmax(prev, f)[u])) : (max(prev[l]), max(prev[u])); }\n" +
+                               kFlow,
+                           "Maxpool");
+  QCOMPARE(rules.size(), std::size_t(1));
+  QVERIFY2(rules.front().verdict == Verdict::Proved, cert::prove::describe(rules.front()).c_str());
 }
 
 void TestProver::unsupportedIsUnknownWithReason() {
