@@ -11,9 +11,11 @@
 #include <vector>
 
 #include "runtime/backend/cpu/csr_times_dense.h"
+#include "tests/support/product_checks.h"
 
 using namespace cert;
 using namespace cert::runtime;
+using cert::test::randomMatrix;
 
 namespace {
 
@@ -45,32 +47,10 @@ Eigen::MatrixXd writtenProduct(const gbcsr::SparseRM& s, const Eigen::MatrixXd& 
   return out;
 }
 
-/// Largest |got - want| over sum |s_ik| |d_kc| (at least 1); non-finite values must match
-/// exactly (NaN for NaN), else +inf.
+/// The product's error relative to sum_k |s_ik| |d_kc| (product_checks.h).
 double relativeError(const Eigen::MatrixXd& got, const Eigen::MatrixXd& want, const gbcsr::SparseRM& s,
                      const Eigen::MatrixXd& d) {
-  if (got.rows() != want.rows() || got.cols() != want.cols()) return std::numeric_limits<double>::infinity();
-  const Eigen::MatrixXd scale = Eigen::MatrixXd(s.cwiseAbs()) * d.cwiseAbs();
-  double worst = 0;
-  for (Eigen::Index i = 0; i < got.rows(); ++i)
-    for (Eigen::Index c = 0; c < got.cols(); ++c) {
-      const double g = got(i, c), w = want(i, c);
-      if (!std::isfinite(w)) {
-        if (std::isnan(w) ? !std::isnan(g) : g != w) return std::numeric_limits<double>::infinity();
-        continue;
-      }
-      if (!std::isfinite(g)) return std::numeric_limits<double>::infinity();
-      worst = std::max(worst, std::abs(g - w) / std::max(1.0, scale(i, c)));
-    }
-  return worst;
-}
-
-Eigen::MatrixXd randomMatrix(Eigen::Index rows, Eigen::Index cols, std::mt19937& rng) {
-  std::uniform_real_distribution<double> value(-3, 3);
-  Eigen::MatrixXd m(rows, cols);
-  for (Eigen::Index j = 0; j < cols; ++j)
-    for (Eigen::Index i = 0; i < rows; ++i) m(i, j) = value(rng);
-  return m;
+  return test::productError(got, want, Eigen::MatrixXd(s.cwiseAbs()) * d.cwiseAbs());
 }
 
 /// Rows `rows` of a rows x cols S, each holding `perRow` values at random columns.

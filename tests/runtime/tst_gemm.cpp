@@ -12,8 +12,10 @@
 
 #include "runtime/backend/cpu/gemm.h"
 #include "runtime/product_threads.h"
+#include "tests/support/product_checks.h"
 
 using namespace cert::runtime;
+using cert::test::randomMatrix;
 
 namespace {
 
@@ -29,33 +31,10 @@ Eigen::MatrixXd writtenProduct(const Eigen::MatrixXd& a, const Eigen::MatrixXd& 
   return out;
 }
 
-/// Largest |got - want| over sum_k |a_ik| |b_kj| (at least 1); NaN/inf must sit in the same places
-/// with the same values, else +inf.
+/// The product's error relative to sum_k |a_ik| |b_kj| (product_checks.h).
 double relativeError(const Eigen::MatrixXd& got, const Eigen::MatrixXd& want, const Eigen::MatrixXd& a,
                      const Eigen::MatrixXd& b) {
-  if (got.rows() != want.rows() || got.cols() != want.cols()) return std::numeric_limits<double>::infinity();
-  const Eigen::MatrixXd scale = a.cwiseAbs() * b.cwiseAbs();
-  double worst = 0;
-  for (Eigen::Index i = 0; i < got.rows(); ++i)
-    for (Eigen::Index j = 0; j < got.cols(); ++j) {
-      const double g = got(i, j), w = want(i, j);
-      if (!std::isfinite(w)) {
-        const bool same = std::isnan(w) ? std::isnan(g) : g == w;
-        if (!same) return std::numeric_limits<double>::infinity();
-        continue;
-      }
-      if (!std::isfinite(g)) return std::numeric_limits<double>::infinity();
-      worst = std::max(worst, std::abs(g - w) / std::max(1.0, scale(i, j)));
-    }
-  return worst;
-}
-
-Eigen::MatrixXd randomMatrix(Eigen::Index rows, Eigen::Index cols, std::mt19937& rng) {
-  std::uniform_real_distribution<double> value(-3, 3);
-  Eigen::MatrixXd m(rows, cols);
-  for (Eigen::Index j = 0; j < cols; ++j)
-    for (Eigen::Index i = 0; i < rows; ++i) m(i, j) = value(rng);
-  return m;
+  return cert::test::productError(got, want, a.cwiseAbs() * b.cwiseAbs());
 }
 
 }  // namespace
