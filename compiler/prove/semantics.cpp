@@ -20,10 +20,6 @@ z3::expr clip(const z3::expr& x, const z3::expr& a, const z3::expr& b) {
   return z3::ite(x <= a, a, z3::ite(x >= b, b, x));
 }
 
-}  // namespace
-
-namespace {
-
 /// The operator's concrete value at inputs xs (Affine: sum w_i x_i + b, its w and b made free and
 /// stored as members of atom `curr`).
 z3::expr operatorValue(Evaluator& ev, const std::string& op, const std::vector<z3::expr>& xs, int curr,
