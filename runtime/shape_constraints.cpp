@@ -84,14 +84,19 @@ ShapeConstraints defaultShapeConstraints(const CompiledCertifier& cc) {
   return out;
 }
 
-ShapeConstraints shapeConstraints(std::string_view specText, const CompiledCertifier& cc) {
-  const FrontendResult fe = runFrontend(specText);
-  if (!fe.ok() || !fe.program.shape || fe.program.shape->constraints.empty()) return defaultShapeConstraints(cc);
+ShapeConstraints shapeConstraintsOf(const ast::Program& program, std::string_view specText, const CompiledCertifier& cc) {
+  if (!program.shape || program.shape->constraints.empty()) return defaultShapeConstraints(cc);
   ShapeConstraints out;
   out.declared = true;
-  for (const auto& c : fe.program.shape->constraints)
+  for (const auto& c : program.shape->constraints)
     if (c) classify(specText, *c, out);
   return out;
+}
+
+ShapeConstraints shapeConstraints(std::string_view specText, const CompiledCertifier& cc) {
+  const FrontendResult fe = runFrontend(specText);
+  if (!fe.ok()) return defaultShapeConstraints(cc);
+  return shapeConstraintsOf(fe.program, specText, cc);
 }
 
 }  // namespace cert

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "compiler/ast/ast.h"
 #include "runtime/compiled_certifier.h"
 
 namespace cert {
@@ -36,6 +37,9 @@ struct ShapeConstraints {
 /// cannot be parsed, the default for the compiled shape: Float/PolyExp members named l and L
 /// are Lower, u and U Upper, every SymExp member Contains.
 ShapeConstraints shapeConstraints(std::string_view specText, const CompiledCertifier& cc);
+
+/// The same for a parsed program (its spec text gives the constraints' text).
+ShapeConstraints shapeConstraintsOf(const ast::Program& program, std::string_view specText, const CompiledCertifier& cc);
 
 /// The default above, from the member names and types alone.
 ShapeConstraints defaultShapeConstraints(const CompiledCertifier& cc);

@@ -53,7 +53,7 @@ void ItemRun::input(const InputBox& box) {
   const Tensor lower = upload(box.lower), upper = upload(box.upper);
   for (size_t m = 0; m < cc_.memberNames.size(); ++m) {
     const std::string& name = cc_.memberNames[m];
-    const bool isUpper = name == "u" || name == "U";
+    const bool isUpper = cc_.inputUpper.at(m);
     const Tensor& end = isUpper ? upper : lower;
     if (isCtMember(m)) {  // the input's constraint: true (0 == 0)
       s.members[name] = trueConstraint(n);
@@ -98,7 +98,7 @@ void ItemRun::inputBatch(const std::vector<const InputBox*>& boxes) {
     const std::string& name = cc_.memberNames[m];
     if (isCtMember(m) || cc_.memberTypes[m] != ir::ElemType::Float)
       throw std::logic_error("a batch frame holds Float members only ('" + name + "')");
-    (name == "u" || name == "U" ? uppers : lowers).push_back(&name);
+    (cc_.inputUpper.at(m) ? uppers : lowers).push_back(&name);
   }
   LayerState s;  // each box copied once per member beyond the first (moved into the last)
   for (size_t k = 0; k < lowers.size(); ++k) s.members[*lowers[k]] = k + 1 < lowers.size() ? lower : std::move(lower);

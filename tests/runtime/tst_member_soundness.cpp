@@ -126,6 +126,8 @@ class TestMemberSoundness : public QObject {
   void marginsOnlyBugIsFound();
   void shippedSpecsAreSound();
   void declaredConstraintsAreRead();
+  void inputMembersStartWhereTheirConstraintsSay();
+  void memberBoundingCurrBothWaysIsRefused();
 };
 
 void TestMemberSoundness::reluLowerOfUIsFound() {
@@ -227,6 +229,55 @@ void TestMemberSoundness::declaredConstraintsAreRead() {
   const ShapeConstraints t = shapeConstraints(other, *cc);
   QCOMPARE(t.unchecked.size(), size_t{1});
   QCOMPARE(t.unchecked[0], std::string("curr[l]<=curr[u]"));
+}
+
+// The input layer starts each member at the box end its shape constraint needs, whatever its
+// name: here a PolyExp `hi` above curr and a PolyExp `U` below it (named as an upper bound). The
+// input used to take u and U from the upper end and every other member from the lower one: both
+// members left curr at the input and, through the Affine rule, at every later layer (found by
+// sampling the published reuse_cert.cf, whose Uc started at the lower end).
+void TestMemberSoundness::inputMembersStartWhereTheirConstraintsSay() {
+  const std::string spec =
+      "def Shape as (Float l, Float u, PolyExp hi, PolyExp U){[(curr[l]<=curr),(curr[u]>=curr),(curr[hi]>=curr),"
+      "(curr[U]<=curr)]};\n"
+      "func lo(Neuron n, Float c) = c >= 0 ? c * n[l] : c * n[u];\n"
+      "func up(Neuron n, Float c) = c >= 0 ? c * n[u] : c * n[l];\n"
+      "func above(Neuron n, Float c) = c >= 0 ? c * n[hi] : c * n[U];\n"
+      "func below(Neuron n, Float c) = c >= 0 ? c * n[U] : c * n[hi];\n"
+      "func priority(Neuron n) = n[layer];\n"
+      "transformer t {\n"
+      "  Affine -> ((prev.dot(curr[weight]) + curr[bias]).map(lo), (prev.dot(curr[weight]) + curr[bias]).map(up),\n"
+      "             (prev.dot(curr[weight]) + curr[bias]).map(above), (prev.dot(curr[weight]) + curr[bias]).map(below));\n"
+      "  Relu -> (prev[l] >= 0) ? (prev[l], prev[u], prev[hi], prev[U]) :\n"
+      "          ((prev[u] <= 0) ? (0, 0, 0, 0) : (0, prev[u], prev[u], 0));\n"
+      "}\n"
+      "flow(forward, priority, false, t);\n";
+  const auto cc = compileCertifier(spec);
+  QVERIFY(cc.ok());
+  QCOMPARE(cc->inputUpper, (std::vector<bool>{false, true, true, false}));
+  const ShapeConstraints declared = shapeConstraints(spec, *cc);
+  int checked = 0;  // hi and U are among the members the sampling checks
+  for (const MemberConstraint& k : declared.checkable) checked += k.member == "hi" || k.member == "U";
+  QCOMPARE(checked, 2);
+  const Network net = mlp(5);
+  const Checked c = check(spec, net, labelled(net, 0.3), 80);
+  const std::string first = c.summary.violations.empty() ? "" : describeViolation(c.summary.violations.front());
+  QVERIFY2(c.summary.violations.empty(), first.c_str());
+  QCOMPARE(c.summary.samples, int64_t{80});
+}
+
+// A member the shape puts both below and above curr cannot start at either end of the input box:
+// the spec is refused when it is compiled, the member named.
+void TestMemberSoundness::memberBoundingCurrBothWaysIsRefused() {
+  const std::string spec =
+      "def Shape as (Float l, Float u, Float m){[(curr[l]<=curr),(curr[u]>=curr),(curr[m]<=curr),(curr[m]>=curr)]};\n"
+      "func priority(Neuron n) = n[layer];\n"
+      "transformer t { Relu -> (0, prev[u], 0); }\n"
+      "flow(forward, priority, false, t);\n";
+  const auto cc = compileCertifier(spec);
+  QVERIFY(!cc.ok());
+  QVERIFY2(cc.diagnostics.back().message.find("member 'm' from below and from above") != std::string::npos,
+           cc.diagnostics.back().message.c_str());
 }
 
 QTEST_APPLESS_MAIN(TestMemberSoundness)
