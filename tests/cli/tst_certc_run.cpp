@@ -39,6 +39,16 @@ QStringList certcLines(const QStringList& a) {
   return QString::fromUtf8(p.readAllStandardOutput()).split('\n');
 }
 
+/// certc run SPEC on the bundled 784-50-50-10 MLP over the first `count` rows of mnist_10.csv at
+/// eps 0.005, with `extra` options: its output lines.
+QStringList runOnBundledMlp(const QString& specPath, int count, const QStringList& extra) {
+  return certcLines(QStringList{"run", specPath, "--net",
+                                QString::fromStdString(sourcePath("resources/networks/mlp_784_50_50_10.onnx")),
+                                "--data", QString::fromStdString(sourcePath("resources/inputs/mnist_10.csv")),
+                                "--count", QString::number(count), "--eps", "0.005"} +
+                    extra);
+}
+
 /// The item rows of a run's table (item, label, verdict, margins), without the time column.
 QStringList itemRows(const QStringList& lines) {
   QStringList out;
@@ -263,13 +273,7 @@ void TestCertcRun::refutedRulesWithholdVerdicts() {
     f.write(spec.c_str());
   }
   const QString json = dir.filePath("out.json");
-  auto run = [&](const QString& specPath, const QStringList& extra) {
-    return certcLines(QStringList{"run", specPath, "--net",
-                                  QString::fromStdString(sourcePath("resources/networks/mlp_784_50_50_10.onnx")),
-                                  "--data", QString::fromStdString(sourcePath("resources/inputs/mnist_10.csv")),
-                                  "--count", "3", "--eps", "0.005"} +
-                      extra);
-  };
+  auto run = [](const QString& specPath, const QStringList& extra) { return runOnBundledMlp(specPath, 3, extra); };
   // Unproved, the unsound spec's looser-looking (lower) upper bounds verify items.
   const QStringList unproved = run(unsound, {"--no-prove"});
   QVERIFY(!unproved.isEmpty());
@@ -322,12 +326,7 @@ void TestCertcRun::refutedBackwardRulesWithholdVerdicts() {
   const QString unsound = write("back_unsound.cf", "(max(curr[l], prev[u]), curr[u])");
   const QString sound = write("back_sound.cf", "(curr[l], (prev[u] >= 0) ? min(curr[u], prev[u]) : curr[u])");
   QVERIFY(!unsound.isEmpty() && !sound.isEmpty());
-  auto run = [&](const QString& specPath) {
-    return certcLines(QStringList{"run", specPath, "--net",
-                                  QString::fromStdString(sourcePath("resources/networks/mlp_784_50_50_10.onnx")),
-                                  "--data", QString::fromStdString(sourcePath("resources/inputs/mnist_10.csv")),
-                                  "--count", "2", "--eps", "0.005"});
-  };
+  auto run = [](const QString& specPath) { return runOnBundledMlp(specPath, 2, {}); };
   const QStringList withheld = run(unsound);
   QVERIFY2(withheld.filter(QRegularExpression("^verified 0/2 ")).size() == 1, qPrintable(withheld.join('\n')));
   QCOMPARE(withheld.filter(QRegularExpression("^item [0-1] invalid: verdict withheld: the rule for rev_Relu \\(transformer "

@@ -77,6 +77,17 @@ std::vector<RuleVerdict> prove(const std::string& spec, const std::string& op = 
   return cert::prove::proveSpec(fe, options).rules;
 }
 
+/// The verdict of the one rule proved for `op` (a default RuleVerdict, Unknown, with a reason
+/// saying so when the prover gave not exactly one).
+RuleVerdict proveOne(const std::string& spec, const std::string& op) {
+  std::vector<RuleVerdict> rules = prove(spec, op);
+  if (rules.size() == 1) return rules.front();
+  RuleVerdict none;
+  none.verdict = Verdict::Unknown;
+  none.reason = std::to_string(rules.size()) + " rules proved for " + op + ", not one";
+  return none;
+}
+
 /// Reads counterexample values by name (a missing name fails the test).
 struct Cex {
   const std::vector<CexValue>& values;
@@ -437,9 +448,8 @@ void TestProver::noConstraintsNothingToProve() {
 /// values); curr's is the rule's expression at the concrete values. RefineZono's ReLU constraint,
 /// exact in each case, is proved (the planted variants above are refuted).
 void TestProver::constraintMembersAreProved() {
-  const auto rules = prove(kBoxCt + kHelpers + "transformer t {\n" + kReluCt + "}\n" + kFlow, "Relu");
-  QCOMPARE(rules.size(), std::size_t(1));
-  QVERIFY2(rules.front().verdict == Verdict::Proved, cert::prove::describe(rules.front()).c_str());
+  const RuleVerdict rule = proveOne(kBoxCt + kHelpers + "transformer t {\n" + kReluCt + "}\n" + kFlow, "Relu");
+  QVERIFY2(rule.verdict == Verdict::Proved, cert::prove::describe(rule).c_str());
 }
 
 /// lp(minimize, e, cs) is a value below e's wherever cs hold (the runtime's LP keeps the concrete
@@ -447,16 +457,13 @@ void TestProver::constraintMembersAreProved() {
 /// RefineZono's Affine is proved. Without `curr[l] <= curr` in the shape, the LP's intervals from
 /// l need not hold the concrete value: unknown, with the reason.
 void TestProver::linearProgramsBoundTheirObjective() {
-  const auto proved = prove(kBoxCt + kHelpers + kAffineLp + kFlow, "Affine");
-  QCOMPARE(proved.size(), std::size_t(1));
-  QVERIFY2(proved.front().verdict == Verdict::Proved, cert::prove::describe(proved.front()).c_str());
+  const RuleVerdict proved = proveOne(kBoxCt + kHelpers + kAffineLp + kFlow, "Affine");
+  QVERIFY2(proved.verdict == Verdict::Proved, cert::prove::describe(proved).c_str());
   std::string unbounded = kBoxCt;
   unbounded.replace(unbounded.find("(curr[l]<=curr),"), 16, "");
-  const auto unknown = prove(unbounded + kHelpers + kAffineLp + kFlow, "Affine");
-  QCOMPARE(unknown.size(), std::size_t(1));
-  QCOMPARE(unknown.front().verdict, Verdict::Unknown);
-  QVERIFY2(unknown.front().reason.find("does not state curr[l] <= curr") != std::string::npos,
-           unknown.front().reason.c_str());
+  const RuleVerdict unknown = proveOne(unbounded + kHelpers + kAffineLp + kFlow, "Affine");
+  QCOMPARE(unknown.verdict, Verdict::Unknown);
+  QVERIFY2(unknown.reason.find("does not state curr[l] <= curr") != std::string::npos, unknown.reason.c_str());
 }
 
 /// A rev_ rule (a backward flow) refines the input of a layer: the input's members as the forward
@@ -466,47 +473,41 @@ void TestProver::linearProgramsBoundTheirObjective() {
 /// refuted. rev_Affine's LPs over the layer's equations (curr[equations], each equal to curr) are
 /// proved; pooling (a list of outputs per input) and rev_Affine's prev are unknown with the reason.
 void TestProver::backwardRulesRefineTheirInput() {
-  const auto relu = prove(kPoly + kHelpers + "transformer t {\n" + kRevRelu + "}\n" + kBackwardFlow, "rev_Relu");
-  QCOMPARE(relu.size(), std::size_t(1));
-  QVERIFY2(relu.front().verdict == Verdict::Proved, cert::prove::describe(relu.front()).c_str());
-  const auto add = prove(kPoly + kHelpers +
-                             "transformer t {\n  rev_Neuron_add -> (max(curr[l], prev_0[l] - prev_1[u]),"
-                             " min(curr[u], prev_0[u] - prev_1[l]), curr[L], curr[U]);\n}\n" +
-                             kBackwardFlow,
-                         "rev_Neuron_add");
-  QCOMPARE(add.size(), std::size_t(1));
-  QVERIFY2(add.front().verdict == Verdict::Proved, cert::prove::describe(add.front()).c_str());
+  const RuleVerdict relu = proveOne(kPoly + kHelpers + "transformer t {\n" + kRevRelu + "}\n" + kBackwardFlow, "rev_Relu");
+  QVERIFY2(relu.verdict == Verdict::Proved, cert::prove::describe(relu).c_str());
+  const RuleVerdict add = proveOne(kPoly + kHelpers +
+                                       "transformer t {\n  rev_Neuron_add -> (max(curr[l], prev_0[l] - prev_1[u]),"
+                                       " min(curr[u], prev_0[u] - prev_1[l]), curr[L], curr[U]);\n}\n" +
+                                       kBackwardFlow,
+                                   "rev_Neuron_add");
+  QVERIFY2(add.verdict == Verdict::Proved, cert::prove::describe(add).c_str());
   // rev_Affine: each bound an LP over the layer's equations solved for curr (VeGaS's rule).
-  const auto affine = prove(kPoly + kHelpers + kRevAffine + kBackwardFlow, "rev_Affine");
-  QCOMPARE(affine.size(), std::size_t(1));
-  QVERIFY2(affine.front().verdict == Verdict::Proved, cert::prove::describe(affine.front()).c_str());
+  const RuleVerdict affine = proveOne(kPoly + kHelpers + kRevAffine + kBackwardFlow, "rev_Affine");
+  QVERIFY2(affine.verdict == Verdict::Proved, cert::prove::describe(affine).c_str());
   // Pooling's outputs per input, and rev_Affine's prev (the layer's outputs), are not modelled.
-  const auto pool = prove(kPoly + kHelpers + "transformer t {\n  rev_Maxpool -> (curr[l], curr[u], curr[L], curr[U]);\n}\n" +
-                              kBackwardFlow,
-                          "rev_Maxpool");
-  QCOMPARE(pool.size(), std::size_t(1));
-  QCOMPARE(pool.front().verdict, Verdict::Unknown);
-  QVERIFY2(pool.front().reason.find("not modelled") != std::string::npos, pool.front().reason.c_str());
-  const auto readsPrev =
-      prove(kPoly + kHelpers + "transformer t {\n  rev_Affine -> (max(curr[l], prev[l]), curr[u], curr[L], curr[U]);\n}\n" +
-                kBackwardFlow,
-            "rev_Affine");
-  QCOMPARE(readsPrev.size(), std::size_t(1));
-  QCOMPARE(readsPrev.front().verdict, Verdict::Unknown);
-  QVERIFY2(readsPrev.front().reason.find("'prev' is not defined") != std::string::npos, readsPrev.front().reason.c_str());
+  const RuleVerdict pool = proveOne(
+      kPoly + kHelpers + "transformer t {\n  rev_Maxpool -> (curr[l], curr[u], curr[L], curr[U]);\n}\n" + kBackwardFlow,
+      "rev_Maxpool");
+  QCOMPARE(pool.verdict, Verdict::Unknown);
+  QVERIFY2(pool.reason.find("not modelled") != std::string::npos, pool.reason.c_str());
+  const RuleVerdict readsPrev = proveOne(
+      kPoly + kHelpers + "transformer t {\n  rev_Affine -> (max(curr[l], prev[l]), curr[u], curr[L], curr[U]);\n}\n" +
+          kBackwardFlow,
+      "rev_Affine");
+  QCOMPARE(readsPrev.verdict, Verdict::Unknown);
+  QVERIFY2(readsPrev.reason.find("'prev' is not defined") != std::string::npos, readsPrev.reason.c_str());
 }
 
 /// max/min of a list that an argmax filters is proved where the rule guards it with len(...) > 0
 /// (the empty list, -inf / +inf at run time, is then never on the path); the unguarded rule is
 /// among the planted bugs.
 void TestProver::guardedArgmaxIsProved() {
-  const auto rules = prove(kBox + kHelpers + "func f(Neuron n1, Neuron n2) = n1[l] >= n2[u];\n"
-                                             "transformer t { Maxpool -> len(argmax(prev, f)) > 0 ?"
-                                             " (max(prev[l]), max(argmax(prev, f)[u])) : (max(prev[l]), max(prev[u])); }\n" +
-                               kFlow,
-                           "Maxpool");
-  QCOMPARE(rules.size(), std::size_t(1));
-  QVERIFY2(rules.front().verdict == Verdict::Proved, cert::prove::describe(rules.front()).c_str());
+  const RuleVerdict rule = proveOne(kBox + kHelpers + "func f(Neuron n1, Neuron n2) = n1[l] >= n2[u];\n"
+                                                      "transformer t { Maxpool -> len(argmax(prev, f)) > 0 ?"
+                                                      " (max(prev[l]), max(argmax(prev, f)[u])) : (max(prev[l]), max(prev[u])); }\n" +
+                                        kFlow,
+                                    "Maxpool");
+  QVERIFY2(rule.verdict == Verdict::Proved, cert::prove::describe(rule).c_str());
 }
 
 void TestProver::unsupportedIsUnknownWithReason() {
