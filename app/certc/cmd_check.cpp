@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "app/certc/args.h"
+#include "app/certc/command_help.h"
 #include "app/certc/commands.h"
 #include "compiler/frontend.h"
 #include "compiler/lower/runnable.h"
@@ -11,8 +12,8 @@
 namespace cert::cli {
 
 int cmdCheck(int argc, char** argv) {
-  const Args args(argc, argv, 2);
-  if (args.positionals().empty() || !args.errors().empty() || !args.unknown({}).empty()) {
+  const Args args(argc, argv, 2, flagNames(commandHelp("check")));
+  if (args.positionals().empty() || !args.errors().empty() || !args.unknown(optionNames(commandHelp("check"))).empty()) {
     std::fprintf(stderr, "usage: certc check SPEC.cf [SPEC.cf...]\n");
     return 2;
   }

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "app/certc/args.h"
+#include "app/certc/command_help.h"
 #include "app/certc/certify_inputs.h"
 #include "app/certc/commands.h"
 #include "compiler/driver.h"
@@ -128,13 +129,13 @@ const std::map<std::string, Emitter> kEmitters = {
 }  // namespace
 
 int cmdCompile(int argc, char** argv) {
-  const Args args(argc, argv, 2, {"print-after-all", "no-opt", "annotate"});
+  const Args args(argc, argv, 2, flagNames(commandHelp("compile")));
   const auto usage = [] {
     std::fprintf(stderr, "usage: certc compile SPEC.cf --emit=ast|ir|shapes [--transformer T] [--op Op] [--no-opt] [--print-after-all] [--annotate]\n");
     return 2;
   };
   if (args.positionals().size() != 1 || !args.errors().empty() ||
-      !args.unknown({"emit", "print-after-all", "no-opt", "annotate", "transformer", "op"}).empty())
+      !args.unknown(optionNames(commandHelp("compile"))).empty())
     return usage();
   const std::string emit = args.getOr("emit", "ast");
   const auto emitter = kEmitters.find(emit);

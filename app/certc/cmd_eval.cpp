@@ -13,6 +13,7 @@
 #include <string>
 
 #include "app/certc/args.h"
+#include "app/certc/command_help.h"
 #include "app/certc/commands.h"
 #include "app/certc/memory_limit_option.h"
 #include "core/network/forward.h"
@@ -51,7 +52,7 @@ bool intOption(const Args& args, const std::string& name, int64_t& out) {
 
 int evaluate(const Args& args) {
   if (!args.errors().empty()) return usageError(args.errors().front());
-  const auto unknown = args.unknown({"data", "index", "count", "pixel-scale", "memory-limit"});
+  const auto unknown = args.unknown(optionNames(commandHelp("eval")));
   if (!unknown.empty()) return usageError("unknown option --" + unknown.front());
   if (args.positionals().size() != 1)
     return usageError(args.positionals().empty() ? "missing NET.onnx" : "expected one network file");

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "app/certc/args.h"
+#include "app/certc/command_help.h"
 #include "app/certc/certify_inputs.h"
 #include "app/certc/commands.h"
 #include "compiler/frontend.h"
@@ -12,8 +13,8 @@
 namespace cert::cli {
 
 int cmdFmt(int argc, char** argv) {
-  const Args args(argc, argv, 2);
-  if (args.positionals().size() != 1 || !args.errors().empty() || !args.unknown({}).empty()) {
+  const Args args(argc, argv, 2, flagNames(commandHelp("fmt")));
+  if (args.positionals().size() != 1 || !args.errors().empty() || !args.unknown(optionNames(commandHelp("fmt"))).empty()) {
     std::fprintf(stderr, "usage: certc fmt SPEC.cf\n");
     return 2;
   }

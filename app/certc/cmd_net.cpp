@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "app/certc/args.h"
+#include "app/certc/command_help.h"
 #include "app/certc/commands.h"
 #include "app/certc/memory_limit_option.h"
 #include "core/network/finite_check.h"
@@ -14,8 +15,8 @@
 namespace cert::cli {
 
 int cmdNet(int argc, char** argv) {
-  const Args args(argc, argv, 2);
-  const auto unknown = args.unknown({"memory-limit"});
+  const Args args(argc, argv, 2, flagNames(commandHelp("net")));
+  const auto unknown = args.unknown(optionNames(commandHelp("net")));
   if (args.positionals().size() != 1 || !unknown.empty() || !args.errors().empty()) {
     for (const auto& e : args.errors()) std::fprintf(stderr, "certc net: %s\n", e.c_str());
     for (const auto& u : unknown) std::fprintf(stderr, "certc net: unknown option --%s\n", u.c_str());

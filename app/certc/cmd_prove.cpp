@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "app/certc/args.h"
+#include "app/certc/command_help.h"
 #include "app/certc/commands.h"
 #include "compiler/frontend.h"
 #include "compiler/prove/prove.h"
@@ -13,12 +14,12 @@
 namespace cert::cli {
 
 int cmdProve(int argc, char** argv) {
-  const Args args(argc, argv, 2, {"assume-nonzero-divisors"});
+  const Args args(argc, argv, 2, flagNames(commandHelp("prove")));
   std::string error;
   const auto timeout = args.number("timeout", &error);
   const auto width = args.integer("width", &error);
   if (args.positionals().size() != 1 || !args.errors().empty() || !error.empty() ||
-      !args.unknown({"transformer", "op", "timeout", "width", "assume-nonzero-divisors"}).empty()) {
+      !args.unknown(optionNames(commandHelp("prove"))).empty()) {
     std::fprintf(stderr,
                  "usage: certc prove SPEC.cf [--transformer T] [--op Op] [--timeout S] [--width N] "
                  "[--assume-nonzero-divisors]\n");

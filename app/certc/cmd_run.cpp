@@ -41,6 +41,7 @@
 #include <vector>
 
 #include "app/certc/args.h"
+#include "app/certc/command_help.h"
 #include "app/certc/certify_inputs.h"
 #include "app/certc/commands.h"
 #include "compiler/prove/run_proofs.h"
@@ -92,7 +93,7 @@ void printProfile(const Network& net, const RunResult& run) {
 }  // namespace
 
 int cmdRun(int argc, char** argv) {
-  const Args args(argc, argv, 2, {"dense", "profile", "no-prove"});
+  const Args args(argc, argv, 2, flagNames(commandHelp("run")));
   const std::string backend = args.getOr("backend", "cpu");
   if (backend != "cpu" && backend != "cuda") {
     std::fprintf(stderr, "certc run: unknown backend '%s' (cpu or cuda)\n", backend.c_str());
@@ -105,7 +106,7 @@ int cmdRun(int argc, char** argv) {
     return 1;
   }
   int exitCode = 0;
-  std::optional<CertifyInputs> in = loadCertifyInputs(args, "run", {"backend", "json", "dense", "threads", "batch-size", "memory-limit", "profile", "repeat", "intermediate", "no-prove"}, &exitCode);
+  std::optional<CertifyInputs> in = loadCertifyInputs(args, "run", optionNames(commandHelp("run")), &exitCode);
   if (!in) return exitCode;
   const CompiledCertifier* cc = &in->certifier;
   const Network* net = &in->network;

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "app/certc/args.h"
+#include "app/certc/command_help.h"
 #include "app/certc/certify_inputs.h"
 #include "app/certc/commands.h"
 #include "compiler/prove/run_proofs.h"
@@ -24,7 +25,7 @@
 namespace cert::cli {
 
 int cmdSoundness(int argc, char** argv) {
-  const Args args(argc, argv, 2);
+  const Args args(argc, argv, 2, flagNames(commandHelp("soundness")));
   std::string err;
   const auto samples = args.integer("samples", &err);
   const auto seed = args.integer("seed", &err);
@@ -39,7 +40,7 @@ int cmdSoundness(int argc, char** argv) {
   const std::optional<int64_t> memoryLimit = memoryLimitOption(args, 0);
   if (!memoryLimit) return usage(kMemoryLimitError);
   int exitCode = 0;
-  std::optional<CertifyInputs> in = loadCertifyInputs(args, "soundness", {"samples", "seed", "memory-limit", "intermediate"}, &exitCode);
+  std::optional<CertifyInputs> in = loadCertifyInputs(args, "soundness", optionNames(commandHelp("soundness")), &exitCode);
   if (!in) return exitCode;
   const std::string& netPath = in->netPath;
 

@@ -5,6 +5,7 @@
 #include <new>
 #include <string>
 
+#include "app/certc/command_help.h"
 #include "app/certc/commands.h"
 
 namespace {
@@ -12,23 +13,33 @@ namespace {
 struct Command {
   const char* name;
   int (*run)(int, char**);
-  const char* summary;
 };
 
+/// The commands by name; their synopsis, options and text are in command_help.cpp.
 const Command kCommands[] = {
-    {"net", cert::cli::cmdNet, "NET.onnx                          list the imported layers"},
-    {"eval", cert::cli::cmdEval, "NET.onnx --data F.csv [--index I] [--count N]  concrete logits"},
-    {"check", cert::cli::cmdCheck, "SPEC.cf                         type-check a spec"},
-    {"fmt", cert::cli::cmdFmt, "SPEC.cf                           print the spec canonically"},
-    {"compile", cert::cli::cmdCompile, "SPEC.cf --emit=ast|ir|shapes   show a compiler stage"},
-    {"run", cert::cli::cmdRun, "SPEC.cf --net N.onnx (--data F.csv | --vnnlib F) --eps E  certify"},
-    {"soundness", cert::cli::cmdSoundness, "SPEC.cf --net N.onnx (...) --eps E --samples N  sample-check bounds"},
-    {"prove", cert::cli::cmdProve, "SPEC.cf [--transformer T] [--op Op] [--timeout S]  prove rules with z3"},
+    {"net", cert::cli::cmdNet},         {"eval", cert::cli::cmdEval},       {"check", cert::cli::cmdCheck},
+    {"fmt", cert::cli::cmdFmt},         {"compile", cert::cli::cmdCompile}, {"run", cert::cli::cmdRun},
+    {"soundness", cert::cli::cmdSoundness}, {"prove", cert::cli::cmdProve},
 };
 
 void usage(FILE* out) {
   std::fprintf(out, "usage: certc <command> [args]\n\ncommands:\n");
-  for (const auto& c : kCommands) std::fprintf(out, "  %-8s %s\n", c.name, c.summary);
+  for (const auto& h : cert::cli::commandHelps())
+    std::fprintf(out, "  %-9s  %s: %s\n", h.name, h.summary, h.synopsis);
+  std::fprintf(out, "\ncertc <command> --help (or certc help <command>) lists a command's options.\n");
+}
+
+bool isHelp(const char* arg) { return !std::strcmp(arg, "--help") || !std::strcmp(arg, "-h"); }
+
+/// `certc help COMMAND` or `certc COMMAND ... --help`: the command's help on stdout, exit 0.
+int commandHelp(const char* name) {
+  for (const auto& h : cert::cli::commandHelps())
+    if (!std::strcmp(name, h.name)) {
+      std::fputs(cert::cli::formatHelp(h).c_str(), stdout);
+      return 0;
+    }
+  std::fprintf(stderr, "certc: unknown command '%s' (try certc --help)\n", name);
+  return 2;
 }
 
 }  // namespace
@@ -38,12 +49,15 @@ int main(int argc, char** argv) {
     usage(stderr);
     return 2;
   }
-  if (!std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
+  if (isHelp(argv[1]) || !std::strcmp(argv[1], "help")) {
+    if (argc > 2 && !std::strcmp(argv[1], "help")) return commandHelp(argv[2]);
     usage(stdout);
     return 0;
   }
   for (const auto& c : kCommands) {
     if (std::strcmp(argv[1], c.name)) continue;
+    for (int i = 2; i < argc; ++i)
+      if (isHelp(argv[i])) return commandHelp(c.name);
     // A last resort: the importer and the readers bound what they allocate, but a network they
     // accept may still need more memory than this machine has while it is certified.
     try {
