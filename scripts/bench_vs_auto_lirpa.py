@@ -70,6 +70,8 @@ CASES = [
     ("ffnnSIGMOID 6x200 CROWN b100", "ffnnSIGMOID__Point_6x200", "mnist_test", "CROWN", 100, MNIST_EPS),
     ("logsig 200-50 CROWN b1", "logsig_200_50_onnx", "mnist_test", "CROWN", 1, MNIST_EPS),
     ("tansig 200-50 CROWN b1", "tansig_200_50_onnx", "mnist_test", "CROWN", 1, MNIST_EPS),
+    ("cifar_convSmall CROWN b1", "cifar_convSmallRELU__Point", "cifar10_test", "CROWN", 1, CIFAR_EPS),
+    ("cifar_convSmall IBP b100", "cifar_convSmallRELU__Point", "cifar10_test", "IBP", 100, CIFAR_EPS),
     ("cifar_base_kw CROWN b1", "cifar_base_kw", "cifar10_test", "CROWN", 1, CIFAR_EPS),
     ("resnet_2b CROWN b1", "resnet_2b", "cifar10_test", "CROWN", 1, CIFAR_EPS),
     ("cifar10_medium CROWN b1", "cifar10_medium", "cifar10_test", "CROWN", 1, CIFAR_EPS),
