@@ -4,7 +4,7 @@
 //     lower = W c - |W| r,  upper = W c + |W| r,  c = l/2 + u/2,  r = u/2 - l/2,
 // to 1e-12 relative to max(1, |W| (|l| + |u|)), for weights of 1 to 100 rows (whole blocks of 8,
 // a partial block, only a partial block) and 1 to 800 inputs, over 16 to 100 columns (whole and
-// partial chunks of items), with boxes whose inputs are [0, 0] in every item of a chunk (a
+// partial chunks of items, a last remainder of up to 8 joined to the chunk before: 17, 37, 100), with boxes whose inputs are [0, 0] in every item of a chunk (a
 // ReLU's inactive neurons: skipped), in some items only, or points (radius 0, center not), read
 // through strided views. A value of W, l or u that is not finite is refused.
 #include <QtTest>
@@ -68,7 +68,7 @@ class TestDenseIntervalTimes : public QObject {
     QTest::addColumn<int>("columns");
     for (int rows : {1, 7, 8, 13, 100})
       for (int inputs : {1, 9, 64, 800})
-        for (int columns : {16, 17, 37, 100})
+        for (int columns : {16, 17, 24, 37, 40, 100})
           QTest::addRow("%d x %d, %d columns", rows, inputs, columns) << rows << inputs << columns;
   }
   void againstTheProductsAsWritten() {

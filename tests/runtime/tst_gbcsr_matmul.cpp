@@ -84,10 +84,11 @@ class TestGbcsrMatmul : public QObject {
     const Eigen::MatrixXd t = toeplitz(k);
     const Eigen::MatrixXd y = Eigen::MatrixXd::Random(4, t.rows());
     // T @ X: im2col + GEMM below kDirectMinColumns columns (3: the chunks of 2 and 1 above), a
-    // direct convolution from there: 5 columns (one vector block of 8 lanes, 3 of them padding)
-    // and 37 (a chunk of 32 as two blocks of 16, then a chunk of 5), read from a strided view.
+    // direct convolution from there: 5 columns (one vector block of 8 lanes, 3 of them padding),
+    // 20 (one chunk of three vectors, the last half padding), 37 (chunks of 16 and 21: two
+    // vectors, then three) and 100 (six chunks of 16, the last 20), read from a strided view.
     static_assert(cert::runtime::cpu::kDirectMinColumns > 3 && cert::runtime::cpu::kDirectMinColumns <= 5);
-    for (int columns : {1, 3, 5, 37}) {
+    for (int columns : {1, 3, 5, 20, 37, 100}) {
       const Eigen::MatrixXd wide = Eigen::MatrixXd::Random(t.cols() + 7, columns + 2);
       const auto x = wide.block(3, 1, t.cols(), columns);
       const Eigen::MatrixXd tx = cert::runtime::cpu::kernelTimes(k, x);
@@ -97,17 +98,23 @@ class TestGbcsrMatmul : public QObject {
     const Eigen::MatrixXd yt = cert::runtime::cpu::timesKernel(y, k);
     QVERIFY((yt - y * t).cwiseAbs().maxCoeff() <= 1e-12 * (1 + (y.cwiseAbs() * t.cwiseAbs()).maxCoeff()));
     // The interval product over boxes, fused (two direct convolutions): W c -/+ |W| r against the
-    // Toeplitz matrices, on 37 boxes; an infinite end makes it refuse.
+    // Toeplitz matrices, on 37 and on 100 boxes (chunks of 16 and a last one of 21 or 20); an
+    // infinite end makes it refuse.
     KernelBlock absK = k;
     absK.weight = k.weight.cwiseAbs();
+    for (int boxes : {100, 37}) {
+      const Eigen::MatrixXd a = Eigen::MatrixXd::Random(t.cols(), boxes), b = Eigen::MatrixXd::Random(t.cols(), boxes);
+      const Eigen::MatrixXd l = a.cwiseMin(b), u = a.cwiseMax(b);
+      Eigen::MatrixXd lower(t.rows(), boxes), upper(t.rows(), boxes);
+      QVERIFY(cert::runtime::cpu::kernelIntervalTimes(k, absK, l, u, lower, upper));
+      const Eigen::MatrixXd c = 0.5 * (l + u), r = 0.5 * (u - l);
+      const double scale = 1e-12 * (1 + (t.cwiseAbs() * (l.cwiseAbs() + u.cwiseAbs())).maxCoeff());
+      QVERIFY2((lower - (t * c - t.cwiseAbs() * r)).cwiseAbs().maxCoeff() <= scale, qPrintable(QString::number(boxes)));
+      QVERIFY2((upper - (t * c + t.cwiseAbs() * r)).cwiseAbs().maxCoeff() <= scale, qPrintable(QString::number(boxes)));
+    }
     const Eigen::MatrixXd a = Eigen::MatrixXd::Random(t.cols(), 37), b = Eigen::MatrixXd::Random(t.cols(), 37);
     const Eigen::MatrixXd l = a.cwiseMin(b), u = a.cwiseMax(b);
     Eigen::MatrixXd lower(t.rows(), 37), upper(t.rows(), 37);
-    QVERIFY(cert::runtime::cpu::kernelIntervalTimes(k, absK, l, u, lower, upper));
-    const Eigen::MatrixXd c = 0.5 * (l + u), r = 0.5 * (u - l);
-    const double scale = 1e-12 * (1 + (t.cwiseAbs() * (l.cwiseAbs() + u.cwiseAbs())).maxCoeff());
-    QVERIFY((lower - (t * c - t.cwiseAbs() * r)).cwiseAbs().maxCoeff() <= scale);
-    QVERIFY((upper - (t * c + t.cwiseAbs() * r)).cwiseAbs().maxCoeff() <= scale);
     Eigen::MatrixXd unbounded = u;
     unbounded(t.cols() - 1, 36) = std::numeric_limits<double>::infinity();
     QVERIFY(!cert::runtime::cpu::kernelIntervalTimes(k, absK, l, unbounded, lower, upper));

@@ -74,10 +74,21 @@ void convolveItems(const ConvGeometry& g, const std::vector<double>& packed, con
       const TapRange kh = insideTaps(oh * g.strideH - g.padTop, g.kernelH, g.dilationH, g.inHeight);
       for (int ow = 0; ow < g.outWidth; ++ow) {
         const TapRange kw = insideTaps(ow * g.strideW - g.padLeft, g.kernelW, g.dilationW, g.inWidth);
-        int64_t i0 = 0;
-        for (; i0 + 2 * kLanes <= width; i0 += 2 * kLanes)
-          convolveBlock<2>(g, packed.data(), cb, oh, ow, kh, kw, in, width, i0, out);
-        if (i0 < width) convolveBlock<1>(g, packed.data(), cb, oh, ow, kh, kw, in, width, i0, out);
+        // Two vectors of items at a time; three for a chunk's last three (itemChunk's joined
+        // remainder), one only for a chunk of one vector.
+        for (int64_t i0 = 0; i0 < width;) {
+          const int64_t rest = width - i0;
+          if (rest == 3 * kLanes) {
+            convolveBlock<3>(g, packed.data(), cb, oh, ow, kh, kw, in, width, i0, out);
+            i0 += 3 * kLanes;
+          } else if (rest >= 2 * kLanes) {
+            convolveBlock<2>(g, packed.data(), cb, oh, ow, kh, kw, in, width, i0, out);
+            i0 += 2 * kLanes;
+          } else {
+            convolveBlock<1>(g, packed.data(), cb, oh, ow, kh, kw, in, width, i0, out);
+            i0 += kLanes;
+          }
+        }
       }
     }
 }
@@ -93,7 +104,7 @@ double workPerColumn(const gbcsr::KernelBlock& k) {
 Eigen::MatrixXd kernelTimesColumns(const gbcsr::KernelBlock& k, const Eigen::Ref<const Eigen::MatrixXd>& x) {
   Eigen::MatrixXd out(k.rows(), x.cols());
   const std::vector<double> packed = packWeights(k);
-  forEachChunk(x.cols(), kChunkItems, workPerColumn(k), [&](int64_t c0, int64_t cc) {
+  forEachItemChunk(x.cols(), workPerColumn(k), [&](int64_t c0, int64_t cc, int64_t) {
     const int64_t width = paddedWidth(cc);
     const auto in = chunkStorage(k.cols(), width), result = chunkStorage(k.rows(), width);
     intoChunk(x.col(c0).data(), x.outerStride(), k.cols(), cc, in.get(), width);

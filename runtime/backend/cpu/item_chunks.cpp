@@ -34,6 +34,16 @@ void storeColumns(const Lanes v[kLanes], double* out, int64_t ld, int64_t i0, in
 
 }  // namespace
 
+int64_t itemChunkCount(int64_t n) {
+  const int64_t whole = n / kChunkItems, rest = n % kChunkItems;
+  return rest == 0 ? whole : (rest <= kLanes && whole > 0 ? whole : whole + 1);
+}
+
+std::pair<int64_t, int64_t> itemChunk(int64_t c, int64_t n) {
+  const int64_t first = c * kChunkItems;
+  return {first, c + 1 == itemChunkCount(n) ? n - first : kChunkItems};
+}
+
 int64_t paddedWidth(int64_t items) { return (items + kLanes - 1) / kLanes * kLanes; }
 
 void intoChunk(const double* x, int64_t ld, int64_t rows, int64_t cc, double* dst, int64_t width) {

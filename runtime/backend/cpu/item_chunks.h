@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <stdexcept>
 #include <vector>
 
@@ -21,6 +22,25 @@ namespace cert::runtime::cpu {
 /// ms) and 10% on cifar10_medium (12.5 -> 11.2 ms), 8 in between; at 32 a 2704-input layer's
 /// center and radius chunks alone were 1.4 MB, over this machine's 1 MB L2 per core.
 constexpr int64_t kChunkItems = 16;
+
+/// The chunks of n items: kChunkItems each, except that a last remainder of kLanes items or fewer
+/// joins the chunk before it (at most kChunkItems + kLanes items, three vectors): a chunk of one
+/// half-filled vector runs the kernels at half their rate (100 items: 6 x 16 + 4 costs as 7 x 16).
+int64_t itemChunkCount(int64_t n);
+/// The first item of chunk c and its item count.
+std::pair<int64_t, int64_t> itemChunk(int64_t c, int64_t n);
+
+/// f(first, count, c) for each chunk c of itemChunkCount(n), in parallel as forEachChunk.
+template <class F>
+void forEachItemChunk(int64_t n, double workPerItem, F&& f) {
+  const int64_t chunks = itemChunkCount(n);
+  const bool parallel = workPerItem * static_cast<double>(n) >= kParallelProductWork;
+#pragma omp parallel for schedule(static) if (parallel)
+  for (int64_t c = 0; c < chunks; ++c) {
+    const auto [first, count] = itemChunk(c, n);
+    f(first, count, c);
+  }
+}
 
 /// `items` rounded up to whole vectors of kLanes.
 int64_t paddedWidth(int64_t items);
@@ -44,7 +64,7 @@ void fromChunk(const double* chunk, int64_t width, int64_t rows, int64_t cc, dou
 void boundsFromChunks(const double* wc, const double* ar, int64_t width, int64_t rows, int64_t cc, double* lower,
                       double* upper, int64_t ld);
 
-/// The interval product's frame over chunks of kChunkItems columns (items), in parallel as
+/// The interval product's frame over the chunks of itemChunk (items), in parallel as
 /// forEachChunk: per chunk, the center and radius of the boxes [l, u] transposed in (`inputs`
 /// rows), `products(center, radius, width, wc, ar)` writes W c and |W| r as row-major [outputs x
 /// width] chunks, and lower = wc - ar, upper = wc + ar are written back. False (lower and upper
@@ -55,14 +75,13 @@ bool intervalProductByChunks(const Eigen::Ref<const Eigen::MatrixXd>& l, const E
                              int64_t outputs, double workPerColumn, Products&& products) {
   if (l.outerStride() != u.outerStride() || lower.outerStride() != upper.outerStride())
     throw std::logic_error("an interval product whose ends (or bounds) have different strides");
-  const int64_t chunks = (l.cols() + kChunkItems - 1) / kChunkItems;
-  std::vector<char> finite(static_cast<size_t>(chunks), 1);
-  forEachChunk(l.cols(), kChunkItems, workPerColumn, [&](int64_t c0, int64_t cc) {
+  std::vector<char> finite(static_cast<size_t>(itemChunkCount(l.cols())), 1);
+  forEachItemChunk(l.cols(), workPerColumn, [&](int64_t c0, int64_t cc, int64_t chunk) {
     const int64_t width = paddedWidth(cc);
     const auto center = chunkStorage(inputs, width), radius = chunkStorage(inputs, width);
     if (boxIntoChunks(l.col(c0).data(), u.col(c0).data(), l.outerStride(), inputs, cc, center.get(), radius.get(),
                       width) != 0) {
-      finite[static_cast<size_t>(c0 / kChunkItems)] = 0;
+      finite[static_cast<size_t>(chunk)] = 0;
       return;
     }
     const auto wc = chunkStorage(outputs, width), ar = chunkStorage(outputs, width);
