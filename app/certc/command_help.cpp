@@ -32,29 +32,42 @@ std::string wrapped(const std::string& text, size_t indent, size_t width) {
   return out;
 }
 
-/// The options `certc run` and `certc soundness` share: the network, the inputs and the region.
-std::vector<OptionHelp> certifyingOptions() {
-  return {
-      {"net", "NET.onnx", "the network (ONNX); an unsupported node is refused by name"},
-      {"data", "FILE.csv", "dataset rows (label, then the raw pixels 0-255), each certified within --eps"},
-      {"index", "I", "the first row of --data (default 0)"},
-      {"count", "N", "how many rows from --index (default 1)"},
-      {"pixel-scale", "S", "multiplies the raw values (default 1/255; 1 for networks trained on raw pixels)"},
-      {"vnnlib", "FILE", "a VNN-LIB property instead of --data: its input box and its output constraints"},
-      {"eps", "E", "the L-infinity radius around each row, in the units of the scaled input (needed with --data)"},
-      {"memory-limit", "SIZE",
-       "refuse a run whose memory plan is above SIZE (8G, 512M or bytes; default 3/4 of physical memory), "
-       "naming the layer, before it allocates"},
-      {"intermediate", "all|relu-unstable",
-       "all (default): every neuron's bounds as the spec writes them; relu-unstable: back-substitute only "
-       "the Relu inputs their one-step interval leaves unstable, and the margins (as auto_LiRPA's sparse "
-       "intermediate bounds); the others keep that interval, looser but as sound"},
-  };
-}
-
 std::vector<OptionHelp> with(std::vector<OptionHelp> options, const std::vector<OptionHelp>& more) {
   options.insert(options.end(), more.begin(), more.end());
   return options;
+}
+
+/// The rows of a dataset file (certc eval, run, soundness).
+std::vector<OptionHelp> datasetOptions() {
+  return {
+      {"data", "FILE.csv", "dataset rows (label, then the raw pixels 0-255)"},
+      {"index", "I", "the first row of --data (default 0)"},
+      {"count", "N", "how many rows from --index (default 1)"},
+      {"pixel-scale", "S", "multiplies the raw values (default 1/255; 1 for networks trained on raw pixels)"},
+  };
+}
+
+const OptionHelp kImportLimit = {"memory-limit", "SIZE",
+                                 "refuse a network whose tensors would need more than SIZE (8G, 512M or bytes)"};
+
+/// The options `certc run` and `certc soundness` share: the network, the inputs and the region.
+std::vector<OptionHelp> certifyingOptions() {
+  return with(with({{"net", "NET.onnx", "the network (ONNX); an unsupported node is refused by name"}}, datasetOptions()),
+              {{"vnnlib", "FILE", "a VNN-LIB property instead of --data: its input box and its output constraints"},
+               {"eps", "E", "the L-infinity radius around each row, in the units of the scaled input (needed with --data)"},
+               {"memory-limit", "SIZE",
+                "refuse a run whose memory plan is above SIZE (8G, 512M or bytes; default 3/4 of physical memory), "
+                "naming the layer, before it allocates"},
+               {"intermediate", "all|relu-unstable",
+                "all (default): every neuron's bounds as the spec writes them; relu-unstable: back-substitute only "
+                "the Relu inputs their one-step interval leaves unstable, and the margins (as auto_LiRPA's sparse "
+                "intermediate bounds); the others keep that interval, looser but as sound"}});
+}
+
+/// The rules a command looks at (certc compile, prove).
+std::vector<OptionHelp> ruleOptions() {
+  return {{"transformer", "T", "only this transformer's rules"},
+          {"op", "Op", "only the rules for this operator (Affine, Relu, ...)"}};
 }
 
 std::vector<CommandHelp> makeHelps() {
@@ -64,16 +77,12 @@ std::vector<CommandHelp> makeHelps() {
        "range, parameters) and the input normalization it folded, or every import error, one per "
        "line with the node named. A warning names each parameter tensor with non-finite or "
        "float32-overflowing values. Exit 0, or 1 when the network is refused.",
-       {{"memory-limit", "SIZE", "refuse a network whose tensors would need more than SIZE (8G, 512M or bytes)"}}},
+       {kImportLimit}},
       {"eval", "NET.onnx --data FILE.csv [--index I] [--count N]", "concrete logits",
        "Runs the network concretely on dataset rows: per row \"index I label L predicted P "
        "correct|wrong logits ...\", computed from the normalized input certc run certifies around; "
        "with --count > 1 a last line \"accuracy: K/N\". Exit 1 on errors in the files, 2 on usage.",
-       {{"data", "FILE.csv", "dataset rows (label, then the raw pixels 0-255)"},
-        {"index", "I", "the first row (default 0)"},
-        {"count", "N", "how many rows (default 1)"},
-        {"pixel-scale", "S", "multiplies the raw values (default 1/255; 1 for networks trained on raw pixels)"},
-        {"memory-limit", "SIZE", "refuse a network whose tensors would need more than SIZE"}}},
+       with(datasetOptions(), {kImportLimit})},
       {"check", "SPEC.cf [SPEC.cf ...]", "type-check a spec",
        "Parses and type-checks specs. Diagnostics on stdout, one per line as FILE:LINE:COL: "
        "error|warning: MESSAGE; a well-typed rule that certc compile would refuse gets a warning at "
@@ -86,12 +95,11 @@ std::vector<CommandHelp> makeHelps() {
       {"compile", "SPEC.cf --emit=ast|ir|shapes", "show a compiler stage",
        "Runs the front end and prints the stage --emit names on stdout: the AST, the IR (after the "
        "pass pipeline) or the shape analysis. Diagnostics go to stderr; exit 1 on errors.",
-       {{"emit", "ast|ir|shapes", "the stage to print (default ast)"},
-        {"transformer", "T", "only this transformer's rules"},
-        {"op", "Op", "only the rules for this operator (Affine, Relu, ...)"},
-        {"no-opt", nullptr, "the IR as lowered, before the passes"},
-        {"print-after-all", nullptr, "the IR after each pass, each under its pass's name"},
-        {"annotate", nullptr, "the IR with the analyses' results (liveness, recognized products, shapes)"}}},
+       with({{"emit", "ast|ir|shapes", "the stage to print (default ast)"}},
+            with(ruleOptions(),
+                 {{"no-opt", nullptr, "the IR as lowered, before the passes"},
+                  {"print-after-all", nullptr, "the IR after each pass, each under its pass's name"},
+                  {"annotate", nullptr, "the IR with the analyses' results (liveness, recognized products, shapes)"}}))},
       {"run", "SPEC.cf --net NET.onnx (--data FILE.csv | --vnnlib FILE) --eps E",
        "certify",
        "Certifies every item (a dataset row within --eps, or a VNN-LIB disjunct) with the spec's "
@@ -126,12 +134,11 @@ std::vector<CommandHelp> makeHelps() {
        "Proves each transformer rule sound against the shape's constraints with z3: one line per rule "
        "with its verdict (proved, unsound with a counterexample, unknown with the reason) and time. "
        "Exit 1 when a rule is unsound, 2 on usage.",
-       {{"transformer", "T", "only this transformer's rules"},
-        {"op", "Op", "only the rules for this operator"},
-        {"timeout", "S", "seconds per rule (default 10)"},
-        {"width", "N", "neurons in prev for Affine and pooling rules (default 2)"},
-        {"assume-nonzero-divisors", nullptr,
-         "prove as certc run does before its verdicts: a division by zero is not a failure"}}},
+       with(ruleOptions(),
+            {{"timeout", "S", "seconds per rule (default 10)"},
+             {"width", "N", "neurons in prev for Affine and pooling rules (default 2)"},
+             {"assume-nonzero-divisors", nullptr,
+              "prove as certc run does before its verdicts: a division by zero is not a failure"}})},
   };
 }
 
