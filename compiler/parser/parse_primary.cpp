@@ -100,7 +100,10 @@ ExprPtr Parser::parsePrimary(bool allowJuxtaposition) {
 
 ExprPtr Parser::parseNamePrimary(bool allowJuxtaposition) {
   const Token& name = advance();
-  const bool parenthesized = at(TokenKind::LParen);
+  // An argument of a juxtaposition is a plain name even before '(': `pick c (a) (b)` is
+  // pick(c, a, b), as the published grammar resolves `VAR exprs` (its ambiguity goes to the
+  // earlier alternative, the variable), not pick(c(a), b).
+  const bool parenthesized = allowJuxtaposition && at(TokenKind::LParen);
   if (!parenthesized && !(allowJuxtaposition && startsArgument(cur().kind))) {
     auto e = make(ExprKind::Name, name.range);
     e->name = std::string(name.text);

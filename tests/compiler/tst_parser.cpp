@@ -98,6 +98,12 @@ class TestParser : public QObject {
     QTest::newRow("juxtaposed parenthesized args") << "f (a) (b + c)" << "(call f a (+ b c))";
     QTest::newRow("call then juxtaposition") << "f(a) b" << "(call f a b)";
     QTest::newRow("nested juxtaposition is flat") << "f g a" << "(call f g a)";
+    // An argument name before '(' is not a call (the published grammar's parse: `VAR exprs`
+    // with the name as a variable): `pick c (x) (y)` has three arguments, `g c(a)` two.
+    QTest::newRow("juxtaposed name then parenthesized args") << "pick c (x * n[l]) (y)"
+                                                             << "(call pick c (* x (member l n)) y)";
+    QTest::newRow("juxtaposed name then '(' is no call") << "g c(a) b" << "(call g c a b)";
+    QTest::newRow("call then two parenthesized args") << "g(c)(a)(b)" << "(call g c a b)";
     QTest::newRow("partial call") << "stop(x)" << "(call stop x)";
     QTest::newRow("builtins") << "max(a, b) + sum(l) + len(l) + avg(l) + min(l)"
                               << "(+ (+ (+ (+ (max a b) (sum l)) (len l)) (avg l)) (min l))";
