@@ -80,7 +80,10 @@ ExprPtr Parser::parseExpr() {
   const Token& q = advance();
   auto e = make(ExprKind::Ternary, {});
   e->kids.push_back(std::move(cond));
-  e->kids.push_back(parseExpr());
+  {
+    JuxtapositionScope delimited(*this, false);  // between '?' and ':'
+    e->kids.push_back(parseExpr());
+  }
   if (!panicking() && !accept(TokenKind::Colon))
     errorExpected("':' to match '?' at " + posString(q.range.begin));
   e->kids.push_back(panicking() ? makeError(cur().range) : parseExpr());
@@ -105,6 +108,7 @@ ExprPtr Parser::parseBinary(int minPrec) {
   while (!panicking()) {
     const int prec = binaryPrecedence(cur().kind, &op);
     if (prec == 0 || prec < minPrec) break;
+    if (juxtapositionArgument_ && op == ast::BinaryOp::Sub) break;  // the next argument's sign
     advance();
     ExprPtr rhs = parseBinary(prec + 1);
     auto e = make(ExprKind::Binary, {});
@@ -144,12 +148,12 @@ ExprPtr Parser::parseUnary() {
         return makeError(tok.range);
       }
       advance();
-      ExprPtr lit = parsePostfix(parsePrimary(true));
+      ExprPtr lit = parsePostfix(parsePrimary());
       if (lit->kind == ExprKind::IntLit || lit->kind == ExprKind::FloatLit)
         lit->range.begin = tok.range.begin;
       return lit;
     }
-    default: return parsePostfix(parsePrimary(true));
+    default: return parsePostfix(parsePrimary());
   }
   DepthGuard guard(*this);
   if (tooDeep()) return makeError(tok.range);
@@ -192,6 +196,7 @@ ExprPtr Parser::parsePostfix(ExprPtr base) {
 
 ExprPtr Parser::parseMethod(ExprPtr base) {
   advance();  // '.'
+  JuxtapositionScope delimited(*this, false);
   const Token& method = cur();
   ExprKind kind = ExprKind::Error;
   std::size_t arity = 2;

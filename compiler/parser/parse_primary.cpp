@@ -39,13 +39,15 @@ bool Parser::startsArgument(TokenKind k) const {
     case TokenKind::Ident: case TokenKind::KwCurr: case TokenKind::KwPrev:
     case TokenKind::KwPrev0: case TokenKind::KwPrev1: case TokenKind::KwCurrList:
     case TokenKind::KwEps: case TokenKind::LParen: case TokenKind::KwLp:
+    case TokenKind::Bang: case TokenKind::KwSigma: case TokenKind::KwSigmaTangent:
+    case TokenKind::KwSigmaTangentTable: case TokenKind::KwTanhTangentTable: case TokenKind::KwIf:
       return true;
     default:
       return builtinOf(k, &f);
   }
 }
 
-ExprPtr Parser::parsePrimary(bool allowJuxtaposition) {
+ExprPtr Parser::parsePrimary() {
   const Token& tok = cur();
   ast::BuiltinFn fn{};
   switch (tok.kind) {
@@ -67,7 +69,7 @@ ExprPtr Parser::parsePrimary(bool allowJuxtaposition) {
       e->boolValue = tok.kind == TokenKind::KwTrue;
       return e;
     }
-    case TokenKind::Ident: return parseNamePrimary(allowJuxtaposition);
+    case TokenKind::Ident: return parseNamePrimary();
     case TokenKind::KwCurr: return make(ExprKind::Curr, advance().range);
     case TokenKind::KwPrev: return make(ExprKind::Prev, advance().range);
     case TokenKind::KwPrev0:
@@ -98,13 +100,15 @@ ExprPtr Parser::parsePrimary(bool allowJuxtaposition) {
   return makeError(tok.range);
 }
 
-ExprPtr Parser::parseNamePrimary(bool allowJuxtaposition) {
+ExprPtr Parser::parseNamePrimary() {
   const Token& name = advance();
-  // An argument of a juxtaposition is a plain name even before '(': `pick c (a) (b)` is
-  // pick(c, a, b), as the published grammar resolves `VAR exprs` (its ambiguity goes to the
-  // earlier alternative, the variable), not pick(c(a), b).
-  const bool parenthesized = allowJuxtaposition && at(TokenKind::LParen);
-  if (!parenthesized && !(allowJuxtaposition && startsArgument(cur().kind))) {
+  const bool parenthesized = at(TokenKind::LParen);
+  // A name inside a juxtaposition's argument is a plain name even before '(' or another
+  // argument: `pick c (a) (b)` is pick(c, a, b), not pick(c(a), b) (the published grammar's
+  // ambiguity goes to the earlier alternative, the variable). Before a list of several
+  // expressions in '( )' it is a call: no other reading exists (`f a + g(a, b)`).
+  const bool plain = juxtapositionArgument_ && !(parenthesized && parenthesesHoldList());
+  if (plain || (!parenthesized && !startsArgument(cur().kind))) {
     auto e = make(ExprKind::Name, name.range);
     e->name = std::string(name.text);
     return e;
@@ -118,18 +122,57 @@ ExprPtr Parser::parseNamePrimary(bool allowJuxtaposition) {
     if (e->kids.empty()) e->kids.push_back(makeError(cur().range));
   }
   // Juxtaposition `f a b` is the same Call as f(a, b), and so is `f(a) b` (as in the published
-  // grammar). Arguments are postfix expressions.
-  if (allowJuxtaposition && (!parenthesized || e->kids.size() == 1)) {
-    while (!panicking() && startsArgument(cur().kind)) {
-      DepthGuard guard(*this);
-      if (tooDeep()) break;
-      e->kids.push_back(parsePostfix(parsePrimary(false)));
-    }
-  }
+  // grammar).
+  if (!juxtapositionArgument_ && (!parenthesized || e->kids.size() == 1)) parseJuxtaposedArguments(*e);
   return finish(std::move(e), rangeFrom(name.range.begin));
 }
 
+bool Parser::parenthesesHoldList() const {
+  int depth = 0;
+  for (size_t i = pos_; i < tokens_.size(); ++i) {
+    switch (tokens_[i].kind) {
+      case TokenKind::LParen: case TokenKind::LBracket: case TokenKind::LBrace: ++depth; break;
+      case TokenKind::RParen: case TokenKind::RBracket: case TokenKind::RBrace:
+        if (--depth == 0) return false;
+        break;
+      case TokenKind::Comma:
+        if (depth == 1) return true;
+        break;
+      case TokenKind::Semi: case TokenKind::End: return false;
+      default: break;
+    }
+  }
+  return false;
+}
+
+void Parser::parseJuxtaposedArguments(ast::Expr& call) {
+  // Each argument is a whole expression, as in the published grammar (`exprs: expr exprs`): `f a
+  // + b` is f(a + b) and `f a b * 2` is f(a, b * 2). A '-' after an argument starts the next one
+  // (`f a -b`, `f a - b`: f(a, -b)), which is how that grammar reads it in most places but not
+  // all (`f a - b - c` is f(a - b, -c) there): it gets a warning asking for parentheses.
+  int juxtaposed = 0;
+  while (!panicking()) {
+    const bool sign = at(TokenKind::Minus) && juxtaposed > 0;
+    if (!sign && !startsArgument(cur().kind)) break;
+    DepthGuard guard(*this);
+    if (tooDeep()) break;
+    const Token& minus = cur();
+    JuxtapositionScope argument(*this, true);
+    ExprPtr a = parseExpr();
+    if (sign)
+      diags_.push_back(Diagnostic::warning(
+          "'-' after an argument of '" + call.name + "' written side by side starts another argument (" +
+              std::string(text_.substr(static_cast<size_t>(minus.range.begin.offset),
+                                       static_cast<size_t>(a->range.end.offset - minus.range.begin.offset))) +
+              "); write " + call.name + "(...) with commas, or parentheses, to say which is meant",
+          {minus.range.begin, a->range.end}));
+    call.kids.push_back(std::move(a));
+    ++juxtaposed;
+  }
+}
+
 ExprPtr Parser::parseParenthesized() {
+  JuxtapositionScope delimited(*this, false);
   const Token& open = advance();
   if (at(TokenKind::RParen)) {
     errorExpected("an expression inside '( )'");
@@ -149,6 +192,7 @@ ExprPtr Parser::parseParenthesized() {
 }
 
 void Parser::parseExprList(std::vector<ExprPtr>& out, TokenKind close, const Token& open) {
+  JuxtapositionScope delimited(*this, false);
   do {
     out.push_back(parseExpr());
   } while (!panicking() && accept(TokenKind::Comma));
@@ -156,6 +200,7 @@ void Parser::parseExprList(std::vector<ExprPtr>& out, TokenKind close, const Tok
 }
 
 ExprPtr Parser::parseIf() {
+  JuxtapositionScope delimited(*this, false);
   const Token& tok = advance();
   auto e = make(ExprKind::Ternary, {});
   e->kids.push_back(parseExpr());

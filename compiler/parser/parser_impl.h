@@ -65,8 +65,13 @@ class Parser {
   ast::ExprPtr parseUnary();
   ast::ExprPtr parsePostfix(ast::ExprPtr base);
   ast::ExprPtr parseMethod(ast::ExprPtr base);
-  ast::ExprPtr parsePrimary(bool allowJuxtaposition);
-  ast::ExprPtr parseNamePrimary(bool allowJuxtaposition);
+  ast::ExprPtr parsePrimary();
+  ast::ExprPtr parseNamePrimary();
+  /// Juxtaposition `f a b`: the arguments after f (or after `f(a)`), each a whole expression
+  /// (the published grammar's `VAR exprs`), appended to the call.
+  void parseJuxtaposedArguments(ast::Expr& call);
+  /// At '(': whether its parentheses hold a list (a ',' at their level) before the matching ')'.
+  bool parenthesesHoldList() const;
   ast::ExprPtr parseParenthesized();
   ast::ExprPtr parseIf();
   ast::ExprPtr parseBuiltin();
@@ -74,6 +79,19 @@ class Parser {
   /// Parses `expr (, expr)*` up to `close`, appending to out; reports an unclosed `open`.
   void parseExprList(std::vector<ast::ExprPtr>& out, TokenKind close, const Token& open);
   bool startsArgument(TokenKind k) const;
+
+  /// Inside a juxtaposition's argument (and not inside brackets within it): names are plain
+  /// names (never calls), and a '-' ends the argument (the next one starts with it).
+  bool juxtapositionArgument_ = false;
+  /// Sets juxtapositionArgument_ for a scope: true for an argument, false inside delimiters.
+  struct JuxtapositionScope {
+    JuxtapositionScope(Parser& p, bool inArgument) : p(p), saved(p.juxtapositionArgument_) {
+      p.juxtapositionArgument_ = inArgument;
+    }
+    ~JuxtapositionScope() { p.juxtapositionArgument_ = saved; }
+    Parser& p;
+    bool saved;
+  };
 
   // --- node construction (parse_expr.cpp)
   ast::ExprPtr make(ast::ExprKind kind, SourceRange range);

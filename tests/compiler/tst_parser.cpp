@@ -94,7 +94,22 @@ class TestParser : public QObject {
     QTest::newRow("juxtaposition") << "f a b" << "(call f a b)";
     QTest::newRow("juxtaposition with postfix args") << "f n[l] c.map(g)"
                                                      << "(call f (member l n) (Map c g))";
-    QTest::newRow("juxtaposition binds tighter than +") << "f a + b" << "(+ (call f a) b)";
+    // Juxtaposition as the published grammar (constraintflow-gpu's dsl.g4, its ANTLR parser run
+    // on each of these) reads it: every argument a whole expression, names in it not called.
+    QTest::newRow("juxtaposed argument takes + b") << "f a + b" << "(call f (+ a b))";
+    QTest::newRow("juxtaposed last argument takes * 2") << "g a b * 2" << "(call g a (* b 2))";
+    QTest::newRow("juxtaposed argument takes ?:") << "g a > b ? a : b" << "(call g (? (> a b) a b))";
+    QTest::newRow("juxtaposition between ? and :") << "g a > b ? h a : b" << "(call g (? (> a b) (call h a) b))";
+    QTest::newRow("juxtaposed last argument takes ?:") << "g a b ? c : d" << "(call g a (? b c d))";
+    QTest::newRow("juxtaposed argument takes ==") << "g a == b" << "(call g (== a b))";
+    QTest::newRow("juxtaposed ! and sigma arguments") << "g !a sigma b" << "(call g (! a) (sigma b))";
+    QTest::newRow("juxtaposed if-fi argument") << "g if a > b then a else b fi c" << "(call g (? (> a b) a b) c)";
+    QTest::newRow("juxtaposed method and builtin") << "g a.map(f) max(a, b)" << "(call g (Map a f) (max a b))";
+    QTest::newRow("name then '-' is subtraction") << "f - a" << "(- f a)";
+    QTest::newRow("call then '-' is subtraction") << "g(a) - b" << "(- (call g a) b)";
+    QTest::newRow("one parenthesized argument then '-'") << "g (h a) - 1" << "(- (call g (call h a)) 1)";
+    QTest::newRow("negated juxtaposition") << "- g a + b" << "(- (call g (+ a b)))";
+    QTest::newRow("juxtaposition as an operand") << "2 * g a b" << "(* 2 (call g a b))";
     QTest::newRow("juxtaposed parenthesized args") << "f (a) (b + c)" << "(call f a (+ b c))";
     QTest::newRow("call then juxtaposition") << "f(a) b" << "(call f a b)";
     QTest::newRow("nested juxtaposition is flat") << "f g a" << "(call f g a)";
@@ -115,6 +130,30 @@ class TestParser : public QObject {
         << "(Map (traverse backward e p false r (<= e n)) f)";
     QTest::newRow("bindings") << "prev_0 + prev_1 + curr_list + eps + prev + curr"
                               << "(+ (+ (+ (+ (+ prev_0 prev_1) curr_list) eps) prev) curr)";
+  }
+
+  // A '-' after a juxtaposed argument starts the next argument (the published grammar's reading
+  // of these), with a warning: that grammar reads `f a - b - c` as f(a - b, -c).
+  void juxtaposedMinusStartsAnArgumentWithAWarning_data() {
+    QTest::addColumn<QString>("expr");
+    QTest::addColumn<QString>("tree");
+    QTest::newRow("g c - a") << "g c - a" << "(call g c (- a))";
+    QTest::newRow("after a product") << "g c * d - a" << "(call g (* c d) (- a))";
+    QTest::newRow("negated factor") << "g c - a * b" << "(call g c (* (- a) b))";
+    QTest::newRow("after a parenthesized argument") << "g a (b) - 1" << "(call g a b -1)";
+    QTest::newRow("after f(a) b") << "g(a) b - c" << "(call g a b (- c))";
+  }
+
+  void juxtaposedMinusStartsAnArgumentWithAWarning() {
+    QFETCH(QString, expr);
+    QFETCH(QString, tree);
+    const auto r = cert::parser::parse("func t(Float x) = " + expr.toStdString() + ";");
+    QCOMPARE(r.program.funcs.size(), size_t(1));
+    QCOMPARE(QString::fromStdString(sexpr(*r.program.funcs[0].body)), tree);
+    QCOMPARE(r.diagnostics.size(), size_t(1));
+    QCOMPARE(r.diagnostics[0].severity, cert::Severity::Warning);
+    QVERIFY2(QString::fromStdString(r.diagnostics[0].message).contains("starts another argument"),
+             r.diagnostics[0].message.c_str());
   }
 
   void precedence() {
