@@ -148,11 +148,16 @@ bool Parser::parenthesesHoldList() const {
 void Parser::parseJuxtaposedArguments(ast::Expr& call) {
   // Each argument is a whole expression, as in the published grammar (`exprs: expr exprs`): `f a
   // + b` is f(a + b) and `f a b * 2` is f(a, b * 2). A '-' after an argument starts the next one
-  // (`f a -b`, `f a - b`: f(a, -b)), which is how that grammar reads it in most places but not
-  // all (`f a - b - c` is f(a - b, -c) there): it gets a warning asking for parentheses.
+  // (`f a - b`: f(a, -b)) with a warning asking for commas or parentheses: that grammar is
+  // ambiguous there and its parser reads a '-' whose operand ends the call so (`f a - b;`) and
+  // others as a subtraction (`f a - g b` is f(a - g, b) there).
+  // After `f(a)` only a '-' written against an integer (`f(a) -1`) does: the published lexer
+  // reads "-1" as one signed literal there, so f(a, -1).
   int juxtaposed = 0;
   while (!panicking()) {
-    const bool sign = at(TokenKind::Minus) && juxtaposed > 0;
+    const bool signedInt = at(TokenKind::Minus) && peekAt(1).kind == TokenKind::Int &&
+                           cur().range.end.offset == peekAt(1).range.begin.offset;
+    const bool sign = at(TokenKind::Minus) && (juxtaposed > 0 || (signedInt && !call.kids.empty()));
     if (!sign && !startsArgument(cur().kind)) break;
     DepthGuard guard(*this);
     if (tooDeep()) break;

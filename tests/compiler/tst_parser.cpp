@@ -107,6 +107,7 @@ class TestParser : public QObject {
     QTest::newRow("juxtaposed method and builtin") << "g a.map(f) max(a, b)" << "(call g (Map a f) (max a b))";
     QTest::newRow("name then '-' is subtraction") << "f - a" << "(- f a)";
     QTest::newRow("call then '-' is subtraction") << "g(a) - b" << "(- (call g a) b)";
+    QTest::newRow("call then '- 1' is subtraction") << "g(a) - 1" << "(- (call g a) 1)";
     QTest::newRow("one parenthesized argument then '-'") << "g (h a) - 1" << "(- (call g (call h a)) 1)";
     QTest::newRow("negated juxtaposition") << "- g a + b" << "(- (call g (+ a b)))";
     QTest::newRow("juxtaposition as an operand") << "2 * g a b" << "(* 2 (call g a b))";
@@ -142,6 +143,8 @@ class TestParser : public QObject {
     QTest::newRow("negated factor") << "g c - a * b" << "(call g c (* (- a) b))";
     QTest::newRow("after a parenthesized argument") << "g a (b) - 1" << "(call g a b -1)";
     QTest::newRow("after f(a) b") << "g(a) b - c" << "(call g a b (- c))";
+    QTest::newRow("signed integer after f(a)") << "g(a) -1" << "(call g a -1)";
+    QTest::newRow("signed integer after f(a) and before more") << "g (a) -1 (b)" << "(call g a -1 b)";
   }
 
   void juxtaposedMinusStartsAnArgumentWithAWarning() {
