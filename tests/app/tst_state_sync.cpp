@@ -1,6 +1,7 @@
 // The views follow the model: another network clears the Bounds and Sparsity views of the old
 // one; a failed open keeps the working network and its views; a failed run keeps the last bounds,
-// marked stale (a visible banner); a run error leaves Problems once the spec is edited; a VNN-LIB
+// marked stale (a visible banner); a run error leaves Problems once the spec is edited, and a
+// spec error the spec's own check lists is listed once after a Run fails on it; a VNN-LIB
 // file written for another network size gives one Problems row.
 #include <QDockWidget>
 #include <QFile>
@@ -64,6 +65,7 @@ class TestStateSync : public QObject {
   void failedOpenKeepsNetworkAndViews();
   void failedRunKeepsBoundsMarkedStale();
   void fixedErrorLeavesProblems();
+  void specErrorOfARunListedOnce();
   void wrongSizeVnnlibGivesOneRow();
   void foldKeepsOtherDiagnostics();
 
@@ -171,6 +173,31 @@ void TestStateSync::fixedErrorLeavesProblems() {
   QVERIFY(runRows(*w_) >= 1);
   e->setText(good);  // the fix
   QCOMPARE(runRows(*w_), 0);
+}
+
+void TestStateSync::specErrorOfARunListedOnce() {
+  startWithRun(QStringLiteral("mlp_784_50_50_10.onnx"));
+  SpecEditor* e = w_->editors()->currentEditor();
+  const QString good = e->text();
+  e->setText(good + QStringLiteral("\nflow(forward, priority, false, no_such_transformer);\n"));
+  const DiagnosticsModel* pm = w_->problemsDock()->model();
+  auto rowsNaming = [&] {
+    int n = 0;
+    for (int i = 0; i < pm->rowCount(); ++i)
+      n += QString::fromStdString(pm->entry(i).diagnostic.message).contains(QLatin1String("no_such_transformer")) ? 1 : 0;
+    return n;
+  };
+  QTRY_COMPARE_WITH_TIMEOUT(rowsNaming(), 1, 10000);  // the spec's own check
+  const RunOutcome out = runNow(*w_);
+  QCOMPARE(out.state, RunOutcome::State::Failed);
+  QCOMPARE(out.stage, QStringLiteral("spec"));
+  bool reported = false;
+  for (const cert::Diagnostic& d : out.diagnostics)
+    reported = reported || QString::fromStdString(d.message).contains(QLatin1String("no_such_transformer"));
+  QVERIFY(reported);
+  QCOMPARE(rowsNaming(), 1);  // the run reports it too: one row
+  e->setText(good);
+  QTRY_COMPARE_WITH_TIMEOUT(rowsNaming(), 0, 10000);
 }
 
 void TestStateSync::wrongSizeVnnlibGivesOneRow() {

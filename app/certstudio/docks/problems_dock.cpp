@@ -37,9 +37,9 @@ ProblemsDock::ProblemsDock(QWidget* parent) : QDockWidget(tr("Problems"), parent
   updateTitle();
 }
 
-void ProblemsDock::setDiagnostics(const QString& source, const QString& label,
-                                  const cert::Diagnostics& diags) {
-  model_->setDiagnostics(source, label, diags);
+void ProblemsDock::setDiagnostics(const QString& source, const QString& label, const cert::Diagnostics& diags,
+                                  const QString& subject) {
+  model_->setDiagnostics(source, label, diags, subject);
   updateTitle();
 }
 

@@ -20,8 +20,10 @@ class ProblemsDock : public QDockWidget {
  public:
   explicit ProblemsDock(QWidget* parent = nullptr);
 
-  /// Replaces the diagnostics of `source`; `label` names it in the File column.
-  void setDiagnostics(const QString& source, const QString& label, const cert::Diagnostics& diags);
+  /// Replaces the diagnostics of `source`; `label` names it in the File column, `subject` the
+  /// file they are about when the label is not it (DiagnosticsModel lists a repeat once).
+  void setDiagnostics(const QString& source, const QString& label, const cert::Diagnostics& diags,
+                      const QString& subject = {});
   void clearSource(const QString& source) { setDiagnostics(source, {}, {}); }
   const DiagnosticsModel* model() const { return model_; }
   /// Activates row `row` as a click would.

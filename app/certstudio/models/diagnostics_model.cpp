@@ -2,6 +2,9 @@
 #include "app/certstudio/models/diagnostics_model.h"
 
 #include <algorithm>
+#include <set>
+#include <string>
+#include <tuple>
 
 #include "app/certstudio/models/severity_icon.h"
 
@@ -10,22 +13,45 @@ namespace cert::studio {
 DiagnosticsModel::DiagnosticsModel(QObject* parent) : QAbstractTableModel(parent) {}
 
 void DiagnosticsModel::setDiagnostics(const QString& source, const QString& label,
-                                      const cert::Diagnostics& diags) {
+                                      const cert::Diagnostics& diags, const QString& subject) {
   beginResetModel();
   std::erase_if(entries_, [&](const Entry& e) { return e.source == source; });
-  for (const cert::Diagnostic& d : diags) entries_.push_back({source, label, d});
+  for (const cert::Diagnostic& d : diags) entries_.push_back({source, label, d, subject.isEmpty() ? label : subject});
+  updateShown();
   endResetModel();
 }
 
 void DiagnosticsModel::clear() {
   beginResetModel();
   entries_.clear();
+  updateShown();
   endResetModel();
 }
 
+void DiagnosticsModel::updateShown() {
+  using Key = std::tuple<QString, int, std::string, int, int, int, int, std::string>;
+  auto keyOf = [](const Entry& e) {
+    const cert::Diagnostic& d = e.diagnostic;
+    return Key{e.subject,         static_cast<int>(d.severity), d.message, d.range.begin.line, d.range.begin.col,
+               d.range.end.line, d.range.end.col,              d.node};
+  };
+  // A repeat is listed from the file's own source (its label is the file) where that lists it.
+  std::set<Key> own;
+  for (const Entry& e : entries_)
+    if (e.label == e.subject) own.insert(keyOf(e));
+  std::set<Key> seen;
+  shown_.clear();
+  for (std::size_t i = 0; i < entries_.size(); ++i) {
+    const Key key = keyOf(entries_[i]);
+    if (entries_[i].label != entries_[i].subject && own.count(key)) continue;
+    if (seen.insert(key).second) shown_.push_back(i);
+  }
+}
+
 int DiagnosticsModel::count(cert::Severity severity) const {
-  return static_cast<int>(std::count_if(entries_.begin(), entries_.end(),
-                                        [&](const Entry& e) { return e.diagnostic.severity == severity; }));
+  return static_cast<int>(std::count_if(shown_.begin(), shown_.end(), [&](std::size_t i) {
+    return entries_[i].diagnostic.severity == severity;
+  }));
 }
 
 QString DiagnosticsModel::countsText(int errors, int warnings) {
@@ -35,7 +61,7 @@ QString DiagnosticsModel::countsText(int errors, int warnings) {
 }
 
 int DiagnosticsModel::rowCount(const QModelIndex& parent) const {
-  return parent.isValid() ? 0 : static_cast<int>(entries_.size());
+  return parent.isValid() ? 0 : static_cast<int>(shown_.size());
 }
 
 int DiagnosticsModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }

@@ -20,14 +20,20 @@ class DiagnosticsModel : public QAbstractTableModel {
     QString source;
     QString label;
     cert::Diagnostic diagnostic;
+    QString subject;  ///< the file the diagnostic is about (its position is in): by default the label
   };
 
   explicit DiagnosticsModel(QObject* parent = nullptr);
 
-  /// Replaces the rows of `source`, keeping the others (several sources share the list).
-  void setDiagnostics(const QString& source, const QString& label, const cert::Diagnostics& diags);
+  /// Replaces the rows of `source`, keeping the others (several sources share the list). A
+  /// diagnostic another source lists too (the same subject, severity, message, range and node:
+  /// a Run of the open spec fails with the errors its own check shows) is listed once: from the
+  /// source whose label is that file where it lists it, else as the first source gave it. Each
+  /// source keeps its own, so the row stays while either reports it.
+  void setDiagnostics(const QString& source, const QString& label, const cert::Diagnostics& diags,
+                      const QString& subject = {});
   void clear();
-  const Entry& entry(int row) const { return entries_[static_cast<std::size_t>(row)]; }
+  const Entry& entry(int row) const { return entries_[shown_[static_cast<std::size_t>(row)]]; }
   int count(cert::Severity severity) const;
   /// "1 error, 2 warnings" (for titles and the status bar).
   static QString countsText(int errors, int warnings);
@@ -38,7 +44,11 @@ class DiagnosticsModel : public QAbstractTableModel {
   QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
  private:
+  /// The rows listed: the indices of entries_ whose diagnostic no other listed row repeats.
+  void updateShown();
+
   std::vector<Entry> entries_;
+  std::vector<std::size_t> shown_;
 };
 
 }  // namespace cert::studio

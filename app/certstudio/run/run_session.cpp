@@ -106,15 +106,19 @@ void RunSession::onFinished(const RunOutcome& outcome) {
   QString label = tr("Run: %1").arg(outcome.specName);
   if (outcome.state == RunOutcome::State::Failed && outcome.stage == QLatin1String("input"))
     label = tr("Run input: %1").arg(QFileInfo(bar_->input().path).fileName());
+  // A spec that does not compile: its errors are about the spec's file, which its own check
+  // lists too (the same rows are then shown once).
   report(outcome.summary(),
-         outcome.state == RunOutcome::State::Failed ? foldSizeMismatch(outcome.diagnostics) : cert::Diagnostics{}, label);
+         outcome.state == RunOutcome::State::Failed ? foldSizeMismatch(outcome.diagnostics) : cert::Diagnostics{}, label,
+         outcome.stage == QLatin1String("spec") ? outcome.specName : QString());
   emit runFinished(outcome);
 }
 
-void RunSession::report(const QString& message, const cert::Diagnostics& diags, const QString& label) {
+void RunSession::report(const QString& message, const cert::Diagnostics& diags, const QString& label,
+                        const QString& subject) {
   lastMessage_ = message;
   window_.statusBar()->showMessage(message);
-  window_.problemsDock()->setDiagnostics(kRunSource, label, diags);
+  window_.problemsDock()->setDiagnostics(kRunSource, label, diags, subject);
 }
 
 }  // namespace cert::studio

@@ -49,7 +49,8 @@ class RunSession : public QObject {
 
  private:
   void onFinished(const RunOutcome& outcome);
-  void report(const QString& message, const cert::Diagnostics& diags, const QString& label);
+  /// The status bar message and the run's rows in Problems; `subject`: the file they are about.
+  void report(const QString& message, const cert::Diagnostics& diags, const QString& label, const QString& subject = {});
 
   MainWindow& window_;
   RunBar* bar_ = nullptr;
