@@ -77,20 +77,9 @@ void rowsTimesChunk(const Eigen::MatrixXd& w, const std::vector<double>& partial
     const double* weights = rb < whole ? w.data() + rb * kRowBlock : partial.data();
     const int64_t ld = rb < whole ? rows : kRowBlock;
     double* block = out + rb * kRowBlock * width;
-    // As the direct convolution: two vectors of items at a time, three for a chunk's last three.
-    for (int64_t i0 = 0; i0 < width;) {
-      const int64_t rest = width - i0;
-      if (rest == 3 * kLanes) {
-        rowBlock<3, Absolute>(weights, ld, live, in, width, i0, count, block);
-        i0 += 3 * kLanes;
-      } else if (rest >= 2 * kLanes) {
-        rowBlock<2, Absolute>(weights, ld, live, in, width, i0, count, block);
-        i0 += 2 * kLanes;
-      } else {
-        rowBlock<1, Absolute>(weights, ld, live, in, width, i0, count, block);
-        i0 += kLanes;
-      }
-    }
+    forEachVectorBlock(width, [&](auto vectors, int64_t i0) {
+      rowBlock<decltype(vectors)::value, Absolute>(weights, ld, live, in, width, i0, count, block);
+    });
   }
 }
 

@@ -74,21 +74,9 @@ void convolveItems(const ConvGeometry& g, const std::vector<double>& packed, con
       const TapRange kh = insideTaps(oh * g.strideH - g.padTop, g.kernelH, g.dilationH, g.inHeight);
       for (int ow = 0; ow < g.outWidth; ++ow) {
         const TapRange kw = insideTaps(ow * g.strideW - g.padLeft, g.kernelW, g.dilationW, g.inWidth);
-        // Two vectors of items at a time; three for a chunk's last three (itemChunk's joined
-        // remainder), one only for a chunk of one vector.
-        for (int64_t i0 = 0; i0 < width;) {
-          const int64_t rest = width - i0;
-          if (rest == 3 * kLanes) {
-            convolveBlock<3>(g, packed.data(), cb, oh, ow, kh, kw, in, width, i0, out);
-            i0 += 3 * kLanes;
-          } else if (rest >= 2 * kLanes) {
-            convolveBlock<2>(g, packed.data(), cb, oh, ow, kh, kw, in, width, i0, out);
-            i0 += 2 * kLanes;
-          } else {
-            convolveBlock<1>(g, packed.data(), cb, oh, ow, kh, kw, in, width, i0, out);
-            i0 += kLanes;
-          }
-        }
+        forEachVectorBlock(width, [&](auto vectors, int64_t i0) {
+          convolveBlock<decltype(vectors)::value>(g, packed.data(), cb, oh, ow, kh, kw, in, width, i0, out);
+        });
       }
     }
 }

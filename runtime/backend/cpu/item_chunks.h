@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <type_traits>
 #include <utility>
 #include <stdexcept>
 #include <vector>
@@ -34,11 +35,30 @@ std::pair<int64_t, int64_t> itemChunk(int64_t c, int64_t n);
 template <class F>
 void forEachItemChunk(int64_t n, double workPerItem, F&& f) {
   const int64_t chunks = itemChunkCount(n);
-  const bool parallel = workPerItem * static_cast<double>(n) >= kParallelProductWork;
-#pragma omp parallel for schedule(static) if (parallel)
-  for (int64_t c = 0; c < chunks; ++c) {
+  if (chunks == 0) return;
+  forEachChunk(chunks, 1, workPerItem * static_cast<double>(n) / static_cast<double>(chunks), [&](int64_t c, int64_t) {
     const auto [first, count] = itemChunk(c, n);
     f(first, count, c);
+  });
+}
+
+/// The register blocks of a chunk's rows (`width` doubles, whole vectors): block(Vectors, i0)
+/// for two vectors of items at a time, three for a chunk's last three (itemChunk's joined
+/// remainder), one only for a chunk of one vector; Vectors is a std::integral_constant<int, V>.
+template <class Block>
+void forEachVectorBlock(int64_t width, Block&& block) {
+  for (int64_t i0 = 0; i0 < width;) {
+    const int64_t rest = width - i0;
+    if (rest == 3 * kLanes) {
+      block(std::integral_constant<int, 3>{}, i0);
+      i0 += 3 * kLanes;
+    } else if (rest >= 2 * kLanes) {
+      block(std::integral_constant<int, 2>{}, i0);
+      i0 += 2 * kLanes;
+    } else {
+      block(std::integral_constant<int, 1>{}, i0);
+      i0 += kLanes;
+    }
   }
 }
 
