@@ -187,6 +187,16 @@ class Backend {
     (void)c, (void)conv, (void)columns;
     return std::nullopt;
   }
+  /// reluConvOntoBoxSum's constants for c's rows `rows` only (ascending; [rows.size() x 1]), where
+  /// the backend has a route for them cheaper than those rows taken apart (selectRows, then the
+  /// steps one by one); nullopt otherwise (the default) or where a value is not finite. The CPU
+  /// backend's route: c a Kernel, summed by output positions as the whole block's, those
+  /// positions and channel vectors that hold a row of `rows` only, where they are few enough.
+  virtual std::optional<Tensor> reluConvOntoBoxSumOfRows(const CoefBlock& c, std::span<const int64_t> rows,
+                                                         const CoefBlock& conv, const ReluConvBox& columns) const {
+    (void)c, (void)rows, (void)conv, (void)columns;
+    return std::nullopt;
+  }
   /// Per row of c: whether it has a non-zero coefficient.
   virtual std::vector<bool> nonZeroRows(const CoefBlock& c, const KernelRowsLookup& kernelRows) const = 0;
 };

@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <tuple>
@@ -420,6 +421,11 @@ class ItemRun {
   /// The traverse on `rows` of e only (the others keep their form): the rows gathered into a
   /// smaller frame, traversed, and placed back.
   Lin traverseRows(const Instr& i, Lin e, RefinedRows& refined);
+  /// traverseRows's rows at once where the traverse's first step is stepsThroughReluOntoConstants
+  /// (e one conv layer's rows, Kernel, through a ReLU and a conv layer onto the box) and the
+  /// backend sums those rows in the whole block's route: [rows.size() x 1], the constants the
+  /// steps add to each row; nullopt otherwise (the rows are then taken apart).
+  std::optional<Tensor> reluConvOntoBoxOfRows(const Instr& i, const Lin& e, std::span<const int64_t> rows);
   /// What refinedRows last decided on in this layer: the form's constant and blocks (held, so
   /// that their storage is not reused by another form while compared by identity).
   struct RefinedRowsKey {
@@ -473,9 +479,12 @@ class ItemRun {
   /// says which it takes) when layer b's members are a
   /// column scaling chosen by sign (a ReLU's relaxation: Diagonal blocks over one layer a and
   /// constants) and layer a is a conv layer onto constants as in stepOntoConstants: b's, a's and
-  /// the constants' steps by Backend::reluConvOntoBoxSum, nothing between them stored. Adds to
-  /// `next`; false, with nothing added, where that does not apply or a value is not finite.
-  bool stepsThroughReluOntoConstants(const Instr& i, int b, const CoefBlock& blk, Lin& next);
+  /// the constants' steps by Backend::reluConvOntoBoxSum, nothing between them stored: the
+  /// constants they add ([n x 1]), or those of `rows` only ([rows.size() x 1], by
+  /// Backend::reluConvOntoBoxSumOfRows, where the backend has a cheaper route for them than the
+  /// rows taken apart); nullopt where that does not apply or a value is not finite.
+  std::optional<Tensor> stepsThroughReluOntoConstants(const Instr& i, int b, const CoefBlock& blk,
+                                                      std::span<const int64_t> rows = {});
   std::map<const ir::Region*, std::optional<analysis::SignSplit>> signSplits_;
   /// The factors of a sign-scale map body (compiler/analysis/sign_scale.h), once per region.
   const std::optional<analysis::SignScale>& signScaleFor(const ir::Region& r);

@@ -131,6 +131,18 @@ std::optional<Tensor> ItemRun::parkedRowsSum(int b, const CoefBlock& blk, const 
   return std::nullopt;
 }
 
+std::optional<Tensor> ItemRun::reluConvOntoBoxOfRows(const Instr& i, const Lin& e, std::span<const int64_t> rows) {
+  if (e.blocks.size() != 1) return std::nullopt;
+  const auto& [b, blk] = *e.blocks.begin();
+  // As traverseSteps's step: a sign-split block every row chooses (one block: each row with a
+  // term, unless its priority is NaN), then the fused steps.
+  const std::optional<Choice> choice = signSplitChoice(i, b, blk);
+  if (!choice) return std::nullopt;
+  for (int64_t r : rows)
+    if (std::isnan(choice->priority.at(r, 0, 0))) return std::nullopt;
+  return stepsThroughReluOntoConstants(i, b, blk, rows);
+}
+
 Lin ItemRun::traverseRows(const Instr& i, Lin e, RefinedRows& refined) {
   const std::vector<int64_t>& rows = refined.rows;
   if (rows.empty()) return e;
@@ -150,6 +162,11 @@ Lin ItemRun::traverseRows(const Instr& i, Lin e, RefinedRows& refined) {
     for (const auto& [b, blk] : e.blocks) refined.parked.emplace(b, backend_.keepRows(blk, keep));
   }
   if (others) out.blocks = refined.parked;
+  if (const std::optional<Tensor> sums = reluConvOntoBoxOfRows(i, e, rows)) {
+    for (size_t k = 0; k < rows.size(); ++k)
+      out.c0.v[static_cast<size_t>(rows[k])] = c0.at(rows[k], 0, 0) + sums->v[k];
+    return out;
+  }
   for (const auto& [b, blk] : e.blocks) picked.blocks.emplace(b, backend_.selectRows(blk, rows));
   e = Lin{};
   // Outer values the regions read per row: their rows gathered for the frame.

@@ -203,9 +203,13 @@ Lin ItemRun::traverseSteps(const Instr& i, Lin e, TraversalTrace* tt, int64_t tr
       if (fused.count(b)) {
         // The step onto the input box and its concretization at once: b is the only block, so its
         // step leaves only the block onto the constants' layer, which the next step replaces.
-        if (allRows && !tt && e.blocks.size() == 1 &&
-            (stepsThroughReluOntoConstants(i, b, blk, next) || stepOntoConstants(i, b, blk, next)))
-          continue;
+        if (allRows && !tt && e.blocks.size() == 1) {
+          if (const std::optional<Tensor> sums = stepsThroughReluOntoConstants(i, b, blk)) {
+            next.c0 = zip(next.c0, *sums, [](double x, double y) { return x + y; });
+            continue;
+          }
+          if (stepOntoConstants(i, b, blk, next)) continue;
+        }
         // Some rows only (the others choose a block of a higher priority): the chosen rows step, the
         // other rows keep the block as it is. Up to a quarter of the rows step compacted (the
         // backend's selectRows, their result scattered back to their rows: 1 of 100 rows costs one
@@ -329,8 +333,9 @@ bool ItemRun::stepOntoConstants(const Instr& i, int b, const CoefBlock& blk, Lin
   return true;
 }
 
-bool ItemRun::stepsThroughReluOntoConstants(const Instr& i, int b, const CoefBlock& blk, Lin& next) {
-  if (blk.kind() != CoefBlock::Kind::Kernel && blk.kind() != CoefBlock::Kind::Dense) return false;
+std::optional<Tensor> ItemRun::stepsThroughReluOntoConstants(const Instr& i, int b, const CoefBlock& blk,
+                                                             std::span<const int64_t> rows) {
+  if (blk.kind() != CoefBlock::Kind::Kernel && blk.kind() != CoefBlock::Kind::Dense) return std::nullopt;
   const std::optional<analysis::SignSplit>& split = signSplitFor(*i.regions[2]);
   const Lin& reluPositive = linMember(b, split->onPositive);
   const Lin& reluNegative = linMember(b, split->onNegative);
@@ -338,32 +343,30 @@ bool ItemRun::stepsThroughReluOntoConstants(const Instr& i, int b, const CoefBlo
   int a = -1;
   for (const Lin* form : {&reluPositive, &reluNegative})
     for (const auto& [k, block] : form->blocks) {
-      if (block.kind() != CoefBlock::Kind::Diagonal || (a >= 0 && k != a)) return false;
+      if (block.kind() != CoefBlock::Kind::Diagonal || (a >= 0 && k != a)) return std::nullopt;
       a = k;
     }
-  if (a < 0 || a == b || !signSplitApplies(i, a, blk.cols())) return false;
+  if (a < 0 || a == b || !signSplitApplies(i, a, blk.cols())) return std::nullopt;
   // Layer a's step: one shared Kernel block over a layer c whose members are constants only.
   const Lin& convPositive = linMember(a, split->onPositive);
   const Lin& convNegative = linMember(a, split->onNegative);
-  if (convPositive.blocks.size() != 1 || convNegative.blocks.size() != 1) return false;
+  if (convPositive.blocks.size() != 1 || convNegative.blocks.size() != 1) return std::nullopt;
   const auto& [c, conv] = *convPositive.blocks.begin();
   const auto& [cNegative, convOnNegative] = *convNegative.blocks.begin();
   if (c != cNegative || c == a || c == b || conv.kind() != CoefBlock::Kind::Kernel || !sameStorage(conv, convOnNegative) ||
       !signSplitApplies(i, c, conv.cols()))
-    return false;
+    return std::nullopt;
   const Lin& boxPositive = linMember(c, split->onPositive);
   const Lin& boxNegative = linMember(c, split->onNegative);
-  if (!boxPositive.blocks.empty() || !boxNegative.blocks.empty()) return false;
+  if (!boxPositive.blocks.empty() || !boxNegative.blocks.empty()) return std::nullopt;
   auto slopes = [](const Lin& relu) {
     return relu.blocks.empty() ? Tensor::scalar(0) : Tensor::column(relu.blocks.begin()->second.diag());
   };
   const runtime::Backend::ReluConvBox columns{slopes(reluPositive), slopes(reluNegative), reluPositive.c0,
                                               reluNegative.c0,        convPositive.c0,      convNegative.c0,
                                               boxPositive.c0,         boxNegative.c0};
-  const std::optional<Tensor> sums = backend_.reluConvOntoBoxSum(blk, conv, columns);
-  if (!sums) return false;
-  next.c0 = zip(next.c0, *sums, [](double x, double y) { return x + y; });
-  return true;
+  return rows.empty() ? backend_.reluConvOntoBoxSum(blk, conv, columns)
+                      : backend_.reluConvOntoBoxSumOfRows(blk, rows, conv, columns);
 }
 
 }  // namespace cert::interp

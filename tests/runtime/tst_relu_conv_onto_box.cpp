@@ -15,6 +15,7 @@
 #include <limits>
 #include <memory>
 #include <random>
+#include <set>
 
 #include "runtime/backend/backend.h"
 #include "runtime/backend/cpu/convolution.h"
@@ -23,6 +24,7 @@
 using namespace cert;
 using namespace cert::runtime;
 using cert::runtime::cpu::kDenseReluConvMinRows;
+using cert::runtime::cpu::kSelectedRowCostInLanes;
 
 namespace {
 
@@ -104,6 +106,7 @@ class TestReluConvOntoBox : public QObject {
  private slots:
   void sumsEqualTheThreeStepsTermByTerm();
   void denseRowsEqualTheThreeStepsTermByTerm();
+  void selectedRowsEqualTheThreeStepsTermByTerm();
   void refusesWhatItCannotSum();
 };
 
@@ -201,6 +204,72 @@ void TestReluConvOntoBox::denseRowsEqualTheThreeStepsTermByTerm() {
     }
   }
   QCOMPARE(checks, 6);
+}
+
+// reluConvOntoBoxSumOfRows (the rows a row refinement keeps, e.g. --intermediate relu-unstable's
+// unstable neurons): the sums of the selected rows, in their order, equal the three steps term by
+// term on those rows; where the selection is too thin for the whole block's route (fewer rows
+// than kSelectedRowCostInLanes per summed lane) the backend declines and the rows are taken apart.
+void TestReluConvOntoBox::selectedRowsEqualTheThreeStepsTermByTerm() {
+  const Backend& be = cpuBackend();
+  Random rnd(53);
+  int checks = 0, declined = 0;
+  // 1 -> 3 channels of 8 x 8 (stride 1, padding 1), then 20 output channels (three vectors, the
+  // last not whole) of 4 x 4 positions: R has 320 rows.
+  const ConvGeometry gConv = geometryOf({1, 10, 10, 3, 3, 1, 0, 1}), gRows = geometryOf({3, 8, 8, 20, 3, 2, 1, 1});
+  const CoefBlock conv = kernelOf(gConv, rnd), rows = kernelOf(gRows, rnd);
+  const int64_t n = rows.cols(), inputs = conv.cols(), total = rows.rows();
+  QCOMPARE(total, int64_t(320));
+  Eigen::VectorXd sp = rnd.vector(n, 0, 1), sn = rnd.vector(n, 0, 1), cp = rnd.vector(n, -1, 0), cn = rnd.vector(n, 0, 1);
+  for (Eigen::Index j = 0; j < n; j += 4) sp[j] = sn[j] = 0;
+  const Eigen::VectorXd lo = rnd.vector(inputs, -1, 0), hi = lo + rnd.vector(inputs, 0, 2);
+  const Backend::ReluConvBox v{Tensor::column(sp),           Tensor::column(sn),
+                               Tensor::column(cp),           Tensor::column(cn),
+                               Tensor::column(rnd.vector(n)), Tensor::column(rnd.vector(n)),
+                               Tensor::column(lo),           Tensor::column(hi)};
+  Eigen::VectorXd magnitude;
+  const Eigen::VectorXd expected = threeSteps(rows.toDense(), conv.toDense(), v, magnitude);
+  std::vector<std::pair<QString, std::vector<int64_t>>> selections;
+  std::vector<int64_t> all(static_cast<size_t>(total)), half, single{int64_t(161)}, lastChannels, sparse;
+  for (int64_t r = 0; r < total; ++r) {
+    all[static_cast<size_t>(r)] = r;
+    if (rnd.uniform(0, 1) < 0.5) half.push_back(r);
+    if (r >= 16 * 16) lastChannels.push_back(r);  // channels 16..19: the last vector, 4 lanes of 8
+    if (r % 37 == 5) sparse.push_back(r);
+  }
+  selections = {{"every row", all}, {"half the rows at random", half}, {"one row", single},
+                {"the last vector's channels", lastChannels}, {"every 37th row", sparse}};
+  for (const auto& [what, selected] : selections) {
+    const std::optional<Tensor> got = be.reluConvOntoBoxSumOfRows(rows, selected, conv, v);
+    // The rule the backend states: lanes summed (a vector per position with a selected row) at
+    // most kSelectedRowCostInLanes per selected row.
+    std::set<std::pair<int64_t, int64_t>> vectorsHit;
+    for (int64_t r : selected) vectorsHit.emplace(r % 16, (r / 16) / 8);
+    const bool takes = int64_t(vectorsHit.size()) * 8 <= kSelectedRowCostInLanes * int64_t(selected.size());
+    QVERIFY2(bool(got) == takes, qPrintable(what));
+    if (!got) {
+      ++declined;
+      continue;
+    }
+    QCOMPARE(got->r, int64_t(selected.size()));
+    for (size_t k = 0; k < selected.size(); ++k) {
+      const int64_t r = selected[k];
+      QVERIFY2(std::abs(got->v[k] - expected[r]) <= 1e-12 * (1 + magnitude[r]),
+               qPrintable(what + QString(", row %1: %2 vs %3").arg(r).arg(got->v[k], 0, 'g', 17).arg(expected[r], 0, 'g', 17)));
+    }
+    ++checks;
+  }
+  QCOMPARE(checks, 3);  // every row, half, the last vector's (4 rows a vector, 2 lanes each)
+  QCOMPARE(declined, 2);  // one row (8 lanes for 1), every 37th (a vector each)
+  // A value that is not finite (a selected row's column too), a row out of range, other kinds.
+  Eigen::VectorXd nanSlope = sp;
+  nanSlope[5] = std::numeric_limits<double>::quiet_NaN();
+  Backend::ReluConvBox bad = v;
+  bad.slopeOnPositive = Tensor::column(nanSlope);
+  QVERIFY(!be.reluConvOntoBoxSumOfRows(rows, all, conv, bad));
+  QVERIFY(!be.reluConvOntoBoxSumOfRows(rows, std::vector<int64_t>{0, 1, 2, 3, total}, conv, v));
+  QVERIFY(!be.reluConvOntoBoxSumOfRows(CoefBlock::dense(rows.toDense()), all, conv, v));
+  QVERIFY(!be.reluConvOntoBoxSumOfRows(rows, std::vector<int64_t>{}, conv, v));
 }
 
 void TestReluConvOntoBox::refusesWhatItCannotSum() {

@@ -166,9 +166,23 @@ struct ReluConvBoxColumns {
 /// once as vector lanes, read from R's weights with the output channels fastest (no CSR rows, no
 /// transposes), and their product with T is csrTimesKernel's group product. Columns scaled by 0 on
 /// both sides (inactive neurons) are not multiplied. nullopt when the extents do not match or a
-/// value (weights, columns, a scaled value, a sum) is not finite.
+/// value (weights, columns, a scaled value, a sum) is not finite. With `selected` (rows of R,
+/// ascending) the sums of those rows only, in that order: the positions and channel vectors that
+/// hold one of them are summed, the others skipped.
 std::optional<Eigen::VectorXd> kernelReluKernelSummedBySign(const gbcsr::KernelBlock& rows, const gbcsr::KernelBlock& conv,
-                                                            const ReluConvBoxColumns& columns);
+                                                            const ReluConvBoxColumns& columns,
+                                                            std::span<const int64_t> selected = {});
+/// The vectors of rows (kLanes output channels at one output position) that
+/// kernelReluKernelSummedBySign sums for `selected` rows of R.
+int64_t kernelRowVectorsOf(const gbcsr::KernelBlock& rows, std::span<const int64_t> selected);
+/// What a selected row of a conv layer's rows costs through the three last steps taken apart (its
+/// taps as Csr, the group products; reluConvOntoBoxSumOfRows's other route), in rows of the
+/// whole block's route (a lane of a vector of rows): that route runs for selected rows when it
+/// sums at most this many lanes per selected row. Measured on one CROWN input with
+/// --intermediate relu-unstable: cifar_convSmall's 457 of 1,152 rows in 141 vectors (2.5 lanes a
+/// row) 7.8 -> 7.2 ms, cifar10_medium's 766 in 143 (1.5) 11.7 -> 10.7 ms; resnet_2b's 175 in 100
+/// (4.6) 37.1 -> 36.3 ms taken, convSmall's 15 in 14 (7.5) 1.4 -> 1.5 ms taken: between them.
+constexpr int64_t kSelectedRowCostInLanes = 6;
 
 /// The tap count (inC * kH * kW) of the conv layers that denseReluKernelSummedBySign takes: every
 /// tap's sum over a position's channels stays in a register (the first convolution of a

@@ -346,24 +346,44 @@ namespace {
 /// columnOf reads.
 bool columnFits(const Tensor& t, int64_t n) { return t.v.size() == 1 || (t.r == n && t.c == 1 && t.d == 1); }
 
+/// The columns of a ReluConvBox over c's n columns and conv's inputs, as the CPU routes read
+/// them; nullopt when one has other extents.
+std::optional<ReluConvBoxColumns> reluConvBoxColumnsOf(const Backend::ReluConvBox& columns, int64_t n, int64_t inputs) {
+  for (const Tensor* t : {&columns.slopeOnPositive, &columns.slopeOnNegative, &columns.constantOnPositive,
+                          &columns.constantOnNegative, &columns.convConstantOnPositive, &columns.convConstantOnNegative})
+    if (!columnFits(*t, n)) return std::nullopt;
+  for (const Tensor* t : {&columns.boxOnPositive, &columns.boxOnNegative})
+    if (!columnFits(*t, inputs)) return std::nullopt;
+  return ReluConvBoxColumns{columnOf(columns.slopeOnPositive, n),        columnOf(columns.slopeOnNegative, n),
+                            columnOf(columns.constantOnPositive, n),     columnOf(columns.constantOnNegative, n),
+                            columnOf(columns.convConstantOnPositive, n), columnOf(columns.convConstantOnNegative, n),
+                            columnOf(columns.boxOnPositive, inputs),     columnOf(columns.boxOnNegative, inputs)};
+}
+
 }  // namespace
 
 std::optional<Tensor> CpuBackend::reluConvOntoBoxSum(const CoefBlock& c, const CoefBlock& conv,
                                                      const ReluConvBox& columns) const {
   const bool denseRows = c.kind() == CoefBlock::Kind::Dense;
   if ((c.kind() != CoefBlock::Kind::Kernel && !denseRows) || conv.kind() != CoefBlock::Kind::Kernel) return std::nullopt;
-  const int64_t n = c.cols(), inputs = conv.cols();
-  for (const Tensor* t : {&columns.slopeOnPositive, &columns.slopeOnNegative, &columns.constantOnPositive,
-                          &columns.constantOnNegative, &columns.convConstantOnPositive, &columns.convConstantOnNegative})
-    if (!columnFits(*t, n)) return std::nullopt;
-  for (const Tensor* t : {&columns.boxOnPositive, &columns.boxOnNegative})
-    if (!columnFits(*t, inputs)) return std::nullopt;
-  const ReluConvBoxColumns v{columnOf(columns.slopeOnPositive, n), columnOf(columns.slopeOnNegative, n),
-                             columnOf(columns.constantOnPositive, n), columnOf(columns.constantOnNegative, n),
-                             columnOf(columns.convConstantOnPositive, n), columnOf(columns.convConstantOnNegative, n),
-                             columnOf(columns.boxOnPositive, inputs), columnOf(columns.boxOnNegative, inputs)};
-  std::optional<Eigen::VectorXd> sums = denseRows ? denseReluKernelSummedBySign(c.denseMatrix(), conv.kernelBlock(), v)
-                                                  : kernelReluKernelSummedBySign(c.kernelBlock(), conv.kernelBlock(), v);
+  const std::optional<ReluConvBoxColumns> v = reluConvBoxColumnsOf(columns, c.cols(), conv.cols());
+  if (!v) return std::nullopt;
+  std::optional<Eigen::VectorXd> sums = denseRows ? denseReluKernelSummedBySign(c.denseMatrix(), conv.kernelBlock(), *v)
+                                                  : kernelReluKernelSummedBySign(c.kernelBlock(), conv.kernelBlock(), *v);
+  if (!sums) return std::nullopt;
+  return Tensor::column(*sums);
+}
+
+std::optional<Tensor> CpuBackend::reluConvOntoBoxSumOfRows(const CoefBlock& c, std::span<const int64_t> rows,
+                                                           const CoefBlock& conv, const ReluConvBox& columns) const {
+  if (c.kind() != CoefBlock::Kind::Kernel || conv.kind() != CoefBlock::Kind::Kernel || rows.empty()) return std::nullopt;
+  // The whole block's route sums every row of a vector that holds a selected row: taken where
+  // those lanes cost less than the selected rows taken apart.
+  if (kernelRowVectorsOf(c.kernelBlock(), rows) * kLanes > kSelectedRowCostInLanes * static_cast<int64_t>(rows.size()))
+    return std::nullopt;
+  const std::optional<ReluConvBoxColumns> v = reluConvBoxColumnsOf(columns, c.cols(), conv.cols());
+  if (!v) return std::nullopt;
+  std::optional<Eigen::VectorXd> sums = kernelReluKernelSummedBySign(c.kernelBlock(), conv.kernelBlock(), *v, rows);
   if (!sums) return std::nullopt;
   return Tensor::column(*sums);
 }

@@ -51,6 +51,8 @@ class CpuBackend final : public Backend {
                                             const Tensor& onNegative, const KernelRowsLookup& kernelRows) const override;
   std::optional<Tensor> reluConvOntoBoxSum(const CoefBlock& c, const CoefBlock& conv,
                                            const ReluConvBox& columns) const override;
+  std::optional<Tensor> reluConvOntoBoxSumOfRows(const CoefBlock& c, std::span<const int64_t> rows, const CoefBlock& conv,
+                                                 const ReluConvBox& columns) const override;
   std::vector<bool> nonZeroRows(const CoefBlock& c, const KernelRowsLookup& kernelRows) const override;
 };
 

@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <memory>
+#include <span>
 #include <vector>
 
 namespace cert::runtime::cpu {
@@ -162,8 +163,24 @@ std::optional<Eigen::VectorXd> denseReluKernelSummedBySign(const Eigen::Ref<cons
   return sums;
 }
 
+int64_t kernelRowVectorsOf(const gbcsr::KernelBlock& rows, std::span<const int64_t> selected) {
+  const ConvGeometry& g = rows.geometry;
+  const int64_t positions = int64_t(g.outHeight) * g.outWidth;
+  const int64_t vectors = (int64_t(g.outChannels) + kLanes - 1) / kLanes;
+  std::vector<char> wanted(static_cast<size_t>(positions * vectors), 0);
+  int64_t count = 0;
+  for (const int64_t r : selected) {
+    if (r < 0 || r >= rows.rows()) continue;
+    char& w = wanted[static_cast<size_t>((r % positions) * vectors + (r / positions) / kLanes)];
+    count += w == 0;
+    w = 1;
+  }
+  return count;
+}
+
 std::optional<Eigen::VectorXd> kernelReluKernelSummedBySign(const gbcsr::KernelBlock& rows, const gbcsr::KernelBlock& conv,
-                                                            const ReluConvBoxColumns& v) {
+                                                            const ReluConvBoxColumns& v,
+                                                            std::span<const int64_t> selected) {
   const ConvGeometry& g = rows.geometry;
   const int64_t n = rows.cols();
   if (conv.rows() != n || !columnsFit(conv, v) || !rows.weight.allFinite()) return std::nullopt;
@@ -171,17 +188,31 @@ std::optional<Eigen::VectorXd> kernelReluKernelSummedBySign(const gbcsr::KernelB
   const int64_t positions = int64_t(g.outHeight) * g.outWidth, taps = int64_t(g.kernelH) * g.kernelW;
   const int64_t inPositions = int64_t(g.inHeight) * g.inWidth;
   const int64_t lanes = (int64_t(g.outChannels) + kLanes - 1) / kLanes * kLanes, vectors = lanes / kLanes;
+  // Per position, the vectors of output channels whose rows are summed: every one, or those
+  // holding a selected row (row oc * positions + p).
+  std::vector<char> wanted(static_cast<size_t>(selected.empty() ? 0 : positions * vectors), 0);
+  for (const int64_t r : selected) {
+    if (r < 0 || r >= rows.rows()) return std::nullopt;
+    wanted[static_cast<size_t>((r % positions) * vectors + (r / positions) / kLanes)] = 1;
+  }
   const std::vector<double> weights = channelsFastest(rows, lanes);
   const auto rowWindows = windowsOf(rows), convWindows = windowsOf(conv);
   Eigen::VectorXd sums = Eigen::VectorXd::Zero(rows.rows());
-  // A position's scaled columns (at most every tap), `lanes` values each.
+  // A position's scaled columns (at most every tap), `used * kLanes` values each: the wanted
+  // vectors side by side.
   std::vector<double> columns(static_cast<size_t>(int64_t(g.inChannels) * taps * lanes)), boxSums(static_cast<size_t>(lanes));
   std::vector<int> columnIndices;
+  std::vector<int64_t> used;  // the position's wanted vectors
   std::vector<Lanes> constants(static_cast<size_t>(vectors)), probes(static_cast<size_t>(vectors));
   for (int64_t p = 0; p < positions; ++p) {
     // The rows (oc, p) over every oc: their columns are the taps of p's window inside the input.
     const Window& w = (*rowWindows)[static_cast<size_t>(p)];
     if (w.rows == 0) continue;
+    used.clear();
+    for (int64_t k = 0; k < vectors; ++k)
+      if (selected.empty() || wanted[static_cast<size_t>(p * vectors + k)]) used.push_back(k);
+    if (used.empty()) continue;
+    const int64_t width = static_cast<int64_t>(used.size()) * kLanes;
     columnIndices.clear();
     std::fill(constants.begin(), constants.end(), Lanes{});
     const int64_t first = w.weight - w.channel;
@@ -197,14 +228,15 @@ std::optional<Eigen::VectorXd> kernelReluKernelSummedBySign(const gbcsr::KernelB
           const double bp = v.biasPositive[j], bn = v.biasNegative[j];
           // A column scaled by 0 on both sides (an inactive neuron) adds its constants only.
           const bool kept = !(sp == 0 && sn == 0);
-          const size_t at = columnIndices.size() * static_cast<size_t>(lanes);
+          const size_t at = columnIndices.size() * static_cast<size_t>(width);
           if (kept) columnIndices.push_back(static_cast<int>(j));
-          for (int64_t k = 0; k < vectors; ++k) {
+          for (size_t u = 0; u < used.size(); ++u) {
+            const int64_t k = used[u];
             const Lanes value = loadLanes(x + k * kLanes);
             Lanes add = value * bySign(value, cp, cn);
             if (kept) {
               const Lanes scaled = value * bySign(value, sp, sn);
-              storeLanes(columns.data() + at + k * kLanes, scaled);
+              storeLanes(columns.data() + at + u * kLanes, scaled);
               add += scaled * bySign(scaled, bp, bn);
               probes[static_cast<size_t>(k)] += scaled * 0;
             }
@@ -213,17 +245,27 @@ std::optional<Eigen::VectorXd> kernelReluKernelSummedBySign(const gbcsr::KernelB
         }
     std::fill(boxSums.begin(), boxSums.end(), 0.0);
     if (!columnIndices.empty()) {
-      const GroupProduct gp = groupProductOfColumns(columns.data(), lanes, columnIndices, conv, *convWindows);
+      const GroupProduct gp = groupProductOfColumns(columns.data(), width, columnIndices, conv, *convWindows);
       if (!gp.values.empty()) fieldSumsBySign(gp, conv, v.boxPositive.data(), v.boxNegative.data(), boxSums.data());
     }
-    for (int oc = 0; oc < g.outChannels; ++oc)
-      sums[oc * positions + p] = constants[static_cast<size_t>(oc / kLanes)][oc % kLanes] + boxSums[static_cast<size_t>(oc)];
+    for (size_t u = 0; u < used.size(); ++u)
+      for (int lane = 0; lane < kLanes; ++lane) {
+        const int64_t oc = used[u] * kLanes + lane;
+        if (oc >= g.outChannels) break;
+        sums[oc * positions + p] = constants[static_cast<size_t>(used[u])][lane] + boxSums[u * kLanes + lane];
+      }
   }
   for (const Lanes& probe : probes)
     for (int k = 0; k < kLanes; ++k)
       if (probe[k] != 0) return std::nullopt;  // NaN: a scaled value was not finite
-  if (!sums.allFinite()) return std::nullopt;
-  return sums;
+  if (selected.empty()) {
+    if (!sums.allFinite()) return std::nullopt;
+    return sums;
+  }
+  Eigen::VectorXd picked(static_cast<Eigen::Index>(selected.size()));
+  for (size_t k = 0; k < selected.size(); ++k) picked[static_cast<Eigen::Index>(k)] = sums[selected[k]];
+  if (!picked.allFinite()) return std::nullopt;
+  return picked;
 }
 
 }  // namespace cert::runtime::cpu
