@@ -161,7 +161,10 @@ void TestReluConvOntoBox::sumsEqualTheThreeStepsTermByTerm() {
 
 // Dense rows (back-substitution from a dense layer's neurons) through a ReLU and a conv layer of
 // 16 taps (one input channel, a 4 x 4 kernel, as the first layer of convSmall) onto the box: 32 to
-// 41 rows (whole vectors and a tail), with zero rows and zero columns, and strides and padding.
+// 41 rows (whole vectors and a tail), with zero rows and zero columns, and strides and padding;
+// random relaxations, and CROWN's after interval bounds (inactive columns with no constants,
+// stable ones with slopes 1, unstable ones, and slopes 1 with a conv constant that differs by
+// sign), which the route reads in different ways.
 void TestReluConvOntoBox::denseRowsEqualTheThreeStepsTermByTerm() {
   const Backend& be = cpuBackend();
   Random rnd(47);
@@ -170,19 +173,30 @@ void TestReluConvOntoBox::denseRowsEqualTheThreeStepsTermByTerm() {
     const ConvGeometry g = geometryOf(shape);
     const CoefBlock conv = kernelOf(g, rnd);
     const int64_t n = conv.rows(), inputs = conv.cols();
-    for (const int64_t rows : {int64_t(32), int64_t(41)}) {
+    for (const int64_t rows : {int64_t(32), int64_t(41)})
+    for (const bool crownLike : {false, true}) {
       Eigen::MatrixXd x(rows, n);
       for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] = rnd.uniform(-1, 1);
       x.row(3).setZero();
       for (int64_t j = 0; j < n; j += 5) x.col(j).setZero();
       Eigen::VectorXd sp = rnd.vector(n, 0, 1), sn = rnd.vector(n, 0, 1), cp = rnd.vector(n, -1, 0), cn = rnd.vector(n, 0, 1);
       for (Eigen::Index j = 1; j < n; j += 3) sp[j] = sn[j] = 0;  // inactive, with constants left
+      Eigen::VectorXd bp = rnd.vector(n), bn = rnd.vector(n);
+      if (crownLike)  // a CROWN relaxation after interval bounds: the route's three kinds of columns
+        for (Eigen::Index j = 0; j < n; ++j) {
+          bn[j] = bp[j];  // the conv layer's own bias, the same for both signs
+          if (j % 4 == 0) sp[j] = sn[j] = cp[j] = cn[j] = 0;  // inactive: read by no vector of rows
+          else if (j % 4 == 1) sp[j] = sn[j] = 1, cp[j] = cn[j] = 0;  // stable active: x itself
+          else if (j % 4 == 3) sp[j] = sn[j] = 1, cp[j] = cn[j] = 0, bn[j] = bp[j] + 0.5;  // bias by sign
+        }
       const Eigen::VectorXd lo = rnd.vector(inputs, -1, 0), hi = lo + rnd.vector(inputs, 0, 2);
-      const Backend::ReluConvBox v{Tensor::column(sp),           Tensor::column(sn),
-                                   Tensor::column(cp),           Tensor::column(cn),
-                                   Tensor::column(rnd.vector(n)), Tensor::column(rnd.vector(n)),
-                                   Tensor::column(lo),           Tensor::column(hi)};
-      const QString where = QString("%1 neurons, %2 rows, stride %3").arg(n).arg(rows).arg(shape.stride);
+      const Backend::ReluConvBox v{Tensor::column(sp), Tensor::column(sn), Tensor::column(cp), Tensor::column(cn),
+                                   Tensor::column(bp), Tensor::column(bn), Tensor::column(lo), Tensor::column(hi)};
+      const QString where = QString("%1 neurons, %2 rows, stride %3%4")
+                                .arg(n)
+                                .arg(rows)
+                                .arg(shape.stride)
+                                .arg(crownLike ? ", inactive, stable and unstable columns" : "");
       Eigen::VectorXd magnitude;
       const Eigen::VectorXd expected = threeSteps(x, conv.toDense(), v, magnitude);
       const std::optional<Tensor> got = be.reluConvOntoBoxSum(CoefBlock::dense(x), conv, v);
@@ -192,9 +206,10 @@ void TestReluConvOntoBox::denseRowsEqualTheThreeStepsTermByTerm() {
         QVERIFY2(std::abs(sums[i] - expected[i]) <= 1e-12 * (1 + magnitude[i]),
                  qPrintable(where + QString(", row %1: %2 vs %3").arg(i).arg(sums[i], 0, 'g', 17).arg(expected[i], 0, 'g', 17)));
       QCOMPARE(sums[3], 0.0);  // a zero row adds nothing
-      // Not finite: a value of X (in an inactive neuron's column too), or fewer rows than the route
-      // takes (the caller then takes the steps one by one).
-      for (const int64_t column : {int64_t(0), int64_t(1)}) {
+      // Not finite: a value of X (in an inactive neuron's column too: with no constants, one no
+      // vector of rows reads; in a stable one), or fewer rows than the route takes (the caller then
+      // takes the steps one by one).
+      for (const int64_t column : {int64_t(0), int64_t(1), int64_t(2)}) {
         Eigen::MatrixXd bad = x;
         bad(rows - 1, column) = std::numeric_limits<double>::infinity();
         QVERIFY2(!be.reluConvOntoBoxSum(CoefBlock::dense(bad), conv, v), qPrintable(where));
@@ -203,7 +218,7 @@ void TestReluConvOntoBox::denseRowsEqualTheThreeStepsTermByTerm() {
       ++checks;
     }
   }
-  QCOMPARE(checks, 6);
+  QCOMPARE(checks, 12);
 }
 
 // reluConvOntoBoxSumOfRows (the rows a row refinement keeps, e.g. --intermediate relu-unstable's

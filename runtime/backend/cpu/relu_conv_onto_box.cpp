@@ -3,6 +3,7 @@
 // the rows of one output position as vector lanes read straight from the weights) or from dense
 // rows (denseReluKernelSummedBySign: eight rows as vector lanes, scaled in one pass over the rows,
 // their product scattered from each output position into the input box's columns).
+#include "runtime/backend/cpu/block_kinds.h"
 #include "runtime/backend/cpu/convolution.h"
 #include "runtime/backend/cpu/csr_kernel_routes.h"
 #include "runtime/backend/cpu/vector_lanes.h"
@@ -49,8 +50,13 @@ struct TapOffset {
 };
 
 /// What every vector of dense rows reads of the conv layer and the columns: each column's values
-/// in one cache line (one line read per value instead of six arrays'), with whether it is active
-/// (not both slopes 0: an inactive column's scaled values are 0, not multiplied).
+/// in one cache line (one line read per value instead of six arrays'), and per output position
+/// its columns (output channels) by what they need:
+///  - none: inactive (both slopes 0) with no constants: they add x * 0 only, which is 0 for a
+///    finite x (X's values in them are checked finite once, not per vector of rows);
+///  - identity: slopes 1 and no constants, one conv constant for both signs (a stable active
+///    neuron): scaled = x, constant x * bias, no select;
+///  - general: the others, each value scaled and its constants chosen by sign.
 struct DensePlan {
   struct Column {
     double slopePositive, slopeNegative, constantPositive, constantNegative, biasPositive, biasNegative;
@@ -58,10 +64,15 @@ struct DensePlan {
   };
   std::vector<Column> columns;
   TapOffset taps[kDenseReluConvTaps];
+  /// Per position p, its identity channels at identity[identityStart[p], identityStart[p + 1]),
+  /// its general ones likewise; `none`: the columns of no position's lists.
+  std::vector<int> identity, general, none;
+  std::vector<int64_t> identityStart, generalStart;
 };
 
 DensePlan densePlanOf(const gbcsr::KernelBlock& conv, const ReluConvBoxColumns& v) {
   const ConvGeometry& g = conv.geometry;
+  const int64_t positions = int64_t(g.outHeight) * g.outWidth;
   DensePlan plan;
   plan.columns.resize(static_cast<size_t>(conv.rows()));
   for (int64_t j = 0; j < conv.rows(); ++j) {
@@ -70,6 +81,23 @@ DensePlan densePlanOf(const gbcsr::KernelBlock& conv, const ReluConvBoxColumns& 
                                             v.constantNegative[j], v.biasPositive[j],  v.biasNegative[j],
                                             active ? 1 : 0,        0};
   }
+  plan.identityStart.reserve(static_cast<size_t>(positions + 1));
+  plan.generalStart.reserve(static_cast<size_t>(positions + 1));
+  for (int64_t p = 0; p < positions; ++p) {
+    plan.identityStart.push_back(static_cast<int64_t>(plan.identity.size()));
+    plan.generalStart.push_back(static_cast<int64_t>(plan.general.size()));
+    for (int oc = 0; oc < g.outChannels; ++oc) {
+      const int64_t j = oc * positions + p;
+      const DensePlan::Column& c = plan.columns[static_cast<size_t>(j)];
+      const bool noConstants = c.constantPositive == 0 && c.constantNegative == 0;
+      if (c.active == 0 && noConstants) plan.none.push_back(static_cast<int>(j));
+      else if (c.slopePositive == 1 && c.slopeNegative == 1 && noConstants && c.biasPositive == c.biasNegative)
+        plan.identity.push_back(oc);
+      else plan.general.push_back(oc);
+    }
+  }
+  plan.identityStart.push_back(static_cast<int64_t>(plan.identity.size()));
+  plan.generalStart.push_back(static_cast<int64_t>(plan.general.size()));
   for (int t = 0; t < kDenseReluConvTaps; ++t) {
     const int ic = t / (g.kernelH * g.kernelW), kh = (t / g.kernelW) % g.kernelH, kw = t % g.kernelW;
     plan.taps[t] = {kh * g.dilationH - g.padTop, kw * g.dilationW - g.padLeft, int64_t(ic) * g.inHeight * g.inWidth};
@@ -79,12 +107,12 @@ DensePlan densePlanOf(const gbcsr::KernelBlock& conv, const ReluConvBoxColumns& 
 
 /// One vector of rows (kLanes rows of X as lanes, from `row0`; `count` of them, the others 0):
 /// their constants (the ReLU's and the conv layer's) plus their box sums. Per output position p
-/// of the conv layer, each channel's value of those rows is read from X where it is and scaled by
-/// the ReLU's slopes (its constants summed on the way); for an active channel W[oc, tap] * scaled
-/// is summed for every tap in registers; the sums are added into the box's columns the taps read
-/// (`field`: a vector per column), which are then summed by sign with the box's ends. `probe`
-/// becomes NaN when a scaled value is not finite. Whole (count == kLanes) reads 8 adjacent values;
-/// otherwise the values are copied one by one (the last rows).
+/// of the conv layer, each listed channel's value of those rows is read from X where it is and
+/// scaled by the ReLU's slopes (its constants summed on the way); for an active channel
+/// W[oc, tap] * scaled is summed for every tap in registers; the sums are added into the box's
+/// columns the taps read (`field`: a vector per column), which are then summed by sign with the
+/// box's ends. `probe` becomes NaN when a scaled value is not finite. Whole (count == kLanes)
+/// reads 8 adjacent values; otherwise the values are copied one by one (the last rows).
 template <int Taps, bool Whole>
 Lanes rowsOntoBox(const Eigen::Ref<const Eigen::MatrixXd>& x, int64_t row0, int64_t count, const gbcsr::KernelBlock& conv,
                   const ReluConvBoxColumns& v, const DensePlan& plan, std::vector<Lanes>& field, Lanes& probe) {
@@ -93,18 +121,37 @@ Lanes rowsOntoBox(const Eigen::Ref<const Eigen::MatrixXd>& x, int64_t row0, int6
   const int64_t ld = x.outerStride();
   std::fill(field.begin(), field.end(), Lanes{});
   Lanes constants{};
+  auto load = [&](int64_t j) {
+    const double* values = x.data() + j * ld + row0;
+    Lanes value{};
+    if constexpr (Whole) value = loadLanes(values);
+    else
+      for (int64_t i = 0; i < count; ++i) value[i] = values[i];
+    return value;
+  };
   for (int64_t p = 0; p < positions; ++p) {
+    const size_t at = static_cast<size_t>(p);
+    const int64_t i0 = plan.identityStart[at], i1 = plan.identityStart[at + 1];
+    const int64_t g0 = plan.generalStart[at], g1 = plan.generalStart[at + 1];
+    if (i0 == i1 && g0 == g1) continue;
     Lanes acc[Taps];
     for (int t = 0; t < Taps; ++t) acc[t] = Lanes{};
-    bool any = false;
-    for (int oc = 0; oc < g.outChannels; ++oc) {
+    bool any = i0 < i1;
+    for (int64_t k = i0; k < i1; ++k) {  // scaled = x: its conv constant and its taps
+      const int oc = plan.identity[static_cast<size_t>(k)];
+      const int64_t j = oc * positions + p;
+      const Lanes value = load(j);
+      constants += value * plan.columns[static_cast<size_t>(j)].biasPositive;
+      probe += value * 0;
+      const double* w = conv.weight.data() + oc * perChannel;
+#pragma GCC unroll 16
+      for (int t = 0; t < Taps; ++t) acc[t] += w[t] * value;
+    }
+    for (int64_t k = g0; k < g1; ++k) {
+      const int oc = plan.general[static_cast<size_t>(k)];
       const int64_t j = oc * positions + p;
       const DensePlan::Column& c = plan.columns[static_cast<size_t>(j)];
-      const double* values = x.data() + j * ld + row0;
-      Lanes value{};
-      if constexpr (Whole) value = loadLanes(values);
-      else
-        for (int64_t i = 0; i < count; ++i) value[i] = values[i];
+      const Lanes value = load(j);
       const Lanes scaled = value * bySign(value, c.slopePositive, c.slopeNegative);
       constants += value * bySign(value, c.constantPositive, c.constantNegative) +
                    scaled * bySign(scaled, c.biasPositive, c.biasNegative);
@@ -150,6 +197,9 @@ std::optional<Eigen::VectorXd> denseReluKernelSummedBySign(const Eigen::Ref<cons
   std::vector<Lanes> field(static_cast<size_t>(conv.cols()));
   Eigen::VectorXd sums(rows);
   Lanes probe{};
+  // The columns no vector reads (inactive, no constants) add x * 0: 0 unless x is not finite.
+  for (const int j : plan.none)
+    if (!valuesFinite(x.col(j))) return std::nullopt;
   for (int64_t k = 0; k < vectors; ++k) {
     const int64_t count = std::min<int64_t>(kLanes, rows - k * kLanes);
     const Lanes sum = count == kLanes
