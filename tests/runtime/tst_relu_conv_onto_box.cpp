@@ -141,7 +141,21 @@ void TestReluConvOntoBox::sumsEqualTheThreeStepsTermByTerm() {
     // Scalars broadcast over the columns: a lower relaxation with no constants, one bias.
     const Backend::ReluConvBox scalars{Tensor::column(sp), Tensor::scalar(0), Tensor::scalar(0), Tensor::scalar(0),
                                        Tensor::column(bias), Tensor::column(bias), Tensor::column(lo), Tensor::column(hi)};
-    for (const auto& [what, v] : {std::pair{"per column", &perColumn}, std::pair{"scalars", &scalars}}) {
+    // CROWN's after interval bounds: inactive neurons with no constants (no terms at all), stable
+    // ones (slopes 1, no constants, one bias), unstable ones, and slopes 1 with a bias by sign;
+    // half the inactive ones with constants (a hand-written relaxation).
+    Eigen::VectorXd csp = sp, csn = sn, ccp = cp, ccn = cn, cbn = bias;
+    for (Eigen::Index j = 0; j < n; ++j) {
+      if (j % 4 == 0) csp[j] = csn[j] = 0;
+      if (j % 8 == 0) ccp[j] = ccn[j] = 0;
+      else if (j % 4 == 1) csp[j] = csn[j] = 1, ccp[j] = ccn[j] = 0;
+      else if (j % 4 == 3) csp[j] = csn[j] = 1, ccp[j] = ccn[j] = 0, cbn[j] = bias[j] + 0.5;
+    }
+    const Backend::ReluConvBox crownLike{Tensor::column(csp),  Tensor::column(csn), Tensor::column(ccp),
+                                         Tensor::column(ccn),  Tensor::column(bias), Tensor::column(cbn),
+                                         Tensor::column(lo),   Tensor::column(hi)};
+    for (const auto& [what, v] : {std::pair{"per column", &perColumn}, std::pair{"scalars", &scalars},
+                                  std::pair{"inactive, stable and unstable", &crownLike}}) {
       const QString where = QString("%1, %2").arg(c.name, what);
       Eigen::VectorXd magnitude;
       const Eigen::VectorXd expected = threeSteps(rows.toDense(), conv.toDense(), *v, magnitude);
@@ -156,7 +170,7 @@ void TestReluConvOntoBox::sumsEqualTheThreeStepsTermByTerm() {
       ++checks;
     }
   }
-  QCOMPARE(checks, 8);
+  QCOMPARE(checks, 12);
 }
 
 // Dense rows (back-substitution from a dense layer's neurons) through a ReLU and a conv layer of

@@ -36,10 +36,10 @@ bool columnsFit(const gbcsr::KernelBlock& conv, const ReluConvBoxColumns& v) {
   const int64_t n = conv.rows();
   for (const Eigen::VectorXd* c : {&v.slopePositive, &v.slopeNegative, &v.constantPositive, &v.constantNegative,
                                    &v.biasPositive, &v.biasNegative})
-    if (c->size() != n || !c->allFinite()) return false;
+    if (c->size() != n || !valuesFinite(*c)) return false;
   for (const Eigen::VectorXd* c : {&v.boxPositive, &v.boxNegative})
-    if (c->size() != conv.cols() || !c->allFinite()) return false;
-  return conv.weight.allFinite();
+    if (c->size() != conv.cols() || !valuesFinite(*c)) return false;
+  return valuesFinite(conv.weight);
 }
 
 /// A tap's offsets from an output position's origin (row * stride, column * stride) and its
@@ -233,7 +233,7 @@ std::optional<Eigen::VectorXd> kernelReluKernelSummedBySign(const gbcsr::KernelB
                                                             std::span<const int64_t> selected) {
   const ConvGeometry& g = rows.geometry;
   const int64_t n = rows.cols();
-  if (conv.rows() != n || !columnsFit(conv, v) || !rows.weight.allFinite()) return std::nullopt;
+  if (conv.rows() != n || !columnsFit(conv, v) || !valuesFinite(rows.weight)) return std::nullopt;
 
   const int64_t positions = int64_t(g.outHeight) * g.outWidth, taps = int64_t(g.kernelH) * g.kernelW;
   const int64_t inPositions = int64_t(g.inHeight) * g.inWidth;
@@ -276,10 +276,21 @@ std::optional<Eigen::VectorXd> kernelReluKernelSummedBySign(const gbcsr::KernelB
           const double sp = v.slopePositive[j], sn = v.slopeNegative[j];
           const double cp = v.constantPositive[j], cn = v.constantNegative[j];
           const double bp = v.biasPositive[j], bn = v.biasNegative[j];
-          // A column scaled by 0 on both sides (an inactive neuron) adds its constants only.
+          // A column scaled by 0 on both sides (an inactive neuron) adds its constants only: none
+          // at all without constants (the weights are finite: x * 0 is 0).
           const bool kept = !(sp == 0 && sn == 0);
+          if (!kept && cp == 0 && cn == 0) continue;
           const size_t at = columnIndices.size() * static_cast<size_t>(width);
           if (kept) columnIndices.push_back(static_cast<int>(j));
+          if (sp == 1 && sn == 1 && cp == 0 && cn == 0 && bp == bn) {  // a stable neuron: scaled = x
+            for (size_t u = 0; u < used.size(); ++u) {
+              const int64_t k = used[u];
+              const Lanes value = loadLanes(x + k * kLanes);
+              storeLanes(columns.data() + at + u * kLanes, value);
+              constants[static_cast<size_t>(k)] += value * bp;
+            }
+            continue;
+          }
           for (size_t u = 0; u < used.size(); ++u) {
             const int64_t k = used[u];
             const Lanes value = loadLanes(x + k * kLanes);
