@@ -8,6 +8,7 @@
 #include "runtime/backend/cpu/csr_kernel_routes.h"
 #include "runtime/backend/cpu/vector_lanes.h"
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <span>
@@ -49,6 +50,31 @@ struct TapOffset {
   int64_t channel;
 };
 
+/// What a ReLU column needs in the fused routes: Unread, inactive (both slopes 0) with no
+/// constants, adds x * 0 only (0 for a finite x); Stable, slopes 1 with no constants and one conv
+/// constant for both signs, is x itself plus x * bias, no sign select; General, anything else.
+enum class ColumnKind { Unread, Stable, General };
+ColumnKind columnKind(double sp, double sn, double cp, double cn, double bp, double bn) {
+  const bool noConstants = cp == 0 && cn == 0;
+  if (sp == 0 && sn == 0 && noConstants) return ColumnKind::Unread;
+  if (sp == 1 && sn == 1 && noConstants && bp == bn) return ColumnKind::Stable;
+  return ColumnKind::General;
+}
+
+/// Per output position p of a conv layer's rows R, a flag per vector of kLanes output channels:
+/// whether it holds a row of `selected` (row oc * positions + p); nullopt for a row out of range.
+std::optional<std::vector<char>> vectorsHoldingRows(const gbcsr::KernelBlock& rows, std::span<const int64_t> selected) {
+  const ConvGeometry& g = rows.geometry;
+  const int64_t positions = int64_t(g.outHeight) * g.outWidth;
+  const int64_t vectors = (int64_t(g.outChannels) + kLanes - 1) / kLanes;
+  std::vector<char> wanted(static_cast<size_t>(positions * vectors), 0);
+  for (const int64_t r : selected) {
+    if (r < 0 || r >= rows.rows()) return std::nullopt;
+    wanted[static_cast<size_t>((r % positions) * vectors + (r / positions) / kLanes)] = 1;
+  }
+  return wanted;
+}
+
 /// What every vector of dense rows reads of the conv layer and the columns: each column's values
 /// in one cache line (one line read per value instead of six arrays'), and per output position
 /// its columns (output channels) by what they need:
@@ -89,11 +115,12 @@ DensePlan densePlanOf(const gbcsr::KernelBlock& conv, const ReluConvBoxColumns& 
     for (int oc = 0; oc < g.outChannels; ++oc) {
       const int64_t j = oc * positions + p;
       const DensePlan::Column& c = plan.columns[static_cast<size_t>(j)];
-      const bool noConstants = c.constantPositive == 0 && c.constantNegative == 0;
-      if (c.active == 0 && noConstants) plan.none.push_back(static_cast<int>(j));
-      else if (c.slopePositive == 1 && c.slopeNegative == 1 && noConstants && c.biasPositive == c.biasNegative)
-        plan.identity.push_back(oc);
-      else plan.general.push_back(oc);
+      switch (columnKind(c.slopePositive, c.slopeNegative, c.constantPositive, c.constantNegative, c.biasPositive,
+                         c.biasNegative)) {
+        case ColumnKind::Unread: plan.none.push_back(static_cast<int>(j)); break;
+        case ColumnKind::Stable: plan.identity.push_back(oc); break;
+        case ColumnKind::General: plan.general.push_back(oc); break;
+      }
     }
   }
   plan.identityStart.push_back(static_cast<int64_t>(plan.identity.size()));
@@ -214,18 +241,8 @@ std::optional<Eigen::VectorXd> denseReluKernelSummedBySign(const Eigen::Ref<cons
 }
 
 int64_t kernelRowVectorsOf(const gbcsr::KernelBlock& rows, std::span<const int64_t> selected) {
-  const ConvGeometry& g = rows.geometry;
-  const int64_t positions = int64_t(g.outHeight) * g.outWidth;
-  const int64_t vectors = (int64_t(g.outChannels) + kLanes - 1) / kLanes;
-  std::vector<char> wanted(static_cast<size_t>(positions * vectors), 0);
-  int64_t count = 0;
-  for (const int64_t r : selected) {
-    if (r < 0 || r >= rows.rows()) continue;
-    char& w = wanted[static_cast<size_t>((r % positions) * vectors + (r / positions) / kLanes)];
-    count += w == 0;
-    w = 1;
-  }
-  return count;
+  const std::optional<std::vector<char>> wanted = vectorsHoldingRows(rows, selected);
+  return wanted ? std::count(wanted->begin(), wanted->end(), char(1)) : 0;
 }
 
 std::optional<Eigen::VectorXd> kernelReluKernelSummedBySign(const gbcsr::KernelBlock& rows, const gbcsr::KernelBlock& conv,
@@ -239,11 +256,12 @@ std::optional<Eigen::VectorXd> kernelReluKernelSummedBySign(const gbcsr::KernelB
   const int64_t inPositions = int64_t(g.inHeight) * g.inWidth;
   const int64_t lanes = (int64_t(g.outChannels) + kLanes - 1) / kLanes * kLanes, vectors = lanes / kLanes;
   // Per position, the vectors of output channels whose rows are summed: every one, or those
-  // holding a selected row (row oc * positions + p).
-  std::vector<char> wanted(static_cast<size_t>(selected.empty() ? 0 : positions * vectors), 0);
-  for (const int64_t r : selected) {
-    if (r < 0 || r >= rows.rows()) return std::nullopt;
-    wanted[static_cast<size_t>((r % positions) * vectors + (r / positions) / kLanes)] = 1;
+  // holding a selected row.
+  std::vector<char> wanted;
+  if (!selected.empty()) {
+    std::optional<std::vector<char>> holding = vectorsHoldingRows(rows, selected);
+    if (!holding) return std::nullopt;
+    wanted = std::move(*holding);
   }
   const std::vector<double> weights = channelsFastest(rows, lanes);
   const auto rowWindows = windowsOf(rows), convWindows = windowsOf(conv);
@@ -278,11 +296,12 @@ std::optional<Eigen::VectorXd> kernelReluKernelSummedBySign(const gbcsr::KernelB
           const double bp = v.biasPositive[j], bn = v.biasNegative[j];
           // A column scaled by 0 on both sides (an inactive neuron) adds its constants only: none
           // at all without constants (the weights are finite: x * 0 is 0).
+          const ColumnKind kind = columnKind(sp, sn, cp, cn, bp, bn);
+          if (kind == ColumnKind::Unread) continue;
           const bool kept = !(sp == 0 && sn == 0);
-          if (!kept && cp == 0 && cn == 0) continue;
           const size_t at = columnIndices.size() * static_cast<size_t>(width);
           if (kept) columnIndices.push_back(static_cast<int>(j));
-          if (sp == 1 && sn == 1 && cp == 0 && cn == 0 && bp == bn) {  // a stable neuron: scaled = x
+          if (kind == ColumnKind::Stable) {  // scaled = x
             for (size_t u = 0; u < used.size(); ++u) {
               const int64_t k = used[u];
               const Lanes value = loadLanes(x + k * kLanes);
