@@ -196,7 +196,7 @@ Lin linSumList(const Backend& backend, const Lin& a, int64_t n, int64_t listExte
   Lin out;
   out.sym = a.sym;
   if (a.c0.v.size() == 1 && a.c0.v[0] == 0) out.c0 = Tensor::scalar(0);  // the usual case: no constant
-  else out.c0 = Tensor::column(a.c0.toMatrix(n, listExtent).rowwise().sum());
+  else out.c0 = backend.sumAlongList(a.c0, n, listExtent);
   const std::function<void(int, CoefBlock)> addBlock = blockAdder(backend, out);
   // Terms over the same member form (DeepPoly's max(C,0) @ L + min(C,0) @ U where an Affine
   // layer's L and U are one expression) are multiplied once with their summed coefficients.
@@ -212,7 +212,7 @@ Lin linSumList(const Backend& backend, const Lin& a, int64_t n, int64_t listExte
         if (t.block && !denseOnly && t.block->rows() == n && t.block->cols() == listExtent)
           addBlock(at.layer, *t.block);
         else
-          addBlock(at.layer, CoefBlock::dense(t.coef.toMatrix(n, listExtent)));
+          addBlock(at.layer, backend.denseBlock(t.coef, n, listExtent));
         continue;
       }
       const Lin& m = members(at.layer, at.member);
@@ -223,7 +223,7 @@ Lin linSumList(const Backend& backend, const Lin& a, int64_t n, int64_t listExte
         out.sym = m.sym;
         if (t.block->rows() == n && t.block->cols() == listExtent && backend.signSplit(out, *t.block, m, m, kernelRows, addBlock))
           continue;
-        const Tensor w = Tensor::matrix(t.block->toDense());
+        const Tensor w = backend.denseValues(*t.block);
         if (!(m.c0.v.size() == 1 && m.c0.v[0] == 0))
           out.c0 = zip(out.c0, backend.matVec(w, m.c0.expand(listExtent, 1, 1)), [](double x, double y) { return x + y; });
         for (const auto& [k, blk] : m.blocks) addBlock(k, backend.leftMultiply(w, blk));
@@ -258,15 +258,15 @@ Lin linSumList(const Backend& backend, const Lin& a, int64_t n, int64_t listExte
     // Gather: row i sums coef(i, j) * source neuron windows[i][j].
     const auto& win = *at.windows;
     if (at.member.empty()) {
-      const Eigen::MatrixXd coef = t.coef.toMatrix(n, listExtent);
+      const Tensor coef = t.coef.expand(n, listExtent, 1);
       int64_t width = at.width;
       for (const auto& w : win)
         for (int64_t idx : w) width = std::max(width, idx + 1);
-      Eigen::MatrixXd blk = Eigen::MatrixXd::Zero(n, width);
+      Tensor blk = Tensor::full(n, width, 1, 0.0);
       for (int64_t i = 0; i < n; ++i)
         for (size_t j = 0; j < win[static_cast<size_t>(i)].size(); ++j)
-          blk(i, win[static_cast<size_t>(i)][j]) += coef(i, static_cast<int64_t>(j));
-      addBlock(at.layer, CoefBlock::dense(std::move(blk)));
+          blk.ref(i, win[static_cast<size_t>(i)][j], 0) += coef.at(i, static_cast<int64_t>(j), 0);
+      addBlock(at.layer, backend.denseBlock(blk, n, width));
       continue;
     }
     // Member terms over the same windows are gathered in one pass (gatherInto); terms over the same
@@ -281,8 +281,8 @@ Lin linSumList(const Backend& backend, const Lin& a, int64_t n, int64_t listExte
       merged[tj] = true;
       const Lin& m = members(o.layer, o.member);
       auto same = std::find_if(group.begin(), group.end(), [&](const GatherTerm& g) { return g.member == &m || sameForm(*g.member, m); });
-      if (same != group.end()) same->coef += a.lazy[tj].coef.toMatrix(n, listExtent);
-      else group.push_back(GatherTerm{a.lazy[tj].coef.toMatrix(n, listExtent), &m});
+      if (same != group.end()) same->coef = zip(same->coef, a.lazy[tj].coef, [](double x, double y) { return x + y; });
+      else group.push_back(GatherTerm{a.lazy[tj].coef.expand(n, listExtent, 1), &m});
     }
     backend.gather(out, group, win, n, denseOnly, kernelRows, addBlock);
   }

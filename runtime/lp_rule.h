@@ -2,8 +2,7 @@
 // neurons, or an Affine layer's equations) and objective as neuron forms, then lpBoundsPerNeuron.
 #pragma once
 
-#include <Eigen/Dense>
-
+#include <span>
 #include <string>
 
 #include "runtime/dense_values.h"
@@ -18,15 +17,15 @@ struct LpRuleInputs {
   int64_t ctRows = 0;
   /// "equations" (rev_Affine): the Affine layer's W [outputs x inputs] and b, the layer of curr
   /// (its input, x) and of its output (y): rows W_j x + b_j - y_j == 0.
-  const Eigen::MatrixXd* weight = nullptr;
-  const Eigen::VectorXd* bias = nullptr;
+  const Tensor* weight = nullptr;  ///< [outputs x inputs]
+  std::span<const double> bias;     ///< per output (missing ones are 0)
   int currLayer = -1, outputLayer = -1;
   NeuronInterval interval;  ///< every neuron's [l, u]
 };
 
 /// The per-neuron bounds of the instruction named `name` ("minimize members c",
 /// "maximize equations", ...; see ir::Opcode::Lp) over the objective's n rows, as an [n x 1]
-/// tensor. Errors (a missing input) throw std::runtime_error, as the executor's other failures do.
-Tensor lpRule(const std::string& name, const Lin& objective, int64_t n, const LpRuleInputs& in);
+/// tensor (blocks read through `backend`). Errors (a missing input) throw std::runtime_error, as the executor's other failures do.
+Tensor lpRule(const Backend& backend, const std::string& name, const Lin& objective, int64_t n, const LpRuleInputs& in);
 
 }  // namespace cert::runtime

@@ -36,9 +36,9 @@ struct RowTerms {
 };
 
 /// One gather term: row i of the gather sums coef(i, j) * (row windows[i][j] of member); coef is
-/// n x (widest window), row-major, on the host.
+/// [n x (widest window)].
 struct GatherTerm {
-  Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> coef;
+  Tensor coef;
   const Lin* member = nullptr;
 };
 
@@ -101,6 +101,33 @@ class Backend {
     double s = 1;
   };
   virtual CoefBlock mapZeroKeeping(const CoefBlock& a, ZeroKeepingMap map) const = 0;
+
+  // --- Blocks from and to host values -----------------------------------------------------------
+  // The interpreter's fallbacks (term frames over a block's coefficients, the dense executor's
+  // blocks, a traced neuron's form) build and read blocks through these, never through a block's
+  // storage.
+  /// A Dense block of m's values expanded to rows x cols (m with d == 1; extents of 1 broadcast).
+  virtual CoefBlock denseBlock(const Tensor& m, int64_t rows, int64_t cols) const = 0;
+  /// The n x n block with d's n values ([n x 1]) on its diagonal: Diagonal, or Dense when `dense`
+  /// (the dense executor).
+  virtual CoefBlock diagonalBlock(const Tensor& d, bool dense) const = 0;
+  /// The n x cols block with a 1 at each (row, column) pair, rows ascending and at most one pair a
+  /// row: Csr marked finite, or Dense when `dense`.
+  virtual CoefBlock selectionBlock(std::span<const std::pair<int64_t, int64_t>> pairs, int64_t n, int64_t cols,
+                                   bool dense) const = 0;
+  /// The block's coefficients as a [rows x cols] tensor (a copy).
+  virtual Tensor denseValues(const CoefBlock& b) const = 0;
+  /// The block's rows x cols coefficients on the host for reading, column after column: a Dense
+  /// block's own storage where that is host memory (the CPU backend: no copy), else materialized
+  /// into `scratch`, which must outlive the view.
+  virtual std::span<const double> hostCoefs(const CoefBlock& b, Tensor& scratch) const = 0;
+  /// Row i of the block on the host (b.cols() values).
+  virtual std::vector<double> rowValues(const CoefBlock& b, int64_t i) const = 0;
+  /// A Diagonal block's diagonal as [n x 1]; std::invalid_argument for other kinds.
+  virtual Tensor diagonalValues(const CoefBlock& b) const = 0;
+  /// [rows x 1]: t expanded to rows x width (d == 1), summed along the list frame (a term frame's
+  /// terms per row).
+  virtual Tensor sumAlongList(const Tensor& t, int64_t rows, int64_t width) const = 0;
 
   // --- Products -------------------------------------------------------------------------------
   /// coef @ b as a Dense block, coef a full m x b.rows() tensor: a column scaling for Diagonal, a

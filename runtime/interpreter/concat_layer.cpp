@@ -36,29 +36,12 @@ std::map<int, std::vector<std::pair<int64_t, int64_t>>> sourcesByLayer(const Lay
 
 /// The n x cols selection with a 1 at (row, source) for each pair: the identity as Diagonal, else
 /// Csr (Dense for the dense executor).
-CoefBlock selection(const std::vector<std::pair<int64_t, int64_t>>& pairs, int64_t n, int64_t cols, bool denseOnly) {
+CoefBlock selection(const runtime::Backend& backend, const std::vector<std::pair<int64_t, int64_t>>& pairs, int64_t n,
+                    int64_t cols, bool denseOnly) {
   bool identity = n == cols && static_cast<int64_t>(pairs.size()) == n;
   for (size_t k = 0; identity && k < pairs.size(); ++k) identity = pairs[k].first == pairs[k].second;
   if (identity) return CoefBlock::identity(n, denseOnly);
-  if (denseOnly) {
-    Eigen::MatrixXd m = Eigen::MatrixXd::Zero(n, cols);
-    for (const auto& [row, col] : pairs) m(row, col) = 1;
-    return CoefBlock::dense(std::move(m));
-  }
-  gbcsr::SparseRM m(n, cols);
-  m.resizeNonZeros(static_cast<Eigen::Index>(pairs.size()));
-  int* outer = m.outerIndexPtr();
-  size_t k = 0;
-  for (int64_t r = 0; r < n; ++r) {
-    outer[r] = static_cast<int>(k);
-    if (k < pairs.size() && pairs[k].first == r) {  // one source per row, rows ascending
-      m.innerIndexPtr()[k] = static_cast<int>(pairs[k].second);
-      m.valuePtr()[k] = 1;
-      ++k;
-    }
-  }
-  outer[n] = static_cast<int>(k);
-  return std::move(CoefBlock::csr(std::move(m))).checkedFinite();
+  return backend.selectionBlock(pairs, n, cols, denseOnly);  // one source per row, rows ascending
 }
 
 }  // namespace
@@ -69,7 +52,7 @@ void ItemRun::concat(const Layer& layer) {
   // One selection per input layer, shared by every member (a PolyExp's L and U are one expression:
   // a back-substitution step multiplies the shared storage once).
   std::map<int, CoefBlock> picks;
-  for (const auto& [in, pairs] : sources) picks.emplace(in, selection(pairs, n, layers_[static_cast<size_t>(in)].size(), dense_));
+  for (const auto& [in, pairs] : sources) picks.emplace(in, selection(backend_, pairs, n, layers_[static_cast<size_t>(in)].size(), dense_));
   LayerState s;
   for (size_t m = 0; m < cc_.memberNames.size(); ++m) {
     const std::string& name = cc_.memberNames[m];
@@ -98,14 +81,17 @@ void ItemRun::concat(const Layer& layer) {
         if (!dense_ && backend_.signSplit(z, pick, src, src, sharedKernelRows_, runtime::blockAdder(backend_, z)))
           continue;
         // The dense executor, or a value that is not finite: the rows copied one by one.
-        Eigen::MatrixXd c0 = z.c0.toMatrix(n, 1);
-        for (const auto& [row, i] : pairs) c0(row, 0) += src.c0.at(i, 0, 0);
-        z.c0 = Tensor::column(c0.col(0));
+        Tensor c0 = z.c0.expand(n, 1, 1);
+        for (const auto& [row, i] : pairs) c0.ref(row, 0, 0) += src.c0.at(i, 0, 0);
+        z.c0 = std::move(c0);
         for (const auto& [k, blk] : src.blocks) {
-          const Eigen::MatrixXd d = blk.toDense();
-          Eigen::MatrixXd rows = Eigen::MatrixXd::Zero(n, d.cols());
-          for (const auto& [row, i] : pairs) rows.row(row) = d.row(i);
-          runtime::blockAdder(backend_, z)(k, CoefBlock::dense(std::move(rows)));
+          Tensor scratch;
+          const std::span<const double> d = backend_.hostCoefs(blk, scratch);  // column after column
+          const int64_t from = blk.rows(), cols = blk.cols();
+          Tensor rows = Tensor::full(n, cols, 1, 0.0);
+          for (const auto& [row, i] : pairs)
+            for (int64_t j = 0; j < cols; ++j) rows.ref(row, j, 0) = d[static_cast<size_t>(j * from + i)];
+          runtime::blockAdder(backend_, z)(k, backend_.denseBlock(rows, n, cols));
         }
       }
       s.members[name] = std::move(z);

@@ -23,13 +23,15 @@ Lin ItemRun::trueConstraint(int64_t n) {
 
 Value ItemRun::lp(const Instr& i) {
   runtime::LpRuleInputs in;
+  Tensor weight;  // an Affine layer's W, for curr[equations]
   const int p = inputOf(NeuronRef::Prev);
   if (const size_t at = i.name.str().find(" members "); at != std::string::npos) {
     in.ctMember = &linMember(p, i.name.str().substr(at + 9));
     in.ctRows = layers_[static_cast<size_t>(p)].size();
-  } else if (weight_) {  // rev_Affine: curr is the layer's input, prev its output
-    in.weight = weight_;
-    in.bias = &layer_->bias;  // bias_ is sized by curr here
+  } else if (layer_->op == LayerOp::Affine) {  // rev_Affine: curr is the layer's input, prev its output
+    weight = denseLayerWeight();
+    in.weight = &weight;
+    in.bias = std::span<const double>(layer_->bias.data(), static_cast<size_t>(layer_->bias.size()));  // bias_ is sized by curr here
     in.currLayer = layer_->index;
     in.outputLayer = p;
   }
@@ -44,7 +46,7 @@ Value ItemRun::lp(const Instr& i) {
     };
     return {get("l", -inf), get("u", inf)};
   };
-  return runtime::lpRule(i.name, materialized(at(i.operands[0]), false), n_, in);
+  return runtime::lpRule(backend_, i.name, materialized(at(i.operands[0]), false), n_, in);
 }
 
 }  // namespace cert::interp

@@ -22,14 +22,14 @@ using ir::Instr;
 using ir::NeuronRef;
 using ir::Opcode;
 
-SymbolicForm ItemRun::formOf(const Lin& l, int64_t row) {
+SymbolicForm ItemRun::formOf(const Lin& l, int64_t row) const {
   SymbolicForm f;
   f.sym = l.sym;
   f.constant = l.c0.at(row, 0, 0);
   for (const auto& [k, blk] : l.blocks) {
-    const Eigen::VectorXd r = blk.rows() == 1 ? blk.row(0) : blk.row(row);
-    for (Eigen::Index j = 0; j < r.size(); ++j)
-      if (r[j] != 0) f.terms.push_back({k, j, r[j]});
+    const std::vector<double> r = backend_.rowValues(blk, blk.rows() == 1 ? 0 : row);
+    for (size_t j = 0; j < r.size(); ++j)
+      if (r[j] != 0) f.terms.push_back({k, static_cast<int64_t>(j), r[j]});
   }
   return f;
 }
@@ -47,10 +47,9 @@ void ItemRun::recordTracedMembers(const Layer& layer) {
 void ItemRun::input(const InputBox& box) {
   LayerState s;
   const int64_t n = box.lower.size();
-  auto upload = [this](const Eigen::VectorXd& v) {
-    return backend_.upload(std::span<const double>(v.data(), static_cast<size_t>(v.size())));
-  };
-  const Tensor lower = upload(box.lower), upper = upload(box.upper);
+  const std::span<const double> hostLower(box.lower.data(), static_cast<size_t>(n));
+  const std::span<const double> hostUpper(box.upper.data(), static_cast<size_t>(n));
+  const Tensor lower = backend_.upload(hostLower), upper = backend_.upload(hostUpper);
   for (size_t m = 0; m < cc_.memberNames.size(); ++m) {
     const std::string& name = cc_.memberNames[m];
     const bool isUpper = cc_.inputUpper.at(m);
@@ -69,9 +68,14 @@ void ItemRun::input(const InputBox& box) {
       case ir::ElemType::Sym: {
         Lin z;
         z.sym = true;
-        z.c0 = Tensor::column((box.lower + box.upper) / 2);
-        const Eigen::VectorXd radius = (box.upper - box.lower) / 2;
-        z.blocks[0] = dense_ ? CoefBlock::dense(Eigen::MatrixXd(radius.asDiagonal())) : CoefBlock::diagonal(radius);
+        // The box as its center plus a noise symbol per input of its half width.
+        std::vector<double> center(static_cast<size_t>(n)), radius(static_cast<size_t>(n));
+        for (size_t k = 0; k < center.size(); ++k) {
+          center[k] = (hostLower[k] + hostUpper[k]) / 2;
+          radius[k] = (hostUpper[k] - hostLower[k]) / 2;
+        }
+        z.c0 = backend_.upload(center);
+        z.blocks[0] = backend_.diagonalBlock(backend_.upload(radius), dense_);
         s.members[name] = z;
         break;
       }
@@ -131,9 +135,9 @@ void ItemRun::layer(const Layer& layer, const ir::Program& prog) {
   structured_.clear();
   if (layer.op == LayerOp::Affine || layer.op == LayerOp::Conv) {
     // A conv layer's Toeplitz matrix is built only if an instruction needs the weight dense.
-    convWeight_.resize(0, 0);
-    weight_ = layer.op == LayerOp::Conv ? nullptr : &layer.weight;  // an Affine's own, not a copy
-    bias_ = denseBias(layer);
+    convWeight_.reset();
+    const auto bias = denseBias(layer);  // the network's host values (core/network)
+    bias_ = backend_.upload(std::span<const double>(bias.data(), static_cast<size_t>(bias.size())));
   }
   env_.assign(static_cast<size_t>(prog.nextId), Value(Tensor::scalar(0)));
   program_ = &prog;

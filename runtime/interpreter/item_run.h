@@ -131,7 +131,7 @@ class ItemRun {
   int profileLayer = 0;  ///< the layer index profile entries get
 
   /// Row `row` of a materialized form as (constant, non-zero terms).
-  static SymbolicForm formOf(const Lin& l, int64_t row);
+  SymbolicForm formOf(const Lin& l, int64_t row) const;
 
   /// After a layer: the traced neuron's members, when it is this layer's.
   void recordTracedMembers(const Layer& layer);
@@ -184,8 +184,8 @@ class ItemRun {
   std::vector<std::vector<int64_t>> windows_;
   Tensor validity_;
   int64_t listExtent_ = 1;
-  const Eigen::MatrixXd* weight_ = nullptr;  ///< the current layer's weight (Affine) or convWeight_
-  Eigen::MatrixXd convWeight_;  ///< a conv layer's Toeplitz matrix, once something needs it dense
+  /// A conv layer's Toeplitz matrix, once an instruction needs the weight dense (built once a layer).
+  std::optional<Tensor> convWeight_;
   runtime::SharedWeights& shared_;
   const runtime::Backend& backend_;  ///< every block operation goes through it
   const ir::Program* program_ = nullptr;  ///< the program of the layer being run
@@ -209,7 +209,7 @@ class ItemRun {
   /// (IBP's max(W, 0) and min(W, 0) are never made when an interval product uses W and |W|).
   const std::shared_ptr<const CoefBlock>& blockOf(int id);
   std::map<const ir::Program*, std::map<int, std::vector<const Instr*>>> consumers_;  ///< see consumersOf
-  Eigen::VectorXd bias_;
+  Tensor bias_;  ///< the layer's bias per neuron ([n x 1]), for `bias` metadata
   std::set<int> weightIds_;  ///< values of this layer that are its `weight` metadata
   std::vector<Value> env_;
   int nextNoise_ = 1;
@@ -277,8 +277,9 @@ class ItemRun {
   /// or the Affine layer's weight (its sum references the network's matrix, not a copy).
   void markKernel(Lin& product, const Lin& neurons, int weightId);
 
-  /// The layer's weight as a dense matrix (a conv layer's Toeplitz matrix, built on first need).
-  const Eigen::MatrixXd& denseLayerWeight();
+  /// The layer's weight as a dense [outputs x inputs] tensor (a copy of an Affine layer's matrix;
+  /// a conv layer's Toeplitz matrix, built on first need and kept for the layer).
+  Tensor denseLayerWeight();
 
   /// Per value of `prog`: the instructions that read it (in nested regions too).
   const std::map<int, std::vector<const Instr*>>& consumersOf(const ir::Program& prog);
@@ -337,8 +338,22 @@ class ItemRun {
   /// all over Other, y != x, valid y only; an invalid x is false.
   Tensor reduceAll(const Tensor& t) const;
 
+  /// A block's coefficients on the host, column after column (Backend::hostCoefs): a Dense
+  /// block's own storage, else materialized into `scratch`.
+  struct HostCoefs {
+    int64_t rows = 0, cols = 0;
+    std::span<const double> values;
+    Tensor scratch;
+    HostCoefs() = default;
+    HostCoefs(HostCoefs&&) = default;  // a moved vector keeps its storage: `values` stays valid
+    HostCoefs& operator=(HostCoefs&&) = default;
+    HostCoefs(const HostCoefs&) = delete;
+    HostCoefs& operator=(const HostCoefs&) = delete;
+  };
+  HostCoefs hostCoefs(const CoefBlock& blk) const;
+
   /// Sets the term context to block `b` with coefficients `c`; returns the region's value.
-  Value termValue(const ir::Region& r, int b, bool sym, const Eigen::MatrixXd& c);
+  Value termValue(const ir::Region& r, int b, bool sym, const HostCoefs& c);
 
   /// The same over a sparse block's non-zero terms (the term frame is its rows' ELL lists).
   Value termValue(const ir::Region& r, int b, bool sym, const SparseTerms& st);
@@ -382,7 +397,7 @@ class ItemRun {
   /// rows, the other rows zero (the backend's scatterRows for the blocks).
   Lin scatteredRows(Lin part, std::span<const int64_t> rows) const;
 
-  static TermMask nonZero(const Eigen::MatrixXd& c);
+  static TermMask nonZero(const HostCoefs& c);
 
   Value map(const Instr& i);
 

@@ -75,7 +75,11 @@ Value ItemRun::member(const Instr& i) {
         }
         return t;
       }
-      return Tensor::row(src.toMatrix(src.r, 1).col(0));
+      if (src.d != 1) throw std::runtime_error("a tensor with an 'other' frame cannot be a matrix");
+      Tensor row = src.expand(src.r, 1, 1);  // [1 x r]: the same storage as [r x 1]
+      row.c = row.r;
+      row.r = 1;
+      return row;
     }
     case NeuronRef::Curr:
       // A reverse rule (backward flow) refines a layer that is already computed.
@@ -131,9 +135,9 @@ Value ItemRun::meta(const Instr& i) {
       st.raw = true;
       return Tensor::scalar(0);
     }
-    return Tensor::matrix(denseLayerWeight());
+    return denseLayerWeight();
   }
-  if (i.name == "bias") return Tensor::column(bias_);
+  if (i.name == "bias") return bias_;
   throw std::runtime_error("unknown metadata '" + i.name + "'");
 }
 

@@ -79,10 +79,10 @@ ItemRun::RefinedRows* ItemRun::refinedRows(const Instr& i, const Lin& e) {
   for (const auto& [b, blk] : e.blocks) key.blocks.emplace_back(b, blk);
   if (refinedRowsCache_ && refinedRowsCache_->first == key) return &refinedRowsCache_->second;
   // The one-step interval: e's constant plus each block against its layer's l (u) by sign.
-  Eigen::VectorXd lower = Eigen::VectorXd::Zero(n_), upper = Eigen::VectorXd::Zero(n_);
+  std::vector<double> lower(static_cast<size_t>(n_)), upper(static_cast<size_t>(n_));
   std::vector<RefinedRows::BlockSum> blockSums;
   const Tensor c0 = e.c0.expand(n_, 1, 1);
-  for (int64_t r = 0; r < n_; ++r) lower[r] = upper[r] = c0.at(r, 0, 0);
+  for (int64_t r = 0; r < n_; ++r) lower[static_cast<size_t>(r)] = upper[static_cast<size_t>(r)] = c0.at(r, 0, 0);
   for (const auto& [b, blk] : e.blocks) {
     if (b < 0 || static_cast<size_t>(b) >= states.size()) return nullptr;
     const auto& members = states[static_cast<size_t>(b)].members;
@@ -99,15 +99,15 @@ ItemRun::RefinedRows* ItemRun::refinedRows(const Instr& i, const Lin& e) {
     const std::vector<double> los = backend_.download(*lo), his = backend_.download(*hi);
     if (static_cast<int64_t>(los.size()) != n_ || static_cast<int64_t>(his.size()) != n_) return nullptr;
     for (int64_t r = 0; r < n_; ++r) {
-      lower[r] += los[static_cast<size_t>(r)];
-      upper[r] += his[static_cast<size_t>(r)];
+      lower[static_cast<size_t>(r)] += los[static_cast<size_t>(r)];
+      upper[static_cast<size_t>(r)] += his[static_cast<size_t>(r)];
     }
   }
   RefinedRows refined;
   refined.blockSums = std::move(blockSums);
   for (int64_t r = 0; r < n_; ++r)
     // A row whose interval is not finite is refined: its relaxation is not settled.
-    if (!(lower[r] >= 0) && !(upper[r] <= 0)) refined.rows.push_back(r);
+    if (!(lower[static_cast<size_t>(r)] >= 0) && !(upper[static_cast<size_t>(r)] <= 0)) refined.rows.push_back(r);
   if (static_cast<int64_t>(refined.rows.size()) == n_) return nullptr;
   refinedRowsCache_.emplace(std::move(key), std::move(refined));
   return &refinedRowsCache_->second;

@@ -15,11 +15,10 @@ using ir::Instr;
 using ir::NeuronRef;
 using ir::Opcode;
 
-const Eigen::MatrixXd& ItemRun::denseLayerWeight() {
-  if (weight_) return *weight_;
-  convWeight_ = denseWeight(*layer_);
-  weight_ = &convWeight_;
-  return convWeight_;
+Tensor ItemRun::denseLayerWeight() {
+  if (layer_->op != LayerOp::Conv) return backend_.denseValues(*shared_.weight(*layer_));
+  if (!convWeight_) convWeight_ = backend_.denseValues(*shared_.weight(*layer_));
+  return *convWeight_;
 }
 
 const std::map<int, std::vector<const Instr*>>& ItemRun::consumersOf(const ir::Program& prog) {
@@ -181,7 +180,7 @@ void ItemRun::prepareOperands(const Instr& i) {
   for (int id : reads) {
     const auto it = structured_.find(id);
     if (it == structured_.end()) continue;
-    at(id) = it->second.raw ? Tensor::matrix(denseLayerWeight()) : Tensor::matrix(blockOf(id)->toDense());
+    at(id) = it->second.raw ? denseLayerWeight() : backend_.denseValues(*blockOf(id));
     structured_.erase(it);
   }
 }

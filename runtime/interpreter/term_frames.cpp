@@ -14,8 +14,20 @@ using ir::Instr;
 using ir::NeuronRef;
 using ir::Opcode;
 
-Value ItemRun::termValue(const ir::Region& r, int b, bool sym, const Eigen::MatrixXd& c) {
-  return termValueOver(r, b, sym, c.cols(), nullptr, [&c] { return Tensor::matrix(c); });
+ItemRun::HostCoefs ItemRun::hostCoefs(const CoefBlock& blk) const {
+  HostCoefs c;
+  c.rows = blk.rows();
+  c.cols = blk.cols();
+  c.values = backend_.hostCoefs(blk, c.scratch);
+  return c;
+}
+
+Value ItemRun::termValue(const ir::Region& r, int b, bool sym, const HostCoefs& c) {
+  return termValueOver(r, b, sym, c.cols, nullptr, [&c] {
+    Tensor t = Tensor::uninitialized(c.rows, c.cols, 1);  // same column-major order
+    std::copy(c.values.begin(), c.values.end(), t.v.begin());
+    return t;
+  });
 }
 
 Value ItemRun::termValue(const ir::Region& r, int b, bool sym, const SparseTerms& st) {
@@ -95,9 +107,7 @@ Value ItemRun::sumTerms(const Value& v, const TermMask& mask, int64_t width) {
   const bool asIs = mask.full || zeroWhereUnset(x, where);
   if (!asIs) maskedStore = runtime::selectTensor(where, x, Tensor::scalar(0));
   const Tensor& t = asIs ? x : maskedStore;
-  if (t.r == n_ && t.c == width && t.d == 1)
-    return Tensor::column(Eigen::Map<const Eigen::MatrixXd>(t.v.data(), n_, width).rowwise().sum());
-  return Tensor::column(t.toMatrix(n_, width).rowwise().sum());
+  return backend_.sumAlongList(t, n_, width);
 }
 
 Value ItemRun::addValues(const Value& a, const Value& b) const {
@@ -117,12 +127,12 @@ Lin ItemRun::materialized(Lin l) {
   return l;
 }
 
-ItemRun::TermMask ItemRun::nonZero(const Eigen::MatrixXd& c) {
+ItemRun::TermMask ItemRun::nonZero(const HostCoefs& c) {
   TermMask m;
-  m.where = Tensor::uninitialized(c.rows(), c.cols(), 1);  // same column-major order
-  const double* src = c.data();
+  m.where = Tensor::uninitialized(c.rows, c.cols, 1);  // same column-major order
+  const double* src = c.values.data();
   int64_t zeros = 0;
-  for (Eigen::Index k = 0; k < c.size(); ++k) {
+  for (size_t k = 0; k < c.values.size(); ++k) {
     const bool nz = src[k] != 0;
     m.where.v[static_cast<size_t>(k)] = nz ? 1 : 0;
     zeros += nz ? 0 : 1;

@@ -65,9 +65,9 @@ Value ItemRun::map(const Instr& i) {
         continue;
       }
     }
-    const Eigen::MatrixXd c = blk.toDense();
+    const HostCoefs c = hostCoefs(blk);
     const Value v = termValue(*i.regions[0], b, e.sym, c);
-    acc = addValues(acc, sumTerms(v, nonZero(c), c.cols()));
+    acc = addValues(acc, sumTerms(v, nonZero(c), c.cols));
   }
   return acc;
 }
@@ -103,13 +103,11 @@ Lin ItemRun::traverseSteps(const Instr& i, Lin e, TraversalTrace* tt, int64_t tr
     // Blocks whose replacement is a sign-split product (see signSplitFor): no term frame is built;
     // the whole block is replaced by one fused product when every row picks it.
     std::set<int> fused;
-    // The blocks as coefficient matrices: Dense ones in place, others materialized.
-    std::map<int, Eigen::MatrixXd> materializedCoefs;
-    std::map<int, const Eigen::MatrixXd*> coefs;
-    auto coefOf = [&](int b, const CoefBlock& blk) -> const Eigen::MatrixXd& {
-      if (blk.kind() == CoefBlock::Kind::Dense) return blk.denseMatrix();
-      auto it = materializedCoefs.find(b);
-      if (it == materializedCoefs.end()) it = materializedCoefs.emplace(b, blk.toDense()).first;
+    // The blocks' coefficients on the host, once a step: Dense ones in place, others materialized.
+    std::map<int, HostCoefs> coefs;
+    auto coefOf = [&](int b, const CoefBlock& blk) -> const HostCoefs& {
+      auto it = coefs.find(b);
+      if (it == coefs.end()) it = coefs.emplace(b, hostCoefs(blk)).first;
       return it->second;
     };
     // Sparse blocks run their regions over their non-zero terms only, when nothing is stopped.
@@ -143,14 +141,13 @@ Lin ItemRun::traverseSteps(const Instr& i, Lin e, TraversalTrace* tt, int64_t tr
     }
     for (const auto& [b, blk] : e.blocks) {
       if (sparse.count(b) || fused.count(b)) continue;
-      const Eigen::MatrixXd& c = coefOf(b, blk);
-      coefs.emplace(b, &c);
+      const HostCoefs& c = coefOf(b, blk);
       Choice ch;
       const Value stopValue = termValue(*i.regions[1], b, false, c);
       const Tensor& stopT = asTensor(stopValue);
       ch.active = nonZero(c);
       if (stopT.v.size() != 1 || stopT.v[0] != 0) {  // a constant false stop (DeepPoly's) stops nothing
-        const Tensor stop = stopT.expand(n_, c.cols(), 1);
+        const Tensor stop = stopT.expand(n_, c.cols, 1);
         for (size_t k = 0; k < ch.active.where.v.size(); ++k)
           if (stop.v[k] != 0 && ch.active.where.v[k] != 0) {
             ch.active.where.v[k] = 0;
@@ -160,7 +157,7 @@ Lin ItemRun::traverseSteps(const Instr& i, Lin e, TraversalTrace* tt, int64_t tr
       }
       ch.priority = asTensor(termValue(*i.regions[0], b, false, c)).expand(n_, 1, 1);
       ch.rowActive.assign(static_cast<size_t>(n_), false);
-      for (int64_t j = 0; j < c.cols(); ++j)
+      for (int64_t j = 0; j < c.cols; ++j)
         for (int64_t r = 0; r < n_; ++r)
           if (ch.active.where.v[static_cast<size_t>(j * n_ + r)] != 0) ch.rowActive[static_cast<size_t>(r)] = true;
       blocks.emplace(b, std::move(ch));
@@ -235,10 +232,10 @@ Lin ItemRun::traverseSteps(const Instr& i, Lin e, TraversalTrace* tt, int64_t tr
         }
         ch.active = nonZero(coefOf(b, blk));  // term by term below (some rows only, or not finite)
       }
-      const Eigen::MatrixXd& c = coefs.count(b) ? *coefs.at(b) : coefOf(b, blk);
+      const HostCoefs& c = coefOf(b, blk);
       if (allRows && !ch.stopAny) {
         const Value rep = termValue(*i.regions[2], b, false, c);
-        next = runtime::linAdd(backend_, std::move(next), toLin(sumTerms(rep, ch.active, c.cols()), false));
+        next = runtime::linAdd(backend_, std::move(next), toLin(sumTerms(rep, ch.active, c.cols), false));
         continue;
       }
       // Some rows only (a sparse block's mask is over its terms: rebuilt over the columns).
@@ -246,14 +243,27 @@ Lin ItemRun::traverseSteps(const Instr& i, Lin e, TraversalTrace* tt, int64_t tr
       TermMask sel{active.where, false};
       for (int64_t r = 0; r < n_; ++r)
         if (!chosen[static_cast<size_t>(r)])
-          for (int64_t j = 0; j < c.cols(); ++j) sel.where.ref(r, j, 0) = 0;
-      const Eigen::MatrixXd selM = sel.where.toMatrix(n_, c.cols());
-      const Eigen::MatrixXd kept = (selM.array() != 0).select(0.0, c);
-      const Eigen::MatrixXd picked = (selM.array() != 0).select(c, 0.0);
-      if (kept.cwiseAbs().maxCoeff() > 0)
-        next = runtime::linAdd(backend_, std::move(next), Lin{false, Tensor::scalar(0), {{b, CoefBlock::dense(kept)}}, {}});
+          for (int64_t j = 0; j < c.cols; ++j) sel.where.ref(r, j, 0) = 0;
+      if (sel.where.v.size() != c.values.size()) throw std::logic_error("a term mask not over its block's coefficients");
+      // The chosen terms are replaced; the others are kept as a Dense block (a NaN kept too).
+      Tensor kept = Tensor::uninitialized(c.rows, c.cols, 1);
+      HostCoefs picked;
+      picked.rows = c.rows;
+      picked.cols = c.cols;
+      picked.scratch = Tensor::uninitialized(c.rows, c.cols, 1);
+      bool anyKept = false;
+      for (size_t k = 0; k < c.values.size(); ++k) {
+        const bool replaced = sel.where.v[k] != 0;
+        kept.v[k] = replaced ? 0.0 : c.values[k];
+        picked.scratch.v[k] = replaced ? c.values[k] : 0.0;
+        anyKept = anyKept || kept.v[k] != 0;
+      }
+      picked.values = picked.scratch.v;
+      if (anyKept)
+        next = runtime::linAdd(backend_, std::move(next),
+                               Lin{false, Tensor::scalar(0), {{b, backend_.denseBlock(kept, c.rows, c.cols)}}, {}});
       const Value rep = termValue(*i.regions[2], b, false, picked);
-      next = runtime::linAdd(backend_, std::move(next), toLin(sumTerms(rep, sel, c.cols()), false));
+      next = runtime::linAdd(backend_, std::move(next), toLin(sumTerms(rep, sel, c.cols), false));
     }
     e = materialized(std::move(next));
     if (tt && !tracedReplaced.empty()) {  // steps of other rows leave the traced row as it is
@@ -359,8 +369,8 @@ std::optional<Tensor> ItemRun::stepsThroughReluOntoConstants(const Instr& i, int
   const Lin& boxPositive = linMember(c, split->onPositive);
   const Lin& boxNegative = linMember(c, split->onNegative);
   if (!boxPositive.blocks.empty() || !boxNegative.blocks.empty()) return std::nullopt;
-  auto slopes = [](const Lin& relu) {
-    return relu.blocks.empty() ? Tensor::scalar(0) : Tensor::column(relu.blocks.begin()->second.diag());
+  auto slopes = [this](const Lin& relu) {
+    return relu.blocks.empty() ? Tensor::scalar(0) : backend_.diagonalValues(relu.blocks.begin()->second);
   };
   const runtime::Backend::ReluConvBox columns{slopes(reluPositive), slopes(reluNegative), reluPositive.c0,
                                               reluNegative.c0,        convPositive.c0,      convNegative.c0,

@@ -326,6 +326,101 @@ class TestCoefBlock : public QObject {
     }
   }
 
+  // The backend's blocks from and to host values (what the interpreter's fallbacks read and build
+  // blocks through): denseValues and hostCoefs give toDense's values bit for bit (a Dense block's
+  // hostCoefs is its own storage, no copy), rowValues a row, diagonalValues a Diagonal's diagonal
+  // (other kinds refused); denseBlock of a tensor with broadcast extents, diagonalBlock and
+  // selectionBlock give the expected matrices and kinds; sumAlongList the row sums.
+  void hostValuesThroughTheBackend_data() { addShapeKindSeedRows(); }
+  void hostValuesThroughTheBackend() {
+    QFETCH(int, shape);
+    QFETCH(int, kind);
+    QFETCH(int, seed);
+    const Shape& sh = shapes()[size_t(shape)];
+    Random rnd(7000u * uint64_t(shape) + 10u * uint64_t(kind) + uint64_t(seed));
+    const CoefBlock b = makeBlock(Kind(kind), sh, rnd);
+    const Backend& be = cpuBackend();
+    const Eigen::MatrixXd d = b.toDense();
+    const Tensor values = be.denseValues(b);
+    QCOMPARE(values.r, d.rows());
+    QCOMPARE(values.c, d.cols());
+    QCOMPARE(values.d, int64_t(1));
+    QVERIFY(Eigen::Map<const Eigen::MatrixXd>(values.v.data(), d.rows(), d.cols()) == d);
+    Tensor scratch;
+    const std::span<const double> host = be.hostCoefs(b, scratch);
+    QCOMPARE(int64_t(host.size()), d.size());
+    QVERIFY(Eigen::Map<const Eigen::MatrixXd>(host.data(), d.rows(), d.cols()) == d);
+    if (b.kind() == Kind::Dense) {
+      QCOMPARE(host.data(), b.denseMatrix().data());
+      QCOMPARE(scratch.v.size(), size_t(1));  // untouched: nothing materialized
+    }
+    for (int64_t i = 0; i < b.rows(); ++i) {
+      const std::vector<double> r = be.rowValues(b, i);
+      QCOMPARE(int64_t(r.size()), d.cols());
+      for (int64_t j = 0; j < d.cols(); ++j) QCOMPARE(r[size_t(j)], d(i, j));
+    }
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, be.rowValues(b, b.rows()));
+    if (b.kind() == Kind::Diagonal) {
+      const Tensor diag = be.diagonalValues(b);
+      QCOMPARE(diag.r, b.rows());
+      for (int64_t i = 0; i < b.rows(); ++i) QCOMPARE(diag.v[size_t(i)], d(i, i));
+    } else {
+      QVERIFY_THROWS_EXCEPTION(std::invalid_argument, be.diagonalValues(b));
+    }
+    // denseBlock: full, a row broadcast down, a column broadcast across, one value everywhere.
+    const int64_t r = sh.rows(), c = sh.cols();
+    const Eigen::MatrixXd full = rnd.matrix(r, c), row = rnd.matrix(1, c), col = rnd.matrix(r, 1);
+    const double one = rnd.value() + 2;
+    const std::pair<Tensor, Eigen::MatrixXd> denseCases[] = {
+        {Tensor::matrix(full), full},
+        {Tensor::matrix(row), row.replicate(r, 1)},
+        {Tensor::matrix(col), col.replicate(1, c)},
+        {Tensor::scalar(one), Eigen::MatrixXd::Constant(r, c, one)}};
+    for (const auto& [t, want] : denseCases) {
+      const CoefBlock m = be.denseBlock(t, r, c);
+      QCOMPARE(m.kind(), Kind::Dense);
+      QVERIFY(m.toDense() == want);
+      // The sums along the list frame against a loop over the expected matrix.
+      const Tensor sums = be.sumAlongList(t, r, c);
+      QCOMPARE(sums.r, r);
+      QCOMPARE(sums.c, int64_t(1));
+      for (int64_t i = 0; i < r; ++i) {
+        double s = 0;
+        for (int64_t j = 0; j < c; ++j) s += want(i, j);
+        QVERIFY2(std::abs(sums.v[size_t(i)] - s) <= kTol * std::max(1.0, std::abs(s)), qPrintable(QString::number(i)));
+      }
+    }
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, be.denseBlock(Tensor::full(r, c, 2, 0.0), r, c));
+    // diagonalBlock: Diagonal, or Dense for the dense executor; the same matrix.
+    const Eigen::VectorXd dv = rnd.vector(r);
+    for (bool dense : {false, true}) {
+      const CoefBlock m = be.diagonalBlock(Tensor::column(dv), dense);
+      QCOMPARE(m.kind(), dense ? Kind::Dense : Kind::Diagonal);
+      QVERIFY(m.toDense() == Eigen::MatrixXd(dv.asDiagonal()));
+    }
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, be.diagonalBlock(Tensor::full(r, 2, 1, 1.0), false));
+    // selectionBlock: a 1 at each pair, rows ascending with gaps; Csr marked finite, or Dense.
+    std::vector<std::pair<int64_t, int64_t>> pairs;
+    Eigen::MatrixXd sel = Eigen::MatrixXd::Zero(r, c);
+    for (int64_t i = 0; i < r; ++i)
+      if (rnd.coin(0.7)) {
+        pairs.emplace_back(i, rnd.index(c));
+        sel(i, pairs.back().second) = 1;
+      }
+    for (bool dense : {false, true}) {
+      const CoefBlock m = be.selectionBlock(pairs, r, c, dense);
+      QCOMPARE(m.kind(), dense ? Kind::Dense : Kind::Csr);
+      if (!dense) QVERIFY(m.knownFinite());
+      QVERIFY(m.toDense() == sel);
+    }
+    if (pairs.size() >= 2) {
+      std::vector<std::pair<int64_t, int64_t>> reversed(pairs.rbegin(), pairs.rend());
+      QVERIFY_THROWS_EXCEPTION(std::invalid_argument, be.selectionBlock(reversed, r, c, false));
+    }
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             be.selectionBlock(std::vector<std::pair<int64_t, int64_t>>{{0, c}}, r, c, false));
+  }
+
   // addBlocks(a, b, sign) == A + sign * B for every kind pair; Diagonal + Diagonal stays
   // Diagonal, Csr + Csr / Diagonal (either order) is Csr, every other pair is Dense; the operands
   // are unchanged.

@@ -208,9 +208,9 @@ class TestSharedWeights : public QObject {
       if (withDense) forms.push_back(&denseForm);
       for (const Lin* f : forms) {
         GatherTerm t;
-        t.coef.resize(n, 5);
+        t.coef = Tensor::uninitialized(n, 5, 1);
         for (int64_t i = 0; i < n; ++i)
-          for (int64_t j = 0; j < 5; ++j) t.coef(i, j) = j == 2 ? 0.0 : nd(rng);
+          for (int64_t j = 0; j < 5; ++j) t.coef.ref(i, j, 0) = j == 2 ? 0.0 : nd(rng);
         t.member = f;
         terms.push_back(std::move(t));
       }
@@ -227,7 +227,7 @@ class TestSharedWeights : public QObject {
       for (const GatherTerm& t : terms) {
         Eigen::MatrixXd sel = Eigen::MatrixXd::Zero(n, src);
         for (int64_t i = 0; i < n; ++i)
-          for (int64_t j = 0; j < 5; ++j) sel(i, windows[static_cast<size_t>(i)][static_cast<size_t>(j)]) += t.coef(i, j);
+          for (int64_t j = 0; j < 5; ++j) sel(i, windows[static_cast<size_t>(i)][static_cast<size_t>(j)]) += t.coef.at(i, j, 0);
         c0 += sel * t.member->c0.toMatrix(src, 1).col(0);
         for (const auto& [key, b] : t.member->blocks) {
           const Eigen::MatrixXd p = sel * b.toDense();

@@ -29,6 +29,16 @@ class CpuBackend final : public Backend {
   CoefBlock mapZeroKeeping(const CoefBlock& a, const std::function<double(double)>& f) const override;
   CoefBlock mapZeroKeeping(const CoefBlock& a, ZeroKeepingMap map) const override;
 
+  CoefBlock denseBlock(const Tensor& m, int64_t rows, int64_t cols) const override;
+  CoefBlock diagonalBlock(const Tensor& d, bool dense) const override;
+  CoefBlock selectionBlock(std::span<const std::pair<int64_t, int64_t>> pairs, int64_t n, int64_t cols,
+                           bool dense) const override;
+  Tensor denseValues(const CoefBlock& b) const override;
+  std::span<const double> hostCoefs(const CoefBlock& b, Tensor& scratch) const override;
+  std::vector<double> rowValues(const CoefBlock& b, int64_t i) const override;
+  Tensor diagonalValues(const CoefBlock& b) const override;
+  Tensor sumAlongList(const Tensor& t, int64_t rows, int64_t width) const override;
+
   CoefBlock leftMultiply(const Tensor& coef, const CoefBlock& b) const override;
   std::vector<CoefBlock> leftMultiplyBatch(const std::vector<const Tensor*>& coefs, const CoefBlock& b) const override;
   Tensor times(const CoefBlock& b, const Tensor& x) const override;

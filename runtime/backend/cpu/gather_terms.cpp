@@ -12,9 +12,15 @@ namespace cert::runtime::cpu {
 
 namespace {
 
+/// A gather term with its coefficients row after row (each row's terms contiguous).
+struct RowMajorTerm {
+  Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> coef;
+  const Lin* member = nullptr;
+};
+
 /// One member block of one term (the block a gather reads rows of).
 struct Source {
-  const GatherTerm* term;
+  const RowMajorTerm* term;
   const CoefBlock* block;
   const gbcsr::SparseRM* rows = nullptr;  ///< Csr / Kernel rows; nullptr for Diagonal
 };
@@ -200,8 +206,15 @@ void gatherInto(Lin& out, const std::vector<GatherTerm>& terms, const std::vecto
                 int64_t n, bool denseOnly, const KernelRowsLookup& kernelRows,
                 const std::function<void(int, CoefBlock)>& addBlock) {
   Eigen::VectorXd add = Eigen::VectorXd::Zero(n);
-  std::map<int, std::vector<Source>> byKey;
+  std::vector<RowMajorTerm> rowMajor;
+  rowMajor.reserve(terms.size());  // Sources point into it
   for (const GatherTerm& t : terms) {
+    if (t.coef.r != n || t.coef.d != 1 || t.coef.v.size() != static_cast<size_t>(t.coef.r * t.coef.c))
+      throw std::invalid_argument("a gather term's coefficients are not n x width");
+    rowMajor.push_back({Eigen::Map<const Eigen::MatrixXd>(t.coef.v.data(), t.coef.r, t.coef.c), t.member});
+  }
+  std::map<int, std::vector<Source>> byKey;
+  for (const RowMajorTerm& t : rowMajor) {
     const Lin& m = *t.member;
     out.sym = m.sym;
     // The members' constants: none to add when the constant is a scalar 0 (Kernel and Diagonal
