@@ -105,7 +105,7 @@ Lin linAdd(const Backend& backend, Lin a, Lin&& b, double sign) {
   for (auto& [k, m] : b.blocks) {
     auto it = out.blocks.find(k);
     if (it == out.blocks.end()) out.blocks.emplace(k, sign == 1.0 ? std::move(m) : backend.scale(m, sign));
-    else backend.addInto(it->second, m, sign);
+    else backend.addInto(it->second, std::move(m), sign);
   }
   for (auto& t : b.lazy) {
     if (sign != 1.0) {
@@ -186,7 +186,7 @@ std::function<void(int, CoefBlock)> blockAdder(const Backend& backend, Lin& out)
   return [&backend, &out](int key, CoefBlock m) {
     auto it = out.blocks.find(key);
     if (it == out.blocks.end()) out.blocks.emplace(key, std::move(m));
-    else backend.addInto(it->second, m, 1.0);
+    else backend.addInto(it->second, std::move(m), 1.0);
   };
 }
 

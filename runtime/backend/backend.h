@@ -70,6 +70,9 @@ class Backend {
   virtual CoefBlock add(const CoefBlock& a, const CoefBlock& b, double sign) const = 0;
   /// a += sign * b: in place when a is Dense and owns its storage alone.
   virtual void addInto(CoefBlock& a, const CoefBlock& b, double sign) const = 0;
+  /// The same for a b no longer needed: its storage may take the sum where a's cannot (a backend
+  /// may then leave a holding b's storage); the sum's values are those of the call above.
+  virtual void addInto(CoefBlock& a, CoefBlock&& b, double sign) const { addInto(a, static_cast<const CoefBlock&>(b), sign); }
   /// s * a: every kind keeps its kind (a Kernel's weights are scaled).
   virtual CoefBlock scale(const CoefBlock& a, double s) const = 0;
   /// Row i scaled by s[i] (s.size() == rows): Diagonal and Csr keep their kind, a finite Dense

@@ -478,6 +478,34 @@ class TestCoefBlock : public QObject {
     QVERIFY(b.toDense() == B);
   }
 
+  // addInto with an operand no longer needed (a back-substitution step's fresh product) gives
+  // add's values and kind for every kind pair and sign; where a is Csr or Diagonal and b a Dense
+  // block owned alone, the sum is written into b's storage (the route is taken, not only correct).
+  void addIntoMovedOperand_data() { addBlocks_data(); }
+  void addIntoMovedOperand() {
+    QFETCH(int, shape);
+    QFETCH(int, kindA);
+    QFETCH(int, kindB);
+    QFETCH(int, seed);
+    const Shape& sh = shapes()[size_t(shape)];
+    Random rnd(91u * uint64_t(shape) + 7u * uint64_t(kindA) + 3u * uint64_t(kindB) + uint64_t(seed));
+    const CoefBlock a = makeBlock(Kind(kindA), sh, rnd), b = makeBlock(Kind(kindB), sh, rnd);
+    const Eigen::MatrixXd A = a.toDense(), B = b.toDense();
+    for (double sign : {1.0, -1.0, 0.375}) {
+      const CoefBlock want = through::addBlocks(a, b, sign);
+      CoefBlock into = a;  // shares a's storage
+      CoefBlock moved = b.kind() == Kind::Dense ? CoefBlock::dense(B) : b;
+      const void* movedStorage = moved.storage();
+      through::backend().addInto(into, std::move(moved), sign);
+      QCOMPARE(into.kind(), want.kind());
+      QVERIFY(into.toDense() == want.toDense());
+      const bool route = sign == 1.0 && (a.kind() == Kind::Csr || a.kind() == Kind::Diagonal) && b.kind() == Kind::Dense;
+      QCOMPARE(into.storage() == movedStorage, route);
+    }
+    QVERIFY(a.toDense() == A);
+    QVERIFY(b.toDense() == B);
+  }
+
   void addBlocksRejectsDifferentExtents() {
     Random rnd(5);
     const CoefBlock a = CoefBlock::dense(rnd.matrix(3, 4)), b = CoefBlock::dense(rnd.matrix(4, 3));

@@ -51,4 +51,19 @@ void CpuBackend::addInto(CoefBlock& a, const CoefBlock& b, double sign) const {
   addToDense(*m, b, sign);  // the same arithmetic as add's Dense result
 }
 
+void CpuBackend::addInto(CoefBlock& a, CoefBlock&& b, double sign) const {
+  // A back-substitution step's rows that keep a sparse block (Csr, Diagonal) meet the fresh Dense
+  // product of the rows that step: the sum is written into the product's storage (b + a is a + b
+  // value for value) instead of a's values made dense, then b added.
+  using K = CoefBlock::Kind;
+  if (sign == 1.0 && (a.kind() == K::Csr || a.kind() == K::Diagonal) && a.rows() == b.rows() && a.cols() == b.cols() &&
+      b.kind() == K::Dense)
+    if (Eigen::MatrixXd* m = b.uniqueDense()) {
+      addToDense(*m, a, 1.0);
+      a = std::move(b);
+      return;
+    }
+  addInto(a, static_cast<const CoefBlock&>(b), sign);
+}
+
 }  // namespace cert::runtime::cpu

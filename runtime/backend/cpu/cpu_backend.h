@@ -19,6 +19,7 @@ class CpuBackend final : public Backend {
 
   CoefBlock add(const CoefBlock& a, const CoefBlock& b, double sign) const override;
   void addInto(CoefBlock& a, const CoefBlock& b, double sign) const override;
+  void addInto(CoefBlock& a, CoefBlock&& b, double sign) const override;
   CoefBlock scale(const CoefBlock& a, double s) const override;
   CoefBlock scaleRows(const CoefBlock& a, std::span<const double> s) const override;
   CoefBlock keepRows(const CoefBlock& a, const std::vector<bool>& keep) const override;
