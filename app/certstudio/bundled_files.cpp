@@ -3,6 +3,7 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 
 namespace cert::studio {
@@ -56,6 +57,15 @@ QStringList BundledFiles::networks() {
     if (!out.isEmpty()) return out;
   }
   return {};
+}
+
+QStringList BundledFiles::datasets() { return filesIn(QStringLiteral("inputs"), QStringLiteral("*.csv")); }
+
+qint64 BundledFiles::datasetRowWidth(const QString& path) {
+  QFile f(path);
+  if (!f.open(QIODevice::ReadOnly)) return 0;
+  const QByteArray line = f.readLine(1 << 20).trimmed();
+  return line.isEmpty() ? 0 : line.count(',');
 }
 
 QString BundledFiles::defaultSpec() { return preferred(specs(), QStringLiteral("deeppoly.cf")); }

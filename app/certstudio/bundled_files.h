@@ -17,6 +17,12 @@ struct BundledFiles {
   /// The trained networks (networks/trained/*.onnx), then every *.onnx of the networks folder,
   /// each sorted by name, from the first networks folder that has any.
   static QStringList networks();
+  /// Every dataset CSV of the first inputs folder that has any (mnist_10.csv, cifar10_10.csv),
+  /// sorted by name.
+  static QStringList datasets();
+  /// The values per row after the label of a dataset CSV (its first line's fields less one); 0
+  /// when it cannot be read.
+  static qint64 datasetRowWidth(const QString& path);
   /// specs/deeppoly.cf, else the first bundled spec; empty when there is none.
   static QString defaultSpec();
   /// trained/mnist_relu_3_50.onnx (a real MNIST classifier), else the first bundled network;

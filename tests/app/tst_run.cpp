@@ -23,6 +23,7 @@
 #include "core/property/dataset_csv.h"
 #include "runtime/compiled_certifier.h"
 #include "runtime/executor.h"
+#include "tests/support/random_network.h"
 
 using namespace cert::studio;
 
@@ -55,6 +56,7 @@ class TestRun : public QObject {
   void unstableOnlyBoundsFromTheRunBar();
   void preparedWeightsAcrossRuns();
   void refutedRuleWithholdsTheVerdict();
+  void bundledDatasetFollowsTheNetwork();
 };
 
 void TestRun::runFillsBoundsModel() {
@@ -358,6 +360,49 @@ void TestRun::refutedRuleWithholdsTheVerdict() {
   // Its margins are positive all the same: only the proof withholds the verdict.
   QCOMPARE(refuted.item.marginLower.size(), Eigen::Index(9));
   QVERIFY((refuted.item.marginLower.array() > 0).all());
+}
+
+
+// The Run bar starts on the bundled MNIST rows; a network with CIFAR-10's 3,072 inputs switches
+// it to the bundled CIFAR-10 rows (whose rows that network then reads), an MNIST-shaped one back;
+// a network no bundled dataset fits, and a dataset the user chose, are left as they are.
+void TestRun::bundledDatasetFollowsTheNetwork() {
+  RunBar bar;
+  QCOMPARE(QFileInfo(bar.input().path).fileName(), QStringLiteral("mnist_10.csv"));
+  QSignalSpy changed(&bar, &RunBar::inputChanged);
+  const auto cifarShaped = std::make_shared<const cert::Network>(
+      cert::test::randomMlp(3072, {4}, {cert::LayerOp::Relu}, 10, 1));
+  const auto mnistShaped = std::make_shared<const cert::Network>(
+      cert::test::randomMlp(784, {4}, {cert::LayerOp::Relu}, 10, 2));
+  const auto fiveInputs = std::make_shared<const cert::Network>(
+      cert::test::randomMlp(5, {4}, {cert::LayerOp::Relu}, 3, 3));
+  bar.setNetwork(cifarShaped, QStringLiteral("cifar.onnx"));
+  QCOMPARE(QFileInfo(bar.input().path).fileName(), QStringLiteral("cifar10_10.csv"));
+  QCOMPARE(changed.count(), 1);
+  const auto rows = cert::datasetProperty(*cifarShaped, bar.input().path.toStdString(), 0, 10, 0.01);
+  QVERIFY(rows.ok());
+  QCOMPARE(rows.value->items.size(), size_t(10));
+  QCOMPARE(*rows.value->items.front().label, 3);  // CIFAR-10's first test image: a cat
+  bar.setNetwork(cifarShaped, QStringLiteral("cifar.onnx"));  // already fitting: nothing changes
+  QCOMPARE(changed.count(), 1);
+  bar.setNetwork(mnistShaped, QStringLiteral("mnist.onnx"));
+  QCOMPARE(QFileInfo(bar.input().path).fileName(), QStringLiteral("mnist_10.csv"));
+  QCOMPARE(changed.count(), 2);
+  bar.setNetwork(fiveInputs, QStringLiteral("five.onnx"));
+  QCOMPARE(QFileInfo(bar.input().path).fileName(), QStringLiteral("mnist_10.csv"));
+  QCOMPARE(changed.count(), 2);
+  // A dataset of the user's: kept, though its rows do not fit.
+  QTemporaryDir dir;
+  const QString own = dir.filePath(QStringLiteral("own.csv"));
+  QFile f(own);
+  QVERIFY(f.open(QIODevice::WriteOnly));
+  f.write("1,0.5,0.5\n");
+  f.close();
+  RunInput in = bar.input();
+  in.path = own;
+  bar.setInput(in);
+  bar.setNetwork(cifarShaped, QStringLiteral("cifar.onnx"));
+  QCOMPARE(bar.input().path, own);
 }
 
 QTEST_MAIN(TestRun)

@@ -1,6 +1,8 @@
 // RunBar: the toolbar widgets and their defaults (mnist_10.csv row 0, eps 0.01, CPU).
 #include "app/certstudio/run/run_bar.h"
 
+#include <algorithm>
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -112,6 +114,21 @@ void RunBar::setNetwork(std::shared_ptr<const cert::Network> network, const QStr
   network_ = std::move(network);
   networkLabel_->setText(network_ ? QFileInfo(path).fileName() : tr("no network"));
   networkLabel_->setToolTip(path);
+  // A bundled dataset whose rows do not fit the network (MNIST rows for a CIFAR-10 network) is
+  // swapped for the bundled one whose rows do; a dataset the user chose is left as it is.
+  const QStringList bundled = BundledFiles::datasets();
+  const QString current = QFileInfo(datasetPath_).canonicalFilePath();
+  const bool isBundled = std::any_of(bundled.begin(), bundled.end(),
+                                     [&](const QString& p) { return QFileInfo(p).canonicalFilePath() == current; });
+  if (!network_ || current.isEmpty() || !isBundled) return;
+  const qint64 inputs = network_->inputSize();
+  if (BundledFiles::datasetRowWidth(datasetPath_) == inputs) return;
+  for (const QString& p : bundled)
+    if (BundledFiles::datasetRowWidth(p) == inputs) {
+      datasetPath_ = p;
+      updateInputWidgets();
+      return;
+    }
 }
 
 RunInput RunBar::input() const {

@@ -24,6 +24,8 @@ class RunBar : public QToolBar {
  public:
   explicit RunBar(QWidget* parent = nullptr);
 
+  /// Shows the network's name; a bundled dataset whose rows do not fit its inputs is swapped for
+  /// the bundled one whose rows do (inputChanged), a dataset the user chose is kept.
   void setNetwork(std::shared_ptr<const cert::Network> network, const QString& path);
   std::shared_ptr<const cert::Network> network() const { return network_; }
 
