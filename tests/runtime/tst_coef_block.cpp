@@ -273,6 +273,27 @@ void addShapeKindSeedRows() {
     }
 }
 
+/// The current row of addBlocks_data: its shape and a block of each of its two kinds, made from a
+/// generator seeded by `salt` and the row.
+struct BlockPair {
+  const Shape* shape;
+  CoefBlock a, b;
+  Eigen::MatrixXd A, B;  ///< their toDense()
+};
+BlockPair blockPairOfRow(uint64_t salt) {
+  QFETCH(int, shape);
+  QFETCH(int, kindA);
+  QFETCH(int, kindB);
+  QFETCH(int, seed);
+  const Shape& sh = shapes()[size_t(shape)];
+  Random rnd(salt * uint64_t(shape) + 7u * uint64_t(kindA) + 3u * uint64_t(kindB) + uint64_t(seed));
+  BlockPair p{&sh, makeBlock(Kind(kindA), sh, rnd), {}, {}, {}};
+  p.b = makeBlock(Kind(kindB), sh, rnd);
+  p.A = p.a.toDense();
+  p.B = p.b.toDense();
+  return p;
+}
+
 }  // namespace
 
 class TestCoefBlock : public QObject {
@@ -443,14 +464,10 @@ class TestCoefBlock : public QObject {
         }
   }
   void addBlocks() {
-    QFETCH(int, shape);
-    QFETCH(int, kindA);
-    QFETCH(int, kindB);
-    QFETCH(int, seed);
-    const Shape& sh = shapes()[size_t(shape)];
-    Random rnd(77u * uint64_t(shape) + 7u * uint64_t(kindA) + 3u * uint64_t(kindB) + uint64_t(seed));
-    const CoefBlock a = makeBlock(Kind(kindA), sh, rnd), b = makeBlock(Kind(kindB), sh, rnd);
-    const Eigen::MatrixXd A = a.toDense(), B = b.toDense();
+    const BlockPair p = blockPairOfRow(77);
+    const Shape& sh = *p.shape;
+    const CoefBlock &a = p.a, &b = p.b;
+    const Eigen::MatrixXd &A = p.A, &B = p.B;
     for (double sign : {1.0, -1.0, 0.375, 0.0}) {
       const CoefBlock r = through::addBlocks(a, b, sign);
       QCOMPARE(r.rows(), sh.rows());
@@ -483,14 +500,9 @@ class TestCoefBlock : public QObject {
   // block owned alone, the sum is written into b's storage (the route is taken, not only correct).
   void addIntoMovedOperand_data() { addBlocks_data(); }
   void addIntoMovedOperand() {
-    QFETCH(int, shape);
-    QFETCH(int, kindA);
-    QFETCH(int, kindB);
-    QFETCH(int, seed);
-    const Shape& sh = shapes()[size_t(shape)];
-    Random rnd(91u * uint64_t(shape) + 7u * uint64_t(kindA) + 3u * uint64_t(kindB) + uint64_t(seed));
-    const CoefBlock a = makeBlock(Kind(kindA), sh, rnd), b = makeBlock(Kind(kindB), sh, rnd);
-    const Eigen::MatrixXd A = a.toDense(), B = b.toDense();
+    const BlockPair p = blockPairOfRow(91);
+    const CoefBlock &a = p.a, &b = p.b;
+    const Eigen::MatrixXd &A = p.A, &B = p.B;
     for (double sign : {1.0, -1.0, 0.375}) {
       const CoefBlock want = through::addBlocks(a, b, sign);
       CoefBlock into = a;  // shares a's storage
