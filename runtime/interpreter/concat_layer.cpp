@@ -89,8 +89,11 @@ void ItemRun::concat(const Layer& layer) {
           const std::span<const double> d = backend_.hostCoefs(blk, scratch);  // column after column
           const int64_t from = blk.rows(), cols = blk.cols();
           Tensor rows = Tensor::full(n, cols, 1, 0.0);
-          for (const auto& [row, i] : pairs)
-            for (int64_t j = 0; j < cols; ++j) rows.ref(row, j, 0) = d[static_cast<size_t>(j * from + i)];
+          for (const auto& [row, i] : pairs) {
+            const int64_t at = from == 1 ? 0 : i;  // a single row stands for every row
+            if (at >= from) throw std::runtime_error("its source form has fewer rows than its neurons");
+            for (int64_t j = 0; j < cols; ++j) rows.ref(row, j, 0) = d[static_cast<size_t>(j * from + at)];
+          }
           runtime::blockAdder(backend_, z)(k, backend_.denseBlock(rows, n, cols));
         }
       }

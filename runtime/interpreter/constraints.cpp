@@ -31,7 +31,8 @@ Value ItemRun::lp(const Instr& i) {
   } else if (layer_->op == LayerOp::Affine) {  // rev_Affine: curr is the layer's input, prev its output
     weight = denseLayerWeight();
     in.weight = &weight;
-    in.bias = std::span<const double>(layer_->bias.data(), static_cast<size_t>(layer_->bias.size()));  // bias_ is sized by curr here
+    // The layer's own bias (bias_ is sized by curr here).
+    in.bias = std::span<const double>(layer_->bias.data(), static_cast<size_t>(layer_->bias.size()));
     in.currLayer = layer_->index;
     in.outputLayer = p;
   }
