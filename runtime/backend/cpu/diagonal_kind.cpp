@@ -21,7 +21,8 @@ CoefBlock scaleRows(const CoefBlock& b, const Eigen::VectorXd& s) { return CoefB
 
 CoefBlock selectRows(const CoefBlock& b, std::span<const int64_t> rows) {
   gbcsr::SparseRM out(static_cast<Eigen::Index>(rows.size()), b.cols());
-  out.reserve(Eigen::VectorXi::Ones(static_cast<Eigen::Index>(rows.size())));
+  // Eigen's makeCompressed after a per-row reserve reads past a zero-row matrix's index array.
+  if (!rows.empty()) out.reserve(Eigen::VectorXi::Ones(static_cast<Eigen::Index>(rows.size())));
   for (size_t k = 0; k < rows.size(); ++k)
     if (const double d = b.diag()[rows[k]]; d != 0) out.insert(static_cast<Eigen::Index>(k), rows[k]) = d;
   out.makeCompressed();

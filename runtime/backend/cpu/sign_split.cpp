@@ -218,7 +218,7 @@ void viewOf(const CoefBlock& c, const KernelRowsLookup& kernelRows, CoefView& v)
     case CoefBlock::Kind::Diagonal: {
       const Eigen::VectorXd& d = c.diag();
       v.csrStore = SparseRM(d.size(), d.size());
-      v.csrStore.reserve(Eigen::VectorXi::Ones(d.size()));
+      if (d.size() > 0) v.csrStore.reserve(Eigen::VectorXi::Ones(d.size()));  // none: see diagonal::selectRows
       for (Eigen::Index i = 0; i < d.size(); ++i)
         if (d[i] != 0) v.csrStore.insert(i, i) = d[i];
       v.csrStore.makeCompressed();
