@@ -9,15 +9,11 @@ namespace cert::runtime::cpu {
 
 namespace {
 
-/// m expanded to rows x cols as a host matrix (a copy; broadcast extents repeated).
+/// m expanded to rows x cols as a host matrix (Tensor::toMatrix), refused as an argument error
+/// when m has an 'other' frame.
 Eigen::MatrixXd matrixOf(const Tensor& m, int64_t rows, int64_t cols) {
   if (m.d != 1) throw std::invalid_argument("a tensor with an 'other' frame cannot be a block");
-  if (m.r == rows && m.c == cols) return Eigen::Map<const Eigen::MatrixXd>(m.v.data(), rows, cols);
-  if (m.r == 1 && m.c == cols) return Eigen::Map<const Eigen::RowVectorXd>(m.v.data(), cols).replicate(rows, 1);
-  if (m.r == rows && m.c == 1) return Eigen::Map<const Eigen::VectorXd>(m.v.data(), rows).replicate(1, cols);
-  if (m.r == 1 && m.c == 1) return Eigen::MatrixXd::Constant(rows, cols, m.v[0]);
-  const Tensor t = m.expand(rows, cols, 1);
-  return Eigen::Map<const Eigen::MatrixXd>(t.v.data(), rows, cols);
+  return m.toMatrix(rows, cols);
 }
 
 }  // namespace
