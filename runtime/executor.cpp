@@ -169,7 +169,7 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
   if (trace) *trace = std::move(run.trace);
   if (members)
     for (size_t k = 0; k < run.states.size(); ++k)
-      members->push_back(denseMembers(run.states[k].members.stored(), cc.memberNames, layers[k].size()));
+      members->push_back(denseMembers(**backend.value, run.states[k].members.stored(), cc.memberNames, layers[k].size()));
   return out;
 }
 

@@ -3,7 +3,7 @@
 
 namespace cert {
 
-LayerMembers denseMembers(const std::map<std::string, runtime::Value>& state, const std::vector<std::string>& names,
+LayerMembers denseMembers(const runtime::Backend& backend, const std::map<std::string, runtime::Value>& state, const std::vector<std::string>& names,
                           int64_t n) {
   LayerMembers out;
   for (const std::string& name : names) {
@@ -15,7 +15,7 @@ LayerMembers denseMembers(const std::map<std::string, runtime::Value>& state, co
       m.kind = l->sym ? DenseMember::Kind::Sym : DenseMember::Kind::Poly;
       m.values = l->c0.toMatrix(n, 1).col(0);
       for (const auto& [k, blk] : l->blocks) {
-        Eigen::MatrixXd d = blk.toDense();
+        Eigen::MatrixXd d = backend.denseValues(blk).toMatrix(blk.rows(), blk.cols());
         if (d.rows() == 1 && n != 1) d = d.replicate(n, 1).eval();
         m.blocks.emplace(k, std::move(d));
       }

@@ -31,7 +31,7 @@ bool SharedWeights::caches(const Layer& layer) const {
 std::shared_ptr<const gbcsr::KernelBlock> SharedWeights::kernel(const Layer& layer) {
   auto make = [&layer] {
     auto k = std::make_shared<gbcsr::KernelBlock>();
-    k->weight = layer.kernel;
+    k->weight.assign(layer.kernel.data(), layer.kernel.data() + layer.kernel.size());
     k->geometry = layer.conv;
     return k;
   };
@@ -45,20 +45,20 @@ std::shared_ptr<const gbcsr::KernelBlock> SharedWeights::kernel(const Layer& lay
   return it->second;
 }
 
-std::shared_ptr<const CoefBlock> SharedWeights::weight(const Layer& layer) {
+std::shared_ptr<const CoefBlock> SharedWeights::weight(const Layer& layer, const Backend& backend) {
   if (layer.op == LayerOp::Conv) {
     std::shared_ptr<const gbcsr::KernelBlock> k = kernel(layer);
     return derived(caches(layer) ? "w" + std::to_string(layer.index) : std::string(),
                    [&k] { return CoefBlock::kernel(k); });
   }
   if (layer.op != LayerOp::Affine) throw std::logic_error("SharedWeights::weight: not an Affine or Conv layer");
-  if (!caches(layer)) return std::make_shared<const CoefBlock>(CoefBlock::networkWeight(layer.weight));
-  const Eigen::MatrixXd& w = net_.layers[static_cast<size_t>(layer.index)].weight;  // outlives the run
+  if (!caches(layer)) return std::make_shared<const CoefBlock>(backend.layerWeight(layer));
+  const Layer& cached = net_.layers[static_cast<size_t>(layer.index)];  // outlives the run
   // A sparse weight (a layout permutation, a pooling or scaling written as Affine) is stored as
   // Csr: its products cost its non-zeros, not n x m.
   // Checked once here (a run's steps then read the mark, not the values, on every use).
-  return derived("w" + std::to_string(layer.index), [&w] {
-    CoefBlock b = CoefBlock::compressed(CoefBlock::networkWeight(w), kSparseWeightDensity);
+  return derived("w" + std::to_string(layer.index), [&cached, &backend] {
+    CoefBlock b = backend.compressed(backend.layerWeight(cached), kSparseWeightDensity);
     return b.allFinite() ? std::move(b).checkedFinite() : b;
   });
 }
@@ -73,12 +73,12 @@ std::shared_ptr<const CoefBlock> SharedWeights::derived(const std::string& key, 
   return blocks_.emplace(key, std::move(b)).first->second;
 }
 
-const gbcsr::SparseRM* SharedWeights::kernelRows(const gbcsr::KernelBlock& k, const Backend& backend) {
+const CoefBlock* SharedWeights::kernelRows(const gbcsr::KernelBlock& k, const Backend& backend) {
   const std::lock_guard<std::mutex> lock(mu_);
   if (!owned_.count(&k)) return nullptr;
   auto it = rows_.find(&k);
   if (it != rows_.end()) return it->second.get();
-  auto m = std::make_unique<gbcsr::SparseRM>(backend.kernelRows(k));
+  auto m = std::make_unique<CoefBlock>(backend.kernelRows(k));
   return rows_.emplace(&k, std::move(m)).first->second.get();
 }
 

@@ -5,8 +5,6 @@
 // max(W, 0) and min(W, 0)), and a Kernel's Toeplitz rows as CSR for sparse gathers.
 #pragma once
 
-#include <Eigen/Dense>
-
 #include <functional>
 #include <map>
 #include <memory>
@@ -51,13 +49,13 @@ class SharedWeights {
   std::shared_ptr<const gbcsr::KernelBlock> kernel(const Layer& layer);
   /// The layer's weight as a block: Kernel (Conv), the network's matrix referenced (Affine), or
   /// its Csr form when at most kSparseWeightDensity of it is non-zero.
-  std::shared_ptr<const CoefBlock> weight(const Layer& layer);
+  std::shared_ptr<const CoefBlock> weight(const Layer& layer, const Backend& backend);
   /// The block named `key` (a cached layer's weight and the maps applied to it), made by `make`
   /// on first use. An empty key is never cached.
   std::shared_ptr<const CoefBlock> derived(const std::string& key, const std::function<CoefBlock()>& make);
-  /// The Toeplitz rows of a kernel this cache made (kernel() or derived()) as CSR, built by the
-  /// backend once per kernel; nullptr for any other kernel (whose storage may not outlive one item).
-  const gbcsr::SparseRM* kernelRows(const gbcsr::KernelBlock& k, const Backend& backend);
+  /// The Toeplitz rows of a kernel this cache made (kernel() or derived()) as a Csr block, built by
+  /// the backend once per kernel; nullptr for any other kernel (whose storage may not outlive one item).
+  const CoefBlock* kernelRows(const gbcsr::KernelBlock& k, const Backend& backend);
   /// The network's non-finite parameters (badParameters), scanned once for every run over it.
   const std::vector<BadParameter>& badParameters();
 
@@ -67,7 +65,7 @@ class SharedWeights {
   std::map<int, std::shared_ptr<const gbcsr::KernelBlock>> kernels_;
   std::map<std::string, std::shared_ptr<const CoefBlock>> blocks_;
   std::set<const gbcsr::KernelBlock*> owned_;
-  std::map<const gbcsr::KernelBlock*, std::unique_ptr<gbcsr::SparseRM>> rows_;
+  std::map<const gbcsr::KernelBlock*, std::unique_ptr<CoefBlock>> rows_;
   std::optional<std::vector<BadParameter>> badParameters_;
 };
 

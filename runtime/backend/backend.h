@@ -111,6 +111,14 @@ class Backend {
   // storage.
   /// A Dense block of m's values expanded to rows x cols (m with d == 1; extents of 1 broadcast).
   virtual CoefBlock denseBlock(const Tensor& m, int64_t rows, int64_t cols) const = 0;
+  /// The n x n identity: Diagonal, or Dense when `dense` (the dense executor).
+  virtual CoefBlock identityBlock(int64_t n, bool dense) const = 0;
+  /// An Affine layer's weight matrix as a Dense block (the CPU backend references the network's
+  /// matrix, no copy; the layer must outlive the block).
+  virtual CoefBlock layerWeight(const Layer& layer) const = 0;
+  /// b stored as Csr when it is Dense and at most `density` of it non-zero (exact: only zeros are
+  /// dropped); else b itself.
+  virtual CoefBlock compressed(const CoefBlock& b, double density) const = 0;
   /// The n x n block with d's n values ([n x 1]) on its diagonal: Diagonal, or Dense when `dense`
   /// (the dense executor).
   virtual CoefBlock diagonalBlock(const Tensor& d, bool dense) const = 0;
@@ -159,10 +167,10 @@ class Backend {
   /// batch frame's items): [r x 1 x k], one matrix product (a GEMM on the CPU).
   virtual Tensor matVec(const Tensor& m, const Tensor& x) const = 0;
 
-  /// A Kernel block's Toeplitz rows as CSR on the host (its taps inside the input, one row per
+  /// A Kernel block's Toeplitz rows as a Csr block (its taps inside the input, one row per
   /// output neuron): what the KernelRowsLookup of the block operations returns, built once per
   /// kernel by the caller's cache.
-  virtual gbcsr::SparseRM kernelRows(const gbcsr::KernelBlock& k) const = 0;
+  virtual CoefBlock kernelRows(const gbcsr::KernelBlock& k) const = 0;
 
   // --- Term frames ----------------------------------------------------------------------------
   /// The block's rows as sparse terms when at most `maxDensity` of it is non-zero (a Kernel's rows

@@ -3,12 +3,6 @@
 
 namespace cert::gbcsr {
 
-Eigen::MatrixXd KernelBlock::item() const {
-  Eigen::MatrixXd m = Eigen::MatrixXd::Zero(rows(), cols());
-  forEachTap([&](int64_t o, int64_t i, double w) { m(o, i) += w; });
-  return m;
-}
-
 double KernelBlock::density() const {
   int64_t taps = 0;
   forEachTap([&](int64_t, int64_t, double) { ++taps; });

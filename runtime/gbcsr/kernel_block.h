@@ -3,28 +3,24 @@
 // products (direct loops).
 #pragma once
 
-#include <Eigen/Dense>
-#include <utility>
-
 #include <cstdint>
+#include <utility>
+#include <vector>
 
 #include "core/network/network.h"
-#include "runtime/gbcsr/sparse_rows.h"
 
 namespace cert::gbcsr {
 
 struct KernelBlock {
-  Eigen::VectorXd weight;  ///< ONNX order [outC][inC][kH][kW]
+  std::vector<double> weight;  ///< ONNX order [outC][inC][kH][kW]
   ConvGeometry geometry;
 
   bool shared() const { return true; }
   int64_t rows() const { return int64_t(geometry.outChannels) * geometry.outHeight * geometry.outWidth; }
   int64_t cols() const { return int64_t(geometry.inChannels) * geometry.inHeight * geometry.inWidth; }
-  int64_t bytes() const { return weight.size() * 8 + int64_t(sizeof(ConvGeometry)); }
+  int64_t bytes() const { return static_cast<int64_t>(weight.size()) * 8 + int64_t(sizeof(ConvGeometry)); }
   /// Fraction of the Toeplitz matrix that holds a (non-zero) weight.
   double density() const;
-  /// The Toeplitz matrix (for fallbacks and tests).
-  Eigen::MatrixXd item() const;
   /// Calls f(outRow, inCol, weight) for every non-zero tap of the Toeplitz matrix, row by row
   /// (core/network/network.h's forEachConvTap).
   template <class F>

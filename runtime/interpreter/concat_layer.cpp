@@ -40,7 +40,7 @@ CoefBlock selection(const runtime::Backend& backend, const std::vector<std::pair
                     int64_t cols, bool denseOnly) {
   bool identity = n == cols && static_cast<int64_t>(pairs.size()) == n;
   for (size_t k = 0; identity && k < pairs.size(); ++k) identity = pairs[k].first == pairs[k].second;
-  if (identity) return CoefBlock::identity(n, denseOnly);
+  if (identity) return backend.identityBlock(n, denseOnly);
   return backend.selectionBlock(pairs, n, cols, denseOnly);  // one source per row, rows ascending
 }
 

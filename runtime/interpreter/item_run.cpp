@@ -164,7 +164,7 @@ void ItemRun::layer(const Layer& layer, const ir::Program& prog) {
       if (!l.lazy.empty()) throw std::runtime_error("member '" + name + "' is still a list");
       for (auto& [k, blk] : l.blocks) {
         if (blk.rows() == 1 && n_ != 1) blk = backend_.repeatRow(blk, n_);
-        if (!dense_) blk = CoefBlock::compressed(blk);  // sparse blocks are stored as Csr
+        if (!dense_) blk = backend_.compressed(blk, CoefBlock::kCsrDensity);  // sparse blocks are stored as Csr
         blk = backend_.markedFinite(std::move(blk));  // later layers' products read the mark
       }
       s.members[name] = runtime::linExpandRows(l, n_);
@@ -287,7 +287,7 @@ Value ItemRun::eval(const Instr& i) {
     case Opcode::FreshNoise: {
       Lin z;
       z.sym = true;
-      z.blocks.emplace(nextNoise_++, CoefBlock::identity(n_, dense_));
+      z.blocks.emplace(nextNoise_++, backend_.identityBlock(n_, dense_));
       return z;
     }
     case Opcode::Unary: {

@@ -226,7 +226,7 @@ class ItemRun {
     const std::vector<std::vector<int64_t>>* windows = nullptr;
   };
   TermContext term_;
-  std::map<const void*, gbcsr::SparseRM> kernelRows_;  ///< see kernelRows
+  std::map<const void*, CoefBlock> kernelRows_;  ///< see kernelRows
   /// See dyingIn: per region of every program the run has met (a region belongs to one program).
   std::map<const ir::Region*, std::vector<std::vector<int>>> dying_;
   const std::vector<int>* dyingNow_ = nullptr;
@@ -375,7 +375,7 @@ class ItemRun {
   bool sparseRowMembers(int b) const;
 
   /// The rows of a Kernel block's Toeplitz matrix as CSR, built once per kernel.
-  const gbcsr::SparseRM& kernelRows(const CoefBlock& blk);
+  const CoefBlock& kernelRows(const CoefBlock& blk);
 
   /// A block at most kSparseTermDensity non-zero (and wide enough to pay) as sparse terms: per
   /// row, the columns of its non-zero coefficients. Regions then run over those terms only.

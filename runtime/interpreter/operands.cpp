@@ -114,7 +114,7 @@ void ItemRun::markKernel(Lin& product, const Lin& neurons, int weightId) {
   for (double x : neurons.c0.v)
     if (x != 0.0) return;
   // The layer's own weight block: its Kernel, or the Affine matrix referenced (Csr when sparse).
-  product.lazy[0].block = shared_.weight(*layer_);
+  product.lazy[0].block = shared_.weight(*layer_, backend_);
 }
 
 Value ItemRun::meta(const Instr& i) {
@@ -130,7 +130,7 @@ Value ItemRun::meta(const Instr& i) {
     if (!dense_) {  // kept structured until an instruction needs it dense (see prepareOperands)
       Structured& st = structured_[i.id];
       st = Structured{};
-      st.block = shared_.weight(*layer_);
+      st.block = shared_.weight(*layer_, backend_);
       st.key = shared_.caches(*layer_) ? "w" + std::to_string(layer_->index) : layers_.keyOf(*layer_);
       st.raw = true;
       return Tensor::scalar(0);
@@ -146,8 +146,8 @@ Value ItemRun::neuron(const Instr& i) {
   switch (i.ref) {
     case NeuronRef::Prev:
     case NeuronRef::Prev0:
-    case NeuronRef::Prev1: l.blocks.emplace(inputOf(i.ref), CoefBlock::identity(n_, dense_)); return l;
-    case NeuronRef::Curr: l.blocks.emplace(layer_->index, CoefBlock::identity(n_, dense_)); return l;
+    case NeuronRef::Prev1: l.blocks.emplace(inputOf(i.ref), backend_.identityBlock(n_, dense_)); return l;
+    case NeuronRef::Curr: l.blocks.emplace(layer_->index, backend_.identityBlock(n_, dense_)); return l;
     case NeuronRef::PrevList:
       l.lazy.push_back({windows_.empty() ? Tensor::full(1, listExtent_, 1, 1) : validity_,
                         Atom{windows_.empty() ? Atom::Source::ColAll : Atom::Source::Gather,

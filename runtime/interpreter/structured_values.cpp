@@ -16,8 +16,8 @@ using ir::NeuronRef;
 using ir::Opcode;
 
 Tensor ItemRun::denseLayerWeight() {
-  if (layer_->op != LayerOp::Conv) return backend_.denseValues(*shared_.weight(*layer_));
-  if (!convWeight_) convWeight_ = backend_.denseValues(*shared_.weight(*layer_));
+  if (layer_->op != LayerOp::Conv) return backend_.denseValues(*shared_.weight(*layer_, backend_));
+  if (!convWeight_) convWeight_ = backend_.denseValues(*shared_.weight(*layer_, backend_));
   return *convWeight_;
 }
 

@@ -44,11 +44,11 @@ bool ItemRun::sparseRowMembers(int b) const {
   return true;
 }
 
-const gbcsr::SparseRM& ItemRun::kernelRows(const CoefBlock& blk) {
-  if (const gbcsr::SparseRM* shared = shared_.kernelRows(blk.kernelBlock(), backend_)) return *shared;
+const CoefBlock& ItemRun::kernelRows(const CoefBlock& blk) {
+  if (const CoefBlock* shared = shared_.kernelRows(blk.kernelBlock(), backend_)) return *shared;
   auto it = kernelRows_.find(blk.storage());
   if (it != kernelRows_.end()) return it->second;
-  gbcsr::SparseRM m = backend_.kernelRows(blk.kernelBlock());
+  CoefBlock m = backend_.kernelRows(blk.kernelBlock());
   return kernelRows_.emplace(blk.storage(), std::move(m)).first->second;
 }
 

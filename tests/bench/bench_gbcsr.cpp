@@ -7,6 +7,7 @@
 #include <map>
 #include <string>
 
+#include "tests/support/conv_toeplitz.h"
 #include "tests/support/gbcsr_reference/elementwise.h"
 #include "tests/support/gbcsr_reference/matmul.h"
 
@@ -26,7 +27,8 @@ KernelBlock convKernel() {
   cert::ConvGeometry& g = k.geometry;
   g.inChannels = 16, g.inHeight = g.inWidth = 13, g.outChannels = 32, g.outHeight = g.outWidth = 5;
   g.kernelH = g.kernelW = 4, g.strideH = g.strideW = 2;
-  k.weight = Eigen::VectorXd::Random(32 * 16 * 16);
+  const Eigen::VectorXd w = Eigen::VectorXd::Random(32 * 16 * 16);
+  k.weight.assign(w.data(), w.data() + w.size());
   return k;
 }
 
@@ -34,7 +36,7 @@ struct Data {
   MatrixXd c = MatrixXd::Random(256, 256), l = MatrixXd::Random(256, 784), u = MatrixXd::Random(256, 784);
   Eigen::VectorXd d = Eigen::VectorXd::Random(256);
   KernelBlock k = convKernel();
-  MatrixXd kd = k.item();                        // 800 x 2704 Toeplitz
+  MatrixXd kd = cert::test::convToeplitz(k.geometry, k.weight);  // 800 x 2704 Toeplitz
   MatrixXd x = MatrixXd::Random(2704, 256);      // Kernel x Dense operand
   MatrixXd y = MatrixXd::Random(256, 800);       // Dense x Kernel operand (back-substitution)
 };

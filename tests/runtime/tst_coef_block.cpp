@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "runtime/backend/backend.h"
+#include "runtime/backend/cpu/cpu_backend.h"
 #include "runtime/backend/cpu/convolution.h"
 #include "runtime/coef_block.h"
 
@@ -52,7 +53,7 @@ CoefBlock scaleRows(const CoefBlock& a, const Eigen::VectorXd& s) {
 CoefBlock keepRows(const CoefBlock& a, const std::vector<bool>& keep) { return backend().keepRows(a, keep); }
 CoefBlock repeatRow(const CoefBlock& a, int64_t n) { return backend().repeatRow(a, n); }
 Eigen::MatrixXd leftMultiply(const Eigen::MatrixXd& coef, const CoefBlock& b) {
-  return backend().leftMultiply(Tensor::matrix(coef), b).toDense();
+  return cpu::toDense(backend().leftMultiply(Tensor::matrix(coef), b));
 }
 }  // namespace through
 
@@ -102,8 +103,14 @@ const std::vector<Shape>& shapes() {
   return kShapes;
 }
 
-/// The Toeplitz matrix of a convolution, built here from the definition (independent of
-/// KernelBlock::item and forEachTap).
+/// A Kernel block's weights as an Eigen vector (read in place), and weights made for one.
+Eigen::Map<const Eigen::VectorXd> weightsOf(const gbcsr::KernelBlock& k) {
+  return {k.weight.data(), static_cast<Eigen::Index>(k.weight.size())};
+}
+std::vector<double> valuesOf(const Eigen::VectorXd& v) { return {v.data(), v.data() + v.size()}; }
+
+/// The Toeplitz matrix of a convolution, built here from the definition (independent of the
+/// runtime's toeplitzOf and forEachTap).
 Eigen::MatrixXd toeplitz(const Eigen::VectorXd& w, const ConvGeometry& g) {
   Eigen::MatrixXd t = Eigen::MatrixXd::Zero(int64_t(g.outChannels) * g.outHeight * g.outWidth,
                                             int64_t(g.inChannels) * g.inHeight * g.inWidth);
@@ -168,21 +175,21 @@ Eigen::MatrixXd sparseMatrix(int64_t r, int64_t c, Random& rnd) {
 }
 
 /// A Csr block of these values (only the non-zeros stored).
-CoefBlock csrOf(const Eigen::MatrixXd& m) { return CoefBlock::csr(gbcsr::SparseRM(m.sparseView(0.0, 0.0))); }
+CoefBlock csrOf(const Eigen::MatrixXd& m) { return cpu::makeCsr(cpu::SparseRM(m.sparseView(0.0, 0.0))); }
 
 /// A block of `kind` with the extents of `shape` (Diagonal: square shapes only).
 CoefBlock makeBlock(Kind kind, const Shape& shape, Random& rnd) {
   switch (kind) {
     case Kind::Csr: return csrOf(sparseMatrix(shape.rows(), shape.cols(), rnd));
     case Kind::RowScaled:  // over a Dense or (half the time) a Kernel block: a conv layer's rows scaled
-      if (rnd.coin(0.5)) return CoefBlock::rowScaled(makeBlock(Kind::Kernel, shape, rnd), rnd.vector(shape.rows()));
-      return CoefBlock::rowScaled(CoefBlock::dense(rnd.matrix(shape.rows(), shape.cols())), rnd.vector(shape.rows()));
-    case Kind::Dense: return CoefBlock::dense(rnd.matrix(shape.rows(), shape.cols()));
-    case Kind::Diagonal: return CoefBlock::diagonal(rnd.vector(shape.rows()));
+      if (rnd.coin(0.5)) return cpu::makeRowScaled(makeBlock(Kind::Kernel, shape, rnd), rnd.vector(shape.rows()));
+      return cpu::makeRowScaled(cpu::makeDense(rnd.matrix(shape.rows(), shape.cols())), rnd.vector(shape.rows()));
+    case Kind::Dense: return cpu::makeDense(rnd.matrix(shape.rows(), shape.cols()));
+    case Kind::Diagonal: return cpu::makeDiagonal(rnd.vector(shape.rows()));
     case Kind::Kernel: {
       const ConvGeometry& g = shape.g;
       auto k = std::make_shared<gbcsr::KernelBlock>(
-          gbcsr::KernelBlock{rnd.vector(int64_t(g.outChannels) * g.inChannels * g.kernelH * g.kernelW), g});
+          gbcsr::KernelBlock{valuesOf(rnd.vector(int64_t(g.outChannels) * g.inChannels * g.kernelH * g.kernelW)), g});
       return CoefBlock::kernel(std::move(k));
     }
   }
@@ -224,19 +231,19 @@ const int kSeeds = 3;
 /// b with non-finite values in its own storage (an inf and a NaN or -inf; a RowScaled block's
 /// scale gets the inf, its base stays finite).
 CoefBlock withNonFiniteValues(const CoefBlock& b, Random& rnd) {
-  const Eigen::MatrixXd B = b.toDense();
+  const Eigen::MatrixXd B = cpu::toDense(b);
   switch (b.kind()) {
     case Kind::Dense: {
       Eigen::MatrixXd m = B;
       m(rnd.index(m.rows()), rnd.index(m.cols())) = kInf;
       m(rnd.index(m.rows()), rnd.index(m.cols())) = -kInf;
-      return CoefBlock::dense(m);
+      return cpu::makeDense(m);
     }
     case Kind::Diagonal: {
-      Eigen::VectorXd d = b.diag();
+      Eigen::VectorXd d = cpu::diagonalOf(b);
       d[rnd.index(d.size())] = kInf;
       d[rnd.index(d.size())] = kNaN;
-      return CoefBlock::diagonal(d);
+      return cpu::makeDiagonal(d);
     }
     case Kind::Kernel: {
       gbcsr::KernelBlock k = b.kernelBlock();
@@ -251,9 +258,9 @@ CoefBlock withNonFiniteValues(const CoefBlock& b, Random& rnd) {
       return csrOf(m);
     }
     case Kind::RowScaled: {  // views are made of finite blocks only; an infinite scale here
-      Eigen::VectorXd sc = b.rowScale();
+      Eigen::VectorXd sc = cpu::rowScaleOf(b);
       sc[rnd.index(sc.size())] = kInf;
-      return CoefBlock::rowScaled(b.scaledBase(), sc);
+      return cpu::makeRowScaled(b.scaledBase(), sc);
     }
   }
   return b;
@@ -289,8 +296,8 @@ BlockPair blockPairOfRow(uint64_t salt) {
   Random rnd(salt * uint64_t(shape) + 7u * uint64_t(kindA) + 3u * uint64_t(kindB) + uint64_t(seed));
   BlockPair p{&sh, makeBlock(Kind(kindA), sh, rnd), {}, {}, {}};
   p.b = makeBlock(Kind(kindB), sh, rnd);
-  p.A = p.a.toDense();
-  p.B = p.b.toDense();
+  p.A = cpu::toDense(p.a);
+  p.B = cpu::toDense(p.b);
   return p;
 }
 
@@ -313,24 +320,24 @@ class TestCoefBlock : public QObject {
     QCOMPARE(b.kind(), Kind(kind));
     QCOMPARE(b.rows(), sh.rows());
     QCOMPARE(b.cols(), sh.cols());
-    const Eigen::MatrixXd d = b.toDense();
+    const Eigen::MatrixXd d = cpu::toDense(b);
     QCOMPARE(d.rows(), sh.rows());
     QCOMPARE(d.cols(), sh.cols());
-    if (b.kind() == Kind::Kernel) VERIFY_CLOSE(d, toeplitz(b.kernelBlock().weight, sh.g));
-    if (b.kind() == Kind::Diagonal) VERIFY_CLOSE(d, Eigen::MatrixXd(b.diag().asDiagonal()));
-    if (b.kind() == Kind::Dense) QVERIFY(d == b.denseMatrix());
-    for (int64_t i = 0; i < b.rows(); ++i) VERIFY_CLOSE(Eigen::MatrixXd(b.row(i)), Eigen::MatrixXd(d.row(i).transpose()));
+    if (b.kind() == Kind::Kernel) VERIFY_CLOSE(d, toeplitz(weightsOf(b.kernelBlock()), sh.g));
+    if (b.kind() == Kind::Diagonal) VERIFY_CLOSE(d, Eigen::MatrixXd(cpu::diagonalOf(b).asDiagonal()));
+    if (b.kind() == Kind::Dense) QVERIFY(d == cpu::denseOf(b));
+    for (int64_t i = 0; i < b.rows(); ++i) VERIFY_CLOSE(Eigen::MatrixXd(cpu::row(b, i)), Eigen::MatrixXd(d.row(i).transpose()));
     QCOMPARE(b.nonZeros(), int64_t((d.array() != 0).count()));
     QVERIFY(b.allFinite());
     switch (b.kind()) {
       case Kind::Dense: QCOMPARE(b.bytes(), sh.rows() * sh.cols() * 8); break;
       case Kind::Diagonal: QCOMPARE(b.bytes(), sh.rows() * 8); break;
-      case Kind::Kernel: QCOMPARE(b.bytes(), b.kernelBlock().weight.size() * 8 + int64_t(sizeof(ConvGeometry))); break;
+      case Kind::Kernel: QCOMPARE(b.bytes(), int64_t(b.kernelBlock().weight.size()) * 8 + int64_t(sizeof(ConvGeometry))); break;
       case Kind::Csr:
-        QCOMPARE(b.bytes(), int64_t(b.sparse().nonZeros()) * 12 + (sh.rows() + 1) * 4);
-        QCOMPARE(int64_t(b.sparse().nonZeros()), b.nonZeros());  // only non-zeros are stored here
-        QVERIFY(b.sparse().isCompressed());
-        QVERIFY(Eigen::MatrixXd(b.sparse()) == d);
+        QCOMPARE(b.bytes(), int64_t(cpu::csrOf(b).nonZeros()) * 12 + (sh.rows() + 1) * 4);
+        QCOMPARE(int64_t(cpu::csrOf(b).nonZeros()), b.nonZeros());  // only non-zeros are stored here
+        QVERIFY(cpu::csrOf(b).isCompressed());
+        QVERIFY(Eigen::MatrixXd(cpu::csrOf(b)) == d);
         break;
       case Kind::RowScaled: QCOMPARE(b.bytes(), sh.rows() * 8); break;
     }
@@ -361,7 +368,7 @@ class TestCoefBlock : public QObject {
     Random rnd(7000u * uint64_t(shape) + 10u * uint64_t(kind) + uint64_t(seed));
     const CoefBlock b = makeBlock(Kind(kind), sh, rnd);
     const Backend& be = cpuBackend();
-    const Eigen::MatrixXd d = b.toDense();
+    const Eigen::MatrixXd d = cpu::toDense(b);
     const Tensor values = be.denseValues(b);
     QCOMPARE(values.r, d.rows());
     QCOMPARE(values.c, d.cols());
@@ -372,7 +379,7 @@ class TestCoefBlock : public QObject {
     QCOMPARE(int64_t(host.size()), d.size());
     QVERIFY(Eigen::Map<const Eigen::MatrixXd>(host.data(), d.rows(), d.cols()) == d);
     if (b.kind() == Kind::Dense) {
-      QCOMPARE(host.data(), b.denseMatrix().data());
+      QCOMPARE(host.data(), cpu::denseOf(b).data());
       QCOMPARE(scratch.v.size(), size_t(1));  // untouched: nothing materialized
     }
     for (int64_t i = 0; i < b.rows(); ++i) {
@@ -400,7 +407,7 @@ class TestCoefBlock : public QObject {
     for (const auto& [t, want] : denseCases) {
       const CoefBlock m = be.denseBlock(t, r, c);
       QCOMPARE(m.kind(), Kind::Dense);
-      QVERIFY(m.toDense() == want);
+      QVERIFY(cpu::toDense(m) == want);
       // The sums along the list frame against a loop over the expected matrix.
       const Tensor sums = be.sumAlongList(t, r, c);
       QCOMPARE(sums.r, r);
@@ -417,7 +424,7 @@ class TestCoefBlock : public QObject {
     for (bool dense : {false, true}) {
       const CoefBlock m = be.diagonalBlock(Tensor::column(dv), dense);
       QCOMPARE(m.kind(), dense ? Kind::Dense : Kind::Diagonal);
-      QVERIFY(m.toDense() == Eigen::MatrixXd(dv.asDiagonal()));
+      QVERIFY(cpu::toDense(m) == Eigen::MatrixXd(dv.asDiagonal()));
     }
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, be.diagonalBlock(Tensor::full(r, 2, 1, 1.0), false));
     // selectionBlock: a 1 at each pair, rows ascending with gaps; Csr marked finite, or Dense.
@@ -432,7 +439,7 @@ class TestCoefBlock : public QObject {
       const CoefBlock m = be.selectionBlock(pairs, r, c, dense);
       QCOMPARE(m.kind(), dense ? Kind::Dense : Kind::Csr);
       if (!dense) QVERIFY(m.knownFinite());
-      QVERIFY(m.toDense() == sel);
+      QVERIFY(cpu::toDense(m) == sel);
     }
     if (pairs.size() >= 2) {
       std::vector<std::pair<int64_t, int64_t>> reversed(pairs.rbegin(), pairs.rend());
@@ -445,6 +452,63 @@ class TestCoefBlock : public QObject {
   // addBlocks(a, b, sign) == A + sign * B for every kind pair; Diagonal + Diagonal stays
   // Diagonal, Csr + Csr / Diagonal (either order) is Csr, every other pair is Dense; the operands
   // are unchanged.
+  /// The handle holds the backend's storage opaquely: an empty default block, blocks over values
+  /// of the kinds that have their own, sole-owner writes only, the network's weight referenced.
+  void storageHandle() {
+    const CoefBlock empty;
+    QCOMPARE(empty.kind(), Kind::Dense);
+    QCOMPARE(empty.rows(), int64_t(0));
+    QCOMPARE(empty.cols(), int64_t(0));
+    QVERIFY(!empty.values());
+    QCOMPARE(cpu::denseOf(empty).size(), Eigen::Index(0));
+    QCOMPARE(empty.bytes(), int64_t(0));
+    QVERIFY(empty.allFinite());
+    QVERIFY_THROWS_EXCEPTION(std::logic_error, CoefBlock::overValues(Kind::Kernel, 1, 1, nullptr));
+    QVERIFY_THROWS_EXCEPTION(std::logic_error, CoefBlock::overValues(Kind::RowScaled, 1, 1, nullptr));
+    QVERIFY_THROWS_EXCEPTION(std::runtime_error,
+                             CoefBlock::rowScaledOver(std::make_shared<const CoefBlock>(cpu::makeDiagonal(Eigen::VectorXd::Ones(2))),
+                                                      nullptr));
+
+    const Eigen::MatrixXd m = Eigen::MatrixXd::Random(3, 4);
+    CoefBlock own = cpu::makeDense(m);
+    QVERIFY(own.values());
+    QCOMPARE(own.storage(), own.values());
+    QVERIFY(cpu::denseOf(own) == m);
+    QCOMPARE(own.bytes(), int64_t(3 * 4 * 8));
+    {
+      CoefBlock copy = own;  // shared storage: neither may write it
+      QCOMPARE(copy.values(), own.values());
+      QVERIFY(!cpu::uniqueDense(own));
+      QVERIFY(!cpu::uniqueDense(copy));
+    }
+    CoefBlock marked = std::move(own).checkedFinite();
+    QVERIFY(marked.knownFinite());
+    Eigen::MatrixXd* w = cpu::uniqueDense(marked);  // sole owner: writable, its mark dropped
+    QVERIFY(w);
+    QVERIFY(!marked.knownFinite());
+    (*w)(0, 0) = 7.0;
+    QCOMPARE(cpu::denseOf(marked)(0, 0), 7.0);
+
+    Layer fc;
+    fc.op = LayerOp::Affine, fc.name = "fc";
+    fc.weight = m;
+    CoefBlock referenced = through::backend().layerWeight(fc);
+    QVERIFY(referenced.borrowed());
+    QCOMPARE(&cpu::denseOf(referenced), &fc.weight);  // not copied
+    QVERIFY(!cpu::uniqueDense(referenced));           // never written
+    Layer conv = fc;
+    conv.op = LayerOp::Conv;
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, through::backend().layerWeight(conv));
+
+    const CoefBlock d = cpu::makeDiagonal(Eigen::Vector3d(1, 0, 2));
+    QCOMPARE(d.kind(), Kind::Diagonal);
+    QCOMPARE(d.bytes(), int64_t(3 * 8));
+    QCOMPARE(d.nonZeros(), int64_t(2));
+    QVERIFY(!through::backend().identityBlock(3, false).sameValues(d));
+    QVERIFY(through::backend().identityBlock(3, false).sameValues(through::backend().identityBlock(3, true)));
+    QCOMPARE(through::backend().identityBlock(3, true).kind(), Kind::Dense);
+  }
+
   void addBlocks_data() {
     QTest::addColumn<int>("shape");
     QTest::addColumn<int>("kindA");
@@ -480,19 +544,19 @@ class TestCoefBlock : public QObject {
                                 : (sa && sb)                                             ? Kind::Csr
                                                                                          : Kind::Dense;
       QCOMPARE(r.kind(), expectedKind);
-      VERIFY_CLOSE(r.toDense(), Eigen::MatrixXd(A + sign * B));
+      VERIFY_CLOSE(cpu::toDense(r), Eigen::MatrixXd(A + sign * B));
       if (r.kind() == Kind::Csr) {
         // The sum's pattern is within the union of the operands' patterns.
-        const Eigen::MatrixXd R = r.toDense();
+        const Eigen::MatrixXd R = cpu::toDense(r);
         QVERIFY(((R.array() != 0) && (A.array() == 0) && (B.array() == 0)).count() == 0);
-        QCOMPARE(r.bytes(), int64_t(r.sparse().nonZeros()) * 12 + (sh.rows() + 1) * 4);
+        QCOMPARE(r.bytes(), int64_t(cpu::csrOf(r).nonZeros()) * 12 + (sh.rows() + 1) * 4);
       }
     }
     // A block plus itself (one storage on both sides).
-    VERIFY_CLOSE(through::addBlocks(a, a, 1.0).toDense(), Eigen::MatrixXd(2 * A));
-    VERIFY_CLOSE(through::addBlocks(a, a, -1.0).toDense(), Eigen::MatrixXd::Zero(sh.rows(), sh.cols()).eval());
-    QVERIFY(a.toDense() == A);
-    QVERIFY(b.toDense() == B);
+    VERIFY_CLOSE(cpu::toDense(through::addBlocks(a, a, 1.0)), Eigen::MatrixXd(2 * A));
+    VERIFY_CLOSE(cpu::toDense(through::addBlocks(a, a, -1.0)), Eigen::MatrixXd::Zero(sh.rows(), sh.cols()).eval());
+    QVERIFY(cpu::toDense(a) == A);
+    QVERIFY(cpu::toDense(b) == B);
   }
 
   // addInto with an operand no longer needed (a back-substitution step's fresh product) gives
@@ -506,21 +570,21 @@ class TestCoefBlock : public QObject {
     for (double sign : {1.0, -1.0, 0.375}) {
       const CoefBlock want = through::addBlocks(a, b, sign);
       CoefBlock into = a;  // shares a's storage
-      CoefBlock moved = b.kind() == Kind::Dense ? CoefBlock::dense(B) : b;
+      CoefBlock moved = b.kind() == Kind::Dense ? cpu::makeDense(B) : b;
       const void* movedStorage = moved.storage();
       through::backend().addInto(into, std::move(moved), sign);
       QCOMPARE(into.kind(), want.kind());
-      QVERIFY(into.toDense() == want.toDense());
+      QVERIFY(cpu::toDense(into) == cpu::toDense(want));
       const bool route = sign == 1.0 && (a.kind() == Kind::Csr || a.kind() == Kind::Diagonal) && b.kind() == Kind::Dense;
       QCOMPARE(into.storage() == movedStorage, route);
     }
-    QVERIFY(a.toDense() == A);
-    QVERIFY(b.toDense() == B);
+    QVERIFY(cpu::toDense(a) == A);
+    QVERIFY(cpu::toDense(b) == B);
   }
 
   void addBlocksRejectsDifferentExtents() {
     Random rnd(5);
-    const CoefBlock a = CoefBlock::dense(rnd.matrix(3, 4)), b = CoefBlock::dense(rnd.matrix(4, 3));
+    const CoefBlock a = cpu::makeDense(rnd.matrix(3, 4)), b = cpu::makeDense(rnd.matrix(4, 3));
     bool threw = false;
     try {
       (void)through::addBlocks(a, b, 1.0);
@@ -540,20 +604,20 @@ class TestCoefBlock : public QObject {
     const Shape& sh = shapes()[size_t(shape)];
     Random rnd(31u * uint64_t(shape) + 5u * uint64_t(kind) + uint64_t(seed));
     const CoefBlock a = makeBlock(Kind(kind), sh, rnd);
-    const Eigen::MatrixXd A = a.toDense();
+    const Eigen::MatrixXd A = cpu::toDense(a);
     for (double s : {2.5, -1.0, 1e-3, 0.0, -7.25}) {
       const CoefBlock r = through::scaleBlock(a, s);
       QCOMPARE(r.kind(), a.kind());
       QCOMPARE(r.rows(), a.rows());
       QCOMPARE(r.cols(), a.cols());
-      VERIFY_CLOSE(r.toDense(), Eigen::MatrixXd(s * A));
+      VERIFY_CLOSE(cpu::toDense(r), Eigen::MatrixXd(s * A));
       QVERIFY(r.storage() != a.storage());
       if (r.kind() == Kind::Kernel) {
         QCOMPARE(r.kernelBlock().geometry.outHeight, a.kernelBlock().geometry.outHeight);
-        VERIFY_CLOSE(Eigen::MatrixXd(r.kernelBlock().weight), Eigen::MatrixXd(s * a.kernelBlock().weight));
+        VERIFY_CLOSE(Eigen::MatrixXd(weightsOf(r.kernelBlock())), Eigen::MatrixXd(s * weightsOf(a.kernelBlock())));
       }
     }
-    QVERIFY(a.toDense() == A);
+    QVERIFY(cpu::toDense(a) == A);
   }
 
   // scaleRows(a, s) == diag(s) * A (finite s); Diagonal and Csr keep their kind, a Kernel becomes
@@ -567,7 +631,7 @@ class TestCoefBlock : public QObject {
     const Shape& sh = shapes()[size_t(shape)];
     Random rnd(97u * uint64_t(shape) + 11u * uint64_t(kind) + uint64_t(seed));
     const CoefBlock a = makeBlock(Kind(kind), sh, rnd);
-    const Eigen::MatrixXd A = a.toDense();
+    const Eigen::MatrixXd A = cpu::toDense(a);
     for (int variant = 0; variant < 3; ++variant) {
       Eigen::VectorXd s = variant == 0 ? Eigen::VectorXd(rnd.vector(sh.rows()) * 3.0)
                           : variant == 1 ? Eigen::VectorXd::Zero(sh.rows()).eval()
@@ -578,18 +642,18 @@ class TestCoefBlock : public QObject {
       QCOMPARE(r.kind(), a.kind() == Kind::Diagonal || a.kind() == Kind::Csr ? a.kind()
                          : sparseKernel                                    ? Kind::Csr
                                                                            : Kind::Dense);
-      VERIFY_CLOSE(r.toDense(), Eigen::MatrixXd(s.asDiagonal() * A));
+      VERIFY_CLOSE(cpu::toDense(r), Eigen::MatrixXd(s.asDiagonal() * A));
     }
     if (a.kind() == Kind::Kernel && sh.rows() > 0 && sh.cols() > 0) {
       Eigen::VectorXd s = Eigen::VectorXd::Ones(sh.rows());
       s[0] = kInf;
       const CoefBlock r = through::scaleRows(a, s);
       QCOMPARE(r.kind(), Kind::Dense);
-      const Eigen::MatrixXd R = r.toDense();
+      const Eigen::MatrixXd R = cpu::toDense(r);
       for (Eigen::Index j = 0; j < A.cols(); ++j)  // row 0: inf * tap, NaN where no tap (0 * inf)
         QVERIFY(A(0, j) == 0 ? std::isnan(R(0, j)) : R(0, j) == kInf * A(0, j));
     }
-    QVERIFY(a.toDense() == A);
+    QVERIFY(cpu::toDense(a) == A);
     bool threw = false;
     try {
       (void)through::scaleRows(a, Eigen::VectorXd::Ones(sh.rows() + 1));
@@ -608,7 +672,7 @@ class TestCoefBlock : public QObject {
     const Shape& sh = shapes()[size_t(shape)];
     Random rnd(131u * uint64_t(shape) + 13u * uint64_t(kind) + uint64_t(seed));
     const CoefBlock a = makeBlock(Kind(kind), sh, rnd);
-    const Eigen::MatrixXd A = a.toDense();
+    const Eigen::MatrixXd A = cpu::toDense(a);
     for (int variant = 0; variant < 3; ++variant) {
       std::vector<bool> keep(size_t(sh.rows()));
       for (size_t i = 0; i < keep.size(); ++i) keep[i] = variant == 0 ? rnd.coin(0.5) : variant == 1;
@@ -623,11 +687,11 @@ class TestCoefBlock : public QObject {
       if (a.kind() == Kind::Diagonal) QCOMPARE(r.kind(), Kind::Diagonal);
       if (a.kind() == Kind::Csr) {  // documented: Csr keeps its kind, and stores no more
         QCOMPARE(r.kind(), Kind::Csr);
-        QVERIFY(r.sparse().nonZeros() <= a.sparse().nonZeros());
+        QVERIFY(cpu::csrOf(r).nonZeros() <= cpu::csrOf(a).nonZeros());
       }
-      VERIFY_CLOSE(r.toDense(), expected);
+      VERIFY_CLOSE(cpu::toDense(r), expected);
     }
-    QVERIFY(a.toDense() == A);
+    QVERIFY(cpu::toDense(a) == A);
   }
 
   // selectRows(a, rows) == A's rows in that order; scatterRows puts them back (the other rows
@@ -640,7 +704,7 @@ class TestCoefBlock : public QObject {
     const Shape& sh = shapes()[size_t(shape)];
     Random rnd(173u * uint64_t(shape) + 17u * uint64_t(kind) + uint64_t(seed));
     const CoefBlock a = makeBlock(Kind(kind), sh, rnd);
-    const Eigen::MatrixXd A = a.toDense();
+    const Eigen::MatrixXd A = cpu::toDense(a);
     for (int variant = 0; variant < 4; ++variant) {
       std::vector<int64_t> rows;  // some, every, one (the last), none
       for (int64_t i = 0; i < sh.rows(); ++i)
@@ -653,12 +717,12 @@ class TestCoefBlock : public QObject {
       QCOMPARE(picked.kind(), sparseKind ? Kind::Csr : Kind::Dense);
       Eigen::MatrixXd expected(Eigen::Index(rows.size()), A.cols());
       for (size_t k = 0; k < rows.size(); ++k) expected.row(Eigen::Index(k)) = A.row(rows[k]);
-      VERIFY_CLOSE(picked.toDense(), expected);
+      VERIFY_CLOSE(cpu::toDense(picked), expected);
       const CoefBlock placed = through::backend().scatterRows(picked, rows, a.rows());
       QCOMPARE(placed.rows(), a.rows());
       Eigen::MatrixXd back = Eigen::MatrixXd::Zero(A.rows(), A.cols());
       for (int64_t r : rows) back.row(r) = A.row(r);
-      VERIFY_CLOSE(placed.toDense(), back);
+      VERIFY_CLOSE(cpu::toDense(placed), back);
       if (picked.kind() == Kind::Csr || 4 * rows.size() <= size_t(a.rows())) QCOMPARE(placed.kind(), Kind::Csr);
     }
     if (sh.rows() >= 2) {
@@ -673,7 +737,7 @@ class TestCoefBlock : public QObject {
       try { through::backend().scatterRows(through::backend().selectRows(a, std::vector<int64_t>{0}), outside, sh.rows()); } catch (const std::runtime_error&) { threw = true; }
       QVERIFY(threw);
     }
-    QVERIFY(a.toDense() == A);
+    QVERIFY(cpu::toDense(a) == A);
   }
 
   // repeatRow(a, n) == n copies of A's one row, Dense.
@@ -691,9 +755,9 @@ class TestCoefBlock : public QObject {
     std::vector<CoefBlock> ones;
     switch (Kind(kind)) {
       case Kind::Dense:
-        ones = {CoefBlock::dense(rnd.matrix(1, 1)), CoefBlock::dense(rnd.matrix(1, 9)), CoefBlock::dense(rnd.matrix(1, 40))};
+        ones = {cpu::makeDense(rnd.matrix(1, 1)), cpu::makeDense(rnd.matrix(1, 9)), cpu::makeDense(rnd.matrix(1, 40))};
         break;
-      case Kind::Diagonal: ones = {CoefBlock::diagonal(rnd.vector(1))}; break;
+      case Kind::Diagonal: ones = {cpu::makeDiagonal(rnd.vector(1))}; break;
       case Kind::Kernel:
         for (const Shape& sh : shapes())
           if (sh.rows() == 1) ones.push_back(makeBlock(Kind::Kernel, sh, rnd));
@@ -705,7 +769,7 @@ class TestCoefBlock : public QObject {
                 csrOf(Eigen::MatrixXd::Zero(1, 7)), csrOf(Eigen::MatrixXd::Constant(1, 3, -0.5))};
         break;
       case Kind::RowScaled:
-        ones = {CoefBlock::rowScaled(CoefBlock::dense(rnd.matrix(1, 9)), rnd.vector(1))};
+        ones = {cpu::makeRowScaled(cpu::makeDense(rnd.matrix(1, 9)), rnd.vector(1))};
         break;
     }
     QVERIFY(!ones.empty());
@@ -715,7 +779,7 @@ class TestCoefBlock : public QObject {
       for (int64_t n : {int64_t(1), int64_t(2), int64_t(13)}) {
         const CoefBlock r = through::repeatRow(a, n);
         QCOMPARE(r.kind(), Kind::Dense);
-        VERIFY_CLOSE(r.toDense(), Eigen::MatrixXd(a.toDense().replicate(n, 1)));
+        VERIFY_CLOSE(cpu::toDense(r), Eigen::MatrixXd(cpu::toDense(a).replicate(n, 1)));
       }
     }
   }
@@ -729,7 +793,7 @@ class TestCoefBlock : public QObject {
     const Shape& sh = shapes()[size_t(shape)];
     Random rnd(211u * uint64_t(shape) + 19u * uint64_t(kind) + uint64_t(seed));
     const CoefBlock b = makeBlock(Kind(kind), sh, rnd);
-    const Eigen::MatrixXd B = b.toDense();
+    const Eigen::MatrixXd B = cpu::toDense(b);
     for (int64_t m : {int64_t(1), int64_t(3), int64_t(17)}) {
       const Eigen::MatrixXd c = rnd.matrix(m, sh.rows());
       VERIFY_CLOSE(through::leftMultiply(c, b), Eigen::MatrixXd(c * B));
@@ -737,23 +801,23 @@ class TestCoefBlock : public QObject {
     // A Dense block that is diagonal in value (the dense executor's identities and ReLU
     // relaxations take a column-scaling shortcut).
     if (sh.square()) {
-      const CoefBlock diagInDense = CoefBlock::dense(Eigen::MatrixXd(rnd.vector(sh.rows()).asDiagonal()));
+      const CoefBlock diagInDense = cpu::makeDense(Eigen::MatrixXd(rnd.vector(sh.rows()).asDiagonal()));
       const Eigen::MatrixXd c = rnd.matrix(5, sh.rows());
-      VERIFY_CLOSE(through::leftMultiply(c, diagInDense), Eigen::MatrixXd(c * diagInDense.toDense()));
+      VERIFY_CLOSE(through::leftMultiply(c, diagInDense), Eigen::MatrixXd(c * cpu::toDense(diagInDense)));
     }
   }
 
   // A product large enough to run the GEMM on several threads.
   void leftMultiplyLargeDense() {
     Random rnd(4242);
-    const CoefBlock b = CoefBlock::dense(rnd.matrix(512, 520));
+    const CoefBlock b = cpu::makeDense(rnd.matrix(512, 520));
     const Eigen::MatrixXd c = rnd.matrix(300, 512);
-    VERIFY_CLOSE(through::leftMultiply(c, b), Eigen::MatrixXd(c * b.toDense()));
+    VERIFY_CLOSE(through::leftMultiply(c, b), Eigen::MatrixXd(c * cpu::toDense(b)));
     // And a large Kernel: 8 -> 16 channels over 28x28 (cnn-like), 64 coefficient rows.
     const Shape big{"c8to16_28x28_k3_p1", geometry(8, 28, 28, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1)};
     const CoefBlock k = makeBlock(Kind::Kernel, big, rnd);
     const Eigen::MatrixXd ck = rnd.matrix(64, big.rows());
-    VERIFY_CLOSE(through::leftMultiply(ck, k), Eigen::MatrixXd(ck * k.toDense()));
+    VERIFY_CLOSE(through::leftMultiply(ck, k), Eigen::MatrixXd(ck * cpu::toDense(k)));
     // Large enough that the transposed convolution runs in chunks of positions, which end inside
     // an output row: strided with padding, and dilated with asymmetric padding.
     // (Chunks hold 2^18 / (60 rows x taps) positions: 68 of 100 and 161 of 176 here.)
@@ -761,12 +825,12 @@ class TestCoefBlock : public QObject {
                                  Shape{"c3to4_16x14_k3_d2_p2120", geometry(3, 16, 14, 4, 3, 3, 1, 1, 2, 1, 2, 0, 2, 2)}}) {
       const CoefBlock kc = makeBlock(Kind::Kernel, chunked, rnd);
       const Eigen::MatrixXd cc = rnd.matrix(60, chunked.rows());
-      VERIFY_CLOSE(through::leftMultiply(cc, kc), Eigen::MatrixXd(cc * kc.toDense()));
+      VERIFY_CLOSE(through::leftMultiply(cc, kc), Eigen::MatrixXd(cc * cpu::toDense(kc)));
     }
     // And a large Csr: 600 x 700 with zero rows and columns, 200 coefficient rows.
     const CoefBlock s = csrOf(sparseMatrix(600, 700, rnd));
     const Eigen::MatrixXd cs = rnd.matrix(200, 600);
-    VERIFY_CLOSE(through::leftMultiply(cs, s), Eigen::MatrixXd(cs * s.toDense()));
+    VERIFY_CLOSE(through::leftMultiply(cs, s), Eigen::MatrixXd(cs * cpu::toDense(s)));
   }
 
   // Coefficients with zero columns (back-substitution through inactive ReLUs): the product over
@@ -783,7 +847,7 @@ class TestCoefBlock : public QObject {
     const int lone[] = {0, 7, 8, 31, 32, 40, 59};
     for (int k = 0; k < 7; ++k) c(lone[k], 2 * k + 20) = 0.5 + k;
     c(45, 40) = -1e-300;  // a subnormal-scale value is non-zero too
-    const CoefBlock b = CoefBlock::dense(m);
+    const CoefBlock b = cpu::makeDense(m);
     const Eigen::MatrixXd expected = c * m;
     const Eigen::MatrixXd got = through::leftMultiply(c, b);
     VERIFY_CLOSE(got, expected);
@@ -797,7 +861,7 @@ class TestCoefBlock : public QObject {
     VERIFY_CLOSE(through::leftMultiply(c, through::backend().markedFinite(b)), expected);
     Eigen::MatrixXd mInf = m;
     mInf(4, 7) = std::numeric_limits<double>::infinity();  // row 4: a zero column of c
-    const Eigen::MatrixXd withInf = through::leftMultiply(c, CoefBlock::dense(mInf));
+    const Eigen::MatrixXd withInf = through::leftMultiply(c, cpu::makeDense(mInf));
     for (Eigen::Index i = 0; i < c.rows(); ++i) QVERIFY2(std::isnan(withInf(i, 7)), "0 * inf must stay NaN");
     QVERIFY(std::isfinite(withInf(0, 6)));
   }
@@ -813,7 +877,7 @@ class TestCoefBlock : public QObject {
                             Shape{"c16to16_8x8_k3_p1", geometry(16, 8, 8, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1)},
                             Shape{"c8to4_9x9_k3_d2_p2", geometry(8, 9, 9, 4, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2)}}) {
       const CoefBlock k = makeBlock(Kind::Kernel, sh, rnd);
-      const Eigen::MatrixXd T = k.toDense();
+      const Eigen::MatrixXd T = cpu::toDense(k);
       const int64_t positions = int64_t(sh.g.outHeight) * sh.g.outWidth;
       for (int64_t rows : {int64_t(5), int64_t(40)})
         for (double zero : {0.0, 0.3, 0.5, 0.8, 1.0}) {
@@ -840,7 +904,7 @@ class TestCoefBlock : public QObject {
     const Shape& sh = shapes()[size_t(shape)];
     Random rnd(307u * uint64_t(shape) + 23u * uint64_t(kind) + uint64_t(seed));
     const CoefBlock b = makeBlock(Kind(kind), sh, rnd);
-    const Eigen::MatrixXd B = b.toDense();
+    const Eigen::MatrixXd B = cpu::toDense(b);
     const double specials[] = {kInf, -kInf, kNaN};
     for (int variant = 0; variant < 4; ++variant) {
       Eigen::MatrixXd c = rnd.matrix(6, sh.rows());
@@ -862,7 +926,7 @@ class TestCoefBlock : public QObject {
     const CoefBlock nb = withNonFiniteValues(b, rnd);
     QCOMPARE(nb.kind(), b.kind());
     QVERIFY(!nb.allFinite());
-    const Eigen::MatrixXd NB = nb.toDense();
+    const Eigen::MatrixXd NB = cpu::toDense(nb);
     Eigen::MatrixXd c = rnd.matrix(4, sh.rows());
     {
       const Eigen::MatrixXd e = c * NB, r = through::leftMultiply(c, nb);
@@ -879,7 +943,7 @@ class TestCoefBlock : public QObject {
 
   void leftMultiplyRejectsWrongExtent() {
     Random rnd(9);
-    const CoefBlock b = CoefBlock::diagonal(rnd.vector(4));
+    const CoefBlock b = cpu::makeDiagonal(rnd.vector(4));
     bool threw = false;
     try {
       (void)through::leftMultiply(rnd.matrix(2, 5), b);
@@ -907,12 +971,12 @@ class TestCoefBlock : public QObject {
     assigned = a;
     QCOMPARE(assigned.storage(), a.storage());
 
-    const CoefBlock asDense = CoefBlock::dense(a.toDense());
+    const CoefBlock asDense = cpu::makeDense(cpu::toDense(a));
     QVERIFY(asDense.storage() != a.storage());
     QVERIFY(a.sameValues(asDense));
     QVERIFY(asDense.sameValues(a));
     if (a.kind() == Kind::Diagonal) {
-      const CoefBlock again = CoefBlock::diagonal(a.diag());
+      const CoefBlock again = cpu::makeDiagonal(cpu::diagonalOf(a));
       QVERIFY(again.storage() != a.storage());
       QVERIFY(a.sameValues(again));
     }
@@ -922,24 +986,24 @@ class TestCoefBlock : public QObject {
       QVERIFY(a.sameValues(again));
     }
     // The same values as Csr (another storage, another kind except for a Csr block).
-    const CoefBlock asCsr = csrOf(a.toDense());
+    const CoefBlock asCsr = csrOf(cpu::toDense(a));
     QVERIFY(asCsr.storage() != a.storage());
     QVERIFY(a.sameValues(asCsr));
     QVERIFY(asCsr.sameValues(a));
     QVERIFY(asCsr.sameValues(asDense));
     QVERIFY(asDense.sameValues(asCsr));
     // Other values: change one stored non-zero of a dense copy.
-    Eigen::MatrixXd other = a.toDense();
+    Eigen::MatrixXd other = cpu::toDense(a);
     Eigen::Index ri = 0, ci = 0;
     if (other.cwiseAbs().maxCoeff(&ri, &ci) > 0) {
       other(ri, ci) += 0.5;
-      QVERIFY(!a.sameValues(CoefBlock::dense(other)));
-      QVERIFY(!CoefBlock::dense(other).sameValues(a));
+      QVERIFY(!a.sameValues(cpu::makeDense(other)));
+      QVERIFY(!cpu::makeDense(other).sameValues(a));
       QVERIFY(!a.sameValues(csrOf(other)));
       QVERIFY(!csrOf(other).sameValues(a));
     }
     // A new non-zero where there was a zero (outside a Csr block's pattern).
-    Eigen::MatrixXd extra = a.toDense();
+    Eigen::MatrixXd extra = cpu::toDense(a);
     const std::vector<std::pair<Eigen::Index, Eigen::Index>> zeros = [&] {
       std::vector<std::pair<Eigen::Index, Eigen::Index>> z;
       for (Eigen::Index j = 0; j < extra.cols(); ++j)
@@ -952,10 +1016,10 @@ class TestCoefBlock : public QObject {
       extra(zi, zj) = 0.25;
       QVERIFY(!a.sameValues(csrOf(extra)));
       QVERIFY(!csrOf(extra).sameValues(a));
-      QVERIFY(!a.sameValues(CoefBlock::dense(extra)));
+      QVERIFY(!a.sameValues(cpu::makeDense(extra)));
     }
     // Other extents.
-    QVERIFY(!a.sameValues(CoefBlock::dense(Eigen::MatrixXd::Zero(sh.rows() + 1, sh.cols()))));
+    QVERIFY(!a.sameValues(cpu::makeDense(Eigen::MatrixXd::Zero(sh.rows() + 1, sh.cols()))));
     QVERIFY(!a.sameValues(csrOf(Eigen::MatrixXd::Zero(sh.rows(), sh.cols() + 1))));
   }
 
@@ -963,20 +1027,20 @@ class TestCoefBlock : public QObject {
     // A 1x1 convolution with one channel and weight w is w * I: Kernel vs Diagonal.
     for (int n : {1, 3, 5}) {
       const ConvGeometry g = geometry(1, n, n + 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1);
-      const CoefBlock k = CoefBlock::kernel(std::make_shared<gbcsr::KernelBlock>(gbcsr::KernelBlock{Eigen::VectorXd::Constant(1, -1.5), g}));
+      const CoefBlock k = CoefBlock::kernel(std::make_shared<gbcsr::KernelBlock>(gbcsr::KernelBlock{{-1.5}, g}));
       QCOMPARE(k.kind(), Kind::Kernel);
-      const CoefBlock d = CoefBlock::diagonal(Eigen::VectorXd::Constant(int64_t(n) * (n + 1), -1.5));
+      const CoefBlock d = cpu::makeDiagonal(Eigen::VectorXd::Constant(int64_t(n) * (n + 1), -1.5));
       QVERIFY(k.sameValues(d));
       QVERIFY(d.sameValues(k));
-      QVERIFY(!k.sameValues(CoefBlock::diagonal(Eigen::VectorXd::Constant(int64_t(n) * (n + 1), 1.5))));
+      QVERIFY(!k.sameValues(cpu::makeDiagonal(Eigen::VectorXd::Constant(int64_t(n) * (n + 1), 1.5))));
     }
     // identity(n): Diagonal ones, or Dense ones on the diagonal; the same values.
     for (int64_t n : {int64_t(1), int64_t(4), int64_t(30)}) {
-      const CoefBlock i = CoefBlock::identity(n, false), di = CoefBlock::identity(n, true);
+      const CoefBlock i = through::backend().identityBlock(n, false), di = through::backend().identityBlock(n, true);
       QCOMPARE(i.kind(), Kind::Diagonal);
       QCOMPARE(di.kind(), Kind::Dense);
-      QVERIFY(i.toDense() == Eigen::MatrixXd::Identity(n, n));
-      QVERIFY(di.toDense() == Eigen::MatrixXd::Identity(n, n));
+      QVERIFY(cpu::toDense(i) == Eigen::MatrixXd::Identity(n, n));
+      QVERIFY(cpu::toDense(di) == Eigen::MatrixXd::Identity(n, n));
       QVERIFY(i.sameValues(di));
       QCOMPARE(i.bytes(), n * 8);
       QCOMPARE(di.bytes(), n * n * 8);
@@ -1021,7 +1085,7 @@ class TestCoefBlock : public QObject {
         m(order[size_t(k)] % rows, order[size_t(k)] / rows) = v;
       }
       if (nnz < size) m(order[size_t(nnz)] % rows, order[size_t(nnz)] / rows) = -0.0;  // a zero
-      const CoefBlock d = CoefBlock::dense(m);
+      const CoefBlock d = cpu::makeDense(m);
       QCOMPARE(d.nonZeros(), nnz);
       // Thresholds: nnz / size (the boundary), a little above and below it, and the bounds.
       const double fraction = double(nnz) / double(size);
@@ -1032,7 +1096,7 @@ class TestCoefBlock : public QObject {
         const double exact = std::fma(density, double(size), -double(nnz));
         if (density == fraction && exact != 0) continue;
         const bool expectCsr = exact >= 0;
-        const CoefBlock c = CoefBlock::compressed(d, density);
+        const CoefBlock c = through::backend().compressed(d, density);
         QCOMPARE(c.rows(), int64_t(rows));
         QCOMPARE(c.cols(), int64_t(cols));
         if (!expectCsr) {
@@ -1042,12 +1106,12 @@ class TestCoefBlock : public QObject {
         }
         QCOMPARE(c.kind(), Kind::Csr);
         QCOMPARE(c.gbcsrKind(), gbcsr::Kind::Csr);
-        QCOMPARE(int64_t(c.sparse().nonZeros()), nnz);  // only the non-zeros are stored
+        QCOMPARE(int64_t(cpu::csrOf(c).nonZeros()), nnz);  // only the non-zeros are stored
         QCOMPARE(c.nonZeros(), nnz);
         QCOMPARE(c.bytes(), nnz * 12 + (int64_t(rows) + 1) * 4);
         QCOMPARE(c.allFinite(), d.allFinite());
         // Bit for bit (NaN compared as NaN; -0.0 becomes a structural +0 zero, equal as a value).
-        const Eigen::MatrixXd back = c.toDense();
+        const Eigen::MatrixXd back = cpu::toDense(c);
         for (Eigen::Index j = 0; j < cols; ++j)
           for (Eigen::Index i = 0; i < rows; ++i) {
             if (std::isnan(m(i, j))) {
@@ -1058,13 +1122,13 @@ class TestCoefBlock : public QObject {
             if (m(i, j) != 0) QCOMPARE(std::signbit(back(i, j)), std::signbit(m(i, j)));
           }
         for (Eigen::Index i = 0; i < rows; ++i) {
-          const Eigen::VectorXd r = c.row(i), e = m.row(i).transpose();
+          const Eigen::VectorXd r = cpu::row(c, i), e = m.row(i).transpose();
           QVERIFY(((r.array() == e.array()) || (r.array().isNaN() && e.array().isNaN())).all());
         }
         if (d.allFinite()) QVERIFY(c.sameValues(d) && d.sameValues(c));
       }
       // The default density is the documented one.
-      QCOMPARE(CoefBlock::compressed(d).kind(),
+      QCOMPARE(through::backend().compressed(d, CoefBlock::kCsrDensity).kind(),
                double(nnz) <= CoefBlock::kCsrDensity * double(size) ? Kind::Csr : Kind::Dense);
     }
   }
@@ -1076,16 +1140,16 @@ class TestCoefBlock : public QObject {
         if (!kindFits(k, sh)) continue;
         const CoefBlock b = makeBlock(k, sh, rnd);
         for (double density : {0.0, 0.25, 1.0}) {
-          const CoefBlock c = CoefBlock::compressed(b, density);
+          const CoefBlock c = through::backend().compressed(b, density);
           QCOMPARE(c.kind(), k);
           QCOMPARE(c.storage(), b.storage());
         }
       }
     const CoefBlock empty;
-    QCOMPARE(CoefBlock::compressed(empty, 1.0).kind(), Kind::Dense);
-    QCOMPARE(CoefBlock::compressed(empty, 1.0).storage(), empty.storage());
-    const CoefBlock emptyRows = CoefBlock::dense(Eigen::MatrixXd(0, 5));
-    QCOMPARE(CoefBlock::compressed(emptyRows, 1.0).kind(), Kind::Dense);
+    QCOMPARE(through::backend().compressed(empty, 1.0).kind(), Kind::Dense);
+    QCOMPARE(through::backend().compressed(empty, 1.0).storage(), empty.storage());
+    const CoefBlock emptyRows = cpu::makeDense(Eigen::MatrixXd(0, 5));
+    QCOMPARE(through::backend().compressed(emptyRows, 1.0).kind(), Kind::Dense);
   }
 
   // A Csr block with explicitly stored zeros (as a sum's cancellations leave): nonZeros counts
@@ -1096,19 +1160,19 @@ class TestCoefBlock : public QObject {
     const CoefBlock a = csrOf(m);
     const CoefBlock z = through::addBlocks(a, a, -1.0);
     QCOMPARE(z.kind(), Kind::Csr);
-    QVERIFY(z.toDense() == Eigen::MatrixXd::Zero(9, 11));
+    QVERIFY(cpu::toDense(z) == Eigen::MatrixXd::Zero(9, 11));
     QCOMPARE(z.nonZeros(), int64_t(0));
-    QCOMPARE(z.bytes(), int64_t(z.sparse().nonZeros()) * 12 + 10 * 4);
-    QVERIFY(z.sameValues(CoefBlock::dense(Eigen::MatrixXd::Zero(9, 11))));
+    QCOMPARE(z.bytes(), int64_t(cpu::csrOf(z).nonZeros()) * 12 + 10 * 4);
+    QVERIFY(z.sameValues(cpu::makeDense(Eigen::MatrixXd::Zero(9, 11))));
     const CoefBlock s0 = through::scaleBlock(a, 0.0);
     QCOMPARE(s0.kind(), Kind::Csr);
     QCOMPARE(s0.nonZeros(), int64_t(0));
-    QVERIFY(s0.toDense() == Eigen::MatrixXd::Zero(9, 11));
+    QVERIFY(cpu::toDense(s0) == Eigen::MatrixXd::Zero(9, 11));
     // Operations on a block with stored zeros.
     const Eigen::MatrixXd c = rnd.matrix(4, 9);
-    VERIFY_CLOSE(through::leftMultiply(c, z), Eigen::MatrixXd(c * z.toDense()));
+    VERIFY_CLOSE(through::leftMultiply(c, z), Eigen::MatrixXd(c * cpu::toDense(z)));
     const CoefBlock sum = through::addBlocks(z, a, 2.0);
-    VERIFY_CLOSE(sum.toDense(), Eigen::MatrixXd(2 * m));
+    VERIFY_CLOSE(cpu::toDense(sum), Eigen::MatrixXd(2 * m));
     QCOMPARE(sum.nonZeros(), a.nonZeros());
   }
 
@@ -1127,12 +1191,12 @@ class TestCoefBlock : public QObject {
       const Shape& sh = shapes()[si];
       Random rnd(4242u + si);
       const CoefBlock k = makeBlock(Kind::Kernel, sh, rnd);
-      const Eigen::MatrixXd K = k.toDense();
+      const Eigen::MatrixXd K = cpu::toDense(k);
       const Eigen::VectorXd s = rnd.vector(sh.rows());
       const CoefBlock scaled = through::scaleRows(k, s);
       QCOMPARE(scaled.kind(), Kind::RowScaled);
       QCOMPARE(scaled.scaledBase().storage(), k.storage());
-      VERIFY_CLOSE(scaled.toDense(), Eigen::MatrixXd(s.asDiagonal() * K));
+      VERIFY_CLOSE(cpu::toDense(scaled), Eigen::MatrixXd(s.asDiagonal() * K));
       std::vector<bool> keep(size_t(sh.rows()));
       for (size_t i = 0; i < keep.size(); ++i) keep[i] = rnd.coin(0.5);
       if (!keep.empty()) keep[0] = false;  // every row kept is the block itself
@@ -1141,14 +1205,14 @@ class TestCoefBlock : public QObject {
       Eigen::MatrixXd expectedKept = K;
       for (Eigen::Index i = 0; i < K.rows(); ++i)
         if (!keep[size_t(i)]) expectedKept.row(i).setZero();
-      VERIFY_CLOSE(kept.toDense(), expectedKept);
+      VERIFY_CLOSE(cpu::toDense(kept), expectedKept);
       for (double sign : {1.0, -1.0}) {
         const CoefBlock viewPlusBase = through::addBlocks(scaled, k, sign);
         QCOMPARE(viewPlusBase.kind(), Kind::RowScaled);
-        VERIFY_CLOSE(viewPlusBase.toDense(), Eigen::MatrixXd(s.asDiagonal() * K + sign * K));
+        VERIFY_CLOSE(cpu::toDense(viewPlusBase), Eigen::MatrixXd(s.asDiagonal() * K + sign * K));
         const CoefBlock basePlusView = through::addBlocks(k, scaled, sign);
         QCOMPARE(basePlusView.kind(), Kind::RowScaled);
-        VERIFY_CLOSE(basePlusView.toDense(), Eigen::MatrixXd(K + sign * (s.asDiagonal() * K)));
+        VERIFY_CLOSE(cpu::toDense(basePlusView), Eigen::MatrixXd(K + sign * (s.asDiagonal() * K)));
       }
       if (sh.rows() > 0 && sh.cols() > 0) {
         Eigen::VectorXd inf = s;
@@ -1173,7 +1237,7 @@ class TestCoefBlock : public QObject {
       s[nanRow] = kNaN;
       const CoefBlock r = through::scaleRows(a, s);
       QCOMPARE(r.kind(), Kind::Csr);
-      const Eigen::MatrixXd R = r.toDense();
+      const Eigen::MatrixXd R = cpu::toDense(r);
       for (Eigen::Index i = 0; i < m.rows(); ++i)
         for (Eigen::Index j = 0; j < m.cols(); ++j) {
           if (m(i, j) == 0) {
@@ -1187,7 +1251,7 @@ class TestCoefBlock : public QObject {
         }
       // The dense form has NaN at the inf row's zeros (0 * inf) and on the whole NaN row; the
       // Csr form only at the NaN row's stored values. Elsewhere the two agree.
-      const Eigen::MatrixXd D = through::scaleRows(CoefBlock::dense(m), s).toDense();
+      const Eigen::MatrixXd D = cpu::toDense(through::scaleRows(cpu::makeDense(m), s));
       QCOMPARE(int64_t(D.row(infRow).array().isNaN().count()), int64_t((m.row(infRow).array() == 0).count()));
       QCOMPARE(int64_t(R.row(infRow).array().isNaN().count()), int64_t(0));
       QCOMPARE(int64_t(D.row(nanRow).array().isNaN().count()), int64_t(m.cols()));
@@ -1206,7 +1270,7 @@ class TestCoefBlock : public QObject {
         if (!keep[size_t(i)]) expected.row(i).setZero();
       const CoefBlock k = through::keepRows(csrOf(mn), keep);
       QCOMPARE(k.kind(), Kind::Csr);
-      VERIFY_CLOSE(k.toDense(), expected);
+      VERIFY_CLOSE(cpu::toDense(k), expected);
       QCOMPARE(k.allFinite(), expected.allFinite());
     }
   }
@@ -1217,15 +1281,15 @@ class TestCoefBlock : public QObject {
   // copies keep it, a block opened for writing (uniqueDense) loses it.
   void checkedFiniteMark() {
     Random rnd(31);
-    CoefBlock plain = CoefBlock::dense(rnd.matrix(3, 4));
+    CoefBlock plain = cpu::makeDense(rnd.matrix(3, 4));
     QVERIFY(!plain.knownFinite());
     QVERIFY(plain.allFinite());
-    CoefBlock marked = CoefBlock::dense(rnd.matrix(3, 4)).checkedFinite();
+    CoefBlock marked = cpu::makeDense(rnd.matrix(3, 4)).checkedFinite();
     QVERIFY(marked.knownFinite());
     const CoefBlock copy = marked;
     QVERIFY(copy.knownFinite());
-    CoefBlock alone = CoefBlock::dense(rnd.matrix(2, 2)).checkedFinite();
-    Eigen::MatrixXd* m = alone.uniqueDense();
+    CoefBlock alone = cpu::makeDense(rnd.matrix(2, 2)).checkedFinite();
+    Eigen::MatrixXd* m = cpu::uniqueDense(alone);
     QVERIFY(m);
     (*m)(0, 0) = std::numeric_limits<double>::infinity();
     QVERIFY(!alone.knownFinite());
@@ -1258,14 +1322,14 @@ class TestCoefBlock : public QObject {
     for (Kind k : kKinds) {
       const CoefBlock a = makeBlock(k, sh, rnd);
       const CoefBlock shared = a;
-      const Eigen::MatrixXd before = shared.toDense();
+      const Eigen::MatrixXd before = cpu::toDense(shared);
       std::vector<bool> keep(size_t(sh.rows()), false);
       const CoefBlock r1 = through::scaleBlock(a, 3.0);
       const CoefBlock r2 = through::scaleRows(a, Eigen::VectorXd::Constant(sh.rows(), 2.0));
       const CoefBlock r3 = through::keepRows(a, keep);
       const CoefBlock r4 = through::addBlocks(a, shared, 1.0);
       for (const CoefBlock* r : {&r1, &r2, &r3, &r4}) QVERIFY(r->storage() != shared.storage());
-      QVERIFY(shared.toDense() == before);
+      QVERIFY(cpu::toDense(shared) == before);
       QCOMPARE(shared.storage(), a.storage());
     }
   }
@@ -1277,7 +1341,7 @@ class TestCoefBlock : public QObject {
     for (int trial = 0; trial < 20; ++trial) {
       const int64_t rows = 1 + rnd.index(30), cols = 8 + rnd.index(40);
       const Eigen::MatrixXd A = rnd.matrix(rows, cols);
-      const CoefBlock a = CoefBlock::dense(A);
+      const CoefBlock a = cpu::makeDense(A);
       const Eigen::VectorXd s = rnd.vector(rows), t = rnd.vector(rows);
       std::vector<bool> keep(static_cast<size_t>(rows));
       for (auto&& k : keep) k = rnd.index(3) != 0;
@@ -1290,49 +1354,49 @@ class TestCoefBlock : public QObject {
       QCOMPARE(v.kind(), Kind::RowScaled);
       QCOMPARE(v.scaledBase().storage(), a.storage());  // the rows are not copied
       QCOMPARE(v.bytes(), rows * 8);
-      VERIFY_CLOSE(v.toDense(), Eigen::MatrixXd(s.asDiagonal() * A));
-      for (int64_t i = 0; i < rows; ++i) VERIFY_CLOSE(Eigen::MatrixXd(v.row(i)), Eigen::MatrixXd((s[i] * A.row(i)).transpose()));
-      QCOMPARE(v.nonZeros(), int64_t((v.toDense().array() != 0).count()));
+      VERIFY_CLOSE(cpu::toDense(v), Eigen::MatrixXd(s.asDiagonal() * A));
+      for (int64_t i = 0; i < rows; ++i) VERIFY_CLOSE(Eigen::MatrixXd(cpu::row(v, i)), Eigen::MatrixXd((s[i] * A.row(i)).transpose()));
+      QCOMPARE(v.nonZeros(), int64_t((cpu::toDense(v).array() != 0).count()));
       // Views of views compose; keepRows zeroes rows exactly; scaleBlock scales.
       const CoefBlock vv = through::scaleRows(v, t);
       QCOMPARE(vv.kind(), Kind::RowScaled);
-      VERIFY_CLOSE(vv.toDense(), Eigen::MatrixXd(t.asDiagonal() * (s.asDiagonal() * A)));
+      VERIFY_CLOSE(cpu::toDense(vv), Eigen::MatrixXd(t.asDiagonal() * (s.asDiagonal() * A)));
       const CoefBlock k = through::keepRows(v, keep);
       QCOMPARE(k.kind(), Kind::RowScaled);
       Eigen::MatrixXd K = s.asDiagonal() * A;
       for (int64_t i = 0; i < rows; ++i)
         if (!keep[static_cast<size_t>(i)]) K.row(i).setZero();
-      QVERIFY(k.toDense() == K);
-      VERIFY_CLOSE(through::scaleBlock(v, -2.5).toDense(), Eigen::MatrixXd(-2.5 * (s.asDiagonal() * A)));
+      QVERIFY(cpu::toDense(k) == K);
+      VERIFY_CLOSE(cpu::toDense(through::scaleBlock(v, -2.5)), Eigen::MatrixXd(-2.5 * (s.asDiagonal() * A)));
       // Two views of one block add as one view (a ReLU's select); of different blocks densely.
       const CoefBlock sum = through::addBlocks(v, through::scaleRows(a, t), -1.0);
       QCOMPARE(sum.kind(), Kind::RowScaled);
-      VERIFY_CLOSE(sum.toDense(), Eigen::MatrixXd((s - t).asDiagonal() * A));
-      const CoefBlock other = through::scaleRows(CoefBlock::dense(rnd.matrix(rows, cols)), t);
+      VERIFY_CLOSE(cpu::toDense(sum), Eigen::MatrixXd((s - t).asDiagonal() * A));
+      const CoefBlock other = through::scaleRows(cpu::makeDense(rnd.matrix(rows, cols)), t);
       const CoefBlock mixed = through::addBlocks(v, other, 1.0);
       QCOMPARE(mixed.kind(), Kind::Dense);
-      VERIFY_CLOSE(mixed.toDense(), Eigen::MatrixXd(v.toDense() + other.toDense()));
-      CoefBlock into = CoefBlock::dense(rnd.matrix(rows, cols));
-      const Eigen::MatrixXd before = into.toDense();
+      VERIFY_CLOSE(cpu::toDense(mixed), Eigen::MatrixXd(cpu::toDense(v) + cpu::toDense(other)));
+      CoefBlock into = cpu::makeDense(rnd.matrix(rows, cols));
+      const Eigen::MatrixXd before = cpu::toDense(into);
       through::backend().addInto(into, v, 0.5);
-      VERIFY_CLOSE(into.toDense(), Eigen::MatrixXd(before + 0.5 * v.toDense()));
+      VERIFY_CLOSE(cpu::toDense(into), Eigen::MatrixXd(before + 0.5 * cpu::toDense(v)));
       // Products: C @ view == C @ dense, also with non-finite coefficients (same NaN places).
       Eigen::MatrixXd c = rnd.matrix(5, rows);
-      VERIFY_CLOSE(through::leftMultiply(c, v), Eigen::MatrixXd(c * v.toDense()));
+      VERIFY_CLOSE(through::leftMultiply(c, v), Eigen::MatrixXd(c * cpu::toDense(v)));
       c(rnd.index(5), rnd.index(rows)) = kInf;
-      VERIFY_CLOSE(through::leftMultiply(c, v), Eigen::MatrixXd(c * v.toDense()));
-      QVERIFY(v.sameValues(CoefBlock::dense(v.toDense())));
+      VERIFY_CLOSE(through::leftMultiply(c, v), Eigen::MatrixXd(c * cpu::toDense(v)));
+      QVERIFY(v.sameValues(cpu::makeDense(cpu::toDense(v))));
       // Zeroing the row of an infinite scale gives exact zeros, as on the dense form.
       Eigen::VectorXd inf = s;
       inf[0] = kInf;
       std::vector<bool> dropFirst(static_cast<size_t>(rows), true);
       dropFirst[0] = false;
       const CoefBlock z = through::keepRows(through::scaleRows(a, inf), dropFirst);
-      QVERIFY(z.toDense().row(0).isZero(0.0));
+      QVERIFY(cpu::toDense(z).row(0).isZero(0.0));
       // Non-finite blocks are not viewed (row zeroing must stay exact).
       Eigen::MatrixXd I = A;
       I(0, 0) = kInf;
-      QCOMPARE(through::scaleRows(CoefBlock::dense(I), s).kind(), Kind::Dense);
+      QCOMPARE(through::scaleRows(cpu::makeDense(I), s).kind(), Kind::Dense);
     }
   }
 
@@ -1349,10 +1413,10 @@ class TestCoefBlock : public QObject {
         Random rnd(uint64_t(seed) * 104729 + uint64_t(sh.rows()));
         const CoefBlock k = makeBlock(Kind::Kernel, sh, rnd);
         const Eigen::MatrixXd s = sparseMatrix(7, sh.rows(), rnd);
-        const gbcsr::SparseRM got = cpu::csrTimesKernel(gbcsr::SparseRM(s.sparseView(0.0, 0.0)), k.kernelBlock());
+        const cpu::SparseRM got = cpu::csrTimesKernel(cpu::SparseRM(s.sparseView(0.0, 0.0)), k.kernelBlock());
         QCOMPARE(got.rows(), int64_t(7));
         QCOMPARE(got.cols(), sh.cols());
-        VERIFY_CLOSE(Eigen::MatrixXd(got), Eigen::MatrixXd(s * k.toDense()));
+        VERIFY_CLOSE(Eigen::MatrixXd(got), Eigen::MatrixXd(s * cpu::toDense(k)));
         for (Eigen::Index r = 0; r < got.rows(); ++r)
           for (int n = got.outerIndexPtr()[r]; n < got.outerIndexPtr()[r + 1]; ++n) {
             QVERIFY2(got.valuePtr()[n] != 0, qPrintable(QString::fromStdString(sh.name) + ": a stored zero"));
@@ -1372,7 +1436,7 @@ class TestCoefBlock : public QObject {
     const Eigen::VectorXd x = rnd.vector(sh.cols());
     const Tensor got = through::backend().times(b, Tensor::column(x));
     QCOMPARE(got.r, sh.rows());
-    VERIFY_CLOSE(got.toMatrix(sh.rows(), 1), Eigen::MatrixXd(b.toDense() * x));
+    VERIFY_CLOSE(got.toMatrix(sh.rows(), 1), Eigen::MatrixXd(cpu::toDense(b) * x));
   }
 
   void backendMapZeroKeepingMatchesDense_data() { addShapeKindSeedRows(); }
@@ -1383,7 +1447,7 @@ class TestCoefBlock : public QObject {
     Random rnd(uint64_t(seed) * 104729 + uint64_t(shape) * 17 + uint64_t(kind));
     const Shape& sh = shapes()[size_t(shape)];
     const CoefBlock b = makeBlock(Kind(kind), sh, rnd);
-    const Eigen::MatrixXd d = b.toDense();
+    const Eigen::MatrixXd d = cpu::toDense(b);
     using Named = cert::runtime::Backend::ZeroKeepingMap;
     const std::vector<std::pair<Named, std::function<double(double)>>> maps = {
         {{Named::Op::Max, 0}, [](double v) { return std::max(v, 0.0); }},
@@ -1393,7 +1457,7 @@ class TestCoefBlock : public QObject {
     for (const auto& [named, f] : maps) {
       // The map as a function and as a named operator (applied without a call per value).
       for (const CoefBlock& m : {through::backend().mapZeroKeeping(b, f), through::backend().mapZeroKeeping(b, named)}) {
-        VERIFY_CLOSE(m.toDense(), Eigen::MatrixXd(d.unaryExpr(f)));
+        VERIFY_CLOSE(cpu::toDense(m), Eigen::MatrixXd(d.unaryExpr(f)));
         // Kernel and Diagonal keep their kind (a Toeplitz entry is one tap or 0).
         if (b.kind() == Kind::Kernel || b.kind() == Kind::Diagonal) QCOMPARE(int(m.kind()), int(b.kind()));
       }
@@ -1408,7 +1472,7 @@ class TestCoefBlock : public QObject {
     Random rnd(uint64_t(seed) * 1299709 + uint64_t(shape) * 13 + uint64_t(kind));
     const Shape& sh = shapes()[size_t(shape)];
     const CoefBlock b = makeBlock(Kind(kind), sh, rnd);
-    const Eigen::MatrixXd d = b.toDense();
+    const Eigen::MatrixXd d = cpu::toDense(b);
     const int64_t nnz = (d.array() != 0).count();
     for (double density : {1.0, 0.25, 0.0}) {
       const std::optional<RowTerms> t = through::backend().nonZeroTerms(b, density, nullptr);
@@ -1419,7 +1483,7 @@ class TestCoefBlock : public QObject {
         QVERIFY(!t);
         continue;
       }
-      const double stored = b.kind() == Kind::Csr                                   ? double(b.sparse().nonZeros())
+      const double stored = b.kind() == Kind::Csr                                   ? double(cpu::csrOf(b).nonZeros())
                              : b.kind() == Kind::Kernel || b.kind() == Kind::RowScaled ? double(b.nonZeros())
                                                                                      : double(nnz);
       const bool expected = b.kind() == Kind::Diagonal || stored <= density * double(sh.rows()) * double(sh.cols());
@@ -1453,7 +1517,7 @@ class TestCoefBlock : public QObject {
     Random rnd(uint64_t(seed) * 15485863 + uint64_t(shape) * 11 + uint64_t(kind));
     const Shape& sh = shapes()[size_t(shape)];
     const CoefBlock b = makeBlock(Kind(kind), sh, rnd);
-    const Eigen::MatrixXd B = b.toDense();
+    const Eigen::MatrixXd B = cpu::toDense(b);
     std::vector<Eigen::MatrixXd> coefs = {rnd.matrix(1, sh.rows()), rnd.matrix(3, sh.rows()), rnd.matrix(17, sh.rows())};
     std::vector<Tensor> tensors;
     for (const Eigen::MatrixXd& c : coefs) tensors.push_back(Tensor::matrix(c));
@@ -1461,7 +1525,7 @@ class TestCoefBlock : public QObject {
     for (const Tensor& t : tensors) ptrs.push_back(&t);
     const std::vector<CoefBlock> out = through::backend().leftMultiplyBatch(ptrs, b);
     QCOMPARE(out.size(), coefs.size());
-    for (size_t k = 0; k < coefs.size(); ++k) VERIFY_CLOSE(out[k].toDense(), Eigen::MatrixXd(coefs[k] * B));
+    for (size_t k = 0; k < coefs.size(); ++k) VERIFY_CLOSE(cpu::toDense(out[k]), Eigen::MatrixXd(coefs[k] * B));
   }
 
   // matVec over a full and a broadcast vector, and host transfers, equal the plain computation;

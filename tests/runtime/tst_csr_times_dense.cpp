@@ -25,10 +25,10 @@ struct Term {
   double value;
 };
 
-gbcsr::SparseRM csrOf(int rows, int cols, const std::vector<Term>& terms) {
+cpu::SparseRM csrOf(int rows, int cols, const std::vector<Term>& terms) {
   std::vector<Eigen::Triplet<double>> t;
   for (const Term& x : terms) t.emplace_back(x.row, x.col, x.value);
-  gbcsr::SparseRM s(rows, cols);
+  cpu::SparseRM s(rows, cols);
   s.setFromTriplets(t.begin(), t.end());
   s.makeCompressed();
   return s;
@@ -36,25 +36,25 @@ gbcsr::SparseRM csrOf(int rows, int cols, const std::vector<Term>& terms) {
 
 /// S @ D over S's stored values only (as S's own product defines it): per row the sum of
 /// v * D(k, c) in long double; a row without stored values is 0.
-Eigen::MatrixXd writtenProduct(const gbcsr::SparseRM& s, const Eigen::MatrixXd& d) {
+Eigen::MatrixXd writtenProduct(const cpu::SparseRM& s, const Eigen::MatrixXd& d) {
   Eigen::MatrixXd out = Eigen::MatrixXd::Zero(s.rows(), d.cols());
   for (Eigen::Index i = 0; i < s.rows(); ++i)
     for (Eigen::Index c = 0; c < d.cols(); ++c) {
       long double sum = 0;
-      for (gbcsr::SparseRM::InnerIterator it(s, i); it; ++it) sum += static_cast<long double>(it.value()) * d(it.col(), c);
+      for (cpu::SparseRM::InnerIterator it(s, i); it; ++it) sum += static_cast<long double>(it.value()) * d(it.col(), c);
       out(i, c) = static_cast<double>(sum);
     }
   return out;
 }
 
 /// The product's error relative to sum_k |s_ik| |d_kc| (product_checks.h).
-double relativeError(const Eigen::MatrixXd& got, const Eigen::MatrixXd& want, const gbcsr::SparseRM& s,
+double relativeError(const Eigen::MatrixXd& got, const Eigen::MatrixXd& want, const cpu::SparseRM& s,
                      const Eigen::MatrixXd& d) {
   return test::productError(got, want, Eigen::MatrixXd(s.cwiseAbs()) * d.cwiseAbs());
 }
 
 /// Rows `rows` of a rows x cols S, each holding `perRow` values at random columns.
-gbcsr::SparseRM randomRows(int n, int cols, const std::vector<int>& rows, int perRow, std::mt19937& rng) {
+cpu::SparseRM randomRows(int n, int cols, const std::vector<int>& rows, int perRow, std::mt19937& rng) {
   std::uniform_real_distribution<double> value(-2, 2);
   std::uniform_int_distribution<int> column(0, cols - 1);
   std::vector<Term> terms;
@@ -105,7 +105,7 @@ class TestCsrTimesDense : public QObject {
     std::vector<int> which(rows.begin(), rows.end());
     if (which.empty() && perRow > 0)
       for (int i = 0; i < n; ++i) which.push_back(i);
-    const gbcsr::SparseRM s = randomRows(n, inner, which, perRow, rng);
+    const cpu::SparseRM s = randomRows(n, inner, which, perRow, rng);
     const Eigen::MatrixXd d = randomMatrix(inner, cols, rng);
     const Eigen::MatrixXd got = runtime::cpu::csrTimesDense(s, d, finiteD);
     QCOMPARE(got.rows(), Eigen::Index(n));
@@ -119,7 +119,7 @@ class TestCsrTimesDense : public QObject {
   // finite, so S's zeros are never multiplied: rows 0 and 1 stay finite, row 2 is inf or NaN
   // exactly where the written product is.
   void nonFiniteValuesOnlyWhereStoredValuesMeetThem() {
-    gbcsr::SparseRM s = csrOf(4, 8, {{0, 0, 1.5}, {0, 7, -2}, {1, 3, 0.25}, {2, 5, 2}, {2, 6, 1}});
+    cpu::SparseRM s = csrOf(4, 8, {{0, 0, 1.5}, {0, 7, -2}, {1, 3, 0.25}, {2, 5, 2}, {2, 6, 1}});
     Eigen::MatrixXd d = Eigen::MatrixXd::Constant(8, 3, 1.0);
     d(5, 0) = std::numeric_limits<double>::infinity();
     d(5, 2) = std::numeric_limits<double>::quiet_NaN();
@@ -133,7 +133,7 @@ class TestCsrTimesDense : public QObject {
 
   // A CSR S not compressed (rows with free space) gives the same product.
   void uncompressedRows() {
-    gbcsr::SparseRM s(5, 6);
+    cpu::SparseRM s(5, 6);
     s.reserve(Eigen::VectorXi::Constant(5, 3));
     s.insert(1, 2) = 3;
     s.insert(4, 0) = -1;
@@ -145,7 +145,7 @@ class TestCsrTimesDense : public QObject {
   }
 
   void mismatchedExtentsAreRefused() {
-    const gbcsr::SparseRM s(3, 4);
+    const cpu::SparseRM s(3, 4);
     QVERIFY_THROWS_EXCEPTION(std::logic_error, runtime::cpu::csrTimesDense(s, Eigen::MatrixXd::Zero(5, 2), true));
   }
 };

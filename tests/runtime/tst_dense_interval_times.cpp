@@ -134,7 +134,7 @@ class TestDenseIntervalTimes : public QObject {
     const Backend& be = cpuBackend();
     std::mt19937 rng(3);
     const Eigen::MatrixXd w = Eigen::MatrixXd::Random(19, 70);
-    const CoefBlock block = CoefBlock::dense(w), absBlock = CoefBlock::dense(w.cwiseAbs());
+    const CoefBlock block = cpu::makeDense(w), absBlock = cpu::makeDense(w.cwiseAbs());
     for (int columns : {8, 48}) {
       const Boxes b = randomBoxes(70, columns, rng);
       Tensor l = Tensor::full(70, 1, columns, 0), u = l;

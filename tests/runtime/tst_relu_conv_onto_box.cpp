@@ -60,7 +60,7 @@ class Random {
 CoefBlock kernelOf(const ConvGeometry& g, Random& rnd) {
   Eigen::VectorXd w = rnd.vector(int64_t(g.outChannels) * g.inChannels * g.kernelH * g.kernelW);
   for (Eigen::Index i = 0; i < w.size(); i += 7) w[i] = 0;  // zero weights: taps that are no terms
-  return CoefBlock::kernel(std::make_shared<gbcsr::KernelBlock>(gbcsr::KernelBlock{w, g}));
+  return CoefBlock::kernel(std::make_shared<gbcsr::KernelBlock>(gbcsr::KernelBlock{{w.data(), w.data() + w.size()}, g}));
 }
 
 Eigen::VectorXd valuesOf(const Tensor& t, int64_t n) {
@@ -158,7 +158,7 @@ void TestReluConvOntoBox::sumsEqualTheThreeStepsTermByTerm() {
                                   std::pair{"inactive, stable and unstable", &crownLike}}) {
       const QString where = QString("%1, %2").arg(c.name, what);
       Eigen::VectorXd magnitude;
-      const Eigen::VectorXd expected = threeSteps(rows.toDense(), conv.toDense(), *v, magnitude);
+      const Eigen::VectorXd expected = threeSteps(cpu::toDense(rows), cpu::toDense(conv), *v, magnitude);
       const std::optional<Tensor> got = be.reluConvOntoBoxSum(rows, conv, *v);
       QVERIFY2(got, qPrintable(where));
       QCOMPARE(got->r, rows.rows());
@@ -212,8 +212,8 @@ void TestReluConvOntoBox::denseRowsEqualTheThreeStepsTermByTerm() {
                                 .arg(shape.stride)
                                 .arg(crownLike ? ", inactive, stable and unstable columns" : "");
       Eigen::VectorXd magnitude;
-      const Eigen::VectorXd expected = threeSteps(x, conv.toDense(), v, magnitude);
-      const std::optional<Tensor> got = be.reluConvOntoBoxSum(CoefBlock::dense(x), conv, v);
+      const Eigen::VectorXd expected = threeSteps(x, cpu::toDense(conv), v, magnitude);
+      const std::optional<Tensor> got = be.reluConvOntoBoxSum(cpu::makeDense(x), conv, v);
       QVERIFY2(got, qPrintable(where));
       const Eigen::VectorXd sums = valuesOf(*got, rows);
       for (Eigen::Index i = 0; i < rows; ++i)
@@ -226,9 +226,9 @@ void TestReluConvOntoBox::denseRowsEqualTheThreeStepsTermByTerm() {
       for (const int64_t column : {int64_t(0), int64_t(1), int64_t(2)}) {
         Eigen::MatrixXd bad = x;
         bad(rows - 1, column) = std::numeric_limits<double>::infinity();
-        QVERIFY2(!be.reluConvOntoBoxSum(CoefBlock::dense(bad), conv, v), qPrintable(where));
+        QVERIFY2(!be.reluConvOntoBoxSum(cpu::makeDense(bad), conv, v), qPrintable(where));
       }
-      QVERIFY2(!be.reluConvOntoBoxSum(CoefBlock::dense(x.topRows(kDenseReluConvMinRows - 1)), conv, v), qPrintable(where));
+      QVERIFY2(!be.reluConvOntoBoxSum(cpu::makeDense(x.topRows(kDenseReluConvMinRows - 1)), conv, v), qPrintable(where));
       ++checks;
     }
   }
@@ -257,7 +257,7 @@ void TestReluConvOntoBox::selectedRowsEqualTheThreeStepsTermByTerm() {
                                Tensor::column(rnd.vector(n)), Tensor::column(rnd.vector(n)),
                                Tensor::column(lo),           Tensor::column(hi)};
   Eigen::VectorXd magnitude;
-  const Eigen::VectorXd expected = threeSteps(rows.toDense(), conv.toDense(), v, magnitude);
+  const Eigen::VectorXd expected = threeSteps(cpu::toDense(rows), cpu::toDense(conv), v, magnitude);
   std::vector<std::pair<QString, std::vector<int64_t>>> selections;
   std::vector<int64_t> all(static_cast<size_t>(total)), half, single{int64_t(161)}, lastChannels, sparse;
   for (int64_t r = 0; r < total; ++r) {
@@ -297,7 +297,7 @@ void TestReluConvOntoBox::selectedRowsEqualTheThreeStepsTermByTerm() {
   bad.slopeOnPositive = Tensor::column(nanSlope);
   QVERIFY(!be.reluConvOntoBoxSumOfRows(rows, all, conv, bad));
   QVERIFY(!be.reluConvOntoBoxSumOfRows(rows, std::vector<int64_t>{0, 1, 2, 3, total}, conv, v));
-  QVERIFY(!be.reluConvOntoBoxSumOfRows(CoefBlock::dense(rows.toDense()), all, conv, v));
+  QVERIFY(!be.reluConvOntoBoxSumOfRows(cpu::makeDense(cpu::toDense(rows)), all, conv, v));
   QVERIFY(!be.reluConvOntoBoxSumOfRows(rows, std::vector<int64_t>{}, conv, v));
 }
 
@@ -322,13 +322,13 @@ void TestReluConvOntoBox::refusesWhatItCannotSum() {
   QVERIFY(!be.reluConvOntoBoxSum(rows, conv, box(slopes, infEnd)));
   // Finite factors whose scaled values overflow.
   const CoefBlock hugeRows = CoefBlock::kernel(std::make_shared<gbcsr::KernelBlock>(
-      gbcsr::KernelBlock{Eigen::VectorXd::Constant(rows.kernelBlock().weight.size(), 1e300), gRows}));
+      gbcsr::KernelBlock{std::vector<double>(rows.kernelBlock().weight.size(), 1e300), gRows}));
   QVERIFY(!be.reluConvOntoBoxSum(hugeRows, conv, box(Eigen::VectorXd::Constant(n, 1e300), hi)));
   // Extents that do not fit, and blocks that are not Kernels.
   QVERIFY(!be.reluConvOntoBoxSum(rows, conv, box(slopes.head(n - 1), hi)));
   QVERIFY(!be.reluConvOntoBoxSum(rows, conv, box(slopes, hi.head(inputs - 1))));
-  QVERIFY(!be.reluConvOntoBoxSum(CoefBlock::dense(rows.toDense()), conv, box(slopes, hi)));
-  QVERIFY(!be.reluConvOntoBoxSum(rows, CoefBlock::dense(conv.toDense()), box(slopes, hi)));
+  QVERIFY(!be.reluConvOntoBoxSum(cpu::makeDense(cpu::toDense(rows)), conv, box(slopes, hi)));
+  QVERIFY(!be.reluConvOntoBoxSum(rows, cpu::makeDense(cpu::toDense(conv)), box(slopes, hi)));
   QVERIFY(!be.reluConvOntoBoxSum(rows, rows, box(slopes, hi)));  // conv's rows are not R's columns
 }
 

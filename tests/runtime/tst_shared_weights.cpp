@@ -9,6 +9,7 @@
 #include <random>
 
 #include "runtime/backend/backend.h"
+#include "runtime/backend/cpu/cpu_backend.h"
 #include "runtime/backend/cpu/convolution.h"
 #include "runtime/shared_weights.h"
 #include "tests/support/conv_toeplitz.h"
@@ -49,8 +50,8 @@ std::shared_ptr<gbcsr::KernelBlock> randomKernel(const ConvGeometry& g, std::mt1
   std::normal_distribution<double> nd;
   auto k = std::make_shared<gbcsr::KernelBlock>();
   k->geometry = g;
-  k->weight.resize(int64_t(g.outChannels) * g.inChannels * g.kernelH * g.kernelW);
-  for (Eigen::Index i = 0; i < k->weight.size(); ++i) k->weight[i] = i % 5 == 2 ? 0.0 : nd(rng);  // some zero taps
+  k->weight.resize(size_t(g.outChannels) * g.inChannels * g.kernelH * g.kernelW);
+  for (size_t i = 0; i < k->weight.size(); ++i) k->weight[i] = i % 5 == 2 ? 0.0 : nd(rng);  // some zero taps
   return k;
 }
 
@@ -96,13 +97,13 @@ class TestSharedWeights : public QObject {
       const auto k = randomKernel(g, rng);
       const CoefBlock kernel = CoefBlock::kernel(k);
       const Eigen::MatrixXd dense = toeplitz(*k);
-      const CoefBlock blocks[] = {kernel, CoefBlock::dense(dense), CoefBlock::diagonal(dense.col(0).head(std::min<Eigen::Index>(dense.rows(), 9)))};
+      const CoefBlock blocks[] = {kernel, cpu::makeDense(dense), cpu::makeDiagonal(dense.col(0).head(std::min<Eigen::Index>(dense.rows(), 9)))};
       for (const CoefBlock& b : blocks)
         for (auto [name, s] : {std::pair<std::string, double>{"max", 0.0}, {"min", 0.0}, {"mul", -1.5}}) {
           const CoefBlock m = mapStored(cpuBackend(), b, name, s);
           QCOMPARE(m.kind(), b.kind());
-          const Eigen::MatrixXd want = b.toDense().unaryExpr([&](double x) { return op(name, x, s); });
-          QCOMPARE((m.toDense() - want).cwiseAbs().maxCoeff(), 0.0);
+          const Eigen::MatrixXd want = cpu::toDense(b).unaryExpr([&](double x) { return op(name, x, s); });
+          QCOMPARE((cpu::toDense(m) - want).cwiseAbs().maxCoeff(), 0.0);
           std::normal_distribution<double> nd;
           Eigen::VectorXd x(b.cols());
           for (Eigen::Index i = 0; i < x.size(); ++i) x[i] = nd(rng);
@@ -116,9 +117,9 @@ class TestSharedWeights : public QObject {
     Network net = affineNet(Eigen::MatrixXd::Random(3, 4));
     const Layer& fc = net.layers[1];
     SharedWeights shared(net);
-    const auto w1 = shared.weight(net.layers[1]), w2 = shared.weight(net.layers[1]);
+    const auto w1 = shared.weight(net.layers[1], cpuBackend()), w2 = shared.weight(net.layers[1], cpuBackend());
     QCOMPARE(w1.get(), w2.get());          // built once
-    QCOMPARE(&w1->denseMatrix(), &net.layers[1].weight);  // referenced, not copied
+    QCOMPARE(&cpu::denseOf(*w1), &net.layers[1].weight);  // referenced, not copied
     int made = 0;
     auto a = shared.derived("w1|max0", [&] { ++made; return mapStored(cpuBackend(), *w1, "max", 0); });
     auto b = shared.derived("w1|max0", [&] { ++made; return mapStored(cpuBackend(), *w1, "max", 0); });
@@ -159,14 +160,16 @@ class TestSharedWeights : public QObject {
     conv.index = 1, conv.name = "conv", conv.op = LayerOp::Conv, conv.inputs = {0};
     std::mt19937 rng(3);
     conv.conv = geometries()[1];
-    conv.kernel = randomKernel(conv.conv, rng)->weight;
+    const std::vector<double> w = randomKernel(conv.conv, rng)->weight;
+    conv.kernel = Eigen::Map<const Eigen::VectorXd>(w.data(), static_cast<Eigen::Index>(w.size()));
     net.layers = {in, conv};
     SharedWeights shared(net);
     const auto k = shared.kernel(net.layers[1]);
-    const gbcsr::SparseRM* rows = shared.kernelRows(*k, cpuBackend());
+    const CoefBlock* rows = shared.kernelRows(*k, cpuBackend());
     QVERIFY(rows);
+    QCOMPARE(rows->kind(), CoefBlock::Kind::Csr);
     QCOMPARE(shared.kernelRows(*k, cpuBackend()), rows);  // once
-    QCOMPARE((Eigen::MatrixXd(*rows) - toeplitz(*k)).cwiseAbs().maxCoeff(), 0.0);
+    QCOMPARE((Eigen::MatrixXd(cpu::csrOf(*rows)) - toeplitz(*k)).cwiseAbs().maxCoeff(), 0.0);
     const gbcsr::KernelBlock foreign = *k;
     QVERIFY(!shared.kernelRows(foreign, cpuBackend()));  // not its own: may not outlive an item
   }
@@ -194,11 +197,11 @@ class TestSharedWeights : public QObject {
     Eigen::VectorXd diag(src);
     for (int64_t i = 0; i < src; ++i) diag[i] = i % 3 == 0 ? 0.0 : nd(rng);
     const Lin kernelForm = form(CoefBlock::kernel(k));
-    const Lin csrForm = form(CoefBlock::compressed(CoefBlock::dense(denseRows), 1.0));
-    const Lin denseForm = form(CoefBlock::dense(denseRows));
+    const Lin csrForm = form(cpuBackend().compressed(cpu::makeDense(denseRows), 1.0));
+    const Lin denseForm = form(cpu::makeDense(denseRows));
     Lin diagForm;  // a Diagonal block needs square extents: its own key
     diagForm.c0 = Tensor::column(Eigen::VectorXd::Constant(src, 0.5));
-    diagForm.blocks.emplace(4, CoefBlock::diagonal(diag));
+    diagForm.blocks.emplace(4, cpu::makeDiagonal(diag));
     std::vector<std::vector<int64_t>> windows(static_cast<size_t>(n));
     for (int64_t i = 0; i < n; ++i)
       for (int64_t j = 0; j < 5; ++j) windows[static_cast<size_t>(i)].push_back((i * 3 + j * 7) % src);
@@ -219,7 +222,7 @@ class TestSharedWeights : public QObject {
       std::map<int, Eigen::MatrixXd> got;
       cpuBackend().gather(out, terms, windows, n, false, nullptr, [&](int key, CoefBlock b) {
         if (!withDense && key == 3) QCOMPARE(b.kind(), CoefBlock::Kind::Csr);
-        got[key] = got.count(key) ? Eigen::MatrixXd(got[key] + b.toDense()) : b.toDense();
+        got[key] = got.count(key) ? Eigen::MatrixXd(got[key] + cpu::toDense(b)) : cpu::toDense(b);
       });
       // The reference: expand every term to a dense [n x src] selection matrix.
       Eigen::VectorXd c0 = Eigen::VectorXd::Zero(n);
@@ -230,7 +233,7 @@ class TestSharedWeights : public QObject {
           for (int64_t j = 0; j < 5; ++j) sel(i, windows[static_cast<size_t>(i)][static_cast<size_t>(j)]) += t.coef.at(i, j, 0);
         c0 += sel * t.member->c0.toMatrix(src, 1).col(0);
         for (const auto& [key, b] : t.member->blocks) {
-          const Eigen::MatrixXd p = sel * b.toDense();
+          const Eigen::MatrixXd p = sel * cpu::toDense(b);
           want[key] = want.count(key) ? Eigen::MatrixXd(want[key] + p) : p;
         }
       }

@@ -24,6 +24,7 @@
 #include "compiler/driver.h"
 #include "compiler/frontend.h"
 #include "runtime/backend/backend.h"
+#include "runtime/backend/cpu/cpu_backend.h"
 #include "runtime/compiled_certifier.h"
 #include "runtime/executor.h"
 #include "tests/support/bundled_inputs.h"
@@ -69,21 +70,21 @@ ConvGeometry geometry(int inC, int inH, int inW, int outC, int k, int s, int p) 
 }
 
 CoefBlock kernelBlock(const ConvGeometry& g, Random& rnd) {
-  return CoefBlock::kernel(std::make_shared<gbcsr::KernelBlock>(
-      gbcsr::KernelBlock{rnd.vector(int64_t(g.outChannels) * g.inChannels * g.kernelH * g.kernelW), g}));
+  const Eigen::VectorXd w = rnd.vector(int64_t(g.outChannels) * g.inChannels * g.kernelH * g.kernelW);
+  return CoefBlock::kernel(std::make_shared<gbcsr::KernelBlock>(gbcsr::KernelBlock{{w.data(), w.data() + w.size()}, g}));
 }
 
 /// An n x m coefficient block of `kind` (Diagonal: n == m; Kernel: of geometry g, n x m its
 /// Toeplitz extents).
 CoefBlock coefBlock(Kind kind, int64_t n, int64_t m, const ConvGeometry& g, Random& rnd) {
   switch (kind) {
-    case Kind::Dense: return CoefBlock::dense(rnd.matrix(n, m));
-    case Kind::Csr: return CoefBlock::csr(gbcsr::SparseRM(rnd.matrix(n, m, 0.85).sparseView(0.0, 0.0)));
-    case Kind::Diagonal: return CoefBlock::diagonal(rnd.vector(n));
+    case Kind::Dense: return cpu::makeDense(rnd.matrix(n, m));
+    case Kind::Csr: return cpu::makeCsr(cpu::SparseRM(rnd.matrix(n, m, 0.85).sparseView(0.0, 0.0)));
+    case Kind::Diagonal: return cpu::makeDiagonal(rnd.vector(n));
     case Kind::RowScaled:  // a Dense block's rows scaled, or (when g's extents fit) a conv layer's
       if (int64_t(g.outChannels) * g.outHeight * g.outWidth == n && int64_t(g.inChannels) * g.inHeight * g.inWidth == m)
-        return CoefBlock::rowScaled(kernelBlock(g, rnd), rnd.vector(n));
-      return CoefBlock::rowScaled(CoefBlock::dense(rnd.matrix(n, m)), rnd.vector(n));
+        return cpu::makeRowScaled(kernelBlock(g, rnd), rnd.vector(n));
+      return cpu::makeRowScaled(cpu::makeDense(rnd.matrix(n, m)), rnd.vector(n));
     case Kind::Kernel: return kernelBlock(g, rnd);
   }
   return {};
@@ -114,7 +115,7 @@ Dense reference(const Eigen::MatrixXd& c, const Lin& a, const Lin& b) {
       if (x == 0) continue;
       const Lin& f = x >= 0 ? a : b;
       out.c0[i] += x * (x >= 0 ? a0[j] : b0[j]);
-      for (const auto& [k, blk] : f.blocks) out.blocks[k].row(i) += x * blk.toDense().row(j);
+      for (const auto& [k, blk] : f.blocks) out.blocks[k].row(i) += x * cpu::toDense(blk).row(j);
     }
   return out;
 }
@@ -182,7 +183,7 @@ void TestSignSplit::productsEqualTheTermByTermSum() {
     const int64_t n = ck == Kind::Diagonal || ck == Kind::Kernel || variant == 4 ? m : 9;
     const CoefBlock c = coefBlock(ck, n, m, onTerm, rnd);
     QCOMPARE(ck == Kind::RowScaled ? c.scaledBase().kind() : ck, variant == 4 ? Kind::Kernel : variant == 3 ? Kind::Dense : ck);
-    const Eigen::MatrixXd cd = c.toDense();
+    const Eigen::MatrixXd cd = cpu::toDense(c);
     // Member pairs: ReLU-like (Diagonal + column constants), Affine-like (one shared Kernel or
     // Dense block, shared constant), different Dense/Csr blocks, and a key in one member only.
     struct Case {
@@ -192,8 +193,8 @@ void TestSignSplit::productsEqualTheTermByTermSum() {
     std::vector<Case> cases;
     {
       Lin a, b;
-      a.blocks.emplace(3, CoefBlock::diagonal(rnd.vector(m)));
-      b.blocks.emplace(3, CoefBlock::diagonal(rnd.vector(m)));
+      a.blocks.emplace(3, cpu::makeDiagonal(rnd.vector(m)));
+      b.blocks.emplace(3, cpu::makeDiagonal(rnd.vector(m)));
       a.c0 = Tensor::scalar(0);
       b.c0 = Tensor::column(rnd.vector(m));
       cases.push_back({"relu", a, b});
@@ -204,8 +205,8 @@ void TestSignSplit::productsEqualTheTermByTermSum() {
       Lin a, b;
       Eigen::VectorXd sa = rnd.vector(m), sb = rnd.vector(m), cb = rnd.vector(m);
       for (int64_t j = 0; j < m; j += 3) sa[j] = sb[j] = 0;
-      a.blocks.emplace(3, CoefBlock::diagonal(sa));
-      b.blocks.emplace(3, CoefBlock::diagonal(sb));
+      a.blocks.emplace(3, cpu::makeDiagonal(sa));
+      b.blocks.emplace(3, cpu::makeDiagonal(sb));
       a.c0 = Tensor::scalar(0);
       b.c0 = Tensor::column(cb);
       cases.push_back({"relu with inactive neurons", a, b});
@@ -218,15 +219,15 @@ void TestSignSplit::productsEqualTheTermByTermSum() {
     }
     {
       Lin a;
-      a.blocks.emplace(2, CoefBlock::dense(rnd.matrix(m, 147)));
+      a.blocks.emplace(2, cpu::makeDense(rnd.matrix(m, 147)));
       a.c0 = Tensor::scalar(0.5);
       cases.push_back({"affine shared", a, a});
     }
     {
       Lin a, b;
-      a.blocks.emplace(2, CoefBlock::dense(rnd.matrix(m, 147)));
-      b.blocks.emplace(2, CoefBlock::csr(gbcsr::SparseRM(rnd.matrix(m, 147, 0.9).sparseView(0.0, 0.0))));
-      b.blocks.emplace(3, CoefBlock::diagonal(rnd.vector(m)));
+      a.blocks.emplace(2, cpu::makeDense(rnd.matrix(m, 147)));
+      b.blocks.emplace(2, cpu::makeCsr(cpu::SparseRM(rnd.matrix(m, 147, 0.9).sparseView(0.0, 0.0))));
+      b.blocks.emplace(3, cpu::makeDiagonal(rnd.vector(m)));
       a.c0 = Tensor::column(rnd.vector(m));
       cases.push_back({"dense vs csr, key in one only", a, b});
     }
@@ -240,39 +241,39 @@ void TestSignSplit::productsEqualTheTermByTermSum() {
       // Row scalings of one block (a ReLU's L and U written over the layer before its affine
       // layer: diag(sL) W and diag(sU) W, zero scales for dropped rows), W itself against a
       // scaling of it, and a scaling whose other member lacks the key: one product each.
-      const CoefBlock w = CoefBlock::dense(rnd.matrix(m, 147));
+      const CoefBlock w = cpu::makeDense(rnd.matrix(m, 147));
       Eigen::VectorXd sa = rnd.vector(m), sb = rnd.vector(m);
       for (int64_t j = 0; j < m; j += 4) sa[j] = 0;
       Lin a, b;
-      a.blocks.emplace(2, CoefBlock::rowScaled(w, sa));
-      b.blocks.emplace(2, CoefBlock::rowScaled(w, sb));
+      a.blocks.emplace(2, cpu::makeRowScaled(w, sa));
+      b.blocks.emplace(2, cpu::makeRowScaled(w, sb));
       b.c0 = Tensor::column(rnd.vector(m));
       cases.push_back({"row scalings of one block", a, b});
       Lin whole;
       whole.blocks.emplace(2, w);
       cases.push_back({"a block and a row scaling of it", whole, b});
       Lin none;
-      none.blocks.emplace(3, CoefBlock::diagonal(rnd.vector(m)));
+      none.blocks.emplace(3, cpu::makeDiagonal(rnd.vector(m)));
       cases.push_back({"a row scaling, the other member without its key", a, none});
       // The same over a conv layer's rows (a Kernel base): the product is its convolution.
       const CoefBlock conv = kernelBlock(term, rnd);
       Lin ka, kb, kwhole;
-      ka.blocks.emplace(2, CoefBlock::rowScaled(conv, sa));
-      kb.blocks.emplace(2, CoefBlock::rowScaled(conv, sb));
+      ka.blocks.emplace(2, cpu::makeRowScaled(conv, sa));
+      kb.blocks.emplace(2, cpu::makeRowScaled(conv, sb));
       kb.c0 = Tensor::column(rnd.vector(m));
       kwhole.blocks.emplace(2, conv);
       cases.push_back({"row scalings of one conv", ka, kb});
       cases.push_back({"a conv and a row scaling of it", kwhole, kb});
       cases.push_back({"a conv's row scaling, the other member without its key", ka, none});
       Lin other;
-      other.blocks.emplace(2, CoefBlock::rowScaled(kernelBlock(term, rnd), sb));
+      other.blocks.emplace(2, cpu::makeRowScaled(kernelBlock(term, rnd), sb));
       cases.push_back({"row scalings of two convs", ka, other});
     }
     {
       // An Add layer: L = U = prev_0 + prev_1, identities over two layers of m neurons.
       Lin a;
-      a.blocks.emplace(3, CoefBlock::identity(m, false));
-      a.blocks.emplace(4, CoefBlock::identity(m, false));
+      a.blocks.emplace(3, cpuBackend().identityBlock(m, false));
+      a.blocks.emplace(4, cpuBackend().identityBlock(m, false));
       cases.push_back({"add of two layers", a, a});
     }
     {
@@ -300,9 +301,9 @@ void TestSignSplit::productsEqualTheTermByTermSum() {
       for (const auto& [key, blk] : expected.blocks) {
         QVERIFY2(out.blocks.count(key), qPrintable(where));
         QCOMPARE(added[key], 1);  // one block per key
-        QVERIFY2(close(out.blocks.at(key).toDense(), blk, &why), qPrintable(where + QString(" key %1: ").arg(key) + why));
+        QVERIFY2(close(cpu::toDense(out.blocks.at(key)), blk, &why), qPrintable(where + QString(" key %1: ").arg(key) + why));
         if (std::string(k.name) == "relu with inactive neurons" && out.blocks.at(key).kind() == Kind::Csr) {
-          const gbcsr::SparseRM& sp = out.blocks.at(key).sparse();
+          const cpu::SparseRM& sp = cpu::csrOf(out.blocks.at(key));
           for (Eigen::Index e = 0; e < sp.nonZeros(); ++e)
             QVERIFY2(sp.innerIndexPtr()[e] % 3 != 0, qPrintable(where + ": an inactive neuron's column is stored"));
         }
@@ -319,7 +320,7 @@ void TestSignSplit::sumsEqualTheTermByTermSum() {
   const ConvGeometry g = geometry(2, 6, 6, 2, 3, 1, 1);  // 72 x 72
   for (Kind ck : {Kind::Dense, Kind::Csr, Kind::Diagonal, Kind::RowScaled, Kind::Kernel}) {
     const CoefBlock c = coefBlock(ck, 72, 72, g, rnd);
-    const Eigen::MatrixXd cd = c.toDense();
+    const Eigen::MatrixXd cd = cpu::toDense(c);
     const Eigen::VectorXd l = rnd.vector(72), u = rnd.vector(72);
     Eigen::VectorXd expected = Eigen::VectorXd::Zero(72);
     for (Eigen::Index i = 0; i < cd.rows(); ++i)
@@ -352,12 +353,12 @@ void TestSignSplit::productSumsEqualTheTermByTermSum() {
   for (const ConvGeometry& g : {geometry(3, 7, 7, 4, 3, 1, 1), geometry(10, 8, 8, 6, 3, 2, 1), geometry(1, 6, 6, 3, 2, 1, 0),
                                 geometry(4, 5, 5, 5, 1, 1, 0)}) {
     const CoefBlock a = kernelBlock(g, rnd);
-    const Eigen::MatrixXd t = a.toDense();  // Toeplitz: [outputs x inputs]
+    const Eigen::MatrixXd t = cpu::toDense(a);  // Toeplitz: [outputs x inputs]
     const int64_t outputs = t.rows(), inputs = t.cols();
     // The Toeplitz rows of a convolution reading a's output, 9 channels: 9 rows per position with
     // the same columns.
     const ConvGeometry next = geometry(g.outChannels, g.outHeight, g.outWidth, 9, std::min(2, g.outHeight), 1, 0);
-    const Eigen::MatrixXd nextRows = kernelBlock(next, rnd).toDense();
+    const Eigen::MatrixXd nextRows = cpu::toDense(kernelBlock(next, rnd));
     Eigen::MatrixXd withZeroColumns = rnd.matrix(37, outputs);
     for (int64_t j = 0; j < outputs; j += 3) withZeroColumns.col(j).setZero();
     struct Case {
@@ -365,17 +366,17 @@ void TestSignSplit::productSumsEqualTheTermByTermSum() {
       CoefBlock c;
     };
     const std::vector<Case> cases = {
-        {"dense, 37 rows", CoefBlock::dense(rnd.matrix(37, outputs))},
-        {"dense, 37 rows, zero columns", CoefBlock::dense(withZeroColumns)},
-        {"dense, 5 rows", CoefBlock::dense(rnd.matrix(5, outputs))},
-        {"csr, grouped rows", CoefBlock::csr(gbcsr::SparseRM(nextRows.sparseView(0.0, 0.0)))},
-        {"csr, scattered rows", CoefBlock::csr(gbcsr::SparseRM(rnd.matrix(23, outputs, 0.95).sparseView(0.0, 0.0)))},
-        {"csr, dense rows", CoefBlock::csr(gbcsr::SparseRM(rnd.matrix(40, outputs, 0.1).sparseView(0.0, 0.0)))},
+        {"dense, 37 rows", cpu::makeDense(rnd.matrix(37, outputs))},
+        {"dense, 37 rows, zero columns", cpu::makeDense(withZeroColumns)},
+        {"dense, 5 rows", cpu::makeDense(rnd.matrix(5, outputs))},
+        {"csr, grouped rows", cpu::makeCsr(cpu::SparseRM(nextRows.sparseView(0.0, 0.0)))},
+        {"csr, scattered rows", cpu::makeCsr(cpu::SparseRM(rnd.matrix(23, outputs, 0.95).sparseView(0.0, 0.0)))},
+        {"csr, dense rows", cpu::makeCsr(cpu::SparseRM(rnd.matrix(40, outputs, 0.1).sparseView(0.0, 0.0)))},
     };
     const Eigen::VectorXd l = rnd.vector(inputs), u = l + rnd.vector(inputs).cwiseAbs();
     for (const Case& k : cases) {
       const QString where = QString("%1 input channels, %2x%2 kernel, %3").arg(g.inChannels).arg(g.kernelH).arg(k.name);
-      const Eigen::MatrixXd product = k.c.toDense() * t;
+      const Eigen::MatrixXd product = cpu::toDense(k.c) * t;
       Eigen::VectorXd expected = Eigen::VectorXd::Zero(product.rows()), scale = expected;
       for (Eigen::Index i = 0; i < product.rows(); ++i)
         for (Eigen::Index j = 0; j < product.cols(); ++j) {
@@ -391,16 +392,16 @@ void TestSignSplit::productSumsEqualTheTermByTermSum() {
                  qPrintable(where + QString(", row %1: %2 vs %3").arg(i).arg(sums[i], 0, 'g', 17).arg(expected[i], 0, 'g', 17)));
       ++checks;
       // Not finite: a coefficient, an end, or a value of the product (finite factors overflowing).
-      Eigen::MatrixXd bad = k.c.toDense();
+      Eigen::MatrixXd bad = cpu::toDense(k.c);
       bad(bad.rows() - 1, 0) = std::numeric_limits<double>::infinity();
-      QVERIFY2(!be.productSignSplitSum(CoefBlock::dense(bad), a, Tensor::column(l), Tensor::column(u), nullptr),
+      QVERIFY2(!be.productSignSplitSum(cpu::makeDense(bad), a, Tensor::column(l), Tensor::column(u), nullptr),
                qPrintable(where));
       Eigen::VectorXd badEnd = u;
       badEnd[inputs - 1] = std::numeric_limits<double>::quiet_NaN();
       QVERIFY2(!be.productSignSplitSum(k.c, a, Tensor::column(l), Tensor::column(badEnd), nullptr), qPrintable(where));
-      const Eigen::MatrixXd huge = k.c.toDense().unaryExpr([](double v) { return v == 0 ? 0.0 : 1e308 * (v > 0 ? 1 : -1); });
-      const CoefBlock hugeC = k.c.kind() == Kind::Csr ? CoefBlock::csr(gbcsr::SparseRM(huge.sparseView(0.0, 0.0)))
-                                                       : CoefBlock::dense(huge);
+      const Eigen::MatrixXd huge = cpu::toDense(k.c).unaryExpr([](double v) { return v == 0 ? 0.0 : 1e308 * (v > 0 ? 1 : -1); });
+      const CoefBlock hugeC = k.c.kind() == Kind::Csr ? cpu::makeCsr(cpu::SparseRM(huge.sparseView(0.0, 0.0)))
+                                                       : cpu::makeDense(huge);
       bool overflows = false;
       for (Eigen::Index i = 0; i < huge.rows(); ++i) overflows |= !(huge.row(i) * t).allFinite();
       if (overflows)
@@ -442,46 +443,46 @@ void TestSignSplit::reluStepOverRowsWithTheSameColumns() {
       terms.emplace_back(r, j, v);
     }
   }
-  gbcsr::SparseRM sparse(37, m);
+  cpu::SparseRM sparse(37, m);
   sparse.setFromTriplets(terms.begin(), terms.end());
   sparse.makeCompressed();
   Eigen::VectorXd lower = rnd.vector(m), upper = rnd.vector(m);
   for (int64_t j = 0; j < m; j += 4) lower[j] = upper[j] = 0;
   Lin relu, reluUpper;
-  relu.blocks.emplace(1, CoefBlock::diagonal(lower));
-  reluUpper.blocks.emplace(1, CoefBlock::diagonal(upper));
+  relu.blocks.emplace(1, cpu::makeDiagonal(lower));
+  reluUpper.blocks.emplace(1, cpu::makeDiagonal(upper));
   reluUpper.c0 = Tensor::column(rnd.vector(m));
   for (const bool withInactive : {true, false}) {
     Lin a = relu, b = reluUpper;
     if (!withInactive) {
-      a.blocks.at(1) = CoefBlock::diagonal(rnd.vector(m).cwiseAbs().array() + 0.1);
-      b.blocks.at(1) = CoefBlock::diagonal(rnd.vector(m).cwiseAbs().array() + 0.1);
+      a.blocks.at(1) = cpu::makeDiagonal(rnd.vector(m).cwiseAbs().array() + 0.1);
+      b.blocks.at(1) = cpu::makeDiagonal(rnd.vector(m).cwiseAbs().array() + 0.1);
     }
     const Dense expected = reference(cd, a, b);
     Lin out;
-    QVERIFY(be.signSplit(out, CoefBlock::csr(gbcsr::SparseRM(sparse)), a, b, nullptr, blockAdder(be, out)));
+    QVERIFY(be.signSplit(out, cpu::makeCsr(cpu::SparseRM(sparse)), a, b, nullptr, blockAdder(be, out)));
     QString why;
     QVERIFY2(close(column(out.c0, 37), expected.c0, &why), qPrintable("constants: " + why));
-    QVERIFY2(close(out.blocks.at(1).toDense(), expected.blocks.at(1), &why), qPrintable("coefficients: " + why));
+    QVERIFY2(close(cpu::toDense(out.blocks.at(1)), expected.blocks.at(1), &why), qPrintable("coefficients: " + why));
     QVERIFY(out.blocks.at(1).kind() == Kind::Csr);
-    const gbcsr::SparseRM& result = out.blocks.at(1).sparse();
+    const cpu::SparseRM& result = cpu::csrOf(out.blocks.at(1));
     for (Eigen::Index e = 0; e < result.nonZeros(); ++e)
       QVERIFY2(!withInactive || result.innerIndexPtr()[e] % 4 != 0, "an inactive neuron's column is stored");
     // Stored: the columns with a slope that is not 0 (also the random slopes can both be 0).
-    const Eigen::VectorXd& sa = a.blocks.at(1).diag();
-    const Eigen::VectorXd& sb = b.blocks.at(1).diag();
+    const Eigen::VectorXd& sa = cpu::diagonalOf(a.blocks.at(1));
+    const Eigen::VectorXd& sb = cpu::diagonalOf(b.blocks.at(1));
     QCOMPARE(result.nonZeros(), Eigen::Index(std::count_if(terms.begin(), terms.end(), [&](const auto& t) {
                return sa[t.col()] != 0 || sb[t.col()] != 0;
              })));
   }
   // A bad value at every place of rows 0-2 (one of each column set) and of row 3 (short).
   for (int r = 0; r < 4; ++r)
-    for (gbcsr::SparseRM::InnerIterator it(sparse, r); it; ++it) {
-      gbcsr::SparseRM bad = sparse;
+    for (cpu::SparseRM::InnerIterator it(sparse, r); it; ++it) {
+      cpu::SparseRM bad = sparse;
       bad.coeffRef(r, it.col()) = it.col() % 2 ? std::numeric_limits<double>::infinity()
                                                : std::numeric_limits<double>::quiet_NaN();
       Lin o;
-      QVERIFY2(!be.signSplit(o, CoefBlock::csr(std::move(bad)), relu, reluUpper, nullptr, [](int, CoefBlock) {}),
+      QVERIFY2(!be.signSplit(o, cpu::makeCsr(std::move(bad)), relu, reluUpper, nullptr, [](int, CoefBlock) {}),
                qPrintable(QString("bad value at row %1, column %2").arg(r).arg(it.col())));
     }
 }
@@ -491,17 +492,17 @@ void TestSignSplit::nonFiniteValuesAreRefused() {
   Random rnd(3);
   const double inf = std::numeric_limits<double>::infinity();
   Eigen::MatrixXd cm = rnd.matrix(4, 5);
-  const CoefBlock c = CoefBlock::dense(cm);
+  const CoefBlock c = cpu::makeDense(cm);
   Eigen::VectorXd l = rnd.vector(5);
   l[2] = -inf;
   QVERIFY(!be.signSplitSum(c, Tensor::column(l), Tensor::column(rnd.vector(5)), nullptr));
   cm(1, 1) = std::numeric_limits<double>::quiet_NaN();
-  QVERIFY(!be.signSplitSum(CoefBlock::dense(cm), Tensor::scalar(1), Tensor::scalar(1), nullptr));
+  QVERIFY(!be.signSplitSum(cpu::makeDense(cm), Tensor::scalar(1), Tensor::scalar(1), nullptr));
   Lin a, b;
   Eigen::VectorXd d = rnd.vector(5);
   d[0] = inf;
-  a.blocks.emplace(1, CoefBlock::diagonal(d));
-  b.blocks.emplace(1, CoefBlock::diagonal(rnd.vector(5)));
+  a.blocks.emplace(1, cpu::makeDiagonal(d));
+  b.blocks.emplace(1, cpu::makeDiagonal(rnd.vector(5)));
   Lin out;
   int calls = 0;
   QVERIFY(!be.signSplit(out, c, a, b, nullptr, [&](int, CoefBlock) { ++calls; }));
@@ -519,12 +520,12 @@ void TestSignSplit::nonFiniteValuesAreRefused() {
                                           {21, 10, bads[0]}, {21, 20, bads[1]}, {21, 10, bads[2]}}) {
     Eigen::MatrixXd cb = rnd.matrix(rows, 5);
     cb(badRow, badRow % 5) = bad;
-    for (const CoefBlock& cc : {CoefBlock::dense(cb), CoefBlock::csr(gbcsr::SparseRM(cb.sparseView(0.0, 0.0)))}) {
+    for (const CoefBlock& cc : {cpu::makeDense(cb), cpu::makeCsr(cpu::SparseRM(cb.sparseView(0.0, 0.0)))}) {
       Lin relu, reluUpper, affine;
-      relu.blocks.emplace(1, CoefBlock::diagonal(rnd.vector(5)));
-      reluUpper.blocks.emplace(1, CoefBlock::diagonal(rnd.vector(5)));
+      relu.blocks.emplace(1, cpu::makeDiagonal(rnd.vector(5)));
+      reluUpper.blocks.emplace(1, cpu::makeDiagonal(rnd.vector(5)));
       reluUpper.c0 = Tensor::column(rnd.vector(5));
-      affine.blocks.emplace(1, CoefBlock::dense(rnd.matrix(5, 3)));
+      affine.blocks.emplace(1, cpu::makeDense(rnd.matrix(5, 3)));
       affine.c0 = Tensor::column(rnd.vector(5));
       Lin boxLower, boxUpper;
       boxLower.c0 = Tensor::column(rnd.vector(5));
@@ -547,16 +548,16 @@ void TestSignSplit::nonFiniteValuesAreRefused() {
     for (const double bad : bads) {
       Eigen::MatrixXd cb = rnd.matrix(3, 11).cwiseAbs().array() + 0.5;
       cb(place / 11, place % 11) = bad;
-      const CoefBlock cc = CoefBlock::csr(gbcsr::SparseRM(cb.sparseView(0.0, 0.0)));
-      QCOMPARE(cc.sparse().nonZeros(), Eigen::Index(33));
+      const CoefBlock cc = cpu::makeCsr(cpu::SparseRM(cb.sparseView(0.0, 0.0)));
+      QCOMPARE(cpu::csrOf(cc).nonZeros(), Eigen::Index(33));
       // Also where the bad value's neuron is inactive (both slopes 0): its column is left out of
       // the result, and the value is still probed.
       for (const bool inactive : {false, true}) {
         Eigen::VectorXd lower = rnd.vector(11), upper = rnd.vector(11);
         if (inactive) lower[place % 11] = upper[place % 11] = 0;
         Lin relu, reluUpper;
-        relu.blocks.emplace(1, CoefBlock::diagonal(lower));
-        reluUpper.blocks.emplace(1, CoefBlock::diagonal(upper));
+        relu.blocks.emplace(1, cpu::makeDiagonal(lower));
+        reluUpper.blocks.emplace(1, cpu::makeDiagonal(upper));
         reluUpper.c0 = Tensor::column(rnd.vector(11));
         Lin o;
         QVERIFY2(!be.signSplit(o, cc, relu, reluUpper, nullptr, [](int, CoefBlock) {}),
@@ -576,7 +577,7 @@ void TestSignSplit::nonZeroRowsOfEveryKind() {
     std::vector<bool> keep(16, true);
     keep[3] = keep[7] = false;
     c = ck == Kind::Kernel ? be.keepRows(c, keep) : be.keepRows(c, keep);
-    const Eigen::MatrixXd d = c.toDense();
+    const Eigen::MatrixXd d = cpu::toDense(c);
     const std::vector<bool> rows = be.nonZeroRows(c, nullptr);
     QCOMPARE(rows.size(), size_t(16));
     for (int i = 0; i < 16; ++i) QCOMPARE(bool(rows[size_t(i)]), (d.row(i).array() != 0).any());
@@ -589,7 +590,7 @@ void TestSignSplit::nonZeroRowsOfEveryKind() {
     Eigen::MatrixXd m = Eigen::MatrixXd::Zero(40, 37);
     for (Eigen::Index r = zeroRows; r < m.rows(); ++r) m(r, (r * 7) % m.cols()) = r % 2 ? -0.5 : 2.0;
     for (const Eigen::MatrixXd& x : {m, Eigen::MatrixXd(Eigen::MatrixXd::Ones(40, 37))}) {
-      const std::vector<bool> rows = be.nonZeroRows(CoefBlock::dense(x), nullptr);
+      const std::vector<bool> rows = be.nonZeroRows(cpu::makeDense(x), nullptr);
       QCOMPARE(rows.size(), size_t(40));
       for (Eigen::Index i = 0; i < x.rows(); ++i) QCOMPARE(bool(rows[size_t(i)]), (x.row(i).array() != 0).any());
     }
@@ -599,12 +600,13 @@ void TestSignSplit::nonZeroRowsOfEveryKind() {
   for (const ConvGeometry& kg : {geometry(2, 3, 3, 3, 1, 1, 1), geometry(1, 4, 4, 2, 2, 2, 1), geometry(2, 5, 4, 2, 3, 2, 2)}) {
     auto k = std::make_shared<gbcsr::KernelBlock>();
     k->geometry = kg;
-    k->weight = rnd.vector(int64_t(kg.outChannels) * kg.inChannels * kg.kernelH * kg.kernelW);
+    const Eigen::VectorXd w = rnd.vector(int64_t(kg.outChannels) * kg.inChannels * kg.kernelH * kg.kernelW);
+    k->weight.assign(w.data(), w.data() + w.size());
     const int64_t perChannel = int64_t(kg.inChannels) * kg.kernelH * kg.kernelW;
-    k->weight.segment(perChannel, perChannel).setZero();  // output channel 1
-    for (int64_t t = 0; t < k->weight.size(); t += 3) k->weight[t] = 0;
+    std::fill_n(k->weight.begin() + perChannel, perChannel, 0.0);  // output channel 1
+    for (size_t t = 0; t < k->weight.size(); t += 3) k->weight[t] = 0;
     const CoefBlock c = CoefBlock::kernel(k);
-    const Eigen::MatrixXd d = c.toDense();
+    const Eigen::MatrixXd d = cpu::toDense(c);
     const std::vector<bool> rows = be.nonZeroRows(c, nullptr);
     QCOMPARE(int64_t(rows.size()), d.rows());
     int zero = 0;

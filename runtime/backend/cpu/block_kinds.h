@@ -13,6 +13,7 @@
 #include <span>
 #include <vector>
 
+#include "runtime/backend/cpu/block_storage.h"
 #include "runtime/coef_block.h"
 
 namespace cert::runtime::cpu {
@@ -22,6 +23,10 @@ using MatrixRef = Eigen::Ref<const Eigen::MatrixXd>;
 /// No inf or NaN in m: one pass with four partial sums of x * 0 (NaN once any x is not finite),
 /// several times faster than Eigen's allFinite, which the products call on every coefficient.
 bool valuesFinite(const MatrixRef& m);
+/// The same over a vector's values (a Kernel's weights).
+inline bool valuesFinite(const std::vector<double>& v) {
+  return valuesFinite(Eigen::Map<const Eigen::VectorXd>(v.data(), static_cast<Eigen::Index>(v.size())));
+}
 
 /// Per row, the columns and values of its non-zero coefficients (a sparse term frame).
 struct RowLists {
@@ -40,14 +45,14 @@ bool viewable(const CoefBlock& a);
 
 /// A RowScaled block over a Kernel base as CSR rows: the base's Toeplitz rows (kernelRows' shared
 /// ones where it has them) times the scales, rows with scale 0 left out. Scale and base finite.
-gbcsr::SparseRM rowScaledKernelRows(const CoefBlock& b, const KernelRowsLookup& kernelRows);
+SparseRM rowScaledKernelRows(const CoefBlock& b, const KernelRowsLookup& kernelRows);
 
 /// The row lists of a CSR matrix's non-zero values.
-void appendCsrRows(const gbcsr::SparseRM& m, RowLists& out);
+void appendCsrRows(const SparseRM& m, RowLists& out);
 
 /// Rows `rows` of m, in that order, as a CSR matrix of rows.size() rows (selectRows of Csr, and
 /// of Kernel over its Toeplitz rows).
-gbcsr::SparseRM selectCsrRows(const gbcsr::SparseRM& m, std::span<const int64_t> rows);
+SparseRM selectCsrRows(const SparseRM& m, std::span<const int64_t> rows);
 
 /// f applied to the stored values of a Dense, Diagonal or Kernel block (f(0) == 0: a Kernel's
 /// Toeplitz entries are each one tap or 0, so its map is the map of its weights), f inlined;
@@ -55,11 +60,11 @@ gbcsr::SparseRM selectCsrRows(const gbcsr::SparseRM& m, std::span<const int64_t>
 template <class F>
 std::optional<CoefBlock> mapStoredValues(const CoefBlock& b, F&& f) {
   switch (b.kind()) {
-    case CoefBlock::Kind::Dense: return CoefBlock::dense(b.denseMatrix().unaryExpr(f).eval());
-    case CoefBlock::Kind::Diagonal: return CoefBlock::diagonal(b.diag().unaryExpr(f).eval());
+    case CoefBlock::Kind::Dense: return makeDense(denseOf(b).unaryExpr(f).eval());
+    case CoefBlock::Kind::Diagonal: return makeDiagonal(diagonalOf(b).unaryExpr(f).eval());
     case CoefBlock::Kind::Kernel: {
       auto k = std::make_shared<gbcsr::KernelBlock>(b.kernelBlock());
-      k->weight = k->weight.unaryExpr(f).eval();
+      for (double& w : k->weight) w = f(w);
       return CoefBlock::kernel(std::move(k));
     }
     default: return std::nullopt;

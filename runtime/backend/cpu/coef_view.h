@@ -7,7 +7,7 @@
 #include <optional>
 
 #include "runtime/backend/backend.h"
-#include "runtime/gbcsr/sparse_rows.h"
+#include "runtime/backend/cpu/block_storage.h"
 
 namespace cert::runtime::cpu {
 
@@ -15,9 +15,9 @@ namespace cert::runtime::cpu {
 /// rows; Diagonal: one entry per row; RowScaled: materialized).
 struct CoefView {
   const Eigen::MatrixXd* dense = nullptr;
-  const gbcsr::SparseRM* csr = nullptr;
+  const SparseRM* csr = nullptr;
   Eigen::MatrixXd denseStore;
-  gbcsr::SparseRM csrStore;
+  SparseRM csrStore;
   int64_t rows = 0, cols = 0;
 };
 

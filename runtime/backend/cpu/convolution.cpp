@@ -20,15 +20,21 @@ InsideColumns insideColumns(const ConvGeometry& g) {
   return c;
 }
 
-gbcsr::SparseRM kernelRowsCsr(const gbcsr::KernelBlock& k) {
+Eigen::MatrixXd toeplitzOf(const gbcsr::KernelBlock& k) {
+  Eigen::MatrixXd m = Eigen::MatrixXd::Zero(k.rows(), k.cols());
+  k.forEachTap([&](int64_t o, int64_t i, double w) { m(o, i) += w; });
+  return m;
+}
+
+SparseRM kernelRowsCsr(const gbcsr::KernelBlock& k) {
   return kernelRowsMapped(k, [](int64_t, int64_t, double w) { return w; });
 }
 
-gbcsr::SparseRM kernelRowsSelected(const gbcsr::KernelBlock& k, std::span<const int64_t> rows, int64_t placedIn) {
+SparseRM kernelRowsSelected(const gbcsr::KernelBlock& k, std::span<const int64_t> rows, int64_t placedIn) {
   const ConvGeometry& g = k.geometry;
   const int64_t pout = int64_t(g.outHeight) * g.outWidth;
   const int64_t n = placedIn > 0 ? placedIn : static_cast<int64_t>(rows.size());
-  gbcsr::SparseRM m(n, k.cols());
+  SparseRM m(n, k.cols());
   m.resizeNonZeros(static_cast<Eigen::Index>(rows.size()) * g.inChannels * g.kernelH * g.kernelW);
   int* outer = m.outerIndexPtr();
   int* inner = m.innerIndexPtr();

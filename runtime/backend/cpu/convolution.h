@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "runtime/gbcsr/kernel_block.h"
-#include "runtime/gbcsr/sparse_rows.h"
+#include "runtime/backend/cpu/block_storage.h"
 
 namespace cert::runtime::cpu {
 
@@ -20,8 +20,8 @@ namespace cert::runtime::cpu {
 /// through raw pointers into storage sized for every tap (no per-entry capacity checks, no
 /// triplets, no sort), then the storage is cut to the taps written.
 template <class Value>
-gbcsr::SparseRM kernelRowsMapped(const gbcsr::KernelBlock& k, Value&& value) {
-  gbcsr::SparseRM m(k.rows(), k.cols());
+SparseRM kernelRowsMapped(const gbcsr::KernelBlock& k, Value&& value) {
+  SparseRM m(k.rows(), k.cols());
   m.resizeNonZeros(k.rows() * k.geometry.inChannels * k.geometry.kernelH * k.geometry.kernelW);
   int* outer = m.outerIndexPtr();
   int* inner = m.innerIndexPtr();
@@ -58,12 +58,14 @@ inline TapRange insideTaps(int origin, int kernel, int dilation, int extent) {
   return r;
 }
 
+/// The Toeplitz matrix of k, dense (a Kernel block's toDense: fallbacks and tests).
+Eigen::MatrixXd toeplitzOf(const gbcsr::KernelBlock& k);
 /// The Toeplitz matrix of k as CSR: kernelRowsMapped with the weights themselves.
-gbcsr::SparseRM kernelRowsCsr(const gbcsr::KernelBlock& k);
+SparseRM kernelRowsCsr(const gbcsr::KernelBlock& k);
 /// Rows `rows` (ascending) of k's Toeplitz matrix as CSR, built from the taps of those rows only:
 /// compact (rows.size() rows) when placedIn == 0, else at their own indices in a matrix of
 /// placedIn rows whose other rows are empty.
-gbcsr::SparseRM kernelRowsSelected(const gbcsr::KernelBlock& k, std::span<const int64_t> rows, int64_t placedIn = 0);
+SparseRM kernelRowsSelected(const gbcsr::KernelBlock& k, std::span<const int64_t> rows, int64_t placedIn = 0);
 /// Rows of k's Toeplitz matrix holding a non-zero weight (from the kernel's taps per output
 /// channel and each position's taps inside the input; no rows built).
 std::vector<bool> kernelNonZeroRows(const gbcsr::KernelBlock& k);
@@ -135,16 +137,16 @@ Eigen::VectorXd timesKernelRowsSummedBySign(const double* x, int64_t rows, const
 /// whole-layer products of convSmall, cifar_base_kw and resnet_2b). Any other row: its terms'
 /// taps accumulated into a dense row over T's columns. Both are read back over the rows'
 /// receptive field (columns ascending, zeros left out).
-gbcsr::SparseRM csrTimesKernel(const gbcsr::SparseRM& s, const gbcsr::KernelBlock& k);
+SparseRM csrTimesKernel(const SparseRM& s, const gbcsr::KernelBlock& k);
 /// The same, Dense when more than a fraction `denseAbove` of S @ T is non-zero and every row of S
 /// with a term is in a group (then its non-zeros are counted before anything is written, and the
 /// values go straight into the dense matrix); otherwise CSR.
-std::variant<gbcsr::SparseRM, Eigen::MatrixXd> csrTimesKernel(const gbcsr::SparseRM& s, const gbcsr::KernelBlock& k,
+std::variant<SparseRM, Eigen::MatrixXd> csrTimesKernel(const SparseRM& s, const gbcsr::KernelBlock& k,
                                                               double denseAbove);
 /// Per row r of S @ T (computed as csrTimesKernel, never stored): sum_j v_rj * (v_rj >= 0 ?
 /// onPositive_j : onNegative_j), in column order: back-substitution's step onto the input box
 /// fused with its concretization. A value that is not finite makes its row's sum not finite.
-Eigen::VectorXd csrTimesKernelSummedBySign(const gbcsr::SparseRM& s, const gbcsr::KernelBlock& k,
+Eigen::VectorXd csrTimesKernelSummedBySign(const SparseRM& s, const gbcsr::KernelBlock& k,
                                            const Eigen::VectorXd& onPositive, const Eigen::VectorXd& onNegative);
 
 /// The per-column values of back-substitution's three last steps from a conv layer's rows

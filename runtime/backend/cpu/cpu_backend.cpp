@@ -50,7 +50,7 @@ namespace cert::runtime::cpu {
 bool viewable(const CoefBlock& a) {
   if (!RowViews::enabled()) return false;
   if (a.kind() == CoefBlock::Kind::RowScaled) return true;
-  return a.kind() == CoefBlock::Kind::Dense && a.cols() >= 8 && valuesFinite(a.denseMatrix());
+  return a.kind() == CoefBlock::Kind::Dense && a.cols() >= 8 && valuesFinite(denseOf(a));
 }
 
 /// Calls kind::op(args...) for the kind of block `b`.
@@ -123,9 +123,9 @@ CoefBlock placedRows(const CoefBlock& a, std::span<const int64_t> rows, int64_t 
       throw std::runtime_error("row placement: rows must ascend within the block");
   if (a.kind() == CoefBlock::Kind::Csr || 4 * static_cast<int64_t>(rows.size()) <= n) {
     // Row k's values move to row rows[k]: CSR storage with empty rows in between.
-    const gbcsr::SparseRM own = a.kind() == CoefBlock::Kind::Csr ? gbcsr::SparseRM() : gbcsr::SparseRM(toDense(a).sparseView(0.0, 0.0));
-    const gbcsr::SparseRM& m = a.kind() == CoefBlock::Kind::Csr ? a.sparse() : own;
-    gbcsr::SparseRM out(n, a.cols());
+    const SparseRM own = a.kind() == CoefBlock::Kind::Csr ? SparseRM() : SparseRM(toDense(a).sparseView(0.0, 0.0));
+    const SparseRM& m = a.kind() == CoefBlock::Kind::Csr ? csrOf(a) : own;
+    SparseRM out(n, a.cols());
     out.resizeNonZeros(m.nonZeros());
     std::copy(m.innerIndexPtr(), m.innerIndexPtr() + m.nonZeros(), out.innerIndexPtr());
     std::copy(m.valuePtr(), m.valuePtr() + m.nonZeros(), out.valuePtr());
@@ -136,13 +136,13 @@ CoefBlock placedRows(const CoefBlock& a, std::span<const int64_t> rows, int64_t 
       while (k < rows.size() && rows[k] < r) ++k;  // rows before r that are placed
       outer[r] = from[k];
     }
-    return CoefBlock::csr(std::move(out));
+    return makeCsr(std::move(out));
   }
   const Eigen::MatrixXd m = toDense(a);
   Eigen::MatrixXd out = Eigen::MatrixXd::Zero(n, a.cols());
   for (Eigen::Index j = 0; j < m.cols(); ++j)
     for (size_t k = 0; k < rows.size(); ++k) out(rows[k], j) = m(static_cast<Eigen::Index>(k), j);
-  return CoefBlock::dense(std::move(out));
+  return makeDense(std::move(out));
 }
 
 }  // namespace
@@ -158,7 +158,7 @@ CoefBlock CpuBackend::scatterRows(const CoefBlock& a, std::span<const int64_t> r
   return withFiniteMarkOf(a, placedRows(a, rows, n));
 }
 
-gbcsr::SparseRM CpuBackend::kernelRows(const gbcsr::KernelBlock& k) const { return kernelRowsCsr(k); }
+CoefBlock CpuBackend::kernelRows(const gbcsr::KernelBlock& k) const { return makeCsr(kernelRowsCsr(k)); }
 
 CoefBlock CpuBackend::markedFinite(CoefBlock a) const {
   if (a.knownFinite() || !allFinite(a)) return a;
@@ -167,7 +167,7 @@ CoefBlock CpuBackend::markedFinite(CoefBlock a) const {
 
 CoefBlock CpuBackend::repeatRow(const CoefBlock& a, int64_t n) const {
   if (a.rows() != 1) throw std::runtime_error("repeating a block of more than one row");
-  return CoefBlock::dense(toDense(a).replicate(n, 1));
+  return makeDense(toDense(a).replicate(n, 1));
 }
 
 CoefBlock CpuBackend::mapZeroKeeping(const CoefBlock& a, const std::function<double(double)>& f) const {
@@ -200,7 +200,7 @@ Eigen::Map<const Eigen::MatrixXd> matrixOf(const Tensor& t, int64_t rows, int64_
 
 CoefBlock CpuBackend::leftMultiply(const Tensor& coef, const CoefBlock& b) const {
   Eigen::MatrixXd storage;
-  return CoefBlock::dense(leftMultiplyMatrix(matrixOf(coef, coef.r, b.rows(), storage), b));
+  return makeDense(leftMultiplyMatrix(matrixOf(coef, coef.r, b.rows(), storage), b));
 }
 
 std::vector<CoefBlock> CpuBackend::leftMultiplyBatch(const std::vector<const Tensor*>& coefs, const CoefBlock& b) const {
@@ -221,7 +221,7 @@ std::vector<CoefBlock> CpuBackend::leftMultiplyBatch(const std::vector<const Ten
   const Eigen::MatrixXd product = leftMultiplyMatrix(stacked, b);
   at = 0;
   for (const Tensor* c : coefs) {
-    out.push_back(CoefBlock::dense(product.middleRows(at, c->r)));
+    out.push_back(makeDense(product.middleRows(at, c->r)));
     at += c->r;
   }
   return out;
@@ -255,7 +255,7 @@ std::optional<std::pair<Tensor, Tensor>> CpuBackend::intervalTimes(const CoefBlo
   }
   if (b.kind() == CoefBlock::Kind::Dense && columns >= kDenseIntervalMinColumns) {
     Eigen::Map<Eigen::MatrixXd> lo(lower.v.data(), b.rows(), columns), up(upper.v.data(), b.rows(), columns);
-    if (!denseIntervalTimes(b.denseMatrix(), ls, us, lo, up)) return std::nullopt;
+    if (!denseIntervalTimes(denseOf(b), ls, us, lo, up)) return std::nullopt;
     return std::pair{std::move(lower), std::move(upper)};
   }
   if (!valuesFinite(ls) || !valuesFinite(us)) return std::nullopt;
@@ -368,7 +368,7 @@ std::optional<Tensor> CpuBackend::reluConvOntoBoxSum(const CoefBlock& c, const C
   if ((c.kind() != CoefBlock::Kind::Kernel && !denseRows) || conv.kind() != CoefBlock::Kind::Kernel) return std::nullopt;
   const std::optional<ReluConvBoxColumns> v = reluConvBoxColumnsOf(columns, c.cols(), conv.cols());
   if (!v) return std::nullopt;
-  std::optional<Eigen::VectorXd> sums = denseRows ? denseReluKernelSummedBySign(c.denseMatrix(), conv.kernelBlock(), *v)
+  std::optional<Eigen::VectorXd> sums = denseRows ? denseReluKernelSummedBySign(denseOf(c), conv.kernelBlock(), *v)
                                                   : kernelReluKernelSummedBySign(c.kernelBlock(), conv.kernelBlock(), *v);
   if (!sums) return std::nullopt;
   return Tensor::column(*sums);

@@ -31,6 +31,9 @@ class CpuBackend final : public Backend {
   CoefBlock mapZeroKeeping(const CoefBlock& a, ZeroKeepingMap map) const override;
 
   CoefBlock denseBlock(const Tensor& m, int64_t rows, int64_t cols) const override;
+  CoefBlock identityBlock(int64_t n, bool dense) const override;
+  CoefBlock layerWeight(const Layer& layer) const override;
+  CoefBlock compressed(const CoefBlock& b, double density) const override;
   CoefBlock diagonalBlock(const Tensor& d, bool dense) const override;
   CoefBlock selectionBlock(std::span<const std::pair<int64_t, int64_t>> pairs, int64_t n, int64_t cols,
                            bool dense) const override;
@@ -47,7 +50,7 @@ class CpuBackend final : public Backend {
                                                          const Tensor& u) const override;
   Tensor matVec(const Tensor& m, const Tensor& x) const override;
 
-  gbcsr::SparseRM kernelRows(const gbcsr::KernelBlock& k) const override;
+  CoefBlock kernelRows(const gbcsr::KernelBlock& k) const override;
   std::optional<RowTerms> nonZeroTerms(const CoefBlock& b, double maxDensity,
                                        const KernelRowsLookup& kernelRows) const override;
   void gather(Lin& out, const std::vector<GatherTerm>& terms, const std::vector<std::vector<int64_t>>& windows,

@@ -11,7 +11,7 @@
 
 namespace cert::runtime::cpu::csr_kernel {
 
-using gbcsr::SparseRM;
+using cpu::SparseRM;
 
 /// Per output neuron j of the convolution (a row of T, a column of S): where its taps inside the
 /// input start in an accumulator over the input (channel 0) and in the weights, how many rows and

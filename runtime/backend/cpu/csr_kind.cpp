@@ -3,17 +3,17 @@
 
 namespace cert::runtime::cpu {
 
-void appendCsrRows(const gbcsr::SparseRM& m, RowLists& out) {
+void appendCsrRows(const SparseRM& m, RowLists& out) {
   for (int64_t r = 0; r < m.rows(); ++r)
-    for (gbcsr::SparseRM::InnerIterator it(m, r); it; ++it)
+    for (SparseRM::InnerIterator it(m, r); it; ++it)
       if (it.value() != 0) {
         out.columns[static_cast<size_t>(r)].push_back(it.col());
         out.values[static_cast<size_t>(r)].push_back(it.value());
       }
 }
 
-gbcsr::SparseRM selectCsrRows(const gbcsr::SparseRM& m, std::span<const int64_t> rows) {
-  gbcsr::SparseRM out(static_cast<Eigen::Index>(rows.size()), m.cols());
+SparseRM selectCsrRows(const SparseRM& m, std::span<const int64_t> rows) {
+  SparseRM out(static_cast<Eigen::Index>(rows.size()), m.cols());
   const int* outer = m.outerIndexPtr();
   int64_t nnz = 0;
   for (int64_t r : rows) nnz += outer[r + 1] - outer[r];
@@ -33,55 +33,55 @@ gbcsr::SparseRM selectCsrRows(const gbcsr::SparseRM& m, std::span<const int64_t>
 
 namespace csr {
 
-Eigen::MatrixXd toDense(const CoefBlock& b) { return Eigen::MatrixXd(b.sparse()); }
+Eigen::MatrixXd toDense(const CoefBlock& b) { return Eigen::MatrixXd(csrOf(b)); }
 
-Eigen::VectorXd row(const CoefBlock& b, int64_t i) { return Eigen::VectorXd(b.sparse().row(i).transpose()); }
+Eigen::VectorXd row(const CoefBlock& b, int64_t i) { return Eigen::VectorXd(csrOf(b).row(i).transpose()); }
 
 int64_t nonZeros(const CoefBlock& b) {
   int64_t n = 0;
-  for (Eigen::Index k = 0; k < b.sparse().nonZeros(); ++k) n += b.sparse().valuePtr()[k] != 0 ? 1 : 0;
+  for (Eigen::Index k = 0; k < csrOf(b).nonZeros(); ++k) n += csrOf(b).valuePtr()[k] != 0 ? 1 : 0;
   return n;
 }
 
 bool allFinite(const CoefBlock& b) {
-  return valuesFinite(Eigen::Map<const Eigen::VectorXd>(b.sparse().valuePtr(), b.sparse().nonZeros()));
+  return valuesFinite(Eigen::Map<const Eigen::VectorXd>(csrOf(b).valuePtr(), csrOf(b).nonZeros()));
 }
 
-CoefBlock scale(const CoefBlock& b, double s) { return CoefBlock::csr(gbcsr::SparseRM(s * b.sparse())); }
+CoefBlock scale(const CoefBlock& b, double s) { return makeCsr(SparseRM(s * csrOf(b))); }
 
 CoefBlock scaleRows(const CoefBlock& b, const Eigen::VectorXd& s) {
-  return CoefBlock::csr(gbcsr::SparseRM(s.asDiagonal() * b.sparse()));
+  return makeCsr(SparseRM(s.asDiagonal() * csrOf(b)));
 }
 
 CoefBlock selectRows(const CoefBlock& b, std::span<const int64_t> rows) {
-  return CoefBlock::csr(selectCsrRows(b.sparse(), rows));
+  return makeCsr(selectCsrRows(csrOf(b), rows));
 }
 
 CoefBlock keepRows(const CoefBlock& b, const std::vector<bool>& keep) {
-  gbcsr::SparseRM m = b.sparse();
+  SparseRM m = csrOf(b);
   m.prune([&](Eigen::Index i, Eigen::Index, double) { return keep[static_cast<size_t>(i)]; });
-  return CoefBlock::csr(std::move(m));
+  return makeCsr(std::move(m));
 }
 
 Eigen::MatrixXd leftMultiply(const MatrixRef& coef, const CoefBlock& b) {
-  if (allFinite(b) && valuesFinite(coef)) return coef * b.sparse();
+  if (allFinite(b) && valuesFinite(coef)) return coef * csrOf(b);
   return coef * toDense(b);  // 0 * inf = NaN as in the dense product
 }
 
-Eigen::MatrixXd times(const CoefBlock& b, const MatrixRef& x) { return b.sparse() * x; }
+Eigen::MatrixXd times(const CoefBlock& b, const MatrixRef& x) { return csrOf(b) * x; }
 
-void addTo(Eigen::MatrixXd& m, const CoefBlock& b, double sign) { m += sign * b.sparse(); }
+void addTo(Eigen::MatrixXd& m, const CoefBlock& b, double sign) { m += sign * csrOf(b); }
 
 CoefBlock map(const CoefBlock& b, const std::function<double(double)>& f) {
   // f(0) == 0: only the stored values change (a stored value mapped to 0 stays stored).
-  gbcsr::SparseRM m = b.sparse();
+  SparseRM m = csrOf(b);
   for (Eigen::Index k = 0; k < m.nonZeros(); ++k) m.valuePtr()[k] = f(m.valuePtr()[k]);
-  return CoefBlock::csr(std::move(m));
+  return makeCsr(std::move(m));
 }
 
 bool rowTerms(const CoefBlock& b, double budget, const KernelRowsLookup&, RowLists& out) {
-  if (static_cast<double>(b.sparse().nonZeros()) > budget) return false;
-  appendCsrRows(b.sparse(), out);
+  if (static_cast<double>(csrOf(b).nonZeros()) > budget) return false;
+  appendCsrRows(csrOf(b), out);
   return true;
 }
 

@@ -8,7 +8,7 @@
 
 namespace cert::runtime::cpu {
 
-Eigen::MatrixXd csrTimesDense(const gbcsr::SparseRM& s, const Eigen::MatrixXd& d, bool finiteD) {
+Eigen::MatrixXd csrTimesDense(const SparseRM& s, const Eigen::MatrixXd& d, bool finiteD) {
   if (s.cols() != d.rows()) throw std::logic_error("csrTimesDense: S's columns are not D's rows");
   if (!s.isCompressed()) return Eigen::MatrixXd(s * d);
   const int* outer = s.outerIndexPtr();

@@ -5,7 +5,7 @@
 
 #include <Eigen/Dense>
 
-#include "runtime/gbcsr/sparse_rows.h"
+#include "runtime/backend/cpu/block_storage.h"
 
 namespace cert::runtime::cpu {
 
@@ -15,7 +15,7 @@ namespace cert::runtime::cpu {
 /// stored entries never meet D's inf), else per column of D, each row's stored values times D's
 /// column read in place. Eigen's S * D visits every row for every column of D: for 200 x 200 S
 /// with 3 non-empty rows over 784 columns, 157K row visits for 600 stored values.
-Eigen::MatrixXd csrTimesDense(const gbcsr::SparseRM& s, const Eigen::MatrixXd& d, bool finiteD);
+Eigen::MatrixXd csrTimesDense(const SparseRM& s, const Eigen::MatrixXd& d, bool finiteD);
 
 /// The density of S's non-empty rows (stored values over their extent) from which csrTimesDense
 /// takes the GEMM: a GEMM multiply-add costs about an eighth of a gathered one.

@@ -24,14 +24,14 @@ struct Plan {
   int inW, inC;
   int64_t pin;
 };
-Plan planOf(const gbcsr::SparseRM& s, const gbcsr::KernelBlock& k) {
+Plan planOf(const SparseRM& s, const gbcsr::KernelBlock& k) {
   const ConvGeometry& g = k.geometry;
   return Plan{windowsOf(k), groupsOfSameColumns(s), g.inWidth, g.inChannels, int64_t(g.inHeight) * g.inWidth};
 }
 
 }  // namespace
 
-Eigen::VectorXd csrTimesKernelSummedBySign(const gbcsr::SparseRM& s, const gbcsr::KernelBlock& k,
+Eigen::VectorXd csrTimesKernelSummedBySign(const SparseRM& s, const gbcsr::KernelBlock& k,
                                            const Eigen::VectorXd& onPositive, const Eigen::VectorXd& onNegative) {
   const Plan plan = planOf(s, k);
   const RowGroups& groups = plan.groups;
@@ -61,11 +61,11 @@ Eigen::VectorXd csrTimesKernelSummedBySign(const gbcsr::SparseRM& s, const gbcsr
   return sums;
 }
 
-gbcsr::SparseRM csrTimesKernel(const gbcsr::SparseRM& s, const gbcsr::KernelBlock& k) {
-  return std::get<gbcsr::SparseRM>(csrTimesKernel(s, k, std::numeric_limits<double>::infinity()));
+SparseRM csrTimesKernel(const SparseRM& s, const gbcsr::KernelBlock& k) {
+  return std::get<SparseRM>(csrTimesKernel(s, k, std::numeric_limits<double>::infinity()));
 }
 
-std::variant<gbcsr::SparseRM, Eigen::MatrixXd> csrTimesKernel(const gbcsr::SparseRM& s, const gbcsr::KernelBlock& k,
+std::variant<SparseRM, Eigen::MatrixXd> csrTimesKernel(const SparseRM& s, const gbcsr::KernelBlock& k,
                                                               double denseAbove) {
   const ConvGeometry& g = k.geometry;
   const int64_t taps = int64_t(g.kernelH) * g.kernelW;
@@ -108,7 +108,7 @@ std::variant<gbcsr::SparseRM, Eigen::MatrixXd> csrTimesKernel(const gbcsr::Spars
   RowScratch scratch = scratchFor(k);
   // Written in place, row by row, through raw pointers: room for a quarter of the matrix at first
   // (a denser product is made Dense by its callers), grown before a row that might not fit.
-  gbcsr::SparseRM out(s.rows(), k.cols());
+  SparseRM out(s.rows(), k.cols());
   int64_t capacity = std::max<int64_t>(1, std::min<int64_t>(s.nonZeros() * inC * taps, s.rows() * k.cols() / 4 + 1));
   out.resizeNonZeros(capacity);
   int64_t at = 0;

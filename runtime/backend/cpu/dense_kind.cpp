@@ -28,7 +28,7 @@ bool isDiagonal(const Eigen::MatrixXd& m) {
 /// when a skipped row of m holds a non-finite value (the full product's 0 * inf = NaN is kept).
 /// m is b's matrix (b's finite mark spares the scan of m).
 std::optional<Eigen::MatrixXd> productOverNonZeroColumns(const MatrixRef& coef, const CoefBlock& b) {
-  const Eigen::MatrixXd& m = b.denseMatrix();
+  const Eigen::MatrixXd& m = denseOf(b);
   if (coef.cols() < 16 || coef.rows() * m.cols() < 4096) return std::nullopt;
   std::vector<Eigen::Index> used;
   used.reserve(static_cast<size_t>(coef.cols()));
@@ -51,28 +51,28 @@ std::optional<Eigen::MatrixXd> productOverNonZeroColumns(const MatrixRef& coef, 
 
 }  // namespace
 
-Eigen::MatrixXd toDense(const CoefBlock& b) { return b.denseMatrix(); }
+Eigen::MatrixXd toDense(const CoefBlock& b) { return denseOf(b); }
 
-Eigen::VectorXd row(const CoefBlock& b, int64_t i) { return b.denseMatrix().row(i).transpose(); }
+Eigen::VectorXd row(const CoefBlock& b, int64_t i) { return denseOf(b).row(i).transpose(); }
 
-int64_t nonZeros(const CoefBlock& b) { return (b.denseMatrix().array() != 0).count(); }
+int64_t nonZeros(const CoefBlock& b) { return (denseOf(b).array() != 0).count(); }
 
-bool allFinite(const CoefBlock& b) { return valuesFinite(b.denseMatrix()); }
+bool allFinite(const CoefBlock& b) { return valuesFinite(denseOf(b)); }
 
-CoefBlock scale(const CoefBlock& b, double s) { return CoefBlock::dense(s * b.denseMatrix()); }
+CoefBlock scale(const CoefBlock& b, double s) { return makeDense(s * denseOf(b)); }
 
 CoefBlock scaleRows(const CoefBlock& b, const Eigen::VectorXd& s) {
-  if (viewable(b)) return CoefBlock::rowScaled(b, s);
-  Eigen::MatrixXd m = s.asDiagonal() * b.denseMatrix();  // column by column (rows are strided)
-  return CoefBlock::dense(std::move(m));
+  if (viewable(b)) return makeRowScaled(b, s);
+  Eigen::MatrixXd m = s.asDiagonal() * denseOf(b);  // column by column (rows are strided)
+  return makeDense(std::move(m));
 }
 
 CoefBlock selectRows(const CoefBlock& b, std::span<const int64_t> rows) {
-  const Eigen::MatrixXd& m = b.denseMatrix();
+  const Eigen::MatrixXd& m = denseOf(b);
   Eigen::MatrixXd out(static_cast<Eigen::Index>(rows.size()), m.cols());
   for (Eigen::Index j = 0; j < m.cols(); ++j)  // down each column (the storage order)
     for (size_t k = 0; k < rows.size(); ++k) out(static_cast<Eigen::Index>(k), j) = m(rows[k], j);
-  return CoefBlock::dense(std::move(out));
+  return makeDense(std::move(out));
 }
 
 CoefBlock keepRows(const CoefBlock& b, const std::vector<bool>& keep) {
@@ -83,18 +83,18 @@ CoefBlock keepRows(const CoefBlock& b, const std::vector<bool>& keep) {
   if (viewable(b)) {  // finite values: a 0 scale gives exact zeros
     Eigen::VectorXd s = Eigen::VectorXd::Ones(b.rows());
     for (Eigen::Index i : zeroed) s[i] = 0.0;
-    return CoefBlock::rowScaled(b, std::move(s));
+    return makeRowScaled(b, std::move(s));
   }
-  Eigen::MatrixXd m = b.denseMatrix();
+  Eigen::MatrixXd m = denseOf(b);
   for (Eigen::Index j = 0; j < m.cols(); ++j) {  // column by column: contiguous
     double* col = m.col(j).data();
     for (Eigen::Index i : zeroed) col[i] = 0.0;
   }
-  return CoefBlock::dense(std::move(m));
+  return makeDense(std::move(m));
 }
 
 Eigen::MatrixXd leftMultiply(const MatrixRef& coef, const CoefBlock& b) {
-  const Eigen::MatrixXd& m = b.denseMatrix();
+  const Eigen::MatrixXd& m = denseOf(b);
   // The dense executor's blocks may be diagonal in value (identities, ReLU relaxations): a
   // column scaling gives the same result (the GEMM only adds exact zeros).
   if (isDiagonal(m) && cpu::allFinite(b) && valuesFinite(coef)) return coef * m.diagonal().asDiagonal();
@@ -104,14 +104,14 @@ Eigen::MatrixXd leftMultiply(const MatrixRef& coef, const CoefBlock& b) {
   return gemm(coef, m);
 }
 
-Eigen::MatrixXd times(const CoefBlock& b, const MatrixRef& x) { return gemm(b.denseMatrix(), x); }
+Eigen::MatrixXd times(const CoefBlock& b, const MatrixRef& x) { return gemm(denseOf(b), x); }
 
-void addTo(Eigen::MatrixXd& m, const CoefBlock& b, double sign) { m += sign * b.denseMatrix(); }
+void addTo(Eigen::MatrixXd& m, const CoefBlock& b, double sign) { m += sign * denseOf(b); }
 
 CoefBlock map(const CoefBlock& b, const std::function<double(double)>& f) { return *mapStoredValues(b, f); }
 
 bool rowTerms(const CoefBlock& b, double budget, const KernelRowsLookup&, RowLists& out) {
-  const Eigen::MatrixXd& m = b.denseMatrix();
+  const Eigen::MatrixXd& m = denseOf(b);
   if (static_cast<double>((m.array() != 0).count()) > budget) return false;
   for (int64_t j = 0; j < m.cols(); ++j)
     for (int64_t r = 0; r < m.rows(); ++r)

@@ -22,7 +22,7 @@ struct RowMajorTerm {
 struct Source {
   const RowMajorTerm* term;
   const CoefBlock* block;
-  const gbcsr::SparseRM* rows = nullptr;  ///< Csr / Kernel rows; nullptr for Diagonal
+  const SparseRM* rows = nullptr;  ///< Csr / Kernel rows; nullptr for Diagonal
 };
 
 bool denseRows(const CoefBlock& b) {
@@ -36,8 +36,8 @@ CoefBlock gatherDense(const std::vector<Source>& sources, const std::vector<std:
   Eigen::MatrixXd acc = Eigen::MatrixXd::Zero(n, width);
   for (const Source& s : sources) {
     Eigen::MatrixXd materialized;
-    const Eigen::MatrixXd& src = s.block->kind() == CoefBlock::Kind::Dense ? s.block->denseMatrix()
-                                                                           : (materialized = s.block->toDense());
+    const Eigen::MatrixXd& src = s.block->kind() == CoefBlock::Kind::Dense ? denseOf(*s.block)
+                                                                           : (materialized = toDense(*s.block));
     for (int64_t i = 0; i < n; ++i) {
       const auto& w = windows[static_cast<size_t>(i)];
       for (size_t j = 0; j < w.size(); ++j) {
@@ -46,7 +46,7 @@ CoefBlock gatherDense(const std::vector<Source>& sources, const std::vector<std:
       }
     }
   }
-  return CoefBlock::dense(std::move(acc));
+  return makeDense(std::move(acc));
 }
 
 /// Strictly increasing (a window read from CSR rows is).
@@ -74,7 +74,7 @@ std::optional<CoefBlock> gatherDiagonal(const std::vector<Source>& sources,
       for (const Source& s : sources) {
         const double c = s.term->coef(i, static_cast<int64_t>(j));
         if (c == 0) continue;
-        v += c * s.block->diag()[w[j]];
+        v += c * diagonalOf(*s.block)[w[j]];
         any = true;
       }
       if (!any) continue;  // as the scatter: a column no source reaches is not stored
@@ -83,9 +83,9 @@ std::optional<CoefBlock> gatherDiagonal(const std::vector<Source>& sources,
     }
     outer[static_cast<size_t>(i) + 1] = static_cast<int>(inner.size());
   }
-  const Eigen::Map<const gbcsr::SparseRM> view(n, width, static_cast<int64_t>(inner.size()), outer.data(), inner.data(),
+  const Eigen::Map<const SparseRM> view(n, width, static_cast<int64_t>(inner.size()), outer.data(), inner.data(),
                                                values.data());
-  return CoefBlock::csr(gbcsr::SparseRM(view));
+  return makeCsr(SparseRM(view));
 }
 
 /// The output block over sparse member rows, as CSR written row by row (columns in order).
@@ -136,7 +136,7 @@ CoefBlock gatherSparse(const std::vector<Source>& sources, const std::vector<std
             touched[col] = 1;
             if (!scan) cols.push_back(w[j]);
           }
-          accum[col] += c * s.block->diag()[w[j]];
+          accum[col] += c * diagonalOf(*s.block)[w[j]];
         }
       }
     }
@@ -157,9 +157,9 @@ CoefBlock gatherSparse(const std::vector<Source>& sources, const std::vector<std
     }
     outer[static_cast<size_t>(i) + 1] = static_cast<int>(inner.size());
   }
-  const Eigen::Map<const gbcsr::SparseRM> view(n, width, static_cast<int64_t>(inner.size()), outer.data(), inner.data(),
+  const Eigen::Map<const SparseRM> view(n, width, static_cast<int64_t>(inner.size()), outer.data(), inner.data(),
                                                values.data());
-  return CoefBlock::csr(gbcsr::SparseRM(view));
+  return makeCsr(SparseRM(view));
 }
 
 /// Over convolutions' kernels, when many rows reach far: the coefficients scattered into a dense
@@ -197,7 +197,7 @@ std::optional<CoefBlock> gatherThroughKernels(const std::vector<Source>& sources
     if (out.size() == 0) out = std::move(part);
     else out += part;
   }
-  return CoefBlock::dense(std::move(out));
+  return makeDense(std::move(out));
 }
 
 }  // namespace
@@ -234,7 +234,7 @@ void gatherInto(Lin& out, const std::vector<GatherTerm>& terms, const std::vecto
     for (const auto& [k, blk] : m.blocks) byKey[k].push_back(Source{&t, &blk});
   }
   out.c0 = zip(out.c0, Tensor::column(add), [](double x, double y) { return x + y; });
-  std::vector<std::unique_ptr<gbcsr::SparseRM>> built;  // Kernel rows made here (no shared rows)
+  std::vector<std::unique_ptr<SparseRM>> built;  // Kernel rows made here (no shared rows)
   for (auto& [k, sources] : byKey) {
     int64_t width = 0;
     bool dense = denseOnly;
@@ -248,21 +248,21 @@ void gatherInto(Lin& out, const std::vector<GatherTerm>& terms, const std::vecto
     }
     for (Source& s : sources) {
       if (s.block->kind() == CoefBlock::Kind::Csr) {
-        s.rows = &s.block->sparse();
+        s.rows = &csrOf(*s.block);
       } else if (s.block->kind() == CoefBlock::Kind::Kernel) {
-        s.rows = kernelRows ? kernelRows(s.block->kernelBlock()) : nullptr;
+        s.rows = kernelRows ? csrOf(kernelRows(s.block->kernelBlock())) : nullptr;
         if (!s.rows) {
-          built.push_back(std::make_unique<gbcsr::SparseRM>(kernelRowsCsr(s.block->kernelBlock())));
+          built.push_back(std::make_unique<SparseRM>(kernelRowsCsr(s.block->kernelBlock())));
           s.rows = built.back().get();
         }
       } else if (s.block->kind() == CoefBlock::Kind::RowScaled) {  // over a Kernel (denseRows: not Dense)
-        const bool finite = valuesFinite(s.block->rowScale());
-        built.push_back(std::make_unique<gbcsr::SparseRM>(
-            finite ? rowScaledKernelRows(*s.block, kernelRows) : gbcsr::SparseRM(toDense(*s.block).sparseView(0.0, 0.0))));
+        const bool finite = valuesFinite(rowScaleOf(*s.block));
+        built.push_back(std::make_unique<SparseRM>(
+            finite ? rowScaledKernelRows(*s.block, kernelRows) : SparseRM(toDense(*s.block).sparseView(0.0, 0.0))));
         s.rows = built.back().get();
       }
       if (s.rows && !s.rows->isCompressed()) {
-        built.push_back(std::make_unique<gbcsr::SparseRM>(*s.rows));
+        built.push_back(std::make_unique<SparseRM>(*s.rows));
         built.back()->makeCompressed();
         s.rows = built.back().get();
       }

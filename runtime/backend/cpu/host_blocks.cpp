@@ -19,14 +19,32 @@ Eigen::MatrixXd matrixOf(const Tensor& m, int64_t rows, int64_t cols) {
 }  // namespace
 
 CoefBlock CpuBackend::denseBlock(const Tensor& m, int64_t rows, int64_t cols) const {
-  return CoefBlock::dense(matrixOf(m, rows, cols));
+  return makeDense(matrixOf(m, rows, cols));
+}
+
+CoefBlock CpuBackend::identityBlock(int64_t n, bool dense) const {
+  if (dense) return makeDense(Eigen::MatrixXd::Identity(n, n));
+  return makeDiagonal(Eigen::VectorXd::Ones(n));
+}
+
+CoefBlock CpuBackend::layerWeight(const Layer& layer) const {
+  if (layer.op != LayerOp::Affine) throw std::invalid_argument("layerWeight: layer '" + layer.name + "' is not Affine");
+  return referencedDense(layer.weight);
+}
+
+CoefBlock CpuBackend::compressed(const CoefBlock& b, double density) const {
+  if (b.kind() != CoefBlock::Kind::Dense || b.rows() * b.cols() == 0) return b;
+  const Eigen::MatrixXd& m = denseOf(b);
+  const int64_t nnz = (m.array() != 0).count();
+  if (static_cast<double>(nnz) > density * static_cast<double>(m.size())) return b;
+  return makeCsr(m.sparseView(0.0, 0.0));  // exact: only zeros are dropped
 }
 
 CoefBlock CpuBackend::diagonalBlock(const Tensor& d, bool dense) const {
   if (d.c != 1 || d.d != 1) throw std::invalid_argument("a diagonal block from a tensor that is not a column");
   const Eigen::Map<const Eigen::VectorXd> values(d.v.data(), d.r);
-  if (dense) return CoefBlock::dense(Eigen::MatrixXd(values.asDiagonal()));
-  return CoefBlock::diagonal(values);
+  if (dense) return makeDense(Eigen::MatrixXd(values.asDiagonal()));
+  return makeDiagonal(values);
 }
 
 CoefBlock CpuBackend::selectionBlock(std::span<const std::pair<int64_t, int64_t>> pairs, int64_t n, int64_t cols,
@@ -39,9 +57,9 @@ CoefBlock CpuBackend::selectionBlock(std::span<const std::pair<int64_t, int64_t>
   if (dense) {
     Eigen::MatrixXd m = Eigen::MatrixXd::Zero(n, cols);
     for (const auto& [row, col] : pairs) m(row, col) = 1;
-    return CoefBlock::dense(std::move(m));
+    return makeDense(std::move(m));
   }
-  gbcsr::SparseRM m(n, cols);
+  SparseRM m(n, cols);
   m.resizeNonZeros(static_cast<Eigen::Index>(pairs.size()));
   int* outer = m.outerIndexPtr();
   size_t k = 0;
@@ -54,13 +72,13 @@ CoefBlock CpuBackend::selectionBlock(std::span<const std::pair<int64_t, int64_t>
     }
   }
   outer[n] = static_cast<int>(k);
-  return std::move(CoefBlock::csr(std::move(m))).checkedFinite();
+  return std::move(makeCsr(std::move(m))).checkedFinite();
 }
 
 Tensor CpuBackend::denseValues(const CoefBlock& b) const {
   Tensor t = Tensor::uninitialized(b.rows(), b.cols(), 1);
   if (b.kind() == CoefBlock::Kind::Dense) {
-    const Eigen::MatrixXd& m = b.denseMatrix();
+    const Eigen::MatrixXd& m = denseOf(b);
     std::copy(m.data(), m.data() + m.size(), t.v.data());
   } else {
     Eigen::Map<Eigen::MatrixXd>(t.v.data(), b.rows(), b.cols()) = toDense(b);
@@ -70,7 +88,7 @@ Tensor CpuBackend::denseValues(const CoefBlock& b) const {
 
 std::span<const double> CpuBackend::hostCoefs(const CoefBlock& b, Tensor& scratch) const {
   if (b.kind() == CoefBlock::Kind::Dense) {
-    const Eigen::MatrixXd& m = b.denseMatrix();
+    const Eigen::MatrixXd& m = denseOf(b);
     return {m.data(), static_cast<size_t>(m.size())};
   }
   scratch = denseValues(b);
@@ -85,7 +103,7 @@ std::vector<double> CpuBackend::rowValues(const CoefBlock& b, int64_t i) const {
 
 Tensor CpuBackend::diagonalValues(const CoefBlock& b) const {
   if (b.kind() != CoefBlock::Kind::Diagonal) throw std::invalid_argument("the diagonal of a block that is not Diagonal");
-  const Eigen::VectorXd& d = b.diag();
+  const Eigen::VectorXd& d = diagonalOf(b);
   Tensor t = Tensor::uninitialized(d.size(), 1, 1);
   std::copy(d.data(), d.data() + d.size(), t.v.data());
   return t;

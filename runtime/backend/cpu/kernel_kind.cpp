@@ -5,7 +5,7 @@
 
 namespace cert::runtime::cpu::kernel {
 
-Eigen::MatrixXd toDense(const CoefBlock& b) { return b.kernelBlock().item(); }
+Eigen::MatrixXd toDense(const CoefBlock& b) { return toeplitzOf(b.kernelBlock()); }
 
 Eigen::VectorXd row(const CoefBlock& b, int64_t i) {
   Eigen::VectorXd r = Eigen::VectorXd::Zero(b.cols());
@@ -25,7 +25,7 @@ bool allFinite(const CoefBlock& b) { return valuesFinite(b.kernelBlock().weight)
 
 CoefBlock scale(const CoefBlock& b, double s) {
   auto k = std::make_shared<gbcsr::KernelBlock>(b.kernelBlock());
-  k->weight *= s;
+  for (double& w : k->weight) w *= s;
   return CoefBlock::kernel(std::move(k));
 }
 
@@ -35,21 +35,21 @@ CoefBlock scaleRows(const CoefBlock& b, const Eigen::VectorXd& s) {
   // are finite; else the Toeplitz rows, which hold their taps only, stay sparse unless most of
   // the matrix is taps. A scale that is not finite takes the dense form, where inf * 0 is NaN as
   // in the product written out.
-  if (RowViews::enabled() && valuesFinite(s) && allFinite(b)) return CoefBlock::rowScaled(b, s);
+  if (RowViews::enabled() && valuesFinite(s) && allFinite(b)) return makeRowScaled(b, s);
   if (valuesFinite(s)) {
-    gbcsr::SparseRM rows = kernelRowsCsr(b.kernelBlock());
+    SparseRM rows = kernelRowsCsr(b.kernelBlock());
     if (static_cast<double>(rows.nonZeros()) <=
         CoefBlock::kCsrDensity * static_cast<double>(b.rows()) * static_cast<double>(b.cols())) {
       for (Eigen::Index i = 0; i < rows.outerSize(); ++i)
-        for (gbcsr::SparseRM::InnerIterator it(rows, i); it; ++it) it.valueRef() *= s[i];
-      return CoefBlock::csr(std::move(rows));
+        for (SparseRM::InnerIterator it(rows, i); it; ++it) it.valueRef() *= s[i];
+      return makeCsr(std::move(rows));
     }
   }
-  return CoefBlock::dense(Eigen::MatrixXd(s.asDiagonal() * toDense(b)));
+  return makeDense(Eigen::MatrixXd(s.asDiagonal() * toDense(b)));
 }
 
 CoefBlock selectRows(const CoefBlock& b, std::span<const int64_t> rows) {
-  return CoefBlock::csr(kernelRowsSelected(b.kernelBlock(), rows));  // those rows' taps only
+  return makeCsr(kernelRowsSelected(b.kernelBlock(), rows));  // those rows' taps only
 }
 
 CoefBlock keepRows(const CoefBlock& b, const std::vector<bool>& keep) {
@@ -59,12 +59,12 @@ CoefBlock keepRows(const CoefBlock& b, const std::vector<bool>& keep) {
   if (RowViews::enabled() && allFinite(b)) {
     Eigen::VectorXd s(b.rows());
     for (Eigen::Index i = 0; i < s.size(); ++i) s[i] = keep[static_cast<size_t>(i)] ? 1.0 : 0.0;
-    return CoefBlock::rowScaled(b, std::move(s));
+    return makeRowScaled(b, std::move(s));
   }
   std::vector<int64_t> rows;
   for (size_t i = 0; i < keep.size(); ++i)
     if (keep[i]) rows.push_back(static_cast<int64_t>(i));
-  return CoefBlock::csr(kernelRowsSelected(b.kernelBlock(), rows, b.rows()));
+  return makeCsr(kernelRowsSelected(b.kernelBlock(), rows, b.rows()));
 }
 
 Eigen::MatrixXd leftMultiply(const MatrixRef& coef, const CoefBlock& b) {
@@ -81,10 +81,10 @@ void addTo(Eigen::MatrixXd& m, const CoefBlock& b, double sign) {
 CoefBlock map(const CoefBlock& b, const std::function<double(double)>& f) { return *mapStoredValues(b, f); }
 
 bool rowTerms(const CoefBlock& b, double budget, const KernelRowsLookup& kernelRows, RowLists& out) {
-  const gbcsr::SparseRM* shared = kernelRows ? kernelRows(b.kernelBlock()) : nullptr;
-  gbcsr::SparseRM own;
+  const SparseRM* shared = kernelRows ? csrOf(kernelRows(b.kernelBlock())) : nullptr;
+  SparseRM own;
   if (!shared) own = kernelRowsCsr(b.kernelBlock());
-  const gbcsr::SparseRM& m = shared ? *shared : own;
+  const SparseRM& m = shared ? *shared : own;
   if (static_cast<double>(m.nonZeros()) > budget) return false;
   appendCsrRows(m, out);
   return true;

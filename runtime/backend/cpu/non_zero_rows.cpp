@@ -33,30 +33,30 @@ std::vector<bool> denseNonZeroRows(const Eigen::MatrixXd& m) {
 
 std::vector<bool> nonZeroRows(const CoefBlock& c, const KernelRowsLookup& kernelRows) {
   switch (c.kind()) {
-    case CoefBlock::Kind::Dense: return denseNonZeroRows(c.denseMatrix());
+    case CoefBlock::Kind::Dense: return denseNonZeroRows(denseOf(c));
     case CoefBlock::Kind::RowScaled: {  // diag(s) @ base: row i is base's row i times s_i
       std::vector<bool> out = nonZeroRows(c.scaledBase(), kernelRows);
-      for (size_t i = 0; i < out.size(); ++i) out[i] = out[i] && c.rowScale()[static_cast<Eigen::Index>(i)] != 0;
+      for (size_t i = 0; i < out.size(); ++i) out[i] = out[i] && rowScaleOf(c)[static_cast<Eigen::Index>(i)] != 0;
       return out;
     }
     case CoefBlock::Kind::Diagonal: {
       std::vector<bool> out(static_cast<size_t>(c.rows()));
-      for (size_t i = 0; i < out.size(); ++i) out[i] = c.diag()[static_cast<Eigen::Index>(i)] != 0;
+      for (size_t i = 0; i < out.size(); ++i) out[i] = diagonalOf(c)[static_cast<Eigen::Index>(i)] != 0;
       return out;
     }
     case CoefBlock::Kind::Kernel: return kernelNonZeroRows(c.kernelBlock());
     case CoefBlock::Kind::Csr: break;
   }
   (void)kernelRows;  // a Kernel's rows are read from its taps, not from its CSR rows
-  gbcsr::SparseRM compressed;
-  const gbcsr::SparseRM* csr = &c.sparse();
+  SparseRM compressed;
+  const SparseRM* csr = &csrOf(c);
   if (!csr->isCompressed()) {
     compressed = *csr;
     compressed.makeCompressed();
     csr = &compressed;
   }
   std::vector<bool> out(static_cast<size_t>(c.rows()), false);
-  const gbcsr::SparseRM& s = *csr;
+  const SparseRM& s = *csr;
   for (Eigen::Index i = 0; i < s.rows(); ++i)
     for (int k = s.outerIndexPtr()[i]; k < s.outerIndexPtr()[i + 1] && !out[static_cast<size_t>(i)]; ++k)
       out[static_cast<size_t>(i)] = s.valuePtr()[k] != 0;

@@ -15,16 +15,15 @@ namespace cert::runtime::cpu {
 
 namespace {
 
-using gbcsr::SparseRM;
 
 /// A sparse product's result: Dense once more than a quarter of it is non-zero. Taken as an rvalue
 /// and swapped in: Eigen 3.4's SparseMatrix has no move constructor, so a by-value parameter
 /// copied every index and value.
 CoefBlock finished(SparseRM&& m) {
   if (static_cast<double>(m.nonZeros()) > CoefBlock::kCsrDensity * static_cast<double>(m.rows()) * static_cast<double>(m.cols()))
-    return CoefBlock::dense(Eigen::MatrixXd(m));
+    return makeDense(Eigen::MatrixXd(m));
   m.makeCompressed();
-  return CoefBlock::csr(std::move(m));
+  return makeCsr(std::move(m));
 }
 
 bool finite(const Tensor& t) {
@@ -56,13 +55,13 @@ std::optional<CoefBlock> kernelOverColumns(const CoefBlock& c, const CoefBlock& 
   if (c.kind() != CoefBlock::Kind::Kernel) return std::nullopt;
   const gbcsr::KernelBlock& k = c.kernelBlock();
   switch (y.kind()) {
-    case CoefBlock::Kind::Dense: return CoefBlock::dense(kernelTimes(k, y.denseMatrix()));
+    case CoefBlock::Kind::Dense: return makeDense(kernelTimes(k, denseOf(y)));
     case CoefBlock::Kind::RowScaled:
       if (y.scaledBase().kind() != CoefBlock::Kind::Dense) return std::nullopt;
-      return CoefBlock::dense(kernelTimes(k, Eigen::MatrixXd(y.rowScale().asDiagonal() * y.scaledBase().denseMatrix())));
+      return makeDense(kernelTimes(k, Eigen::MatrixXd(rowScaleOf(y).asDiagonal() * denseOf(y.scaledBase()))));
     case CoefBlock::Kind::Csr:
-      if (double(y.sparse().nonZeros()) <= kDenseColumnsDensity * double(y.rows()) * double(y.cols())) return std::nullopt;
-      return CoefBlock::dense(kernelTimes(k, Eigen::MatrixXd(y.sparse())));
+      if (double(csrOf(y).nonZeros()) <= kDenseColumnsDensity * double(y.rows()) * double(y.cols())) return std::nullopt;
+      return makeDense(kernelTimes(k, Eigen::MatrixXd(csrOf(y))));
     default: return std::nullopt;
   }
 }
@@ -71,35 +70,35 @@ std::optional<CoefBlock> kernelOverColumns(const CoefBlock& c, const CoefBlock& 
 CoefBlock product(const CoefView& x, const CoefBlock& y, const KernelRowsLookup& kernelRows) {
   // x and y are finite (signSplitInto's precondition): a Kernel's transposed convolution without
   // checking x once more.
-  if (x.dense && y.kind() == CoefBlock::Kind::Kernel) return CoefBlock::dense(timesKernel(*x.dense, y.kernelBlock()));
-  if (x.dense) return CoefBlock::dense(leftMultiplyMatrix(*x.dense, y));
+  if (x.dense && y.kind() == CoefBlock::Kind::Kernel) return makeDense(timesKernel(*x.dense, y.kernelBlock()));
+  if (x.dense) return makeDense(leftMultiplyMatrix(*x.dense, y));
   const SparseRM& s = *x.csr;
   switch (y.kind()) {
     case CoefBlock::Kind::Diagonal: {
       SparseRM out = s;
-      const Eigen::VectorXd& d = y.diag();
+      const Eigen::VectorXd& d = diagonalOf(y);
       for (Eigen::Index k = 0; k < out.nonZeros(); ++k) out.valuePtr()[k] *= d[out.innerIndexPtr()[k]];
-      return CoefBlock::csr(std::move(out));
+      return makeCsr(std::move(out));
     }
-    case CoefBlock::Kind::Dense: return CoefBlock::dense(csrTimesDense(s, y.denseMatrix(), true));
+    case CoefBlock::Kind::Dense: return makeDense(csrTimesDense(s, denseOf(y), true));
     case CoefBlock::Kind::RowScaled: {  // (s diag(scale)) @ base, by the base's route
       CoefView scaled;
       scaled.rows = s.rows();
       scaled.cols = s.cols();
-      scaled.csrStore = s * y.rowScale().asDiagonal();
+      scaled.csrStore = s * rowScaleOf(y).asDiagonal();
       scaled.csr = &scaled.csrStore;
       return product(scaled, y.scaledBase(), kernelRows);
     }
-    case CoefBlock::Kind::Csr: return finished(SparseRM(s * y.sparse()));
+    case CoefBlock::Kind::Csr: return finished(SparseRM(s * csrOf(y)));
     case CoefBlock::Kind::Kernel: {
       if (throughDenseRows(s, y.kernelBlock().geometry))
-        return CoefBlock::dense(leftMultiplyMatrix(Eigen::MatrixXd(s), y));
+        return makeDense(leftMultiplyMatrix(Eigen::MatrixXd(s), y));
       std::variant<SparseRM, Eigen::MatrixXd> st = csrTimesKernel(s, y.kernelBlock(), CoefBlock::kCsrDensity);
       if (SparseRM* sparse = std::get_if<SparseRM>(&st)) return finished(std::move(*sparse));
-      return CoefBlock::dense(std::move(std::get<Eigen::MatrixXd>(st)));
+      return makeDense(std::move(std::get<Eigen::MatrixXd>(st)));
     }
   }
-  return CoefBlock::dense(leftMultiplyMatrix(Eigen::MatrixXd(s), y));
+  return makeDense(leftMultiplyMatrix(Eigen::MatrixXd(s), y));
 }
 
 /// x with each entry scaled by its column's onPositive (entry >= 0) or onNegative value.
@@ -113,7 +112,7 @@ CoefBlock scaledBySign(const CoefView& x, const Eigen::VectorXd& onPositive, con
       double* dst = out.col(j).data();
       for (Eigen::Index i = 0; i < c.rows(); ++i) dst[i] = src[i] * (src[i] >= 0 ? p : q);
     }
-    return CoefBlock::dense(std::move(out));
+    return makeDense(std::move(out));
   }
   SparseRM out = *x.csr;
   for (Eigen::Index k = 0; k < out.nonZeros(); ++k) {
@@ -121,7 +120,7 @@ CoefBlock scaledBySign(const CoefView& x, const Eigen::VectorXd& onPositive, con
     const int j = out.innerIndexPtr()[k];
     v *= v >= 0 ? onPositive[j] : onNegative[j];
   }
-  return CoefBlock::csr(std::move(out));
+  return makeCsr(std::move(out));
 }
 
 /// max(x, 0) (positive) or min(x, 0), as a view of the same form.
@@ -164,14 +163,14 @@ std::optional<RowScalings> rowScalingsOfOneBlock(const CoefBlock* a, const CoefB
   if (!base || !view) return std::nullopt;
   auto scaleOf = [m](const CoefBlock* x) -> Eigen::VectorXd {
     if (!x) return Eigen::VectorXd::Zero(m);
-    return x->kind() == CoefBlock::Kind::RowScaled ? x->rowScale() : Eigen::VectorXd::Ones(m);
+    return x->kind() == CoefBlock::Kind::RowScaled ? rowScaleOf(*x) : Eigen::VectorXd::Ones(m);
   };
   return RowScalings{base, scaleOf(a), scaleOf(b)};
 }
 
 /// A Diagonal block of ones (c @ I = c).
 bool identity(const CoefBlock& a) {
-  return a.kind() == CoefBlock::Kind::Diagonal && a.rows() == a.cols() && (a.diag().array() == 1.0).all();
+  return a.kind() == CoefBlock::Kind::Diagonal && a.rows() == a.cols() && (diagonalOf(a).array() == 1.0).all();
 }
 
 }  // namespace
@@ -185,9 +184,9 @@ void viewOf(const CoefBlock& c, const KernelRowsLookup& kernelRows, CoefView& v)
   v.rows = c.rows();
   v.cols = c.cols();
   switch (c.kind()) {
-    case CoefBlock::Kind::Dense: v.dense = &c.denseMatrix(); return;
+    case CoefBlock::Kind::Dense: v.dense = &denseOf(c); return;
     case CoefBlock::Kind::RowScaled:
-      if (c.scaledBase().kind() == CoefBlock::Kind::Kernel && valuesFinite(c.rowScale())) {
+      if (c.scaledBase().kind() == CoefBlock::Kind::Kernel && valuesFinite(rowScaleOf(c))) {
         v.csrStore = rowScaledKernelRows(c, kernelRows);  // a conv layer's rows, scaled
         v.csr = &v.csrStore;
         return;
@@ -196,16 +195,16 @@ void viewOf(const CoefBlock& c, const KernelRowsLookup& kernelRows, CoefView& v)
       v.dense = &v.denseStore;
       return;
     case CoefBlock::Kind::Csr:
-      if (c.sparse().isCompressed()) {
-        v.csr = &c.sparse();
+      if (csrOf(c).isCompressed()) {
+        v.csr = &csrOf(c);
       } else {
-        v.csrStore = c.sparse();
+        v.csrStore = csrOf(c);
         v.csrStore.makeCompressed();
         v.csr = &v.csrStore;
       }
       return;
     case CoefBlock::Kind::Kernel: {
-      const SparseRM* shared = kernelRows ? kernelRows(c.kernelBlock()) : nullptr;
+      const SparseRM* shared = kernelRows ? csrOf(kernelRows(c.kernelBlock())) : nullptr;
       if (shared && shared->isCompressed()) {
         v.csr = shared;
       } else {
@@ -216,7 +215,7 @@ void viewOf(const CoefBlock& c, const KernelRowsLookup& kernelRows, CoefView& v)
       return;
     }
     case CoefBlock::Kind::Diagonal: {
-      const Eigen::VectorXd& d = c.diag();
+      const Eigen::VectorXd& d = diagonalOf(c);
       v.csrStore = SparseRM(d.size(), d.size());
       if (d.size() > 0) v.csrStore.reserve(Eigen::VectorXi::Ones(d.size()));  // none: see diagonal::selectRows
       for (Eigen::Index i = 0; i < d.size(); ++i)
@@ -244,9 +243,9 @@ bool signSplitInto(Lin& out, const CoefBlock& c, const Lin& onPositive, const Li
   std::set<int> keys;
   for (const Lin* form : {&onPositive, &onNegative})
     for (const auto& [k, blk] : form->blocks) keys.insert(k);
-  auto diagonalOf = [m](const Lin& form, int k) {
+  auto diagonalIn = [m](const Lin& form, int k) {
     const auto it = form.blocks.find(k);
-    return it == form.blocks.end() ? Eigen::VectorXd::Zero(m).eval() : it->second.diag();
+    return it == form.blocks.end() ? Eigen::VectorXd::Zero(m).eval() : diagonalOf(it->second);
   };
   auto diagonalOrNone = [](const Lin& form, int k) {
     const auto it = form.blocks.find(k);
@@ -275,7 +274,7 @@ bool signSplitInto(Lin& out, const CoefBlock& c, const Lin& onPositive, const Li
     Eigen::VectorXd add = Eigen::VectorXd::Zero(c.rows());
     if (reluStep) {
       // One pass for the constants and the one column scaling (a ReLU step), c's check included.
-      std::optional<CoefBlock> scaled = scaledAndSummedBySign(x, diagonalOf(onPositive, key), diagonalOf(onNegative, key),
+      std::optional<CoefBlock> scaled = scaledAndSummedBySign(x, diagonalIn(onPositive, key), diagonalIn(onNegative, key),
                                                               columnOf(onPositive.c0, m), columnOf(onNegative.c0, m), add);
       if (!scaled) return false;  // c is not finite: nothing was added to `out`
       addBlock(key, std::move(*scaled));
@@ -312,7 +311,7 @@ bool signSplitInto(Lin& out, const CoefBlock& c, const Lin& onPositive, const Li
     const bool diagonalA = !a || a->kind() == CoefBlock::Kind::Diagonal;
     const bool diagonalB = !b || b->kind() == CoefBlock::Kind::Diagonal;
     if (diagonalA && diagonalB) {  // a column scaling chosen per entry by its sign
-      addBlock(k, scaledBySign(x, a ? a->diag() : Eigen::VectorXd::Zero(m), b ? b->diag() : Eigen::VectorXd::Zero(m)));
+      addBlock(k, scaledBySign(x, a ? diagonalOf(*a) : Eigen::VectorXd::Zero(m), b ? diagonalOf(*b) : Eigen::VectorXd::Zero(m)));
       continue;
     }
     if (const std::optional<RowScalings> rs = rowScalingsOfOneBlock(a, b, m)) {

@@ -8,7 +8,6 @@
 
 namespace cert::runtime::cpu {
 
-using gbcsr::SparseRM;
 
 /// sum_j x_ij * (x_ij >= 0 ? onPositive_j : onNegative_j) per row i. With `finite` (Dense x only),
 /// it also says whether every value of x is finite, found in the same pass.
@@ -138,7 +137,7 @@ std::optional<CoefBlock> scaledAndSummedBySign(const CoefView& x, const Eigen::V
     }
     probe = (probes[0] + probes[1]) + (probes[2] + probes[3]);
     if (probe != 0) return std::nullopt;  // NaN
-    return CoefBlock::csr(std::move(out)).checkedFinite();
+    return makeCsr(std::move(out)).checkedFinite();
   }
   const Eigen::MatrixXd& c = *x.dense;
   Eigen::MatrixXd out(c.rows(), c.cols());
@@ -164,7 +163,7 @@ std::optional<CoefBlock> scaledAndSummedBySign(const CoefView& x, const Eigen::V
   }
   for (int k = 0; k < kLanes; ++k) probe += probes[k];
   if (probe != 0) return std::nullopt;  // NaN
-  return CoefBlock::dense(std::move(out)).checkedFinite();
+  return makeDense(std::move(out)).checkedFinite();
 }
 
 }  // namespace cert::runtime::cpu

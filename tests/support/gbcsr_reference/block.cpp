@@ -1,6 +1,8 @@
 // Block dispatch over the kinds: materialization, sizes, restriction to a sub-box.
 #include "tests/support/gbcsr_reference/block.h"
+#include "tests/support/conv_toeplitz.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace cert::gbcsr {
@@ -33,7 +35,7 @@ Eigen::MatrixXd Block::item(int64_t b) const {
                         [&](const ConstantBlock& d) { return d.item(r, c); },
                         [&](const DiagonalBlock& d) { return d.item(b); },
                         [&](const BroadcastBlock& d) { return d.item(b, r, c); },
-                        [&](const KernelBlock& d) { return d.item(); },
+                        [&](const KernelBlock& d) { return test::convToeplitz(d.geometry, d.weight); },
                         [&](const CsrBlock& d) { return d.item(b); },
                     },
                     data);
@@ -57,7 +59,7 @@ bool Block::allFinite() const {
                             if (!m.allFinite()) return false;
                           return true;
                         },
-                        [](const KernelBlock& d) { return d.weight.allFinite(); },
+                        [](const KernelBlock& d) { return std::all_of(d.weight.begin(), d.weight.end(), [](double w) { return std::isfinite(w); }); },
                         [](const CsrBlock& d) {
                           for (const auto& m : d.items)
                             for (int64_t i = 0; i < m.nonZeros(); ++i)
@@ -116,7 +118,7 @@ Block restrictTo(const Block& b, const Box& region) {
                      out.data = d;  // only the batch range differs: still the whole Toeplitz matrix
                      return;
                    }
-                   out.data = DenseBlock{{d.item().block(r0, c0, nr, nc)}};
+                   out.data = DenseBlock{{test::convToeplitz(d.geometry, d.weight).block(r0, c0, nr, nc)}};
                  },
                  [&](const CsrBlock& d) {
                    CsrBlock o;

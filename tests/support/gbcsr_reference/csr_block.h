@@ -8,9 +8,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "runtime/gbcsr/sparse_rows.h"
-
 namespace cert::gbcsr {
+
+using SparseRM = Eigen::SparseMatrix<double, Eigen::RowMajor>;
 
 struct CsrBlock {
   std::vector<SparseRM> items;

@@ -91,7 +91,7 @@ BlockData mapBlock(const Block& x, const Fn& f, bool kernelLinear, double kernel
   }
   if (const auto* k = std::get_if<KernelBlock>(&x.data); k && kernelLinear) {
     KernelBlock o = *k;
-    o.weight *= kernelScale;
+    for (double& w : o.weight) w *= kernelScale;
     return o;
   }
   std::vector<Eigen::MatrixXd> items;

@@ -4,6 +4,7 @@
 
 #include <random>
 
+#include "tests/support/conv_toeplitz.h"
 #include "tests/support/gbcsr_reference/tensor.h"
 
 namespace cert::gbcsr {
@@ -42,7 +43,7 @@ inline BlockData randomData(std::mt19937& rng, Kind k, const Box& box) {
                 g.inChannels = inC, g.inHeight = g.inWidth = ih;
                 g.outChannels = int(r / (oh * oh)), g.outHeight = g.outWidth = oh;
                 g.kernelH = g.kernelW = ih - oh + 1;
-                kb.weight = rand(int64_t(g.outChannels) * inC * g.kernelH * g.kernelW, 1).col(0);
+                kb.weight = test::valuesOf(rand(int64_t(g.outChannels) * inC * g.kernelH * g.kernelW, 1).col(0));
                 return kb;
               }
       break;
