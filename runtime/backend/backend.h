@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/ir/op.h"
 #include "core/diagnostics/diagnostic.h"
 #include "runtime/coef_block.h"
 #include "runtime/dense_values.h"
@@ -63,6 +64,19 @@ class Backend {
     scratch = download(t);
     return scratch;
   }
+
+  // --- Element-wise tensors (the interpreter's Float arithmetic) -----------------------------
+  /// op(a, b) per element over the broadcast of a and b (extents of 1 broadcast), op a binary
+  /// operator of compiler/ir/scalar_ops.h with its arithmetic and poison (NaN) semantics; throws
+  /// std::runtime_error on mismatched extents or an operator that is not binary.
+  virtual Tensor binary(ir::Op op, const Tensor& a, const Tensor& b) const = 0;
+  /// The same into the storage of an operand no longer needed (`into` 0: a is `operand`, 1: b is)
+  /// when it has the result's extents, else into new storage.
+  virtual Tensor binaryInto(ir::Op op, Tensor&& operand, int into, const Tensor& other) const = 0;
+  /// op(a) per element, op a unary operator of compiler/ir/scalar_ops.h (neg included).
+  virtual Tensor unary(ir::Op op, const Tensor& a) const = 0;
+  /// cond ? a : b per element, broadcasting (no arithmetic on the unselected side: inf/NaN do not leak).
+  virtual Tensor select(const Tensor& cond, const Tensor& a, const Tensor& b) const = 0;
 
   // --- Blocks ---------------------------------------------------------------------------------
   /// a + sign * b (equal extents): Diagonal + Diagonal stays Diagonal, Csr/Diagonal + Csr/Diagonal

@@ -14,11 +14,6 @@ using ir::Instr;
 using ir::NeuronRef;
 using ir::Opcode;
 
-double ItemRun::binaryOp(const ir::Name& op, double a, double b) {
-  if (const auto v = ir::applyBinary(op.op(), a, b)) return *v;
-  throw std::runtime_error("unknown binary operator '" + op + "'");
-}
-
 Value ItemRun::binary(const Instr& i) {
   // With a linear form, the routes below read and move operands in the environment.
   if (std::holds_alternative<Lin>(operandOf(i.operands[0])) || std::holds_alternative<Lin>(operandOf(i.operands[1])))
@@ -35,25 +30,10 @@ Value ItemRun::binary(const Instr& i) {
     const int ia = i.operands[0], ib = i.operands[1];
     auto own = [&](int id) { return dies(id) && !lent_.count(id); };
     const int reuse = ia == ib ? -1 : own(ia) ? 0 : own(ib) ? 1 : -1;
-    auto zip = [&](auto&& f) -> Tensor {
-      if (reuse < 0) return runtime::zip(x, y, f);
-      return runtime::zipReusing(std::move(std::get<Tensor>(at(reuse == 0 ? ia : ib))), reuse, reuse == 0 ? y : x, f);
-    };
-    // The operator is resolved once per instruction, not per element (same arithmetic as
-    // ir::applyBinary, which the fallback calls for anything else).
-    const ir::Name& op = i.name;
-    if (op == ir::Op::Add) return zip([](double p, double q) { return p + q; });
-    if (op == ir::Op::Sub) return zip([](double p, double q) { return p - q; });
-    if (op == ir::Op::Mul) return zip([](double p, double q) { return p * q; });
-    // Poison (NaN) is kept by every operator, comparisons included (compiler/ir/scalar_ops.h).
-    if (op == ir::Op::Div) return zip([](double p, double q) { return ir::divide(p, q); });
-    if (op == ir::Op::Min) return zip([](double p, double q) { return ir::minimum(p, q); });
-    if (op == ir::Op::Max) return zip([](double p, double q) { return ir::maximum(p, q); });
-    if (op == ir::Op::Ge) return zip([](double p, double q) { return ir::truth(p >= q, p, q); });
-    if (op == ir::Op::Le) return zip([](double p, double q) { return ir::truth(p <= q, p, q); });
-    if (op == ir::Op::Gt) return zip([](double p, double q) { return ir::truth(p > q, p, q); });
-    if (op == ir::Op::Lt) return zip([](double p, double q) { return ir::truth(p < q, p, q); });
-    return zip([&op](double p, double q) { return binaryOp(op, p, q); });
+    if (i.name.op() == ir::Op::None) throw std::runtime_error("unknown binary operator '" + i.name + "'");
+    // The backend resolves the operator once per instruction, not per element.
+    if (reuse < 0) return backend_.binary(i.name.op(), x, y);
+    return backend_.binaryInto(i.name.op(), std::move(std::get<Tensor>(at(reuse == 0 ? ia : ib))), reuse, reuse == 0 ? y : x);
   }
   const bool sym = i.type == ir::ElemType::Sym;
   if (i.name == ir::Op::Add || i.name == ir::Op::Sub) {
@@ -77,7 +57,7 @@ Value ItemRun::binary(const Instr& i) {
     return out;
   }
   if (i.name == ir::Op::Div && !lb)
-    return runtime::linScale(backend_, std::get<Lin>(a), runtime::mapTensor(asTensor(b), [](double x) { return ir::divide(1.0, x); }));
+    return runtime::linScale(backend_, std::get<Lin>(a), backend_.binary(ir::Op::Div, Tensor::scalar(1.0), asTensor(b)));
   throw std::runtime_error("'" + i.name + "' is not defined on linear forms");
 }
 

@@ -294,10 +294,10 @@ Value ItemRun::eval(const Instr& i) {
       const Value& v = at(i.operands[0]);
       if (i.name == ir::Op::Neg) {
         if (const Lin* l = std::get_if<Lin>(&v)) return runtime::linScale(backend_, *l, Tensor::scalar(-1));
-        return runtime::mapTensor(asTensor(v), [](double x) { return -x; });
+        return backend_.unary(ir::Op::Neg, asTensor(v));
       }
       if (!ir::applyUnary(i.name.op(), 0.0)) throw std::runtime_error("unknown unary operator '" + i.name + "'");
-      return runtime::mapTensor(asTensor(v), [&i](double x) { return *ir::applyUnary(i.name.op(), x); });
+      return backend_.unary(i.name.op(), asTensor(v));
     }
     case Opcode::Binary: return binary(i);
     case Opcode::Select: {
@@ -311,7 +311,7 @@ Value ItemRun::eval(const Instr& i) {
         const Lin& lb = std::holds_alternative<Lin>(b) ? std::get<Lin>(b) : (sb = toLin(b, sym));
         return runtime::linSelect(backend_, c, la, lb);
       }
-      return runtime::selectTensor(c, asTensor(a), asTensor(b));
+      return backend_.select(c, asTensor(a), asTensor(b));
     }
     case Opcode::Reduce: return reduce(i);
     case Opcode::Map: return map(i);

@@ -322,7 +322,6 @@ class ItemRun {
 
   Value neuron(const Instr& i);
 
-  static double binaryOp(const ir::Name& op, double a, double b);
 
   Value binary(const Instr& i);
 

@@ -105,7 +105,7 @@ Value ItemRun::sumTerms(const Value& v, const TermMask& mask, int64_t width) {
   const Tensor& x = asTensor(v);
   Tensor maskedStore;
   const bool asIs = mask.full || zeroWhereUnset(x, where);
-  if (!asIs) maskedStore = runtime::selectTensor(where, x, Tensor::scalar(0));
+  if (!asIs) maskedStore = backend_.select(where, x, Tensor::scalar(0));
   const Tensor& t = asIs ? x : maskedStore;
   return backend_.sumAlongList(t, n_, width);
 }
@@ -116,7 +116,7 @@ Value ItemRun::addValues(const Value& a, const Value& b) const {
                      (std::holds_alternative<Lin>(b) && std::get<Lin>(b).sym);
     return runtime::linAdd(backend_, toLin(a, sym), toLin(b, sym));
   }
-  return runtime::zip(std::get<Tensor>(a), std::get<Tensor>(b), [](double x, double y) { return x + y; });
+  return backend_.binary(ir::Op::Add, std::get<Tensor>(a), std::get<Tensor>(b));
 }
 
 Lin ItemRun::materialized(Lin l) {

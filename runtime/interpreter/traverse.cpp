@@ -202,7 +202,7 @@ Lin ItemRun::traverseSteps(const Instr& i, Lin e, TraversalTrace* tt, int64_t tr
         // step leaves only the block onto the constants' layer, which the next step replaces.
         if (allRows && !tt && e.blocks.size() == 1) {
           if (const std::optional<Tensor> sums = stepsThroughReluOntoConstants(i, b, blk)) {
-            next.c0 = zip(next.c0, *sums, [](double x, double y) { return x + y; });
+            next.c0 = backend_.binary(ir::Op::Add, next.c0, *sums);
             continue;
           }
           if (stepOntoConstants(i, b, blk, next)) continue;
@@ -339,7 +339,7 @@ bool ItemRun::stepOntoConstants(const Instr& i, int b, const CoefBlock& blk, Lin
                           runtime::blockAdder(backend_, part)))
     return false;
   next = runtime::linAdd(backend_, std::move(next), std::move(part));
-  next.c0 = zip(next.c0, *sums, [](double x, double y) { return x + y; });
+  next.c0 = backend_.binary(ir::Op::Add, next.c0, *sums);
   return true;
 }
 

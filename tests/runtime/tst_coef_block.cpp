@@ -15,6 +15,7 @@
 #include <QtTest>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <functional>
 #include <optional>
@@ -26,6 +27,7 @@
 #include <utility>
 #include <vector>
 
+#include "compiler/ir/scalar_ops.h"
 #include "runtime/backend/backend.h"
 #include "runtime/backend/cpu/cpu_backend.h"
 #include "runtime/backend/cpu/convolution.h"
@@ -359,6 +361,77 @@ class TestCoefBlock : public QObject {
   // hostCoefs is its own storage, no copy), rowValues a row, diagonalValues a Diagonal's diagonal
   // (other kinds refused); denseBlock of a tensor with broadcast extents, diagonalBlock and
   // selectionBlock give the expected matrices and kinds; sumAlongList the row sums.
+  /// The element-wise group against ir::applyBinary / applyUnary per element, over every way two
+  /// operands broadcast, with poison (NaN), infinities and zero divisors among the values.
+  void elementwiseThroughTheBackend() {
+    const Backend& be = through::backend();
+    const double inf = std::numeric_limits<double>::infinity(), nan = std::numeric_limits<double>::quiet_NaN();
+    std::mt19937 rng(11);
+    std::uniform_int_distribution<int> pick(0, 9);
+    auto randomTensor = [&](int64_t r, int64_t c, int64_t d) {
+      Tensor t = Tensor::uninitialized(r, c, d);
+      for (double& x : t.v) {
+        const int k = pick(rng);
+        x = k == 0 ? 0.0 : k == 1 ? inf : k == 2 ? -inf : k == 3 ? nan : k == 4 ? 1.0 : double(k) - 6.5;
+      }
+      return t;
+    };
+    auto same = [](double x, double y) { return (std::isnan(x) && std::isnan(y)) || x == y; };
+    // The value of t at (i, j, k) with its extents of 1 broadcast.
+    auto at = [](const Tensor& t, int64_t i, int64_t j, int64_t k) {
+      return t.v[static_cast<size_t>(((t.d == 1 ? 0 : k) * t.c + (t.c == 1 ? 0 : j)) * t.r + (t.r == 1 ? 0 : i))];
+    };
+    const std::vector<std::array<int64_t, 3>> shapes = {{4, 3, 2}, {4, 1, 2}, {1, 3, 2}, {4, 3, 1}, {1, 1, 1}, {4, 1, 1}, {1, 1, 2}};
+    const std::vector<ir::Op> binaries = {ir::Op::Add, ir::Op::Sub, ir::Op::Mul, ir::Op::Div, ir::Op::Min, ir::Op::Max,
+                                          ir::Op::Lt, ir::Op::Le, ir::Op::Gt, ir::Op::Ge, ir::Op::Eq, ir::Op::Ne,
+                                          ir::Op::And, ir::Op::Or};
+    int checked = 0;
+    for (ir::Op op : binaries)
+      for (const auto& sa : shapes)
+        for (const auto& sb : shapes) {
+          const Tensor a = randomTensor(sa[0], sa[1], sa[2]), b = randomTensor(sb[0], sb[1], sb[2]);
+          const Tensor t = be.binary(op, a, b);
+          QCOMPARE(t.r, std::max(sa[0], sb[0]));
+          QCOMPARE(t.c, std::max(sa[1], sb[1]));
+          QCOMPARE(t.d, std::max(sa[2], sb[2]));
+          for (int64_t k = 0; k < t.d; ++k)
+            for (int64_t j = 0; j < t.c; ++j)
+              for (int64_t i = 0; i < t.r; ++i, ++checked) {
+                const double want = *ir::applyBinary(op, at(a, i, j, k), at(b, i, j, k));
+                QVERIFY2(same(at(t, i, j, k), want), ir::opName(op));
+              }
+          // Into an operand's storage where it has the result's extents (else new storage).
+          for (int into : {0, 1}) {
+            Tensor operand = into == 0 ? a : b;
+            const double* storage = operand.v.data();
+            const bool fits = operand.r == t.r && operand.c == t.c && operand.d == t.d;
+            const Tensor u = be.binaryInto(op, std::move(operand), into, into == 0 ? b : a);
+            QCOMPARE(u.v.data() == storage, fits);
+            for (size_t e = 0; e < t.v.size(); ++e) QVERIFY(same(u.v[e], t.v[e]));
+          }
+        }
+    QVERIFY(checked > 10000);
+    QVERIFY_THROWS_EXCEPTION(std::runtime_error, be.binary(ir::Op::Add, randomTensor(3, 1, 1), randomTensor(4, 1, 1)));
+    QVERIFY_THROWS_EXCEPTION(std::runtime_error, be.binary(ir::Op::Sigma, randomTensor(3, 1, 1), randomTensor(3, 1, 1)));
+
+    for (ir::Op op : {ir::Op::Neg, ir::Op::Not, ir::Op::Sigma, ir::Op::Abs}) {
+      const Tensor a = randomTensor(5, 2, 3);
+      const Tensor t = be.unary(op, a);
+      QCOMPARE(t.v.size(), a.v.size());
+      for (size_t e = 0; e < a.v.size(); ++e) QVERIFY2(same(t.v[e], op == ir::Op::Neg ? -a.v[e] : *ir::applyUnary(op, a.v[e])), ir::opName(op));
+    }
+    QVERIFY_THROWS_EXCEPTION(std::runtime_error, be.unary(ir::Op::Add, randomTensor(2, 1, 1)));
+
+    // select: no arithmetic on the unselected side (an infinity or NaN there does not leak).
+    const Tensor cond = Tensor::column(Eigen::Vector3d(1, 0, 1));
+    const Tensor a = Tensor::column(Eigen::Vector3d(2, nan, -inf));
+    const Tensor b = Tensor::column(Eigen::Vector3d(inf, 5, nan));
+    const Tensor s = be.select(cond, a, b);
+    QVERIFY(s.v.size() == 3 && s.v[0] == 2 && s.v[1] == 5 && s.v[2] == -inf);
+    const Tensor broadcast = be.select(cond, Tensor::scalar(7), b);
+    QVERIFY(broadcast.v[0] == 7 && broadcast.v[1] == 5 && broadcast.v[2] == 7);
+  }
+
   void hostValuesThroughTheBackend_data() { addShapeKindSeedRows(); }
   void hostValuesThroughTheBackend() {
     QFETCH(int, shape);

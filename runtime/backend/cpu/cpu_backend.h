@@ -17,6 +17,11 @@ class CpuBackend final : public Backend {
   std::vector<double> download(const Tensor& t) const override;
   std::span<const double> hostValues(const Tensor& t, std::vector<double>&) const override { return t.v; }
 
+  Tensor binary(ir::Op op, const Tensor& a, const Tensor& b) const override;
+  Tensor binaryInto(ir::Op op, Tensor&& operand, int into, const Tensor& other) const override;
+  Tensor unary(ir::Op op, const Tensor& a) const override;
+  Tensor select(const Tensor& cond, const Tensor& a, const Tensor& b) const override;
+
   CoefBlock add(const CoefBlock& a, const CoefBlock& b, double sign) const override;
   void addInto(CoefBlock& a, const CoefBlock& b, double sign) const override;
   void addInto(CoefBlock& a, CoefBlock&& b, double sign) const override;
