@@ -54,6 +54,12 @@ namespace {
 using interp::ItemRun;
 using interp::LayerSequence;
 using interp::LayerState;
+
+/// A layer's bound member on the host as the results' vector (n values; one value broadcast).
+Eigen::VectorXd boundsColumn(const runtime::Backend& backend, const Tensor& t, int64_t n) {
+  const std::vector<double> v = runtime::downloadColumn(backend, t, n);
+  return Eigen::Map<const Eigen::VectorXd>(v.data(), n);
+}
 using interp::asTensor;
 
 
@@ -145,8 +151,8 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
     LayerBoundsResult b;
     const bool lower = !members.leftOut("l"), upper = !members.leftOut("u");  // the margins may keep one
     b.computed = lower && upper;
-    if (lower) b.lower = runtime::downloadColumn(**backend.value, std::get<Tensor>(members.at("l")), layer.size());
-    if (upper) b.upper = runtime::downloadColumn(**backend.value, std::get<Tensor>(members.at("u")), layer.size());
+    if (lower) b.lower = boundsColumn(**backend.value, std::get<Tensor>(members.at("l")), layer.size());
+    if (upper) b.upper = boundsColumn(**backend.value, std::get<Tensor>(members.at("u")), layer.size());
     b.runMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - layerStart).count();
     out.value->push_back(std::move(b));
     if (options && options->onLayer) options->onLayer(item, layer.index, static_cast<int>(layers.size()));
@@ -160,8 +166,8 @@ Result<std::vector<LayerBoundsResult>> runNetwork(const CompiledCertifier& cc, c
     for (size_t k = 0; k < out.value->size(); ++k) {  // the refined bounds
       const auto& members = run.states[k].members;
       const int64_t n = layers[k].size();
-      (*out.value)[k].lower = runtime::downloadColumn(**backend.value, std::get<Tensor>(members.at("l")), n);
-      (*out.value)[k].upper = runtime::downloadColumn(**backend.value, std::get<Tensor>(members.at("u")), n);
+      (*out.value)[k].lower = boundsColumn(**backend.value, std::get<Tensor>(members.at("l")), n);
+      (*out.value)[k].upper = boundsColumn(**backend.value, std::get<Tensor>(members.at("u")), n);
     }
   }
   if (memory) *memory = run.memory();

@@ -12,10 +12,10 @@ const char* dtypeName(DType t) {
   return "?";
 }
 
-Eigen::VectorXd downloadColumn(const Backend& backend, const Tensor& t, int64_t n) {
-  const std::vector<double> v = backend.download(t);
-  if (static_cast<int64_t>(v.size()) == n) return Eigen::Map<const Eigen::VectorXd>(v.data(), n);
-  return Eigen::VectorXd::Constant(n, v.empty() ? 0.0 : v[0]);
+std::vector<double> downloadColumn(const Backend& backend, const Tensor& t, int64_t n) {
+  std::vector<double> v = backend.download(t);
+  if (static_cast<int64_t>(v.size()) == n) return v;
+  return std::vector<double>(static_cast<size_t>(n), v.empty() ? 0.0 : v[0]);
 }
 
 const Backend& cpuBackend() {

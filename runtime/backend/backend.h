@@ -6,8 +6,6 @@
 // with Eigen, one file per block kind; a CUDA backend is a second implementation of this class.
 #pragma once
 
-#include <Eigen/Dense>
-
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -254,7 +252,7 @@ class Backend {
 };
 
 /// A layer's bound member ([n x 1], or one value broadcast) on the host as n values.
-Eigen::VectorXd downloadColumn(const Backend& backend, const Tensor& t, int64_t n);
+std::vector<double> downloadColumn(const Backend& backend, const Tensor& t, int64_t n);
 
 /// The CPU backend (float64, Eigen).
 const Backend& cpuBackend();
