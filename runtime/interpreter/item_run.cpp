@@ -292,12 +292,9 @@ Value ItemRun::eval(const Instr& i) {
     }
     case Opcode::Unary: {
       const Value& v = at(i.operands[0]);
-      if (i.name == ir::Op::Neg) {
-        if (const Lin* l = std::get_if<Lin>(&v)) return runtime::linScale(backend_, *l, Tensor::scalar(-1));
-        return backend_.unary(ir::Op::Neg, asTensor(v));
-      }
-      if (!ir::applyUnary(i.name.op(), 0.0)) throw std::runtime_error("unknown unary operator '" + i.name + "'");
-      return backend_.unary(i.name.op(), asTensor(v));
+      if (const Lin* l = std::get_if<Lin>(&v); l && i.name == ir::Op::Neg) return runtime::linScale(backend_, *l, Tensor::scalar(-1));
+      if (i.name.op() == ir::Op::None) throw std::runtime_error("unknown unary operator '" + i.name + "'");
+      return backend_.unary(i.name.op(), asTensor(v));  // refuses an operator that is not unary
     }
     case Opcode::Binary: return binary(i);
     case Opcode::Select: {
