@@ -17,25 +17,6 @@ int64_t joinExtent(int64_t a, int64_t b) {
   throw std::runtime_error("tensor extents " + std::to_string(a) + " and " + std::to_string(b) + " do not match");
 }
 
-Tensor Tensor::column(const Eigen::VectorXd& x) {
-  Tensor t = uninitialized(x.size(), 1, 1);
-  std::copy(x.data(), x.data() + x.size(), t.v.data());
-  return t;
-}
-
-Tensor Tensor::row(const Eigen::VectorXd& x) {
-  Tensor t = column(x);  // [1 x n] and [n x 1] have the same storage
-  t.c = t.r;
-  t.r = 1;
-  return t;
-}
-
-Tensor Tensor::matrix(const Eigen::MatrixXd& m) {
-  Tensor t = uninitialized(m.rows(), m.cols(), 1);
-  std::copy(m.data(), m.data() + m.size(), t.v.data());
-  return t;
-}
-
 Tensor Tensor::expand(int64_t rr, int64_t cc, int64_t dd) const {
   if (r == rr && c == cc && d == dd) return *this;
   joinExtent(rr, r), joinExtent(cc, c), joinExtent(dd, d);
@@ -46,42 +27,18 @@ Tensor Tensor::expand(int64_t rr, int64_t cc, int64_t dd) const {
   return t;
 }
 
-Eigen::MatrixXd Tensor::toMatrix(int64_t rows, int64_t cols) const {
-  if (d != 1) throw std::runtime_error("a tensor with an 'other' frame cannot be a matrix");
-  if (r == rows && c == cols) return Eigen::Map<const Eigen::MatrixXd>(v.data(), rows, cols);
-  if (r == 1 && c == cols) return Eigen::Map<const Eigen::RowVectorXd>(v.data(), cols).replicate(rows, 1);
-  if (r == rows && c == 1) return Eigen::Map<const Eigen::VectorXd>(v.data(), rows).replicate(1, cols);
-  if (r == 1 && c == 1) return Eigen::MatrixXd::Constant(rows, cols, v[0]);
-  const Tensor t = expand(rows, cols, 1);
-  return Eigen::Map<const Eigen::MatrixXd>(t.v.data(), rows, cols);
-}
-
 namespace {
-/// cond ? a : b, poison when cond is (compiler/ir/scalar_ops.h): the branch taken is unknown.
-inline double selected(double cond, double a, double b) { return cond != cond ? ir::kPoison : cond != 0 ? a : b; }
-}  // namespace
-
-Tensor selectTensor(const Tensor& cond, const Tensor& a, const Tensor& b) {
-  const int64_t r = joinExtent(joinExtent(cond.r, a.r), b.r), c = joinExtent(joinExtent(cond.c, a.c), b.c),
-                d = joinExtent(joinExtent(cond.d, a.d), b.d);
-  Tensor t = Tensor::uninitialized(r, c, d);
-  const size_t n = t.v.size();
-  auto flat = [n](const Tensor& x) { return x.v.size() == n || x.v.size() == 1; };
-  if (cond.v.size() == n && flat(a) && flat(b)) {  // no index arithmetic: the executor's hot case
-    const size_t sa = a.v.size() == n ? 1 : 0, sb = b.v.size() == n ? 1 : 0;
-    for (size_t k = 0; k < n; ++k) t.v[k] = selected(cond.v[k], a.v[k * sa], b.v[k * sb]);
-    return t;
-  }
-  for (int64_t k = 0; k < d; ++k)
-    for (int64_t j = 0; j < c; ++j)
-      for (int64_t i = 0; i < r; ++i) t.ref(i, j, k) = selected(cond.at(i, j, k), a.at(i, j, k), b.at(i, j, k));
-  return t;
+/// Add for sign 1, Sub for -1 (a linear form's sum or difference).
+ir::Op addOrSub(double sign) {
+  if (sign != 1.0 && sign != -1.0) throw std::logic_error("linAdd: a sign that is not 1 or -1");
+  return sign == 1.0 ? ir::Op::Add : ir::Op::Sub;
 }
+}  // namespace
 
 Lin linAdd(const Backend& backend, Lin a, const Lin& b, double sign) {
   Lin out = std::move(a);
   out.sym = out.sym || b.sym;
-  out.c0 = zip(out.c0, b.c0, [sign](double x, double y) { return x + sign * y; });
+  out.c0 = backend.binaryInto(addOrSub(sign), std::move(out.c0), 0, b.c0);
   for (const auto& [k, m] : b.blocks) {
     auto it = out.blocks.find(k);
     if (it == out.blocks.end()) out.blocks.emplace(k, sign == 1.0 ? m : backend.scale(m, sign));
@@ -90,7 +47,7 @@ Lin linAdd(const Backend& backend, Lin a, const Lin& b, double sign) {
   for (const auto& t : b.lazy) {
     LazyTerm s = t;
     if (sign != 1.0) {
-      s.coef = mapTensor(s.coef, [sign](double x) { return sign * x; });
+      s.coef = backend.unary(ir::Op::Neg, s.coef);
       s.block = nullptr;
     }
     out.lazy.push_back(std::move(s));
@@ -101,7 +58,7 @@ Lin linAdd(const Backend& backend, Lin a, const Lin& b, double sign) {
 Lin linAdd(const Backend& backend, Lin a, Lin&& b, double sign) {
   Lin out = std::move(a);
   out.sym = out.sym || b.sym;
-  out.c0 = zip(out.c0, b.c0, [sign](double x, double y) { return x + sign * y; });
+  out.c0 = backend.binaryInto(addOrSub(sign), std::move(out.c0), 0, b.c0);
   for (auto& [k, m] : b.blocks) {
     auto it = out.blocks.find(k);
     if (it == out.blocks.end()) out.blocks.emplace(k, sign == 1.0 ? std::move(m) : backend.scale(m, sign));
@@ -109,7 +66,7 @@ Lin linAdd(const Backend& backend, Lin a, Lin&& b, double sign) {
   }
   for (auto& t : b.lazy) {
     if (sign != 1.0) {
-      t.coef = mapTensor(t.coef, [sign](double x) { return sign * x; });
+      t.coef = backend.unary(ir::Op::Neg, t.coef);
       t.block = nullptr;
     }
     out.lazy.push_back(std::move(t));
@@ -120,7 +77,7 @@ Lin linAdd(const Backend& backend, Lin a, Lin&& b, double sign) {
 Lin linScale(const Backend& backend, const Lin& a, const Tensor& s) {
   Lin out;
   out.sym = a.sym;
-  out.c0 = zip(a.c0, s, [](double x, double y) { return x * y; });
+  out.c0 = backend.binary(ir::Op::Mul, a.c0, s);
   if (!a.blocks.empty()) {
     if (s.c != 1 || s.d != 1) throw std::runtime_error("scaling a materialized linear form along a list frame");
     for (const auto& [k, m] : a.blocks) {
@@ -128,17 +85,18 @@ Lin linScale(const Backend& backend, const Lin& a, const Tensor& s) {
       else out.blocks.emplace(k, backend.scaleRows(m, std::span<const double>(s.v.data(), static_cast<size_t>(s.r))));
     }
   }
-  for (const auto& t : a.lazy) out.lazy.push_back({zip(t.coef, s, [](double x, double y) { return x * y; }), t.atom, nullptr});
+  for (const auto& t : a.lazy) out.lazy.push_back({backend.binary(ir::Op::Mul, t.coef, s), t.atom, nullptr});
   return out;
 }
 
 Lin linSelect(const Backend& backend, const Tensor& cond, const Lin& a, const Lin& b) {
   const Tensor zero = Tensor::scalar(0);
-  const Tensor notCond = mapTensor(cond, [](double x) { return x != 0 ? 0.0 : 1.0; });
+  // Poison in cond stays poison in both (compiler/ir/scalar_ops.h): the branch taken is unknown.
+  const Tensor notCond = backend.unary(ir::Op::Not, cond);
   auto keep = [&](const Lin& x, const Tensor& where) {
     Lin out;
     out.sym = x.sym;
-    out.c0 = selectTensor(where, x.c0, zero);
+    out.c0 = backend.select(where, x.c0, zero);
     if (!x.blocks.empty()) {
       if (where.c != 1 || where.d != 1) throw std::runtime_error("per-term select on a materialized linear form");
       std::vector<bool> rows;
@@ -156,7 +114,7 @@ Lin linSelect(const Backend& backend, const Tensor& cond, const Lin& a, const Li
         out.blocks.emplace(k, all ? m : backend.keepRows(m, rows));
       }
     }
-    for (const auto& t : x.lazy) out.lazy.push_back({selectTensor(where, t.coef, zero), t.atom, nullptr});
+    for (const auto& t : x.lazy) out.lazy.push_back({backend.select(where, t.coef, zero), t.atom, nullptr});
     return out;
   };
   return linAdd(backend, keep(a, cond), keep(b, notCond));  // the rvalue overload: b's terms are moved
@@ -225,7 +183,7 @@ Lin linSumList(const Backend& backend, const Lin& a, int64_t n, int64_t listExte
           continue;
         const Tensor w = backend.denseValues(*t.block);
         if (!(m.c0.v.size() == 1 && m.c0.v[0] == 0))
-          out.c0 = zip(out.c0, backend.matVec(w, m.c0.expand(listExtent, 1, 1)), [](double x, double y) { return x + y; });
+          out.c0 = backend.binaryInto(ir::Op::Add, std::move(out.c0), 0, backend.matVec(w, m.c0.expand(listExtent, 1, 1)));
         for (const auto& [k, blk] : m.blocks) addBlock(k, backend.leftMultiply(w, blk));
         continue;
       }
@@ -243,7 +201,7 @@ Lin linSumList(const Backend& backend, const Lin& a, int64_t n, int64_t listExte
       if (parts.size() > 1) {
         summed = parts[0]->expand(n, listExtent, 1);
         for (size_t k = 1; k < parts.size(); ++k)
-          summed = zip(summed, *parts[k], [](double x, double y) { return x + y; });
+          summed = backend.binaryInto(ir::Op::Add, std::move(summed), 0, *parts[k]);
         coef = &summed;
       } else if (parts[0]->r != n || parts[0]->c != listExtent || parts[0]->d != 1) {
         summed = parts[0]->expand(n, listExtent, 1);
@@ -251,7 +209,7 @@ Lin linSumList(const Backend& backend, const Lin& a, int64_t n, int64_t listExte
       }
       out.sym = m.sym;
       if (!(m.c0.v.size() == 1 && m.c0.v[0] == 0))
-        out.c0 = zip(out.c0, backend.matVec(*coef, m.c0.expand(listExtent, 1, 1)), [](double x, double y) { return x + y; });
+        out.c0 = backend.binaryInto(ir::Op::Add, std::move(out.c0), 0, backend.matVec(*coef, m.c0.expand(listExtent, 1, 1)));
       for (const auto& [k, blk] : m.blocks) addBlock(k, backend.leftMultiply(*coef, blk));
       continue;
     }
@@ -281,7 +239,7 @@ Lin linSumList(const Backend& backend, const Lin& a, int64_t n, int64_t listExte
       merged[tj] = true;
       const Lin& m = members(o.layer, o.member);
       auto same = std::find_if(group.begin(), group.end(), [&](const GatherTerm& g) { return g.member == &m || sameForm(*g.member, m); });
-      if (same != group.end()) same->coef = zip(same->coef, a.lazy[tj].coef, [](double x, double y) { return x + y; });
+      if (same != group.end()) same->coef = backend.binaryInto(ir::Op::Add, std::move(same->coef), 0, a.lazy[tj].coef);
       else group.push_back(GatherTerm{a.lazy[tj].coef.expand(n, listExtent, 1), &m});
     }
     backend.gather(out, group, win, n, denseOnly, kernelRows, addBlock);

@@ -2,8 +2,6 @@
 // linear forms (PolyExp/SymExp) as a constant plus coefficient blocks per layer / noise block.
 #pragma once
 
-#include <Eigen/Dense>
-
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -41,8 +39,9 @@ struct UninitAllocator : std::allocator<T> {
 using Values = std::vector<double, UninitAllocator<double>>;
 
 /// A float64 tensor of extents r x c x d (curr, list frame, argmax's other frame); an extent of 1
-/// broadcasts. Bool values are 0/1. Stored column-major like Eigen (element (i, j, k) at
-/// (k * c + j) * r + i), so that conversions to and from matrices are plain copies.
+/// broadcasts. Bool values are 0/1. Stored column-major (element (i, j, k) at (k * c + j) * r + i),
+/// so that a backend's conversions to and from its matrices are plain copies (the CPU's:
+/// backend/cpu/tensor_matrix.h).
 struct Tensor {
   int64_t r = 1, c = 1, d = 1;
   Values v{0.0};
@@ -57,9 +56,6 @@ struct Tensor {
     t.v.resize(static_cast<size_t>(r * c * d));
     return t;
   }
-  static Tensor column(const Eigen::VectorXd& x);     ///< [n x 1]
-  static Tensor row(const Eigen::VectorXd& x);        ///< [1 x n]
-  static Tensor matrix(const Eigen::MatrixXd& m);     ///< [r x c]
 
   double at(int64_t i, int64_t j, int64_t k) const {
     return v[static_cast<size_t>(((d == 1 ? 0 : k) * c + (c == 1 ? 0 : j)) * r + (r == 1 ? 0 : i))];
@@ -67,82 +63,10 @@ struct Tensor {
   double& ref(int64_t i, int64_t j, int64_t k) { return v[static_cast<size_t>((k * c + j) * r + i)]; }
   /// This tensor repeated to r x c x d (extents must be 1 or equal).
   Tensor expand(int64_t r, int64_t c, int64_t d) const;
-  /// The r x c matrix (d must be 1), broadcast extents expanded to rows x cols.
-  Eigen::MatrixXd toMatrix(int64_t rows, int64_t cols) const;
 };
 
 /// The extent of a broadcast of a and b along one dim; throws std::runtime_error on a mismatch.
 int64_t joinExtent(int64_t a, int64_t b);
-
-/// t = f(a, b) element-wise with broadcasting, t already of the joined extents; t may be a or b
-/// itself (each value is read before its own position is written).
-template <class F>
-void zipTo(const Tensor& a, const Tensor& b, Tensor& t, F&& f) {
-  const int64_t r = t.r, c = t.c, d = t.d;
-  const size_t n = t.v.size();
-  const bool aFull = a.v.size() == n, bFull = b.v.size() == n;
-  if (aFull && bFull) {
-    for (size_t k = 0; k < n; ++k) t.v[k] = f(a.v[k], b.v[k]);
-  } else if (aFull && b.v.size() == 1) {
-    const double y = b.v[0];
-    for (size_t k = 0; k < n; ++k) t.v[k] = f(a.v[k], y);
-  } else if (bFull && a.v.size() == 1) {
-    const double x = a.v[0];
-    for (size_t k = 0; k < n; ++k) t.v[k] = f(x, b.v[k]);
-  } else {
-    // Rows, columns or slices broadcast (a row of coefficients times a per-neuron column, a bias
-    // added to every item of a batch): column by column, each operand a contiguous column or one value.
-    for (int64_t jk = 0; jk < c * d; ++jk) {
-      const int64_t j = jk % c, k = jk / c;
-      const double* pa = a.v.data() + ((a.d == 1 ? 0 : k) * a.c + (a.c == 1 ? 0 : j)) * a.r;
-      const double* pb = b.v.data() + ((b.d == 1 ? 0 : k) * b.c + (b.c == 1 ? 0 : j)) * b.r;
-      double* pt = t.v.data() + jk * r;
-      if (a.r == r && b.r == r) {
-        for (int64_t i = 0; i < r; ++i) pt[i] = f(pa[i], pb[i]);
-      } else if (a.r == r) {
-        const double y = pb[0];
-        for (int64_t i = 0; i < r; ++i) pt[i] = f(pa[i], y);
-      } else if (b.r == r) {
-        const double x = pa[0];
-        for (int64_t i = 0; i < r; ++i) pt[i] = f(x, pb[i]);
-      } else {
-        const double x = f(pa[0], pb[0]);
-        for (int64_t i = 0; i < r; ++i) pt[i] = x;
-      }
-    }
-  }
-}
-
-/// Element-wise f over the broadcast of a and b; throws std::runtime_error on mismatched extents.
-/// A template so that f inlines: the executor's element-wise work runs without per-element calls.
-template <class F>
-Tensor zip(const Tensor& a, const Tensor& b, F&& f) {
-  Tensor t = Tensor::uninitialized(joinExtent(a.r, b.r), joinExtent(a.c, b.c), joinExtent(a.d, b.d));
-  zipTo(a, b, t, f);
-  return t;
-}
-
-/// The same into the storage of an operand that is no longer needed (`into` is 0 for a, 1 for b)
-/// when it has the joined extents, else into new storage.
-template <class F>
-Tensor zipReusing(Tensor&& operand, int into, const Tensor& other, F&& f) {
-  const Tensor& a = into == 0 ? operand : other;
-  const Tensor& b = into == 0 ? other : operand;
-  const int64_t r = joinExtent(a.r, b.r), c = joinExtent(a.c, b.c), d = joinExtent(a.d, b.d);
-  if (operand.r != r || operand.c != c || operand.d != d || operand.v.size() != static_cast<size_t>(r * c * d))
-    return zip(a, b, f);
-  zipTo(a, b, operand, f);
-  return std::move(operand);
-}
-
-template <class F>
-Tensor mapTensor(const Tensor& a, F&& f) {
-  Tensor t = a;
-  for (double& x : t.v) x = f(x);
-  return t;
-}
-/// cond ? a : b per element (no arithmetic on the unselected side: inf/NaN do not leak).
-Tensor selectTensor(const Tensor& cond, const Tensor& a, const Tensor& b);
 
 /// Where a lazy term's neuron comes from (before a sum over the list frame materializes it).
 struct Atom {

@@ -3,6 +3,16 @@
 
 namespace cert {
 
+namespace {
+
+/// t's values over n neurons (a broadcast value repeated) as the report's vector.
+Eigen::VectorXd neuronValues(const runtime::Tensor& t, int64_t n) {
+  const runtime::Tensor e = t.expand(n, 1, 1);
+  return Eigen::Map<const Eigen::VectorXd>(e.v.data(), n);
+}
+
+}  // namespace
+
 LayerMembers denseMembers(const runtime::Backend& backend, const std::map<std::string, runtime::Value>& state, const std::vector<std::string>& names,
                           int64_t n) {
   LayerMembers out;
@@ -13,14 +23,15 @@ LayerMembers denseMembers(const runtime::Backend& backend, const std::map<std::s
     m.name = name;
     if (const runtime::Lin* l = std::get_if<runtime::Lin>(&it->second)) {
       m.kind = l->sym ? DenseMember::Kind::Sym : DenseMember::Kind::Poly;
-      m.values = l->c0.toMatrix(n, 1).col(0);
+      m.values = neuronValues(l->c0, n);
       for (const auto& [k, blk] : l->blocks) {
-        Eigen::MatrixXd d = backend.denseValues(blk).toMatrix(blk.rows(), blk.cols());
+        const runtime::Tensor values = backend.denseValues(blk);  // rows x cols
+        Eigen::MatrixXd d = Eigen::Map<const Eigen::MatrixXd>(values.v.data(), blk.rows(), blk.cols());
         if (d.rows() == 1 && n != 1) d = d.replicate(n, 1).eval();
         m.blocks.emplace(k, std::move(d));
       }
     } else {
-      m.values = std::get<runtime::Tensor>(it->second).toMatrix(n, 1).col(0);
+      m.values = neuronValues(std::get<runtime::Tensor>(it->second), n);
     }
     out.members.push_back(std::move(m));
   }

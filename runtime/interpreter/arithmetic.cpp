@@ -68,7 +68,7 @@ Value ItemRun::reduce(const Instr& i) {
     Lin s = runtime::linSumList(backend_, *l, n_, listExtent_, [this](int layer, const std::string& m) -> const Lin& {
       return linMember(layer, m);
     }, dense_, sharedKernelRows_);
-    if (i.name == ir::Op::Avg) s = runtime::linScale(backend_, s, runtime::mapTensor(count(), [](double x) { return 1.0 / x; }));
+    if (i.name == ir::Op::Avg) s = runtime::linScale(backend_, s, backend_.binary(ir::Op::Div, Tensor::scalar(1.0), count()));
     return s;
   }
   const Tensor& t = asTensor(v);

@@ -55,7 +55,7 @@ CoefBlock scaleRows(const CoefBlock& a, const Eigen::VectorXd& s) {
 CoefBlock keepRows(const CoefBlock& a, const std::vector<bool>& keep) { return backend().keepRows(a, keep); }
 CoefBlock repeatRow(const CoefBlock& a, int64_t n) { return backend().repeatRow(a, n); }
 Eigen::MatrixXd leftMultiply(const Eigen::MatrixXd& coef, const CoefBlock& b) {
-  return cpu::toDense(backend().leftMultiply(Tensor::matrix(coef), b));
+  return cpu::toDense(backend().leftMultiply(cpu::matrixTensor(coef), b));
 }
 }  // namespace through
 
@@ -423,13 +423,56 @@ class TestCoefBlock : public QObject {
     QVERIFY_THROWS_EXCEPTION(std::runtime_error, be.unary(ir::Op::Add, randomTensor(2, 1, 1)));
 
     // select: no arithmetic on the unselected side (an infinity or NaN there does not leak).
-    const Tensor cond = Tensor::column(Eigen::Vector3d(1, 0, 1));
-    const Tensor a = Tensor::column(Eigen::Vector3d(2, nan, -inf));
-    const Tensor b = Tensor::column(Eigen::Vector3d(inf, 5, nan));
+    const Tensor cond = cpu::columnTensor(Eigen::Vector3d(1, 0, 1));
+    const Tensor a = cpu::columnTensor(Eigen::Vector3d(2, nan, -inf));
+    const Tensor b = cpu::columnTensor(Eigen::Vector3d(inf, 5, nan));
     const Tensor s = be.select(cond, a, b);
     QVERIFY(s.v.size() == 3 && s.v[0] == 2 && s.v[1] == 5 && s.v[2] == -inf);
     const Tensor broadcast = be.select(cond, Tensor::scalar(7), b);
     QVERIFY(broadcast.v[0] == 7 && broadcast.v[1] == 5 && broadcast.v[2] == 7);
+  }
+
+  /// The linear-form algebra (dense_values.cpp) computes a form's constants and its lazy terms'
+  /// coefficients through the backend: sums and differences (a sign other than +-1 refused),
+  /// row scalings, and selects, where a poison condition leaves that neuron's constant poison.
+  void linearFormsThroughTheBackend() {
+    const Backend& be = through::backend();
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    Eigen::MatrixXd ma(3, 2), mb(3, 2);
+    ma << 1, 2, 3, 4, 5, 6;
+    mb << 10, 20, 30, 40, 50, 60;
+    Lin a, b;
+    a.c0 = cpu::columnTensor(Eigen::Vector3d(1, 2, 3));
+    b.c0 = cpu::columnTensor(Eigen::Vector3d(10, 20, 30));
+    a.blocks.emplace(0, cpu::makeDense(ma));
+    b.blocks.emplace(0, cpu::makeDense(mb));
+    b.lazy.push_back({cpu::columnTensor(Eigen::Vector3d(1, -2, 0.5)), Atom{}, nullptr});
+    auto column = [](const Tensor& t) { return cpu::hostMatrix(t, 3, 1); };
+
+    const Lin diff = linAdd(be, a, b, -1.0);
+    QVERIFY(column(diff.c0) == Eigen::MatrixXd(Eigen::Vector3d(-9, -18, -27)));
+    QVERIFY(cpu::toDense(diff.blocks.at(0)) == ma - mb);
+    QCOMPARE(diff.lazy.size(), size_t(1));
+    QVERIFY(column(diff.lazy[0].coef) == Eigen::MatrixXd(Eigen::Vector3d(-1, 2, -0.5)));
+    const Lin sum = linAdd(be, a, Lin(b), 1.0);  // the rvalue overload
+    QVERIFY(column(sum.c0) == Eigen::MatrixXd(Eigen::Vector3d(11, 22, 33)));
+    QVERIFY(cpu::toDense(sum.blocks.at(0)) == ma + mb);
+    QVERIFY(column(sum.lazy[0].coef) == Eigen::MatrixXd(Eigen::Vector3d(1, -2, 0.5)));
+    QVERIFY_THROWS_EXCEPTION(std::logic_error, linAdd(be, a, b, 2.0));
+
+    const Lin scaled = linScale(be, b, cpu::columnTensor(Eigen::Vector3d(2, 0.5, -1)));
+    QVERIFY(column(scaled.c0) == Eigen::MatrixXd(Eigen::Vector3d(20, 10, -30)));
+    QVERIFY(cpu::toDense(scaled.blocks.at(0)) == Eigen::Vector3d(2, 0.5, -1).asDiagonal() * mb);
+    QVERIFY(column(scaled.lazy[0].coef) == Eigen::MatrixXd(Eigen::Vector3d(2, -1, -0.5)));
+
+    const Lin chosen = linSelect(be, cpu::columnTensor(Eigen::Vector3d(1, 0, nan)), a, b);
+    const Eigen::MatrixXd c0 = column(chosen.c0), rows = cpu::toDense(chosen.blocks.at(0));
+    QCOMPARE(c0(0), 1.0);
+    QCOMPARE(c0(1), 20.0);
+    QVERIFY(std::isnan(c0(2)));  // poison: the branch taken is unknown
+    QVERIFY(rows.row(0) == ma.row(0) && rows.row(1) == mb.row(1));
+    const Eigen::MatrixXd lazy = column(chosen.lazy.at(0).coef);
+    QVERIFY(lazy(0) == 0 && lazy(1) == -2 && std::isnan(lazy(2)));
   }
 
   void hostValuesThroughTheBackend_data() { addShapeKindSeedRows(); }
@@ -473,9 +516,9 @@ class TestCoefBlock : public QObject {
     const Eigen::MatrixXd full = rnd.matrix(r, c), row = rnd.matrix(1, c), col = rnd.matrix(r, 1);
     const double one = rnd.value() + 2;
     const std::pair<Tensor, Eigen::MatrixXd> denseCases[] = {
-        {Tensor::matrix(full), full},
-        {Tensor::matrix(row), row.replicate(r, 1)},
-        {Tensor::matrix(col), col.replicate(1, c)},
+        {cpu::matrixTensor(full), full},
+        {cpu::matrixTensor(row), row.replicate(r, 1)},
+        {cpu::matrixTensor(col), col.replicate(1, c)},
         {Tensor::scalar(one), Eigen::MatrixXd::Constant(r, c, one)}};
     for (const auto& [t, want] : denseCases) {
       const CoefBlock m = be.denseBlock(t, r, c);
@@ -495,7 +538,7 @@ class TestCoefBlock : public QObject {
     // diagonalBlock: Diagonal, or Dense for the dense executor; the same matrix.
     const Eigen::VectorXd dv = rnd.vector(r);
     for (bool dense : {false, true}) {
-      const CoefBlock m = be.diagonalBlock(Tensor::column(dv), dense);
+      const CoefBlock m = be.diagonalBlock(cpu::columnTensor(dv), dense);
       QCOMPARE(m.kind(), dense ? Kind::Dense : Kind::Diagonal);
       QVERIFY(cpu::toDense(m) == Eigen::MatrixXd(dv.asDiagonal()));
     }
@@ -1507,9 +1550,9 @@ class TestCoefBlock : public QObject {
     const Shape& sh = shapes()[size_t(shape)];
     const CoefBlock b = makeBlock(Kind(kind), sh, rnd);
     const Eigen::VectorXd x = rnd.vector(sh.cols());
-    const Tensor got = through::backend().times(b, Tensor::column(x));
+    const Tensor got = through::backend().times(b, cpu::columnTensor(x));
     QCOMPARE(got.r, sh.rows());
-    VERIFY_CLOSE(got.toMatrix(sh.rows(), 1), Eigen::MatrixXd(cpu::toDense(b) * x));
+    VERIFY_CLOSE(cpu::hostMatrix(got, sh.rows(), 1), Eigen::MatrixXd(cpu::toDense(b) * x));
   }
 
   void backendMapZeroKeepingMatchesDense_data() { addShapeKindSeedRows(); }
@@ -1593,7 +1636,7 @@ class TestCoefBlock : public QObject {
     const Eigen::MatrixXd B = cpu::toDense(b);
     std::vector<Eigen::MatrixXd> coefs = {rnd.matrix(1, sh.rows()), rnd.matrix(3, sh.rows()), rnd.matrix(17, sh.rows())};
     std::vector<Tensor> tensors;
-    for (const Eigen::MatrixXd& c : coefs) tensors.push_back(Tensor::matrix(c));
+    for (const Eigen::MatrixXd& c : coefs) tensors.push_back(cpu::matrixTensor(c));
     std::vector<const Tensor*> ptrs;
     for (const Tensor& t : tensors) ptrs.push_back(&t);
     const std::vector<CoefBlock> out = through::backend().leftMultiplyBatch(ptrs, b);
@@ -1609,8 +1652,8 @@ class TestCoefBlock : public QObject {
     const Eigen::MatrixXd m = rnd.matrix(7, 5);
     const Eigen::VectorXd x = rnd.vector(5);
     const Backend& be = through::backend();
-    VERIFY_CLOSE(be.matVec(Tensor::matrix(m), Tensor::column(x)).toMatrix(7, 1), Eigen::MatrixXd(m * x));
-    VERIFY_CLOSE(be.matVec(Tensor::matrix(m), Tensor::scalar(2.0)).toMatrix(7, 1),
+    VERIFY_CLOSE(cpu::hostMatrix(be.matVec(cpu::matrixTensor(m), cpu::columnTensor(x)), 7, 1), Eigen::MatrixXd(m * x));
+    VERIFY_CLOSE(cpu::hostMatrix(be.matVec(cpu::matrixTensor(m), Tensor::scalar(2.0)), 7, 1),
                  Eigen::MatrixXd(m * Eigen::VectorXd::Constant(5, 2.0)));
     // Over k columns (a batch frame's items, column after column): one product, [r x 1 x k]; at
     // the sizes where the GEMM goes to OpenBLAS (64 x 40 x 20) and below; a wrong extent refused.
@@ -1618,12 +1661,12 @@ class TestCoefBlock : public QObject {
       const Eigen::MatrixXd a = rnd.matrix(r, c), cols = rnd.matrix(c, k);
       Tensor items = Tensor::uninitialized(1, c, k);
       std::copy(cols.data(), cols.data() + cols.size(), items.v.data());
-      const Tensor product = be.matVec(Tensor::matrix(a), items);
+      const Tensor product = be.matVec(cpu::matrixTensor(a), items);
       QCOMPARE(product.r, int64_t(r));
       QCOMPARE(product.d, int64_t(k));
       VERIFY_CLOSE(Eigen::Map<const Eigen::MatrixXd>(product.v.data(), r, k), Eigen::MatrixXd(a * cols));
     }
-    QVERIFY_THROWS_EXCEPTION(std::logic_error, be.matVec(Tensor::matrix(m), Tensor::column(rnd.vector(7))));
+    QVERIFY_THROWS_EXCEPTION(std::logic_error, be.matVec(cpu::matrixTensor(m), cpu::columnTensor(rnd.vector(7))));
     const std::vector<double> host = {1.5, -2, 0, 7};
     const Tensor up = be.upload(host);
     QCOMPARE(up.r, int64_t(4));

@@ -135,12 +135,12 @@ void TestReluConvOntoBox::sumsEqualTheThreeStepsTermByTerm() {
     Eigen::VectorXd sp = rnd.vector(n, 0, 1), sn = rnd.vector(n, 0, 1), cp = rnd.vector(n, -1, 0), cn = rnd.vector(n, 0, 1);
     for (Eigen::Index j = 0; j < n; j += 3) sp[j] = sn[j] = cp[j] = cn[j] = 0;
     const Eigen::VectorXd bias = rnd.vector(n), lo = rnd.vector(inputs, -1, 0), hi = lo + rnd.vector(inputs, 0, 2);
-    const Backend::ReluConvBox perColumn{Tensor::column(sp), Tensor::column(sn), Tensor::column(cp), Tensor::column(cn),
-                                         Tensor::column(bias),       Tensor::column(bias + rnd.vector(n, 0, 1)),
-                                         Tensor::column(lo),         Tensor::column(hi)};
+    const Backend::ReluConvBox perColumn{cpu::columnTensor(sp), cpu::columnTensor(sn), cpu::columnTensor(cp), cpu::columnTensor(cn),
+                                         cpu::columnTensor(bias),       cpu::columnTensor(bias + rnd.vector(n, 0, 1)),
+                                         cpu::columnTensor(lo),         cpu::columnTensor(hi)};
     // Scalars broadcast over the columns: a lower relaxation with no constants, one bias.
-    const Backend::ReluConvBox scalars{Tensor::column(sp), Tensor::scalar(0), Tensor::scalar(0), Tensor::scalar(0),
-                                       Tensor::column(bias), Tensor::column(bias), Tensor::column(lo), Tensor::column(hi)};
+    const Backend::ReluConvBox scalars{cpu::columnTensor(sp), Tensor::scalar(0), Tensor::scalar(0), Tensor::scalar(0),
+                                       cpu::columnTensor(bias), cpu::columnTensor(bias), cpu::columnTensor(lo), cpu::columnTensor(hi)};
     // CROWN's after interval bounds: inactive neurons with no constants (no terms at all), stable
     // ones (slopes 1, no constants, one bias), unstable ones, and slopes 1 with a bias by sign;
     // half the inactive ones with constants (a hand-written relaxation).
@@ -151,9 +151,9 @@ void TestReluConvOntoBox::sumsEqualTheThreeStepsTermByTerm() {
       else if (j % 4 == 1) csp[j] = csn[j] = 1, ccp[j] = ccn[j] = 0;
       else if (j % 4 == 3) csp[j] = csn[j] = 1, ccp[j] = ccn[j] = 0, cbn[j] = bias[j] + 0.5;
     }
-    const Backend::ReluConvBox crownLike{Tensor::column(csp),  Tensor::column(csn), Tensor::column(ccp),
-                                         Tensor::column(ccn),  Tensor::column(bias), Tensor::column(cbn),
-                                         Tensor::column(lo),   Tensor::column(hi)};
+    const Backend::ReluConvBox crownLike{cpu::columnTensor(csp),  cpu::columnTensor(csn), cpu::columnTensor(ccp),
+                                         cpu::columnTensor(ccn),  cpu::columnTensor(bias), cpu::columnTensor(cbn),
+                                         cpu::columnTensor(lo),   cpu::columnTensor(hi)};
     for (const auto& [what, v] : {std::pair{"per column", &perColumn}, std::pair{"scalars", &scalars},
                                   std::pair{"inactive, stable and unstable", &crownLike}}) {
       const QString where = QString("%1, %2").arg(c.name, what);
@@ -204,8 +204,8 @@ void TestReluConvOntoBox::denseRowsEqualTheThreeStepsTermByTerm() {
           else if (j % 4 == 3) sp[j] = sn[j] = 1, cp[j] = cn[j] = 0, bn[j] = bp[j] + 0.5;  // bias by sign
         }
       const Eigen::VectorXd lo = rnd.vector(inputs, -1, 0), hi = lo + rnd.vector(inputs, 0, 2);
-      const Backend::ReluConvBox v{Tensor::column(sp), Tensor::column(sn), Tensor::column(cp), Tensor::column(cn),
-                                   Tensor::column(bp), Tensor::column(bn), Tensor::column(lo), Tensor::column(hi)};
+      const Backend::ReluConvBox v{cpu::columnTensor(sp), cpu::columnTensor(sn), cpu::columnTensor(cp), cpu::columnTensor(cn),
+                                   cpu::columnTensor(bp), cpu::columnTensor(bn), cpu::columnTensor(lo), cpu::columnTensor(hi)};
       const QString where = QString("%1 neurons, %2 rows, stride %3%4")
                                 .arg(n)
                                 .arg(rows)
@@ -252,10 +252,10 @@ void TestReluConvOntoBox::selectedRowsEqualTheThreeStepsTermByTerm() {
   Eigen::VectorXd sp = rnd.vector(n, 0, 1), sn = rnd.vector(n, 0, 1), cp = rnd.vector(n, -1, 0), cn = rnd.vector(n, 0, 1);
   for (Eigen::Index j = 0; j < n; j += 4) sp[j] = sn[j] = 0;
   const Eigen::VectorXd lo = rnd.vector(inputs, -1, 0), hi = lo + rnd.vector(inputs, 0, 2);
-  const Backend::ReluConvBox v{Tensor::column(sp),           Tensor::column(sn),
-                               Tensor::column(cp),           Tensor::column(cn),
-                               Tensor::column(rnd.vector(n)), Tensor::column(rnd.vector(n)),
-                               Tensor::column(lo),           Tensor::column(hi)};
+  const Backend::ReluConvBox v{cpu::columnTensor(sp),           cpu::columnTensor(sn),
+                               cpu::columnTensor(cp),           cpu::columnTensor(cn),
+                               cpu::columnTensor(rnd.vector(n)), cpu::columnTensor(rnd.vector(n)),
+                               cpu::columnTensor(lo),           cpu::columnTensor(hi)};
   Eigen::VectorXd magnitude;
   const Eigen::VectorXd expected = threeSteps(cpu::toDense(rows), cpu::toDense(conv), v, magnitude);
   std::vector<std::pair<QString, std::vector<int64_t>>> selections;
@@ -294,7 +294,7 @@ void TestReluConvOntoBox::selectedRowsEqualTheThreeStepsTermByTerm() {
   Eigen::VectorXd nanSlope = sp;
   nanSlope[5] = std::numeric_limits<double>::quiet_NaN();
   Backend::ReluConvBox bad = v;
-  bad.slopeOnPositive = Tensor::column(nanSlope);
+  bad.slopeOnPositive = cpu::columnTensor(nanSlope);
   QVERIFY(!be.reluConvOntoBoxSumOfRows(rows, all, conv, bad));
   QVERIFY(!be.reluConvOntoBoxSumOfRows(rows, std::vector<int64_t>{0, 1, 2, 3, total}, conv, v));
   QVERIFY(!be.reluConvOntoBoxSumOfRows(cpu::makeDense(cpu::toDense(rows)), all, conv, v));
@@ -309,8 +309,8 @@ void TestReluConvOntoBox::refusesWhatItCannotSum() {
   const int64_t n = rows.cols(), inputs = conv.cols();
   const Eigen::VectorXd lo = rnd.vector(inputs, -1, 0), hi = lo + rnd.vector(inputs, 0, 1);
   auto box = [&](Eigen::VectorXd sp, Eigen::VectorXd up) {
-    return Backend::ReluConvBox{Tensor::column(sp), Tensor::scalar(0), Tensor::scalar(0), Tensor::scalar(0),
-                                Tensor::scalar(0),  Tensor::scalar(0), Tensor::column(lo), Tensor::column(up)};
+    return Backend::ReluConvBox{cpu::columnTensor(sp), Tensor::scalar(0), Tensor::scalar(0), Tensor::scalar(0),
+                                Tensor::scalar(0),  Tensor::scalar(0), cpu::columnTensor(lo), cpu::columnTensor(up)};
   };
   const Eigen::VectorXd slopes = rnd.vector(n, 0, 1);
   QVERIFY(be.reluConvOntoBoxSum(rows, conv, box(slopes, hi)));

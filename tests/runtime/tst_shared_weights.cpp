@@ -107,7 +107,7 @@ class TestSharedWeights : public QObject {
           std::normal_distribution<double> nd;
           Eigen::VectorXd x(b.cols());
           for (Eigen::Index i = 0; i < x.size(); ++i) x[i] = nd(rng);
-          const Eigen::VectorXd got = cpuBackend().times(m, Tensor::column(x)).toMatrix(want.rows(), 1).col(0), ref = want * x;
+          const Eigen::VectorXd got = cpu::hostMatrix(cpuBackend().times(m, cpu::columnTensor(x)), want.rows(), 1).col(0), ref = want * x;
           QVERIFY2((got - ref).cwiseAbs().maxCoeff() <= 1e-12 * (1 + ref.cwiseAbs().maxCoeff()), name.c_str());
         }
     }
@@ -190,7 +190,7 @@ class TestSharedWeights : public QObject {
       Lin l;
       Eigen::VectorXd c(src);
       for (int64_t i = 0; i < src; ++i) c[i] = nd(rng);
-      l.c0 = Tensor::column(c);
+      l.c0 = cpu::columnTensor(c);
       l.blocks.emplace(3, std::move(b));
       return l;
     };
@@ -200,7 +200,7 @@ class TestSharedWeights : public QObject {
     const Lin csrForm = form(cpuBackend().compressed(cpu::makeDense(denseRows), 1.0));
     const Lin denseForm = form(cpu::makeDense(denseRows));
     Lin diagForm;  // a Diagonal block needs square extents: its own key
-    diagForm.c0 = Tensor::column(Eigen::VectorXd::Constant(src, 0.5));
+    diagForm.c0 = cpu::columnTensor(Eigen::VectorXd::Constant(src, 0.5));
     diagForm.blocks.emplace(4, cpu::makeDiagonal(diag));
     std::vector<std::vector<int64_t>> windows(static_cast<size_t>(n));
     for (int64_t i = 0; i < n; ++i)
@@ -231,7 +231,7 @@ class TestSharedWeights : public QObject {
         Eigen::MatrixXd sel = Eigen::MatrixXd::Zero(n, src);
         for (int64_t i = 0; i < n; ++i)
           for (int64_t j = 0; j < 5; ++j) sel(i, windows[static_cast<size_t>(i)][static_cast<size_t>(j)]) += t.coef.at(i, j, 0);
-        c0 += sel * t.member->c0.toMatrix(src, 1).col(0);
+        c0 += sel * cpu::hostMatrix(t.member->c0, src, 1).col(0);
         for (const auto& [key, b] : t.member->blocks) {
           const Eigen::MatrixXd p = sel * cpu::toDense(b);
           want[key] = want.count(key) ? Eigen::MatrixXd(want[key] + p) : p;
@@ -239,7 +239,7 @@ class TestSharedWeights : public QObject {
       }
       QCOMPARE(got.size(), want.size());
       for (const auto& [key, m] : want) QVERIFY((got.at(key) - m).cwiseAbs().maxCoeff() <= 1e-12);
-      QVERIFY((out.c0.toMatrix(n, 1).col(0) - c0).cwiseAbs().maxCoeff() <= 1e-12);
+      QVERIFY((cpu::hostMatrix(out.c0, n, 1).col(0) - c0).cwiseAbs().maxCoeff() <= 1e-12);
     }
   }
 };

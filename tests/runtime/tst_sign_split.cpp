@@ -98,7 +98,7 @@ struct Dense {
 
 Eigen::VectorXd column(const Tensor& t, int64_t m) {
   if (t.v.size() == 1) return Eigen::VectorXd::Constant(m, t.v[0]);
-  return t.toMatrix(m, 1).col(0);
+  return cpu::hostMatrix(t, m, 1).col(0);
 }
 
 Dense reference(const Eigen::MatrixXd& c, const Lin& a, const Lin& b) {
@@ -196,7 +196,7 @@ void TestSignSplit::productsEqualTheTermByTermSum() {
       a.blocks.emplace(3, cpu::makeDiagonal(rnd.vector(m)));
       b.blocks.emplace(3, cpu::makeDiagonal(rnd.vector(m)));
       a.c0 = Tensor::scalar(0);
-      b.c0 = Tensor::column(rnd.vector(m));
+      b.c0 = cpu::columnTensor(rnd.vector(m));
       cases.push_back({"relu", a, b});
     }
     {
@@ -208,13 +208,13 @@ void TestSignSplit::productsEqualTheTermByTermSum() {
       a.blocks.emplace(3, cpu::makeDiagonal(sa));
       b.blocks.emplace(3, cpu::makeDiagonal(sb));
       a.c0 = Tensor::scalar(0);
-      b.c0 = Tensor::column(cb);
+      b.c0 = cpu::columnTensor(cb);
       cases.push_back({"relu with inactive neurons", a, b});
     }
     {
       Lin a;
       a.blocks.emplace(2, kernelBlock(term, rnd));
-      a.c0 = Tensor::column(rnd.vector(m));
+      a.c0 = cpu::columnTensor(rnd.vector(m));
       cases.push_back({"conv shared", a, a});
     }
     {
@@ -228,7 +228,7 @@ void TestSignSplit::productsEqualTheTermByTermSum() {
       a.blocks.emplace(2, cpu::makeDense(rnd.matrix(m, 147)));
       b.blocks.emplace(2, cpu::makeCsr(cpu::SparseRM(rnd.matrix(m, 147, 0.9).sparseView(0.0, 0.0))));
       b.blocks.emplace(3, cpu::makeDiagonal(rnd.vector(m)));
-      a.c0 = Tensor::column(rnd.vector(m));
+      a.c0 = cpu::columnTensor(rnd.vector(m));
       cases.push_back({"dense vs csr, key in one only", a, b});
     }
     {
@@ -247,7 +247,7 @@ void TestSignSplit::productsEqualTheTermByTermSum() {
       Lin a, b;
       a.blocks.emplace(2, cpu::makeRowScaled(w, sa));
       b.blocks.emplace(2, cpu::makeRowScaled(w, sb));
-      b.c0 = Tensor::column(rnd.vector(m));
+      b.c0 = cpu::columnTensor(rnd.vector(m));
       cases.push_back({"row scalings of one block", a, b});
       Lin whole;
       whole.blocks.emplace(2, w);
@@ -260,7 +260,7 @@ void TestSignSplit::productsEqualTheTermByTermSum() {
       Lin ka, kb, kwhole;
       ka.blocks.emplace(2, cpu::makeRowScaled(conv, sa));
       kb.blocks.emplace(2, cpu::makeRowScaled(conv, sb));
-      kb.c0 = Tensor::column(rnd.vector(m));
+      kb.c0 = cpu::columnTensor(rnd.vector(m));
       kwhole.blocks.emplace(2, conv);
       cases.push_back({"row scalings of one conv", ka, kb});
       cases.push_back({"a conv and a row scaling of it", kwhole, kb});
@@ -279,8 +279,8 @@ void TestSignSplit::productsEqualTheTermByTermSum() {
     {
       // The input layer: L and U are its box's ends, constants only (back-substitution's last step).
       Lin a, b;
-      a.c0 = Tensor::column(rnd.vector(m));
-      b.c0 = Tensor::column(rnd.vector(m));
+      a.c0 = cpu::columnTensor(rnd.vector(m));
+      b.c0 = cpu::columnTensor(rnd.vector(m));
       cases.push_back({"input box", a, b});
       cases.push_back({"input point (equal ends)", a, a});
     }
@@ -326,7 +326,7 @@ void TestSignSplit::sumsEqualTheTermByTermSum() {
     for (Eigen::Index i = 0; i < cd.rows(); ++i)
       for (Eigen::Index j = 0; j < cd.cols(); ++j)
         if (cd(i, j) != 0) expected[i] += cd(i, j) * (cd(i, j) >= 0 ? l[j] : u[j]);
-    const std::optional<Tensor> got = be.signSplitSum(c, Tensor::column(l), Tensor::column(u), nullptr);
+    const std::optional<Tensor> got = be.signSplitSum(c, cpu::columnTensor(l), cpu::columnTensor(u), nullptr);
     QVERIFY(got);
     QString why;
     QVERIFY2(close(column(*got, 72), expected, &why), qPrintable(QString(kindName(ck)) + ": " + why));
@@ -384,7 +384,7 @@ void TestSignSplit::productSumsEqualTheTermByTermSum() {
           expected[i] += term;
           scale[i] += std::abs(term);
         }
-      const std::optional<Tensor> got = be.productSignSplitSum(k.c, a, Tensor::column(l), Tensor::column(u), nullptr);
+      const std::optional<Tensor> got = be.productSignSplitSum(k.c, a, cpu::columnTensor(l), cpu::columnTensor(u), nullptr);
       QVERIFY2(got, qPrintable(where));
       const Eigen::VectorXd sums = column(*got, product.rows());
       for (Eigen::Index i = 0; i < product.rows(); ++i)
@@ -394,18 +394,18 @@ void TestSignSplit::productSumsEqualTheTermByTermSum() {
       // Not finite: a coefficient, an end, or a value of the product (finite factors overflowing).
       Eigen::MatrixXd bad = cpu::toDense(k.c);
       bad(bad.rows() - 1, 0) = std::numeric_limits<double>::infinity();
-      QVERIFY2(!be.productSignSplitSum(cpu::makeDense(bad), a, Tensor::column(l), Tensor::column(u), nullptr),
+      QVERIFY2(!be.productSignSplitSum(cpu::makeDense(bad), a, cpu::columnTensor(l), cpu::columnTensor(u), nullptr),
                qPrintable(where));
       Eigen::VectorXd badEnd = u;
       badEnd[inputs - 1] = std::numeric_limits<double>::quiet_NaN();
-      QVERIFY2(!be.productSignSplitSum(k.c, a, Tensor::column(l), Tensor::column(badEnd), nullptr), qPrintable(where));
+      QVERIFY2(!be.productSignSplitSum(k.c, a, cpu::columnTensor(l), cpu::columnTensor(badEnd), nullptr), qPrintable(where));
       const Eigen::MatrixXd huge = cpu::toDense(k.c).unaryExpr([](double v) { return v == 0 ? 0.0 : 1e308 * (v > 0 ? 1 : -1); });
       const CoefBlock hugeC = k.c.kind() == Kind::Csr ? cpu::makeCsr(cpu::SparseRM(huge.sparseView(0.0, 0.0)))
                                                        : cpu::makeDense(huge);
       bool overflows = false;
       for (Eigen::Index i = 0; i < huge.rows(); ++i) overflows |= !(huge.row(i) * t).allFinite();
       if (overflows)
-        QVERIFY2(!be.productSignSplitSum(hugeC, a, Tensor::column(l), Tensor::column(u), nullptr),
+        QVERIFY2(!be.productSignSplitSum(hugeC, a, cpu::columnTensor(l), cpu::columnTensor(u), nullptr),
                  qPrintable(where + ", overflow"));
     }
   }
@@ -451,7 +451,7 @@ void TestSignSplit::reluStepOverRowsWithTheSameColumns() {
   Lin relu, reluUpper;
   relu.blocks.emplace(1, cpu::makeDiagonal(lower));
   reluUpper.blocks.emplace(1, cpu::makeDiagonal(upper));
-  reluUpper.c0 = Tensor::column(rnd.vector(m));
+  reluUpper.c0 = cpu::columnTensor(rnd.vector(m));
   for (const bool withInactive : {true, false}) {
     Lin a = relu, b = reluUpper;
     if (!withInactive) {
@@ -495,7 +495,7 @@ void TestSignSplit::nonFiniteValuesAreRefused() {
   const CoefBlock c = cpu::makeDense(cm);
   Eigen::VectorXd l = rnd.vector(5);
   l[2] = -inf;
-  QVERIFY(!be.signSplitSum(c, Tensor::column(l), Tensor::column(rnd.vector(5)), nullptr));
+  QVERIFY(!be.signSplitSum(c, cpu::columnTensor(l), cpu::columnTensor(rnd.vector(5)), nullptr));
   cm(1, 1) = std::numeric_limits<double>::quiet_NaN();
   QVERIFY(!be.signSplitSum(cpu::makeDense(cm), Tensor::scalar(1), Tensor::scalar(1), nullptr));
   Lin a, b;
@@ -524,12 +524,12 @@ void TestSignSplit::nonFiniteValuesAreRefused() {
       Lin relu, reluUpper, affine;
       relu.blocks.emplace(1, cpu::makeDiagonal(rnd.vector(5)));
       reluUpper.blocks.emplace(1, cpu::makeDiagonal(rnd.vector(5)));
-      reluUpper.c0 = Tensor::column(rnd.vector(5));
+      reluUpper.c0 = cpu::columnTensor(rnd.vector(5));
       affine.blocks.emplace(1, cpu::makeDense(rnd.matrix(5, 3)));
-      affine.c0 = Tensor::column(rnd.vector(5));
+      affine.c0 = cpu::columnTensor(rnd.vector(5));
       Lin boxLower, boxUpper;
-      boxLower.c0 = Tensor::column(rnd.vector(5));
-      boxUpper.c0 = Tensor::column(rnd.vector(5));
+      boxLower.c0 = cpu::columnTensor(rnd.vector(5));
+      boxUpper.c0 = cpu::columnTensor(rnd.vector(5));
       for (const auto& [pos, neg] :
            {std::pair<const Lin*, const Lin*>{&relu, &reluUpper}, {&affine, &affine}, {&boxLower, &boxUpper}}) {
         Lin o;
@@ -558,7 +558,7 @@ void TestSignSplit::nonFiniteValuesAreRefused() {
         Lin relu, reluUpper;
         relu.blocks.emplace(1, cpu::makeDiagonal(lower));
         reluUpper.blocks.emplace(1, cpu::makeDiagonal(upper));
-        reluUpper.c0 = Tensor::column(rnd.vector(11));
+        reluUpper.c0 = cpu::columnTensor(rnd.vector(11));
         Lin o;
         QVERIFY2(!be.signSplit(o, cc, relu, reluUpper, nullptr, [](int, CoefBlock) {}),
                  qPrintable(QString("bad value at %1%2").arg(place).arg(inactive ? ", inactive neuron" : "")));

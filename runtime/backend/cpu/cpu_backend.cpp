@@ -193,7 +193,7 @@ namespace {
 /// A full r x c tensor as a matrix view (a broadcast one expanded first into `storage`).
 Eigen::Map<const Eigen::MatrixXd> matrixOf(const Tensor& t, int64_t rows, int64_t cols, Eigen::MatrixXd& storage) {
   if (t.r == rows && t.c == cols && t.d == 1) return Eigen::Map<const Eigen::MatrixXd>(t.v.data(), rows, cols);
-  storage = t.toMatrix(rows, cols);
+  storage = hostMatrix(t, rows, cols);
   return Eigen::Map<const Eigen::MatrixXd>(storage.data(), rows, cols);
 }
 }  // namespace
@@ -282,7 +282,7 @@ Tensor CpuBackend::matVec(const Tensor& m, const Tensor& x) const {
     Eigen::VectorXd xs;
     if (x.v.size() == 1) xs = Eigen::VectorXd::Constant(m.c, x.v[0]);
     else xs = Eigen::Map<const Eigen::VectorXd>(x.v.data(), m.c);
-    return Tensor::column(mm * xs);
+    return columnTensor(mm * xs);
   }
   const Eigen::MatrixXd product = gemm(mm, Eigen::Map<const Eigen::MatrixXd>(x.v.data(), m.c, columns));
   Tensor out = Tensor::uninitialized(m.r, 1, columns);
@@ -371,7 +371,7 @@ std::optional<Tensor> CpuBackend::reluConvOntoBoxSum(const CoefBlock& c, const C
   std::optional<Eigen::VectorXd> sums = denseRows ? denseReluKernelSummedBySign(denseOf(c), conv.kernelBlock(), *v)
                                                   : kernelReluKernelSummedBySign(c.kernelBlock(), conv.kernelBlock(), *v);
   if (!sums) return std::nullopt;
-  return Tensor::column(*sums);
+  return columnTensor(*sums);
 }
 
 std::optional<Tensor> CpuBackend::reluConvOntoBoxSumOfRows(const CoefBlock& c, std::span<const int64_t> rows,
@@ -385,7 +385,7 @@ std::optional<Tensor> CpuBackend::reluConvOntoBoxSumOfRows(const CoefBlock& c, s
   if (!v) return std::nullopt;
   std::optional<Eigen::VectorXd> sums = kernelReluKernelSummedBySign(c.kernelBlock(), conv.kernelBlock(), *v, rows);
   if (!sums) return std::nullopt;
-  return Tensor::column(*sums);
+  return columnTensor(*sums);
 }
 
 std::vector<bool> CpuBackend::nonZeroRows(const CoefBlock& c, const KernelRowsLookup& kernelRows) const {

@@ -4,6 +4,7 @@
 
 #include "runtime/backend/backend.h"
 #include "runtime/backend/cpu/block_kinds.h"
+#include "runtime/backend/cpu/tensor_matrix.h"
 
 namespace cert::runtime::cpu {
 

@@ -2,6 +2,7 @@
 #include "runtime/backend/cpu/gather_terms.h"
 #include "runtime/backend/cpu/convolution.h"
 #include "runtime/backend/cpu/cpu_backend.h"
+#include "runtime/backend/cpu/tensor_loops.h"
 
 #include <algorithm>
 #include <map>
@@ -233,7 +234,7 @@ void gatherInto(Lin& out, const std::vector<GatherTerm>& terms, const std::vecto
     }
     for (const auto& [k, blk] : m.blocks) byKey[k].push_back(Source{&t, &blk});
   }
-  out.c0 = zip(out.c0, Tensor::column(add), [](double x, double y) { return x + y; });
+  out.c0 = zip(out.c0, columnTensor(add), [](double x, double y) { return x + y; });
   std::vector<std::unique_ptr<SparseRM>> built;  // Kernel rows made here (no shared rows)
   for (auto& [k, sources] : byKey) {
     int64_t width = 0;

@@ -13,7 +13,7 @@ namespace {
 /// when m has an 'other' frame.
 Eigen::MatrixXd matrixOf(const Tensor& m, int64_t rows, int64_t cols) {
   if (m.d != 1) throw std::invalid_argument("a tensor with an 'other' frame cannot be a block");
-  return m.toMatrix(rows, cols);
+  return hostMatrix(m, rows, cols);
 }
 
 }  // namespace

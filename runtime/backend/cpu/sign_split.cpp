@@ -9,7 +9,9 @@
 #include "runtime/backend/cpu/coef_view.h"
 #include "runtime/backend/cpu/convolution.h"
 #include "runtime/backend/cpu/cpu_backend.h"
+#include "runtime/backend/cpu/tensor_loops.h"
 #include "runtime/backend/cpu/csr_times_dense.h"
+#include "runtime/backend/cpu/tensor_loops.h"
 
 namespace cert::runtime::cpu {
 
@@ -177,7 +179,7 @@ bool identity(const CoefBlock& a) {
 
 Eigen::VectorXd columnOf(const Tensor& t, int64_t m) {
   if (t.v.size() == 1) return Eigen::VectorXd::Constant(m, t.v[0]);
-  return t.expand(m, 1, 1).toMatrix(m, 1).col(0);
+  return hostMatrix(t, m, 1).col(0);
 }
 
 void viewOf(const CoefBlock& c, const KernelRowsLookup& kernelRows, CoefView& v) {
@@ -265,7 +267,7 @@ bool signSplitInto(Lin& out, const CoefBlock& c, const Lin& onPositive, const Li
     const Eigen::VectorXd add = onPositive.c0.v == onNegative.c0.v
                                     ? Eigen::VectorXd(kernelTimes(c.kernelBlock(), p).col(0))
                                     : kernelSignSplitSum(c.kernelBlock(), p, columnOf(onNegative.c0, m));
-    out.c0 = zip(out.c0, Tensor::column(add), [](double a, double b) { return a + b; });
+    out.c0 = zip(out.c0, columnTensor(add), [](double a, double b) { return a + b; });
     return true;
   }
   CoefView x;
@@ -288,7 +290,7 @@ bool signSplitInto(Lin& out, const CoefBlock& c, const Lin& onPositive, const Li
       add = sumBySign(x, columnOf(onPositive.c0, m), columnOf(onNegative.c0, m), checkedInSum ? &finiteX : nullptr);
       if (!finiteX) return false;  // nothing was added to `out`
     }
-    out.c0 = zip(out.c0, Tensor::column(add), [](double a, double b) { return a + b; });
+    out.c0 = zip(out.c0, columnTensor(add), [](double a, double b) { return a + b; });
   }
   std::optional<CoefView> pos, neg;  // max(c, 0) and min(c, 0), made on first need
   for (int k : keys) {
@@ -347,10 +349,10 @@ std::optional<Tensor> signSplitSum(const CoefBlock& c, const Tensor& onPositive,
   if (!allFinite(c) || !finite(onPositive) || !finite(onNegative)) return std::nullopt;
   const Eigen::VectorXd p = columnOf(onPositive, c.cols()), q = columnOf(onNegative, c.cols());
   if (c.kind() == CoefBlock::Kind::Kernel)  // two convolutions, no CSR rows
-    return Tensor::column(kernelSignSplitSum(c.kernelBlock(), p, q));
+    return columnTensor(kernelSignSplitSum(c.kernelBlock(), p, q));
   CoefView x;
   viewOf(c, kernelRows, x);
-  return Tensor::column(sumBySign(x, p, q));
+  return columnTensor(sumBySign(x, p, q));
 }
 
 std::optional<Tensor> productSignSplitSum(const CoefBlock& c, const CoefBlock& a, const Tensor& onPositive,
@@ -386,7 +388,7 @@ std::optional<Tensor> productSignSplitSum(const CoefBlock& c, const CoefBlock& a
     sums = sumBySign(y, p, q);
   }
   if (!sums.allFinite()) return std::nullopt;
-  return Tensor::column(sums);
+  return columnTensor(sums);
 }
 
 }  // namespace cert::runtime::cpu
