@@ -11,7 +11,8 @@
 //
 // The values are the backend's: this handle holds them as an opaque pointer that the backend
 // which made the block reads (the CPU backend's storage: runtime/backend/cpu/block_storage.h);
-// blocks are made and read through runtime/backend/backend.h.
+// blocks are made and read through runtime/backend/backend.h, and the handle's members that read
+// values ask the backend that made it (BlockStorageReader), so that two backends can coexist.
 #pragma once
 
 #include <cstdint>
@@ -23,21 +24,39 @@
 
 namespace cert::runtime {
 
+class CoefBlock;
+
+/// What the backend that made a block answers about its values (CoefBlock's bytes, nonZeros,
+/// allFinite, sameValues ask it); runtime/backend/backend.h's Backend is one.
+class BlockStorageReader {
+ public:
+  virtual ~BlockStorageReader() = default;
+  /// Stored bytes (a Kernel's weights; a Diagonal's n values; a RowScaled view's scales).
+  virtual int64_t storedBytes(const CoefBlock& b) const = 0;
+  virtual int64_t storedNonZeros(const CoefBlock& b) const = 0;
+  virtual bool storedAllFinite(const CoefBlock& b) const = 0;
+  /// a and b (equal extents; at least one made by this backend, the other by it or a Kernel) hold
+  /// the same values.
+  virtual bool storedSameValues(const CoefBlock& a, const CoefBlock& b) const = 0;
+};
+
 class CoefBlock {
  public:
   enum class Kind { Dense, Diagonal, Kernel, Csr, RowScaled };
 
   CoefBlock() = default;  ///< an empty (0 x 0) Dense block, no storage
-  /// A block of kind Dense, Diagonal or Csr over `values`, the backend's storage of that kind
-  /// (made and read only by that backend); `borrowed`: the values belong to the network (its
-  /// weight matrix, referenced, not copied) and are never written.
+  /// A block of kind Dense, Diagonal or Csr over `values`, the storage of that kind of the
+  /// backend `reader` (made and read only by it); `borrowed`: the values belong to the network
+  /// (its weight matrix, referenced, not copied) and are never written.
   static CoefBlock overValues(Kind kind, int64_t rows, int64_t cols, std::shared_ptr<const void> values,
-                              bool borrowed = false);
-  static CoefBlock kernel(std::shared_ptr<const gbcsr::KernelBlock> k);
+                              const BlockStorageReader& reader, bool borrowed = false);
+  /// A Kernel block over its g-BCSR description (weights and geometry), for the backend `reader`.
+  static CoefBlock kernel(std::shared_ptr<const gbcsr::KernelBlock> k, const BlockStorageReader& reader);
   /// diag(s) x base, base Dense or Kernel with finite values, `scales` the backend's storage of s
   /// (base.rows() values): a Kernel's rows scaled (a conv layer's rows times a ReLU's slopes) keep
   /// its convolutions.
-  static CoefBlock rowScaledOver(std::shared_ptr<const CoefBlock> base, std::shared_ptr<const void> scales);
+  static CoefBlock rowScaledOver(std::shared_ptr<const CoefBlock> base, std::shared_ptr<const void> scales,
+                                 const BlockStorageReader& reader);
   /// A Dense block at most this fraction non-zero is stored as Csr where the caller asks for it
   /// (Backend::compressed).
   static constexpr double kCsrDensity = 0.25;
@@ -68,12 +87,15 @@ class CoefBlock {
 
   /// The storage's identity: equal for copies of one block.
   const void* storage() const;
-  /// Stored bytes (a Kernel's weights; a Diagonal's n values). Implemented with the backend's
-  /// storage, as the three below.
+  /// The backend that made this block (nullptr for an empty default block).
+  const BlockStorageReader* reader() const { return reader_; }
+  /// Stored bytes (a Kernel's weights; a Diagonal's n values). Answered by the block's backend,
+  /// as the three below; an empty default block has none.
   int64_t bytes() const;
   int64_t nonZeros() const;
   bool allFinite() const;
-  /// Same values (by storage first, then by value; kinds may differ).
+  /// Same values (by storage first, then by value; kinds may differ). Blocks of two different
+  /// backends are never the same.
   bool sameValues(const CoefBlock& o) const;
 
  private:
@@ -81,6 +103,7 @@ class CoefBlock {
   bool borrowed_ = false;
   bool finite_ = false;  ///< checkedFinite: the values are known to be finite
   int64_t rows_ = 0, cols_ = 0;
+  const BlockStorageReader* reader_ = nullptr;
   std::shared_ptr<const void> values_;  ///< Dense, Diagonal, Csr: the values; RowScaled: the scales
   std::shared_ptr<const gbcsr::KernelBlock> kernel_;
   std::shared_ptr<const CoefBlock> base_;  ///< RowScaled: the Dense or Kernel block

@@ -49,7 +49,7 @@ std::shared_ptr<const CoefBlock> SharedWeights::weight(const Layer& layer, const
   if (layer.op == LayerOp::Conv) {
     std::shared_ptr<const gbcsr::KernelBlock> k = kernel(layer);
     return derived(caches(layer) ? "w" + std::to_string(layer.index) : std::string(),
-                   [&k] { return CoefBlock::kernel(k); });
+                   [&k, &backend] { return CoefBlock::kernel(k, backend); });
   }
   if (layer.op != LayerOp::Affine) throw std::logic_error("SharedWeights::weight: not an Affine or Conv layer");
   if (!caches(layer)) return std::make_shared<const CoefBlock>(backend.layerWeight(layer));

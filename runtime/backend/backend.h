@@ -41,9 +41,10 @@ struct GatherTerm {
   const Lin* member = nullptr;
 };
 
-class Backend {
+/// A backend also answers about the values of the blocks it makes (BlockStorageReader's four
+/// calls: CoefBlock's bytes, nonZeros, allFinite, sameValues).
+class Backend : public BlockStorageReader {
  public:
-  virtual ~Backend() = default;
 
   /// "cpu" (or "cuda").
   virtual const char* name() const = 0;

@@ -192,7 +192,7 @@ CoefBlock makeBlock(Kind kind, const Shape& shape, Random& rnd) {
       const ConvGeometry& g = shape.g;
       auto k = std::make_shared<gbcsr::KernelBlock>(
           gbcsr::KernelBlock{valuesOf(rnd.vector(int64_t(g.outChannels) * g.inChannels * g.kernelH * g.kernelW)), g});
-      return CoefBlock::kernel(std::move(k));
+      return CoefBlock::kernel(std::move(k), cpuBackend());
     }
   }
   return {};
@@ -250,7 +250,7 @@ CoefBlock withNonFiniteValues(const CoefBlock& b, Random& rnd) {
     case Kind::Kernel: {
       gbcsr::KernelBlock k = b.kernelBlock();
       k.weight[rnd.index(k.weight.size())] = kInf;
-      return CoefBlock::kernel(std::make_shared<gbcsr::KernelBlock>(k));
+      return CoefBlock::kernel(std::make_shared<gbcsr::KernelBlock>(k), cpuBackend());
     }
     case Kind::Csr: {
       // Non-finite stored values (a NaN at a place that was zero, an inf at one too).
@@ -568,6 +568,39 @@ class TestCoefBlock : public QObject {
   // addBlocks(a, b, sign) == A + sign * B for every kind pair; Diagonal + Diagonal stays
   // Diagonal, Csr + Csr / Diagonal (either order) is Csr, every other pair is Dense; the operands
   // are unchanged.
+  /// A block's answers about its values come from the backend that made it: a second backend's
+  /// block is asked through its own reader, and is never the same values as a CPU block.
+  void valuesAskTheBlocksBackend() {
+    struct OtherBackend final : BlockStorageReader {
+      mutable int asked = 0;
+      int64_t storedBytes(const CoefBlock&) const override { return ++asked, 42; }
+      int64_t storedNonZeros(const CoefBlock&) const override { return ++asked, 7; }
+      bool storedAllFinite(const CoefBlock&) const override { return ++asked, false; }
+      bool storedSameValues(const CoefBlock&, const CoefBlock&) const override { return ++asked, true; }
+    } other;
+    const Eigen::MatrixXd m = Eigen::MatrixXd::Ones(3, 4);
+    const CoefBlock cpuBlock = cpu::makeDense(m);
+    QCOMPARE(cpuBlock.reader(), static_cast<const BlockStorageReader*>(&cpuBackend()));
+    QCOMPARE(cpuBlock.nonZeros(), int64_t(12));
+    QVERIFY(cpuBlock.allFinite());
+    const CoefBlock otherBlock = CoefBlock::overValues(Kind::Dense, 3, 4, std::make_shared<const Eigen::MatrixXd>(m), other);
+    QCOMPARE(otherBlock.reader(), static_cast<const BlockStorageReader*>(&other));
+    QCOMPARE(otherBlock.bytes(), int64_t(42));
+    QCOMPARE(otherBlock.nonZeros(), int64_t(7));
+    QVERIFY(!otherBlock.allFinite());
+    QCOMPARE(other.asked, 3);
+    QVERIFY(!otherBlock.sameValues(cpuBlock));  // two backends: never the same, nothing asked
+    QVERIFY(!cpuBlock.sameValues(otherBlock));
+    QCOMPARE(other.asked, 3);
+    const CoefBlock copy = otherBlock;
+    QVERIFY(copy.sameValues(otherBlock));  // one storage
+    QCOMPARE(other.asked, 3);
+    const CoefBlock second = CoefBlock::overValues(Kind::Dense, 3, 4, std::make_shared<const Eigen::MatrixXd>(m), other);
+    QVERIFY(second.sameValues(otherBlock));
+    QCOMPARE(other.asked, 4);
+    QVERIFY(cpu::makeDense(m).sameValues(cpuBlock));  // the CPU backend compares its own values
+  }
+
   /// The handle holds the backend's storage opaquely: an empty default block, blocks over values
   /// of the kinds that have their own, sole-owner writes only, the network's weight referenced.
   void storageHandle() {
@@ -579,11 +612,11 @@ class TestCoefBlock : public QObject {
     QCOMPARE(cpu::denseOf(empty).size(), Eigen::Index(0));
     QCOMPARE(empty.bytes(), int64_t(0));
     QVERIFY(empty.allFinite());
-    QVERIFY_THROWS_EXCEPTION(std::logic_error, CoefBlock::overValues(Kind::Kernel, 1, 1, nullptr));
-    QVERIFY_THROWS_EXCEPTION(std::logic_error, CoefBlock::overValues(Kind::RowScaled, 1, 1, nullptr));
+    QVERIFY_THROWS_EXCEPTION(std::logic_error, CoefBlock::overValues(Kind::Kernel, 1, 1, nullptr, cpuBackend()));
+    QVERIFY_THROWS_EXCEPTION(std::logic_error, CoefBlock::overValues(Kind::RowScaled, 1, 1, nullptr, cpuBackend()));
     QVERIFY_THROWS_EXCEPTION(std::runtime_error,
                              CoefBlock::rowScaledOver(std::make_shared<const CoefBlock>(cpu::makeDiagonal(Eigen::VectorXd::Ones(2))),
-                                                      nullptr));
+                                                      nullptr, cpuBackend()));
 
     const Eigen::MatrixXd m = Eigen::MatrixXd::Random(3, 4);
     CoefBlock own = cpu::makeDense(m);
@@ -1097,7 +1130,7 @@ class TestCoefBlock : public QObject {
       QVERIFY(a.sameValues(again));
     }
     if (a.kind() == Kind::Kernel) {
-      const CoefBlock again = CoefBlock::kernel(std::make_shared<gbcsr::KernelBlock>(a.kernelBlock()));
+      const CoefBlock again = CoefBlock::kernel(std::make_shared<gbcsr::KernelBlock>(a.kernelBlock()), cpuBackend());
       QVERIFY(again.storage() != a.storage());
       QVERIFY(a.sameValues(again));
     }
@@ -1143,7 +1176,7 @@ class TestCoefBlock : public QObject {
     // A 1x1 convolution with one channel and weight w is w * I: Kernel vs Diagonal.
     for (int n : {1, 3, 5}) {
       const ConvGeometry g = geometry(1, n, n + 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1);
-      const CoefBlock k = CoefBlock::kernel(std::make_shared<gbcsr::KernelBlock>(gbcsr::KernelBlock{{-1.5}, g}));
+      const CoefBlock k = CoefBlock::kernel(std::make_shared<gbcsr::KernelBlock>(gbcsr::KernelBlock{{-1.5}, g}), cpuBackend());
       QCOMPARE(k.kind(), Kind::Kernel);
       const CoefBlock d = cpu::makeDiagonal(Eigen::VectorXd::Constant(int64_t(n) * (n + 1), -1.5));
       QVERIFY(k.sameValues(d));
@@ -1336,7 +1369,7 @@ class TestCoefBlock : public QObject {
         QCOMPARE(through::scaleRows(k, inf).kind(), Kind::Dense);  // NaN where row 0 has no tap
         gbcsr::KernelBlock withInf = k.kernelBlock();
         withInf.weight[0] = kInf;
-        const CoefBlock kInfWeight = CoefBlock::kernel(std::make_shared<gbcsr::KernelBlock>(withInf));
+        const CoefBlock kInfWeight = CoefBlock::kernel(std::make_shared<gbcsr::KernelBlock>(withInf), cpuBackend());
         QVERIFY(through::keepRows(kInfWeight, keep).kind() != Kind::RowScaled);
       }
     }

@@ -60,7 +60,7 @@ class Random {
 CoefBlock kernelOf(const ConvGeometry& g, Random& rnd) {
   Eigen::VectorXd w = rnd.vector(int64_t(g.outChannels) * g.inChannels * g.kernelH * g.kernelW);
   for (Eigen::Index i = 0; i < w.size(); i += 7) w[i] = 0;  // zero weights: taps that are no terms
-  return CoefBlock::kernel(std::make_shared<gbcsr::KernelBlock>(gbcsr::KernelBlock{{w.data(), w.data() + w.size()}, g}));
+  return CoefBlock::kernel(std::make_shared<gbcsr::KernelBlock>(gbcsr::KernelBlock{{w.data(), w.data() + w.size()}, g}), cpuBackend());
 }
 
 Eigen::VectorXd valuesOf(const Tensor& t, int64_t n) {
@@ -322,7 +322,7 @@ void TestReluConvOntoBox::refusesWhatItCannotSum() {
   QVERIFY(!be.reluConvOntoBoxSum(rows, conv, box(slopes, infEnd)));
   // Finite factors whose scaled values overflow.
   const CoefBlock hugeRows = CoefBlock::kernel(std::make_shared<gbcsr::KernelBlock>(
-      gbcsr::KernelBlock{std::vector<double>(rows.kernelBlock().weight.size(), 1e300), gRows}));
+      gbcsr::KernelBlock{std::vector<double>(rows.kernelBlock().weight.size(), 1e300), gRows}), cpuBackend());
   QVERIFY(!be.reluConvOntoBoxSum(hugeRows, conv, box(Eigen::VectorXd::Constant(n, 1e300), hi)));
   // Extents that do not fit, and blocks that are not Kernels.
   QVERIFY(!be.reluConvOntoBoxSum(rows, conv, box(slopes.head(n - 1), hi)));

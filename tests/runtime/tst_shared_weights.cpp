@@ -95,7 +95,7 @@ class TestSharedWeights : public QObject {
     std::mt19937 rng(11);
     for (const ConvGeometry& g : geometries()) {
       const auto k = randomKernel(g, rng);
-      const CoefBlock kernel = CoefBlock::kernel(k);
+      const CoefBlock kernel = CoefBlock::kernel(k, cpuBackend());
       const Eigen::MatrixXd dense = toeplitz(*k);
       const CoefBlock blocks[] = {kernel, cpu::makeDense(dense), cpu::makeDiagonal(dense.col(0).head(std::min<Eigen::Index>(dense.rows(), 9)))};
       for (const CoefBlock& b : blocks)
@@ -196,7 +196,7 @@ class TestSharedWeights : public QObject {
     };
     Eigen::VectorXd diag(src);
     for (int64_t i = 0; i < src; ++i) diag[i] = i % 3 == 0 ? 0.0 : nd(rng);
-    const Lin kernelForm = form(CoefBlock::kernel(k));
+    const Lin kernelForm = form(CoefBlock::kernel(k, cpuBackend()));
     const Lin csrForm = form(cpuBackend().compressed(cpu::makeDense(denseRows), 1.0));
     const Lin denseForm = form(cpu::makeDense(denseRows));
     Lin diagForm;  // a Diagonal block needs square extents: its own key

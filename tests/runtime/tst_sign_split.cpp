@@ -71,7 +71,7 @@ ConvGeometry geometry(int inC, int inH, int inW, int outC, int k, int s, int p) 
 
 CoefBlock kernelBlock(const ConvGeometry& g, Random& rnd) {
   const Eigen::VectorXd w = rnd.vector(int64_t(g.outChannels) * g.inChannels * g.kernelH * g.kernelW);
-  return CoefBlock::kernel(std::make_shared<gbcsr::KernelBlock>(gbcsr::KernelBlock{{w.data(), w.data() + w.size()}, g}));
+  return CoefBlock::kernel(std::make_shared<gbcsr::KernelBlock>(gbcsr::KernelBlock{{w.data(), w.data() + w.size()}, g}), cpuBackend());
 }
 
 /// An n x m coefficient block of `kind` (Diagonal: n == m; Kernel: of geometry g, n x m its
@@ -605,7 +605,7 @@ void TestSignSplit::nonZeroRowsOfEveryKind() {
     const int64_t perChannel = int64_t(kg.inChannels) * kg.kernelH * kg.kernelW;
     std::fill_n(k->weight.begin() + perChannel, perChannel, 0.0);  // output channel 1
     for (size_t t = 0; t < k->weight.size(); t += 3) k->weight[t] = 0;
-    const CoefBlock c = CoefBlock::kernel(k);
+    const CoefBlock c = CoefBlock::kernel(k, cpuBackend());
     const Eigen::MatrixXd d = cpu::toDense(c);
     const std::vector<bool> rows = be.nonZeroRows(c, nullptr);
     QCOMPARE(int64_t(rows.size()), d.rows());

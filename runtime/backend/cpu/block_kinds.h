@@ -13,6 +13,7 @@
 #include <span>
 #include <vector>
 
+#include "runtime/backend/backend.h"
 #include "runtime/backend/cpu/block_storage.h"
 #include "runtime/coef_block.h"
 
@@ -65,7 +66,7 @@ std::optional<CoefBlock> mapStoredValues(const CoefBlock& b, F&& f) {
     case CoefBlock::Kind::Kernel: {
       auto k = std::make_shared<gbcsr::KernelBlock>(b.kernelBlock());
       for (double& w : k->weight) w = f(w);
-      return CoefBlock::kernel(std::move(k));
+      return CoefBlock::kernel(std::move(k), cpuBackend());
     }
     default: return std::nullopt;
   }

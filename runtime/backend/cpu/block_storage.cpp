@@ -1,5 +1,5 @@
-// The CPU backend's storage of coefficient blocks (block_storage.h), and the CoefBlock members that
-// read values: bytes, nonZeros, allFinite, sameValues.
+// The CPU backend's storage of coefficient blocks (block_storage.h), and its answers about the
+// values (BlockStorageReader: CoefBlock's bytes, nonZeros, allFinite, sameValues).
 #include "runtime/backend/cpu/block_storage.h"
 
 #include "runtime/backend/cpu/cpu_backend.h"
@@ -15,12 +15,14 @@ const Eigen::MatrixXd& emptyDense() {
 
 CoefBlock makeDense(Eigen::MatrixXd m) {
   const int64_t rows = m.rows(), cols = m.cols();
-  return CoefBlock::overValues(CoefBlock::Kind::Dense, rows, cols, std::make_shared<const Eigen::MatrixXd>(std::move(m)));
+  return CoefBlock::overValues(CoefBlock::Kind::Dense, rows, cols, std::make_shared<const Eigen::MatrixXd>(std::move(m)),
+                               cpuBackend());
 }
 
 CoefBlock makeDiagonal(Eigen::VectorXd d) {
   const int64_t n = d.size();
-  return CoefBlock::overValues(CoefBlock::Kind::Diagonal, n, n, std::make_shared<const Eigen::VectorXd>(std::move(d)));
+  return CoefBlock::overValues(CoefBlock::Kind::Diagonal, n, n, std::make_shared<const Eigen::VectorXd>(std::move(d)),
+                               cpuBackend());
 }
 
 CoefBlock makeCsr(SparseRM&& m) {
@@ -30,47 +32,47 @@ CoefBlock makeCsr(SparseRM&& m) {
   // every index and value (a tenth of a convSmall CROWN run in memcpy).
   auto stored = std::make_shared<SparseRM>();
   stored->swap(m);
-  return CoefBlock::overValues(CoefBlock::Kind::Csr, rows, cols, std::move(stored));
+  return CoefBlock::overValues(CoefBlock::Kind::Csr, rows, cols, std::move(stored), cpuBackend());
 }
 
 CoefBlock makeRowScaled(const CoefBlock& base, Eigen::VectorXd s) {
   if (base.kind() == CoefBlock::Kind::RowScaled) return makeRowScaled(base.scaledBase(), rowScaleOf(base).cwiseProduct(s));
   if (s.size() != base.rows()) throw std::runtime_error("a row view with a scale per row of another block");
-  return CoefBlock::rowScaledOver(std::make_shared<const CoefBlock>(base), std::make_shared<const Eigen::VectorXd>(std::move(s)));
+  return CoefBlock::rowScaledOver(std::make_shared<const CoefBlock>(base), std::make_shared<const Eigen::VectorXd>(std::move(s)),
+                                  cpuBackend());
 }
 
 CoefBlock referencedDense(const Eigen::MatrixXd& w) {
   return CoefBlock::overValues(CoefBlock::Kind::Dense, w.rows(), w.cols(),
                                std::shared_ptr<const void>(std::shared_ptr<const void>(), &w),  // no owner
-                               /*borrowed=*/true);
+                               cpuBackend(), /*borrowed=*/true);
 }
 
 }  // namespace cpu
 
-int64_t CoefBlock::bytes() const {
-  switch (kind_) {
-    case Kind::Dense: return rows_ * cols_ * 8;
-    case Kind::Diagonal: return rows_ * 8;
-    case Kind::Kernel: return kernel_->bytes();
-    case Kind::Csr: {
-      const cpu::SparseRM& m = cpu::csrOf(*this);
+int64_t cpu::CpuBackend::storedBytes(const CoefBlock& b) const {
+  switch (b.kind()) {
+    case CoefBlock::Kind::Dense: return b.rows() * b.cols() * 8;
+    case CoefBlock::Kind::Diagonal: return b.rows() * 8;
+    case CoefBlock::Kind::Kernel: return b.kernelBlock().bytes();
+    case CoefBlock::Kind::Csr: {
+      const cpu::SparseRM& m = cpu::csrOf(b);
       return m.nonZeros() * 12 + (m.rows() + 1) * 4;  // as gbcsr::CsrBlock
     }
-    case Kind::RowScaled: return rows_ * 8;  // the scales (the base is counted where stored)
+    case CoefBlock::Kind::RowScaled: return b.rows() * 8;  // the scales (the base is counted where stored)
   }
   return 0;
 }
 
-int64_t CoefBlock::nonZeros() const { return cpu::nonZeros(*this); }
+int64_t cpu::CpuBackend::storedNonZeros(const CoefBlock& b) const { return cpu::nonZeros(b); }
 
-bool CoefBlock::allFinite() const { return cpu::allFinite(*this); }
+bool cpu::CpuBackend::storedAllFinite(const CoefBlock& b) const { return cpu::allFinite(b); }
 
-bool CoefBlock::sameValues(const CoefBlock& o) const {
-  if (rows_ != o.rows_ || cols_ != o.cols_) return false;
-  if (kind_ == o.kind_ && storage() == o.storage()) return true;
-  if (kind_ == Kind::Dense && o.kind_ == Kind::Dense) return cpu::denseOf(*this) == cpu::denseOf(o);
-  if (kind_ == Kind::Diagonal && o.kind_ == Kind::Diagonal) return cpu::diagonalOf(*this) == cpu::diagonalOf(o);
-  return cpu::toDense(*this) == cpu::toDense(o);
+bool cpu::CpuBackend::storedSameValues(const CoefBlock& a, const CoefBlock& b) const {
+  if (a.kind() == CoefBlock::Kind::Dense && b.kind() == CoefBlock::Kind::Dense) return cpu::denseOf(a) == cpu::denseOf(b);
+  if (a.kind() == CoefBlock::Kind::Diagonal && b.kind() == CoefBlock::Kind::Diagonal)
+    return cpu::diagonalOf(a) == cpu::diagonalOf(b);
+  return cpu::toDense(a) == cpu::toDense(b);
 }
 
 }  // namespace cert::runtime

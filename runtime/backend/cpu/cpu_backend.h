@@ -14,6 +14,11 @@ class CpuBackend final : public Backend {
   DType dtype() const override { return DType::Float64; }
 
   Tensor allocate(int64_t r, int64_t c, int64_t d) const override;
+
+  int64_t storedBytes(const CoefBlock& b) const override;
+  int64_t storedNonZeros(const CoefBlock& b) const override;
+  bool storedAllFinite(const CoefBlock& b) const override;
+  bool storedSameValues(const CoefBlock& a, const CoefBlock& b) const override;
   Tensor upload(std::span<const double> host) const override;
   std::vector<double> download(const Tensor& t) const override;
   std::span<const double> hostValues(const Tensor& t, std::vector<double>&) const override { return t.v; }

@@ -26,7 +26,7 @@ bool allFinite(const CoefBlock& b) { return valuesFinite(b.kernelBlock().weight)
 CoefBlock scale(const CoefBlock& b, double s) {
   auto k = std::make_shared<gbcsr::KernelBlock>(b.kernelBlock());
   for (double& w : k->weight) w *= s;
-  return CoefBlock::kernel(std::move(k));
+  return CoefBlock::kernel(std::move(k), cpuBackend());
 }
 
 CoefBlock scaleRows(const CoefBlock& b, const Eigen::VectorXd& s) {
