@@ -87,6 +87,22 @@ CASES = [
 ]
 SPEC_FILE = {"CROWN": "crown.cf", "IBP": "ibp.cf"}
 
+# Networks trained on standardized inputs whose graph does not standardize: the dataset rows go
+# through (x - mean) / std per channel (certc's --mean/--std), as their VNN-COMP 2021 properties'
+# boxes do (the constants read back from those boxes: half-widths eps/std, clipped ends -mean/std).
+STANDARDIZATION = {
+    "resnet_2b": ((0.4914, 0.4822, 0.4465), (0.2471, 0.2435, 0.2616)),  # cifar10_resnet
+    "cifar_base_kw": ((0.485, 0.456, 0.406), (0.225, 0.225, 0.225)),  # oval21
+}
+
+
+def standardization_args(net):
+    """certc's --mean/--std for the network file `net` (none for the others)."""
+    st = STANDARDIZATION.get(os.path.basename(net)[:-5])
+    if not st:
+        return []
+    return ["--mean", ",".join(map(repr, st[0])), "--std", ",".join(map(repr, st[1]))]
+
 
 class CaseError(Exception):
     """A case one tool cannot run; the message goes into the table."""
@@ -101,7 +117,7 @@ def certc_run(certc, spec, net, data, index, count, eps, json_path=None, timeout
     Returns (time_ms.run from certc's own report: the median of its runs, process wall ms,
     process CPU ms: user + system)."""
     cmd = [certc, "run", spec, "--net", net, "--data", data, "--index", str(index),
-           "--count", str(count), "--eps", repr(eps), "--threads", "1"] + list(extra)
+           "--count", str(count), "--eps", repr(eps), "--threads", "1"] + standardization_args(net) + list(extra)
     if repeat > 1:
         cmd += ["--repeat", str(repeat)]
     if json_path:
@@ -134,7 +150,7 @@ def certc_normalization_nodes(certc, net):
 
 
 def certc_logits(certc, net, data, index):
-    p = subprocess.run([certc, "eval", net, "--data", data, "--index", str(index)],
+    p = subprocess.run([certc, "eval", net, "--data", data, "--index", str(index)] + standardization_args(net),
                        capture_output=True, text=True, timeout=120)
     m = re.search(r"logits (.*)$", p.stdout, re.M)
     if p.returncode != 0 or not m:
@@ -342,12 +358,17 @@ def load_rows(path, index, count):
     return rows
 
 
-def clean_input(row, shape):
-    """The unperturbed input in the network's layout (pixels / 255)."""
+def clean_input(row, shape, net):
+    """The unperturbed input in the network's layout (pixels / 255, standardized per channel for
+    the networks of STANDARDIZATION)."""
     x = np.array(row[1:], dtype=np.float64) / 255.0
     if len(shape) == 3 and shape[0] == 3 and x.size == 3072:  # ERAN CIFAR: HWC, R,G,B per pixel
-        return x.reshape(shape[1], shape[2], 3).transpose(2, 0, 1).copy()
-    return x.reshape(shape)
+        x = x.reshape(shape[1], shape[2], 3).transpose(2, 0, 1).copy()
+    x = x.reshape(shape)
+    st = STANDARDIZATION.get(os.path.basename(net)[:-5])
+    if st:  # channels first (the networks listed are)
+        x = (x - np.array(st[0]).reshape(-1, 1, 1)) / np.array(st[1]).reshape(-1, 1, 1)
+    return x
 
 
 def margin_matrix(labels, n):
@@ -509,7 +530,7 @@ def run_case(case, args, ctx):
         if any(y is None for y in labels):
             raise CaseError("items without labels")
         # The first item's box must hold its normalized clean input (layout/normalization check).
-        x0 = torch.tensor(clean_input(load_rows(data, 0, 1)[0], shape))[None]
+        x0 = torch.tensor(clean_input(load_rows(data, 0, 1)[0], shape, net))[None]
         last_folded = ctx["folded_out"][net_name]
         z0 = (full(x0, until=last_folded) if last_folded else x0).detach().numpy()[0]
         off = max(float(np.max(lo[0] - z0)), float(np.max(z0 - hi[0])), 0.0)
@@ -631,7 +652,7 @@ def prepare_network(args, ctx, net, data):
         if n.name in folded or n.output[0] in folded:
             last = n.output[0]
     ctx["folded_out"][os.path.basename(net)[:-5]] = last
-    x0 = torch.tensor(clean_input(load_rows(data, 0, 1)[0], model.input_shape))[None]
+    x0 = torch.tensor(clean_input(load_rows(data, 0, 1)[0], model.input_shape, net))[None]
     ours = full(x0).detach().numpy().ravel()
     theirs = certc_logits(args.certc, net, data, 0)
     if ours.shape != theirs.shape or np.max(np.abs(ours - theirs)) > 1e-4 * (1 + np.max(np.abs(theirs))):

@@ -22,6 +22,9 @@ class Args {
   std::string getOr(const std::string& name, const std::string& fallback) const;
   /// Parses an option as a number; sets `error` when it is present but not a number.
   std::optional<double> number(const std::string& name, std::string* error) const;
+  /// Parses an option as comma-separated numbers ("0.49,0.48,0.45"); sets `error` when one is not
+  /// a number.
+  std::optional<std::vector<double>> numbers(const std::string& name, std::string* error) const;
   /// Parses an option as a 64-bit integer; sets `error` when it is not one or out of range.
   std::optional<int64_t> integer(const std::string& name, std::string* error) const;
   /// Options given that are not in `known` (for a clear "unknown option" error).

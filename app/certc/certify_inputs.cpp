@@ -49,7 +49,9 @@ std::optional<CertifyInputs> loadCertifyInputs(const Args& args, const std::stri
   const auto index = args.integer("index", &err);
   const auto count = args.integer("count", &err);
   const auto pixelScale = args.number("pixel-scale", &err);
+  const auto mean = args.numbers("mean", &err), std = args.numbers("std", &err);
   if (!err.empty()) return usage(err);
+  if ((mean || std) && !args.has("data")) return usage("--mean and --std apply to --data rows (a VNN-LIB box is in the network's own input space)");
   if (args.has("data") && !eps) return usage("missing --eps E");
   if (eps && !(std::isfinite(*eps) && *eps >= 0)) {
     std::fprintf(stderr, "certc %s: --eps must be a finite number >= 0, got %s\n", command.c_str(),
@@ -82,7 +84,9 @@ std::optional<CertifyInputs> loadCertifyInputs(const Args& args, const std::stri
   in.propertyPath = args.getOr("data", args.getOr("vnnlib", ""));
   Result<Property> prop =
       args.has("data") ? datasetProperty(in.network, in.propertyPath, index.value_or(0), count.value_or(1), *eps,
-                                         pixelScale.value_or(kDefaultPixelScale))
+                                         pixelScale.value_or(kDefaultPixelScale),
+                                         ChannelStandardization{mean.value_or(std::vector<double>{}),
+                                                                std.value_or(std::vector<double>{})})
                        : readVnnlib(in.propertyPath, in.network);
   printDiagnostics(in.propertyPath, prop.diagnostics);
   if (!prop.ok()) return failed();

@@ -23,11 +23,11 @@ std::optional<std::string> readSpecOrReport(const std::string& path);
 
 /// The options every certifying command takes.
 inline const std::set<std::string> kCertifyOptions = {"net",   "data", "index", "count",
-                                                      "vnnlib", "eps", "pixel-scale"};
+                                                      "vnnlib", "eps", "pixel-scale", "mean", "std"};
 
 /// Usage text for the certifying options.
 inline constexpr const char* kCertifyUsage =
-    "SPEC.cf --net NET.onnx (--data FILE.csv [--index I] [--count N] [--pixel-scale S] | --vnnlib FILE) --eps E";
+    "SPEC.cf --net NET.onnx (--data FILE.csv [--index I] [--count N] [--pixel-scale S] [--mean M] [--std S] | --vnnlib FILE) --eps E";
 
 struct CertifyInputs {
   std::string specPath, netPath, propertyPath;

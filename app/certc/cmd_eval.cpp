@@ -1,6 +1,6 @@
 // certc eval: the concrete logits, predicted label and accuracy of a network on dataset CSV rows.
 //
-//   certc eval NET.onnx --data FILE.csv [--index I] [--count N] [--pixel-scale S]
+//   certc eval NET.onnx --data FILE.csv [--index I] [--count N] [--pixel-scale S] [--mean M] [--std S]
 //   (S multiplies the raw 0-255 values; default 1/255; 1 for networks trained on raw pixels)
 //
 // One line per row: "index I label L predicted P correct|wrong logits V0 V1 ..." (values %.6g,
@@ -25,7 +25,8 @@ namespace cert::cli {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: certc eval NET.onnx --data FILE.csv [--index I] [--count N] [--pixel-scale S] [--memory-limit SIZE]\n";
+    "usage: certc eval NET.onnx --data FILE.csv [--index I] [--count N] [--pixel-scale S] [--mean M] [--std S]\n"
+    "                  [--memory-limit SIZE]\n";
 
 int usageError(const std::string& message) {
   std::fprintf(stderr, "certc eval: %s\n%s", message.c_str(), kUsage);
@@ -62,6 +63,7 @@ int evaluate(const Args& args) {
   if (!intOption(args, "index", index) || !intOption(args, "count", count)) return 2;
   std::string scaleError;
   const auto pixelScale = args.number("pixel-scale", &scaleError);
+  const auto mean = args.numbers("mean", &scaleError), std = args.numbers("std", &scaleError);
   if (!scaleError.empty()) return usageError(scaleError);
 
   const std::string netPath = args.positionals().front();
@@ -75,7 +77,8 @@ int evaluate(const Args& args) {
     return 1;
   }
 
-  auto prop = datasetProperty(*net, *data, index, count, 0.0, pixelScale.value_or(kDefaultPixelScale));
+  auto prop = datasetProperty(*net, *data, index, count, 0.0, pixelScale.value_or(kDefaultPixelScale),
+                              ChannelStandardization{mean.value_or(std::vector<double>{}), std.value_or(std::vector<double>{})});
   printDiagnostics(*data, prop.diagnostics);
   if (!prop) return 1;
 

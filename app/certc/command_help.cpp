@@ -44,6 +44,10 @@ std::vector<OptionHelp> datasetOptions() {
       {"index", "I", "the first row of --data (default 0)"},
       {"count", "N", "how many rows from --index (default 1)"},
       {"pixel-scale", "S", "multiplies the raw values (default 1/255; 1 for networks trained on raw pixels)"},
+      {"mean", "M[,M,M]",
+       "subtracted per input channel after --pixel-scale and --eps, for a network trained on normalized inputs whose "
+       "graph does not normalize (one value for every channel, or one per channel)"},
+      {"std", "S[,S,S]", "then divides per input channel (> 0; one value, or one per channel)"},
   };
 }
 

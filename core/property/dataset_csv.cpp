@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <limits>
+#include <optional>
+#include <utility>
 #include <string_view>
 
 #include "core/property/property_builder.h"
@@ -144,13 +146,57 @@ Eigen::VectorXd datasetRawInput(const Network& net, const DatasetRow& row, doubl
   return chw;
 }
 
+InputChannels inputChannels(const Network& net) {
+  const std::vector<int64_t>& s = net.inputShape;
+  InputChannels c;
+  if (s.size() != 3 || s[0] * s[1] * s[2] != net.inputSize()) return c;
+  c.last = (s[2] == 1 || s[2] == 3) && s[0] > 4;
+  c.count = c.last ? s[2] : s[0];
+  c.planeSize = s[1] * s[2];
+  return c;
+}
+
+namespace {
+
+/// Why `st` does not fit `channels` (nothing when it does).
+std::optional<std::string> standardizationProblem(const ChannelStandardization& st, int64_t channels) {
+  for (const auto& [name, values] : {std::pair{"mean", &st.mean}, std::pair{"std", &st.std}}) {
+    const auto n = static_cast<int64_t>(values->size());
+    if (n > 1 && n != channels)
+      return std::string("the ") + name + " has " + std::to_string(n) + " values; the network's input has " +
+             std::to_string(channels) + (channels == 1 ? " channel (give one value)" : " channels (give 1 or " +
+                                                                                           std::to_string(channels) + ")");
+    for (double v : *values) {
+      if (!std::isfinite(v)) return std::string("the ") + name + " must be finite, got " + number(v);
+      if (values == &st.std && v <= 0) return "the std must be > 0, got " + number(v);
+    }
+  }
+  return std::nullopt;
+}
+
+/// v standardized in place per channel: (v - mean[c]) / std[c].
+void standardize(const ChannelStandardization& st, const InputChannels& channels, Eigen::VectorXd& v) {
+  auto pick = [](const std::vector<double>& values, int64_t c, double none) {
+    return values.empty() ? none : values[values.size() == 1 ? 0 : static_cast<size_t>(c)];
+  };
+  for (Eigen::Index i = 0; i < v.size(); ++i) {
+    const int64_t c = channels.of(i);
+    v[i] = (v[i] - pick(st.mean, c, 0.0)) / pick(st.std, c, 1.0);
+  }
+}
+
+}  // namespace
+
 Result<Property> datasetProperty(const Network& net, const std::vector<DatasetRow>& rows,
                                  const std::string& source, int64_t firstIndex, int64_t count,
-                                 double eps, double pixelScale) {
+                                 double eps, double pixelScale, const ChannelStandardization& standardization) {
   using R = Result<Property>;
   if (!std::isfinite(pixelScale) || pixelScale <= 0 || pixelScale > kMaxPixelScale)
     return R::failure(Diagnostic::error("the pixel scale must be a finite number in (0, " +
                                         number(kMaxPixelScale) + "], got " + number(pixelScale)));
+  const InputChannels channels = inputChannels(net);
+  if (const auto problem = standardizationProblem(standardization, channels.count))
+    return R::failure(Diagnostic::error(*problem));
   if (auto d = checkPropertyNetwork(net)) return R::failure(*d);
   if (!std::isfinite(eps) || eps < 0)
     return R::failure(Diagnostic::error("eps must be a finite number >= 0, got " + number(eps)));
@@ -204,6 +250,11 @@ Result<Property> datasetProperty(const Network& net, const std::vector<DatasetRo
     item.center = datasetRawInput(net, row, pixelScale);
     item.box.lower = (item.center.array() - eps).cwiseMax(0.0).matrix();
     item.box.upper = (item.center.array() + eps).cwiseMin(255.0 * pixelScale).matrix();
+    if (!standardization.empty()) {  // monotone per element (std > 0): the ends stay the ends
+      standardize(standardization, channels, item.center);
+      standardize(standardization, channels, item.box.lower);
+      standardize(standardization, channels, item.box.upper);
+    }
     prop.items.push_back(std::move(item));
   }
   normalizeItems(net, prop.items);
@@ -212,10 +263,11 @@ Result<Property> datasetProperty(const Network& net, const std::vector<DatasetRo
 }
 
 Result<Property> datasetProperty(const Network& net, const std::string& csvPath, int64_t firstIndex,
-                                 int64_t count, double eps, double pixelScale) {
+                                 int64_t count, double eps, double pixelScale,
+                                 const ChannelStandardization& standardization) {
   auto rows = readDatasetCsv(csvPath);
   if (!rows) return Result<Property>::failure(std::move(rows.diagnostics));
-  auto prop = datasetProperty(net, *rows, csvPath, firstIndex, count, eps, pixelScale);
+  auto prop = datasetProperty(net, *rows, csvPath, firstIndex, count, eps, pixelScale, standardization);
   prop.diagnostics.insert(prop.diagnostics.begin(), rows.diagnostics.begin(), rows.diagnostics.end());
   return prop;
 }

@@ -43,20 +43,46 @@ inline constexpr double kMaxPixelScale = 1000.0;
 Eigen::VectorXd datasetRawInput(const Network& net, const DatasetRow& row,
                                 double pixelScale = kDefaultPixelScale);
 
+/// A per-channel standardization of the scaled pixels, for networks trained on normalized inputs
+/// whose graph does not normalize (VNN-COMP's CIFAR-10 ResNets and oval21 nets): input element
+/// v of channel c becomes (v - mean[c]) / std[c]. One value applies to every channel; empty
+/// means 0 (mean) or 1 (std).
+struct ChannelStandardization {
+  std::vector<double> mean;
+  std::vector<double> std;
+  bool empty() const { return mean.empty() && std.empty(); }
+};
+
+/// The channel count of the network's raw input and the channel of element i: a shape
+/// {C, H, W} is channels-first, {H, W, C} (C of 1 or 3, H > 4) channels-last (as
+/// datasetRawInput reads them); any other shape has one channel.
+struct InputChannels {
+  int64_t count = 1;
+  int64_t planeSize = 1;  ///< channels-first: elements per channel plane
+  bool last = false;      ///< channels-last: the channel is i % count
+  int64_t of(int64_t i) const { return count == 1 ? 0 : last ? i % count : i / planeSize; }
+};
+InputChannels inputChannels(const Network& net);
+
 /// Items for rows [firstIndex, firstIndex + count) (0-based, blank lines not counted).
-/// Per row: x = raw input; box = clip(x -+ eps, 0, 255 * pixelScale) (eps in the units of x), then the network's normalization (per
-/// element, min/max of the mapped ends); center = normalized x; label = the row's label.
+/// Per row: x = raw input; box = clip(x -+ eps, 0, 255 * pixelScale) (eps in the units of x), then
+/// `standardization` per channel, then the network's normalization (per element, min/max of the
+/// mapped ends); center = x through both; label = the row's label.
 /// Errors: firstIndex < 0 or past the last row ("row 120 requested; FILE has 100 rows"),
-/// count < 1, eps < 0 or not finite, a pixel scale not in (0, kMaxPixelScale], rows whose value
+/// count < 1, eps < 0 or not finite, a pixel scale not in (0, kMaxPixelScale], a standardization
+/// whose value counts are neither 1 nor the input's channels or whose values are not finite (a
+/// std <= 0), rows whose value
 /// count differs from the network input size, a label that is not an output of the network.
 /// A range running past the last row is clipped to it with a warning.
 /// `source` names the rows in messages and becomes Property::source.
 Result<Property> datasetProperty(const Network& net, const std::vector<DatasetRow>& rows,
                                  const std::string& source, int64_t firstIndex, int64_t count,
-                                 double eps, double pixelScale = kDefaultPixelScale);
+                                 double eps, double pixelScale = kDefaultPixelScale,
+                                 const ChannelStandardization& standardization = {});
 
 /// readDatasetCsv, then datasetProperty on the rows.
 Result<Property> datasetProperty(const Network& net, const std::string& csvPath, int64_t firstIndex,
-                                 int64_t count, double eps, double pixelScale = kDefaultPixelScale);
+                                 int64_t count, double eps, double pixelScale = kDefaultPixelScale,
+                                 const ChannelStandardization& standardization = {});
 
 }  // namespace cert

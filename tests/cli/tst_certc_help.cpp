@@ -37,7 +37,7 @@ QString validValue(const QString& option) {
       {"threads", "1"},        {"batch-size", "0"},     {"repeat", "1"},        {"samples", "5"},
       {"seed", "3"},           {"index", "0"},          {"count", "1"},         {"pixel-scale", "1"},
       {"eps", "0.01"},         {"timeout", "1"},        {"width", "2"},         {"transformer", "T"},
-      {"op", "Relu"},          {"json", "/nonexistent/out.json"}};
+      {"op", "Relu"},          {"json", "/nonexistent/out.json"}, {"mean", "0.5"}, {"std", "0.25,0.5,0.25"}};
   const auto it = values.find(option);
   return it == values.end() ? "/nonexistent/" + option : it->second;
 }
@@ -104,10 +104,11 @@ void TestCertcHelp::everyCommandHasHelp() {
   const QString run = runCertc({"run", "--help"}, 30000).out;
   for (const char* option : {"--net NET.onnx", "--data FILE.csv", "--vnnlib FILE", "--eps E", "--threads N",
                              "--batch-size N", "--memory-limit SIZE", "--json OUT.json", "--no-prove", "--repeat N",
-                             "--intermediate all|relu-unstable", "--profile", "--dense", "--backend cpu|cuda"})
+                             "--intermediate all|relu-unstable", "--profile", "--dense", "--backend cpu|cuda",
+                             "--mean M[,M,M]", "--std S[,S,S]"})
     QVERIFY2(run.contains(QString("\n  ") + option), option);
-  QCOMPARE(listedOptions(run).size(), 17);
-  QCOMPARE(listedOptions(runCertc({"soundness", "--help"}, 30000).out).size(), 11);
+  QCOMPARE(listedOptions(run).size(), 19);
+  QCOMPARE(listedOptions(runCertc({"soundness", "--help"}, 30000).out).size(), 13);
   QVERIFY(listedOptions(runCertc({"check", "--help"}, 30000).out).isEmpty());
 }
 

@@ -22,6 +22,7 @@ class TestCertcRun : public QObject {
  private slots:
   void deeppolyMarginsMatchReference();
   void cudaBackendIsAClearError();
+  void standardizesRowsPerChannel();
   void profileListsTheRuleInstructionsByTime();
   void batchSizeKeepsTheItemRows();
   void intermediateReluUnstable();
@@ -127,6 +128,85 @@ void TestCertcRun::deeppolyMarginsMatchReference() {
   QVERIFY(referenceMargins(net, csv, 0, 0.01, DeepPolyOptions::deepPoly(), expected));
   QVERIFY(sameMargins(margins, expected));
   QCOMPARE(item["verified"].toBool(), (expected.array() > 0).all());
+}
+
+// --mean/--std: the box of layer 0 is the clipped eps-box standardized, computed here from the
+// file; the margins are the reference DeepPoly's on that box. Bad values are refused.
+void TestCertcRun::standardizesRowsPerChannel() {
+  const double mean = 0.1307, stdDev = 0.3081, eps = 0.02;
+  QTemporaryDir dir;
+  const QString json = dir.filePath("out.json");
+  const std::string net = sourcePath("resources/networks/mlp_784_50_50_10.onnx");
+  const std::string csv = sourcePath("resources/inputs/mnist_10.csv");
+  const QStringList base{"run", QString::fromStdString(sourcePath("specs/deeppoly.cf")), "--net",
+                         QString::fromStdString(net), "--eps", QString::number(eps)};
+  QProcess p;
+  p.start(QString::fromStdString(certcBinary()), base + QStringList{"--data", QString::fromStdString(csv), "--mean",
+                                                                    "0.1307", "--std", "0.3081", "--json", json});
+  QVERIFY(p.waitForFinished(120000));
+  QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+  QFile f(json);
+  QVERIFY(f.open(QIODevice::ReadOnly));
+  const QJsonObject item = QJsonDocument::fromJson(f.readAll()).object()["inputs"].toArray()[0].toObject();
+  const QJsonObject layer0 = item["layers"].toArray()[0].toObject();
+
+  // Row 0 of the file: the label, then 784 pixels; standardized, then the network's own
+  // normalization (this MLP folds a Sub/Div of its graph into its input).
+  QFile rowsFile(QString::fromStdString(csv));
+  QVERIFY(rowsFile.open(QIODevice::ReadOnly));
+  const QStringList fields = QString::fromUtf8(rowsFile.readLine()).trimmed().split(',');
+  QCOMPARE(fields.size(), qsizetype(785));
+  Result<Network> n = importOnnxFile(net);
+  QVERIFY(n.ok());
+  QVERIFY(!n->normalization.isIdentity());
+  Eigen::VectorXd lo(784), hi(784);
+  for (int i = 0; i < 784; ++i) {
+    const double x = fields[i + 1].toDouble() / 255.0;
+    lo[i] = (std::max(x - eps, 0.0) - mean) / stdDev;
+    hi[i] = (std::min(x + eps, 1.0) - mean) / stdDev;
+  }
+  const Eigen::VectorXd a = normalizeInput(*n, lo), b = normalizeInput(*n, hi);
+  const InputBox box{a.cwiseMin(b), a.cwiseMax(b)};
+  for (int i = 0; i < 784; ++i) {
+    QVERIFY(std::abs(layer0["lower"].toArray()[i].toDouble() - box.lower[i]) <= 1e-12);
+    QVERIFY(std::abs(layer0["upper"].toArray()[i].toDouble() - box.upper[i]) <= 1e-12);
+  }
+  Network ext = *n.value;
+  const int label = fields[0].toInt();
+  Layer m;
+  m.name = "margins";
+  m.op = LayerOp::Affine;
+  m.inputs = {static_cast<int>(ext.layers.size()) - 1};
+  m.shape = {ext.outputSize() - 1};
+  m.weight = Eigen::MatrixXd::Zero(ext.outputSize() - 1, ext.outputSize());
+  m.bias = Eigen::VectorXd::Zero(ext.outputSize() - 1);
+  for (int64_t j = 0, r = 0; j < ext.outputSize(); ++j)
+    if (j != label) m.weight(r, label) = 1, m.weight(r++, j) = -1;
+  ext.layers.push_back(m);
+  assignNeuronRanges(ext);
+  const auto ref = referenceDeepPoly(ext, box, DeepPolyOptions::deepPoly());
+  QVERIFY(ref.ok());
+  QVERIFY(sameMargins(item["margins"].toObject()["lower"].toArray(), ref.value->back().lower));
+
+  // Refused: a value per channel of a one-channel input (exit 1), a list that is not numbers and
+  // a standardization of a VNN-LIB box (usage, exit 2).
+  const QString data = QString::fromStdString(csv);
+  const struct {
+    QStringList args;
+    int exit;
+    const char* says;
+  } bad[] = {{{"--data", data, "--mean", "0.1,0.2,0.3"}, 1, "1 channel"},
+             {{"--data", data, "--std", "0"}, 1, "std must be > 0"},
+             {{"--data", data, "--std", "0.3,x"}, 2, "numbers separated by commas"},
+             {{"--vnnlib", QString::fromStdString(sourcePath("resources/inputs/mnist_10.csv")), "--mean", "0.1"}, 2,
+              "apply to --data"}};
+  for (const auto& b : bad) {
+    QProcess q;
+    q.start(QString::fromStdString(certcBinary()), base + b.args);
+    QVERIFY(q.waitForFinished(60000));
+    const QByteArray err = q.readAllStandardError();
+    QVERIFY2(q.exitCode() == b.exit && err.contains(b.says), err.constData());
+  }
 }
 
 void TestCertcRun::cudaBackendIsAClearError() {

@@ -1,6 +1,8 @@
 // Dataset CSV rows: parsing, scaling, clipping, normalization, HWC -> CHW, errors with line:col.
 #include <QtTest>
 
+#include <limits>
+
 #include <fstream>
 
 #include "core/network/network.h"
@@ -130,6 +132,42 @@ class TestDatasetCsv : public QObject {
     QVERIFY(near(p->items[0].center, vec({10, 40, 20, 50, 30, 60}) / 255.0));
     QVERIFY(near(p->items[0].box.lower, p->items[0].center));
     QVERIFY(near(p->items[0].box.upper, p->items[0].center));
+  }
+
+  void standardizesPerChannel() {
+    // C=3, H=1, W=2 channels-first (pixel-major file): channel c of element i is i / 2. Raw
+    // values 0.2 0.4 (R), 0.0 0.6 (G), 1.0 0.8 (B) as pixels / 255; eps 0.1 clips at 0 and 1.
+    const Network net = makeNet({3, 1, 2});
+    auto rows = parseDatasetCsv("5,51,0,255,102,153,204\n", "t.csv");
+    const ChannelStandardization st{{0.5, 0.25, 0.0}, {0.5, 0.25, 2.0}};
+    auto p = datasetProperty(net, *rows, "t.csv", 0, 1, 0.1, kDefaultPixelScale, st);
+    QVERIFY2(p.ok(), messages(p.diagnostics).c_str());
+    const PropertyItem& it = p->items[0];
+    // raw boxes R [0.1,0.3] [0.3,0.5], G [0,0.1] [0.5,0.7], B [0.9,1] [0.7,0.9]
+    QVERIFY(near(it.center, vec({(0.2 - 0.5) / 0.5, (0.4 - 0.5) / 0.5, -1.0, 1.4, 0.5, 0.4})));
+    QVERIFY(near(it.box.lower, vec({-0.8, -0.4, -1.0, 1.0, 0.45, 0.35})));
+    QVERIFY(near(it.box.upper, vec({-0.4, 0.0, -0.6, 1.8, 0.5, 0.45})));
+    // Channels last ({H, W, C} = {8, 1, 3}: the channel is i % 3), one std for every channel.
+    auto rows8 = parseDatasetCsv("1,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24\n", "t.csv");
+    auto last = datasetProperty(makeNet({8, 1, 3}), *rows8, "t.csv", 0, 1, 0.0, 1.0, ChannelStandardization{{1, 2, 3}, {2}});
+    QVERIFY2(last.ok(), messages(last.diagnostics).c_str());
+    for (int i = 0; i < 24; ++i) QCOMPARE(last->items[0].center[i], (i + 1 - (1 + i % 3)) / 2.0);
+    // Then the network's own normalization.
+    auto both = datasetProperty(makeNet({3, 1, 2}, vec({2, 2, 2, 2, 2, 2}), vec({1, 1, 1, 1, 1, 1})), *rows, "t.csv", 0,
+                                1, 0.0, kDefaultPixelScale, st);
+    QVERIFY(near(both->items[0].center, 2.0 * vec({-0.6, -0.2, -1.0, 1.4, 0.5, 0.4}) + vec({1, 1, 1, 1, 1, 1})));
+    // Refused: value counts that are neither 1 nor the channels, a std <= 0, values not finite.
+    const double inf = std::numeric_limits<double>::infinity();
+    for (const ChannelStandardization& bad :
+         {ChannelStandardization{{0.1, 0.2}, {}}, ChannelStandardization{{}, {1, 1, 1, 1}}, ChannelStandardization{{}, {0.0}},
+          ChannelStandardization{{}, {1, -1, 1}}, ChannelStandardization{{inf}, {}}}) {
+      const auto r = datasetProperty(net, *rows, "t.csv", 0, 1, 0.1, kDefaultPixelScale, bad);
+      QVERIFY(!r.ok());
+    }
+    const auto flat = datasetProperty(makeNet({6}), *rows, "t.csv", 0, 1, 0.1, kDefaultPixelScale, st);
+    QVERIFY(!flat.ok());
+    QVERIFY2(messages(flat.diagnostics).find("1 channel (give one value)") != std::string::npos,
+             messages(flat.diagnostics).c_str());
   }
 
   void keepsSingleChannelAndChannelsLastLayouts() {
