@@ -51,7 +51,8 @@ std::optional<CertifyInputs> loadCertifyInputs(const Args& args, const std::stri
   const auto pixelScale = args.number("pixel-scale", &err);
   const auto mean = args.numbers("mean", &err), std = args.numbers("std", &err);
   if (!err.empty()) return usage(err);
-  if ((mean || std) && !args.has("data")) return usage("--mean and --std apply to --data rows (a VNN-LIB box is in the network's own input space)");
+  if ((mean || std) && !args.has("data"))
+    return usage("--mean and --std apply to --data rows (a VNN-LIB box is in the network's own input space)");
   if (args.has("data") && !eps) return usage("missing --eps E");
   if (eps && !(std::isfinite(*eps) && *eps >= 0)) {
     std::fprintf(stderr, "certc %s: --eps must be a finite number >= 0, got %s\n", command.c_str(),

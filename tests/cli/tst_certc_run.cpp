@@ -63,6 +63,22 @@ QStringList itemRows(const QStringList& lines) {
   return out;
 }
 
+/// `net` with the rows y_label - y_j (j != label, in order) appended as an Affine layer.
+Network withMargins(Network net, int label) {
+  Layer m;
+  m.name = "margins";
+  m.op = LayerOp::Affine;
+  m.inputs = {static_cast<int>(net.layers.size()) - 1};
+  m.shape = {net.outputSize() - 1};
+  m.weight = Eigen::MatrixXd::Zero(net.outputSize() - 1, net.outputSize());
+  m.bias = Eigen::VectorXd::Zero(net.outputSize() - 1);
+  for (int64_t j = 0, r = 0; j < net.outputSize(); ++j)
+    if (j != label) m.weight(r, label) = 1, m.weight(r++, j) = -1;
+  net.layers.push_back(m);
+  assignNeuronRanges(net);
+  return net;
+}
+
 /// The reference's margin lower bounds (y_label - y_j, j != label) for row `index` of `csv` at
 /// `eps`: the reference run on the network plus the rows e_label - e_j. False when it fails.
 bool referenceMargins(const std::string& net, const std::string& csv, int index, double eps,
@@ -71,20 +87,7 @@ bool referenceMargins(const std::string& net, const std::string& csv, int index,
   if (!n.ok()) return false;
   const Result<Property> prop = datasetProperty(*n, csv, index, 1, eps);
   if (!prop.ok() || !prop->items[0].label) return false;
-  const int label = *prop->items[0].label;
-  Network ext = *n.value;
-  Layer m;
-  m.name = "margins";
-  m.op = LayerOp::Affine;
-  m.inputs = {static_cast<int>(ext.layers.size()) - 1};
-  m.shape = {ext.outputSize() - 1};
-  m.weight = Eigen::MatrixXd::Zero(ext.outputSize() - 1, ext.outputSize());
-  m.bias = Eigen::VectorXd::Zero(ext.outputSize() - 1);
-  for (int64_t j = 0, r = 0; j < ext.outputSize(); ++j)
-    if (j != label) m.weight(r, label) = 1, m.weight(r++, j) = -1;
-  ext.layers.push_back(m);
-  assignNeuronRanges(ext);
-  const auto ref = referenceDeepPoly(ext, prop->items[0].box, options);
+  const auto ref = referenceDeepPoly(withMargins(*n.value, *prop->items[0].label), prop->items[0].box, options);
   if (!ref.ok()) return false;
   out = ref.value->back().lower;
   return true;
@@ -171,20 +174,7 @@ void TestCertcRun::standardizesRowsPerChannel() {
     QVERIFY(std::abs(layer0["lower"].toArray()[i].toDouble() - box.lower[i]) <= 1e-12);
     QVERIFY(std::abs(layer0["upper"].toArray()[i].toDouble() - box.upper[i]) <= 1e-12);
   }
-  Network ext = *n.value;
-  const int label = fields[0].toInt();
-  Layer m;
-  m.name = "margins";
-  m.op = LayerOp::Affine;
-  m.inputs = {static_cast<int>(ext.layers.size()) - 1};
-  m.shape = {ext.outputSize() - 1};
-  m.weight = Eigen::MatrixXd::Zero(ext.outputSize() - 1, ext.outputSize());
-  m.bias = Eigen::VectorXd::Zero(ext.outputSize() - 1);
-  for (int64_t j = 0, r = 0; j < ext.outputSize(); ++j)
-    if (j != label) m.weight(r, label) = 1, m.weight(r++, j) = -1;
-  ext.layers.push_back(m);
-  assignNeuronRanges(ext);
-  const auto ref = referenceDeepPoly(ext, box, DeepPolyOptions::deepPoly());
+  const auto ref = referenceDeepPoly(withMargins(*n.value, fields[0].toInt()), box, DeepPolyOptions::deepPoly());
   QVERIFY(ref.ok());
   QVERIFY(sameMargins(item["margins"].toObject()["lower"].toArray(), ref.value->back().lower));
 
