@@ -1,6 +1,10 @@
 // Run unit: a run fills the BoundsModel with what certify() returns; Cancel stops it; a bad input
 // file is an error in Problems and the status bar; a stale run is replaced; the GUI keeps ticking.
 #include <QComboBox>
+#include <QDialogButtonBox>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QToolButton>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QSignalSpy>
@@ -15,6 +19,7 @@
 #include "tests/app/window_fixtures.h"
 #include "app/certstudio/models/bounds_model.h"
 #include "app/certstudio/models/diagnostics_model.h"
+#include "app/certstudio/run/input_scaling_dialog.h"
 #include "app/certstudio/run/run_bar.h"
 #include "app/certstudio/run/run_controller.h"
 #include "tests/app/run_fixtures.h"
@@ -57,6 +62,7 @@ class TestRun : public QObject {
   void preparedWeightsAcrossRuns();
   void refutedRuleWithholdsTheVerdict();
   void bundledDatasetFollowsTheNetwork();
+  void scalingDialogStandardizesTheRows();
 };
 
 void TestRun::runFillsBoundsModel() {
@@ -403,6 +409,69 @@ void TestRun::bundledDatasetFollowsTheNetwork() {
   bar.setInput(in);
   bar.setNetwork(cifarShaped, QStringLiteral("cifar.onnx"));
   QCOMPARE(bar.input().path, own);
+}
+
+// The Run bar's Scaling… dialog: invalid values keep OK disabled; OK applies a per-channel
+// standardization that the run's input box then has (the engine's bounds on the same property);
+// a value count that fits no channel count fails the run at its input.
+void TestRun::scalingDialogStandardizesTheRows() {
+  QTemporaryDir dir;
+  MainWindowOptions o = cert::studio::test::isolatedWindowOptions(dir);
+  MainWindow w(o);
+  QVERIFY(startUpWith(w, QStringLiteral("deeppoly.cf"), QStringLiteral("mlp_784_50_50_10.onnx")));
+  RunSession* s = w.runSession();
+  RunBar* bar = s->bar();
+  QCOMPARE(bar->scalingButton()->text(), QStringLiteral("×1/255"));
+  QVERIFY(bar->input().standardization.empty());
+
+  bar->editScaling();
+  auto* dialog = qobject_cast<InputScalingDialog*>(bar->scalingDialog());
+  QVERIFY(dialog);
+  QPushButton* ok = dialog->buttons()->button(QDialogButtonBox::Ok);
+  QVERIFY(ok->isEnabled());
+  dialog->stdEdit()->setText(QStringLiteral("0"));
+  QVERIFY(!ok->isEnabled());
+  dialog->stdEdit()->setText(QStringLiteral("0.3081"));
+  dialog->meanEdit()->setText(QStringLiteral("0.1307, x"));
+  QVERIFY(!ok->isEnabled());
+  dialog->meanEdit()->setText(QStringLiteral("0.1307"));
+  dialog->scaleEdit()->setText(QStringLiteral("2/510"));
+  QVERIFY(ok->isEnabled());
+  QSignalSpy changed(bar, &RunBar::inputChanged);
+  QTest::mouseClick(ok, Qt::LeftButton);
+  QVERIFY(changed.count() >= 1);
+  QTRY_VERIFY(!bar->scalingDialog());
+  const RunInput in = bar->input();
+  QCOMPARE(in.pixelScale, 2.0 / 510.0);
+  QCOMPARE(in.standardization.mean, std::vector<double>{0.1307});
+  QCOMPARE(in.standardization.std, std::vector<double>{0.3081});
+  QVERIFY2(bar->scalingButton()->text().contains(QStringLiteral("standardized")), qPrintable(bar->scalingButton()->text()));
+
+  QSignalSpy done(s, &RunSession::runFinished);
+  QVERIFY(s->run());
+  QVERIFY(done.wait(120000));
+  const BoundsModel* m = s->model();
+  QVERIFY(m->hasRun());
+  const RunRequest r = request(QStringLiteral("mlp_784_50_50_10.onnx"), QStringLiteral("deeppoly.cf"));
+  auto cc = cert::compileCertifier(r.specText);
+  QVERIFY(cc.ok());
+  auto prop = cert::datasetProperty(*r.network, in.path.toStdString(), in.row, 1, bar->eps(), 2.0 / 510.0,
+                                    cert::ChannelStandardization{{0.1307}, {0.3081}});
+  auto plain = cert::datasetProperty(*r.network, in.path.toStdString(), in.row, 1, bar->eps());
+  QVERIFY(prop.ok() && plain.ok());
+  auto direct = cert::certify(*cc, *r.network, *prop);
+  QVERIFY(direct.ok());
+  for (int k = 0; k < m->layerCount(); ++k) {
+    QCOMPARE(m->bounds(k)->lower, direct->items.front().layers[size_t(k)].lower);
+    QCOMPARE(m->bounds(k)->upper, direct->items.front().layers[size_t(k)].upper);
+  }
+  QVERIFY((m->bounds(0)->lower - plain->items.front().box.lower).cwiseAbs().maxCoeff() > 0.1);
+
+  // Three values for a one-channel input: the run fails at its input, naming the channels.
+  bar->setScaling(cert::kDefaultPixelScale, cert::ChannelStandardization{{0.1, 0.2, 0.3}, {}});
+  QVERIFY(s->run());
+  QVERIFY(done.wait(120000));
+  QVERIFY2(s->lastMessage().contains(QStringLiteral("channel")), qPrintable(s->lastMessage()));
 }
 
 QTEST_MAIN(TestRun)

@@ -59,6 +59,13 @@ bool BatchSession::start(const BatchSource& source) {
     message(tr("Batch: %1").arg(list.error.isEmpty() ? tr("no items") : list.error));
     return false;
   }
+  // Dataset rows are scaled as the Run bar's input is (its Scaling… dialog).
+  const RunInput barInput = runs_.bar()->input();
+  for (BatchEntry& e : list.entries)
+    if (e.input.kind == RunInput::Kind::Dataset) {
+      e.input.pixelScale = barInput.pixelScale;
+      e.input.standardization = barInput.standardization;
+    }
   BatchRequest request;
   request.specText = editor->text().toStdString();
   request.specName = editor->displayName();

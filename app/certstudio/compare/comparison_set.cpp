@@ -40,6 +40,8 @@ QString ComparisonSet::labelOf(const RunOutcome& o) {
   if (o.input.kind == RunInput::Kind::Dataset) {
     parts << QStringLiteral("%1 row %2").arg(file).arg(o.input.row);
     parts << QStringLiteral("eps %1").arg(o.eps, 0, 'g', 6);
+    if (o.input.pixelScale != cert::kDefaultPixelScale) parts << QStringLiteral("×%1").arg(o.input.pixelScale, 0, 'g', 6);
+    if (!o.input.standardization.empty()) parts << QStringLiteral("standardized");
   } else {
     parts << file;
   }

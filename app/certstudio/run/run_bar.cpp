@@ -15,6 +15,7 @@
 #include <QToolButton>
 
 #include "app/certstudio/bundled_files.h"
+#include "app/certstudio/run/input_scaling_dialog.h"
 #include "app/certstudio/settings/dialog_folders.h"
 #include "runtime/backend_info.h"
 
@@ -53,6 +54,8 @@ RunBar::RunBar(QWidget* parent) : QToolBar(tr("Run"), parent) {
   row_->setRange(0, 1000000);
   row_->setPrefix(tr("row "));
   rowAction_ = addWidget(row_);
+  scaling_ = new QToolButton(this);
+  scalingAction_ = addWidget(scaling_);
   addSeparator();
 
   eps_ = new QDoubleSpinBox(this);
@@ -103,6 +106,8 @@ RunBar::RunBar(QWidget* parent) : QToolBar(tr("Run"), parent) {
   datasetPath_ = defaultDataset();
   connect(inputKind_, &QComboBox::currentIndexChanged, this, &RunBar::updateInputWidgets);
   connect(browse, &QToolButton::clicked, this, &RunBar::browseInput);
+  connect(scaling_, &QToolButton::clicked, this, &RunBar::editScaling);
+  showScaling();
   connect(live_, &QCheckBox::toggled, this, &RunBar::liveRerunToggled);
   connect(row_, &QSpinBox::valueChanged, this, &RunBar::inputChanged);
   connect(eps_, &QDoubleSpinBox::valueChanged, this, &RunBar::choicesChanged);
@@ -136,7 +141,38 @@ RunInput RunBar::input() const {
   in.kind = inputKind_->currentIndex() == 1 ? RunInput::Kind::Vnnlib : RunInput::Kind::Dataset;
   in.path = in.kind == RunInput::Kind::Vnnlib ? vnnlibPath_ : datasetPath_;
   in.row = row_->value();
+  in.pixelScale = pixelScale_;
+  in.standardization = standardization_;
   return in;
+}
+
+void RunBar::setScaling(double pixelScale, const cert::ChannelStandardization& standardization) {
+  pixelScale_ = pixelScale;
+  standardization_ = standardization;
+  showScaling();
+  emit inputChanged();
+}
+
+void RunBar::editScaling() {
+  if (scalingDialog_) return;
+  auto* dialog = new InputScalingDialog(pixelScale_, standardization_, this);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  scalingDialog_ = dialog;
+  connect(dialog, &QDialog::accepted, this, [this, dialog] { setScaling(dialog->pixelScale(), dialog->standardization()); });
+  connect(dialog, &QObject::destroyed, this, [this] { scalingDialog_ = nullptr; });
+  dialog->open();
+}
+
+void RunBar::showScaling() {
+  const bool standardized = !standardization_.empty();
+  scaling_->setText(standardized ? tr("×%1, standardized").arg(pixelScaleText(pixelScale_))
+                                 : tr("×%1").arg(pixelScaleText(pixelScale_)));
+  QString tip = tr("Dataset input scaling: each raw value × %1").arg(pixelScaleText(pixelScale_));
+  if (standardized)
+    tip += tr(", then (x - mean) / std per channel: mean %1, std %2")
+               .arg(standardization_.mean.empty() ? QStringLiteral("0") : channelValuesText(standardization_.mean),
+                    standardization_.std.empty() ? QStringLiteral("1") : channelValuesText(standardization_.std));
+  scaling_->setToolTip(tip + tr(" (click to change)"));
 }
 
 void RunBar::setInput(const RunInput& input) {
@@ -195,6 +231,7 @@ void RunBar::updateInputWidgets() {
   inputPath_->setText(path.isEmpty() ? tr("(choose a file)") : QFileInfo(path).fileName());
   inputPath_->setToolTip(path);
   rowAction_->setVisible(!vnnlib);
+  scalingAction_->setVisible(!vnnlib);
   epsAction_->setVisible(!vnnlib);
   emit inputChanged();
 }

@@ -13,6 +13,7 @@ class QProgressBar;
 class QSpinBox;
 class QToolButton;
 class QAction;
+class QDialog;
 
 namespace cert::studio {
 
@@ -29,9 +30,15 @@ class RunBar : public QToolBar {
   void setNetwork(std::shared_ptr<const cert::Network> network, const QString& path);
   std::shared_ptr<const cert::Network> network() const { return network_; }
 
-  /// The input as chosen (dataset path + row, or a VNN-LIB path).
+  /// The input as chosen (dataset path + row and its scaling, or a VNN-LIB path).
   RunInput input() const;
+  /// Restores the kind, path and row (the scaling stays as it is: setScaling).
   void setInput(const RunInput& input);
+  /// A dataset row's pixel scale and per-channel standardization (the Scaling… dialog).
+  void setScaling(double pixelScale, const cert::ChannelStandardization& standardization);
+  /// Opens the Scaling… dialog; its OK applies the values (inputChanged).
+  void editScaling();
+  QToolButton* scalingButton() const { return scaling_; }
   double eps() const;
   void setEps(double eps);
   /// Whether the eps box takes `eps` as it is (inside its range).
@@ -55,6 +62,8 @@ class RunBar : public QToolBar {
   /// The per-layer progress bar; shown (its toolbar action visible) while running.
   QProgressBar* progressBar() const { return progress_; }
   QAction* progressAction() const { return progressAction_; }
+  /// The dialog editScaling() has open (nullptr when none), for tests.
+  QDialog* scalingDialog() const { return scalingDialog_; }
 
  signals:
   void runRequested();
@@ -68,6 +77,8 @@ class RunBar : public QToolBar {
  private:
   void browseInput();
   void updateInputWidgets();
+  /// The Scaling… button's text and tooltip for the current values.
+  void showScaling();
 
   std::shared_ptr<const cert::Network> network_;
   QLabel* networkLabel_ = nullptr;
@@ -83,6 +94,11 @@ class RunBar : public QToolBar {
   QAction* run_ = nullptr;
   QAction* cancel_ = nullptr;
   QAction* rowAction_ = nullptr;
+  QToolButton* scaling_ = nullptr;
+  QAction* scalingAction_ = nullptr;
+  QDialog* scalingDialog_ = nullptr;
+  double pixelScale_ = cert::kDefaultPixelScale;
+  cert::ChannelStandardization standardization_;
   QAction* epsAction_ = nullptr;
   QAction* progressAction_ = nullptr;
 };

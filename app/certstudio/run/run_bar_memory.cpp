@@ -30,9 +30,9 @@ void RunBarMemory::restoreInput() {
   if (!datasetOk && !vnnlibOk) return;  // nothing remembered (or moved away): keep the defaults
   const RunInput defaults = bar_.input();  // the bundled dataset, row 0
   const int row = datasetOk ? std::max(0, settings_.lastRow()) : 0;
-  if (vnnlibOk) bar_.setInput({RunInput::Kind::Vnnlib, vnnlib, row, nullptr});
-  bar_.setInput({RunInput::Kind::Dataset, datasetOk ? dataset : defaults.path, row, nullptr});
-  if (settings_.lastInputKind() == 1 && vnnlibOk) bar_.setInput({RunInput::Kind::Vnnlib, vnnlib, row, nullptr});
+  if (vnnlibOk) bar_.setInput({RunInput::Kind::Vnnlib, vnnlib, row, nullptr, cert::kDefaultPixelScale, {}});
+  bar_.setInput({RunInput::Kind::Dataset, datasetOk ? dataset : defaults.path, row, nullptr, cert::kDefaultPixelScale, {}});
+  if (settings_.lastInputKind() == 1 && vnnlibOk) bar_.setInput({RunInput::Kind::Vnnlib, vnnlib, row, nullptr, cert::kDefaultPixelScale, {}});
 }
 
 void RunBarMemory::saveInput() {

@@ -100,8 +100,11 @@ RunOutcome executeRun(const RunRequest& request, const std::atomic<bool>& cancel
     const std::string path = request.input.path.toStdString();
     cert::Result<cert::Property> property =
         request.input.kind == RunInput::Kind::Vnnlib ? cert::readVnnlib(path, *request.network)
-        : request.input.rows ? cert::datasetProperty(*request.network, *request.input.rows, path, request.input.row, 1, request.eps)
-                             : cert::datasetProperty(*request.network, path, request.input.row, 1, request.eps);
+        : request.input.rows
+            ? cert::datasetProperty(*request.network, *request.input.rows, path, request.input.row, 1, request.eps,
+                                    request.input.pixelScale, request.input.standardization)
+            : cert::datasetProperty(*request.network, path, request.input.row, 1, request.eps, request.input.pixelScale,
+                                    request.input.standardization);
     if (!property.ok()) return failed(out, QStringLiteral("input"), property.diagnostics);
     out.diagnostics = property.diagnostics;  // warnings (a clipped range)
 

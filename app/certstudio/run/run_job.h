@@ -25,6 +25,9 @@ struct RunInput {
   int row = 0;  ///< Dataset: 0-based row
   /// Dataset: the file's rows, already read (batches read the file once); null: read `path`.
   std::shared_ptr<const std::vector<cert::DatasetRow>> rows;
+  /// Dataset: how the raw values become the input (certc's --pixel-scale, --mean, --std).
+  double pixelScale = cert::kDefaultPixelScale;
+  cert::ChannelStandardization standardization;
 };
 
 /// A network and its weights prepared by the runs over it (conv kernels' Toeplitz rows, ...),

@@ -57,7 +57,8 @@ SoundnessOutcome executeSoundness(const RunRequest& request, int samples, const 
     cert::Result<cert::Property> property =
         request.input.kind == RunInput::Kind::Vnnlib
             ? cert::readVnnlib(path, *request.network)
-            : cert::datasetProperty(*request.network, path, request.input.row, 1, request.eps);
+            : cert::datasetProperty(*request.network, path, request.input.row, 1, request.eps, request.input.pixelScale,
+                                    request.input.standardization);
     if (!property.ok()) {
       out.error = firstError(property.diagnostics, QStringLiteral("the input cannot be read"));
       return out;
