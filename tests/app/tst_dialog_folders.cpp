@@ -29,6 +29,7 @@ class TestDialogFolders : public QObject {
   void saveAsOfBundledSpecProposesDocuments();
   void runInputIsRemembered();
   void runChoicesAreRemembered();
+  void datasetScalingIsRemembered();
 };
 
 void TestDialogFolders::remembersPerKindAndAvoidsBuildTrees() {
@@ -136,6 +137,35 @@ void TestDialogFolders::runInputIsRemembered() {
   QFile::remove(vnnlib);
   MainWindow w(test::isolatedWindowOptions(dir));
   QVERIFY(w.runSession()->bar()->input().path != csv);
+}
+
+void TestDialogFolders::datasetScalingIsRemembered() {
+  QTemporaryDir dir;
+  const cert::ChannelStandardization st{{0.4914, 0.4822, 0.4465}, {0.2471, 0.2435, 0.2616}};
+  {
+    MainWindow w(test::isolatedWindowOptions(dir));
+    RunBar* bar = w.runSession()->bar();
+    QCOMPARE(bar->input().pixelScale, cert::kDefaultPixelScale);  // nothing remembered: the defaults
+    QVERIFY(bar->input().standardization.empty());
+    bar->setScaling(1.0, st);
+    w.settings().sync();
+  }
+  {
+    MainWindow w(test::isolatedWindowOptions(dir));
+    const RunInput in = w.runSession()->bar()->input();
+    QCOMPARE(in.pixelScale, 1.0);
+    QCOMPARE(in.standardization.mean, st.mean);  // exact: written with 17 digits
+    QCOMPARE(in.standardization.std, st.std);
+  }
+  // Values the dialog would refuse (edited by hand) leave the defaults.
+  {
+    AppSettings s(test::isolatedWindowOptions(dir).settingsFile);
+    s.setLastScaling(QStringLiteral("1/255"), QStringLiteral("0.5"), QStringLiteral("0, 1"));
+    s.sync();
+  }
+  MainWindow w(test::isolatedWindowOptions(dir));
+  QCOMPARE(w.runSession()->bar()->input().pixelScale, cert::kDefaultPixelScale);
+  QVERIFY(w.runSession()->bar()->input().standardization.empty());
 }
 
 void TestDialogFolders::runChoicesAreRemembered() {

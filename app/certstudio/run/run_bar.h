@@ -34,7 +34,8 @@ class RunBar : public QToolBar {
   RunInput input() const;
   /// Restores the kind, path and row (the scaling stays as it is: setScaling).
   void setInput(const RunInput& input);
-  /// A dataset row's pixel scale and per-channel standardization (the Scaling… dialog).
+  /// A dataset row's pixel scale and per-channel standardization (the Scaling… dialog; remembered
+  /// across sessions by RunBarMemory).
   void setScaling(double pixelScale, const cert::ChannelStandardization& standardization);
   /// Opens the Scaling… dialog; its OK applies the values (inputChanged).
   void editScaling();

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "app/certstudio/run/input_scaling_dialog.h"
 #include "app/certstudio/run/run_bar.h"
 #include "app/certstudio/settings/app_settings.h"
 
@@ -19,6 +20,13 @@ RunBarMemory::RunBarMemory(RunBar& bar, AppSettings& settings, QObject* parent)
 
 void RunBarMemory::restore() {
   restoreInput();
+  // The dataset scaling, when every remembered value parses (else the defaults stay).
+  if (const QStringList s = settings_.lastScaling(); s.size() == 3) {
+    const auto scale = parsePixelScale(s[0]);
+    const auto mean = parseChannelValues(s[1]), std = parseChannelValues(s[2]);
+    if (scale && mean && std && std::all_of(std->begin(), std->end(), [](double v) { return v > 0; }))
+      bar_.setScaling(*scale, cert::ChannelStandardization{*mean, *std});
+  }
   if (const std::optional<double> eps = settings_.lastEps(); eps && bar_.epsAllowed(*eps)) bar_.setEps(*eps);
   if (const std::optional<cert::IntermediateBounds> b = cert::intermediateBoundsNamed(settings_.lastBounds().toStdString()))
     bar_.setIntermediate(*b);
@@ -41,6 +49,8 @@ void RunBarMemory::saveInput() {
   const QString dataset = in.kind == RunInput::Kind::Dataset ? in.path : settings_.lastDataset();
   const QString vnnlib = in.kind == RunInput::Kind::Vnnlib ? in.path : settings_.lastVnnlib();
   settings_.setLastInput(in.kind == RunInput::Kind::Vnnlib ? 1 : 0, dataset, vnnlib, in.row);
+  settings_.setLastScaling(pixelScaleText(in.pixelScale), channelValuesText(in.standardization.mean),
+                           channelValuesText(in.standardization.std));
 }
 
 void RunBarMemory::saveChoices() {

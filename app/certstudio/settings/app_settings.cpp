@@ -21,6 +21,9 @@ const QString kVnnlib = QStringLiteral("run/vnnlib");
 const QString kRow = QStringLiteral("run/row");
 const QString kEps = QStringLiteral("run/eps");
 const QString kBounds = QStringLiteral("run/bounds");
+const QString kPixelScale = QStringLiteral("run/pixelScale");
+const QString kMean = QStringLiteral("run/mean");
+const QString kStd = QStringLiteral("run/std");
 
 }  // namespace
 
@@ -80,6 +83,16 @@ std::optional<double> AppSettings::lastEps() const {
 void AppSettings::setLastEps(double eps) { settings_->setValue(kEps, eps); }
 QString AppSettings::lastBounds() const { return settings_->value(kBounds).toString(); }
 void AppSettings::setLastBounds(const QString& name) { settings_->setValue(kBounds, name); }
+
+QStringList AppSettings::lastScaling() const {
+  if (!settings_->contains(kPixelScale)) return {};
+  return {settings_->value(kPixelScale).toString(), settings_->value(kMean).toString(), settings_->value(kStd).toString()};
+}
+void AppSettings::setLastScaling(const QString& pixelScale, const QString& mean, const QString& std) {
+  settings_->setValue(kPixelScale, pixelScale);
+  settings_->setValue(kMean, mean);
+  settings_->setValue(kStd, std);
+}
 
 QString AppSettings::lastNetwork() const { return settings_->value(kLastNetwork).toString(); }
 void AppSettings::setLastNetwork(const QString& path) { settings_->setValue(kLastNetwork, path); }

@@ -61,6 +61,11 @@ class AppSettings {
   QString lastBounds() const;
   void setLastBounds(const QString& name);
 
+  /// The Run bar's dataset scaling as set last, as the Scaling dialog writes it: the pixel scale
+  /// ("1/255"), the mean and the std ("0.4914, 0.4822, 0.4465"; empty: none); empty when never set.
+  QStringList lastScaling() const;
+  void setLastScaling(const QString& pixelScale, const QString& mean, const QString& std);
+
   /// Writes pending changes to storage.
   void sync();
 
