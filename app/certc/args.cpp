@@ -1,6 +1,8 @@
 // Command-line argument parsing for certc subcommands.
 #include "app/certc/args.h"
 
+#include "core/property/dataset_csv.h"
+
 #include <cerrno>
 #include <cstdlib>
 
@@ -53,21 +55,9 @@ std::optional<double> Args::number(const std::string& name, std::string* error) 
 std::optional<std::vector<double>> Args::numbers(const std::string& name, std::string* error) const {
   auto v = get(name);
   if (!v) return std::nullopt;
-  std::vector<double> out;
-  size_t start = 0;
-  while (true) {
-    const size_t comma = v->find(',', start);
-    const std::string field = v->substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    char* end = nullptr;
-    const double d = std::strtod(field.c_str(), &end);
-    if (field.empty() || *end != '\0') {
-      if (error) *error = "--" + name + " expects numbers separated by commas, got '" + *v + "'";
-      return std::nullopt;
-    }
-    out.push_back(d);
-    if (comma == std::string::npos) return out;
-    start = comma + 1;
-  }
+  auto values = cert::parseChannelValues(*v);
+  if (!values && error) *error = "--" + name + " expects numbers separated by commas, got '" + *v + "'";
+  return values;
 }
 
 std::optional<int64_t> Args::integer(const std::string& name, std::string* error) const {

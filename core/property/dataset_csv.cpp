@@ -156,6 +156,29 @@ InputChannels inputChannels(const Network& net) {
   return c;
 }
 
+std::optional<std::vector<double>> parseChannelValues(std::string_view text) {
+  std::vector<double> out;
+  size_t lead = 0;
+  if (trim(text, &lead).empty()) return out;
+  while (true) {
+    const size_t comma = text.find(',');
+    double v = 0;
+    if (!parseWhole(trim(text.substr(0, comma), &lead), v) || !std::isfinite(v)) return std::nullopt;
+    out.push_back(v);
+    if (comma == std::string_view::npos) return out;
+    text.remove_prefix(comma + 1);
+  }
+}
+
+std::optional<std::string> standardizationValuesProblem(const ChannelStandardization& st) {
+  for (const auto& [name, values] : {std::pair{"mean", &st.mean}, std::pair{"std", &st.std}})
+    for (double v : *values) {
+      if (!std::isfinite(v)) return std::string("the ") + name + " must be finite, got " + number(v);
+      if (values == &st.std && v <= 0) return "the std must be > 0, got " + number(v);
+    }
+  return std::nullopt;
+}
+
 namespace {
 
 /// Why `st` does not fit `channels` (nothing when it does).
@@ -166,12 +189,8 @@ std::optional<std::string> standardizationProblem(const ChannelStandardization& 
       return std::string("the ") + name + " has " + std::to_string(n) + " values; the network's input has " +
              std::to_string(channels) + (channels == 1 ? " channel (give one value)" : " channels (give 1 or " +
                                                                                            std::to_string(channels) + ")");
-    for (double v : *values) {
-      if (!std::isfinite(v)) return std::string("the ") + name + " must be finite, got " + number(v);
-      if (values == &st.std && v <= 0) return "the std must be > 0, got " + number(v);
-    }
   }
-  return std::nullopt;
+  return standardizationValuesProblem(st);
 }
 
 /// v standardized in place per channel: (v - mean[c]) / std[c].

@@ -2,7 +2,9 @@
 // rows become eps-ball properties around the scaled, normalized pixels.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/diagnostics/diagnostic.h"
@@ -63,6 +65,13 @@ struct InputChannels {
   int64_t of(int64_t i) const { return count == 1 ? 0 : last ? i % count : i / planeSize; }
 };
 InputChannels inputChannels(const Network& net);
+
+/// "" (none), "0.5" or "0.49, 0.48, 0.45": finite numbers separated by commas (spaces around
+/// them allowed); nothing otherwise. certc's --mean/--std and the IDE's Scaling dialog read this.
+std::optional<std::vector<double>> parseChannelValues(std::string_view text);
+/// Why `st`'s values cannot standardize any input (a value not finite, a std <= 0); nothing when
+/// they can. datasetProperty also checks the counts against the network's channels.
+std::optional<std::string> standardizationValuesProblem(const ChannelStandardization& st);
 
 /// Items for rows [firstIndex, firstIndex + count) (0-based, blank lines not counted).
 /// Per row: x = raw input; box = clip(x -+ eps, 0, 255 * pixelScale) (eps in the units of x), then

@@ -164,6 +164,12 @@ class TestDatasetCsv : public QObject {
       const auto r = datasetProperty(net, *rows, "t.csv", 0, 1, 0.1, kDefaultPixelScale, bad);
       QVERIFY(!r.ok());
     }
+    // The comma lists certc and the IDE read (parseChannelValues) and the value rule they share.
+    QCOMPARE(*parseChannelValues(" 0.5 , -1,2e-1 "), (std::vector<double>{0.5, -1, 0.2}));
+    QVERIFY(parseChannelValues("  ")->empty());
+    for (const char* bad : {"0.5,", ",1", "1,,2", "x", "inf", "1 2", "nan"}) QVERIFY2(!parseChannelValues(bad), bad);
+    QVERIFY(!standardizationValuesProblem(st));
+    QVERIFY(standardizationValuesProblem(ChannelStandardization{{}, {1, 0}})->find("std must be > 0") != std::string::npos);
     const auto flat = datasetProperty(makeNet({6}), *rows, "t.csv", 0, 1, 0.1, kDefaultPixelScale, st);
     QVERIFY(!flat.ok());
     QVERIFY2(messages(flat.diagnostics).find("1 channel (give one value)") != std::string::npos,

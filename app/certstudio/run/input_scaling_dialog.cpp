@@ -36,14 +36,7 @@ std::optional<double> parsePixelScale(const QString& text) {
 }
 
 std::optional<std::vector<double>> parseChannelValues(const QString& text) {
-  std::vector<double> out;
-  if (text.trimmed().isEmpty()) return out;
-  for (const QString& field : text.split(',')) {
-    const std::optional<double> v = finiteNumber(field);
-    if (!v) return std::nullopt;
-    out.push_back(*v);
-  }
-  return out;
+  return cert::parseChannelValues(text.toStdString());
 }
 
 QString pixelScaleText(double scale) {
@@ -105,11 +98,10 @@ void InputScalingDialog::validate() {
     problem = tr("The pixel scale must be a number (or a fraction like 1/255) in (0, 1000].");
   else if (!parseChannelValues(mean_->text()))
     problem = tr("The mean must be numbers separated by commas.");
-  else if (const auto s = parseChannelValues(std_->text()); !s)
+  else if (!parseChannelValues(std_->text()))
     problem = tr("The std must be numbers separated by commas.");
-  else
-    for (double v : *s)
-      if (v <= 0) problem = tr("Every std must be > 0.");
+  else if (const auto why = cert::standardizationValuesProblem(standardization()))
+    problem = QString::fromStdString(*why);
   problem_->setText(problem);
   problem_->setVisible(!problem.isEmpty());
   buttons_->button(QDialogButtonBox::Ok)->setEnabled(problem.isEmpty());

@@ -24,8 +24,8 @@ void RunBarMemory::restore() {
   if (const QStringList s = settings_.lastScaling(); s.size() == 3) {
     const auto scale = parsePixelScale(s[0]);
     const auto mean = parseChannelValues(s[1]), std = parseChannelValues(s[2]);
-    if (scale && mean && std && std::all_of(std->begin(), std->end(), [](double v) { return v > 0; }))
-      bar_.setScaling(*scale, cert::ChannelStandardization{*mean, *std});
+    const cert::ChannelStandardization st{mean.value_or(std::vector<double>{}), std.value_or(std::vector<double>{})};
+    if (scale && mean && std && !cert::standardizationValuesProblem(st)) bar_.setScaling(*scale, st);
   }
   if (const std::optional<double> eps = settings_.lastEps(); eps && bar_.epsAllowed(*eps)) bar_.setEps(*eps);
   if (const std::optional<cert::IntermediateBounds> b = cert::intermediateBoundsNamed(settings_.lastBounds().toStdString()))
