@@ -1,6 +1,7 @@
 // Recognition of interval products (see the header).
 #include "compiler/analysis/interval_product.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <utility>
@@ -33,6 +34,42 @@ void countReads(const ir::Region& r, std::map<int, int>& reads) {
 struct Product {
   int clamp, end;
 };
+
+/// The `binary add` of this region that reads `sum`, its only reader; null when there is none.
+const Instr* onlyAddOf(int sum, const std::map<int, int>& reads, const std::map<int, const Instr*>& own) {
+  const auto count = reads.find(sum);
+  if (count == reads.end() || count->second != 1) return nullptr;
+  for (const auto& [id, i] : own)
+    if (i->op == Opcode::Binary && i->name == ir::Op::Add && i->operands.size() == 2 &&
+        (i->operands[0] == sum || i->operands[1] == sum))
+      return i;
+  return nullptr;
+}
+
+/// The other operand of an add that reads `sum` once.
+int otherOperand(const Instr& add, int sum) {
+  if (add.operands[0] == sum && add.operands[1] != sum) return add.operands[1];
+  if (add.operands[1] == sum && add.operands[0] != sum) return add.operands[0];
+  return -1;
+}
+
+/// ip's offset: both sums read only by adds of one same value, which exists before the first of
+/// ip's parts (the runtime computes the product there): defined earlier in this region or outside it.
+void addOffset(IntervalProduct& ip, const ir::Region& r, const std::map<int, int>& reads,
+               const std::map<int, const Instr*>& own) {
+  const Instr* lo = onlyAddOf(ip.lower, reads, own);
+  const Instr* hi = onlyAddOf(ip.upper, reads, own);
+  if (!lo || !hi || lo == hi) return;
+  const int b = otherOperand(*lo, ip.lower);
+  if (b < 0 || b != otherOperand(*hi, ip.upper) || b == ip.lower || b == ip.upper) return;
+  for (const Instr& i : r.body) {
+    if (i.id == b || !own.count(b)) break;  // defined before any part, or outside this region
+    if (std::find(ip.parts.begin(), ip.parts.end(), i.id) != ip.parts.end()) return;
+  }
+  ip.offset = b;
+  ip.lowerOut = lo->id;
+  ip.upperOut = hi->id;
+}
 
 }  // namespace
 
@@ -88,6 +125,7 @@ std::vector<IntervalProduct> intervalProductsIn(const ir::Program& p, const ir::
       ip.upper = hi.add->id;
       ip.parts = {lo.add->operands[0], lo.add->operands[1], hi.add->operands[0], hi.add->operands[1], ip.lower, ip.upper};
       used[a] = used[b] = true;
+      addOffset(ip, r, reads, own);
       out.push_back(std::move(ip));
     }
   return out;
@@ -100,6 +138,10 @@ void markIntervalProducts(const ir::Program& p, ir::Region& r) {
   for (const IntervalProduct& ip : intervalProductsIn(p, r)) {
     marks[ip.lower] = "lower";
     marks[ip.upper] = "upper";
+    if (ip.offset >= 0) {
+      marks[ip.lowerOut] = "lower + offset";
+      marks[ip.upperOut] = "upper + offset";
+    }
   }
   for (Instr& i : r.body) {
     const auto it = marks.find(i.id);

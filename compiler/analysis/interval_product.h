@@ -22,6 +22,13 @@ struct IntervalProduct {
   int lower = -1;           ///< the sum W+ @ l + W- @ u
   int upper = -1;           ///< the sum W+ @ u + W- @ l
   std::vector<int> parts;   ///< the four matmuls and the two sums (their ids)
+  /// An offset added to both sums (an Affine rule's `+ curr[bias]`): `binary add` of each sum
+  /// (read only there) and one value b, either operand order; -1 when there is none. The runtime
+  /// may add b while it writes the bounds (lowerOut = lower + b, upperOut = upper + b: the same
+  /// additions, one pass fewer) instead of evaluating the two adds.
+  int offset = -1;          ///< b
+  int lowerOut = -1;        ///< lower + b
+  int upperOut = -1;        ///< upper + b
 };
 
 /// The interval products among the instructions of `r` (a region of `p`): two `binary add`s of
@@ -30,7 +37,8 @@ struct IntervalProduct {
 std::vector<IntervalProduct> intervalProductsIn(const ir::Program& p, const ir::Region& r);
 
 /// Marks the two sums of every interval product of `p` (Instr::intervalProduct = "lower" /
-/// "upper"), for `certc compile --emit=ir --annotate`.
+/// "upper") and the adds of its offset ("lower + offset" / "upper + offset"), for `certc compile
+/// --emit=ir --annotate`.
 void computeIntervalProducts(ir::Program& p);
 
 }  // namespace cert::analysis

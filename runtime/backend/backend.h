@@ -173,8 +173,10 @@ class Backend : public BlockStorageReader {
   /// written). One fused pass of two direct convolutions for a Kernel block over several columns;
   /// for a Dense block over several columns, one pass over W's rows in blocks of 8 that skips the
   /// inputs [0, 0] in every item of a chunk (the CPU backend takes |b| from b itself there).
+  /// `offset` (null, or one value per row of b: an Affine rule's bias) is added to both bounds as
+  /// they are written, (b @ c - absB @ r) + offset[i]: the sums an add after the product computes.
   virtual std::optional<std::pair<Tensor, Tensor>> intervalTimes(const CoefBlock& b, const CoefBlock& absB, const Tensor& l,
-                                                  const Tensor& u) const = 0;
+                                                  const Tensor& u, const Tensor* offset) const = 0;
   /// m @ x for an r x c matrix tensor m (broadcast extents expanded) and x with c values: [r x 1]
   /// (x of one value broadcasts); or x with k columns of c values each, column after column (a
   /// batch frame's items): [r x 1 x k], one matrix product (a GEMM on the CPU).

@@ -225,10 +225,7 @@ void ItemRun::region(const ir::Region& r) {
         const analysis::IntervalProduct& ip = products[g];
         if (tried[g] || std::find(ip.parts.begin(), ip.parts.end(), i.id) == ip.parts.end()) continue;
         tried[g] = 1;
-        if (intervalProduct(ip, deferred)) {
-          computed.insert(computed.end(), ip.parts.begin(), ip.parts.end());
-          record("interval product");
-        }
+        if (intervalProduct(ip, deferred, computed)) record("interval product");
       }
       if (std::find(computed.begin(), computed.end(), i.id) != computed.end()) continue;
       if (timed) start = std::chrono::steady_clock::now();

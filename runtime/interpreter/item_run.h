@@ -302,12 +302,15 @@ class ItemRun {
   const std::vector<analysis::IntervalProduct>& intervalProductsFor(const ir::Region& r);
   std::map<const ir::Region*, std::vector<analysis::IntervalProduct>> intervalProducts_;
   /// Computes an interval product as W @ c -/+ |W| @ r into its two sums when W is a stored block
-  /// of the layer's shape and l, u are finite rows over prev (one per item of a batch frame);
+  /// of the layer's shape and l, u are finite rows over prev (one per item of a batch frame), and
+  /// appends the instructions it did to `computed` (its parts; the adds of its offset too where the
+  /// offset is one value per neuron: the sums plus the offset are written instead of the sums);
   /// false (nothing computed) otherwise: the four products then run as written.
   /// `deferred`: ends of interval products that are Float members of the prev list read by
   /// nothing but the product's parts, not yet copied out of the layer's state (deferrableEnds); the
   /// product reads them in place, and copies them into the environment when it falls back.
-  bool intervalProduct(const analysis::IntervalProduct& ip, std::map<int, const Instr*>& deferred);
+  bool intervalProduct(const analysis::IntervalProduct& ip, std::map<int, const Instr*>& deferred,
+                       std::vector<int>& computed);
   /// The ends of `products` (instructions of `r`) that may be deferred, by id.
   std::set<int> deferrableEnds(const ir::Region& r, const std::vector<analysis::IntervalProduct>& products);
 

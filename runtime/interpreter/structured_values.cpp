@@ -116,13 +116,14 @@ std::set<int> ItemRun::deferrableEnds(const ir::Region& r, const std::vector<ana
   return out;
 }
 
-bool ItemRun::intervalProduct(const analysis::IntervalProduct& ip, std::map<int, const Instr*>& deferred) {
+bool ItemRun::intervalProduct(const analysis::IntervalProduct& ip, std::map<int, const Instr*>& deferred,
+                              std::vector<int>& computed) {
   // A deferred end is the prev layer's own [n x 1 x items] tensor; the others were evaluated.
   auto end = [&](int id) -> const Tensor* {
     if (!deferred.count(id)) return std::get_if<Tensor>(&at(id));
     return std::get_if<Tensor>(&states.at(static_cast<size_t>(inputOf(NeuronRef::Prev))).members.at(deferred.at(id)->name));
   };
-  auto computed = [&]() -> bool {
+  auto product = [&]() -> bool {
     if (dense_ || !windows_.empty() || !structured_.count(ip.weight) || !structured_.count(ip.positive) ||
         !structured_.count(ip.negative))
       return false;
@@ -131,15 +132,21 @@ bool ItemRun::intervalProduct(const analysis::IntervalProduct& ip, std::map<int,
     const CoefBlock& w = *blockOf(ip.weight);
     auto overPrev = [&](const Tensor* t) { return t && t->r * t->c == listExtent_ && (t->r == 1 || t->c == 1); };
     if (!overPrev(l) || !overPrev(u) || l->d != u->d || w.rows() != n_ || w.cols() != listExtent_) return false;
+    // The offset (an Affine rule's bias) added as the bounds are written where it is one value
+    // per neuron; else the two adds run as written, after the product.
+    const Tensor* offset = ip.offset >= 0 ? std::get_if<Tensor>(&operandOf(ip.offset)) : nullptr;
+    if (offset && (offset->r != n_ || offset->c != 1 || offset->d != 1)) offset = nullptr;
     // Non-finite ends keep the four products (their inf * 0 = NaN cases as written).
-    auto bounds = backend_.intervalTimes(w, *derivedBlock(ip.weight, "abs", 0), *l, *u);
+    auto bounds = backend_.intervalTimes(w, *derivedBlock(ip.weight, "abs", 0), *l, *u, offset);
     if (!bounds) return false;
     auto& [lower, upper] = *bounds;
-    at(ip.lower) = std::move(lower);
-    at(ip.upper) = std::move(upper);
+    at(offset ? ip.lowerOut : ip.lower) = std::move(lower);
+    at(offset ? ip.upperOut : ip.upper) = std::move(upper);
+    computed.insert(computed.end(), ip.parts.begin(), ip.parts.end());
+    if (offset) computed.insert(computed.end(), {ip.lowerOut, ip.upperOut});
     return true;
   };
-  if (computed()) return true;
+  if (product()) return true;
   for (int id : {ip.lowerEnd, ip.upperEnd})  // the parts run as written: their operands as evaluated
     if (const auto it = deferred.find(id); it != deferred.end()) {
       at(id) = member(*it->second);

@@ -57,6 +57,34 @@ struct Builder {
   const ir::Instr& instr(int id) const { return *p.find(id); }
 };
 
+/// Where an offset b is added to the interval product's sums (offsetPattern).
+enum class Offset { BeforeProducts, OnTheLeft, AfterTheFirstProduct, TwoOffsets, SumReadTwice };
+
+/// IBP's Affine body with a bias: lower = max(W,0) @ l + min(W,0) @ u + b, upper likewise, with
+/// one change per variant. Returns the ids {lower + b, upper + b, b}.
+std::vector<int> offsetPattern(Builder& b, Offset v) {
+  const int w = b.weight();
+  const int early = b.add(Opcode::Member, ElemType::Float, {}, "bias");
+  const int l = b.add(Opcode::Member, ElemType::Float, {}, "l");
+  const int u = b.add(Opcode::Member, ElemType::Float, {}, "u");
+  const int zero = b.constant(0);
+  const int pos = b.add(Opcode::Binary, ElemType::Float, {w, zero}, "max");
+  const int neg = b.add(Opcode::Binary, ElemType::Float, {w, zero}, "min");
+  const int a = b.matmul(pos, l);
+  const int late = b.add(Opcode::Member, ElemType::Float, {}, "bias");
+  const int offset = v == Offset::AfterTheFirstProduct ? late : early;
+  const int c = b.matmul(neg, u);
+  const int lower = b.add(Opcode::Binary, ElemType::Float, {a, c}, "add");
+  const int lowerOut = v == Offset::OnTheLeft ? b.add(Opcode::Binary, ElemType::Float, {offset, lower}, "add")
+                                              : b.add(Opcode::Binary, ElemType::Float, {lower, offset}, "add");
+  const int d = b.matmul(pos, u), e = b.matmul(neg, l);
+  const int upper = b.add(Opcode::Binary, ElemType::Float, {d, e}, "add");
+  const int upperOut = b.add(Opcode::Binary, ElemType::Float, {upper, v == Offset::TwoOffsets ? late : offset}, "add");
+  b.p.results = {lowerOut, upperOut};
+  if (v == Offset::SumReadTwice) b.p.results.push_back(upper);
+  return {lowerOut, upperOut, offset};
+}
+
 /// What one variant of the interval-product pattern changes.
 enum class Variant { Plain, SwappedSums, OtherWeightClamped, SameEndTwice, ProductReadTwice, ClampAgainstOne };
 
@@ -208,6 +236,35 @@ class TestAnalysis : public QObject {
       analysis::analyze(b.p);
       QCOMPARE(QString::fromStdString(b.instr(ids[0]).intervalProduct), QStringLiteral("lower"));
       QCOMPARE(QString::fromStdString(b.instr(ids[1]).intervalProduct), QStringLiteral("upper"));
+    }
+  }
+
+  // An offset added to both sums (an Affine rule's bias) is part of the product, either operand
+  // order, when it exists before the product's first part; not when the two sums add different
+  // values, when a sum is read elsewhere too, or when the offset is computed after a product.
+  void intervalProductOffsets() {
+    for (Offset v : {Offset::BeforeProducts, Offset::OnTheLeft}) {
+      Builder b;
+      const std::vector<int> ids = offsetPattern(b, v);
+      const std::vector<analysis::IntervalProduct> found = analysis::intervalProductsIn(b.p, b.p.body);
+      QCOMPARE(found.size(), size_t(1));
+      QCOMPARE(found[0].offset, ids[2]);
+      QCOMPARE(found[0].lowerOut, ids[0]);
+      QCOMPARE(found[0].upperOut, ids[1]);
+      analysis::analyze(b.p);
+      QCOMPARE(QString::fromStdString(b.instr(ids[0]).intervalProduct), QStringLiteral("lower + offset"));
+      QCOMPARE(QString::fromStdString(b.instr(ids[1]).intervalProduct), QStringLiteral("upper + offset"));
+    }
+    for (Offset v : {Offset::AfterTheFirstProduct, Offset::TwoOffsets, Offset::SumReadTwice}) {
+      Builder b;
+      const std::vector<int> ids = offsetPattern(b, v);
+      const std::vector<analysis::IntervalProduct> found = analysis::intervalProductsIn(b.p, b.p.body);
+      QCOMPARE(found.size(), size_t(1));  // the product itself is still found
+      QCOMPARE(found[0].offset, -1);
+      QCOMPARE(found[0].lowerOut, -1);
+      analysis::analyze(b.p);
+      QVERIFY(b.instr(ids[0]).intervalProduct.empty());
+      QVERIFY(b.instr(ids[1]).intervalProduct.empty());
     }
   }
 

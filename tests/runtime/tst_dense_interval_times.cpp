@@ -9,7 +9,9 @@
 // through strided views. A value of W, l or u that is not finite is refused.
 #include <QtTest>
 
+#include <cmath>
 #include <limits>
+#include <stdexcept>
 #include <random>
 
 #include "runtime/backend/backend.h"
@@ -143,7 +145,7 @@ class TestDenseIntervalTimes : public QObject {
           l.ref(i, 0, k) = b.l(i, k);
           u.ref(i, 0, k) = b.u(i, k);
         }
-      const auto bounds = be.intervalTimes(block, absBlock, l, u);
+      const auto bounds = be.intervalTimes(block, absBlock, l, u, nullptr);
       QVERIFY(bounds.has_value());
       const Expected want = expected(w, b.l, b.u);
       QCOMPARE(bounds->first.r, int64_t(19));
@@ -153,6 +155,19 @@ class TestDenseIntervalTimes : public QObject {
           QVERIFY(std::abs(bounds->first.at(i, 0, k) - want.lower(i, k)) <= want.tolerance);
           QVERIFY(std::abs(bounds->second.at(i, 0, k) - want.upper(i, k)) <= want.tolerance);
         }
+      // With an offset (an Affine rule's bias, one value per row): each bound plus its row's
+      // offset, bit for bit, by either route (19 rows: two tiles of 8 and 3 rows past them).
+      Tensor offset = Tensor::full(19, 1, 1, 0);
+      for (int64_t i = 0; i < 19; ++i) offset.ref(i, 0, 0) = std::ldexp(double(rng() % 1000) - 500.0, -7) + 0.1 * double(i);
+      const auto offsetBounds = be.intervalTimes(block, absBlock, l, u, &offset);
+      QVERIFY(offsetBounds.has_value());
+      for (int64_t k = 0; k < columns; ++k)
+        for (int64_t i = 0; i < 19; ++i) {
+          QVERIFY(offsetBounds->first.at(i, 0, k) == bounds->first.at(i, 0, k) + offset.at(i, 0, 0));
+          QVERIFY(offsetBounds->second.at(i, 0, k) == bounds->second.at(i, 0, k) + offset.at(i, 0, 0));
+        }
+      Tensor wrongOffset = Tensor::full(18, 1, 1, 0);
+      QVERIFY_THROWS_EXCEPTION(std::logic_error, be.intervalTimes(block, absBlock, l, u, &wrongOffset));
     }
   }
 };

@@ -111,6 +111,13 @@ class TestGbcsrMatmul : public QObject {
       const double scale = 1e-12 * (1 + (t.cwiseAbs() * (l.cwiseAbs() + u.cwiseAbs())).maxCoeff());
       QVERIFY2((lower - (t * c - t.cwiseAbs() * r)).cwiseAbs().maxCoeff() <= scale, qPrintable(QString::number(boxes)));
       QVERIFY2((upper - (t * c + t.cwiseAbs() * r)).cwiseAbs().maxCoeff() <= scale, qPrintable(QString::number(boxes)));
+      // With an offset per output (a bias): each bound plus its row's offset, bit for bit (the
+      // add an Affine rule does after the product, done as the bounds are written).
+      const Eigen::VectorXd offset = Eigen::VectorXd::Random(t.rows());
+      Eigen::MatrixXd offsetLower(t.rows(), boxes), offsetUpper(t.rows(), boxes);
+      QVERIFY(cert::runtime::cpu::kernelIntervalTimes(k, absK, l, u, offsetLower, offsetUpper, offset.data()));
+      QVERIFY(offsetLower == lower.colwise() + offset);
+      QVERIFY(offsetUpper == upper.colwise() + offset);
     }
     const Eigen::MatrixXd a = Eigen::MatrixXd::Random(t.cols(), 37), b = Eigen::MatrixXd::Random(t.cols(), 37);
     const Eigen::MatrixXd l = a.cwiseMin(b), u = a.cwiseMax(b);

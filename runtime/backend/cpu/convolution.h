@@ -88,11 +88,13 @@ Eigen::MatrixXd kernelTimesColumns(const gbcsr::KernelBlock& k, const Eigen::Ref
 /// The interval product per column: for the box [l, u] of each column, lower = W c - |W| r and
 /// upper = W c + |W| r with c = l/2 + u/2, r = u/2 - l/2, where W is w's Toeplitz matrix and absW
 /// has |w|'s weights; two direct convolutions per chunk of columns, center and radius written
-/// straight into the transposed chunks. The weights must be finite; false (lower and upper partly
-/// written) when a value of l or u is not.
+/// straight into the transposed chunks; `offset` (one value per output, or null) added to both as
+/// they are written. The weights must be finite; false (lower and upper partly written) when a
+/// value of l or u is not.
 bool kernelIntervalTimes(const gbcsr::KernelBlock& w, const gbcsr::KernelBlock& absW,
                          const Eigen::Ref<const Eigen::MatrixXd>& l, const Eigen::Ref<const Eigen::MatrixXd>& u,
-                         Eigen::Ref<Eigen::MatrixXd> lower, Eigen::Ref<Eigen::MatrixXd> upper);
+                         Eigen::Ref<Eigen::MatrixXd> lower, Eigen::Ref<Eigen::MatrixXd> upper,
+                         const double* offset = nullptr);
 /// X @ T: a transposed convolution of every row of X (back-substitution through a conv layer):
 /// timesKernelRows from kDirectMinRows rows (3+ input channels, 2+ taps), else one GEMM per kernel
 /// tap at stride 1 from 8 input channels, else one GEMM and col2im adds.

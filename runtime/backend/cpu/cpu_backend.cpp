@@ -240,22 +240,26 @@ Tensor CpuBackend::times(const CoefBlock& b, const Tensor& x) const {
 }
 
 std::optional<std::pair<Tensor, Tensor>> CpuBackend::intervalTimes(const CoefBlock& b, const CoefBlock& absB,
-                                                                   const Tensor& l, const Tensor& u) const {
+                                                                   const Tensor& l, const Tensor& u,
+                                                                   const Tensor* offset) const {
   const int64_t columns = b.cols() > 0 ? static_cast<int64_t>(l.v.size()) / b.cols() : 0;
   if (columns < 1 || columns * b.cols() != static_cast<int64_t>(l.v.size()) || l.v.size() != u.v.size())
     throw std::logic_error("an interval product over columns of a wrong extent");
+  if (offset && static_cast<int64_t>(offset->v.size()) != b.rows())
+    throw std::logic_error("an interval product's offset has not one value per row");
+  const double* add = offset ? offset->v.data() : nullptr;
   using Columns = Eigen::Map<const Eigen::MatrixXd>;
   const Columns ls(l.v.data(), b.cols(), columns), us(u.v.data(), b.cols(), columns);
   Tensor lower = Tensor::uninitialized(b.rows(), 1, columns), upper = Tensor::uninitialized(b.rows(), 1, columns);
   if (b.kind() == CoefBlock::Kind::Kernel && absB.kind() == CoefBlock::Kind::Kernel && columns >= kDirectMinColumns &&
       valuesFinite(b.kernelBlock().weight)) {
     Eigen::Map<Eigen::MatrixXd> lo(lower.v.data(), b.rows(), columns), up(upper.v.data(), b.rows(), columns);
-    if (!kernelIntervalTimes(b.kernelBlock(), absB.kernelBlock(), ls, us, lo, up)) return std::nullopt;
+    if (!kernelIntervalTimes(b.kernelBlock(), absB.kernelBlock(), ls, us, lo, up, add)) return std::nullopt;
     return std::pair{std::move(lower), std::move(upper)};
   }
   if (b.kind() == CoefBlock::Kind::Dense && columns >= kDenseIntervalMinColumns) {
     Eigen::Map<Eigen::MatrixXd> lo(lower.v.data(), b.rows(), columns), up(upper.v.data(), b.rows(), columns);
-    if (!denseIntervalTimes(denseOf(b), ls, us, lo, up)) return std::nullopt;
+    if (!denseIntervalTimes(denseOf(b), ls, us, lo, up, add)) return std::nullopt;
     return std::pair{std::move(lower), std::move(upper)};
   }
   if (!valuesFinite(ls) || !valuesFinite(us)) return std::nullopt;
@@ -268,6 +272,10 @@ std::optional<std::pair<Tensor, Tensor>> CpuBackend::intervalTimes(const CoefBlo
   for (size_t k = 0; k < wc.v.size(); ++k) {
     lower.v[k] = wc.v[k] - ar.v[k];
     upper.v[k] = wc.v[k] + ar.v[k];
+    if (add) {  // item k / rows, row k % rows
+      lower.v[k] += add[k % static_cast<size_t>(b.rows())];
+      upper.v[k] += add[k % static_cast<size_t>(b.rows())];
+    }
   }
   return std::pair{std::move(lower), std::move(upper)};
 }

@@ -58,7 +58,7 @@ class CpuBackend final : public Backend {
   std::vector<CoefBlock> leftMultiplyBatch(const std::vector<const Tensor*>& coefs, const CoefBlock& b) const override;
   Tensor times(const CoefBlock& b, const Tensor& x) const override;
   std::optional<std::pair<Tensor, Tensor>> intervalTimes(const CoefBlock& b, const CoefBlock& absB, const Tensor& l,
-                                                         const Tensor& u) const override;
+                                                         const Tensor& u, const Tensor* offset) const override;
   Tensor matVec(const Tensor& m, const Tensor& x) const override;
 
   CoefBlock kernelRows(const gbcsr::KernelBlock& k) const override;

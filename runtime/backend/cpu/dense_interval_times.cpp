@@ -87,12 +87,12 @@ void rowsTimesChunk(const Eigen::MatrixXd& w, const std::vector<double>& partial
 
 bool denseIntervalTimes(const Eigen::MatrixXd& w, const Eigen::Ref<const Eigen::MatrixXd>& l,
                         const Eigen::Ref<const Eigen::MatrixXd>& u, Eigen::Ref<Eigen::MatrixXd> lower,
-                        Eigen::Ref<Eigen::MatrixXd> upper) {
+                        Eigen::Ref<Eigen::MatrixXd> upper, const double* offset) {
   if (l.rows() != w.cols() || lower.rows() != w.rows() || l.cols() != lower.cols())
     throw std::logic_error("denseIntervalTimes: extents do not match the block");
   if (!valuesFinite(w)) return false;
   const std::vector<double> partial = partialBlock(w);
-  return intervalProductByChunks(l, u, lower, upper, w.cols(), w.rows(), 2.0 * double(w.rows()) * double(w.cols()),
+  return intervalProductByChunks(l, u, lower, upper, w.cols(), w.rows(), 2.0 * double(w.rows()) * double(w.cols()), offset,
                                  [&](const double* center, const double* radius, int64_t width, double* wc, double* ar) {
                                    std::vector<int32_t> live;
                                    liveInputs(center, w.cols(), width, live);

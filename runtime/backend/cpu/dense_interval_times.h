@@ -17,11 +17,12 @@ constexpr int64_t kDenseIntervalMinColumns = 16;
 /// inputs for 16 items at once in registers, and only over the inputs whose center (for W) or
 /// radius (for |W|) is non-zero in some item of the chunk: a ReLU's inactive neurons, [0, 0] in
 /// every item, cost nothing. |W| is taken while W is packed (no second matrix read). The
-/// products are those of W c and |W| r up to the order of the sums. False (nothing promised
-/// about lower and upper) when a value of W, l or u is not finite: the caller then takes the
-/// products as written, where 0 * inf is NaN.
+/// products are those of W c and |W| r up to the order of the sums; `offset` (one value per row
+/// of W, or null) is added to both bounds as they are written. False (nothing promised about
+/// lower and upper) when a value of W, l or u is not finite: the caller then takes the products as
+/// written, where 0 * inf is NaN.
 bool denseIntervalTimes(const Eigen::MatrixXd& w, const Eigen::Ref<const Eigen::MatrixXd>& l,
                         const Eigen::Ref<const Eigen::MatrixXd>& u, Eigen::Ref<Eigen::MatrixXd> lower,
-                        Eigen::Ref<Eigen::MatrixXd> upper);
+                        Eigen::Ref<Eigen::MatrixXd> upper, const double* offset = nullptr);
 
 }  // namespace cert::runtime::cpu

@@ -104,9 +104,10 @@ Eigen::MatrixXd kernelTimesColumns(const gbcsr::KernelBlock& k, const Eigen::Ref
 
 bool kernelIntervalTimes(const gbcsr::KernelBlock& w, const gbcsr::KernelBlock& absW,
                          const Eigen::Ref<const Eigen::MatrixXd>& l, const Eigen::Ref<const Eigen::MatrixXd>& u,
-                         Eigen::Ref<Eigen::MatrixXd> lower, Eigen::Ref<Eigen::MatrixXd> upper) {
+                         Eigen::Ref<Eigen::MatrixXd> lower, Eigen::Ref<Eigen::MatrixXd> upper,
+                         const double* offset) {
   const std::vector<double> packed = packWeights(w), packedAbs = packWeights(absW);
-  return intervalProductByChunks(l, u, lower, upper, w.cols(), w.rows(), 2 * workPerColumn(w),
+  return intervalProductByChunks(l, u, lower, upper, w.cols(), w.rows(), 2 * workPerColumn(w), offset,
                                  [&](const double* center, const double* radius, int64_t width, double* wc, double* ar) {
                                    convolveItems(w.geometry, packed, center, width, wc);
                                    convolveItems(absW.geometry, packedAbs, radius, width, ar);

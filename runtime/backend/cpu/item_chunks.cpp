@@ -104,7 +104,7 @@ void fromChunk(const double* chunk, int64_t width, int64_t rows, int64_t cc, dou
 }
 
 void boundsFromChunks(const double* wc, const double* ar, int64_t width, int64_t rows, int64_t cc, double* lower,
-                      double* upper, int64_t ld) {
+                      double* upper, int64_t ld, const double* offset) {
   const int64_t whole = rows / kLanes * kLanes;
   // Eight items' columns at a time, each written from top to bottom (8 output streams, not 32),
   // lower then upper (8 tile registers each, no spills).
@@ -116,6 +116,8 @@ void boundsFromChunks(const double* wc, const double* ar, int64_t width, int64_t
         loadRows(wc, width, i0, j0, a);
         loadRows(ar, width, i0, j0, b);
         for (int i = 0; i < kLanes; ++i) a[i] = sign < 0 ? a[i] - b[i] : a[i] + b[i];
+        if (offset)
+          for (int i = 0; i < kLanes; ++i) a[i] += offset[i0 + i];
         transposeTile(a);
         storeColumns(a, out, ld, i0, j0, cc);
       }
@@ -123,8 +125,8 @@ void boundsFromChunks(const double* wc, const double* ar, int64_t width, int64_t
   for (int64_t i = whole; i < rows; ++i)
     for (int64_t j = 0; j < cc; ++j) {
       const double a = wc[i * width + j], b = ar[i * width + j];
-      lower[j * ld + i] = a - b;
-      upper[j * ld + i] = a + b;
+      lower[j * ld + i] = offset ? (a - b) + offset[i] : a - b;
+      upper[j * ld + i] = offset ? (a + b) + offset[i] : a + b;
     }
 }
 

@@ -80,19 +80,21 @@ double boxIntoChunks(const double* l, const double* u, int64_t ld, int64_t rows,
 /// The cc columns back from a row-major [rows x width] chunk: out column j at out + j * ld.
 void fromChunk(const double* chunk, int64_t width, int64_t rows, int64_t cc, double* out, int64_t ld);
 
-/// lower = wc - ar and upper = wc + ar back from two chunks, as fromChunk.
+/// lower = wc - ar and upper = wc + ar back from two chunks, as fromChunk; with an offset (one
+/// value per row, or null), (wc - ar) + offset[i] and (wc + ar) + offset[i].
 void boundsFromChunks(const double* wc, const double* ar, int64_t width, int64_t rows, int64_t cc, double* lower,
-                      double* upper, int64_t ld);
+                      double* upper, int64_t ld, const double* offset);
 
 /// The interval product's frame over the chunks of itemChunk (items), in parallel as
 /// forEachChunk: per chunk, the center and radius of the boxes [l, u] transposed in (`inputs`
 /// rows), `products(center, radius, width, wc, ar)` writes W c and |W| r as row-major [outputs x
-/// width] chunks, and lower = wc - ar, upper = wc + ar are written back. False (lower and upper
-/// partly written) when a value of l or u is not finite.
+/// width] chunks, and lower = wc - ar, upper = wc + ar are written back (plus `offset`'s value
+/// per output, as boundsFromChunks, when it is not null). False (lower and upper partly written)
+/// when a value of l or u is not finite.
 template <class Products>
 bool intervalProductByChunks(const Eigen::Ref<const Eigen::MatrixXd>& l, const Eigen::Ref<const Eigen::MatrixXd>& u,
                              Eigen::Ref<Eigen::MatrixXd> lower, Eigen::Ref<Eigen::MatrixXd> upper, int64_t inputs,
-                             int64_t outputs, double workPerColumn, Products&& products) {
+                             int64_t outputs, double workPerColumn, const double* offset, Products&& products) {
   if (l.outerStride() != u.outerStride() || lower.outerStride() != upper.outerStride())
     throw std::logic_error("an interval product whose ends (or bounds) have different strides");
   std::vector<char> finite(static_cast<size_t>(itemChunkCount(l.cols())), 1);
@@ -107,7 +109,7 @@ bool intervalProductByChunks(const Eigen::Ref<const Eigen::MatrixXd>& l, const E
     const auto wc = chunkStorage(outputs, width), ar = chunkStorage(outputs, width);
     products(center.get(), radius.get(), width, wc.get(), ar.get());
     boundsFromChunks(wc.get(), ar.get(), width, outputs, cc, lower.col(c0).data(), upper.col(c0).data(),
-                     lower.outerStride());
+                     lower.outerStride(), offset);
   });
   return std::all_of(finite.begin(), finite.end(), [](char f) { return f != 0; });
 }
