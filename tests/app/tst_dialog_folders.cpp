@@ -1,7 +1,10 @@
 // File dialogs remember their folders (per kind, in the settings), never start in a build tree;
 // Save As of a bundled spec proposes the documents folder, not specs/; the Run bar's input, eps
-// and bounds choice are remembered across windows (a launch option still decides over them).
+// and bounds choice are remembered across windows (a launch option still decides over them), the
+// dataset scaling per network.
 #include <QDir>
+#include <QSignalSpy>
+#include <QToolButton>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -30,7 +33,18 @@ class TestDialogFolders : public QObject {
   void runInputIsRemembered();
   void runChoicesAreRemembered();
   void datasetScalingIsRemembered();
+  void datasetScalingIsRememberedPerNetwork();
 };
+
+namespace {
+
+bool loadNetwork(MainWindow& w, const QString& name) {
+  QSignalSpy finished(w.networkDock(), &NetworkDock::loadFinished);
+  w.loadNetwork(QStringLiteral(CERTSTUDIO_SOURCE_DIR "/resources/networks/") + name);
+  return finished.wait(30000) && finished.takeFirst().at(0).toBool();
+}
+
+}  // namespace
 
 void TestDialogFolders::remembersPerKindAndAvoidsBuildTrees() {
   QTemporaryDir dir;
@@ -160,12 +174,46 @@ void TestDialogFolders::datasetScalingIsRemembered() {
   // Values the dialog would refuse (edited by hand) leave the defaults.
   {
     AppSettings s(test::isolatedWindowOptions(dir).settingsFile);
-    s.setLastScaling(QStringLiteral("1/255"), QStringLiteral("0.5"), QStringLiteral("0, 1"));
+    s.setScalingFor(QString(), QStringLiteral("1/255"), QStringLiteral("0.5"), QStringLiteral("0, 1"));
     s.sync();
   }
   MainWindow w(test::isolatedWindowOptions(dir));
   QCOMPARE(w.runSession()->bar()->input().pixelScale, cert::kDefaultPixelScale);
   QVERIFY(w.runSession()->bar()->input().standardization.empty());
+}
+
+// A network's standardization belongs to how it was trained: opening another network does not
+// carry it over (its rows would be certified in a space it was not trained on, without a word);
+// each network gets its own back, in this window and the next.
+void TestDialogFolders::datasetScalingIsRememberedPerNetwork() {
+  QTemporaryDir dir;
+  const cert::ChannelStandardization st{{0.1307}, {0.3081}};
+  const QString standardized = QStringLiteral("cnn_small.onnx"), other = QStringLiteral("mlp_784_50_50_10.onnx");
+  auto isDefault = [](const RunInput& in) { return in.pixelScale == cert::kDefaultPixelScale && in.standardization.empty(); };
+  {
+    MainWindow w(test::isolatedWindowOptions(dir));
+    RunBar* bar = w.runSession()->bar();
+    QVERIFY(loadNetwork(w, standardized));
+    QVERIFY(isDefault(bar->input()));
+    bar->setScaling(0.5, st);
+    QVERIFY(loadNetwork(w, other));
+    QVERIFY(isDefault(bar->input()));
+    QVERIFY(bar->scalingButton()->text() == QStringLiteral("×1/255"));
+    QVERIFY(loadNetwork(w, standardized));
+    QCOMPARE(bar->input().pixelScale, 0.5);
+    QCOMPARE(bar->input().standardization.mean, st.mean);
+    QCOMPARE(bar->input().standardization.std, st.std);
+    w.settings().sync();
+  }
+  MainWindow w(test::isolatedWindowOptions(dir));
+  QVERIFY(loadNetwork(w, other));
+  QVERIFY(isDefault(w.runSession()->bar()->input()));
+  QVERIFY(loadNetwork(w, standardized));
+  QCOMPARE(w.runSession()->bar()->input().pixelScale, 0.5);
+  QCOMPARE(w.runSession()->bar()->input().standardization.std, st.std);
+  // Set back to the defaults, the network's entry is forgotten: a new window starts unscaled.
+  w.runSession()->bar()->setScaling(cert::kDefaultPixelScale, {});
+  QVERIFY(w.settings().scalingFor(w.runSession()->bar()->networkPath()).isEmpty());
 }
 
 void TestDialogFolders::runChoicesAreRemembered() {

@@ -117,6 +117,8 @@ RunBar::RunBar(QWidget* parent) : QToolBar(tr("Run"), parent) {
 
 void RunBar::setNetwork(std::shared_ptr<const cert::Network> network, const QString& path) {
   network_ = std::move(network);
+  networkPath_ = network_ ? path : QString();
+  emit networkSet();
   networkLabel_->setText(network_ ? QFileInfo(path).fileName() : tr("no network"));
   networkLabel_->setToolTip(path);
   // A bundled dataset whose rows do not fit the network (MNIST rows for a CIFAR-10 network) is

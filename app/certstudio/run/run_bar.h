@@ -29,6 +29,8 @@ class RunBar : public QToolBar {
   /// the bundled one whose rows do (inputChanged), a dataset the user chose is kept.
   void setNetwork(std::shared_ptr<const cert::Network> network, const QString& path);
   std::shared_ptr<const cert::Network> network() const { return network_; }
+  /// The network's file as given to setNetwork (empty before one is set).
+  QString networkPath() const { return networkPath_; }
 
   /// The input as chosen (dataset path + row and its scaling, or a VNN-LIB path).
   RunInput input() const;
@@ -74,6 +76,9 @@ class RunBar : public QToolBar {
   void inputChanged();
   /// The eps or the bounds choice changed.
   void choicesChanged();
+  /// setNetwork took a network (networkPath() is its file), before it swaps a bundled dataset:
+  /// RunBarMemory puts that network's remembered scaling in place.
+  void networkSet();
 
  private:
   void browseInput();
@@ -82,6 +87,7 @@ class RunBar : public QToolBar {
   void showScaling();
 
   std::shared_ptr<const cert::Network> network_;
+  QString networkPath_;
   QLabel* networkLabel_ = nullptr;
   QComboBox* inputKind_ = nullptr;
   QLabel* inputPath_ = nullptr;

@@ -14,22 +14,30 @@ namespace cert::studio {
 RunBarMemory::RunBarMemory(RunBar& bar, AppSettings& settings, QObject* parent)
     : QObject(parent), bar_(bar), settings_(settings) {
   restore();
+  connect(&bar_, &RunBar::networkSet, this, &RunBarMemory::restoreScaling);
   connect(&bar_, &RunBar::inputChanged, this, &RunBarMemory::saveInput);
   connect(&bar_, &RunBar::choicesChanged, this, &RunBarMemory::saveChoices);
 }
 
 void RunBarMemory::restore() {
   restoreInput();
-  // The dataset scaling, when every remembered value parses (else the defaults stay).
-  if (const QStringList s = settings_.lastScaling(); s.size() == 3) {
-    const auto scale = parsePixelScale(s[0]);
-    const auto mean = parseChannelValues(s[1]), std = parseChannelValues(s[2]);
-    const cert::ChannelStandardization st{mean.value_or(std::vector<double>{}), std.value_or(std::vector<double>{})};
-    if (scale && mean && std && !cert::standardizationValuesProblem(st)) bar_.setScaling(*scale, st);
-  }
+  restoreScaling();
   if (const std::optional<double> eps = settings_.lastEps(); eps && bar_.epsAllowed(*eps)) bar_.setEps(*eps);
   if (const std::optional<cert::IntermediateBounds> b = cert::intermediateBoundsNamed(settings_.lastBounds().toStdString()))
     bar_.setIntermediate(*b);
+}
+
+void RunBarMemory::restoreScaling() {
+  if (const QStringList s = settings_.scalingFor(bar_.networkPath()); s.size() == 3) {
+    const auto scale = parsePixelScale(s[0]);
+    const auto mean = parseChannelValues(s[1]), std = parseChannelValues(s[2]);
+    const cert::ChannelStandardization st{mean.value_or(std::vector<double>{}), std.value_or(std::vector<double>{})};
+    if (scale && mean && std && !cert::standardizationValuesProblem(st)) {
+      bar_.setScaling(*scale, st);
+      return;
+    }
+  }
+  bar_.setScaling(cert::kDefaultPixelScale, {});
 }
 
 void RunBarMemory::restoreInput() {
@@ -49,8 +57,10 @@ void RunBarMemory::saveInput() {
   const QString dataset = in.kind == RunInput::Kind::Dataset ? in.path : settings_.lastDataset();
   const QString vnnlib = in.kind == RunInput::Kind::Vnnlib ? in.path : settings_.lastVnnlib();
   settings_.setLastInput(in.kind == RunInput::Kind::Vnnlib ? 1 : 0, dataset, vnnlib, in.row);
-  settings_.setLastScaling(pixelScaleText(in.pixelScale), channelValuesText(in.standardization.mean),
-                           channelValuesText(in.standardization.std));
+  if (in.pixelScale == cert::kDefaultPixelScale && in.standardization.empty()) settings_.forgetScalingFor(bar_.networkPath());
+  else
+    settings_.setScalingFor(bar_.networkPath(), pixelScaleText(in.pixelScale), channelValuesText(in.standardization.mean),
+                            channelValuesText(in.standardization.std));
 }
 
 void RunBarMemory::saveChoices() {

@@ -21,9 +21,17 @@ const QString kVnnlib = QStringLiteral("run/vnnlib");
 const QString kRow = QStringLiteral("run/row");
 const QString kEps = QStringLiteral("run/eps");
 const QString kBounds = QStringLiteral("run/bounds");
-const QString kPixelScale = QStringLiteral("run/pixelScale");
-const QString kMean = QStringLiteral("run/mean");
-const QString kStd = QStringLiteral("run/std");
+const QString kScaling = QStringLiteral("run/scaling/");  // + networkKey(path) + "/pixelScale", "/mean", "/std"
+
+/// A settings key for a network's path (canonical where the file exists): QSettings keys hold no
+/// slashes, so the path is base64url-encoded; "none" for no network.
+QString networkKey(const QString& path) {
+  if (path.isEmpty()) return QStringLiteral("none");
+  const QString canonical = QFileInfo(path).canonicalFilePath();
+  return QString::fromLatin1((canonical.isEmpty() ? path : canonical)
+                                 .toUtf8()
+                                 .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+}
 
 }  // namespace
 
@@ -84,15 +92,21 @@ void AppSettings::setLastEps(double eps) { settings_->setValue(kEps, eps); }
 QString AppSettings::lastBounds() const { return settings_->value(kBounds).toString(); }
 void AppSettings::setLastBounds(const QString& name) { settings_->setValue(kBounds, name); }
 
-QStringList AppSettings::lastScaling() const {
-  if (!settings_->contains(kPixelScale)) return {};
-  return {settings_->value(kPixelScale).toString(), settings_->value(kMean).toString(), settings_->value(kStd).toString()};
+QStringList AppSettings::scalingFor(const QString& network) const {
+  const QString key = kScaling + networkKey(network);
+  if (!settings_->contains(key + QStringLiteral("/pixelScale"))) return {};
+  return {settings_->value(key + QStringLiteral("/pixelScale")).toString(),
+          settings_->value(key + QStringLiteral("/mean")).toString(),
+          settings_->value(key + QStringLiteral("/std")).toString()};
 }
-void AppSettings::setLastScaling(const QString& pixelScale, const QString& mean, const QString& std) {
-  settings_->setValue(kPixelScale, pixelScale);
-  settings_->setValue(kMean, mean);
-  settings_->setValue(kStd, std);
+void AppSettings::setScalingFor(const QString& network, const QString& pixelScale, const QString& mean,
+                                const QString& std) {
+  const QString key = kScaling + networkKey(network);
+  settings_->setValue(key + QStringLiteral("/pixelScale"), pixelScale);
+  settings_->setValue(key + QStringLiteral("/mean"), mean);
+  settings_->setValue(key + QStringLiteral("/std"), std);
 }
+void AppSettings::forgetScalingFor(const QString& network) { settings_->remove(kScaling + networkKey(network)); }
 
 QString AppSettings::lastNetwork() const { return settings_->value(kLastNetwork).toString(); }
 void AppSettings::setLastNetwork(const QString& path) { settings_->setValue(kLastNetwork, path); }

@@ -61,10 +61,14 @@ class AppSettings {
   QString lastBounds() const;
   void setLastBounds(const QString& name);
 
-  /// The Run bar's dataset scaling as set last, as the Scaling dialog writes it: the pixel scale
-  /// ("1/255"), the mean and the std ("0.4914, 0.4822, 0.4465"; empty: none); empty when never set.
-  QStringList lastScaling() const;
-  void setLastScaling(const QString& pixelScale, const QString& mean, const QString& std);
+  /// The Run bar's dataset scaling as set last for a network (its path; empty: no network), as
+  /// the Scaling dialog writes it: the pixel scale ("1/255"), the mean and the std ("0.4914,
+  /// 0.4822, 0.4465"; empty: none); empty when never set for that network. A network's constants
+  /// belong to how it was trained, so each network keeps its own.
+  QStringList scalingFor(const QString& network) const;
+  void setScalingFor(const QString& network, const QString& pixelScale, const QString& mean, const QString& std);
+  /// Forgets the scaling of `network` (it then runs with the defaults).
+  void forgetScalingFor(const QString& network);
 
   /// Writes pending changes to storage.
   void sync();
