@@ -39,9 +39,7 @@ class TestDialogFolders : public QObject {
 namespace {
 
 bool loadNetwork(MainWindow& w, const QString& name) {
-  QSignalSpy finished(w.networkDock(), &NetworkDock::loadFinished);
-  w.loadNetwork(QStringLiteral(CERTSTUDIO_SOURCE_DIR "/resources/networks/") + name);
-  return finished.wait(30000) && finished.takeFirst().at(0).toBool();
+  return test::loadNetwork(w, QStringLiteral(CERTSTUDIO_SOURCE_DIR "/resources/networks/") + name);
 }
 
 }  // namespace

@@ -33,12 +33,6 @@ namespace {
 
 QString net(const QString& name) { return kSource + QStringLiteral("/resources/networks/") + name; }
 
-bool load(MainWindow& w, const QString& path) {
-  QSignalSpy finished(w.networkDock(), &NetworkDock::loadFinished);
-  w.loadNetwork(path);
-  if (!finished.wait(30000)) return false;
-  return finished.takeFirst().at(0).toBool();
-}
 
 RunOutcome runNow(MainWindow& w) {
   QSignalSpy done(w.runSession(), &RunSession::runFinished);
@@ -102,7 +96,7 @@ void TestStateSync::startWithRun(const QString& network) {
 void TestStateSync::networkSwitchClearsDependentViews() {
   startWithRun(QStringLiteral("mlp_784_50_50_10.onnx"));
   const int oldLayers = w_->runSession()->model()->layerCount();
-  QVERIFY(load(*w_, net(QStringLiteral("cnn_small.onnx"))));
+  QVERIFY(test::loadNetwork(*w_, net(QStringLiteral("cnn_small.onnx"))));
   QVERIFY(w_->networkDock()->network()->layers.size() != static_cast<std::size_t>(oldLayers));
   QVERIFY(!w_->runSession()->model()->hasRun());
   QVERIFY(!w_->runSession()->model()->comparison());
@@ -121,7 +115,7 @@ void TestStateSync::failedOpenKeepsNetworkAndViews() {
   QVERIFY(f.open(QIODevice::WriteOnly));
   f.write("not an onnx file");
   f.close();
-  QVERIFY(!load(*w_, bad));
+  QVERIFY(!test::loadNetwork(*w_, bad));
   QCOMPARE(w_->networkDock()->network(), working);
   QCOMPARE(w_->runSession()->bar()->network(), working);
   QVERIFY(w_->runSession()->model()->hasRun());
